@@ -1,0 +1,78 @@
+/**
+ * The machine kit: how dmaspec statecharts are written so that one definition serves
+ * xstate (the reference semantics), the checker (a compiled, packed form), the path
+ * generator and the docs.
+ *
+ * ## The subset every machine in machines/ keeps to
+ *
+ * 1. Built with `setup({ guards, actions }).createMachine(config)` where `config` is plain,
+ *    JSON-serialisable data: guards and actions are referenced by name (`'name'` or
+ *    `{ type: 'name', params: {...} }` with JSON params), never inline functions.
+ * 2. No `invoke`, `after`, delayed events, `always`, entry/exit actions, history states or
+ *    spawned actors. Every step of spec/threads.md is one explicit event.
+ * 3. Regions: the root may be `parallel`, and parallel states may nest. A *region* is a
+ *    compound state whose parent is parallel (or the root when the root is compound). Each
+ *    event type is handled by exactly one region (events are namespaced `<thread>.<step>`),
+ *    so a step changes one region's active state and the context. Transition targets stay
+ *    inside the handling region.
+ * 4. Context is a fixed-shape tree: objects with fixed keys and fixed-length arrays, whose
+ *    leaves are integers (and booleans or null where a field says so). No strings in context
+ *    (use indices into the scenario), so it packs into an Int32Array.
+ * 5. Every guard and action is a {@link Rules} entry: a guard is `(ctx, params, event) =>
+ *    boolean` and reads only; an action is `(draft, params, event) => void` and mutates the
+ *    draft. {@link implementations} turns them into xstate guards and `assign` actions.
+ * 6. Every state node and transition has a `description` naming the kernel rule it models.
+ *
+ * Within these rules xstate's semantics for one event reduce to: find the region handling
+ * it; from the region's active leaf upwards, the first transition for the event whose guard
+ * holds (document order); run its actions in order on the context; enter the target's
+ * initial leaf. The checker's compiled form does exactly that, and a test compares the two.
+ * @module
+ */
+import { assign } from 'xstate';
+
+/** Event payloads are flat: a type and integer/boolean fields. */
+export interface StepEvent {
+  readonly type: string;
+  readonly [field: string]: string | number | boolean;
+}
+
+/** A guard rule: reads the context, the transition's params and the event. */
+export type GuardRule<C, P = any> = (ctx: C, params: P, event: StepEvent) => boolean;
+/** An action rule: mutates a draft of the context in place. */
+export type ActionRule<C, P = any> = (draft: C, params: P, event: StepEvent) => void;
+
+/** The named guards and actions of a machine. */
+export interface Rules<C> {
+  readonly guards: Readonly<Record<string, GuardRule<C>>>;
+  readonly actions: Readonly<Record<string, ActionRule<C>>>;
+}
+
+/** Deep copy of a fixed-shape context (objects, arrays, primitives). */
+export function cloneContext<C>(ctx: C): C {
+  if (Array.isArray(ctx)) return ctx.map(cloneContext) as C;
+  if (ctx !== null && typeof ctx === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(ctx)) out[k] = cloneContext((ctx as Record<string, unknown>)[k]);
+    return out as C;
+  }
+  return ctx;
+}
+
+/**
+ * xstate implementations of a machine's rules, for `setup({ guards, actions })`.
+ * Each action becomes an `assign` that applies the rule to a copy of the context, so the
+ * xstate snapshot stays immutable while rules are written as plain mutation.
+ */
+export function implementations<C extends object>(rules: Rules<C>) {
+  const guards: Record<string, (args: { context: C; event: StepEvent }, params: unknown) => boolean> = {};
+  for (const [name, g] of Object.entries(rules.guards)) guards[name] = ({ context, event }, params) => g(context, params, event);
+  const actions: Record<string, ReturnType<typeof assign<C, StepEvent, any, StepEvent, any>>> = {};
+  for (const [name, a] of Object.entries(rules.actions))
+    actions[name] = assign(({ context, event }: { context: C; event: StepEvent }, params: unknown) => {
+      const draft = cloneContext(context);
+      a(draft, params, event);
+      return draft;
+    }) as any;
+  return { guards, actions };
+}

@@ -1,0 +1,57 @@
+/**
+ * The observable state shared by the statecharts and the implementation: the variables of
+ * spec/threads.md. The machine maps its snapshot onto it, src/core maps its state onto it,
+ * and conformance compares the two after every step. Plain data in a stable order (devices
+ * and channels in scenario order, CPUs by number, threads in scenario order: clients, then
+ * IOH threads), so two observables can be compared with deep equality or JSON.
+ * @module
+ */
+import type { Capability } from '../src/scenario.ts';
+
+/** `<device>.<index>`, e.g. `ioat0.0`. */
+export type ChannelId = string;
+
+export interface ObservedDevice {
+  readonly name: string;
+  /** On `dma_device_list`. */
+  readonly listed: boolean;
+  /** `DMA_PRIVATE` set in the device's `cap_mask`. */
+  readonly private: boolean;
+  readonly privatecnt: number;
+  /** The device and its channels' memory are freed (after unregister). */
+  readonly freed: boolean;
+}
+
+export interface ObservedChannel {
+  readonly id: ChannelId;
+  readonly clientCount: number;
+  readonly tableCount: number;
+  /** `device_alloc_chan_resources` ran and `device_free_chan_resources` has not. */
+  readonly resources: boolean;
+}
+
+export interface ObservedThread {
+  readonly name: string;
+  readonly cpu: number;
+  /** The channel the thread is using now (found, re-got or requested), or null. */
+  readonly chan: ChannelId | null;
+}
+
+export interface Observable {
+  readonly dmaengineRefCount: number;
+  readonly cpuOnline: readonly boolean[];
+  /** RFC per-CPU `dmaengine_chan_ref_count`; all zero under the baseline. */
+  readonly ref: readonly number[];
+  /** RFC static key `dmaengine_quiesce`. */
+  readonly key: boolean;
+  /** RFC `dmaengine_dirty`. */
+  readonly dirty: number;
+  /** `channel_table[cap][cpu]` for every capability of {@link CAPABILITIES}. */
+  readonly table: Readonly<Record<Capability, readonly (ChannelId | null)[]>>;
+  readonly devices: readonly ObservedDevice[];
+  readonly channels: readonly ObservedChannel[];
+  /** Client threads only (IOH threads hold no channel). */
+  readonly threads: readonly ObservedThread[];
+  /** In order of occurrence, each `<kind>:<thread>:<chan>`, kind `use-after-free` or `use-on-removed-hardware`. */
+  readonly violations: readonly string[];
+}

@@ -1,0 +1,214 @@
+/**
+ * The Scenario: the one input every part of dmaspec is built from — the statecharts
+ * (machines/), the executable core (src/core, src/ioh), the checker and the path generator.
+ *
+ * A scenario names the CPUs, the I/O hubs with their I/OAT devices and channels, the
+ * clients (each a kernel thread program of spec/threads.md) and their behaviour flags,
+ * the release-notification design and the quiesce threshold.
+ *
+ * @module
+ */
+
+/** Operation capabilities that have a `channel_table` (DMA_INTERRUPT/PRIVATE/SLAVE do not). */
+export const CAPABILITIES = ['memcpy', 'xor', 'pq'] as const;
+/** A `dma_transaction_type` that `dma_find_channel` can be asked for. */
+export type Capability = (typeof CAPABILITIES)[number];
+
+/** The client thread programs of spec/threads.md. */
+export const CLIENT_KINDS = ['net_dma', 'async_tx', 'slave'] as const;
+/**
+ * - `net_dma`: `dmaengine_get`, then find → use → put rounds on the public channel table.
+ * - `async_tx`: like net_dma, but caches the channel pointer from `dma_find_channel` and later
+ *   re-takes it with `dma_get_channel` (the "caches-pointer" behaviour).
+ * - `slave`: `dma_request_channel` for an exclusive (private) channel, uses, releases.
+ */
+export type ClientKind = (typeof CLIENT_KINDS)[number];
+
+/** Behaviour names of DESIGN.md, as accepted in scenario JSON; see {@link ClientSpec}. */
+export const BEHAVIOURS = ['cooperative', 'never-releases', 'busy', 'migrating', 'caches-pointer'] as const;
+export type Behaviour = (typeof BEHAVIOURS)[number];
+
+/** Built-in release-notification designs (one folder each under src/designs/). */
+export const DESIGN_NAMES = ['baseline', 'rfc-wait', 'notifier', 'fail-fast', 'kref', 'percpu-ref'] as const;
+export type DesignName = (typeof DESIGN_NAMES)[number];
+
+/** One I/OAT DMA device: its channels share the capability mask. */
+export interface DeviceSpec {
+  readonly name: string;
+  readonly channels: number;
+  readonly capabilities: readonly Capability[];
+}
+
+/** An I/O hub carrying DMA devices, optionally tied to a CPU socket. */
+export interface IohSpec {
+  readonly name: string;
+  readonly devices: readonly DeviceSpec[];
+  /** CPUs of the socket this IOH sits on; they go offline with a socket removal. Empty: none. */
+  readonly socketCpus: readonly number[];
+}
+
+/** One client thread. `kind` picks its program; the flags pick its behaviour. */
+export interface ClientSpec {
+  readonly name: string;
+  readonly kind: ClientKind;
+  /** The CPU the thread starts on. */
+  readonly cpu: number;
+  /** The capability it asks `dma_find_channel` / `dma_request_channel` for. */
+  readonly capability: Capability;
+  /** false: the "never-releases" behaviour (no `dmaengine_put` / `dma_release_channel`, ever). */
+  readonly releases: boolean;
+  /** true: the "busy" behaviour (find → use → put forever instead of `rounds` times). */
+  readonly busy: boolean;
+  /** true: the "migrating" behaviour (may change CPU between get and put). */
+  readonly migrates: boolean;
+  /** find → use → put rounds (slave: uses) before the client releases; ignored when busy. */
+  readonly rounds: number;
+}
+
+/** Everything the model, the core and the checker are built from. */
+export interface Scenario {
+  readonly name: string;
+  /** CPUs 0..cpus-1; all online at the start. */
+  readonly cpus: number;
+  readonly iohs: readonly IohSpec[];
+  readonly clients: readonly ClientSpec[];
+  readonly design: DesignName;
+  /** Consecutive zero sums `dma_channel_quiesce` needs (10 in the RFC). */
+  readonly quiesceThreshold: number;
+}
+
+/** A scenario file or argument broke a rule; `field` is the JSON path of the culprit. */
+export class ScenarioError extends Error {
+  override readonly name = 'ScenarioError';
+  constructor(
+    readonly field: string,
+    readonly rule: string,
+  ) {
+    super(`scenario field ${field}: ${rule}`);
+  }
+}
+
+/**
+ * The default scenario: 2 CPUs; one IOH (on socket CPU 1) with one I/OAT device of 2 memcpy
+ * channels; a migrating net_dma client, an async_tx client that caches its channel pointer,
+ * and a slave client; design `rfc-wait`; quiesce threshold 2.
+ *
+ * Threshold 2 instead of the kernel's 10: every flaw the checker looks for needs the same
+ * adversarial pattern repeated once per round, so 2 rounds already show "consecutive zero
+ * sums only make it rarer", while keeping the state space exhaustively explorable.
+ */
+export const DEFAULT_SCENARIO: Scenario = Object.freeze({
+  name: 'default',
+  cpus: 2,
+  iohs: [{ name: 'ioh0', socketCpus: [], devices: [{ name: 'ioat0', channels: 2, capabilities: ['memcpy'] }] }],
+  clients: [
+    { name: 'net0', kind: 'net_dma', cpu: 0, capability: 'memcpy', releases: true, busy: false, migrates: true, rounds: 1 },
+    { name: 'atx0', kind: 'async_tx', cpu: 1, capability: 'memcpy', releases: true, busy: false, migrates: false, rounds: 1 },
+    { name: 'slave0', kind: 'slave', cpu: 0, capability: 'memcpy', releases: true, busy: false, migrates: false, rounds: 1 },
+  ],
+  design: 'rfc-wait',
+  quiesceThreshold: 2,
+}) as Scenario;
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function int(v: unknown, field: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    throw new ScenarioError(field, `must be an integer from ${min} to ${max} (got ${JSON.stringify(v)})`);
+  return v;
+}
+function str(v: unknown, field: string): string {
+  if (typeof v !== 'string' || !/^[A-Za-z_][A-Za-z0-9_-]{0,31}$/.test(v))
+    throw new ScenarioError(field, `must be a name of letters, digits, _ or - (got ${JSON.stringify(v)})`);
+  return v;
+}
+function oneOf<T extends string>(v: unknown, field: string, allowed: readonly T[]): T {
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v))
+    throw new ScenarioError(field, `must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)})`);
+  return v as T;
+}
+function bool(v: unknown, field: string): boolean {
+  if (typeof v !== 'boolean') throw new ScenarioError(field, `must be true or false (got ${JSON.stringify(v)})`);
+  return v;
+}
+function arr(v: unknown, field: string, min: number, max: number): unknown[] {
+  if (!Array.isArray(v) || v.length < min || v.length > max)
+    throw new ScenarioError(field, `must be a list of ${min} to ${max} entries`);
+  return v;
+}
+function noExtra(o: Record<string, unknown>, field: string, known: readonly string[]): void {
+  for (const k of Object.keys(o))
+    if (!known.includes(k)) throw new ScenarioError(`${field}.${k}`, `unknown field (known: ${known.join(', ')})`);
+}
+
+/**
+ * Turns scenario JSON (as parsed from a file) into a checked {@link Scenario}.
+ * Omitted fields take the defaults of {@link DEFAULT_SCENARIO}; a client may give
+ * `behaviour: ["migrating", "never-releases", ...]` instead of the flags.
+ * @throws ScenarioError naming the first bad field.
+ */
+export function parseScenario(json: unknown): Scenario {
+  if (!isObj(json)) throw new ScenarioError('$', 'a scenario must be a JSON object');
+  noExtra(json, '$', ['name', 'cpus', 'iohs', 'clients', 'design', 'quiesceThreshold']);
+  const d = DEFAULT_SCENARIO;
+  const name = json.name === undefined ? 'custom' : str(json.name, 'name');
+  const cpus = json.cpus === undefined ? d.cpus : int(json.cpus, 'cpus', 1, 8);
+  const design = json.design === undefined ? d.design : oneOf(json.design, 'design', DESIGN_NAMES);
+  const quiesceThreshold =
+    json.quiesceThreshold === undefined ? d.quiesceThreshold : int(json.quiesceThreshold, 'quiesceThreshold', 1, 100);
+  const iohs = json.iohs === undefined ? d.iohs : arr(json.iohs, 'iohs', 1, 4).map((raw, i) => parseIoh(raw, `iohs[${i}]`, cpus));
+  const clients =
+    json.clients === undefined ? d.clients : arr(json.clients, 'clients', 0, 8).map((raw, i) => parseClient(raw, `clients[${i}]`, cpus));
+  const names = new Set<string>();
+  const all = [
+    ...iohs.map((h, i) => [h.name, `iohs[${i}].name`] as const),
+    ...iohs.flatMap((h, i) => h.devices.map((dv, j) => [dv.name, `iohs[${i}].devices[${j}].name`] as const)),
+    ...clients.map((c, i) => [c.name, `clients[${i}].name`] as const),
+  ];
+  for (const [n, f] of all) {
+    if (names.has(n)) throw new ScenarioError(f, `name ${n} is used twice`);
+    names.add(n);
+  }
+  return { name, cpus, iohs, clients, design, quiesceThreshold };
+}
+
+function parseIoh(raw: unknown, f: string, cpus: number): IohSpec {
+  if (!isObj(raw)) throw new ScenarioError(f, 'must be an object');
+  noExtra(raw, f, ['name', 'devices', 'socketCpus']);
+  const devices = arr(raw.devices, `${f}.devices`, 1, 4).map((dv, j): DeviceSpec => {
+    const g = `${f}.devices[${j}]`;
+    if (!isObj(dv)) throw new ScenarioError(g, 'must be an object');
+    noExtra(dv, g, ['name', 'channels', 'capabilities']);
+    const caps = arr(dv.capabilities ?? ['memcpy'], `${g}.capabilities`, 1, CAPABILITIES.length).map((c, k) =>
+      oneOf(c, `${g}.capabilities[${k}]`, CAPABILITIES),
+    );
+    return { name: str(dv.name, `${g}.name`), channels: int(dv.channels, `${g}.channels`, 1, 8), capabilities: caps };
+  });
+  const socketCpus = arr(raw.socketCpus ?? [], `${f}.socketCpus`, 0, cpus).map((c, k) =>
+    int(c, `${f}.socketCpus[${k}]`, 0, cpus - 1),
+  );
+  return { name: str(raw.name, `${f}.name`), devices, socketCpus };
+}
+
+function parseClient(raw: unknown, f: string, cpus: number): ClientSpec {
+  if (!isObj(raw)) throw new ScenarioError(f, 'must be an object');
+  noExtra(raw, f, ['name', 'kind', 'cpu', 'capability', 'releases', 'busy', 'migrates', 'rounds', 'behaviour']);
+  const kind = oneOf(raw.kind, `${f}.kind`, CLIENT_KINDS);
+  const behaviour = raw.behaviour === undefined ? [] : arr(raw.behaviour, `${f}.behaviour`, 0, BEHAVIOURS.length).map((b, k) =>
+    oneOf(b, `${f}.behaviour[${k}]`, BEHAVIOURS),
+  );
+  if (behaviour.includes('caches-pointer') && kind !== 'async_tx')
+    throw new ScenarioError(`${f}.behaviour`, 'caches-pointer is the async_tx kind; set kind to async_tx');
+  const flag = (key: 'releases' | 'busy' | 'migrates', fromBehaviour: boolean, dflt: boolean) =>
+    raw[key] === undefined ? (fromBehaviour ? !dflt : dflt) : bool(raw[key], `${f}.${key}`);
+  return {
+    name: str(raw.name, `${f}.name`),
+    kind,
+    cpu: raw.cpu === undefined ? 0 : int(raw.cpu, `${f}.cpu`, 0, cpus - 1),
+    capability: raw.capability === undefined ? 'memcpy' : oneOf(raw.capability, `${f}.capability`, CAPABILITIES),
+    releases: flag('releases', behaviour.includes('never-releases'), true),
+    busy: flag('busy', behaviour.includes('busy'), false),
+    migrates: flag('migrates', behaviour.includes('migrating'), false),
+    rounds: raw.rounds === undefined ? 1 : int(raw.rounds, `${f}.rounds`, 1, 8),
+  };
+}
