@@ -52,6 +52,10 @@ export interface Observable {
   readonly channels: readonly ObservedChannel[];
   /** Client threads only (IOH threads hold no channel). */
   readonly threads: readonly ObservedThread[];
-  /** In order of occurrence, each `<kind>:<thread>:<chan>`, kind `use-after-free` or `use-on-removed-hardware`. */
+  /**
+   * Each `<kind>:<thread>:<chan>` observed so far, kind `use-after-free` or
+   * `use-on-removed-hardware`; each at most once, sorted (a set, so that the state space
+   * stays finite when a busy client repeats a bad use).
+   */
   readonly violations: readonly string[];
 }
