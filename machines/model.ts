@@ -49,4 +49,9 @@ export interface MachineModel<C extends object = any> {
   /** A proper end state: nothing left to do, so no enabled event is not a deadlock here. */
   isFinal(view: ModelView<C>): boolean;
   readonly symmetry?: Symmetry<C>;
+  /**
+   * The state projected onto what an implementation can show too (the system machine maps
+   * onto spec/observable.ts); exported paths carry it as the expected state of each step.
+   */
+  observe?(view: ModelView<C>): unknown;
 }

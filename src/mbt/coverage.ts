@@ -1,0 +1,73 @@
+/**
+ * Which states and transitions of a machine a set of paths exercises, against what is
+ * reachable at all.
+ * @module
+ */
+import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateNode } from 'xstate';
+import type { MachineModel } from '../../machines/model.ts';
+import type { StateGraph } from './explore.ts';
+import type { EventPath } from './paths.ts';
+import { firedTransition } from './transitions.ts';
+
+/** States and transitions seen, by id (machines/kit.ts naming; see transitions.ts). */
+export interface Seen {
+  readonly states: Set<string>;
+  readonly transitions: Set<string>;
+}
+
+function activeIds(snapshot: AnyMachineSnapshot, into: Set<string>): void {
+  for (const n of snapshot._nodes as AnyStateNode[]) if (n.parent) into.add(n.id);
+}
+
+/** Everything reachable: the active states of every graph state and the transition of every edge. */
+export function reachable(model: MachineModel, graph: StateGraph): Seen {
+  const seen: Seen = { states: new Set(), transitions: new Set() };
+  for (const s of graph.states) activeIds(s.snapshot, seen.states);
+  for (const e of graph.edges) seen.transitions.add(firedTransition(model, graph.states[e.from].snapshot, e.event)!);
+  return seen;
+}
+
+/** What the paths exercise when run on the machine. */
+export function exercised(model: MachineModel, paths: readonly EventPath[]): Seen & { steps: number } {
+  const seen = { states: new Set<string>(), transitions: new Set<string>(), steps: 0 };
+  for (const path of paths) {
+    let [snapshot] = initialTransition(model.machine) as [AnyMachineSnapshot, unknown];
+    activeIds(snapshot, seen.states);
+    for (const event of path) {
+      const t = firedTransition(model, snapshot, event);
+      if (t === undefined) throw new Error(`${model.name}: ${event.type} is not enabled along a generated path`);
+      seen.transitions.add(t);
+      [snapshot] = transition(model.machine, snapshot, event as never) as [AnyMachineSnapshot, unknown];
+      activeIds(snapshot, seen.states);
+      seen.steps++;
+    }
+  }
+  return seen;
+}
+
+/** One row of the coverage table. */
+export interface CoverageRow {
+  readonly machine: string;
+  readonly paths: number;
+  readonly steps: number;
+  readonly states: string;
+  readonly transitions: string;
+  /** Reachable but not exercised, by id. */
+  readonly missed: readonly string[];
+}
+
+/** Compares what paths exercise with what is reachable. */
+export function coverageRow(model: MachineModel, graph: StateGraph, paths: readonly EventPath[]): CoverageRow {
+  const all = reachable(model, graph);
+  const got = exercised(model, paths);
+  const missed = [...all.states].filter((s) => !got.states.has(s)).concat([...all.transitions].filter((t) => !got.transitions.has(t)));
+  const frac = (a: Set<string>, b: Set<string>) => `${[...b].filter((x) => a.has(x)).length}/${b.size}`;
+  return {
+    machine: model.name,
+    paths: paths.length,
+    steps: got.steps,
+    states: frac(got.states, all.states),
+    transitions: frac(got.transitions, all.transitions),
+    missed,
+  };
+}

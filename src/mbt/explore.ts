@@ -1,0 +1,77 @@
+/**
+ * The reference state graph of a machine, built with xstate's own pure `transition`.
+ * Slow (xstate resolves every microstep), so it is for the small scenarios of model-based
+ * testing and for checking that faster explorers agree with xstate; the checker has its own.
+ * @module
+ */
+import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import type { MachineModel } from '../../machines/model.ts';
+import type { StepEvent } from '../../machines/kit.ts';
+import { snapshotView } from './view.ts';
+
+/** One reachable state: its snapshot and how breadth-first search first reached it. */
+export interface GraphState {
+  readonly key: string;
+  readonly snapshot: AnyMachineSnapshot;
+  /** Index of the BFS parent, -1 for the initial state. */
+  readonly parent: number;
+  /** The event taken from the parent, null for the initial state. */
+  readonly via: StepEvent | null;
+  readonly depth: number;
+}
+
+/** One edge of the graph, by state index. */
+export interface GraphEdge {
+  readonly from: number;
+  readonly event: StepEvent;
+  readonly to: number;
+}
+
+export interface StateGraph {
+  readonly states: readonly GraphState[];
+  readonly edges: readonly GraphEdge[];
+}
+
+/** The graph would exceed the state limit; nothing partial is returned. */
+export class StateLimitError extends Error {
+  override readonly name = 'StateLimitError';
+}
+
+/** Canonical key of a snapshot: its state value and context (both plain JSON here). */
+export function snapshotKey(snapshot: AnyMachineSnapshot): string {
+  return JSON.stringify([snapshot.value, snapshot.context]);
+}
+
+/**
+ * Breadth-first exploration of every state reachable through `model.enabledEvents`.
+ * States are numbered in BFS order, so following `parent` gives a shortest path.
+ */
+export function exploreWithXstate(model: MachineModel, limit = 50_000): StateGraph {
+  const [initial] = initialTransition(model.machine);
+  const states: GraphState[] = [{ key: snapshotKey(initial), snapshot: initial, parent: -1, via: null, depth: 0 }];
+  const index = new Map<string, number>([[states[0].key, 0]]);
+  const edges: GraphEdge[] = [];
+  for (let i = 0; i < states.length; i++) {
+    const { snapshot, depth } = states[i];
+    for (const event of model.enabledEvents(snapshotView(snapshot))) {
+      const [next] = transition(model.machine, snapshot, event as never);
+      const key = snapshotKey(next);
+      let to = index.get(key);
+      if (to === undefined) {
+        if (states.length >= limit) throw new StateLimitError(`${model.name}: more than ${limit} states`);
+        to = states.length;
+        index.set(key, to);
+        states.push({ key, snapshot: next, parent: i, via: event, depth: depth + 1 });
+      }
+      edges.push({ from: i, event, to });
+    }
+  }
+  return { states, edges };
+}
+
+/** The events of a shortest path from the initial state to state `i`. */
+export function pathTo(graph: StateGraph, i: number): StepEvent[] {
+  const events: StepEvent[] = [];
+  for (let s = graph.states[i]; s.parent >= 0; s = graph.states[s.parent]) events.push(s.via!);
+  return events.reverse();
+}
