@@ -70,7 +70,7 @@ export function toyMachine(): AnyStateMachine {
         },
       },
     },
-  } as never);
+  } as never) as unknown as AnyStateMachine;
 }
 
 export const toyEvents: StepEvent[] = [
