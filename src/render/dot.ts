@@ -1,0 +1,159 @@
+/**
+ * Machine → Graphviz DOT. Compound and parallel states become clusters (the regions of a
+ * parallel state dashed, the parallel state itself bold and marked ‖), each compound state
+ * gets a black initial dot, final states a double border, and transitions are labelled
+ * `event [guard] / actions`, eventless (`always`) ones dashed. Edges into or out of a
+ * composite state end at its border (`compound=true` with `lhead`/`ltail`).
+ * @module
+ */
+import type { AnyStateMachine } from 'xstate';
+import { allStates, chartOf, type Chart, type ChartState, type ChartTransition } from './chart.ts';
+import { escapeDotHtml, quoteDot } from './escape.ts';
+import { LABEL_WIDTH, wrapText } from './wrap.ts';
+
+/** How a chart is drawn. */
+export interface DotOptions {
+  /** Graph title drawn on top; defaults to the chart's id. */
+  readonly title?: string;
+  /** Layout direction; `LR` suits the chains of thread steps. */
+  readonly rankdir?: 'LR' | 'TB';
+  /** Show each state's description under its name (default true). */
+  readonly descriptions?: boolean;
+  /** Characters per label line (default {@link LABEL_WIDTH}). */
+  readonly width?: number;
+  /**
+   * Draw transitions with the same source and target as one edge with stacked labels
+   * (default true): a guarded choice between two outcomes then reads as one arrow.
+   */
+  readonly mergeParallelEdges?: boolean;
+}
+
+const FONT = 'Helvetica';
+
+const isComposite = (s: ChartState) => s.type === 'compound' || s.type === 'parallel';
+
+/** Lines joined into a Graphviz HTML-like label body, each escaped. */
+function htmlLines(lines: readonly string[]): string {
+  return lines.map(escapeDotHtml).join('<br/>');
+}
+
+/** The label of one transition as wrapped lines: event, [guard], / actions. */
+export function transitionLines(t: ChartTransition, width: number = LABEL_WIDTH): string[] {
+  const lines = wrapText(t.eventless ? 'always' : t.event, width);
+  if (t.guard !== undefined) lines.push(...wrapText(`[${t.guard}]`, width));
+  if (t.actions.length > 0) lines.push(...wrapText(`/ ${t.actions.join(', ')}`, width));
+  return lines;
+}
+
+/** Converts an xstate machine, or a {@link Chart} already walked, to DOT text. */
+export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptions = {}): string {
+  const chart = 'transitions' in machineOrChart && 'root' in machineOrChart && !('config' in machineOrChart)
+    ? (machineOrChart as Chart)
+    : chartOf(machineOrChart as AnyStateMachine);
+  const width = options.width ?? LABEL_WIDTH;
+  const descriptions = options.descriptions ?? true;
+  const states = allStates(chart);
+  const byId = new Map(states.map((s) => [s.id, s]));
+  const parentOf = new Map<string, ChartState>();
+  for (const s of states) for (const c of s.children) parentOf.set(c.id, s);
+  const clusterOf = new Map<string, string>();
+  states.filter(isComposite).forEach((s, i) => clusterOf.set(s.id, `cluster_${i}`));
+
+  // Every composite state has an anchor node inside its cluster, where edges to or from the
+  // state attach: the initial dot of a compound state, an invisible point for a parallel one.
+  const anchor = (s: ChartState) => `${s.id}#${s.type === 'compound' ? 'initial' : 'anchor'}`;
+  const endpoint = (id: string) => {
+    const s = byId.get(id);
+    return s && isComposite(s) ? anchor(s) : id;
+  };
+  const isAncestor = (a: string, b: string) => {
+    for (let p = parentOf.get(b); p; p = parentOf.get(p.id)) if (p.id === a) return true;
+    return false;
+  };
+
+  const out: string[] = [];
+  const title = options.title ?? chart.id;
+  out.push(`digraph ${quoteDot(chart.id)} {`);
+  out.push(
+    `  graph [compound=true, rankdir=${options.rankdir ?? 'LR'}, fontname=${quoteDot(FONT)}, fontsize=12, ` +
+      `labelloc=t, label=<<b>${escapeDotHtml(title)}</b>>, nodesep=0.35, ranksep=0.45, newrank=true];`,
+  );
+  out.push(`  node [shape=box, style="rounded,filled", fillcolor="#f6f8fa", color="#57606a", fontname=${quoteDot(FONT)}, fontsize=10];`);
+  out.push(`  edge [color="#57606a", fontname=${quoteDot(FONT)}, fontsize=9, arrowsize=0.7];`);
+
+  const stateLabel = (s: ChartState, suffix = '') => {
+    const body = `<b>${escapeDotHtml(s.key)}</b>${escapeDotHtml(suffix)}`;
+    if (!descriptions || !s.description) return `<${body}>`;
+    return `<${body}<br/><font point-size="8">${htmlLines(wrapText(s.description, width + 4))}</font>>`;
+  };
+
+  const emit = (s: ChartState, depth: number, inParallel: boolean) => {
+    const pad = '  '.repeat(depth);
+    if (!isComposite(s)) {
+      const attrs = [`label=${stateLabel(s)}`];
+      if (s.type === 'final') attrs.push('peripheries=2');
+      if (s.type === 'history') attrs.push('shape=circle');
+      if (s.description) attrs.push(`tooltip=${quoteDot(s.description)}`);
+      out.push(`${pad}${quoteDot(s.id)} [${attrs.join(', ')}];`);
+      return;
+    }
+    const isRoot = s === chart.root;
+    if (!isRoot) {
+      const style = inParallel ? 'dashed,rounded' : s.type === 'parallel' ? 'bold,rounded' : 'rounded';
+      out.push(`${pad}subgraph ${quoteDot(clusterOf.get(s.id)!)} {`);
+      out.push(`${pad}  label=${stateLabel(s, s.type === 'parallel' ? ' ‖' : '')}; style=${quoteDot(style)}; color="#8c959f"; labeljust=l;`);
+    }
+    const inner = pad + '  ';
+    if (s.type === 'compound') out.push(`${inner}${quoteDot(anchor(s))} [shape=point, width=0.12, style=filled, fillcolor=black, label=""];`);
+    else out.push(`${inner}${quoteDot(anchor(s))} [shape=point, width=0.01, style=invis, label=""];`);
+    for (const c of s.children) emit(c, depth + 1, s.type === 'parallel');
+    if (!isRoot) out.push(`${pad}}`);
+  };
+  emit(chart.root, 0, false);
+
+  // Initial-dot edges.
+  for (const s of states) {
+    if (s.type !== 'compound' || s.initial === undefined) continue;
+    const target = byId.get(s.initial)!;
+    const attrs = ['arrowsize=0.6'];
+    if (isComposite(target)) attrs.push(`lhead=${quoteDot(clusterOf.get(target.id)!)}`);
+    out.push(`  ${quoteDot(anchor(s))} -> ${quoteDot(endpoint(target.id))} [${attrs.join(', ')}];`);
+  }
+
+  // Transitions, grouped by (source, target) when merging.
+  interface Edge {
+    from: string;
+    to: string;
+    lines: string[];
+    eventless: boolean;
+    tooltip: string[];
+  }
+  const edges = new Map<string, Edge>();
+  const order: Edge[] = [];
+  chart.transitions.forEach((t, i) => {
+    for (const to of t.targets.length > 0 ? t.targets : [t.source]) {
+      const key = options.mergeParallelEdges === false ? `${i}\u0000${to}` : `${t.source}\u0000${to}\u0000${t.eventless}`;
+      let e = edges.get(key);
+      if (!e) {
+        e = { from: t.source, to, lines: [], eventless: t.eventless, tooltip: [] };
+        edges.set(key, e);
+        order.push(e);
+      } else e.lines.push('┄┄┄┄');
+      e.lines.push(...transitionLines(t, width));
+      if (t.description) e.tooltip.push(t.description);
+    }
+  });
+  for (const e of order) {
+    const src = byId.get(e.from)!;
+    const dst = byId.get(e.to);
+    const attrs = [`label=<${htmlLines(e.lines)}>`];
+    if (e.eventless) attrs.push('style=dashed');
+    const self = e.from === e.to;
+    if (!self && isComposite(src) && !isAncestor(e.from, e.to)) attrs.push(`ltail=${quoteDot(clusterOf.get(src.id)!)}`);
+    if (!self && dst && isComposite(dst) && !isAncestor(e.to, e.from)) attrs.push(`lhead=${quoteDot(clusterOf.get(dst.id)!)}`);
+    if (e.tooltip.length > 0) attrs.push(`tooltip=${quoteDot(e.tooltip.join('; '))}`);
+    out.push(`  ${quoteDot(endpoint(e.from))} -> ${quoteDot(endpoint(e.to))} [${attrs.join(', ')}];`);
+  }
+  out.push('}');
+  return out.join('\n') + '\n';
+}
