@@ -1,0 +1,47 @@
+/**
+ * The state of one client thread: what spec/observable.ts shows (`cpu`, `chan`) and what
+ * its program needs to know where it is (got / released, the worker's position, rounds).
+ * @module
+ */
+import type { ClientSpec } from '../scenario.ts';
+import type { DmaChan } from '../core/objects.ts';
+
+/** Where a client's worker is in its find → use → put round. */
+export type WorkerPosition = 'idle' | 'found' | 'used';
+
+/** One client thread's state. Programs mutate it; the system observes it. */
+export class ClientState {
+  /** The CPU the thread runs on now. */
+  cpu: number;
+  /** The channel the thread is using now (found, re-got or requested), or null. */
+  chan: DmaChan | null = null;
+  /** `dmaengine_get` done (net_dma, async_tx). */
+  got = false;
+  /** `dmaengine_put` done (net_dma, async_tx). */
+  released = false;
+  worker: WorkerPosition = 'idle';
+  /** Completed find → use → put rounds (slave: uses). */
+  roundsDone = 0;
+  /** async_tx: the channel pointer kept in its descriptors. */
+  cached: DmaChan | null = null;
+  /** async_tx: `dma_get_channel` on the cached pointer done (once per client). */
+  regot = false;
+
+  constructor(readonly spec: ClientSpec) {
+    this.cpu = spec.cpu;
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** The scheduler may move the thread: it migrates and its worker holds a round open. */
+  get migratable(): boolean {
+    return this.spec.migrates && this.worker !== 'idle';
+  }
+
+  /** Rounds (slave: uses) left before the client may release; always some when busy. */
+  get roundsLeft(): boolean {
+    return this.spec.busy || this.roundsDone < this.spec.rounds;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The `net_dma` and `async_tx` client programs of spec/threads.md: `dmaengine_get`, then
+ * find → use → put rounds on the public channel table (as `tcp_recvmsg` does), and
+ * `dmaengine_put` from the client's control context, which may run while the worker is
+ * mid-round. async_tx also caches the channel pointer and re-takes it once with
+ * `dma_get_channel` — even after it released, which is the use-after-quiesce flaw.
+ * @module
+ */
+import type { DmaEngine } from '../core/dmaengine.ts';
+import { at, offer, type Choice, type Point, type ThreadProgram } from '../core/thread.ts';
+import type { ClientState } from './client.ts';
+
+/** Step names of the net_dma/async_tx programs, in spec/threads.md order. */
+export const NET_DMA_STEPS = ['get', 'find', 'use', 'put', 'migrate', 'release', 'reget'] as const;
+
+function canFind(c: ClientState): boolean {
+  return c.got && !c.released && c.worker === 'idle' && c.roundsLeft;
+}
+
+function canRelease(k: DmaEngine, c: ClientState): boolean {
+  if (!c.got || c.released) return false;
+  if (k.design.releaseRequested?.(c.name)) return true;
+  return c.spec.releases && (c.spec.busy || !c.roundsLeft || c.worker !== 'idle');
+}
+
+function canReget(c: ClientState, cachesPointer: boolean): boolean {
+  return cachesPointer && c.cached !== null && c.worker === 'idle' && !c.regot;
+}
+
+/** No step of this client can ever be enabled again. */
+function finished(k: DmaEngine, c: ClientState, cachesPointer: boolean): boolean {
+  if (c.worker !== 'idle' || canReget(c, cachesPointer)) return false;
+  if (c.released) return true;
+  return !c.spec.releases && !c.spec.busy && !c.roundsLeft && !k.design.releaseRequested;
+}
+
+/** `dmaengine_put` from the client's control context. */
+function release(k: DmaEngine, c: ClientState): void {
+  k.dmaenginePut();
+  c.released = true;
+}
+
+/** A worker preemption point: waits for `step`; the control context may release first. */
+function* workerPoint(k: DmaEngine, c: ClientState, step: string): Generator<Point, void, Choice> {
+  for (;;) {
+    const choice = yield { offers: [offer(step), offer('release', () => canRelease(k, c))] };
+    if (choice.step === step) return;
+    release(k, c);
+  }
+}
+
+/**
+ * The program of a net_dma client (`cachesPointer` false) or an async_tx client (true).
+ * Steps: get, find, use, put, release, and for async_tx reget; migrate is the scheduler's.
+ */
+export function* netDmaProgram(k: DmaEngine, c: ClientState, cachesPointer = false): ThreadProgram {
+  yield* at('get');
+  k.dmaengineGet();
+  c.got = true;
+  while (!finished(k, c, cachesPointer)) {
+    const offers = [offer('find', () => canFind(c)), offer('release', () => canRelease(k, c))];
+    if (cachesPointer) offers.push(offer('reget', () => canReget(c, cachesPointer)));
+    const choice = yield { offers };
+    if (choice.step === 'release') {
+      release(k, c);
+      continue;
+    }
+    if (choice.step === 'find') {
+      c.chan = k.design.findChannel(c.spec.capability, c.cpu);
+      if (cachesPointer && c.chan) c.cached = c.chan;
+    } else {
+      c.regot = true;
+      c.chan = k.design.getChannel(c.cached!, c.cpu);
+    }
+    c.worker = 'found';
+    yield* workerPoint(k, c, 'use');
+    if (c.chan) k.useChannel(c.name, c.chan); // NULL: the copy is done by the CPU
+    c.worker = 'used';
+    yield* workerPoint(k, c, 'put');
+    k.design.putChannel(c.chan, c.cpu);
+    c.chan = null;
+    c.roundsDone++;
+    c.worker = 'idle';
+  }
+}

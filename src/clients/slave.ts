@@ -1,0 +1,39 @@
+/**
+ * The `slave` client program of spec/threads.md: `dma_request_channel` for an exclusive
+ * channel, `rounds` uses, `dma_release_channel`. A slave that never releases holds its
+ * channel forever: under rfc-wait, removal waits for it forever.
+ * @module
+ */
+import type { DmaEngine } from '../core/dmaengine.ts';
+import { offer, type ThreadProgram } from '../core/thread.ts';
+import type { ClientState } from './client.ts';
+
+/** Step names of the slave program, in spec/threads.md order. */
+export const SLAVE_STEPS = ['request', 'use', 'release'] as const;
+
+/**
+ * The slave program. `request` carries `allocOk`; `{allocOk: false}` is offered only when
+ * a candidate channel exists (only then would `device_alloc_chan_resources` run).
+ */
+export function* slaveProgram(k: DmaEngine, c: ClientState): ThreadProgram {
+  const cap = c.spec.capability;
+  const request = yield {
+    offers: [{ step: 'request', variants: () => (k.requestCandidate(cap) ? [{ allocOk: true }, { allocOk: false }] : [{ allocOk: true }]) }],
+  };
+  const chan = k.dmaRequestChannel(cap, request.payload.allocOk !== false);
+  if (!chan) return; // no channel: the client gives up
+  c.chan = chan;
+  const canRelease = () => (c.spec.releases && !c.roundsLeft) || (k.design.releaseRequested?.(c.name) ?? false);
+  for (;;) {
+    // Holding with nothing left to do is a proper end (the never-releases behaviour).
+    const choice = yield { offers: [offer('use', () => c.roundsLeft), offer('release', canRelease)], final: !c.roundsLeft && !c.spec.releases };
+    if (choice.step === 'use') {
+      k.useChannel(c.name, chan);
+      c.roundsDone++;
+      continue;
+    }
+    k.dmaReleaseChannel(chan);
+    c.chan = null;
+    return;
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * The executable refcount core: the state and rules of drivers/dma/dmaengine.c (Linux 3.4)
+ * that decide who holds a channel, plus the RFC's per-CPU hot-path variables, which the
+ * design in use reads and writes through {@link DesignHooks}.
+ *
+ * Every public method is one kernel function (named in its TSDoc). Misuse throws a
+ * {@link DmaRuleError} before anything is changed. Bad uses of channels (use after free,
+ * use of removed hardware) are recorded in {@link DmaEngine.violations}, never thrown.
+ * @module
+ */
+import { CAPABILITIES, type Capability } from '../scenario.ts';
+import type { DesignHooks, DesignStrategy } from './design.ts';
+import { DmaRuleError } from './errors.ts';
+import { hasCap, type DmaChan, type DmaDevice } from './objects.ts';
+import { dmaChannelRebalance, nthChan, type RebalanceState } from './rebalance.ts';
+
+/** What a kernel is built from. */
+export interface EngineOptions {
+  /** Possible CPUs 0..cpus-1, all online at boot. */
+  readonly cpus: number;
+  readonly strategy: DesignStrategy;
+  /** Consecutive zero sums `dma_channel_quiesce` needs (RFC: 10). */
+  readonly quiesceThreshold?: number;
+}
+
+/** The dmaengine core state of one kernel. */
+export class DmaEngine implements RebalanceState {
+  readonly cpus: number;
+  readonly cpuOnline: boolean[];
+  /** `dma_device_list`, in list order (`list_add_tail_rcu`). */
+  readonly deviceList: DmaDevice[] = [];
+  /** `dmaengine_ref_count`. */
+  dmaengineRefCount = 0;
+  /** `channel_table[cap]`, one slot per possible CPU. */
+  readonly table: Record<Capability, (DmaChan | null)[]>;
+  /** RFC per-CPU `dmaengine_chan_ref_count` (may go negative on one CPU). */
+  readonly ref: number[];
+  /** RFC static key `dmaengine_quiesce`. */
+  key = false;
+  /** RFC `dmaengine_dirty`. */
+  dirty = 0;
+  readonly quiesceThreshold: number;
+  /**
+   * The running `dma_channel_quiesce`'s locals (consecutive zero rounds, this round's sum,
+   * next CPU to read), or null. Not observable state; shown in logs.
+   */
+  quiesce: { count: number; sum: number; next: number } | null = null;
+  /** Observed misbehaviours `<kind>:<thread>:<chan>`, each once. */
+  readonly violations = new Set<string>();
+  /** Kernel log lines (`WARN_ONCE` and the like), oldest first. */
+  readonly warnings: string[] = [];
+  /** The bound release-notification design. */
+  readonly design: DesignHooks;
+  /** Devices that were ever registered (to tell "unknown" from "unregistered twice"). */
+  private readonly known = new Set<DmaDevice>();
+
+  constructor(options: EngineOptions) {
+    this.cpus = options.cpus;
+    this.cpuOnline = new Array<boolean>(options.cpus).fill(true);
+    this.ref = new Array<number>(options.cpus).fill(0);
+    this.quiesceThreshold = options.quiesceThreshold ?? 10;
+    this.table = Object.fromEntries(CAPABILITIES.map((c) => [c, new Array<DmaChan | null>(options.cpus).fill(null)])) as Record<
+      Capability,
+      (DmaChan | null)[]
+    >;
+    this.design = options.strategy.bind(this);
+  }
+
+  /** Throws unless `cpu` exists and is online (a thread can only run on an online CPU). */
+  checkCpu(cpu: number): void {
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.cpus)
+      throw new DmaRuleError('cpu-unknown', `CPU ${cpu} does not exist (CPUs 0..${this.cpus - 1})`);
+    if (!this.cpuOnline[cpu]) throw new DmaRuleError('cpu-offline', `CPU ${cpu} is offline`);
+  }
+
+  // --- channel references -------------------------------------------------------------
+
+  /** `balance_ref_count`: raise a public channel's `client_count` to `dmaengine_ref_count`. */
+  balanceRefCount(chan: DmaChan): void {
+    while (chan.clientCount < this.dmaengineRefCount) chan.clientCount++;
+  }
+
+  /**
+   * `dma_chan_get`: `client_count++`; on 0→1 `device_alloc_chan_resources`, which fails
+   * when `allocOk` is false (then `client_count = 0`); after a good alloc on a public device
+   * `balance_ref_count`.
+   * @returns whether the reference was taken.
+   */
+  dmaChanGet(chan: DmaChan, allocOk = true): boolean {
+    chan.clientCount++;
+    if (chan.clientCount === 1) {
+      if (!allocOk) {
+        chan.clientCount = 0;
+        return false;
+      }
+      chan.resources = true;
+      if (!chan.device.private) this.balanceRefCount(chan);
+    }
+    return true;
+  }
+
+  /**
+   * `dma_chan_put`: `client_count--`; at 0 `device_free_chan_resources`. The kernel returns
+   * silently at 0 (a channel whose alloc failed); as an API call that is a put without a get.
+   * @throws DmaRuleError `chan-put-without-get`
+   */
+  dmaChanPut(chan: DmaChan): void {
+    if (!chan.clientCount) throw new DmaRuleError('chan-put-without-get', `${chan.id} has client_count 0`);
+    chan.clientCount--;
+    if (chan.clientCount === 0) chan.resources = false;
+    this.design.afterChanPut?.(chan);
+  }
+
+  /**
+   * `dmaengine_get`: one more general-purpose client; a reference on every channel of every
+   * listed public device; rebalance on the first client. `allocOk` injects alloc failures.
+   */
+  dmaengineGet(allocOk: (chan: DmaChan) => boolean = () => true): void {
+    this.dmaengineRefCount++;
+    for (const device of [...this.deviceList]) {
+      if (device.private) continue;
+      for (const chan of device.channels) this.dmaChanGet(chan, allocOk(chan));
+    }
+    if (this.dmaengineRefCount === 1) this.dmaChannelRebalance();
+  }
+
+  /**
+   * `dmaengine_put`: one client fewer; a put on every channel of every listed public device
+   * (skipping channels at 0, whose alloc failed: the kernel's silent return). No rebalance,
+   * so the table may keep entries whose channels have no clients left.
+   * @throws DmaRuleError `dmaengine-put-without-get`
+   */
+  dmaenginePut(): void {
+    if (this.dmaengineRefCount === 0) throw new DmaRuleError('dmaengine-put-without-get', 'dmaengine_ref_count is 0');
+    this.dmaengineRefCount--;
+    for (const device of this.deviceList) {
+      if (device.private) continue;
+      for (const chan of device.channels) if (chan.clientCount) this.dmaChanPut(chan);
+    }
+  }
+
+  // --- private (slave) channels --------------------------------------------------------
+
+  /**
+   * `private_candidate`: a free channel of `device` for `cap`, or null. A public device with
+   * more than one channel is refused outright if any channel has clients (all channels of a
+   * device are either private or public); busy channels are skipped.
+   */
+  privateCandidate(cap: Capability, device: DmaDevice): DmaChan | null {
+    if (!hasCap(device, cap)) return null;
+    if (device.channels.length > 1 && !device.private && device.channels.some((c) => c.clientCount > 0)) return null;
+    return device.channels.find((c) => c.clientCount === 0) ?? null;
+  }
+
+  /** The channel `dma_request_channel(cap)` would try first, without taking it (or null). */
+  requestCandidate(cap: Capability): DmaChan | null {
+    for (const device of this.deviceList) {
+      const chan = this.privateCandidate(cap, device);
+      if (chan) return chan;
+    }
+    return null;
+  }
+
+  /**
+   * `__dma_request_channel(cap)`: on the first listed device with a candidate, set
+   * `DMA_PRIVATE`, `privatecnt++`, `dma_chan_get`. A failed alloc (`allocOk` false) undoes
+   * the device's private marking and tries the next device, as the kernel's loop does.
+   */
+  dmaRequestChannel(cap: Capability, allocOk = true): DmaChan | null {
+    for (const device of [...this.deviceList]) {
+      const chan = this.privateCandidate(cap, device);
+      if (!chan) continue;
+      device.private = true;
+      device.privatecnt++;
+      if (this.dmaChanGet(chan, allocOk)) return chan;
+      if (--device.privatecnt === 0) device.private = false;
+    }
+    return null;
+  }
+
+  /**
+   * `dma_release_channel`: put, `privatecnt--`, clear `DMA_PRIVATE` at 0. (The RFC also
+   * wakes unregister's wait queue; waiting is a step condition here, so nothing to do.)
+   * @throws DmaRuleError `release-not-private` unless `chan` is held through a request.
+   */
+  dmaReleaseChannel(chan: DmaChan): void {
+    const device = chan.device;
+    if (!device.private || device.privatecnt === 0 || chan.clientCount === 0)
+      throw new DmaRuleError('release-not-private', `${chan.id} is not held as a private channel`);
+    if (chan.clientCount !== 1) this.warnings.push(`WARN dma_release_channel: chan reference count ${chan.clientCount} != 1`);
+    this.dmaChanPut(chan);
+    if (--device.privatecnt === 0) device.private = false;
+  }
+
+  // --- the channel table -----------------------------------------------------------------
+
+  /** `dma_channel_rebalance` (see {@link dmaChannelRebalance}). */
+  dmaChannelRebalance(): void {
+    dmaChannelRebalance(this);
+  }
+
+  /** `nth_chan(cap, n)` (see {@link nthChan}); raises the chosen channel's `table_count`. */
+  nthChan(cap: Capability, n: number): DmaChan | null {
+    return nthChan(this, cap, n);
+  }
+
+  /** The dmaengine CPU notifier: `cpu` goes offline or online, then rebalance. */
+  setCpuOnline(cpu: number, online: boolean): void {
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.cpus)
+      throw new DmaRuleError('cpu-unknown', `CPU ${cpu} does not exist (CPUs 0..${this.cpus - 1})`);
+    if (this.cpuOnline[cpu] === online) throw new DmaRuleError('cpu-hotplug', `CPU ${cpu} is already ${online ? 'online' : 'offline'}`);
+    if (!online && this.cpuOnline.filter(Boolean).length === 1)
+      throw new DmaRuleError('cpu-hotplug', `CPU ${cpu} is the last online CPU`);
+    this.cpuOnline[cpu] = online;
+    this.dmaChannelRebalance();
+  }
+
+  // --- device registration ---------------------------------------------------------------
+
+  /**
+   * `dma_async_device_register`: if clients wait (`dmaengine_ref_count > 0`) take a
+   * reference on each public channel for them; add to the list; rebalance.
+   * @throws DmaRuleError `register-twice`, `register-freed-device`
+   */
+  dmaAsyncDeviceRegister(device: DmaDevice): void {
+    if (device.listed) throw new DmaRuleError('register-twice', `${device.name} is already registered`);
+    if (device.freed) throw new DmaRuleError('register-freed-device', `${device.name} is freed; register a new instance`);
+    if (this.dmaengineRefCount && !device.private) for (const chan of device.channels) this.dmaChanGet(chan);
+    this.known.add(device);
+    device.listed = true;
+    this.deviceList.push(device);
+    if (device.private) device.privatecnt++;
+    this.dmaChannelRebalance();
+  }
+
+  /**
+   * `dma_async_device_unregister`, the part under `dma_list_mutex`: `list_del_rcu` and
+   * rebalance. What follows (waiting, freeing) is the design's
+   * {@link DesignHooks.removeDevice}.
+   * @throws DmaRuleError `unregister-unknown-device`, `unregister-twice`
+   */
+  dmaAsyncDeviceUnregister(device: DmaDevice): void {
+    if (!this.known.has(device)) throw new DmaRuleError('unregister-unknown-device', `${device.name} was never registered`);
+    if (!device.listed) throw new DmaRuleError('unregister-twice', `${device.name} is already unregistered`);
+    this.deviceList.splice(this.deviceList.indexOf(device), 1);
+    device.listed = false;
+    this.dmaChannelRebalance();
+  }
+
+  /**
+   * The end of unregister: `device_unregister` of each channel and the driver freeing its
+   * memory. Channel resources still allocated are freed with it; 3.4 only `WARN_ONCE`s
+   * when clients still hold a channel.
+   */
+  freeDevice(device: DmaDevice): void {
+    for (const chan of device.channels) {
+      if (chan.clientCount)
+        this.warnings.push(`WARN dma_async_device_unregister called while ${chan.clientCount} clients hold a reference (${chan.id})`);
+      chan.resources = false;
+    }
+    device.freed = true;
+  }
+
+  // --- the hot path -------------------------------------------------------------------
+
+  /** `dma_find_channel(cap)` on `cpu`, as the design does it. @throws DmaRuleError on a bad CPU */
+  dmaFindChannel(cap: Capability, cpu: number): DmaChan | null {
+    this.checkCpu(cpu);
+    return this.design.findChannel(cap, cpu);
+  }
+
+  /** `dma_get_channel(chan)` on `cpu` (RFC), as the design does it. @throws DmaRuleError on a bad CPU */
+  dmaGetChannel(chan: DmaChan, cpu: number): DmaChan | null {
+    this.checkCpu(cpu);
+    return this.design.getChannel(chan, cpu);
+  }
+
+  /** `dma_put_channel` on `cpu` (RFC), as the design does it. @throws DmaRuleError on a bad CPU */
+  dmaPutChannel(chan: DmaChan | null, cpu: number): void {
+    this.checkCpu(cpu);
+    this.design.putChannel(chan, cpu);
+  }
+
+  /**
+   * prep + submit + `dma_async_issue_pending` on `chan` by `thread`. Touching freed memory
+   * or removed hardware is recorded, not thrown.
+   * @returns false when the design's prep returned NULL (nothing submitted).
+   */
+  useChannel(thread: string, chan: DmaChan): boolean {
+    if (this.design.prep && !this.design.prep(chan)) return false;
+    if (!chan.resources || chan.device.freed) this.violations.add(`use-after-free:${thread}:${chan.id}`);
+    if (chan.device.hardwareGone) this.violations.add(`use-on-removed-hardware:${thread}:${chan.id}`);
+    return true;
+  }
+
+  /**
+   * `dma_issue_pending_all`: `device_issue_pending` on every channel with clients of every
+   * listed public device, on behalf of `caller`.
+   * @returns the channels kicked.
+   */
+  dmaIssuePendingAll(caller: string): DmaChan[] {
+    const kicked: DmaChan[] = [];
+    for (const device of this.deviceList) {
+      if (device.private) continue;
+      for (const chan of device.channels)
+        if (chan.clientCount) {
+          if (device.hardwareGone) this.violations.add(`use-on-removed-hardware:${caller}:${chan.id}`);
+          kicked.push(chan);
+        }
+    }
+    return kicked;
+  }
+}

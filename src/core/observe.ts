@@ -1,0 +1,65 @@
+/**
+ * Mapping the implementation's state onto the shared {@link Observable} of
+ * spec/observable.ts, and a readable diff of two observables for event logs.
+ * @module
+ */
+import type { Observable } from '../../spec/observable.ts';
+import type { ClientState } from '../clients/client.ts';
+import type { Ioh } from '../ioh/ioh.ts';
+import { CAPABILITIES, type Capability } from '../scenario.ts';
+import type { DmaEngine } from './dmaengine.ts';
+
+/** The observable state of kernel `k` with its IOHs and client threads (fields in contract order). */
+export function observe(k: DmaEngine, iohs: readonly Ioh[], clients: readonly ClientState[]): Observable {
+  const devices = iohs.flatMap((h) => h.devices);
+  return {
+    dmaengineRefCount: k.dmaengineRefCount,
+    cpuOnline: [...k.cpuOnline],
+    ref: [...k.ref],
+    key: k.key,
+    dirty: k.dirty,
+    table: Object.fromEntries(CAPABILITIES.map((cap) => [cap, k.table[cap].map((c) => c?.id ?? null)])) as Record<
+      Capability,
+      (string | null)[]
+    >,
+    devices: devices.map((d) => ({ name: d.name, listed: d.listed, private: d.private, privatecnt: d.privatecnt, freed: d.freed })),
+    channels: devices.flatMap((d) =>
+      d.channels.map((c) => ({ id: c.id, clientCount: c.clientCount, tableCount: c.tableCount, resources: c.resources })),
+    ),
+    threads: clients.map((c) => ({ name: c.name, cpu: c.cpu, chan: c.chan?.id ?? null })),
+    violations: [...k.violations].sort(),
+  };
+}
+
+const show = (v: unknown): string => (v === null ? 'null' : String(v));
+
+/**
+ * What changed from `a` to `b`, one line per variable (`ref[1] 0→1`, `ioat0.0.clientCount
+ * 1→0`, `net0.chan ioat0.0→null`, `+violation use-after-free:net0:ioat0.0`).
+ */
+export function diffObservables(a: Observable, b: Observable): string[] {
+  const out: string[] = [];
+  const cmp = (name: string, x: unknown, y: unknown) => {
+    if (x !== y) out.push(`${name} ${show(x)}→${show(y)}`);
+  };
+  cmp('dmaengineRefCount', a.dmaengineRefCount, b.dmaengineRefCount);
+  b.cpuOnline.forEach((on, i) => cmp(`cpuOnline[${i}]`, a.cpuOnline[i], on));
+  b.ref.forEach((r, i) => cmp(`ref[${i}]`, a.ref[i], r));
+  cmp('key', a.key, b.key);
+  cmp('dirty', a.dirty, b.dirty);
+  for (const cap of CAPABILITIES) b.table[cap].forEach((c, i) => cmp(`table.${cap}[${i}]`, a.table[cap][i], c));
+  b.devices.forEach((d, i) => {
+    const o = a.devices[i];
+    for (const f of ['listed', 'private', 'privatecnt', 'freed'] as const) cmp(`${d.name}.${f}`, o[f], d[f]);
+  });
+  b.channels.forEach((c, i) => {
+    const o = a.channels[i];
+    for (const f of ['clientCount', 'tableCount', 'resources'] as const) cmp(`${c.id}.${f}`, o[f], c[f]);
+  });
+  b.threads.forEach((t, i) => {
+    cmp(`${t.name}.cpu`, a.threads[i].cpu, t.cpu);
+    cmp(`${t.name}.chan`, a.threads[i].chan, t.chan);
+  });
+  for (const v of b.violations) if (!a.violations.includes(v)) out.push(`+violation ${v}`);
+  return out;
+}

@@ -1,0 +1,63 @@
+/**
+ * `dma_channel_rebalance` and `nth_chan`: how the per-CPU `channel_table` is filled from
+ * the public channels that have clients. Kernel: drivers/dma/dmaengine.c (3.4).
+ * @module
+ */
+import { CAPABILITIES, type Capability } from '../scenario.ts';
+import { hasCap, type DmaChan, type DmaDevice } from './objects.ts';
+
+/** What rebalancing reads and writes of the kernel state. */
+export interface RebalanceState {
+  /** Possible CPUs (`num_possible_cpus()`). */
+  readonly cpus: number;
+  readonly cpuOnline: readonly boolean[];
+  /** `dma_device_list` in list order. */
+  readonly deviceList: readonly DmaDevice[];
+  readonly dmaengineRefCount: number;
+  readonly table: Record<Capability, (DmaChan | null)[]>;
+}
+
+/**
+ * `nth_chan(cap, n)`: the n-th channel with clients among listed public devices with `cap`;
+ * when there are fewer than n+1, the first of those with the lowest `table_count`. The
+ * chosen channel's `table_count` goes up. `n = -1` always picks the least used.
+ */
+export function nthChan(s: RebalanceState, cap: Capability, n: number): DmaChan | null {
+  let ret: DmaChan | null = null;
+  let min: DmaChan | null = null;
+  outer: for (const device of s.deviceList) {
+    if (!hasCap(device, cap) || device.private) continue;
+    for (const chan of device.channels) {
+      if (!chan.clientCount) continue;
+      if (!min || chan.tableCount < min.tableCount) min = chan;
+      if (n-- === 0) {
+        ret = chan;
+        break outer;
+      }
+    }
+  }
+  ret ??= min;
+  if (ret) ret.tableCount++;
+  return ret;
+}
+
+/**
+ * `dma_channel_rebalance`: clear every table slot and the `table_count` of listed public
+ * channels (unlisted and private devices keep theirs, as in the kernel); then, if any
+ * client called `dmaengine_get`, give each (capability, online CPU) a channel. `n` runs on
+ * across capabilities, as in the kernel.
+ */
+export function dmaChannelRebalance(s: RebalanceState): void {
+  for (const cap of CAPABILITIES) s.table[cap].fill(null);
+  for (const device of s.deviceList) {
+    if (device.private) continue;
+    for (const chan of device.channels) chan.tableCount = 0;
+  }
+  if (!s.dmaengineRefCount) return;
+  let n = 0;
+  for (const cap of CAPABILITIES)
+    for (let cpu = 0; cpu < s.cpus; cpu++) {
+      if (!s.cpuOnline[cpu]) continue;
+      s.table[cap][cpu] = s.cpus > 1 ? nthChan(s, cap, n++) : nthChan(s, cap, -1);
+    }
+}

@@ -1,0 +1,26 @@
+/**
+ * Design `baseline`: Linux 3.4 without hotplug support. `dma_find_channel` is a plain
+ * `channel_table` read with no reference taken; `dma_async_device_unregister` takes the
+ * device off the list, rebalances, `WARN_ONCE`s if clients still hold channels and frees
+ * them anyway — a holder then uses freed memory.
+ * @module
+ */
+import type { DesignStrategy } from '../../core/design.ts';
+import { at } from '../../core/thread.ts';
+
+/** The 3.4 kernel: no hot-path references, removal frees at once. */
+export const baselineStrategy: DesignStrategy = {
+  name: 'baseline',
+  description: 'Linux 3.4: no hot-path references; unregister frees channels even while clients hold them',
+  bind(k) {
+    return {
+      findChannel: (cap, cpu) => k.table[cap][cpu],
+      getChannel: (chan) => chan,
+      putChannel: () => {},
+      *removeDevice(device) {
+        yield* at('free');
+        k.freeDevice(device);
+      },
+    };
+  },
+};

@@ -1,0 +1,54 @@
+/**
+ * The IOH thread of spec/threads.md (thread named after the IOH): orderly eject, which
+ * unregisters the devices one at a time in scenario order (each: `unregister`, then the
+ * design's removal steps ending in `free`), and optionally hot-add + probe again.
+ * `surpriseRemove` is not in this program: it can happen between any two of its steps, so
+ * the system offers it beside the program (see src/core/system.ts).
+ * @module
+ */
+import type { DmaEngine } from '../core/dmaengine.ts';
+import { at, offer, type ThreadProgram } from '../core/thread.ts';
+import type { Ioh } from './ioh.ts';
+
+/** IOH step names in spec/threads.md order (designs may add their own after these). */
+export const IOH_STEPS = [
+  'eject',
+  'unregister',
+  'keyOn',
+  'clearDirty',
+  'tick',
+  'read',
+  'keyOff',
+  'putRefs',
+  'free',
+  'hotAdd',
+  'probe',
+  'surpriseRemove',
+] as const;
+
+/** `dma_async_device_register` of each device of `h` (the driver's probe); the IOH is online. */
+export function probe(k: DmaEngine, h: Ioh): void {
+  for (const device of h.devices) k.dmaAsyncDeviceRegister(device);
+  h.state = 'online';
+}
+
+/** The IOH program, starting online. With `hotAdd`, a removed IOH may come back. */
+export function* iohProgram(k: DmaEngine, h: Ioh, hotAdd: boolean): ThreadProgram {
+  for (;;) {
+    yield* at('eject');
+    h.state = 'ejecting';
+    for (const device of h.devices) {
+      h.current = device;
+      yield* at('unregister', () => device.listed);
+      k.dmaAsyncDeviceUnregister(device);
+      yield* k.design.removeDevice(device);
+    }
+    h.current = null;
+    h.state = 'removed';
+    if (!hotAdd) return;
+    yield { offers: [offer('hotAdd')], final: true };
+    h.hotAdd();
+    yield* at('probe');
+    probe(k, h);
+  }
+}
