@@ -1,0 +1,110 @@
+/**
+ * The shared memory every hot-path worker runs on: one SharedArrayBuffer viewed as an
+ * Int32Array (the kernel variables and the control words) and a Float64Array (per-worker
+ * results). Each worker plays one CPU: worker `i` is "CPU i".
+ *
+ * Every variable a worker writes in its loop sits on its own 64-byte cache line (an Int32Array
+ * index stride of {@link LINE}), so that the only cache lines two workers both write are the
+ * ones a scheme shares on purpose: the atomic counter of `shared-atomic` and `percpu-ref`
+ * (atomic mode), and the packed counters of `false-sharing`.
+ * @module
+ */
+
+/** Int32 slots per 64-byte cache line. */
+export const LINE = 16;
+
+/** Most workers a run may have (the false-sharing counters of 64 CPUs fill four lines). */
+export const MAX_WORKERS = 64;
+
+/** Control words (written by the main thread between runs, never inside a measured loop). */
+export const CONTROL = {
+  /** Bumped by the main thread to start a run; workers `Atomics.wait` on it. */
+  generation: 0,
+  /** Which scheme (index into SCHEMES) the next run measures, or {@link EXIT_SCHEME}. */
+  scheme: 1,
+  /** Workers that reached the start barrier of the current run. */
+  arrived: 2,
+  /** Workers that finished the current run and wrote their results. */
+  done: 3,
+  /** The number of workers (the barrier's width). */
+  workers: 4,
+} as const;
+
+/** The scheme value that tells a worker to exit. */
+export const EXIT_SCHEME = -1;
+
+/** Line of the stop flag: read by every worker between batches, written once per run by the main thread. */
+export const STOP = 1 * LINE;
+/** RFC static key `dmaengine_quiesce` (0 = off): read-only during a run. */
+export const KEY = 2 * LINE;
+/** percpu_ref mode, the `__PERCPU_REF_ATOMIC` bit of `percpu_count_ptr` (0 = per-CPU mode). */
+export const PCPU_MODE = 3 * LINE;
+/** The one counter `shared-atomic` updates with Atomics.add / Atomics.sub. */
+export const SHARED_COUNT = 4 * LINE;
+/** `percpu_ref->data->count`: the atomic counter of a percpu_ref in atomic mode. */
+export const PCPU_ATOMIC_COUNT = 5 * LINE;
+/** Packed per-CPU counters of `false-sharing`: CPU `c` at `FALSE_SHARED_REFS + c` (stride 1). */
+export const FALSE_SHARED_REFS = 6 * LINE;
+/** First line of the per-CPU regions below (after the packed counters of {@link MAX_WORKERS} CPUs). */
+const PER_CPU_BASE = FALSE_SHARED_REFS + MAX_WORKERS;
+
+/** Per-CPU regions, one cache line per CPU each: the slot of CPU `c` is `base + c * LINE`. */
+export const PER_CPU = {
+  /** `channel_table[cap]` entry of this CPU (`this_cpu_read(channel_table[tx_type]->chan)`). */
+  table: PER_CPU_BASE,
+  /** RFC `dmaengine_chan_ref_count` of this CPU. */
+  rfcRef: PER_CPU_BASE + MAX_WORKERS * LINE,
+  /** percpu_ref's per-CPU count (`percpu_count_ptr` of this CPU). */
+  pcpuRef: PER_CPU_BASE + 2 * MAX_WORKERS * LINE,
+} as const;
+
+/** Int32 slots in the kernel-variable part of the buffer. */
+const INT32_SLOTS = PER_CPU_BASE + 3 * MAX_WORKERS * LINE;
+
+/** Float64 slots per worker result (one 64-byte line). */
+export const RESULT_STRIDE = 8;
+/** Fields of one worker's result line. */
+export const RESULT = {
+  /** find→put pairs completed. */
+  ops: 0,
+  /** Wall time of the measured loop, nanoseconds. */
+  elapsedNs: 1,
+  /** Time the worker's thread was on a CPU during the loop, nanoseconds (NaN if unknown). */
+  cpuNs: 2,
+  /** Sum of the channel values the finds returned: keeps the loads alive. */
+  sink: 3,
+} as const;
+
+/** The views of one benchmark's shared memory. */
+export interface Memory {
+  readonly buffer: SharedArrayBuffer;
+  readonly i32: Int32Array;
+  readonly results: Float64Array;
+}
+
+/** The channel "pointer" CPU `cpu`'s table entry holds: non-zero, so a NULL result is visible. */
+export const channelOf = (cpu: number): number => 0x100 + cpu;
+
+/**
+ * Allocates the shared memory for `workers` workers, with every CPU's `channel_table` entry
+ * set to its channel (the state after `dma_channel_rebalance` with one channel per CPU).
+ */
+export function createMemory(workers: number): Memory {
+  const int32Bytes = INT32_SLOTS * 4;
+  const buffer = new SharedArrayBuffer(int32Bytes + MAX_WORKERS * RESULT_STRIDE * 8);
+  const i32 = new Int32Array(buffer, 0, INT32_SLOTS);
+  const results = new Float64Array(buffer, int32Bytes, MAX_WORKERS * RESULT_STRIDE);
+  i32[CONTROL.workers] = workers;
+  for (let cpu = 0; cpu < MAX_WORKERS; cpu++) i32[PER_CPU.table + cpu * LINE] = channelOf(cpu);
+  return { buffer, i32, results };
+}
+
+/** Views onto an existing buffer (in a worker). */
+export function attachMemory(buffer: SharedArrayBuffer): Memory {
+  const int32Bytes = INT32_SLOTS * 4;
+  return {
+    buffer,
+    i32: new Int32Array(buffer, 0, INT32_SLOTS),
+    results: new Float64Array(buffer, int32Bytes, MAX_WORKERS * RESULT_STRIDE),
+  };
+}

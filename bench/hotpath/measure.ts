@@ -1,0 +1,40 @@
+/**
+ * One measuring pass: every scheme, `runs` times, on a pool of `workers` workers. Within a
+ * run each scheme (baseline included) is measured once, back to back, so a ratio compares
+ * figures taken under the same conditions; the order rotates from run to run so that no
+ * scheme always follows the same neighbour (JIT state, caches, frequency drift).
+ * @module
+ */
+import { WorkerPool } from './pool.ts';
+import { SCHEMES } from './schemes.ts';
+import { runFigures, summarise, type RunFigures, type SchemeSummary } from './stats.ts';
+
+/** Warm-up time per scheme (discarded): lets V8 optimise every loop before measuring. */
+const WARMUP_MS = 100;
+
+/** The result of one pass. */
+export interface PassResult {
+  readonly workers: number;
+  readonly schemes: readonly SchemeSummary[];
+}
+
+/** Runs a pass; `progress` is told after each measured run. */
+export async function measurePass(workers: number, runs: number, ms: number, progress?: (done: number, total: number) => void): Promise<PassResult> {
+  const pool = WorkerPool.start(workers);
+  try {
+    for (let s = 0; s < SCHEMES.length; s++) await pool.run(s, Math.min(ms, WARMUP_MS));
+    const perRun: RunFigures[][] = [];
+    for (let r = 0; r < runs; r++) {
+      const figures: RunFigures[] = new Array(SCHEMES.length);
+      for (let k = 0; k < SCHEMES.length; k++) {
+        const s = (k + r) % SCHEMES.length;
+        figures[s] = runFigures(await pool.run(s, ms));
+        progress?.(r * SCHEMES.length + k + 1, runs * SCHEMES.length);
+      }
+      perRun.push(figures);
+    }
+    return { workers, schemes: summarise(SCHEMES.map((s) => s.id), perRun) };
+  } finally {
+    await pool.close();
+  }
+}

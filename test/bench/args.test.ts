@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { parseHotpathArgs } from '../../bench/hotpath/args.ts';
+import { UsageError } from '../../src/cli/usage-error.ts';
+
+describe('bench:hotpath arguments', () => {
+  it('defaults', () => {
+    const o = parseHotpathArgs([]);
+    expect(o).toMatchObject({ runs: 5, ms: 250, json: 'reports/hotpath.json', skipSolo: false, help: false });
+    expect(o.workers).toBeGreaterThanOrEqual(1);
+  });
+  it('reads every option', () => {
+    expect(parseHotpathArgs(['--workers', '3', '--runs', '7', '--ms', '40', '--json', 'x.json', '--skip-solo'])).toMatchObject({
+      workers: 3,
+      runs: 7,
+      ms: 40,
+      json: 'x.json',
+      skipSolo: true,
+    });
+  });
+  it.each([
+    [['--workers', '0'], /--workers must be an integer from 1 to 64/],
+    [['--runs', 'two'], /--runs must be an integer/],
+    [['--ms', '1.5'], /--ms must be an integer/],
+    [['--json', ''], /--json needs a file name/],
+    [['--colour'], /Unknown option '--colour'/],
+    [['extra'], /positional/],
+  ])('rejects %j with a UsageError', (argv, message) => {
+    expect(() => parseHotpathArgs(argv)).toThrow(UsageError);
+    expect(() => parseHotpathArgs(argv)).toThrow(message);
+  });
+});

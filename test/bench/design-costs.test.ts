@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { designCosts, designCostTable } from '../../bench/hotpath/design-costs.ts';
+
+// The static cost counted from the real system machine of each registered design.
+describe('design hot-path costs', () => {
+  it('baseline stores nothing outside the thread; rfc-wait stores twice to its own per-CPU slot and never to a shared line', async () => {
+    const costs = await designCosts();
+    const byName = Object.fromEntries(costs.map((c) => [c.design, c]));
+    for (const name of ['baseline', 'rfc-wait']) expect(byName[name], name).toHaveProperty('cost');
+    const figure = (name: string) => {
+      const c = byName[name];
+      if (!('cost' in c)) throw new Error(c.error);
+      return [c.cost.sharedWrites, c.cost.localWrites, c.cost.localFields];
+    };
+    expect(figure('baseline')).toEqual([0, 0, []]);
+    expect(figure('rfc-wait')).toEqual([0, 2, ['ref.0']]);
+    expect(designCostTable(costs)).toContain('rfc-wait');
+  });
+});
