@@ -1,0 +1,167 @@
+/**
+ * Breadth-first exploration of a compiled machine's packed state space: every reachable
+ * state once (up to symmetry), each safety property checked when its state is first found,
+ * so the first violating state has a shortest path. States get ids in discovery order,
+ * which is also the BFS queue order; parent ids and event indices make traces, and the
+ * optional edge lists (compressed rows) feed the liveness search.
+ * @module
+ */
+import type { CompiledMachine, CompiledTransition } from './compile.ts';
+import { RowView } from './compile.ts';
+import { IntColumn } from './growable.ts';
+import type { SafetyProperty } from './properties.ts';
+import { Stepper } from './stepper.ts';
+import { StateStore, WidthOverflow, type SlotBytes } from './store.ts';
+import { Canonicalizer, type SymmetryMode } from './symmetry.ts';
+
+/** Exploration settings. */
+export interface ExploreOptions<C = any> {
+  readonly symmetry: SymmetryMode;
+  readonly safety: readonly SafetyProperty<C>[];
+  /** Stop after this many distinct states (the result is then incomplete). */
+  readonly maxStates?: number;
+  /** Keep every edge (needed for liveness). */
+  readonly keepEdges?: boolean;
+  /** Stop as soon as every safety property is violated (no edges kept). */
+  readonly stopWhenAllViolated?: boolean;
+  /** Called about every `progressEvery` states. */
+  onProgress?(p: { states: number; queue: number; transitions: number; seconds: number }): void;
+  readonly progressEvery?: number;
+}
+
+/** Outgoing edges of every state, as compressed rows: edges of `s` are `start[s] .. start[s+1]`. */
+export interface EdgeLists {
+  readonly start: Int32Array;
+  readonly target: Int32Array;
+  readonly event: Int32Array;
+}
+
+/** What an exploration found. */
+export interface Exploration<C extends object = any> {
+  readonly cm: CompiledMachine<C>;
+  readonly store: StateStore;
+  readonly canon: Canonicalizer<C>;
+  readonly parent: Int32Array;
+  readonly parentEvent: Int32Array;
+  readonly states: number;
+  readonly transitions: number;
+  /** Every reachable state was expanded (no state limit hit). */
+  readonly complete: boolean;
+  /** First (shallowest) violating state per safety property name. */
+  readonly violations: ReadonlyMap<string, number>;
+  /** First (shallowest) state with no enabled event that is not final, or -1. */
+  readonly deadlock: number;
+  readonly edges?: EdgeLists;
+  readonly seconds: number;
+}
+
+/** Explores `cm` breadth-first. See {@link ExploreOptions}. */
+export function explore<C extends object>(cm: CompiledMachine<C>, opts: ExploreOptions<C>): Exploration<C> {
+  for (const bytes of [1, 2, 4] as SlotBytes[]) {
+    try {
+      return exploreWith(cm, opts, bytes);
+    } catch (e) {
+      if (!(e instanceof WidthOverflow) || bytes === 4) throw e;
+    }
+  }
+  throw new Error('unreachable');
+}
+
+function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOptions<C>, bytes: SlotBytes): Exploration<C> {
+  const t0 = performance.now();
+  const model = cm.model;
+  const W = cm.width;
+  const R = cm.regions.length;
+  const store = new StateStore(W, bytes);
+  const canon = new Canonicalizer(cm, opts.symmetry);
+  const stepper = new Stepper(cm);
+  const parent = new IntColumn();
+  const parentEvent = new IntColumn();
+  const keepEdges = !!opts.keepEdges;
+  const eStart = new IntColumn();
+  const eTarget = new IntColumn(keepEdges ? 1 << 16 : 1);
+  const eEvent = new IntColumn(keepEdges ? 1 << 16 : 1);
+  const violations = new Map<string, number>();
+  const pending = opts.safety.slice();
+  const checkView = new RowView(cm, cm.initialRow, cm.layout.decode(cm.initialRow, R));
+  const maxStates = opts.maxStates ?? Infinity;
+  const every = opts.progressEvery ?? 50_000;
+
+  const checkSafety = (row: Int32Array, id: number) => {
+    checkView.row = row;
+    cm.layout.decodeInto(row, R, checkView.context);
+    for (let i = 0; i < pending.length; i++) {
+      if (!pending[i].holds(checkView, model)) {
+        violations.set(pending[i].name, id);
+        pending.splice(i--, 1);
+      }
+    }
+  };
+
+  const init = cm.initialRow.slice();
+  canon.canon(init);
+  store.add(init);
+  parent.push(-1);
+  parentEvent.push(-1);
+  if (pending.length) checkSafety(init, 0);
+
+  const row = new Int32Array(W);
+  const out = new Int32Array(W);
+  const evs = new Int32Array(cm.events.length);
+  const taken: CompiledTransition[] = new Array(cm.events.length);
+  let transitions = 0;
+  let deadlock = -1;
+  let id = 0;
+  let complete = true;
+  for (; id < store.size; id++) {
+    if (store.size >= maxStates) {
+      complete = false;
+      break;
+    }
+    if (opts.stopWhenAllViolated && opts.safety.length > 0 && pending.length === 0 && !keepEdges) {
+      complete = false;
+      break;
+    }
+    if (keepEdges) eStart.push(eTarget.length);
+    store.get(id, row);
+    stepper.load(row);
+    const n = stepper.enabled(evs, taken);
+    if (n === 0 && deadlock < 0 && !model.isFinal(stepper.view)) deadlock = id;
+    for (let k = 0; k < n; k++) {
+      stepper.successor(evs[k], taken[k], out);
+      canon.canon(out);
+      transitions++;
+      let to = store.add(out);
+      if (to >= 0) {
+        parent.push(id);
+        parentEvent.push(evs[k]);
+        if (pending.length) checkSafety(out, to);
+      } else to = -to - 1;
+      if (keepEdges) {
+        eTarget.push(to);
+        eEvent.push(evs[k]);
+      }
+    }
+    if (opts.onProgress && id % every === 0)
+      opts.onProgress({ states: store.size, queue: store.size - id, transitions, seconds: (performance.now() - t0) / 1000 });
+  }
+  let edges: EdgeLists | undefined;
+  if (keepEdges) {
+    eStart.push(eTarget.length);
+    edges = { start: eStart.data.subarray(0, eStart.length), target: eTarget.data.subarray(0, eTarget.length), event: eEvent.data.subarray(0, eEvent.length) };
+  }
+  return {
+    cm,
+    store,
+    canon,
+    parent: parent.data.subarray(0, parent.length),
+    parentEvent: parentEvent.data.subarray(0, parentEvent.length),
+    states: store.size,
+    transitions,
+    complete,
+    violations,
+    deadlock,
+    edges,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}

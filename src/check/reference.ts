@@ -1,0 +1,76 @@
+/**
+ * The reference semantics: breadth-first exploration with xstate's own pure `transition`
+ * and `initialTransition`, events from `model.enabledEvents`. Slow (JSON keys, xstate's
+ * full algorithm per step) and used only to prove the compiled explorer faithful on small
+ * scenarios, by comparing both graphs in the same canonical form.
+ * @module
+ */
+import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateNode } from 'xstate';
+import type { MachineModel, ModelView } from '../../machines/model.ts';
+import type { CompiledMachine } from './compile.ts';
+import type { Exploration } from './explore.ts';
+
+/** A state space in canonical form: state keys and `from --event--> to` edge keys. */
+export interface CanonicalGraph {
+  readonly states: Set<string>;
+  readonly edges: Set<string>;
+}
+
+/** The canonical key of a state: active leaf per region and the context. */
+export function stateKey(leaves: readonly string[], context: unknown): string {
+  return JSON.stringify({ leaves, context });
+}
+
+function snapshotView<C>(s: AnyMachineSnapshot): ModelView<C> {
+  const ids = new Set((s._nodes as AnyStateNode[]).map((n) => n.id));
+  return { context: s.context as C, active: (id) => ids.has(id) };
+}
+
+/**
+ * Explores `model` with xstate. Leaves are reported per region of `cm` (for the same key).
+ * @throws Error when more than `limit` states are found.
+ */
+export function referenceGraph(model: MachineModel, cm: CompiledMachine, limit = 200_000): CanonicalGraph {
+  const keyOf = (s: AnyMachineSnapshot) => {
+    const active = new Set((s._nodes as AnyStateNode[]).map((n) => n.id));
+    return stateKey(cm.regions.map((r) => r.leafIds.find((id) => active.has(id)) ?? '?'), s.context);
+  };
+  const [init] = initialTransition(model.machine);
+  const states = new Set<string>([keyOf(init)]);
+  const edges = new Set<string>();
+  const queue: AnyMachineSnapshot[] = [init];
+  for (let i = 0; i < queue.length; i++) {
+    const s = queue[i];
+    const from = keyOf(s);
+    for (const ev of model.enabledEvents(snapshotView(s))) {
+      const [next] = transition(model.machine, s, ev as any);
+      const to = keyOf(next);
+      edges.add(`${from} --${JSON.stringify(ev)}--> ${to}`);
+      if (!states.has(to)) {
+        if (states.size >= limit) throw new Error(`reference exploration exceeds ${limit} states`);
+        states.add(to);
+        queue.push(next);
+      }
+    }
+  }
+  return { states, edges };
+}
+
+/** The compiled exploration (made without symmetry and with edges) in canonical form. */
+export function compiledGraph(x: Exploration): CanonicalGraph {
+  const { cm, store, edges } = x;
+  if (!edges) throw new Error('compiledGraph needs an exploration with keepEdges');
+  if (x.canon.active) throw new Error('compiledGraph needs an exploration without symmetry');
+  const R = cm.regions.length;
+  const row = new Int32Array(cm.width);
+  const keys: string[] = [];
+  for (let id = 0; id < x.states; id++) {
+    store.get(id, row);
+    keys.push(stateKey(cm.regions.map((r, i) => r.leafIds[row[i]]), cm.layout.decode(row, R)));
+  }
+  const out = new Set<string>();
+  for (let id = 0; id < x.states; id++)
+    for (let k = edges.start[id]; k < edges.start[id + 1]; k++)
+      out.add(`${keys[id]} --${JSON.stringify(cm.events[edges.event[k]])}--> ${keys[edges.target[k]]}`);
+  return { states: new Set(keys), edges: out };
+}

@@ -1,0 +1,66 @@
+/**
+ * One step of a compiled machine on packed rows: which events are enabled in a state (their
+ * guards on the decoded context) and the successor row of each. Scratch contexts are
+ * allocated once and overwritten, so a step allocates nothing.
+ * @module
+ */
+import type { CompiledMachine, CompiledTransition } from './compile.ts';
+import { RowView } from './compile.ts';
+
+/** Steps packed states of one compiled machine. Not re-entrant: one per exploration. */
+export class Stepper<C extends object> {
+  /** The loaded state's context (guards and properties read it). */
+  readonly view: RowView<C>;
+  private readonly draft: C;
+  private readonly R: number;
+
+  constructor(readonly cm: CompiledMachine<C>) {
+    this.R = cm.regions.length;
+    this.view = new RowView(cm, cm.initialRow, cm.layout.decode(cm.initialRow, this.R));
+    this.draft = cm.layout.decode(cm.initialRow, this.R);
+  }
+
+  /** Makes `row` the current state: decodes its context for guards and properties. */
+  load(row: Int32Array): void {
+    this.view.row = row;
+    this.cm.layout.decodeInto(row, this.R, this.view.context);
+  }
+
+  /**
+   * Enabled events of the loaded state, in `allEvents` order: their indices into `events`
+   * and the transition each takes into `taken`. Returns how many.
+   */
+  enabled(events: Int32Array, taken: CompiledTransition[]): number {
+    const { cm } = this;
+    const row = this.view.row;
+    const ctx = this.view.context;
+    let n = 0;
+    for (let e = 0; e < cm.events.length; e++) {
+      const r = cm.eventRegion[e];
+      if (r < 0) continue;
+      const cands = cm.candidates[e][row[r]];
+      for (let i = 0; i < cands.length; i++) {
+        const t = cands[i];
+        if (t.guard === null || t.guard(ctx, t.guardParams, cm.events[e])) {
+          events[n] = e;
+          taken[n++] = t;
+          break;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Writes into `out` the state after event `e` taking transition `t` from the loaded state. */
+  successor(e: number, t: CompiledTransition, out: Int32Array): void {
+    const { cm, R } = this;
+    const row = this.view.row;
+    const draft = this.draft;
+    cm.layout.decodeInto(row, R, draft);
+    const ev = cm.events[e];
+    for (let i = 0; i < t.actions.length; i++) t.actions[i](draft, t.actionParams[i], ev);
+    for (let r = 0; r < R; r++) out[r] = row[r];
+    if (t.target >= 0) out[cm.eventRegion[e]] = t.target;
+    cm.layout.encode(draft, out, R);
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Symmetry reduction: a state is stored as the least packed row (lexicographic Int32 order)
+ * over the permutations the model declares harmless (machines/model.ts `Symmetry`):
+ * renamings of threads within a thread group (their regions' leaves and their context data,
+ * via `swapThreads`) and permutations of CPUs that keep each CPU's class label (via
+ * `permuteCpus`). `cpus` mode keeps thread identities, which weak fairness per thread needs.
+ * @module
+ */
+import type { CompiledMachine } from './compile.ts';
+
+/** Which permutations reduce the state space. */
+export type SymmetryMode = 'full' | 'cpus' | 'none';
+
+/** A thread renaming, as the transpositions (thread indices) that produce it from identity. */
+type ThreadPerm = readonly (readonly [number, number])[];
+
+/** All permutations of `n` positions (Heap's order), identity first. */
+function permutations(n: number): number[][] {
+  const out: number[][] = [];
+  const a = Array.from({ length: n }, (_, i) => i);
+  const c = new Array(n).fill(0);
+  out.push(a.slice());
+  let i = 0;
+  while (i < n) {
+    if (c[i] < i) {
+      const j = i % 2 === 0 ? 0 : c[i];
+      [a[j], a[i]] = [a[i], a[j]];
+      out.push(a.slice());
+      c[i]++;
+      i = 0;
+    } else c[i++] = 0;
+  }
+  return out;
+}
+
+/** Transpositions turning identity into `perm` (selection order). */
+function asSwaps(perm: readonly number[], members: readonly number[]): [number, number][] {
+  const cur = members.slice();
+  const swaps: [number, number][] = [];
+  for (let i = 0; i < perm.length; i++) {
+    const want = members[perm[i]];
+    const j = cur.indexOf(want);
+    if (j !== i) {
+      swaps.push([cur[i], cur[j]]);
+      [cur[i], cur[j]] = [cur[j], cur[i]];
+    }
+  }
+  return swaps;
+}
+
+/** Replaces packed rows by their canonical representative. */
+export class Canonicalizer<C extends object> {
+  /** False when the mode or the model leaves nothing to permute (canon is the identity). */
+  readonly active: boolean;
+  private readonly threadPerms: ThreadPerm[];
+  private readonly threadRegion: Int32Array;
+  private readonly cpuPermCache = new Map<string, Int32Array[]>();
+  private readonly work: C;
+  private readonly best: Int32Array;
+  private readonly cand: Int32Array;
+  private readonly mid: Int32Array;
+  private readonly R: number;
+
+  constructor(
+    private readonly cm: CompiledMachine<C>,
+    readonly mode: SymmetryMode,
+  ) {
+    const sym = cm.model.symmetry;
+    this.R = cm.regions.length;
+    this.threadRegion = new Int32Array(cm.model.threads.map((t) => cm.regions.findIndex((r) => r.key === t)));
+    let perms: ThreadPerm[] = [[]];
+    if (sym && mode === 'full') {
+      for (const group of sym.threadGroups) {
+        if (group.length < 2) continue;
+        const members = group.map((t) => {
+          const i = cm.model.threads.indexOf(t);
+          if (i < 0) throw new Error(`${cm.model.name}: symmetry group names unknown thread ${t}`);
+          const r = this.threadRegion[i];
+          const r0 = this.threadRegion[cm.model.threads.indexOf(group[0])];
+          if (r < 0 || r0 < 0 || cm.regions[r].leafPaths.join() !== cm.regions[r0].leafPaths.join())
+            throw new Error(`${cm.model.name}: threads ${group[0]} and ${t} are grouped but their regions differ`);
+          return i;
+        });
+        const groupPerms = permutations(members.length).map((p) => asSwaps(p, members));
+        perms = perms.flatMap((p) => groupPerms.map((g) => [...p, ...g]));
+      }
+    }
+    this.threadPerms = perms;
+    this.active = !!sym && mode !== 'none' && (perms.length > 1 || cm.model.scenario.cpus > 1);
+    this.work = cm.layout.decode(cm.initialRow, this.R);
+    this.best = new Int32Array(cm.width);
+    this.cand = new Int32Array(cm.width);
+    this.mid = new Int32Array(cm.width);
+  }
+
+  private cpuPerms(labels: readonly number[]): Int32Array[] {
+    const key = labels.join(',');
+    let perms = this.cpuPermCache.get(key);
+    if (!perms) {
+      const classes = new Map<number, number[]>();
+      labels.forEach((l, cpu) => classes.set(l, [...(classes.get(l) ?? []), cpu]));
+      let all: number[][] = [labels.map((_, i) => i)];
+      for (const members of classes.values()) {
+        if (members.length < 2) continue;
+        const ps = permutations(members.length);
+        all = all.flatMap((base) =>
+          ps.map((p) => {
+            const q = base.slice();
+            members.forEach((cpu, k) => (q[cpu] = members[p[k]]));
+            return q;
+          }),
+        );
+      }
+      perms = all.map((p) => Int32Array.from(p));
+      this.cpuPermCache.set(key, perms);
+    }
+    return perms;
+  }
+
+  private static less(a: Int32Array, b: Int32Array): boolean {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+    return false;
+  }
+
+  /** Overwrites `row` with the least row of its orbit. */
+  canon(row: Int32Array): void {
+    if (!this.active) return;
+    const { cm, R, work, best, cand, mid } = this;
+    const sym = cm.model.symmetry!;
+    cm.layout.decodeInto(row, R, work);
+    const cpuPerms = cm.model.scenario.cpus > 1 ? this.cpuPerms(sym.cpuClasses(work)) : [];
+    best.set(row);
+    for (let t = 0; t < this.threadPerms.length; t++) {
+      const swaps = this.threadPerms[t];
+      mid.set(row);
+      if (swaps.length > 0) {
+        cm.layout.decodeInto(row, R, work);
+        for (const [a, b] of swaps) {
+          sym.swapThreads(work, a, b);
+          const ra = this.threadRegion[a];
+          const rb = this.threadRegion[b];
+          const l = mid[ra];
+          mid[ra] = mid[rb];
+          mid[rb] = l;
+        }
+        cm.layout.encode(work, mid, R);
+        if (Canonicalizer.less(mid, best)) best.set(mid);
+      }
+      for (let p = 1; p < cpuPerms.length; p++) {
+        cm.layout.decodeInto(mid, R, work);
+        sym.permuteCpus(work, cpuPerms[p] as unknown as number[]);
+        cand.set(mid);
+        cm.layout.encode(work, cand, R);
+        if (Canonicalizer.less(cand, best)) best.set(cand);
+      }
+    }
+    row.set(best);
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * Counterexample traces: the stored (canonical) path to a state, turned back into the
+ * concrete run from the machine's real initial state, each step named by its thread, the
+ * CPU it ran on, its event and the variables it changed.
+ *
+ * Under symmetry reduction the stored states are orbit representatives; the concrete run is
+ * recovered by choosing, at each step, an enabled event whose successor has the next
+ * stored representative as its canonical form. If none exists the model's declared
+ * symmetry is not an automorphism, and {@link SymmetryUnsound} says so.
+ * @module
+ */
+import type { StepEvent } from '../../machines/kit.ts';
+import type { ModelView } from '../../machines/model.ts';
+import type { CompiledMachine, CompiledTransition } from './compile.ts';
+import { RowView } from './compile.ts';
+import type { Exploration } from './explore.ts';
+import { Stepper } from './stepper.ts';
+
+/** A stored path has no concrete counterpart: the declared symmetry changes behaviour. */
+export class SymmetryUnsound extends Error {
+  override readonly name = 'SymmetryUnsound';
+}
+
+/** How a trace shows a state: readable variables and the CPU a thread runs on. */
+export interface TraceLens<C = any> {
+  /** Flat readable variables of a state (name -> JSON value), in a stable order. */
+  variables(view: ModelView<C>): Record<string, unknown>;
+  /** The CPU `thread` runs on in this state, or null if it has none. */
+  threadCpu(view: ModelView<C>, thread: string): number | null;
+}
+
+/** One variable a step changed. */
+export interface Change {
+  readonly name: string;
+  readonly from: unknown;
+  readonly to: unknown;
+}
+
+/** One step of a counterexample. */
+export interface TraceStep {
+  /** The thread (event type prefix). */
+  readonly thread: string;
+  /** The CPU the thread ran on when it took the step, if it has one. */
+  readonly cpu: number | null;
+  readonly event: StepEvent;
+  readonly changes: readonly Change[];
+}
+
+/** A counterexample: the steps from the initial state; a lasso when `loopStart` is set. */
+export interface Trace {
+  readonly steps: readonly TraceStep[];
+  /** Index of the first step of the repeated cycle (liveness), if any. */
+  readonly loopStart?: number;
+  /** How the trace ends: a state breaking a safety property, a deadlock, a fair cycle, or a final state. */
+  readonly end: 'violation' | 'deadlock' | 'cycle' | 'final';
+}
+
+/** The default lens: context leaves by path, and each region's active leaf by region key. */
+export function contextLens<C extends object>(cm: CompiledMachine<C>): TraceLens<C> {
+  const R = cm.regions.length;
+  return {
+    variables(view) {
+      const out: Record<string, unknown> = {};
+      const row = (view as RowView<C>).row;
+      cm.regions.forEach((r, i) => (out[`${r.key}@`] = r.leafPaths[row[i]]));
+      const ctx = cm.layout.decode(row, R) as unknown;
+      cm.layout.slots.forEach((s) => {
+        out[s.path] = s.path.split(/\.|\[|\]/).filter(Boolean).reduce((o: any, k) => o[k], ctx);
+      });
+      return out;
+    },
+    threadCpu: () => null,
+  };
+}
+
+/** Ids of the stored path from the initial state to `id`. */
+export function storedPath(x: Exploration, id: number): number[] {
+  const ids: number[] = [];
+  for (let s = id; s >= 0; s = x.parent[s]) ids.push(s);
+  return ids.reverse();
+}
+
+/** Concrete rows and events following stored ids; see the module comment. */
+export class Concretizer<C extends object> {
+  private readonly stepper: Stepper<C>;
+  private readonly evs: Int32Array;
+  private readonly taken: CompiledTransition[];
+  private readonly want: Int32Array;
+  private readonly out: Int32Array;
+
+  constructor(private readonly x: Exploration<C>) {
+    this.stepper = new Stepper(x.cm);
+    this.evs = new Int32Array(x.cm.events.length);
+    this.taken = new Array(x.cm.events.length);
+    this.want = new Int32Array(x.cm.width);
+    this.out = new Int32Array(x.cm.width);
+  }
+
+  /** The concrete state after one step from `from` towards stored state `to`: [event, row]. */
+  step(from: Int32Array, to: number, preferred: number): [number, Int32Array] {
+    const { stepper, evs, taken, want, out, x } = this;
+    x.store.get(to, want);
+    stepper.load(from);
+    const n = stepper.enabled(evs, taken);
+    // Prefer the stored event, then one of the same thread (CPU renaming keeps threads, and
+    // liveness traces must keep each thread's steps for fairness), then the first match.
+    const thread = preferred >= 0 ? x.cm.eventThread[preferred] : -2;
+    let first: [number, Int32Array] | undefined;
+    let sameThread: [number, Int32Array] | undefined;
+    for (let k = 0; k < n; k++) {
+      stepper.successor(evs[k], taken[k], out);
+      const concrete = out.slice();
+      x.canon.canon(out);
+      if (!out.every((v, i) => v === want[i])) continue;
+      if (evs[k] === preferred) return [evs[k], concrete];
+      if (x.cm.eventThread[evs[k]] === thread) sameThread ??= [evs[k], concrete];
+      first ??= [evs[k], concrete];
+    }
+    first = sameThread ?? first;
+    if (!first)
+      throw new SymmetryUnsound(
+        `${x.cm.model.name}: no concrete step reaches stored state ${to}; the model's symmetry (cpuClasses/permuteCpus/swapThreads) is not an automorphism`,
+      );
+    return first;
+  }
+
+  /**
+   * Follows `ids` (consecutive stored states, `ids[0]` matching `start`): the events and the
+   * concrete rows after each step. `prefer[i]`, if given, is the stored event into `ids[i]`.
+   */
+  follow(start: Int32Array, ids: readonly number[], prefer?: readonly number[]): { events: number[]; rows: Int32Array[] } {
+    const events: number[] = [];
+    const rows: Int32Array[] = [];
+    let cur = start;
+    for (let i = 1; i < ids.length; i++) {
+      const p = prefer ? prefer[i] : this.x.parent[ids[i]] === ids[i - 1] ? this.x.parentEvent[ids[i]] : -1;
+      const [e, row] = this.step(cur, ids[i], p);
+      events.push(e);
+      rows.push(row);
+      cur = row;
+    }
+    return { events, rows };
+  }
+}
+
+/** Describes the concrete run `start --events--> rows` as trace steps. */
+export function describeSteps<C extends object>(
+  cm: CompiledMachine<C>,
+  lens: TraceLens<C>,
+  start: Int32Array,
+  events: readonly number[],
+  rows: readonly Int32Array[],
+): TraceStep[] {
+  const R = cm.regions.length;
+  const viewOf = (row: Int32Array) => new RowView(cm, row, cm.layout.decode(row, R));
+  const steps: TraceStep[] = [];
+  let before = viewOf(start);
+  let vars = lens.variables(before);
+  events.forEach((e, i) => {
+    const ev = cm.events[e];
+    const thread = ev.type.slice(0, ev.type.indexOf('.'));
+    const after = viewOf(rows[i]);
+    const next = lens.variables(after);
+    const changes: Change[] = [];
+    for (const name of new Set([...Object.keys(vars), ...Object.keys(next)]))
+      if (JSON.stringify(vars[name]) !== JSON.stringify(next[name])) changes.push({ name, from: vars[name], to: next[name] });
+    steps.push({ thread, cpu: lens.threadCpu(before, thread), event: ev, changes });
+    before = after;
+    vars = next;
+  });
+  return steps;
+}
+
+/** The shortest counterexample to stored state `id` (a safety violation or a deadlock). */
+export function traceTo<C extends object>(x: Exploration<C>, id: number, lens: TraceLens<C>, end: Trace['end']): Trace {
+  const c = new Concretizer(x);
+  const start = x.cm.initialRow;
+  const { events, rows } = c.follow(start, storedPath(x, id));
+  return { steps: describeSteps(x.cm, lens, start, events, rows), end };
+}
