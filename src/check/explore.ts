@@ -15,7 +15,7 @@ import { StateStore, WidthOverflow, type SlotBytes } from './store.ts';
 import { Canonicalizer, type SymmetryMode } from './symmetry.ts';
 
 /** Exploration settings. */
-export interface ExploreOptions<C = any> {
+export interface ExploreOptions<C extends object = any> {
   readonly symmetry: SymmetryMode;
   readonly safety: readonly SafetyProperty<C>[];
   /** Stop after this many distinct states (the result is then incomplete). */
