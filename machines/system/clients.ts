@@ -1,0 +1,247 @@
+/**
+ * Client thread regions of spec/threads.md: `net_dma` and `async_tx` (a control context
+ * and a worker context, nested parallel) and `slave`. Config builders return plain JSON;
+ * {@link clientRules} gives the named guards and actions they reference.
+ * @module
+ */
+import type { ActionRule, GuardRule } from '../kit.ts';
+import type { SystemContext } from './context.ts';
+import { dmaChanGet, dmaChanPut, dmaengineGet, dmaenginePut, isFreed, privateCandidate } from './dmaengine.ts';
+import type { ThreadParams } from './hotpath.ts';
+import type { ClientInfo, Layout } from './layout.ts';
+
+/** A JSON state node config (the kit subset). */
+export type StateConfig = Record<string, unknown>;
+
+/** The region of a `net_dma` or `async_tx` client: `<name>.control` ∥ `<name>.worker`. */
+export function publicClientRegion(c: ClientInfo): StateConfig {
+  const n = c.name;
+  const p = { t: c.index };
+  const ev = (step: string) => `${n}.${step}`;
+  const migrateTo = (id: string) =>
+    c.migrates
+      ? {
+          [ev('migrate')]: {
+            guard: { type: 'canMigrate', params: p },
+            target: `#${id}`,
+            actions: [{ type: 'migrate', params: p }],
+            description: 'the scheduler moves the thread to another online CPU between get and put',
+          },
+        }
+      : {};
+  const reget =
+    c.kind === 'async_tx'
+      ? {
+          [ev('reget')]: {
+            guard: { type: 'canReget', params: p },
+            target: `#${n}.worker.found`,
+            actions: [{ type: 'getChannel', params: p }],
+            description:
+              'RFC dma_get_channel(cached): async_tx re-takes the pointer kept in its descriptors (once); enabled after dmaengine_put too: the cache outlives the reference',
+          },
+        }
+      : {};
+  return {
+    id: n,
+    type: 'parallel',
+    description: `${c.kind} client ${n}: a control context (dmaengine_get/put) and a worker context (find → use → put)`,
+    states: {
+      control: {
+        id: `${n}.control`,
+        initial: 'idle',
+        description: 'control context: net_dma switched on and off (module load, sysctl)',
+        states: {
+          idle: {
+            id: `${n}.control.idle`,
+            description: 'before dmaengine_get',
+            on: {
+              [ev('get')]: {
+                target: `#${n}.control.got`,
+                actions: [{ type: 'dmaengineGet', params: p }],
+                description: 'dmaengine_get: dmaengine_ref_count++, dma_chan_get on every public channel, rebalance on 0→1',
+              },
+            },
+          },
+          got: {
+            id: `${n}.control.got`,
+            description: 'registered interest: dmaengine_get done, dmaengine_put not yet',
+            on: {
+              [ev('release')]: {
+                guard: { type: 'canRelease', params: p },
+                target: `#${n}.control.released`,
+                actions: [{ type: 'dmaenginePut', params: p }],
+                description: 'dmaengine_put: dmaengine_ref_count--, dma_chan_put on every public channel; no rebalance',
+              },
+            },
+          },
+          released: { id: `${n}.control.released`, description: 'after dmaengine_put' },
+        },
+      },
+      worker: {
+        id: `${n}.worker`,
+        initial: 'idle',
+        description: 'worker context: find → use → put rounds (tcp_recvmsg, async_tx submit)',
+        states: {
+          idle: {
+            id: `${n}.worker.idle`,
+            description: 'between rounds: no per-CPU reference held',
+            on: {
+              [ev('find')]: {
+                guard: { type: 'canFind', params: p },
+                target: `#${n}.worker.found`,
+                actions: [{ type: 'findChannel', params: p }],
+                description: 'dma_find_channel(cap): channel_table[cap] of this CPU (RFC: this_cpu_inc first, NULL while quiescing)',
+              },
+              ...reget,
+            },
+          },
+          found: {
+            id: `${n}.worker.found`,
+            description: 'dma_find_channel/dma_get_channel returned; the channel (or NULL) is about to be used',
+            on: {
+              [ev('use')]: {
+                target: `#${n}.worker.used`,
+                actions: [{ type: 'useChannel', params: p }],
+                description: 'prep + submit + dma_async_issue_pending on the channel (NULL: CPU copy)',
+              },
+              ...migrateTo(`${n}.worker.found`),
+            },
+          },
+          used: {
+            id: `${n}.worker.used`,
+            description: 'the operation was issued; the reference is still held',
+            on: {
+              [ev('put')]: {
+                target: `#${n}.worker.idle`,
+                actions: [{ type: 'putChannel', params: p }],
+                description: 'RFC dma_put_channel: this_cpu_dec on the CPU the thread runs on now (3.4: nothing)',
+              },
+              ...migrateTo(`${n}.worker.used`),
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+/** The region of a `slave` client: request → use → release. */
+export function slaveRegion(c: ClientInfo): StateConfig {
+  const n = c.name;
+  const p = { t: c.index };
+  const ev = (step: string) => `${n}.${step}`;
+  return {
+    id: n,
+    initial: 'idle',
+    description: `slave client ${n}: dma_request_channel, uses, dma_release_channel`,
+    states: {
+      idle: {
+        id: `${n}.idle`,
+        description: 'no channel requested yet',
+        on: {
+          [ev('request')]: [
+            {
+              guard: { type: 'requestGets', params: p },
+              target: `#${n}.holding`,
+              actions: [{ type: 'requestChannel', params: p }],
+              description: '__dma_request_channel: private_candidate found a channel; DMA_PRIVATE set, privatecnt++, dma_chan_get succeeds',
+            },
+            {
+              guard: { type: 'requestFails', params: p },
+              target: `#${n}.noChannel`,
+              actions: [{ type: 'requestChannel', params: p }],
+              description:
+                '__dma_request_channel returns NULL: no candidate, or device_alloc_chan_resources failed (privatecnt--, DMA_PRIVATE cleared at 0)',
+            },
+          ],
+        },
+      },
+      holding: {
+        id: `${n}.holding`,
+        description: 'holds an exclusive (private) channel',
+        on: {
+          [ev('use')]: {
+            guard: { type: 'slaveCanUse', params: p },
+            target: `#${n}.holding`,
+            actions: [{ type: 'slaveUse', params: p }],
+            description: 'prep + submit on the private channel',
+          },
+          [ev('release')]: {
+            guard: { type: 'slaveCanRelease', params: p },
+            target: `#${n}.released`,
+            actions: [{ type: 'releaseChannel', params: p }],
+            description: 'dma_release_channel: dma_chan_put, privatecnt--, DMA_PRIVATE cleared at 0 (RFC: wake the unregister wait queue)',
+          },
+        },
+      },
+      noChannel: { id: `${n}.noChannel`, description: 'dma_request_channel returned NULL: the client ends' },
+      released: { id: `${n}.released`, description: 'after dma_release_channel: the client ends' },
+    },
+  };
+}
+
+/** Records a use of channel `c` by thread `t` if the memory behind it is freed. */
+export function recordUse(ctx: SystemContext, L: Layout, t: number, c: number): void {
+  if (c >= 0 && isFreed(ctx, L, c)) ctx.uaf[t][c] = 1;
+}
+
+type G = GuardRule<SystemContext, ThreadParams>;
+type A = ActionRule<SystemContext, ThreadParams>;
+
+/** Guards and actions of the client regions (the hot path comes from the design). */
+export function clientRules(L: Layout): { guards: Record<string, G>; actions: Record<string, A> } {
+  const spec = (t: number) => L.clients[t];
+  const roundsLeft = (ctx: SystemContext, t: number) => spec(t).busy || ctx.threads[t].rounds < spec(t).rounds;
+  return {
+    guards: {
+      canFind: (ctx, { t }) => ctx.threads[t].got === 1 && roundsLeft(ctx, t),
+      canRelease: (ctx, { t }) =>
+        spec(t).releases && (spec(t).busy || !roundsLeft(ctx, t) || ctx.threads[t].inFlight === 1),
+      canReget: (ctx, { t }) => ctx.threads[t].cached >= 0 && ctx.threads[t].regot === 0,
+      canMigrate: (ctx, { t }, e) => {
+        const cpu = e.cpu as number;
+        return ctx.cpuOnline[cpu] === 1 && cpu !== ctx.threads[t].cpu;
+      },
+      requestGets: (ctx, { t }, e) => e.allocOk === true && privateCandidate(ctx, L, spec(t).cap) >= 0,
+      requestFails: (ctx, { t }, e) => (privateCandidate(ctx, L, spec(t).cap) >= 0) !== (e.allocOk === true),
+      slaveCanUse: (ctx, { t }) => roundsLeft(ctx, t),
+      slaveCanRelease: (ctx, { t }) => spec(t).releases && (spec(t).busy || !roundsLeft(ctx, t)),
+    },
+    actions: {
+      dmaengineGet: (ctx, { t }) => {
+        ctx.threads[t].got = 1;
+        dmaengineGet(ctx, L);
+      },
+      dmaenginePut: (ctx, { t }) => {
+        ctx.threads[t].got = 2;
+        dmaenginePut(ctx, L);
+      },
+      useChannel: (ctx, { t }) => recordUse(ctx, L, t, ctx.threads[t].chan),
+      migrate: (ctx, { t }, e) => {
+        ctx.threads[t].cpu = e.cpu as number;
+      },
+      requestChannel: (ctx, { t }, e) => {
+        const c = privateCandidate(ctx, L, spec(t).cap);
+        if (c < 0) return;
+        const dev = ctx.devices[L.channels[c].device];
+        dev.private = 1;
+        dev.privatecnt++;
+        if (dmaChanGet(ctx, L, c, e.allocOk === true)) ctx.threads[t].chan = c;
+        else if (--dev.privatecnt === 0) dev.private = 0;
+      },
+      slaveUse: (ctx, { t }) => {
+        recordUse(ctx, L, t, ctx.threads[t].chan);
+        if (!spec(t).busy) ctx.threads[t].rounds = Math.min(ctx.threads[t].rounds + 1, spec(t).rounds);
+      },
+      releaseChannel: (ctx, { t }) => {
+        const c = ctx.threads[t].chan;
+        // dma_chan_put writes the channel: after the device was freed that is a use after free.
+        if (ctx.devices[L.channels[c].device].freed) ctx.uaf[t][c] = 1;
+        dmaChanPut(ctx, c);
+        const dev = ctx.devices[L.channels[c].device];
+        if (--dev.privatecnt === 0) dev.private = 0;
+        ctx.threads[t].chan = -1;
+      },
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The system machine's context: the variables of spec/threads.md as a fixed-shape tree of
+ * integers (booleans are 0/1, "none" is -1), sized by the scenario.
+ * @module
+ */
+import { CAPABILITIES } from '../../src/scenario.ts';
+import type { Layout } from './layout.ts';
+
+/** Per device (`struct dma_device`). */
+export interface DeviceCtx {
+  /** 1 while on `dma_device_list`. */
+  listed: number;
+  /** 1 while `DMA_PRIVATE` is set in `cap_mask`. */
+  private: number;
+  privatecnt: number;
+  /** 1 once the device and its channels' memory are freed. */
+  freed: number;
+  /**
+   * 1 once the design's hot-path protection for this device has ended (RFC: the quiesce
+   * loop counted `quiesceThreshold` consecutive zero sums). Read by no-ref-survives-quiesce.
+   */
+  quiesced: number;
+}
+
+/** Per channel (`struct dma_chan`). */
+export interface ChannelCtx {
+  clientCount: number;
+  tableCount: number;
+  /** 1 between `device_alloc_chan_resources` and `device_free_chan_resources`. */
+  resources: number;
+}
+
+/** Per client thread; every kind has the same shape so identical clients swap cleanly. */
+export interface ThreadCtx {
+  /** The CPU the thread runs on. */
+  cpu: number;
+  /** Channel in use (found, re-got or requested), -1 for none. */
+  chan: number;
+  /** async_tx: the channel pointer kept in its descriptors, -1 for none. */
+  cached: number;
+  /** net_dma/async_tx control: 0 before `dmaengine_get`, 1 got, 2 after `dmaengine_put`. */
+  got: number;
+  /** Worker: 1 between a find/reget and its put (a per-CPU reference is taken). */
+  inFlight: number;
+  /** Rounds (slave: uses) done, saturating at the scenario's `rounds`. */
+  rounds: number;
+  /** async_tx: 1 once `dma_get_channel(cached)` ran (once per client). */
+  regot: number;
+}
+
+/** Per IOH thread: which device it removes and the RFC quiesce loop variables. */
+export interface IohCtx {
+  /** Global index of the device being removed, -1 outside an eject. */
+  cur: number;
+  /** Consecutive zero sums (`dma_channel_quiesce`'s count). */
+  count: number;
+  /** Sum of the per-CPU counts read so far this round. */
+  sum: number;
+  /** Next CPU to read this round. */
+  next: number;
+}
+
+/** The whole context of the system machine. */
+export interface SystemContext {
+  /** `dmaengine_ref_count`. */
+  refCount: number;
+  /** `cpu_online_mask`, 0/1 per CPU. */
+  cpuOnline: number[];
+  /** RFC per-CPU `dmaengine_chan_ref_count`. */
+  ref: number[];
+  /** RFC static key `dmaengine_quiesce`, 0/1. */
+  key: number;
+  /** RFC `dmaengine_dirty`. */
+  dirty: number;
+  /** `channel_table[cap][cpu]`: global channel index or -1, for every capability. */
+  table: number[][];
+  devices: DeviceCtx[];
+  channels: ChannelCtx[];
+  /** Client threads in scenario order. */
+  threads: ThreadCtx[];
+  iohs: IohCtx[];
+  /** `[thread][channel]`: 1 once the thread used the channel after it was freed. */
+  uaf: number[][];
+}
+
+/**
+ * The start of every scenario: all CPUs online, every IOH online with its devices
+ * registered, public and unused, no client has started.
+ */
+export function initialContext(L: Layout): SystemContext {
+  return {
+    refCount: 0,
+    cpuOnline: Array.from({ length: L.cpus }, () => 1),
+    ref: Array.from({ length: L.cpus }, () => 0),
+    key: 0,
+    dirty: 0,
+    table: CAPABILITIES.map(() => Array.from({ length: L.cpus }, () => -1)),
+    devices: L.devices.map(() => ({ listed: 1, private: 0, privatecnt: 0, freed: 0, quiesced: 0 })),
+    channels: L.channels.map(() => ({ clientCount: 0, tableCount: 0, resources: 0 })),
+    threads: L.clients.map((c) => ({ cpu: c.cpu, chan: -1, cached: -1, got: 0, inFlight: 0, rounds: 0, regot: 0 })),
+    iohs: L.iohs.map(() => ({ cur: -1, count: 0, sum: 0, next: 0 })),
+    uaf: L.clients.map(() => L.channels.map(() => 0)),
+  };
+}

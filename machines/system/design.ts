@@ -1,0 +1,61 @@
+/**
+ * What a release-notification design contributes to the system machine. A design is one
+ * folder `src/designs/<name>/model.ts` exporting a {@link DesignModel}, plus one line in
+ * the registry src/designs/models.ts.
+ * @module
+ */
+import type { ClientKind } from '../../src/scenario.ts';
+import type { ActionRule, GuardRule } from '../kit.ts';
+import type { SystemContext } from './context.ts';
+import type { EjectProgram, IohBuild } from './ioh.ts';
+import type { Layout } from './layout.ts';
+
+/** Names of the properties of spec/properties.ts (kept here so designs need not import specs). */
+export type PropertyName =
+  | 'no-use-after-free'
+  | 'client-count-matches-holders'
+  | 'resources-iff-held'
+  | 'no-ref-survives-quiesce'
+  | 'ref-sum-nonnegative-when-quiescent'
+  | 'table-names-listed-channels'
+  | 'removal-completes'
+  | 'quiesce-terminates'
+  | 'waiting-client-answered';
+
+/** A design's stated assumption about client behaviour. */
+export interface ClientAssumption {
+  /** Prose: what clients must do for the design's claims to hold. */
+  readonly text: string;
+  /** Client kinds the assumption is about (all kinds if omitted). */
+  readonly kinds?: readonly ClientKind[];
+  /** Scenario client flags the design assumes, e.g. `{ releases: true }`. */
+  readonly flags: Readonly<Partial<Record<'releases' | 'busy' | 'migrates', boolean>>>;
+}
+
+/** Named rules a design adds to, or overrides in, the system machine. */
+export interface DesignRules {
+  readonly guards?: Readonly<Record<string, GuardRule<SystemContext>>>;
+  readonly actions?: Readonly<Record<string, ActionRule<SystemContext>>>;
+}
+
+/** A release-notification design as the system machine sees it. */
+export interface DesignModel {
+  readonly name: string;
+  /** One line for listings. */
+  readonly title: string;
+  /** A paragraph: what the design does at unregister and on the hot path. */
+  readonly summary: string;
+  /**
+   * The hot path clients run: `plain` (3.4 `dma_find_channel`, nothing counted) or
+   * `percpu` (the RFC's per-CPU counted find/get/put and the quiesce key).
+   */
+  readonly hotPath: 'plain' | 'percpu';
+  /** The IOH's program for one device between `unregister` and its free. */
+  ejecting(b: IohBuild): EjectProgram;
+  /** Rules its program references beyond the shared ones, or overrides of them. */
+  rules(L: Layout): DesignRules;
+  /** Properties the design claims to satisfy (under {@link assumptions}). */
+  readonly claims: readonly PropertyName[];
+  /** What the claims assume about clients. */
+  readonly assumptions: readonly ClientAssumption[];
+}

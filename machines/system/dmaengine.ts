@@ -1,0 +1,126 @@
+/**
+ * The dmaengine core of Linux 3.4 `drivers/dma/dmaengine.c` as functions on the system
+ * context: the bodies that the machine's actions run inside one step (each step holds
+ * `dma_list_mutex` for its whole body, so these are atomic). Names follow the kernel.
+ * @module
+ */
+import { CAPABILITIES } from '../../src/scenario.ts';
+import type { SystemContext } from './context.ts';
+import type { Layout } from './layout.ts';
+
+const hasCap = (L: Layout, d: number, cap: number): boolean => L.devices[d].caps.includes(cap);
+
+/**
+ * `dma_chan_get`: `client_count++`; on 0→1 `device_alloc_chan_resources`, which fails when
+ * `allocOk` is false (`client_count = 0`, error); after a good alloc on a public device
+ * `balance_ref_count` raises `client_count` to `dmaengine_ref_count`. Returns success.
+ */
+export function dmaChanGet(ctx: SystemContext, L: Layout, c: number, allocOk = true): boolean {
+  const ch = ctx.channels[c];
+  ch.clientCount++;
+  if (ch.clientCount === 1) {
+    if (!allocOk) {
+      ch.clientCount = 0;
+      return false;
+    }
+    ch.resources = 1;
+    if (!ctx.devices[L.channels[c].device].private) ch.clientCount = Math.max(ch.clientCount, ctx.refCount);
+  }
+  return true;
+}
+
+/** `dma_chan_put`: no-op at 0; `client_count--`; on →0 `device_free_chan_resources`. */
+export function dmaChanPut(ctx: SystemContext, c: number): void {
+  const ch = ctx.channels[c];
+  if (ch.clientCount === 0) return;
+  ch.clientCount--;
+  if (ch.clientCount === 0) ch.resources = 0;
+}
+
+/**
+ * `nth_chan`: the n-th in-use channel with `cap` of the listed public devices, or the one
+ * with the lowest `table_count` when there are fewer; its `table_count++`. -1 if none.
+ */
+export function nthChan(ctx: SystemContext, L: Layout, cap: number, n: number): number {
+  let ret = -1;
+  let min = -1;
+  for (let d = 0; d < L.devices.length && ret < 0; d++) {
+    const dev = ctx.devices[d];
+    if (!dev.listed || dev.private || !hasCap(L, d, cap)) continue;
+    for (const c of L.devices[d].channels) {
+      if (!ctx.channels[c].clientCount) continue;
+      if (min < 0 || ctx.channels[c].tableCount < ctx.channels[min].tableCount) min = c;
+      if (n-- === 0) {
+        ret = c;
+        break;
+      }
+    }
+  }
+  if (ret < 0) ret = min;
+  if (ret >= 0) ctx.channels[ret].tableCount++;
+  return ret;
+}
+
+/**
+ * `dma_channel_rebalance`: clear the table and the public channels' `table_count`; if any
+ * `dmaengine_get` user exists, give each (capability, online CPU) a channel by `nth_chan`
+ * (n counts on across capabilities; with one possible CPU, n is -1: the least used).
+ */
+export function dmaChannelRebalance(ctx: SystemContext, L: Layout): void {
+  for (const row of ctx.table) row.fill(-1);
+  for (let d = 0; d < L.devices.length; d++) {
+    const dev = ctx.devices[d];
+    if (!dev.listed || dev.private) continue;
+    for (const c of L.devices[d].channels) ctx.channels[c].tableCount = 0;
+  }
+  if (!ctx.refCount) return;
+  let n = 0;
+  for (let cap = 0; cap < CAPABILITIES.length; cap++)
+    for (let cpu = 0; cpu < L.cpus; cpu++) {
+      if (!ctx.cpuOnline[cpu]) continue;
+      ctx.table[cap][cpu] = nthChan(ctx, L, cap, L.cpus > 1 ? n++ : -1);
+    }
+}
+
+/** Channels of listed public devices, the set `dmaengine_get`/`dmaengine_put` walk. */
+function publicChannels(ctx: SystemContext, L: Layout): number[] {
+  const out: number[] = [];
+  for (let d = 0; d < L.devices.length; d++)
+    if (ctx.devices[d].listed && !ctx.devices[d].private) out.push(...L.devices[d].channels);
+  return out;
+}
+
+/** `dmaengine_get`: `dmaengine_ref_count++`, get every public channel, rebalance on 0→1. */
+export function dmaengineGet(ctx: SystemContext, L: Layout): void {
+  ctx.refCount++;
+  for (const c of publicChannels(ctx, L)) dmaChanGet(ctx, L, c);
+  if (ctx.refCount === 1) dmaChannelRebalance(ctx, L);
+}
+
+/** `dmaengine_put`: `dmaengine_ref_count--`, put every public channel; no rebalance. */
+export function dmaenginePut(ctx: SystemContext, L: Layout): void {
+  ctx.refCount--;
+  for (const c of publicChannels(ctx, L)) dmaChanPut(ctx, c);
+}
+
+/**
+ * `private_candidate` over the device list as `__dma_request_channel` walks it: the first
+ * free channel with `cap` of the first listed device that offers one. A public device with
+ * more than one channel and any channel in use is refused (all public or all private).
+ */
+export function privateCandidate(ctx: SystemContext, L: Layout, cap: number): number {
+  for (let d = 0; d < L.devices.length; d++) {
+    const info = L.devices[d];
+    if (!ctx.devices[d].listed || !hasCap(L, d, cap)) continue;
+    if (info.channels.length > 1 && !ctx.devices[d].private && info.channels.some((c) => ctx.channels[c].clientCount))
+      continue;
+    const free = info.channels.find((c) => !ctx.channels[c].clientCount);
+    if (free !== undefined) return free;
+  }
+  return -1;
+}
+
+/** Whether using channel `c` touches freed memory (its resources or its device are freed). */
+export function isFreed(ctx: SystemContext, L: Layout, c: number): boolean {
+  return !ctx.channels[c].resources || ctx.devices[L.channels[c].device].freed === 1;
+}

@@ -1,0 +1,136 @@
+/**
+ * The IOH thread region: orderly eject of an I/O hub, unregistering its DMA devices one at
+ * a time (`dma_async_device_unregister`). What happens between a device's unregister and
+ * its free is the release-notification design's part; the builder asks the design for it.
+ * @module
+ */
+import type { ActionRule, GuardRule } from '../kit.ts';
+import type { StateConfig } from './clients.ts';
+import type { SystemContext } from './context.ts';
+import { dmaChannelRebalance } from './dmaengine.ts';
+import type { IohInfo, Layout } from './layout.ts';
+
+/** Params of every IOH rule: the IOH's index in `iohs`. */
+export interface IohParams {
+  readonly h: number;
+}
+
+/** What a design needs to write its part of an IOH region. */
+export interface IohBuild {
+  readonly h: number;
+  readonly info: IohInfo;
+  /** Rule params of this IOH. */
+  readonly p: IohParams;
+  /** State id `<ioh>.<local>`. */
+  id(local: string): string;
+  /** Event type `<ioh>.<step>`. */
+  ev(step: string): string;
+}
+
+/**
+ * A design's program between `unregister` and the device's free: more child states of the
+ * IOH region (ids equal their paths, `<ioh>.<key>…`, so `#id` targets resolve in xstate).
+ */
+export interface EjectProgram {
+  /** Local key (among `states`) of the state right after `unregister`. */
+  readonly afterUnregister: string;
+  /** Child states of the IOH region, ids made with {@link IohBuild.id}; `online`, `listed`, `removed` are taken. */
+  readonly states: Record<string, StateConfig>;
+}
+
+/** Builder handle for IOH `h`. */
+export function iohBuild(L: Layout, h: number): IohBuild {
+  const info = L.iohs[h];
+  return { h, info, p: { h }, id: (local) => `${info.name}.${local}`, ev: (step) => `${info.name}.${step}` };
+}
+
+/**
+ * The `free` step: the device and its channels are freed; then the next device is current
+ * or the IOH is removed. `waitIdle`: only when every channel's `client_count` is 0 (the
+ * RFC's wait on `dma_device_wait_queue`); otherwise at once (3.4's `WARN_ONCE`).
+ */
+export function freeStep(b: IohBuild, waitIdle: boolean, description: string): unknown[] {
+  return [
+    {
+      guard: { type: waitIdle ? 'deviceIdleMore' : 'moreDevices', params: b.p },
+      target: `#${b.id('listed')}`,
+      actions: [{ type: 'freeDevice', params: b.p }],
+      description: `${description}; the next device of the IOH is current`,
+    },
+    {
+      ...(waitIdle ? { guard: { type: 'deviceIdle', params: b.p } } : {}),
+      target: `#${b.id('removed')}`,
+      actions: [{ type: 'freeDevice', params: b.p }],
+      description: `${description}; it was the IOH's last device: the IOH is removed`,
+    },
+  ];
+}
+
+/** The region of IOH `b`: online → listed (→ the design's program → listed for the next device) → removed. */
+export function iohRegion(b: IohBuild, program: EjectProgram): StateConfig {
+  return {
+    id: b.info.name,
+    initial: 'online',
+    description: `IOH ${b.info.name}: hot-plug and orderly removal of its DMA devices`,
+    states: {
+      online: {
+        id: b.id('online'),
+        description: 'the IOH is present and its devices are registered (dma_async_device_register at probe)',
+        on: {
+          [b.ev('eject')]: {
+            target: `#${b.id('listed')}`,
+            actions: [{ type: 'eject', params: b.p }],
+            description: 'ACPI eject request: orderly removal begins with the first device',
+          },
+        },
+      },
+      listed: {
+        id: b.id('listed'),
+        description: 'ejecting: the current device is still on dma_device_list',
+        on: {
+          [b.ev('unregister')]: {
+            target: `#${b.id(program.afterUnregister)}`,
+            actions: [{ type: 'unregisterDevice', params: b.p }],
+            description: 'dma_async_device_unregister under dma_list_mutex: list_del_rcu, dma_channel_rebalance',
+          },
+        },
+      },
+      ...program.states,
+      removed: { id: b.id('removed'), description: 'every device of the IOH is unregistered and freed' },
+    },
+  };
+}
+
+type G = GuardRule<SystemContext, IohParams>;
+type A = ActionRule<SystemContext, IohParams>;
+
+/** Guards and actions every IOH region uses, whatever the design. */
+export function iohRules(L: Layout): { guards: Record<string, G>; actions: Record<string, A> } {
+  const devs = (h: number) => L.iohs[h].devices;
+  const more = (ctx: SystemContext, h: number) => devs(h).indexOf(ctx.iohs[h].cur) < devs(h).length - 1;
+  const idle = (ctx: SystemContext, h: number) =>
+    L.devices[ctx.iohs[h].cur].channels.every((c) => ctx.channels[c].clientCount === 0);
+  return {
+    guards: {
+      moreDevices: (ctx, { h }) => more(ctx, h),
+      deviceIdle: (ctx, { h }) => idle(ctx, h),
+      deviceIdleMore: (ctx, { h }) => idle(ctx, h) && more(ctx, h),
+    },
+    actions: {
+      eject: (ctx, { h }) => {
+        ctx.iohs[h].cur = devs(h)[0];
+      },
+      unregisterDevice: (ctx, { h }) => {
+        ctx.devices[ctx.iohs[h].cur].listed = 0;
+        dmaChannelRebalance(ctx, L);
+      },
+      freeDevice: (ctx, { h }) => {
+        const d = ctx.iohs[h].cur;
+        for (const c of L.devices[d].channels) ctx.channels[c].resources = 0;
+        ctx.devices[d].freed = 1;
+        const i = devs(h).indexOf(d);
+        ctx.iohs[h].cur = i < devs(h).length - 1 ? devs(h)[i + 1] : -1;
+      },
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * Maps a system machine state onto spec/observable.ts, the shape the implementation maps
+ * onto too; conformance compares the two after every step.
+ * @module
+ */
+import { CAPABILITIES, type Capability } from '../../src/scenario.ts';
+import type { Observable } from '../../spec/observable.ts';
+import type { ModelView } from '../model.ts';
+import type { SystemContext } from './context.ts';
+import type { Layout } from './layout.ts';
+
+/** The observable state of a system machine view. */
+export function observe(view: ModelView<SystemContext>, model: { readonly layout: Layout }): Observable {
+  const L = model.layout;
+  const ctx = view.context;
+  const chanId = (c: number) => (c < 0 ? null : L.channels[c].id);
+  const table = {} as Record<Capability, (string | null)[]>;
+  CAPABILITIES.forEach((cap, i) => (table[cap] = ctx.table[i].map(chanId)));
+  const violations: string[] = [];
+  L.clients.forEach((cl, t) =>
+    L.channels.forEach((ch, c) => {
+      if (ctx.uaf[t][c]) violations.push(`use-after-free:${cl.name}:${ch.id}`);
+    }),
+  );
+  violations.sort();
+  return {
+    dmaengineRefCount: ctx.refCount,
+    cpuOnline: ctx.cpuOnline.map((x) => x === 1),
+    ref: ctx.ref.slice(),
+    key: ctx.key === 1,
+    dirty: ctx.dirty,
+    table,
+    devices: L.devices.map((d, i) => ({
+      name: d.name,
+      listed: ctx.devices[i].listed === 1,
+      private: ctx.devices[i].private === 1,
+      privatecnt: ctx.devices[i].privatecnt,
+      freed: ctx.devices[i].freed === 1,
+    })),
+    channels: L.channels.map((ch, i) => ({
+      id: ch.id,
+      clientCount: ctx.channels[i].clientCount,
+      tableCount: ctx.channels[i].tableCount,
+      resources: ctx.channels[i].resources === 1,
+    })),
+    threads: L.clients.map((cl, t) => ({ name: cl.name, cpu: ctx.threads[t].cpu, chan: chanId(ctx.threads[t].chan) })),
+    violations,
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Symmetry of the system machine for the checker's reduction: identical clients, and CPUs
+ * once nothing can tell them apart any more.
+ *
+ * CPUs are NOT interchangeable while a device is listed (`dma_channel_rebalance` hands out
+ * channels in CPU order) or while a quiesce may still run (the reader sums CPU 0, 1, … in
+ * order, and which CPU is read first decides whether a false-zero sum is possible). Until
+ * every device is off the list and quiesced or freed, each CPU gets its own label; after
+ * that, CPUs differ only by the IOH sockets they belong to.
+ * @module
+ */
+import type { Symmetry } from '../model.ts';
+import type { SystemContext } from './context.ts';
+import type { Layout } from './layout.ts';
+
+/** Thread names in groups of clients identical but for name and start CPU. */
+export function threadGroups(L: Layout): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const c of L.clients) {
+    const key = JSON.stringify([c.kind, c.capability, c.releases, c.busy, c.migrates, c.rounds]);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(c.name);
+  }
+  return [...groups.values()].filter((g) => g.length > 1);
+}
+
+/** The symmetry facts of a system machine built from layout `L`. */
+export function systemSymmetry(L: Layout): Symmetry<SystemContext> {
+  const socketLabel = Array.from({ length: L.cpus }, (_, cpu) =>
+    L.iohs.reduce((m, h, i) => (h.socketCpus.includes(cpu) ? m | (1 << i) : m), 0),
+  );
+  const distinct = Array.from({ length: L.cpus }, (_, cpu) => (1 << 16) + cpu);
+  const move = <T>(xs: T[], perm: readonly number[]) => {
+    const old = xs.slice();
+    for (let i = 0; i < old.length; i++) xs[perm[i]] = old[i];
+  };
+  return {
+    threadGroups: threadGroups(L),
+    cpuClasses(ctx) {
+      const settled = ctx.devices.every((d) => !d.listed && (d.quiesced === 1 || d.freed === 1));
+      return settled ? socketLabel : distinct;
+    },
+    permuteCpus(draft, perm) {
+      move(draft.cpuOnline, perm);
+      move(draft.ref, perm);
+      for (const row of draft.table) move(row, perm);
+      for (const th of draft.threads) th.cpu = perm[th.cpu];
+    },
+    swapThreads(draft, a, b) {
+      [draft.threads[a], draft.threads[b]] = [draft.threads[b], draft.threads[a]];
+      [draft.uaf[a], draft.uaf[b]] = [draft.uaf[b], draft.uaf[a]];
+    },
+  };
+}
