@@ -33,7 +33,7 @@ export function scriptedScheduler(script: readonly (StepEvent | string)[]): Sche
     name: 'scripted',
     pick: () => {
       const s = script[next++];
-      return typeof s === 'string' ? { type: s } : s;
+      return typeof s === 'string' ? { type: s } : s; // undefined past the end: stop
     },
   };
 }
@@ -145,9 +145,12 @@ export function runSchedule(system: System, scheduler: Scheduler, options: RunOp
   }
 }
 
-/** Plays `script` on `system` step by step (each must be enabled in turn); returns the records. */
+/**
+ * Plays `script` on `system` step by step (each must be enabled in turn). The outcome is
+ * `stopped` at the script's end, unless the system completed or deadlocked right there.
+ */
 export function replay(system: System, script: readonly (StepEvent | string)[]): RunResult {
-  return runSchedule(system, scriptedScheduler(script), { maxSteps: script.length });
+  return runSchedule(system, scriptedScheduler(script), { maxSteps: script.length + 1 });
 }
 
 export { describe };
