@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { replay } from '../../src/core/scheduler.ts';
+import { System } from '../../src/core/system.ts';
+import type { ClientSpec } from '../../src/scenario.ts';
+import { client, scenario } from '../core/fixtures.ts';
+
+const steps = (sys: System, t: string) =>
+  sys
+    .enabledSteps()
+    .filter((e) => e.type.startsWith(`${t}.`))
+    .map((e) => e.type.slice(t.length + 1) + ('cpu' in e ? `@${e.cpu}` : '') + ('allocOk' in e ? `:${e.allocOk}` : ''));
+
+function one(spec: ClientSpec, design: 'baseline' | 'rfc-wait' = 'rfc-wait') {
+  return new System(scenario({ design, clients: [spec] }));
+}
+
+describe('net_dma client', () => {
+  it('gets, runs its rounds, releases and finishes', () => {
+    const sys = one(client('net0', 'net_dma', 0, { rounds: 2 }));
+    expect(steps(sys, 'net0')).toEqual(['get']);
+    sys.step({ type: 'net0.get' });
+    expect(steps(sys, 'net0')).toEqual(['find']); // rounds left: no release yet
+    replay(sys, ['net0.find', 'net0.use', 'net0.put', 'net0.find', 'net0.use', 'net0.put']);
+    expect(steps(sys, 'net0')).toEqual(['release']);
+    expect(sys.isFinished('net0')).toBe(false);
+    sys.step({ type: 'net0.release' });
+    expect(sys.isFinished('net0')).toBe(true);
+    expect(sys.observe().dmaengineRefCount).toBe(0);
+  });
+
+  it('may release while its worker is mid-round (the control context), and then finishes the round', () => {
+    const sys = one(client('net0', 'net_dma', 0, { rounds: 3 }));
+    replay(sys, ['net0.get', 'net0.find']);
+    expect(steps(sys, 'net0')).toEqual(['use', 'release']);
+    sys.step({ type: 'net0.release' });
+    expect(steps(sys, 'net0')).toEqual(['use']);
+    replay(sys, ['net0.use', 'net0.put']);
+    expect(sys.isFinished('net0')).toBe(true); // released: no more finds
+  });
+
+  it('never-releases: finishes holding its dmaengine_get reference', () => {
+    const sys = one(client('net0', 'net_dma', 0, { releases: false }));
+    replay(sys, ['net0.get', 'net0.find', 'net0.use']);
+    expect(steps(sys, 'net0')).toEqual(['put']);
+    sys.step({ type: 'net0.put' });
+    expect(sys.isFinished('net0')).toBe(true);
+    expect(sys.observe().dmaengineRefCount).toBe(1);
+  });
+
+  it('busy: keeps finding forever and may release at any time', () => {
+    const sys = one(client('net0', 'net_dma', 0, { busy: true, rounds: 1 }));
+    sys.step({ type: 'net0.get' });
+    for (let i = 0; i < 5; i++) replay(sys, ['net0.find', 'net0.use', 'net0.put']);
+    expect(steps(sys, 'net0')).toEqual(['find', 'release']);
+  });
+
+  it('migrating: may move between find and put, to online CPUs other than its own', () => {
+    const sys = new System(scenario({ cpus: 3, clients: [client('net0', 'net_dma', 0, { migrates: true })] }));
+    sys.step({ type: 'net0.get' });
+    expect(steps(sys, 'net0')).toEqual(['find']);
+    sys.step({ type: 'net0.find' });
+    expect(steps(sys, 'net0')).toEqual(['use', 'migrate@1', 'migrate@2', 'release']);
+    replay(sys, [{ type: 'net0.migrate', cpu: 2 }, 'net0.use']);
+    expect(steps(sys, 'net0')).toEqual(['put', 'migrate@0', 'migrate@1', 'release']);
+    sys.step({ type: 'net0.put' });
+    expect(sys.observe().ref).toEqual([1, 0, -1]);
+  });
+
+  it('rfc-wait: find under the key returns NULL (CPU copy, no use recorded) and still needs its put', () => {
+    const sys = new System(scenario({ clients: [client('net0', 'net_dma', 0)] }));
+    replay(sys, ['net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.keyOn', 'net0.find']);
+    expect(sys.observe().threads[0].chan).toBeNull();
+    expect(sys.observe().ref).toEqual([1, 0]);
+    replay(sys, ['net0.use', 'net0.put']);
+    expect(sys.observe().ref).toEqual([0, 0]);
+    expect(sys.observe().violations).toEqual([]);
+  });
+
+  it('baseline: find takes no per-CPU reference', () => {
+    const sys = one(client('net0', 'net_dma', 0), 'baseline');
+    replay(sys, ['net0.get', 'net0.find', 'net0.use', 'net0.put']);
+    expect(sys.observe().ref).toEqual([0, 0]);
+  });
+});
+
+describe('async_tx client', () => {
+  it('caches the found channel and re-gets it once, even after it released', () => {
+    const sys = one(client('atx0', 'async_tx', 1));
+    replay(sys, ['atx0.get', 'atx0.find', 'atx0.use', 'atx0.put']);
+    expect(steps(sys, 'atx0')).toEqual(['release', 'reget']);
+    sys.step({ type: 'atx0.release' });
+    expect(steps(sys, 'atx0')).toEqual(['reget']);
+    expect(sys.isFinished('atx0')).toBe(false);
+    sys.step({ type: 'atx0.reget' });
+    expect(sys.observe().threads[0].chan).toBe('ioat0.1');
+    replay(sys, ['atx0.use', 'atx0.put']);
+    expect(sys.isFinished('atx0')).toBe(true);
+    // Released, so its channel's resources were freed: the re-get used freed memory.
+    expect(sys.observe().violations).toEqual(['use-after-free:atx0:ioat0.1']);
+  });
+
+  it('caches nothing when find returned NULL', () => {
+    const sys = one(client('atx0', 'async_tx', 0));
+    replay(sys, ['atx0.get', 'ioh0.eject', 'ioh0.unregister', 'atx0.find', 'atx0.use', 'atx0.put']);
+    expect(steps(sys, 'atx0')).toEqual(['release']);
+  });
+
+  it('a re-get while the key is on marks dirty', () => {
+    const sys = one(client('atx0', 'async_tx', 0, { releases: false }));
+    replay(sys, ['atx0.get', 'atx0.find', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.keyOn', 'atx0.reget']);
+    expect(sys.observe().dirty).toBe(1);
+  });
+});
+
+describe('slave client', () => {
+  it('requests (allocOk offered both ways), uses, releases', () => {
+    const sys = one(client('slave0', 'slave', 0, { rounds: 2 }));
+    expect(steps(sys, 'slave0')).toEqual(['request:true', 'request:false']);
+    sys.step({ type: 'slave0.request', allocOk: true });
+    let o = sys.observe();
+    expect(o.threads[0].chan).toBe('ioat0.0');
+    expect(o.devices[0]).toMatchObject({ private: true, privatecnt: 1 });
+    expect(steps(sys, 'slave0')).toEqual(['use']);
+    replay(sys, ['slave0.use', 'slave0.use']);
+    expect(steps(sys, 'slave0')).toEqual(['release']);
+    sys.step({ type: 'slave0.release' });
+    o = sys.observe();
+    expect(o.threads[0].chan).toBeNull();
+    expect(o.devices[0]).toMatchObject({ private: false, privatecnt: 0 });
+    expect(sys.isFinished('slave0')).toBe(true);
+  });
+
+  it('a failed alloc leaves nothing held and ends the client', () => {
+    const sys = one(client('slave0', 'slave', 0));
+    const before = sys.observe();
+    sys.step({ type: 'slave0.request', allocOk: false });
+    expect(sys.isFinished('slave0')).toBe(true);
+    expect(sys.observe()).toEqual(before);
+  });
+
+  it('with no candidate only allocOk: true is offered, and the client ends empty-handed', () => {
+    const sys = new System(scenario({ clients: [client('net0', 'net_dma', 0), client('slave0', 'slave', 0)] }));
+    sys.step({ type: 'net0.get' });
+    expect(steps(sys, 'slave0')).toEqual(['request:true']);
+    sys.step({ type: 'slave0.request', allocOk: true });
+    expect(sys.isFinished('slave0')).toBe(true);
+    expect(sys.observe().threads[1].chan).toBeNull();
+  });
+
+  it('never-releases: finishes holding its channel; busy: keeps using', () => {
+    const holder = one(client('slave0', 'slave', 0, { releases: false }));
+    replay(holder, [{ type: 'slave0.request', allocOk: true }, 'slave0.use']);
+    expect(holder.isFinished('slave0')).toBe(true);
+    expect(holder.observe().threads[0].chan).toBe('ioat0.0');
+    const busy = one(client('slave0', 'slave', 0, { busy: true }));
+    busy.step({ type: 'slave0.request', allocOk: true });
+    for (let i = 0; i < 4; i++) busy.step({ type: 'slave0.use' });
+    expect(steps(busy, 'slave0')).toEqual(['use']);
+  });
+});
