@@ -50,3 +50,20 @@ export function run(model: MachineModel, events: readonly StepEvent[]): AnyMachi
   });
   return s;
 }
+
+/** Names of the guards and actions a JSON config references (kit rule 1: by name). */
+export function ruleRefs(config: unknown): { guards: string[]; actions: string[] } {
+  const guards: string[] = [];
+  const actions: string[] = [];
+  const name = (r: unknown) => (typeof r === 'string' ? r : (r as { type: string }).type);
+  const walk = (n: Record<string, unknown>) => {
+    for (const t of Object.values((n.on ?? {}) as Record<string, unknown>))
+      for (const tr of (Array.isArray(t) ? t : [t]) as Record<string, unknown>[]) {
+        if (tr.guard !== undefined) guards.push(name(tr.guard));
+        for (const a of (tr.actions ?? []) as unknown[]) actions.push(name(a));
+      }
+    for (const c of Object.values((n.states ?? {}) as Record<string, Record<string, unknown>>)) walk(c);
+  };
+  walk(config as Record<string, unknown>);
+  return { guards: [...new Set(guards)], actions: [...new Set(actions)] };
+}

@@ -1,0 +1,89 @@
+/**
+ * The system machine against xstate's own semantics: enabledEvents equals snapshot.can on
+ * every reachable state; the config is plain JSON; isFinal and the thread list.
+ */
+import { describe, expect, it } from 'vitest';
+import { createMachine, initialTransition } from 'xstate';
+import { buildSystem, observe } from '../../machines/system/index.ts';
+import { ASYNC_TX_ONLY, NET_AND_SLAVE, TWO_DEVICES, withDesign } from '../../machines/small-scenarios.ts';
+import { viewOf } from '../../machines/view.ts';
+import { DEFAULT_SCENARIO } from '../../src/scenario.ts';
+import { UnknownDesignError } from '../../src/designs/models.ts';
+import { reachable, ruleRefs } from './bfs.ts';
+
+const CASES = [
+  withDesign(ASYNC_TX_ONLY, 'rfc-wait'),
+  withDesign(ASYNC_TX_ONLY, 'baseline'),
+  withDesign(TWO_DEVICES, 'rfc-wait'),
+  withDesign(TWO_DEVICES, 'baseline'),
+  withDesign(NET_AND_SLAVE, 'baseline'),
+];
+
+describe('system machine', () => {
+  for (const s of CASES)
+    it(`enabledEvents agrees with snapshot.can on every reachable state (${s.name}, ${s.design})`, () => {
+      const m = buildSystem(s);
+      const states = reachable(m);
+      expect(states.length).toBeGreaterThan(50);
+      for (const r of states) {
+        const enabled = m.enabledEvents(viewOf(r.snapshot)).map((e) => JSON.stringify(e));
+        const can = m.allEvents.filter((e) => r.snapshot.can(e)).map((e) => JSON.stringify(e));
+        expect(enabled, `after ${r.path.map((e) => e.type).join(' ')}`).toEqual(can);
+      }
+    });
+
+  it('lists threads in scenario order: clients, then IOHs', () => {
+    expect(buildSystem(DEFAULT_SCENARIO).threads).toEqual(['net0', 'atx0', 'slave0', 'ioh0']);
+  });
+
+  it('offers migrate per CPU and request per alloc outcome', () => {
+    const types = buildSystem(DEFAULT_SCENARIO).allEvents.map((e) => JSON.stringify(e));
+    expect(types).toContain(JSON.stringify({ type: 'net0.migrate', cpu: 1 }));
+    expect(types).toContain(JSON.stringify({ type: 'slave0.request', allocOk: false }));
+    expect(types).not.toContain(JSON.stringify({ type: 'atx0.migrate', cpu: 0 }));
+  });
+
+  for (const design of ['baseline', 'rfc-wait'] as const)
+    it(`config is plain JSON: a round trip keeps every guard and action name (${design})`, () => {
+      const m = buildSystem({ ...DEFAULT_SCENARIO, design });
+      const copy = JSON.parse(JSON.stringify(m.config));
+      expect(copy).toEqual(m.config);
+      const refs = ruleRefs(copy);
+      expect(refs.guards.length).toBeGreaterThan(5);
+      expect(refs.actions.length).toBeGreaterThan(10);
+      for (const n of refs.guards) expect(n in m.rules.guards, n).toBe(true);
+      for (const n of refs.actions) expect(n in m.rules.actions, n).toBe(true);
+      // The copy still builds a machine xstate accepts.
+      expect(() => createMachine(copy)).not.toThrow();
+    });
+
+  it('starts with every device listed and public, nothing held, and maps onto the observable', () => {
+    const m = buildSystem(DEFAULT_SCENARIO);
+    const [s0] = initialTransition(m.machine);
+    const o = observe(viewOf(s0), m);
+    expect(o.devices).toEqual([{ name: 'ioat0', listed: true, private: false, privatecnt: 0, freed: false }]);
+    expect(o.channels.map((c) => c.id)).toEqual(['ioat0.0', 'ioat0.1']);
+    expect(o.table.memcpy).toEqual([null, null]);
+    expect(o.threads).toEqual([
+      { name: 'net0', cpu: 0, chan: null },
+      { name: 'atx0', cpu: 1, chan: null },
+      { name: 'slave0', cpu: 0, chan: null },
+    ]);
+    expect(o.violations).toEqual([]);
+  });
+
+  it('rejects a design without a model with a typed error', () => {
+    expect(() => buildSystem({ ...DEFAULT_SCENARIO, design: 'notifier-x' as never })).toThrow(UnknownDesignError);
+  });
+
+  it('is final only when every IOH is removed and no worker is in flight', () => {
+    const m = buildSystem(withDesign(ASYNC_TX_ONLY, 'baseline'));
+    const states = reachable(m);
+    const finals = states.filter((r) => m.isFinal(viewOf(r.snapshot)));
+    expect(finals.length).toBeGreaterThan(0);
+    for (const r of finals) {
+      expect(r.snapshot.matches({ ioh0: 'removed' })).toBe(true);
+      expect(r.snapshot.context.threads.every((t: { inFlight: number }) => t.inFlight === 0)).toBe(true);
+    }
+  });
+});
