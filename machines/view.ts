@@ -7,7 +7,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { ModelView } from './model.ts';
 
 /** The view of an xstate snapshot: its context and the ids of its active state nodes. */
-export function viewOf<C>(snapshot: AnyMachineSnapshot): ModelView<C> {
+export function viewOf<C = any>(snapshot: AnyMachineSnapshot): ModelView<C> {
   let ids: Set<string> | undefined;
   return {
     context: snapshot.context as C,
