@@ -42,8 +42,10 @@ export interface CompiledTransition {
 /** A region: a compound state whose parent is parallel (or the compound root). */
 export interface Region {
   readonly id: string;
-  /** Key of the region under its parent: the thread name for thread regions. */
+  /** Path of the region from the root, dot-separated (`net0.worker`): names it in traces. */
   readonly key: string;
+  /** The thread owning the region: the key of its ancestor directly under the root. */
+  readonly thread: string;
   /** Active leaf candidates, in document order, as ids. */
   readonly leafIds: readonly string[];
   /** Leaf paths relative to the region (`a.b`), for comparing regions of symmetric threads. */
@@ -145,7 +147,8 @@ export function compileMachine<C extends object>(model: MachineModel<C>): Compil
     leaves.forEach((l, i) => leafIndex.set(l, [r, i]));
     regions.push({
       id: rn.id,
-      key: rn.key,
+      key: rn.path.join('.') || rn.key,
+      thread: rn.path[0] ?? rn.key,
       leafIds: leaves.map((l) => l.id),
       leafPaths: leaves.map((l) => l.path.slice(rn.path.length).join('.')),
     });
@@ -252,7 +255,7 @@ export class RowView<C extends object> implements ModelView<C> {
   active(stateId: string): boolean {
     const a = this.cm.activeIn.get(stateId);
     if (a) return a.leaves[this.row[a.region]] === 1;
-    if (this.cm.allIds.has(stateId)) return true;
-    throw new Error(`${this.cm.model.name}: no state node with id ${stateId}`);
+    // Unknown ids are inactive, as in an xstate snapshot (a design may lack a state).
+    return this.cm.allIds.has(stateId);
   }
 }

@@ -129,7 +129,7 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     if (n === 0 && deadlock < 0 && !model.isFinal(stepper.view)) deadlock = id;
     for (let k = 0; k < n; k++) {
       stepper.successor(evs[k], taken[k], out);
-      canon.canon(out);
+      canon.canon(out, stepper.draft);
       transitions++;
       let to = store.add(out);
       if (to >= 0) {

@@ -33,6 +33,8 @@ export interface Layout<C> {
   decodeInto(row: Int32Array, offset: number, into: C): void;
   /** A new context object of the layout's shape, decoded from `row`. */
   decode(row: Int32Array, offset: number): C;
+  /** Overwrites the leaves of `into` with those of `from` (both of the layout's shape). */
+  copyInto(from: C, into: C): void;
 }
 
 interface Leaf {
@@ -91,11 +93,14 @@ export function compileLayout<C>(initial: C): Layout<C> {
   };
   const encode = new Function('N', 'bad', `return function encode(c,o,k){let v;\n${enc}\n}`)(NULL_SLOT, bad) as Layout<C>['encode'];
   const decodeInto = new Function('N', `return function decodeInto(r,k,c){let v;\n${dec}\n}`)(NULL_SLOT) as Layout<C>['decodeInto'];
+  const copy = ls.map((l) => `${l.access.replace(/^c/, 'd')}=${l.access};`).join('\n');
+  const copyInto = new Function(`return function copyInto(c,d){\n${copy}\n}`)() as Layout<C>['copyInto'];
   const fresh = new Function(`return function fresh(){return ${shapeSource(initial)};}`)() as () => C;
   return {
     slots: ls.map((l) => ({ path: l.path, kind: l.kind })),
     encode,
     decodeInto,
+    copyInto,
     decode(row, offset) {
       const c = fresh();
       decodeInto(row, offset, c);

@@ -11,7 +11,8 @@ import { RowView } from './compile.ts';
 export class Stepper<C extends object> {
   /** The loaded state's context (guards and properties read it). */
   readonly view: RowView<C>;
-  private readonly draft: C;
+  /** The context of the last successor (valid until the next call). */
+  readonly draft: C;
   private readonly R: number;
 
   constructor(readonly cm: CompiledMachine<C>) {
@@ -56,7 +57,8 @@ export class Stepper<C extends object> {
     const { cm, R } = this;
     const row = this.view.row;
     const draft = this.draft;
-    cm.layout.decodeInto(row, R, draft);
+    // The loaded context is exact (encode/decode round-trip), so copy it rather than decode.
+    cm.layout.copyInto(this.view.context, draft);
     const ev = cm.events[e];
     for (let i = 0; i < t.actions.length; i++) t.actions[i](draft, t.actionParams[i], ev);
     for (let r = 0; r < R; r++) out[r] = row[r];

@@ -53,8 +53,10 @@ export class Canonicalizer<C extends object> {
   /** False when the mode or the model leaves nothing to permute (canon is the identity). */
   readonly active: boolean;
   private readonly threadPerms: ThreadPerm[];
-  private readonly threadRegion: Int32Array;
+  /** Per thread index: its regions, in document order. */
+  private readonly threadRegions: readonly (readonly number[])[];
   private readonly cpuPermCache = new Map<string, Int32Array[]>();
+  private readonly noCpuPerms: Int32Array[] = [];
   private readonly work: C;
   private readonly best: Int32Array;
   private readonly cand: Int32Array;
@@ -67,7 +69,8 @@ export class Canonicalizer<C extends object> {
   ) {
     const sym = cm.model.symmetry;
     this.R = cm.regions.length;
-    this.threadRegion = new Int32Array(cm.model.threads.map((t) => cm.regions.findIndex((r) => r.key === t)));
+    this.threadRegions = cm.model.threads.map((t) => cm.regions.flatMap((r, i) => (r.thread === t ? [i] : [])));
+    const shape = (t: number) => JSON.stringify(this.threadRegions[t].map((r) => cm.regions[r].leafPaths));
     let perms: ThreadPerm[] = [[]];
     if (sym && mode === 'full') {
       for (const group of sym.threadGroups) {
@@ -75,9 +78,7 @@ export class Canonicalizer<C extends object> {
         const members = group.map((t) => {
           const i = cm.model.threads.indexOf(t);
           if (i < 0) throw new Error(`${cm.model.name}: symmetry group names unknown thread ${t}`);
-          const r = this.threadRegion[i];
-          const r0 = this.threadRegion[cm.model.threads.indexOf(group[0])];
-          if (r < 0 || r0 < 0 || cm.regions[r].leafPaths.join() !== cm.regions[r0].leafPaths.join())
+          if (this.threadRegions[i].length === 0 || shape(i) !== shape(cm.model.threads.indexOf(group[0])))
             throw new Error(`${cm.model.name}: threads ${group[0]} and ${t} are grouped but their regions differ`);
           return i;
         });
@@ -94,6 +95,9 @@ export class Canonicalizer<C extends object> {
   }
 
   private cpuPerms(labels: readonly number[]): Int32Array[] {
+    let distinct = true;
+    for (let i = 1; i < labels.length && distinct; i++) for (let j = 0; j < i; j++) if (labels[i] === labels[j]) distinct = false;
+    if (distinct) return this.noCpuPerms;
     const key = labels.join(',');
     let perms = this.cpuPermCache.get(key);
     if (!perms) {
@@ -122,13 +126,17 @@ export class Canonicalizer<C extends object> {
     return false;
   }
 
-  /** Overwrites `row` with the least row of its orbit. */
-  canon(row: Int32Array): void {
+  /**
+   * Overwrites `row` with the least row of its orbit. `ctx`, if given, is `row`'s context
+   * already decoded (the stepper's draft), saving a decode; it is not modified.
+   */
+  canon(row: Int32Array, ctx?: C): void {
     if (!this.active) return;
     const { cm, R, work, best, cand, mid } = this;
     const sym = cm.model.symmetry!;
-    cm.layout.decodeInto(row, R, work);
-    const cpuPerms = cm.model.scenario.cpus > 1 ? this.cpuPerms(sym.cpuClasses(work)) : [];
+    if (!ctx) cm.layout.decodeInto(row, R, work);
+    const cpuPerms = cm.model.scenario.cpus > 1 ? this.cpuPerms(sym.cpuClasses(ctx ?? work)) : this.noCpuPerms;
+    if (this.threadPerms.length === 1 && cpuPerms.length <= 1) return;
     best.set(row);
     for (let t = 0; t < this.threadPerms.length; t++) {
       const swaps = this.threadPerms[t];
@@ -137,11 +145,13 @@ export class Canonicalizer<C extends object> {
         cm.layout.decodeInto(row, R, work);
         for (const [a, b] of swaps) {
           sym.swapThreads(work, a, b);
-          const ra = this.threadRegion[a];
-          const rb = this.threadRegion[b];
-          const l = mid[ra];
-          mid[ra] = mid[rb];
-          mid[rb] = l;
+          const ra = this.threadRegions[a];
+          const rb = this.threadRegions[b];
+          for (let k = 0; k < ra.length; k++) {
+            const l = mid[ra[k]];
+            mid[ra[k]] = mid[rb[k]];
+            mid[rb[k]] = l;
+          }
         }
         cm.layout.encode(work, mid, R);
         if (Canonicalizer.less(mid, best)) best.set(mid);
