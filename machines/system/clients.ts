@@ -10,8 +10,9 @@ import { dmaChanGet, dmaChanPut, dmaengineGet, dmaenginePut, isFreed, privateCan
 import type { ThreadParams } from './hotpath.ts';
 import type { ClientInfo, Layout } from './layout.ts';
 
-/** A JSON state node config (the kit subset). */
-export type StateConfig = Record<string, unknown>;
+import type { StateConfig } from '../make.ts';
+
+export type { StateConfig } from '../make.ts';
 
 /** The region of a `net_dma` or `async_tx` client: `<name>.control` ∥ `<name>.worker`. */
 export function publicClientRegion(c: ClientInfo): StateConfig {

@@ -6,13 +6,11 @@
  * yet: the Scenario type has no switch for it.
  * @module
  */
-import { setup } from 'xstate';
 import type { Scenario } from '../../src/scenario.ts';
 import { designModel } from '../../src/designs/models.ts';
-import { enabledEventsOf } from '../enabled.ts';
-import { implementations, type Rules, type StepEvent } from '../kit.ts';
-import type { MachineModel, ModelView } from '../model.ts';
-import { clientRules, publicClientRegion, slaveRegion, type StateConfig } from './clients.ts';
+import type { Rules } from '../kit.ts';
+import { makeModel, threadPayloads, type ConfiguredModel, type StateConfig } from '../make.ts';
+import { clientRules, publicClientRegion, slaveRegion } from './clients.ts';
 import { initialContext, type SystemContext } from './context.ts';
 import type { DesignModel } from './design.ts';
 import { percpuHotPath, plainHotPath } from './hotpath.ts';
@@ -24,11 +22,9 @@ export { observe } from './observe.ts';
 export type { SystemContext } from './context.ts';
 
 /** A system machine plus the scenario layout and design it was built from. */
-export interface SystemModel extends MachineModel<SystemContext> {
+export interface SystemModel extends ConfiguredModel<SystemContext> {
   readonly layout: Layout;
   readonly design: DesignModel;
-  /** The JSON config the machine was created from. */
-  readonly config: StateConfig;
 }
 
 /** The rules of the system machine for layout `L` and design `D` (design rules override). */
@@ -60,29 +56,6 @@ export function systemConfig(L: Layout, D: DesignModel): StateConfig {
   };
 }
 
-/** Event types of a config in document order. */
-function eventTypes(config: StateConfig): string[] {
-  const out: string[] = [];
-  const walk = (n: StateConfig) => {
-    for (const t of Object.keys((n.on ?? {}) as object)) if (!out.includes(t)) out.push(t);
-    for (const k of Object.values((n.states ?? {}) as Record<string, StateConfig>)) walk(k);
-  };
-  walk(config);
-  return out;
-}
-
-/** Every event with its payload variants: `migrate` per CPU, `request` per alloc outcome. */
-function expandEvents(L: Layout, types: readonly string[]): StepEvent[] {
-  const out: StepEvent[] = [];
-  for (const type of types) {
-    const step = type.slice(type.indexOf('.') + 1);
-    if (step === 'migrate') for (let cpu = 0; cpu < L.cpus; cpu++) out.push({ type, cpu });
-    else if (step === 'request') out.push({ type, allocOk: true }, { type, allocOk: false });
-    else out.push({ type });
-  }
-  return out;
-}
-
 /**
  * Builds the system machine of a scenario under its design.
  * @throws UnknownDesignError if `scenario.design` has no model in src/designs/models.ts.
@@ -92,25 +65,16 @@ export function buildSystem(scenario: Scenario): SystemModel {
   const D = designModel(scenario.design);
   const rules = systemRules(L, D);
   const config = systemConfig(L, D);
-  const machine = setup({
-    types: {} as { context: SystemContext; events: StepEvent },
-    ...implementations(rules),
-  } as any).createMachine(config as any);
-  const allEvents = expandEvents(L, eventTypes(config));
-  const enabled = enabledEventsOf(config, rules, allEvents);
-  return {
+  const model = makeModel<SystemContext>({
     name: `system:${D.name}`,
     scenario,
-    machine,
-    rules,
-    layout: L,
-    design: D,
     config,
+    rules,
     threads: [...L.clients.map((c) => c.name), ...L.iohs.map((h) => h.name)],
-    allEvents,
-    enabledEvents: enabled,
-    isFinal: (view: ModelView<SystemContext>) =>
+    payloads: threadPayloads(L.cpus),
+    isFinal: (view) =>
       L.iohs.every((h) => view.active(`${h.name}.removed`)) && view.context.threads.every((t) => t.inFlight === 0),
     symmetry: systemSymmetry(L),
-  };
+  });
+  return { ...model, layout: L, design: D };
 }
