@@ -1,6 +1,7 @@
 /**
  * The `slave` client program of spec/threads.md: `dma_request_channel` for an exclusive
- * channel, `rounds` uses, `dma_release_channel`. A slave that never releases holds its
+ * channel, `rounds` uses (busy: uses for ever, and may release at any time),
+ * `dma_release_channel` (on a freed device that is a use-after-free, recorded). A slave that never releases holds its
  * channel forever: under rfc-wait, removal waits for it forever.
  * @module
  */
@@ -23,7 +24,8 @@ export function* slaveProgram(k: DmaEngine, c: ClientState): ThreadProgram {
   const chan = k.dmaRequestChannel(cap, request.payload.allocOk !== false);
   if (!chan) return; // no channel: the client gives up
   c.chan = chan;
-  const canRelease = () => (c.spec.releases && !c.roundsLeft) || (k.design.releaseRequested?.(c.name) ?? false);
+  // A busy slave may release at any time; otherwise after its uses.
+  const canRelease = () => (c.spec.releases && (c.spec.busy || !c.roundsLeft)) || (k.design.releaseRequested?.(c.name) ?? false);
   for (;;) {
     // Holding with nothing left to do is a proper end (the never-releases behaviour).
     const choice = yield { offers: [offer('use', () => c.roundsLeft), offer('release', canRelease)], final: !c.roundsLeft && !c.spec.releases };
@@ -32,7 +34,7 @@ export function* slaveProgram(k: DmaEngine, c: ClientState): ThreadProgram {
       c.roundsDone++;
       continue;
     }
-    k.dmaReleaseChannel(chan);
+    k.dmaReleaseChannel(chan, c.name);
     c.chan = null;
     return;
   }

@@ -179,14 +179,16 @@ export class DmaEngine implements RebalanceState {
   }
 
   /**
-   * `dma_release_channel`: put, `privatecnt--`, clear `DMA_PRIVATE` at 0. (The RFC also
-   * wakes unregister's wait queue; waiting is a step condition here, so nothing to do.)
+   * `dma_release_channel` by `thread`: put, `privatecnt--`, clear `DMA_PRIVATE` at 0. On a
+   * freed device the put writes freed memory: recorded as a use-after-free by `thread`.
+   * (The RFC also wakes unregister's wait queue; waiting is a step condition here.)
    * @throws DmaRuleError `release-not-private` unless `chan` is held through a request.
    */
-  dmaReleaseChannel(chan: DmaChan): void {
+  dmaReleaseChannel(chan: DmaChan, thread = 'kernel'): void {
     const device = chan.device;
     if (!device.private || device.privatecnt === 0 || chan.clientCount === 0)
       throw new DmaRuleError('release-not-private', `${chan.id} is not held as a private channel`);
+    if (device.freed) this.violations.add(`use-after-free:${thread}:${chan.id}`);
     if (chan.clientCount !== 1) this.warnings.push(`WARN dma_release_channel: chan reference count ${chan.clientCount} != 1`);
     this.dmaChanPut(chan);
     if (--device.privatecnt === 0) device.private = false;

@@ -154,7 +154,26 @@ describe('slave client', () => {
     expect(holder.observe().threads[0].chan).toBe('ioat0.0');
     const busy = one(client('slave0', 'slave', 0, { busy: true }));
     busy.step({ type: 'slave0.request', allocOk: true });
+    expect(steps(busy, 'slave0')).toEqual(['use', 'release']); // busy: may release any time
     for (let i = 0; i < 4; i++) busy.step({ type: 'slave0.use' });
-    expect(steps(busy, 'slave0')).toEqual(['use']);
+    expect(steps(busy, 'slave0')).toEqual(['use', 'release']);
+    const busyHolder = one(client('slave0', 'slave', 0, { busy: true, releases: false }));
+    busyHolder.step({ type: 'slave0.request', allocOk: true });
+    expect(steps(busyHolder, 'slave0')).toEqual(['use']);
+  });
+
+  it('baseline: releasing a channel of a freed device writes freed memory (recorded), counts change as usual', () => {
+    const sys = one(client('slave0', 'slave', 0), 'baseline');
+    replay(sys, [{ type: 'slave0.request', allocOk: true }, 'ioh0.eject', 'ioh0.unregister', 'ioh0.free', 'slave0.use', 'slave0.release']);
+    const o = sys.observe();
+    expect(o.violations).toEqual(['use-after-free:slave0:ioat0.0']);
+    expect(o.channels[0].clientCount).toBe(0);
+    expect(o.devices[0]).toMatchObject({ private: false, privatecnt: 0, freed: true });
+  });
+
+  it('baseline: a release after free alone is already recorded', () => {
+    const sys = one(client('slave0', 'slave', 0, { busy: true }), 'baseline');
+    replay(sys, [{ type: 'slave0.request', allocOk: true }, 'ioh0.eject', 'ioh0.unregister', 'ioh0.free', 'slave0.release']);
+    expect(sys.observe().violations).toEqual(['use-after-free:slave0:ioat0.0']);
   });
 });
