@@ -17,8 +17,8 @@ export interface HotpathOptions {
   readonly ms: number;
   /** Where the JSON report goes. */
   readonly json: string;
-  /** Skip the one-worker pass that the contention column compares against. */
-  readonly skipSolo: boolean;
+  /** Pin worker `i` to CPU `i` (Linux `taskset`); on unless `--no-pin`. */
+  readonly pin: boolean;
   readonly help: boolean;
 }
 
@@ -26,15 +26,16 @@ export interface HotpathOptions {
 export const USAGE = `usage: npm run bench:hotpath -- [options]
 
 Measures the dma_find_channel -> dma_put_channel hot path of each refcount scheme on
-worker threads sharing one SharedArrayBuffer, and prints each design's static hot-path
-cost counted from its statechart.
+worker threads sharing one SharedArrayBuffer, once on 1 worker and once on N, and prints
+each design's static hot-path cost counted from its statechart.
 
 options:
-  --workers N   worker threads, one simulated CPU each (default: os.availableParallelism())
+  --workers N   workers of the contended pass, one simulated CPU each
+                (default: os.availableParallelism())
   --runs N      measured runs per scheme; figures are medians (default 5)
   --ms N        milliseconds per scheme per run (default 250)
   --json FILE   JSON report (default reports/hotpath.json)
-  --skip-solo   skip the 1-worker pass (no contention column)
+  --no-pin      do not pin worker i to CPU i (pinning uses Linux taskset)
   --help        this text`;
 
 function integer(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
@@ -61,7 +62,7 @@ export function parseHotpathArgs(argv: readonly string[]): HotpathOptions {
         runs: { type: 'string' },
         ms: { type: 'string' },
         json: { type: 'string' },
-        'skip-solo': { type: 'boolean' },
+        'no-pin': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -75,7 +76,7 @@ export function parseHotpathArgs(argv: readonly string[]): HotpathOptions {
     runs: integer('runs', values.runs, 5, 1, 101),
     ms: integer('ms', values.ms, 250, 10, 60_000),
     json,
-    skipSolo: values['skip-solo'] ?? false,
+    pin: !(values['no-pin'] ?? false),
     help: values.help ?? false,
   };
 }

@@ -73,13 +73,29 @@ export const RESULT = {
   cpuNs: 2,
   /** Sum of the channel values the finds returned: keeps the loads alive. */
   sink: 3,
+  /** Batches logged in this worker's batch log (see {@link BATCH_FIELDS}). */
+  batches: 4,
+  /** 1 if the worker pinned itself to its CPU at start-up (written once, not per run). */
+  pinned: 5,
 } as const;
+
+/** Batches a worker logs per run (later batches still count in `ops`, unlogged). */
+export const MAX_LOGGED_BATCHES = 1 << 14;
+/**
+ * Fields of one logged batch: monotonic start and end (ns, `process.hrtime`, one clock for
+ * all threads), pairs run, and 1 if the thread was not switched out meanwhile.
+ */
+export const BATCH_FIELDS = { start: 0, end: 1, pairs: 2, clean: 3 } as const;
+/** Float64 slots per logged batch. */
+export const BATCH_STRIDE = 4;
 
 /** The views of one benchmark's shared memory. */
 export interface Memory {
   readonly buffer: SharedArrayBuffer;
   readonly i32: Int32Array;
   readonly results: Float64Array;
+  /** Per worker, {@link MAX_LOGGED_BATCHES} batches of {@link BATCH_STRIDE} fields. */
+  readonly batchLog: Float64Array;
 }
 
 /** The channel "pointer" CPU `cpu`'s table entry holds: non-zero, so a NULL result is visible. */
@@ -90,21 +106,21 @@ export const channelOf = (cpu: number): number => 0x100 + cpu;
  * set to its channel (the state after `dma_channel_rebalance` with one channel per CPU).
  */
 export function createMemory(workers: number): Memory {
-  const int32Bytes = INT32_SLOTS * 4;
-  const buffer = new SharedArrayBuffer(int32Bytes + MAX_WORKERS * RESULT_STRIDE * 8);
-  const i32 = new Int32Array(buffer, 0, INT32_SLOTS);
-  const results = new Float64Array(buffer, int32Bytes, MAX_WORKERS * RESULT_STRIDE);
-  i32[CONTROL.workers] = workers;
-  for (let cpu = 0; cpu < MAX_WORKERS; cpu++) i32[PER_CPU.table + cpu * LINE] = channelOf(cpu);
-  return { buffer, i32, results };
+  const logBytes = workers * MAX_LOGGED_BATCHES * BATCH_STRIDE * 8;
+  const memory = attachMemory(new SharedArrayBuffer(INT32_SLOTS * 4 + MAX_WORKERS * RESULT_STRIDE * 8 + logBytes), workers);
+  memory.i32[CONTROL.workers] = workers;
+  for (let cpu = 0; cpu < MAX_WORKERS; cpu++) memory.i32[PER_CPU.table + cpu * LINE] = channelOf(cpu);
+  return memory;
 }
 
-/** Views onto an existing buffer (in a worker). */
-export function attachMemory(buffer: SharedArrayBuffer): Memory {
-  const int32Bytes = INT32_SLOTS * 4;
+/** Views onto an existing buffer (in a worker: `workers` from the control line). */
+export function attachMemory(buffer: SharedArrayBuffer, workers = new Int32Array(buffer, 0, INT32_SLOTS)[CONTROL.workers]): Memory {
+  const resultsAt = INT32_SLOTS * 4;
+  const logAt = resultsAt + MAX_WORKERS * RESULT_STRIDE * 8;
   return {
     buffer,
     i32: new Int32Array(buffer, 0, INT32_SLOTS),
-    results: new Float64Array(buffer, int32Bytes, MAX_WORKERS * RESULT_STRIDE),
+    results: new Float64Array(buffer, resultsAt, MAX_WORKERS * RESULT_STRIDE),
+    batchLog: new Float64Array(buffer, logAt, workers * MAX_LOGGED_BATCHES * BATCH_STRIDE),
   };
 }

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { UsageError } from '../../src/cli/usage-error.ts';
 import { parseHotpathArgs, USAGE } from './args.ts';
 import { measurePass } from './measure.ts';
-import { busyWarning, jsonReport, measuredTable, schemeLegend } from './report.ts';
+import { jsonReport, measuredTable, passNotes, schemeLegend } from './report.ts';
 import { designCostTable, designCosts } from './design-costs.ts';
 
 function progress(label: string) {
@@ -35,19 +35,20 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const { workers, runs, ms } = options;
-  const contended = await measurePass(workers, runs, ms, progress(`${workers} workers`));
-  const solo = options.skipSolo || workers === 1 ? undefined : await measurePass(1, runs, ms, progress('1 worker'));
+  const contended = await measurePass(workers, runs, ms, options.pin, progress(`${workers} workers`));
+  const solo = workers === 1 ? contended : await measurePass(1, runs, ms, options.pin, progress('1 worker'));
 
-  process.stdout.write(`hot path: dma_find_channel -> dma_put_channel, ${workers} workers, ${runs} runs x ${ms} ms per scheme (medians)\n`);
+  const pinning = contended.pinned ? 'worker i pinned to CPU i' : 'workers not pinned';
+  process.stdout.write(`hot path: dma_find_channel -> dma_put_channel, ${workers} workers (${pinning}), ${runs} runs x ${ms} ms per scheme (medians)\n`);
   process.stdout.write(measuredTable(contended, solo) + '\n' + schemeLegend() + '\n');
-  const warning = busyWarning(contended);
-  process.stdout.write((warning ? warning + '\n' : '') + '\n');
+  for (const note of passNotes(contended)) process.stdout.write(`note: ${note}\n`);
+  process.stdout.write('\n');
   const costs = await designCosts();
   process.stdout.write('static hot-path cost per find/put pair, counted from each design statechart\n');
   process.stdout.write(designCostTable(costs) + '\n');
 
   const environment = { node: process.version, v8: process.versions.v8, cpu: cpus()[0]?.model ?? 'unknown', availableParallelism: availableParallelism() };
-  const report = jsonReport({ workers, runs, ms }, environment, contended, solo, costs);
+  const report = jsonReport({ workers, runs, ms, pin: options.pin, pinned: contended.pinned }, environment, contended, solo, costs);
   mkdirSync(dirname(options.json), { recursive: true });
   writeFileSync(options.json, JSON.stringify(report, null, 2) + '\n');
   process.stdout.write(`JSON report: ${options.json}\n`);

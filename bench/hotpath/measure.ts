@@ -15,12 +15,20 @@ const WARMUP_MS = 100;
 /** The result of one pass. */
 export interface PassResult {
   readonly workers: number;
+  /** Every worker ran pinned to its own CPU. */
+  readonly pinned: boolean;
   readonly schemes: readonly SchemeSummary[];
 }
 
 /** Runs a pass; `progress` is told after each measured run. */
-export async function measurePass(workers: number, runs: number, ms: number, progress?: (done: number, total: number) => void): Promise<PassResult> {
-  const pool = WorkerPool.start(workers);
+export async function measurePass(
+  workers: number,
+  runs: number,
+  ms: number,
+  pin: boolean,
+  progress?: (done: number, total: number) => void,
+): Promise<PassResult> {
+  const pool = WorkerPool.start(workers, pin);
   try {
     for (let s = 0; s < SCHEMES.length; s++) await pool.run(s, Math.min(ms, WARMUP_MS));
     const perRun: RunFigures[][] = [];
@@ -33,7 +41,7 @@ export async function measurePass(workers: number, runs: number, ms: number, pro
       }
       perRun.push(figures);
     }
-    return { workers, schemes: summarise(SCHEMES.map((s) => s.id), perRun) };
+    return { workers, pinned: pool.pinned, schemes: summarise(SCHEMES.map((s) => s.id), perRun) };
   } finally {
     await pool.close();
   }

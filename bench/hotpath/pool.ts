@@ -3,9 +3,11 @@
  * shared memory, and the protocol that runs one scheme for a fixed time on all of them.
  * @module
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CONTROL, createMemory, EXIT_SCHEME, RESULT, RESULT_STRIDE, STOP, type Memory } from './layout.ts';
+import { readBatches, type Batch } from './overlap.ts';
 import { prepareScheme, SCHEMES } from './schemes.ts';
 
 /** What one worker measured in one run. */
@@ -15,6 +17,8 @@ export interface WorkerResult {
   /** On-CPU time of the worker's thread during the loop; NaN where the OS does not tell. */
   readonly cpuNs: number;
   readonly sink: number;
+  /** Its logged batches, in time order. */
+  readonly batches: readonly Batch[];
 }
 
 /** How often the main thread polls the arrival and completion counters. */
@@ -41,12 +45,24 @@ export class WorkerPool {
     );
   }
 
-  /** Starts `count` workers; worker `i` plays CPU `i`. */
-  static start(count: number): WorkerPool {
+  /**
+   * Starts `count` workers; worker `i` plays CPU `i` and, with `pin`, runs pinned to CPU
+   * `i mod availableParallelism()`.
+   */
+  static start(count: number, pin = false): WorkerPool {
     const memory = createMemory(count);
     const entry = new URL('./worker-boot.mjs', import.meta.url);
-    const workers = Array.from({ length: count }, (_, cpu) => new Worker(entry, { workerData: { buffer: memory.buffer, cpu } }));
+    const cpus = availableParallelism();
+    const workers = Array.from(
+      { length: count },
+      (_, cpu) => new Worker(entry, { workerData: { buffer: memory.buffer, cpu, pin: pin ? cpu % cpus : null } }),
+    );
     return new WorkerPool(memory, workers);
+  }
+
+  /** Whether every worker pinned itself (known once a run has started them all). */
+  get pinned(): boolean {
+    return this.workers.every((_, cpu) => this.memory.results[cpu * RESULT_STRIDE + RESULT.pinned] === 1);
   }
 
   /** Polls the counter at `index` until it reaches the pool size; fails if a worker died. */
@@ -76,11 +92,13 @@ export class WorkerPool {
     await this.awaitAll(CONTROL.done);
     return this.workers.map((_, cpu) => {
       const line = cpu * RESULT_STRIDE;
+      const field = (f: keyof typeof RESULT) => results[line + RESULT[f]];
       return {
-        ops: results[line + RESULT.ops],
-        elapsedNs: results[line + RESULT.elapsedNs],
-        cpuNs: results[line + RESULT.cpuNs],
-        sink: results[line + RESULT.sink],
+        ops: field('ops'),
+        elapsedNs: field('elapsedNs'),
+        cpuNs: field('cpuNs'),
+        sink: field('sink'),
+        batches: readBatches(this.memory.batchLog, cpu, field('batches')),
       };
     });
   }

@@ -1,64 +1,69 @@
 /**
- * The benchmark's outputs: plain-text tables (cli-table3, no colours) and the JSON report.
+ * The benchmark's outputs: a plain-text table (cli-table3, no colours) and the JSON report.
  * @module
  */
 import Table from 'cli-table3';
-import { SCHEMES } from './schemes.ts';
 import type { PassResult } from './measure.ts';
+import { SCHEMES } from './schemes.ts';
+import { MIN_BATCHES, type SchemeSummary } from './stats.ts';
 
 /** No ANSI colours: the tables go into logs, reports and docs. */
 const PLAIN = { head: [], border: [] };
 
-const fmt = (x: number, digits = 2): string => x.toFixed(digits);
-const rate = (x: number): string => (x >= 1e6 ? `${fmt(x / 1e6, 1)} M` : `${fmt(x / 1e3, 1)} k`);
+const fmt = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : '-');
+const rate = (ns: number): string => (Number.isFinite(ns) ? `${fmt(1e3 / ns, 1)} M` : '-');
+const range = (xs: readonly number[]): string => {
+  const f = xs.filter(Number.isFinite);
+  return f.length ? `${fmt(Math.min(...f))}-${fmt(Math.max(...f))}` : '-';
+};
 
 /**
- * Contention factor of a scheme: its median ns per pair with N workers over its median with
- * one. 1.0 means the workers do not slow each other down; shared cache lines show as > 1.
+ * Contention factor of a scheme: its median ns per pair while all N workers ran together
+ * over its median ns per pair on one worker. 1.0: the workers do not slow each other down;
+ * a shared cache line written on every pair shows as a factor well above 1.
  */
-export function contention(contended: PassResult, solo: PassResult, id: string): number {
-  const n = contended.schemes.find((s) => s.id === id);
-  const one = solo.schemes.find((s) => s.id === id);
-  if (!n || !one) throw new RangeError(`no figures for scheme ${id}`);
-  return n.medianNsPerPair / one.medianNsPerPair;
+export function contention(together: SchemeSummary, solo: SchemeSummary): number {
+  return together.medianNs.together / solo.medianNs.alone;
 }
 
-/** The measured table: one row per scheme, medians over runs, ratios to the same run's baseline. */
-export function measuredTable(contended: PassResult, solo: PassResult | undefined): string {
-  const head = ['scheme', 'ns/pair', 'pairs/s per worker', `pairs/s total (${contended.workers} w)`, 'x baseline', 'x range', 'CPU share'];
-  if (solo) head.push('ns/pair 1 w', 'x baseline 1 w', `contention ${contended.workers}w/1w`);
-  const table = new Table({ head, style: PLAIN });
-  contended.schemes.forEach((s, i) => {
-    const row = [
-      s.id,
-      fmt(s.medianNsPerPair),
-      rate(s.medianOpsPerSecPerWorker),
-      rate(s.medianTotalOpsPerSec),
-      fmt(s.medianRatio),
-      `${fmt(Math.min(...s.ratios))}-${fmt(Math.max(...s.ratios))}`,
-      Number.isNaN(s.medianCpuShare) ? '?' : fmt(s.medianCpuShare),
-    ];
-    if (solo) {
-      const one = solo.schemes[i];
-      row.push(fmt(one.medianNsPerPair), fmt(one.medianRatio), fmt(contention(contended, solo, s.id)));
-    }
-    table.push(row);
+/**
+ * The measured table. Left: one worker (the cost of the pair itself); right: N workers,
+ * from the batches during which all of them ran at once (the cost under contention).
+ */
+export function measuredTable(contended: PassResult, solo: PassResult): string {
+  const n = contended.workers;
+  const table = new Table({
+    head: ['scheme', 'ns/pair 1w', 'pairs/s 1w', 'x baseline 1w', 'x range 1w', `ns/pair ${n}w`, `x baseline ${n}w`, `contention ${n}w/1w`, 'runs together'],
+    style: PLAIN,
+  });
+  contended.schemes.forEach((c, i) => {
+    const one = solo.schemes[i];
+    table.push([
+      c.id,
+      fmt(one.medianNs.alone),
+      rate(one.medianNs.alone),
+      fmt(one.medianRatio.alone),
+      range(one.ratios.alone),
+      fmt(c.medianNs.together),
+      fmt(c.medianRatio.together),
+      fmt(contention(c, one)),
+      `${c.runsWith.together}/${c.runs.length}`,
+    ]);
   });
   return table.toString();
 }
 
-/** Below this median CPU share the workers rarely ran at the same time. */
-const BUSY_SHARE = 0.8;
-
-/**
- * A warning when other work kept the workers off the CPUs: the ratios stay meaningful
- * (rates are per on-CPU time), but workers that seldom run together seldom contend, so
- * the contention column understates what a dedicated machine shows.
- */
-export function busyWarning(contended: PassResult): string | undefined {
+/** Notes on how far the figures can be trusted. */
+export function passNotes(contended: PassResult): string[] {
+  const notes: string[] = [];
+  if (!contended.pinned) notes.push('workers were not pinned to CPUs (no taskset, or --no-pin)');
   const share = Math.min(...contended.schemes.map((s) => s.medianCpuShare));
-  if (Number.isNaN(share) || share >= BUSY_SHARE || contended.workers === 1) return undefined;
-  return `note: the workers were on a CPU only ${Math.round(share * 100)}% of the time (other load); they overlapped less than on an idle machine, so the contention column understates cache-line bouncing`;
+  if (Number.isFinite(share) && share < 0.8)
+    notes.push(`other load: the ${contended.workers} workers had a CPU for only ${Math.round(share * 100)}% of the wall time, so few batches ran with all of them at once`);
+  const missing = contended.schemes.filter((s) => s.runsWith.together < s.runs.length).map((s) => `${s.id} ${s.runsWith.together}/${s.runs.length}`);
+  if (missing.length)
+    notes.push(`runs with at least ${MIN_BATCHES} together-batches per worker (others give no ${contended.workers}w figure): ${missing.join(', ')}`);
+  return notes;
 }
 
 /** The legend printed under the table. */
@@ -66,28 +71,19 @@ export function schemeLegend(): string {
   return SCHEMES.map((s) => `  ${s.id.padEnd(18)} ${s.description}`).join('\n');
 }
 
-/** The JSON report: settings, environment, and every run's raw figures next to the medians. */
-export function jsonReport(settings: object, environment: object, contended: PassResult, solo: PassResult | undefined, staticCost: unknown): object {
+/** The JSON report: settings, environment, and every run's figures next to the medians. */
+export function jsonReport(settings: object, environment: object, contended: PassResult, solo: PassResult, staticCost: unknown): object {
   const pass = (p: PassResult) => ({
     workers: p.workers,
-    schemes: p.schemes.map((s) => ({
-      id: s.id,
-      description: SCHEMES.find((x) => x.id === s.id)?.description,
-      medianNsPerPair: s.medianNsPerPair,
-      medianOpsPerSecPerWorker: s.medianOpsPerSecPerWorker,
-      medianTotalOpsPerSec: s.medianTotalOpsPerSec,
-      medianCpuShare: s.medianCpuShare,
-      medianRatioToBaseline: s.medianRatio,
-      ratiosToBaseline: s.ratios,
-      runs: s.runs,
-    })),
+    pinned: p.pinned,
+    schemes: p.schemes.map((s) => ({ description: SCHEMES.find((x) => x.id === s.id)?.description, ...s })),
   });
   return {
     settings,
     environment,
+    solo: pass(solo),
     contended: pass(contended),
-    solo: solo ? pass(solo) : null,
-    contention: solo ? Object.fromEntries(contended.schemes.map((s) => [s.id, contention(contended, solo, s.id)])) : null,
+    contention: Object.fromEntries(contended.schemes.map((s, i) => [s.id, contention(s, solo.schemes[i])])),
     staticCost,
   };
 }

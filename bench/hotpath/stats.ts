@@ -1,72 +1,69 @@
 /**
- * From raw worker results to the figures the benchmark reports: per run, each scheme's rate
- * per worker and its ratio to the baseline measured in the same run; over runs, medians.
+ * From raw worker results to the figures the benchmark reports. Per run and scheme, the time
+ * per find→put pair over three kinds of batches (overlap.ts): all clean batches, those run
+ * alone and those run together with every other worker; each scheme's ratio to the baseline
+ * of the same run; over runs, medians.
  * @module
  */
+import { median } from './median.ts';
+import { nsPerPair, overlap, type Batch } from './overlap.ts';
 import type { WorkerResult } from './pool.ts';
+
+/** The batch kinds a figure can be taken over. */
+export const KINDS = ['clean', 'alone', 'together'] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** Fewest batches of a kind each worker needs for that kind's figure (else it is NaN). */
+export const MIN_BATCHES = 5;
 
 /** One scheme in one run, over all workers. */
 export interface RunFigures {
-  /**
-   * The time rates are taken over: `cpu` (each worker's own on-CPU time, when every worker
-   * knows it) or `wall` (the loop's wall time).
-   */
-  readonly clock: 'cpu' | 'wall';
-  /** Mean over workers of on-CPU time / wall time: below 1, other work took the CPUs. NaN if unknown. */
+  /** Per kind: ns per pair on one worker, mean over workers of their medians; NaN if some worker had too few such batches. */
+  readonly ns: Readonly<Record<Kind, number>>;
+  /** Per kind: batches over all workers. */
+  readonly batches: Readonly<Record<Kind, number>>;
+  /** Mean over workers of on-CPU time / wall time (below 1: other work took the CPUs); NaN if unknown. */
   readonly cpuShare: number;
-  /** Mean over workers of each worker's pairs per second (of {@link clock} time). */
-  readonly opsPerSecPerWorker: number;
-  /** Nanoseconds per find→put pair on one worker: 1e9 / opsPerSecPerWorker. */
-  readonly nsPerPair: number;
-  /** Pairs per second summed over workers. */
-  readonly totalOpsPerSec: number;
 }
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/**
- * Reduces one run's worker results. Rates are per on-CPU nanosecond when every worker
- * measured it, so a worker descheduled by unrelated load is not charged for the wait.
- */
+/** Reduces one run's worker results. */
 export function runFigures(results: readonly WorkerResult[]): RunFigures {
   if (results.length === 0) throw new RangeError('runFigures: no worker results');
-  for (const r of results)
-    if (!(r.elapsedNs > 0) || !(r.ops > 0)) throw new RangeError(`runFigures: a worker reported ${r.ops} pairs in ${r.elapsedNs} ns`);
-  const clock = results.every((r) => r.cpuNs > 0) ? 'cpu' : 'wall';
-  const rates = results.map((r) => (r.ops / (clock === 'cpu' ? r.cpuNs : r.elapsedNs)) * 1e9);
-  const total = rates.reduce((a, b) => a + b, 0);
-  const perWorker = total / rates.length;
+  const classified = overlap(results.map((r) => r.batches));
+  const figure = (pick: (c: (typeof classified)[number]) => readonly Batch[], min: number) =>
+    classified.every((c) => pick(c).length >= min) ? mean(classified.map((c) => nsPerPair(pick(c)))) : NaN;
+  const count = (pick: (c: (typeof classified)[number]) => readonly Batch[]) => classified.reduce((a, c) => a + pick(c).length, 0);
   return {
-    clock,
-    cpuShare: clock === 'cpu' ? mean(results.map((r) => r.cpuNs / r.elapsedNs)) : NaN,
-    opsPerSecPerWorker: perWorker,
-    nsPerPair: 1e9 / perWorker,
-    totalOpsPerSec: total,
+    ns: { clean: figure((c) => c.clean, 1), alone: figure((c) => c.alone, MIN_BATCHES), together: figure((c) => c.together, MIN_BATCHES) },
+    batches: { clean: count((c) => c.clean), alone: count((c) => c.alone), together: count((c) => c.together) },
+    cpuShare: results.every((r) => r.cpuNs > 0) ? mean(results.map((r) => r.cpuNs / r.elapsedNs)) : NaN,
   };
 }
 
-/** Median (mean of the middle two for an even count). */
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) throw new RangeError('median of nothing');
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+/** Median of the finite values; NaN if there are none. */
+export function finiteMedian(xs: readonly number[]): number {
+  const finite = xs.filter(Number.isFinite);
+  return finite.length ? median(finite) : NaN;
 }
 
 /** A scheme's figures over all runs of one pass. */
 export interface SchemeSummary {
   readonly id: string;
   readonly runs: readonly RunFigures[];
-  /** Per run: this scheme's ns per pair divided by the baseline's in the same run. */
-  readonly ratios: readonly number[];
-  readonly medianNsPerPair: number;
-  readonly medianOpsPerSecPerWorker: number;
-  readonly medianTotalOpsPerSec: number;
-  /** Median over runs of {@link RunFigures.cpuShare} (NaN if unknown). */
+  /** Per kind, per run: this scheme's ns per pair over the baseline's in the same run (NaN where either is). */
+  readonly ratios: Readonly<Record<Kind, readonly number[]>>;
+  /** Per kind: median over runs of ns per pair (runs without the figure left out). */
+  readonly medianNs: Readonly<Record<Kind, number>>;
+  /** Per kind: median of {@link ratios}. */
+  readonly medianRatio: Readonly<Record<Kind, number>>;
+  /** Per kind: runs that had the figure. */
+  readonly runsWith: Readonly<Record<Kind, number>>;
   readonly medianCpuShare: number;
-  /** Median of {@link ratios}. */
-  readonly medianRatio: number;
 }
+
+const perKind = <T>(f: (k: Kind) => T): Record<Kind, T> => ({ clean: f('clean'), alone: f('alone'), together: f('together') });
 
 /**
  * Summarises one pass: `perRun[r][s]` is scheme `s` in run `r`; scheme `baselineIndex` is the
@@ -75,16 +72,15 @@ export interface SchemeSummary {
 export function summarise(ids: readonly string[], perRun: readonly (readonly RunFigures[])[], baselineIndex = 0): SchemeSummary[] {
   return ids.map((id, s) => {
     const runs = perRun.map((run) => run[s]);
-    const ratios = perRun.map((run) => run[s].nsPerPair / run[baselineIndex].nsPerPair);
+    const ratios = perKind((k) => perRun.map((run) => run[s].ns[k] / run[baselineIndex].ns[k]));
     return {
       id,
       runs,
       ratios,
-      medianNsPerPair: median(runs.map((r) => r.nsPerPair)),
-      medianOpsPerSecPerWorker: median(runs.map((r) => r.opsPerSecPerWorker)),
-      medianTotalOpsPerSec: median(runs.map((r) => r.totalOpsPerSec)),
-      medianCpuShare: median(runs.map((r) => r.cpuShare)),
-      medianRatio: median(ratios),
+      medianNs: perKind((k) => finiteMedian(runs.map((r) => r.ns[k]))),
+      medianRatio: perKind((k) => finiteMedian(ratios[k])),
+      runsWith: perKind((k) => runs.filter((r) => Number.isFinite(r.ns[k])).length),
+      medianCpuShare: finiteMedian(runs.map((r) => r.cpuShare)),
     };
   });
 }

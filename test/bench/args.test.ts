@@ -5,16 +5,16 @@ import { UsageError } from '../../src/cli/usage-error.ts';
 describe('bench:hotpath arguments', () => {
   it('defaults', () => {
     const o = parseHotpathArgs([]);
-    expect(o).toMatchObject({ runs: 5, ms: 250, json: 'reports/hotpath.json', skipSolo: false, help: false });
+    expect(o).toMatchObject({ runs: 5, ms: 250, json: 'reports/hotpath.json', pin: true, help: false });
     expect(o.workers).toBeGreaterThanOrEqual(1);
   });
   it('reads every option', () => {
-    expect(parseHotpathArgs(['--workers', '3', '--runs', '7', '--ms', '40', '--json', 'x.json', '--skip-solo'])).toMatchObject({
+    expect(parseHotpathArgs(['--workers', '3', '--runs', '7', '--ms', '40', '--json', 'x.json', '--no-pin'])).toMatchObject({
       workers: 3,
       runs: 7,
       ms: 40,
       json: 'x.json',
-      skipSolo: true,
+      pin: false,
     });
   });
   it.each([

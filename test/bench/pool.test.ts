@@ -7,7 +7,7 @@ import { SCHEMES } from '../../bench/hotpath/schemes.ts';
 // scheme's counters balance after concurrent runs. No timing is asserted.
 describe('worker pool', () => {
   it('runs every scheme on two workers; each worker counts its pairs and every counter returns to zero', async () => {
-    const pool = WorkerPool.start(2);
+    const pool = WorkerPool.start(2, true);
     try {
       for (let s = 0; s < SCHEMES.length; s++) {
         const results = await pool.run(s, 20);
@@ -15,6 +15,8 @@ describe('worker pool', () => {
           expect(r.ops, SCHEMES[s].id).toBeGreaterThan(0);
           expect(r.sink, SCHEMES[s].id).toBe(r.ops * channelOf(cpu));
           expect(r.elapsedNs).toBeGreaterThan(0);
+          expect(r.batches.length).toBeGreaterThan(0);
+          expect(r.batches.reduce((a, x) => a + x.pairs, 0)).toBe(r.ops);
         });
       }
       const m = pool.memory.i32;
