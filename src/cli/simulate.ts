@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import type { Observable } from '../../spec/observable.ts';
 import { DmaRuleError } from '../core/errors.ts';
 import { randomScheduler, runSchedule, type RunResult, type StepRecord } from '../core/scheduler.ts';
-import { describe, System } from '../core/system.ts';
+import { formatStep, System } from '../core/system.ts';
 import { STRATEGIES } from '../designs/strategies.ts';
 import { DEFAULT_SCENARIO, parseScenario, type DesignName, type Scenario } from '../scenario.ts';
 import { UsageError } from './usage-error.ts';
@@ -173,7 +173,7 @@ export function simulate(options: SimulateOptions): string {
   const result = runSchedule(sys, randomScheduler(options.seed), {
     maxSteps: options.steps,
     onStep: (r) => {
-      const event = describe(r.event).slice(r.thread.length + 1);
+      const event = formatStep(r.event).slice(r.thread.length + 1);
       const what = [...r.changes, ...notes(sys, r)];
       lines.push(
         `${String(r.index).padStart(4)}  ${r.thread.padEnd(8)} ${(r.cpu === null ? '-' : String(r.cpu)).padStart(3)}  ${event.padEnd(26)} ${what.join('; ') || '-'}`,

@@ -30,5 +30,5 @@ export {
   type Scheduler,
   type StepRecord,
 } from './scheduler.ts';
-export { createSystem, describe, Kernel, System, type BlockedThread, type SystemOptions } from './system.ts';
+export { createSystem, formatStep, Kernel, System, type BlockedThread, type SystemOptions } from './system.ts';
 export { at, drive, offer, type Choice, type Offer, type Payload, type Point, type ThreadProgram } from './thread.ts';

@@ -9,7 +9,7 @@ import type { StepEvent } from '../../machines/kit.ts';
 import type { Observable } from '../../spec/observable.ts';
 import { diffObservables } from './observe.ts';
 import { mulberry32 } from './prng.ts';
-import { describe, type BlockedThread, type System } from './system.ts';
+import type { BlockedThread, System } from './system.ts';
 
 /** Chooses the next step among the enabled ones (undefined: stop). */
 export interface Scheduler {
@@ -153,4 +153,3 @@ export function replay(system: System, script: readonly (StepEvent | string)[]):
   return runSchedule(system, scriptedScheduler(script), { maxSteps: script.length + 1 });
 }
 
-export { describe };

@@ -135,7 +135,7 @@ export class System {
     const { type: _type, ...rest } = event;
     const payload = rest as Payload; // equal to an enabled variant's, checked next
     const enabled = this.enabledOf(t).some((e) => e.type === event.type && samePayload(e, payload));
-    if (!enabled) throw new DmaRuleError('step-not-enabled', `${describe(event)} is not enabled now`);
+    if (!enabled) throw new DmaRuleError('step-not-enabled', `${formatStep(event)} is not enabled now`);
     if (step === 'migrate') t.client!.cpu = payload.cpu as number;
     else if (step === 'surpriseRemove') t.ioh!.surpriseRemove();
     else {
@@ -188,7 +188,7 @@ function samePayload(e: StepEvent, payload: Record<string, unknown>): boolean {
 }
 
 /** `net0.migrate {cpu: 1}`-style text of an event. */
-export function describe(event: StepEvent): string {
+export function formatStep(event: StepEvent): string {
   const { type, ...payload } = event;
   const fields = Object.entries(payload).map(([k, v]) => `${k}: ${String(v)}`);
   return fields.length ? `${type} {${fields.join(', ')}}` : type;
