@@ -52,6 +52,7 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
     : chartOf(machineOrChart as AnyStateMachine);
   const width = options.width ?? LABEL_WIDTH;
   const descriptions = options.descriptions ?? true;
+  const rankdir = options.rankdir ?? 'LR';
   const states = allStates(chart);
   const byId = new Map(states.map((s) => [s.id, s]));
   const parentOf = new Map<string, ChartState>();
@@ -75,7 +76,7 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
   const title = options.title ?? chart.id;
   out.push(`digraph ${quoteDot(chart.id)} {`);
   out.push(
-    `  graph [compound=true, rankdir=${options.rankdir ?? 'LR'}, fontname=${quoteDot(FONT)}, fontsize=12, ` +
+    `  graph [compound=true, rankdir=${rankdir}, fontname=${quoteDot(FONT)}, fontsize=12, ` +
       `labelloc=t, label=<<b>${escapeDotHtml(title)}</b>>, nodesep=0.35, ranksep=0.45, newrank=true];`,
   );
   out.push(`  node [shape=box, style="rounded,filled", fillcolor="#f6f8fa", color="#57606a", fontname=${quoteDot(FONT)}, fontsize=10];`);
@@ -106,7 +107,10 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
     const inner = pad + '  ';
     if (s.type === 'compound') out.push(`${inner}${quoteDot(anchor(s))} [shape=point, width=0.12, style=filled, fillcolor=black, label=""];`);
     else out.push(`${inner}${quoteDot(anchor(s))} [shape=point, width=0.01, style=invis, label=""];`);
-    for (const c of s.children) emit(c, depth + 1, s.type === 'parallel');
+    // Left-to-right, dot stacks disconnected parts (the regions of a parallel state) bottom
+    // up; emitting them in reverse keeps the document order top down.
+    const children = s.type === 'parallel' && rankdir === 'LR' ? [...s.children].reverse() : s.children;
+    for (const c of children) emit(c, depth + 1, s.type === 'parallel');
     if (!isRoot) out.push(`${pad}}`);
   };
   emit(chart.root, 0, false);

@@ -29,6 +29,17 @@ export function escapeMermaid(text: string): string {
 }
 
 /**
+ * Mermaid sequence-diagram text (messages, notes): only `#` and `;` end a statement there,
+ * and `<` `>` would be read as HTML, so the rest (`:` quotes brackets) stays readable in
+ * the source. `<br/>` line breaks are added by the caller after escaping.
+ */
+export function escapeMermaidText(text: string): string {
+  return text
+    .replace(/[#;<>]/g, (c) => ({ '#': '#35;', ';': '#59;', '<': '#lt;', '>': '#gt;' })[c]!)
+    .replace(/\r?\n/g, ' ');
+}
+
+/**
  * A Markdown table cell: `|` escaped, line breaks flattened, and backslash kept literal.
  * Use {@link codeCell} for names so that `_` and `*` are not read as emphasis.
  */

@@ -4,6 +4,8 @@
  * @module
  */
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
+import type { Chart } from './chart.ts';
+import { toDot, type DotOptions } from './dot.ts';
 
 let loading: Promise<Graphviz> | undefined;
 
@@ -20,4 +22,41 @@ function graphviz(): Promise<Graphviz> {
 export async function renderSvg(dot: string): Promise<string> {
   const gv = await graphviz();
   return gv.dot(dot, 'svg');
+}
+
+/** Width and height of a Graphviz SVG in points (its `width="…pt" height="…pt"`). */
+export function svgSize(svg: string): { width: number; height: number } {
+  const w = /<svg[^>]*\swidth="([\d.]+)pt"/.exec(svg);
+  const h = /<svg[^>]*\sheight="([\d.]+)pt"/.exec(svg);
+  if (!w || !h) throw new Error('svgSize: no width/height in points on the <svg> element');
+  return { width: Number(w[1]), height: Number(h[1]) };
+}
+
+/** Width, in points, of the column a docs page shows an image in (about 960 CSS px). */
+export const PAGE_WIDTH = 720;
+
+/** A drawn chart: the DOT text, its SVG and the direction chosen. */
+export interface DrawnChart {
+  readonly dot: string;
+  readonly svg: string;
+  readonly rankdir: 'LR' | 'TB';
+}
+
+/**
+ * Draws a chart both left-to-right and top-down and keeps the layout that a page of
+ * {@link PAGE_WIDTH} shrinks least: a long chain of steps reads well across, a wide
+ * parallel system reads better stacked. Ties go to left-to-right. Deterministic.
+ */
+export async function drawChart(chart: Chart, options: Omit<DotOptions, 'rankdir'> = {}): Promise<DrawnChart> {
+  let best: (DrawnChart & { scale: number }) | undefined;
+  for (const rankdir of ['LR', 'TB'] as const) {
+    const dot = toDot(chart, { ...options, rankdir });
+    const svg = await renderSvg(dot);
+    const { width, height } = svgSize(svg);
+    // Shrink factor to fit the page width, and a tall drawing is penalised like a wide one
+    // (a reader scrolls, but a 3:1 tall strip wastes the page as much as a squashed one).
+    const scale = Math.min(1, PAGE_WIDTH / width, (PAGE_WIDTH * 1.5) / height);
+    if (!best || scale > best.scale + 1e-9) best = { dot, svg, rankdir, scale };
+  }
+  return { dot: best!.dot, svg: best!.svg, rankdir: best!.rankdir };
 }

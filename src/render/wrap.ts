@@ -33,7 +33,7 @@ function splitWord(word: string, width: number): string[] {
 
 /**
  * Greedy word wrap: each returned line is at most `width` characters unless a single
- * word (after {@link splitWord}) is longer. Existing line breaks are kept. Deterministic.
+ * word (after splitting at punctuation) is longer. Existing line breaks are kept. Deterministic.
  */
 export function wrapText(text: string, width: number = LABEL_WIDTH): string[] {
   const out: string[] = [];

@@ -1,0 +1,184 @@
+/**
+ * The design comparison page from the checker's JSON (`dmaspec check --json`): a verdict
+ * table design × property, then every counterexample as a Mermaid sequence diagram and a
+ * step table. Timings are left out: the page is committed and checked byte for byte.
+ *
+ * The JSON is read through {@link parseComparison}, which names the first field it cannot
+ * use, so a change of the checker's output shows up as a clear error in `npm run docs`
+ * rather than as a half-empty page.
+ * @module
+ */
+import { codeCell, escapeCell } from './escape.ts';
+import { traceTable, traceToMermaid, type TraceJson } from './sequence.ts';
+
+/** The verdict on one property for one design. `n/a`: the property does not apply. */
+export type ComparisonVerdict = 'holds' | 'violated' | 'unknown' | 'n/a';
+
+/** One property's result in one design's run. */
+export interface PropertyVerdictJson {
+  readonly name: string;
+  readonly kind: 'safety' | 'liveness' | 'deadlock';
+  readonly verdict: ComparisonVerdict;
+  /** The design claims this property (a violated claim fails `dmaspec check`). */
+  readonly claimed?: boolean;
+  readonly trace?: TraceJson;
+}
+
+/** One design checked on one scenario. */
+export interface DesignRunJson {
+  readonly design: string;
+  /** False when a state limit stopped the search: "holds" then means "not refuted". */
+  readonly complete: boolean;
+  /** Distinct states explored (the main exploration). */
+  readonly states?: number;
+  readonly results: readonly PropertyVerdictJson[];
+}
+
+/** What {@link renderComparison} reads. */
+export interface ComparisonJson {
+  /** Scenario name and, optionally, a one-line description. */
+  readonly scenario: string;
+  readonly scenarioText?: string;
+  readonly designs: readonly DesignRunJson[];
+}
+
+/** The checker's JSON lacks a field this page needs; `path` is the JSON path. */
+export class ComparisonFormatError extends Error {
+  override readonly name = 'ComparisonFormatError';
+  constructor(
+    readonly path: string,
+    readonly rule: string,
+  ) {
+    super(`check JSON ${path}: ${rule}`);
+  }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function need<T>(ok: boolean, value: unknown, path: string, rule: string): T {
+  if (!ok) throw new ComparisonFormatError(path, `${rule} (got ${JSON.stringify(value)?.slice(0, 60)})`);
+  return value as T;
+}
+
+function parseTrace(v: unknown, path: string): TraceJson {
+  need(isObj(v), v, path, 'must be an object');
+  const t = v as Record<string, unknown>;
+  const steps = need<unknown[]>(Array.isArray(t.steps), t.steps, `${path}.steps`, 'must be a list');
+  steps.forEach((s, i) => {
+    const p = `${path}.steps[${i}]`;
+    need(isObj(s), s, p, 'must be an object');
+    const st = s as Record<string, unknown>;
+    need(typeof st.thread === 'string', st.thread, `${p}.thread`, 'must be a string');
+    need(st.cpu === null || Number.isInteger(st.cpu), st.cpu, `${p}.cpu`, 'must be an integer or null');
+    need(isObj(st.event) && typeof (st.event as Record<string, unknown>).type === 'string', st.event, `${p}.event`, 'must be an event with a type');
+    need(Array.isArray(st.changes), st.changes, `${p}.changes`, 'must be a list');
+  });
+  need(['violation', 'deadlock', 'cycle', 'final'].includes(t.end as string), t.end, `${path}.end`, 'must be violation, deadlock, cycle or final');
+  need(t.loopStart === undefined || Number.isInteger(t.loopStart), t.loopStart, `${path}.loopStart`, 'must be an integer');
+  return v as TraceJson;
+}
+
+/** Checks the shape of the checker's JSON and returns it typed. */
+export function parseComparison(json: unknown): ComparisonJson {
+  need(isObj(json), json, '$', 'must be an object');
+  const j = json as Record<string, unknown>;
+  need(typeof j.scenario === 'string', j.scenario, '$.scenario', 'must be the scenario name');
+  const designs = need<unknown[]>(Array.isArray(j.designs), j.designs, '$.designs', 'must be a list');
+  designs.forEach((d, i) => {
+    const p = `$.designs[${i}]`;
+    need(isObj(d), d, p, 'must be an object');
+    const dr = d as Record<string, unknown>;
+    need(typeof dr.design === 'string', dr.design, `${p}.design`, 'must be the design name');
+    need(typeof dr.complete === 'boolean', dr.complete, `${p}.complete`, 'must be true or false');
+    const results = need<unknown[]>(Array.isArray(dr.results), dr.results, `${p}.results`, 'must be a list');
+    results.forEach((r, k) => {
+      const q = `${p}.results[${k}]`;
+      need(isObj(r), r, q, 'must be an object');
+      const rr = r as Record<string, unknown>;
+      need(typeof rr.name === 'string', rr.name, `${q}.name`, 'must be the property name');
+      need(['safety', 'liveness', 'deadlock'].includes(rr.kind as string), rr.kind, `${q}.kind`, 'must be safety, liveness or deadlock');
+      need(['holds', 'violated', 'unknown', 'n/a'].includes(rr.verdict as string), rr.verdict, `${q}.verdict`, 'must be holds, violated, unknown or n/a');
+      if (rr.trace !== undefined) parseTrace(rr.trace, `${q}.trace`);
+    });
+  });
+  return json as ComparisonJson;
+}
+
+/** A table cell for a verdict: VIOLATED stands out, a claim is marked. */
+function verdictCell(r: PropertyVerdictJson | undefined, complete: boolean, anchor: string): string {
+  if (!r) return 'n/a';
+  const claim = r.claimed ? ' (claimed)' : '';
+  switch (r.verdict) {
+    case 'violated':
+      return `**VIOLATED**${claim}${r.trace ? ` [trace](#${anchor})` : ''}`;
+    case 'holds':
+      return complete ? `holds${claim}` : `not refuted${claim}`;
+    default:
+      return `${r.verdict}${claim}`;
+  }
+}
+
+/** The anchor of a counterexample's heading `design × property`. */
+function traceAnchor(design: string, property: string): string {
+  return `${design}-${property}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-');
+}
+
+/** Properties in order of first appearance across the designs. */
+function propertyOrder(c: ComparisonJson): string[] {
+  const names: string[] = [];
+  for (const d of c.designs) for (const r of d.results) if (!names.includes(r.name)) names.push(r.name);
+  return names;
+}
+
+/** A readable sentence for how a counterexample ends. */
+function endText(t: TraceJson, kind: string): string {
+  const n = t.steps.length;
+  switch (t.end) {
+    case 'deadlock':
+      return `After ${n} steps no thread can take a step and some thread has not finished: a deadlock.`;
+    case 'cycle':
+      return `After ${t.loopStart ?? 0} steps the run enters a cycle (steps ${(t.loopStart ?? 0) + 1}–${n}) that every thread keeps taking fairly and in which the goal never holds.`;
+    case 'final':
+      return `After ${n} steps the run ends with the ${kind} property unmet.`;
+    default:
+      return `After ${n} steps the property fails (shortest such run: breadth-first search).`;
+  }
+}
+
+/** Renders the comparison page (Markdown). Throws {@link ComparisonFormatError} on bad JSON. */
+export function renderComparison(json: unknown): string {
+  const c = parseComparison(json);
+  const props = propertyOrder(c);
+  const out: string[] = ['# Design comparison', ''];
+  out.push(
+    `Every release-notification design checked exhaustively on the scenario \`${c.scenario}\`${c.scenarioText ? ` (${c.scenarioText})` : ''},`,
+    'with `dmaspec check`. Each cell is the verdict of one property for one design; a violated',
+    'property links to its shortest counterexample below. *(claimed)* marks a property the design',
+    'claims: a violated claim makes `dmaspec check` exit 1.',
+    '',
+    'Regenerate with `npm run docs` (it runs `dmaspec check --json`).',
+    '',
+  );
+  out.push(`| design | states | ${props.map(escapeCell).join(' | ')} |`);
+  out.push(`|---|---:|${props.map(() => '---').join('|')}|`);
+  for (const d of c.designs) {
+    const cells = props.map((p) => {
+      const r = d.results.find((x) => x.name === p);
+      return verdictCell(r, d.complete, traceAnchor(d.design, p));
+    });
+    out.push(`| ${escapeCell(d.design)} | ${d.states ?? ''}${d.complete ? '' : ' (limit)'} | ${cells.join(' | ')} |`);
+  }
+  out.push('');
+  const violations = c.designs.flatMap((d) => d.results.filter((r) => r.verdict === 'violated' && r.trace).map((r) => ({ d, r })));
+  if (violations.length === 0) out.push('No property is violated.', '');
+  else out.push('## Counterexamples', '');
+  for (const { d, r } of violations) {
+    const t = r.trace!;
+    out.push(`<a id="${traceAnchor(d.design, r.name)}"></a>`, '');
+    out.push(`### ${d.design}: ${r.name}`, '');
+    out.push(`${r.kind === 'deadlock' ? 'Deadlock freedom' : `The ${r.kind} property ${codeCell(r.name)}`} fails under ${codeCell(d.design)}. ${endText(t, r.kind)}`, '');
+    out.push('```mermaid', traceToMermaid(t).trimEnd(), '```', '');
+    out.push(traceTable(t), '');
+  }
+  return out.join('\n').trimEnd() + '\n';
+}

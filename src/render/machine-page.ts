@@ -1,0 +1,160 @@
+/**
+ * One Markdown page (plus its SVG files) per machine of the catalogue: title, summary, the
+ * scenario drawn, the Graphviz drawing, the Mermaid source and tables of the states and
+ * transitions with their descriptions (the kernel rule each one models).
+ *
+ * A machine with several regions (the system machine: one per thread) gets an overview
+ * drawing of the whole and then one section per region with its own drawing and tables:
+ * the whole system at page width is too small to read, a single thread is not.
+ * @module
+ */
+import type { MachineModel } from '../../machines/model.ts';
+import { DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
+import { allStates, chartOf, regionsOf, subChart, type Chart } from './chart.ts';
+import { codeCell, escapeCell } from './escape.ts';
+import { toMermaid } from './mermaid.ts';
+import { describeScenario } from './scenario-text.ts';
+import { drawChart } from './svg.ts';
+
+/** What the docs need of a catalogue entry (machines/index.ts `MachineEntry` has these). */
+export interface DocMachineEntry {
+  /** File-name-safe name: the page is `machines/<name>.md`. */
+  readonly name: string;
+  readonly title: string;
+  readonly summary: string;
+  /** Builds the machine for a scenario (the catalogue entry's factory). */
+  build(scenario: Scenario): MachineModel;
+  /** A scenario small enough to draw, used when the default one is too big. */
+  readonly smallScenario: Scenario;
+}
+
+/** A generated file: path relative to the docs folder, and its text. */
+export interface DocFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/** Above this many state nodes a drawing is unreadable even split by region. */
+export const MAX_DRAWN_STATES = 120;
+
+/** File-name-safe form of a region key. */
+export function fileSafe(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+/**
+ * Builds the entry for the default scenario, or for its `smallScenario` when the default
+ * does not build for it or gives more than {@link MAX_DRAWN_STATES} state nodes.
+ */
+export function chooseScenario(entry: DocMachineEntry): { scenario: Scenario; model: MachineModel; chart: Chart } {
+  try {
+    const model = entry.build(DEFAULT_SCENARIO);
+    const chart = chartOf(model.machine);
+    if (allStates(chart).length <= MAX_DRAWN_STATES) return { scenario: DEFAULT_SCENARIO, model, chart };
+  } catch {
+    // Some standalone machines need a scenario shape the default lacks: fall through.
+  }
+  const model = entry.build(entry.smallScenario);
+  return { scenario: entry.smallScenario, model, chart: chartOf(model.machine) };
+}
+
+/** The states table of a chart. */
+export function statesTable(chart: Chart): string {
+  const rows = ['| state | kind | description |', '|---|---|---|'];
+  for (const s of allStates(chart)) rows.push(`| ${codeCell(s.id)} | ${s.type} | ${escapeCell(s.description ?? '')} |`);
+  return rows.join('\n');
+}
+
+/** The transitions table of a chart, in document order (the order xstate tries them in). */
+export function transitionsTable(chart: Chart): string {
+  const rows = ['| from | event | guard | actions | to | description |', '|---|---|---|---|---|---|'];
+  for (const t of chart.transitions) {
+    const event = t.eventless ? '*always*' : codeCell(t.event);
+    const to = t.targets.length > 0 ? t.targets.map(codeCell).join(', ') : '*(stays)*';
+    rows.push(
+      `| ${codeCell(t.source)} | ${event} | ${codeCell(t.guard ?? '')} | ${t.actions.map(codeCell).join(', ')} | ${to} | ${escapeCell(t.description ?? '')} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+/**
+ * A drawing, its Mermaid source and its tables under a `##` heading; `prefix` keeps the
+ * table headings unique on a page of several regions (`net0: States`), so that their
+ * anchors are stable on GitHub and in TypeDoc alike.
+ */
+async function section(chart: Chart, svgPath: string, heading: string, prefix: string, files: DocFile[]): Promise<string> {
+  const drawn = await drawChart(chart);
+  files.push({ path: `machines/${svgPath}`, content: drawn.svg });
+  const file = svgPath;
+  // No link around the image: TypeDoc moves images to media/ but leaves link targets alone.
+  return [
+    `## ${heading}`,
+    '',
+    chart.root.description ? `${escapeCell(chart.root.description)}\n` : '',
+    `![${heading}](./${file})`,
+    '',
+    '<details>',
+    '<summary>Mermaid source (GitHub and many editors draw it)</summary>',
+    '',
+    '```mermaid',
+    toMermaid(chart).trimEnd(),
+    '```',
+    '',
+    '</details>',
+    '',
+    `### ${prefix}States`,
+    '',
+    statesTable(chart),
+    '',
+    `### ${prefix}Transitions`,
+    '',
+    chart.transitions.length > 0 ? transitionsTable(chart) : 'None.',
+    '',
+  ]
+    .filter((line, i, all) => !(line === '' && all[i - 1] === ''))
+    .join('\n');
+}
+
+/** Renders one catalogue entry: `machines/<name>.md` and its SVG files. */
+export async function renderMachinePage(entry: DocMachineEntry): Promise<DocFile[]> {
+  const { scenario, chart } = chooseScenario(entry);
+  const files: DocFile[] = [];
+  const name = fileSafe(entry.name);
+  const parts = [
+    `# ${entry.title}`,
+    '',
+    entry.summary,
+    '',
+    `Drawn for the scenario \`${scenario.name}\`: ${describeScenario(scenario)}.`,
+    '',
+    'Reading the drawings: a box is a state (its kernel meaning under its name); a frame is a',
+    'compound state, a dashed frame a region running in parallel with its siblings (‖ marks',
+    'the parallel state); the black dot points at the initial state; a double border is a',
+    'final state; an arrow is labelled `event [guard] / actions`, and arrows with the same',
+    'ends are stacked on one arrow, separated by ┄┄┄┄, in the order xstate tries them.',
+    '',
+  ];
+  const regions = regionsOf(chart);
+  if (regions.length > 1) {
+    const drawn = await drawChart(chart, { descriptions: false });
+    files.push({ path: `machines/${name}.svg`, content: drawn.svg });
+    parts.push('## Overview', '', `The ${regions.length} regions side by side, without descriptions (open the image on its own to zoom); each region is drawn readably in its section below.`, '');
+    parts.push(`![${entry.title}: overview](./${name}.svg)`, '');
+    parts.push(regions.map((r) => `- [${r.key}](#${anchorOf(`Region ${r.key}`)})`).join('\n'), '');
+    for (const r of regions)
+      parts.push(await section(subChart(chart, r.id), `${name}.${fileSafe(r.key)}.svg`, `Region ${r.key}`, `${r.key}: `, files));
+  } else {
+    parts.push(await section(chart, `${name}.svg`, 'Statechart', '', files));
+  }
+  files.unshift({ path: `machines/${name}.md`, content: parts.join('\n').trimEnd() + '\n' });
+  return files;
+}
+
+/** The anchor GitHub and TypeDoc give a heading: lower case, spaces to dashes, punctuation dropped. */
+export function anchorOf(heading: string): string {
+  return heading
+    .toLowerCase()
+    .replace(/[^a-z0-9 _-]/g, '')
+    .replace(/ /g, '-');
+}

@@ -1,0 +1,35 @@
+/**
+ * One readable line for a scenario, so that a page says which instance a drawing shows
+ * (the statecharts are built per scenario: one region per client and per IOH).
+ * @module
+ */
+import type { ClientSpec, Scenario } from '../scenario.ts';
+
+function behaviours(c: ClientSpec): string[] {
+  const out: string[] = [];
+  if (!c.releases) out.push('never releases');
+  if (c.busy) out.push('busy');
+  if (c.migrates) out.push('migrating');
+  if (!c.busy && c.rounds !== 1) out.push(`${c.rounds} rounds`);
+  return out;
+}
+
+/**
+ * `2 CPUs; ioh0: ioat0 (2 memcpy channels); clients net0 (net_dma on CPU 0, migrating), …;
+ * design rfc-wait; quiesce threshold 2`.
+ */
+export function describeScenario(s: Scenario): string {
+  const iohs = s.iohs.map((h) => {
+    const devs = h.devices.map((d) => `${d.name} (${d.channels} ${d.capabilities.join('/')} channel${d.channels === 1 ? '' : 's'})`);
+    const socket = h.socketCpus.length > 0 ? ` on the socket of CPU ${h.socketCpus.join(', ')}` : '';
+    return `${h.name}${socket}: ${devs.join(', ')}`;
+  });
+  const clients = s.clients.map((c) => `${c.name} (${[`${c.kind} on CPU ${c.cpu}`, ...behaviours(c)].join(', ')})`);
+  return [
+    `${s.cpus} CPU${s.cpus === 1 ? '' : 's'}`,
+    iohs.join('; '),
+    clients.length > 0 ? `clients ${clients.join(', ')}` : 'no clients',
+    `design ${s.design}`,
+    `quiesce threshold ${s.quiesceThreshold}`,
+  ].join('; ');
+}
