@@ -19,6 +19,7 @@ import { CPU_STEPS, cpuHotplugProgram } from '../ioh/cpu-thread.ts';
 import { Ioh } from '../ioh/ioh.ts';
 import { IOH_STEPS, iohProgram, probe } from '../ioh/ioh-thread.ts';
 import type { DesignName, Scenario } from '../scenario.ts';
+import type { DesignStrategy } from './design.ts';
 import { DmaEngine } from './dmaengine.ts';
 import { DmaRuleError } from './errors.ts';
 import { observe } from './observe.ts';
@@ -28,6 +29,8 @@ import type { Payload, Point, ThreadProgram } from './thread.ts';
 export interface SystemOptions {
   /** Overrides `scenario.design`. */
   readonly design?: DesignName;
+  /** A design strategy not (yet) in the registry; overrides both `design` options. */
+  readonly strategy?: DesignStrategy;
   /** `<ioh>.hotAdd` / `probe` after removal. Default false. */
   readonly hotAdd?: boolean;
   /** `<ioh>.surpriseRemove`. Default false. */
@@ -67,7 +70,7 @@ export class System {
   ) {
     this.kernel = new DmaEngine({
       cpus: scenario.cpus,
-      strategy: strategyFor(options.design ?? scenario.design),
+      strategy: options.strategy ?? strategyFor(options.design ?? scenario.design),
       quiesceThreshold: scenario.quiesceThreshold,
     });
     const k = this.kernel;
