@@ -13,8 +13,11 @@ import type { PropertySet } from './properties.ts';
 import type { SymmetryMode } from './symmetry.ts';
 import { contextLens, traceTo, type Trace, type TraceLens } from './trace.ts';
 
-/** holds; VIOLATED (with a trace); unknown when a state limit stopped the search first. */
-export type Verdict = 'holds' | 'violated' | 'unknown';
+/**
+ * holds; violated (with a trace); unknown when a state limit stopped the search first; n/a
+ * for a liveness property whose trigger never holds (nothing to wait for).
+ */
+export type Verdict = 'holds' | 'violated' | 'unknown' | 'n/a';
 
 /** The verdict on one property. */
 export interface PropertyResult {
@@ -29,8 +32,8 @@ export interface CheckOptions {
   /** Use the model's symmetry (default true). */
   readonly symmetry?: boolean;
   readonly maxStates?: number;
-  /** How traces show states (default: context paths). */
-  readonly lens?: TraceLens;
+  /** How traces show states (default: context paths), or a maker of it from the compiled machine. */
+  readonly lens?: TraceLens | ((cm: CompiledMachine<any>) => TraceLens);
   onProgress?(p: { phase: string; states: number; queue: number; transitions: number; seconds: number }): void;
 }
 
@@ -63,7 +66,7 @@ const stats = (x: Exploration, symmetry: SymmetryMode): ExplorationStats => ({
 /** Checks `props` (and deadlock freedom) on `model`. */
 export function checkModel<C extends object>(model: MachineModel<C>, props: PropertySet<C>, opts: CheckOptions = {}): CheckResult {
   const cm: CompiledMachine<C> = compileMachine(model);
-  const lens = (opts.lens as TraceLens<C> | undefined) ?? contextLens(cm);
+  const lens = (typeof opts.lens === 'function' ? opts.lens(cm) : opts.lens ?? contextLens(cm)) as TraceLens<C>;
   const useSym = opts.symmetry !== false;
   const threadSym = useSym && (model.symmetry?.threadGroups.some((g) => g.length > 1) ?? false);
   const needLiveness = props.liveness.length > 0;
@@ -106,8 +109,12 @@ export function checkModel<C extends object>(model: MachineModel<C>, props: Prop
         results.push({ name: p.name, kind: 'liveness', verdict: 'unknown' });
         continue;
       }
-      const trace = checkLiveness(lx, p, lens);
-      results.push(trace ? { name: p.name, kind: 'liveness', verdict: 'violated', trace } : { name: p.name, kind: 'liveness', verdict: 'holds' });
+      const { trace, triggered } = checkLiveness(lx, p, lens);
+      results.push(
+        trace
+          ? { name: p.name, kind: 'liveness', verdict: 'violated', trace }
+          : { name: p.name, kind: 'liveness', verdict: triggered ? 'holds' : 'n/a' },
+      );
     }
   }
   return { model: model.name, results, explorations, complete };

@@ -15,7 +15,7 @@ import type { MachineModel } from '../../machines/model.ts';
 import { RowView } from './compile.ts';
 import type { Exploration } from './explore.ts';
 import type { LivenessProperty } from './properties.ts';
-import { Concretizer, describeSteps, storedPath, type Trace, type TraceLens } from './trace.ts';
+import { Concretizer, describeRun, storedPath, type Trace, type TraceLens } from './trace.ts';
 
 /** Where a liveness counterexample ends, in stored ids. */
 interface BadEnd {
@@ -25,17 +25,27 @@ interface BadEnd {
   readonly kind: 'deadlock' | 'final' | 'cycle';
 }
 
-/** Checks one liveness property; returns a lasso counterexample or null when it holds. */
-export function checkLiveness<C extends object>(x: Exploration<C>, prop: LivenessProperty<C>, lens: TraceLens<C>): Trace | null {
-  const bad = findBadEnd(x, prop);
-  if (!bad) return null;
+/** The outcome of a liveness check: a counterexample, or none; `triggered` false when the trigger never holds (vacuous). */
+export interface LivenessOutcome {
+  readonly trace: Trace | null;
+  readonly triggered: boolean;
+}
+
+/** Checks one liveness property: a lasso (or dead-end) counterexample, or none when it holds. */
+export function checkLiveness<C extends object>(x: Exploration<C>, prop: LivenessProperty<C>, lens: TraceLens<C>): LivenessOutcome {
+  const found = findBadEnd(x, prop);
+  if (found === 'untriggered') return { trace: null, triggered: false };
+  return { trace: found && concreteLasso(x, found, lens), triggered: true };
+}
+
+function concreteLasso<C extends object>(x: Exploration<C>, bad: BadEnd, lens: TraceLens<C>): Trace {
   const c = new Concretizer(x);
   const start = x.cm.initialRow;
   const pre = c.follow(start, bad.prefix, bad.prefer);
   const entry = pre.rows.length ? pre.rows[pre.rows.length - 1] : start;
   const events = pre.events.slice();
   const rows = pre.rows.slice();
-  if (!bad.cycle) return { steps: describeSteps(x.cm, lens, start, events, rows), end: bad.kind };
+  if (!bad.cycle) return describeRun(x.cm, lens, start, events, rows, bad.kind);
   // Repeat the stored cycle until the concrete state comes back (symmetry may permute it).
   let cur = entry;
   for (let rep = 0; rep < 720; rep++) {
@@ -45,10 +55,10 @@ export function checkLiveness<C extends object>(x: Exploration<C>, prop: Livenes
     cur = loop.rows[loop.rows.length - 1];
     if (cur.every((v, i) => v === entry[i])) break;
   }
-  return { steps: describeSteps(x.cm, lens, start, events, rows), loopStart: pre.events.length, end: 'cycle' };
+  return describeRun(x.cm, lens, start, events, rows, 'cycle', pre.events.length);
 }
 
-function findBadEnd<C extends object>(x: Exploration<C>, prop: LivenessProperty<C>): BadEnd | null {
+function findBadEnd<C extends object>(x: Exploration<C>, prop: LivenessProperty<C>): BadEnd | null | 'untriggered' {
   const { cm, store, edges } = x;
   if (!edges) throw new Error('liveness needs an exploration with keepEdges');
   const model: MachineModel<C> = cm.model;
@@ -66,7 +76,7 @@ function findBadEnd<C extends object>(x: Exploration<C>, prop: LivenessProperty<
     if (!goal[s] && prop.trigger(view, model)) source.push(s);
     if (edges.start[s] === edges.start[s + 1]) final[s] = model.isFinal(view) ? 1 : 0;
   }
-  if (source.length === 0) return null;
+  if (source.length === 0) return 'untriggered';
 
   // H: goal-free states reachable from a source through goal-free states (multi-source BFS).
   const hParent = new Int32Array(N).fill(-2);

@@ -27,6 +27,8 @@ export interface TraceLens<C = any> {
   variables(view: ModelView<C>): Record<string, unknown>;
   /** The CPU `thread` runs on in this state, or null if it has none. */
   threadCpu(view: ModelView<C>, thread: string): number | null;
+  /** The state as spec/observable.ts (for replay on the implementation), if the model has one. */
+  observe?(view: ModelView<C>): unknown;
 }
 
 /** One variable a step changed. */
@@ -53,6 +55,8 @@ export interface Trace {
   readonly loopStart?: number;
   /** How the trace ends: a state breaking a safety property, a deadlock, a fair cycle, or a final state. */
   readonly end: 'violation' | 'deadlock' | 'cycle' | 'final';
+  /** The lens's observable of the initial state and after each step (for replay), if it has one. */
+  readonly observed?: readonly unknown[];
 }
 
 /** The default lens: context leaves by path, and each region's active leaf by region key. */
@@ -143,19 +147,22 @@ export class Concretizer<C extends object> {
   }
 }
 
-/** Describes the concrete run `start --events--> rows` as trace steps. */
-export function describeSteps<C extends object>(
+/** Describes the concrete run `start --events--> rows` as a trace ending in `end`. */
+export function describeRun<C extends object>(
   cm: CompiledMachine<C>,
   lens: TraceLens<C>,
   start: Int32Array,
   events: readonly number[],
   rows: readonly Int32Array[],
-): TraceStep[] {
+  end: Trace['end'],
+  loopStart?: number,
+): Trace {
   const R = cm.regions.length;
   const viewOf = (row: Int32Array) => new RowView(cm, row, cm.layout.decode(row, R));
   const steps: TraceStep[] = [];
   let before = viewOf(start);
   let vars = lens.variables(before);
+  const observed: unknown[] | undefined = lens.observe ? [lens.observe(before)] : undefined;
   events.forEach((e, i) => {
     const ev = cm.events[e];
     const thread = ev.type.slice(0, ev.type.indexOf('.'));
@@ -165,10 +172,11 @@ export function describeSteps<C extends object>(
     for (const name of new Set([...Object.keys(vars), ...Object.keys(next)]))
       if (JSON.stringify(vars[name]) !== JSON.stringify(next[name])) changes.push({ name, from: vars[name], to: next[name] });
     steps.push({ thread, cpu: lens.threadCpu(before, thread), event: ev, changes });
+    observed?.push(lens.observe!(after));
     before = after;
     vars = next;
   });
-  return steps;
+  return { steps, end, ...(loopStart === undefined ? {} : { loopStart }), ...(observed ? { observed } : {}) };
 }
 
 /** The shortest counterexample to stored state `id` (a safety violation or a deadlock). */
@@ -176,5 +184,5 @@ export function traceTo<C extends object>(x: Exploration<C>, id: number, lens: T
   const c = new Concretizer(x);
   const start = x.cm.initialRow;
   const { events, rows } = c.follow(start, storedPath(x, id));
-  return { steps: describeSteps(x.cm, lens, start, events, rows), end };
+  return describeRun(x.cm, lens, start, events, rows, end);
 }

@@ -15,6 +15,7 @@ interface Command {
 /** Subcommands, loaded on demand so that `dmaspec check` does not load the path generator. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   simulate: () => import('./simulate.ts'),
+  check: () => import('./check.ts'),
 };
 
 /** What `dmaspec` with no subcommand runs (and so what `npm start` runs). */

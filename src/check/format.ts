@@ -1,0 +1,142 @@
+/**
+ * How `dmaspec check` prints: plain tables (cli-table3, no colours) for the comparison and
+ * for each counterexample, and a JSON document whose only nondeterministic part, the
+ * timings, sits in its own `timings` field.
+ * @module
+ */
+import Table from 'cli-table3';
+import type { StepEvent } from '../../machines/kit.ts';
+import type { ReplayOutcome, DesignRun } from './run.ts';
+import { scenarioText } from './run.ts';
+import type { Trace } from './trace.ts';
+import type { Scenario } from '../scenario.ts';
+
+const PLAIN = { head: [], border: [] } as const;
+/** No rule between body rows: for tables whose cells are one line. */
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } as const;
+const table = (head: string[], compact = false) => new Table({ head, style: PLAIN as any, ...(compact ? { chars: COMPACT } : {}) });
+
+/** A verdict cell: VIOLATED in capitals, marked when it breaks the design's claim. */
+export function verdictCell(run: DesignRun, name: string): string {
+  const p = run.results.find((r) => r.name === name);
+  if (!p) return '';
+  const v = p.verdict === 'violated' ? 'VIOLATED' : p.verdict;
+  if (!p.claimed) return v;
+  return p.verdict === 'violated' && run.assumptionsMet ? `${v} !` : `${v} *`;
+}
+
+const seconds = (s: number) => `${s.toFixed(1)} s`;
+
+/** The comparison table: one row per property, one column per design. */
+export function comparisonTable(runs: readonly DesignRun[]): string {
+  const t = table(['property', ...runs.map((r) => r.design)], true);
+  for (const p of runs[0]?.results ?? []) t.push([p.name, ...runs.map((r) => verdictCell(r, p.name))]);
+  t.push(['states', ...runs.map((r) => `${r.states}${r.complete ? '' : ' (limit)'}`)]);
+  t.push(['time', ...runs.map((r) => seconds(r.seconds))]);
+  return t.toString();
+}
+
+/** The behaviour table: one row per client behaviour, one column per design; cells list violations. */
+export function behaviourTable(rows: readonly { behaviour: string; runs: readonly DesignRun[] }[]): string {
+  const t = table(['behaviour', ...(rows[0]?.runs.map((r) => r.design) ?? [])]);
+  for (const row of rows)
+    t.push([
+      row.behaviour,
+      ...row.runs.map((r) => {
+        const bad = r.results.filter((p) => p.verdict === 'violated').map((p) => (p.claimed && r.assumptionsMet ? `${p.name} !` : p.name));
+        const unknown = r.results.some((p) => p.verdict === 'unknown');
+        return bad.length ? bad.join('\n') : unknown ? 'unknown (limit)' : 'all hold';
+      }),
+    ]);
+  return t.toString();
+}
+
+/** An event with its payload: `net0.migrate {cpu: 1}`. */
+export function eventText(e: StepEvent): string {
+  const payload = Object.entries(e).filter(([k]) => k !== 'type');
+  return payload.length ? `${e.type} {${payload.map(([k, v]) => `${k}: ${v}`).join(', ')}}` : e.type;
+}
+
+const value = (v: unknown) => (v === undefined ? '-' : JSON.stringify(v));
+
+/** A counterexample as a table: step, thread, CPU, event, changed variables. */
+export function traceTable(trace: Trace): string {
+  const t = table(['#', 'thread', 'cpu', 'event', 'changes']);
+  trace.steps.forEach((s, i) => {
+    if (i === trace.loopStart) t.push([{ colSpan: 5, content: '-- the cycle below repeats forever (weakly fair) --' } as any]);
+    const changes = s.changes.filter((c) => !c.name.endsWith('@'));
+    const states = s.changes.filter((c) => c.name.endsWith('@')).map((c) => `${c.name.slice(0, -1)}: ${c.from} -> ${c.to}`);
+    t.push([
+      String(i + 1),
+      s.thread,
+      s.cpu === null ? '' : String(s.cpu),
+      eventText(s.event),
+      [...changes.map((c) => `${c.name}: ${value(c.from)} -> ${value(c.to)}`), ...states].join('\n'),
+    ]);
+  });
+  const end =
+    trace.end === 'deadlock'
+      ? 'ends in a deadlock: no thread can step and the system is not finished'
+      : trace.end === 'final'
+        ? 'ends in a final state without reaching the goal'
+        : trace.end === 'cycle'
+          ? `loops from step ${trace.loopStart! + 1} on`
+          : 'ends in the violating state';
+  return `${t.toString()}\n${trace.steps.length} steps; ${end}`;
+}
+
+/** One sentence on a replay outcome. */
+export function replayText(r: ReplayOutcome | undefined): string {
+  if (!r) return 'not replayed';
+  if ('unavailable' in r) return `not replayed on the implementation: ${r.unavailable}`;
+  if (r.reproduced) return 'reproduced on the implementation';
+  const d = r.divergence;
+  return `the implementation diverges at step ${d.step}${d.event ? ` (${eventText(d.event)})` : ''}:\n  ${d.differences.join('\n  ')}`;
+}
+
+/** Text report of one design run: verdicts, then every counterexample. */
+export function designReport(run: DesignRun): string {
+  const out: string[] = [`design ${run.design}: ${run.title}`];
+  if (!run.assumptionsMet) out.push(`the scenario does not meet the design's assumptions:\n  ${run.unmetAssumptions.join('\n  ')}`);
+  for (const p of run.results) {
+    if (!p.trace) continue;
+    out.push('', `${p.name} (${p.kind}${p.claimed ? ', claimed' : ''}): VIOLATED`, traceTable(p.trace), replayText(p.replay));
+  }
+  return out.join('\n');
+}
+
+/** The header line naming the scenario. */
+export function scenarioHeader(s: Scenario): string {
+  return `scenario ${s.name}: ${scenarioText(s)}`;
+}
+
+/** Legend of the verdict marks. */
+export const LEGEND =
+  '* claimed by the design; ! claimed, and violated in a scenario that meets the design\'s assumptions (exit status 1)\n' +
+  'n/a: the property\'s trigger never holds here; unknown: the state limit stopped the search first';
+
+/** A design run as JSON (timings left out: see {@link timingsJson}). */
+export function runJson(run: DesignRun) {
+  return {
+    design: run.design,
+    complete: run.complete,
+    states: run.states,
+    transitions: run.transitions,
+    assumptionsMet: run.assumptionsMet,
+    unmetAssumptions: run.unmetAssumptions,
+    brokenClaims: run.brokenClaims,
+    results: run.results.map((p) => ({
+      name: p.name,
+      kind: p.kind,
+      verdict: p.verdict,
+      claimed: p.claimed,
+      ...(p.trace ? { trace: { end: p.trace.end, ...(p.trace.loopStart === undefined ? {} : { loopStart: p.trace.loopStart }), steps: p.trace.steps } } : {}),
+      ...(p.replay ? { replay: p.replay } : {}),
+    })),
+  };
+}
+
+/** Timings of a design run. */
+export function timingsJson(run: DesignRun) {
+  return { seconds: Number(run.seconds.toFixed(3)), statesPerSecond: Math.round(run.states / Math.max(run.seconds, 1e-9)) };
+}

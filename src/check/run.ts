@@ -1,0 +1,118 @@
+/**
+ * `dmaspec check` without the command line: checks a scenario under a design with every
+ * property of spec/properties.ts, weighs the design's claims (src/designs/<name>/model.ts)
+ * against its stated assumptions, and replays each counterexample on the implementation.
+ * @module
+ */
+import { buildSystem, type SystemContext, type SystemModel } from '../../machines/system/index.ts';
+import type { DesignModel } from '../../machines/system/design.ts';
+import { LIVENESS, SAFETY } from '../../spec/properties.ts';
+import type { Scenario } from '../scenario.ts';
+import { checkModel, type CheckOptions, type PropertyResult } from './check.ts';
+import type { CompiledMachine } from './compile.ts';
+import type { PropertySet } from './properties.ts';
+import { replayTrace, type Implementation, type ReplayResult } from './replay.ts';
+import { systemLens } from './system-lens.ts';
+
+/** Replay outcome, or why there was none. */
+export type ReplayOutcome = ReplayResult | { readonly unavailable: string };
+
+/** A property verdict within a design run. */
+export interface DesignPropertyResult extends PropertyResult {
+  /** The design claims this property (src/designs/<name>/model.ts `claims`). */
+  readonly claimed: boolean;
+  readonly replay?: ReplayOutcome;
+}
+
+/** The check of one design on one scenario. */
+export interface DesignRun {
+  readonly design: string;
+  readonly title: string;
+  readonly scenario: Scenario;
+  readonly results: readonly DesignPropertyResult[];
+  /** The scenario's clients meet every assumption the design's claims rest on. */
+  readonly assumptionsMet: boolean;
+  readonly unmetAssumptions: readonly string[];
+  /** Claimed properties violated in a scenario that meets the assumptions. */
+  readonly brokenClaims: readonly string[];
+  readonly complete: boolean;
+  readonly states: number;
+  readonly transitions: number;
+  readonly seconds: number;
+}
+
+/** Builds implementations of a scenario for replay, or says why it cannot. */
+export type ImplementationFactory = (scenario: Scenario, design: string) => Implementation;
+
+/** The system machine of `scenario` under `design` (registry designs, or a user design). */
+export function systemModelFor(scenario: Scenario, design: DesignModel): SystemModel {
+  return buildSystem({ ...scenario, design: design.name as Scenario['design'] });
+}
+
+/** Assumption texts of `design` that the scenario's clients do not meet. */
+export function unmetAssumptions(design: DesignModel, scenario: Scenario): string[] {
+  return design.assumptions
+    .filter((a) =>
+      scenario.clients.some(
+        (c) => (!a.kinds || a.kinds.includes(c.kind)) && Object.entries(a.flags).some(([k, v]) => c[k as 'releases' | 'busy' | 'migrates'] !== v),
+      ),
+    )
+    .map((a) => a.text);
+}
+
+/** Options of {@link checkDesign}. */
+export interface DesignCheckOptions extends Pick<CheckOptions, 'symmetry' | 'maxStates' | 'onProgress'> {
+  /** Replay counterexamples on this implementation (omit: no replay). */
+  readonly implementation?: ImplementationFactory;
+}
+
+/** Checks `scenario` under `design` with every property of spec/properties.ts. */
+export function checkDesign(scenario: Scenario, design: DesignModel, opts: DesignCheckOptions = {}): DesignRun {
+  const t0 = performance.now();
+  const model = systemModelFor(scenario, design);
+  const props: PropertySet = { safety: SAFETY as PropertySet['safety'], liveness: LIVENESS as PropertySet['liveness'] };
+  const lens = (cm: CompiledMachine<SystemContext>) => systemLens(model, cm);
+  const r = checkModel(model, props, { symmetry: opts.symmetry, maxStates: opts.maxStates, lens, onProgress: opts.onProgress });
+  const unmet = unmetAssumptions(design, scenario);
+  const results: DesignPropertyResult[] = r.results.map((p) => {
+    const claimed = (design.claims as readonly string[]).includes(p.name);
+    if (!p.trace || !opts.implementation) return { ...p, claimed };
+    let replay: ReplayOutcome;
+    try {
+      replay = replayTrace(p.trace, () => opts.implementation!(scenario, design.name));
+    } catch (err) {
+      replay = { unavailable: (err as Error).message };
+    }
+    return { ...p, claimed, replay };
+  });
+  const main = r.explorations[0];
+  return {
+    design: design.name,
+    title: design.title,
+    scenario,
+    results,
+    assumptionsMet: unmet.length === 0,
+    unmetAssumptions: unmet,
+    brokenClaims: unmet.length ? [] : results.filter((p) => p.claimed && p.verdict === 'violated').map((p) => p.name),
+    complete: r.complete,
+    states: main.states,
+    transitions: main.transitions,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** One line describing a scenario's shape. */
+export function scenarioText(s: Scenario): string {
+  const iohs = s.iohs
+    .map((h) => `${h.name}: ${h.devices.map((d) => `${d.name} (${d.channels} ${d.capabilities.join('/')} channel${d.channels === 1 ? '' : 's'})`).join(', ')}`)
+    .join('; ');
+  const clients = s.clients
+    .map((c) => {
+      const flags = [c.releases ? '' : 'never-releases', c.busy ? 'busy' : '', c.migrates ? 'migrating' : '', c.kind === 'async_tx' ? 'caches-pointer' : '']
+        .filter(Boolean)
+        .join(', ');
+      return `${c.name} (${c.kind}, cpu ${c.cpu}${flags ? `, ${flags}` : ''})`;
+    })
+    .join(', ');
+  return `${s.cpus} CPUs; ${iohs}; clients ${clients || 'none'}; quiesce threshold ${s.quiesceThreshold}`;
+}

@@ -1,0 +1,58 @@
+/**
+ * How counterexamples of the system machine read: the variables of spec/observable.ts with
+ * the names of spec/threads.md (`dmaengineRefCount`, `ref[1]`, `table.memcpy[0]`,
+ * `ioat0.listed`, `ioat0.0.clientCount`, `net0.chan`, `violations`), plus each thread's
+ * statechart state (`ioh0@` = `quiesce.reading`), and the CPU each client runs on.
+ * @module
+ */
+import type { SystemContext, SystemModel } from '../../machines/system/index.ts';
+import { observe } from '../../machines/system/index.ts';
+import type { ModelView } from '../../machines/model.ts';
+import type { Observable } from '../../spec/observable.ts';
+import type { CompiledMachine } from './compile.ts';
+import type { RowView } from './compile.ts';
+import type { TraceLens } from './trace.ts';
+
+/** Flat, readable variables of an observable, in the order of spec/observable.ts. */
+export function flattenObservable(o: Observable): Record<string, unknown> {
+  const out: Record<string, unknown> = { dmaengineRefCount: o.dmaengineRefCount };
+  o.cpuOnline.forEach((v, i) => (out[`cpuOnline[${i}]`] = v));
+  o.ref.forEach((v, i) => (out[`ref[${i}]`] = v));
+  out.key = o.key;
+  out.dirty = o.dirty;
+  for (const [cap, row] of Object.entries(o.table)) row.forEach((v, i) => (out[`table.${cap}[${i}]`] = v));
+  for (const d of o.devices) {
+    out[`${d.name}.listed`] = d.listed;
+    out[`${d.name}.private`] = d.private;
+    out[`${d.name}.privatecnt`] = d.privatecnt;
+    out[`${d.name}.freed`] = d.freed;
+  }
+  for (const c of o.channels) {
+    out[`${c.id}.clientCount`] = c.clientCount;
+    out[`${c.id}.tableCount`] = c.tableCount;
+    out[`${c.id}.resources`] = c.resources;
+  }
+  for (const t of o.threads) {
+    out[`${t.name}.cpu`] = t.cpu;
+    out[`${t.name}.chan`] = t.chan;
+  }
+  out.violations = o.violations;
+  return out;
+}
+
+/** The trace lens of a system machine. */
+export function systemLens(model: SystemModel, cm: CompiledMachine<SystemContext>): TraceLens<SystemContext> {
+  return {
+    observe: (view) => observe(view, model),
+    variables(view: ModelView<SystemContext>) {
+      const out = flattenObservable(observe(view, model));
+      const row = (view as RowView<SystemContext>).row;
+      cm.regions.forEach((r, i) => (out[`${r.key}@`] = r.leafPaths[row[i]]));
+      return out;
+    },
+    threadCpu(view, thread) {
+      const i = model.layout.clients.findIndex((c) => c.name === thread);
+      return i < 0 ? null : view.context.threads[i].cpu;
+    },
+  };
+}
