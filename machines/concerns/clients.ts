@@ -1,0 +1,41 @@
+/**
+ * Standalone machines: one client thread of each kind alone with a registered device —
+ * net_dma (find → use → put, migration, dmaengine_get/put), async_tx (plus the cached
+ * pointer's re-get) and slave (request → use → release, the alloc failure path). The
+ * regions and rules are the system machine's own.
+ * @module
+ */
+import type { ClientKind, ClientSpec, Scenario } from '../../src/scenario.ts';
+import { designModel } from '../../src/designs/models.ts';
+import { makeModel, threadPayloads, type ConfiguredModel, type StateConfig } from '../make.ts';
+import { publicClientRegion, slaveRegion } from '../system/clients.ts';
+import { initialContext, type SystemContext } from '../system/context.ts';
+import { systemRules } from '../system/index.ts';
+import { layoutOf } from '../system/layout.ts';
+
+const DEFAULTS: Record<ClientKind, ClientSpec> = {
+  net_dma: { name: 'net0', kind: 'net_dma', cpu: 0, capability: 'memcpy', releases: true, busy: false, migrates: true, rounds: 1 },
+  async_tx: { name: 'atx0', kind: 'async_tx', cpu: 0, capability: 'memcpy', releases: true, busy: false, migrates: false, rounds: 1 },
+  slave: { name: 'slave0', kind: 'slave', cpu: 0, capability: 'memcpy', releases: true, busy: false, migrates: false, rounds: 1 },
+};
+
+/** The machine of the scenario's first client of `kind` (or a cooperative default one). */
+export function buildClient(kind: ClientKind, scenario: Scenario): ConfiguredModel<SystemContext> {
+  const spec = scenario.clients.find((c) => c.kind === kind) ?? DEFAULTS[kind];
+  const L = layoutOf({ ...scenario, iohs: [scenario.iohs[0]], clients: [spec] });
+  const D = designModel(scenario.design);
+  const c = L.clients[0];
+  const config: StateConfig = {
+    ...(kind === 'slave' ? slaveRegion(c) : publicClientRegion(c)),
+    context: initialContext(L),
+  };
+  return makeModel({
+    name: `client:${kind}`,
+    scenario,
+    config,
+    rules: systemRules(L, D),
+    threads: [c.name],
+    payloads: threadPayloads(L.cpus),
+    isFinal: (v) => v.context.threads[0].inFlight === 0,
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * Standalone machine, one per design: the release notification of unregister — the IOH
+ * region the design contributes to the system machine — against one abstract holder of a
+ * private channel (`holder.release`, `dma_release_channel`, at any moment). Shows what
+ * unregister does about a holder: baseline frees under it, rfc-wait waits for it.
+ * @module
+ */
+import type { ClientSpec, Scenario } from '../../src/scenario.ts';
+import { designModel } from '../../src/designs/models.ts';
+import { makeModel, type ConfiguredModel, type StateConfig } from '../make.ts';
+import { initialContext, type SystemContext } from '../system/context.ts';
+import { systemRules } from '../system/index.ts';
+import { iohBuild, iohRegion } from '../system/ioh.ts';
+import { layoutOf } from '../system/layout.ts';
+
+/** The release-notification machine of `scenario.design` for the scenario's first IOH. */
+export function buildRelease(scenario: Scenario): ConfiguredModel<SystemContext> {
+  const D = designModel(scenario.design);
+  const ioh = scenario.iohs[0];
+  const holder: ClientSpec = {
+    name: 'holder',
+    kind: 'slave',
+    cpu: 0,
+    capability: ioh.devices[0].capabilities[0],
+    releases: true,
+    busy: false,
+    migrates: false,
+    rounds: 1,
+  };
+  const L = layoutOf({ ...scenario, iohs: [ioh], clients: [holder] });
+  const b = iohBuild(L, 0);
+  const region = iohRegion(b, D.ejecting(b));
+  const p = { t: 0 };
+  const config: StateConfig = {
+    ...region,
+    description: `design ${D.name}: what unregister does while a private channel is held`,
+    on: {
+      'holder.release': {
+        guard: { type: 'holderHolds', params: p },
+        actions: [{ type: 'releaseChannel', params: p }],
+        description: 'the holder calls dma_release_channel (RFC: wakes the unregister wait queue)',
+      },
+    },
+    context: heldContext(L),
+  };
+  const base = systemRules(L, D);
+  const rules = {
+    guards: { ...base.guards, holderHolds: (c: SystemContext, q: { t: number }) => c.threads[q.t].chan >= 0 },
+    actions: base.actions,
+  };
+  return makeModel({
+    name: `release:${D.name}`,
+    scenario,
+    config,
+    rules,
+    threads: [b.info.name],
+    payloads: {},
+    isFinal: (v) => v.active(b.id('removed')),
+  });
+}
+
+/** Start: the holder has `dma_request_channel`ed the first channel of the first device. */
+function heldContext(L: ReturnType<typeof layoutOf>): SystemContext {
+  const ctx = initialContext(L);
+  const c = L.devices[0].channels[0];
+  Object.assign(ctx.devices[0], { private: 1, privatecnt: 1 });
+  Object.assign(ctx.channels[c], { clientCount: 1, resources: 1 });
+  ctx.threads[0].chan = c;
+  return ctx;
+}
