@@ -33,7 +33,7 @@ options:
   --workers N   workers of the contended pass, one simulated CPU each
                 (default: os.availableParallelism())
   --runs N      measured runs per scheme; figures are medians (default 5)
-  --ms N        milliseconds per scheme per run (default 250)
+  --ms N        milliseconds per scheme per run (default 400)
   --json FILE   JSON report (default reports/hotpath.json)
   --no-pin      do not pin worker i to CPU i (pinning uses Linux taskset)
   --help        this text`;
@@ -74,7 +74,7 @@ export function parseHotpathArgs(argv: readonly string[]): HotpathOptions {
   return {
     workers: integer('workers', values.workers, Math.min(availableParallelism(), MAX_WORKERS), 1, MAX_WORKERS),
     runs: integer('runs', values.runs, 5, 1, 101),
-    ms: integer('ms', values.ms, 250, 10, 60_000),
+    ms: integer('ms', values.ms, 400, 10, 60_000),
     json,
     pin: !(values['no-pin'] ?? false),
     help: values.help ?? false,

@@ -18,12 +18,12 @@ const range = (xs: readonly number[]): string => {
 };
 
 /**
- * Contention factor of a scheme: its median ns per pair while all N workers ran together
- * over its median ns per pair on one worker. 1.0: the workers do not slow each other down;
- * a shared cache line written on every pair shows as a factor well above 1.
+ * Contention factor of a scheme: its ns per pair while all N workers ran together (pooled
+ * over the runs) over its median ns per pair on one worker. 1.0: the workers do not slow
+ * each other down; a shared cache line written on every pair shows as a factor well above 1.
  */
 export function contention(together: SchemeSummary, solo: SchemeSummary): number {
-  return together.medianNs.together / solo.medianNs.alone;
+  return together.pooledNs.together / solo.medianNs.alone;
 }
 
 /**
@@ -33,7 +33,7 @@ export function contention(together: SchemeSummary, solo: SchemeSummary): number
 export function measuredTable(contended: PassResult, solo: PassResult): string {
   const n = contended.workers;
   const table = new Table({
-    head: ['scheme', 'ns/pair 1w', 'pairs/s 1w', 'x baseline 1w', 'x range 1w', `ns/pair ${n}w`, `x baseline ${n}w`, `contention ${n}w/1w`, 'runs together'],
+    head: ['scheme', 'ns/pair 1w', 'pairs/s 1w', 'x baseline 1w', 'x range 1w', `ns/pair ${n}w`, `x baseline ${n}w`, `contention ${n}w/1w`, 'batches together'],
     style: PLAIN,
   });
   contended.schemes.forEach((c, i) => {
@@ -44,10 +44,10 @@ export function measuredTable(contended: PassResult, solo: PassResult): string {
       rate(one.medianNs.alone),
       fmt(one.medianRatio.alone),
       range(one.ratios.alone),
-      fmt(c.medianNs.together),
-      fmt(c.medianRatio.together),
+      fmt(c.pooledNs.together),
+      fmt(c.pooledNs.together / contended.schemes[0].pooledNs.together),
       fmt(contention(c, one)),
-      `${c.runsWith.together}/${c.runs.length}`,
+      String(c.pooledBatches.together),
     ]);
   });
   return table.toString();
@@ -60,9 +60,8 @@ export function passNotes(contended: PassResult): string[] {
   const share = Math.min(...contended.schemes.map((s) => s.medianCpuShare));
   if (Number.isFinite(share) && share < 0.8)
     notes.push(`other load: the ${contended.workers} workers had a CPU for only ${Math.round(share * 100)}% of the wall time, so few batches ran with all of them at once`);
-  const missing = contended.schemes.filter((s) => s.runsWith.together < s.runs.length).map((s) => `${s.id} ${s.runsWith.together}/${s.runs.length}`);
-  if (missing.length)
-    notes.push(`runs with at least ${MIN_BATCHES} together-batches per worker (others give no ${contended.workers}w figure): ${missing.join(', ')}`);
+  const missing = contended.schemes.filter((s) => !Number.isFinite(s.pooledNs.together)).map((s) => s.id);
+  if (missing.length) notes.push(`fewer than ${MIN_BATCHES} together-batches per worker, no ${contended.workers}w figure: ${missing.join(', ')}`);
   return notes;
 }
 

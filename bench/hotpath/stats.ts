@@ -2,11 +2,11 @@
  * From raw worker results to the figures the benchmark reports. Per run and scheme, the time
  * per find→put pair over three kinds of batches (overlap.ts): all clean batches, those run
  * alone and those run together with every other worker; each scheme's ratio to the baseline
- * of the same run; over runs, medians.
+ * of the same run; over runs, medians; and per kind, the batches of all runs pooled.
  * @module
  */
 import { median } from './median.ts';
-import { nsPerPair, overlap, type Batch } from './overlap.ts';
+import { nsPerPair, overlap, type Batch, type WorkerOverlap } from './overlap.ts';
 import type { WorkerResult } from './pool.ts';
 
 /** The batch kinds a figure can be taken over. */
@@ -28,10 +28,9 @@ export interface RunFigures {
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/** Reduces one run's worker results. */
-export function runFigures(results: readonly WorkerResult[]): RunFigures {
+/** Reduces one run's worker results (`classified`: their batches run through overlap()). */
+export function runFigures(results: readonly WorkerResult[], classified: readonly WorkerOverlap[] = overlap(results.map((r) => r.batches))): RunFigures {
   if (results.length === 0) throw new RangeError('runFigures: no worker results');
-  const classified = overlap(results.map((r) => r.batches));
   const figure = (pick: (c: (typeof classified)[number]) => readonly Batch[], min: number) =>
     classified.every((c) => pick(c).length >= min) ? mean(classified.map((c) => nsPerPair(pick(c)))) : NaN;
   const count = (pick: (c: (typeof classified)[number]) => readonly Batch[]) => classified.reduce((a, c) => a + pick(c).length, 0);
@@ -48,6 +47,17 @@ export function finiteMedian(xs: readonly number[]): number {
   return finite.length ? median(finite) : NaN;
 }
 
+/**
+ * A scheme's batches of one kind over all runs of a pass, per worker. On a busy machine few
+ * runs have enough together-batches for a figure of their own; pooled, they do.
+ */
+export type PooledBatches = readonly (readonly Batch[])[];
+
+/** Mean over workers of the median ns per pair of their pooled batches; NaN if a worker has fewer than {@link MIN_BATCHES}. */
+export function pooledNs(perWorker: PooledBatches): number {
+  return perWorker.length && perWorker.every((b) => b.length >= MIN_BATCHES) ? mean(perWorker.map(nsPerPair)) : NaN;
+}
+
 /** A scheme's figures over all runs of one pass. */
 export interface SchemeSummary {
   readonly id: string;
@@ -60,6 +70,10 @@ export interface SchemeSummary {
   readonly medianRatio: Readonly<Record<Kind, number>>;
   /** Per kind: runs that had the figure. */
   readonly runsWith: Readonly<Record<Kind, number>>;
+  /** Per kind: {@link pooledNs} over the batches of every run. */
+  readonly pooledNs: Readonly<Record<Kind, number>>;
+  /** Per kind: batches pooled, over all workers. */
+  readonly pooledBatches: Readonly<Record<Kind, number>>;
   readonly medianCpuShare: number;
 }
 
@@ -69,7 +83,12 @@ const perKind = <T>(f: (k: Kind) => T): Record<Kind, T> => ({ clean: f('clean'),
  * Summarises one pass: `perRun[r][s]` is scheme `s` in run `r`; scheme `baselineIndex` is the
  * denominator of every ratio, taken from the same run.
  */
-export function summarise(ids: readonly string[], perRun: readonly (readonly RunFigures[])[], baselineIndex = 0): SchemeSummary[] {
+export function summarise(
+  ids: readonly string[],
+  perRun: readonly (readonly RunFigures[])[],
+  pooled: readonly Readonly<Record<Kind, PooledBatches>>[],
+  baselineIndex = 0,
+): SchemeSummary[] {
   return ids.map((id, s) => {
     const runs = perRun.map((run) => run[s]);
     const ratios = perKind((k) => perRun.map((run) => run[s].ns[k] / run[baselineIndex].ns[k]));
@@ -80,6 +99,8 @@ export function summarise(ids: readonly string[], perRun: readonly (readonly Run
       medianNs: perKind((k) => finiteMedian(runs.map((r) => r.ns[k]))),
       medianRatio: perKind((k) => finiteMedian(ratios[k])),
       runsWith: perKind((k) => runs.filter((r) => Number.isFinite(r.ns[k])).length),
+      pooledNs: perKind((k) => pooledNs(pooled[s][k])),
+      pooledBatches: perKind((k) => pooled[s][k].reduce((a, b) => a + b.length, 0)),
       medianCpuShare: finiteMedian(runs.map((r) => r.cpuShare)),
     };
   });

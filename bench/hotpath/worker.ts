@@ -97,7 +97,8 @@ for (;;) {
   let before = switches();
   const cpu0 = onCpuNs();
   const t0 = now();
-  while (Atomics.load(m, STOP) === 0) {
+  // At least one batch, even if the scheduler kept this worker off until after the stop flag.
+  do {
     const start = now();
     sink += kernel.loop(m, cpu, pairs);
     const end = now();
@@ -112,7 +113,7 @@ for (;;) {
     }
     if (after === before && end > start) pairs = Math.max(MIN_PAIRS, Math.min(MAX_PAIRS, Math.round((pairs * TARGET_BATCH_NS) / (end - start))));
     before = after;
-  }
+  } while (Atomics.load(m, STOP) === 0);
   const elapsedNs = now() - t0;
   const line = cpu * RESULT_STRIDE;
   results[line + RESULT.ops] = ops;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { median } from '../../bench/hotpath/median.ts';
 import type { Batch } from '../../bench/hotpath/overlap.ts';
 import type { WorkerResult } from '../../bench/hotpath/pool.ts';
-import { finiteMedian, runFigures, summarise, type RunFigures } from '../../bench/hotpath/stats.ts';
+import { finiteMedian, pooledNs, runFigures, summarise, type RunFigures } from '../../bench/hotpath/stats.ts';
 
 /** `n` clean back-to-back batches of `pairs` pairs, each `ns` long, from `t0`. */
 const batches = (t0: number, n: number, ns: number, pairs = 100): Batch[] =>
@@ -37,6 +37,11 @@ describe('stats', () => {
     expect(f.cpuShare).toBeCloseTo(0.5);
   });
 
+  it('pooled figure: mean over workers of their medians, NaN if a worker has too few batches', () => {
+    expect(pooledNs([batches(0, 5, 100), batches(0, 7, 300)])).toBeCloseTo(2);
+    expect(pooledNs([batches(0, 5, 100), batches(0, 4, 300)])).toBeNaN();
+  });
+
   it('one worker: every clean batch is alone, none together', () => {
     const f = runFigures([worker(batches(0, 9, 200))]);
     expect(f.ns.alone).toBeCloseTo(2);
@@ -49,7 +54,9 @@ describe('stats', () => {
       [fig(1), fig(3, 9)],
       [fig(4, 4), fig(6, 8)],
     ];
-    const [base, other] = summarise(['baseline', 'x'], perRun);
+    const none = { clean: [[]], alone: [[]], together: [[]] };
+    const pooledOther = { clean: [[]], alone: [[]], together: [batches(0, 5, 700)] };
+    const [base, other] = summarise(['baseline', 'x'], perRun, [none, pooledOther]);
     expect(base.ratios.alone).toEqual([1, 1, 1]);
     expect(other.ratios.alone).toEqual([2, 3, 1.5]);
     expect(other.medianRatio.alone).toBe(2);
@@ -58,5 +65,8 @@ describe('stats', () => {
     expect(other.medianRatio.together).toBe(6);
     expect(other.runsWith.together).toBe(3);
     expect(base.runsWith.together).toBe(2);
+    expect(other.pooledNs.together).toBeCloseTo(7);
+    expect(other.pooledBatches.together).toBe(5);
+    expect(base.pooledNs.together).toBeNaN();
   });
 });
