@@ -27,11 +27,10 @@ function canReget(c: ClientState, cachesPointer: boolean): boolean {
   return cachesPointer && c.cached !== null && c.worker === 'idle' && !c.regot;
 }
 
-/** No step of this client can ever be enabled again. */
-function finished(k: DmaEngine, c: ClientState, cachesPointer: boolean): boolean {
+/** The client's own program is complete: nothing left to find, re-get or release by itself. */
+function done(c: ClientState, cachesPointer: boolean): boolean {
   if (c.worker !== 'idle' || canReget(c, cachesPointer)) return false;
-  if (c.released) return true;
-  return !c.spec.releases && !c.spec.busy && !c.roundsLeft && !k.design.releaseRequested;
+  return c.released || (!c.spec.releases && !c.spec.busy && !c.roundsLeft);
 }
 
 /** `dmaengine_put` from the client's control context. */
@@ -57,10 +56,13 @@ export function* netDmaProgram(k: DmaEngine, c: ClientState, cachesPointer = fal
   yield* at('get');
   k.dmaengineGet();
   c.got = true;
-  while (!finished(k, c, cachesPointer)) {
+  for (;;) {
+    const end = done(c, cachesPointer);
+    // A holder that never releases by itself rests here; a design may still ask it to.
+    if (end && (c.released || !k.design.releaseRequested)) return;
     const offers = [offer('find', () => canFind(c)), offer('release', () => canRelease(k, c))];
     if (cachesPointer) offers.push(offer('reget', () => canReget(c, cachesPointer)));
-    const choice = yield { offers };
+    const choice = yield { offers, final: end };
     if (choice.step === 'release') {
       release(k, c);
       continue;

@@ -77,4 +77,15 @@ describe('DesignStrategy seam', () => {
     expect(run.outcome).toBe('completed');
     expect(run.final.devices[0].freed).toBe(true);
   });
+
+  it('a never-releasing net_dma client rests finished, yet answers when the design asks it to release', () => {
+    const sys = new System(scenario({ clients: [client('net0', 'net_dma', 0, { releases: false })] }), { strategy: notifierSketch });
+    replay(sys, ['net0.get', 'net0.find', 'net0.use', 'net0.put', 'ioh0.eject', 'ioh0.unregister']);
+    expect(sys.isFinished('net0')).toBe(true);
+    expect(sys.enabledSteps().map((e) => e.type)).toEqual(['ioh0.notify']);
+    sys.step({ type: 'ioh0.notify' });
+    expect(sys.enabledSteps().map((e) => e.type)).toEqual(['net0.release']);
+    sys.step({ type: 'net0.release' });
+    expect(sys.observe().dmaengineRefCount).toBe(0);
+  });
 });
