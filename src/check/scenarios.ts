@@ -34,7 +34,10 @@ const BEHAVIOUR_CLIENTS: Readonly<Record<Behaviour, readonly ClientSpec[]>> = {
 
 /** The standard scenario with the clients of `behaviour`. */
 export function behaviourScenario(behaviour: Behaviour): Scenario {
-  return { ...DEFAULT_SCENARIO, name: behaviour, clients: BEHAVIOUR_CLIENTS[behaviour] };
+  // With two clients the false-zero sum fits in one quiesce round only: each further
+  // consecutive zero round needs another in-flight client repeating the pattern.
+  const quiesceThreshold = behaviour === 'migrating' ? 1 : DEFAULT_SCENARIO.quiesceThreshold;
+  return { ...DEFAULT_SCENARIO, name: behaviour, clients: BEHAVIOUR_CLIENTS[behaviour], quiesceThreshold };
 }
 
 /** Scenario names `--scenario` accepts besides files: `default` and each behaviour. */

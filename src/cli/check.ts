@@ -55,6 +55,8 @@ export interface CheckArgs {
   /** Also check every client behaviour (when no scenario was given). */
   readonly behaviours: boolean;
   readonly maxStates?: number;
+  /** `--threshold`, if given (applies to the behaviour scenarios too). */
+  readonly threshold?: number;
   readonly json: boolean;
   readonly symmetry: boolean;
 }
@@ -164,6 +166,7 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
     scenario,
     behaviours: values.scenario === undefined,
     maxStates: intOption(values['max-states'], 'max-states', 1, 2 ** 31 - 1),
+    threshold,
     json: !!values.json,
     symmetry: !values['no-symmetry'],
   };
@@ -220,7 +223,7 @@ export async function run(argv: string[]): Promise<number> {
     runs = args.designs.map((d) => check(args.scenario, d));
     if (args.behaviours)
       behaviours = BEHAVIOURS.map((b) => {
-        const s = { ...behaviourScenario(b), quiesceThreshold: args.scenario.quiesceThreshold };
+        const s = args.threshold === undefined ? behaviourScenario(b) : { ...behaviourScenario(b), quiesceThreshold: args.threshold };
         return { behaviour: b, runs: args.designs.map((d) => check(s, d)) };
       });
   } finally {

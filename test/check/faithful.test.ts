@@ -10,6 +10,9 @@ import { explore } from '../../src/check/explore.ts';
 import { compiledGraph, referenceGraph } from '../../src/check/reference.ts';
 import { Stepper } from '../../src/check/stepper.ts';
 import { buildPercpu } from './fixtures/percpu.ts';
+import { buildSystem } from '../../machines/system/index.ts';
+import { behaviourScenario } from '../../src/check/scenarios.ts';
+import { Canonicalizer } from '../../src/check/symmetry.ts';
 
 /** Asserts graph equality and enabled-event agreement; returns the state count. */
 function assertFaithful(model: MachineModel): number {
@@ -34,7 +37,7 @@ function assertFaithful(model: MachineModel): number {
 
 describe('compiled explorer = xstate transition', () => {
   it('per-CPU fixture, migrating clients', () => {
-    expect(assertFaithful(buildPercpu({ cpus: 2, clients: 2, threshold: 2, migrate: true }))).toBeGreaterThan(100);
+    expect(assertFaithful(buildPercpu({ cpus: 2, clients: 2, threshold: 1, migrate: true }))).toBeGreaterThan(100);
   });
   it('per-CPU fixture, a stuck client', () => {
     expect(assertFaithful(buildPercpu({ cpus: 2, clients: 2, threshold: 1, migrate: false, stuck: true }))).toBeGreaterThan(10);
@@ -48,4 +51,38 @@ describe('compiled explorer = xstate transition', () => {
     const x = explore(cm, { symmetry: 'none', safety: [], keepEdges: true });
     expect([...compiledGraph(x).edges].sort()).not.toEqual([...referenceGraph(model, cm).edges].sort());
   });
+});
+
+describe('compiled explorer = xstate transition, system machine', () => {
+  // Small scenarios of the real machine; each design's own steps are covered.
+  for (const [design, behaviour] of [
+    ['baseline', 'cooperative'],
+    ['rfc-wait', 'never-releases'],
+    ['rfc-wait', 'caches-pointer'],
+  ] as const) {
+    it(`${design}, ${behaviour} clients`, () => {
+      const s = behaviourScenario(behaviour);
+      expect(assertFaithful(buildSystem({ ...s, design }))).toBeGreaterThan(100);
+    }, 60_000);
+  }
+  it('symmetry of the system machine is exact (migrating, identical clients)', () => {
+    const cm = compileMachine(buildSystem({ ...behaviourScenario('migrating'), design: 'rfc-wait' }));
+    const all = explore(cm, { symmetry: 'none', safety: [] });
+    const red = explore(cm, { symmetry: 'full', safety: [] });
+    const canon = new Canonicalizer(cm, 'full');
+    const row = new Int32Array(cm.width);
+    const orbits = new Set<string>();
+    for (let i = 0; i < all.states; i++) {
+      all.store.get(i, row);
+      canon.canon(row);
+      orbits.add(row.join());
+    }
+    const reduced = new Set<string>();
+    for (let i = 0; i < red.states; i++) {
+      red.store.get(i, row);
+      reduced.add(row.join());
+    }
+    expect(reduced).toEqual(orbits);
+    expect(red.states).toBeLessThan(all.states);
+  }, 60_000);
 });
