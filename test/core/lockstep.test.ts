@@ -14,7 +14,7 @@ import { System } from '../../src/core/system.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
 import { client } from './fixtures.ts';
 
-const WALKS = 40;
+const WALKS = 20;
 const MAX_STEPS = 150;
 const canon = (e: StepEvent) => JSON.stringify(Object.keys(e).sort().map((k) => [k, e[k]]));
 
