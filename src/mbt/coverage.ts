@@ -6,6 +6,7 @@
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateNode } from 'xstate';
 import type { MachineModel } from '../../machines/model.ts';
 import type { StateGraph } from './explore.ts';
+import { edgesAlong, indexGraph } from './graph-index.ts';
 import type { EventPath } from './paths.ts';
 import { firedTransition } from './transitions.ts';
 
@@ -45,21 +46,55 @@ export function exercised(model: MachineModel, paths: readonly EventPath[]): See
   return seen;
 }
 
+/**
+ * What the paths exercise, read off the explored graph (each graph state's active states
+ * and each edge's transition computed once): the same sets as {@link exercised}, plus the
+ * graph states and edges taken.
+ * @throws PathOffGraphError if a path is not a path of the machine.
+ */
+export function exercisedOnGraph(
+  model: MachineModel,
+  graph: StateGraph,
+  paths: readonly EventPath[],
+): Seen & { steps: number; graphStates: Set<number>; graphEdges: Set<number> } {
+  const index = indexGraph(graph);
+  const graphStates = new Set<number>([0]);
+  const graphEdges = new Set<number>();
+  let steps = 0;
+  for (const path of paths) {
+    for (const e of edgesAlong(index, path)) {
+      graphEdges.add(e);
+      graphStates.add(graph.edges[e].to);
+    }
+    steps += path.length;
+  }
+  const seen: Seen = { states: new Set(), transitions: new Set() };
+  for (const s of graphStates) activeIds(graph.states[s].snapshot, seen.states);
+  for (const e of graphEdges) seen.transitions.add(firedTransition(model, graph.states[graph.edges[e].from].snapshot, graph.edges[e].event)!);
+  return { ...seen, steps, graphStates, graphEdges };
+}
+
 /** One row of the coverage table. */
 export interface CoverageRow {
   readonly machine: string;
   readonly paths: number;
   readonly steps: number;
+  /** Statechart state nodes exercised / reachable. */
   readonly states: string;
+  /** Statechart transitions (`on` entries, see transitions.ts) exercised / reachable. */
   readonly transitions: string;
-  /** Reachable but not exercised, by id. */
+  /** Graph states (state value + context) visited / reachable. */
+  readonly graphStates: string;
+  /** Graph edges (state × enabled event) taken / reachable. */
+  readonly graphEdges: string;
+  /** Reachable but not exercised, by id (state nodes and transitions). */
   readonly missed: readonly string[];
 }
 
 /** Compares what paths exercise with what is reachable. */
 export function coverageRow(model: MachineModel, graph: StateGraph, paths: readonly EventPath[]): CoverageRow {
   const all = reachable(model, graph);
-  const got = exercised(model, paths);
+  const got = exercisedOnGraph(model, graph, paths);
   const missed = [...all.states].filter((s) => !got.states.has(s)).concat([...all.transitions].filter((t) => !got.transitions.has(t)));
   const frac = (a: Set<string>, b: Set<string>) => `${[...b].filter((x) => a.has(x)).length}/${b.size}`;
   return {
@@ -68,6 +103,14 @@ export function coverageRow(model: MachineModel, graph: StateGraph, paths: reado
     steps: got.steps,
     states: frac(got.states, all.states),
     transitions: frac(got.transitions, all.transitions),
+    graphStates: `${got.graphStates.size}/${graph.states.length}`,
+    graphEdges: `${got.graphEdges.size}/${graph.edges.length}`,
     missed,
   };
+}
+
+/** Whether a row shows every reachable state node and transition exercised. */
+export function fullyCovered(row: CoverageRow): boolean {
+  const full = (f: string) => f.split('/')[0] === f.split('/')[1];
+  return row.missed.length === 0 && full(row.states) && full(row.transitions);
 }

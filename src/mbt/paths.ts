@@ -27,6 +27,43 @@ export function transitionCoverPaths(graph: StateGraph): EventPath[] {
   return dropPrefixes(paths);
 }
 
+/** A shortest path to every reachable state, prefixes of longer ones dropped. */
+export function stateCoverPaths(graph: StateGraph): EventPath[] {
+  return dropPrefixes(graph.states.map((_, i) => pathTo(graph, i)));
+}
+
+/**
+ * Walks that together take every edge of the graph, far fewer steps than one path per
+ * edge: for each edge not yet taken, the shortest path to its source, the edge, then
+ * greedily any untaken edge out of the state reached, until the state has none. Every
+ * reachable state but the initial one is some edge's target, so states are covered too.
+ * Deterministic: edges in graph order, first untaken edge first.
+ */
+export function edgeCoverWalks(graph: StateGraph): EventPath[] {
+  const out: number[][] = graph.states.map(() => []);
+  graph.edges.forEach((e, i) => out[e.from].push(i));
+  const taken = new Uint8Array(graph.edges.length);
+  // The edge BFS used to reach each state first: taking a prefix takes those edges too.
+  const treeEdge = new Int32Array(graph.states.length).fill(-1);
+  graph.edges.forEach((e, i) => {
+    const s = graph.states[e.to];
+    if (treeEdge[e.to] < 0 && s.parent === e.from && graph.states[e.to].via === e.event) treeEdge[e.to] = i;
+  });
+  const walks: EventPath[] = [];
+  for (let first = 0; first < graph.edges.length; first++) {
+    if (taken[first]) continue;
+    const walk = pathTo(graph, graph.edges[first].from);
+    for (let s = graph.edges[first].from; graph.states[s].parent >= 0; s = graph.states[s].parent) if (treeEdge[s] >= 0) taken[treeEdge[s]] = 1;
+    for (let e: number | undefined = first; e !== undefined; e = out[graph.edges[e].to].find((x) => !taken[x])) {
+      taken[e] = 1;
+      walk.push(graph.edges[e].event);
+    }
+    walks.push(walk);
+  }
+  if (graph.edges.length === 0) walks.push([]);
+  return dropPrefixes(walks);
+}
+
 interface TrieNode {
   readonly children: Map<string, TrieNode>;
 }
@@ -63,10 +100,25 @@ export function dropPrefixes(paths: readonly EventPath[]): EventPath[] {
 /**
  * Shortest paths to every state as @xstate/graph's TestModel generates them, with our
  * enabledEvents as its event source. Quadratic de-duplication: small machines only.
+ *
+ * TestModel also sends, payload-free, every event type the active states name that our
+ * source did not list (`__unsafe_getAllOwnEventDescriptors`), so a guarded-off event shows
+ * up as a step that changes nothing. Those steps are dropped: a path replayed on an
+ * implementation must consist of steps that are enabled.
  */
 export function testModelShortestPaths(model: MachineModel): EventPath[] {
   const testModel = createTestModel(model.machine, {
     events: (snapshot) => model.enabledEvents(snapshotView(snapshot as never)) as never,
   });
-  return testModel.getShortestPaths().map((p) => p.steps.map((s) => s.event as unknown as StepEvent).slice(1));
+  return dropPrefixes(
+    testModel.getShortestPaths().map((p) => {
+      const kept: StepEvent[] = [];
+      for (let i = 1; i < p.steps.length; i++) {
+        const event = p.steps[i].event as unknown as StepEvent;
+        const enabled = model.enabledEvents(snapshotView(p.steps[i - 1].state as never)).map(eventKey);
+        if (enabled.includes(eventKey(event))) kept.push(event);
+      }
+      return kept;
+    }),
+  );
 }

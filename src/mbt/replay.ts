@@ -6,6 +6,8 @@ import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import type { MachineModel } from '../../machines/model.ts';
 import type { StepEvent } from '../../machines/kit.ts';
 import { firstDifference } from './diff.ts';
+import type { StateGraph } from './explore.ts';
+import { edgesAlong, indexGraph } from './graph-index.ts';
 import type { EventPath } from './paths.ts';
 
 /**
@@ -60,4 +62,46 @@ export function replayPath(model: MachineModel, adapter: Adapter, path: EventPat
     check(i);
   });
   return path.length;
+}
+
+/** Counts of a replay run. */
+export interface ReplayStats {
+  readonly paths: number;
+  readonly steps: number;
+}
+
+/**
+ * Replays `paths` on the implementation like {@link replayPath}, with the machine side read
+ * off the explored graph: each graph state's expected projection is computed once, and a
+ * step's machine successor is a lookup. Throws {@link ConformanceError} at the first
+ * divergence, and PathOffGraphError if a path is not a path of the machine.
+ */
+export function replayOnGraph(model: MachineModel, graph: StateGraph, adapter: Adapter, paths: readonly EventPath[]): ReplayStats {
+  const index = indexGraph(graph);
+  const expected: (string | undefined)[] = [];
+  const expectedAt = (s: number) => (expected[s] ??= JSON.stringify(adapter.expected(graph.states[s].snapshot)));
+  let steps = 0;
+  for (const path of paths) {
+    const edges = edgesAlong(index, path);
+    adapter.reset();
+    const check = (state: number, i: number) => {
+      const want = expectedAt(state);
+      const got = adapter.observe();
+      if (JSON.stringify(got) === want) return;
+      const d = firstDifference(JSON.parse(want), JSON.parse(JSON.stringify(got)));
+      if (d) throw new ConformanceError(model.name, path, i, d.path, d.expected, d.actual);
+    };
+    check(0, -1);
+    edges.forEach((e, i) => {
+      try {
+        adapter.step(path[i]);
+      } catch (err) {
+        // The machine took this step; an implementation refusing it is a divergence too.
+        throw new ConformanceError(model.name, path, i, 'step', 'accepted', err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+      }
+      check(graph.edges[e].to, i);
+    });
+    steps += path.length;
+  }
+  return { paths: paths.length, steps };
 }

@@ -1,0 +1,132 @@
+/**
+ * Adapter of the `device` machine (machines/concerns/device.ts): the life of one DMA
+ * device on a kernel of src/core under the scenario's design — `dma_async_device_register`,
+ * `dma_request_channel` / `dma_release_channel` by private clients, and unregister as the
+ * design's removal program (src/designs/<name>/strategy.ts) stepped to the machine's
+ * abstraction: `quiesced` runs the whole RFC quiesce loop (nobody holds a per-CPU
+ * reference here), `putRefs` and `free` are the program's own steps.
+ * @module
+ */
+import type { AnyMachineSnapshot } from 'xstate';
+import type { DeviceContext } from '../../../machines/concerns/device.ts';
+import type { MachineModel } from '../../../machines/model.ts';
+import { DmaEngine } from '../../core/dmaengine.ts';
+import { createDevice, type DmaChan, type DmaDevice } from '../../core/objects.ts';
+import type { Point, ThreadProgram } from '../../core/thread.ts';
+import { strategyFor } from '../../designs/strategies.ts';
+import type { Scenario } from '../../scenario.ts';
+import type { Adapter } from '../replay.ts';
+import { snapshotView } from '../view.ts';
+
+/** What the device adapter compares. */
+export interface DeviceProjection {
+  /** `unregistered`, `registered.public`, `registered.private`, `unregistering.<step>` or `freed`. */
+  readonly state: string;
+  readonly listed: boolean;
+  readonly private: boolean;
+  readonly privatecnt: number;
+  /** Channels with clients (only private clients take references here). */
+  readonly holders: number;
+  readonly freed: boolean;
+}
+
+/** Removal-program steps that belong to the RFC quiesce loop (the machine's `quiesced`). */
+const QUIESCE_STEPS = new Set(['keyOn', 'clearDirty', 'tick', 'read', 'keyOff']);
+
+/** The device adapter for `model`, built from `scenario` like the machine. */
+export function deviceAdapter(model: MachineModel<DeviceContext>, scenario: Scenario): Adapter<DeviceProjection> {
+  const spec = scenario.iohs[0].devices[0];
+  const n = spec.name;
+  let k!: DmaEngine;
+  let device!: DmaDevice;
+  let held: DmaChan[] = [];
+  let removal: ThreadProgram | null = null;
+  let point: Point | null = null;
+  const reset = () => {
+    k = new DmaEngine({ cpus: scenario.cpus, strategy: strategyFor(scenario.design), quiesceThreshold: scenario.quiesceThreshold });
+    device = createDevice(spec);
+    held = [];
+    removal = point = null;
+  };
+  reset();
+  const offered = () => point?.offers.find((o) => o.variants().length > 0)?.step;
+  const resume = (step: string) => {
+    if (!removal || offered() !== step) throw new Error(`device adapter: ${step} is not the removal program's next step (${offered() ?? 'none'})`);
+    const r = removal.next({ step, payload: {} });
+    point = r.done ? null : r.value;
+  };
+  return {
+    machine: model.name,
+    reset,
+    step(event) {
+      switch (event.type.slice(n.length + 1)) {
+        case 'register':
+          return k.dmaAsyncDeviceRegister(device);
+        case 'request': {
+          const chan = k.dmaRequestChannel(spec.capabilities[0]);
+          if (!chan) throw new Error('device adapter: dma_request_channel returned NULL');
+          held.push(chan);
+          return;
+        }
+        case 'release':
+          return k.dmaReleaseChannel(held.pop()!, 'holder');
+        case 'unregister': {
+          k.dmaAsyncDeviceUnregister(device);
+          removal = k.design.removeDevice(device);
+          const r = removal.next();
+          point = r.done ? null : r.value;
+          return;
+        }
+        case 'quiesced':
+          while (point && QUIESCE_STEPS.has(point.offers[0].step)) resume(point.offers[0].step);
+          return;
+        case 'putRefs':
+          return resume('putRefs');
+        case 'free':
+          return resume('free');
+        default:
+          throw new Error(`device adapter: no operation for ${event.type}`);
+      }
+    },
+    observe: () => {
+      // The machine names the wait after the design: waiting (RFC) or unlisted (3.4).
+      const next = point?.offers[0]?.step;
+      const waitName = scenario.design === 'baseline' ? 'unlisted' : 'waiting';
+      const phase = next === undefined ? '?' : QUIESCE_STEPS.has(next) ? 'quiescing' : next === 'putRefs' ? 'dropping' : next === 'free' ? waitName : next;
+      const state = device.freed
+        ? 'freed'
+        : device.listed
+          ? `registered.${device.private ? 'private' : 'public'}`
+          : removal
+            ? `unregistering.${phase}`
+            : 'unregistered';
+      return {
+        state,
+        listed: device.listed,
+        private: device.private,
+        privatecnt: device.privatecnt,
+        holders: device.channels.filter((c) => c.clientCount > 0).length,
+        freed: device.freed,
+      };
+    },
+    expected: (s: AnyMachineSnapshot) => {
+      const v = snapshotView<DeviceContext>(s);
+      const state = leafPath(s.value);
+      return {
+        state,
+        listed: v.active(`${n}.registered`),
+        private: v.context.privatecnt > 0,
+        privatecnt: v.context.privatecnt,
+        holders: v.context.holders,
+        freed: v.active(`${n}.freed`),
+      };
+    },
+  };
+}
+
+/** `{ registered: 'public' }` → `registered.public`. */
+export function leafPath(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const [k, v] = Object.entries(value as Record<string, unknown>)[0];
+  return `${k}.${leafPath(v)}`;
+}

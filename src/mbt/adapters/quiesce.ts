@@ -1,0 +1,107 @@
+/**
+ * Adapter of the `quiesce` machine (machines/concerns/quiesce.ts): the RFC's
+ * `dma_channel_quiesce` (src/core/hotplug.ts) run as a thread program step by step, with
+ * the hot path's per-CPU counts moved by `env.find`/`env.get`/`env.put {cpu}` through the
+ * rfc-wait design's `dma_find_channel`/`dma_get_channel`/`dma_put_channel`.
+ * @module
+ */
+import type { AnyMachineSnapshot } from 'xstate';
+import type { MachineModel } from '../../../machines/model.ts';
+import type { SystemContext } from '../../../machines/system/context.ts';
+import { DmaEngine } from '../../core/dmaengine.ts';
+import { dmaChannelQuiesce } from '../../core/hotplug.ts';
+import { createDevice, type DmaChan } from '../../core/objects.ts';
+import type { Point } from '../../core/thread.ts';
+import { rfcWaitStrategy } from '../../designs/rfc-wait/strategy.ts';
+import type { Scenario } from '../../scenario.ts';
+import type { Adapter } from '../replay.ts';
+import { snapshotView } from '../view.ts';
+
+/** Where the quiesce loop is: the machine's state under `<ioh>.quiesce`, or `done`. */
+export type QuiescePhase = 'starting' | 'roundStart' | 'sleeping' | 'reading' | 'ended' | 'done';
+
+/** What the quiesce adapter compares. */
+export interface QuiesceProjection {
+  readonly phase: QuiescePhase;
+  readonly ref: readonly number[];
+  readonly key: boolean;
+  /** Whether `dmaengine_dirty` was bumped (the machine saturates it at 1; the loop reads only that). */
+  readonly dirty: boolean;
+  /** Consecutive zero sums. */
+  readonly count: number;
+  /** While reading: the next CPU to read and the sum so far (other phases: null). */
+  readonly reading: { readonly next: number; readonly sum: number } | null;
+}
+
+const PHASE_OF_STEP: Record<string, QuiescePhase> = {
+  keyOn: 'starting',
+  clearDirty: 'roundStart',
+  tick: 'sleeping',
+  read: 'reading',
+  keyOff: 'ended',
+};
+
+/** The quiesce adapter for `model`, built from `scenario` like the machine. */
+export function quiesceAdapter(model: MachineModel<SystemContext>, scenario: Scenario): Adapter<QuiesceProjection> {
+  const ioh = scenario.iohs[0].name;
+  const spec = scenario.iohs[0].devices[0];
+  let k!: DmaEngine;
+  let chan!: DmaChan;
+  let program!: Generator<Point, void, { step: string; payload: Record<string, never> }>;
+  let point: Point | null = null;
+  const reset = () => {
+    k = new DmaEngine({ cpus: scenario.cpus, strategy: rfcWaitStrategy, quiesceThreshold: scenario.quiesceThreshold });
+    chan = createDevice(spec).channels[0];
+    program = dmaChannelQuiesce(k);
+    const r = program.next();
+    point = r.done ? null : r.value;
+  };
+  reset();
+  const nextStep = () => point?.offers[0]?.step;
+  return {
+    machine: model.name,
+    reset,
+    step(event) {
+      const dot = event.type.indexOf('.');
+      const thread = event.type.slice(0, dot);
+      const step = event.type.slice(dot + 1);
+      const cpu = event.cpu as number;
+      if (thread === 'env') {
+        if (step === 'find') k.dmaFindChannel(spec.capabilities[0], cpu);
+        else if (step === 'get') k.dmaGetChannel(chan, cpu);
+        else if (step === 'put') k.dmaPutChannel(null, cpu);
+        else throw new Error(`quiesce adapter: no operation for ${event.type}`);
+        return;
+      }
+      if (thread !== ioh || !point || nextStep() !== step) throw new Error(`quiesce adapter: ${event.type} is not the loop's next step (${nextStep() ?? 'done'})`);
+      const r = program.next({ step, payload: {} });
+      point = r.done ? null : r.value;
+    },
+    observe: () => {
+      const phase: QuiescePhase = point ? PHASE_OF_STEP[nextStep()!] : 'done';
+      const q = k.quiesce;
+      return {
+        phase,
+        ref: [...k.ref],
+        key: k.key,
+        dirty: k.dirty > 0,
+        count: q?.count ?? 0,
+        reading: phase === 'reading' && q ? { next: q.next, sum: q.sum } : null,
+      };
+    },
+    expected: (s: AnyMachineSnapshot) => {
+      const v = snapshotView<SystemContext>(s);
+      const phases: QuiescePhase[] = ['starting', 'roundStart', 'sleeping', 'reading', 'ended'];
+      const phase = phases.find((p) => v.active(`${ioh}.quiesce.${p}`)) ?? 'done';
+      const c = v.context;
+      return {
+        phase,
+        ref: [...c.ref],
+        key: c.key === 1,
+        dirty: c.dirty > 0,
+        count: c.iohs[0].count,
+        reading: phase === 'reading' ? { next: c.iohs[0].next, sum: c.iohs[0].sum } : null,
+      };
+    },
+  };
+}
