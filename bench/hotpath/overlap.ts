@@ -5,8 +5,8 @@
  * idle stretches (and charge a worker for time it did not run). Only *clean* batches count
  * (the thread was not switched out). A clean batch is *together* when, for every other
  * worker, that worker's clean batches cover its whole interval (allowing the short
- * bookkeeping gap between two of their batches), and *alone* when no clean batch of any
- * other worker overlaps it. The time per pair of each kind is a median over its batches,
+ * bookkeeping gap between two of their batches), and *alone* when no batch of any other
+ * worker overlaps it. The time per pair of each kind is a median over its batches,
  * which also ignores stragglers; batches that are neither are not used.
  * @module
  */
@@ -56,9 +56,12 @@ export function covered(other: readonly Batch[], start: number, end: number, gap
   return false;
 }
 
-/** Whether any clean batch of `other` overlaps [start, end]. */
+/**
+ * Whether any batch of `other` overlaps [start, end]. Interrupted batches count too: the
+ * other worker ran for part of one, and nobody knows which part.
+ */
 export function touched(other: readonly Batch[], start: number, end: number): boolean {
-  return other.some((b) => b.clean && b.start < end && b.end > start);
+  return other.some((b) => b.start < end && b.end > start);
 }
 
 /** Per worker: its clean batches, those run alone, and those every other worker ran alongside. */

@@ -18,12 +18,15 @@ const range = (xs: readonly number[]): string => {
 };
 
 /**
- * Contention factor of a scheme: its ns per pair while all N workers ran together (pooled
- * over the runs) over its median ns per pair on one worker. 1.0: the workers do not slow
- * each other down; a shared cache line written on every pair shows as a factor well above 1.
+ * Contention factor of a scheme in the N-worker pass: its ns per pair while all workers ran
+ * together over its ns per pair while one ran with no other running (both pooled over the
+ * runs, so both from the same compiled code and the same pinned CPUs). Where no batch ran
+ * alone (an idle machine), the one-worker pass stands in. 1.0: the workers do not slow each
+ * other down; a shared cache line written on every pair shows as a factor well above 1.
  */
-export function contention(together: SchemeSummary, solo: SchemeSummary): number {
-  return together.pooledNs.together / solo.medianNs.alone;
+export function contention(contended: SchemeSummary, solo: SchemeSummary): number {
+  const alone = Number.isFinite(contended.pooledNs.alone) ? contended.pooledNs.alone : solo.medianNs.alone;
+  return contended.pooledNs.together / alone;
 }
 
 /**
@@ -33,7 +36,7 @@ export function contention(together: SchemeSummary, solo: SchemeSummary): number
 export function measuredTable(contended: PassResult, solo: PassResult): string {
   const n = contended.workers;
   const table = new Table({
-    head: ['scheme', 'ns/pair 1w', 'pairs/s 1w', 'x baseline 1w', 'x range 1w', `ns/pair ${n}w`, `x baseline ${n}w`, `contention ${n}w/1w`, 'batches together'],
+    head: ['scheme', 'ns/pair 1w', 'pairs/s 1w', 'x baseline 1w', 'x range 1w', `ns/pair ${n}w`, `x baseline ${n}w`, `contention ${n}w`, 'batches together'],
     style: PLAIN,
   });
   contended.schemes.forEach((c, i) => {

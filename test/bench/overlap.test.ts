@@ -19,9 +19,10 @@ describe('overlap of batches', () => {
     expect(covered(other, us(-200), us(500))).toBe(false); // the other started well after
   });
 
-  it('touched: any clean overlap', () => {
-    expect(touched(other, us(2100), us(2900))).toBe(false); // only the interrupted batch
+  it('touched: any overlap, interrupted batches included', () => {
+    expect(touched(other, us(2100), us(2900))).toBe(true); // the interrupted batch may have run then
     expect(touched(other, us(990), us(1010))).toBe(true);
+    expect(touched(other, us(4001), us(5000))).toBe(false);
   });
 
   it('classifies clean batches as alone, together or neither', () => {
