@@ -111,15 +111,16 @@ export async function brokenLinks(links: readonly string[]): Promise<string[]> {
     if (!pages.has(u)) pages.set(u, fetch(u).then(async (r) => ({ status: r.status, html: r.ok ? await r.text() : '' })));
     return pages.get(u)!;
   };
-  const broken: string[] = [];
-  for (const link of links) {
+  const checks = links.map(async (link) => {
     const u = new URL(link);
     const hash = decodeURIComponent(u.hash.slice(1));
     u.hash = '';
     const { status, html } = await get(u.href);
-    if (status !== 200) broken.push(`${link} (HTTP ${status})`);
-    else if (hash !== '' && u.pathname.endsWith('.html') && !html.includes(`id="${hash}"`) && !html.includes(`name="${hash}"`))
-      broken.push(`${link} (no element with id ${hash})`);
-  }
+    if (status !== 200) return `${link} (HTTP ${status})`;
+    if (hash !== '' && u.pathname.endsWith('.html') && !html.includes(`id="${hash}"`) && !html.includes(`name="${hash}"`))
+      return `${link} (no element with id ${hash})`;
+    return undefined;
+  });
+  const broken = (await Promise.all(checks)).filter((b): b is string => b !== undefined);
   return broken;
 }

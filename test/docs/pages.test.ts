@@ -1,0 +1,157 @@
+/**
+ * The generated pages and the docs script: machine pages (per-region sections, tables,
+ * drawings), the comparison page from checker JSON (verdict table, sequence diagrams,
+ * typed format errors), and `--check` finding every kind of stale file.
+ */
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { main as docsMain } from '../../scripts/docs.ts';
+import { chartOf } from '../../src/render/chart.ts';
+import { ComparisonFormatError, parseComparison, renderComparison } from '../../src/render/comparison.ts';
+import { renderMachinePage, transitionsTable } from '../../src/render/machine-page.ts';
+import { traceToMermaid } from '../../src/render/sequence.ts';
+import { MACHINES } from './fixtures/catalogue.ts';
+import { buildFixture } from './fixtures/machines.ts';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+const checkJson = () => JSON.parse(readFileSync(join(FIXTURES, 'check.json'), 'utf8'));
+
+describe('machine pages', () => {
+  test('a parallel machine gets an overview and one section with drawing, Mermaid and tables per region', async () => {
+    const files = await renderMachinePage(MACHINES[0]!);
+    expect(files.map((f) => f.path)).toEqual(['machines/fixture.md', 'machines/fixture.svg', 'machines/fixture.net0.svg', 'machines/fixture.ioh0.svg']);
+    const md = files[0]!.content;
+    expect(md.match(/^## Region \w+$/gm)).toEqual(['## Region net0', '## Region ioh0']);
+    expect(md).toContain('![Region ioh0](./fixture.ioh0.svg)');
+    expect(md.match(/```mermaid\nstateDiagram-v2/g)).toHaveLength(2);
+    expect(md).toContain('### ioh0: Transitions');
+    // The per-region list links to the section anchors.
+    expect(md).toContain('- [ioh0](#region-ioh0)');
+    for (const f of files.slice(1)) expect(f.content).toContain('<svg');
+  });
+
+  test('the tables list every state and every transition with its description', async () => {
+    const md = (await renderMachinePage(MACHINES[0]!))[0]!.content;
+    for (const id of ['net0.control.idle', 'ioh0.quiesce.round', 'ioh0.freed']) expect(md).toContain(`| \`${id}\` |`);
+    expect(md).toContain('| `ioh0.quiesce.round` | `ioh0.read` | `refsZero` | `bump(by=1)` | `ioh0.quiesce.round` | sum is zero: count++ |');
+    const table = transitionsTable(chartOf(buildFixture().machine));
+    expect(table.split('\n')).toHaveLength(2 + 8);
+  });
+
+  test('a single-region machine gets one statechart section; pipes and markup in descriptions are escaped', async () => {
+    const files = await renderMachinePage(MACHINES[1]!);
+    expect(files.map((f) => f.path)).toEqual(['machines/user.md', 'machines/user.svg']);
+    const md = files[0]!.content;
+    expect(md).toContain('## Statechart');
+    expect(md).toContain('Handles \\<html\\> & "quotes" \\| pipes');
+    expect(md).toContain('| `user.b-state` | *always* | `ready?` |');
+  });
+});
+
+describe('comparison page', () => {
+  test('a verdict table design × property whose VIOLATED cells link to their counterexamples', () => {
+    const md = renderComparison(checkJson());
+    expect(md).toContain('| design | states | no-use-after-free | no-ref-survives-quiesce | removal-completes | deadlock | quiesce-terminates |');
+    expect(md).toContain('| baseline | 412 | **VIOLATED** [trace](#baseline-no-use-after-free) | n/a | holds | holds | n/a |');
+    const links = [...md.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
+    expect(links).toHaveLength(5);
+    for (const l of links) expect(md).toContain(`<a id="${l}"></a>`);
+  });
+
+  test('each counterexample is a sequence diagram of threads and CPUs with its step table', () => {
+    const md = renderComparison(checkJson());
+    expect(md.match(/```mermaid\nsequenceDiagram/g)).toHaveLength(5);
+    const seq = traceToMermaid(checkJson().designs[1].results[0].trace);
+    expect(seq).toContain('participant T0 as atx0');
+    expect(seq).toContain('participant C1 as CPU 1');
+    expect(seq).toContain('T1->>C0: 4. net0.migrate(cpu=1)');
+    expect(seq).toContain('Note over T0: ref[1]: 0 → 1<br/>atx0.chan: null → "ioat0.1"');
+    expect(md).toContain('| 4 | net0 | 0 | `net0.migrate(cpu=1)` | `net0.cpu: 0 → 1` |');
+  });
+
+  test('a liveness lasso is a loop box, a deadlock a closing note, a thread without CPU a self-arrow', () => {
+    const [, , hang, cycle] = checkJson().designs[1].results;
+    const lasso = traceToMermaid(cycle.trace);
+    expect(lasso).toMatch(/loop repeats forever[^\n]*\n {4}T\d->>C1: 2\. atx0\.reget/);
+    expect(lasso.trimEnd().endsWith('  end')).toBe(true);
+    const dead = traceToMermaid(hang.trace);
+    expect(dead).toContain('T1->>T1: 2. ioh0.eject');
+    expect(dead.trimEnd().split('\n').pop()).toBe('  Note over T0,T1: deadlock: no thread can take a step');
+    expect(renderComparison(checkJson())).toContain('| 2 ↻ | atx0 | 1 | `atx0.reget` |');
+  });
+
+  test('JSON it cannot use is a ComparisonFormatError naming the field', () => {
+    const bad = checkJson();
+    bad.designs[1].results[2].verdict = 'maybe';
+    expect(() => parseComparison(bad)).toThrow(ComparisonFormatError);
+    expect(() => parseComparison(bad)).toThrow('$.designs[1].results[2].verdict');
+    expect(() => renderComparison({ scenario: 'x' })).toThrow('$.designs');
+    const noStep = checkJson();
+    delete noStep.designs[0].results[0].trace.steps[2].thread;
+    expect(() => parseComparison(noStep)).toThrow('$.designs[0].results[0].trace.steps[2].thread');
+  });
+});
+
+describe('scripts/docs.ts', () => {
+  let out: string;
+  const args = () => ['--catalogue', join(FIXTURES, 'catalogue.ts'), '--check-json', join(FIXTURES, 'check.json'), '--out', out];
+  const quiet = () => {
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const std = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    return { err, restore: () => (err.mockRestore(), std.mockRestore()) };
+  };
+
+  beforeAll(() => {
+    out = mkdtempSync(join(tmpdir(), 'dmaspec-docs-check-'));
+  });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  test('generates byte-identical files on every run, and --check then passes', async () => {
+    const q = quiet();
+    try {
+      expect(await docsMain(args())).toBe(0);
+      const first = readFileSync(join(out, 'docs', 'machines', 'fixture.ioh0.svg'), 'utf8');
+      const page = readFileSync(join(out, 'docs', 'machines', 'fixture.md'), 'utf8');
+      expect(await docsMain(args())).toBe(0);
+      expect(readFileSync(join(out, 'docs', 'machines', 'fixture.ioh0.svg'), 'utf8')).toBe(first);
+      expect(readFileSync(join(out, 'docs', 'machines', 'fixture.md'), 'utf8')).toBe(page);
+      expect(await docsMain([...args(), '--check'])).toBe(0);
+    } finally {
+      q.restore();
+    }
+  });
+
+  test('--check exits 1 listing edited, missing and no-longer-generated files', async () => {
+    const q = quiet();
+    try {
+      expect(await docsMain(args())).toBe(0);
+      appendFileSync(join(out, 'docs', 'comparison.md'), 'edited by hand\n');
+      rmSync(join(out, 'docs', 'machines', 'user.svg'));
+      writeFileSync(join(out, 'docs', 'machines', 'gone.md'), '# a machine no longer in the catalogue\n');
+      expect(await docsMain([...args(), '--check'])).toBe(1);
+      const said = q.err.mock.calls.map((c) => String(c[0])).join('');
+      expect(said).toContain('comparison.md (differs)');
+      expect(said).toContain('machines/user.svg (missing)');
+      expect(said).toContain('machines/gone.md (no longer generated)');
+      expect(said).toContain('3 stale file(s)');
+      // Regenerating repairs all three.
+      expect(await docsMain(args())).toBe(0);
+      expect(await docsMain([...args(), '--check'])).toBe(0);
+    } finally {
+      q.restore();
+    }
+  });
+
+  test('bad arguments exit 2 with a message', async () => {
+    const q = quiet();
+    try {
+      expect(await docsMain(['--bogus'])).toBe(2);
+      expect(await docsMain(['--catalogue', join(out, 'nope.ts'), '--out', out])).toBe(2);
+      expect(q.err.mock.calls.map((c) => String(c[0])).join('')).toContain('--catalogue');
+    } finally {
+      q.restore();
+    }
+  });
+});
