@@ -6,8 +6,12 @@
  * @module
  */
 
-/** The packed value of `null` in any slot. */
-export const NULL_SLOT = -2147483648;
+/**
+ * The packed value of `null` in any slot: 0x80008080, chosen so that its low 8 and 16 bits
+ * are the null markers of the state store's narrow rows (-128 and -32640), which lets the
+ * store narrow a row by plain truncation.
+ */
+export const NULL_SLOT = 0x80008080 | 0;
 
 /** What a slot holds: an integer (or null), or a boolean (or null). */
 export type SlotKind = 'int' | 'bool';

@@ -52,9 +52,10 @@ export class StateStore {
     this.mask = capacity * 2 - 1;
     this.key = new Int32Array(this.words);
     this.keyNarrow = new NARROW[bytes](this.key.buffer as ArrayBuffer);
-    this.nullSlot = bytes === 4 ? NULL_SLOT : -(1 << (bytes * 8 - 1));
-    this.lo = this.nullSlot + 1;
-    this.hi = -this.nullSlot - 1;
+    // Narrow null markers are NULL_SLOT's low bits; ranges exclude them.
+    this.nullSlot = bytes === 4 ? NULL_SLOT : bytes === 2 ? (NULL_SLOT << 16) >> 16 : (NULL_SLOT << 24) >> 24;
+    this.lo = bytes === 4 ? NULL_SLOT + 1 : this.nullSlot + 1;
+    this.hi = bytes === 4 ? 2147483647 : bytes === 2 ? 32767 : 127;
   }
 
   /** Bytes held by the store's arrays. */
@@ -67,13 +68,19 @@ export class StateStore {
     const k = this.keyNarrow;
     const lo = this.lo;
     const span = this.hi - this.lo;
-    for (let i = 0; i < this.width; i++) {
+    const w = this.width;
+    // Truncation narrows every value, null included (see NULL_SLOT); one unsigned compare
+    // per slot notes a value out of range, which only then is looked at again.
+    let odd = 0;
+    for (let i = 0; i < w; i++) {
       const v = row[i];
-      // One unsigned compare catches both null and out-of-range values.
-      if ((v - lo) >>> 0 > span) {
-        if (v !== NULL_SLOT) throw new WidthOverflow(`value ${v} does not fit ${this.bytes * 8}-bit slots`);
-        k[i] = this.nullSlot;
-      } else k[i] = v;
+      if ((v - lo) >>> 0 > span && v !== NULL_SLOT) odd = 1;
+      k[i] = v;
+    }
+    if (odd === 0) return;
+    for (let i = 0; i < w; i++) {
+      const v = row[i];
+      if ((v - lo) >>> 0 > span && v !== NULL_SLOT) throw new WidthOverflow(`value ${v} does not fit ${this.bytes * 8}-bit slots`);
     }
   }
 

@@ -19,7 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 /** What `dmaspec` with no subcommand runs (and so what `npm start` runs). */
-const DEFAULT_COMMAND = 'simulate';
+const DEFAULT_COMMAND = 'check';
 
 async function help(): Promise<string> {
   const lines = ['usage: dmaspec <command> [options]', '', 'commands:'];

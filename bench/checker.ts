@@ -1,0 +1,106 @@
+/**
+ * `npm run bench`: the checker's exploration rate against @xstate/graph's traversal on the
+ * same scenario, side by side in one run, medians over several runs, and their ratio; plus
+ * the state counts with and without symmetry reduction.
+ *
+ * The checker runs as `dmaspec check` does (packed states, safety properties evaluated on
+ * every new state); @xstate/graph's `getAdjacencyMap` runs xstate's own transition function
+ * with JSON state keys, capped at a state limit because it is orders of magnitude slower.
+ * @module
+ */
+import { getAdjacencyMap } from '@xstate/graph';
+import Table from 'cli-table3';
+import type { AnyMachineSnapshot, AnyStateNode } from 'xstate';
+import { buildSystem } from '../machines/system/index.ts';
+import { SAFETY } from '../spec/properties.ts';
+import { compileMachine } from '../src/check/compile.ts';
+import { explore } from '../src/check/explore.ts';
+import type { SafetyProperty } from '../src/check/properties.ts';
+import { DEFAULT_SCENARIO, type Scenario } from '../src/scenario.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const GRAPH_RUNS = Number(process.env.BENCH_GRAPH_RUNS ?? 3);
+const GRAPH_CAP = Number(process.env.BENCH_GRAPH_CAP ?? 3000);
+
+const median = (xs: number[]) => {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Distinct states per second of the checker, median over RUNS runs after one warm-up. */
+function checkerRate(scenario: Scenario, symmetry: 'full' | 'none') {
+  const model = buildSystem(scenario);
+  const cm = compileMachine(model);
+  const safety = SAFETY as unknown as SafetyProperty[];
+  explore(cm, { symmetry, safety });
+  const rates: number[] = [];
+  let states = 0;
+  let transitions = 0;
+  let bytes = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const x = explore(cm, { symmetry, safety });
+    rates.push(x.states / x.seconds);
+    states = x.states;
+    transitions = x.transitions;
+    bytes = x.store.memoryBytes;
+  }
+  return { rate: median(rates), states, transitions, bytesPerState: bytes / states };
+}
+
+class Capped extends Error {}
+
+/** States per second of @xstate/graph's getAdjacencyMap until GRAPH_CAP states, median of GRAPH_RUNS. */
+function graphRate(scenario: Scenario) {
+  const model = buildSystem(scenario);
+  const rates: number[] = [];
+  let states = 0;
+  for (let i = 0; i < GRAPH_RUNS; i++) {
+    let n = 0;
+    const t0 = performance.now();
+    try {
+      getAdjacencyMap(model.machine, {
+        events: (s: AnyMachineSnapshot) => {
+          const ids = new Set((s._nodes as AnyStateNode[]).map((x) => x.id));
+          return model.enabledEvents({ context: s.context, active: (id) => ids.has(id) }) as any;
+        },
+        // Called once per new state: count, and stop the traversal at the cap.
+        stopWhen: () => {
+          if (++n >= GRAPH_CAP) throw new Capped();
+          return false;
+        },
+        limit: Number.MAX_SAFE_INTEGER,
+      } as any);
+    } catch (e) {
+      if (!(e instanceof Capped)) throw e;
+    }
+    rates.push(n / ((performance.now() - t0) / 1000));
+    states = n;
+  }
+  return { rate: median(rates), states };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function main() {
+  const scenarios: [string, Scenario][] = [
+    ['default (rfc-wait)', DEFAULT_SCENARIO],
+    ['default, baseline', { ...DEFAULT_SCENARIO, design: 'baseline' }],
+  ];
+  const t = new Table({
+    head: ['scenario', 'states', 'states (no symmetry)', 'checker states/s', 'no-symmetry states/s', '@xstate/graph states/s', 'ratio', 'bytes/state'],
+    style: { head: [], border: [] },
+  });
+  for (const [name, s] of scenarios) {
+    const sym = checkerRate(s, 'full');
+    const plain = checkerRate(s, 'none');
+    const graph = graphRate(s);
+    t.push([name, fmt(sym.states), fmt(plain.states), fmt(sym.rate), fmt(plain.rate), `${fmt(graph.rate)} (first ${fmt(graph.states)})`, `${(sym.rate / graph.rate).toFixed(0)}x`, sym.bytesPerState.toFixed(0)]);
+  }
+  process.stdout.write(
+    `dmaspec checker benchmark: medians of ${RUNS} checker runs (after a warm-up) and ${GRAPH_RUNS} @xstate/graph runs capped at ${GRAPH_CAP} states; Node ${process.version}\n` +
+      `${t.toString()}\n` +
+      'checker: BFS over packed states, safety properties of spec/properties.ts on every new state. ratio: checker (with symmetry) / @xstate/graph.\n',
+  );
+}
+
+main();
