@@ -66,12 +66,24 @@ export interface CompiledMachine<C extends object = any> {
   readonly eventRegion: Int32Array;
   /** Per event: its thread index in `model.threads` (the event type's prefix), or -1. */
   readonly eventThread: Int32Array;
+  /**
+   * Per event: the thread whose own progress it is, for weak fairness, or -1 for a
+   * scheduler action ({@link SCHEDULER_STEPS}): moving a thread is not the thread stepping.
+   */
+  readonly fairThread: Int32Array;
   /** Per event, per leaf of its region: candidate transitions from the leaf upwards. */
   readonly candidates: readonly (readonly (readonly CompiledTransition[])[])[];
   /** Per state id: [region, leaf mask] when the node lies in a region; absent ids are always active. */
   readonly activeIn: ReadonlyMap<string, { readonly region: number; readonly leaves: Uint8Array }>;
   readonly allIds: ReadonlySet<string>;
 }
+
+/**
+ * Step names that are the scheduler's doing, not the thread's (spec/threads.md: `migrate`,
+ * "the scheduler moves the thread"). Under weak fairness a thread that is only ever moved
+ * has not stepped: otherwise endless migration would excuse a thread from ever progressing.
+ */
+export const SCHEDULER_STEPS: readonly string[] = ['migrate'];
 
 const FORBIDDEN = ['invoke', 'after', 'always', 'entry', 'exit', 'onDone', 'history'] as const;
 
@@ -207,11 +219,13 @@ export function compileMachine<C extends object>(model: MachineModel<C>): Compil
   const events = model.allEvents;
   const eventRegion = new Int32Array(events.length);
   const eventThread = new Int32Array(events.length);
+  const fairThread = new Int32Array(events.length);
   const candidates: CompiledTransition[][][] = [];
   const leafNodes = regionNodes.map((rn) => descendants(rn).filter((n) => n.type === 'atomic' || n.type === 'final'));
   events.forEach((ev, e) => {
     const r = typeRegion.get(ev.type);
     eventThread[e] = model.threads.indexOf(ev.type.slice(0, ev.type.indexOf('.')));
+    fairThread[e] = SCHEDULER_STEPS.includes(ev.type.slice(ev.type.indexOf('.') + 1)) ? -1 : eventThread[e];
     if (r === undefined) {
       eventRegion[e] = -1;
       candidates.push([]);
@@ -237,7 +251,7 @@ export function compileMachine<C extends object>(model: MachineModel<C>): Compil
   });
   layout.encode(snapshot.context as C, initialRow, R);
 
-  return { model, regions, layout, width, initialRow, events, eventRegion, eventThread, candidates, activeIn, allIds };
+  return { model, regions, layout, width, initialRow, events, eventRegion, eventThread, fairThread, candidates, activeIn, allIds };
 }
 
 /** A {@link ModelView} over a packed row and its decoded context (reused, not copied). */

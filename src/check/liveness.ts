@@ -4,7 +4,8 @@
  * trigger holds and the goal does not, continued through goal-free states to either a state
  * with no successor (a deadlock, or a final state the goal never reached) or a weakly fair
  * cycle: a strongly connected set of goal-free states in which every thread either steps or
- * is disabled somewhere. For weak fairness one check per SCC suffices: a thread enabled in
+ * is disabled somewhere. A thread's steps are its own events; scheduler actions on it
+ * (`migrate`, see SCHEDULER_STEPS) neither count as its progress nor make it enabled. For weak fairness one check per SCC suffices: a thread enabled in
  * every state of an SCC and never stepping inside it is unfair for every cycle in it too.
  *
  * Needs the exploration's edge lists, made without thread symmetry (CPU symmetry keeps
@@ -198,7 +199,7 @@ function fairComponents(x: Exploration, scc: Sccs, inH: (s: number) => boolean):
     const c = scc.comp[s];
     enabled.fill(0);
     for (let k = edges!.start[s]; k < edges!.start[s + 1]; k++) {
-      const t = cm.eventThread[edges!.event[k]];
+      const t = cm.fairThread[edges!.event[k]];
       if (t >= 0) enabled[t] = 1;
       if (scc.comp[edges!.target[k]] === c) {
         hasEdge[c] = 1;
@@ -223,7 +224,7 @@ function fairCycle(x: Exploration, scc: Sccs, entry: number): { ids: number[]; e
   const c = scc.comp[entry];
   const T = cm.model.threads.length;
   const threadEnabled = (s: number, t: number) => {
-    for (let k = edges!.start[s]; k < edges!.start[s + 1]; k++) if (cm.eventThread[edges!.event[k]] === t) return true;
+    for (let k = edges!.start[s]; k < edges!.start[s + 1]; k++) if (cm.fairThread[edges!.event[k]] === t) return true;
     return false;
   };
   // Shortest walk inside the component from `from` to a state satisfying `stop` (maybe `from`).
@@ -292,6 +293,6 @@ function scanComponent(x: Exploration, scc: Sccs, c: number, pred: (s: number) =
 function inComponentEdge(x: Exploration, scc: Sccs, c: number, s: number, t: number): number {
   const { edges, cm } = x;
   for (let k = edges!.start[s]; k < edges!.start[s + 1]; k++)
-    if (scc.comp[edges!.target[k]] === c && cm.eventThread[edges!.event[k]] === t) return k;
+    if (scc.comp[edges!.target[k]] === c && cm.fairThread[edges!.event[k]] === t) return k;
   return -1;
 }

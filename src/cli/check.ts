@@ -27,6 +27,8 @@ import {
 } from '../check/format.ts';
 import { checkDesign, scenarioText, type DesignCheckOptions, type DesignRun, type ImplementationFactory } from '../check/run.ts';
 import { NAMED_SCENARIOS, behaviourScenario, namedScenario } from '../check/scenarios.ts';
+import { SubsetError } from '../check/compile.ts';
+import { LayoutError } from '../check/layout.ts';
 import { UsageError } from './usage-error.ts';
 
 /** One line of `dmaspec --help`. */
@@ -215,7 +217,13 @@ export async function run(argv: string[]): Promise<number> {
   const opts: DesignCheckOptions = { symmetry: args.symmetry, maxStates: args.maxStates, implementation, ...progress.opts };
   const check = (scenario: Scenario, d: DesignModel) => {
     progress.label(`${scenario.name} × ${d.name}`);
-    return checkDesign(scenario, d, opts);
+    try {
+      return checkDesign(scenario, d, opts);
+    } catch (err) {
+      // A design whose machine leaves the kit subset is the user's to fix, not a crash.
+      if (err instanceof SubsetError || err instanceof LayoutError) throw new UsageError(`design ${d.name}: ${err.message}`);
+      throw err;
+    }
   };
   let runs: DesignRun[];
   let behaviours: { behaviour: string; runs: DesignRun[] }[] = [];

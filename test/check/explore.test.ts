@@ -77,12 +77,11 @@ describe('liveness', () => {
     const r = checkModel(buildPercpu({ cpus: 2, clients: 2, threshold: 2, migrate: false }), percpuProperties);
     expect(r.results.find((p) => p.name === 'quiesce-completes')!.verdict).toBe('holds');
   });
-  it('endless migration is fair (the client thread keeps stepping) and starves the quiesce', () => {
+  it('endless migration does not count as progress: moving a thread is the scheduler, not the thread', () => {
+    // One client holding a ref and migrating forever while the quiescer re-reads: the client
+    // can always use its channel and never does, which weak fairness excludes.
     const r = checkModel(buildPercpu({ cpus: 2, clients: 1, threshold: 1, migrate: true }), percpuProperties);
-    const t = r.results.find((p) => p.name === 'quiesce-completes')!.trace!;
-    const loop = t.steps.slice(t.loopStart);
-    expect(loop.some((s) => s.event.type === 'c0.migrate')).toBe(true);
-    expect(loop.some((s) => s.event.type === 'q.read')).toBe(true);
+    expect(r.results.find((p) => p.name === 'quiesce-completes')!.verdict).toBe('holds');
   });
   it('reports a deadlock: the stuck client never finishes', () => {
     const r = checkModel(buildPercpu({ cpus: 2, clients: 1, threshold: 1, migrate: false, stuck: true }), percpuProperties);
