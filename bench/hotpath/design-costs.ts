@@ -32,7 +32,7 @@ export function costScenario(design: string): Scenario {
 export type DesignCost = { readonly design: string; readonly cost: PairCost } | { readonly design: string; readonly error: string };
 
 /** Counts the hot path of every registered design. */
-export async function designCosts(): Promise<DesignCost[]> {
+export function designCosts(): DesignCost[] {
   return Object.keys(DESIGN_MODELS).map((design) => {
     try {
       return { design, cost: hotPathCost(buildSystem(costScenario(design)), { thread: CLIENT }) };

@@ -17,15 +17,15 @@ import * as layout from './layout.ts';
 
 // Module-local copies of the layout: V8 folds a module's own `const` numbers into the loop,
 // but reloads an imported binding or an object property on every iteration.
-const LINE = layout.LINE;
 const KEY = layout.KEY;
 const PCPU_MODE = layout.PCPU_MODE;
 const SHARED_COUNT = layout.SHARED_COUNT;
 const PCPU_ATOMIC_COUNT = layout.PCPU_ATOMIC_COUNT;
 const FALSE_SHARED_REFS = layout.FALSE_SHARED_REFS;
-const TABLE = layout.PER_CPU.table;
-const RFC_REF = layout.PER_CPU.rfcRef;
-const PCPU_REF = layout.PER_CPU.pcpuRef;
+const AREA = layout.PER_CPU_AREA;
+const TABLE = layout.PER_CPU_BASE + layout.PER_CPU.table;
+const RFC_REF = layout.PER_CPU_BASE + layout.PER_CPU.rfcRef;
+const PCPU_REF = layout.PER_CPU_BASE + layout.PER_CPU.pcpuRef;
 
 /** One scheme's find/put pair and its measuring loop. */
 export interface HotPath {
@@ -38,7 +38,7 @@ export interface HotPath {
 }
 
 /** `this_cpu_read(channel_table[tx_type]->chan)`: the 3.4 `dma_find_channel` body. */
-const tableRead = (m: Int32Array, cpu: number): number => m[TABLE + cpu * LINE];
+const tableRead = (m: Int32Array, cpu: number): number => m[TABLE + cpu * AREA];
 
 /** Linux 3.4: `dma_find_channel` is a per-CPU table read; there is no `dma_put_channel`. */
 export const baseline: HotPath = {
@@ -62,11 +62,11 @@ export const baseline: HotPath = {
  */
 export const rfc: HotPath = {
   find(m, cpu) {
-    m[RFC_REF + cpu * LINE]++;
+    m[RFC_REF + cpu * AREA]++;
     return m[KEY] !== 0 ? 0 : tableRead(m, cpu);
   },
   put(m, cpu) {
-    m[RFC_REF + cpu * LINE]--;
+    m[RFC_REF + cpu * AREA]--;
   },
   loop(m, cpu, pairs) {
     let sink = 0;
@@ -107,12 +107,12 @@ export const sharedAtomic: HotPath = {
  */
 export const percpuRef: HotPath = {
   find(m, cpu) {
-    if (m[PCPU_MODE] === 0) m[PCPU_REF + cpu * LINE]++;
+    if (m[PCPU_MODE] === 0) m[PCPU_REF + cpu * AREA]++;
     else Atomics.add(m, PCPU_ATOMIC_COUNT, 1);
     return tableRead(m, cpu);
   },
   put(m, cpu) {
-    if (m[PCPU_MODE] === 0) m[PCPU_REF + cpu * LINE]--;
+    if (m[PCPU_MODE] === 0) m[PCPU_REF + cpu * AREA]--;
     else Atomics.sub(m, PCPU_ATOMIC_COUNT, 1);
   },
   loop(m, cpu, pairs) {

@@ -43,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   process.stdout.write(measuredTable(contended, solo) + '\n' + schemeLegend() + '\n');
   for (const note of passNotes(contended)) process.stdout.write(`note: ${note}\n`);
   process.stdout.write('\n');
-  const costs = await designCosts();
+  const costs = designCosts();
   process.stdout.write('static hot-path cost per find/put pair, counted from each design statechart\n');
   process.stdout.write(designCostTable(costs) + '\n');
 

@@ -9,8 +9,9 @@ import { median } from './median.ts';
 import { nsPerPair, overlap, type Batch, type WorkerOverlap } from './overlap.ts';
 import type { WorkerResult } from './pool.ts';
 
-/** The batch kinds a figure can be taken over. */
+/** The batch kinds a figure can be taken over (overlap.ts). */
 export const KINDS = ['clean', 'alone', 'together'] as const;
+/** One of {@link KINDS}. */
 export type Kind = (typeof KINDS)[number];
 
 /** Fewest batches of a kind each worker needs for that kind's figure (else it is NaN). */

@@ -3,8 +3,8 @@ import { designCosts, designCostTable } from '../../bench/hotpath/design-costs.t
 
 // The static cost counted from the real system machine of each registered design.
 describe('design hot-path costs', () => {
-  it('baseline stores nothing outside the thread; rfc-wait stores twice to its own per-CPU slot and never to a shared line', async () => {
-    const costs = await designCosts();
+  it('baseline stores nothing outside the thread; rfc-wait stores twice to its own per-CPU slot and never to a shared line', () => {
+    const costs = designCosts();
     const byName = Object.fromEntries(costs.map((c) => [c.design, c]));
     for (const name of ['baseline', 'rfc-wait']) expect(byName[name], name).toHaveProperty('cost');
     const figure = (name: string) => {

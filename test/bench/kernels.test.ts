@@ -10,7 +10,7 @@ function counters(workers: number): [string, number][] {
     ['pcpu-atomic', L.PCPU_ATOMIC_COUNT],
   ];
   for (let c = 0; c < workers; c++)
-    out.push([`rfc[${c}]`, L.PER_CPU.rfcRef + c * L.LINE], [`pcpu[${c}]`, L.PER_CPU.pcpuRef + c * L.LINE], [`packed[${c}]`, L.FALSE_SHARED_REFS + c]);
+    out.push([`rfc[${c}]`, L.perCpuSlot('rfcRef', c)], [`pcpu[${c}]`, L.perCpuSlot('pcpuRef', c)], [`packed[${c}]`, L.FALSE_SHARED_REFS + c]);
   return out;
 }
 const nonZero = (m: Int32Array, workers: number) => counters(workers).filter(([, i]) => m[i] !== 0);
@@ -29,14 +29,14 @@ describe('hot-path kernels', () => {
     expect(rfc.find(i32, 0)).toBe(L.channelOf(0));
     rfc.put(i32, 1);
     expect(nonZero(i32, 2).map(([name]) => name)).toEqual(['rfc[0]', 'rfc[1]']);
-    expect(i32[L.PER_CPU.rfcRef] + i32[L.PER_CPU.rfcRef + L.LINE]).toBe(0);
+    expect(i32[L.perCpuSlot('rfcRef', 0)] + i32[L.perCpuSlot('rfcRef', 1)]).toBe(0);
   });
 
   it('rfc: with the quiesce key on, find returns NULL but still counts (it must be put)', () => {
     const { i32 } = L.createMemory(1);
     i32[L.KEY] = 1;
     expect(rfc.find(i32, 0)).toBe(0);
-    expect(i32[L.PER_CPU.rfcRef]).toBe(1);
+    expect(i32[L.perCpuSlot('rfcRef', 0)]).toBe(1);
     expect(falseSharing.find(i32, 0)).toBe(0);
   });
 
@@ -63,10 +63,15 @@ describe('memory layout', () => {
   const cacheLine = (i: number) => Math.floor((i * 4) / 64);
   it('puts each padded per-CPU slot and each shared variable on a cache line of its own', () => {
     const padded = [L.STOP, L.KEY, L.PCPU_MODE, L.SHARED_COUNT, L.PCPU_ATOMIC_COUNT];
-    for (let c = 0; c < L.MAX_WORKERS; c++) padded.push(L.PER_CPU.table + c * L.LINE, L.PER_CPU.rfcRef + c * L.LINE, L.PER_CPU.pcpuRef + c * L.LINE);
+    for (let c = 0; c < L.MAX_WORKERS; c++) padded.push(L.perCpuSlot('table', c), L.perCpuSlot('rfcRef', c), L.perCpuSlot('pcpuRef', c));
     const lines = [...padded.map(cacheLine), cacheLine(L.FALSE_SHARED_REFS), cacheLine(0)];
     expect(new Set(lines).size).toBe(lines.length);
   });
+  it("keeps one CPU's per-CPU variables off each other's 4 KiB alias", () => {
+    const slots = (['table', 'rfcRef', 'pcpuRef'] as const).map((f) => (L.perCpuSlot(f, 0) * 4) % 4096);
+    expect(new Set(slots).size).toBe(3);
+  });
+
   it('packs the false-sharing counters of 16 CPUs into one cache line', () => {
     expect(L.FALSE_SHARED_REFS % L.LINE).toBe(0);
     expect(new Set(Array.from({ length: 16 }, (_, c) => cacheLine(L.FALSE_SHARED_REFS + c))).size).toBe(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channelOf, FALSE_SHARED_REFS, LINE, PCPU_ATOMIC_COUNT, PER_CPU, SHARED_COUNT } from '../../bench/hotpath/layout.ts';
+import { channelOf, FALSE_SHARED_REFS, PCPU_ATOMIC_COUNT, perCpuSlot, SHARED_COUNT } from '../../bench/hotpath/layout.ts';
 import { WorkerPool } from '../../bench/hotpath/pool.ts';
 import { SCHEMES } from '../../bench/hotpath/schemes.ts';
 
@@ -21,7 +21,7 @@ describe('worker pool', () => {
       }
       const m = pool.memory.i32;
       const counters = [SHARED_COUNT, PCPU_ATOMIC_COUNT, FALSE_SHARED_REFS, FALSE_SHARED_REFS + 1];
-      for (const cpu of [0, 1]) counters.push(PER_CPU.rfcRef + cpu * LINE, PER_CPU.pcpuRef + cpu * LINE);
+      for (const cpu of [0, 1]) counters.push(perCpuSlot('rfcRef', cpu), perCpuSlot('pcpuRef', cpu));
       expect(counters.map((i) => m[i])).toEqual(counters.map(() => 0));
     } finally {
       await pool.close();
