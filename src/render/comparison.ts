@@ -22,6 +22,31 @@ export interface PropertyVerdictJson {
   /** The design claims this property (a violated claim fails `dmaspec check`). */
   readonly claimed?: boolean;
   readonly trace?: TraceJson;
+  /** The counterexample replayed on the implementation (src/core), when it was. */
+  readonly replay?: ReplayJson;
+}
+
+/** Outcome of replaying a counterexample on the implementation (src/check `ReplayOutcome`). */
+export type ReplayJson =
+  | { readonly reproduced: true; readonly steps: number }
+  | { readonly reproduced: false; readonly divergence: { readonly step: number; readonly event?: { readonly type: string }; readonly differences: readonly string[] } }
+  | { readonly unavailable: string };
+
+/** One design under one client behaviour (every client given that behaviour). */
+export interface BehaviourRunJson {
+  readonly design: string;
+  readonly complete: boolean;
+  readonly states?: number;
+  /** Names of the properties violated. */
+  readonly violated: readonly string[];
+  /** Claimed properties among them. */
+  readonly brokenClaims: readonly string[];
+}
+
+/** The designs under one client behaviour. */
+export interface BehaviourRowJson {
+  readonly behaviour: string;
+  readonly designs: readonly BehaviourRunJson[];
 }
 
 /** One design checked on one scenario. */
@@ -32,6 +57,11 @@ export interface DesignRunJson {
   /** Distinct states explored (the main exploration). */
   readonly states?: number;
   readonly results: readonly PropertyVerdictJson[];
+  /** Claimed properties the check found violated. */
+  readonly brokenClaims?: readonly string[];
+  /** Whether the scenario's clients behave as the design assumes; what they break if not. */
+  readonly assumptionsMet?: boolean;
+  readonly unmetAssumptions?: readonly string[];
 }
 
 /** What {@link renderComparison} reads. */
@@ -40,6 +70,8 @@ export interface ComparisonJson {
   readonly scenario: string;
   readonly scenarioText?: string;
   readonly designs: readonly DesignRunJson[];
+  /** The same designs with every client given one behaviour, per behaviour. */
+  readonly behaviours?: readonly BehaviourRowJson[];
 }
 
 /** The checker's JSON lacks a field this page needs; `path` is the JSON path. */
@@ -101,7 +133,58 @@ export function parseComparison(json: unknown): ComparisonJson {
       if (rr.trace !== undefined) parseTrace(rr.trace, `${q}.trace`);
     });
   });
+  if (j.behaviours !== undefined) {
+    const rows = need<unknown[]>(Array.isArray(j.behaviours), j.behaviours, '$.behaviours', 'must be a list');
+    rows.forEach((row, i) => {
+      const p = `$.behaviours[${i}]`;
+      need(isObj(row) && typeof row.behaviour === 'string', row, p, 'must name its behaviour');
+      const runs = need<unknown[]>(Array.isArray((row as Record<string, unknown>).designs), (row as Record<string, unknown>).designs, `${p}.designs`, 'must be a list');
+      runs.forEach((run, k) => {
+        const q = `${p}.designs[${k}]`;
+        need(isObj(run) && typeof run.design === 'string', run, q, 'must name its design');
+        const r = run as Record<string, unknown>;
+        need(Array.isArray(r.violated), r.violated, `${q}.violated`, 'must be a list of property names');
+        need(Array.isArray(r.brokenClaims), r.brokenClaims, `${q}.brokenClaims`, 'must be a list of property names');
+      });
+    });
+  }
   return json as ComparisonJson;
+}
+
+/** One sentence on a replay outcome. */
+export function replayText(r: ReplayJson | undefined): string {
+  if (!r) return 'Not replayed on the implementation.';
+  if ('unavailable' in r) return `Not replayed on the implementation: ${r.unavailable}.`;
+  if (r.reproduced) return `Reproduced on the implementation (src/core): the same ${r.steps} steps give the same observable state after each.`;
+  const d = r.divergence;
+  return `The implementation diverges at step ${d.step}${d.event ? ` (\`${d.event.type}\`)` : ''}: ${d.differences.join('; ')}.`;
+}
+
+/** The behaviour table: one row per client behaviour, one column per design. */
+function behaviourTable(rows: readonly BehaviourRowJson[]): string[] {
+  const designs: string[] = [];
+  for (const r of rows) for (const d of r.designs) if (!designs.includes(d.design)) designs.push(d.design);
+  const out = [
+    '## By client behaviour',
+    '',
+    'The same check with every client of the scenario given one behaviour. A cell lists the',
+    'properties violated; a **bold** one is claimed by the design.',
+    '',
+    `| behaviour | ${designs.map(escapeCell).join(' | ')} |`,
+    `|---|${designs.map(() => '---').join('|')}|`,
+  ];
+  for (const r of rows) {
+    const cells = designs.map((name) => {
+      const d = r.designs.find((x) => x.design === name);
+      if (!d) return 'n/a';
+      const names = d.violated.map((v) => (d.brokenClaims.includes(v) ? `**${escapeCell(v)}**` : escapeCell(v)));
+      const verdict = names.length === 0 ? (d.complete ? 'all hold' : 'none refuted (limit)') : names.join(', ');
+      return verdict;
+    });
+    out.push(`| ${escapeCell(r.behaviour)} | ${cells.join(' | ')} |`);
+  }
+  out.push('');
+  return out;
 }
 
 /** A table cell for a verdict: VIOLATED stands out, a claim is marked. */
@@ -169,6 +252,14 @@ export function renderComparison(json: unknown): string {
     out.push(`| ${escapeCell(d.design)} | ${d.states ?? ''}${d.complete ? '' : ' (limit)'} | ${cells.join(' | ')} |`);
   }
   out.push('');
+  for (const d of c.designs) {
+    if (d.brokenClaims && d.brokenClaims.length > 0)
+      out.push(`- ${codeCell(d.design)} claims and violates: ${d.brokenClaims.map(codeCell).join(', ')}.`);
+    if (d.assumptionsMet === false)
+      out.push(`- ${codeCell(d.design)}: the scenario breaks the design's assumptions (${(d.unmetAssumptions ?? []).map(escapeCell).join('; ')}).`);
+  }
+  if (c.designs.some((d) => (d.brokenClaims?.length ?? 0) > 0 || d.assumptionsMet === false)) out.push('');
+  if (c.behaviours && c.behaviours.length > 0) out.push(...behaviourTable(c.behaviours));
   const violations = c.designs.flatMap((d) => d.results.filter((r) => r.verdict === 'violated' && r.trace).map((r) => ({ d, r })));
   if (violations.length === 0) out.push('No property is violated.', '');
   else out.push('## Counterexamples', '');
@@ -179,6 +270,7 @@ export function renderComparison(json: unknown): string {
     out.push(`${r.kind === 'deadlock' ? 'Deadlock freedom' : `The ${r.kind} property ${codeCell(r.name)}`} fails under ${codeCell(d.design)}. ${endText(t, r.kind)}`, '');
     out.push('```mermaid', traceToMermaid(t).trimEnd(), '```', '');
     out.push(traceTable(t), '');
+    if (r.replay !== undefined) out.push(replayText(r.replay), '');
   }
   return out.join('\n').trimEnd() + '\n';
 }

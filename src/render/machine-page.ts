@@ -65,15 +65,19 @@ export function statesTable(chart: Chart): string {
   return rows.join('\n');
 }
 
-/** The transitions table of a chart, in document order (the order xstate tries them in). */
+/**
+ * The transitions table of a chart, in document order (the order xstate tries them in).
+ * Event, guard, actions and target share one cell, a line each, as on the drawing's
+ * arrows, so that the description keeps room on a narrow page.
+ */
 export function transitionsTable(chart: Chart): string {
-  const rows = ['| from | event | guard | actions | to | description |', '|---|---|---|---|---|---|'];
+  const rows = ['| from | on [guard] / actions → to | description |', '|---|---|---|'];
   for (const t of chart.transitions) {
-    const event = t.eventless ? '*always*' : codeCell(t.event);
-    const to = t.targets.length > 0 ? t.targets.map(codeCell).join(', ') : '*(stays)*';
-    rows.push(
-      `| ${codeCell(t.source)} | ${event} | ${codeCell(t.guard ?? '')} | ${t.actions.map(codeCell).join(', ')} | ${to} | ${escapeCell(t.description ?? '')} |`,
-    );
+    const on = [t.eventless ? '*always*' : codeCell(t.event)];
+    if (t.guard !== undefined) on.push(codeCell(`[${t.guard}]`));
+    if (t.actions.length > 0) on.push(codeCell(`/ ${t.actions.join(', ')}`));
+    on.push(t.targets.length > 0 ? t.targets.map((x) => codeCell(`→ ${x}`)).join(' ') : '*(stays, no re-entry)*');
+    rows.push(`| ${codeCell(t.source)} | ${on.join('<br>')} | ${escapeCell(t.description ?? '')} |`);
   }
   return rows.join('\n');
 }

@@ -40,6 +40,16 @@ export function changeText(c: TraceChange): string {
   return `${c.name}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`;
 }
 
+/** A note shows this many changes at most; the step table below the diagram has them all. */
+export const NOTE_LINES = 4;
+
+/** The changes of one step as note lines, the tail summarised past {@link NOTE_LINES}. */
+function noteLines(changes: readonly TraceChange[]): string[] {
+  const lines = changes.map((c) => escapeMermaidText(changeText(c)));
+  if (lines.length <= NOTE_LINES) return lines;
+  return [...lines.slice(0, NOTE_LINES - 1), `… and ${lines.length - NOTE_LINES + 1} more (see the step table)`];
+}
+
 /** Threads in order of first step, then CPUs by number (every CPU a step ran on). */
 function participants(trace: TraceJson): { threads: string[]; cpus: number[] } {
   const threads: string[] = [];
@@ -63,7 +73,7 @@ export function traceToMermaid(trace: TraceJson): string {
     const pad = trace.loopStart !== undefined && i >= trace.loopStart ? '    ' : '  ';
     const to = s.cpu === null ? tid(s.thread) : `C${s.cpu}`;
     out.push(`${pad}${tid(s.thread)}->>${to}: ${i + 1}. ${escapeMermaidText(eventText(s.event))}`);
-    if (s.changes.length > 0) out.push(`${pad}Note over ${tid(s.thread)}: ${s.changes.map((c) => escapeMermaidText(changeText(c))).join('<br/>')}`);
+    if (s.changes.length > 0) out.push(`${pad}Note over ${tid(s.thread)}: ${noteLines(s.changes).join('<br/>')}`);
   });
   if (trace.loopStart !== undefined) out.push('  end');
   const all = threads.length > 1 ? `${tid(threads[0]!)},${tid(threads[threads.length - 1]!)}` : tid(threads[0] ?? '');

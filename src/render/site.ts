@@ -25,6 +25,12 @@ export interface SiteInput {
   readonly guides: readonly SourcePage[];
 }
 
+/** The first sentence of a summary, for the index (the machine page has it whole). */
+export function firstSentence(text: string): string {
+  const m = /^(.+?[.!?])(?:\s|$)/s.exec(text.trim());
+  return (m ? m[1]! : text.trim()).replace(/\s+/g, ' ');
+}
+
 /** The generated files, paths relative to the docs folder, sorted by path. */
 export async function renderSite(input: SiteInput): Promise<DocFile[]> {
   const files: DocFile[] = [];
@@ -44,7 +50,7 @@ export async function renderSite(input: SiteInput): Promise<DocFile[]> {
   files.push({
     path: 'index.md',
     content: renderIndex({
-      machines: input.machines.map((m) => ({ path: `machines/${fileSafe(m.name)}.md`, title: m.title, summary: m.summary })),
+      machines: input.machines.map((m) => ({ path: `machines/${fileSafe(m.name)}.md`, title: m.title, summary: firstSentence(m.summary) })),
       ...(comparison ? { comparison } : {}),
       spec: input.spec.map(link),
       guides: input.guides.map(link),

@@ -32,8 +32,12 @@ export function svgSize(svg: string): { width: number; height: number } {
   return { width: Number(w[1]), height: Number(h[1]) };
 }
 
-/** Width, in points, of the column a docs page shows an image in (about 960 CSS px). */
-export const PAGE_WIDTH = 720;
+/**
+ * Width, in points, of the column a docs page shows an image in: about 720 CSS px, the
+ * TypeDoc content column on a 1440 px screen (GitHub's is wider, so this errs on the
+ * readable side).
+ */
+export const PAGE_WIDTH = 540;
 
 /** A drawn chart: the DOT text, its SVG and the direction chosen. */
 export interface DrawnChart {

@@ -35,7 +35,7 @@ describe('machine pages', () => {
   test('the tables list every state and every transition with its description', async () => {
     const md = (await renderMachinePage(MACHINES[0]!))[0]!.content;
     for (const id of ['net0.control.idle', 'ioh0.quiesce.round', 'ioh0.freed']) expect(md).toContain(`| \`${id}\` |`);
-    expect(md).toContain('| `ioh0.quiesce.round` | `ioh0.read` | `refsZero` | `bump(by=1)` | `ioh0.quiesce.round` | sum is zero: count++ |');
+    expect(md).toContain('| `ioh0.quiesce.round` | `ioh0.read`<br>`[refsZero]`<br>`/ bump(by=1)`<br>`→ ioh0.quiesce.round` | sum is zero: count++ |');
     const table = transitionsTable(chartOf(buildFixture().machine));
     expect(table.split('\n')).toHaveLength(2 + 8);
   });
@@ -46,7 +46,7 @@ describe('machine pages', () => {
     const md = files[0]!.content;
     expect(md).toContain('## Statechart');
     expect(md).toContain('Handles \\<html\\> & "quotes" \\| pipes');
-    expect(md).toContain('| `user.b-state` | *always* | `ready?` |');
+    expect(md).toContain('| `user.b-state` | *always*<br>`[ready?]`<br>`→ user.done` |');
   });
 });
 
