@@ -44,3 +44,10 @@ export const NET_AND_SLAVE: Scenario = {
 
 /** `s` under design `design`. */
 export const withDesign = (s: Scenario, design: DesignName): Scenario => ({ ...s, design });
+
+/** {@link TWO_DEVICES} with one single-channel device: net_dma and a slave on one CPU. */
+export const ONE_DEVICE: Scenario = {
+  ...TWO_DEVICES,
+  name: 'one-device',
+  iohs: [{ name: 'ioh0', socketCpus: [], devices: [{ name: 'ioat0', channels: 1, capabilities: ['memcpy'] }] }],
+};

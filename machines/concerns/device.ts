@@ -6,6 +6,7 @@
  */
 import type { Scenario } from '../../src/scenario.ts';
 import { designModel } from '../../src/designs/models.ts';
+import type { DesignModel } from '../system/design.ts';
 import type { Rules } from '../kit.ts';
 import { makeModel, type ConfiguredModel, type StateConfig } from '../make.ts';
 
@@ -19,47 +20,39 @@ export interface DeviceContext {
 
 const RELEASE = 'dma_release_channel: dma_chan_put, privatecnt-- (RFC: wakes the unregister wait queue)';
 
-/** The unregistering part: the RFC's quiesce → drop → wait, or 3.4's warn-and-free. */
-function unregistering(n: string, percpu: boolean): StateConfig {
+/** The unregistering part: the design's phases, then the free (waiting for holders if the design does). */
+function unregistering(n: string, D: DesignModel): StateConfig {
   const id = (s: string) => `${n}.unregistering.${s}`;
-  if (!percpu)
-    return {
-      initial: 'unlisted',
-      states: {
-        unlisted: {
-          id: id('unlisted'),
-          description: '3.4: off the list; WARN_ONCE if channels still have clients',
-          on: { [`${n}.free`]: { target: `#${n}.freed`, description: "the driver's remove frees the device, held or not" } },
-        },
+  const phases = [...D.unregisterPhases.map((p) => ({ ...p })), { state: D.freeWaitsForHolders ? 'waiting' : 'unlisted', step: 'free', description: '' }];
+  const states: Record<string, StateConfig> = {};
+  phases.forEach((p, i) => {
+    const last = i === phases.length - 1;
+    states[p.state] = {
+      id: id(p.state),
+      description: last
+        ? D.freeWaitsForHolders
+          ? 'wait until no channel has clients, then free'
+          : '3.4: off the list; WARN_ONCE if channels still have clients'
+        : p.description,
+      on: {
+        [`${n}.${p.step}`]: last
+          ? {
+              ...(D.freeWaitsForHolders ? { guard: 'noHolder' } : {}),
+              target: `#${n}.freed`,
+              description: D.freeWaitsForHolders ? 'no holder left: free the device and its channels' : "the driver's remove frees the device, held or not",
+            }
+          : { target: `#${id(phases[i + 1].state)}`, description: `${D.name}: ${p.step}` },
       },
     };
-  return {
-    initial: 'quiescing',
-    states: {
-      quiescing: {
-        id: id('quiescing'),
-        description: 'RFC dma_channel_quiesce runs (the quiesce machine details it)',
-        on: { [`${n}.quiesced`]: { target: `#${id('dropping')}`, description: 'the quiesce loop ended; key off' } },
-      },
-      dropping: {
-        id: id('dropping'),
-        description: 'the dmaengine_get references of the device are still on its public channels',
-        on: { [`${n}.putRefs`]: { target: `#${id('waiting')}`, description: 'RFC: dma_chan_put the public channels down to 0' } },
-      },
-      waiting: {
-        id: id('waiting'),
-        description: 'RFC: wait on dma_device_wait_queue until every client_count is 0',
-        on: { [`${n}.free`]: { guard: 'noHolder', target: `#${n}.freed`, description: 'no holder left: free the device and its channels' } },
-      },
-    },
-  };
+  });
+  return { initial: phases[0].state, states };
 }
 
 /** The device lifecycle of the scenario's first device under the scenario's design. */
 export function buildDevice(scenario: Scenario): ConfiguredModel<DeviceContext> {
   const dev = scenario.iohs[0].devices[0];
   const n = dev.name;
-  const percpu = designModel(scenario.design).hotPath === 'percpu';
+  const D = designModel(scenario.design);
   const request = (target: string, description: string) => ({
     guard: 'hasFreeChannel',
     target: `#${target}`,
@@ -109,7 +102,7 @@ export function buildDevice(scenario: Scenario): ConfiguredModel<DeviceContext> 
         id: `${n}.unregistering`,
         description: 'unregister has begun; holders may still release (targetless: the leaf stays)',
         on: { [`${n}.release`]: { guard: 'hasHolder', actions: ['release'], description: RELEASE } },
-        ...unregistering(n, percpu),
+        ...unregistering(n, D),
       },
       freed: { id: `${n}.freed`, description: 'the device and its channels are freed' },
     },

@@ -14,8 +14,14 @@ import type { StateConfig } from '../make.ts';
 
 export type { StateConfig } from '../make.ts';
 
+/**
+ * Transitions a design adds to client states, by the state's path inside the client region
+ * (`worker.idle` of net_dma/async_tx, `holding` of slave), keyed by event type.
+ */
+export type ClientSteps = Readonly<Partial<Record<'worker.idle' | 'holding', Readonly<Record<string, unknown>>>>>;
+
 /** The region of a `net_dma` or `async_tx` client: `<name>.control` ∥ `<name>.worker`. */
-export function publicClientRegion(c: ClientInfo): StateConfig {
+export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}): StateConfig {
   const n = c.name;
   const p = { t: c.index };
   const ev = (step: string) => `${n}.${step}`;
@@ -94,6 +100,7 @@ export function publicClientRegion(c: ClientInfo): StateConfig {
                 description: 'dma_find_channel(cap): channel_table[cap] of this CPU (RFC: this_cpu_inc first, NULL while quiescing)',
               },
               ...reget,
+              ...extra['worker.idle'],
             },
           },
           found: {
@@ -127,7 +134,7 @@ export function publicClientRegion(c: ClientInfo): StateConfig {
 }
 
 /** The region of a `slave` client: request → use → release. */
-export function slaveRegion(c: ClientInfo): StateConfig {
+export function slaveRegion(c: ClientInfo, extra: ClientSteps = {}): StateConfig {
   const n = c.name;
   const p = { t: c.index };
   const ev = (step: string) => `${n}.${step}`;
@@ -173,6 +180,7 @@ export function slaveRegion(c: ClientInfo): StateConfig {
             actions: [{ type: 'releaseChannel', params: p }],
             description: 'dma_release_channel: dma_chan_put, privatecnt--, DMA_PRIVATE cleared at 0 (RFC: wake the unregister wait queue)',
           },
+          ...extra.holding,
         },
       },
       noChannel: { id: `${n}.noChannel`, description: 'dma_request_channel returned NULL: the client ends' },

@@ -20,6 +20,12 @@ export interface DeviceCtx {
    * loop counted `quiesceThreshold` consecutive zero sums). Read by no-ref-survives-quiesce.
    */
   quiesced: number;
+  /**
+   * 1 once the design marked the device as going away: notifier asked its holders to
+   * release, fail-fast makes prep return NULL, percpu-ref killed its reference. 0 under
+   * baseline and rfc-wait.
+   */
+  dying: number;
 }
 
 /** Per channel (`struct dma_chan`). */
@@ -46,6 +52,8 @@ export interface ThreadCtx {
   rounds: number;
   /** async_tx: 1 once `dma_get_channel(cached)` ran (once per client). */
   regot: number;
+  /** notifier: 1 once asked to release a dying device's channels, 2 once it acked; else 0. */
+  told: number;
 }
 
 /** Per IOH thread: which device it removes and the RFC quiesce loop variables. */
@@ -95,9 +103,9 @@ export function initialContext(L: Layout): SystemContext {
     key: 0,
     dirty: 0,
     table: CAPABILITIES.map(() => Array.from({ length: L.cpus }, () => -1)),
-    devices: L.devices.map(() => ({ listed: 1, private: 0, privatecnt: 0, freed: 0, quiesced: 0 })),
+    devices: L.devices.map(() => ({ listed: 1, private: 0, privatecnt: 0, freed: 0, quiesced: 0, dying: 0 })),
     channels: L.channels.map(() => ({ clientCount: 0, tableCount: 0, resources: 0 })),
-    threads: L.clients.map((c) => ({ cpu: c.cpu, chan: -1, cached: -1, got: 0, inFlight: 0, rounds: 0, regot: 0 })),
+    threads: L.clients.map((c) => ({ cpu: c.cpu, chan: -1, cached: -1, got: 0, inFlight: 0, rounds: 0, regot: 0, told: 0 })),
     iohs: L.iohs.map(() => ({ cur: -1, count: 0, sum: 0, next: 0 })),
     uaf: L.clients.map(() => L.channels.map(() => 0)),
   };

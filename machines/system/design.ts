@@ -7,8 +7,9 @@
 import type { ClientKind } from '../../src/scenario.ts';
 import type { ActionRule, GuardRule } from '../kit.ts';
 import type { SystemContext } from './context.ts';
+import type { ClientSteps } from './clients.ts';
 import type { EjectProgram, IohBuild } from './ioh.ts';
-import type { Layout } from './layout.ts';
+import type { ClientInfo, Layout } from './layout.ts';
 
 /** Names of the properties of spec/properties.ts (kept here so designs need not import specs). */
 export type PropertyName =
@@ -38,6 +39,16 @@ export interface DesignRules {
   readonly actions?: Readonly<Record<string, ActionRule<SystemContext>>>;
 }
 
+/** One phase of unregister between `list_del` and the free, as the device machine shows it. */
+export interface UnregisterPhase {
+  /** State key in the device machine, e.g. `quiescing`. */
+  readonly state: string;
+  /** The step that ends the phase, e.g. `quiesced`. */
+  readonly step: string;
+  /** What happens in the phase (state description). */
+  readonly description: string;
+}
+
 /** A release-notification design as the system machine sees it. */
 export interface DesignModel {
   readonly name: string;
@@ -50,8 +61,14 @@ export interface DesignModel {
    * `percpu` (the RFC's per-CPU counted find/get/put and the quiesce key).
    */
   readonly hotPath: 'plain' | 'percpu';
+  /** Unregister's phases after `list_del`, for the standalone device machine. */
+  readonly unregisterPhases: readonly UnregisterPhase[];
+  /** Whether the device is freed only once no channel has clients (else at once). */
+  readonly freeWaitsForHolders: boolean;
   /** The IOH's program for one device between `unregister` and its free. */
   ejecting(b: IohBuild): EjectProgram;
+  /** Steps the design adds to a client's region (e.g. answering a release request). */
+  clientSteps?(c: ClientInfo): ClientSteps;
   /** Rules its program references beyond the shared ones, or overrides of them. */
   rules(L: Layout): DesignRules;
   /** Properties the design claims to satisfy (under {@link assumptions}). */

@@ -42,7 +42,10 @@ export function systemRules(L: Layout, D: DesignModel): Rules<SystemContext> {
 /** The JSON config of the system machine. */
 export function systemConfig(L: Layout, D: DesignModel): StateConfig {
   const states: Record<string, StateConfig> = {};
-  for (const c of L.clients) states[c.name] = c.kind === 'slave' ? slaveRegion(c) : publicClientRegion(c);
+  for (const c of L.clients) {
+    const extra = D.clientSteps?.(c) ?? {};
+    states[c.name] = c.kind === 'slave' ? slaveRegion(c, extra) : publicClientRegion(c, extra);
+  }
   L.iohs.forEach((_, h) => {
     const b = iohBuild(L, h);
     states[b.info.name] = iohRegion(b, D.ejecting(b));

@@ -7,7 +7,7 @@
 import type { ActionRule, GuardRule } from '../kit.ts';
 import type { StateConfig } from './clients.ts';
 import type { SystemContext } from './context.ts';
-import { dmaChannelRebalance } from './dmaengine.ts';
+import { dmaChannelRebalance, dmaChanPut } from './dmaengine.ts';
 import type { IohInfo, Layout } from './layout.ts';
 
 /** Params of every IOH rule: the IOH's index in `iohs`. */
@@ -123,6 +123,20 @@ export function iohRules(L: Layout): { guards: Record<string, G>; actions: Recor
       unregisterDevice: (ctx, { h }) => {
         ctx.devices[ctx.iohs[h].cur].listed = 0;
         dmaChannelRebalance(ctx, L);
+      },
+      /**
+       * Drops the references `balance_ref_count` took on the current device's public
+       * channels for `dmaengine_get` users (their `dmaengine_put` no longer reaches an
+       * unlisted device): `dma_chan_put` each channel down to 0.
+       */
+      putRefs: (ctx, { h }) => {
+        const d = ctx.iohs[h].cur;
+        if (ctx.devices[d].private) return;
+        for (const c of L.devices[d].channels) while (ctx.channels[c].clientCount > 0) dmaChanPut(ctx, c);
+      },
+      /** Marks the current device as going away (`devices[d].dying`). */
+      markDying: (ctx, { h }) => {
+        ctx.devices[ctx.iohs[h].cur].dying = 1;
       },
       freeDevice: (ctx, { h }) => {
         const d = ctx.iohs[h].cur;

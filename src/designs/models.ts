@@ -5,12 +5,20 @@
  */
 import type { DesignModel } from '../../machines/system/design.ts';
 import { baseline } from './baseline/model.ts';
+import { failFast } from './fail-fast/model.ts';
+import { kref } from './kref/model.ts';
+import { notifier } from './notifier/model.ts';
+import { percpuRef } from './percpu-ref/model.ts';
 import { rfcWait } from './rfc-wait/model.ts';
 
 /** Every design the system machine can be built with, by name. */
 export const DESIGN_MODELS: Readonly<Record<string, DesignModel>> = {
   baseline,
   'rfc-wait': rfcWait,
+  notifier,
+  'fail-fast': failFast,
+  kref,
+  'percpu-ref': percpuRef,
 };
 
 /** A scenario names a design that has no model yet. */

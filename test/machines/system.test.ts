@@ -5,18 +5,21 @@
 import { describe, expect, it } from 'vitest';
 import { createMachine, initialTransition } from 'xstate';
 import { buildSystem, observe } from '../../machines/system/index.ts';
-import { ASYNC_TX_ONLY, NET_AND_SLAVE, TWO_DEVICES, withDesign } from '../../machines/small-scenarios.ts';
+import { ASYNC_TX_ONLY, NET_AND_SLAVE, ONE_DEVICE, TWO_DEVICES, withDesign } from '../../machines/small-scenarios.ts';
 import { viewOf } from '../../machines/view.ts';
-import { DEFAULT_SCENARIO } from '../../src/scenario.ts';
+import { DEFAULT_SCENARIO, DESIGN_NAMES } from '../../src/scenario.ts';
 import { UnknownDesignError } from '../../src/designs/models.ts';
 import { reachable, ruleRefs } from './bfs.ts';
 
+// TWO_DEVICES under rfc-wait is the catalogue's small system scenario (test/machines/catalogue.test.ts).
 const CASES = [
   withDesign(ASYNC_TX_ONLY, 'rfc-wait'),
   withDesign(ASYNC_TX_ONLY, 'baseline'),
-  withDesign(TWO_DEVICES, 'rfc-wait'),
   withDesign(TWO_DEVICES, 'baseline'),
   withDesign(NET_AND_SLAVE, 'baseline'),
+  ...(['notifier', 'fail-fast', 'kref', 'percpu-ref'] as const).map((d) => withDesign(ONE_DEVICE, d)),
+  withDesign(ASYNC_TX_ONLY, 'percpu-ref'),
+  withDesign(ASYNC_TX_ONLY, 'notifier'),
 ];
 
 describe('system machine', () => {
@@ -70,6 +73,10 @@ describe('system machine', () => {
       { name: 'slave0', cpu: 0, chan: null },
     ]);
     expect(o.violations).toEqual([]);
+  });
+
+  it('builds every design of the Scenario type', () => {
+    for (const design of DESIGN_NAMES) expect(buildSystem({ ...DEFAULT_SCENARIO, design }).design.name).toBe(design);
   });
 
   it('rejects a design without a model with a typed error', () => {

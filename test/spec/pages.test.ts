@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MACHINES } from '../../machines/index.ts';
 import { buildSystem } from '../../machines/system/index.ts';
-import { DEFAULT_SCENARIO } from '../../src/scenario.ts';
+import { DEFAULT_SCENARIO, DESIGN_NAMES } from '../../src/scenario.ts';
 import type { MachineModel } from '../../machines/model.ts';
 
 const dir = new URL('../../spec/', import.meta.url);
@@ -18,7 +18,7 @@ function vocabulary(): Set<string> {
   const names = new Set<string>();
   const models: MachineModel[] = [
     ...MACHINES.map((m) => m.build({ ...m.smallScenario, ...(m.name === 'system' ? DEFAULT_SCENARIO : {}) })),
-    buildSystem({ ...DEFAULT_SCENARIO, design: 'baseline' }),
+    ...DESIGN_NAMES.map((design) => buildSystem({ ...DEFAULT_SCENARIO, design })),
   ];
   for (const m of models) {
     for (const e of m.allEvents) names.add(e.type);

@@ -6,7 +6,6 @@
  * @module
  */
 import { freeStep } from '../../../machines/system/ioh.ts';
-import { dmaChanPut } from '../../../machines/system/dmaengine.ts';
 import { quiesceRules, quiesceState } from '../../../machines/system/quiesce.ts';
 import type { DesignModel } from '../../../machines/system/design.ts';
 
@@ -20,6 +19,11 @@ export const rfcWait: DesignModel = {
     'dmaengine_get references of the device and waits on dma_device_wait_queue until no channel has clients. ' +
     'Nobody asks a holder to release.',
   hotPath: 'percpu',
+  unregisterPhases: [
+    { state: 'quiescing', step: 'quiesced', description: 'RFC dma_channel_quiesce runs (the quiesce machine details it)' },
+    { state: 'dropping', step: 'putRefs', description: 'the dmaengine_get references are still on the public channels; then dma_chan_put them to 0' },
+  ],
+  freeWaitsForHolders: true,
   ejecting: (b) => ({
     afterUnregister: 'quiesce',
     states: {
@@ -44,20 +48,7 @@ export const rfcWait: DesignModel = {
       },
     },
   }),
-  rules: (L) => {
-    const q = quiesceRules(L);
-    return {
-      guards: q.guards,
-      actions: {
-        ...q.actions,
-        putRefs: (ctx, { h }: { h: number }) => {
-          const d = ctx.iohs[h].cur;
-          if (ctx.devices[d].private) return;
-          for (const c of L.devices[d].channels) while (ctx.channels[c].clientCount > 0) dmaChanPut(ctx, c);
-        },
-      },
-    };
-  },
+  rules: (L) => quiesceRules(L),
   claims: [
     'client-count-matches-holders',
     'resources-iff-held',

@@ -1,0 +1,141 @@
+/**
+ * Design `percpu-ref` (as `lib/percpu-refcount.c`, and idxd's per-queue reference): the
+ * hot path is `percpu_ref_tryget_live` / `percpu_ref_put` on per-CPU counts; unregister
+ * kills the reference (tryget_live fails from then on), waits a grace period so every CPU
+ * sees the kill, switches to atomic mode — one exact sum instead of a CPU-by-CPU read — and
+ * waits for it to reach zero; then it drops the `dmaengine_get` references, waits for the
+ * private holders and frees.
+ * @module
+ */
+import type { DesignModel } from '../../../machines/system/design.ts';
+import type { SystemContext } from '../../../machines/system/context.ts';
+import { freeStep } from '../../../machines/system/ioh.ts';
+import type { Layout } from '../../../machines/system/layout.ts';
+
+/** Starts a worker round on `chan` (-1: none) after a successful or failed tryget. */
+function begin(ctx: SystemContext, L: Layout, t: number, chan: number): void {
+  const th = ctx.threads[t];
+  th.chan = chan;
+  th.inFlight = 1;
+  if (chan >= 0) {
+    ctx.ref[th.cpu]++;
+    if (L.clients[t].kind === 'async_tx') th.cached = chan;
+  }
+}
+
+const live = (ctx: SystemContext, L: Layout, c: number) => c >= 0 && ctx.devices[L.channels[c].device].dying === 0;
+
+/** The kill + grace period + atomic-mode design. */
+export const percpuRef: DesignModel = {
+  name: 'percpu-ref',
+  title: 'percpu-ref: kill, grace period, atomic-mode wait for zero',
+  summary:
+    'dma_find_channel and dma_get_channel take percpu_ref_tryget_live on the channel’s device (fails once killed: NULL, nothing counted); ' +
+    'dma_put_channel is percpu_ref_put on the CPU the thread runs on. Unregister kills the reference, waits an RCU grace period, switches to atomic mode ' +
+    '(an exact sum) and waits until it is zero; then it drops the dmaengine_get references, waits for private holders, and frees.',
+  hotPath: 'percpu',
+  unregisterPhases: [
+    { state: 'killing', step: 'kill', description: 'percpu_ref_kill is about to run' },
+    { state: 'grace', step: 'gracePeriod', description: 'killed; an RCU grace period until every CPU sees it' },
+    { state: 'draining', step: 'drained', description: 'atomic mode: wait until the count is zero' },
+    { state: 'dropping', step: 'putRefs', description: 'dma_chan_put the dmaengine_get references to 0' },
+  ],
+  freeWaitsForHolders: true,
+  ejecting: (b) => ({
+    afterUnregister: 'killing',
+    states: {
+      killing: {
+        id: b.id('killing'),
+        description: 'off the list; trygets still succeed',
+        on: {
+          [b.ev('kill')]: {
+            target: `#${b.id('grace')}`,
+            actions: [{ type: 'markDying', params: b.p }],
+            description: 'percpu_ref_kill: percpu_ref_tryget_live fails from now on',
+          },
+        },
+      },
+      grace: {
+        id: b.id('grace'),
+        description: 'call_rcu: wait until every CPU has seen the kill',
+        on: {
+          [b.ev('gracePeriod')]: {
+            target: `#${b.id('draining')}`,
+            description: 'the grace period ends: the per-CPU counts are folded into one atomic count',
+          },
+        },
+      },
+      draining: {
+        id: b.id('draining'),
+        description: 'atomic mode: every percpu_ref_put decrements one exact count',
+        on: {
+          [b.ev('drained')]: {
+            guard: 'refSumZero',
+            target: `#${b.id('dropping')}`,
+            actions: [{ type: 'markQuiesced', params: b.p }],
+            description: 'the atomic count is zero: the release callback runs; no reference can be taken again',
+          },
+        },
+      },
+      dropping: {
+        id: b.id('dropping'),
+        description: 'drained: the dmaengine_get references are still on the public channels',
+        on: {
+          [b.ev('putRefs')]: {
+            target: `#${b.id('waiting')}`,
+            actions: [{ type: 'putRefs', params: b.p }],
+            description: 'dma_chan_put the public channels of the device to 0',
+          },
+        },
+      },
+      waiting: {
+        id: b.id('waiting'),
+        description: 'wait until every client_count is 0 (private holders release on their own)',
+        on: { [b.ev('free')]: freeStep(b, true, 'every channel has client_count 0: free the device and its channels') },
+      },
+    },
+  }),
+  rules: (L) => ({
+    guards: {
+      refSumZero: (ctx) => ctx.ref.reduce((a, x) => a + x, 0) === 0,
+    },
+    actions: {
+      markQuiesced: (ctx, { h }: { h: number }) => {
+        ctx.devices[ctx.iohs[h].cur].quiesced = 1;
+      },
+      findChannel: (ctx, { t }: { t: number }) => {
+        const c = ctx.table[L.clients[t].cap][ctx.threads[t].cpu];
+        begin(ctx, L, t, live(ctx, L, c) ? c : -1);
+      },
+      getChannel: (ctx, { t }: { t: number }) => {
+        const c = ctx.threads[t].cached;
+        // tryget on a freed device touches freed memory (the percpu_ref lives in it).
+        if (ctx.devices[L.channels[c].device].freed) ctx.uaf[t][c] = 1;
+        begin(ctx, L, t, live(ctx, L, c) ? c : -1);
+        ctx.threads[t].regot = 1;
+      },
+      putChannel: (ctx, { t }: { t: number }) => {
+        const th = ctx.threads[t];
+        if (th.chan >= 0) ctx.ref[th.cpu]--;
+        th.chan = -1;
+        th.inFlight = 0;
+        if (!L.clients[t].busy) th.rounds = Math.min(th.rounds + 1, L.clients[t].rounds);
+      },
+    },
+  }),
+  claims: [
+    'no-use-after-free',
+    'client-count-matches-holders',
+    'resources-iff-held',
+    'no-ref-survives-quiesce',
+    'ref-sum-nonnegative-when-quiescent',
+    'table-names-listed-channels',
+    'quiesce-terminates',
+    'removal-completes',
+    'waiting-client-answered',
+  ],
+  assumptions: [
+    { text: 'Every holder of a private channel eventually calls dma_release_channel on its own.', kinds: ['slave'], flags: { releases: true } },
+    { text: 'No client keeps a channel pointer past its put (a cached pointer re-taken after the free touches freed memory).', kinds: ['async_tx'], flags: {} },
+  ],
+};
