@@ -1,14 +1,16 @@
 /**
  * The static hot-path cost of every registered design (src/designs/models.ts): each design's
- * system machine is built for one small scenario and {@link hotPathCost} counts the stores
- * of one `net_dma` find → put pair. A design added to the registry shows up here unchanged.
+ * system machine is built for one small scenario; {@link hotPathCost} counts the stores of
+ * one `net_dma` find → put pair in the usual case and {@link worstHotPathCost} the costliest
+ * pair from any reachable state (removal under way included). A design added to the
+ * registry shows up here unchanged.
  * @module
  */
 import Table from 'cli-table3';
 import { buildSystem } from '../../machines/system/index.ts';
 import { DESIGN_MODELS } from '../../src/designs/models.ts';
 import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../../src/scenario.ts';
-import { hotPathCost, type PairCost } from './static-cost.ts';
+import { hotPathCost, worstHotPathCost, type PairCost, type WorstPairCost } from './static-cost.ts';
 
 /** The thread whose hot path is counted. */
 const CLIENT = 'net0';
@@ -28,29 +30,38 @@ export function costScenario(design: string): Scenario {
   };
 }
 
-/** One design's figure, or why it could not be counted. */
-export type DesignCost = { readonly design: string; readonly cost: PairCost } | { readonly design: string; readonly error: string };
+/** One design's figures (the usual pair and the costliest reachable one), or why it could not be counted. */
+export type DesignCost =
+  | { readonly design: string; readonly cost: PairCost; readonly worst: WorstPairCost }
+  | { readonly design: string; readonly error: string };
 
-/** Counts the hot path of every registered design. */
-export function designCosts(): DesignCost[] {
-  return Object.keys(DESIGN_MODELS).map((design) => {
+/** Counts the hot path of the named designs (default: every registered one). */
+export function designCosts(designs: readonly string[] = Object.keys(DESIGN_MODELS)): DesignCost[] {
+  return designs.map((design) => {
     try {
-      return { design, cost: hotPathCost(buildSystem(costScenario(design)), { thread: CLIENT }) };
+      const model = buildSystem(costScenario(design));
+      return { design, cost: hotPathCost(model, { thread: CLIENT }), worst: worstHotPathCost(model, { thread: CLIENT }) };
     } catch (err) {
       return { design, error: (err as Error).message };
     }
   });
 }
 
-/** The static-cost table: stores per find/put pair by class, and which fields they hit. */
+/**
+ * The static-cost table: stores per find/put pair by class and the fields they hit, in the
+ * usual case (nothing being removed), and the costliest pair from any reachable state.
+ */
 export function designCostTable(costs: readonly DesignCost[]): string {
   const table = new Table({
-    head: ['design', 'shared-line writes', 'CPU-local writes', 'shared fields', 'local fields'],
+    head: ['design', 'shared-line writes', 'CPU-local writes', 'fields written', 'worst: shared', 'worst: local', 'pairs counted'],
     style: { head: [], border: [] },
   });
   for (const c of costs) {
-    if ('error' in c) table.push([c.design, { colSpan: 4, content: `not counted: ${c.error}` }]);
-    else table.push([c.design, c.cost.sharedWrites, c.cost.localWrites, c.cost.sharedFields.join(' ') || '-', c.cost.localFields.join(' ') || '-']);
+    if ('error' in c) table.push([c.design, { colSpan: 6, content: `not counted: ${c.error}` }]);
+    else {
+      const fields = [...c.cost.sharedFields, ...c.cost.localFields].join(' ') || '-';
+      table.push([c.design, c.cost.sharedWrites, c.cost.localWrites, fields, c.worst.worst.sharedWrites, c.worst.worst.localWrites, c.worst.pairs]);
+    }
   }
   return table.toString();
 }

@@ -144,69 +144,151 @@ function defaultPerCpuFields(ctx: Record<string, unknown>, cpus: number): string
   });
 }
 
+/** Runs find → put pairs of one thread on a recording copy of a model's machine. */
+class PairCounter {
+  readonly machine: MachineModel['machine'];
+  readonly initial: AnyMachineSnapshot;
+  readonly findType: string;
+  private readonly putType: string;
+  private readonly limit: number;
+  private readonly classify: (path: string, ctxBefore: any) => WriteClass;
+  /** Where the recording actions append their stores; null: not recording. */
+  private log: string[] | null = null;
+
+  constructor(
+    private readonly model: MachineModel,
+    private readonly options: CostOptions,
+  ) {
+    const { thread } = options;
+    if (!model.threads.includes(thread)) throw new HotPathCostError(`${model.name}: no thread ${thread} (threads: ${model.threads.join(', ')})`);
+    this.findType = `${thread}.${options.find ?? 'find'}`;
+    this.putType = `${thread}.${options.put ?? 'put'}`;
+    this.limit = options.maxStates ?? 20_000;
+    const threadField = options.threadField ?? 'threads';
+    const threadIndex = options.threadIndex ?? model.scenario.clients.findIndex((c) => c.name === thread);
+    const cpuOf = options.cpuOf ?? ((ctx: any) => ctx[threadField][threadIndex].cpu as number);
+
+    // The same machine with every action recording its stores while `log` is set.
+    const actions: Record<string, ActionRule<object>> = {};
+    for (const [name, rule] of Object.entries(model.rules.actions))
+      actions[name] = (draft, params, event) => rule(this.log ? recording(draft, [], this.log) : draft, params, event);
+    const rules: Rules<object> = { guards: model.rules.guards, actions };
+    this.machine = model.machine.provide({ actions: implementations(rules).actions } as never);
+    [this.initial] = initialTransition(this.machine);
+
+    const perCpu = new Set(options.perCpuFields ?? defaultPerCpuFields(this.initial.context, model.scenario.cpus));
+    this.classify = (path, ctxBefore) => {
+      const [head, index] = path.split('.');
+      if (head === threadField) return Number(index) === threadIndex ? 'thread' : 'shared';
+      if (perCpu.has(head) && index !== undefined) return Number(index) === cpuOf(ctxBefore) ? 'local' : 'shared';
+      return 'shared';
+    };
+  }
+
+  /** Takes one step, recording and classifying its stores. */
+  private step(snapshot: AnyMachineSnapshot, event: StepEvent): { cost: StepCost; next: AnyMachineSnapshot } {
+    const stores: string[] = [];
+    this.log = stores;
+    let next: AnyMachineSnapshot;
+    try {
+      [next] = transition(this.machine, snapshot, event as never);
+    } finally {
+      this.log = null;
+    }
+    const writes = stores.map((path) => ({ path, class: this.classify(path, snapshot.context) }));
+    const count = (c: WriteClass) => writes.filter((w) => w.class === c).length;
+    return { cost: { event, writes, shared: count('shared'), local: count('local'), thread: count('thread') }, next };
+  }
+
+  /** The first state (breadth first from `from`, through `allowed` events) where `goal` is enabled. */
+  search(from: AnyMachineSnapshot, goal: string, allowed: (e: StepEvent) => boolean) {
+    return searchFor(this.model, this.machine, from, goal, allowed, this.limit);
+  }
+
+  /** The pair that starts with `find` in `snapshot` (reached by `prefix`). */
+  pairFrom(snapshot: AnyMachineSnapshot, prefix: readonly StepEvent[], find: StepEvent): PairCost {
+    const { thread } = this.options;
+    const found = this.step(snapshot, find);
+    const toPut = this.search(found.next, this.putType, (e) => e.type.startsWith(`${thread}.`) && e.type !== this.findType);
+    const put = this.step(toPut.snapshot, toPut.event);
+    const all = [...found.cost.writes, ...put.cost.writes];
+    const fields = (c: WriteClass) => [...new Set(all.filter((w) => w.class === c).map((w) => w.path))].sort();
+    return {
+      model: this.model.name,
+      thread,
+      prefix,
+      find: found.cost,
+      between: toPut.path,
+      put: put.cost,
+      sharedWrites: found.cost.shared + put.cost.shared,
+      localWrites: found.cost.local + put.cost.local,
+      threadWrites: found.cost.thread + put.cost.thread,
+      sharedFields: fields('shared'),
+      localFields: fields('local'),
+    };
+  }
+}
+
 /**
  * Counts the stores of one find → put pair of `options.thread`: the shortest way to a state
  * where its find is enabled, the find, the thread's shortest way on to its put (its `use`),
- * and the put; only the find and the put are counted.
+ * and the put; only the find and the put are counted. This is the common case: nothing is
+ * being removed.
  * @throws HotPathCostError if the thread or its steps cannot be reached.
  */
 export function hotPathCost(model: MachineModel, options: CostOptions): PairCost {
-  const { thread } = options;
-  if (!model.threads.includes(thread)) throw new HotPathCostError(`${model.name}: no thread ${thread} (threads: ${model.threads.join(', ')})`);
-  const findType = `${thread}.${options.find ?? 'find'}`;
-  const putType = `${thread}.${options.put ?? 'put'}`;
+  const counter = new PairCounter(model, options);
+  const toFind = counter.search(counter.initial, counter.findType, () => true);
+  return counter.pairFrom(toFind.snapshot, toFind.path, toFind.event);
+}
+
+/** The costliest pair over every reachable state, and how many pairs were counted. */
+export interface WorstPairCost {
+  /** Most shared-line writes, then most local writes; the earliest such state breadth first. */
+  readonly worst: PairCost;
+  /** Reachable states where the find is enabled (one pair counted from each). */
+  readonly pairs: number;
+  readonly states: number;
+}
+
+/**
+ * Counts a find → put pair from every reachable state where the thread's find is enabled
+ * (during a removal, after a percpu_ref is killed, ...) and returns the costliest: what a
+ * design's hot path can cost, not just what it usually costs.
+ * @throws HotPathCostError if more than `options.maxStates` states are reachable.
+ */
+export function worstHotPathCost(model: MachineModel, options: CostOptions): WorstPairCost {
+  const counter = new PairCounter(model, options);
   const limit = options.maxStates ?? 20_000;
-  const threadField = options.threadField ?? 'threads';
-  const threadIndex = options.threadIndex ?? model.scenario.clients.findIndex((c) => c.name === thread);
-  const cpuOf = options.cpuOf ?? ((ctx: any) => ctx[threadField][threadIndex].cpu as number);
-
-  // The same machine with every action recording its stores while `log` is set.
-  let log: string[] | null = null;
-  const actions: Record<string, ActionRule<object>> = {};
-  for (const [name, rule] of Object.entries(model.rules.actions))
-    actions[name] = (draft, params, event) => rule(log ? recording(draft, [], log) : draft, params, event);
-  const rules: Rules<object> = { guards: model.rules.guards, actions };
-  const machine = model.machine.provide({ actions: implementations(rules).actions } as never);
-
-  const [initial] = initialTransition(machine);
-  const perCpu = new Set(options.perCpuFields ?? defaultPerCpuFields(initial.context, model.scenario.cpus));
-  const classify = (path: string, ctxBefore: any): WriteClass => {
-    const [head, index] = path.split('.');
-    if (head === threadField) return Number(index) === threadIndex ? 'thread' : 'shared';
-    if (perCpu.has(head) && index !== undefined) return Number(index) === cpuOf(ctxBefore) ? 'local' : 'shared';
-    return 'shared';
+  const key = (s: AnyMachineSnapshot) => JSON.stringify([s.value, s.context]);
+  const states: { snapshot: AnyMachineSnapshot; parent: number; via: StepEvent | null }[] = [{ snapshot: counter.initial, parent: -1, via: null }];
+  const seen = new Set([key(counter.initial)]);
+  const pathTo = (i: number): StepEvent[] => {
+    const out: StepEvent[] = [];
+    for (let s = states[i]; s.parent >= 0; s = states[s.parent]) out.push(s.via!);
+    return out.reverse();
   };
-  const step = (snapshot: AnyMachineSnapshot, event: StepEvent): { cost: StepCost; next: AnyMachineSnapshot } => {
-    const stores: string[] = [];
-    log = stores;
-    let next: AnyMachineSnapshot;
-    try {
-      [next] = transition(machine, snapshot, event as never);
-    } finally {
-      log = null;
+  let worst: PairCost | undefined;
+  let pairs = 0;
+  for (let i = 0; i < states.length; i++) {
+    const { snapshot } = states[i];
+    const enabled = model.enabledEvents(snapshotView(snapshot));
+    const find = enabled.find((e) => e.type === counter.findType);
+    if (find) {
+      pairs++;
+      const pair = counter.pairFrom(snapshot, [], find);
+      if (!worst || pair.sharedWrites > worst.sharedWrites || (pair.sharedWrites === worst.sharedWrites && pair.localWrites > worst.localWrites))
+        worst = { ...pair, prefix: pathTo(i) };
     }
-    const writes = stores.map((path) => ({ path, class: classify(path, snapshot.context) }));
-    const count = (c: WriteClass) => writes.filter((w) => w.class === c).length;
-    return { cost: { event, writes, shared: count('shared'), local: count('local'), thread: count('thread') }, next };
-  };
-
-  const toFind = searchFor(model, machine, initial, findType, () => true, limit);
-  const find = step(toFind.snapshot, toFind.event);
-  const toPut = searchFor(model, machine, find.next, putType, (e) => e.type.startsWith(`${thread}.`) && e.type !== findType, limit);
-  const put = step(toPut.snapshot, toPut.event);
-  const all = [...find.cost.writes, ...put.cost.writes];
-  const fields = (c: WriteClass) => [...new Set(all.filter((w) => w.class === c).map((w) => w.path))].sort();
-  return {
-    model: model.name,
-    thread,
-    prefix: toFind.path,
-    find: find.cost,
-    between: toPut.path,
-    put: put.cost,
-    sharedWrites: find.cost.shared + put.cost.shared,
-    localWrites: find.cost.local + put.cost.local,
-    threadWrites: find.cost.thread + put.cost.thread,
-    sharedFields: fields('shared'),
-    localFields: fields('local'),
-  };
+    for (const e of enabled) {
+      const [next] = transition(counter.machine, snapshot, e as never);
+      const k = key(next);
+      if (seen.has(k)) continue;
+      if (seen.size >= limit) throw new HotPathCostError(`${model.name}: more than ${limit} reachable states`);
+      seen.add(k);
+      states.push({ snapshot: next, parent: i, via: e });
+    }
+  }
+  if (!worst) throw new HotPathCostError(`${model.name}: ${counter.findType} is never enabled`);
+  return { worst, pairs, states: states.length };
 }

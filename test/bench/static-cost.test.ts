@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
-import { hotPathCost, HotPathCostError } from '../../bench/hotpath/static-cost.ts';
+import { hotPathCost, HotPathCostError, worstHotPathCost } from '../../bench/hotpath/static-cost.ts';
 import { fixtureModel } from './fixture-machine.ts';
 
 describe('hotPathCost on the fixture machine', () => {
@@ -48,6 +48,14 @@ describe('hotPathCost on the fixture machine', () => {
     let [s] = initialTransition(model.machine);
     for (const type of ['net0.get', 'net0.find']) [s] = transition(model.machine, s, { type });
     expect(s.context.ref).toEqual([1, 0]);
+  });
+
+  it('worst case: one pair from every state where the find is enabled', () => {
+    const w = worstHotPathCost(fixtureModel('atomic'), { thread: 'net0' });
+    expect(w.pairs).toBe(1); // only the idle state enables the find (the context returns to it)
+    expect([w.worst.sharedWrites, w.worst.localWrites]).toEqual([2, 0]);
+    expect(w.worst.prefix.map((e) => e.type)).toEqual(['net0.get']);
+    expect(() => worstHotPathCost(fixtureModel('atomic'), { thread: 'net0', find: 'nothing' })).toThrow(/never enabled/);
   });
 
   it('names an unknown thread or step', () => {
