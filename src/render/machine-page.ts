@@ -3,9 +3,10 @@
  * scenario drawn, the Graphviz drawing, the Mermaid source and tables of the states and
  * transitions with their descriptions (the kernel rule each one models).
  *
- * A machine with several regions (the system machine: one per thread) gets an overview
- * drawing of the whole and then one section per region with its own drawing and tables:
- * the whole system at page width is too small to read, a single thread is not.
+ * A machine with several regions (the system machine: one per thread) that is too big to
+ * read at page width gets an overview drawing of the whole and then one section per
+ * region with its own drawing and tables: the whole system at page width is too small to
+ * read, a single thread is not.
  * @module
  */
 import type { MachineModel } from '../../machines/model.ts';
@@ -14,7 +15,7 @@ import { allStates, chartOf, regionsOf, subChart, type Chart } from './chart.ts'
 import { codeCell, escapeCell } from './escape.ts';
 import { toMermaid } from './mermaid.ts';
 import { describeScenario } from './scenario-text.ts';
-import { drawChart } from './svg.ts';
+import { drawChart, type DrawnChart } from './svg.ts';
 
 /** What the docs need of a catalogue entry (machines/index.ts `MachineEntry` has these). */
 export interface DocMachineEntry {
@@ -87,16 +88,15 @@ export function transitionsTable(chart: Chart): string {
  * table headings unique on a page of several regions (`net0: States`), so that their
  * anchors are stable on GitHub and in TypeDoc alike.
  */
-async function section(chart: Chart, svgPath: string, heading: string, prefix: string, files: DocFile[]): Promise<string> {
-  const drawn = await drawChart(chart);
+async function section(chart: Chart, svgPath: string, heading: string, prefix: string, files: DocFile[], drawn?: DrawnChart): Promise<string> {
+  drawn ??= await drawChart(chart);
   files.push({ path: `machines/${svgPath}`, content: drawn.svg });
-  const file = svgPath;
   // No link around the image: TypeDoc moves images to media/ but leaves link targets alone.
   return [
     `## ${heading}`,
     '',
     chart.root.description ? `${escapeCell(chart.root.description)}\n` : '',
-    `![${heading}](./${file})`,
+    `![${heading}](./${svgPath})`,
     '',
     '<details>',
     '<summary>Mermaid source (GitHub and many editors draw it)</summary>',
@@ -120,6 +120,9 @@ async function section(chart: Chart, svgPath: string, heading: string, prefix: s
     .join('\n');
 }
 
+/** A drawing shrunk below this on the page is split into one drawing per region. */
+export const MIN_READABLE_SCALE = 0.8;
+
 /** Renders one catalogue entry: `machines/<name>.md` and its SVG files. */
 export async function renderMachinePage(entry: DocMachineEntry): Promise<DocFile[]> {
   const { scenario, chart } = chooseScenario(entry);
@@ -140,16 +143,18 @@ export async function renderMachinePage(entry: DocMachineEntry): Promise<DocFile
     '',
   ];
   const regions = regionsOf(chart);
-  if (regions.length > 1) {
-    const drawn = await drawChart(chart, { descriptions: false });
-    files.push({ path: `machines/${name}.svg`, content: drawn.svg });
+  const whole = await drawChart(chart);
+  if (regions.length > 1 && whole.scale < MIN_READABLE_SCALE) {
+    // Too big to read whole: an overview without descriptions, then each region readably.
+    const overview = await drawChart(chart, { descriptions: false });
+    files.push({ path: `machines/${name}.svg`, content: overview.svg });
     parts.push('## Overview', '', `The ${regions.length} regions side by side, without descriptions (open the image on its own to zoom); each region is drawn readably in its section below.`, '');
     parts.push(`![${entry.title}: overview](./${name}.svg)`, '');
     parts.push(regions.map((r) => `- [${r.key}](#${anchorOf(`Region ${r.key}`)})`).join('\n'), '');
     for (const r of regions)
       parts.push(await section(subChart(chart, r.id), `${name}.${fileSafe(r.key)}.svg`, `Region ${r.key}`, `${r.key}: `, files));
   } else {
-    parts.push(await section(chart, `${name}.svg`, 'Statechart', '', files));
+    parts.push(await section(chart, `${name}.svg`, 'Statechart', '', files, whole));
   }
   files.unshift({ path: `machines/${name}.md`, content: parts.join('\n').trimEnd() + '\n' });
   return files;

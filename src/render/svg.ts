@@ -44,6 +44,8 @@ export interface DrawnChart {
   readonly dot: string;
   readonly svg: string;
   readonly rankdir: 'LR' | 'TB';
+  /** How much a page of {@link PAGE_WIDTH} shrinks it: 1 when it fits. */
+  readonly scale: number;
 }
 
 /**
@@ -52,7 +54,7 @@ export interface DrawnChart {
  * parallel system reads better stacked. Ties go to left-to-right. Deterministic.
  */
 export async function drawChart(chart: Chart, options: Omit<DotOptions, 'rankdir'> = {}): Promise<DrawnChart> {
-  let best: (DrawnChart & { scale: number }) | undefined;
+  let best: DrawnChart | undefined;
   for (const rankdir of ['LR', 'TB'] as const) {
     const dot = toDot(chart, { ...options, rankdir });
     const svg = await renderSvg(dot);
@@ -62,5 +64,5 @@ export async function drawChart(chart: Chart, options: Omit<DotOptions, 'rankdir
     const scale = Math.min(1, PAGE_WIDTH / width, (PAGE_WIDTH * 1.5) / height);
     if (!best || scale > best.scale + 1e-9) best = { dot, svg, rankdir, scale };
   }
-  return { dot: best!.dot, svg: best!.svg, rankdir: best!.rankdir };
+  return best!;
 }

@@ -91,13 +91,15 @@ describe('docs site in headless Chromium', () => {
     expect(build.status, build.output).toBe(0);
     const { reports, broken } = await inspectSite(site);
     const charts = statecharts(reports);
-    // fixture: overview + two regions; user: one drawing.
-    expect(charts.map((c) => c.src.replace(/.*\/media\//, '')).sort()).toEqual(['fixture.ioh0.svg', 'fixture.net0.svg', 'fixture.svg', 'user.svg']);
+    // fixture and user: one drawing each; wide: an overview and eight regions.
+    expect(charts.map((c) => c.src.replace(/.*\/media\//, '')).sort()).toEqual(
+      ['fixture.svg', 'user.svg', 'wide.svg', ...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `wide.ioh${i}.svg`)].sort(),
+    );
     expect(charts.filter((c) => !c.loaded)).toEqual([]);
     expect(broken).toEqual([]);
     // The comparison, machine and spec pages all made it into the site.
     const pages = reports.map((r) => r.url.replace(/.*\//, ''));
-    for (const name of ['comparison.html', 'machines_fixture.html', 'machines_user.html', 'spec_threads.html'])
+    for (const name of ['comparison.html', 'machines_fixture.html', 'machines_user.html', 'machines_wide.html', 'spec_threads.html'])
       expect(pages.some((p) => p.endsWith(name)), `${name} among ${pages.join(', ')}`).toBe(true);
   });
 

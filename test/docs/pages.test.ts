@@ -19,17 +19,31 @@ const FIXTURES = join(import.meta.dirname, 'fixtures');
 const checkJson = () => JSON.parse(readFileSync(join(FIXTURES, 'check.json'), 'utf8'));
 
 describe('machine pages', () => {
-  test('a parallel machine gets an overview and one section with drawing, Mermaid and tables per region', async () => {
-    const files = await renderMachinePage(MACHINES[0]!);
-    expect(files.map((f) => f.path)).toEqual(['machines/fixture.md', 'machines/fixture.svg', 'machines/fixture.net0.svg', 'machines/fixture.ioh0.svg']);
+  test('a machine too wide to read whole gets an overview and one section with drawing, Mermaid and tables per region', async () => {
+    const files = await renderMachinePage(MACHINES[2]!);
+    expect(files.map((f) => f.path)).toEqual([
+      'machines/wide.md',
+      'machines/wide.svg',
+      ...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `machines/wide.ioh${i}.svg`),
+    ]);
     const md = files[0]!.content;
-    expect(md.match(/^## Region \w+$/gm)).toEqual(['## Region net0', '## Region ioh0']);
-    expect(md).toContain('![Region ioh0](./fixture.ioh0.svg)');
-    expect(md.match(/```mermaid\nstateDiagram-v2/g)).toHaveLength(2);
-    expect(md).toContain('### ioh0: Transitions');
+    expect(md.match(/^## Region \w+$/gm)).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => `## Region ioh${i}`));
+    expect(md).toContain('![Region ioh3](./wide.ioh3.svg)');
+    expect(md.match(/```mermaid\nstateDiagram-v2/g)).toHaveLength(8);
+    expect(md).toContain('### ioh3: Transitions');
     // The per-region list links to the section anchors.
-    expect(md).toContain('- [ioh0](#region-ioh0)');
+    expect(md).toContain('- [ioh3](#region-ioh3)');
     for (const f of files.slice(1)) expect(f.content).toContain('<svg');
+    // The overview leaves descriptions out; the region drawings keep them.
+    expect(files[1]!.content).not.toContain('>device freed<');
+    expect(files[2]!.content).toContain('>device freed<');
+  });
+
+  test('a parallel machine that fits the page is drawn whole, its regions dashed in one drawing', async () => {
+    const files = await renderMachinePage(MACHINES[0]!);
+    expect(files.map((f) => f.path)).toEqual(['machines/fixture.md', 'machines/fixture.svg']);
+    expect(files[0]!.content).toContain('## Statechart');
+    expect(files[0]!.content.match(/```mermaid/g)).toHaveLength(1);
   });
 
   test('the tables list every state and every transition with its description', async () => {
@@ -112,10 +126,10 @@ describe('scripts/docs.ts', () => {
     const q = quiet();
     try {
       expect(await docsMain(args())).toBe(0);
-      const first = readFileSync(join(out, 'docs', 'machines', 'fixture.ioh0.svg'), 'utf8');
+      const first = readFileSync(join(out, 'docs', 'machines', 'wide.ioh0.svg'), 'utf8');
       const page = readFileSync(join(out, 'docs', 'machines', 'fixture.md'), 'utf8');
       expect(await docsMain(args())).toBe(0);
-      expect(readFileSync(join(out, 'docs', 'machines', 'fixture.ioh0.svg'), 'utf8')).toBe(first);
+      expect(readFileSync(join(out, 'docs', 'machines', 'wide.ioh0.svg'), 'utf8')).toBe(first);
       expect(readFileSync(join(out, 'docs', 'machines', 'fixture.md'), 'utf8')).toBe(page);
       expect(await docsMain([...args(), '--check'])).toBe(0);
     } finally {
