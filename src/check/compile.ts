@@ -13,7 +13,7 @@
 import { initialTransition, type AnyStateNode } from 'xstate';
 import type { ActionRule, GuardRule, StepEvent } from '../../machines/kit.ts';
 import type { MachineModel, ModelView } from '../../machines/model.ts';
-import { compileLayout, type Layout } from './layout.ts';
+import { compileLayout, type Layout, type Slots } from './layout.ts';
 
 /** The machine uses something outside the kit subset; `rule` names the subset rule. */
 export class SubsetError extends Error {
@@ -59,6 +59,7 @@ export interface CompiledMachine<C extends object = any> {
   readonly layout: Layout<C>;
   /** Row width: one slot per region, then the context slots. */
   readonly width: number;
+  /** The initial state in 32-bit slots (explorations re-encode it in their width). */
   readonly initialRow: Int32Array;
   /** `model.allEvents`, the edge labels. */
   readonly events: readonly StepEvent[];
@@ -256,11 +257,11 @@ export function compileMachine<C extends object>(model: MachineModel<C>): Compil
 
 /** A {@link ModelView} over a packed row and its decoded context (reused, not copied). */
 export class RowView<C extends object> implements ModelView<C> {
-  row: Int32Array;
+  row: Slots;
   context: C;
   constructor(
     private readonly cm: CompiledMachine<C>,
-    row: Int32Array,
+    row: Slots,
     context: C,
   ) {
     this.row = row;

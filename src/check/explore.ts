@@ -11,7 +11,8 @@ import { RowView } from './compile.ts';
 import { IntColumn } from './growable.ts';
 import type { SafetyProperty } from './properties.ts';
 import { Stepper } from './stepper.ts';
-import { StateStore, WidthOverflow, type SlotBytes } from './store.ts';
+import { WidthOverflow, type Coder, type SlotBytes } from './layout.ts';
+import { StateStore, type Row } from './store.ts';
 import { Canonicalizer, type SymmetryMode } from './symmetry.ts';
 
 /** Exploration settings. */
@@ -39,7 +40,11 @@ export interface EdgeLists {
 /** What an exploration found. */
 export interface Exploration<C extends object = any> {
   readonly cm: CompiledMachine<C>;
+  /** The slot coding of the stored rows (the narrowest the scenario's values fit). */
+  readonly coder: Coder<C>;
   readonly store: StateStore;
+  /** The machine's initial state in this coding (not canonicalized). */
+  readonly initial: Row;
   readonly canon: Canonicalizer<C>;
   readonly parent: Int32Array;
   readonly parentEvent: Int32Array;
@@ -72,9 +77,10 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
   const model = cm.model;
   const W = cm.width;
   const R = cm.regions.length;
+  const coder = cm.layout.coder(bytes);
   const store = new StateStore(W, bytes);
-  const canon = new Canonicalizer(cm, opts.symmetry);
-  const stepper = new Stepper(cm);
+  const canon = new Canonicalizer(cm, opts.symmetry, coder);
+  const stepper = new Stepper(cm, coder);
   const parent = new IntColumn();
   const parentEvent = new IntColumn();
   const keepEdges = !!opts.keepEdges;
@@ -87,9 +93,9 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
   const maxStates = opts.maxStates ?? Infinity;
   const every = opts.progressEvery ?? 50_000;
 
-  const checkSafety = (row: Int32Array, id: number) => {
-    checkView.row = row;
-    cm.layout.decodeInto(row, R, checkView.context);
+  const checkSafety = (row: Row, id: number) => {
+    checkView.row = row.slots;
+    coder.decodeInto(row.slots, R, checkView.context);
     for (let i = 0; i < pending.length; i++) {
       if (!pending[i].holds(checkView, model)) {
         violations.set(pending[i].name, id);
@@ -98,15 +104,20 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     }
   };
 
-  const init = cm.initialRow.slice();
+  // The initial state in this width: leaves as they are, context re-encoded.
+  const initial = store.newRow();
+  for (let r = 0; r < R; r++) initial.slots[r] = cm.initialRow[r];
+  coder.encode(cm.layout.decode(cm.initialRow, R), initial.slots, R);
+  const init = store.newRow();
+  init.words.set(initial.words);
   canon.canon(init);
   store.add(init);
   parent.push(-1);
   parentEvent.push(-1);
   if (pending.length) checkSafety(init, 0);
 
-  const row = new Int32Array(W);
-  const out = new Int32Array(W);
+  const row = store.newRow();
+  const out = store.newRow();
   const evs = new Int32Array(cm.events.length);
   const taken: CompiledTransition[] = new Array(cm.events.length);
   let transitions = 0;
@@ -124,11 +135,11 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     }
     if (keepEdges) eStart.push(eTarget.length);
     store.get(id, row);
-    stepper.load(row);
+    stepper.load(row.slots);
     const n = stepper.enabled(evs, taken);
     if (n === 0 && deadlock < 0 && !model.isFinal(stepper.view)) deadlock = id;
     for (let k = 0; k < n; k++) {
-      stepper.successor(evs[k], taken[k], out);
+      stepper.successor(evs[k], taken[k], out.slots);
       canon.canon(out, stepper.draft);
       transitions++;
       let to = store.add(out);
@@ -152,7 +163,9 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
   }
   return {
     cm,
+    coder,
     store,
+    initial,
     canon,
     parent: parent.data.subarray(0, parent.length),
     parentEvent: parentEvent.data.subarray(0, parentEvent.length),

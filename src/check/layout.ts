@@ -1,17 +1,25 @@
 /**
  * Context packing: a fixed-shape context (machines/kit.ts rule 4) flattened to a run of
- * Int32 slots, one per leaf, in a layout derived from the initial context. The encoder and
- * decoder are generated once per layout as straight-line code, so the explorer's hot path
- * never walks the object tree nor builds strings.
+ * integer slots, one per leaf, in a layout derived from the initial context. Slots are 8,
+ * 16 or 32 bits wide (the narrowest the scenario's values fit, see {@link Coder}); the
+ * encoder and decoder are generated once per width as straight-line code, so the
+ * explorer's hot path never walks the object tree nor builds strings.
  * @module
  */
 
-/**
- * The packed value of `null` in any slot: 0x80008080, chosen so that its low 8 and 16 bits
- * are the null markers of the state store's narrow rows (-128 and -32640), which lets the
- * store narrow a row by plain truncation.
- */
-export const NULL_SLOT = 0x80008080 | 0;
+/** A row of slots in one of the three widths. */
+export type Slots = Int8Array | Int16Array | Int32Array;
+
+/** Slot width in bytes. */
+export type SlotBytes = 1 | 2 | 4;
+
+/** The null marker of each width: the least value (never a stored integer). */
+export const NULL_OF: Readonly<Record<SlotBytes, number>> = { 1: -128, 2: -32768, 4: -2147483648 };
+
+/** A context value is an integer that does not fit the slot width: explore again wider. */
+export class WidthOverflow extends Error {
+  override readonly name = 'WidthOverflow';
+}
 
 /** What a slot holds: an integer (or null), or a boolean (or null). */
 export type SlotKind = 'int' | 'bool';
@@ -28,37 +36,49 @@ export class LayoutError extends Error {
   override readonly name = 'LayoutError';
 }
 
-/** The compiled packing of one context shape. */
-export interface Layout<C> {
-  readonly slots: readonly Slot[];
-  /** Writes `ctx` into `out[offset .. offset + slots.length)`. @throws LayoutError */
-  encode(ctx: C, out: Int32Array, offset: number): void;
+/** Encoder and decoder of one context shape at one slot width. */
+export interface Coder<C> {
+  readonly bytes: SlotBytes;
+  /** Writes `ctx` into `out[offset .. offset + slots.length)`. @throws LayoutError, WidthOverflow */
+  encode(ctx: C, out: Slots, offset: number): void;
   /** Overwrites the leaves of `into` (a context of the same shape) from `row`. */
-  decodeInto(row: Int32Array, offset: number, into: C): void;
+  decodeInto(row: Slots, offset: number, into: C): void;
   /** A new context object of the layout's shape, decoded from `row`. */
-  decode(row: Int32Array, offset: number): C;
+  decode(row: Slots, offset: number): C;
+}
+
+/** The compiled packing of one context shape: 32-bit coding, and coders for each width. */
+export interface Layout<C> extends Coder<C> {
+  readonly slots: readonly Slot[];
+  /** The coder of slot width `bytes` (cached). */
+  coder(bytes: SlotBytes): Coder<C>;
   /** Overwrites the leaves of `into` with those of `from` (both of the layout's shape). */
   copyInto(from: C, into: C): void;
 }
 
 interface Leaf {
+  /** JS access path from the context `c`, e.g. `c.threads[0].cpu`. */
   readonly access: string;
+  /** Access of the object holding the leaf, and the leaf's key in it (`.cpu`, `[0]`). */
+  readonly parent: string;
+  readonly key: string;
   readonly path: string;
   readonly kind: SlotKind;
 }
 
-function leaves(value: unknown, access: string, path: string, out: Leaf[]): void {
+function leaves(value: unknown, parent: string, key: string, path: string, out: Leaf[]): void {
+  const access = parent + key;
   if (Array.isArray(value)) {
-    value.forEach((v, i) => leaves(v, `${access}[${i}]`, `${path}[${i}]`, out));
+    value.forEach((v, i) => leaves(v, access, `[${i}]`, `${path}[${i}]`, out));
   } else if (value !== null && typeof value === 'object') {
     for (const k of Object.keys(value)) {
       if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k)) throw new LayoutError(`context key ${JSON.stringify(k)} at ${path || '$'} is not an identifier`);
-      leaves((value as Record<string, unknown>)[k], `${access}.${k}`, path ? `${path}.${k}` : k, out);
+      leaves((value as Record<string, unknown>)[k], access, `.${k}`, path ? `${path}.${k}` : k, out);
     }
   } else if (typeof value === 'boolean') {
-    out.push({ access, path, kind: 'bool' });
-  } else if (value === null || (typeof value === 'number' && Number.isInteger(value) && value > NULL_SLOT && value <= 2147483647)) {
-    out.push({ access, path, kind: 'int' });
+    out.push({ access, parent, key, path, kind: 'bool' });
+  } else if (value === null || (typeof value === 'number' && Number.isInteger(value) && value > NULL_OF[4] && value <= 2147483647)) {
+    out.push({ access, parent, key, path, kind: 'int' });
   } else {
     throw new LayoutError(`context leaf ${path || '$'} is ${JSON.stringify(value)}: only integers, booleans and null pack (machines/kit.ts rule 4)`);
   }
@@ -78,37 +98,60 @@ function shapeSource(value: unknown): string {
  */
 export function compileLayout<C>(initial: C): Layout<C> {
   const ls: Leaf[] = [];
-  leaves(initial, 'c', '', ls);
-  const enc = ls
-    .map((l, i) => {
-      const where = JSON.stringify(l.path);
-      return l.kind === 'bool'
-        ? `v=${l.access}; o[k+${i}]=v===true?1:v===false?0:v===null?N:bad(${where},v);`
-        : `v=${l.access}; o[k+${i}]=(v|0)===v&&v!==N?v:v===null?N:bad(${where},v);`;
-    })
-    .join('\n');
-  const dec = ls
-    .map((l, i) =>
-      l.kind === 'bool' ? `v=r[k+${i}]; ${l.access}=v===N?null:v===1;` : `v=r[k+${i}]; ${l.access}=v===N?null:v;`,
-    )
-    .join('\n');
+  if (initial === null || typeof initial !== 'object') throw new LayoutError('the context must be an object');
+  leaves(initial, 'c', '', '', ls);
+  // Generated code loads each holding object once (`p`, and `q` for the copy target), not
+  // once per leaf: leaves of one object are contiguous in this depth-first order.
+  const grouped = (line: (l: Leaf, i: number) => string, copy = false) => {
+    let cur = '';
+    return ls
+      .map((l, i) => {
+        const load = l.parent === cur ? '' : `p=${l.parent};${copy ? ` q=${l.parent.replace(/^c/, 'd')};` : ''}\n`;
+        cur = l.parent;
+        return load + line(l, i);
+      })
+      .join('\n');
+  };
+  // Integers must lie in (N, H]: one unsigned compare of v - L against S = H - L, L = N + 1.
+  const enc = grouped((l, i) => {
+    const where = JSON.stringify(l.path);
+    return l.kind === 'bool'
+      ? `v=p${l.key}; o[k+${i}]=v===true?1:v===false?0:v===null?N:bad(${where},v);`
+      : `v=p${l.key}; o[k+${i}]=(v|0)===v&&(v-L)>>>0<=S?v:v===null?N:bad(${where},v);`;
+  });
+  const dec = grouped((l, i) =>
+    l.kind === 'bool' ? `v=r[k+${i}]; p${l.key}=v===N?null:v===1;` : `v=r[k+${i}]; p${l.key}=v===N?null:v;`,
+  );
   const bad = (path: string, v: unknown): never => {
+    if (typeof v === 'number' && Number.isInteger(v) && ls.find((l) => l.path === path)?.kind === 'int')
+      throw new WidthOverflow(`context leaf ${path} = ${v} does not fit the slot width`);
     throw new LayoutError(`context leaf ${path} became ${JSON.stringify(v)}: the layout (from the initial context) holds ${ls.find((l) => l.path === path)?.kind === 'bool' ? 'a boolean' : 'an integer'} or null there`);
   };
-  const encode = new Function('N', 'bad', `return function encode(c,o,k){let v;\n${enc}\n}`)(NULL_SLOT, bad) as Layout<C>['encode'];
-  const decodeInto = new Function('N', `return function decodeInto(r,k,c){let v;\n${dec}\n}`)(NULL_SLOT) as Layout<C>['decodeInto'];
-  const copy = ls.map((l) => `${l.access.replace(/^c/, 'd')}=${l.access};`).join('\n');
-  const copyInto = new Function(`return function copyInto(c,d){\n${copy}\n}`)() as Layout<C>['copyInto'];
-  const fresh = new Function(`return function fresh(){return ${shapeSource(initial)};}`)() as () => C;
-  return {
-    slots: ls.map((l) => ({ path: l.path, kind: l.kind })),
-    encode,
-    decodeInto,
-    copyInto,
-    decode(row, offset) {
-      const c = fresh();
-      decodeInto(row, offset, c);
-      return c;
-    },
+  const coders = new Map<SlotBytes, Coder<C>>();
+  const coder = (bytes: SlotBytes): Coder<C> => {
+    let cd = coders.get(bytes);
+    if (!cd) {
+      const N = NULL_OF[bytes];
+      const L = N + 1;
+      const S = -N - 1 - L;
+      const encode = new Function('N', 'L', 'S', 'bad', `return function encode(c,o,k){let v,p;\n${enc}\n}`)(N, L, S, bad) as Coder<C>['encode'];
+      const decodeInto = new Function('N', `return function decodeInto(r,k,c){let v,p;\n${dec}\n}`)(N) as Coder<C>['decodeInto'];
+      cd = {
+        bytes,
+        encode,
+        decodeInto,
+        decode(row, offset) {
+          const c = fresh();
+          decodeInto(row, offset, c);
+          return c;
+        },
+      };
+      coders.set(bytes, cd);
+    }
+    return cd;
   };
+  const copy = grouped((l) => `q${l.key}=p${l.key};`, true);
+  const copyInto = new Function(`return function copyInto(c,d){let p,q;\n${copy}\n}`)() as Layout<C>['copyInto'];
+  const fresh = new Function(`return function fresh(){return ${shapeSource(initial)};}`)() as () => C;
+  return { ...coder(4), slots: ls.map((l) => ({ path: l.path, kind: l.kind })), coder, copyInto };
 }

@@ -16,6 +16,7 @@ import type { MachineModel } from '../../machines/model.ts';
 import { RowView } from './compile.ts';
 import type { Exploration } from './explore.ts';
 import type { LivenessProperty } from './properties.ts';
+import { sameRow } from './store.ts';
 import { Concretizer, describeRun, storedPath, type Trace, type TraceLens } from './trace.ts';
 
 /** Where a liveness counterexample ends, in stored ids. */
@@ -41,12 +42,12 @@ export function checkLiveness<C extends object>(x: Exploration<C>, prop: Livenes
 
 function concreteLasso<C extends object>(x: Exploration<C>, bad: BadEnd, lens: TraceLens<C>): Trace {
   const c = new Concretizer(x);
-  const start = x.cm.initialRow;
+  const start = x.initial;
   const pre = c.follow(start, bad.prefix, bad.prefer);
   const entry = pre.rows.length ? pre.rows[pre.rows.length - 1] : start;
   const events = pre.events.slice();
   const rows = pre.rows.slice();
-  if (!bad.cycle) return describeRun(x.cm, lens, start, events, rows, bad.kind);
+  if (!bad.cycle) return describeRun(x.cm, x.coder, lens, start, events, rows, bad.kind);
   // Repeat the stored cycle until the concrete state comes back (symmetry may permute it).
   let cur = entry;
   for (let rep = 0; rep < 720; rep++) {
@@ -54,9 +55,9 @@ function concreteLasso<C extends object>(x: Exploration<C>, bad: BadEnd, lens: T
     events.push(...loop.events);
     rows.push(...loop.rows);
     cur = loop.rows[loop.rows.length - 1];
-    if (cur.every((v, i) => v === entry[i])) break;
+    if (sameRow(cur, entry)) break;
   }
-  return describeRun(x.cm, lens, start, events, rows, 'cycle', pre.events.length);
+  return describeRun(x.cm, x.coder, lens, start, events, rows, 'cycle', pre.events.length);
 }
 
 function findBadEnd<C extends object>(x: Exploration<C>, prop: LivenessProperty<C>): BadEnd | null | 'untriggered' {
@@ -65,14 +66,14 @@ function findBadEnd<C extends object>(x: Exploration<C>, prop: LivenessProperty<
   const model: MachineModel<C> = cm.model;
   const N = x.states;
   const R = cm.regions.length;
-  const row = new Int32Array(cm.width);
-  const view = new RowView(cm, row, cm.layout.decode(row, R));
+  const row = store.newRow();
+  const view = new RowView(cm, row.slots, x.coder.decode(row.slots, R));
   const goal = new Uint8Array(N);
   const source: number[] = [];
   const final = new Uint8Array(N);
   for (let s = 0; s < N; s++) {
     store.get(s, row);
-    cm.layout.decodeInto(row, R, view.context);
+    x.coder.decodeInto(row.slots, R, view.context);
     goal[s] = prop.goal(view, model) ? 1 : 0;
     if (!goal[s] && prop.trigger(view, model)) source.push(s);
     if (edges.start[s] === edges.start[s + 1]) final[s] = model.isFinal(view) ? 1 : 0;

@@ -62,11 +62,11 @@ export function compiledGraph(x: Exploration): CanonicalGraph {
   if (!edges) throw new Error('compiledGraph needs an exploration with keepEdges');
   if (x.canon.active) throw new Error('compiledGraph needs an exploration without symmetry');
   const R = cm.regions.length;
-  const row = new Int32Array(cm.width);
+  const row = store.newRow();
   const keys: string[] = [];
   for (let id = 0; id < x.states; id++) {
     store.get(id, row);
-    keys.push(stateKey(cm.regions.map((r, i) => r.leafIds[row[i]]), cm.layout.decode(row, R)));
+    keys.push(stateKey(cm.regions.map((r, i) => r.leafIds[row.slots[i]]), x.coder.decode(row.slots, R)));
   }
   const out = new Set<string>();
   for (let id = 0; id < x.states; id++)

@@ -6,6 +6,7 @@
  */
 import type { CompiledMachine, CompiledTransition } from './compile.ts';
 import { RowView } from './compile.ts';
+import type { Coder, Slots } from './layout.ts';
 
 /** Steps packed states of one compiled machine. Not re-entrant: one per exploration. */
 export class Stepper<C extends object> {
@@ -15,16 +16,20 @@ export class Stepper<C extends object> {
   readonly draft: C;
   private readonly R: number;
 
-  constructor(readonly cm: CompiledMachine<C>) {
+  constructor(
+    readonly cm: CompiledMachine<C>,
+    /** The slot coding of the rows this stepper reads and writes. */
+    readonly coder: Coder<C>,
+  ) {
     this.R = cm.regions.length;
     this.view = new RowView(cm, cm.initialRow, cm.layout.decode(cm.initialRow, this.R));
     this.draft = cm.layout.decode(cm.initialRow, this.R);
   }
 
   /** Makes `row` the current state: decodes its context for guards and properties. */
-  load(row: Int32Array): void {
+  load(row: Slots): void {
     this.view.row = row;
-    this.cm.layout.decodeInto(row, this.R, this.view.context);
+    this.coder.decodeInto(row, this.R, this.view.context);
   }
 
   /**
@@ -53,7 +58,7 @@ export class Stepper<C extends object> {
   }
 
   /** Writes into `out` the state after event `e` taking transition `t` from the loaded state. */
-  successor(e: number, t: CompiledTransition, out: Int32Array): void {
+  successor(e: number, t: CompiledTransition, out: Slots): void {
     const { cm, R } = this;
     const row = this.view.row;
     const draft = this.draft;
@@ -63,6 +68,6 @@ export class Stepper<C extends object> {
     for (let i = 0; i < t.actions.length; i++) t.actions[i](draft, t.actionParams[i], ev);
     for (let r = 0; r < R; r++) out[r] = row[r];
     if (t.target >= 0) out[cm.eventRegion[e]] = t.target;
-    cm.layout.encode(draft, out, R);
+    this.coder.encode(draft, out, R);
   }
 }

@@ -1,43 +1,49 @@
 /**
- * The visited set: packed rows stored back to back (a state's id is its index), found again
- * through an open-addressing hash table of ids with a full compare. Each slot is narrowed to
- * the smallest of 8, 16 or 32 bits that the scenario's values fit, and the narrowed row is
- * hashed and compared as 32-bit words: a 61-slot system state is 16 words. A value that
- * does not fit raises {@link WidthOverflow} and the explorer starts over wider.
+ * The visited set: state rows stored back to back (a state's id is its index), found again
+ * through an open-addressing hash table of ids with a full compare. A row's slots have the
+ * exploration's width (8, 16 or 32 bits, see layout.ts) and fill whole 32-bit words, which
+ * is what is hashed, compared and stored: a 61-slot system state is 16 words.
  * @module
  */
-import { NULL_SLOT as NULL_IMPORT } from './layout.ts';
+import type { SlotBytes, Slots } from './layout.ts';
 
-// A module-local copy: an imported binding may be a getter call under tsx, too slow per slot.
-const NULL_SLOT: number = NULL_IMPORT;
+const VIEW: Record<SlotBytes, { new (b: ArrayBuffer): Slots }> = { 1: Int8Array, 2: Int16Array, 4: Int32Array };
 
-/** A value needs a wider slot than the store was built with. */
-export class WidthOverflow extends Error {
-  override readonly name = 'WidthOverflow';
+/** A state row: its slots, and the same memory as 32-bit words (zero padding past the slots). */
+export interface Row {
+  readonly slots: Slots;
+  readonly words: Int32Array;
 }
 
-/** Slot width in bytes. */
-export type SlotBytes = 1 | 2 | 4;
+/** A zeroed row of `width` slots of `bytes` bytes. */
+export function newRow(width: number, bytes: SlotBytes): Row {
+  const words = new Int32Array(Math.max(1, Math.ceil((width * bytes) / 4)));
+  return { slots: new VIEW[bytes](words.buffer as ArrayBuffer), words };
+}
 
-type Narrow = Int8Array | Int16Array | Int32Array;
-const NARROW: Record<SlotBytes, { new (b: ArrayBuffer): Narrow }> = { 1: Int8Array, 2: Int16Array, 4: Int32Array };
+/** A copy of `row`. */
+export function copyRow(row: Row): Row {
+  const words = row.words.slice();
+  return { slots: new (row.slots.constructor as { new (b: ArrayBuffer): Slots })(words.buffer as ArrayBuffer), words };
+}
 
-/** A set of equal-width Int32 rows, each given the next id on insertion. */
+/** Whether two rows of one width hold the same state. */
+export function sameRow(a: Row, b: Row): boolean {
+  const n = a.words.length;
+  for (let i = 0; i < n; i++) if (a.words[i] !== b.words[i]) return false;
+  return true;
+}
+
+/** A set of equal-width rows, each given the next id on insertion. */
 export class StateStore {
   /** Number of stored states. */
   size = 0;
   /** 32-bit words per stored row. */
   readonly words: number;
   private data: Int32Array;
-  private narrow: Narrow;
   private hashes: Int32Array;
   private table: Int32Array;
   private mask: number;
-  private readonly key: Int32Array;
-  private readonly keyNarrow: Narrow;
-  private readonly nullSlot: number;
-  private readonly lo: number;
-  private readonly hi: number;
 
   constructor(
     readonly width: number,
@@ -46,16 +52,14 @@ export class StateStore {
   ) {
     this.words = Math.max(1, Math.ceil((width * bytes) / 4));
     this.data = new Int32Array(capacity * this.words);
-    this.narrow = new NARROW[bytes](this.data.buffer as ArrayBuffer);
     this.hashes = new Int32Array(capacity);
     this.table = new Int32Array(capacity * 2).fill(-1);
     this.mask = capacity * 2 - 1;
-    this.key = new Int32Array(this.words);
-    this.keyNarrow = new NARROW[bytes](this.key.buffer as ArrayBuffer);
-    // Narrow null markers are NULL_SLOT's low bits; ranges exclude them.
-    this.nullSlot = bytes === 4 ? NULL_SLOT : bytes === 2 ? (NULL_SLOT << 16) >> 16 : (NULL_SLOT << 24) >> 24;
-    this.lo = bytes === 4 ? NULL_SLOT + 1 : this.nullSlot + 1;
-    this.hi = bytes === 4 ? 2147483647 : bytes === 2 ? 32767 : 127;
+  }
+
+  /** A zeroed row of this store's shape. */
+  newRow(): Row {
+    return newRow(this.width, this.bytes);
   }
 
   /** Bytes held by the store's arrays. */
@@ -63,30 +67,8 @@ export class StateStore {
     return this.data.byteLength + this.hashes.byteLength + this.table.byteLength;
   }
 
-  /** Narrows `row` into the key buffer. @throws WidthOverflow */
-  private pack(row: Int32Array): void {
-    const k = this.keyNarrow;
-    const lo = this.lo;
-    const span = this.hi - this.lo;
-    const w = this.width;
-    // Truncation narrows every value, null included (see NULL_SLOT); one unsigned compare
-    // per slot notes a value out of range, which only then is looked at again.
-    let odd = 0;
-    for (let i = 0; i < w; i++) {
-      const v = row[i];
-      if ((v - lo) >>> 0 > span && v !== NULL_SLOT) odd = 1;
-      k[i] = v;
-    }
-    if (odd === 0) return;
-    for (let i = 0; i < w; i++) {
-      const v = row[i];
-      if ((v - lo) >>> 0 > span && v !== NULL_SLOT) throw new WidthOverflow(`value ${v} does not fit ${this.bytes * 8}-bit slots`);
-    }
-  }
-
-  /** Hash of the key buffer: four independent lanes (the CPU overlaps them), then mixed. */
-  private hashKey(): number {
-    const k = this.key;
+  /** Hash of a row's words: four independent lanes (the CPU overlaps them), then mixed. */
+  private hash(k: Int32Array): number {
     const n = this.words;
     let a = 0x811c9dc5 | 0;
     let b = 0x1b873593;
@@ -106,15 +88,11 @@ export class StateStore {
     return h ^ (h >>> 16);
   }
 
-  /**
-   * Adds `row` if absent. Returns its new id, or `-(id + 1)` of the equal stored row.
-   * @throws WidthOverflow when a slot does not fit the store's width.
-   */
-  add(row: Int32Array): number {
-    this.pack(row);
-    const h = this.hashKey();
+  /** Adds `row` if absent. Returns its new id, or `-(id + 1)` of the equal stored row. */
+  add(row: Row): number {
+    const key = row.words;
+    const h = this.hash(key);
     const n = this.words;
-    const key = this.key;
     let p = h & this.mask;
     for (;;) {
       const id = this.table[p];
@@ -133,7 +111,9 @@ export class StateStore {
       this.grow();
       return this.add(row);
     }
-    this.data.set(key, id * n);
+    const data = this.data;
+    const base = id * n;
+    for (let i = 0; i < n; i++) data[base + i] = key[i];
     this.hashes[id] = h;
     this.table[p] = id;
     this.size = id + 1;
@@ -141,15 +121,11 @@ export class StateStore {
   }
 
   /** Copies the row of state `id` into `out`. */
-  get(id: number, out: Int32Array): void {
-    const w = this.width;
-    const src = this.narrow;
-    const base = (id * this.words * 4) / this.bytes;
-    const nul = this.nullSlot;
-    for (let i = 0; i < w; i++) {
-      const v = src[base + i];
-      out[i] = v === nul ? NULL_SLOT : v;
-    }
+  get(id: number, out: Row): void {
+    const n = this.words;
+    const base = id * n;
+    const w = out.words;
+    for (let i = 0; i < n; i++) w[i] = this.data[base + i];
   }
 
   private grow(): void {
@@ -157,7 +133,6 @@ export class StateStore {
     const data = new Int32Array(cap * this.words);
     data.set(this.data);
     this.data = data;
-    this.narrow = new NARROW[this.bytes](data.buffer as ArrayBuffer);
     const hashes = new Int32Array(cap);
     hashes.set(this.hashes);
     this.hashes = hashes;

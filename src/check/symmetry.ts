@@ -7,6 +7,8 @@
  * @module
  */
 import type { CompiledMachine } from './compile.ts';
+import type { Coder, Slots } from './layout.ts';
+import { newRow, type Row } from './store.ts';
 
 /** Which permutations reduce the state space. */
 export type SymmetryMode = 'full' | 'cpus' | 'none';
@@ -58,14 +60,16 @@ export class Canonicalizer<C extends object> {
   private readonly cpuPermCache = new Map<string, Int32Array[]>();
   private readonly noCpuPerms: Int32Array[] = [];
   private readonly work: C;
-  private readonly best: Int32Array;
-  private readonly cand: Int32Array;
-  private readonly mid: Int32Array;
+  private readonly best: Row;
+  private readonly cand: Row;
+  private readonly mid: Row;
   private readonly R: number;
 
   constructor(
     private readonly cm: CompiledMachine<C>,
     readonly mode: SymmetryMode,
+    /** The slot coding of the rows to canonicalize. */
+    private readonly coder: Coder<C>,
   ) {
     const sym = cm.model.symmetry;
     this.R = cm.regions.length;
@@ -89,9 +93,9 @@ export class Canonicalizer<C extends object> {
     this.threadPerms = perms;
     this.active = !!sym && mode !== 'none' && (perms.length > 1 || cm.model.scenario.cpus > 1);
     this.work = cm.layout.decode(cm.initialRow, this.R);
-    this.best = new Int32Array(cm.width);
-    this.cand = new Int32Array(cm.width);
-    this.mid = new Int32Array(cm.width);
+    this.best = newRow(cm.width, coder.bytes);
+    this.cand = newRow(cm.width, coder.bytes);
+    this.mid = newRow(cm.width, coder.bytes);
   }
 
   private cpuPerms(labels: readonly number[]): Int32Array[] {
@@ -121,7 +125,7 @@ export class Canonicalizer<C extends object> {
     return perms;
   }
 
-  private static less(a: Int32Array, b: Int32Array): boolean {
+  private static less(a: Slots, b: Slots): boolean {
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
     return false;
   }
@@ -130,19 +134,22 @@ export class Canonicalizer<C extends object> {
    * Overwrites `row` with the least row of its orbit. `ctx`, if given, is `row`'s context
    * already decoded (the stepper's draft), saving a decode; it is not modified.
    */
-  canon(row: Int32Array, ctx?: C): void {
+  canon(row: Row, ctx?: C): void {
     if (!this.active) return;
-    const { cm, R, work, best, cand, mid } = this;
+    const { cm, R, work, coder } = this;
+    const best = this.best.slots;
+    const cand = this.cand.slots;
+    const mid = this.mid.slots;
     const sym = cm.model.symmetry!;
-    if (!ctx) cm.layout.decodeInto(row, R, work);
+    if (!ctx) coder.decodeInto(row.slots, R, work);
     const cpuPerms = cm.model.scenario.cpus > 1 ? this.cpuPerms(sym.cpuClasses(ctx ?? work)) : this.noCpuPerms;
     if (this.threadPerms.length === 1 && cpuPerms.length <= 1) return;
-    best.set(row);
+    this.best.words.set(row.words);
     for (let t = 0; t < this.threadPerms.length; t++) {
       const swaps = this.threadPerms[t];
-      mid.set(row);
+      this.mid.words.set(row.words);
       if (swaps.length > 0) {
-        cm.layout.decodeInto(row, R, work);
+        coder.decodeInto(row.slots, R, work);
         for (const [a, b] of swaps) {
           sym.swapThreads(work, a, b);
           const ra = this.threadRegions[a];
@@ -153,17 +160,17 @@ export class Canonicalizer<C extends object> {
             mid[rb[k]] = l;
           }
         }
-        cm.layout.encode(work, mid, R);
-        if (Canonicalizer.less(mid, best)) best.set(mid);
+        coder.encode(work, mid, R);
+        if (Canonicalizer.less(mid, best)) this.best.words.set(this.mid.words);
       }
       for (let p = 1; p < cpuPerms.length; p++) {
-        cm.layout.decodeInto(mid, R, work);
+        coder.decodeInto(mid, R, work);
         sym.permuteCpus(work, cpuPerms[p] as unknown as number[]);
-        cand.set(mid);
-        cm.layout.encode(work, cand, R);
-        if (Canonicalizer.less(cand, best)) best.set(cand);
+        this.cand.words.set(this.mid.words);
+        coder.encode(work, cand, R);
+        if (Canonicalizer.less(cand, best)) this.best.words.set(this.cand.words);
       }
     }
-    row.set(best);
+    row.words.set(this.best.words);
   }
 }

@@ -14,7 +14,9 @@ import type { ModelView } from '../../machines/model.ts';
 import type { CompiledMachine, CompiledTransition } from './compile.ts';
 import { RowView } from './compile.ts';
 import type { Exploration } from './explore.ts';
+import type { Coder } from './layout.ts';
 import { Stepper } from './stepper.ts';
+import { copyRow, sameRow, type Row } from './store.ts';
 
 /** A stored path has no concrete counterpart: the declared symmetry changes behaviour. */
 export class SymmetryUnsound extends Error {
@@ -67,7 +69,7 @@ export function contextLens<C extends object>(cm: CompiledMachine<C>): TraceLens
       const out: Record<string, unknown> = {};
       const row = (view as RowView<C>).row;
       cm.regions.forEach((r, i) => (out[`${r.key}@`] = r.leafPaths[row[i]]));
-      const ctx = cm.layout.decode(row, R) as unknown;
+      const ctx = view.context as unknown;
       cm.layout.slots.forEach((s) => {
         out[s.path] = s.path.split(/\.|\[|\]/).filter(Boolean).reduce((o: any, k) => o[k], ctx);
       });
@@ -89,33 +91,33 @@ export class Concretizer<C extends object> {
   private readonly stepper: Stepper<C>;
   private readonly evs: Int32Array;
   private readonly taken: CompiledTransition[];
-  private readonly want: Int32Array;
-  private readonly out: Int32Array;
+  private readonly want: Row;
+  private readonly out: Row;
 
   constructor(private readonly x: Exploration<C>) {
-    this.stepper = new Stepper(x.cm);
+    this.stepper = new Stepper(x.cm, x.coder);
     this.evs = new Int32Array(x.cm.events.length);
     this.taken = new Array(x.cm.events.length);
-    this.want = new Int32Array(x.cm.width);
-    this.out = new Int32Array(x.cm.width);
+    this.want = x.store.newRow();
+    this.out = x.store.newRow();
   }
 
   /** The concrete state after one step from `from` towards stored state `to`: [event, row]. */
-  step(from: Int32Array, to: number, preferred: number): [number, Int32Array] {
+  step(from: Row, to: number, preferred: number): [number, Row] {
     const { stepper, evs, taken, want, out, x } = this;
     x.store.get(to, want);
-    stepper.load(from);
+    stepper.load(from.slots);
     const n = stepper.enabled(evs, taken);
     // Prefer the stored event, then one of the same thread (CPU renaming keeps threads, and
     // liveness traces must keep each thread's steps for fairness), then the first match.
     const thread = preferred >= 0 ? x.cm.eventThread[preferred] : -2;
-    let first: [number, Int32Array] | undefined;
-    let sameThread: [number, Int32Array] | undefined;
+    let first: [number, Row] | undefined;
+    let sameThread: [number, Row] | undefined;
     for (let k = 0; k < n; k++) {
-      stepper.successor(evs[k], taken[k], out);
-      const concrete = out.slice();
+      stepper.successor(evs[k], taken[k], out.slots);
+      const concrete = copyRow(out);
       x.canon.canon(out);
-      if (!out.every((v, i) => v === want[i])) continue;
+      if (!sameRow(out, want)) continue;
       if (evs[k] === preferred) return [evs[k], concrete];
       if (x.cm.eventThread[evs[k]] === thread) sameThread ??= [evs[k], concrete];
       first ??= [evs[k], concrete];
@@ -132,9 +134,9 @@ export class Concretizer<C extends object> {
    * Follows `ids` (consecutive stored states, `ids[0]` matching `start`): the events and the
    * concrete rows after each step. `prefer[i]`, if given, is the stored event into `ids[i]`.
    */
-  follow(start: Int32Array, ids: readonly number[], prefer?: readonly number[]): { events: number[]; rows: Int32Array[] } {
+  follow(start: Row, ids: readonly number[], prefer?: readonly number[]): { events: number[]; rows: Row[] } {
     const events: number[] = [];
-    const rows: Int32Array[] = [];
+    const rows: Row[] = [];
     let cur = start;
     for (let i = 1; i < ids.length; i++) {
       const p = prefer ? prefer[i] : this.x.parent[ids[i]] === ids[i - 1] ? this.x.parentEvent[ids[i]] : -1;
@@ -150,15 +152,16 @@ export class Concretizer<C extends object> {
 /** Describes the concrete run `start --events--> rows` as a trace ending in `end`. */
 export function describeRun<C extends object>(
   cm: CompiledMachine<C>,
+  coder: Coder<C>,
   lens: TraceLens<C>,
-  start: Int32Array,
+  start: Row,
   events: readonly number[],
-  rows: readonly Int32Array[],
+  rows: readonly Row[],
   end: Trace['end'],
   loopStart?: number,
 ): Trace {
   const R = cm.regions.length;
-  const viewOf = (row: Int32Array) => new RowView(cm, row, cm.layout.decode(row, R));
+  const viewOf = (row: Row) => new RowView(cm, row.slots, coder.decode(row.slots, R));
   const steps: TraceStep[] = [];
   let before = viewOf(start);
   let vars = lens.variables(before);
@@ -182,7 +185,7 @@ export function describeRun<C extends object>(
 /** The shortest counterexample to stored state `id` (a safety violation or a deadlock). */
 export function traceTo<C extends object>(x: Exploration<C>, id: number, lens: TraceLens<C>, end: Trace['end']): Trace {
   const c = new Concretizer(x);
-  const start = x.cm.initialRow;
+  const start = x.initial;
   const { events, rows } = c.follow(start, storedPath(x, id));
-  return describeRun(x.cm, lens, start, events, rows, end);
+  return describeRun(x.cm, x.coder, lens, start, events, rows, end);
 }

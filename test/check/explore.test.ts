@@ -9,7 +9,8 @@ import { implementations } from '../../machines/kit.ts';
 import { checkModel } from '../../src/check/check.ts';
 import { compileMachine, RowView, SubsetError } from '../../src/check/compile.ts';
 import { explore } from '../../src/check/explore.ts';
-import { StateStore, WidthOverflow } from '../../src/check/store.ts';
+import { WidthOverflow } from '../../src/check/layout.ts';
+import { StateStore } from '../../src/check/store.ts';
 import { Canonicalizer } from '../../src/check/symmetry.ts';
 import { buildPercpu, percpuProperties } from './fixtures/percpu.ts';
 
@@ -41,18 +42,18 @@ describe('symmetry', () => {
     const cm = compileMachine(buildPercpu({ cpus: 2, clients: 3, threshold: 1, migrate: true }));
     const all = explore(cm, { symmetry: 'none', safety: [] });
     const red = explore(cm, { symmetry: 'full', safety: [] });
-    const canon = new Canonicalizer(cm, 'full');
-    const row = new Int32Array(cm.width);
+    const canon = new Canonicalizer(cm, 'full', all.coder);
+    const row = all.store.newRow();
     const fromAll = new Set<string>();
     for (let i = 0; i < all.states; i++) {
       all.store.get(i, row);
       canon.canon(row);
-      fromAll.add(row.join());
+      fromAll.add(row.slots.join());
     }
     const reduced = new Set<string>();
     for (let i = 0; i < red.states; i++) {
       red.store.get(i, row);
-      reduced.add(row.join());
+      reduced.add(row.slots.join());
     }
     expect(reduced).toEqual(fromAll);
     expect(red.states).toBeLessThan(all.states / 3);
@@ -97,16 +98,29 @@ describe('limits and packing', () => {
     expect(r.complete).toBe(false);
     expect(r.results.every((p) => p.verdict === 'unknown')).toBe(true);
   });
-  it('stores rows narrowly and refuses values that do not fit', () => {
-    const s = new StateStore(2, 1);
-    expect(s.add(Int32Array.of(1, -5))).toBe(0);
-    expect(s.add(Int32Array.of(1, -5))).toBe(-1);
-    expect(() => s.add(Int32Array.of(300, 0))).toThrow(WidthOverflow);
-    const wide = new StateStore(2, 2);
-    expect(wide.add(Int32Array.of(300, 0))).toBe(0);
-    const back = new Int32Array(2);
-    wide.get(0, back);
-    expect([...back]).toEqual([300, 0]);
+  it('codes contexts narrowly, refuses values that do not fit, and stores rows by value', () => {
+    const cm = compileMachine(buildPercpu(racy));
+    const narrow = cm.layout.coder(1);
+    const s = new StateStore(cm.width, 1);
+    const row = s.newRow();
+    const ctx = cm.layout.decode(cm.initialRow, cm.regions.length);
+    narrow.encode(ctx, row.slots, cm.regions.length);
+    expect(s.add(row)).toBe(0);
+    expect(s.add(row)).toBe(-1);
+    ctx.sum = 300;
+    expect(() => narrow.encode(ctx, row.slots, cm.regions.length)).toThrow(WidthOverflow);
+    const wide = cm.layout.coder(2);
+    const w = new StateStore(cm.width, 2);
+    const wrow = w.newRow();
+    wide.encode(ctx, wrow.slots, cm.regions.length);
+    expect(w.add(wrow)).toBe(0);
+    const back = w.newRow();
+    w.get(0, back);
+    expect(wide.decode(back.slots, cm.regions.length)).toEqual(ctx);
+    // null and booleans survive every width.
+    expect(ctx.clients[0].chan).toBeNull();
+    (ctx as { sum: unknown }).sum = 'x';
+    expect(() => wide.encode(ctx, wrow.slots, cm.regions.length)).toThrow(/context leaf sum became "x"/);
   });
   it('a counter above 8 bits is explored with wider slots', () => {
     const m = setup({
@@ -115,9 +129,10 @@ describe('limits and packing', () => {
     const model = { name: 'counter', scenario: buildPercpu(racy).scenario, machine: m, rules: { guards: { below: (c: { n: number }) => c.n < 1000 }, actions: { inc: (d: { n: number }) => void (d.n += 100) } }, threads: ['t'], allEvents: [{ type: 't.inc' }], enabledEvents: (v: any) => (v.context.n < 1000 ? [{ type: 't.inc' }] : []), isFinal: () => true };
     const x = explore(compileMachine(model), { symmetry: 'none', safety: [] });
     expect(x.states).toBe(11);
-    const row = new Int32Array(x.cm.width);
+    const row = x.store.newRow();
     x.store.get(10, row);
-    expect(new RowView(x.cm, row, x.cm.layout.decode(row, 1)).context).toEqual({ n: 1000 });
+    expect(x.coder.bytes).toBe(2);
+    expect(new RowView(x.cm, row.slots, x.coder.decode(row.slots, 1)).context).toEqual({ n: 1000 });
   });
 });
 

@@ -22,12 +22,12 @@ function assertFaithful(model: MachineModel): number {
   const ours = compiledGraph(x);
   expect([...ours.states].sort()).toEqual([...ref.states].sort());
   expect([...ours.edges].sort()).toEqual([...ref.edges].sort());
-  const stepper = new Stepper(cm);
-  const row = new Int32Array(cm.width);
+  const stepper = new Stepper(cm, x.coder);
+  const row = x.store.newRow();
   const evs = new Int32Array(cm.events.length);
   for (let id = 0; id < x.states; id++) {
     x.store.get(id, row);
-    stepper.load(row);
+    stepper.load(row.slots);
     const n = stepper.enabled(evs, []);
     const compiled = Array.from(evs.subarray(0, n), (e) => cm.events[e]);
     expect(compiled).toEqual(model.enabledEvents(stepper.view));
@@ -69,18 +69,18 @@ describe('compiled explorer = xstate transition, system machine', () => {
     const cm = compileMachine(buildSystem({ ...behaviourScenario('migrating'), design: 'rfc-wait' }));
     const all = explore(cm, { symmetry: 'none', safety: [] });
     const red = explore(cm, { symmetry: 'full', safety: [] });
-    const canon = new Canonicalizer(cm, 'full');
-    const row = new Int32Array(cm.width);
+    const canon = new Canonicalizer(cm, 'full', all.coder);
+    const row = all.store.newRow();
     const orbits = new Set<string>();
     for (let i = 0; i < all.states; i++) {
       all.store.get(i, row);
       canon.canon(row);
-      orbits.add(row.join());
+      orbits.add(row.slots.join());
     }
     const reduced = new Set<string>();
     for (let i = 0; i < red.states; i++) {
       red.store.get(i, row);
-      reduced.add(row.join());
+      reduced.add(row.slots.join());
     }
     expect(reduced).toEqual(orbits);
     expect(red.states).toBeLessThan(all.states);
