@@ -44,10 +44,10 @@ export function generatePaths(model: MachineModel, kind: PathKind = 'both', limi
 }
 
 /** Runs target `target` on `scenario`: generate, replay (throws ConformanceError), cover. */
-export function runConformance(target: ConformanceTarget, scenario: Scenario, kind: PathKind = 'both'): ReportRow {
+export function runConformance(target: ConformanceTarget, scenario: Scenario, kind: PathKind = 'both', limit = 50_000): ReportRow {
   const t0 = performance.now();
   const { model, adapter } = target.build(scenario);
-  const { graph, paths } = generatePaths(model, kind);
+  const { graph, paths } = generatePaths(model, kind, limit);
   replayOnGraph(model, graph, adapter, paths);
   const row = coverageRow(model, graph, paths);
   return { ...row, machine: target.name === model.name ? row.machine : `${target.name} (${model.name})`, scenario: `${scenario.name}/${scenario.design}`, ms: performance.now() - t0 };

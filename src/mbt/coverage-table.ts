@@ -9,7 +9,7 @@ import type { CoverageRow } from './coverage.ts';
 /** A coverage row with where it came from and how long the replay took. */
 export interface ReportRow extends CoverageRow {
   readonly scenario: string;
-  /** Milliseconds to explore, generate, replay and measure (0 when not measured). */
+  /** Milliseconds to explore, generate, replay and measure (0: not measured, shown as -). */
   readonly ms: number;
 }
 
@@ -20,6 +20,6 @@ export function coverageTable(rows: readonly ReportRow[]): string {
     style: { head: [], border: [] },
   });
   for (const r of rows)
-    t.push([r.machine, r.scenario, r.paths, r.steps, r.states, r.transitions, r.graphStates, r.graphEdges, Math.round(r.ms), r.missed.length ? r.missed.join(' ') : '-']);
+    t.push([r.machine, r.scenario, r.paths, r.steps, r.states, r.transitions, r.graphStates, r.graphEdges, r.ms > 0 ? Math.round(r.ms) : '-', r.missed.length ? r.missed.join(' ') : '-']);
   return t.toString();
 }

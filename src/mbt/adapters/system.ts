@@ -18,15 +18,22 @@ import type { Layout } from '../../../machines/system/layout.ts';
 import type { Observable } from '../../../spec/observable.ts';
 import { System, type SystemOptions } from '../../core/system.ts';
 import type { Scenario } from '../../scenario.ts';
-import { eventKey } from '../paths.ts';
 import type { Adapter } from '../replay.ts';
 import { snapshotView } from '../view.ts';
 
-/** What a system adapter compares. */
-export interface SystemProjection {
-  readonly observable: Observable;
-  /** Enabled events of the machine's vocabulary, as sorted {@link eventKey}s. */
-  readonly enabled: readonly string[];
+/**
+ * What a system adapter compares: the observable state of spec/observable.ts plus the
+ * enabled events of the machine's vocabulary, as sorted {@link eventLabel}s.
+ */
+export type SystemProjection = Observable & { readonly enabled: readonly string[] };
+
+/** `net0.migrate cpu=1`: an event's type and its payload fields in name order. */
+export function eventLabel(e: StepEvent): string {
+  const fields = Object.keys(e)
+    .filter((k) => k !== 'type')
+    .sort()
+    .map((k) => `${k}=${String(e[k])}`);
+  return [e.type, ...fields].join(' ');
 }
 
 /** How to build the implementation side of a system-context machine. */
@@ -49,7 +56,7 @@ export function systemAdapter(parts: SystemAdapterParts): Adapter<SystemProjecti
   const keys = (events: readonly StepEvent[]) =>
     events
       .filter((e) => vocabulary.has(e.type))
-      .map(eventKey)
+      .map(eventLabel)
       .sort();
   let sys: System | undefined;
   const impl = () => sys ?? (sys = fresh());
@@ -62,10 +69,10 @@ export function systemAdapter(parts: SystemAdapterParts): Adapter<SystemProjecti
     machine: model.name,
     reset: () => void (sys = fresh()),
     step: (event) => impl().step(event),
-    observe: () => ({ observable: impl().observe(), enabled: keys(impl().enabledSteps()) }),
+    observe: () => ({ ...impl().observe(), enabled: keys(impl().enabledSteps()) }),
     expected: (snapshot: AnyMachineSnapshot) => {
       const view = snapshotView(snapshot);
-      return { observable: observeMachine(view as never, { layout }), enabled: keys(model.enabledEvents(view)) };
+      return { ...observeMachine(view as never, { layout }), enabled: keys(model.enabledEvents(view)) };
     },
   };
 }
