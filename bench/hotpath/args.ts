@@ -32,8 +32,8 @@ each design's static hot-path cost counted from its statechart.
 options:
   --workers N   workers of the contended pass, one simulated CPU each
                 (default: os.availableParallelism())
-  --runs N      measured runs per scheme; figures are medians (default 5)
-  --ms N        milliseconds per scheme per run (default 400)
+  --runs N      measured runs per scheme; figures are medians (default 15)
+  --ms N        milliseconds per scheme per run (default 120)
   --json FILE   JSON report (default reports/hotpath.json)
   --no-pin      do not pin worker i to CPU i (pinning uses Linux taskset)
   --help        this text`;
@@ -73,8 +73,8 @@ export function parseHotpathArgs(argv: readonly string[]): HotpathOptions {
   if (json === '') throw new UsageError('--json needs a file name');
   return {
     workers: integer('workers', values.workers, Math.min(availableParallelism(), MAX_WORKERS), 1, MAX_WORKERS),
-    runs: integer('runs', values.runs, 5, 1, 101),
-    ms: integer('ms', values.ms, 400, 10, 60_000),
+    runs: integer('runs', values.runs, 15, 1, 101),
+    ms: integer('ms', values.ms, 120, 10, 60_000),
     json,
     pin: !(values['no-pin'] ?? false),
     help: values.help ?? false,

@@ -5,7 +5,7 @@ import { UsageError } from '../../src/cli/usage-error.ts';
 describe('bench:hotpath arguments', () => {
   it('defaults', () => {
     const o = parseHotpathArgs([]);
-    expect(o).toMatchObject({ runs: 5, ms: 400, json: 'reports/hotpath.json', pin: true, help: false });
+    expect(o).toMatchObject({ runs: 15, ms: 120, json: 'reports/hotpath.json', pin: true, help: false });
     expect(o.workers).toBeGreaterThanOrEqual(1);
   });
   it('reads every option', () => {
