@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the checker's exploration rate against @xstate/graph's traversal on the
+ * `npm run bench` (env BENCH_RUNS, BENCH_GRAPH_RUNS, BENCH_GRAPH_CAP, BENCH_LARGE): the checker's exploration rate against @xstate/graph's traversal on the
  * same scenario, side by side in one run, medians over several runs, and their ratio; plus
  * the state counts with and without symmetry reduction.
  *
@@ -8,6 +8,7 @@
  * with JSON state keys, capped at a state limit because it is orders of magnitude slower.
  * @module
  */
+import os from 'node:os';
 import { getAdjacencyMap } from '@xstate/graph';
 import Table from 'cli-table3';
 import type { AnyMachineSnapshot, AnyStateNode } from 'xstate';
@@ -34,17 +35,21 @@ function checkerRate(scenario: Scenario, symmetry: 'full' | 'none') {
   const safety = SAFETY as unknown as SafetyProperty[];
   explore(cm, { symmetry, safety });
   const rates: number[] = [];
+  const cpuRates: number[] = [];
   let states = 0;
   let transitions = 0;
   let bytes = 0;
   for (let i = 0; i < RUNS; i++) {
+    const cpu0 = process.cpuUsage();
     const x = explore(cm, { symmetry, safety });
+    const cpu = process.cpuUsage(cpu0);
     rates.push(x.states / x.seconds);
+    cpuRates.push(x.states / ((cpu.user + cpu.system) / 1e6));
     states = x.states;
     transitions = x.transitions;
     bytes = x.store.memoryBytes;
   }
-  return { rate: median(rates), states, transitions, bytesPerState: bytes / states };
+  return { rate: median(rates), cpuRate: median(cpuRates), states, transitions, bytesPerState: bytes / states };
 }
 
 class Capped extends Error {}
@@ -53,10 +58,12 @@ class Capped extends Error {}
 function graphRate(scenario: Scenario) {
   const model = buildSystem(scenario);
   const rates: number[] = [];
+  const cpuRates: number[] = [];
   let states = 0;
   for (let i = 0; i < GRAPH_RUNS; i++) {
     let n = 0;
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     try {
       getAdjacencyMap(model.machine, {
         events: (s: AnyMachineSnapshot) => {
@@ -74,9 +81,11 @@ function graphRate(scenario: Scenario) {
       if (!(e instanceof Capped)) throw e;
     }
     rates.push(n / ((performance.now() - t0) / 1000));
+    const cpu = process.cpuUsage(cpu0);
+    cpuRates.push(n / ((cpu.user + cpu.system) / 1e6));
     states = n;
   }
-  return { rate: median(rates), states };
+  return { rate: median(rates), cpuRate: median(cpuRates), states };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -86,20 +95,31 @@ function main() {
     ['default (rfc-wait)', DEFAULT_SCENARIO],
     ['default, baseline', { ...DEFAULT_SCENARIO, design: 'baseline' }],
   ];
+  // BENCH_LARGE=1: also a larger space (every client two rounds, ~300k states), steadier rates.
+  if (process.env.BENCH_LARGE) scenarios.push(['default, 2 rounds each', { ...DEFAULT_SCENARIO, clients: DEFAULT_SCENARIO.clients.map((c) => ({ ...c, rounds: 2 })) }]);
   const t = new Table({
-    head: ['scenario', 'states', 'states (no symmetry)', 'checker states/s', 'no-symmetry states/s', '@xstate/graph states/s', 'ratio', 'bytes/state'],
+    head: ['scenario', 'states\n(no symmetry)', 'checker states/s\nwall (CPU)', 'no symmetry\nwall (CPU)', '@xstate/graph states/s\nwall (CPU)', 'ratio\nwall (CPU)', 'bytes/\nstate'],
     style: { head: [], border: [] },
   });
   for (const [name, s] of scenarios) {
     const sym = checkerRate(s, 'full');
     const plain = checkerRate(s, 'none');
     const graph = graphRate(s);
-    t.push([name, fmt(sym.states), fmt(plain.states), fmt(sym.rate), fmt(plain.rate), `${fmt(graph.rate)} (first ${fmt(graph.states)})`, `${(sym.rate / graph.rate).toFixed(0)}x`, sym.bytesPerState.toFixed(0)]);
+    t.push([
+      name,
+      `${fmt(sym.states)}\n(${fmt(plain.states)})`,
+      `${fmt(sym.rate)}\n(${fmt(sym.cpuRate)})`,
+      `${fmt(plain.rate)}\n(${fmt(plain.cpuRate)})`,
+      `${fmt(graph.rate)}\n(${fmt(graph.cpuRate)}), first ${fmt(graph.states)}`,
+      `${(sym.rate / graph.rate).toFixed(0)}x\n(${(sym.cpuRate / graph.cpuRate).toFixed(0)}x)`,
+      sym.bytesPerState.toFixed(0),
+    ]);
   }
   process.stdout.write(
-    `dmaspec checker benchmark: medians of ${RUNS} checker runs (after a warm-up) and ${GRAPH_RUNS} @xstate/graph runs capped at ${GRAPH_CAP} states; Node ${process.version}\n` +
+    `dmaspec checker benchmark: medians of ${RUNS} checker runs (after a warm-up) and ${GRAPH_RUNS} @xstate/graph runs capped at ${GRAPH_CAP} states; Node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs\n` +
       `${t.toString()}\n` +
-      'checker: BFS over packed states, safety properties of spec/properties.ts on every new state. ratio: checker (with symmetry) / @xstate/graph.\n',
+      'checker: BFS over packed states, safety properties of spec/properties.ts on every new state. ratio: checker (with symmetry) / @xstate/graph.\n' +
+      'wall: distinct states per elapsed second; CPU: per second of this process\'s CPU time (steadier on a shared machine).\n',
   );
 }
 
