@@ -1,0 +1,100 @@
+/**
+ * The symmetry the system machine declares is a symmetry of its transition relation: on
+ * every reachable state, an allowed CPU swap or a swap of two identical clients commutes with
+ * every step (what the checker's reduction needs to be sound).
+ */
+import { describe, expect, it } from 'vitest';
+import { transition, type AnyMachineSnapshot } from 'xstate';
+import { cloneContext, type StepEvent } from '../../machines/kit.ts';
+import { buildSystem, type SystemContext } from '../../machines/system/index.ts';
+import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
+import { keyOf, reachable } from './bfs.ts';
+
+const [net0] = DEFAULT_SCENARIO.clients;
+const TWINS: Scenario = {
+  ...DEFAULT_SCENARIO,
+  name: 'twins',
+  quiesceThreshold: 1,
+  iohs: [{ name: 'ioh0', socketCpus: [], devices: [{ name: 'ioat0', channels: 1, capabilities: ['memcpy'] }] }],
+  clients: [
+    { ...net0, migrates: false },
+    { ...net0, name: 'net1', cpu: 1, migrates: false },
+  ],
+};
+
+describe('system symmetry (twins: two identical net_dma clients, 2 CPUs, rfc-wait)', () => {
+  const m = buildSystem(TWINS);
+  const sym = m.symmetry!;
+  const states = reachable(m);
+  const keys = new Set(states.map((r) => keyOf(r.snapshot)));
+
+  it('groups the identical clients', () => {
+    expect(sym.threadGroups).toEqual([['net0', 'net1']]);
+  });
+
+  /** A state's image: the CPU swap if `cpus`, the twin swap if `twins`. */
+  const image = (snap: AnyMachineSnapshot, cpus: boolean, twins: boolean) => {
+    const draft = cloneContext(snap.context as SystemContext);
+    const value = { ...(snap.value as Record<string, unknown>) };
+    if (twins) {
+      sym.swapThreads(draft, 0, 1);
+      [value.net0, value.net1] = [value.net1, value.net0];
+    }
+    if (cpus) sym.permuteCpus(draft, [1, 0]);
+    return m.machine.resolveState({ value, context: draft });
+  };
+  const imageEvent = (e: StepEvent, cpus: boolean, twins: boolean): StepEvent => {
+    let type = e.type;
+    if (twins) type = type.startsWith('net0.') ? `net1.${type.slice(5)}` : type.startsWith('net1.') ? `net0.${type.slice(5)}` : type;
+    return { ...e, type, ...(cpus && typeof e.cpu === 'number' ? { cpu: 1 - e.cpu } : {}) };
+  };
+  /** Every step commutes with the image: enabled alike, and the successor's image is the image's successor. */
+  const commutes = (snap: AnyMachineSnapshot, cpus: boolean, twins: boolean, where: string) => {
+    const img = image(snap, cpus, twins);
+    for (const e of m.allEvents) {
+      const f = imageEvent(e, cpus, twins);
+      expect(img.can(f), `${where} / ${e.type}`).toBe(snap.can(e));
+      if (!snap.can(e)) continue;
+      const [next] = transition(m.machine, snap, e);
+      const [imgNext] = transition(m.machine, img, f);
+      expect(keyOf(imgNext), `${where} / ${e.type}`).toBe(keyOf(image(next, cpus, twins)));
+    }
+  };
+
+  it('CPU swaps allowed by cpuClasses commute with every step, and some are allowed', () => {
+    let allowed = 0;
+    // Every other state keeps the test quick on a loaded machine; the allowed ones are many.
+    for (const r of states.filter((_, i) => i % 2 === 0)) {
+      const cls = sym.cpuClasses(r.snapshot.context as SystemContext);
+      if (cls[0] !== cls[1]) continue;
+      allowed++;
+      commutes(r.snapshot, true, false, r.path.map((e) => e.type).join(' '));
+    }
+    expect(allowed).toBeGreaterThan(10);
+  });
+
+  it('while a device is listed, every CPU has its own class', () => {
+    const listed = states.filter((r) => (r.snapshot.context as SystemContext).devices[0].listed === 1);
+    expect(listed.length).toBeGreaterThan(0);
+    for (const r of listed) expect(new Set(sym.cpuClasses(r.snapshot.context as SystemContext)).size).toBe(2);
+  });
+
+  it('swapping the twins commutes with every step', () => {
+    for (const r of states.filter((_, i) => i % 8 === 0)) commutes(r.snapshot, false, true, r.path.map((e) => e.type).join(' '));
+  });
+
+  it('an unlabelled CPU swap would not commute where the classes tell CPUs apart (the quiesce reads CPU 0 first)', () => {
+    const broken = states.some((r) => {
+      const cls = sym.cpuClasses(r.snapshot.context as SystemContext);
+      if (cls[0] === cls[1] || !r.snapshot.matches({ ioh0: { quiesce: 'reading' } })) return false;
+      const img = image(r.snapshot, true, false);
+      return m.allEvents.some((e) => {
+        const f = imageEvent(e, true, false);
+        if (img.can(f) !== r.snapshot.can(e)) return true;
+        if (!r.snapshot.can(e)) return false;
+        return keyOf(transition(m.machine, img, f)[0]) !== keyOf(image(transition(m.machine, r.snapshot, e)[0], true, false));
+      });
+    });
+    expect(broken).toBe(true);
+  });
+});
