@@ -4,7 +4,7 @@
  * every step (what the checker's reduction needs to be sound).
  */
 import { describe, expect, it } from 'vitest';
-import { transition, type AnyMachineSnapshot } from 'xstate';
+import { transition, type AnyMachineSnapshot, type StateValue } from 'xstate';
 import { cloneContext, type StepEvent } from '../../machines/kit.ts';
 import { buildSystem, type SystemContext } from '../../machines/system/index.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
@@ -41,7 +41,7 @@ describe('system symmetry (twins: two identical net_dma clients, 2 CPUs, rfc-wai
       [value.net0, value.net1] = [value.net1, value.net0];
     }
     if (cpus) sym.permuteCpus(draft, [1, 0]);
-    return m.machine.resolveState({ value, context: draft });
+    return m.machine.resolveState({ value: value as StateValue, context: draft });
   };
   const imageEvent = (e: StepEvent, cpus: boolean, twins: boolean): StepEvent => {
     let type = e.type;
