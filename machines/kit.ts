@@ -14,7 +14,9 @@
  *    compound state whose parent is parallel (or the root when the root is compound). Each
  *    event type is handled by exactly one region (events are namespaced `<thread>.<step>`),
  *    so a step changes one region's active state and the context. Transition targets stay
- *    inside the handling region.
+ *    inside the handling region. (dmaspec's machines write targets as `#<state id>` and give
+ *    every node an id equal to its path from its thread region, e.g. `net0.worker.found`:
+ *    xstate resolves `#a.b` as the node with id `a`, then its child `b`.)
  * 4. Context is a fixed-shape tree: objects with fixed keys and fixed-length arrays, whose
  *    leaves are integers (and booleans or null where a field says so). No strings in context
  *    (use indices into the scenario), so it packs into an Int32Array.

@@ -40,7 +40,10 @@ export interface ObservedThread {
 export interface Observable {
   readonly dmaengineRefCount: number;
   readonly cpuOnline: readonly boolean[];
-  /** RFC per-CPU `dmaengine_chan_ref_count`; all zero under the baseline. */
+  /**
+   * RFC per-CPU `dmaengine_chan_ref_count` (design percpu-ref: its percpu_ref counts); all
+   * zero under designs with 3.4's plain hot path (baseline, notifier, fail-fast, kref).
+   */
   readonly ref: readonly number[];
   /** RFC static key `dmaengine_quiesce`. */
   readonly key: boolean;
