@@ -93,11 +93,14 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
   const maxStates = opts.maxStates ?? Infinity;
   const every = opts.progressEvery ?? 50_000;
 
-  const checkSafety = (row: Row, id: number) => {
-    checkView.row = row.slots;
-    coder.decodeInto(row.slots, R, checkView.context);
+  const checkSafety = (row: Row, id: number, view?: RowView<C>) => {
+    if (!view) {
+      checkView.row = row.slots;
+      coder.decodeInto(row.slots, R, checkView.context);
+      view = checkView;
+    }
     for (let i = 0; i < pending.length; i++) {
-      if (!pending[i].holds(checkView, model)) {
+      if (!pending[i].holds(view, model)) {
         violations.set(pending[i].name, id);
         pending.splice(i--, 1);
       }
@@ -118,6 +121,8 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
 
   const row = store.newRow();
   const out = store.newRow();
+  // The successor's own context (the stepper's draft) over `out`: valid while canon left `out` as it was.
+  const draftView = new RowView(cm, out.slots, stepper.draft);
   const evs = new Int32Array(cm.events.length);
   const taken: CompiledTransition[] = new Array(cm.events.length);
   let transitions = 0;
@@ -140,13 +145,13 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     if (n === 0 && deadlock < 0 && !model.isFinal(stepper.view)) deadlock = id;
     for (let k = 0; k < n; k++) {
       stepper.successor(evs[k], taken[k], out.slots);
-      canon.canon(out, stepper.draft);
+      const permuted = canon.canon(out, stepper.draft);
       transitions++;
       let to = store.add(out);
       if (to >= 0) {
         parent.push(id);
         parentEvent.push(evs[k]);
-        if (pending.length) checkSafety(out, to);
+        if (pending.length) checkSafety(out, to, permuted ? undefined : draftView);
       } else to = -to - 1;
       if (keepEdges) {
         eTarget.push(to);

@@ -132,10 +132,11 @@ export class Canonicalizer<C extends object> {
 
   /**
    * Overwrites `row` with the least row of its orbit. `ctx`, if given, is `row`'s context
-   * already decoded (the stepper's draft), saving a decode; it is not modified.
+   * already decoded (the stepper's draft), saving a decode; it is not modified. Returns
+   * whether the row changed (it was not its orbit's representative).
    */
-  canon(row: Row, ctx?: C): void {
-    if (!this.active) return;
+  canon(row: Row, ctx?: C): boolean {
+    if (!this.active) return false;
     const { cm, R, work, coder } = this;
     const best = this.best.slots;
     const cand = this.cand.slots;
@@ -143,7 +144,7 @@ export class Canonicalizer<C extends object> {
     const sym = cm.model.symmetry!;
     if (!ctx) coder.decodeInto(row.slots, R, work);
     const cpuPerms = cm.model.scenario.cpus > 1 ? this.cpuPerms(sym.cpuClasses(ctx ?? work)) : this.noCpuPerms;
-    if (this.threadPerms.length === 1 && cpuPerms.length <= 1) return;
+    if (this.threadPerms.length === 1 && cpuPerms.length <= 1) return false;
     this.best.words.set(row.words);
     for (let t = 0; t < this.threadPerms.length; t++) {
       const swaps = this.threadPerms[t];
@@ -164,13 +165,17 @@ export class Canonicalizer<C extends object> {
         if (Canonicalizer.less(mid, best)) this.best.words.set(this.mid.words);
       }
       for (let p = 1; p < cpuPerms.length; p++) {
-        coder.decodeInto(mid, R, work);
+        // Without a thread swap `mid` is `row`, whose context the caller may have handed over.
+        if (swaps.length === 0 && ctx) cm.layout.copyInto(ctx, work);
+        else coder.decodeInto(mid, R, work);
         sym.permuteCpus(work, cpuPerms[p] as unknown as number[]);
         this.cand.words.set(this.mid.words);
         coder.encode(work, cand, R);
         if (Canonicalizer.less(cand, best)) this.best.words.set(this.cand.words);
       }
     }
+    const changed = Canonicalizer.less(best, row.slots);
     row.words.set(this.best.words);
+    return changed;
   }
 }
