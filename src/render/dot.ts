@@ -67,6 +67,15 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
     const s = byId.get(id);
     return s && isComposite(s) ? anchor(s) : id;
   };
+  // A transition a composite state declares for itself (targetless, or back to itself)
+  // applies in every one of its substates. Drawn on the initial dot it would read as a
+  // step of the initial pseudo-state, so such loops go on an "in any state" box instead.
+  const loopsOn = new Set(
+    chart.transitions
+      .filter((t) => (t.targets.length === 0 || t.targets.every((x) => x === t.source)) && isComposite(byId.get(t.source)!))
+      .map((t) => t.source),
+  );
+  const anyState = (id: string) => `${id}#any`;
   const isAncestor = (a: string, b: string) => {
     for (let p = parentOf.get(b); p; p = parentOf.get(p.id)) if (p.id === a) return true;
     return false;
@@ -110,6 +119,8 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
     // Left-to-right, dot stacks disconnected parts (the regions of a parallel state) bottom
     // up; emitting them in reverse keeps the document order top down.
     const children = s.type === 'parallel' && rankdir === 'LR' ? [...s.children].reverse() : s.children;
+    if (loopsOn.has(s.id))
+      out.push(`${inner}${quoteDot(anyState(s.id))} [label=<<i>in any state of ${escapeDotHtml(s.key)}</i>>, style="dashed,rounded", fillcolor=white, fontsize=9];`);
     for (const c of children) emit(c, depth + 1, s.type === 'parallel');
     if (!isRoot) out.push(`${pad}}`);
   };
@@ -156,7 +167,10 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
     if (!self && isComposite(src) && !isAncestor(e.from, e.to)) attrs.push(`ltail=${quoteDot(clusterOf.get(src.id)!)}`);
     if (!self && dst && isComposite(dst) && !isAncestor(e.to, e.from)) attrs.push(`lhead=${quoteDot(clusterOf.get(dst.id)!)}`);
     if (e.tooltip.length > 0) attrs.push(`tooltip=${quoteDot(e.tooltip.join('; '))}`);
-    out.push(`  ${quoteDot(endpoint(e.from))} -> ${quoteDot(endpoint(e.to))} [${attrs.join(', ')}];`);
+    const onAny = self && loopsOn.has(e.from);
+    const from = onAny ? anyState(e.from) : endpoint(e.from);
+    const to = onAny ? anyState(e.to) : endpoint(e.to);
+    out.push(`  ${quoteDot(from)} -> ${quoteDot(to)} [${attrs.join(', ')}];`);
   }
   out.push('}');
   return out.join('\n') + '\n';

@@ -19,13 +19,20 @@ export function quoteDot(text: string): string {
 }
 
 /**
- * Mermaid entity codes (`#59;`) for the characters that end or confuse a Mermaid statement
- * (`;` `#` `:` quotes, angle and curly brackets, `|`, `&`). Mermaid replaces entity codes
- * before parsing, so the parser never sees the character. One pass, so that the `#` and
- * `;` of an inserted code are not escaped again.
+ * Text for a Mermaid state diagram (descriptions, transition labels). Measured with
+ * Mermaid 11: there only `;` (it ends a statement) and `<` (read as HTML) break a label;
+ * `:` `#` `"` `{` `|` `&` and the rest show as written. Mermaid's entity codes (`#59;`)
+ * are not decoded inside composite states, so the two characters become their full-width
+ * look-alikes (；＜) and `>` follows `<` for symmetry. Lossy only in the Mermaid source: the
+ * SVG drawings and the tables keep the exact text.
  */
 export function escapeMermaid(text: string): string {
-  return text.replace(/[;#:"'<>{}|&\\]/g, (c) => `#${c.charCodeAt(0)};`).replace(/\r?\n/g, ' ');
+  return text.replace(/[;<>]/g, (c) => ({ ';': '；', '<': '＜', '>': '＞' })[c]!).replace(/\r?\n/g, ' ');
+}
+
+/** A state name inside `state "…" as id`: {@link escapeMermaid}, and `"` as its look-alike ＂. */
+export function escapeMermaidName(text: string): string {
+  return escapeMermaid(text).replace(/"/g, '＂');
 }
 
 /**

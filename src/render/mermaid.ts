@@ -3,7 +3,7 @@
  * (GitHub, many editors). Compound and parallel states become composite states, the
  * regions of a parallel state are separated by `--`, every compound state gets its
  * `[*] -->` initial arrow and final states a `--> [*]`. Labels are `event [guard] / actions`
- * with Mermaid's entity codes for characters its grammar reserves.
+ * with look-alikes for the two characters Mermaid's state grammar breaks on (escapeMermaid).
  *
  * Mermaid state ids must be plain words, so each state gets an id derived from its xstate
  * id (`net0.worker.idle` → `net0_worker_idle`) and its name is shown through
@@ -12,7 +12,7 @@
  */
 import type { AnyStateMachine } from 'xstate';
 import { allStates, chartOf, transitionLabel, type Chart, type ChartState } from './chart.ts';
-import { escapeMermaid } from './escape.ts';
+import { escapeMermaid, escapeMermaidName } from './escape.ts';
 import { LABEL_WIDTH, wrapText } from './wrap.ts';
 
 /** How a chart is written. */
@@ -82,8 +82,16 @@ export function toMermaid(machineOrChart: AnyStateMachine | Chart, options: Merm
   // Edges with the same ends are merged into one with stacked labels: Mermaid draws two
   // self-loops (or two parallel edges) on top of each other.
   const edgesIn = new Map<string, Map<string, string[]>>();
+  // A compound root is drawn as the top level, not as a state, so its own loops (taken in
+  // any state) become a note on its initial child.
+  const rootNotes: string[] = [];
   for (const t of chart.transitions) {
     for (const to of t.targets.length > 0 ? t.targets : [t.source]) {
+      if (t.source === chart.root.id && to === t.source && chart.root.type !== 'parallel') {
+        // A note's text ends at a second colon: colons become the look-alike ∶ there.
+        rootNotes.push(label(`(in any state) ${transitionLabel(t)}`, width).replace(/:/g, '∶'));
+        continue;
+      }
       const scope = t.source === to ? (parentOf.get(to)?.id ?? chart.root.id) : scopeOf(t.source, to);
       const from = clipTo(t.source, scope);
       const into = clipTo(to, scope);
@@ -103,12 +111,12 @@ export function toMermaid(machineOrChart: AnyStateMachine | Chart, options: Merm
     const name = s.type === 'parallel' ? `${s.key} ‖` : s.key;
     const composite = s.type === 'compound' || s.type === 'parallel';
     if (!composite) {
-      out.push(`${pad}state "${escapeMermaid(name)}" as ${id}`);
+      out.push(`${pad}state "${escapeMermaidName(name)}" as ${id}`);
       if (descriptions && s.description) out.push(`${pad}${id} : ${label(s.description, width)}`);
       if (s.type === 'final') out.push(`${pad}${id} --> [*]`);
       return;
     }
-    out.push(`${pad}state "${escapeMermaid(name)}" as ${id} {`);
+    out.push(`${pad}state "${escapeMermaidName(name)}" as ${id} {`);
     writeBody(s, pad + '  ');
     out.push(`${pad}}`);
   };
@@ -128,5 +136,7 @@ export function toMermaid(machineOrChart: AnyStateMachine | Chart, options: Merm
   // inside a composite state) and as the top level otherwise.
   if (chart.root.type === 'parallel') writeState(chart.root, '  ');
   else writeBody(chart.root, '  ');
+  const noteOn = chart.root.initial ?? chart.root.children[0]?.id;
+  if (rootNotes.length > 0 && noteOn !== undefined) out.push(`  note right of ${ids.get(noteOn)} : ${rootNotes.join('<br/>')}`);
   return out.join('\n') + '\n';
 }

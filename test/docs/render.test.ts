@@ -101,6 +101,13 @@ describe('toDot', () => {
     expect(apart.match(/"ioh0\.quiesce\.round" -> "ioh0\.quiesce\.round"/g)).toHaveLength(2);
   });
 
+  test('puts the loops a compound state declares for all its substates on an "in any state" box', () => {
+    const dot = toDot(user());
+    expect(dot).toContain('"user#any" [label=<<i>in any state of user</i>>');
+    expect(dot).toMatch(/"user#any" -> "user#any" \[label=<ping<br\/>\/ log/);
+    expect(dot).not.toContain('"user#initial" -> "user#initial"');
+  });
+
   test('draws always transitions dashed', () => {
     const dot = toDot(user());
     expect(dot).toMatch(/"user\.b-state" -> "user\.done" \[label=<always<br\/>\[ready\?\]>, style=dashed\]/);
@@ -109,7 +116,7 @@ describe('toDot', () => {
   test('escapes quotes, backslashes and markup in ids, labels and tooltips', () => {
     const dot = toDot(user());
     expect(dot).toContain('"user.a \\"quoted\\" state" [label=<<b>a &quot;quoted&quot; state</b>');
-    expect(dot).toContain('tooltip="first: with \\"quotes\\" and \\\\backslash"');
+    expect(dot).toContain('tooltip="first: with \\"quotes\\"; and \\\\backslash"');
     expect(dot).toContain('/ log &quot;x&quot; &amp; &lt;y&gt;');
     expect(dot).not.toMatch(/<y>/);
   });
@@ -150,24 +157,31 @@ describe('toMermaid', () => {
 
   test('declares an edge leaving a nested state at the composite holding it, naming the real source', () => {
     const m = toMermaid(fixture());
-    expect(m).toContain('ioh0_quiesce --> ioh0_freed : round#58; ioh0.done<br/>[countBelow(n=3)]');
+    expect(m).toContain('ioh0_quiesce --> ioh0_freed : round: ioh0.done<br/>[countBelow(n=3)]');
     // Two candidates of one self-loop are one edge with both labels.
     expect(m.match(/ioh0_quiesce_round --> ioh0_quiesce_round/g)).toHaveLength(1);
   });
 
-  test('includes always transitions and escapes the characters Mermaid reserves', () => {
+  test('includes always transitions and replaces the characters Mermaid breaks on by look-alikes', () => {
     const m = toMermaid(user());
     expect(m).toContain('user_b_state --> user_done : always [ready?]');
-    expect(m).toContain('state "a #34;quoted#34; state" as user_a__quoted__state');
-    expect(m).toContain('go#58;now [ƒ]');
-    // Outside the syntax (state name quotes, arrows, line breaks, entity codes) no raw
-    // quote, semicolon, hash, colon or angle bracket survives.
-    const body = m
-      .replace(/state "[^"]*" as/g, 'state as')
-      .replace(/<br\/>|-->|#\d+;/g, ' ')
-      .replace(/ : /g, ' ');
-    expect(body).not.toMatch(/[";#:<>]/);
-    expect(escapeMermaid('a;b#c')).toBe('a#59;b#35;c');
+    expect(m).toContain('state "a ＂quoted＂ state" as user_a__quoted__state');
+    expect(m).toContain('go:now [ƒ]');
+    expect(m.replace(/<br\/>/g, ' ')).toContain('log "x" & ＜y＞');
+    // No raw semicolon survives, and the only angle brackets are the <br/> line breaks.
+    expect(m).not.toContain(';');
+    expect(m.replace(/<br\/>|-->/g, '')).not.toMatch(/[<>]/);
+    // Quotes appear only as the delimiters of state names.
+    expect(m.replace(/state "[^"]*" as/g, '').replace(/: .*$/gm, '')).not.toContain('"');
+    expect(escapeMermaid('a;b<c>d')).toBe('a；b＜c＞d');
+  });
+
+  test('shows the loops of a compound root as a note, since the root is the top level', () => {
+    const m = toMermaid(user());
+    expect(m).toContain('note right of user_a__quoted__state : (in any state) ping / log');
+    // Mermaid ends a note's text at a colon: none inside it.
+    expect(m.split('\n').find((l) => l.includes('note right of'))!.split(' : ')[1]).not.toContain(':');
+    expect(m).not.toMatch(/^\s*user --> user/m);
   });
 
   test('derives unique plain-word ids, never a Mermaid keyword', () => {
