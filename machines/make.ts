@@ -38,10 +38,10 @@ export function eventsOf(config: StateConfig, variants: PayloadVariants): StepEv
   return out;
 }
 
-/** `migrate {cpu}` per CPU and `request {allocOk}` per outcome, the payloads of spec/threads.md. */
+/** `migrate`/`offline`/`online {cpu}` per CPU and `request {allocOk}` per outcome, the payloads of spec/threads.md. */
 export function threadPayloads(cpus: number): PayloadVariants {
   const perCpu = Array.from({ length: cpus }, (_, cpu) => ({ cpu }));
-  return { migrate: perCpu, request: [{ allocOk: true }, { allocOk: false }] };
+  return { migrate: perCpu, offline: perCpu, online: perCpu, request: [{ allocOk: true }, { allocOk: false }] };
 }
 
 /** What {@link makeModel} needs. */

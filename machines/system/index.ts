@@ -2,8 +2,8 @@
  * The system machine: every thread of a scenario as one region of a parallel root —
  * clients in scenario order, then one region per IOH — with the scenario's design deciding
  * the IOH's program between unregister and free and the clients' hot path
- * (spec/threads.md). CPU hotplug (the `cpu` thread) is not part of the system machine
- * yet: the Scenario type has no switch for it.
+ * (spec/threads.md). CPU hotplug (the `cpu` thread, last) is an option of
+ * {@link buildSystem}: the Scenario type has no switch for it yet.
  * @module
  */
 import type { Scenario } from '../../src/scenario.ts';
@@ -11,6 +11,7 @@ import { designModel } from '../../src/designs/models.ts';
 import type { Rules } from '../kit.ts';
 import { makeModel, threadPayloads, type ConfiguredModel, type StateConfig } from '../make.ts';
 import { clientRules, publicClientRegion, slaveRegion } from './clients.ts';
+import { cpuRegion, cpuRules } from './cpu.ts';
 import { initialContext, type SystemContext } from './context.ts';
 import type { DesignModel } from './design.ts';
 import { percpuHotPath, plainHotPath } from './hotpath.ts';
@@ -27,20 +28,27 @@ export interface SystemModel extends ConfiguredModel<SystemContext> {
   readonly design: DesignModel;
 }
 
+/** Options of {@link buildSystem} beyond the scenario. */
+export interface SystemOptions {
+  /** Add the `cpu` thread (`cpu.offline {cpu}`, `cpu.online {cpu}`). Default false. */
+  readonly cpuHotplug?: boolean;
+}
+
 /** The rules of the system machine for layout `L` and design `D` (design rules override). */
 export function systemRules(L: Layout, D: DesignModel): Rules<SystemContext> {
   const c = clientRules(L);
   const h = iohRules(L);
+  const u = cpuRules(L);
   const d = D.rules(L);
   const hot = D.hotPath === 'percpu' ? percpuHotPath(L) : plainHotPath(L);
   return {
-    guards: { ...c.guards, ...h.guards, ...d.guards } as Rules<SystemContext>['guards'],
-    actions: { ...c.actions, ...hot, ...h.actions, ...d.actions } as Rules<SystemContext>['actions'],
+    guards: { ...c.guards, ...h.guards, ...u.guards, ...d.guards } as Rules<SystemContext>['guards'],
+    actions: { ...c.actions, ...hot, ...h.actions, ...u.actions, ...d.actions } as Rules<SystemContext>['actions'],
   };
 }
 
 /** The JSON config of the system machine. */
-export function systemConfig(L: Layout, D: DesignModel): StateConfig {
+export function systemConfig(L: Layout, D: DesignModel, options: SystemOptions = {}): StateConfig {
   const states: Record<string, StateConfig> = {};
   for (const c of L.clients) {
     const extra = D.clientSteps?.(c) ?? {};
@@ -50,6 +58,7 @@ export function systemConfig(L: Layout, D: DesignModel): StateConfig {
     const b = iohBuild(L, h);
     states[b.info.name] = iohRegion(b, D.ejecting(b));
   });
+  if (options.cpuHotplug) states.cpu = cpuRegion();
   return {
     id: 'system',
     type: 'parallel',
@@ -63,17 +72,17 @@ export function systemConfig(L: Layout, D: DesignModel): StateConfig {
  * Builds the system machine of a scenario under its design.
  * @throws UnknownDesignError if `scenario.design` has no model in src/designs/models.ts.
  */
-export function buildSystem(scenario: Scenario): SystemModel {
+export function buildSystem(scenario: Scenario, options: SystemOptions = {}): SystemModel {
   const L = layoutOf(scenario);
   const D = designModel(scenario.design);
   const rules = systemRules(L, D);
-  const config = systemConfig(L, D);
+  const config = systemConfig(L, D, options);
   const model = makeModel<SystemContext>({
     name: `system:${D.name}`,
     scenario,
     config,
     rules,
-    threads: [...L.clients.map((c) => c.name), ...L.iohs.map((h) => h.name)],
+    threads: [...L.clients.map((c) => c.name), ...L.iohs.map((h) => h.name), ...(options.cpuHotplug ? ['cpu'] : [])],
     payloads: threadPayloads(L.cpus),
     isFinal: (view) =>
       L.iohs.every((h) => view.active(`${h.name}.removed`)) && view.context.threads.every((t) => t.inFlight === 0),

@@ -1,0 +1,45 @@
+/**
+ * The optional `cpu` thread of the system machine: CPU offline/online with the dmaengine
+ * CPU notifier's rebalance (spec/threads.md "CPU hotplug").
+ */
+import { describe, expect, it } from 'vitest';
+import type { StepEvent } from '../../machines/kit.ts';
+import { buildSystem, observe } from '../../machines/system/index.ts';
+import { ASYNC_TX_ONLY, withDesign } from '../../machines/small-scenarios.ts';
+import { viewOf } from '../../machines/view.ts';
+import { reachable, run } from './bfs.ts';
+
+const m = buildSystem(withDesign(ASYNC_TX_ONLY, 'baseline'), { cpuHotplug: true });
+const ev = (type: string, cpu?: number): StepEvent => (cpu === undefined ? { type } : { type, cpu });
+
+describe('CPU hotplug thread', () => {
+  it('is the last thread and offers offline/online per CPU', () => {
+    expect(m.threads).toEqual(['atx0', 'ioh0', 'cpu']);
+    expect(m.allEvents.filter((e) => e.type.startsWith('cpu.')).length).toBe(4);
+    expect(buildSystem(ASYNC_TX_ONLY).threads).toEqual(['atx0', 'ioh0']);
+  });
+
+  it('rebalances the table on offline and online', () => {
+    expect(observe(viewOf(run(m, [ev('atx0.get')])), m).table.memcpy).toEqual(['ioat0.0', 'ioat0.1']);
+    const off = run(m, [ev('atx0.get'), ev('cpu.offline', 0)]);
+    expect(observe(viewOf(off), m).cpuOnline).toEqual([false, true]);
+    expect(observe(viewOf(off), m).table.memcpy).toEqual([null, 'ioat0.0']);
+    expect(observe(viewOf(run(m, [ev('atx0.get'), ev('cpu.offline', 0), ev('cpu.online', 0)])), m).table.memcpy).toEqual(['ioat0.0', 'ioat0.1']);
+  });
+
+  it('never takes offline a CPU a thread runs on, nor the last online CPU', () => {
+    const s = run(m, []);
+    expect(s.can(ev('cpu.offline', 1))).toBe(false); // atx0 runs on CPU 1
+    expect(run(m, [ev('cpu.offline', 0)]).can(ev('cpu.offline', 1))).toBe(false);
+  });
+
+  it('enabledEvents agrees with snapshot.can on every reachable state', () => {
+    const states = reachable(m);
+    expect(states.length).toBeGreaterThan(100);
+    for (const r of states) {
+      const enabled = m.enabledEvents(viewOf(r.snapshot)).map((e) => JSON.stringify(e));
+      const can = m.allEvents.filter((e) => r.snapshot.can(e)).map((e) => JSON.stringify(e));
+      expect(enabled).toEqual(can);
+    }
+  });
+});
