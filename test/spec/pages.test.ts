@@ -19,6 +19,7 @@ function vocabulary(): Set<string> {
   const models: MachineModel[] = [
     ...MACHINES.map((m) => m.build({ ...m.smallScenario, ...(m.name === 'system' ? DEFAULT_SCENARIO : {}) })),
     ...DESIGN_NAMES.map((design) => buildSystem({ ...DEFAULT_SCENARIO, design })),
+    buildSystem(DEFAULT_SCENARIO, { cpuHotplug: true }),
   ];
   for (const m of models) {
     for (const e of m.allEvents) names.add(e.type);
