@@ -46,6 +46,14 @@ describe('notifier', () => {
     expect(run(m, done).matches({ ioh0: 'removed' })).toBe(true);
     expect(violations(m, done)).toEqual([]);
   });
+  it('an asked client starts no new round before it acks (a busy client cannot cycle past its ack)', () => {
+    const busy: Scenario = { ...DEFAULT_SCENARIO, clients: DEFAULT_SCENARIO.clients.map((c) => (c.kind === 'net_dma' ? { ...c, busy: true } : c)) };
+    const m = sys('notifier', busy);
+    const asked = [...steps('net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.notify')];
+    expect(run(m, asked).can(ev('net0.find'))).toBe(false);
+    expect(run(m, [...asked, ev('net0.ack')]).can(ev('net0.find'))).toBe(true);
+    expect(run(sys('rfc-wait', busy), steps('net0.get', 'ioh0.eject', 'ioh0.unregister')).can(ev('net0.find'))).toBe(true);
+  });
   it('the ack drops async_tx’s cached pointer, so there is no re-get after the free', () => {
     const m = sys('notifier');
     const events = [...steps('atx0.get', 'atx0.find', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.notify', 'atx0.ack')];
