@@ -72,7 +72,10 @@ export function deviceAdapter(model: MachineModel<DeviceContext>, scenario: Scen
           return k.dmaReleaseChannel(held.pop()!, 'holder');
         case 'unregister': {
           k.dmaAsyncDeviceUnregister(device);
-          removal = k.design.removeDevice(device);
+          // No client threads here, only the machine's abstract holders. (Called through a
+          // widened type: the seam is gaining a clients parameter.)
+          const removeDevice = k.design.removeDevice as (d: DmaDevice, clients: readonly never[]) => ThreadProgram;
+          removal = removeDevice.call(k.design, device, []);
           const r = removal.next();
           point = r.done ? null : r.value;
           return;
