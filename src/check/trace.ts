@@ -63,7 +63,6 @@ export interface Trace {
 
 /** The default lens: context leaves by path, and each region's active leaf by region key. */
 export function contextLens<C extends object>(cm: CompiledMachine<C>): TraceLens<C> {
-  const R = cm.regions.length;
   return {
     variables(view) {
       const out: Record<string, unknown> = {};
