@@ -22,17 +22,18 @@ export function quoteDot(text: string): string {
  * Text for a Mermaid state diagram (descriptions, transition labels). Measured with
  * Mermaid 11: there only `;` (it ends a statement) and `<` (read as HTML) break a label;
  * `:` `#` `"` `{` `|` `&` and the rest show as written. Mermaid's entity codes (`#59;`)
- * are not decoded inside composite states, so the two characters become their full-width
- * look-alikes (；＜) and `>` follows `<` for symmetry. Lossy only in the Mermaid source: the
- * SVG drawings and the tables keep the exact text.
+ * are not decoded inside composite states, so `;` becomes `,` and `<` `>` become the
+ * angle quotes ‹ › (characters every Latin font has; full-width forms showed as empty
+ * boxes in Chromium without CJK fonts). Lossy only in the Mermaid source: the SVG
+ * drawings and the tables keep the exact text.
  */
 export function escapeMermaid(text: string): string {
-  return text.replace(/[;<>]/g, (c) => ({ ';': '；', '<': '＜', '>': '＞' })[c]!).replace(/\r?\n/g, ' ');
+  return text.replace(/[;<>]/g, (c) => ({ ';': ',', '<': '‹', '>': '›' })[c]!).replace(/\r?\n/g, ' ');
 }
 
-/** A state name inside `state "…" as id`: {@link escapeMermaid}, and `"` as its look-alike ＂. */
+/** A state name inside `state "…" as id`: {@link escapeMermaid}, and `"` as `'`. */
 export function escapeMermaidName(text: string): string {
-  return escapeMermaid(text).replace(/"/g, '＂');
+  return escapeMermaid(text).replace(/"/g, "'");
 }
 
 /**

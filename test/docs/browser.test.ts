@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main as docsMain } from '../../scripts/docs.ts';
-import { brokenLinks, buildSite, CHROMIUM, inspectPage, launchChromium, serveDir, type PageReport } from './browser-kit.ts';
+import { brokenLinks, buildSite, CHROMIUM, inspectPage, launchChromium, serveDir, type PageReport } from '../../scripts/browser.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = join(ROOT, 'test', 'docs', 'fixtures');

@@ -165,15 +165,16 @@ describe('toMermaid', () => {
   test('includes always transitions and replaces the characters Mermaid breaks on by look-alikes', () => {
     const m = toMermaid(user());
     expect(m).toContain('user_b_state --> user_done : always [ready?]');
-    expect(m).toContain('state "a ＂quoted＂ state" as user_a__quoted__state');
+    expect(m).toContain('state "a \'quoted\' state" as user_a__quoted__state');
     expect(m).toContain('go:now [ƒ]');
-    expect(m.replace(/<br\/>/g, ' ')).toContain('log "x" & ＜y＞');
+    expect(m.replace(/<br\/>/g, ' ')).toContain('log "x" & ‹y›');
     // No raw semicolon survives, and the only angle brackets are the <br/> line breaks.
     expect(m).not.toContain(';');
     expect(m.replace(/<br\/>|-->/g, '')).not.toMatch(/[<>]/);
     // Quotes appear only as the delimiters of state names.
     expect(m.replace(/state "[^"]*" as/g, '').replace(/: .*$/gm, '')).not.toContain('"');
-    expect(escapeMermaid('a;b<c>d')).toBe('a；b＜c＞d');
+    expect(escapeMermaid('a;b<c>d')).toBe('a,b‹c›d');
+    expect(m).toContain('first: with "quotes", and');
   });
 
   test('shows the loops of a compound root as a note, since the root is the top level', () => {
