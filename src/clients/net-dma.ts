@@ -6,30 +6,35 @@
  * `dma_get_channel` — even after it released, which is the use-after-quiesce flaw.
  * @module
  */
+import type { DesignClientStep } from '../core/design.ts';
 import type { DmaEngine } from '../core/dmaengine.ts';
-import { at, offer, type Choice, type Point, type ThreadProgram } from '../core/thread.ts';
+import { at, offer, type Choice, type Offer, type Point, type ThreadProgram } from '../core/thread.ts';
 import type { ClientState } from './client.ts';
 
 /** Step names of the net_dma/async_tx programs, in spec/threads.md order. */
 export const NET_DMA_STEPS = ['get', 'find', 'use', 'put', 'migrate', 'release', 'reget'] as const;
 
-function canFind(c: ClientState): boolean {
-  return c.got && !c.released && c.worker === 'idle' && c.roundsLeft;
+function canFind(k: DmaEngine, c: ClientState): boolean {
+  return c.got && !c.released && c.worker === 'idle' && c.roundsLeft && (k.design.mayStartRound?.(c) ?? true);
 }
 
 function canRelease(k: DmaEngine, c: ClientState): boolean {
-  if (!c.got || c.released) return false;
-  if (k.design.releaseRequested?.(c.name)) return true;
-  return c.spec.releases && (c.spec.busy || !c.roundsLeft || c.worker !== 'idle');
+  if (!c.got || c.released || !c.spec.releases) return false;
+  return c.spec.busy || !c.roundsLeft || c.worker !== 'idle' || (k.design.releaseEarly?.(c) ?? false);
 }
 
-function canReget(c: ClientState, cachesPointer: boolean): boolean {
+/** async_tx still has its one re-get of the cached pointer ahead. */
+function regetPending(c: ClientState, cachesPointer: boolean): boolean {
   return cachesPointer && c.cached !== null && c.worker === 'idle' && !c.regot;
+}
+
+function canReget(k: DmaEngine, c: ClientState, cachesPointer: boolean): boolean {
+  return regetPending(c, cachesPointer) && (k.design.mayStartRound?.(c) ?? true);
 }
 
 /** The client's own program is complete: nothing left to find, re-get or release by itself. */
 function done(c: ClientState, cachesPointer: boolean): boolean {
-  if (c.worker !== 'idle' || canReget(c, cachesPointer)) return false;
+  if (c.worker !== 'idle' || regetPending(c, cachesPointer)) return false;
   return c.released || (!c.spec.releases && !c.spec.busy && !c.roundsLeft);
 }
 
@@ -50,21 +55,30 @@ function* workerPoint(k: DmaEngine, c: ClientState, step: string): Generator<Poi
 
 /**
  * The program of a net_dma client (`cachesPointer` false) or an async_tx client (true).
- * Steps: get, find, use, put, release, and for async_tx reget; migrate is the scheduler's.
+ * Steps: get, find, use, put, release, and for async_tx reget; migrate is the scheduler's;
+ * a design may add steps at the worker's idle point ({@link DesignClientStep}).
  */
 export function* netDmaProgram(k: DmaEngine, c: ClientState, cachesPointer = false): ThreadProgram {
   yield* at('get');
   k.dmaengineGet();
   c.got = true;
+  const designSteps: readonly DesignClientStep[] = k.design.clientSteps?.(c) ?? [];
   for (;;) {
     const end = done(c, cachesPointer);
-    // A holder that never releases by itself rests here; a design may still ask it to.
-    if (end && (c.released || !k.design.releaseRequested)) return;
-    const offers = [offer('find', () => canFind(c)), offer('release', () => canRelease(k, c))];
-    if (cachesPointer) offers.push(offer('reget', () => canReget(c, cachesPointer)));
+    // With nothing of its own left to do the thread exits, unless a design may still ask
+    // something of it: then it rests here at a proper end.
+    if (end && designSteps.length === 0) return;
+    const offers: Offer[] = [offer('find', () => canFind(k, c)), offer('release', () => canRelease(k, c))];
+    if (cachesPointer) offers.push(offer('reget', () => canReget(k, c, cachesPointer)));
+    for (const d of designSteps) offers.push(offer(d.step, () => d.enabled()));
     const choice = yield { offers, final: end };
     if (choice.step === 'release') {
       release(k, c);
+      continue;
+    }
+    const extra = designSteps.find((d) => d.step === choice.step);
+    if (extra) {
+      if (extra.run()) return;
       continue;
     }
     if (choice.step === 'find') {
@@ -72,7 +86,7 @@ export function* netDmaProgram(k: DmaEngine, c: ClientState, cachesPointer = fal
       if (cachesPointer && c.chan) c.cached = c.chan;
     } else {
       c.regot = true;
-      c.chan = k.design.getChannel(c.cached!, c.cpu);
+      c.chan = k.design.getChannel(c.cached!, c.cpu, c.name);
     }
     c.worker = 'found';
     yield* workerPoint(k, c, 'use');

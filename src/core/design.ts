@@ -9,38 +9,54 @@
  * - baseline (3.4): plain table lookup; removal frees at once.
  * - rfc-wait: per-CPU counts + static key; removal quiesces, drops references, waits, frees.
  * - notifier: {@link DesignHooks.removeDevice} yields a notify step and waits for acks;
- *   {@link DesignHooks.releaseRequested} makes holders release.
+ *   {@link DesignHooks.clientSteps} gives each client its `ack` step.
  * - fail-fast: {@link DesignHooks.prep} returns false once the device is dying; the client
- *   sees NULL from prep and releases ({@link DesignHooks.releaseRequested}).
+ *   sees NULL from prep and may release early ({@link DesignHooks.releaseEarly}).
  * - kref: removeDevice returns without freeing; {@link DesignHooks.afterChanPut} frees at
  *   the last put.
  * - percpu-ref: find/put are `percpu_ref_tryget_live`/`percpu_ref_put`; removeDevice
  *   yields kill, grace period, atomic-mode wait and free.
  * @module
  */
+import type { ClientState } from '../clients/client.ts';
 import type { Capability, DesignName } from '../scenario.ts';
 import type { DmaEngine } from './dmaengine.ts';
 import type { DmaChan, DmaDevice } from './objects.ts';
 import type { ThreadProgram } from './thread.ts';
 
+/**
+ * A step a design adds to a client thread at its rest point (net_dma/async_tx: worker idle;
+ * slave: holding), e.g. the notifier's `ack`.
+ */
+export interface DesignClientStep {
+  readonly step: string;
+  enabled(): boolean;
+  /** Runs the step; returns true when the client's program ends with it (e.g. a slave released). */
+  run(): boolean;
+}
+
 /** One design bound to one kernel; may keep per-kernel state in its closure. */
 export interface DesignHooks {
   /** `dma_find_channel(cap)` on `cpu` (the hot path of net_dma and async_tx). */
   findChannel(cap: Capability, cpu: number): DmaChan | null;
-  /** `dma_get_channel(chan)` on `cpu`: re-take a cached channel pointer. */
-  getChannel(chan: DmaChan, cpu: number): DmaChan | null;
-  /** `dma_put_channel` on `cpu`, the CPU the thread runs on now (maybe not the find's). */
+  /** `dma_get_channel(chan)` by client thread `thread` on `cpu`: re-take a cached channel pointer. */
+  getChannel(chan: DmaChan, cpu: number, thread: string): DmaChan | null;
+  /** `dma_put_channel` of `chan` (null if find/get returned NULL) on `cpu`, the CPU the thread runs on now. */
   putChannel(chan: DmaChan | null, cpu: number): void;
   /**
    * The rest of `dma_async_device_unregister(device)` after the part under
    * `dma_list_mutex`, as IOH-thread steps. It ends when the device is freed (or, for a
-   * deferred-free design, when unregister returns).
+   * deferred-free design, when unregister returns). `clients` are the client threads.
    */
-  removeDevice(device: DmaDevice): ThreadProgram;
+  removeDevice(device: DmaDevice, clients: readonly ClientState[]): ThreadProgram;
   /** `device_prep_dma_*` on `chan`: false means prep returns NULL (a dying device). Default true. */
   prep?(chan: DmaChan): boolean;
-  /** Whether the design has asked client thread `client` to release its channels. Default false. */
-  releaseRequested?(client: string): boolean;
+  /** Whether `client` may start a new find/reget round now (the notifier holds an asked client back). Default true. */
+  mayStartRound?(client: ClientState): boolean;
+  /** A client that releases may do so before its rounds are done (e.g. prep returned NULL). Default false. */
+  releaseEarly?(client: ClientState): boolean;
+  /** Steps the design adds to `client` at its rest point (see {@link DesignClientStep}). */
+  clientSteps?(client: ClientState): readonly DesignClientStep[];
   /** Runs after every `dma_chan_put` (e.g. a kref design frees at the last put). */
   afterChanPut?(chan: DmaChan): void;
 }

@@ -271,10 +271,10 @@ export class DmaEngine implements RebalanceState {
     return this.design.findChannel(cap, cpu);
   }
 
-  /** `dma_get_channel(chan)` on `cpu` (RFC), as the design does it. @throws DmaRuleError on a bad CPU */
-  dmaGetChannel(chan: DmaChan, cpu: number): DmaChan | null {
+  /** `dma_get_channel(chan)` by `thread` on `cpu` (RFC), as the design does it. @throws DmaRuleError on a bad CPU */
+  dmaGetChannel(chan: DmaChan, cpu: number, thread = 'kernel'): DmaChan | null {
     this.checkCpu(cpu);
-    return this.design.getChannel(chan, cpu);
+    return this.design.getChannel(chan, cpu, thread);
   }
 
   /** `dma_put_channel` on `cpu` (RFC), as the design does it. @throws DmaRuleError on a bad CPU */

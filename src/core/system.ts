@@ -80,7 +80,7 @@ export class System {
     for (const h of this.iohs) probe(k, h);
     this.clients = scenario.clients.map((spec) => new ClientState(spec));
     for (const c of this.clients) this.addThread(c.name, clientProgram(k, c), clientSteps(c), { client: c });
-    for (const h of this.iohs) this.addThread(h.name, iohProgram(k, h, options.hotAdd ?? false), IOH_STEPS, { ioh: h });
+    for (const h of this.iohs) this.addThread(h.name, iohProgram(k, h, options.hotAdd ?? false, this.clients), IOH_STEPS, { ioh: h });
     if (options.cpuHotplug) this.addThread('cpu', cpuHotplugProgram(k, this.clients), CPU_STEPS, {});
   }
 
@@ -196,6 +196,9 @@ export function formatStep(event: StepEvent): string {
   const fields = Object.entries(payload).map(([k, v]) => `${k}: ${String(v)}`);
   return fields.length ? `${type} {${fields.join(', ')}}` : type;
 }
+
+/** Old name of {@link formatStep}, kept for callers written against it. @deprecated */
+export const describe = formatStep;
 
 /** Builds the system of `scenario` (see {@link System}). */
 export function createSystem(scenario: Scenario, options?: SystemOptions): System {

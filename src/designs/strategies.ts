@@ -7,12 +7,20 @@ import type { DesignStrategy } from '../core/design.ts';
 import { DmaRuleError } from '../core/errors.ts';
 import type { DesignName } from '../scenario.ts';
 import { baselineStrategy } from './baseline/strategy.ts';
+import { failFastStrategy } from './fail-fast/strategy.ts';
+import { krefStrategy } from './kref/strategy.ts';
+import { notifierStrategy } from './notifier/strategy.ts';
+import { percpuRefStrategy } from './percpu-ref/strategy.ts';
 import { rfcWaitStrategy } from './rfc-wait/strategy.ts';
 
 /** Implemented designs by name. */
 export const STRATEGIES: Readonly<Partial<Record<DesignName, DesignStrategy>>> = {
   baseline: baselineStrategy,
   'rfc-wait': rfcWaitStrategy,
+  notifier: notifierStrategy,
+  'fail-fast': failFastStrategy,
+  kref: krefStrategy,
+  'percpu-ref': percpuRefStrategy,
 };
 
 /**

@@ -6,6 +6,7 @@
  * the system offers it beside the program (see src/core/system.ts).
  * @module
  */
+import type { ClientState } from '../clients/client.ts';
 import type { DmaEngine } from '../core/dmaengine.ts';
 import { at, offer, type ThreadProgram } from '../core/thread.ts';
 import type { Ioh } from './ioh.ts';
@@ -32,8 +33,11 @@ export function probe(k: DmaEngine, h: Ioh): void {
   h.state = 'online';
 }
 
-/** The IOH program, starting online. With `hotAdd`, a removed IOH may come back. */
-export function* iohProgram(k: DmaEngine, h: Ioh, hotAdd: boolean): ThreadProgram {
+/**
+ * The IOH program, starting online. With `hotAdd`, a removed IOH may come back. `clients`
+ * are the client threads (a design's removal may ask them things).
+ */
+export function* iohProgram(k: DmaEngine, h: Ioh, hotAdd: boolean, clients: readonly ClientState[] = []): ThreadProgram {
   for (;;) {
     yield* at('eject');
     h.state = 'ejecting';
@@ -41,7 +45,7 @@ export function* iohProgram(k: DmaEngine, h: Ioh, hotAdd: boolean): ThreadProgra
       h.current = device;
       yield* at('unregister', () => device.listed);
       k.dmaAsyncDeviceUnregister(device);
-      yield* k.design.removeDevice(device);
+      yield* k.design.removeDevice(device, clients);
     }
     h.current = null;
     h.state = 'removed';

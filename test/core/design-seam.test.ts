@@ -34,24 +34,40 @@ const krefSketch: DesignStrategy = {
   },
 };
 
-/** notifier-like: unregister asks holders to release, waits until they did, then frees. */
+/** notifier-like: unregister asks holders to let go (a client `bye` step), waits until they did, then frees. */
 const notifierSketch: DesignStrategy = {
   name: 'notifier',
   description: 'test sketch: ask holders to release',
   bind(k) {
-    let asked = false;
+    let asked: DmaDevice | null = null;
     return {
       findChannel: (cap, cpu) => k.table[cap][cpu],
       getChannel: (chan) => chan,
       putChannel: () => {},
       *removeDevice(device) {
         yield* at('notify');
-        asked = true;
+        asked = device;
         yield* at('free', () => device.channels.every((c) => c.clientCount === 0));
         k.freeDevice(device);
-        asked = false;
+        asked = null;
       },
-      releaseRequested: () => asked,
+      clientSteps: (c) => [
+        {
+          step: 'bye',
+          enabled: () => asked !== null && (c.spec.kind === 'slave' ? c.chan !== null : c.got && !c.released),
+          run: () => {
+            if (c.spec.kind !== 'slave') {
+              // its dmaengine_put no longer reaches the unlisted device: drop its share there
+              for (const ch of asked!.channels) if (ch.clientCount) k.dmaChanPut(ch);
+              c.released = true;
+              return false;
+            }
+            k.dmaReleaseChannel(c.chan!, c.name);
+            c.chan = null;
+            return true;
+          },
+        },
+      ],
     };
   },
 };
@@ -72,20 +88,22 @@ describe('DesignStrategy seam', () => {
     replay(sys, [{ type: 'slave0.request', allocOk: true }, 'ioh0.eject', 'ioh0.unregister']);
     expect(sys.enabledSteps().map((e) => e.type)).toEqual(['slave0.use', 'ioh0.notify']);
     sys.step({ type: 'ioh0.notify' });
-    expect(sys.enabledSteps().map((e) => e.type)).toEqual(['slave0.use', 'slave0.release']);
+    expect(sys.enabledSteps().map((e) => e.type)).toEqual(['slave0.use', 'slave0.bye']);
     const run = runSchedule(sys, roundRobinScheduler());
     expect(run.outcome).toBe('completed');
     expect(run.final.devices[0].freed).toBe(true);
   });
 
-  it('a never-releasing net_dma client rests finished, yet answers when the design asks it to release', () => {
+  it('a never-releasing net_dma client rests finished, yet answers a step the design adds', () => {
     const sys = new System(scenario({ clients: [client('net0', 'net_dma', 0, { releases: false })] }), { strategy: notifierSketch });
     replay(sys, ['net0.get', 'net0.find', 'net0.use', 'net0.put', 'ioh0.eject', 'ioh0.unregister']);
     expect(sys.isFinished('net0')).toBe(true);
     expect(sys.enabledSteps().map((e) => e.type)).toEqual(['ioh0.notify']);
     sys.step({ type: 'ioh0.notify' });
-    expect(sys.enabledSteps().map((e) => e.type)).toEqual(['net0.release']);
-    sys.step({ type: 'net0.release' });
-    expect(sys.observe().dmaengineRefCount).toBe(0);
+    expect(sys.enabledSteps().map((e) => e.type)).toEqual(['net0.bye']);
+    sys.step({ type: 'net0.bye' });
+    expect(sys.enabledSteps().map((e) => e.type)).toEqual(['ioh0.free']);
+    sys.step({ type: 'ioh0.free' });
+    expect(sys.observe().devices[0].freed).toBe(true);
   });
 });

@@ -14,8 +14,8 @@ import { System } from '../../src/core/system.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
 import { client } from './fixtures.ts';
 
-const WALKS = 20;
-const MAX_STEPS = 150;
+const WALKS = 10;
+const MAX_STEPS = 120;
 const canon = (e: StepEvent) => JSON.stringify(Object.keys(e).sort().map((k) => [k, e[k]]));
 
 function walk(sc: Scenario, seed: number): string | null {
@@ -72,7 +72,7 @@ const scenarios: Scenario[] = [
 
 describe('implementation and statechart in lockstep', () => {
   for (const sc of scenarios)
-    for (const design of ['baseline', 'rfc-wait'] as const)
+    for (const design of ['baseline', 'rfc-wait', 'notifier', 'fail-fast', 'kref', 'percpu-ref'] as const)
       it(`${sc.name}, ${design}: ${WALKS} random walks agree step by step`, () => {
         for (let seed = 0; seed < WALKS; seed++) expect(walk({ ...sc, design }, seed), `seed ${seed}`).toBeNull();
       });

@@ -42,7 +42,8 @@ describe('dmaspec simulate', () => {
   it('answers bad arguments with usage errors', () => {
     expect(() => parseSimulateArgs(['--seed', '-1'])).toThrow(UsageError);
     expect(() => parseSimulateArgs(['--steps', '0'])).toThrow(UsageError);
-    expect(() => parseSimulateArgs(['--design', 'kref'])).toThrow(UsageError);
+    expect(() => parseSimulateArgs(['--design', 'nonsense'])).toThrow(UsageError);
+    expect((parseSimulateArgs(['--design', 'kref']) as SimulateOptions).scenario.design).toBe('kref');
     expect(() => parseSimulateArgs(['--what'])).toThrow(UsageError);
     expect(() => parseSimulateArgs(['extra'])).toThrow(UsageError);
     expect(() => parseSimulateArgs(['--scenario', '/nonexistent/x.json'])).toThrow(UsageError);

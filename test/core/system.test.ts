@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DmaRuleError } from '../../src/core/errors.ts';
 import { System } from '../../src/core/system.ts';
-import { DEFAULT_SCENARIO } from '../../src/scenario.ts';
+import { DEFAULT_SCENARIO, type DesignName } from '../../src/scenario.ts';
 import { client, scenario } from './fixtures.ts';
 
 function expectStepError(sys: System, event: Parameters<System['step']>[0], rule: string) {
@@ -136,6 +136,6 @@ describe('System: the conformance interface', () => {
   });
 
   it('refuses a design without a strategy', () => {
-    expect(() => new System(scenario({ design: 'notifier' }))).toThrow(/design-unavailable/);
+    expect(() => new System(scenario({ design: 'no-such-design' as DesignName }))).toThrow(/design-unavailable/);
   });
 });

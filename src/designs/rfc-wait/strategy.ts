@@ -9,6 +9,7 @@
  */
 import type { DesignStrategy } from '../../core/design.ts';
 import { dmaChannelQuiesce, rfcFindChannel, rfcGetChannel, rfcPutChannel } from '../../core/hotplug.ts';
+import { dropDmaengineRefs, heldChannels } from '../../core/removal.ts';
 import { at } from '../../core/thread.ts';
 
 /** The RFC: per-CPU hot-path counts, quiesce, drop `dmaengine_get` references, wait, free. */
@@ -25,12 +26,11 @@ export const rfcWaitStrategy: DesignStrategy = {
         yield* at('putRefs');
         // Every reference on a public channel was taken for dmaengine_get users; the device
         // is off the list, so their later dmaengine_put would no longer reach it.
-        if (!device.private) for (const chan of device.channels) while (chan.clientCount) k.dmaChanPut(chan);
-        const held = () => device.channels.filter((c) => c.clientCount > 0);
+        dropDmaengineRefs(k, device);
         yield* at(
           'free',
-          () => held().length === 0,
-          () => `dma_device_wait_queue: ${held().map((c) => `${c.id} clientCount ${c.clientCount}`).join(', ')} never drops to 0`,
+          () => heldChannels(device).length === 0,
+          () => `dma_device_wait_queue: ${heldChannels(device).join(', ')} never drops to 0`,
         );
         k.freeDevice(device);
       },
