@@ -235,21 +235,22 @@ export function renderComparison(json: unknown): string {
   const out: string[] = ['# Design comparison', ''];
   out.push(
     `Every release-notification design checked exhaustively on the scenario \`${c.scenario}\`${c.scenarioText ? ` (${c.scenarioText})` : ''},`,
-    'with `dmaspec check`. Each cell is the verdict of one property for one design; a violated',
+    'with `dmaspec check`. Each cell is the verdict of one property (row) for one design (column); a violated',
     'property links to its shortest counterexample below. *(claimed)* marks a property the design',
     'claims: a violated claim makes `dmaspec check` exit 1.',
     '',
     'Regenerate with `npm run docs` (it runs `dmaspec check --json`).',
     '',
   );
-  out.push(`| design | states | ${props.map(escapeCell).join(' | ')} |`);
-  out.push(`|---|---:|${props.map(() => '---').join('|')}|`);
-  for (const d of c.designs) {
-    const cells = props.map((p) => {
-      const r = d.results.find((x) => x.name === p);
-      return verdictCell(r, d.complete, traceAnchor(d.design, p));
-    });
-    out.push(`| ${escapeCell(d.design)} | ${d.states ?? ''}${d.complete ? '' : ' (limit)'} | ${cells.join(' | ')} |`);
+  // One row per property, one column per design: properties outnumber designs and their
+  // names are long, so this way the table fits a page.
+  const kindOf = (p: string) => c.designs.flatMap((d) => d.results).find((r) => r.name === p)?.kind ?? '';
+  out.push(`| property | kind | ${c.designs.map((d) => escapeCell(d.design)).join(' | ')} |`);
+  out.push(`|---|---|${c.designs.map(() => '---').join('|')}|`);
+  out.push(`| *states explored* | | ${c.designs.map((d) => `${d.states ?? ''}${d.complete ? '' : ' (limit)'}`).join(' | ')} |`);
+  for (const p of props) {
+    const cells = c.designs.map((d) => verdictCell(d.results.find((x) => x.name === p), d.complete, traceAnchor(d.design, p)));
+    out.push(`| ${escapeCell(p)} | ${kindOf(p)} | ${cells.join(' | ')} |`);
   }
   out.push('');
   for (const d of c.designs) {

@@ -67,8 +67,11 @@ describe('machine pages', () => {
 describe('comparison page', () => {
   test('a verdict table design × property whose VIOLATED cells link to their counterexamples', () => {
     const md = renderComparison(checkJson());
-    expect(md).toContain('| design | states | no-use-after-free | no-ref-survives-quiesce | removal-completes | deadlock | quiesce-terminates |');
-    expect(md).toContain('| baseline | 412 | **VIOLATED** [trace](#baseline-no-use-after-free) | n/a | holds | holds | n/a |');
+    expect(md).toContain('| property | kind | baseline | rfc-wait |');
+    expect(md).toContain('| *states explored* | | 412 | 5231 |');
+    expect(md).toContain('| no-use-after-free | safety | **VIOLATED** [trace](#baseline-no-use-after-free) | **VIOLATED** (claimed) [trace](#rfc-wait-no-use-after-free) |');
+    expect(md).toContain('| quiesce-terminates | liveness | n/a | **VIOLATED** [trace](#rfc-wait-quiesce-terminates) |');
+    expect(md).toContain('| deadlock | deadlock | holds | unknown |');
     const links = [...md.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
     expect(links).toHaveLength(5);
     for (const l of links) expect(md).toContain(`<a id="${l}"></a>`);
