@@ -14,7 +14,7 @@ import { coverageTable } from '../mbt/coverage-table.ts';
 import { StateLimitError } from '../mbt/explore.ts';
 import { exportPaths } from '../mbt/export.ts';
 import { ConformanceError } from '../mbt/replay.ts';
-import { DEFAULT_SCENARIO, DESIGN_NAMES, parseScenario, ScenarioError, type DesignName, type Scenario } from '../scenario.ts';
+import { DESIGN_NAMES, parseScenario, ScenarioError, type DesignName, type Scenario } from '../scenario.ts';
 import { UsageError } from './usage-error.ts';
 
 /** One line of `dmaspec --help`. */
@@ -24,7 +24,8 @@ const USAGE = `usage: dmaspec paths --machine NAME [--scenario FILE.json] [--des
                      [--format json|table] [--paths states|transitions|both] [--out FILE] [--limit N]
 
   --machine NAME   ${Object.keys(TARGETS).join(' | ')}
-  --scenario FILE  scenario JSON (default: the built-in default scenario)
+  --scenario FILE  scenario JSON (default: the machine's small scenario of the catalogue,
+                   machines/index.ts, on which every state node is reachable)
   --design NAME    override the scenario's design
   --format json    write the paths with the expected state after every step (schema
                    dmaspec-paths/1, see src/mbt/export.ts); the default
@@ -99,7 +100,7 @@ export function parsePathsArgs(argv: string[]): PathsOptions | 'help' {
   if (values.help) return 'help';
   if (values.machine === undefined) throw new UsageError(`--machine is required\n${USAGE}`);
   if (!(values.machine in TARGETS)) throw new UsageError(new UnknownMachineError(values.machine).message);
-  let scenario = values.scenario === undefined ? DEFAULT_SCENARIO : readScenario(values.scenario);
+  let scenario = values.scenario === undefined ? TARGETS[values.machine].entry.smallScenario : readScenario(values.scenario);
   if (values.design !== undefined) scenario = { ...scenario, design: oneOf(values.design, 'design', DESIGN_NAMES, scenario.design) as DesignName };
   const limit = values.limit === undefined ? 50_000 : Number(values.limit);
   if (!/^\d+$/.test(values.limit ?? '1') || !Number.isSafeInteger(limit) || limit < 1)
@@ -123,6 +124,8 @@ export function parsePathsArgs(argv: string[]): PathsOptions | 'help' {
 export function pathsOutput(options: PathsOptions): string {
   const target = targetNamed(options.machine);
   try {
+    if (options.format === 'table' && !target.implemented(options.scenario))
+      throw new UsageError(`${options.machine} under design ${options.scenario.design} has no implementation in src/ to replay on; --format json exports its paths`);
     if (options.format === 'table') return coverageTable([{ ...runConformance(target, options.scenario, options.paths, options.limit), ms: 0 }]) + '\n';
     const { model, adapter } = target.build(options.scenario);
     const { paths } = generatePaths(model, options.paths, options.limit);

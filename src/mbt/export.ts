@@ -14,7 +14,7 @@
  *
  * `dmaspec paths` fills `observable` with the projection its adapter compares
  * (src/mbt/adapters): for the system machine and the machines over its context
- * (`client:<kind>`, `release`) the spec/observable.ts fields plus `enabled`, the sorted
+ * (`client-<kind>`, `release-<design>`) the spec/observable.ts fields plus `enabled`, the sorted
  * labels (`net0.migrate cpu=1`: type, then payload fields by name) of the events of the
  * machine's vocabulary enabled in that state; for the other machines the fields listed in
  * their adapter module. `description` says which, in words. Replay: start your

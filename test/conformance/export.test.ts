@@ -66,17 +66,26 @@ describe('dmaspec paths --format json', () => {
     expect((caught as ConformanceError).field).toBe('$.privatecnt');
   });
 
+  it('exports the release machine of another design', async () => {
+    const r = await cli(['--machine', 'release-notifier']);
+    expect(r.status).toBe(0);
+    const file = JSON.parse(r.stdout) as PathsFile;
+    expect(file.machine).toBe('release:notifier');
+    expect(file.paths.length).toBeGreaterThan(0);
+    expect(file.paths.every((p) => p.steps.every((s) => s.observable !== undefined))).toBe(true);
+  });
+
   it('writes the same bytes for the same arguments', async () => {
-    const a = await cli(['--machine', 'release', '--design', 'baseline']);
-    const b = await cli(['--machine', 'release', '--design', 'baseline']);
+    const a = await cli(['--machine', 'release-baseline']);
+    const b = await cli(['--machine', 'release-baseline']);
     expect(a.status).toBe(0);
     expect(a.stdout).toBe(b.stdout);
     expect(JSON.parse(a.stdout).machine).toBe('release:baseline');
   });
 
   it('--paths states gives a shortest path to every state, transitions the edge walks', async () => {
-    const states = JSON.parse((await cli(['--machine', 'client:net_dma', '--paths', 'states'])).stdout) as PathsFile;
-    const walks = JSON.parse((await cli(['--machine', 'client:net_dma', '--paths', 'transitions'])).stdout) as PathsFile;
+    const states = JSON.parse((await cli(['--machine', 'client-net_dma', '--paths', 'states'])).stdout) as PathsFile;
+    const walks = JSON.parse((await cli(['--machine', 'client-net_dma', '--paths', 'transitions'])).stdout) as PathsFile;
     const steps = (f: PathsFile) => f.paths.reduce((n, p) => n + p.steps.length, 0);
     expect(states.paths.length).toBeGreaterThan(0);
     expect(walks.paths.length).toBeGreaterThan(0);
@@ -86,22 +95,22 @@ describe('dmaspec paths --format json', () => {
 
 describe('dmaspec paths --format table', () => {
   it('replays on the implementation and prints the coverage row', async () => {
-    const r = await cli(['--machine', 'client:async_tx', '--format', 'table']);
+    const r = await cli(['--machine', 'client-async_tx', '--format', 'table']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/client:async_tx .*default\/rfc-wait/);
+    expect(r.stdout).toMatch(/client-async_tx .*client-async_tx\/rfc-wait/);
     expect(r.stdout).toContain('8/8');
   });
 });
 
 describe('dmaspec paths usage errors exit with status 2', () => {
   const cases: [string, string[], RegExp][] = [
-    ['unknown machine', ['--machine', 'toaster'], /unknown machine "toaster" \(known: channel, .*system\)/],
+    ['unknown machine', ['--machine', 'toaster'], /unknown machine "toaster" \(known: system, device, .*client-slave\)/],
     ['no machine', [], /--machine is required/],
     ['unreadable scenario', ['--machine', 'system', '--scenario', join(dir, 'missing.json')], /cannot read scenario file/],
     ['scenario not JSON', ['--machine', 'system', '--scenario', write('bad.json', '{ cpus: ')], /is not JSON/],
     ['scenario breaks a rule', ['--machine', 'system', '--scenario', write('rule.json', '{"cpus": 0}')], /scenario field cpus: must be an integer/],
     ['unknown design', ['--machine', 'system', '--design', 'magic'], /--design must be one of/],
-    ['scenario without the client kind', ['--machine', 'client:slave', '--scenario', write('noslave.json', '{"clients": []}')], /has no slave client/],
+    ['scenario without the client kind', ['--machine', 'client-slave', '--scenario', write('noslave.json', '{"clients": []}')], /has no slave client/],
     ['too many states', ['--machine', 'system', '--limit', '10'], /more than 10 states; raise --limit/],
     ['bad format', ['--machine', 'system', '--format', 'yaml'], /--format must be one of json, table/],
     ['unknown option', ['--machine', 'system', '--colour'], /Unknown option/],

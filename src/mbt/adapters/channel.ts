@@ -27,17 +27,21 @@ export function channelAdapter(model: MachineModel<ChannelContext>, scenario: Sc
   let k!: DmaEngine;
   let chan!: DmaChan;
   const reset = () => {
+    ready = true;
     // The hot path plays no part here: the 3.4 strategy keeps the kernel to plain dmaengine.
     k = new DmaEngine({ cpus: scenario.cpus, strategy: baselineStrategy, quiesceThreshold: scenario.quiesceThreshold });
     const device = createDevice({ ...spec, channels: 1 });
     k.dmaAsyncDeviceRegister(device);
     chan = device.channels[0];
   };
-  reset();
+  // Built on first use, so that an adapter can serve exports of designs without an implementation.
+  let ready = false;
+  const ensure = () => void (ready || reset());
   return {
     machine: model.name,
     reset,
     step(event) {
+      ensure();
       switch (event.type) {
         case 'chan.get':
           return k.dmaengineGet();
@@ -53,7 +57,7 @@ export function channelAdapter(model: MachineModel<ChannelContext>, scenario: Sc
           throw new Error(`channel adapter: no operation for ${event.type}`);
       }
     },
-    observe: () => ({
+    observe: () => (ensure(), {
       refCount: k.dmaengineRefCount,
       clientCount: chan.clientCount,
       resources: chan.resources ? 1 : 0,

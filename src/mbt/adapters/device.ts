@@ -4,7 +4,8 @@
  * `dma_request_channel` / `dma_release_channel` by private clients, and unregister as the
  * design's removal program (src/designs/<name>/strategy.ts) stepped to the machine's
  * abstraction: `quiesced` runs the whole RFC quiesce loop (nobody holds a per-CPU
- * reference here), `putRefs` and `free` are the program's own steps.
+ * reference here); the other phase steps of the design (machines/concerns/device.ts reads
+ * them off the design model) are the program's own steps of the same names.
  * @module
  */
 import type { AnyMachineSnapshot } from 'xstate';
@@ -13,6 +14,7 @@ import type { MachineModel } from '../../../machines/model.ts';
 import { DmaEngine } from '../../core/dmaengine.ts';
 import { createDevice, type DmaChan, type DmaDevice } from '../../core/objects.ts';
 import type { Point, ThreadProgram } from '../../core/thread.ts';
+import { designModel } from '../../designs/models.ts';
 import { strategyFor } from '../../designs/strategies.ts';
 import type { Scenario } from '../../scenario.ts';
 import type { Adapter } from '../replay.ts';
@@ -33,6 +35,13 @@ export interface DeviceProjection {
 /** Removal-program steps that belong to the RFC quiesce loop (the machine's `quiesced`). */
 const QUIESCE_STEPS = new Set(['keyOn', 'clearDirty', 'tick', 'read', 'keyOff']);
 
+/**
+ * Machine phase steps the implementation's removal program does not yield because they
+ * are conditions, not code: notifier's `acked` is the wait for acknowledgements, which the
+ * program folds into the guard of its `putRefs` (with no client threads, it holds at once).
+ */
+const CONDITION_STEPS = new Set(['acked']);
+
 /** The device adapter for `model`, built from `scenario` like the machine. */
 export function deviceAdapter(model: MachineModel<DeviceContext>, scenario: Scenario): Adapter<DeviceProjection> {
   const spec = scenario.iohs[0].devices[0];
@@ -43,13 +52,30 @@ export function deviceAdapter(model: MachineModel<DeviceContext>, scenario: Scen
   let removal: ThreadProgram | null = null;
   let point: Point | null = null;
   const reset = () => {
+    ready = true;
     k = new DmaEngine({ cpus: scenario.cpus, strategy: strategyFor(scenario.design), quiesceThreshold: scenario.quiesceThreshold });
     device = createDevice(spec);
     held = [];
     removal = point = null;
   };
-  reset();
+  // Built on first use, so that an adapter can serve exports of designs without an implementation.
+  let ready = false;
+  const ensure = () => void (ready || reset());
   const offered = () => point?.offers.find((o) => o.variants().length > 0)?.step;
+  // The design's unregister phases as the device machine lists them, then the free.
+  const D = designModel(scenario.design);
+  const phases = [...D.unregisterPhases, { state: D.freeWaitsForHolders ? 'waiting' : 'unlisted', step: 'free' }];
+  /** Machine phase steps done since unregister (to place condition-only phases). */
+  let phaseSteps = 0;
+  /** The phase the implementation's removal program is in, read off the step it waits at. */
+  const implPhase = (): string => {
+    const next = point?.offers[0]?.step;
+    let i = next === undefined ? phases.length - 1 : phases.findIndex((p) => p.step === next || (p.step === 'quiesced' && QUIESCE_STEPS.has(next)));
+    if (i < 0) return `(at ${next})`;
+    const condition = phases.findIndex((p, j) => j >= phaseSteps && CONDITION_STEPS.has(p.step));
+    if (condition >= 0 && condition < i) i = condition;
+    return phases[i].state;
+  };
   const resume = (step: string) => {
     if (!removal || offered() !== step) throw new Error(`device adapter: ${step} is not the removal program's next step (${offered() ?? 'none'})`);
     const r = removal.next({ step, payload: {} });
@@ -59,6 +85,7 @@ export function deviceAdapter(model: MachineModel<DeviceContext>, scenario: Scen
     machine: model.name,
     reset,
     step(event) {
+      ensure();
       switch (event.type.slice(n.length + 1)) {
         case 'register':
           return k.dmaAsyncDeviceRegister(device);
@@ -71,6 +98,7 @@ export function deviceAdapter(model: MachineModel<DeviceContext>, scenario: Scen
         case 'release':
           return k.dmaReleaseChannel(held.pop()!, 'holder');
         case 'unregister': {
+          phaseSteps = 0;
           k.dmaAsyncDeviceUnregister(device);
           // No client threads here, only the machine's abstract holders. (Called through a
           // widened type: the seam is gaining a clients parameter.)
@@ -80,28 +108,24 @@ export function deviceAdapter(model: MachineModel<DeviceContext>, scenario: Scen
           point = r.done ? null : r.value;
           return;
         }
-        case 'quiesced':
-          while (point && QUIESCE_STEPS.has(point.offers[0].step)) resume(point.offers[0].step);
+        default: {
+          const step = event.type.slice(n.length + 1);
+          if (!phases.some((p) => p.step === step)) throw new Error(`device adapter: no operation for ${event.type}`);
+          phaseSteps++;
+          if (step === 'quiesced') while (point && QUIESCE_STEPS.has(point.offers[0].step)) resume(point.offers[0].step);
+          else if (!CONDITION_STEPS.has(step)) resume(step);
           return;
-        case 'putRefs':
-          return resume('putRefs');
-        case 'free':
-          return resume('free');
-        default:
-          throw new Error(`device adapter: no operation for ${event.type}`);
+        }
       }
     },
     observe: () => {
-      // The machine names the wait after the design: waiting (RFC) or unlisted (3.4).
-      const next = point?.offers[0]?.step;
-      const waitName = scenario.design === 'baseline' ? 'unlisted' : 'waiting';
-      const phase = next === undefined ? '?' : QUIESCE_STEPS.has(next) ? 'quiescing' : next === 'putRefs' ? 'dropping' : next === 'free' ? waitName : next;
+      ensure();
       const state = device.freed
         ? 'freed'
         : device.listed
           ? `registered.${device.private ? 'private' : 'public'}`
           : removal
-            ? `unregistering.${phase}`
+            ? `unregistering.${implPhase()}`
             : 'unregistered';
       return {
         state,

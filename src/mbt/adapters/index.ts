@@ -1,19 +1,19 @@
 /**
- * The conformance targets: every machine dmaspec generates paths from, with how to build
- * it from a scenario and the adapter that replays its paths on the implementation. The
- * names are what `dmaspec paths --machine NAME` accepts.
+ * The conformance targets: for every machine of the catalogue (machines/index.ts, same
+ * names), how to build it from a scenario together with the adapter that replays its paths
+ * on the implementation. The names are what `dmaspec paths --machine NAME` accepts.
  * @module
  */
-import { buildChannel } from '../../../machines/concerns/channel.ts';
-import { buildClient } from '../../../machines/concerns/clients.ts';
-import { buildDevice } from '../../../machines/concerns/device.ts';
-import { buildIoh } from '../../../machines/concerns/ioh.ts';
-import { buildQuiesce } from '../../../machines/concerns/quiesce.ts';
-import { buildRelease } from '../../../machines/concerns/release.ts';
-import { buildSystem } from '../../../machines/system/index.ts';
+import type { ChannelContext } from '../../../machines/concerns/channel.ts';
+import type { DeviceContext } from '../../../machines/concerns/device.ts';
+import type { IohContext } from '../../../machines/concerns/ioh.ts';
+import { MACHINES, type MachineEntry } from '../../../machines/index.ts';
+import type { SystemModel } from '../../../machines/system/index.ts';
 import { layoutOf } from '../../../machines/system/layout.ts';
+import type { SystemContext } from '../../../machines/system/context.ts';
 import type { MachineModel } from '../../../machines/model.ts';
-import { CLIENT_KINDS, type ClientKind, type ClientSpec, type Scenario } from '../../scenario.ts';
+import { STRATEGIES } from '../../designs/strategies.ts';
+import type { ClientKind, ClientSpec, DesignName, Scenario } from '../../scenario.ts';
 import type { Adapter } from '../replay.ts';
 import { channelAdapter } from './channel.ts';
 import { deviceAdapter } from './device.ts';
@@ -23,11 +23,20 @@ import { systemAdapter } from './system.ts';
 
 /** A machine built from a scenario, with the adapter that conforms the implementation to it. */
 export interface ConformanceTarget {
+  /** The catalogue name (machines/index.ts). */
   readonly name: string;
-  /** One line: what the machine models and what the adapter drives. */
+  /** The catalogue entry: title, summary and a small scenario where every state node is reachable. */
+  readonly entry: MachineEntry;
+  /** What the adapter drives and compares, in words. */
   readonly description: string;
-  /** @throws TargetScenarioError if the scenario lacks what the machine is about. */
+  /**
+   * The machine and its adapter. The adapter builds the implementation only when first
+   * reset or stepped, so paths of a design without an implementation can still be exported.
+   * @throws TargetScenarioError if the scenario lacks what the machine is about.
+   */
   build(scenario: Scenario): { model: MachineModel; adapter: Adapter };
+  /** Whether src/ has an implementation to replay the machine on under `scenario`'s design. */
+  implemented(scenario: Scenario): boolean;
 }
 
 /** The scenario cannot give this machine what it models (e.g. no client of the kind). */
@@ -41,97 +50,114 @@ export class TargetScenarioError extends Error {
   }
 }
 
-const system: ConformanceTarget = {
-  name: 'system',
-  description: "every thread of the scenario under its design, against the whole implementation (src/core, src/ioh, src/clients)",
-  build(scenario) {
-    const model = buildSystem(scenario);
-    return { model, adapter: systemAdapter({ model, layout: model.layout, implScenario: scenario }) };
-  },
-};
+const hasStrategy = (design: DesignName) => design in STRATEGIES;
 
-/** `client:<kind>`: the scenario's first client of that kind alone with its first IOH's devices. */
-function clientTarget(kind: ClientKind): ConformanceTarget {
-  const name = `client:${kind}`;
+type Part = Omit<ConformanceTarget, 'name' | 'entry' | 'implemented'> & { implemented?(scenario: Scenario): boolean };
+
+/** `client-<kind>`: the scenario's first client of that kind alone with its first IOH's devices. */
+function clientPart(kind: ClientKind, entry: MachineEntry): Part {
   return {
-    name,
-    description: `the scenario's first ${kind} client alone with the first IOH's devices (no removal), against System`,
+    description: `the scenario's first ${kind} client alone with the first IOH's devices (no removal), on System; observable state and enabled steps compared`,
     build(scenario) {
       const spec = scenario.clients.find((c) => c.kind === kind);
-      if (!spec) throw new TargetScenarioError(name, `the scenario has no ${kind} client`);
+      if (!spec) throw new TargetScenarioError(entry.name, `the scenario has no ${kind} client`);
       const implScenario: Scenario = { ...scenario, iohs: [scenario.iohs[0]], clients: [spec] };
-      const model = buildClient(kind, scenario);
+      const model = entry.build(scenario);
       return { model, adapter: systemAdapter({ model, layout: layoutOf(implScenario), implScenario }) };
     },
   };
 }
 
-const release: ConformanceTarget = {
-  name: 'release',
-  description: "the design's unregister program against one holder of a private channel (machines/concerns/release.ts), against System",
-  build(scenario) {
-    const ioh = scenario.iohs[0];
-    // The holder of buildRelease. The implementation's copy is busy, so that the implementation lets it release at any
-    // moment as the machine's abstract holder may (its uses are not part of the machine).
-    const holder: ClientSpec = {
-      name: 'holder',
-      kind: 'slave',
-      cpu: 0,
-      capability: ioh.devices[0].capabilities[0],
-      releases: true,
-      busy: false,
-      migrates: false,
-      rounds: 1,
-    };
-    const layoutScenario: Scenario = { ...scenario, iohs: [ioh], clients: [holder] };
-    const implScenario: Scenario = { ...layoutScenario, clients: [{ ...holder, busy: true }] };
-    const model = buildRelease(scenario);
-    return {
-      model,
-      adapter: systemAdapter({ model, layout: layoutOf(layoutScenario), implScenario, setup: [{ type: 'holder.request', allocOk: true }] }),
-    };
-  },
+/** `release-<design>`: the design's unregister program against one holder of a private channel. */
+function releasePart(design: DesignName, entry: MachineEntry): Part {
+  return {
+    description: `design ${design}'s unregister program against one holder of a private channel (machines/concerns/release.ts), on System; observable state and enabled steps compared`,
+    implemented: () => hasStrategy(design),
+    build(scenario) {
+      const ioh = scenario.iohs[0];
+      // The holder of buildRelease. The implementation's copy is busy, so that it may
+      // release at any moment as the machine's abstract holder may (its uses are not
+      // part of the machine).
+      const holder: ClientSpec = {
+        name: 'holder',
+        kind: 'slave',
+        cpu: 0,
+        capability: ioh.devices[0].capabilities[0],
+        releases: true,
+        busy: false,
+        migrates: false,
+        rounds: 1,
+      };
+      const layoutScenario: Scenario = { ...scenario, design, iohs: [ioh], clients: [holder] };
+      const implScenario: Scenario = { ...layoutScenario, clients: [{ ...holder, busy: true }] };
+      const model = entry.build(scenario);
+      const setup = [{ type: 'holder.request', allocOk: true }];
+      return { model, adapter: systemAdapter({ model, layout: layoutOf(layoutScenario), implScenario, setup }) };
+    },
+  };
+}
+
+const PARTS: Record<string, (entry: MachineEntry) => Part> = {
+  system: (entry) => ({
+    description: 'every thread of the scenario under its design, on the whole implementation (System: src/core, src/ioh, src/clients); observable state and enabled steps compared',
+    build(scenario) {
+      const model = entry.build(scenario) as SystemModel;
+      return { model, adapter: systemAdapter({ model, layout: model.layout, implScenario: scenario }) };
+    },
+  }),
+  channel: (entry) => ({
+    description: "one channel's client_count through dmaengine_get/put, dma_request/release_channel and rebalance, on DmaEngine",
+    implemented: () => true,
+    build(scenario) {
+      const model = entry.build(scenario) as MachineModel<ChannelContext>;
+      return { model, adapter: channelAdapter(model, scenario) as Adapter };
+    },
+  }),
+  device: (entry) => ({
+    description: "one device's registration, private use and unregistration under the design, on DmaEngine and the design's removal program",
+    build(scenario) {
+      const model = entry.build(scenario) as MachineModel<DeviceContext>;
+      return { model, adapter: deviceAdapter(model, scenario) as Adapter };
+    },
+  }),
+  ioh: (entry) => ({
+    description: 'one I/O hub: hot-add, probe, eject, surprise removal, socket CPU hotplug, on Ioh and the IOH thread program',
+    implemented: () => true,
+    build(scenario) {
+      const model = entry.build(scenario) as MachineModel<IohContext>;
+      return { model, adapter: iohAdapter(model, scenario) as Adapter };
+    },
+  }),
+  quiesce: (entry) => ({
+    description: "the RFC's dma_channel_quiesce loop against find/get/put on any CPU, on src/core/hotplug.ts",
+    implemented: () => true,
+    build(scenario) {
+      const model = entry.build(scenario) as MachineModel<SystemContext>;
+      return { model, adapter: quiesceAdapter(model, scenario) as Adapter };
+    },
+  }),
 };
 
-const channel: ConformanceTarget = {
-  name: 'channel',
-  description: "one channel's client_count through dmaengine_get/put, dma_request/release_channel and rebalance, against DmaEngine",
-  build(scenario) {
-    const model = buildChannel(scenario);
-    return { model, adapter: channelAdapter(model, scenario) as Adapter };
-  },
-};
+function partOf(entry: MachineEntry): Part {
+  if (PARTS[entry.name]) return PARTS[entry.name](entry);
+  if (entry.name.startsWith('client-')) return clientPart(entry.name.slice('client-'.length) as ClientKind, entry);
+  if (entry.name.startsWith('release-')) return releasePart(entry.name.slice('release-'.length) as DesignName, entry);
+  throw new Error(`machine ${entry.name} of the catalogue has no conformance adapter (src/mbt/adapters)`);
+}
 
-const device: ConformanceTarget = {
-  name: 'device',
-  description: "one device's registration, private use and unregistration under the design, against DmaEngine and the design's removal program",
-  build(scenario) {
-    const model = buildDevice(scenario);
-    return { model, adapter: deviceAdapter(model, scenario) as Adapter };
-  },
-};
-
-const ioh: ConformanceTarget = {
-  name: 'ioh',
-  description: 'one I/O hub: hot-add, probe, eject, surprise removal, socket CPU hotplug, against Ioh and the IOH thread program',
-  build(scenario) {
-    const model = buildIoh(scenario);
-    return { model, adapter: iohAdapter(model, scenario) as Adapter };
-  },
-};
-
-const quiesce: ConformanceTarget = {
-  name: 'quiesce',
-  description: "the RFC's dma_channel_quiesce loop against find/get/put on any CPU, against src/core/hotplug.ts",
-  build(scenario) {
-    const model = buildQuiesce(scenario);
-    return { model, adapter: quiesceAdapter(model, scenario) as Adapter };
-  },
-};
-
-/** Every conformance target by name, in the order the coverage table lists them. */
+/** Every catalogue machine's conformance target, by name, in catalogue order. */
 export const TARGETS: Readonly<Record<string, ConformanceTarget>> = Object.fromEntries(
-  [channel, device, quiesce, ioh, release, ...CLIENT_KINDS.map(clientTarget), system].map((t) => [t.name, t]),
+  MACHINES.map((entry) => {
+    const part = partOf(entry);
+    const target: ConformanceTarget = {
+      name: entry.name,
+      entry,
+      description: part.description,
+      build: part.build,
+      implemented: part.implemented ?? ((s) => hasStrategy(s.design)),
+    };
+    return [entry.name, target];
+  }),
 );
 
 /** A machine name that has no conformance target. */

@@ -39,10 +39,13 @@ export function iohAdapter(model: MachineModel<IohContext>, scenario: Scenario):
   let program: ThreadProgram | null = null;
   let point: Point | null = null;
   const reset = () => {
+    ready = true;
     k = new DmaEngine({ cpus: scenario.cpus, strategy: baselineStrategy, quiesceThreshold: scenario.quiesceThreshold });
     ioh = program = point = null;
   };
-  reset();
+  // Built on first use, so that an adapter can serve exports of designs without an implementation.
+  let ready = false;
+  const ensure = () => void (ready || reset());
   const resume = (step: string) => {
     const o = point?.offers.find((x) => x.step === step);
     if (!program || !o || o.variants().length === 0) throw new Error(`ioh adapter: ${step} is not enabled in the IOH program`);
@@ -53,6 +56,7 @@ export function iohAdapter(model: MachineModel<IohContext>, scenario: Scenario):
     machine: model.name,
     reset,
     step(event) {
+      ensure();
       if (event.type === 'cpu.offline' || event.type === 'cpu.online') return k.setCpuOnline(event.cpu as number, event.type === 'cpu.online');
       switch (event.type.slice(n.length + 1)) {
         case 'hotAdd':
@@ -80,7 +84,7 @@ export function iohAdapter(model: MachineModel<IohContext>, scenario: Scenario):
           throw new Error(`ioh adapter: no operation for ${event.type}`);
       }
     },
-    observe: () => ({
+    observe: () => (ensure(), {
       state: !ioh ? 'absent' : ioh.hardwareGone && ioh.state !== 'removed' ? 'surpriseRemoved' : ioh.state,
       registered: ioh ? ioh.devices.filter((d) => d.listed).length : 0,
       cpuOnline: k.cpuOnline.map((x) => (x ? 1 : 0)),

@@ -50,18 +50,22 @@ export function quiesceAdapter(model: MachineModel<SystemContext>, scenario: Sce
   let program!: Generator<Point, void, { step: string; payload: Record<string, never> }>;
   let point: Point | null = null;
   const reset = () => {
+    ready = true;
     k = new DmaEngine({ cpus: scenario.cpus, strategy: rfcWaitStrategy, quiesceThreshold: scenario.quiesceThreshold });
     chan = createDevice(spec).channels[0];
     program = dmaChannelQuiesce(k);
     const r = program.next();
     point = r.done ? null : r.value;
   };
-  reset();
+  // Built on first use, so that an adapter can serve exports of designs without an implementation.
+  let ready = false;
+  const ensure = () => void (ready || reset());
   const nextStep = () => point?.offers[0]?.step;
   return {
     machine: model.name,
     reset,
     step(event) {
+      ensure();
       const dot = event.type.indexOf('.');
       const thread = event.type.slice(0, dot);
       const step = event.type.slice(dot + 1);
@@ -78,6 +82,7 @@ export function quiesceAdapter(model: MachineModel<SystemContext>, scenario: Sce
       point = r.done ? null : r.value;
     },
     observe: () => {
+      ensure();
       const phase: QuiescePhase = point ? PHASE_OF_STEP[nextStep()!] : 'done';
       const q = k.quiesce;
       return {
