@@ -4,8 +4,10 @@
  * `--` separators, clipped cross-scope edges, escaping) and determinism.
  */
 import { describe, expect, test } from 'vitest';
+import { MACHINES } from '../../machines/index.ts';
 import { allStates, chartOf, regionsOf, subChart, transitionLabel } from '../../src/render/chart.ts';
 import { toDot } from '../../src/render/dot.ts';
+import type { DocMachineEntry } from '../../src/render/machine-page.ts';
 import { escapeMermaid } from '../../src/render/escape.ts';
 import { mermaidIds, toMermaid } from '../../src/render/mermaid.ts';
 import { renderSvg, svgSize } from '../../src/render/svg.ts';
@@ -211,5 +213,20 @@ describe('wrapText', () => {
   test('cuts a word with no punctuation at the width and keeps explicit line breaks', () => {
     expect(wrapText('x'.repeat(25), 10)).toEqual(['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)]);
     expect(wrapText('one\ntwo', 40)).toEqual(['one', 'two']);
+  });
+});
+
+describe('the machine catalogue (machines/index.ts)', () => {
+  // Typed as the docs read it: a catalogue entry that stops fitting fails type-checking here.
+  const entries: readonly DocMachineEntry[] = MACHINES;
+
+  test.each(entries.map((e) => [e.name, e] as const))('%s draws with Graphviz and writes as Mermaid', async (_, entry) => {
+    const chart = chartOf(entry.build(entry.smallScenario).machine);
+    const svg = await renderSvg(toDot(chart));
+    const text = svg.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&');
+    for (const s of allStates(chart).filter((s) => s !== chart.root && s.type !== 'parallel')) expect(text).toContain(`>${s.key}<`);
+    const m = toMermaid(chart);
+    expect(m.match(/\{$/gm)?.length ?? 0).toBe(m.match(/^\s*\}$/gm)?.length ?? 0);
+    expect(m).not.toContain(';');
   });
 });
