@@ -80,29 +80,39 @@ function findBadEnd<C extends object>(x: Exploration<C>, prop: LivenessProperty<
   }
   if (source.length === 0) return 'untriggered';
 
-  // H: goal-free states reachable from a source through goal-free states (multi-source BFS).
+  // H: goal-free states reachable from a source through goal-free states. The search runs
+  // by total length (path to the source + steps inside H), each source joining when the
+  // frontier reaches its BFS depth, so the first dead end or fair component found lies at
+  // the end of a shortest prefix. Ids are in BFS order, so `source` is sorted by depth.
+  const depth = new Int32Array(N);
+  for (let s = 1; s < N; s++) depth[s] = depth[x.parent[s]] + 1;
   const hParent = new Int32Array(N).fill(-2);
   const hEvent = new Int32Array(N).fill(-1);
+  const cost = new Int32Array(N);
   const queue: number[] = [];
-  for (const s of source) {
-    hParent[s] = -1;
-    queue.push(s);
-  }
-  for (let i = 0; i < queue.length; i++) {
-    const s = queue[i];
+  let qi = 0;
+  let next = 0;
+  while (qi < queue.length || next < source.length) {
+    const c = qi < queue.length ? cost[queue[qi]] : Infinity;
+    if (next < source.length && depth[source[next]] <= c) {
+      const s = source[next++];
+      if (hParent[s] !== -2) continue;
+      hParent[s] = -1;
+      cost[s] = depth[s];
+      queue.push(s);
+      continue;
+    }
+    const s = queue[qi++];
     for (let k = edges.start[s]; k < edges.start[s + 1]; k++) {
       const t = edges.target[k];
       if (goal[t] || hParent[t] !== -2) continue;
       hParent[t] = s;
       hEvent[t] = edges.event[k];
+      cost[t] = cost[s] + 1;
       queue.push(t);
     }
   }
   const inH = (s: number) => hParent[s] !== -2;
-  const depth = new Int32Array(N);
-  for (let s = 1; s < N; s++) depth[s] = depth[x.parent[s]] + 1;
-  const cost = new Int32Array(N);
-  for (const s of queue) cost[s] = hParent[s] === -1 ? depth[s] : cost[hParent[s]] + 1;
 
   const scc = tarjan(N, edges, inH);
   const fairScc = fairComponents(x, scc, inH);
