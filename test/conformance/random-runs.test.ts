@@ -122,8 +122,12 @@ describe('random interleavings of the implementation, safety properties checked 
 
   const [net0, slave0] = TWO_DEVICES.clients;
   const keeper = { ...net0, releases: false };
+  // The releasesEarly misuse (dmaengine_put mid-round), where the scenario format has it;
+  // a spread, so that this also compiles against a ClientSpec without the field.
+  const early = { releasesEarly: true };
+  const midRoundPut: Scenario = { ...withDesign(TWO_DEVICES, 'rfc-wait'), clients: [{ ...net0, ...early }, slave0] };
   const flaws: [string, Scenario, RegExp, string][] = [
-    ['rfc-wait: dmaengine_put while the worker is between find and use (no removal at all)', withDesign(TWO_DEVICES, 'rfc-wait'), /^no-use-after-free: use-after-free:net0:/, 'net0.release'],
+    ['rfc-wait: dmaengine_put while the worker is between find and use (no removal at all)', midRoundPut, /^no-use-after-free: use-after-free:net0:/, 'net0.release'],
     [
       'rfc-wait: async_tx re-gets its cached pointer after unregister dropped the references (it never releases early)',
       { ...ASYNC_TX_ONLY, clients: ASYNC_TX_ONLY.clients.map((c) => ({ ...c, releases: false })) },

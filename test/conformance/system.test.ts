@@ -1,6 +1,6 @@
 /**
  * Conformance of the whole implementation (System: src/core, src/ioh, src/clients) to the
- * system machine on small scenarios, under each design: walks over every edge of the
+ * system machine on small scenarios, under each design with an implementation: walks over every edge of the
  * machine's reachable graph plus a shortest path to every state, replayed with the
  * observable state and the enabled steps compared after every step.
  *
@@ -12,12 +12,14 @@ import { describe, it } from 'vitest';
 import { TARGETS } from '../../src/mbt/adapters/index.ts';
 import { runConformance } from '../../src/mbt/conformance.ts';
 import { ASYNC_TX_ONLY, NET_AND_SLAVE, TWO_DEVICES, withDesign } from '../../machines/small-scenarios.ts';
+import { STRATEGIES } from '../../src/designs/strategies.ts';
+import type { DesignName } from '../../src/scenario.ts';
 import { coverageReport } from './report.ts';
 
 const report = coverageReport('System machine replayed on the implementation');
 
 describe('system machine conforms (paths replayed on System)', () => {
   for (const scenario of [ASYNC_TX_ONLY, NET_AND_SLAVE, TWO_DEVICES])
-    for (const design of ['baseline', 'rfc-wait'] as const)
+    for (const design of Object.keys(STRATEGIES) as DesignName[])
       it(`${scenario.name} under ${design}`, () => report.add(runConformance(TARGETS.system, withDesign(scenario, design))));
 });
