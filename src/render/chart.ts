@@ -151,6 +151,12 @@ export function chartOf(machine: AnyStateMachine): Chart {
   return { id: machine.id, root, transitions };
 }
 
+/** A chart as given, or the chart of a machine: the converters accept either. */
+export function asChart(machineOrChart: AnyStateMachine | Chart): Chart {
+  // A Chart is plain data; a machine has a `config` (and a `root` StateNode of its own).
+  return 'config' in machineOrChart ? chartOf(machineOrChart) : machineOrChart;
+}
+
 /** Every state of the tree, parents before children, in document order. */
 export function allStates(chart: Chart): ChartState[] {
   const out: ChartState[] = [];

@@ -7,7 +7,7 @@
  * @module
  */
 import type { AnyStateMachine } from 'xstate';
-import { allStates, chartOf, type Chart, type ChartState, type ChartTransition } from './chart.ts';
+import { allStates, asChart, type Chart, type ChartState, type ChartTransition } from './chart.ts';
 import { escapeDotHtml, quoteDot } from './escape.ts';
 import { LABEL_WIDTH, wrapText } from './wrap.ts';
 
@@ -47,9 +47,7 @@ export function transitionLines(t: ChartTransition, width: number = LABEL_WIDTH)
 
 /** Converts an xstate machine, or a {@link Chart} already walked, to DOT text. */
 export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptions = {}): string {
-  const chart = 'transitions' in machineOrChart && 'root' in machineOrChart && !('config' in machineOrChart)
-    ? (machineOrChart as Chart)
-    : chartOf(machineOrChart as AnyStateMachine);
+  const chart = asChart(machineOrChart);
   const width = options.width ?? LABEL_WIDTH;
   const descriptions = options.descriptions ?? true;
   const rankdir = options.rankdir ?? 'LR';

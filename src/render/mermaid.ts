@@ -11,7 +11,7 @@
  * @module
  */
 import type { AnyStateMachine } from 'xstate';
-import { allStates, chartOf, transitionLabel, type Chart, type ChartState } from './chart.ts';
+import { allStates, asChart, transitionLabel, type Chart, type ChartState } from './chart.ts';
 import { escapeMermaid, escapeMermaidName } from './escape.ts';
 import { LABEL_WIDTH, wrapText } from './wrap.ts';
 
@@ -50,9 +50,7 @@ function label(text: string, width: number): string {
 
 /** Converts an xstate machine, or a {@link Chart} already walked, to `stateDiagram-v2` text. */
 export function toMermaid(machineOrChart: AnyStateMachine | Chart, options: MermaidOptions = {}): string {
-  const chart = 'transitions' in machineOrChart && 'root' in machineOrChart && !('config' in machineOrChart)
-    ? (machineOrChart as Chart)
-    : chartOf(machineOrChart as AnyStateMachine);
+  const chart = asChart(machineOrChart);
   const width = options.width ?? LABEL_WIDTH;
   const descriptions = options.descriptions ?? true;
   const ids = mermaidIds(chart);
