@@ -57,7 +57,8 @@ export function unmetAssumptions(design: DesignModel, scenario: Scenario): strin
   return design.assumptions
     .filter((a) =>
       scenario.clients.some(
-        (c) => (!a.kinds || a.kinds.includes(c.kind)) && Object.entries(a.flags).some(([k, v]) => c[k as 'releases' | 'busy' | 'migrates'] !== v),
+        // An absent optional flag (e.g. releasesEarly) is false.
+        (c) => (!a.kinds || a.kinds.includes(c.kind)) && Object.entries(a.flags).some(([k, v]) => ((c as unknown as Record<string, unknown>)[k] ?? false) !== v),
       ),
     )
     .map((a) => a.text);
