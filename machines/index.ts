@@ -103,7 +103,7 @@ export const MACHINES: readonly MachineEntry[] = [
   {
     name: 'client-async_tx',
     title: 'Client: async_tx',
-    summary: 'Like net_dma, and keeps the channel pointer in its descriptors: a later dma_get_channel re-takes it, even after dmaengine_put.',
+    summary: 'Like net_dma, and keeps the channel pointer in its descriptors: a later dma_get_channel re-takes it (after dmaengine_put too, with the releases-early misuse).',
     build: (s) => buildClient('async_tx', s),
     smallScenario: { ...DEFAULT_SCENARIO, name: 'client-async_tx' },
   },

@@ -25,7 +25,7 @@ export const CLIENT_KINDS = ['net_dma', 'async_tx', 'slave'] as const;
 export type ClientKind = (typeof CLIENT_KINDS)[number];
 
 /** Behaviour names of DESIGN.md, as accepted in scenario JSON; see {@link ClientSpec}. */
-export const BEHAVIOURS = ['cooperative', 'never-releases', 'busy', 'migrating', 'caches-pointer'] as const;
+export const BEHAVIOURS = ['cooperative', 'never-releases', 'busy', 'migrating', 'caches-pointer', 'releases-early'] as const;
 export type Behaviour = (typeof BEHAVIOURS)[number];
 
 /** Built-in release-notification designs (one folder each under src/designs/). */
@@ -63,6 +63,14 @@ export interface ClientSpec {
   readonly migrates: boolean;
   /** find → use → put rounds (slave: uses) before the client releases; ignored when busy. */
   readonly rounds: number;
+  /**
+   * true: the "releases-early" misuse: `dmaengine_put` while the client's own round is in
+   * flight, and (async_tx) `dma_get_channel` of the cached pointer after its own
+   * `dmaengine_put`. Both break every design without any hot-removal, so a well-behaved
+   * client (the default) releases only between rounds and re-gets only while it holds
+   * its `dmaengine_get`.
+   */
+  readonly releasesEarly?: boolean;
 }
 
 /** Everything the model, the core and the checker are built from. */
@@ -192,14 +200,14 @@ function parseIoh(raw: unknown, f: string, cpus: number): IohSpec {
 
 function parseClient(raw: unknown, f: string, cpus: number): ClientSpec {
   if (!isObj(raw)) throw new ScenarioError(f, 'must be an object');
-  noExtra(raw, f, ['name', 'kind', 'cpu', 'capability', 'releases', 'busy', 'migrates', 'rounds', 'behaviour']);
+  noExtra(raw, f, ['name', 'kind', 'cpu', 'capability', 'releases', 'busy', 'migrates', 'rounds', 'releasesEarly', 'behaviour']);
   const kind = oneOf(raw.kind, `${f}.kind`, CLIENT_KINDS);
   const behaviour = raw.behaviour === undefined ? [] : arr(raw.behaviour, `${f}.behaviour`, 0, BEHAVIOURS.length).map((b, k) =>
     oneOf(b, `${f}.behaviour[${k}]`, BEHAVIOURS),
   );
   if (behaviour.includes('caches-pointer') && kind !== 'async_tx')
     throw new ScenarioError(`${f}.behaviour`, 'caches-pointer is the async_tx kind; set kind to async_tx');
-  const flag = (key: 'releases' | 'busy' | 'migrates', fromBehaviour: boolean, dflt: boolean) =>
+  const flag = (key: 'releases' | 'busy' | 'migrates' | 'releasesEarly', fromBehaviour: boolean, dflt: boolean) =>
     raw[key] === undefined ? (fromBehaviour ? !dflt : dflt) : bool(raw[key], `${f}.${key}`);
   return {
     name: str(raw.name, `${f}.name`),
@@ -210,5 +218,6 @@ function parseClient(raw: unknown, f: string, cpus: number): ClientSpec {
     busy: flag('busy', behaviour.includes('busy'), false),
     migrates: flag('migrates', behaviour.includes('migrating'), false),
     rounds: raw.rounds === undefined ? 1 : int(raw.rounds, `${f}.rounds`, 1, 8),
+    releasesEarly: flag('releasesEarly', behaviour.includes('releases-early'), false),
   };
 }

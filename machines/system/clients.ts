@@ -204,9 +204,17 @@ export function clientRules(L: Layout): { guards: Record<string, G>; actions: Re
   return {
     guards: {
       canFind: (ctx, { t }) => ctx.threads[t].got === 1 && roundsLeft(ctx, t),
+      // A well-behaved client calls dmaengine_put between rounds; `releasesEarly` also lets
+      // it do so while its own round is in flight (a client bug no design can absorb).
       canRelease: (ctx, { t }) =>
-        spec(t).releases && (spec(t).busy || !roundsLeft(ctx, t) || ctx.threads[t].inFlight === 1),
-      canReget: (ctx, { t }) => ctx.threads[t].cached >= 0 && ctx.threads[t].regot === 0,
+        spec(t).releases &&
+        (spec(t).releasesEarly
+          ? spec(t).busy || !roundsLeft(ctx, t) || ctx.threads[t].inFlight === 1
+          : ctx.threads[t].inFlight === 0 && (spec(t).busy || !roundsLeft(ctx, t))),
+      // async_tx re-gets its cached pointer while it holds dmaengine_get, or also after
+      // its own dmaengine_put when it `releasesEarly`.
+      canReget: (ctx, { t }) =>
+        ctx.threads[t].cached >= 0 && ctx.threads[t].regot === 0 && (spec(t).releasesEarly === true || ctx.threads[t].got === 1),
       canMigrate: (ctx, { t }, e) => {
         const cpu = e.cpu as number;
         return ctx.cpuOnline[cpu] === 1 && cpu !== ctx.threads[t].cpu;

@@ -4,7 +4,7 @@
  * behaviour), so that every design gets a verdict for every behaviour.
  * @module
  */
-import { DEFAULT_SCENARIO, type Behaviour, type ClientSpec, type Scenario } from '../scenario.ts';
+import { BEHAVIOURS, DEFAULT_SCENARIO, parseScenario, type Behaviour, type ClientSpec, type Scenario } from '../scenario.ts';
 
 const client = (name: string, kind: ClientSpec['kind'], cpu: number, over: Partial<ClientSpec> = {}): ClientSpec => ({
   name,
@@ -18,8 +18,8 @@ const client = (name: string, kind: ClientSpec['kind'], cpu: number, over: Parti
   ...over,
 });
 
-/** The clients of each behaviour variant. */
-const BEHAVIOUR_CLIENTS: Readonly<Record<Behaviour, readonly ClientSpec[]>> = {
+/** The clients of the behaviour variants picked to show each flaw with few states. */
+const BEHAVIOUR_CLIENTS: Readonly<Partial<Record<Behaviour, readonly ClientSpec[]>>> = {
   // Everyone finds, uses, puts and releases once.
   cooperative: [client('net0', 'net_dma', 0), client('slave0', 'slave', 1)],
   // Nobody ever calls dmaengine_put / dma_release_channel.
@@ -30,21 +30,33 @@ const BEHAVIOUR_CLIENTS: Readonly<Record<Behaviour, readonly ClientSpec[]>> = {
   migrating: [client('net0', 'net_dma', 0, { migrates: true }), client('net1', 'net_dma', 1, { migrates: true })],
   // async_tx keeps the channel pointer and re-takes it with dma_get_channel later.
   'caches-pointer': [client('atx0', 'async_tx', 0), client('slave0', 'slave', 1)],
+  // Client bugs: dmaengine_put mid-round, and re-get of the cached pointer after it.
+  'releases-early': [client('net0', 'net_dma', 0, { releasesEarly: true }), client('atx0', 'async_tx', 1, { releasesEarly: true })],
 };
 
 /** The standard scenario with the clients of `behaviour`. */
 export function behaviourScenario(behaviour: Behaviour): Scenario {
+  const picked = BEHAVIOUR_CLIENTS[behaviour];
+  if (!picked) {
+    // A behaviour without picked clients: the default scenario's clients, each showing it
+    // (as scenario JSON would say it; the async_tx client stands for caches-pointer).
+    return parseScenario({
+      name: behaviour,
+      quiesceThreshold: DEFAULT_SCENARIO.quiesceThreshold,
+      clients: DEFAULT_SCENARIO.clients.map((c) => ({ name: c.name, kind: c.kind, cpu: c.cpu, capability: c.capability, behaviour: [behaviour] })),
+    });
+  }
   // With two clients the false-zero sum fits in one quiesce round only: each further
   // consecutive zero round needs another in-flight client repeating the pattern.
   const quiesceThreshold = behaviour === 'migrating' ? 1 : DEFAULT_SCENARIO.quiesceThreshold;
-  return { ...DEFAULT_SCENARIO, name: behaviour, clients: BEHAVIOUR_CLIENTS[behaviour], quiesceThreshold };
+  return { ...DEFAULT_SCENARIO, name: behaviour, clients: picked, quiesceThreshold };
 }
 
 /** Scenario names `--scenario` accepts besides files: `default` and each behaviour. */
-export const NAMED_SCENARIOS: readonly string[] = ['default', ...Object.keys(BEHAVIOUR_CLIENTS)];
+export const NAMED_SCENARIOS: readonly string[] = ['default', ...BEHAVIOURS];
 
 /** The named scenario, or undefined. */
 export function namedScenario(name: string): Scenario | undefined {
   if (name === 'default') return DEFAULT_SCENARIO;
-  return name in BEHAVIOUR_CLIENTS ? behaviourScenario(name as Behaviour) : undefined;
+  return (BEHAVIOURS as readonly string[]).includes(name) ? behaviourScenario(name as Behaviour) : undefined;
 }

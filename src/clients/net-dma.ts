@@ -1,9 +1,10 @@
 /**
  * The `net_dma` and `async_tx` client programs of spec/threads.md: `dmaengine_get`, then
  * find → use → put rounds on the public channel table (as `tcp_recvmsg` does), and
- * `dmaengine_put` from the client's control context, which may run while the worker is
- * mid-round. async_tx also caches the channel pointer and re-takes it once with
- * `dma_get_channel` — even after it released, which is the use-after-quiesce flaw.
+ * `dmaengine_put` from the client's control context: between rounds, or also mid-round for
+ * a client with the `releasesEarly` misuse. async_tx also caches the channel pointer and
+ * re-takes it once with `dma_get_channel` (while it holds `dmaengine_get`, or also after
+ * its own `dmaengine_put` with `releasesEarly`); during removal that is use-after-quiesce.
  * @module
  */
 import type { DesignClientStep } from '../core/design.ts';
@@ -20,12 +21,15 @@ function canFind(k: DmaEngine, c: ClientState): boolean {
 
 function canRelease(k: DmaEngine, c: ClientState): boolean {
   if (!c.got || c.released || !c.spec.releases) return false;
-  return c.spec.busy || !c.roundsLeft || c.worker !== 'idle' || (k.design.releaseEarly?.(c) ?? false);
+  const due = c.spec.busy || !c.roundsLeft || (k.design.releaseEarly?.(c) ?? false);
+  // Well-behaved: dmaengine_put between rounds. releasesEarly: also mid-round (a client bug).
+  return c.spec.releasesEarly ? due || c.worker !== 'idle' : due && c.worker === 'idle';
 }
 
 /** async_tx still has its one re-get of the cached pointer ahead. */
 function regetPending(c: ClientState, cachesPointer: boolean): boolean {
-  return cachesPointer && c.cached !== null && c.worker === 'idle' && !c.regot;
+  // Well-behaved async_tx re-gets only while it holds dmaengine_get; releasesEarly also after.
+  return cachesPointer && c.cached !== null && c.worker === 'idle' && !c.regot && (!c.released || c.spec.releasesEarly === true);
 }
 
 function canReget(k: DmaEngine, c: ClientState, cachesPointer: boolean): boolean {

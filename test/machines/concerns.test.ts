@@ -151,18 +151,29 @@ describe('clients', () => {
     expect(s.context.threads[0]).toMatchObject({ cpu: 1, chan: -1, rounds: 1 });
     expect(run(m, [ev('net0.get'), ev('net0.find')]).context.threads[0].chan).toBe(0);
   });
-  it('net_dma: no find before dmaengine_get, and no release before its round unless one is in flight', () => {
+  const early = (name: string): Scenario => ({
+    ...DEFAULT_SCENARIO,
+    clients: DEFAULT_SCENARIO.clients.map((c) => ({ ...c, releasesEarly: true })),
+    name,
+  });
+  it('net_dma: no find before dmaengine_get; release only after its round, mid-round only with releasesEarly', () => {
     const m = build('client-net_dma');
     expect(can(m, [], ev('net0.find'))).toBe(false);
     expect(can(m, [ev('net0.get')], ev('net0.release'))).toBe(false);
-    expect(can(m, [ev('net0.get'), ev('net0.find')], ev('net0.release'))).toBe(true);
+    expect(can(m, [ev('net0.get'), ev('net0.find')], ev('net0.release'))).toBe(false);
+    expect(can(m, ['get', 'find', 'use', 'put'].map((s) => ev(`net0.${s}`)), ev('net0.release'))).toBe(true);
+    const sloppy = build('client-net_dma', early('sloppy'));
+    expect(can(sloppy, [ev('net0.get'), ev('net0.find')], ev('net0.release'))).toBe(true);
   });
-  it('async_tx: caches the found pointer and re-gets it once, even after dmaengine_put', () => {
+  it('async_tx: caches the found pointer and re-gets it once while got; after dmaengine_put only with releasesEarly', () => {
     const m = build('client-async_tx');
-    const events = ['get', 'find', 'use', 'put', 'release', 'reget'].map((s) => ev(`atx0.${s}`));
+    const events = ['get', 'find', 'use', 'put', 'reget'].map((s) => ev(`atx0.${s}`));
     const s = run(m, events);
     expect(s.context.threads[0]).toMatchObject({ cpu: 1, cached: 1, chan: 1, regot: 1 }); // CPU 1's table entry
     expect(can(m, [...events, ev('atx0.use'), ev('atx0.put')], ev('atx0.reget'))).toBe(false);
+    const released = ['get', 'find', 'use', 'put', 'release'].map((s) => ev(`atx0.${s}`));
+    expect(can(m, released, ev('atx0.reget'))).toBe(false);
+    expect(can(build('client-async_tx', early('sloppy')), released, ev('atx0.reget'))).toBe(true);
   });
   it('slave: a failed alloc returns NULL and leaves the device public', () => {
     const m = build('client-slave');

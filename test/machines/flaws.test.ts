@@ -142,11 +142,21 @@ describe('3.4 baseline: unregister frees channels under their users', () => {
   });
 });
 
-describe('dmaengine_put during an in-flight round (both designs: nothing protects it)', () => {
-  for (const design of ['baseline', 'rfc-wait'] as const)
+describe('dmaengine_put during an in-flight round (the releasesEarly misuse: no design protects it)', () => {
+  const early = (design: 'baseline' | 'rfc-wait', releasesEarly: boolean) => ({
+    ...DEFAULT_SCENARIO,
+    design,
+    clients: DEFAULT_SCENARIO.clients.map((c) => (c.name === 'net0' ? { ...c, releasesEarly } : c)),
+  });
+  for (const design of ['baseline', 'rfc-wait'] as const) {
     it(`frees the channel under the worker (${design})`, () => {
-      const m = buildSystem({ ...DEFAULT_SCENARIO, design });
+      const m = buildSystem(early(design, true));
       const events = steps('net0.get', 'net0.find', 'net0.release', 'net0.use');
       expect(observe(viewOf(run(m, events)), m).violations).toEqual(['use-after-free:net0:ioat0.0']);
     });
+    it(`is not possible for a well-behaved client (${design})`, () => {
+      const m = buildSystem(early(design, false));
+      expect(() => run(m, steps('net0.get', 'net0.find', 'net0.release'))).toThrow();
+    });
+  }
 });

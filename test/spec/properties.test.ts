@@ -64,7 +64,11 @@ describe('safety verdicts over every reachable state of small scenarios', () => 
   it('baseline, async_tx alone: nothing to break but use after free', () => {
     expect(verdicts(withDesign(ASYNC_TX_ONLY, 'baseline'))).toEqual({ ...sound, 'no-use-after-free': false, 'no-ref-survives-quiesce': true });
   });
-  it('rfc-wait, one CPU, no migration: no false zero possible', () => {
-    expect(verdicts(withDesign(ONE_DEVICE, 'rfc-wait'))).toEqual({ ...sound, 'no-use-after-free': false, 'no-ref-survives-quiesce': true });
+  it('rfc-wait, one CPU, no migration, well-behaved clients: no false zero, so every safety property holds', () => {
+    expect(verdicts(withDesign(ONE_DEVICE, 'rfc-wait'))).toEqual({ ...sound, 'no-use-after-free': true, 'no-ref-survives-quiesce': true });
+  });
+  it('the same with the releases-early misuse: the client frees its own channel mid-round', () => {
+    const sloppy = { ...ONE_DEVICE, clients: ONE_DEVICE.clients.map((c) => ({ ...c, releasesEarly: true })) };
+    expect(verdicts(withDesign(sloppy, 'rfc-wait'))).toEqual({ ...sound, 'no-use-after-free': false, 'no-ref-survives-quiesce': true });
   });
 });
