@@ -135,6 +135,13 @@ describe('scripts/docs.ts', () => {
       expect(readFileSync(join(out, 'docs', 'machines', 'wide.ioh0.svg'), 'utf8')).toBe(first);
       expect(readFileSync(join(out, 'docs', 'machines', 'fixture.md'), 'utf8')).toBe(page);
       expect(await docsMain([...args(), '--check'])).toBe(0);
+      // The index links every page: machines (summary cut to its first sentence), the
+      // comparison and the spec.
+      const index = readFileSync(join(out, 'docs', 'index.md'), 'utf8');
+      expect(index).toContain('- [Fixture system](machines/fixture.md) — A per-CPU refcount toy: a net_dma-like client and an IOH quiescer.');
+      expect(index).toContain('- [A user machine](machines/user.md) — Outside the kit subset: always transitions, an inline guard, characters to escape.');
+      expect(index).toContain('- [Design comparison](comparison.md)');
+      expect(index).toContain('- [Threads and their steps: the shared event vocabulary](../spec/threads.md)');
     } finally {
       q.restore();
     }
