@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { exploreWithXstate, pathTo, snapshotKey } from '../../src/mbt/explore.ts';
-import { dropPrefixes, testModelShortestPaths, transitionCoverPaths } from '../../src/mbt/paths.ts';
+import { dropPrefixes, edgeCoverWalks, eventKey, stateCoverPaths, testModelShortestPaths, transitionCoverPaths } from '../../src/mbt/paths.ts';
+import { edgesAlong, indexGraph, PathOffGraphError } from '../../src/mbt/graph-index.ts';
+import { replayOnGraph } from '../../src/mbt/replay.ts';
 import { coverageRow } from '../../src/mbt/coverage.ts';
 import { ConformanceError, replayPath, type Adapter } from '../../src/mbt/replay.ts';
 import { exportPaths } from '../../src/mbt/export.ts';
@@ -96,5 +98,56 @@ describe('model-based paths (src/mbt) on a toy machine', () => {
         expect({ ref: impl.ref, cpu: impl.cpu, zeros: impl.zeros }).toEqual(s.observable);
       }
     }
+  });
+
+  it('edge-cover walks take every edge in fewer steps than one path per edge', () => {
+    const walks = edgeCoverWalks(graph);
+    const index = indexGraph(graph);
+    const taken = new Set(walks.flatMap((w) => edgesAlong(index, w)));
+    expect(taken.size).toBe(graph.edges.length);
+    const steps = (ps: readonly unknown[][]) => ps.reduce((n, p) => n + p.length, 0);
+    expect(steps(walks as never)).toBeLessThan(steps(transitionCoverPaths(graph) as never));
+    expect(coverageRow(model, graph, walks).missed).toEqual([]);
+  });
+
+  it('state-cover paths reach every state by a shortest path', () => {
+    const index = indexGraph(graph);
+    const reached = new Map<number, number>([[0, 0]]);
+    for (const p of stateCoverPaths(graph)) {
+      let at = 0;
+      edgesAlong(index, p).forEach((e, i) => {
+        at = graph.edges[e].to;
+        if (!reached.has(at)) reached.set(at, i + 1);
+      });
+    }
+    expect(reached.size).toBe(graph.states.length);
+    for (const [s, depth] of reached) expect(depth).toBeGreaterThanOrEqual(graph.states[s].depth);
+  });
+
+  it("keeps only enabled steps of @xstate/graph's paths (it also sends guarded-off events)", () => {
+    for (const p of testModelShortestPaths(model)) {
+      let [s] = initialTransition(model.machine);
+      for (const e of p) {
+        expect(model.enabledEvents(snapshotView(s)).map(eventKey)).toContain(eventKey(e));
+        [s] = transition(model.machine, s, e as never);
+      }
+    }
+  });
+
+  it('graph replay agrees with step-by-step replay and names the divergence the same way', () => {
+    const paths = edgeCoverWalks(graph);
+    expect(replayOnGraph(model, graph, toyAdapter(), paths).steps).toBe(paths.reduce((n, p) => n + p.length, 0));
+    let caught: unknown;
+    try {
+      replayOnGraph(model, graph, toyAdapter('dec-on-first-cpu'), paths);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ConformanceError);
+    expect((caught as ConformanceError).path[(caught as ConformanceError).stepIndex].type).toBe('c.put');
+  });
+
+  it('rejects a path that is not a path of the machine', () => {
+    expect(() => edgesAlong(indexGraph(graph), [{ type: 'c.put' }])).toThrow(PathOffGraphError);
   });
 });
