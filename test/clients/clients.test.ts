@@ -28,8 +28,18 @@ describe('net_dma client', () => {
     expect(sys.observe().dmaengineRefCount).toBe(0);
   });
 
-  it('may release while its worker is mid-round (the control context), and then finishes the round', () => {
-    const sys = one(client('net0', 'net_dma', 0, { rounds: 3 }));
+  it('well-behaved: releases only between rounds', () => {
+    const sys = one(client('net0', 'net_dma', 0, { busy: true }));
+    replay(sys, ['net0.get', 'net0.find']);
+    expect(steps(sys, 'net0')).toEqual(['use']);
+    replay(sys, ['net0.use']);
+    expect(steps(sys, 'net0')).toEqual(['put']);
+    sys.step({ type: 'net0.put' });
+    expect(steps(sys, 'net0')).toEqual(['find', 'release']);
+  });
+
+  it('releasesEarly misuse: may release while its worker is mid-round, and then finishes the round', () => {
+    const sys = one(client('net0', 'net_dma', 0, { rounds: 3, releasesEarly: true }));
     replay(sys, ['net0.get', 'net0.find']);
     expect(steps(sys, 'net0')).toEqual(['use', 'release']);
     sys.step({ type: 'net0.release' });
@@ -59,9 +69,9 @@ describe('net_dma client', () => {
     sys.step({ type: 'net0.get' });
     expect(steps(sys, 'net0')).toEqual(['find']);
     sys.step({ type: 'net0.find' });
-    expect(steps(sys, 'net0')).toEqual(['use', 'migrate@1', 'migrate@2', 'release']);
+    expect(steps(sys, 'net0')).toEqual(['use', 'migrate@1', 'migrate@2']);
     replay(sys, [{ type: 'net0.migrate', cpu: 2 }, 'net0.use']);
-    expect(steps(sys, 'net0')).toEqual(['put', 'migrate@0', 'migrate@1', 'release']);
+    expect(steps(sys, 'net0')).toEqual(['put', 'migrate@0', 'migrate@1']);
     sys.step({ type: 'net0.put' });
     expect(sys.observe().ref).toEqual([1, 0, -1]);
   });
@@ -84,8 +94,26 @@ describe('net_dma client', () => {
 });
 
 describe('async_tx client', () => {
-  it('caches the found channel and re-gets it once, even after it released', () => {
+  it('caches the found channel and re-gets it once while it holds dmaengine_get', () => {
     const sys = one(client('atx0', 'async_tx', 1));
+    replay(sys, ['atx0.get', 'atx0.find', 'atx0.use', 'atx0.put']);
+    expect(steps(sys, 'atx0')).toEqual(['release', 'reget']);
+    replay(sys, ['atx0.reget', 'atx0.use', 'atx0.put']);
+    expect(steps(sys, 'atx0')).toEqual(['release']);
+    sys.step({ type: 'atx0.release' });
+    expect(sys.isFinished('atx0')).toBe(true);
+    expect(sys.observe().violations).toEqual([]);
+  });
+
+  it('well-behaved: no re-get after its own dmaengine_put', () => {
+    const sys = one(client('atx0', 'async_tx', 1));
+    replay(sys, ['atx0.get', 'atx0.find', 'atx0.use', 'atx0.put', 'atx0.release']);
+    expect(steps(sys, 'atx0')).toEqual([]);
+    expect(sys.isFinished('atx0')).toBe(true);
+  });
+
+  it('releasesEarly misuse: re-gets its cached pointer even after it released', () => {
+    const sys = one(client('atx0', 'async_tx', 1, { releasesEarly: true }));
     replay(sys, ['atx0.get', 'atx0.find', 'atx0.use', 'atx0.put']);
     expect(steps(sys, 'atx0')).toEqual(['release', 'reget']);
     sys.step({ type: 'atx0.release' });

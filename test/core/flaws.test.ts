@@ -117,10 +117,11 @@ describe('known flaws, scripted', () => {
   });
 
   for (const design of ['baseline', 'rfc-wait'] as const) {
-    it(`(finding) ${design}: dmaengine_put while the client's own round is in flight frees the channel under it`, () => {
+    it(`(misuse) ${design}: dmaengine_put while the client's own round is in flight frees the channel under it`, () => {
       // No removal involved: the last dmaengine_put drops client_count to 0, which frees the
       // channel resources; neither 3.4 nor the RFC makes dmaengine_put wait for find → put.
-      const sys = new System(scenario({ design, clients: [client('net0', 'net_dma', 0)] }));
+      // Only a client with the releasesEarly misuse can do this.
+      const sys = new System(scenario({ design, clients: [client('net0', 'net_dma', 0, { releasesEarly: true })] }));
       const run = replay(sys, ['net0.get', 'net0.find', 'net0.release', 'net0.use']);
       report(`${design} release during own round`, run.steps.length);
       expect(run.steps.length).toBe(4);

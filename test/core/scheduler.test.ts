@@ -1,4 +1,3 @@
-import type { StepEvent } from '../../machines/kit.ts';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/core/prng.ts';
 import { randomScheduler, roundRobinScheduler, runSchedule, threadOf } from '../../src/core/scheduler.ts';
@@ -18,11 +17,6 @@ const cooperative = (design: DesignName) =>
     ],
   });
 
-/** The cooperative-client policy: a client calls dmaengine_put only between its rounds. */
-const betweenRounds = (e: StepEvent, sys: System) => {
-  const c = sys.clients.find((x) => e.type === `${x.name}.release`);
-  return !c || c.worker === 'idle';
-};
 
 const SEEDS = 300;
 
@@ -45,6 +39,14 @@ describe('schedulers', () => {
     expect(run(5)).not.toEqual(run(6));
   });
 
+  it('a random scheduler picks only among the steps its filter allows, and stops when none is', () => {
+    const sys = new System(cooperative('rfc-wait'));
+    const run = runSchedule(sys, randomScheduler(9, (e) => threadOf(e) !== 'ioh0'), { maxSteps: 1000 });
+    expect(run.outcome).toBe('stopped');
+    expect(run.steps.some((s) => s.thread === 'ioh0')).toBe(false);
+    expect(sys.enabledSteps().map((e) => e.type)).toEqual(['ioh0.eject']);
+  });
+
   it('round-robin gives the threads turns in scenario order', () => {
     const sys = new System(cooperative('rfc-wait'));
     const run = runSchedule(sys, roundRobinScheduler());
@@ -55,7 +57,7 @@ describe('schedulers', () => {
   it(`rfc-wait: ${SEEDS} seeded schedules of a cooperative workload never deadlock and never record a violation`, () => {
     const outcomes = new Map<string, number>();
     for (let seed = 0; seed < SEEDS; seed++) {
-      const run = runSchedule(new System(cooperative('rfc-wait')), randomScheduler(seed, betweenRounds), { maxSteps: 1000 });
+      const run = runSchedule(new System(cooperative('rfc-wait')), randomScheduler(seed), { maxSteps: 1000 });
       outcomes.set(run.outcome, (outcomes.get(run.outcome) ?? 0) + 1);
       expect(run.final.violations, `seed ${seed}`).toEqual([]);
       expect(run.final.devices.every((d) => d.freed), `seed ${seed}`).toBe(true);
@@ -63,10 +65,12 @@ describe('schedulers', () => {
     expect(Object.fromEntries(outcomes)).toEqual({ completed: SEEDS });
   });
 
-  it(`rfc-wait without that policy: no deadlock; every violation is a client's own dmaengine_put inside its round`, () => {
+  it(`rfc-wait with the releasesEarly misuse: no deadlock; every violation is a client's own dmaengine_put inside its round`, () => {
+    const early = cooperative('rfc-wait');
+    const misuse = { ...early, clients: early.clients.map((c) => (c.kind === 'net_dma' ? { ...c, releasesEarly: true } : c)) };
     let violating = 0;
     for (let seed = 0; seed < SEEDS; seed++) {
-      const run = runSchedule(new System(cooperative('rfc-wait')), randomScheduler(seed), { maxSteps: 1000 });
+      const run = runSchedule(new System(misuse), randomScheduler(seed), { maxSteps: 1000 });
       expect(run.outcome, `seed ${seed}`).toBe('completed');
       for (const v of run.final.violations) {
         violating++;
@@ -84,7 +88,7 @@ describe('schedulers', () => {
   it(`baseline: the same cooperative schedules do free channels under holders`, () => {
     let violating = 0;
     for (let seed = 0; seed < SEEDS; seed++) {
-      const run = runSchedule(new System(cooperative('baseline')), randomScheduler(seed, betweenRounds), { maxSteps: 1000 });
+      const run = runSchedule(new System(cooperative('baseline')), randomScheduler(seed), { maxSteps: 1000 });
       expect(run.outcome).toBe('completed');
       if (run.final.violations.length) violating++;
     }

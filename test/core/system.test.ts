@@ -69,7 +69,6 @@ describe('System: the conformance interface', () => {
     expect(sys.enabledSteps().filter((e) => e.type.startsWith('net0.'))).toEqual([
       { type: 'net0.use' },
       { type: 'net0.migrate', cpu: 1 },
-      { type: 'net0.release' },
     ]);
     // public and in use: the slave's request finds no candidate, so no alloc to fail
     expect(sys.enabledSteps().filter((e) => e.type.startsWith('slave0.'))).toEqual([{ type: 'slave0.request', allocOk: true }]);
