@@ -79,6 +79,69 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
     return false;
   };
 
+  // Edges are written inside the innermost cluster holding both of their end nodes: dot
+  // then keeps their labels inside that cluster's frame instead of across its border.
+  const containerOf = (node: string, state: ChartState) => (isComposite(state) && node !== state.id ? state.id : parentOf.get(state.id)?.id ?? chart.root.id);
+  const chain = (id: string) => {
+    const ids = [id];
+    for (let p = parentOf.get(id); p; p = parentOf.get(p.id)) ids.push(p.id);
+    return ids;
+  };
+  const scopeOf = (a: string, b: string) => {
+    const up = new Set(chain(a));
+    return chain(b).find((x) => up.has(x)) ?? chart.root.id;
+  };
+  const edgesIn = new Map<string, string[]>();
+  const addEdge = (from: string, fromState: ChartState, to: string, toState: ChartState, attrs: string[]) => {
+    const scope = scopeOf(containerOf(from, fromState), containerOf(to, toState));
+    edgesIn.set(scope, [...(edgesIn.get(scope) ?? []), `${quoteDot(from)} -> ${quoteDot(to)} [${attrs.join(', ')}];`]);
+  };
+
+  // Initial-dot edges.
+  for (const s of states) {
+    if (s.type !== 'compound' || s.initial === undefined) continue;
+    const target = byId.get(s.initial)!;
+    const attrs = ['arrowsize=0.6'];
+    if (isComposite(target)) attrs.push(`lhead=${quoteDot(clusterOf.get(target.id)!)}`);
+    addEdge(anchor(s), s, endpoint(target.id), target, attrs);
+  }
+
+  // Transitions, grouped by (source, target) when merging.
+  interface Edge {
+    from: string;
+    to: string;
+    lines: string[];
+    eventless: boolean;
+    tooltip: string[];
+  }
+  const edges = new Map<string, Edge>();
+  const order: Edge[] = [];
+  chart.transitions.forEach((t, i) => {
+    for (const to of t.targets.length > 0 ? t.targets : [t.source]) {
+      const key = options.mergeParallelEdges === false ? `${i}\u0000${to}` : `${t.source}\u0000${to}\u0000${t.eventless}`;
+      let e = edges.get(key);
+      if (!e) {
+        e = { from: t.source, to, lines: [], eventless: t.eventless, tooltip: [] };
+        edges.set(key, e);
+        order.push(e);
+      } else e.lines.push('┄┄┄┄');
+      e.lines.push(...transitionLines(t, width));
+      if (t.description) e.tooltip.push(t.description);
+    }
+  });
+  for (const e of order) {
+    const src = byId.get(e.from)!;
+    const dst = byId.get(e.to) ?? src;
+    const attrs = [`label=<${htmlLines(e.lines)}>`];
+    if (e.eventless) attrs.push('style=dashed');
+    const self = e.from === e.to;
+    if (!self && isComposite(src) && !isAncestor(e.from, e.to)) attrs.push(`ltail=${quoteDot(clusterOf.get(src.id)!)}`);
+    if (!self && isComposite(dst) && !isAncestor(e.to, e.from)) attrs.push(`lhead=${quoteDot(clusterOf.get(dst.id)!)}`);
+    if (e.tooltip.length > 0) attrs.push(`tooltip=${quoteDot(e.tooltip.join('; '))}`);
+    const onAny = self && loopsOn.has(e.from);
+    addEdge(onAny ? anyState(e.from) : endpoint(e.from), src, onAny ? anyState(e.to) : endpoint(e.to), dst, attrs);
+  }
+
   const out: string[] = [];
   const title = options.title ?? chart.id;
   out.push(`digraph ${quoteDot(chart.id)} {`);
@@ -108,8 +171,10 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
     const isRoot = s === chart.root;
     if (!isRoot) {
       const style = inParallel ? 'dashed,rounded' : s.type === 'parallel' ? 'bold,rounded' : 'rounded';
+      // margin: dot sizes a frame by its nodes, and an edge label beside them would
+      // otherwise cross the border.
       out.push(`${pad}subgraph ${quoteDot(clusterOf.get(s.id)!)} {`);
-      out.push(`${pad}  label=${stateLabel(s, s.type === 'parallel' ? ' ‖' : '')}; style=${quoteDot(style)}; color="#8c959f"; labeljust=l;`);
+      out.push(`${pad}  label=${stateLabel(s, s.type === 'parallel' ? ' ‖' : '')}; style=${quoteDot(style)}; color="#8c959f"; labeljust=l; margin=20;`);
     }
     const inner = pad + '  ';
     if (s.type === 'compound') out.push(`${inner}${quoteDot(anchor(s))} [shape=point, width=0.12, style=filled, fillcolor=black, label=""];`);
@@ -120,56 +185,11 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
     if (loopsOn.has(s.id))
       out.push(`${inner}${quoteDot(anyState(s.id))} [label=<<i>in any state of ${escapeDotHtml(s.key)}</i>>, style="dashed,rounded", fillcolor=white, fontsize=9];`);
     for (const c of children) emit(c, depth + 1, s.type === 'parallel');
+    for (const e of edgesIn.get(s.id) ?? []) out.push(inner + e);
     if (!isRoot) out.push(`${pad}}`);
   };
   emit(chart.root, 0, false);
 
-  // Initial-dot edges.
-  for (const s of states) {
-    if (s.type !== 'compound' || s.initial === undefined) continue;
-    const target = byId.get(s.initial)!;
-    const attrs = ['arrowsize=0.6'];
-    if (isComposite(target)) attrs.push(`lhead=${quoteDot(clusterOf.get(target.id)!)}`);
-    out.push(`  ${quoteDot(anchor(s))} -> ${quoteDot(endpoint(target.id))} [${attrs.join(', ')}];`);
-  }
-
-  // Transitions, grouped by (source, target) when merging.
-  interface Edge {
-    from: string;
-    to: string;
-    lines: string[];
-    eventless: boolean;
-    tooltip: string[];
-  }
-  const edges = new Map<string, Edge>();
-  const order: Edge[] = [];
-  chart.transitions.forEach((t, i) => {
-    for (const to of t.targets.length > 0 ? t.targets : [t.source]) {
-      const key = options.mergeParallelEdges === false ? `${i}\u0000${to}` : `${t.source}\u0000${to}\u0000${t.eventless}`;
-      let e = edges.get(key);
-      if (!e) {
-        e = { from: t.source, to, lines: [], eventless: t.eventless, tooltip: [] };
-        edges.set(key, e);
-        order.push(e);
-      } else e.lines.push('┄┄┄┄');
-      e.lines.push(...transitionLines(t, width));
-      if (t.description) e.tooltip.push(t.description);
-    }
-  });
-  for (const e of order) {
-    const src = byId.get(e.from)!;
-    const dst = byId.get(e.to);
-    const attrs = [`label=<${htmlLines(e.lines)}>`];
-    if (e.eventless) attrs.push('style=dashed');
-    const self = e.from === e.to;
-    if (!self && isComposite(src) && !isAncestor(e.from, e.to)) attrs.push(`ltail=${quoteDot(clusterOf.get(src.id)!)}`);
-    if (!self && dst && isComposite(dst) && !isAncestor(e.to, e.from)) attrs.push(`lhead=${quoteDot(clusterOf.get(dst.id)!)}`);
-    if (e.tooltip.length > 0) attrs.push(`tooltip=${quoteDot(e.tooltip.join('; '))}`);
-    const onAny = self && loopsOn.has(e.from);
-    const from = onAny ? anyState(e.from) : endpoint(e.from);
-    const to = onAny ? anyState(e.to) : endpoint(e.to);
-    out.push(`  ${quoteDot(from)} -> ${quoteDot(to)} [${attrs.join(', ')}];`);
-  }
   out.push('}');
   return out.join('\n') + '\n';
 }
