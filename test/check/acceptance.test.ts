@@ -8,7 +8,7 @@ import { main } from '../../src/cli/main.ts';
 import { checkDesign, type DesignRun } from '../../src/check/run.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
 import { designModel } from '../../src/designs/models.ts';
-import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
+import { BEHAVIOURS, DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
 import type { TraceStep } from '../../src/check/trace.ts';
 import { checkModel } from '../../src/check/check.ts';
 import { buildSystem, type SystemModel } from '../../machines/system/index.ts';
@@ -113,7 +113,7 @@ describe('dmaspec check', () => {
       expect(d.complete).toBe(true);
       for (const p of d.results) expect(['holds', 'violated', 'n/a']).toContain(p.verdict);
     }
-    expect(doc.behaviours.map((b: { behaviour: string }) => b.behaviour)).toEqual(['cooperative', 'never-releases', 'busy', 'migrating', 'caches-pointer']);
+    expect(doc.behaviours.map((b: { behaviour: string }) => b.behaviour)).toEqual([...BEHAVIOURS]);
     for (const b of doc.behaviours) expect(b.designs.length).toBe(doc.designs.length);
     const rfc = doc.designs.find((d: { design: string }) => d.design === 'rfc-wait');
     expect(rfc.brokenClaims).toContain('no-ref-survives-quiesce');
