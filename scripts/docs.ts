@@ -17,6 +17,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { DocFile, DocMachineEntry } from '../src/render/machine-page.ts';
+import { ComparisonFormatError } from '../src/render/comparison.ts';
 import { renderSite, type SourcePage } from '../src/render/site.ts';
 
 /** The repository root (this file is scripts/docs.ts). */
@@ -166,6 +167,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof DocsUsageError) {
       process.stderr.write(`docs: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof ComparisonFormatError) {
+      // The checker's output changed shape: say which field, not a stack trace.
+      process.stderr.write(`docs: the checker's JSON does not fit the comparison page: ${err.message}\n`);
+      return 1;
     }
     throw err;
   }

@@ -168,6 +168,18 @@ describe('scripts/docs.ts', () => {
     }
   });
 
+  test('checker JSON of another shape exits 1 naming the field', async () => {
+    const q = quiet();
+    try {
+      const bad = join(out, 'bad-check.json');
+      writeFileSync(bad, JSON.stringify({ scenario: 'default', designs: [{ design: 'x', complete: true, results: [{ name: 'p', kind: 'safety' }] }] }));
+      expect(await docsMain(['--catalogue', join(FIXTURES, 'catalogue.ts'), '--check-json', bad, '--out', out])).toBe(1);
+      expect(q.err.mock.calls.map((c) => String(c[0])).join('')).toContain('$.designs[0].results[0].verdict');
+    } finally {
+      q.restore();
+    }
+  });
+
   test('bad arguments exit 2 with a message', async () => {
     const q = quiet();
     try {
