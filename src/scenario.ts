@@ -97,20 +97,24 @@ export class ScenarioError extends Error {
 }
 
 /**
- * The default scenario: 2 CPUs; one IOH (on socket CPU 1) with one I/OAT device of 2 memcpy
- * channels; a migrating net_dma client, an async_tx client that caches its channel pointer,
- * and a slave client; design `rfc-wait`; quiesce threshold 2.
+ * The default (standard) scenario: 2 CPUs; one IOH with one I/OAT device of 2 memcpy
+ * channels; a net_dma client that migrates and runs 3 find → use → put rounds, an async_tx
+ * client that caches its channel pointer, and a slave client; design `rfc-wait`; quiesce
+ * threshold 2.
  *
- * Threshold 2 instead of the kernel's 10: every flaw the checker looks for needs the same
- * adversarial pattern repeated once per round, so 2 rounds already show "consecutive zero
- * sums only make it rarer", while keeping the state space exhaustively explorable.
+ * Threshold 2 instead of the kernel's 10 keeps the state space exhaustively explorable and
+ * still meaningful: the false-zero sum needs the migrating client to move its unit of count
+ * between the quiescer's two per-CPU reads once per round, so it persists through N
+ * consecutive rounds when the client has N + 1 rounds (1 to line up, then 1 per round). Two
+ * rounds already show that "consecutive zero sums" makes the flaw rarer, not impossible;
+ * each further round of the threshold costs the adversary exactly one more round.
  */
 export const DEFAULT_SCENARIO: Scenario = Object.freeze({
   name: 'default',
   cpus: 2,
   iohs: [{ name: 'ioh0', socketCpus: [], devices: [{ name: 'ioat0', channels: 2, capabilities: ['memcpy'] }] }],
   clients: [
-    { name: 'net0', kind: 'net_dma', cpu: 0, capability: 'memcpy', releases: true, busy: false, migrates: true, rounds: 1 },
+    { name: 'net0', kind: 'net_dma', cpu: 0, capability: 'memcpy', releases: true, busy: false, migrates: true, rounds: 3 },
     { name: 'atx0', kind: 'async_tx', cpu: 1, capability: 'memcpy', releases: true, busy: false, migrates: false, rounds: 1 },
     { name: 'slave0', kind: 'slave', cpu: 0, capability: 'memcpy', releases: true, busy: false, migrates: false, rounds: 1 },
   ],

@@ -33,7 +33,7 @@ describe('removal hangs (rfc-wait): a never-releasing slave blocks unregister fo
     ...UNREGISTER,
     ...QUIESCE_2,
     ev('ioh0.putRefs'),
-    ...steps('net0.get', 'net0.find', 'net0.use', 'net0.put', 'net0.release'),
+    ...steps('net0.get', ...Array(DEFAULT_SCENARIO.clients[0].rounds).fill(['net0.find', 'net0.use', 'net0.put']).flat(), 'net0.release'),
     ...steps('atx0.get', 'atx0.find', 'atx0.use', 'atx0.put', 'atx0.release'),
   ];
 
