@@ -83,6 +83,8 @@ export interface Scenario {
   readonly design: DesignName;
   /** Consecutive zero sums `dma_channel_quiesce` needs (10 in the RFC). */
   readonly quiesceThreshold: number;
+  /** Adds the `cpu` thread: CPUs go offline and online (with rebalance). Default false. */
+  readonly cpuHotplug?: boolean;
 }
 
 /** A scenario file or argument broke a rule; `field` is the JSON path of the culprit. */
@@ -161,7 +163,7 @@ function noExtra(o: Record<string, unknown>, field: string, known: readonly stri
  */
 export function parseScenario(json: unknown): Scenario {
   if (!isObj(json)) throw new ScenarioError('$', 'a scenario must be a JSON object');
-  noExtra(json, '$', ['name', 'cpus', 'iohs', 'clients', 'design', 'quiesceThreshold']);
+  noExtra(json, '$', ['name', 'cpus', 'iohs', 'clients', 'design', 'quiesceThreshold', 'cpuHotplug']);
   const d = DEFAULT_SCENARIO;
   const name = json.name === undefined ? 'custom' : str(json.name, 'name');
   const cpus = json.cpus === undefined ? d.cpus : int(json.cpus, 'cpus', 1, 8);
@@ -181,7 +183,8 @@ export function parseScenario(json: unknown): Scenario {
     if (names.has(n)) throw new ScenarioError(f, `name ${n} is used twice`);
     names.add(n);
   }
-  return { name, cpus, iohs, clients, design, quiesceThreshold };
+  const cpuHotplug = json.cpuHotplug === undefined ? false : bool(json.cpuHotplug, 'cpuHotplug');
+  return { name, cpus, iohs, clients, design, quiesceThreshold, cpuHotplug };
 }
 
 function parseIoh(raw: unknown, f: string, cpus: number): IohSpec {

@@ -30,7 +30,7 @@ export interface SystemModel extends ConfiguredModel<SystemContext> {
 
 /** Options of {@link buildSystem} beyond the scenario. */
 export interface SystemOptions {
-  /** Add the `cpu` thread (`cpu.offline {cpu}`, `cpu.online {cpu}`). Default false. */
+  /** Add the `cpu` thread (`cpu.offline {cpu}`, `cpu.online {cpu}`). Default: the scenario's `cpuHotplug`. */
   readonly cpuHotplug?: boolean;
 }
 
@@ -72,7 +72,8 @@ export function systemConfig(L: Layout, D: DesignModel, options: SystemOptions =
  * Builds the system machine of a scenario under its design.
  * @throws UnknownDesignError if `scenario.design` has no model in src/designs/models.ts.
  */
-export function buildSystem(scenario: Scenario, options: SystemOptions = {}): SystemModel {
+export function buildSystem(scenario: Scenario, given: SystemOptions = {}): SystemModel {
+  const options = { cpuHotplug: given.cpuHotplug ?? scenario.cpuHotplug ?? false };
   const L = layoutOf(scenario);
   const D = designModel(scenario.design);
   const rules = systemRules(L, D);

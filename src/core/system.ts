@@ -35,7 +35,7 @@ export interface SystemOptions {
   readonly hotAdd?: boolean;
   /** `<ioh>.surpriseRemove`. Default false. */
   readonly surpriseRemoval?: boolean;
-  /** The `cpu` thread (`cpu.offline` / `cpu.online`). Default false. */
+  /** The `cpu` thread (`cpu.offline` / `cpu.online`). Default: the scenario's `cpuHotplug`. */
   readonly cpuHotplug?: boolean;
 }
 
@@ -81,7 +81,7 @@ export class System {
     this.clients = scenario.clients.map((spec) => new ClientState(spec));
     for (const c of this.clients) this.addThread(c.name, clientProgram(k, c), clientSteps(c), { client: c });
     for (const h of this.iohs) this.addThread(h.name, iohProgram(k, h, options.hotAdd ?? false, this.clients), IOH_STEPS, { ioh: h });
-    if (options.cpuHotplug) this.addThread('cpu', cpuHotplugProgram(k, this.clients), CPU_STEPS, {});
+    if (options.cpuHotplug ?? scenario.cpuHotplug) this.addThread('cpu', cpuHotplugProgram(k, this.clients), CPU_STEPS, {});
   }
 
   private addThread(name: string, program: ThreadProgram, order: readonly string[], x: { client?: ClientState; ioh?: Ioh }): void {

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SCENARIO, ScenarioError, parseScenario } from '../src/scenario.ts';
+import { buildSystem } from '../machines/system/index.ts';
+import { System } from '../src/core/system.ts';
+
+const fieldOf = (json: unknown): string => {
+  try {
+    parseScenario(json);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ScenarioError);
+    return (e as ScenarioError).field;
+  }
+  throw new Error('parsed without error');
+};
+
+describe('parseScenario', () => {
+  it('fills omitted fields from the default scenario', () => {
+    const s = parseScenario({ name: 'x' });
+    expect({ ...s, name: 'default' }).toEqual({ ...DEFAULT_SCENARIO, cpuHotplug: false });
+  });
+
+  it('maps behaviour names onto the client flags', () => {
+    const s = parseScenario({
+      clients: [
+        { name: 'a', kind: 'net_dma', behaviour: ['migrating', 'busy', 'never-releases'] },
+        { name: 'b', kind: 'async_tx', behaviour: ['caches-pointer', 'releases-early'] },
+        { name: 'c', kind: 'slave' },
+      ],
+    });
+    expect(s.clients.map(({ releases, busy, migrates, releasesEarly }) => ({ releases, busy, migrates, releasesEarly }))).toEqual([
+      { releases: false, busy: true, migrates: true, releasesEarly: false },
+      { releases: true, busy: false, migrates: false, releasesEarly: true },
+      { releases: true, busy: false, migrates: false, releasesEarly: false },
+    ]);
+  });
+
+  it('names the first bad field', () => {
+    expect(fieldOf([])).toBe('$');
+    expect(fieldOf({ cpus: 0 })).toBe('cpus');
+    expect(fieldOf({ design: 'rcu' })).toBe('design');
+    expect(fieldOf({ colour: 'red' })).toBe('$.colour');
+    expect(fieldOf({ clients: [{ name: 'a', kind: 'net_dma', cpu: 2 }] })).toBe('clients[0].cpu');
+    expect(fieldOf({ clients: [{ name: 'a', kind: 'slave', behaviour: ['caches-pointer'] }] })).toBe('clients[0].behaviour');
+    expect(fieldOf({ iohs: [{ name: 'h', devices: [{ name: 'd', channels: 9 }] }] })).toBe('iohs[0].devices[0].channels');
+    expect(fieldOf({ iohs: [{ name: 'h', devices: [{ name: 'h', channels: 1 }] }] })).toBe('iohs[0].devices[0].name');
+    expect(fieldOf({ cpuHotplug: 'yes' })).toBe('cpuHotplug');
+  });
+
+  it('says what is wrong in the message', () => {
+    expect(() => parseScenario({ quiesceThreshold: 0.5 })).toThrow(/quiesceThreshold: must be an integer from 1 to 100 \(got 0\.5\)/);
+  });
+
+  it('cpuHotplug adds the cpu thread to both the machine and the implementation', () => {
+    const s = parseScenario({ cpus: 3, cpuHotplug: true, clients: [{ name: 'n', kind: 'net_dma' }] });
+    expect(buildSystem(s).threads).toContain('cpu');
+    expect(new System(s).enabledSteps().some((e) => e.type.startsWith('cpu.'))).toBe(true);
+    const off = parseScenario({ cpus: 3, clients: [{ name: 'n', kind: 'net_dma' }] });
+    expect(buildSystem(off).threads).not.toContain('cpu');
+    expect(new System(off).enabledSteps().some((e) => e.type.startsWith('cpu.'))).toBe(false);
+  });
+});
