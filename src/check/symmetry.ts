@@ -98,7 +98,21 @@ export class Canonicalizer<C extends object> {
     this.mid = newRow(cm.width, coder.bytes);
   }
 
+  private lastLabels: number[] = [];
+  private lastPerms: Int32Array[] = [];
+
   private cpuPerms(labels: readonly number[]): Int32Array[] {
+    // Most states repeat the previous labels: compare instead of building a cache key.
+    const last = this.lastLabels;
+    let same = last.length === labels.length;
+    for (let i = 0; same && i < labels.length; i++) same = last[i] === labels[i];
+    if (same) return this.lastPerms;
+    this.lastLabels = labels.slice();
+    this.lastPerms = this.cpuPermsFor(labels);
+    return this.lastPerms;
+  }
+
+  private cpuPermsFor(labels: readonly number[]): Int32Array[] {
     let distinct = true;
     for (let i = 1; i < labels.length && distinct; i++) for (let j = 0; j < i; j++) if (labels[i] === labels[j]) distinct = false;
     if (distinct) return this.noCpuPerms;
