@@ -160,6 +160,7 @@ export class Canonicalizer<C extends object> {
     const cpuPerms = cm.model.scenario.cpus > 1 ? this.cpuPerms(sym.cpuClasses(ctx ?? work)) : this.noCpuPerms;
     if (this.threadPerms.length === 1 && cpuPerms.length <= 1) return false;
     this.best.words.set(row.words);
+    let changed = false;
     for (let t = 0; t < this.threadPerms.length; t++) {
       const swaps = this.threadPerms[t];
       this.mid.words.set(row.words);
@@ -176,7 +177,10 @@ export class Canonicalizer<C extends object> {
           }
         }
         coder.encode(work, mid, R);
-        if (Canonicalizer.less(mid, best)) this.best.words.set(this.mid.words);
+        if (Canonicalizer.less(mid, best)) {
+          this.best.words.set(this.mid.words);
+          changed = true;
+        }
       }
       for (let p = 1; p < cpuPerms.length; p++) {
         // Without a thread swap `mid` is `row`, whose context the caller may have handed over.
@@ -185,11 +189,13 @@ export class Canonicalizer<C extends object> {
         sym.permuteCpus(work, cpuPerms[p] as unknown as number[]);
         this.cand.words.set(this.mid.words);
         coder.encode(work, cand, R);
-        if (Canonicalizer.less(cand, best)) this.best.words.set(this.cand.words);
+        if (Canonicalizer.less(cand, best)) {
+          this.best.words.set(this.cand.words);
+          changed = true;
+        }
       }
     }
-    const changed = Canonicalizer.less(best, row.slots);
-    row.words.set(this.best.words);
+    if (changed) row.words.set(this.best.words);
     return changed;
   }
 }
