@@ -35,8 +35,12 @@ export function eventText(event: TraceStepJson['event']): string {
   return fields.length === 0 ? event.type : `${event.type}(${fields.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')})`;
 }
 
-/** `ref[1]: 0 → 1`. */
+/**
+ * `ref[1]: 0 → 1`. The checker names a region's active state `<region>@` with the state's
+ * path as value; that reads as `net0.worker: idle → found`.
+ */
 export function changeText(c: TraceChange): string {
+  if (c.name.endsWith('@') && typeof c.from === 'string' && typeof c.to === 'string') return `${c.name.slice(0, -1)}: ${c.from} → ${c.to}`;
   return `${c.name}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`;
 }
 

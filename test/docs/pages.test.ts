@@ -11,7 +11,7 @@ import { main as docsMain } from '../../scripts/docs.ts';
 import { chartOf } from '../../src/render/chart.ts';
 import { ComparisonFormatError, parseComparison, renderComparison } from '../../src/render/comparison.ts';
 import { renderMachinePage, transitionsTable } from '../../src/render/machine-page.ts';
-import { traceToMermaid } from '../../src/render/sequence.ts';
+import { changeText, traceToMermaid } from '../../src/render/sequence.ts';
 import { MACHINES } from './fixtures/catalogue.ts';
 import { buildFixture } from './fixtures/machines.ts';
 
@@ -86,6 +86,11 @@ describe('comparison page', () => {
     expect(seq).toContain('T1->>C0: 4. net0.migrate(cpu=1)');
     expect(seq).toContain('Note over T0: ref[1]: 0 → 1<br/>atx0.chan: null → "ioat0.1"');
     expect(md).toContain('| 4 | net0 | 0 | `net0.migrate(cpu=1)` | `net0.cpu: 0 → 1` |');
+  });
+
+  test('a region\'s active state reads as region: from → to, other variables as JSON values', () => {
+    expect(changeText({ name: 'net0.worker@', from: 'idle', to: 'found' })).toBe('net0.worker: idle → found');
+    expect(changeText({ name: 'net0.chan', from: null, to: 'ioat0.0' })).toBe('net0.chan: null → "ioat0.0"');
   });
 
   test('a liveness lasso is a loop box, a deadlock a closing note, a thread without CPU a self-arrow', () => {
