@@ -119,7 +119,8 @@ function main() {
     `dmaspec checker benchmark: medians of ${RUNS} checker runs (after a warm-up) and ${GRAPH_RUNS} @xstate/graph runs capped at ${GRAPH_CAP} states; Node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs\n` +
       `${t.toString()}\n` +
       'checker: BFS over packed states, safety properties of spec/properties.ts on every new state. ratio: checker (with symmetry) / @xstate/graph.\n' +
-      'wall: distinct states per elapsed second; CPU: per second of this process\'s CPU time (steadier on a shared machine).\n',
+      'wall: distinct states per elapsed second; CPU: per second of this process\'s CPU time (steadier on a shared machine).\n' +
+      'bytes/state: the visited set\'s allocated arrays (capacity doubles, so small spaces look dearer) per stored state.\n',
   );
 }
 
