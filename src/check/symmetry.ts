@@ -55,6 +55,11 @@ export class Canonicalizer<C extends object> {
   /** False when the mode or the model leaves nothing to permute (canon is the identity). */
   readonly active: boolean;
   private readonly threadPerms: ThreadPerm[];
+  /**
+   * Per thread permutation, when the model's `swapThreads` only moves values: the slot each
+   * slot takes its value from (a row permutation, no decode or encode); else null.
+   */
+  private readonly threadSlotMaps: (Int32Array | null)[];
   /** Per thread index: its regions, in document order. */
   private readonly threadRegions: readonly (readonly number[])[];
   private readonly cpuPermCache = new Map<string, Int32Array[]>();
@@ -91,11 +96,52 @@ export class Canonicalizer<C extends object> {
       }
     }
     this.threadPerms = perms;
+    this.threadSlotMaps = perms.map((swaps) => (swaps.length && sym ? this.slotMap(swaps) : null));
     this.active = !!sym && mode !== 'none' && (perms.length > 1 || cm.model.scenario.cpus > 1);
     this.work = cm.layout.decode(cm.initialRow, this.R);
     this.best = newRow(cm.width, coder.bytes);
     this.cand = newRow(cm.width, coder.bytes);
     this.mid = newRow(cm.width, coder.bytes);
+  }
+
+  /**
+   * Probes `swapThreads` on a context whose every leaf holds a distinct marker: if the swaps
+   * leave each marker exactly once, they are the slot permutation returned; if they change
+   * values (or throw), null and the canonicalizer decodes and encodes instead.
+   */
+  private slotMap(swaps: ThreadPerm): Int32Array | null {
+    const { cm, R } = this;
+    const W = cm.width;
+    const keys = cm.layout.slots.map((sl) => sl.path.split(/\.|\[|\]/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k)));
+    const probe = cm.layout.decode(cm.initialRow, R) as unknown as Record<string | number, unknown>;
+    const BASE = 1_000_003;
+    const at = (k: (string | number)[]) => k.slice(0, -1).reduce((o: any, x) => o[x], probe);
+    keys.forEach((k, i) => (at(k)[k[k.length - 1]] = BASE + i));
+    const regions = Array.from({ length: R }, (_, r) => r);
+    try {
+      for (const [a, b] of swaps) {
+        cm.model.symmetry!.swapThreads(probe as unknown as C, a, b);
+        const ra = this.threadRegions[a];
+        const rb = this.threadRegions[b];
+        for (let k = 0; k < ra.length; k++) [regions[ra[k]], regions[rb[k]]] = [regions[rb[k]], regions[ra[k]]];
+      }
+    } catch {
+      return null;
+    }
+    const map = new Int32Array(W);
+    const seen = new Uint8Array(W);
+    for (let r = 0; r < R; r++) {
+      map[r] = regions[r];
+      seen[regions[r]] = 1;
+    }
+    for (let i = 0; i < keys.length; i++) {
+      const v = at(keys[i])[keys[i][keys[i].length - 1]];
+      const from = typeof v === 'number' ? v - BASE : -1;
+      if (from < 0 || from >= keys.length || seen[R + from]) return null;
+      seen[R + from] = 1;
+      map[R + i] = R + from;
+    }
+    return map;
   }
 
   private lastLabels: number[] = [];
@@ -164,7 +210,15 @@ export class Canonicalizer<C extends object> {
     for (let t = 0; t < this.threadPerms.length; t++) {
       const swaps = this.threadPerms[t];
       this.mid.words.set(row.words);
-      if (swaps.length > 0) {
+      const map = this.threadSlotMaps[t];
+      if (map) {
+        const src = row.slots;
+        for (let j = 0; j < map.length; j++) mid[j] = src[map[j]];
+        if (Canonicalizer.less(mid, best)) {
+          this.best.words.set(this.mid.words);
+          changed = true;
+        }
+      } else if (swaps.length > 0) {
         coder.decodeInto(row.slots, R, work);
         for (const [a, b] of swaps) {
           sym.swapThreads(work, a, b);
