@@ -37,10 +37,10 @@ export const summary = 'check every interleaving of a scenario: a verdict per de
 const USAGE = `usage: dmaspec check [--design NAME|FILE] [--scenario NAME|FILE.json] [--threshold N]
                      [--max-states N] [--json] [--no-symmetry]
 
-  --design NAME|FILE      a built-in design (${Object.keys(DESIGN_MODELS).join(', ')}) or a
-                          module (.ts/.js) exporting a design model (machines/system/design.ts
-                          DesignModel); default: every built-in design
-  --scenario NAME|FILE    ${NAMED_SCENARIOS.join(', ')}, or a scenario JSON file
+  --design NAME|FILE      a built-in design, or a module (.ts/.js) exporting a design model
+                          (machines/system/design.ts DesignModel); default: every built-in
+                          design: ${Object.keys(DESIGN_MODELS).join(', ')}
+  --scenario NAME|FILE    a scenario JSON file, or a name: ${NAMED_SCENARIOS.join(', ')}
   --threshold N           consecutive zero sums dma_channel_quiesce needs (overrides the scenario)
   --max-states N          stop each search after N states (verdicts may be unknown; exit 3)
   --json                  JSON on stdout; timings in their own "timings" field
@@ -48,7 +48,8 @@ const USAGE = `usage: dmaspec check [--design NAME|FILE] [--scenario NAME|FILE.j
 
 With no options: the default scenario under every built-in design, then every design
 against every client behaviour. Exit status 0 finished, 1 a claimed property is violated in
-a scenario meeting the design's assumptions, 2 bad usage, 3 a state limit was reached.`;
+a scenario meeting the design's assumptions (even if a limit was also reached), 2 bad usage,
+3 a state limit was reached.`;
 
 /** The parsed command line of `check`. */
 export interface CheckArgs {
