@@ -35,7 +35,7 @@ import { UsageError } from './usage-error.ts';
 export const summary = 'check every interleaving of a scenario: a verdict per design and property, shortest counterexamples';
 
 const USAGE = `usage: dmaspec check [--design NAME|FILE] [--scenario NAME|FILE.json] [--threshold N]
-                     [--max-states N] [--json] [--no-symmetry]
+                     [--max-states N] [--json] [--no-symmetry] [--exit-zero]
 
   --design NAME|FILE      a built-in design, or a module (.ts/.js) exporting a design model
                           (machines/system/design.ts DesignModel); default: every built-in
@@ -45,6 +45,8 @@ const USAGE = `usage: dmaspec check [--design NAME|FILE] [--scenario NAME|FILE.j
   --max-states N          stop each search after N states (verdicts may be unknown; exit 3)
   --json                  JSON on stdout; timings in their own "timings" field
   --no-symmetry           explore without symmetry reduction (state counts without it)
+  --exit-zero             exit 0 once the check has run, whatever the verdicts (a report,
+                          as npm start prints it); usage errors still exit 2
 
 With no options: the default scenario under every built-in design, then every design
 against every client behaviour. Exit status 0 finished, 1 a claimed property is violated in
@@ -62,6 +64,8 @@ export interface CheckArgs {
   readonly threshold?: number;
   readonly json: boolean;
   readonly symmetry: boolean;
+  /** Report only: the verdicts do not set the exit status. */
+  readonly exitZero: boolean;
 }
 
 function intOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
@@ -146,6 +150,7 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
         'max-states': { type: 'string' },
         json: { type: 'boolean' },
         'no-symmetry': { type: 'boolean' },
+        'exit-zero': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -172,6 +177,7 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
     threshold,
     json: !!values.json,
     symmetry: !values['no-symmetry'],
+    exitZero: !!values['exit-zero'],
   };
 }
 
@@ -240,6 +246,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const all = [...runs, ...behaviours.flatMap((b) => b.runs)];
   const status = all.some((r) => r.brokenClaims.length > 0) ? 1 : all.some((r) => !r.complete) ? 3 : 0;
+  const exitStatus = args.exitZero ? 0 : status;
 
   if (args.json) {
     const doc = {
@@ -264,7 +271,7 @@ export async function run(argv: string[]): Promise<number> {
       },
     };
     process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-    return status;
+    return exitStatus;
   }
   const out: string[] = [scenarioHeader(args.scenario), '', comparisonTable(runs), LEGEND];
   if (runs.length === 1) out.push('', designReport(runs[0]));
@@ -275,5 +282,5 @@ export async function run(argv: string[]): Promise<number> {
   if (behaviours.length) out.push('', 'every design against every client behaviour (violated properties; ! = a broken claim):', behaviourTable(behaviours));
   if (status === 3) out.push('', 'the state limit stopped a search: verdicts marked unknown are open (exit status 3)');
   process.stdout.write(out.join('\n') + '\n');
-  return status;
+  return exitStatus;
 }

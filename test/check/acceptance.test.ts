@@ -123,6 +123,16 @@ describe('dmaspec check', () => {
     expect(JSON.stringify({ ...doc, timings: undefined })).not.toMatch(/seconds/);
   }, 120_000);
 
+  it('--exit-zero reports the same verdicts but exits 0 (what npm start runs)', async () => {
+    const args = ['--design', 'rfc-wait', '--scenario', 'caches-pointer', '--json'];
+    const [failing, out] = await cli(args);
+    const [zero, outZero] = await cli([...args, '--exit-zero']);
+    expect(failing).toBe(1);
+    expect(zero).toBe(0);
+    const strip = (o: string) => JSON.stringify({ ...JSON.parse(o), timings: undefined });
+    expect(strip(outZero)).toBe(strip(out));
+  }, 120_000);
+
   it('checks a user design module; claims that hold exit 0', async () => {
     const [status, out] = await cli(['--design', 'test/check/fixtures/user-design.ts', '--scenario', 'cooperative']);
     expect(out).toMatch(/warn-and-free/);
