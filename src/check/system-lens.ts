@@ -1,7 +1,8 @@
 /**
  * How counterexamples of the system machine read: the variables of spec/observable.ts with
  * the names of spec/threads.md (`dmaengineRefCount`, `ref[1]`, `table.memcpy[0]`,
- * `ioat0.listed`, `ioat0.0.clientCount`, `net0.chan`, `violations`), plus each thread's
+ * `ioat0.listed`, `ioat0.0.clientCount`, `net0.chan`, `violations`), the quiescer's loop
+ * variables (`ioh0.quiesce.next`, `.sum`, `.count`), plus each thread's
  * statechart state (`ioh0@` = `quiesce.reading`), and the CPU each client runs on.
  * @module
  */
@@ -46,6 +47,14 @@ export function systemLens(model: SystemModel, cm: CompiledMachine<SystemContext
     observe: (view) => observe(view, model),
     variables(view: ModelView<SystemContext>) {
       const out = flattenObservable(observe(view, model));
+      // The quiescer's private loop variables are no observable state, but a reader of a
+      // false-zero trace needs to see each per-CPU read add to the sum and the count grow.
+      model.layout.iohs.forEach((h, i) => {
+        const q = view.context.iohs[i];
+        out[`${h.name}.quiesce.next`] = q.next;
+        out[`${h.name}.quiesce.sum`] = q.sum;
+        out[`${h.name}.quiesce.count`] = q.count;
+      });
       const row = (view as RowView<SystemContext>).row;
       cm.regions.forEach((r, i) => (out[`${r.key}@`] = r.leafPaths[row[i]]));
       return out;
