@@ -76,6 +76,25 @@ describe('dmaengine rules, edge cases', () => {
     expect(k.warnings).toEqual(['WARN dma_release_channel: chan reference count 2 != 1']);
   });
 
+  it('each misuse names the rule and the object', () => {
+    const { k, chan } = boot();
+    const d = chan('ioat0.0').device;
+    expect(rule(() => k.dmaChanPut(chan('ioat0.0')))).toBe('chan-put-without-get: ioat0.0 has client_count 0');
+    expect(rule(() => k.dmaenginePut())).toBe('dmaengine-put-without-get: dmaengine_ref_count is 0');
+    expect(rule(() => k.dmaAsyncDeviceRegister(d))).toBe('register-twice: ioat0 is already registered');
+    const ghost = createDevice({ name: 'ghost', channels: 1, capabilities: ['memcpy'] });
+    expect(rule(() => k.dmaAsyncDeviceUnregister(ghost))).toBe('unregister-unknown-device: ghost was never registered');
+    k.dmaAsyncDeviceUnregister(d);
+    expect(rule(() => k.dmaAsyncDeviceUnregister(d))).toBe('unregister-twice: ioat0 is already unregistered');
+    k.freeDevice(d);
+    expect(rule(() => k.dmaAsyncDeviceRegister(d))).toBe('register-freed-device: ioat0 is freed; register a new instance');
+    expect(rule(() => k.setCpuOnline(0, true))).toBe('cpu-hotplug: CPU 0 is already online');
+    k.setCpuOnline(1, false);
+    expect(rule(() => k.setCpuOnline(1, false))).toBe('cpu-hotplug: CPU 1 is already offline');
+    expect(rule(() => k.setCpuOnline(0, false))).toBe('cpu-hotplug: CPU 0 is the last online CPU');
+    expect(rule(() => k.dmaFindChannel('memcpy', 1))).toBe('cpu-offline: CPU 1 is offline');
+  });
+
   it('CPU numbers are checked on every side', () => {
     const { k } = boot();
     expect(rule(() => k.dmaFindChannel('memcpy', -1))).toBe('cpu-unknown: CPU -1 does not exist (CPUs 0..1)');
@@ -132,6 +151,16 @@ describe('rebalance, edge cases', () => {
     k.dmaChanGet(chan('ioat0.0'));
     k.dmaChannelRebalance();
     expect(sys.observe().table.memcpy).toEqual([null, null]);
+  });
+
+  it('on several CPUs picks the n-th channel, n running on across capabilities', () => {
+    // xor asks for n = 2 on CPU 0: y.1 (third xor channel), not the least used x.0.
+    const { sys, k } = boot([
+      { name: 'x', channels: 1, caps: ['xor'] },
+      { name: 'y', channels: 2, caps: ['memcpy', 'xor'] },
+    ]);
+    k.dmaengineGet();
+    expect(sys.observe().table).toEqual({ memcpy: ['y.0', 'y.1'], xor: ['y.1', 'x.0'], pq: [null, null] });
   });
 
   it('on one CPU picks the least used channel, not the n-th', () => {
