@@ -66,6 +66,44 @@ export function freeStep(b: IohBuild, waitIdle: boolean, description: string): u
   ];
 }
 
+/** What a design says about each part of {@link dropRefsThenWait}. */
+export interface DropThenWaitText {
+  /** The state before the references are dropped. */
+  readonly dropping: string;
+  /** The `putRefs` transition. */
+  readonly putRefs: string;
+  /** The state that waits for `client_count == 0`. */
+  readonly waiting: string;
+  /** The `free` transition. */
+  readonly free: string;
+}
+
+/**
+ * The removal tail several designs share (rfc-wait, fail-fast, percpu-ref): drop the
+ * references `balance_ref_count` took for `dmaengine_get` users (`putRefs`), then wait on
+ * `dma_device_wait_queue` until no channel has clients and free the device (`free`).
+ */
+export function dropRefsThenWait(b: IohBuild, text: DropThenWaitText): Record<'dropping' | 'waiting', StateConfig> {
+  return {
+    dropping: {
+      id: b.id('dropping'),
+      description: text.dropping,
+      on: {
+        [b.ev('putRefs')]: {
+          target: `#${b.id('waiting')}`,
+          actions: [{ type: 'putRefs', params: b.p }],
+          description: text.putRefs,
+        },
+      },
+    },
+    waiting: {
+      id: b.id('waiting'),
+      description: text.waiting,
+      on: { [b.ev('free')]: freeStep(b, true, text.free) },
+    },
+  };
+}
+
 /** The region of IOH `b`: online → listed (→ the design's program → listed for the next device) → removed. */
 export function iohRegion(b: IohBuild, program: EjectProgram): StateConfig {
   return {

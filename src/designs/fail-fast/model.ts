@@ -8,7 +8,7 @@
 import type { DesignModel } from '../../../machines/system/design.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
 import { recordUse } from '../../../machines/system/clients.ts';
-import { freeStep } from '../../../machines/system/ioh.ts';
+import { dropRefsThenWait } from '../../../machines/system/ioh.ts';
 import type { Layout } from '../../../machines/system/layout.ts';
 
 /** A prep on a dying (not yet freed) device returns NULL without touching the channel. */
@@ -42,22 +42,12 @@ export const failFast: DesignModel = {
           },
         },
       },
-      dropping: {
-        id: b.id('dropping'),
-        description: 'dying: the dmaengine_get references are still on the public channels',
-        on: {
-          [b.ev('putRefs')]: {
-            target: `#${b.id('waiting')}`,
-            actions: [{ type: 'putRefs', params: b.p }],
-            description: 'dma_chan_put the public channels of the device to 0',
-          },
-        },
-      },
-      waiting: {
-        id: b.id('waiting'),
-        description: 'wait until every client_count is 0 (slaves release on NULL)',
-        on: { [b.ev('free')]: freeStep(b, true, 'every channel has client_count 0: free the device and its channels') },
-      },
+      ...dropRefsThenWait(b, {
+        dropping: 'dying: the dmaengine_get references are still on the public channels',
+        putRefs: 'dma_chan_put the public channels of the device to 0',
+        waiting: 'wait until every client_count is 0 (slaves release on NULL)',
+        free: 'every channel has client_count 0: free the device and its channels',
+      }),
     },
   }),
   rules: (L) => {

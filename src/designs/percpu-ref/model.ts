@@ -9,7 +9,7 @@
  */
 import type { DesignModel } from '../../../machines/system/design.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
-import { freeStep } from '../../../machines/system/ioh.ts';
+import { dropRefsThenWait } from '../../../machines/system/ioh.ts';
 import type { Layout } from '../../../machines/system/layout.ts';
 
 /** Starts a worker round on `chan` (-1: none) after a successful or failed tryget. */
@@ -77,22 +77,12 @@ export const percpuRef: DesignModel = {
           },
         },
       },
-      dropping: {
-        id: b.id('dropping'),
-        description: 'drained: the dmaengine_get references are still on the public channels',
-        on: {
-          [b.ev('putRefs')]: {
-            target: `#${b.id('waiting')}`,
-            actions: [{ type: 'putRefs', params: b.p }],
-            description: 'dma_chan_put the public channels of the device to 0',
-          },
-        },
-      },
-      waiting: {
-        id: b.id('waiting'),
-        description: 'wait until every client_count is 0 (private holders release on their own)',
-        on: { [b.ev('free')]: freeStep(b, true, 'every channel has client_count 0: free the device and its channels') },
-      },
+      ...dropRefsThenWait(b, {
+        dropping: 'drained: the dmaengine_get references are still on the public channels',
+        putRefs: 'dma_chan_put the public channels of the device to 0',
+        waiting: 'wait until every client_count is 0 (private holders release on their own)',
+        free: 'every channel has client_count 0: free the device and its channels',
+      }),
     },
   }),
   rules: (L) => ({

@@ -5,7 +5,7 @@
  * TODO where clients should have been told to let go.
  * @module
  */
-import { freeStep } from '../../../machines/system/ioh.ts';
+import { dropRefsThenWait } from '../../../machines/system/ioh.ts';
 import { quiesceRules, quiesceState } from '../../../machines/system/quiesce.ts';
 import type { DesignModel } from '../../../machines/system/design.ts';
 
@@ -28,24 +28,12 @@ export const rfcWait: DesignModel = {
     afterUnregister: 'quiesce',
     states: {
       quiesce: quiesceState(b, b.id('dropping')),
-      dropping: {
-        id: b.id('dropping'),
-        description: 'quiesced: the references balance_ref_count took for dmaengine_get users are still on the channels',
-        on: {
-          [b.ev('putRefs')]: {
-            target: `#${b.id('waiting')}`,
-            actions: [{ type: 'putRefs', params: b.p }],
-            description: "RFC unregister: dma_chan_put the device's public channels down to 0 (device_free_chan_resources at 0)",
-          },
-        },
-      },
-      waiting: {
-        id: b.id('waiting'),
-        description: 'RFC unregister: wait_event(dma_device_wait_queue, every client_count == 0); blocked while a holder remains',
-        on: {
-          [b.ev('free')]: freeStep(b, true, 'every channel has client_count 0: the device and its channels are freed'),
-        },
-      },
+      ...dropRefsThenWait(b, {
+        dropping: 'quiesced: the references balance_ref_count took for dmaengine_get users are still on the channels',
+        putRefs: "RFC unregister: dma_chan_put the device's public channels down to 0 (device_free_chan_resources at 0)",
+        waiting: 'RFC unregister: wait_event(dma_device_wait_queue, every client_count == 0); blocked while a holder remains',
+        free: 'every channel has client_count 0: the device and its channels are freed',
+      }),
     },
   }),
   rules: (L) => quiesceRules(L),
