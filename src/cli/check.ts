@@ -8,14 +8,12 @@
  * meets the design's assumptions; 2 usage; 3 a state limit stopped a search first.
  * @module
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { DesignModel } from '../../machines/system/design.ts';
 import { DESIGN_MODELS } from '../designs/models.ts';
-import { BEHAVIOURS, DEFAULT_SCENARIO, parseScenario, type Scenario } from '../scenario.ts';
+import { BEHAVIOURS, DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import {
   LEGEND,
   behaviourTable,
@@ -30,6 +28,7 @@ import { NAMED_SCENARIOS, behaviourScenario, namedScenario } from '../check/scen
 import { SubsetError } from '../check/compile.ts';
 import { LayoutError } from '../check/layout.ts';
 import { UsageError } from './usage-error.ts';
+import { intOption, parseOptions, readScenarioFile } from './args.ts';
 
 /** One line of `dmaspec --help`. */
 export const summary = 'check every interleaving of a scenario: a verdict per design and property, shortest counterexamples';
@@ -66,13 +65,6 @@ export interface CheckArgs {
   readonly symmetry: boolean;
   /** Report only: the verdicts do not set the exit status. */
   readonly exitZero: boolean;
-}
-
-function intOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`);
-  return Number(value);
 }
 
 const DESIGN_FIELDS: readonly [string, string][] = [
@@ -124,39 +116,27 @@ function readScenario(arg: string): { scenario: Scenario; design?: string } {
   const named = namedScenario(arg);
   if (named) return { scenario: named };
   if (!arg.endsWith('.json')) throw new UsageError(`--scenario ${arg}: not a scenario name (${NAMED_SCENARIOS.join(', ')}) nor a .json file`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(arg, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`cannot read scenario file ${arg}: ${(err as Error).message}`);
-  }
-  const scenario = parseScenario(json);
+  const { scenario, json } = readScenarioFile(arg);
   const explicit = typeof json === 'object' && json !== null && 'design' in json;
   return { scenario, design: explicit ? scenario.design : undefined };
 }
 
 /** Parses `check`'s arguments. @throws UsageError, ScenarioError */
 export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        design: { type: 'string' },
-        scenario: { type: 'string' },
-        threshold: { type: 'string' },
-        'max-states': { type: 'string' },
-        json: { type: 'boolean' },
-        'no-symmetry': { type: 'boolean' },
-        'exit-zero': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
-  }
+  const values = parseOptions(
+    argv,
+    {
+    design: { type: 'string' },
+    scenario: { type: 'string' },
+    threshold: { type: 'string' },
+    'max-states': { type: 'string' },
+    json: { type: 'boolean' },
+    'no-symmetry': { type: 'boolean' },
+    'exit-zero': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+    USAGE,
+  );
   if (values.help) return 'help';
   let scenario = DEFAULT_SCENARIO;
   let scenarioDesign: string | undefined;

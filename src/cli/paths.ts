@@ -5,8 +5,7 @@
  * replay them on ours and print the coverage table.
  * @module
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
 import { UnknownDesignError } from '../designs/models.ts';
 import { TARGETS, TargetScenarioError, targetNamed, UnknownMachineError } from '../mbt/adapters/index.ts';
 import { generatePaths, runConformance, type PathKind } from '../mbt/conformance.ts';
@@ -14,8 +13,9 @@ import { coverageTable } from '../mbt/coverage-table.ts';
 import { StateLimitError } from '../mbt/explore.ts';
 import { exportPaths } from '../mbt/export.ts';
 import { ConformanceError } from '../mbt/replay.ts';
-import { DESIGN_NAMES, parseScenario, ScenarioError, type DesignName, type Scenario } from '../scenario.ts';
+import { DESIGN_NAMES, type DesignName, type Scenario } from '../scenario.ts';
 import { UsageError } from './usage-error.ts';
+import { parseOptions, readScenarioFile } from './args.ts';
 
 /** One line of `dmaspec --help`. */
 export const summary = 'generate test paths from a statechart as JSON, or replay them on the implementation with coverage';
@@ -48,26 +48,6 @@ export interface PathsOptions {
   readonly limit: number;
 }
 
-function readScenario(file: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read scenario file ${file}: ${(err as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`scenario file ${file} is not JSON: ${(err as Error).message}`);
-  }
-  try {
-    return parseScenario(json);
-  } catch (err) {
-    if (err instanceof ScenarioError) throw new UsageError(`scenario file ${file}: ${err.message}`);
-    throw err;
-  }
-}
 
 function oneOf<T extends string>(value: string | undefined, name: string, allowed: readonly T[], dflt: T): T {
   if (value === undefined) return dflt;
@@ -77,30 +57,24 @@ function oneOf<T extends string>(value: string | undefined, name: string, allowe
 
 /** Parses `paths`' arguments. @throws UsageError */
 export function parsePathsArgs(argv: string[]): PathsOptions | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        machine: { type: 'string' },
-        scenario: { type: 'string' },
-        design: { type: 'string' },
-        format: { type: 'string' },
-        paths: { type: 'string' },
-        out: { type: 'string' },
-        limit: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
-  }
+  const values = parseOptions(
+    argv,
+    {
+    machine: { type: 'string' },
+    scenario: { type: 'string' },
+    design: { type: 'string' },
+    format: { type: 'string' },
+    paths: { type: 'string' },
+    out: { type: 'string' },
+    limit: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+    USAGE,
+  );
   if (values.help) return 'help';
   if (values.machine === undefined) throw new UsageError(`--machine is required\n${USAGE}`);
   if (!(values.machine in TARGETS)) throw new UsageError(new UnknownMachineError(values.machine).message);
-  let scenario = values.scenario === undefined ? TARGETS[values.machine].entry.smallScenario : readScenario(values.scenario);
+  let scenario = values.scenario === undefined ? TARGETS[values.machine].entry.smallScenario : readScenarioFile(values.scenario).scenario;
   if (values.design !== undefined) scenario = { ...scenario, design: oneOf(values.design, 'design', DESIGN_NAMES, scenario.design) as DesignName };
   const limit = values.limit === undefined ? 50_000 : Number(values.limit);
   if (!/^\d+$/.test(values.limit ?? '1') || !Number.isSafeInteger(limit) || limit < 1)

@@ -5,15 +5,14 @@
  * plainly; the run itself succeeding either way, the exit status is 0 (2 for bad usage).
  * @module
  */
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { Observable } from '../../spec/observable.ts';
 import { DmaRuleError } from '../core/errors.ts';
 import { randomScheduler, runSchedule, type RunResult, type StepRecord } from '../core/scheduler.ts';
 import { formatStep, System } from '../core/system.ts';
 import { STRATEGIES } from '../designs/strategies.ts';
-import { DEFAULT_SCENARIO, parseScenario, type DesignName, type Scenario } from '../scenario.ts';
+import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../scenario.ts';
 import { UsageError } from './usage-error.ts';
+import { intOption, parseOptions, readScenarioFile } from './args.ts';
 
 /** One line of `dmaspec --help`. */
 export const summary = 'run a scenario through an orderly eject under a seeded random schedule and print the event log';
@@ -35,49 +34,22 @@ export interface SimulateOptions {
   readonly steps: number;
 }
 
-function intOption(value: string | undefined, name: string, dflt: number, min: number): number {
-  if (value === undefined) return dflt;
-  if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value)))
-    throw new UsageError(`--${name} must be an integer >= ${min} (got ${JSON.stringify(value)})`);
-  return Number(value);
-}
-
 /** Parses `simulate`'s arguments. @throws UsageError, ScenarioError */
 export function parseSimulateArgs(argv: string[]): SimulateOptions | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        scenario: { type: 'string' },
-        seed: { type: 'string' },
-        steps: { type: 'string' },
-        design: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
-  }
+  const values = parseOptions(
+    argv,
+    {
+    scenario: { type: 'string' },
+    seed: { type: 'string' },
+    steps: { type: 'string' },
+    design: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+    USAGE,
+  );
   if (values.help) return 'help';
   let scenario = DEFAULT_SCENARIO;
-  if (values.scenario !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(values.scenario, 'utf8');
-    } catch (err) {
-      throw new UsageError(`cannot read scenario file ${values.scenario}: ${(err as Error).message}`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      throw new UsageError(`scenario file ${values.scenario} is not JSON: ${(err as Error).message}`);
-    }
-    scenario = parseScenario(json);
-  }
+  if (values.scenario !== undefined) scenario = readScenarioFile(values.scenario).scenario;
   if (values.design !== undefined) {
     if (!(values.design in STRATEGIES))
       throw new UsageError(`--design must be one of ${Object.keys(STRATEGIES).join(', ')} (got ${JSON.stringify(values.design)})`);
@@ -85,7 +57,7 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions | 'help' {
   }
   if (!(scenario.design in STRATEGIES))
     throw new UsageError(`design ${scenario.design} has no implementation yet; use --design ${Object.keys(STRATEGIES).join(' or ')}`);
-  return { scenario, seed: intOption(values.seed, 'seed', 1, 0), steps: intOption(values.steps, 'steps', 500, 1) };
+  return { scenario, seed: intOption(values.seed, 'seed', 0) ?? 1, steps: intOption(values.steps, 'steps', 1) ?? 500 };
 }
 
 function describeScenario(s: Scenario): string[] {
