@@ -16,6 +16,7 @@ interface Command {
 const COMMANDS: Record<string, () => Promise<Command>> = {
   simulate: () => import('./simulate.ts'),
   check: () => import('./check.ts'),
+  paths: () => import('./paths.ts'),
 };
 
 /** What `dmaspec` with no subcommand runs (and so what `npm start` runs). */
