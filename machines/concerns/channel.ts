@@ -31,7 +31,7 @@ export function buildChannel(scenario: Scenario): ConfiguredModel<ChannelContext
     guard: 'userLeft',
     target: `#${ch}.${target}`,
     actions: ['dmaengineGet'],
-    description: 'dmaengine_get: dmaengine_ref_count++; dma_chan_get (alloc on 0→1, balance_ref_count raises client_count to dmaengine_ref_count)',
+    description: 'dmaengine_get: dmaengine_ref_count++; dma_chan_get (alloc on 0→1, balance_ref_count raises client_count to dmaengine_ref_count); dma_channel_rebalance on the first user',
   });
   const config: StateConfig = {
     id: ch,
@@ -106,6 +106,15 @@ export function buildChannel(scenario: Scenario): ConfiguredModel<ChannelContext
       },
     },
   };
+  /**
+   * dma_channel_rebalance for the one channel: a table entry per online CPU while it is in
+   * use and wanted. A private device is skipped altogether, so its channel keeps a stale
+   * table_count.
+   */
+  const rebalance = (c: ChannelContext) => {
+    if (c.private) return;
+    c.tableCount = c.refCount > 0 && c.clientCount > 0 ? scenario.cpus : 0;
+  };
   const rules: Rules<ChannelContext> = {
     guards: {
       userLeft: (c) => c.refCount < users,
@@ -121,6 +130,8 @@ export function buildChannel(scenario: Scenario): ConfiguredModel<ChannelContext
           c.resources = 1;
           c.clientCount = Math.max(c.clientCount, c.refCount);
         }
+        // dmaengine_get rebalances when it is the first user (dmaengine_ref_count 0 → 1).
+        if (c.refCount === 1) rebalance(c);
       },
       dmaenginePut: (c) => {
         c.refCount--;
@@ -143,9 +154,7 @@ export function buildChannel(scenario: Scenario): ConfiguredModel<ChannelContext
         c.clientCount = 0;
         c.resources = 0;
       },
-      rebalance: (c) => {
-        c.tableCount = c.refCount > 0 && c.clientCount > 0 && !c.private ? scenario.cpus : 0;
-      },
+      rebalance: (c) => rebalance(c),
     },
   };
   return makeModel({

@@ -36,18 +36,6 @@ const KNOWN_DIVERGENCES: readonly {
   why: string;
 }[] = [
   {
-    machine: 'channel',
-    design: 'rfc-wait',
-    field: '$.tableCount',
-    step: 'chan.get',
-    expected: 0,
-    actual: (s) => s.cpus,
-    why:
-      "machines/concerns/channel.ts's chan.get does not rebalance when dmaengine_ref_count goes 0 → 1, where dmaengine_get " +
-      '(drivers/dma/dmaengine.c) calls dma_channel_rebalance(): the implementation (right) has table_count = cpus at once, ' +
-      'the machine only after a chan.rebalance',
-  },
-  {
     machine: 'device',
     design: 'kref',
     field: '$.freed',
