@@ -11,6 +11,7 @@ import type { Capability } from '../src/scenario.ts';
 /** `<device>.<index>`, e.g. `ioat0.0`. */
 export type ChannelId = string;
 
+/** One DMA device as both sides show it. */
 export interface ObservedDevice {
   readonly name: string;
   /** On `dma_device_list`. */
@@ -22,6 +23,7 @@ export interface ObservedDevice {
   readonly freed: boolean;
 }
 
+/** One channel as both sides show it. */
 export interface ObservedChannel {
   readonly id: ChannelId;
   readonly clientCount: number;
@@ -30,6 +32,7 @@ export interface ObservedChannel {
   readonly resources: boolean;
 }
 
+/** One client thread: where it runs and what it uses. */
 export interface ObservedThread {
   readonly name: string;
   readonly cpu: number;
@@ -37,6 +40,7 @@ export interface ObservedThread {
   readonly chan: ChannelId | null;
 }
 
+/** The whole observable state of spec/threads.md: what conformance compares after every step. */
 export interface Observable {
   readonly dmaengineRefCount: number;
   readonly cpuOnline: readonly boolean[];
@@ -49,7 +53,7 @@ export interface Observable {
   readonly key: boolean;
   /** RFC `dmaengine_dirty`. */
   readonly dirty: number;
-  /** `channel_table[cap][cpu]` for every capability of {@link CAPABILITIES}. */
+  /** `channel_table[cap][cpu]` for every capability (memcpy, xor, pq). */
   readonly table: Readonly<Record<Capability, readonly (ChannelId | null)[]>>;
   readonly devices: readonly ObservedDevice[];
   readonly channels: readonly ObservedChannel[];

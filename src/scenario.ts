@@ -26,10 +26,12 @@ export type ClientKind = (typeof CLIENT_KINDS)[number];
 
 /** Behaviour names of DESIGN.md, as accepted in scenario JSON; see {@link ClientSpec}. */
 export const BEHAVIOURS = ['cooperative', 'never-releases', 'busy', 'migrating', 'caches-pointer', 'releases-early'] as const;
+/** A client behaviour name, as scenario JSON and `--scenario` accept it. */
 export type Behaviour = (typeof BEHAVIOURS)[number];
 
 /** Built-in release-notification designs (one folder each under src/designs/). */
 export const DESIGN_NAMES = ['baseline', 'rfc-wait', 'notifier', 'fail-fast', 'kref', 'percpu-ref'] as const;
+/** The name of a built-in release-notification design. */
 export type DesignName = (typeof DESIGN_NAMES)[number];
 
 /** One I/OAT DMA device: its channels share the capability mask. */

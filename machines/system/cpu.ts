@@ -1,7 +1,7 @@
 /**
  * The CPU hotplug thread `cpu` of spec/threads.md: `cpu.offline {cpu}` / `cpu.online {cpu}`
  * with the dmaengine CPU notifier's rebalance. Optional in the system machine
- * ({@link SystemOptions}): every offline/online pair multiplies the state space.
+ * (`SystemOptions.cpuHotplug` or the scenario's `cpuHotplug`): every offline/online pair multiplies the state space.
  * @module
  */
 import type { ActionRule, GuardRule } from '../kit.ts';

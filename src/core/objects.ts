@@ -1,7 +1,7 @@
 /**
  * The kernel objects: `struct dma_device` and `struct dma_chan`, reduced to the fields the
  * refcount rules read and write. They are mutable records; the rules live in
- * {@link ./dmaengine.ts}. An object stands for one allocation: a hot-added device is a new
+ * `src/core/dmaengine.ts`. An object stands for one allocation: a hot-added device is a new
  * object with the same name, so a pointer cached to the old one still sees it freed.
  * @module
  */

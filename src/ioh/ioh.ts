@@ -20,7 +20,7 @@ export class Ioh {
   /** The device orderly removal is working on (ejecting), or null. */
   current: DmaDevice | null = null;
 
-  /** Creates the IOH `present` with fresh, unregistered devices (call {@link probe} to register). */
+  /** Creates the IOH `present` with fresh, unregistered devices (call `probe` to register). */
   constructor(readonly spec: IohSpec) {
     this.state = 'present';
     this.devices = spec.devices.map(createDevice);

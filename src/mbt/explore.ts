@@ -27,6 +27,7 @@ export interface GraphEdge {
   readonly to: number;
 }
 
+/** The reachable graph: states in BFS order and every edge between them. */
 export interface StateGraph {
   readonly states: readonly GraphState[];
   readonly edges: readonly GraphEdge[];
