@@ -5,7 +5,7 @@
  * unregister does about a holder: baseline frees under it, rfc-wait waits for it.
  * @module
  */
-import type { ClientSpec, Scenario } from '../../src/scenario.ts';
+import type { ClientSpec, IohSpec, Scenario } from '../../src/scenario.ts';
 import { designModel } from '../../src/designs/models.ts';
 import { makeModel, type ConfiguredModel, type StateConfig } from '../make.ts';
 import { initialContext, type SystemContext } from '../system/context.ts';
@@ -13,20 +13,16 @@ import { systemRules } from '../system/index.ts';
 import { iohBuild, iohRegion } from '../system/ioh.ts';
 import { layoutOf } from '../system/layout.ts';
 
+/** The one client a release machine is drawn against: a slave holding a private channel of the IOH's first device. */
+export function releaseHolder(ioh: IohSpec): ClientSpec {
+  return { name: 'holder', kind: 'slave', cpu: 0, capability: ioh.devices[0].capabilities[0], releases: true, busy: false, migrates: false, rounds: 1 };
+}
+
 /** The release-notification machine of `scenario.design` for the scenario's first IOH. */
 export function buildRelease(scenario: Scenario): ConfiguredModel<SystemContext> {
   const D = designModel(scenario.design);
   const ioh = scenario.iohs[0];
-  const holder: ClientSpec = {
-    name: 'holder',
-    kind: 'slave',
-    cpu: 0,
-    capability: ioh.devices[0].capabilities[0],
-    releases: true,
-    busy: false,
-    migrates: false,
-    rounds: 1,
-  };
+  const holder = releaseHolder(ioh);
   const L = layoutOf({ ...scenario, iohs: [ioh], clients: [holder] });
   const b = iohBuild(L, 0);
   const region = iohRegion(b, D.ejecting(b));

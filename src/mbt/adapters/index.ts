@@ -7,6 +7,7 @@
 import type { ChannelContext } from '../../../machines/concerns/channel.ts';
 import type { DeviceContext } from '../../../machines/concerns/device.ts';
 import type { IohContext } from '../../../machines/concerns/ioh.ts';
+import { releaseHolder } from '../../../machines/concerns/release.ts';
 import { MACHINES, type MachineEntry } from '../../../machines/index.ts';
 import type { SystemModel } from '../../../machines/system/index.ts';
 import { layoutOf } from '../../../machines/system/layout.ts';
@@ -78,16 +79,7 @@ function releasePart(design: DesignName, entry: MachineEntry): Part {
       // The holder of buildRelease. The implementation's copy is busy, so that it may
       // release at any moment as the machine's abstract holder may (its uses are not
       // part of the machine).
-      const holder: ClientSpec = {
-        name: 'holder',
-        kind: 'slave',
-        cpu: 0,
-        capability: ioh.devices[0].capabilities[0],
-        releases: true,
-        busy: false,
-        migrates: false,
-        rounds: 1,
-      };
+      const holder = releaseHolder(ioh);
       const layoutScenario: Scenario = { ...scenario, design, iohs: [ioh], clients: [holder] };
       const implScenario: Scenario = { ...layoutScenario, clients: [{ ...holder, busy: true }] };
       const model = entry.build(scenario);
