@@ -1,6 +1,6 @@
 /**
  * The static cost of a design's hot path, counted from its statechart rather than claimed:
- * run one client's `find` and `put` steps through xstate with every action rule wrapped so
+ * run one client's steps from its `find` to its `put` through xstate with every action rule wrapped so
  * that each store into the context is recorded, then classify each store by where the
  * kernel variable it models lives:
  *
@@ -46,7 +46,7 @@ export interface PairCost {
   /** Events from the initial state to the first state where the find is enabled. */
   readonly prefix: readonly StepEvent[];
   readonly find: StepCost;
-  /** The thread's steps between find and put (not counted: the DMA use itself). */
+  /** The thread's steps between find and put (counted too: the RFC's find is several statements; the DMA use itself stores nothing shared). */
   readonly between: readonly StepEvent[];
   readonly put: StepCost;
   /** Stores to shared cache lines per pair (find + put). */
@@ -210,8 +210,18 @@ class PairCounter {
     const { thread } = this.options;
     const found = this.step(snapshot, find);
     const toPut = this.search(found.next, this.putType, (e) => e.type.startsWith(`${thread}.`) && e.type !== this.findType);
+    // The steps between belong to the pair too when the design's find is several
+    // statements (the RFC's this_cpu_inc is the step after the table read).
+    let at = found.next;
+    const between: StepCost[] = [];
+    for (const e of toPut.path) {
+      const s = this.step(at, e);
+      between.push(s.cost);
+      at = s.next;
+    }
     const put = this.step(toPut.snapshot, toPut.event);
-    const all = [...found.cost.writes, ...put.cost.writes];
+    const all = [...found.cost.writes, ...between.flatMap((b) => b.writes), ...put.cost.writes];
+    const sum = (k: 'shared' | 'local' | 'thread') => found.cost[k] + between.reduce((a, b) => a + b[k], 0) + put.cost[k];
     const fields = (c: WriteClass) => [...new Set(all.filter((w) => w.class === c).map((w) => w.path))].sort();
     return {
       model: this.model.name,
@@ -220,9 +230,9 @@ class PairCounter {
       find: found.cost,
       between: toPut.path,
       put: put.cost,
-      sharedWrites: found.cost.shared + put.cost.shared,
-      localWrites: found.cost.local + put.cost.local,
-      threadWrites: found.cost.thread + put.cost.thread,
+      sharedWrites: sum('shared'),
+      localWrites: sum('local'),
+      threadWrites: sum('thread'),
       sharedFields: fields('shared'),
       localFields: fields('local'),
     };

@@ -19,21 +19,39 @@ const DEFAULTS: Record<ClientKind, ClientSpec> = {
   slave: { name: 'slave0', kind: 'slave', cpu: 0, capability: 'memcpy', releases: true, busy: false, migrates: false, rounds: 1 },
 };
 
+/** The environment's key flips (see {@link buildClient}), by event type. */
+export const KEY_FLIPS = {
+  'env.keyOn': { guard: 'keyIsOff', actions: ['envKeyOn'], description: 'the quiescer: static_key_slow_inc(&dmaengine_quiesce)' },
+  'env.keyOff': { guard: 'keyIsOn', actions: ['envKeyOff'], description: 'the quiescer: static_key_slow_dec(&dmaengine_quiesce)' },
+} as const;
+
 /** The machine of the scenario's first client of `kind` (or a cooperative default one). */
 export function buildClient(kind: ClientKind, scenario: Scenario): ConfiguredModel<SystemContext> {
   const spec = scenario.clients.find((c) => c.kind === kind) ?? DEFAULTS[kind];
   const L = layoutOf({ ...scenario, iohs: [scenario.iohs[0]], clients: [spec] });
   const D = designModel(scenario.design);
   const c = L.clients[0];
+  // Under the RFC hot path the quiesce key may flip at any moment (no IOH here): `env.keyOn`
+  // and `env.keyOff` stand for the quiescer's static_key_slow_inc/dec, so both outcomes of
+  // every key test are reachable.
+  const keyFlips = kind !== 'slave' && D.hotPath === 'rfc';
+  const region = kind === 'slave' ? slaveRegion(c) : publicClientRegion(c, {}, D.hotPath);
   const config: StateConfig = {
-    ...(kind === 'slave' ? slaveRegion(c) : publicClientRegion(c)),
+    ...region,
+    ...(keyFlips ? { on: KEY_FLIPS } : {}),
     context: initialContext(L),
   };
+  const base = systemRules(L, D);
   return makeModel({
     name: `client:${kind}`,
     scenario,
     config,
-    rules: systemRules(L, D),
+    rules: keyFlips
+      ? {
+          guards: { ...base.guards, keyIsOff: (ctx) => ctx.key === 0, keyIsOn: (ctx) => ctx.key === 1 },
+          actions: { ...base.actions, envKeyOn: (ctx) => void (ctx.key = 1), envKeyOff: (ctx) => void (ctx.key = 0) },
+        }
+      : base,
     threads: [c.name],
     payloads: threadPayloads(L.cpus),
     isFinal: (v) => v.context.threads[0].inFlight === 0,

@@ -12,6 +12,7 @@ import { makeModel, type ConfiguredModel, type StateConfig } from '../make.ts';
 import { initialContext, type SystemContext } from '../system/context.ts';
 import { iohBuild } from '../system/ioh.ts';
 import { layoutOf } from '../system/layout.ts';
+import { lockGuards } from '../system/locks.ts';
 import { quiesceRules, quiesceState } from '../system/quiesce.ts';
 
 const BOUND = 2;
@@ -45,6 +46,7 @@ export function buildQuiesce(scenario: Scenario): ConfiguredModel<SystemContext>
   const q = quiesceRules(L);
   const rules: Rules<SystemContext> = {
     guards: {
+      ...lockGuards, // no CPU hotplug here: get_online_cpus() never blocks
       ...q.guards,
       canInc: (c, _p, e) => c.ref[e.cpu as number] < BOUND && inFlight(c) < BOUND,
       canDec: (c, _p, e) => c.ref[e.cpu as number] > -BOUND && inFlight(c) > 0,

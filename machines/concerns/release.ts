@@ -41,7 +41,8 @@ export function buildRelease(scenario: Scenario): ConfiguredModel<SystemContext>
   };
   const base = systemRules(L, D);
   const rules = {
-    guards: { ...base.guards, holderHolds: (c: SystemContext, q: { t: number }) => c.threads[q.t].chan >= 0 },
+    // dma_release_channel takes dma_list_mutex: blocked while the RFC's unregister holds it.
+    guards: { ...base.guards, holderHolds: (c: SystemContext, q: { t: number }) => c.listMutex < 0 && c.threads[q.t].chan >= 0 },
     actions: base.actions,
   };
   return makeModel({

@@ -7,7 +7,12 @@
 import type { ActionRule, GuardRule } from '../kit.ts';
 import type { SystemContext } from './context.ts';
 import { dmaChanGet, dmaChanPut, dmaengineGet, dmaenginePut, isFreed, privateCandidate } from './dmaengine.ts';
+import { listMutexFree } from './locks.ts';
+import { rxThread } from '../../spec/vocabulary.ts';
 import type { ThreadParams } from './hotpath.ts';
+
+/** The worker's hot path shape: 3.4's one-step find, or the RFC's split find and get. */
+export type HotPathKind = 'plain' | 'rfc';
 import type { ClientInfo, Layout } from './layout.ts';
 
 import type { StateConfig } from '../make.ts';
@@ -21,10 +26,11 @@ export type { StateConfig } from '../make.ts';
 export type ClientSteps = Readonly<Partial<Record<'worker.idle' | 'holding', Readonly<Record<string, unknown>>>>>;
 
 /** The region of a `net_dma` or `async_tx` client: `<name>.control` ∥ `<name>.worker`. */
-export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}): StateConfig {
+export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPath: HotPathKind = 'plain'): StateConfig {
   const n = c.name;
   const p = { t: c.index };
   const ev = (step: string) => `${n}.${step}`;
+  const rfc = hotPath === 'rfc';
   const migrateTo = (id: string) =>
     c.migrates
       ? {
@@ -41,17 +47,112 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}): Stat
       ? {
           [ev('reget')]: {
             guard: { type: 'canReget', params: p },
-            target: `#${n}.worker.found`,
+            target: `#${n}.worker.${rfc ? 'regetting' : 'found'}`,
             actions: [{ type: 'getChannel', params: p }],
-            description:
-              'RFC dma_get_channel(cached): async_tx re-takes the pointer kept in its descriptors (once); enabled after dmaengine_put too: the cache outlives the reference',
+            description: rfc
+              ? 'RFC dma_get_channel(cached): if (static_key_false(&dmaengine_quiesce)), the test alone; async_tx re-takes the pointer kept in its descriptors (once)'
+              : 'dma_get_channel(cached): async_tx re-takes the pointer kept in its descriptors (once)',
+          },
+        }
+      : {};
+  const inc = (target: string, guard?: string, description = 'RFC this_cpu_inc(dmaengine_chan_ref_count) on the CPU the thread runs on now') => ({
+    ...(guard ? { guard: { type: guard, params: p } } : {}),
+    target: `#${n}.worker.${target}`,
+    actions: [{ type: 'refInc', params: p }],
+    description,
+  });
+  // The RFC's find and get are several statements with no preempt_disable between them
+  // (seed 3/7, hunk @@ -305,10 +313,40 @@): each is a state of its own, where the
+  // thread can be preempted and, if it migrates, moved.
+  const rfcFindStates = rfc
+    ? {
+        fetched: {
+          id: `${n}.worker.fetched`,
+          description: 'RFC dma_find_channel read channel_table; nothing counted yet',
+          on: { [ev('inc')]: inc('counted'), ...migrateTo(`${n}.worker.fetched`) },
+        },
+        counted: {
+          id: `${n}.worker.counted`,
+          description: 'RFC dma_find_channel: this CPU\'s count is raised; the key is not tested yet',
+          on: {
+            [ev('test')]: {
+              target: `#${n}.worker.found`,
+              actions: [{ type: 'keyTest', params: p }],
+              description: 'RFC dma_find_channel: if (static_key_false(&dmaengine_quiesce)) chan = NULL; return chan',
+            },
+            ...migrateTo(`${n}.worker.counted`),
+          },
+        },
+        ...(c.kind === 'async_tx'
+          ? {
+              regetting: {
+                id: `${n}.worker.regetting`,
+                description: 'RFC dma_get_channel tested the key; dirty and the count are not touched yet',
+                on: {
+                  [ev('dirty')]: {
+                    guard: { type: 'keyWasOn', params: p },
+                    target: `#${n}.worker.dirtied`,
+                    actions: [{ type: 'markDirty', params: p }],
+                    description: 'RFC dma_get_channel: the key was on: atomic_inc(&dmaengine_dirty)',
+                  },
+                  [ev('inc')]: inc('found', 'keyWasOff', 'RFC dma_get_channel: the key was off: this_cpu_inc(dmaengine_chan_ref_count); return chan'),
+                  ...migrateTo(`${n}.worker.regetting`),
+                },
+              },
+              dirtied: {
+                id: `${n}.worker.dirtied`,
+                description: 'RFC dma_get_channel bumped dirty; the count is not raised yet',
+                on: {
+                  [ev('inc')]: inc('found', undefined, 'RFC dma_get_channel: this_cpu_inc(dmaengine_chan_ref_count); return chan'),
+                  ...migrateTo(`${n}.worker.dirtied`),
+                },
+              },
+            }
+          : {}),
+      }
+    : {};
+  // The NET_RX softirq is its own thread for fairness (`<client>-rx`, spec/threads.md) but
+  // lives in the client's region, so that renaming identical clients renames it too.
+  const rx = (step: string) => `${rxThread(n)}.${step}`;
+  const softirq =
+    c.kind === 'net_dma'
+      ? {
+          softirq: {
+            id: `${n}.softirq`,
+            initial: 'idle',
+            description: 'NET_RX softirq: net_rx_action calls dma_issue_pending_all (3.4 net/core/dev.c, CONFIG_NET_DMA)',
+            states: {
+              idle: {
+                id: `${n}.softirq.idle`,
+                description: 'no RCU read-side section open',
+                on: {
+                  [rx('walk')]: {
+                    guard: { type: 'softirqCanRun', params: p },
+                    target: `#${n}.softirq.walking`,
+                    actions: [{ type: 'rcuWalk', params: p }],
+                    description: 'dma_issue_pending_all: rcu_read_lock; list_for_each_entry_rcu over dma_device_list (public devices)',
+                  },
+                },
+              },
+              walking: {
+                id: `${n}.softirq.walking`,
+                description: 'inside rcu_read_lock: the walk holds pointers to the devices it saw on the list',
+                on: {
+                  [rx('issue')]: {
+                    target: `#${n}.softirq.idle`,
+                    actions: [{ type: 'issuePending', params: p }],
+                    description: 'device_issue_pending on each channel with client_count of the devices seen; rcu_read_unlock',
+                  },
+                },
+              },
+            },
           },
         }
       : {};
   return {
     id: n,
     type: 'parallel',
-    description: `${c.kind} client ${n}: a control context (dmaengine_get/put) and a worker context (find → use → put)`,
+    description: `${c.kind} client ${n}: a control context (dmaengine_get/put) and a worker context (find → use → put)${c.kind === 'net_dma' ? ', and its NET_RX softirq' : ''}`,
     states: {
       control: {
         id: `${n}.control`,
@@ -63,9 +164,10 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}): Stat
             description: 'before dmaengine_get',
             on: {
               [ev('get')]: {
+                guard: 'listMutexFree',
                 target: `#${n}.control.got`,
                 actions: [{ type: 'dmaengineGet', params: p }],
-                description: 'dmaengine_get: dmaengine_ref_count++, dma_chan_get on every public channel, rebalance on 0→1',
+                description: 'dmaengine_get under dma_list_mutex: dmaengine_ref_count++, dma_chan_get on every public channel, rebalance on 0→1',
               },
             },
           },
@@ -77,7 +179,7 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}): Stat
                 guard: { type: 'canRelease', params: p },
                 target: `#${n}.control.released`,
                 actions: [{ type: 'dmaenginePut', params: p }],
-                description: 'dmaengine_put: dmaengine_ref_count--, dma_chan_put on every public channel; no rebalance',
+                description: 'dmaengine_put under dma_list_mutex: dmaengine_ref_count--, dma_chan_put on every public channel; no rebalance',
               },
             },
           },
@@ -95,14 +197,15 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}): Stat
             on: {
               [ev('find')]: {
                 guard: { type: 'canFind', params: p },
-                target: `#${n}.worker.found`,
+                target: `#${n}.worker.${rfc ? 'fetched' : 'found'}`,
                 actions: [{ type: 'findChannel', params: p }],
-                description: 'dma_find_channel(cap): channel_table[cap] of this CPU (RFC: this_cpu_inc first, NULL while quiescing)',
+                description: 'dma_find_channel(cap): this_cpu_read(channel_table[cap]->chan)',
               },
               ...reget,
               ...extra['worker.idle'],
             },
           },
+          ...rfcFindStates,
           found: {
             id: `${n}.worker.found`,
             description: 'dma_find_channel/dma_get_channel returned; the channel (or NULL) is about to be used',
@@ -129,6 +232,7 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}): Stat
           },
         },
       },
+      ...softirq,
     },
   };
 }
@@ -207,6 +311,7 @@ export function clientRules(L: Layout): { guards: Record<string, G>; actions: Re
       // A well-behaved client calls dmaengine_put between rounds; `releasesEarly` also lets
       // it do so while its own round is in flight (a client bug no design can absorb).
       canRelease: (ctx, { t }) =>
+        listMutexFree(ctx) &&
         spec(t).releases &&
         (spec(t).releasesEarly
           ? spec(t).busy || !roundsLeft(ctx, t) || ctx.threads[t].inFlight === 1
@@ -219,10 +324,13 @@ export function clientRules(L: Layout): { guards: Record<string, G>; actions: Re
         const cpu = e.cpu as number;
         return ctx.cpuOnline[cpu] === 1 && cpu !== ctx.threads[t].cpu;
       },
-      requestGets: (ctx, { t }, e) => e.allocOk === true && privateCandidate(ctx, L, spec(t).cap) >= 0,
-      requestFails: (ctx, { t }, e) => (privateCandidate(ctx, L, spec(t).cap) >= 0) !== (e.allocOk === true),
+      // __dma_request_channel and dma_release_channel run under dma_list_mutex.
+      requestGets: (ctx, { t }, e) => listMutexFree(ctx) && e.allocOk === true && privateCandidate(ctx, L, spec(t).cap) >= 0,
+      requestFails: (ctx, { t }, e) => listMutexFree(ctx) && (privateCandidate(ctx, L, spec(t).cap) >= 0) !== (e.allocOk === true),
       slaveCanUse: (ctx, { t }) => roundsLeft(ctx, t),
-      slaveCanRelease: (ctx, { t }) => spec(t).releases && (spec(t).busy || !roundsLeft(ctx, t)),
+      slaveCanRelease: (ctx, { t }) => listMutexFree(ctx) && spec(t).releases && (spec(t).busy || !roundsLeft(ctx, t)),
+      // net_rx_action runs while net_dma is on; a walk that can see no device changes nothing, so it is left out.
+      softirqCanRun: (ctx, { t }) => ctx.threads[t].got === 1 && ctx.devices.some((d) => d.listed === 1 && d.private === 0),
     },
     actions: {
       dmaengineGet: (ctx, { t }) => {
@@ -234,6 +342,22 @@ export function clientRules(L: Layout): { guards: Record<string, G>; actions: Re
         dmaenginePut(ctx, L);
       },
       useChannel: (ctx, { t }) => recordUse(ctx, L, t, ctx.threads[t].chan),
+      rcuWalk: (ctx, { t }) => {
+        let seen = 0;
+        for (let d = 0; d < L.devices.length; d++) if (ctx.devices[d].listed && !ctx.devices[d].private) seen |= 1 << d;
+        ctx.threads[t].rcuSeen = seen;
+      },
+      issuePending: (ctx, { t }) => {
+        const th = ctx.threads[t];
+        for (let d = 0; d < L.devices.length; d++) {
+          if (!(th.rcuSeen & (1 << d))) continue;
+          // Reading chan->client_count of a freed device is already the use after free.
+          for (const c of L.devices[d].channels)
+            if (ctx.devices[d].freed) ctx.uaf[t][c] = 1;
+            else if (ctx.channels[c].clientCount > 0) recordUse(ctx, L, t, c);
+        }
+        th.rcuSeen = 0;
+      },
       migrate: (ctx, { t }, e) => {
         ctx.threads[t].cpu = e.cpu as number;
       },

@@ -46,7 +46,10 @@ export interface ThreadCtx {
   cached: number;
   /** net_dma/async_tx control: 0 before `dmaengine_get`, 1 got, 2 after `dmaengine_put`. */
   got: number;
-  /** Worker: 1 between a find/reget and its put (a per-CPU reference is taken). */
+  /**
+   * Worker: 1 from the first statement of a find/reget (RFC: the table read or the key test,
+   * before the per-CPU inc) to its put: the round the quiesce must cover.
+   */
   inFlight: number;
   /** Rounds (slave: uses) done, saturating at the scenario's `rounds`. */
   rounds: number;
@@ -54,6 +57,13 @@ export interface ThreadCtx {
   regot: number;
   /** notifier: 1 once asked to release a dying device's channels, 2 once it acked; else 0. */
   told: number;
+  /** RFC `dma_get_channel`: 1 if its `static_key_false` test saw the key on (read before `atomic_inc(&dmaengine_dirty)`). */
+  keySeen: number;
+  /**
+   * net_dma softirq: bit d set while `dma_issue_pending_all`'s RCU walk has seen device d
+   * on `dma_device_list` and not yet finished (between `rcu_read_lock` and `rcu_read_unlock`).
+   */
+  rcuSeen: number;
 }
 
 /** Per IOH thread: which device it removes and the RFC quiesce loop variables. */
@@ -72,6 +82,14 @@ export interface IohCtx {
 export interface SystemContext {
   /** `dmaengine_ref_count`. */
   refCount: number;
+  /**
+   * `dma_list_mutex`: -1 when free, else the index of the IOH holding it across steps (the
+   * RFC's unregister holds it through `dma_channel_quiesce`). Every other user takes and
+   * releases it inside one step, so it only needs to find it free.
+   */
+  listMutex: number;
+  /** `cpu_hotplug.lock` held by a CPU-hotplug writer (`cpu_hotplug_begin` … `cpu_hotplug_done`), 0/1. */
+  hotplug: number;
   /** `cpu_online_mask`, 0/1 per CPU. */
   cpuOnline: number[];
   /** RFC per-CPU `dmaengine_chan_ref_count`. */
@@ -98,6 +116,8 @@ export interface SystemContext {
 export function initialContext(L: Layout): SystemContext {
   return {
     refCount: 0,
+    listMutex: -1,
+    hotplug: 0,
     cpuOnline: Array.from({ length: L.cpus }, () => 1),
     ref: Array.from({ length: L.cpus }, () => 0),
     key: 0,
@@ -105,7 +125,7 @@ export function initialContext(L: Layout): SystemContext {
     table: CAPABILITIES.map(() => Array.from({ length: L.cpus }, () => -1)),
     devices: L.devices.map(() => ({ listed: 1, private: 0, privatecnt: 0, freed: 0, quiesced: 0, dying: 0 })),
     channels: L.channels.map(() => ({ clientCount: 0, tableCount: 0, resources: 0 })),
-    threads: L.clients.map((c) => ({ cpu: c.cpu, chan: -1, cached: -1, got: 0, inFlight: 0, rounds: 0, regot: 0, told: 0 })),
+    threads: L.clients.map((c) => ({ cpu: c.cpu, chan: -1, cached: -1, got: 0, inFlight: 0, rounds: 0, regot: 0, told: 0, keySeen: 0, rcuSeen: 0 })),
     iohs: L.iohs.map(() => ({ cur: -1, count: 0, sum: 0, next: 0 })),
     uaf: L.clients.map(() => L.channels.map(() => 0)),
   };

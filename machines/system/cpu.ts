@@ -1,7 +1,13 @@
 /**
- * The CPU hotplug thread `cpu` of spec/threads.md: `cpu.offline {cpu}` / `cpu.online {cpu}`
- * with the dmaengine CPU notifier's rebalance. Optional in the system machine
- * (`SystemOptions.cpuHotplug` or the scenario's `cpuHotplug`): every offline/online pair multiplies the state space.
+ * The CPU hotplug thread `cpu` of spec/threads.md with the dmaengine CPU notifier
+ * (`hotcpu_rebalance`, in the RFC series' base: `CPU_ONLINE` and `CPU_POST_DEAD` take
+ * `dma_list_mutex` and rebalance, hunk @@ -1011,7 +1103,7 @@). 3.4 `kernel/cpu.c`: `_cpu_up`
+ * calls the `CPU_ONLINE` notifiers between `cpu_hotplug_begin()` and `cpu_hotplug_done()`,
+ * holding `cpu_hotplug.lock`; `_cpu_down` calls `CPU_POST_DEAD` after `cpu_hotplug_done()`.
+ * So `up` and `notify` are two steps with the hotplug lock held between them, and the
+ * notifier blocks while the RFC's unregister holds `dma_list_mutex`: with the quiescer
+ * waiting in `static_key_slow_inc` → `get_online_cpus()` that is an ABBA deadlock.
+ * Optional in the system machine (`SystemOptions.cpuHotplug` or the scenario's `cpuHotplug`).
  * @module
  */
 import type { ActionRule, GuardRule } from '../kit.ts';
@@ -9,9 +15,16 @@ import type { StateConfig } from '../make.ts';
 import type { SystemContext } from './context.ts';
 import { dmaChannelRebalance } from './dmaengine.ts';
 import type { Layout } from './layout.ts';
+import { listMutexFree } from './locks.ts';
 
-/** The `cpu` region: one state, the two steps. */
+/** The `cpu` region: running, `onlining` (hotplug lock held), `offlined` (POST_DEAD pending). */
 export function cpuRegion(): StateConfig {
+  const notifier = (target: string, description: string) => ({
+    guard: 'listMutexFree',
+    target: `#cpu.${target}`,
+    actions: ['cpuRebalance'],
+    description,
+  });
   return {
     id: 'cpu',
     initial: 'running',
@@ -19,20 +32,38 @@ export function cpuRegion(): StateConfig {
     states: {
       running: {
         id: 'cpu.running',
-        description: 'CPUs come and go; cpu_online_mask says which are up',
+        description: 'no CPU hotplug operation in progress; cpu_online_mask says which CPUs are up',
         on: {
           'cpu.offline': {
             guard: 'canOffline',
-            target: '#cpu.running',
+            target: '#cpu.offlined',
             actions: ['cpuOffline'],
-            description: 'cpu_down: the CPU goes offline (no thread runs on it: tasks were migrated first); dma_channel_rebalance; its ref count keeps its value',
+            description:
+              '_cpu_down: cpu_hotplug_begin … cpu_hotplug_done; the CPU goes offline (no thread runs on it: tasks were migrated first); its ref count keeps its value',
           },
           'cpu.online': {
             guard: 'isOffline',
-            target: '#cpu.running',
+            target: '#cpu.onlining',
             actions: ['cpuOnline'],
-            description: 'cpu_up: the CPU comes online; dma_channel_rebalance',
+            description: '_cpu_up: cpu_hotplug_begin() takes cpu_hotplug.lock; __cpu_up: the CPU comes online',
           },
+        },
+      },
+      onlining: {
+        id: 'cpu.onlining',
+        description: '_cpu_up holds cpu_hotplug.lock: get_online_cpus() blocks until cpu_hotplug_done',
+        on: {
+          'cpu.notify': notifier(
+            'running',
+            'CPU_ONLINE notifier hotcpu_rebalance: mutex_lock(&dma_list_mutex); dma_channel_rebalance; mutex_unlock; then cpu_hotplug_done()',
+          ),
+        },
+      },
+      offlined: {
+        id: 'cpu.offlined',
+        description: 'cpu_hotplug_done ran; the CPU_POST_DEAD notifier is next',
+        on: {
+          'cpu.postDead': notifier('running', 'CPU_POST_DEAD notifier hotcpu_rebalance: mutex_lock(&dma_list_mutex); dma_channel_rebalance; mutex_unlock'),
         },
       },
     },
@@ -51,15 +82,19 @@ export function cpuRules(L: Layout): { guards: Record<string, G>; actions: Recor
         return ctx.cpuOnline[cpu] === 1 && ctx.cpuOnline.some((x, i) => x === 1 && i !== cpu) && ctx.threads.every((t) => t.cpu !== cpu);
       },
       isOffline: (ctx, _p, e) => ctx.cpuOnline[e.cpu as number] === 0,
+      listMutexFree,
     },
     actions: {
       cpuOffline: (ctx, _p, e) => {
         ctx.cpuOnline[e.cpu as number] = 0;
-        dmaChannelRebalance(ctx, L);
       },
       cpuOnline: (ctx, _p, e) => {
         ctx.cpuOnline[e.cpu as number] = 1;
+        ctx.hotplug = 1;
+      },
+      cpuRebalance: (ctx) => {
         dmaChannelRebalance(ctx, L);
+        ctx.hotplug = 0;
       },
     },
   };

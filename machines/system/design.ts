@@ -57,10 +57,12 @@ export interface DesignModel {
   /** A paragraph: what the design does at unregister and on the hot path. */
   readonly summary: string;
   /**
-   * The hot path clients run: `plain` (3.4 `dma_find_channel`, nothing counted) or
-   * `percpu` (the RFC's per-CPU counted find/get/put and the quiesce key).
+   * The hot path clients run: `plain` (3.4 `dma_find_channel`, one table read, nothing
+   * counted; a design may override its `findChannel`/`getChannel`/`putChannel` actions) or
+   * `rfc` (the RFC's per-CPU counted find/get/put and the quiesce key, each function split
+   * into its preemptible statements).
    */
-  readonly hotPath: 'plain' | 'percpu';
+  readonly hotPath: 'plain' | 'rfc';
   /** Unregister's phases after `list_del`, for the standalone device machine. */
   readonly unregisterPhases: readonly UnregisterPhase[];
   /** Whether the device is freed only once no channel has clients (else at once). */

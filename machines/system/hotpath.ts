@@ -1,10 +1,11 @@
 /**
  * The hot path of the clients' worker: `dma_find_channel`, `dma_get_channel`,
- * `dma_put_channel`. Two variants: plain 3.4 (a table read, no counting) and the RFC's
- * per-CPU counted one. A design picks one; both define the same three action names.
+ * `dma_put_channel`. Two variants: plain 3.4 (one table read, nothing counted) and the RFC's
+ * per-CPU counted one, whose functions are several preemptible steps each (spec/threads.md,
+ * "The RFC hot path is not atomic"). A design picks one with `DesignModel.hotPath`.
  * @module
  */
-import type { ActionRule } from '../kit.ts';
+import type { ActionRule, GuardRule } from '../kit.ts';
 import type { SystemContext } from './context.ts';
 import type { Layout } from './layout.ts';
 
@@ -13,7 +14,11 @@ export interface ThreadParams {
   readonly t: number;
 }
 
-type HotPath = Record<'findChannel' | 'getChannel' | 'putChannel', ActionRule<SystemContext, ThreadParams>>;
+type A = ActionRule<SystemContext, ThreadParams>;
+type G = GuardRule<SystemContext, ThreadParams>;
+
+/** The hot-path actions every design defines (the RFC adds the steps of its split functions). */
+export type HotPathActions = Record<'findChannel' | 'getChannel' | 'putChannel', A> & Record<string, A>;
 
 /** Sets the worker's channel after a find; async_tx also caches a non-null pointer. */
 function found(ctx: SystemContext, L: Layout, t: number, chan: number): void {
@@ -24,46 +29,70 @@ function found(ctx: SystemContext, L: Layout, t: number, chan: number): void {
 }
 
 /** Ends a round: no channel, not in flight, one more round done (saturating; busy: none). */
-function roundDone(ctx: SystemContext, L: Layout, t: number): void {
+export function roundDone(ctx: SystemContext, L: Layout, t: number): void {
   const th = ctx.threads[t];
   th.chan = -1;
   th.inFlight = 0;
   if (!L.clients[t].busy) th.rounds = Math.min(th.rounds + 1, L.clients[t].rounds);
 }
 
-/** 3.4: `dma_find_channel` reads `channel_table[cap]` of this CPU; nothing is counted. */
-export function plainHotPath(L: Layout): HotPath {
+/** 3.4: `dma_find_channel` is one `this_cpu_read(channel_table[cap]->chan)`; nothing is counted. */
+export function plainHotPath(L: Layout): { guards: Record<string, G>; actions: HotPathActions } {
   return {
-    findChannel: (ctx, { t }) => found(ctx, L, t, ctx.table[L.clients[t].cap][ctx.threads[t].cpu]),
-    getChannel: (ctx, { t }) => {
-      found(ctx, L, t, ctx.threads[t].cached);
-      ctx.threads[t].regot = 1;
+    guards: {},
+    actions: {
+      findChannel: (ctx, { t }) => found(ctx, L, t, ctx.table[L.clients[t].cap][ctx.threads[t].cpu]),
+      getChannel: (ctx, { t }) => {
+        found(ctx, L, t, ctx.threads[t].cached);
+        ctx.threads[t].regot = 1;
+      },
+      putChannel: (ctx, { t }) => roundDone(ctx, L, t),
     },
-    putChannel: (ctx, { t }) => roundDone(ctx, L, t),
   };
 }
 
 /**
- * RFC: `dma_find_channel` does `this_cpu_inc(dmaengine_chan_ref_count)` and returns NULL
- * while the quiesce key is on; `dma_get_channel` bumps `dmaengine_dirty` if the key is on
- * and incs this CPU's count; `dma_put_channel` decs the count of the CPU it runs on now.
+ * The RFC hot path (seed patch 3/7, hunk `@@ -305,10 +313,40 @@`), one action per
+ * preemptible statement:
+ * - `dma_find_channel`: `chan = this_cpu_read(channel_table[tx_type]->chan)` (findChannel),
+ *   `this_cpu_inc(dmaengine_chan_ref_count)` (refInc), `if (static_key_false(&dmaengine_quiesce))
+ *   chan = NULL` (keyTest). Nothing disables preemption between them.
+ * - `dma_get_channel(chan)`: `static_key_false` (getChannel: the test), `atomic_inc(&dmaengine_dirty)`
+ *   if it saw the key on (markDirty), `this_cpu_inc` (refInc).
+ * - `dma_put_channel` (dmaengine.h): one `this_cpu_dec` on the CPU the thread runs on now.
  */
-export function percpuHotPath(L: Layout): HotPath {
+export function rfcHotPath(L: Layout): { guards: Record<string, G>; actions: HotPathActions } {
   return {
-    findChannel: (ctx, { t }) => {
-      const cpu = ctx.threads[t].cpu;
-      ctx.ref[cpu]++;
-      found(ctx, L, t, ctx.key ? -1 : ctx.table[L.clients[t].cap][cpu]);
+    guards: {
+      keyWasOn: (ctx, { t }) => ctx.threads[t].keySeen === 1,
+      keyWasOff: (ctx, { t }) => ctx.threads[t].keySeen === 0,
     },
-    getChannel: (ctx, { t }) => {
-      if (ctx.key) ctx.dirty++;
-      ctx.ref[ctx.threads[t].cpu]++;
-      found(ctx, L, t, ctx.threads[t].cached);
-      ctx.threads[t].regot = 1;
-    },
-    putChannel: (ctx, { t }) => {
-      ctx.ref[ctx.threads[t].cpu]--;
-      roundDone(ctx, L, t);
+    actions: {
+      findChannel: (ctx, { t }) => {
+        const th = ctx.threads[t];
+        th.chan = ctx.table[L.clients[t].cap][th.cpu];
+        th.inFlight = 1; // the round is open from the table read on: the quiesce must cover it
+      },
+      refInc: (ctx, { t }) => {
+        const th = ctx.threads[t];
+        ctx.ref[th.cpu]++;
+        th.keySeen = 0;
+      },
+      keyTest: (ctx, { t }) => found(ctx, L, t, ctx.key ? -1 : ctx.threads[t].chan),
+      getChannel: (ctx, { t }) => {
+        const th = ctx.threads[t];
+        th.keySeen = ctx.key;
+        th.chan = th.cached;
+        th.inFlight = 1;
+        th.regot = 1;
+      },
+      markDirty: (ctx) => {
+        ctx.dirty++;
+      },
+      putChannel: (ctx, { t }) => {
+        ctx.ref[ctx.threads[t].cpu]--;
+        roundDone(ctx, L, t);
+      },
     },
   };
 }

@@ -10,11 +10,13 @@ import type { Scenario } from '../../src/scenario.ts';
 import { designModel } from '../../src/designs/models.ts';
 import type { Rules } from '../kit.ts';
 import { makeModel, threadPayloads, type ConfiguredModel, type StateConfig } from '../make.ts';
+import { rxThread } from '../../spec/vocabulary.ts';
 import { clientRules, publicClientRegion, slaveRegion } from './clients.ts';
 import { cpuRegion, cpuRules } from './cpu.ts';
 import { initialContext, type SystemContext } from './context.ts';
 import type { DesignModel } from './design.ts';
-import { percpuHotPath, plainHotPath } from './hotpath.ts';
+import { plainHotPath, rfcHotPath } from './hotpath.ts';
+import { lockGuards } from './locks.ts';
 import { iohBuild, iohRegion, iohRules } from './ioh.ts';
 import { layoutOf, type Layout } from './layout.ts';
 import { systemSymmetry } from './symmetry.ts';
@@ -40,10 +42,10 @@ export function systemRules(L: Layout, D: DesignModel): Rules<SystemContext> {
   const h = iohRules(L);
   const u = cpuRules(L);
   const d = D.rules(L);
-  const hot = D.hotPath === 'percpu' ? percpuHotPath(L) : plainHotPath(L);
+  const hot = D.hotPath === 'rfc' ? rfcHotPath(L) : plainHotPath(L);
   return {
-    guards: { ...c.guards, ...h.guards, ...u.guards, ...d.guards } as Rules<SystemContext>['guards'],
-    actions: { ...c.actions, ...hot, ...h.actions, ...u.actions, ...d.actions } as Rules<SystemContext>['actions'],
+    guards: { ...lockGuards, ...c.guards, ...hot.guards, ...h.guards, ...u.guards, ...d.guards } as Rules<SystemContext>['guards'],
+    actions: { ...c.actions, ...hot.actions, ...h.actions, ...u.actions, ...d.actions } as Rules<SystemContext>['actions'],
   };
 }
 
@@ -52,7 +54,7 @@ export function systemConfig(L: Layout, D: DesignModel, options: SystemOptions =
   const states: Record<string, StateConfig> = {};
   for (const c of L.clients) {
     const extra = D.clientSteps?.(c) ?? {};
-    states[c.name] = c.kind === 'slave' ? slaveRegion(c, extra) : publicClientRegion(c, extra);
+    states[c.name] = c.kind === 'slave' ? slaveRegion(c, extra) : publicClientRegion(c, extra, D.hotPath);
   }
   L.iohs.forEach((_, h) => {
     const b = iohBuild(L, h);
@@ -83,7 +85,12 @@ export function buildSystem(scenario: Scenario, given: SystemOptions = {}): Syst
     scenario,
     config,
     rules,
-    threads: [...L.clients.map((c) => c.name), ...L.iohs.map((h) => h.name), ...(options.cpuHotplug ? ['cpu'] : [])],
+    threads: [
+      ...L.clients.map((c) => c.name),
+      ...L.iohs.map((h) => h.name),
+      ...(options.cpuHotplug ? ['cpu'] : []),
+      ...L.clients.filter((c) => c.kind === 'net_dma').map((c) => rxThread(c.name)),
+    ],
     payloads: threadPayloads(L.cpus),
     isFinal: (view) =>
       L.iohs.every((h) => view.active(`${h.name}.removed`)) && view.context.threads.every((t) => t.inFlight === 0),

@@ -34,6 +34,12 @@ export interface IohBuild {
 export interface EjectProgram {
   /** Local key (among `states`) of the state right after `unregister`. */
   readonly afterUnregister: string;
+  /**
+   * The action of the `unregister` step and its description, when the design's unregister
+   * does more under `dma_list_mutex` than 3.4's (the RFC keeps the mutex through the quiesce).
+   * Default: `unregisterDevice`.
+   */
+  readonly unregister?: { readonly action: string; readonly description: string };
   /** Child states of the IOH region, ids made with {@link IohBuild.id}; `online`, `listed`, `removed` are taken. */
   readonly states: Record<string, StateConfig>;
 }
@@ -45,20 +51,34 @@ export function iohBuild(L: Layout, h: number): IohBuild {
 }
 
 /**
- * The `free` step: the device and its channels are freed; then the next device is current
- * or the IOH is removed. `waitIdle`: only when every channel's `client_count` is 0 (the
- * RFC's wait on `dma_device_wait_queue`); otherwise at once (3.4's `WARN_ONCE`).
+ * What the `free` step waits for: `nothing` (3.4: `WARN_ONCE`, then the driver frees),
+ * `rcu` (the RFC's `synchronize_rcu()` before unregister returns, hunk @@ -788,6 +877,9 @@:
+ * no `dma_issue_pending_all` walk still sees the device), or `holders` (the wait on the wait
+ * queue until every channel's `client_count` is 0, then `synchronize_rcu()`).
  */
-export function freeStep(b: IohBuild, waitIdle: boolean, description: string): unknown[] {
+export type FreeWait = 'nothing' | 'rcu' | 'holders';
+
+const FREE_GUARDS: Readonly<Record<FreeWait, readonly [more: string, last: string | null]>> = {
+  nothing: ['moreDevices', null],
+  rcu: ['rcuQuietMore', 'rcuQuiet'],
+  holders: ['deviceIdleMore', 'deviceIdle'],
+};
+
+/**
+ * The `free` step: the device and its channels are freed once `wait` allows; then the next
+ * device is current or the IOH is removed.
+ */
+export function freeStep(b: IohBuild, wait: FreeWait, description: string): unknown[] {
+  const [more, last] = FREE_GUARDS[wait];
   return [
     {
-      guard: { type: waitIdle ? 'deviceIdleMore' : 'moreDevices', params: b.p },
+      guard: { type: more, params: b.p },
       target: `#${b.id('listed')}`,
       actions: [{ type: 'freeDevice', params: b.p }],
       description: `${description}; the next device of the IOH is current`,
     },
     {
-      ...(waitIdle ? { guard: { type: 'deviceIdle', params: b.p } } : {}),
+      ...(last ? { guard: { type: last, params: b.p } } : {}),
       target: `#${b.id('removed')}`,
       actions: [{ type: 'freeDevice', params: b.p }],
       description: `${description}; it was the IOH's last device: the IOH is removed`,
@@ -79,9 +99,22 @@ export interface DropThenWaitText {
 }
 
 /**
- * The removal tail several designs share (rfc-wait, fail-fast, percpu-ref): drop the
- * references `balance_ref_count` took for `dmaengine_get` users (`putRefs`), then wait on
- * `dma_device_wait_queue` until no channel has clients and free the device (`free`).
+ * The state that waits on the wait queue until no channel of the device has clients, then
+ * frees it (`free`): the RFC's `wait_event(dmaengine_wait_queue, chan->client_count == 0)`.
+ */
+export function waitState(b: IohBuild, text: Pick<DropThenWaitText, 'waiting' | 'free'>): StateConfig {
+  return {
+    id: b.id('waiting'),
+    description: text.waiting,
+    on: { [b.ev('free')]: freeStep(b, 'holders', text.free) },
+  };
+}
+
+/**
+ * The removal tail several designs share (fail-fast, percpu-ref, and rfc-wait under the
+ * `rfc-base-unheld` assumption): drop the references `balance_ref_count` took for
+ * `dmaengine_get` users (`putRefs`, a step of these designs, not of the RFC's patch), then
+ * wait until no channel has clients and free the device (`free`).
  */
 export function dropRefsThenWait(b: IohBuild, text: DropThenWaitText): Record<'dropping' | 'waiting', StateConfig> {
   return {
@@ -90,17 +123,14 @@ export function dropRefsThenWait(b: IohBuild, text: DropThenWaitText): Record<'d
       description: text.dropping,
       on: {
         [b.ev('putRefs')]: {
+          guard: 'listMutexFree',
           target: `#${b.id('waiting')}`,
           actions: [{ type: 'putRefs', params: b.p }],
           description: text.putRefs,
         },
       },
     },
-    waiting: {
-      id: b.id('waiting'),
-      description: text.waiting,
-      on: { [b.ev('free')]: freeStep(b, true, text.free) },
-    },
+    waiting: waitState(b, text),
   };
 }
 
@@ -127,9 +157,12 @@ export function iohRegion(b: IohBuild, program: EjectProgram): StateConfig {
         description: 'ejecting: the current device is still on dma_device_list',
         on: {
           [b.ev('unregister')]: {
+            guard: 'listMutexFree',
             target: `#${b.id(program.afterUnregister)}`,
-            actions: [{ type: 'unregisterDevice', params: b.p }],
-            description: 'dma_async_device_unregister under dma_list_mutex: list_del_rcu, dma_channel_rebalance',
+            actions: [{ type: program.unregister?.action ?? 'unregisterDevice', params: b.p }],
+            description:
+              program.unregister?.description ??
+              'dma_async_device_unregister: mutex_lock(&dma_list_mutex); list_del_rcu; dma_channel_rebalance; mutex_unlock',
           },
         },
       },
@@ -146,11 +179,16 @@ type A = ActionRule<SystemContext, IohParams>;
 export function iohRules(L: Layout): { guards: Record<string, G>; actions: Record<string, A> } {
   const devs = (h: number) => L.iohs[h].devices;
   const more = (ctx: SystemContext, h: number) => devs(h).indexOf(ctx.iohs[h].cur) < devs(h).length - 1;
+  // synchronize_rcu(): after list_del_rcu no new dma_issue_pending_all walk can see the
+  // device, so waiting for the walks that saw it is exactly the grace period.
+  const rcuQuiet = (ctx: SystemContext, h: number) => ctx.threads.every((th) => !(th.rcuSeen & (1 << ctx.iohs[h].cur)));
   const idle = (ctx: SystemContext, h: number) =>
-    L.devices[ctx.iohs[h].cur].channels.every((c) => ctx.channels[c].clientCount === 0);
+    L.devices[ctx.iohs[h].cur].channels.every((c) => ctx.channels[c].clientCount === 0) && rcuQuiet(ctx, h);
   return {
     guards: {
       moreDevices: (ctx, { h }) => more(ctx, h),
+      rcuQuiet: (ctx, { h }) => rcuQuiet(ctx, h),
+      rcuQuietMore: (ctx, { h }) => rcuQuiet(ctx, h) && more(ctx, h),
       deviceIdle: (ctx, { h }) => idle(ctx, h),
       deviceIdleMore: (ctx, { h }) => idle(ctx, h) && more(ctx, h),
     },
@@ -161,6 +199,17 @@ export function iohRules(L: Layout): { guards: Record<string, G>; actions: Recor
       unregisterDevice: (ctx, { h }) => {
         ctx.devices[ctx.iohs[h].cur].listed = 0;
         dmaChannelRebalance(ctx, L);
+      },
+      /** The RFC's unregister: the same, but `dma_channel_rebalance(true)` goes on to quiesce with the mutex held. */
+      unregisterHoldingMutex: (ctx, { h }) => {
+        ctx.devices[ctx.iohs[h].cur].listed = 0;
+        dmaChannelRebalance(ctx, L);
+        ctx.listMutex = h;
+      },
+      /** The rest of `dma_channel_rebalance(true)` after the quiesce (undo, redistribute), then `mutex_unlock`. */
+      rebalanceUnlock: (ctx) => {
+        dmaChannelRebalance(ctx, L);
+        ctx.listMutex = -1;
       },
       /**
        * Drops the references `balance_ref_count` took on the current device's public

@@ -28,9 +28,11 @@ export function quiesceState(b: IohBuild, then: string): StateConfig {
         description: 'unregister rebalanced the table; the quiesce has not begun',
         on: {
           [b.ev('keyOn')]: {
+            guard: 'hotplugFree',
             target: `#${q('roundStart')}`,
             actions: [{ type: 'keyOn', params: p }],
-            description: 'static_key_slow_inc(&dmaengine_quiesce): dma_find_channel returns NULL from now on; count = 0',
+            description:
+              'static_key_slow_inc(&dmaengine_quiesce): jump_label_update → arch_jump_label_transform → get_online_cpus() (blocks while a CPU hotplug holds the lock); dma_find_channel returns NULL from now on; count = 0',
           },
         },
       },
@@ -93,11 +95,31 @@ export function quiesceState(b: IohBuild, then: string): StateConfig {
         description: 'the loop saw quiesceThreshold consecutive zero sums',
         on: {
           [b.ev('keyOff')]: {
+            guard: 'hotplugFree',
             target: `#${then}`,
             actions: [{ type: 'keyOff', params: p }],
-            description: 'static_key_slow_dec(&dmaengine_quiesce): dma_find_channel returns channels again',
+            description: 'static_key_slow_dec(&dmaengine_quiesce) (get_online_cpus() again): dma_find_channel returns channels again',
           },
         },
+      },
+    },
+  };
+}
+
+/**
+ * After `dma_channel_quiesce` returns, `dma_channel_rebalance(true)` undoes the last
+ * distribution and redistributes (RFC hunk @@ -431,6 +505,9 @@), and unregister unlocks
+ * `dma_list_mutex` (hunk @@ -767,14 +848,22 @@): one step, all under the mutex.
+ */
+export function unlockState(b: IohBuild, then: string): StateConfig {
+  return {
+    id: b.id('unlocking'),
+    description: 'dma_channel_quiesce returned; dma_list_mutex is still held',
+    on: {
+      [b.ev('unlock')]: {
+        target: `#${then}`,
+        actions: [{ type: 'rebalanceUnlock', params: b.p }],
+        description: 'dma_channel_rebalance: undo the last distribution, redistribute; mutex_unlock(&dma_list_mutex)',
       },
     },
   };

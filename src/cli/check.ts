@@ -83,7 +83,7 @@ function notADesign(v: unknown): string | null {
   if (v === null || typeof v !== 'object') return 'not an object';
   const o = v as Record<string, unknown>;
   for (const [k, t] of DESIGN_FIELDS) if (typeof o[k] !== t) return `field ${k} must be a ${t === 'object' ? 'list' : t}`;
-  if (o.hotPath !== 'plain' && o.hotPath !== 'percpu') return "field hotPath must be 'plain' or 'percpu'";
+  if (o.hotPath !== 'plain' && o.hotPath !== 'rfc') return "field hotPath must be 'plain' or 'rfc'";
   if (!Array.isArray(o.claims) || !Array.isArray(o.assumptions)) return 'fields claims and assumptions must be lists';
   return null;
 }

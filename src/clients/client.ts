@@ -7,7 +7,7 @@ import type { ClientSpec } from '../scenario.ts';
 import type { DmaChan } from '../core/objects.ts';
 
 /** Where a client's worker is in its find → use → put round. */
-export type WorkerPosition = 'idle' | 'found' | 'used';
+export type WorkerPosition = 'idle' | 'fetched' | 'counted' | 'regetting' | 'dirtied' | 'found' | 'used';
 
 /** One client thread's state. Programs mutate it; the system observes it. */
 export class ClientState {

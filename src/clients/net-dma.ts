@@ -13,14 +13,14 @@ import { at, offer, type Choice, type Offer, type Point, type ThreadProgram } fr
 import type { ClientState } from './client.ts';
 
 /** Step names of the net_dma/async_tx programs, in spec/threads.md order. */
-export const NET_DMA_STEPS = ['get', 'find', 'use', 'put', 'migrate', 'release', 'reget'] as const;
+export const NET_DMA_STEPS = ['get', 'find', 'inc', 'test', 'use', 'put', 'migrate', 'release', 'reget', 'dirty'] as const;
 
 function canFind(k: DmaEngine, c: ClientState): boolean {
   return c.got && !c.released && c.worker === 'idle' && c.roundsLeft && (k.design.mayStartRound?.(c) ?? true);
 }
 
 function canRelease(k: DmaEngine, c: ClientState): boolean {
-  if (!c.got || c.released || !c.spec.releases) return false;
+  if (!c.got || c.released || !c.spec.releases || !k.listMutexFree) return false; // dmaengine_put takes dma_list_mutex
   const due = c.spec.busy || !c.roundsLeft || (k.design.releaseEarly?.(c) ?? false);
   // Well-behaved: dmaengine_put between rounds. releasesEarly: also mid-round (a client bug).
   return c.spec.releasesEarly ? due || c.worker !== 'idle' : due && c.worker === 'idle';
@@ -63,7 +63,7 @@ function* workerPoint(k: DmaEngine, c: ClientState, step: string): Generator<Poi
  * a design may add steps at the worker's idle point ({@link DesignClientStep}).
  */
 export function* netDmaProgram(k: DmaEngine, c: ClientState, cachesPointer = false): ThreadProgram {
-  yield* at('get');
+  yield* at('get', () => k.listMutexFree, () => 'mutex_lock(&dma_list_mutex) in dmaengine_get');
   k.dmaengineGet();
   c.got = true;
   const designSteps: readonly DesignClientStep[] = k.design.clientSteps?.(c) ?? [];
@@ -85,12 +85,13 @@ export function* netDmaProgram(k: DmaEngine, c: ClientState, cachesPointer = fal
       if (extra.run()) return;
       continue;
     }
+    const point = (step: string) => workerPoint(k, c, step);
     if (choice.step === 'find') {
-      c.chan = k.design.findChannel(c.spec.capability, c.cpu);
+      c.chan = k.design.findChannelSteps ? yield* k.design.findChannelSteps(c, point) : k.design.findChannel(c.spec.capability, c.cpu);
       if (cachesPointer && c.chan) c.cached = c.chan;
     } else {
       c.regot = true;
-      c.chan = k.design.getChannel(c.cached!, c.cpu, c.name);
+      c.chan = k.design.getChannelSteps ? yield* k.design.getChannelSteps(c, c.cached!, point) : k.design.getChannel(c.cached!, c.cpu, c.name);
     }
     c.worker = 'found';
     yield* workerPoint(k, c, 'use');

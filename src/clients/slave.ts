@@ -22,13 +22,19 @@ export const SLAVE_STEPS = ['request', 'use', 'release'] as const;
 export function* slaveProgram(k: DmaEngine, c: ClientState): ThreadProgram {
   const cap = c.spec.capability;
   const request = yield {
-    offers: [{ step: 'request', variants: () => (k.requestCandidate(cap) ? [{ allocOk: true }, { allocOk: false }] : [{ allocOk: true }]) }],
+    // __dma_request_channel takes dma_list_mutex.
+    offers: [
+      {
+        step: 'request',
+        variants: () => (!k.listMutexFree ? [] : k.requestCandidate(cap) ? [{ allocOk: true }, { allocOk: false }] : [{ allocOk: true }]),
+      },
+    ],
   };
   const chan = k.dmaRequestChannel(cap, request.payload.allocOk !== false);
   if (!chan) return; // no channel: the client gives up
   c.chan = chan;
   // A busy slave may release at any time; otherwise after its uses (or when the design lets it give up early).
-  const canRelease = () => c.spec.releases && (c.spec.busy || !c.roundsLeft || (k.design.releaseEarly?.(c) ?? false));
+  const canRelease = () => k.listMutexFree && c.spec.releases && (c.spec.busy || !c.roundsLeft || (k.design.releaseEarly?.(c) ?? false));
   const designSteps: readonly DesignClientStep[] = k.design.clientSteps?.(c) ?? [];
   for (;;) {
     const offers: Offer[] = [offer('use', () => c.roundsLeft), offer('release', canRelease)];

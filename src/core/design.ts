@@ -22,7 +22,8 @@ import type { ClientState } from '../clients/client.ts';
 import type { Capability, DesignName } from '../scenario.ts';
 import type { DmaEngine } from './dmaengine.ts';
 import type { DmaChan, DmaDevice } from './objects.ts';
-import type { ThreadProgram } from './thread.ts';
+import type { WorkerPoint } from './hotplug.ts';
+import type { Choice, Point, ThreadProgram } from './thread.ts';
 
 /**
  * A step a design adds to a client thread at its rest point (net_dma/async_tx: worker idle;
@@ -41,6 +42,15 @@ export interface DesignHooks {
   findChannel(cap: Capability, cpu: number): DmaChan | null;
   /** `dma_get_channel(chan)` by client thread `thread` on `cpu`: re-take a cached channel pointer. */
   getChannel(chan: DmaChan, cpu: number, thread: string): DmaChan | null;
+  /**
+   * `dma_find_channel` as several steps, for a design whose find is not one statement (the
+   * RFC); it sets `client.chan` as the kernel's local would be, and waits at each further
+   * preemption point with `point`. The code before its first `point` runs in the `find` step.
+   * Default: {@link findChannel} in one step.
+   */
+  findChannelSteps?(client: ClientState, point: WorkerPoint): Generator<Point, DmaChan | null, Choice>;
+  /** `dma_get_channel(chan)` as several steps (see {@link findChannelSteps}). Default: {@link getChannel}. */
+  getChannelSteps?(client: ClientState, chan: DmaChan, point: WorkerPoint): Generator<Point, DmaChan | null, Choice>;
   /** `dma_put_channel` of `chan` (null if find/get returned NULL) on `cpu`, the CPU the thread runs on now. */
   putChannel(chan: DmaChan | null, cpu: number): void;
   /**

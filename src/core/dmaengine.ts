@@ -45,6 +45,15 @@ export class DmaEngine implements RebalanceState {
    * next CPU to read), or null. Not observable state; shown in logs.
    */
   quiesce: { count: number; sum: number; next: number } | null = null;
+  /**
+   * `dma_list_mutex` held across preemption points: by whom, or null. Every other user
+   * takes and drops it inside one step, so only finds it free ({@link listMutexFree}).
+   */
+  listMutexOwner: string | null = null;
+  /** `cpu_hotplug.lock` held by a CPU-hotplug writer (`cpu_hotplug_begin` … `cpu_hotplug_done`). */
+  hotplugLocked = false;
+  /** `dma_issue_pending_all` walks inside `rcu_read_lock`: walker → the devices it saw listed. */
+  readonly rcuWalks = new Map<string, readonly DmaDevice[]>();
   /** Observed misbehaviours `<kind>:<thread>:<chan>`, each once. */
   readonly violations = new Set<string>();
   /** Kernel log lines (`WARN_ONCE` and the like), oldest first. */
@@ -71,6 +80,25 @@ export class DmaEngine implements RebalanceState {
     if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.cpus)
       throw new DmaRuleError('cpu-unknown', `CPU ${cpu} does not exist (CPUs 0..${this.cpus - 1})`);
     if (!this.cpuOnline[cpu]) throw new DmaRuleError('cpu-offline', `CPU ${cpu} is offline`);
+  }
+
+  // --- locks ----------------------------------------------------------------------------
+
+  /** `mutex_lock(&dma_list_mutex)` would not block. */
+  get listMutexFree(): boolean {
+    return this.listMutexOwner === null;
+  }
+
+  /** `mutex_lock(&dma_list_mutex)` by `owner`, kept across steps. @throws DmaRuleError `mutex-held` */
+  lockListMutex(owner: string): void {
+    if (this.listMutexOwner !== null) throw new DmaRuleError('mutex-held', `dma_list_mutex is held by ${this.listMutexOwner}; ${owner} would block`);
+    this.listMutexOwner = owner;
+  }
+
+  /** `mutex_unlock(&dma_list_mutex)` by `owner`. @throws DmaRuleError `mutex-not-held` */
+  unlockListMutex(owner: string): void {
+    if (this.listMutexOwner !== owner) throw new DmaRuleError('mutex-not-held', `${owner} does not hold dma_list_mutex (held by ${this.listMutexOwner ?? 'nobody'})`);
+    this.listMutexOwner = null;
   }
 
   // --- channel references -------------------------------------------------------------
@@ -206,15 +234,23 @@ export class DmaEngine implements RebalanceState {
     return nthChan(this, cap, n);
   }
 
-  /** The dmaengine CPU notifier: `cpu` goes offline or online, then rebalance. */
+  /** `cpu` goes offline or online, then the dmaengine CPU notifier rebalances: {@link setCpuState} + {@link dmaChannelRebalance}. */
   setCpuOnline(cpu: number, online: boolean): void {
+    this.setCpuState(cpu, online);
+    this.dmaChannelRebalance();
+  }
+
+  /**
+   * `_cpu_down` / `_cpu_up` changing `cpu_online_mask`, without the notifier.
+   * @throws DmaRuleError `cpu-unknown`, `cpu-hotplug` (already so, or the last online CPU)
+   */
+  setCpuState(cpu: number, online: boolean): void {
     if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.cpus)
       throw new DmaRuleError('cpu-unknown', `CPU ${cpu} does not exist (CPUs 0..${this.cpus - 1})`);
     if (this.cpuOnline[cpu] === online) throw new DmaRuleError('cpu-hotplug', `CPU ${cpu} is already ${online ? 'online' : 'offline'}`);
     if (!online && this.cpuOnline.filter(Boolean).length === 1)
       throw new DmaRuleError('cpu-hotplug', `CPU ${cpu} is the last online CPU`);
     this.cpuOnline[cpu] = online;
-    this.dmaChannelRebalance();
   }
 
   // --- device registration ---------------------------------------------------------------
@@ -296,20 +332,56 @@ export class DmaEngine implements RebalanceState {
   }
 
   /**
-   * `dma_issue_pending_all`: `device_issue_pending` on every channel with clients of every
-   * listed public device, on behalf of `caller`.
+   * `dma_issue_pending_all` as one call: {@link rcuWalkBegin} then {@link rcuWalkEnd}.
    * @returns the channels kicked.
    */
   dmaIssuePendingAll(caller: string): DmaChan[] {
+    this.rcuWalkBegin(caller);
+    return this.rcuWalkEnd(caller);
+  }
+
+  /**
+   * `dma_issue_pending_all`, first half: `rcu_read_lock()` and `list_for_each_entry_rcu`
+   * over `dma_device_list`: the walk now holds pointers to the public devices listed.
+   * @throws DmaRuleError `rcu-walk-open` if `caller` is already walking
+   */
+  rcuWalkBegin(caller: string): void {
+    if (this.rcuWalks.has(caller)) throw new DmaRuleError('rcu-walk-open', `${caller} is already inside dma_issue_pending_all`);
+    this.rcuWalks.set(
+      caller,
+      this.deviceList.filter((d) => !d.private),
+    );
+  }
+
+  /**
+   * `dma_issue_pending_all`, second half: `device_issue_pending` on each channel with
+   * clients of the devices the walk saw, then `rcu_read_unlock()`. Reading a freed device's
+   * `chan->client_count` is recorded as a use after free of each of its channels.
+   * @returns the channels kicked.
+   * @throws DmaRuleError `rcu-walk-closed` if `caller` is not walking
+   */
+  rcuWalkEnd(caller: string): DmaChan[] {
+    const seen = this.rcuWalks.get(caller);
+    if (!seen) throw new DmaRuleError('rcu-walk-closed', `${caller} is not inside dma_issue_pending_all`);
+    this.rcuWalks.delete(caller);
     const kicked: DmaChan[] = [];
-    for (const device of this.deviceList) {
-      if (device.private) continue;
-      for (const chan of device.channels)
-        if (chan.clientCount) {
-          if (device.hardwareGone) this.violations.add(`use-on-removed-hardware:${caller}:${chan.id}`);
-          kicked.push(chan);
+    for (const device of seen)
+      for (const chan of device.channels) {
+        if (device.freed) {
+          this.violations.add(`use-after-free:${caller}:${chan.id}`);
+          continue;
         }
-    }
+        if (!chan.clientCount) continue;
+        if (!chan.resources) this.violations.add(`use-after-free:${caller}:${chan.id}`);
+        if (device.hardwareGone) this.violations.add(`use-on-removed-hardware:${caller}:${chan.id}`);
+        kicked.push(chan);
+      }
     return kicked;
+  }
+
+  /** Whether some `dma_issue_pending_all` walk still holds `device` (what `synchronize_rcu()` waits for). */
+  rcuReadersOf(device: DmaDevice): boolean {
+    for (const seen of this.rcuWalks.values()) if (seen.includes(device)) return true;
+    return false;
   }
 }

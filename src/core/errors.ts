@@ -34,7 +34,15 @@ export type DmaRule =
   /** The scenario names a design that has no implementation strategy yet. */
   | 'design-unavailable'
   /** A synchronous helper drove a thread program to a point where it must wait. */
-  | 'would-block';
+  | 'would-block'
+  /** `mutex_lock(&dma_list_mutex)` while it is held across steps (the caller would block). */
+  | 'mutex-held'
+  /** `mutex_unlock(&dma_list_mutex)` by a thread that does not hold it. */
+  | 'mutex-not-held'
+  /** `dma_issue_pending_all` entered by a walker already inside it. */
+  | 'rcu-walk-open'
+  /** The end of a `dma_issue_pending_all` walk that was never begun. */
+  | 'rcu-walk-closed';
 
 /** A broken rule of the dmaengine API or of the step vocabulary; state is unchanged. */
 export class DmaRuleError extends Error {

@@ -6,21 +6,70 @@
  * consecutive rounds. Used by designs that keep the RFC's hot path.
  * @module
  */
+import type { ClientState } from '../clients/client.ts';
 import type { Capability } from '../scenario.ts';
 import type { DmaEngine } from './dmaengine.ts';
 import type { DmaChan } from './objects.ts';
 import { at, type Point, type Choice } from './thread.ts';
 
-/** RFC `dma_find_channel(cap)`: `this_cpu_inc(ref)`; NULL while the key is on. Pair with a put even then. */
-export function rfcFindChannel(k: DmaEngine, cap: Capability, cpu: number): DmaChan | null {
+/**
+ * RFC `dma_find_channel(cap)` on `cpu` as one call (the statements of {@link rfcFindChannel}
+ * without preemption between them): for callers outside a thread program, such as the
+ * quiesce machine's environment and unit tests.
+ */
+export function rfcFindChannelAtOnce(k: DmaEngine, cap: Capability, cpu: number): DmaChan | null {
+  const chan = k.table[cap][cpu];
   k.ref[cpu]++;
-  return k.key ? null : k.table[cap][cpu];
+  return k.key ? null : chan;
 }
 
-/** RFC `dma_get_channel(chan)`: mark dirty if a quiesce runs; `this_cpu_inc(ref)`. */
-export function rfcGetChannel(k: DmaEngine, chan: DmaChan, cpu: number): DmaChan {
+/** RFC `dma_get_channel(chan)` on `cpu` as one call (see {@link rfcFindChannelAtOnce}). */
+export function rfcGetChannelAtOnce(k: DmaEngine, chan: DmaChan, cpu: number): DmaChan {
   if (k.key) k.dirty++;
   k.ref[cpu]++;
+  return chan;
+}
+
+/**
+ * A preemption point of a client's worker inside a hot-path function: waits for `step`
+ * (the client's control context may act meanwhile; see src/clients/net-dma.ts).
+ */
+export type WorkerPoint = (step: string) => Generator<Point, void, Choice>;
+
+/**
+ * RFC `dma_find_channel(cap)` (seed 3/7, hunk @@ -305,10 +313,40 @@), one step per
+ * statement, nothing disabling preemption between them: `this_cpu_read(channel_table)` (in
+ * the caller's `find` step), `this_cpu_inc(dmaengine_chan_ref_count)` (`inc`, on the CPU the
+ * thread runs on then), `if (static_key_false(&dmaengine_quiesce)) chan = NULL` (`test`).
+ * Pair with a put even after NULL. `client.chan` follows the local `chan`.
+ */
+export function* rfcFindChannel(k: DmaEngine, client: ClientState, point: WorkerPoint): Generator<Point, DmaChan | null, Choice> {
+  client.chan = k.table[client.spec.capability][client.cpu];
+  client.worker = 'fetched';
+  yield* point('inc');
+  k.ref[client.cpu]++;
+  client.worker = 'counted';
+  yield* point('test');
+  if (k.key) client.chan = null;
+  return client.chan;
+}
+
+/**
+ * RFC `dma_get_channel(chan)`: `static_key_false(&dmaengine_quiesce)` (in the caller's
+ * `reget` step), `atomic_inc(&dmaengine_dirty)` if the key was on (`dirty`),
+ * `this_cpu_inc(dmaengine_chan_ref_count)` (`inc`).
+ */
+export function* rfcGetChannel(k: DmaEngine, client: ClientState, chan: DmaChan, point: WorkerPoint): Generator<Point, DmaChan, Choice> {
+  const keyOn = k.key;
+  client.chan = chan;
+  client.worker = 'regetting';
+  if (keyOn) {
+    yield* point('dirty');
+    k.dirty++;
+    client.worker = 'dirtied';
+  }
+  yield* point('inc');
+  k.ref[client.cpu]++;
   return chan;
 }
 
@@ -37,7 +86,11 @@ export function rfcPutChannel(k: DmaEngine, cpu: number): void {
  * that is the false-zero flaw the model exposes.
  */
 export function* dmaChannelQuiesce(k: DmaEngine): Generator<Point, void, Choice> {
-  yield* at('keyOn');
+  // static_key_slow_inc/dec patch code: jump_label_update → arch_jump_label_transform →
+  // get_online_cpus(), which blocks while a CPU hotplug holds cpu_hotplug.lock.
+  const hotplugFree = () => !k.hotplugLocked;
+  const waitingHotplug = () => 'get_online_cpus() in static_key_slow_inc/dec: a CPU hotplug holds cpu_hotplug.lock';
+  yield* at('keyOn', hotplugFree, waitingHotplug);
   k.key = true;
   // The quiescer's locals, kept on the kernel so that logs can show them (not observable).
   const q = (k.quiesce = { count: 0, sum: 0, next: 0 });
@@ -58,7 +111,7 @@ export function* dmaChannelQuiesce(k: DmaEngine): Generator<Point, void, Choice>
     q.count = q.sum === 0 ? q.count + 1 : 0;
     if (q.count === k.quiesceThreshold) break;
   }
-  yield* at('keyOff');
+  yield* at('keyOff', hotplugFree, waitingHotplug);
   k.key = false;
   k.quiesce = null;
 }

@@ -12,7 +12,7 @@
 export { DmaEngine, type EngineOptions } from './dmaengine.ts';
 export type { DesignHooks, DesignStrategy } from './design.ts';
 export { DmaRuleError, type DmaRule } from './errors.ts';
-export { dmaChannelQuiesce, rfcFindChannel, rfcGetChannel, rfcPutChannel } from './hotplug.ts';
+export { dmaChannelQuiesce, rfcFindChannel, rfcFindChannelAtOnce, rfcGetChannel, rfcGetChannelAtOnce, rfcPutChannel } from './hotplug.ts';
 export { createDevice, hasCap, type DmaChan, type DmaDevice } from './objects.ts';
 export { diffObservables, observe } from './observe.ts';
 export { mulberry32 } from './prng.ts';

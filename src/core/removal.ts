@@ -4,6 +4,7 @@
  */
 import type { DmaEngine } from './dmaengine.ts';
 import type { DmaDevice } from './objects.ts';
+import { at, type ThreadProgram } from './thread.ts';
 
 /**
  * The `putRefs` step: drop the references `balance_ref_count` took on `device`'s public
@@ -18,4 +19,23 @@ export function dropDmaengineRefs(k: DmaEngine, device: DmaDevice): void {
 /** `<chan> clientCount <n>` for each channel of `device` that still has clients (the wait's condition). */
 export function heldChannels(device: DmaDevice): string[] {
   return device.channels.filter((c) => c.clientCount > 0).map((c) => `${c.id} clientCount ${c.clientCount}`);
+}
+
+/**
+ * Unregister's wait for the device's holders (the RFC's `wait_event(dmaengine_wait_queue,
+ * chan->client_count == 0)`), then its `synchronize_rcu()` (hunk @@ -788,6 +877,9 @@): the
+ * `free` step, enabled once no channel has clients and no `dma_issue_pending_all` walk still
+ * holds the device. `holders: false` waits for the grace period alone.
+ */
+export function* waitThenFree(k: DmaEngine, device: DmaDevice, holders = true): ThreadProgram {
+  const held = () => (holders ? heldChannels(device) : []);
+  yield* at(
+    'free',
+    () => held().length === 0 && !k.rcuReadersOf(device),
+    () =>
+      held().length > 0
+        ? `dmaengine_wait_queue: ${held().join(', ')} never drops to 0`
+        : `synchronize_rcu: a dma_issue_pending_all walk still holds ${device.name}`,
+  );
+  k.freeDevice(device);
 }

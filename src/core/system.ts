@@ -13,6 +13,8 @@
 import type { StepEvent } from '../../machines/kit.ts';
 import type { Observable } from '../../spec/observable.ts';
 import { ClientState } from '../clients/client.ts';
+import { rxThread } from '../../spec/vocabulary.ts';
+import { NET_RX_STEPS, netRxProgram } from '../clients/net-rx.ts';
 import { clientProgram, clientSteps } from '../clients/programs.ts';
 import { strategyFor } from '../designs/strategies.ts';
 import { CPU_STEPS, cpuHotplugProgram } from '../ioh/cpu-thread.ts';
@@ -82,6 +84,7 @@ export class System {
     for (const c of this.clients) this.addThread(c.name, clientProgram(k, c), clientSteps(c), { client: c });
     for (const h of this.iohs) this.addThread(h.name, iohProgram(k, h, options.hotAdd ?? false, this.clients), IOH_STEPS, { ioh: h });
     if (options.cpuHotplug ?? scenario.cpuHotplug) this.addThread('cpu', cpuHotplugProgram(k, this.clients), CPU_STEPS, {});
+    for (const c of this.clients) if (c.spec.kind === 'net_dma') this.addThread(rxThread(c.name), netRxProgram(k, c), NET_RX_STEPS, {});
   }
 
   private addThread(name: string, program: ThreadProgram, order: readonly string[], x: { client?: ClientState; ioh?: Ioh }): void {
@@ -159,7 +162,7 @@ export class System {
     return this.threads.every(finished);
   }
 
-  /** Thread names: clients in scenario order, then IOHs, then `cpu` if present. */
+  /** Thread names: clients in scenario order, then IOHs, then `cpu` if present, then the net_dma softirqs. */
   threadNames(): string[] {
     return this.threads.map((t) => t.name);
   }

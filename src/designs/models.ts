@@ -10,11 +10,13 @@ import { kref } from './kref/model.ts';
 import { notifier } from './notifier/model.ts';
 import { percpuRef } from './percpu-ref/model.ts';
 import { rfcWait } from './rfc-wait/model.ts';
+import { rfcWaitUnheld } from './rfc-wait-unheld/model.ts';
 
 /** Every design the system machine can be built with, by name. */
 export const DESIGN_MODELS: Readonly<Record<string, DesignModel>> = {
   baseline,
   'rfc-wait': rfcWait,
+  'rfc-wait-unheld': rfcWaitUnheld,
   notifier,
   'fail-fast': failFast,
   kref,

@@ -12,11 +12,13 @@ import { krefStrategy } from './kref/strategy.ts';
 import { notifierStrategy } from './notifier/strategy.ts';
 import { percpuRefStrategy } from './percpu-ref/strategy.ts';
 import { rfcWaitStrategy } from './rfc-wait/strategy.ts';
+import { rfcWaitUnheldStrategy } from './rfc-wait-unheld/strategy.ts';
 
 /** Implemented designs by name. */
 export const STRATEGIES: Readonly<Partial<Record<DesignName, DesignStrategy>>> = {
   baseline: baselineStrategy,
   'rfc-wait': rfcWaitStrategy,
+  'rfc-wait-unheld': rfcWaitUnheldStrategy,
   notifier: notifierStrategy,
   'fail-fast': failFastStrategy,
   kref: krefStrategy,

@@ -6,18 +6,21 @@
  */
 import type { ClientState } from '../clients/client.ts';
 import type { DmaEngine } from '../core/dmaengine.ts';
-import type { ThreadProgram } from '../core/thread.ts';
+import { at, type ThreadProgram } from '../core/thread.ts';
 
 /** Step names of the cpu thread. */
-export const CPU_STEPS = ['offline', 'online'] as const;
+export const CPU_STEPS = ['offline', 'online', 'notify', 'postDead'] as const;
 
 /**
- * The cpu thread: forever offers `offline {cpu}` for each online CPU that is not the last
- * online one and on which no client thread runs (the kernel migrates tasks off first), and
- * `online {cpu}` for each offline CPU. Every point is a proper end.
+ * The `cpu` thread: `_cpu_down` (`offline {cpu}`) then the `CPU_POST_DEAD` notifier
+ * (`postDead`), or `_cpu_up` (`online {cpu}`, which takes `cpu_hotplug.lock`) then the
+ * `CPU_ONLINE` notifier and `cpu_hotplug_done` (`notify`); both notifiers take
+ * `dma_list_mutex` and rebalance (machines/system/cpu.ts says why these are the steps).
  */
 export function* cpuHotplugProgram(k: DmaEngine, clients: readonly ClientState[]): ThreadProgram {
   const cpus = Array.from({ length: k.cpus }, (_, i) => i);
+  const mutexFree = () => k.listMutexFree;
+  const waiting = () => `mutex_lock(&dma_list_mutex) in hotcpu_rebalance (held by ${k.listMutexOwner})`;
   for (;;) {
     const choice = yield {
       offers: [
@@ -32,6 +35,17 @@ export function* cpuHotplugProgram(k: DmaEngine, clients: readonly ClientState[]
       ],
       final: true,
     };
-    k.setCpuOnline(choice.payload.cpu as number, choice.step === 'online');
+    const cpu = choice.payload.cpu as number;
+    if (choice.step === 'offline') {
+      k.setCpuState(cpu, false);
+      yield* at('postDead', mutexFree, waiting);
+      k.dmaChannelRebalance();
+    } else {
+      k.setCpuState(cpu, true);
+      k.hotplugLocked = true; // cpu_hotplug_begin() until cpu_hotplug_done()
+      yield* at('notify', mutexFree, waiting);
+      k.dmaChannelRebalance();
+      k.hotplugLocked = false;
+    }
   }
 }

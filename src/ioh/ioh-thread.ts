@@ -20,6 +20,7 @@ export const IOH_STEPS = [
   'tick',
   'read',
   'keyOff',
+  'unlock',
   'putRefs',
   'free',
   'hotAdd',
@@ -43,7 +44,7 @@ export function* iohProgram(k: DmaEngine, h: Ioh, hotAdd: boolean, clients: read
     h.state = 'ejecting';
     for (const device of h.devices) {
       h.current = device;
-      yield* at('unregister', () => device.listed);
+      yield* at('unregister', () => device.listed && k.listMutexFree, () => `mutex_lock(&dma_list_mutex) in dma_async_device_unregister (held by ${k.listMutexOwner})`);
       k.dmaAsyncDeviceUnregister(device);
       yield* k.design.removeDevice(device, clients);
     }

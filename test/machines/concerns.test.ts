@@ -28,7 +28,7 @@ describe('device lifecycle', () => {
 
   it('rfc-wait: free waits for the last holder', () => {
     const m = build('device');
-    const events = ['register', 'request', 'unregister', 'quiesced', 'putRefs'].map((s) => ev(`ioat0.${s}`));
+    const events = ['register', 'request', 'unregister', 'quiesced', 'unlock'].map((s) => ev(`ioat0.${s}`));
     expect(run(m, events).matches({ unregistering: 'waiting' })).toBe(true);
     expect(can(m, events, ev('ioat0.free'))).toBe(false);
     expect(run(m, [...events, ev('ioat0.release'), ev('ioat0.free')]).matches('freed')).toBe(true);
@@ -134,7 +134,10 @@ describe('release notification per design', () => {
   });
   it('rfc-wait waits until the holder releases', () => {
     const m = build('release-rfc-wait');
-    const events = ['eject', 'unregister', 'keyOn', 'clearDirty', 'tick', 'read', 'keyOff', 'putRefs'].map((s) => ev(`ioh0.${s}`));
+    const quiesce = ['eject', 'unregister', 'keyOn', 'clearDirty', 'tick', 'read'].map((s) => ev(`ioh0.${s}`));
+    // dma_release_channel takes dma_list_mutex, which the quiesce holds.
+    expect(can(m, quiesce, ev('holder.release'))).toBe(false);
+    const events = [...quiesce, ev('ioh0.keyOff'), ev('ioh0.unlock')];
     expect(run(m, events).matches('waiting')).toBe(true);
     expect(can(m, events, ev('ioh0.free'))).toBe(false);
     const s = run(m, [...events, ev('holder.release'), ev('ioh0.free')]);
@@ -146,10 +149,15 @@ describe('release notification per design', () => {
 describe('clients', () => {
   it('net_dma: find takes the CPU’s table entry; a put after migration decs the other CPU (rfc-wait)', () => {
     const m = build('client-net_dma');
-    const s = run(m, [ev('net0.get'), ev('net0.find'), ev('net0.migrate', { cpu: 1 }), ev('net0.use'), ev('net0.put')]);
+    const s = run(m, [ev('net0.get'), ev('net0.find'), ev('net0.inc'), ev('net0.test'), ev('net0.migrate', { cpu: 1 }), ev('net0.use'), ev('net0.put')]);
     expect(s.context.ref).toEqual([1, -1]);
     expect(s.context.threads[0]).toMatchObject({ cpu: 1, chan: -1, rounds: 1 });
-    expect(run(m, [ev('net0.get'), ev('net0.find')]).context.threads[0].chan).toBe(0);
+    // The table read is its own step: the channel is known before this CPU's count is raised.
+    const read = run(m, [ev('net0.get'), ev('net0.find')]);
+    expect(read.context.threads[0].chan).toBe(0);
+    expect(read.context.ref).toEqual([0, 0]);
+    // Migration between the read and the inc: the inc lands on the new CPU.
+    expect(run(m, [ev('net0.get'), ev('net0.find'), ev('net0.migrate', { cpu: 1 }), ev('net0.inc')]).context.ref).toEqual([0, 1]);
   });
   const early = (name: string): Scenario => ({
     ...DEFAULT_SCENARIO,
@@ -162,19 +170,19 @@ describe('clients', () => {
     expect(can(m, [ev('net0.get')], ev('net0.release'))).toBe(false);
     expect(can(m, [ev('net0.get'), ev('net0.find')], ev('net0.release'))).toBe(false);
     const rounds = DEFAULT_SCENARIO.clients[0].rounds;
-    const allRounds = ['get', ...Array(rounds).fill(['find', 'use', 'put']).flat()].map((s) => ev(`net0.${s}`));
-    expect(can(m, allRounds.slice(0, -3), ev('net0.release'))).toBe(rounds === 1);
+    const allRounds = ['get', ...Array(rounds).fill(['find', 'inc', 'test', 'use', 'put']).flat()].map((s) => ev(`net0.${s}`));
+    expect(can(m, allRounds.slice(0, -5), ev('net0.release'))).toBe(rounds === 1);
     expect(can(m, allRounds, ev('net0.release'))).toBe(true);
     const sloppy = build('client-net_dma', early('sloppy'));
     expect(can(sloppy, [ev('net0.get'), ev('net0.find')], ev('net0.release'))).toBe(true);
   });
   it('async_tx: caches the found pointer and re-gets it once while got; after dmaengine_put only with releasesEarly', () => {
     const m = build('client-async_tx');
-    const events = ['get', 'find', 'use', 'put', 'reget'].map((s) => ev(`atx0.${s}`));
+    const events = ['get', 'find', 'inc', 'test', 'use', 'put', 'reget', 'inc'].map((s) => ev(`atx0.${s}`));
     const s = run(m, events);
     expect(s.context.threads[0]).toMatchObject({ cpu: 1, cached: 1, chan: 1, regot: 1 }); // CPU 1's table entry
     expect(can(m, [...events, ev('atx0.use'), ev('atx0.put')], ev('atx0.reget'))).toBe(false);
-    const released = ['get', 'find', 'use', 'put', 'release'].map((s) => ev(`atx0.${s}`));
+    const released = ['get', 'find', 'inc', 'test', 'use', 'put', 'release'].map((s) => ev(`atx0.${s}`));
     expect(can(m, released, ev('atx0.reget'))).toBe(false);
     expect(can(build('client-async_tx', early('sloppy')), released, ev('atx0.reget'))).toBe(true);
   });

@@ -13,24 +13,40 @@ const m = buildSystem(withDesign(ASYNC_TX_ONLY, 'baseline'), { cpuHotplug: true 
 const ev = (type: string, cpu?: number): StepEvent => (cpu === undefined ? { type } : { type, cpu });
 
 describe('CPU hotplug thread', () => {
-  it('is the last thread and offers offline/online per CPU', () => {
+  it('is the last thread and offers offline/online per CPU, then the notifier step', () => {
     expect(m.threads).toEqual(['atx0', 'ioh0', 'cpu']);
-    expect(m.allEvents.filter((e) => e.type.startsWith('cpu.')).length).toBe(4);
+    // offline/online per CPU, then CPU_POST_DEAD / CPU_ONLINE notifier steps.
+    expect(m.allEvents.filter((e) => e.type.startsWith('cpu.')).map((e) => e.type)).toEqual([
+      'cpu.offline',
+      'cpu.offline',
+      'cpu.online',
+      'cpu.online',
+      'cpu.notify',
+      'cpu.postDead',
+    ]);
     expect(buildSystem(ASYNC_TX_ONLY).threads).toEqual(['atx0', 'ioh0']);
   });
 
-  it('rebalances the table on offline and online', () => {
+  it('rebalances the table in the notifier step after offline and online', () => {
     expect(observe(viewOf(run(m, [ev('atx0.get')])), m).table.memcpy).toEqual(['ioat0.0', 'ioat0.1']);
     const off = run(m, [ev('atx0.get'), ev('cpu.offline', 0)]);
     expect(observe(viewOf(off), m).cpuOnline).toEqual([false, true]);
-    expect(observe(viewOf(off), m).table.memcpy).toEqual([null, 'ioat0.0']);
-    expect(observe(viewOf(run(m, [ev('atx0.get'), ev('cpu.offline', 0), ev('cpu.online', 0)])), m).table.memcpy).toEqual(['ioat0.0', 'ioat0.1']);
+    // _cpu_down is done; the CPU_POST_DEAD notifier has not rebalanced yet: the entry is stale.
+    expect(observe(viewOf(off), m).table.memcpy).toEqual(['ioat0.0', 'ioat0.1']);
+    const dead = run(m, [ev('atx0.get'), ev('cpu.offline', 0), ev('cpu.postDead')]);
+    expect(observe(viewOf(dead), m).table.memcpy).toEqual([null, 'ioat0.0']);
+    const up = run(m, [ev('atx0.get'), ev('cpu.offline', 0), ev('cpu.postDead'), ev('cpu.online', 0)]);
+    expect(up.context.hotplug).toBe(1); // cpu_hotplug.lock held until the CPU_ONLINE notifier returns
+    expect(observe(viewOf(run(m, [ev('atx0.get'), ev('cpu.offline', 0), ev('cpu.postDead'), ev('cpu.online', 0), ev('cpu.notify')])), m).table.memcpy).toEqual([
+      'ioat0.0',
+      'ioat0.1',
+    ]);
   });
 
   it('never takes offline a CPU a thread runs on, nor the last online CPU', () => {
     const s = run(m, []);
     expect(s.can(ev('cpu.offline', 1))).toBe(false); // atx0 runs on CPU 1
-    expect(run(m, [ev('cpu.offline', 0)]).can(ev('cpu.offline', 1))).toBe(false);
+    expect(run(m, [ev('cpu.offline', 0), ev('cpu.postDead')]).can(ev('cpu.offline', 1))).toBe(false);
   });
 
   it('enabledEvents agrees with snapshot.can on every reachable state', () => {

@@ -45,7 +45,8 @@ describe('system symmetry (twins: two identical net_dma clients, 2 CPUs, rfc-wai
   };
   const imageEvent = (e: StepEvent, cpus: boolean, twins: boolean): StepEvent => {
     let type = e.type;
-    if (twins) type = type.startsWith('net0.') ? `net1.${type.slice(5)}` : type.startsWith('net1.') ? `net0.${type.slice(5)}` : type;
+    // A twin's softirq thread (`net0-rx`) is renamed with it.
+    if (twins) type = type.replace(/^net([01])(-rx)?\./, (_, n: string, rx = '') => `net${1 - Number(n)}${rx}.`);
     return { ...e, type, ...(cpus && typeof e.cpu === 'number' ? { cpu: 1 - e.cpu } : {}) };
   };
   /** Every step commutes with the image: enabled alike, and the successor's image is the image's successor. */

@@ -35,8 +35,8 @@ describe('system machine', () => {
       }
     });
 
-  it('lists threads in scenario order: clients, then IOHs', () => {
-    expect(buildSystem(DEFAULT_SCENARIO).threads).toEqual(['net0', 'atx0', 'slave0', 'ioh0']);
+  it('lists threads in scenario order: clients, then IOHs, then the net_dma softirqs', () => {
+    expect(buildSystem(DEFAULT_SCENARIO).threads).toEqual(['net0', 'atx0', 'slave0', 'ioh0', 'net0-rx']);
   });
 
   it('offers migrate per CPU and request per alloc outcome', () => {

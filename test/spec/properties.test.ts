@@ -58,17 +58,23 @@ describe('safety verdicts over every reachable state of small scenarios', () => 
     'table-names-listed-channels': true,
   };
 
-  it('rfc-wait, async_tx alone: the re-get after key-off breaks the quiesce promise', () => {
-    expect(verdicts(withDesign(ASYNC_TX_ONLY, 'rfc-wait'))).toEqual({ ...sound, 'no-use-after-free': false, 'no-ref-survives-quiesce': false });
+  it('rfc-wait, async_tx alone: the re-get after key-off breaks the quiesce promise; nothing is freed while its reference is on the channels', () => {
+    // rfc-base-kept: the dmaengine_get reference stays on the public channels, so the wait
+    // never frees while async_tx is loaded.
+    expect(verdicts(withDesign(ASYNC_TX_ONLY, 'rfc-wait'))).toEqual({ ...sound, 'no-use-after-free': true, 'no-ref-survives-quiesce': false });
+  });
+  it('rfc-wait-unheld, async_tx alone: the same re-get, and then the free, make it a use after free', () => {
+    expect(verdicts(withDesign(ASYNC_TX_ONLY, 'rfc-wait-unheld'))).toEqual({ ...sound, 'no-use-after-free': false, 'no-ref-survives-quiesce': false });
   });
   it('baseline, async_tx alone: nothing to break but use after free', () => {
     expect(verdicts(withDesign(ASYNC_TX_ONLY, 'baseline'))).toEqual({ ...sound, 'no-use-after-free': false, 'no-ref-survives-quiesce': true });
   });
-  it('rfc-wait, one CPU, no migration, well-behaved clients: no false zero, so every safety property holds', () => {
-    expect(verdicts(withDesign(ONE_DEVICE, 'rfc-wait'))).toEqual({ ...sound, 'no-use-after-free': true, 'no-ref-survives-quiesce': true });
+  it('rfc-wait-unheld, one CPU, no migration, well-behaved clients: no false zero, yet a finder preempted after its table read outlives the quiesce', () => {
+    // Before the hot path was split (kernel review D1) every safety property held here.
+    expect(verdicts(withDesign(ONE_DEVICE, 'rfc-wait-unheld'))).toEqual({ ...sound, 'no-use-after-free': false, 'no-ref-survives-quiesce': false });
   });
-  it('the same with the releases-early misuse: the client frees its own channel mid-round', () => {
+  it('the same with the releases-early misuse: the client also frees its own channel mid-round', () => {
     const sloppy = { ...ONE_DEVICE, clients: ONE_DEVICE.clients.map((c) => ({ ...c, releasesEarly: true })) };
-    expect(verdicts(withDesign(sloppy, 'rfc-wait'))).toEqual({ ...sound, 'no-use-after-free': false, 'no-ref-survives-quiesce': true });
+    expect(verdicts(withDesign(sloppy, 'rfc-wait'))).toEqual({ ...sound, 'no-use-after-free': false, 'no-ref-survives-quiesce': false });
   });
 });

@@ -27,7 +27,7 @@ export const baseline: DesignModel = {
         on: {
           [b.ev('free')]: freeStep(
             b,
-            false,
+            'nothing',
             "3.4 dma_async_device_unregister WARN_ONCE(chan->client_count) then the driver's remove frees the device and its channels",
           ),
         },

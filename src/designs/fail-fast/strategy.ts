@@ -10,7 +10,7 @@
 import type { DesignStrategy } from '../../core/design.ts';
 import type { DmaChan, DmaDevice } from '../../core/objects.ts';
 import { at } from '../../core/thread.ts';
-import { dropDmaengineRefs, heldChannels } from '../../core/removal.ts';
+import { dropDmaengineRefs, waitThenFree } from '../../core/removal.ts';
 
 /** Mark dying, prep returns NULL, clients give up on NULL. */
 export const failFastStrategy: DesignStrategy = {
@@ -27,10 +27,9 @@ export const failFastStrategy: DesignStrategy = {
       *removeDevice(device) {
         yield* at('markDying');
         dying.add(device);
-        yield* at('putRefs');
+        yield* at('putRefs', () => k.listMutexFree);
         dropDmaengineRefs(k, device);
-        yield* at('free', () => heldChannels(device).length === 0, () => `waiting for ${heldChannels(device).join(', ')} to be released`);
-        k.freeDevice(device);
+        yield* waitThenFree(k, device);
       },
       prep: (chan) => !prepFails(chan),
       releaseEarly: (client) => prepFails(client.chan),

@@ -65,7 +65,7 @@ export const notifier: DesignModel = {
         id: b.id('unlisted'),
         description: 'nobody holds the device any more',
         on: {
-          [b.ev('free')]: freeStep(b, false, 'free the device and its channels').map((t) => ({
+          [b.ev('free')]: freeStep(b, 'rcu', 'synchronize_rcu(), then free the device and its channels').map((t) => ({
             ...(t as object),
             actions: [...((t as { actions: unknown[] }).actions ?? []), { type: 'forgetTold', params: b.p }],
           })),

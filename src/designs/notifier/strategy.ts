@@ -12,7 +12,7 @@ import type { ClientState } from '../../clients/client.ts';
 import type { DesignStrategy } from '../../core/design.ts';
 import type { DmaChan, DmaDevice } from '../../core/objects.ts';
 import { at } from '../../core/thread.ts';
-import { dropDmaengineRefs } from '../../core/removal.ts';
+import { dropDmaengineRefs, waitThenFree } from '../../core/removal.ts';
 
 /** Where a client is with the release request: not asked, asked, acknowledged. */
 type Told = 'no' | 'asked' | 'acked';
@@ -42,8 +42,7 @@ export const notifierStrategy: DesignStrategy = {
         const pending = () => clients.filter((c) => asked(c) && holds(c, device));
         yield* at('putRefs', () => pending().length === 0, () => `waiting for acks from ${pending().map((c) => c.name).join(', ')}`);
         dropDmaengineRefs(k, device);
-        yield* at('free');
-        k.freeDevice(device);
+        yield* waitThenFree(k, device, false); // synchronize_rcu, as the RFC base's unregister
         told.clear();
       },
       // An asked client answers before it starts another round, so even a busy one acks.

@@ -33,7 +33,7 @@ export const percpuRef: DesignModel = {
     'dma_find_channel and dma_get_channel take percpu_ref_tryget_live on the channel’s device (fails once killed: NULL, nothing counted); ' +
     'dma_put_channel is percpu_ref_put on the CPU the thread runs on. Unregister kills the reference, waits an RCU grace period, switches to atomic mode ' +
     '(an exact sum) and waits until it is zero; then it drops the dmaengine_get references, waits for private holders, and frees.',
-  hotPath: 'percpu',
+  hotPath: 'plain',
   unregisterPhases: [
     { state: 'killing', step: 'kill', description: 'percpu_ref_kill is about to run' },
     { state: 'grace', step: 'gracePeriod', description: 'killed; an RCU grace period until every CPU sees it' },

@@ -11,7 +11,7 @@
 import type { DesignStrategy } from '../../core/design.ts';
 import type { DmaChan, DmaDevice } from '../../core/objects.ts';
 import { at } from '../../core/thread.ts';
-import { dropDmaengineRefs, heldChannels } from '../../core/removal.ts';
+import { dropDmaengineRefs, waitThenFree } from '../../core/removal.ts';
 
 /** Kill, grace period, atomic-mode wait for zero. */
 export const percpuRefStrategy: DesignStrategy = {
@@ -41,10 +41,9 @@ export const percpuRefStrategy: DesignStrategy = {
         killed.add(device);
         yield* at('gracePeriod'); // call_rcu: every CPU sees the kill; the counts fold into one atomic
         yield* at('drained', () => sum() === 0, () => `percpu_ref in atomic mode at ${sum()}, waiting for 0`);
-        yield* at('putRefs');
+        yield* at('putRefs', () => k.listMutexFree);
         dropDmaengineRefs(k, device);
-        yield* at('free', () => heldChannels(device).length === 0, () => `dma_device_wait_queue: ${heldChannels(device).join(', ')} never drops to 0`);
-        k.freeDevice(device);
+        yield* waitThenFree(k, device);
       },
     };
   },

@@ -20,6 +20,7 @@ import { channelAdapter } from './channel.ts';
 import { deviceAdapter } from './device.ts';
 import { iohAdapter } from './ioh.ts';
 import { quiesceAdapter } from './quiesce.ts';
+import type { System } from '../../core/system.ts';
 import { systemAdapter } from './system.ts';
 
 /** A machine built from a scenario, with the adapter that conforms the implementation to it. */
@@ -64,7 +65,12 @@ function clientPart(kind: ClientKind, entry: MachineEntry): Part {
       if (!spec) throw new TargetScenarioError(entry.name, `the scenario has no ${kind} client`);
       const implScenario: Scenario = { ...scenario, iohs: [scenario.iohs[0]], clients: [spec] };
       const model = entry.build(scenario);
-      return { model, adapter: systemAdapter({ model, layout: layoutOf(implScenario), implScenario }) };
+      const env = {
+        'env.keyOn': { enabled: (s: System) => !s.kernel.key, run: (s: System) => void (s.kernel.key = true) },
+        'env.keyOff': { enabled: (s: System) => s.kernel.key, run: (s: System) => void (s.kernel.key = false) },
+      };
+      const flips = model.allEvents.some((e) => e.type in env);
+      return { model, adapter: systemAdapter({ model, layout: layoutOf(implScenario), implScenario, ...(flips ? { env } : {}) }) };
     },
   };
 }

@@ -46,6 +46,11 @@ export interface SystemAdapterParts {
   readonly options?: SystemOptions;
   /** Steps run on a fresh implementation to reach the machine's initial state. */
   readonly setup?: readonly StepEvent[];
+  /**
+   * Events of the machine's environment (no thread of the implementation takes them): how
+   * each is done on the implementation and when it is enabled there.
+   */
+  readonly env?: Readonly<Record<string, { readonly enabled: (sys: System) => boolean; readonly run: (sys: System) => void }>>;
 }
 
 /** The adapter of a machine over the system context, driving a {@link System}. */
@@ -68,8 +73,18 @@ export function systemAdapter(parts: SystemAdapterParts): Adapter<SystemProjecti
   return {
     machine: model.name,
     reset: () => void (sys = fresh()),
-    step: (event) => impl().step(event),
-    observe: () => ({ ...impl().observe(), enabled: keys(impl().enabledSteps()) }),
+    step: (event) => {
+      const e = parts.env?.[event.type];
+      if (e) e.run(impl());
+      else impl().step(event);
+    },
+    observe: () => {
+      const s = impl();
+      const envEnabled = Object.entries(parts.env ?? {})
+        .filter(([, e]) => e.enabled(s))
+        .map(([type]) => ({ type }));
+      return { ...s.observe(), enabled: keys([...s.enabledSteps(), ...envEnabled]) };
+    },
     expected: (snapshot: AnyMachineSnapshot) => {
       const view = snapshotView(snapshot);
       return { ...observeMachine(view as never, { layout }), enabled: keys(model.enabledEvents(view)) };

@@ -1,0 +1,25 @@
+/**
+ * The two sleeping locks the RFC's removal path meets (spec/threads.md, "Locks"):
+ * `dma_list_mutex` (drivers/dma/dmaengine.c) and the CPU-hotplug lock `cpu_hotplug.lock`
+ * (3.4 kernel/cpu.c). A lock is context data; acquiring it is a guard on the step that
+ * takes it, so a thread whose lock is held has no enabled step: it is blocked, the
+ * checker's deadlock detection sees it, and weak fairness does not make it move.
+ * @module
+ */
+import type { GuardRule } from '../kit.ts';
+import type { SystemContext } from './context.ts';
+
+/** `mutex_lock(&dma_list_mutex)` would not block: nobody holds it across steps. */
+export const listMutexFree = (ctx: SystemContext): boolean => ctx.listMutex < 0;
+
+/**
+ * `get_online_cpus()` would not block: no CPU-hotplug writer is between
+ * `cpu_hotplug_begin()` and `cpu_hotplug_done()` (it holds `cpu_hotplug.lock` throughout).
+ */
+export const hotplugFree = (ctx: SystemContext): boolean => ctx.hotplug === 0;
+
+/** The lock guards, by rule name. */
+export const lockGuards: Readonly<Record<string, GuardRule<SystemContext>>> = {
+  listMutexFree,
+  hotplugFree,
+};
