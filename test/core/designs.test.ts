@@ -44,6 +44,27 @@ describe('alternative designs on the core', () => {
     expect(sys.observe().violations).toEqual([]);
   });
 
+  it('percpu-ref: one percpu_ref per device, so a busy user of ioat1 does not hold up the drain of ioat0', () => {
+    const sys = new System(
+      scenario({
+        design: 'percpu-ref',
+        devices: [
+          { name: 'ioat0', channels: 1 },
+          { name: 'ioat1', channels: 1 },
+        ],
+        clients: [client('busy0', 'net_dma', 1, { busy: true, releases: false })],
+      }),
+    );
+    replay(sys, ['busy0.get', 'busy0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod']);
+    expect(sys.observe().threads[0].chan).toBe('ioat1.0'); // nth_chan: CPU 1's slot
+    expect(sys.observe().ref).toEqual([0, 1]);
+    expect(types(sys)).toContain('ioh0.drained'); // ioat0's own count is 0
+    replay(sys, ['ioh0.drained', 'ioh0.putRefs', 'ioh0.free', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod']);
+    expect(types(sys)).not.toContain('ioh0.drained'); // ioat1's count holds busy0's reference
+    replay(sys, ['busy0.use', 'busy0.put', 'ioh0.drained']);
+    expect(sys.observe().violations).toEqual([]);
+  });
+
   it('percpu-ref: a re-get of a pointer cached past its put touches the freed reference (the stated assumption)', () => {
     const sys = new System(scenario({ design: 'percpu-ref', clients: [client('atx0', 'async_tx', 1, { releases: false })] }));
     const script = ['atx0.get', 'atx0.find', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod'];

@@ -210,6 +210,47 @@ describe('kref as a checker verdict on the default scenario (net_dma and async_t
   });
 });
 
+/**
+ * D17 of the kernel review: two devices on one IOH, both memcpy, and a busy net_dma client
+ * on CPU 1 that never stops. nth_chan gives CPU 0 ioat0.0 and CPU 1 ioat1.0, and after
+ * ioat0's unregister both slots ioat1.0: the busy client only ever uses ioat1.
+ */
+const OTHER_DEVICE_BUSY: Scenario = {
+  ...DEFAULT_SCENARIO,
+  name: 'other-device-busy',
+  design: 'percpu-ref',
+  iohs: [
+    {
+      name: 'ioh0',
+      socketCpus: [],
+      devices: [
+        { name: 'ioat0', channels: 1, capabilities: ['memcpy'] },
+        { name: 'ioat1', channels: 1, capabilities: ['memcpy'] },
+      ],
+    },
+  ],
+  clients: [{ name: 'busy0', kind: 'net_dma', cpu: 1, capability: 'memcpy', releases: false, busy: true, migrates: false, rounds: 1 }],
+};
+
+describe('percpu-ref: one percpu_ref per device (lib/percpu-refcount.c)', () => {
+  it('the busy client counts only on ioat1, the device of the channel it got', () => {
+    const m = sys('percpu-ref', OTHER_DEVICE_BUSY);
+    const s = run(m, steps('busy0.get', 'busy0.find'));
+    expect(s.context.table[0]).toEqual([0, 1]); // nth_chan: CPU 0 → ioat0.0, CPU 1 → ioat1.0
+    expect(s.context.pref).toEqual([
+      [0, 0],
+      [0, 1],
+    ]);
+    expect(s.context.ref).toEqual([0, 1]); // the observable per-CPU count: the sum over devices
+    const killed = run(m, steps('busy0.get', 'busy0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod'));
+    expect(m.enabledEvents(viewOf(killed)).map((e) => e.type)).toContain('ioh0.drained'); // ioat0's own count is 0
+  });
+  it('another device’s busy client no longer starves a removal: removal-completes holds', () => {
+    const r = checkDesign(OTHER_DEVICE_BUSY, designModel('percpu-ref')).results.find((p) => p.name === 'removal-completes')!;
+    expect(r.verdict).toBe('holds');
+  });
+});
+
 describe('every design', () => {
   for (const d of ['baseline', 'rfc-wait', 'notifier', 'fail-fast', 'kref', 'kref-fixed', 'percpu-ref'] as const)
     it(`${d}: names its wait state <ioh>.waiting or has none, and states its assumptions`, () => {
