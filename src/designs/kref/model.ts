@@ -117,7 +117,7 @@ export function krefDesign(v: KrefVariant): DesignModel {
       states: {
         unlisted: {
           id: b.id('unlisted'),
-          description: 'off the list, DMA_PRIVATE set, rebalanced; unregister is about to drop its reference',
+          description: 'off the list and rebalanced (assumption A1 of README.md); unregister is about to drop its reference',
           on: {
             [b.ev('putRef')]: [
               {
