@@ -107,6 +107,20 @@ export interface SystemContext {
   iohs: IohCtx[];
   /** `[thread][channel]`: 1 once the thread used the channel after it was freed. */
   uaf: number[][];
+
+  // --- Design-specific state (src/designs/kref*, src/designs/percpu-ref) --------------
+  // Constant under the other designs (kref stays 1, pref stays 0), so they add no states.
+  /**
+   * Per device: `struct dma_device.ref`, the kref of mainline 8ad342a86359
+   * (`kref_init` = 1 at `dma_async_device_register`). Read and written by kref designs only.
+   */
+  kref: number[];
+  /**
+   * `[device][cpu]`: the per-CPU counts of the device's own `percpu_ref`
+   * (lib/percpu-refcount.c: one ref per object). Read and written by percpu-ref only; its
+   * observable `ref[cpu]` is the sum over devices.
+   */
+  pref: number[][];
 }
 
 /**
@@ -128,5 +142,8 @@ export function initialContext(L: Layout): SystemContext {
     threads: L.clients.map((c) => ({ cpu: c.cpu, chan: -1, cached: -1, got: 0, inFlight: 0, rounds: 0, regot: 0, told: 0, keySeen: 0, rcuSeen: 0 })),
     iohs: L.iohs.map(() => ({ cur: -1, count: 0, sum: 0, next: 0 })),
     uaf: L.clients.map(() => L.channels.map(() => 0)),
+    // design-specific (see SystemContext)
+    kref: L.devices.map(() => 1),
+    pref: L.devices.map(() => Array.from({ length: L.cpus }, () => 0)),
   };
 }

@@ -12,8 +12,9 @@
  *   {@link DesignHooks.clientSteps} gives each client its `ack` step.
  * - fail-fast: {@link DesignHooks.prep} returns false once the device is dying; the client
  *   sees NULL from prep and may release early ({@link DesignHooks.releaseEarly}).
- * - kref: removeDevice returns without freeing; {@link DesignHooks.afterChanPut} frees at
- *   the last put.
+ * - kref, kref-fixed: {@link DesignHooks.afterFirstChanGet} takes the device reference,
+ *   {@link DesignHooks.afterChanPut} drops one (as shipped: on every put; fixed: at →0) and
+ *   frees at the last; removeDevice drops the registration reference and returns.
  * - percpu-ref: find/put are `percpu_ref_tryget_live`/`percpu_ref_put`; removeDevice
  *   yields kill, grace period, atomic-mode wait and free.
  * @module
@@ -67,8 +68,16 @@ export interface DesignHooks {
   releaseEarly?(client: ClientState): boolean;
   /** Steps the design adds to `client` at its rest point (see {@link DesignClientStep}). */
   clientSteps?(client: ClientState): readonly DesignClientStep[];
-  /** Runs after every `dma_chan_put` (e.g. a kref design frees at the last put). */
+  /**
+   * Runs after every `dma_chan_put` (e.g. a kref design drops a device reference), with
+   * `chan.clientCount` already decremented. {@link DmaEngine.current} is the caller.
+   */
   afterChanPut?(chan: DmaChan): void;
+  /**
+   * Runs after a `dma_chan_get` that took `chan` from 0 clients and succeeded (the slow
+   * path: mainline's `kref_get_unless_zero(&device->ref)`). {@link DmaEngine.current} is the caller.
+   */
+  afterFirstChanGet?(chan: DmaChan): void;
 }
 
 /** A release-notification design: a name, a one-line description and a way to bind it. */

@@ -56,6 +56,11 @@ export class DmaEngine implements RebalanceState {
   readonly rcuWalks = new Map<string, readonly DmaDevice[]>();
   /** Observed misbehaviours `<kind>:<thread>:<chan>`, each once. */
   readonly violations = new Set<string>();
+  /**
+   * The thread whose step runs now (the kernel's `current`), set by the System before it
+   * resumes a thread: who a design charges a violation found inside a core call to.
+   */
+  current = 'kernel';
   /** Kernel log lines (`WARN_ONCE` and the like), oldest first. */
   readonly warnings: string[] = [];
   /** The bound release-notification design. */
@@ -123,6 +128,7 @@ export class DmaEngine implements RebalanceState {
       }
       chan.resources = true;
       if (!chan.device.private) this.balanceRefCount(chan);
+      this.design.afterFirstChanGet?.(chan);
     }
     return true;
   }

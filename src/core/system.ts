@@ -145,6 +145,7 @@ export class System {
     if (step === 'migrate') t.client!.cpu = payload.cpu as number;
     else if (step === 'surpriseRemove') t.ioh!.surpriseRemove();
     else {
+      this.kernel.current = name; // kernel calls inside this step run on behalf of thread `name`
       const r = t.program.next({ step, payload });
       t.point = r.done ? null : r.value;
     }

@@ -7,6 +7,7 @@ import type { DesignModel } from '../../machines/system/design.ts';
 import { baseline } from './baseline/model.ts';
 import { failFast } from './fail-fast/model.ts';
 import { kref } from './kref/model.ts';
+import { krefFixed } from './kref-fixed/model.ts';
 import { notifier } from './notifier/model.ts';
 import { percpuRef } from './percpu-ref/model.ts';
 import { rfcWait } from './rfc-wait/model.ts';
@@ -20,6 +21,7 @@ export const DESIGN_MODELS: Readonly<Record<string, DesignModel>> = {
   notifier,
   'fail-fast': failFast,
   kref,
+  'kref-fixed': krefFixed,
   'percpu-ref': percpuRef,
 };
 

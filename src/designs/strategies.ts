@@ -9,6 +9,7 @@ import type { DesignName } from '../scenario.ts';
 import { baselineStrategy } from './baseline/strategy.ts';
 import { failFastStrategy } from './fail-fast/strategy.ts';
 import { krefStrategy } from './kref/strategy.ts';
+import { krefFixedStrategy } from './kref-fixed/strategy.ts';
 import { notifierStrategy } from './notifier/strategy.ts';
 import { percpuRefStrategy } from './percpu-ref/strategy.ts';
 import { rfcWaitStrategy } from './rfc-wait/strategy.ts';
@@ -22,6 +23,7 @@ export const STRATEGIES: Readonly<Partial<Record<DesignName, DesignStrategy>>> =
   notifier: notifierStrategy,
   'fail-fast': failFastStrategy,
   kref: krefStrategy,
+  'kref-fixed': krefFixedStrategy,
   'percpu-ref': percpuRefStrategy,
 };
 

@@ -44,6 +44,27 @@ describe('alternative designs on the core', () => {
     expect(sys.observe().violations).toEqual([]);
   });
 
+  it('percpu-ref: one percpu_ref per device, so a busy user of ioat1 does not hold up the drain of ioat0', () => {
+    const sys = new System(
+      scenario({
+        design: 'percpu-ref',
+        devices: [
+          { name: 'ioat0', channels: 1 },
+          { name: 'ioat1', channels: 1 },
+        ],
+        clients: [client('busy0', 'net_dma', 1, { busy: true, releases: false })],
+      }),
+    );
+    replay(sys, ['busy0.get', 'busy0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod']);
+    expect(sys.observe().threads[0].chan).toBe('ioat1.0'); // nth_chan: CPU 1's slot
+    expect(sys.observe().ref).toEqual([0, 1]);
+    expect(types(sys)).toContain('ioh0.drained'); // ioat0's own count is 0
+    replay(sys, ['ioh0.drained', 'ioh0.putRefs', 'ioh0.free', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod']);
+    expect(types(sys)).not.toContain('ioh0.drained'); // ioat1's count holds busy0's reference
+    replay(sys, ['busy0.use', 'busy0.put', 'ioh0.drained']);
+    expect(sys.observe().violations).toEqual([]);
+  });
+
   it('percpu-ref: a re-get of a pointer cached past its put touches the freed reference (the stated assumption)', () => {
     const sys = new System(scenario({ design: 'percpu-ref', clients: [client('atx0', 'async_tx', 1, { releases: false })] }));
     const script = ['atx0.get', 'atx0.find', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod'];
@@ -54,22 +75,71 @@ describe('alternative designs on the core', () => {
     expect(o.violations).toEqual(['use-after-free:atx0:ioat0.1']);
   });
 
-  it('kref: unregister returns at once; a holding slave keeps the memory alive until its release', () => {
-    const sys = new System(scenario({ design: 'kref', clients: [client('slave0', 'slave', 0, { rounds: 2 })] }));
-    replay(sys, [{ type: 'slave0.request', allocOk: true }, 'ioh0.eject', 'ioh0.unregister', 'ioh0.putRef']);
-    expect(sys.iohs[0].state).toBe('removed');
-    expect(sys.observe().devices[0].freed).toBe(false);
-    replay(sys, ['slave0.use', 'slave0.use', 'slave0.release']);
-    expect(sys.observe().devices[0].freed).toBe(true);
-    expect(sys.observe().violations).toEqual([]);
-  });
+  for (const [design, violations] of [
+    ['kref-fixed', []],
+    // As shipped: dma_chan_put drops the last reference, then module_put(dma_chan_to_owner(chan))
+    // and dma_release_channel's privatecnt read the freed device (Garg-2's KASAN report).
+    ['kref', ['use-after-free:slave0:ioat0.0']],
+  ] as const)
+    it(`${design}: unregister returns at once; a holding slave keeps the memory alive until its release`, () => {
+      const sys = new System(scenario({ design, clients: [client('slave0', 'slave', 0, { rounds: 2 })] }));
+      replay(sys, [{ type: 'slave0.request', allocOk: true }, 'ioh0.eject', 'ioh0.unregister', 'ioh0.putRef']);
+      expect(sys.iohs[0].state).toBe('removed');
+      expect(sys.observe().devices[0].freed).toBe(false);
+      replay(sys, ['slave0.use', 'slave0.use', 'slave0.release']);
+      expect(sys.observe().devices[0].freed).toBe(true);
+      expect(sys.observe().violations).toEqual(violations);
+    });
 
-  it('kref: dmaengine_get references stay on the unregistered device, which is never freed (a leak)', () => {
-    const sys = new System(scenario({ design: 'kref', clients: [client('net0', 'net_dma', 0)] }));
-    const run = runSchedule(sys, roundRobinScheduler());
-    expect(run.outcome).toBe('completed');
-    expect(run.final.devices[0]).toMatchObject({ listed: false, freed: false });
-    expect(run.final.channels.map((c) => c.clientCount)).toEqual([1, 1]);
+  for (const design of ['kref', 'kref-fixed'] as const)
+    it(`${design}: dmaengine_get references stay on the unregistered device, which is never freed (a leak)`, () => {
+      const sys = new System(scenario({ design, clients: [client('net0', 'net_dma', 0)] }));
+      const run = runSchedule(sys, roundRobinScheduler());
+      expect(run.outcome).toBe('completed');
+      expect(run.final.devices[0]).toMatchObject({ listed: false, freed: false });
+      expect(run.final.channels.map((c) => c.clientCount)).toEqual([1, 1]);
+      expect(run.final.violations).toEqual([]);
+    });
+
+  describe('kref with two dmaengine_get users (net_dma and async_tx), no hot removal at all', () => {
+    const twoUsers = (design: 'kref' | 'kref-fixed') =>
+      new System(scenario({ design, clients: [client('net0', 'net_dma', 0), client('atx0', 'async_tx', 1)] }));
+    // Both get; net0 does its round and dmaengine_put; atx0 its round and dmaengine_put.
+    const cycle = ['net0.get', 'atx0.get', 'net0.find', 'net0.use', 'net0.put', 'net0.release', 'atx0.find', 'atx0.use', 'atx0.put', 'atx0.release'];
+
+    it('as shipped: the second dmaengine_put drops the kref to 0 and frees the listed device; the put reads it after (8ad342a86359)', () => {
+      const sys = twoUsers('kref');
+      replay(sys, cycle.slice(0, 6));
+      // net0's dmaengine_put dropped one device reference per channel: kref 3 → 1, the
+      // registration reference alone, while atx0 still holds both channels.
+      expect(sys.observe().channels.map((c) => c.clientCount)).toEqual([1, 1]);
+      expect(sys.observe().devices[0]).toMatchObject({ listed: true, freed: false });
+      replay(sys, cycle.slice(6));
+      const o = sys.observe();
+      expect(sys.iohs[0].state).toBe('online'); // nothing was unregistered
+      expect(o.devices[0]).toMatchObject({ listed: true, freed: true });
+      // ioat0.0's put released the device, then module_put read it; the loop then put ioat0.1 in freed memory.
+      expect(o.violations).toEqual(['use-after-free:atx0:ioat0.0', 'use-after-free:atx0:ioat0.1']);
+    });
+
+    it('as shipped: one user’s dmaengine_put leaves only the registration reference, so unregister frees under the other user in flight', () => {
+      const sys = twoUsers('kref');
+      replay(sys, [...cycle.slice(0, 6), 'atx0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.putRef']);
+      expect(sys.observe().devices[0].freed).toBe(true);
+      replay(sys, ['atx0.use']); // CPU 1's table slot: ioat0.1
+      expect(sys.observe().violations).toEqual(['use-after-free:atx0:ioat0.1']);
+    });
+
+    it('fixed (Garg, Fixes: 8ad342a86359): the same schedules free nothing under anyone', () => {
+      const a = twoUsers('kref-fixed');
+      replay(a, cycle);
+      expect(a.observe().devices[0]).toMatchObject({ listed: true, freed: false });
+      expect(a.observe().violations).toEqual([]);
+      const b = twoUsers('kref-fixed');
+      replay(b, [...cycle.slice(0, 6), 'atx0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.putRef', 'atx0.use', 'atx0.put', 'atx0.release']);
+      expect(b.observe().devices[0].freed).toBe(false); // atx0's references stay: the leak
+      expect(b.observe().violations).toEqual([]);
+    });
   });
 
   it('fail-fast: prep returns NULL on a dying device and the slave may give up early', () => {

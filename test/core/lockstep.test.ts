@@ -72,7 +72,7 @@ const scenarios: Scenario[] = [
 
 describe('implementation and statechart in lockstep', () => {
   for (const sc of scenarios)
-    for (const design of ['baseline', 'rfc-wait', 'notifier', 'fail-fast', 'kref', 'percpu-ref'] as const)
+    for (const design of ['baseline', 'rfc-wait', 'notifier', 'fail-fast', 'kref', 'kref-fixed', 'percpu-ref'] as const)
       it(`${sc.name}, ${design}: ${WALKS} random walks agree step by step`, () => {
         for (let seed = 0; seed < WALKS; seed++) expect(walk({ ...sc, design }, seed), `seed ${seed}`).toBeNull();
       });

@@ -11,6 +11,9 @@ import { propertyNamed, type SafetyProperty } from '../../spec/properties.ts';
 import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../../src/scenario.ts';
 import { designModel } from '../../src/designs/models.ts';
 import { run } from './bfs.ts';
+import { checkDesign } from '../../src/check/run.ts';
+import { checkModel } from '../../src/check/check.ts';
+import { noUseAfterFree, type SystemView } from '../../spec/properties.ts';
 
 const ev = (type: string, payload: Record<string, number | boolean> = {}): StepEvent => ({ type, ...payload });
 const steps = (...types: string[]) => types.map((t) => ev(t));
@@ -87,24 +90,64 @@ describe('fail-fast', () => {
   });
 });
 
-describe('kref', () => {
-  it('unregister returns at once and the memory outlives it while a user holds the channel', () => {
-    const m = sys('kref');
-    const events = [...NET_IN_FLIGHT, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.putRef', 'net0.use', 'net0.put')];
-    const s = run(m, events);
-    expect(s.matches({ ioh0: 'removed' })).toBe(true);
-    expect(s.context.devices[0].freed).toBe(0);
-    expect(violations(m, events)).toEqual([]);
+for (const [design, releaseViolations] of [
+  ['kref-fixed', []],
+  // As shipped: the last dma_chan_put frees, then module_put / privatecnt read the device (Garg-2).
+  ['kref', ['use-after-free:slave0:ioat0.0']],
+] as const)
+  describe(design, () => {
+    it('unregister returns at once and the memory outlives it while a user holds the channel', () => {
+      const m = sys(design);
+      const events = [...NET_IN_FLIGHT, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.putRef', 'net0.use', 'net0.put')];
+      const s = run(m, events);
+      expect(s.matches({ ioh0: 'removed' })).toBe(true);
+      expect(s.context.devices[0].freed).toBe(0);
+      expect(violations(m, events)).toEqual([]);
+    });
+    it('frees the device at the last dma_chan_put of a slave that held it across unregister', () => {
+      const m = sys(design, NEVER_RELEASING_SLAVE);
+      const s = run(m, [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.putRef')]);
+      expect(s.matches({ ioh0: 'removed' })).toBe(true); // removal completes even with a never-releasing slave
+      expect(s.context.devices[0].freed).toBe(0);
+      expect(s.context.kref[0]).toBe(1); // the slave's channel reference
+      const c = sys(design);
+      const t = run(c, [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.putRef', 'slave0.release')]);
+      expect(t.context.devices[0].freed).toBe(1);
+      expect(observe(viewOf(t), c).violations).toEqual(releaseViolations);
+    });
   });
-  it('frees the device at the last dma_chan_put of a slave that held it across unregister', () => {
-    const m = sys('kref', NEVER_RELEASING_SLAVE);
-    const s = run(m, [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.putRef')]);
-    expect(s.matches({ ioh0: 'removed' })).toBe(true); // removal completes even with a never-releasing slave
-    expect(s.context.devices[0].freed).toBe(0);
-    const c = sys('kref');
-    const t = run(c, [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.putRef', 'slave0.release')]);
-    expect(t.context.devices[0].freed).toBe(1);
-    expect(observe(viewOf(t), c).violations).toEqual([]);
+
+/** Both dmaengine_get users of the default scenario do all their rounds, then dmaengine_put. */
+const TWO_USERS_CYCLE = steps(
+  'net0.get',
+  'atx0.get',
+  ...Array(DEFAULT_SCENARIO.clients[0].rounds).fill(['net0.find', 'net0.use', 'net0.put']).flat(),
+  'net0.release',
+  'atx0.find',
+  'atx0.use',
+  'atx0.put',
+  'atx0.release',
+);
+
+describe('kref with two dmaengine_get users and no removal (8ad342a86359 as shipped, fixed by Garg-1)', () => {
+  it('as shipped: the kref counts every put: 1 + 2 channels, −2 per dmaengine_put, and the second frees the listed device', () => {
+    const m = sys('kref');
+    const afterGets = run(m, TWO_USERS_CYCLE.slice(0, 2));
+    expect(afterGets.context.kref[0]).toBe(3); // only the 0→1 gets took a device reference
+    const netDone = TWO_USERS_CYCLE.indexOf(TWO_USERS_CYCLE.find((e) => e.type === 'net0.release')!) + 1;
+    expect(run(m, TWO_USERS_CYCLE.slice(0, netDone)).context.kref[0]).toBe(1);
+    const s = run(m, TWO_USERS_CYCLE);
+    expect(s.context.kref[0]).toBe(0);
+    expect(s.context.devices[0]).toMatchObject({ listed: 1, freed: 1 });
+    expect(s.matches({ ioh0: 'online' })).toBe(true);
+    expect(violations(m, TWO_USERS_CYCLE)).toEqual(['use-after-free:atx0:ioat0.0', 'use-after-free:atx0:ioat0.1']);
+  });
+  it('fixed: the kref is 1 + the channels in use, and both dmaengine_puts leave the device alive', () => {
+    const m = sys('kref-fixed');
+    const s = run(m, TWO_USERS_CYCLE);
+    expect(s.context.kref[0]).toBe(1);
+    expect(s.context.devices[0]).toMatchObject({ listed: 1, freed: 0 });
+    expect(violations(m, TWO_USERS_CYCLE)).toEqual([]);
   });
 });
 
@@ -134,13 +177,94 @@ describe('percpu-ref', () => {
   });
 });
 
+describe('kref as a checker verdict on the default scenario (net_dma and async_tx are two dmaengine_get users)', () => {
+  const verdict = (design: DesignName) => checkDesign(DEFAULT_SCENARIO, designModel(design)).results.find((p) => p.name === 'no-use-after-free')!;
+  it('as shipped: no-use-after-free is violated; the shortest trace is the slave release after unregister (Garg-2)', () => {
+    const r = verdict('kref');
+    expect(r.verdict).toBe('violated');
+    const t = r.trace!.steps.map((x) => x.event.type);
+    expect(t.at(-1)).toBe('slave0.release');
+    expect(t).toContain('ioh0.putRef');
+  });
+  it('as shipped, with no removal at all: the second dmaengine_put frees the device under nobody’s unregister', () => {
+    // no-use-after-free restricted to states where the IOH was never ejected.
+    const beforeEject = {
+      name: 'no-use-after-free-before-eject',
+      holds: (v: SystemView, m: SystemModel) => noUseAfterFree.holds(v, m) || !v.active('ioh0.online'),
+    };
+    const r = checkModel(sys('kref'), { safety: [beforeEject], liveness: [] }).results[0];
+    expect(r.verdict).toBe('violated');
+    const t = r.trace!.steps.map((x) => x.event.type);
+    expect(t.some((x) => x.startsWith('ioh0.'))).toBe(false);
+    expect(t.filter((x) => x.endsWith('.get'))).toHaveLength(2);
+    // Both users dmaengine_put; the last one frees the listed device and reads it after.
+    expect(t.filter((x) => x === 'net0.release' || x === 'atx0.release')).toHaveLength(2);
+    const last = r.trace!.steps.at(-1)!;
+    expect(last.event.type).toBe('atx0.release');
+    expect(last.changes).toEqual(expect.arrayContaining([{ name: 'devices[0].freed', from: 0, to: 1 }, { name: 'kref[0]', from: 1, to: 0 }]));
+    expect(last.changes).toEqual(expect.arrayContaining([{ name: 'uaf[1][0]', from: 0, to: 1 }]));
+    expect(checkModel(sys('kref-fixed'), { safety: [beforeEject], liveness: [] }).results[0].verdict).toBe('holds');
+  });
+  it('fixed: no-use-after-free is violated only through the RCU walk: dma_device_release frees with no synchronize_rcu', () => {
+    // Mainline dma_device_release: list_del_rcu, rebalance, device_release, no grace
+    // period; a dma_issue_pending_all walk that saw the device touches it after the free.
+    const r = verdict('kref-fixed');
+    expect(r.verdict).toBe('violated');
+    expect(r.trace!.steps.at(-1)!.event.type).toBe('net0-rx.issue');
+    // Without a NET_RX softirq (net_dma is the only walker modelled) the fix holds.
+    const noWalker = { ...DEFAULT_SCENARIO, clients: DEFAULT_SCENARIO.clients.filter((c) => c.kind !== 'net_dma') };
+    expect(checkDesign(noWalker, designModel('kref-fixed')).results.find((p) => p.name === 'no-use-after-free')!.verdict).toBe('holds');
+  });
+});
+
+/**
+ * D17 of the kernel review: two devices on one IOH, both memcpy, and a busy net_dma client
+ * on CPU 1 that never stops. nth_chan gives CPU 0 ioat0.0 and CPU 1 ioat1.0, and after
+ * ioat0's unregister both slots ioat1.0: the busy client only ever uses ioat1.
+ */
+const OTHER_DEVICE_BUSY: Scenario = {
+  ...DEFAULT_SCENARIO,
+  name: 'other-device-busy',
+  design: 'percpu-ref',
+  iohs: [
+    {
+      name: 'ioh0',
+      socketCpus: [],
+      devices: [
+        { name: 'ioat0', channels: 1, capabilities: ['memcpy'] },
+        { name: 'ioat1', channels: 1, capabilities: ['memcpy'] },
+      ],
+    },
+  ],
+  clients: [{ name: 'busy0', kind: 'net_dma', cpu: 1, capability: 'memcpy', releases: false, busy: true, migrates: false, rounds: 1 }],
+};
+
+describe('percpu-ref: one percpu_ref per device (lib/percpu-refcount.c)', () => {
+  it('the busy client counts only on ioat1, the device of the channel it got', () => {
+    const m = sys('percpu-ref', OTHER_DEVICE_BUSY);
+    const s = run(m, steps('busy0.get', 'busy0.find'));
+    expect(s.context.table[0]).toEqual([0, 1]); // nth_chan: CPU 0 → ioat0.0, CPU 1 → ioat1.0
+    expect(s.context.pref).toEqual([
+      [0, 0],
+      [0, 1],
+    ]);
+    expect(s.context.ref).toEqual([0, 1]); // the observable per-CPU count: the sum over devices
+    const killed = run(m, steps('busy0.get', 'busy0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod'));
+    expect(m.enabledEvents(viewOf(killed)).map((e) => e.type)).toContain('ioh0.drained'); // ioat0's own count is 0
+  });
+  it('another device’s busy client no longer starves a removal: removal-completes holds', () => {
+    const r = checkDesign(OTHER_DEVICE_BUSY, designModel('percpu-ref')).results.find((p) => p.name === 'removal-completes')!;
+    expect(r.verdict).toBe('holds');
+  });
+});
+
 describe('every design', () => {
-  for (const d of ['baseline', 'rfc-wait', 'notifier', 'fail-fast', 'kref', 'percpu-ref'] as const)
+  for (const d of ['baseline', 'rfc-wait', 'notifier', 'fail-fast', 'kref', 'kref-fixed', 'percpu-ref'] as const)
     it(`${d}: names its wait state <ioh>.waiting or has none, and states its assumptions`, () => {
       const D = designModel(d);
       expect(D.assumptions.length).toBeGreaterThan(0);
       const ids = JSON.stringify(sys(d).config);
-      if (D.freeWaitsForHolders && d !== 'kref') expect(ids).toContain('"ioh0.waiting"');
+      if (D.freeWaitsForHolders && !d.startsWith('kref')) expect(ids).toContain('"ioh0.waiting"');
       expect(D.unregisterPhases.every((p) => p.step.length > 0)).toBe(true);
     });
 });

@@ -17,7 +17,7 @@ const CASES = [
   withDesign(ASYNC_TX_ONLY, 'baseline'),
   withDesign(TWO_DEVICES, 'baseline'),
   withDesign(NET_AND_SLAVE, 'baseline'),
-  ...(['notifier', 'fail-fast', 'kref', 'percpu-ref'] as const).map((d) => withDesign(ONE_DEVICE, d)),
+  ...(['notifier', 'fail-fast', 'kref', 'kref-fixed', 'percpu-ref'] as const).map((d) => withDesign(ONE_DEVICE, d)),
   withDesign(ASYNC_TX_ONLY, 'percpu-ref'),
   withDesign(ASYNC_TX_ONLY, 'notifier'),
 ];

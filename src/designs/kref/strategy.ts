@@ -1,34 +1,66 @@
 /**
- * Design `kref` (mainline 5.6+, "dmaengine: Add reference counting to dma_device struct"):
- * a channel's 0→1 `dma_chan_get` takes a device reference and its →0 `dma_chan_put` drops
- * it; unregister drops the registration reference (step `putRef`) and returns at once;
- * `device_release` frees the device when no reference is left. References of
- * `dmaengine_get` users stay on an unregistered device (`dmaengine_put` no longer reaches
- * it), so such a device is never freed: a leak, not a use after free. See README.md here.
+ * Designs `kref` and `kref-fixed` on src/core: the `struct dma_device` kref of mainline
+ * 8ad342a86359, as one strategy builder with the two variants of src/designs/kref/model.ts.
+ * `kref_init` = 1 at register; a channel's 0→1 `dma_chan_get` takes a device reference
+ * ({@link DesignHooks.afterFirstChanGet}); `dma_chan_put` drops one on every put (as
+ * shipped) or on →0 only (fixed), then `module_put(dma_chan_to_owner(chan))` reads the
+ * device: freed memory if that put released it (as shipped); unregister drops the
+ * registration reference (step `putRef`) and returns; at 0 `dma_device_release` →
+ * `device_release` frees the device. See README.md here and in src/designs/kref-fixed/.
  * @module
  */
-import type { DesignStrategy } from '../../core/design.ts';
-import type { DmaDevice } from '../../core/objects.ts';
+import type { DesignHooks, DesignStrategy } from '../../core/design.ts';
+import type { DmaChan, DmaDevice } from '../../core/objects.ts';
 import { at } from '../../core/thread.ts';
+import type { KrefVariant } from './model.ts';
 
-/** Deferred free: unregister returns at once, memory goes at the last put. */
-export const krefStrategy: DesignStrategy = {
-  name: 'kref',
-  description: 'mainline kref: unregister returns at once; device_release frees the device at the last dma_chan_put',
-  bind(k) {
-    /** `device_release` once the device is off the list and no channel holds a device reference. */
-    const releaseIfUnused = (device: DmaDevice) => {
-      if (!device.listed && !device.freed && device.channels.every((c) => c.clientCount === 0)) k.freeDevice(device);
-    };
-    return {
-      findChannel: (cap, cpu) => k.table[cap][cpu],
-      getChannel: (chan) => chan,
-      putChannel: () => {},
-      *removeDevice(device) {
-        yield* at('putRef'); // dma_device_put of the registration reference
-        releaseIfUnused(device);
-      },
-      afterChanPut: (chan) => releaseIfUnused(chan.device),
-    };
-  },
-};
+/** The strategy of kref variant `v`. */
+export function krefStrategyOf(v: KrefVariant): DesignStrategy {
+  return {
+    name: v.name,
+    description: v.fixed
+      ? 'mainline kref, fixed: the device reference is dropped at a channel’s last dma_chan_put; device_release frees at 0'
+      : 'mainline kref as shipped: every dma_chan_put drops a device reference; device_release frees at 0',
+    bind(k): DesignHooks {
+      /** `device->ref`, by device instance (a hot-added device is a new instance: `kref_init`). */
+      const refs = new Map<DmaDevice, number>();
+      const kref = (d: DmaDevice) => refs.get(d) ?? 1;
+      const useAfterFree = (chan: DmaChan) => k.violations.add(`use-after-free:${k.current}:${chan.id}`);
+      /** `dma_device_put`; returns whether it released. At 0: refcount_t's underflow WARN, no second release. */
+      const dmaDevicePut = (d: DmaDevice): boolean => {
+        const n = kref(d);
+        if (n === 0) {
+          k.warnings.push(`WARN refcount_t: underflow; use-after-free (${d.name}.ref)`);
+          return false;
+        }
+        refs.set(d, n - 1);
+        if (n > 1) return false;
+        for (const chan of d.channels) chan.resources = false; // device_release: the driver frees it all
+        d.freed = true;
+        return true;
+      };
+      return {
+        findChannel: (cap, cpu) => k.table[cap][cpu],
+        getChannel: (chan) => chan,
+        putChannel: () => {},
+        *removeDevice(device) {
+          yield* at('putRef'); // dma_device_put of the registration reference
+          dmaDevicePut(device);
+        },
+        afterFirstChanGet(chan) {
+          if (chan.device.freed) useAfterFree(chan); // kref_get_unless_zero reads the freed device
+          else refs.set(chan.device, kref(chan.device) + 1);
+        },
+        afterChanPut(chan) {
+          if (chan.device.freed) return void useAfterFree(chan); // the put read a freed channel
+          if (v.fixed) {
+            if (chan.clientCount === 0) dmaDevicePut(chan.device); // Garg-1; the owner was read before (Garg-2)
+          } else if (dmaDevicePut(chan.device)) useAfterFree(chan); // module_put(dma_chan_to_owner(chan)) after the free
+        },
+      };
+    },
+  };
+}
+
+/** Mainline's kref design as 5.6 shipped it. */
+export const krefStrategy: DesignStrategy = krefStrategyOf({ name: 'kref', fixed: false });

@@ -4,7 +4,8 @@
  * kills the reference (tryget_live fails from then on), waits a grace period so every CPU
  * sees the kill, switches to atomic mode — one exact sum instead of a CPU-by-CPU read — and
  * waits for it to reach zero; then it drops the `dmaengine_get` references, waits for the
- * private holders and frees.
+ * private holders and frees. One `percpu_ref` per device (lib/percpu-refcount.c: a ref is
+ * per object), so a device's drain waits only for its own users.
  * @module
  */
 import type { DesignModel } from '../../../machines/system/design.ts';
@@ -12,12 +13,17 @@ import type { SystemContext } from '../../../machines/system/context.ts';
 import { dropRefsThenWait } from '../../../machines/system/ioh.ts';
 import type { Layout } from '../../../machines/system/layout.ts';
 
-/** Starts a worker round on `chan` (-1: none) after a successful or failed tryget. */
+/**
+ * Starts a worker round on `chan` (-1: none) after a successful or failed tryget. A
+ * success is `this_cpu_inc` of the channel's device's own percpu_ref (`pref[d][cpu]`);
+ * `ref[cpu]`, the observable per-CPU count, is the sum over devices.
+ */
 function begin(ctx: SystemContext, L: Layout, t: number, chan: number): void {
   const th = ctx.threads[t];
   th.chan = chan;
   th.inFlight = 1;
   if (chan >= 0) {
+    ctx.pref[L.channels[chan].device][th.cpu]++;
     ctx.ref[th.cpu]++;
     if (L.clients[t].kind === 'async_tx') th.cached = chan;
   }
@@ -70,7 +76,7 @@ export const percpuRef: DesignModel = {
         description: 'atomic mode: every percpu_ref_put decrements one exact count',
         on: {
           [b.ev('drained')]: {
-            guard: 'refSumZero',
+            guard: { type: 'refSumZero', params: b.p },
             target: `#${b.id('dropping')}`,
             actions: [{ type: 'markQuiesced', params: b.p }],
             description: 'the atomic count is zero: the release callback runs; no reference can be taken again',
@@ -87,7 +93,8 @@ export const percpuRef: DesignModel = {
   }),
   rules: (L) => ({
     guards: {
-      refSumZero: (ctx) => ctx.ref.reduce((a, x) => a + x, 0) === 0,
+      // The device's own percpu_ref in atomic mode: other devices' users do not count.
+      refSumZero: (ctx, { h }: { h: number }) => ctx.pref[ctx.iohs[h].cur].reduce((a, x) => a + x, 0) === 0,
     },
     actions: {
       markQuiesced: (ctx, { h }: { h: number }) => {
@@ -106,7 +113,10 @@ export const percpuRef: DesignModel = {
       },
       putChannel: (ctx, { t }: { t: number }) => {
         const th = ctx.threads[t];
-        if (th.chan >= 0) ctx.ref[th.cpu]--;
+        if (th.chan >= 0) {
+          ctx.pref[L.channels[th.chan].device][th.cpu]--; // percpu_ref_put on the device it got
+          ctx.ref[th.cpu]--;
+        }
         th.chan = -1;
         th.inFlight = 0;
         if (!L.clients[t].busy) th.rounds = Math.min(th.rounds + 1, L.clients[t].rounds);
