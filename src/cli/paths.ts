@@ -21,6 +21,9 @@ import { DESIGN_NAMES, type DesignName, type Scenario } from '../scenario.ts';
 import { UsageError } from './usage-error.ts';
 import { parseOptions, readScenarioFile } from './args.ts';
 
+/** States a machine may have by default (rfc-wait's standard scenario has 55,682). */
+const DEFAULT_LIMIT = 100_000;
+
 /** One line of `dmaspec --help`. */
 export const summary = 'generate test paths from a statechart as JSON, or replay them on the implementation with coverage';
 
@@ -40,7 +43,8 @@ const USAGE = `usage: dmaspec paths --machine NAME [--scenario FILE.json] [--des
                    step, and print the coverage table (exit 1 on a divergence)
   --paths KIND     shortest paths to every state, walks over every transition, or both (default)
   --out FILE       write to FILE instead of standard output
-  --limit N        refuse machines with more than N reachable states (default 50000)
+  --limit N        refuse machines with more than N reachable states (default ${DEFAULT_LIMIT}: the
+                   standard scenario, src/scenario.ts DEFAULT_SCENARIO, fits under every design)
   --include-internals  add each step's xstate state value and context (not to compare)
 
 Same arguments, same output. Exit status 0 on success (also when the reader of standard
@@ -87,7 +91,7 @@ export function parsePathsArgs(argv: string[]): PathsOptions | 'help' {
   if (!(values.machine in TARGETS)) throw new UsageError(new UnknownMachineError(values.machine).message);
   let scenario = values.scenario === undefined ? TARGETS[values.machine].entry.smallScenario : readScenarioFile(values.scenario).scenario;
   if (values.design !== undefined) scenario = { ...scenario, design: oneOf(values.design, 'design', DESIGN_NAMES, scenario.design) as DesignName };
-  const limit = values.limit === undefined ? 50_000 : Number(values.limit);
+  const limit = values.limit === undefined ? DEFAULT_LIMIT : Number(values.limit);
   if (!/^\d+$/.test(values.limit ?? '1') || !Number.isSafeInteger(limit) || limit < 1)
     throw new UsageError(`--limit must be an integer >= 1 (got ${JSON.stringify(values.limit)})`);
   return {

@@ -134,7 +134,11 @@ const PARTS: Record<string, (entry: MachineEntry) => Part> = {
     build(scenario) {
       const model = entry.build(scenario) as MachineModel<ChannelContext>;
       const impl = channelScenario(scenario);
-      const reduced = `one device (${impl.iohs[0].devices[0].name}) cut to ONE channel, registered before the first step (dma_async_device_register, nobody holds it); no client threads: the events are the dmaengine API calls`;
+      const users = Math.max(1, scenario.clients.filter((c) => c.kind !== 'slave').length);
+      const reduced =
+        `one device (${impl.iohs[0].devices[0].name}) cut to ONE channel, registered before the first step (dma_async_device_register, nobody holds it); ` +
+        `no client threads: the events are the dmaengine API calls; chan.get is offered while fewer than ${users} dmaengine_get users hold ` +
+        '(one per net_dma or async_tx client of the scenario, at least one): the bound that keeps the machine finite';
       return { model, adapter: channelAdapter(model, impl) as Adapter, implementation: { scenario: impl, reduced, steps: [] } };
     },
   }),
@@ -166,7 +170,11 @@ const PARTS: Record<string, (entry: MachineEntry) => Part> = {
     build(scenario) {
       const model = entry.build(scenario) as MachineModel<SystemContext>;
       const impl = quiesceScenario(scenario);
-      const reduced = `dma_channel_quiesce alone on rfc-wait's hot path with the first device (${impl.iohs[0].devices[0].name}), registered; env.* steps are dma_find_channel / dma_get_channel / dma_put_channel by any thread on the given CPU`;
+      const reduced =
+        `dma_channel_quiesce alone on rfc-wait's hot path with the first device (${impl.iohs[0].devices[0].name}), being unregistered; ` +
+        'env.* steps are dma_find_channel / dma_get_channel / dma_put_channel by any thread on the given CPU; ' +
+        'the bound that keeps the machine finite: env.find and env.get are offered while the CPU\'s count is below 2 and the sum of all below 2, ' +
+        'env.put while the CPU\'s count is above -2 and the sum above 0';
       return { model, adapter: quiesceAdapter(model, impl) as Adapter, implementation: { scenario: impl, reduced, steps: [] } };
     },
   }),
