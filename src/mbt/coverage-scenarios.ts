@@ -38,5 +38,8 @@ export const CHAN_RULES: Scenario = {
   ],
 };
 
-/** The documented set: export each with `dmaspec paths --machine system --scenario FILE`. */
+/**
+ * The documented set, each also in examples/scenarios/<name>.json: export with
+ * `dmaspec paths --machine system --scenario examples/scenarios/chan-rules.json`.
+ */
 export const COVERAGE_SCENARIOS: readonly Scenario[] = [CHAN_RULES];

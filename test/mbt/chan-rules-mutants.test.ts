@@ -13,7 +13,9 @@ import { TARGETS } from '../../src/mbt/adapters/index.ts';
 import { generatePaths, type GeneratedPaths } from '../../src/mbt/conformance.ts';
 import { COVERAGE_SCENARIOS } from '../../src/mbt/coverage-scenarios.ts';
 import { ConformanceError, replayOnGraph } from '../../src/mbt/replay.ts';
-import type { Scenario } from '../../src/scenario.ts';
+import { parseScenario, type Scenario } from '../../src/scenario.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 type Get = (this: DmaEngine, chan: DmaChan, allocOk?: boolean) => boolean;
 type Put = (this: DmaEngine, chan: DmaChan) => void;
@@ -105,6 +107,13 @@ function replay(set: PathSet): ConformanceError | undefined {
 }
 
 describe('mutants of dma_chan_get / dma_chan_put / balance_ref_count', () => {
+  it('the coverage scenarios ship as scenario files for dmaspec paths --scenario', () => {
+    for (const s of COVERAGE_SCENARIOS) {
+      const file = join(import.meta.dirname, '..', '..', 'examples', 'scenarios', `${s.name}.json`);
+      expect(parseScenario(JSON.parse(readFileSync(file, 'utf8')))).toEqual(parseScenario(s));
+    }
+  });
+
   it('the path sets conform on the real implementation', () => {
     for (const set of SETS) expect(replay(set)?.message).toBeUndefined();
   });
