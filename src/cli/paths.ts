@@ -25,7 +25,7 @@ import { parseOptions, readScenarioFile } from './args.ts';
 const DEFAULT_LIMIT = 100_000;
 
 /** One line of `dmaspec --help`. */
-export const summary = 'generate test paths from a statechart as JSON, or replay them on the implementation with coverage';
+export const summary = 'generate test paths from a statechart as JSON Lines (dmaspec-paths/2), or replay them on the implementation with coverage';
 
 const USAGE = `usage: dmaspec paths --machine NAME [--scenario FILE.json] [--design NAME]
                      [--format jsonl|table] [--paths states|transitions|both] [--out FILE] [--limit N]
@@ -106,14 +106,14 @@ export function parsePathsArgs(argv: string[]): PathsOptions | 'help' {
 }
 
 /** Where the lines go. `write` resolves false once the reader is gone (EPIPE): stop quietly. */
-interface LineSink {
+export interface LineSink {
   write(text: string): Promise<boolean>;
   /** Done (a run that failed half-way leaves a file without its trailer line). */
   close(): void;
 }
 
 /** An --out file that cannot be opened or written. */
-const outError = (file: string, err: unknown) => new UsageError(`cannot write --out ${file}: ${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message}`.replace(/ +/g, ' '));
+const outError = (file: string, err: unknown) => new UsageError(`cannot write --out ${file}: ${(err as Error).message}`);
 
 /** The --out file, opened (created or truncated) now, before any work. @throws UsageError naming the file */
 function fileSink(file: string): LineSink {

@@ -58,7 +58,7 @@ describe('dmaspec paths --format jsonl (the default)', () => {
     const text = readFileSync(out, 'utf8');
     const { header, paths, trailer, lines } = parse(text);
     expect(header).toMatchObject({ kind: 'header', format: 'dmaspec-paths/2', machine: 'system', model: 'system:rfc-wait', counts: 'trailer' });
-    expect(header.generator).toEqual({ package: 'dmaspec', version: PACKAGE_VERSION, paths: 'both', limit: 50000, statePaths: expect.any(String), includeInternals: false });
+    expect(header.generator).toEqual({ package: 'dmaspec', version: PACKAGE_VERSION, paths: 'both', limit: 100000, statePaths: expect.any(String), includeInternals: false });
     expect(header.scenario.name).toBe('async-tx-only');
     expect(header.implementation).toEqual({ scenario: header.scenario, reduced: null, steps: [] });
     expect(paths.length).toBeGreaterThan(100);
