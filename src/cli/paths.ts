@@ -177,7 +177,7 @@ export async function writePathsOutput(options: PathsOptions, sink: LineSink): P
       return;
     }
     let chunk = '';
-    for (const line of exportLines(target, target.build(options.scenario), options.scenario, options)) {
+    for (const line of exportLines(target, target.build(options.scenario), options)) {
       chunk += line;
       if (chunk.length >= CHUNK) {
         if (!(await sink.write(chunk))) return;

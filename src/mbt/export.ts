@@ -127,7 +127,7 @@ const ENCODING = {
 };
 
 /**
- * The lines of the export of `built` (`target` built from `scenario`), each ending in a newline, produced one at a
+ * The lines of the export of `built` (`target` built from a scenario), each ending in a newline, produced one at a
  * time so a writer can stream them. Deterministic.
  * @throws StateLimitError (before the first line) when the graph exceeds `options.limit`;
  *   TargetScenarioError when the scenario lacks what the machine models.
@@ -135,7 +135,6 @@ const ENCODING = {
 export function* exportLines(
   target: Pick<ConformanceTarget, 'name' | 'description' | 'fields'>,
   built: BuiltTarget,
-  scenario: Scenario,
   options: ExportOptions,
 ): Generator<string, TrailerLine> {
   const { model, adapter, implementation } = built;
@@ -153,7 +152,8 @@ export function* exportLines(
     machine: target.name,
     model: model.name,
     description: target.description,
-    scenario,
+    // As built: a release-<design> machine's scenario carries its design.
+    scenario: model.scenario,
     implementation,
     events: vocabulary(model),
     observable: target.fields,

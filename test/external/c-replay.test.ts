@@ -28,7 +28,7 @@ function exported(machine: string): string {
   const target = TARGETS[machine];
   const scenario = target.entry.smallScenario;
   const file = join(dir, `${machine}.jsonl`);
-  writeFileSync(file, [...exportLines(target, target.build(scenario), scenario, { paths: 'both', limit: 100_000, includeInternals: false })].join(''));
+  writeFileSync(file, [...exportLines(target, target.build(scenario), { paths: 'both', limit: 100_000, includeInternals: false })].join(''));
   return file;
 }
 

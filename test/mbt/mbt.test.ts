@@ -92,7 +92,7 @@ describe('model-based paths (src/mbt) on a toy machine', () => {
   it('exports paths whose expected states a replay reproduces', () => {
     const built = { model, adapter: toyAdapter(), implementation: { scenario: model.scenario, reduced: null, steps: [] } };
     const target = { name: 'toy', description: 'the toy', fields: [] };
-    const lines = [...exportLines(target, built, model.scenario, { paths: 'transitions', limit: 1000, includeInternals: false })].map((l) => JSON.parse(l));
+    const lines = [...exportLines(target, built, { paths: 'transitions', limit: 1000, includeInternals: false })].map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ kind: 'header', format: 'dmaspec-paths/2', machine: 'toy' });
     const paths = lines.slice(1, -1);
     expect(lines.at(-1)).toEqual({ kind: 'trailer', paths: paths.length, steps: paths.reduce((n, p) => n + p.steps.length, 0) });
