@@ -13,6 +13,7 @@ import type { SystemModel } from '../../../machines/system/index.ts';
 import { layoutOf } from '../../../machines/system/layout.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
 import type { MachineModel } from '../../../machines/model.ts';
+import { designModel } from '../../designs/models.ts';
 import { STRATEGIES } from '../../designs/strategies.ts';
 import type { ClientKind, ClientSpec, DesignName, Scenario } from '../../scenario.ts';
 import type { Adapter } from '../replay.ts';
@@ -148,7 +149,16 @@ const PARTS: Record<string, (entry: MachineEntry) => Part> = {
     build(scenario) {
       const model = entry.build(scenario) as MachineModel<DeviceContext>;
       const impl = deviceScenario(scenario);
-      const reduced = `the first device (${impl.iohs[0].devices[0].name}) alone, not yet registered; no client threads: request/release are dma_request_channel/dma_release_channel by abstract private holders`;
+      const dev = impl.iohs[0].devices[0].name;
+      // What each unregister phase step does on the implementation: the events' own
+      // descriptions only name the phase.
+      const phases = designModel(scenario.design)
+        .unregisterPhases.map((p) => `${dev}.${p.step} ends ${p.state} (${p.description})`)
+        .join('; ');
+      const reduced =
+        `the first device (${dev}) alone, not yet registered; no client threads: request/release are dma_request_channel/dma_release_channel by abstract private holders; ` +
+        `after ${dev}.unregister the design's removal program runs one phase per step${phases ? `: ${phases}` : ''}; ` +
+        'a quiesced step is the whole dma_channel_quiesce loop (no per-CPU reference is held here), an acked step the wait for acknowledgements (a condition, no code)';
       return { model, adapter: deviceAdapter(model, impl) as Adapter, implementation: { scenario: impl, reduced, steps: [] } };
     },
   }),
