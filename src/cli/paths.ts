@@ -105,8 +105,9 @@ export function parsePathsArgs(argv: string[]): PathsOptions | 'help' {
   };
 }
 
-/** Where the lines go. `write` resolves false once the reader is gone (EPIPE): stop quietly. */
+/** Where the lines go: an --out file or standard output. */
 export interface LineSink {
+  /** Writes `text`; resolves false once the reader is gone (EPIPE): stop quietly. */
   write(text: string): Promise<boolean>;
   /** Done (a run that failed half-way leaves a file without its trailer line). */
   close(): void;
