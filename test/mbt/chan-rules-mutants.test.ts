@@ -21,7 +21,7 @@ type Get = (this: DmaEngine, chan: DmaChan, allocOk?: boolean) => boolean;
 type Put = (this: DmaEngine, chan: DmaChan) => void;
 type Balance = (this: DmaEngine, chan: DmaChan) => void;
 const P = DmaEngine.prototype;
-const original = { dmaChanGet: P.dmaChanGet, dmaChanPut: P.dmaChanPut, balanceRefCount: P.balanceRefCount };
+const original = { dmaChanGet: P.dmaChanGet, dmaChanPut: P.dmaChanPut, balanceRefCount: P.balanceRefCount, requestCandidate: P.requestCandidate };
 afterEach(() => Object.assign(P, original));
 
 /**
@@ -112,6 +112,13 @@ describe('mutants of dma_chan_get / dma_chan_put / balance_ref_count', () => {
       const file = join(import.meta.dirname, '..', '..', 'examples', 'scenarios', `${s.name}.json`);
       expect(parseScenario(JSON.parse(readFileSync(file, 'utf8')))).toEqual(parseScenario(s));
     }
+  });
+
+  it('the channel paths compare the enabled steps too: a request that never finds a candidate is caught', () => {
+    P.requestCandidate = () => null;
+    const err = replay(SETS[0]);
+    expect(err?.field).toMatch(/^\$\.enabled/);
+    expect(err?.stepIndex).toBe(-1);
   });
 
   it('the path sets conform on the real implementation', () => {

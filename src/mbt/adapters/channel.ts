@@ -9,6 +9,7 @@
  */
 import type { AnyMachineSnapshot } from 'xstate';
 import type { ChannelContext } from '../../../machines/concerns/channel.ts';
+import type { StepEvent } from '../../../machines/kit.ts';
 import type { MachineModel } from '../../../machines/model.ts';
 import { DmaEngine } from '../../core/dmaengine.ts';
 import { createDevice, type DmaChan } from '../../core/objects.ts';
@@ -16,6 +17,8 @@ import { baselineStrategy } from '../../designs/baseline/strategy.ts';
 import type { Scenario } from '../../scenario.ts';
 import type { FieldDoc } from '../fields.ts';
 import type { Adapter } from '../replay.ts';
+import { snapshotView } from '../view.ts';
+import { eventLabel } from './system.ts';
 
 /** What the channel adapter compares: the machine's context (booleans as booleans) and which state it is in. */
 export interface ChannelProjection {
@@ -47,8 +50,13 @@ export function channelScenario(scenario: Scenario): Scenario {
   return { ...scenario, design: 'baseline', iohs: [{ ...ioh, devices: [{ ...ioh.devices[0], channels: 1 }] }], clients: [] };
 }
 
-/** The channel adapter for `model`, on the implementation scenario {@link channelScenario}. */
-export function channelAdapter(model: MachineModel<ChannelContext>, scenario: Scenario): Adapter<ChannelProjection> {
+/**
+ * The channel adapter for `model`, on the implementation scenario {@link channelScenario}.
+ * Besides the fields it compares the enabled steps: the implementation's own preconditions
+ * (`dmaengine_put` needs a user, `dma_request_channel` a free candidate, `dma_release_channel`
+ * a privately held channel) and the machine's bound of `users` dmaengine_get users.
+ */
+export function channelAdapter(model: MachineModel<ChannelContext>, scenario: Scenario, users: number): Adapter<ChannelProjection & { enabled: readonly string[] }> {
   const spec = scenario.iohs[0].devices[0];
   const cap = spec.capabilities[0];
   let k!: DmaEngine;
@@ -64,6 +72,20 @@ export function channelAdapter(model: MachineModel<ChannelContext>, scenario: Sc
   // Built on first use, so that an adapter can serve exports of designs without an implementation.
   let ready = false;
   const ensure = () => void (ready || reset());
+  const takes = (e: StepEvent): boolean => {
+    switch (e.type) {
+      case 'chan.get':
+        return k.dmaengineRefCount < users;
+      case 'chan.put':
+        return k.dmaengineRefCount > 0;
+      case 'chan.request':
+        return k.requestCandidate(cap) !== null;
+      case 'chan.release':
+        return chan.device.private && chan.clientCount > 0;
+      default:
+        return e.type === 'chan.rebalance';
+    }
+  };
   return {
     machine: model.name,
     reset,
@@ -91,10 +113,12 @@ export function channelAdapter(model: MachineModel<ChannelContext>, scenario: Sc
       tableCount: chan.tableCount,
       private: chan.device.private,
       state: chan.clientCount === 0 ? 'free' : chan.device.private ? 'heldPrivate' : 'heldPublic',
+      enabled: model.allEvents.filter(takes).map(eventLabel).sort(),
     }),
     expected: (s: AnyMachineSnapshot) => {
       const c = s.context as ChannelContext;
-      return { refCount: c.refCount, clientCount: c.clientCount, resources: c.resources === 1, tableCount: c.tableCount, private: c.private === 1, state: String(s.value) };
+      const enabled = model.enabledEvents(snapshotView(s)).map(eventLabel).sort();
+      return { refCount: c.refCount, clientCount: c.clientCount, resources: c.resources === 1, tableCount: c.tableCount, private: c.private === 1, state: String(s.value), enabled };
     },
   };
 }

@@ -130,7 +130,7 @@ const PARTS: Record<string, (entry: MachineEntry) => Part> = {
   }),
   channel: (entry) => ({
     fields: CHANNEL_FIELDS,
-    description: "one channel's client_count through dmaengine_get/put, dma_request/release_channel and rebalance, on DmaEngine",
+    description: "one channel's client_count through dmaengine_get/put, dma_request/release_channel and rebalance, on DmaEngine; observable state and enabled steps compared",
     implemented: () => true,
     build(scenario) {
       const model = entry.build(scenario) as MachineModel<ChannelContext>;
@@ -140,7 +140,7 @@ const PARTS: Record<string, (entry: MachineEntry) => Part> = {
         `one device (${impl.iohs[0].devices[0].name}) cut to ONE channel, registered before the first step (dma_async_device_register, nobody holds it); ` +
         `no client threads: the events are the dmaengine API calls; chan.get is offered while fewer than ${users} dmaengine_get users hold ` +
         '(one per net_dma or async_tx client of the scenario, at least one): the bound that keeps the machine finite';
-      return { model, adapter: channelAdapter(model, impl) as Adapter, implementation: { scenario: impl, reduced, steps: [] } };
+      return { model, adapter: channelAdapter(model, impl, users) as Adapter, implementation: { scenario: impl, reduced, steps: [] } };
     },
   }),
   device: (entry) => ({
