@@ -144,6 +144,21 @@ describe('dmaspec paths --format jsonl (the default)', () => {
 describe('every catalogue machine exports a valid, self-describing file', () => {
   const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'dmaspec-paths-2.schema.json'), 'utf8'));
   const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(schema);
+  it('the schema refuses lines that break the format', async () => {
+    const { header, paths } = parse((await cli(['--machine', 'channel'])).stdout);
+    const { machine: _, ...noMachine } = header;
+    const step = paths[0].steps[0];
+    const { enabled: __, ...noEnabled } = step;
+    for (const bad of [
+      noMachine,
+      { ...header, format: 'dmaspec-paths/1' },
+      { ...paths[0], steps: [noEnabled] },
+      { ...paths[0], steps: [{ ...step, event: { type: 'get' } }] },
+      { kind: 'trailer', paths: -1, steps: 0 },
+    ])
+      expect(validate(bad)).toBe(false);
+  });
+
   for (const name of Object.keys(TARGETS))
     it(name, async () => {
       const r = await cli(['--machine', name]);
