@@ -1,51 +1,65 @@
 /**
  * `dmaspec paths`: generate test paths from a statechart — a shortest path to every
  * reachable state and walks that take every reachable transition — and write them as JSON
- * (schema `dmaspec-paths/1`, src/mbt/export.ts) for another implementation to replay, or
- * replay them on ours and print the coverage table.
+ * Lines (format `dmaspec-paths/2`, src/mbt/export.ts, docs/replaying-paths.md) for another
+ * implementation to replay, or replay them on ours and print the coverage table.
+ *
+ * Lines are written as they are generated: to a file opened before any work (so a bad
+ * `--out` fails at once, exit 2 naming the path), or to standard output, where a reader
+ * that goes away (`| head`) ends the run quietly with exit 0.
  * @module
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { UnknownDesignError } from '../designs/models.ts';
 import { TARGETS, TargetScenarioError, targetNamed, UnknownMachineError } from '../mbt/adapters/index.ts';
 import { generatePaths, runConformance, type PathKind } from '../mbt/conformance.ts';
 import { coverageTable } from '../mbt/coverage-table.ts';
 import { StateLimitError } from '../mbt/explore.ts';
-import { exportPaths } from '../mbt/export.ts';
+import { exportLines } from '../mbt/export.ts';
 import { ConformanceError } from '../mbt/replay.ts';
 import { DESIGN_NAMES, type DesignName, type Scenario } from '../scenario.ts';
 import { UsageError } from './usage-error.ts';
 import { parseOptions, readScenarioFile } from './args.ts';
 
+/** States a machine may have by default (rfc-wait's standard scenario has 55,682). */
+const DEFAULT_LIMIT = 100_000;
+
 /** One line of `dmaspec --help`. */
-export const summary = 'generate test paths from a statechart as JSON, or replay them on the implementation with coverage';
+export const summary = 'generate test paths from a statechart as JSON Lines (dmaspec-paths/2), or replay them on the implementation with coverage';
 
 const USAGE = `usage: dmaspec paths --machine NAME [--scenario FILE.json] [--design NAME]
-                     [--format json|table] [--paths states|transitions|both] [--out FILE] [--limit N]
+                     [--format jsonl|table] [--paths states|transitions|both] [--out FILE] [--limit N]
+                     [--include-internals]
 
   --machine NAME   ${Object.keys(TARGETS).join(' | ')}
   --scenario FILE  scenario JSON (default: the machine's small scenario of the catalogue,
                    machines/index.ts, on which every state node is reachable)
   --design NAME    override the scenario's design
-  --format json    write the paths with the expected state after every step (schema
-                   dmaspec-paths/1, see src/mbt/export.ts); the default
+  --format jsonl   write the paths with the expected state after every step as JSON Lines:
+                   a header line, one line per path, a trailer line with the counts (format
+                   dmaspec-paths/2: docs/replaying-paths.md, schema/dmaspec-paths-2.schema.json);
+                   the default
   --format table   replay the paths on this implementation instead, comparing after every
                    step, and print the coverage table (exit 1 on a divergence)
   --paths KIND     shortest paths to every state, walks over every transition, or both (default)
   --out FILE       write to FILE instead of standard output
-  --limit N        refuse machines with more than N reachable states (default 50000)
+  --limit N        refuse machines with more than N reachable states (default ${DEFAULT_LIMIT}: the
+                   standard scenario, src/scenario.ts DEFAULT_SCENARIO, fits under every design)
+  --include-internals  add each step's xstate state value and context (not to compare)
 
-Same arguments, same output. Exit status 0 on success, 1 when the implementation diverges
-from the machine (--format table), 2 for bad arguments or scenario files.`;
+Same arguments, same output. Exit status 0 on success (also when the reader of standard
+output goes away early), 1 when the implementation diverges from the machine (--format
+table), 2 for bad arguments, scenario files or an --out file that cannot be written.`;
 
 /** The parsed command line of `paths`. */
 export interface PathsOptions {
   readonly machine: string;
   readonly scenario: Scenario;
-  readonly format: 'json' | 'table';
+  readonly format: 'jsonl' | 'table';
   readonly paths: PathKind;
   readonly out?: string;
   readonly limit: number;
+  readonly includeInternals: boolean;
 }
 
 
@@ -67,6 +81,7 @@ export function parsePathsArgs(argv: string[]): PathsOptions | 'help' {
     paths: { type: 'string' },
     out: { type: 'string' },
     limit: { type: 'string' },
+    'include-internals': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
     USAGE,
@@ -76,34 +91,101 @@ export function parsePathsArgs(argv: string[]): PathsOptions | 'help' {
   if (!(values.machine in TARGETS)) throw new UsageError(new UnknownMachineError(values.machine).message);
   let scenario = values.scenario === undefined ? TARGETS[values.machine].entry.smallScenario : readScenarioFile(values.scenario).scenario;
   if (values.design !== undefined) scenario = { ...scenario, design: oneOf(values.design, 'design', DESIGN_NAMES, scenario.design) as DesignName };
-  const limit = values.limit === undefined ? 50_000 : Number(values.limit);
+  const limit = values.limit === undefined ? DEFAULT_LIMIT : Number(values.limit);
   if (!/^\d+$/.test(values.limit ?? '1') || !Number.isSafeInteger(limit) || limit < 1)
     throw new UsageError(`--limit must be an integer >= 1 (got ${JSON.stringify(values.limit)})`);
   return {
     machine: values.machine,
     scenario,
-    format: oneOf(values.format, 'format', ['json', 'table'] as const, 'json'),
+    format: oneOf(values.format, 'format', ['jsonl', 'table'] as const, 'jsonl'),
     paths: oneOf(values.paths, 'paths', ['states', 'transitions', 'both'] as const, 'both'),
     ...(values.out !== undefined ? { out: values.out } : {}),
     limit,
+    includeInternals: values['include-internals'] === true,
   };
 }
 
+/** Where the lines go: an --out file or standard output. */
+export interface LineSink {
+  /** Writes `text`; resolves false once the reader is gone (EPIPE): stop quietly. */
+  write(text: string): Promise<boolean>;
+  /** Done (a run that failed half-way leaves a file without its trailer line). */
+  close(): void;
+}
+
+/** An --out file that cannot be opened or written. */
+const outError = (file: string, err: unknown) => new UsageError(`cannot write --out ${file}: ${(err as Error).message}`);
+
+/** The --out file, opened (created or truncated) now, before any work. @throws UsageError naming the file */
+function fileSink(file: string): LineSink {
+  let fd: number;
+  try {
+    fd = openSync(file, 'w');
+  } catch (err) {
+    throw outError(file, err);
+  }
+  return {
+    write: async (text) => {
+      try {
+        writeSync(fd, text);
+      } catch (err) {
+        throw outError(file, err);
+      }
+      return true;
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+/** Standard output, one chunk at a time (its callback is the back-pressure); EPIPE ends the run quietly. */
+function stdoutSink(): LineSink {
+  let gone = false;
+  const onError = (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') gone = true;
+    else throw err;
+  };
+  process.stdout.on('error', onError);
+  return {
+    write: (text) =>
+      gone
+        ? Promise.resolve(false)
+        : new Promise((resolve) =>
+            process.stdout.write(text, (err) => {
+              if (err && (err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+              resolve(!err && !gone);
+            }),
+          ),
+    close: () => void process.stdout.off('error', onError),
+  };
+}
+
+/** Lines are gathered to about this many characters per write. */
+const CHUNK = 1 << 16;
+
 /**
- * What `paths` prints for `options`: the JSON export, or the coverage table of a replay on
- * the implementation. Deterministic.
+ * Writes `paths`' output for `options` to `sink`: the JSON Lines export as it is generated,
+ * or the coverage table of a replay on the implementation. Deterministic.
  * @throws UsageError when the machine cannot be built from the scenario or is too large;
  *   ConformanceError when the implementation diverges (table format).
  */
-export function pathsOutput(options: PathsOptions): string {
+export async function writePathsOutput(options: PathsOptions, sink: LineSink): Promise<void> {
   const target = targetNamed(options.machine);
   try {
     if (options.format === 'table' && !target.implemented(options.scenario))
-      throw new UsageError(`${options.machine} under design ${options.scenario.design} has no implementation in src/ to replay on; --format json exports its paths`);
-    if (options.format === 'table') return coverageTable([{ ...runConformance(target, options.scenario, options.paths, options.limit), ms: 0 }]) + '\n';
-    const { model, adapter } = target.build(options.scenario);
-    const { paths } = generatePaths(model, options.paths, options.limit);
-    return JSON.stringify(exportPaths(model, paths, (s) => adapter.expected(s), target.description)) + '\n';
+      throw new UsageError(`${options.machine} under design ${options.scenario.design} has no implementation in src/ to replay on; --format jsonl exports its paths`);
+    if (options.format === 'table') {
+      await sink.write(coverageTable([{ ...runConformance(target, options.scenario, options.paths, options.limit), ms: 0 }]) + '\n');
+      return;
+    }
+    let chunk = '';
+    for (const line of exportLines(target, target.build(options.scenario), options)) {
+      chunk += line;
+      if (chunk.length >= CHUNK) {
+        if (!(await sink.write(chunk))) return;
+        chunk = '';
+      }
+    }
+    if (chunk) await sink.write(chunk);
   } catch (err) {
     if (err instanceof StateLimitError) throw new UsageError(`${err.message}; raise --limit or use a smaller scenario`);
     if (err instanceof TargetScenarioError || err instanceof UnknownDesignError) throw new UsageError(err.message);
@@ -113,15 +195,15 @@ export function pathsOutput(options: PathsOptions): string {
 
 /** `dmaspec paths [options]`. Returns the exit status; usage errors print and return 2. */
 export async function run(argv: string[]): Promise<number> {
+  let sink: LineSink | undefined;
   try {
     const options = parsePathsArgs(argv);
     if (options === 'help') {
       process.stdout.write(USAGE + '\n');
       return 0;
     }
-    const text = pathsOutput(options);
-    if (options.out !== undefined) writeFileSync(options.out, text);
-    else process.stdout.write(text);
+    sink = options.out !== undefined ? fileSink(options.out) : stdoutSink();
+    await writePathsOutput(options, sink);
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
@@ -133,5 +215,7 @@ export async function run(argv: string[]): Promise<number> {
       return 1;
     }
     throw err;
+  } finally {
+    sink?.close();
   }
 }

@@ -4,12 +4,17 @@
  * testing and for checking that faster explorers agree with xstate; the checker has its own.
  * @module
  */
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { initialTransition, transition, type AnyMachineSnapshot, type StateValue } from 'xstate';
 import type { MachineModel } from '../../machines/model.ts';
 import type { StepEvent } from '../../machines/kit.ts';
 import { snapshotView } from './view.ts';
 
-/** One reachable state: its snapshot and how breadth-first search first reached it. */
+/**
+ * One reachable state: its snapshot and how breadth-first search first reached it. The
+ * snapshot is held only until the state is explored, then rebuilt from the key on demand
+ * (`machine.resolveState`): xstate snapshots are large, and exporting the standard
+ * scenario must fit in bounded memory.
+ */
 export interface GraphState {
   readonly key: string;
   readonly snapshot: AnyMachineSnapshot;
@@ -49,11 +54,12 @@ export function snapshotKey(snapshot: AnyMachineSnapshot): string {
  */
 export function exploreWithXstate(model: MachineModel, limit = 50_000): StateGraph {
   const [initial] = initialTransition(model.machine);
-  const states: GraphState[] = [{ key: snapshotKey(initial), snapshot: initial, parent: -1, via: null, depth: 0 }];
+  const states: LazyState[] = [new LazyState(model, snapshotKey(initial), initial, -1, null, 0)];
   const index = new Map<string, number>([[states[0].key, 0]]);
   const edges: GraphEdge[] = [];
   for (let i = 0; i < states.length; i++) {
     const { snapshot, depth } = states[i];
+    states[i].release();
     for (const event of model.enabledEvents(snapshotView(snapshot))) {
       const [next] = transition(model.machine, snapshot, event as never);
       const key = snapshotKey(next);
@@ -62,12 +68,35 @@ export function exploreWithXstate(model: MachineModel, limit = 50_000): StateGra
         if (states.length >= limit) throw new StateLimitError(`${model.name}: more than ${limit} states`);
         to = states.length;
         index.set(key, to);
-        states.push({ key, snapshot: next, parent: i, via: event, depth: depth + 1 });
+        states.push(new LazyState(model, key, next, i, event, depth + 1));
       }
       edges.push({ from: i, event, to });
     }
   }
   return { states, edges };
+}
+
+/** A graph state whose snapshot is dropped once explored and resolved again from its key. */
+class LazyState implements GraphState {
+  #held: AnyMachineSnapshot | undefined;
+  constructor(
+    readonly model: MachineModel,
+    readonly key: string,
+    held: AnyMachineSnapshot,
+    readonly parent: number,
+    readonly via: StepEvent | null,
+    readonly depth: number,
+  ) {
+    this.#held = held;
+  }
+  get snapshot(): AnyMachineSnapshot {
+    if (this.#held) return this.#held;
+    const [value, context] = JSON.parse(this.key) as [StateValue, unknown];
+    return this.model.machine.resolveState({ value, context } as never) as AnyMachineSnapshot;
+  }
+  release(): void {
+    this.#held = undefined;
+  }
 }
 
 /** The events of a shortest path from the initial state to state `i`. */

@@ -1,117 +1,237 @@
 /**
- * Exported test paths: plain JSON another implementation (a C harness, say) can replay.
+ * Exported test paths, format `dmaspec-paths/2`: JSON Lines another implementation (a C or
+ * Rust harness) can replay on its own. docs/replaying-paths.md is the reader's guide;
+ * schema/dmaspec-paths-2.schema.json is the JSON Schema of each line.
  *
- * Schema `dmaspec-paths/1`:
  * ```
- * { schema: "dmaspec-paths/1", machine, scenario,           // the Scenario the machine was built from
- *   initial: { state, context, observable? },               // expected before any step
- *   paths: [ { id, steps: [ { event: {type, ...payload},   // event types per spec/threads.md
- *                             state, context, observable? } ] } ] }   // expected after the step
+ * {"kind":"header", "format":"dmaspec-paths/2", generator, machine, model, description,
+ *  scenario, implementation: {scenario, reduced, steps}, events: [...], observable: [...],
+ *  encoding, graph: {states, transitions}, counts: "trailer", initial: {observable, enabled}}
+ * {"kind":"path", "id":0, "steps":[{"event":{type,...payload}, "observable":{...}, "enabled":[...]}, ...]}
+ * ...                                                       one line per path, as generated
+ * {"kind":"trailer", "paths":N, "steps":M}
  * ```
- * `state` is the xstate state value, `context` the machine context (numeric, scenario
- * indices), `observable` the machine's projection (spec/observable.ts for the system
- * machine) when it has one: compare that one with your implementation's.
- *
- * `dmaspec paths` fills `observable` with the projection its adapter compares
- * (src/mbt/adapters): for the system machine and the machines over its context
- * (`client-<kind>`, `release-<design>`) the spec/observable.ts fields plus `enabled`, the sorted
- * labels (`net0.migrate cpu=1`: type, then payload fields by name) of the events of the
- * machine's vocabulary enabled in that state; for the other machines the fields listed in
- * their adapter module. `description` says which, in words. Replay: start your
- * implementation in the scenario's initial state, compare with `initial.observable`; for
- * each step perform `event` and compare with the step's `observable`. Every path starts
- * from the initial state.
+ * The graph's size is known before the first path and is in the header; the path and step
+ * counts are known only at the end and are in the trailer line (a file without one was cut
+ * short). Each expected state is computed once per graph state and kept as a JSON fragment,
+ * so memory grows with the graph, never with the file.
  * @module
  */
-import { initialTransition, transition, type AnyMachineSnapshot, type StateValue } from 'xstate';
-import type { MachineModel } from '../../machines/model.ts';
+import { readFileSync } from 'node:fs';
+import type { AnyMachineSnapshot } from 'xstate';
 import type { StepEvent } from '../../machines/kit.ts';
+import type { MachineModel } from '../../machines/model.ts';
 import type { Scenario } from '../scenario.ts';
+import type { BuiltTarget, ConformanceTarget, ImplementationSetup } from './adapters/index.ts';
+import { eventLabel } from './adapters/system.ts';
+import { generatePaths, type PathKind } from './conformance.ts';
 import { firstDifference } from './diff.ts';
-import type { EventPath } from './paths.ts';
+import type { FieldDoc } from './fields.ts';
+import { edgesAlong, indexGraph } from './graph-index.ts';
 import { ConformanceError, type Adapter, type ReplayStats } from './replay.ts';
 import { snapshotView } from './view.ts';
+import { vocabulary, type VocabularyEntry } from './vocabulary.ts';
+
+/** The format name every header carries. */
+export const PATHS_FORMAT = 'dmaspec-paths/2';
+
+/** This package's version (package.json), for the header. */
+export const PACKAGE_VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** The expected state at one point of a path. */
-export interface ExpectedState {
-  readonly state: StateValue;
-  readonly context: unknown;
-  readonly observable?: unknown;
+export interface ExpectedAt {
+  /** The adapter's projection: the fields of the header's `observable` list. */
+  readonly observable: Record<string, unknown>;
+  /** Labels of the machine's events enabled here, sorted (JavaScript string order, i.e. by UTF-16 code unit). */
+  readonly enabled: readonly string[];
+  /** xstate internals, only with `includeInternals`: not part of the comparison. */
+  readonly state?: unknown;
+  readonly context?: unknown;
 }
 
 /** One exported step: the event and the state expected after it. */
-export interface ExportedStep extends ExpectedState {
-  readonly event: StepEvent;
+export type ExportedStep = ExpectedAt & { readonly event: StepEvent };
+
+/** How a file was generated. */
+export interface GeneratorOptions {
+  readonly package: 'dmaspec';
+  readonly version: string;
+  /** `states`: a shortest path to every state; `transitions`: walks over every edge; `both`. */
+  readonly paths: PathKind;
+  /** The state limit the graph had to stay under. */
+  readonly limit: number;
+  /** Where the state paths came from: @xstate/graph's TestModel (small graphs) or dmaspec's BFS. */
+  readonly statePaths: 'xstate-graph' | 'bfs';
+  readonly includeInternals: boolean;
 }
 
-/** The whole exported file. */
-export interface PathsFile {
-  readonly schema: 'dmaspec-paths/1';
+/** The first line of a file. */
+export interface HeaderLine {
+  readonly kind: 'header';
+  readonly format: typeof PATHS_FORMAT;
+  readonly generator: GeneratorOptions;
+  /** The machine as `dmaspec paths --machine` spells it. */
   readonly machine: string;
+  /** The built model's own name (e.g. `system:rfc-wait`, `release:notifier`): informative only. */
+  readonly model: string;
+  /** What the observable holds and what the paths drive, in words. */
+  readonly description: string;
+  /** The complete scenario the machine was built from. */
   readonly scenario: Scenario;
-  /** What `observable` holds for this machine, in words. */
-  readonly description?: string;
-  readonly initial: ExpectedState;
-  readonly paths: readonly { readonly id: number; readonly steps: readonly ExportedStep[] }[];
+  /** What the implementation under test is built from, and the set-up steps before the initial state. */
+  readonly implementation: ImplementationSetup;
+  /** Every event a path may contain. */
+  readonly events: readonly VocabularyEntry[];
+  /** Every field of `observable`, with its encoding and kernel meaning. */
+  readonly observable: readonly FieldDoc[];
+  /** The encodings, in words. */
+  readonly encoding: Readonly<Record<string, string>>;
+  /** The explored state graph's size. */
+  readonly graph: { readonly states: number; readonly transitions: number };
+  /** Where the path and step counts are: in the trailer line. */
+  readonly counts: 'trailer';
+  /** The state expected after the set-up steps, before any path step. */
+  readonly initial: ExpectedAt;
 }
 
-/** Projects a machine snapshot onto what an implementation is compared with. */
-export type Projection = (snapshot: AnyMachineSnapshot) => unknown;
+/** One path: every path starts from the initial state. */
+export interface PathLine {
+  readonly kind: 'path';
+  readonly id: number;
+  readonly steps: readonly ExportedStep[];
+}
+
+/** The last line. */
+export interface TrailerLine {
+  readonly kind: 'trailer';
+  readonly paths: number;
+  readonly steps: number;
+}
+
+/** Any line of a file. */
+export type PathsLine = HeaderLine | PathLine | TrailerLine;
+
+/** What `dmaspec paths` exports with. */
+export interface ExportOptions {
+  readonly paths: PathKind;
+  readonly limit: number;
+  readonly includeInternals: boolean;
+}
+
+const ENCODING = {
+  boolean: 'JSON true / false, in every machine',
+  integer: 'JSON number without fraction (counts, CPU numbers)',
+  null: 'JSON null: no value (no channel, not in the loop)',
+  enabled: 'event labels: the type, then " field=value" per payload field in field-name order; the list sorted by UTF-16 code unit',
+  event: 'a JSON object: "type" plus the payload fields of the header\'s events list',
+};
 
 /**
- * Builds the export of `paths` run on `model`. `project` gives each state's `observable`
- * (default: the model's own `observe`, if any).
+ * The lines of the export of `built` (`target` built from a scenario), each ending in a newline, produced one at a
+ * time so a writer can stream them. Deterministic.
+ * @throws StateLimitError (before the first line) when the graph exceeds `options.limit`;
+ *   TargetScenarioError when the scenario lacks what the machine models.
  */
-export function exportPaths(model: MachineModel, paths: readonly EventPath[], project?: Projection, description?: string): PathsFile {
-  const observe: Projection | undefined = project ?? (model.observe ? (s) => model.observe!(snapshotView(s)) : undefined);
-  const expected = (_: MachineModel, snapshot: AnyMachineSnapshot): ExpectedState => {
-    const base = { state: snapshot.value, context: snapshot.context };
-    return observe ? { ...base, observable: observe(snapshot) } : base;
+export function* exportLines(
+  target: Pick<ConformanceTarget, 'name' | 'description' | 'fields'>,
+  built: BuiltTarget,
+  options: ExportOptions,
+): Generator<string, TrailerLine> {
+  const { model, adapter, implementation } = built;
+  const { graph, paths, generator } = generatePaths(model, options.paths, options.limit);
+  const fragments = new Map<number, string>();
+  const expectedJson = (state: number) => {
+    let f = fragments.get(state);
+    if (f === undefined) fragments.set(state, (f = JSON.stringify(expectedAt(model, adapter, graph.states[state].snapshot, options.includeInternals)).slice(1, -1)));
+    return f;
   };
-  const [initial] = initialTransition(model.machine) as [AnyMachineSnapshot, unknown];
-  return {
-    schema: 'dmaspec-paths/1',
-    machine: model.name,
+  const header: HeaderLine = {
+    kind: 'header',
+    format: PATHS_FORMAT,
+    generator: { package: 'dmaspec', version: PACKAGE_VERSION, paths: options.paths, limit: options.limit, statePaths: generator, includeInternals: options.includeInternals },
+    machine: target.name,
+    model: model.name,
+    description: target.description,
+    // As built: a release-<design> machine's scenario carries its design.
     scenario: model.scenario,
-    ...(description ? { description } : {}),
-    initial: expected(model, initial),
-    paths: paths.map((path, id) => {
-      let snapshot = initial;
-      return {
-        id,
-        steps: path.map((event) => {
-          [snapshot] = transition(model.machine, snapshot, event as never) as [AnyMachineSnapshot, unknown];
-          return { event, ...expected(model, snapshot) };
-        }),
-      };
-    }),
+    implementation,
+    events: vocabulary(model),
+    observable: target.fields,
+    encoding: ENCODING,
+    graph: { states: graph.states.length, transitions: graph.edges.length },
+    counts: 'trailer',
+    initial: JSON.parse(`{${expectedJson(0)}}`) as ExpectedAt,
   };
+  yield JSON.stringify(header) + '\n';
+  const index = indexGraph(graph);
+  let steps = 0;
+  for (let id = 0; id < paths.length; id++) {
+    const path = paths[id];
+    const parts = edgesAlong(index, path).map((e, i) => `{"event":${JSON.stringify(path[i])},${expectedJson(graph.edges[e].to)}}`);
+    steps += path.length;
+    yield `{"kind":"path","id":${id},"steps":[${parts.join(',')}]}\n`;
+  }
+  const trailer: TrailerLine = { kind: 'trailer', paths: paths.length, steps };
+  yield JSON.stringify(trailer) + '\n';
+  return trailer;
+}
+
+/** The expected state of a snapshot: the adapter's projection, with the enabled events listed apart for every machine. */
+function expectedAt(model: MachineModel, adapter: Adapter, snapshot: AnyMachineSnapshot, internals: boolean): ExpectedAt {
+  // The system-context adapters project `enabled` too (the same labels): one place for it.
+  const { enabled: _, ...observable } = adapter.expected(snapshot) as Record<string, unknown>;
+  const enabled = model.enabledEvents(snapshotView(snapshot)).map(eventLabel).sort();
+  return internals ? { observable, enabled, state: snapshot.value, context: snapshot.context } : { observable, enabled };
 }
 
 /**
- * Replays an exported file on an implementation through `adapter`, comparing the
- * adapter's observation with each `observable` of the file (which must have them).
- * @throws ConformanceError at the first difference (or when the implementation refuses a step).
+ * Replays an exported file, line by line, on an implementation through `adapter`: the
+ * adapter's observation is compared with each `observable`, and, when the adapter reports
+ * `enabled` (the system-context adapters do), with each `enabled` list too.
+ * @throws ConformanceError at the first difference (or when the implementation refuses a
+ *   step); Error when the lines are not a whole file (no header first, no trailer, counts wrong).
  */
-export function replayPathsFile(file: PathsFile, adapter: Adapter): ReplayStats {
+export function replayPathsLines(lines: Iterable<string>, adapter: Adapter): ReplayStats {
+  let header: HeaderLine | undefined;
+  let trailer: TrailerLine | undefined;
+  let paths = 0;
   let steps = 0;
-  for (const p of file.paths) {
-    const events = p.steps.map((s) => s.event);
-    const check = (want: unknown, i: number) => {
-      const d = firstDifference(want, JSON.parse(JSON.stringify(adapter.observe())));
-      if (d) throw new ConformanceError(file.machine, events, i, d.path, d.expected, d.actual);
+  for (const text of lines) {
+    if (text.trim() === '') continue;
+    const line = JSON.parse(text) as PathsLine;
+    if (!header) {
+      if (line.kind !== 'header' || line.format !== PATHS_FORMAT) throw new Error(`not a ${PATHS_FORMAT} file: the first line is not its header`);
+      header = line;
+      continue;
+    }
+    if (trailer) throw new Error('a line after the trailer');
+    if (line.kind === 'trailer') {
+      trailer = line;
+      continue;
+    }
+    if (line.kind !== 'path') throw new Error(`unexpected line kind ${JSON.stringify(line.kind)}`);
+    const events = line.steps.map((s) => s.event);
+    const check = (want: ExpectedAt, i: number) => {
+      const got = JSON.parse(JSON.stringify(adapter.observe())) as Record<string, unknown>;
+      const { enabled, ...observable } = got;
+      const d = firstDifference(enabled === undefined ? want.observable : { ...want.observable, enabled: want.enabled }, enabled === undefined ? observable : { ...observable, enabled });
+      if (d) throw new ConformanceError(header!.machine, events, i, d.path, d.expected, d.actual);
     };
     adapter.reset();
-    check(file.initial.observable, -1);
-    p.steps.forEach((s, i) => {
+    check(header.initial, -1);
+    line.steps.forEach((s, i) => {
       try {
         adapter.step(s.event);
       } catch (err) {
-        throw new ConformanceError(file.machine, events, i, 'step', 'accepted', err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+        throw new ConformanceError(header!.machine, events, i, 'step', 'accepted', err instanceof Error ? `${err.name}: ${err.message}` : String(err));
       }
-      check(s.observable, i);
+      check(s, i);
     });
-    steps += p.steps.length;
+    paths++;
+    steps += line.steps.length;
   }
-  return { paths: file.paths.length, steps };
+  if (!header) throw new Error('empty file');
+  if (!trailer) throw new Error('no trailer line: the file was cut short');
+  if (trailer.paths !== paths || trailer.steps !== steps) throw new Error(`trailer says ${trailer.paths} paths / ${trailer.steps} steps, the file has ${paths} / ${steps}`);
+  return { paths, steps };
 }

@@ -5,7 +5,7 @@ import { edgesAlong, indexGraph, PathOffGraphError } from '../../src/mbt/graph-i
 import { replayOnGraph } from '../../src/mbt/replay.ts';
 import { coverageRow } from '../../src/mbt/coverage.ts';
 import { ConformanceError, replayPath, type Adapter } from '../../src/mbt/replay.ts';
-import { exportPaths } from '../../src/mbt/export.ts';
+import { exportLines } from '../../src/mbt/export.ts';
 import { transitionIds } from '../../src/mbt/transitions.ts';
 import { ToyImpl, toyModel } from './fixture.ts';
 import { initialTransition, transition } from 'xstate';
@@ -47,6 +47,9 @@ describe('model-based paths (src/mbt) on a toy machine', () => {
   it('drops paths that are prefixes of others, keeping first-seen order', () => {
     const a = { type: 'a' }, b = { type: 'b' }, c = { type: 'c', n: 1 };
     expect(dropPrefixes([[a], [a, b], [c], [a, b], [a, c]])).toEqual([[a, b], [c], [a, c]]);
+    // Copies of a path that another extends all go; a lone copy of the longest stays.
+    expect(dropPrefixes([[a], [a], [a, b], [b], [b]])).toEqual([[a, b], [b]]);
+    expect(dropPrefixes([[], [a]])).toEqual([[a]]);
   });
 
   it("agrees with @xstate/graph's TestModel on which states are reachable", () => {
@@ -87,11 +90,14 @@ describe('model-based paths (src/mbt) on a toy machine', () => {
   });
 
   it('exports paths whose expected states a replay reproduces', () => {
-    const paths = transitionCoverPaths(graph);
-    const file = JSON.parse(JSON.stringify(exportPaths(model, paths)));
-    expect(file.schema).toBe('dmaspec-paths/1');
-    expect(file.paths).toHaveLength(paths.length);
-    for (const p of file.paths) {
+    const built = { model, adapter: toyAdapter(), implementation: { scenario: model.scenario, reduced: null, steps: [] } };
+    const target = { name: 'toy', description: 'the toy', fields: [] };
+    const lines = [...exportLines(target, built, { paths: 'transitions', limit: 1000, includeInternals: false })].map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ kind: 'header', format: 'dmaspec-paths/2', machine: 'toy' });
+    const paths = lines.slice(1, -1);
+    expect(lines.at(-1)).toEqual({ kind: 'trailer', paths: paths.length, steps: paths.reduce((n, p) => n + p.steps.length, 0) });
+    expect(paths.length).toBeGreaterThan(0);
+    for (const p of paths) {
       const impl = new ToyImpl();
       for (const s of p.steps) {
         impl.step(s.event);

@@ -1,27 +1,62 @@
 /**
  * Adapter of the `channel` machine (machines/concerns/channel.ts): one channel's
  * `client_count`, driven through the dmaengine API of src/core on a kernel with one
- * registered single-channel device. `chan.get`/`chan.put` are `dmaengine_get`/`_put`,
+ * registered single-channel device (the scenario's first device cut to one channel: the
+ * machine models one channel). `chan.get`/`chan.put` are `dmaengine_get`/`_put`,
  * `chan.request {allocOk}` is `dma_request_channel`, `chan.release` is
  * `dma_release_channel`, `chan.rebalance` is `dma_channel_rebalance`.
  * @module
  */
 import type { AnyMachineSnapshot } from 'xstate';
 import type { ChannelContext } from '../../../machines/concerns/channel.ts';
+import type { StepEvent } from '../../../machines/kit.ts';
 import type { MachineModel } from '../../../machines/model.ts';
 import { DmaEngine } from '../../core/dmaengine.ts';
 import { createDevice, type DmaChan } from '../../core/objects.ts';
 import { baselineStrategy } from '../../designs/baseline/strategy.ts';
 import type { Scenario } from '../../scenario.ts';
+import type { FieldDoc } from '../fields.ts';
 import type { Adapter } from '../replay.ts';
+import { snapshotView } from '../view.ts';
+import { eventLabel } from './system.ts';
 
-/** What the channel adapter compares: the machine's context and which state it is in. */
-export interface ChannelProjection extends ChannelContext {
+/** What the channel adapter compares: the machine's context (booleans as booleans) and which state it is in. */
+export interface ChannelProjection {
+  readonly refCount: number;
+  readonly clientCount: number;
+  readonly resources: boolean;
+  readonly tableCount: number;
+  readonly private: boolean;
   readonly state: string;
 }
 
-/** The channel adapter for `model`, built from `scenario` like the machine. */
-export function channelAdapter(model: MachineModel<ChannelContext>, scenario: Scenario): Adapter<ChannelProjection> {
+/** The fields of {@link ChannelProjection} for the export header. */
+export const CHANNEL_FIELDS: readonly FieldDoc[] = [
+  { path: 'refCount', type: 'integer', meaning: 'dmaengine_ref_count' },
+  { path: 'clientCount', type: 'integer', meaning: 'chan->client_count of the one channel' },
+  { path: 'resources', type: 'boolean', meaning: 'device_alloc_chan_resources ran and device_free_chan_resources has not' },
+  { path: 'tableCount', type: 'integer', meaning: 'chan->table_count (channel_table entries pointing at the channel)' },
+  { path: 'private', type: 'boolean', meaning: 'DMA_PRIVATE set in the device cap_mask' },
+  {
+    path: 'state',
+    type: 'string',
+    meaning: 'derived, not a kernel variable: free (client_count 0), heldPrivate (client_count > 0 and DMA_PRIVATE), heldPublic (client_count > 0, public)',
+  },
+];
+
+/** The implementation side of the channel machine: the scenario's first device cut to one channel, no clients, 3.4 dmaengine (the hot path plays no part). */
+export function channelScenario(scenario: Scenario): Scenario {
+  const ioh = scenario.iohs[0];
+  return { ...scenario, design: 'baseline', iohs: [{ ...ioh, devices: [{ ...ioh.devices[0], channels: 1 }] }], clients: [] };
+}
+
+/**
+ * The channel adapter for `model`, on the implementation scenario {@link channelScenario}.
+ * Besides the fields it compares the enabled steps: the implementation's own preconditions
+ * (`dmaengine_put` needs a user, `dma_request_channel` a free candidate, `dma_release_channel`
+ * a privately held channel) and the machine's bound of `users` dmaengine_get users.
+ */
+export function channelAdapter(model: MachineModel<ChannelContext>, scenario: Scenario, users: number): Adapter<ChannelProjection & { enabled: readonly string[] }> {
   const spec = scenario.iohs[0].devices[0];
   const cap = spec.capabilities[0];
   let k!: DmaEngine;
@@ -30,13 +65,27 @@ export function channelAdapter(model: MachineModel<ChannelContext>, scenario: Sc
     ready = true;
     // The hot path plays no part here: the 3.4 strategy keeps the kernel to plain dmaengine.
     k = new DmaEngine({ cpus: scenario.cpus, strategy: baselineStrategy, quiesceThreshold: scenario.quiesceThreshold });
-    const device = createDevice({ ...spec, channels: 1 });
+    const device = createDevice(spec);
     k.dmaAsyncDeviceRegister(device);
     chan = device.channels[0];
   };
   // Built on first use, so that an adapter can serve exports of designs without an implementation.
   let ready = false;
   const ensure = () => void (ready || reset());
+  const takes = (e: StepEvent): boolean => {
+    switch (e.type) {
+      case 'chan.get':
+        return k.dmaengineRefCount < users;
+      case 'chan.put':
+        return k.dmaengineRefCount > 0;
+      case 'chan.request':
+        return k.requestCandidate(cap) !== null;
+      case 'chan.release':
+        return chan.device.private && chan.clientCount > 0;
+      default:
+        return e.type === 'chan.rebalance';
+    }
+  };
   return {
     machine: model.name,
     reset,
@@ -60,11 +109,16 @@ export function channelAdapter(model: MachineModel<ChannelContext>, scenario: Sc
     observe: () => (ensure(), {
       refCount: k.dmaengineRefCount,
       clientCount: chan.clientCount,
-      resources: chan.resources ? 1 : 0,
+      resources: chan.resources,
       tableCount: chan.tableCount,
-      private: chan.device.private ? 1 : 0,
+      private: chan.device.private,
       state: chan.clientCount === 0 ? 'free' : chan.device.private ? 'heldPrivate' : 'heldPublic',
+      enabled: model.allEvents.filter(takes).map(eventLabel).sort(),
     }),
-    expected: (s: AnyMachineSnapshot) => ({ ...(s.context as ChannelContext), state: String(s.value) }),
+    expected: (s: AnyMachineSnapshot) => {
+      const c = s.context as ChannelContext;
+      const enabled = model.enabledEvents(snapshotView(s)).map(eventLabel).sort();
+      return { refCount: c.refCount, clientCount: c.clientCount, resources: c.resources === 1, tableCount: c.tableCount, private: c.private === 1, state: String(s.value), enabled };
+    },
   };
 }

@@ -17,6 +17,7 @@ import type { Point, ThreadProgram } from '../../core/thread.ts';
 import { designModel } from '../../designs/models.ts';
 import { strategyFor } from '../../designs/strategies.ts';
 import type { Scenario } from '../../scenario.ts';
+import type { FieldDoc } from '../fields.ts';
 import type { Adapter } from '../replay.ts';
 import { snapshotView } from '../view.ts';
 
@@ -30,6 +31,27 @@ export interface DeviceProjection {
   /** Channels with clients (only private clients take references here). */
   readonly holders: number;
   readonly freed: boolean;
+}
+
+/** The fields of {@link DeviceProjection} for the export header. */
+export const DEVICE_FIELDS: readonly FieldDoc[] = [
+  {
+    path: 'state',
+    type: 'string',
+    meaning:
+      'derived, not a kernel variable: unregistered; registered.public / registered.private (on dma_device_list, DMA_PRIVATE clear / set); unregistering.<phase> (dma_async_device_unregister called, the design\'s wait is at <phase>, see the event list); freed',
+  },
+  { path: 'listed', type: 'boolean', meaning: 'the device is on dma_device_list' },
+  { path: 'private', type: 'boolean', meaning: 'DMA_PRIVATE set in the device cap_mask' },
+  { path: 'privatecnt', type: 'integer', meaning: 'device->privatecnt' },
+  { path: 'holders', type: 'integer', meaning: 'channels of the device with chan->client_count > 0 (only private holders take references here)' },
+  { path: 'freed', type: 'boolean', meaning: 'the device and its channels are freed (the driver\'s kfree after unregister, or device_release)' },
+];
+
+/** The implementation side of the device machine: the first device of the first IOH, no clients. */
+export function deviceScenario(scenario: Scenario): Scenario {
+  const ioh = scenario.iohs[0];
+  return { ...scenario, iohs: [{ ...ioh, devices: [ioh.devices[0]] }], clients: [] };
 }
 
 /** Removal-program steps that belong to the RFC quiesce loop (the machine's `quiesced`). */

@@ -13,15 +13,18 @@ import type { SystemModel } from '../../../machines/system/index.ts';
 import { layoutOf } from '../../../machines/system/layout.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
 import type { MachineModel } from '../../../machines/model.ts';
+import { designModel } from '../../designs/models.ts';
 import { STRATEGIES } from '../../designs/strategies.ts';
 import type { ClientKind, ClientSpec, DesignName, Scenario } from '../../scenario.ts';
 import type { Adapter } from '../replay.ts';
-import { channelAdapter } from './channel.ts';
-import { deviceAdapter } from './device.ts';
-import { iohAdapter } from './ioh.ts';
-import { quiesceAdapter } from './quiesce.ts';
+import type { StepEvent } from '../../../machines/kit.ts';
+import type { FieldDoc } from '../fields.ts';
+import { CHANNEL_FIELDS, channelAdapter, channelScenario } from './channel.ts';
+import { DEVICE_FIELDS, deviceAdapter, deviceScenario } from './device.ts';
+import { IOH_FIELDS, iohAdapter, iohScenario } from './ioh.ts';
+import { QUIESCE_FIELDS, quiesceAdapter, quiesceScenario } from './quiesce.ts';
+import { SYSTEM_FIELDS, systemAdapter } from './system.ts';
 import type { System } from '../../core/system.ts';
-import { systemAdapter } from './system.ts';
 
 /** A machine built from a scenario, with the adapter that conforms the implementation to it. */
 export interface ConformanceTarget {
@@ -31,14 +34,34 @@ export interface ConformanceTarget {
   readonly entry: MachineEntry;
   /** What the adapter drives and compares, in words. */
   readonly description: string;
+  /** The observable fields the adapter compares, with their kernel meaning (export header). */
+  readonly fields: readonly FieldDoc[];
   /**
-   * The machine and its adapter. The adapter builds the implementation only when first
-   * reset or stepped, so paths of a design without an implementation can still be exported.
+   * The machine, its adapter and how the implementation side is set up. The adapter builds
+   * the implementation only when first reset or stepped, so paths of a design without an
+   * implementation can still be exported.
    * @throws TargetScenarioError if the scenario lacks what the machine is about.
    */
-  build(scenario: Scenario): { model: MachineModel; adapter: Adapter };
+  build(scenario: Scenario): BuiltTarget;
   /** Whether src/ has an implementation to replay the machine on under `scenario`'s design. */
   implemented(scenario: Scenario): boolean;
+}
+
+/** How a replay builds the implementation a machine's paths start from. */
+export interface ImplementationSetup {
+  /** The scenario the implementation is built from: the machine's scenario, reduced to what the machine models. */
+  readonly scenario: Scenario;
+  /** How {@link scenario} differs from the scenario the machine was built from, in words; null if it does not. */
+  readonly reduced: string | null;
+  /** Steps run on the fresh implementation before the initial state is compared (same event vocabulary as the paths). */
+  readonly steps: readonly StepEvent[];
+}
+
+/** A target built from a scenario. */
+export interface BuiltTarget {
+  readonly model: MachineModel;
+  readonly adapter: Adapter;
+  readonly implementation: ImplementationSetup;
 }
 
 /** The scenario cannot give this machine what it models (e.g. no client of the kind). */
@@ -54,7 +77,7 @@ export class TargetScenarioError extends Error {
 
 const hasStrategy = (design: DesignName) => design in STRATEGIES;
 
-type Part = Omit<ConformanceTarget, 'name' | 'entry' | 'implemented'> & { implemented?(scenario: Scenario): boolean };
+type Part = Omit<ConformanceTarget, 'name' | 'entry' | 'implemented' | 'fields'> & { fields?: readonly FieldDoc[] } & { implemented?(scenario: Scenario): boolean };
 
 /** `client-<kind>`: the scenario's first client of that kind alone with its first IOH's devices. */
 function clientPart(kind: ClientKind, entry: MachineEntry): Part {
@@ -70,7 +93,14 @@ function clientPart(kind: ClientKind, entry: MachineEntry): Part {
         'env.keyOff': { enabled: (s: System) => s.kernel.key, run: (s: System) => void (s.kernel.key = false) },
       };
       const flips = model.allEvents.some((e) => e.type in env);
-      return { model, adapter: systemAdapter({ model, layout: layoutOf(implScenario), implScenario, ...(flips ? { env } : {}) }) };
+      const reduced =
+        `the scenario's first ${kind} client (${spec.name}) alone, with the first IOH (${scenario.iohs[0].name}); the IOH thread does not run` +
+        (flips ? '; env.keyOn/env.keyOff set the quiesce key directly (kernel.key)' : '');
+      return {
+        model,
+        adapter: systemAdapter({ model, layout: layoutOf(implScenario), implScenario, ...(flips ? { env } : {}) }),
+        implementation: { scenario: implScenario, reduced, steps: [] },
+      };
     },
   };
 }
@@ -90,7 +120,14 @@ function releasePart(design: DesignName, entry: MachineEntry): Part {
       const implScenario: Scenario = { ...layoutScenario, clients: [{ ...holder, busy: true }] };
       const model = entry.build(scenario);
       const setup = [{ type: 'holder.request', allocOk: true }];
-      return { model, adapter: systemAdapter({ model, layout: layoutOf(layoutScenario), implScenario, setup }) };
+      const reduced =
+        `design ${design}, the first IOH (${ioh.name}) and one slave client "holder" on CPU 0 instead of the scenario's clients; ` +
+        'the holder is busy (it may release at any step) and takes its private channel in the set-up step';
+      return {
+        model,
+        adapter: systemAdapter({ model, layout: layoutOf(layoutScenario), implScenario, setup }),
+        implementation: { scenario: implScenario, reduced, steps: setup },
+      };
     },
   };
 }
@@ -100,38 +137,67 @@ const PARTS: Record<string, (entry: MachineEntry) => Part> = {
     description: 'every thread of the scenario under its design, on the whole implementation (System: src/core, src/ioh, src/clients); observable state and enabled steps compared',
     build(scenario) {
       const model = entry.build(scenario) as SystemModel;
-      return { model, adapter: systemAdapter({ model, layout: model.layout, implScenario: scenario }) };
+      return { model, adapter: systemAdapter({ model, layout: model.layout, implScenario: scenario }), implementation: { scenario, reduced: null, steps: [] } };
     },
   }),
   channel: (entry) => ({
-    description: "one channel's client_count through dmaengine_get/put, dma_request/release_channel and rebalance, on DmaEngine",
+    fields: CHANNEL_FIELDS,
+    description: "one channel's client_count through dmaengine_get/put, dma_request/release_channel and rebalance, on DmaEngine; observable state and enabled steps compared",
     implemented: () => true,
     build(scenario) {
       const model = entry.build(scenario) as MachineModel<ChannelContext>;
-      return { model, adapter: channelAdapter(model, scenario) as Adapter };
+      const impl = channelScenario(scenario);
+      const users = Math.max(1, scenario.clients.filter((c) => c.kind !== 'slave').length);
+      const reduced =
+        `one device (${impl.iohs[0].devices[0].name}) cut to ONE channel, registered before the first step (dma_async_device_register, nobody holds it); ` +
+        `no client threads: the events are the dmaengine API calls; chan.get is offered while fewer than ${users} dmaengine_get users hold ` +
+        '(one per net_dma or async_tx client of the scenario, at least one): the bound that keeps the machine finite';
+      return { model, adapter: channelAdapter(model, impl, users) as Adapter, implementation: { scenario: impl, reduced, steps: [] } };
     },
   }),
   device: (entry) => ({
+    fields: DEVICE_FIELDS,
     description: "one device's registration, private use and unregistration under the design, on DmaEngine and the design's removal program",
     build(scenario) {
       const model = entry.build(scenario) as MachineModel<DeviceContext>;
-      return { model, adapter: deviceAdapter(model, scenario) as Adapter };
+      const impl = deviceScenario(scenario);
+      const dev = impl.iohs[0].devices[0].name;
+      // What each unregister phase step does on the implementation: the events' own
+      // descriptions only name the phase.
+      const phases = designModel(scenario.design)
+        .unregisterPhases.map((p) => `${dev}.${p.step} ends ${p.state} (${p.description})`)
+        .join('; ');
+      const reduced =
+        `the first device (${dev}) alone, not yet registered; no client threads: request/release are dma_request_channel/dma_release_channel by abstract private holders; ` +
+        `after ${dev}.unregister the design's removal program runs one phase per step${phases ? `: ${phases}` : ''}; ` +
+        'a quiesced step is the whole dma_channel_quiesce loop (no per-CPU reference is held here), an acked step the wait for acknowledgements (a condition, no code)';
+      return { model, adapter: deviceAdapter(model, impl) as Adapter, implementation: { scenario: impl, reduced, steps: [] } };
     },
   }),
   ioh: (entry) => ({
+    fields: IOH_FIELDS,
     description: 'one I/O hub: hot-add, probe, eject, surprise removal, socket CPU hotplug, on Ioh and the IOH thread program',
     implemented: () => true,
     build(scenario) {
       const model = entry.build(scenario) as MachineModel<IohContext>;
-      return { model, adapter: iohAdapter(model, scenario) as Adapter };
+      const impl = iohScenario(scenario);
+      const reduced = `the first IOH (${impl.iohs[0].name}) alone, absent at first (hotAdd creates it), design baseline's unregister; no client threads`;
+      return { model, adapter: iohAdapter(model, impl) as Adapter, implementation: { scenario: { ...impl, design: 'baseline' }, reduced, steps: [] } };
     },
   }),
   quiesce: (entry) => ({
+    fields: QUIESCE_FIELDS,
     description: "the RFC's dma_channel_quiesce loop against find/get/put on any CPU, on src/core/hotplug.ts",
     implemented: () => true,
     build(scenario) {
       const model = entry.build(scenario) as MachineModel<SystemContext>;
-      return { model, adapter: quiesceAdapter(model, scenario) as Adapter };
+      const impl = quiesceScenario(scenario);
+      const reduced =
+        `dma_channel_quiesce alone on rfc-wait's hot path with the first device (${impl.iohs[0].devices[0].name}), being unregistered; ` +
+        'env.* steps are dma_find_channel / dma_get_channel / dma_put_channel by any thread on the given CPU; ' +
+        'the bound that keeps the machine finite: env.find and env.get are offered while the CPU\'s count is below 2 and the sum of all below 2, ' +
+        'env.put while the CPU\'s count is above -2 and the sum above 0';
+      return { model, adapter: quiesceAdapter(model, impl) as Adapter, implementation: { scenario: impl, reduced, steps: [] } };
     },
   }),
 };
@@ -151,6 +217,7 @@ export const TARGETS: Readonly<Record<string, ConformanceTarget>> = Object.fromE
       name: entry.name,
       entry,
       description: part.description,
+      fields: part.fields ?? SYSTEM_FIELDS,
       build: part.build,
       implemented: part.implemented ?? ((s) => hasStrategy(s.design)),
     };

@@ -19,6 +19,7 @@ import { baselineStrategy } from '../../designs/baseline/strategy.ts';
 import { Ioh } from '../../ioh/ioh.ts';
 import { iohProgram, probe } from '../../ioh/ioh-thread.ts';
 import type { Scenario } from '../../scenario.ts';
+import type { FieldDoc } from '../fields.ts';
 import type { Adapter } from '../replay.ts';
 
 /** What the IOH adapter compares. */
@@ -27,7 +28,24 @@ export interface IohProjection {
   readonly state: string;
   /** Devices of the hub on `dma_device_list`. */
   readonly registered: number;
-  readonly cpuOnline: readonly number[];
+  readonly cpuOnline: readonly boolean[];
+}
+
+/** The fields of {@link IohProjection} for the export header. */
+export const IOH_FIELDS: readonly FieldDoc[] = [
+  {
+    path: 'state',
+    type: 'string',
+    meaning:
+      'the hub\'s ACPI hot-plug state, driver level: absent (not yet hot-added), present (hot-added, devices not probed), online (devices registered), ejecting (eject request, devices being unregistered), surpriseRemoved (hardware gone, not yet torn down), removed',
+  },
+  { path: 'registered', type: 'integer', meaning: 'devices of the hub on dma_device_list' },
+  { path: 'cpuOnline[]', type: 'boolean', meaning: 'cpu_online(cpu), by CPU number' },
+];
+
+/** The implementation side of the ioh machine: the scenario's first IOH, no clients. */
+export function iohScenario(scenario: Scenario): Scenario {
+  return { ...scenario, iohs: [scenario.iohs[0]], clients: [] };
 }
 
 /** The IOH adapter for `model`, built from `scenario` like the machine. */
@@ -87,11 +105,11 @@ export function iohAdapter(model: MachineModel<IohContext>, scenario: Scenario):
     observe: () => (ensure(), {
       state: !ioh ? 'absent' : ioh.hardwareGone && ioh.state !== 'removed' ? 'surpriseRemoved' : ioh.state,
       registered: ioh ? ioh.devices.filter((d) => d.listed).length : 0,
-      cpuOnline: k.cpuOnline.map((x) => (x ? 1 : 0)),
+      cpuOnline: [...k.cpuOnline],
     }),
     expected: (s: AnyMachineSnapshot) => {
       const c = s.context as IohContext;
-      return { state: String(s.value), registered: c.registered, cpuOnline: [...c.cpuOnline] };
+      return { state: String(s.value), registered: c.registered, cpuOnline: c.cpuOnline.map((x) => x === 1) };
     },
   };
 }

@@ -14,6 +14,7 @@ import { createDevice, type DmaChan } from '../../core/objects.ts';
 import type { Point } from '../../core/thread.ts';
 import { rfcWaitStrategy } from '../../designs/rfc-wait/strategy.ts';
 import type { Scenario } from '../../scenario.ts';
+import type { FieldDoc } from '../fields.ts';
 import type { Adapter } from '../replay.ts';
 import { snapshotView } from '../view.ts';
 
@@ -26,11 +27,35 @@ export interface QuiesceProjection {
   readonly ref: readonly number[];
   readonly key: boolean;
   /** Whether `dmaengine_dirty` was bumped (the machine saturates it at 1; the loop reads only that). */
-  readonly dirty: boolean;
-  /** Consecutive zero sums. */
-  readonly count: number;
-  /** While reading: the next CPU to read and the sum so far (other phases: null). */
-  readonly reading: { readonly next: number; readonly sum: number } | null;
+  readonly dirtySet: boolean;
+  /** Consecutive zero sums, inside the loop (null before key on and after key off). */
+  readonly count: number | null;
+  /** While reading: the next CPU to read (other phases: null). */
+  readonly readingNext: number | null;
+  /** While reading: the sum so far (other phases: null). */
+  readonly readingSum: number | null;
+}
+
+/** The fields of {@link QuiesceProjection} for the export header. */
+export const QUIESCE_FIELDS: readonly FieldDoc[] = [
+  {
+    path: 'phase',
+    type: 'string',
+    meaning:
+      'where dma_channel_quiesce is: starting (before static_key_slow_inc), roundStart (before atomic_set(&dmaengine_dirty, 0)), sleeping (before the tick), reading (summing per_cpu dmaengine_chan_ref_count one CPU a step), ended (before static_key_slow_dec), done (returned)',
+  },
+  { path: 'ref[]', type: 'integer', meaning: 'per_cpu(dmaengine_chan_ref_count, cpu), by CPU number' },
+  { path: 'key', type: 'boolean', meaning: 'static_key_enabled(&dmaengine_quiesce)' },
+  { path: 'dirtySet', type: 'boolean', meaning: 'atomic_read(&dmaengine_dirty) != 0 (the loop only tests it; the count itself is not compared here)' },
+  { path: 'count', type: 'integer|null', meaning: 'the loop\'s consecutive zero sums so far; null before key on and once the loop has ended' },
+  { path: 'readingNext', type: 'integer|null', meaning: 'while summing: the next CPU whose count is read; otherwise null' },
+  { path: 'readingSum', type: 'integer|null', meaning: 'while summing: the sum of the CPUs read so far; otherwise null' },
+];
+
+/** The implementation side of the quiesce machine: the first device of the first IOH, rfc-wait's hot path, no clients. */
+export function quiesceScenario(scenario: Scenario): Scenario {
+  const ioh = scenario.iohs[0];
+  return { ...scenario, design: 'rfc-wait', iohs: [{ ...ioh, devices: [ioh.devices[0]] }], clients: [] };
 }
 
 const PHASE_OF_STEP: Record<string, QuiescePhase> = {
@@ -40,6 +65,9 @@ const PHASE_OF_STEP: Record<string, QuiescePhase> = {
   read: 'reading',
   keyOff: 'ended',
 };
+
+/** Between key on and key off, where the consecutive-zero count means something. */
+const inLoop = (phase: QuiescePhase) => phase !== 'starting' && phase !== 'done';
 
 /** The quiesce adapter for `model`, built from `scenario` like the machine. */
 export function quiesceAdapter(model: MachineModel<SystemContext>, scenario: Scenario): Adapter<QuiesceProjection> {
@@ -89,9 +117,10 @@ export function quiesceAdapter(model: MachineModel<SystemContext>, scenario: Sce
         phase,
         ref: [...k.ref],
         key: k.key,
-        dirty: k.dirty > 0,
-        count: q?.count ?? 0,
-        reading: phase === 'reading' && q ? { next: q.next, sum: q.sum } : null,
+        dirtySet: k.dirty > 0,
+        count: inLoop(phase) ? (q?.count ?? null) : null,
+        readingNext: phase === 'reading' && q ? q.next : null,
+        readingSum: phase === 'reading' && q ? q.sum : null,
       };
     },
     expected: (s: AnyMachineSnapshot) => {
@@ -103,9 +132,10 @@ export function quiesceAdapter(model: MachineModel<SystemContext>, scenario: Sce
         phase,
         ref: [...c.ref],
         key: c.key === 1,
-        dirty: c.dirty > 0,
-        count: c.iohs[0].count,
-        reading: phase === 'reading' ? { next: c.iohs[0].next, sum: c.iohs[0].sum } : null,
+        dirtySet: c.dirty > 0,
+        count: inLoop(phase) ? c.iohs[0].count : null,
+        readingNext: phase === 'reading' ? c.iohs[0].next : null,
+        readingSum: phase === 'reading' ? c.iohs[0].sum : null,
       };
     },
   };

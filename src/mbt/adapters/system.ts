@@ -17,7 +17,8 @@ import { observe as observeMachine } from '../../../machines/system/observe.ts';
 import type { Layout } from '../../../machines/system/layout.ts';
 import type { Observable } from '../../../spec/observable.ts';
 import { System, type SystemOptions } from '../../core/system.ts';
-import type { Scenario } from '../../scenario.ts';
+import { CAPABILITIES, type Scenario } from '../../scenario.ts';
+import type { FieldDoc } from '../fields.ts';
 import type { Adapter } from '../replay.ts';
 import { snapshotView } from '../view.ts';
 
@@ -26,6 +27,39 @@ import { snapshotView } from '../view.ts';
  * enabled events of the machine's vocabulary, as sorted {@link eventLabel}s.
  */
 export type SystemProjection = Observable & { readonly enabled: readonly string[] };
+
+/** The fields of spec/observable.ts for the export header (the enabled list is exported apart). */
+export const SYSTEM_FIELDS: readonly FieldDoc[] = [
+  { path: 'dmaengineRefCount', type: 'integer', meaning: 'dmaengine_ref_count' },
+  { path: 'cpuOnline[]', type: 'boolean', meaning: 'cpu_online(cpu), by CPU number' },
+  {
+    path: 'ref[]',
+    type: 'integer',
+    meaning: 'RFC per_cpu(dmaengine_chan_ref_count, cpu) by CPU number (design percpu-ref: its percpu_ref counts); all 0 under designs with the 3.4 hot path',
+  },
+  { path: 'key', type: 'boolean', meaning: 'RFC static_key_enabled(&dmaengine_quiesce)' },
+  { path: 'dirty', type: 'integer', meaning: 'RFC atomic_read(&dmaengine_dirty)' },
+  ...CAPABILITIES.map(
+    (cap): FieldDoc => ({ path: `table.${cap}[]`, type: 'string|null', meaning: `channel_table[DMA_${cap.toUpperCase()}] per CPU number: the channel id <device>.<index> of ->chan, or null` }),
+  ),
+  { path: 'devices[].name', type: 'string', meaning: 'the device, by its scenario name, in scenario order' },
+  { path: 'devices[].listed', type: 'boolean', meaning: 'the device is on dma_device_list' },
+  { path: 'devices[].private', type: 'boolean', meaning: 'DMA_PRIVATE set in the device cap_mask' },
+  { path: 'devices[].privatecnt', type: 'integer', meaning: 'device->privatecnt' },
+  { path: 'devices[].freed', type: 'boolean', meaning: 'the device and its channels are freed' },
+  { path: 'channels[].id', type: 'string', meaning: 'the channel, <device>.<index> (chan->chan_id), devices in scenario order' },
+  { path: 'channels[].clientCount', type: 'integer', meaning: 'chan->client_count' },
+  { path: 'channels[].tableCount', type: 'integer', meaning: 'chan->table_count' },
+  { path: 'channels[].resources', type: 'boolean', meaning: 'device_alloc_chan_resources ran and device_free_chan_resources has not' },
+  { path: 'threads[].name', type: 'string', meaning: 'a client thread, by its scenario name, in scenario order (IOH threads are not listed)' },
+  { path: 'threads[].cpu', type: 'integer', meaning: 'smp_processor_id() of the thread' },
+  { path: 'threads[].chan', type: 'string|null', meaning: 'the channel the thread uses now (found, re-got with dma_get_channel, or requested), or null' },
+  {
+    path: 'violations[]',
+    type: 'string',
+    meaning: '<kind>:<thread>:<chan> seen so far, kind use-after-free or use-on-removed-hardware; each once, sorted (not a kernel variable: what a KASAN report or a machine check would show)',
+  },
+];
 
 /** `net0.migrate cpu=1`: an event's type and its payload fields in name order. */
 export function eventLabel(e: StepEvent): string {
