@@ -128,7 +128,8 @@ export class StateStore {
       return this.add(row);
     }
     if ((id & CHUNK_MASK) === 0 && this.chunks.length === id >>> CHUNK_SHIFT) {
-      this.limits?.reserve(CHUNK_ROWS * stride * 4, 'the state store');
+      // The first chunk, like the first table, is unchecked: a search always holds its initial state.
+      if (id > 0) this.limits?.reserve(CHUNK_ROWS * stride * 4, 'the state store');
       this.chunks.push(new Int32Array(CHUNK_ROWS * stride));
     }
     const chunk = this.chunks[id >>> CHUNK_SHIFT];
