@@ -35,6 +35,9 @@ import { intOption, parseOptions, readScenarioFile } from './args.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT, EXIT_TABLE } from './exit-status.ts';
 
+/** The built-in designs, as loaded: user design modules join DESIGN_MODELS for their run only. */
+const BUILT_IN: Readonly<Record<string, DesignModel>> = { ...DESIGN_MODELS };
+
 const DEFAULT_MB = `${Math.round(new Limits().maxMemory / 2 ** 20)} MB`;
 
 /** One line of `dmaspec --help`. */
@@ -122,7 +125,7 @@ async function loadDesign(file: string): Promise<DesignModel> {
     );
   }
   const d = designs[0][1] as DesignModel;
-  if (d.name in DESIGN_MODELS && DESIGN_MODELS[d.name] !== d)
+  if (d.name in BUILT_IN && BUILT_IN[d.name] !== d)
     throw new UsageError(`design module ${file} names its design ${d.name}, which is a built-in design; rename it`);
   // The system machine looks designs up by name in the registry; a user design joins it for this run.
   (DESIGN_MODELS as Record<string, DesignModel>)[d.name] = d;
@@ -164,10 +167,10 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
   if (threshold !== undefined) scenario = { ...scenario, quiesceThreshold: threshold };
   let designs: DesignModel[];
   const d = values.design ?? scenarioDesign;
-  if (d === undefined) designs = Object.values(DESIGN_MODELS);
+  if (d === undefined) designs = Object.values(BUILT_IN);
   else if (/\.(ts|js|mjs|mts)$/.test(d) || d.includes('/')) designs = [await loadDesign(d)];
-  else if (d in DESIGN_MODELS) designs = [DESIGN_MODELS[d]];
-  else throw new UsageError(`--design ${d}: unknown design (built-in: ${Object.keys(DESIGN_MODELS).join(', ')}; or a .ts/.js module)`);
+  else if (d in BUILT_IN) designs = [BUILT_IN[d]];
+  else throw new UsageError(`--design ${d}: unknown design (built-in: ${Object.keys(BUILT_IN).join(', ')}; or a .ts/.js module)`);
   return {
     designs,
     scenario,
