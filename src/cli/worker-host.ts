@@ -24,6 +24,11 @@ const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
 export async function cli(argv: string[]): Promise<number> {
   const { name, debug } = commandOf(argv);
   if (name !== 'check' || argv.includes('--help') || argv.includes('-h')) return main(argv);
+  // A reader that went away (`dmaspec check | head`) ends the run quietly.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? EXIT.ok);
+  });
   const interrupt = new Int32Array(new SharedArrayBuffer(4));
   const progress = terminalProgress();
   process.on('exit', () => progress.stop());
