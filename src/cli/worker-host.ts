@@ -23,12 +23,12 @@ const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
 /** Runs the command line and returns the exit status. */
 export async function cli(argv: string[]): Promise<number> {
   const { name, debug } = commandOf(argv);
-  if (name !== 'check' || argv.includes('--help') || argv.includes('-h')) return main(argv);
-  // A reader that went away (`dmaspec check | head`) ends the run quietly.
+  // A reader that went away (`dmaspec check | head`) ends any command quietly.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err;
     process.exit(process.exitCode ?? EXIT.ok);
   });
+  if (name !== 'check' || argv.includes('--help') || argv.includes('-h')) return main(argv);
   const interrupt = new Int32Array(new SharedArrayBuffer(4));
   const progress = terminalProgress();
   process.on('exit', () => progress.stop());
