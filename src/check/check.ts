@@ -131,6 +131,13 @@ export function checkModel<C extends object>(model: MachineModel<C>, props: Prop
         results.push({ name: p.name, kind: 'liveness', verdict: 'unknown', ...open(lx, search) });
         continue;
       }
+      // The cycle search of one property runs to its end; between properties a stop still counts.
+      const stop = opts.limits?.poll();
+      if (stop) {
+        results.push({ name: p.name, kind: 'liveness', verdict: 'unknown', unknownBecause: `the liveness check stopped before this property: ${stop.message}` });
+        complete = false;
+        continue;
+      }
       const { trace, triggered } = checkLiveness(lx, p, lens);
       results.push(
         trace

@@ -226,7 +226,9 @@ function outline(jobs: readonly Job[], done: readonly DesignRun[], limits: Limit
     if (!r) o.notStarted.push(j.label);
     else if (r.complete) o.finished.push(j.label);
     else {
-      const why = r.searches.filter((x) => !x.complete).map((x) => stopText(x.search, x));
+      const why = [
+        ...new Set([...r.searches.filter((x) => !x.complete).map((x) => stopText(x.search, x)), ...r.results.flatMap((p) => p.unknownBecause ?? [])]),
+      ];
       const unknown = r.results.filter((p) => p.verdict === 'unknown').map((p) => p.name);
       const which = unknown.length === r.results.length ? `all ${unknown.length} verdicts` : unknown.join(', ') || 'none';
       o.stopped.push({ label: j.label, why: [...why, `unknown: ${which}`] });
