@@ -21,8 +21,8 @@ import type { Layout } from './layout.ts';
  */
 export function threadGroups(L: Layout): string[][] {
   const groups = new Map<string, string[]>();
-  for (const { name, cpu, index, ...rest } of L.clients) {
-    void cpu, index;
+  // Start CPU and scenario index are what group members may differ in.
+  for (const { name, cpu: _cpu, index: _index, ...rest } of L.clients) {
     const key = JSON.stringify(Object.entries(rest).filter(([, v]) => v !== undefined && v !== false).sort(([a], [b]) => (a < b ? -1 : 1)));
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(name);
