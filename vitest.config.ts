@@ -1,8 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+/** Tests under test/external need tools outside npm (Chromium, gcc, SPIN): `npm run test:external` (vitest.external.config.ts). */
+export const EXTERNAL = 'test/external/**';
+
 export default defineConfig({
   test: {
+    // `npm test`: everything that needs only Node.js and npm.
     include: ['test/**/*.test.ts'],
+    exclude: [EXTERNAL, '**/node_modules/**'],
     // Exhaustive explorations run for seconds on a loaded 2-core CI machine; the default
     // 5 s would turn load into failures. Speed is measured by `npm run bench`, not here.
     testTimeout: 180_000,

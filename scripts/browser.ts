@@ -2,7 +2,7 @@
  * Looking at the docs as a reader does: Debian's Chromium driven by playwright-core, a
  * throw-away static file server on 127.0.0.1, a TypeDoc build into a temporary folder,
  * and a page check (every image loaded, every same-site link and anchor resolving). Used
- * by test/docs/browser.test.ts and scripts/check-mermaid.ts.
+ * by test/external/browser.test.ts and scripts/check-mermaid.ts.
  * @module
  */
 import { spawnSync } from 'node:child_process';

@@ -159,7 +159,8 @@ function noExtra(o: Record<string, unknown>, field: string, known: readonly stri
 
 /**
  * Turns scenario JSON (as parsed from a file) into a checked {@link Scenario}.
- * Omitted fields take the defaults of {@link DEFAULT_SCENARIO}; a client may give
+ * Omitted fields take the defaults of {@link DEFAULT_SCENARIO} (omitted clients are placed
+ * on the file's CPUs, see `defaultClientsOn`); a client may give
  * `behaviour: ["migrating", "never-releases", ...]` instead of the flags.
  * @throws ScenarioError naming the first bad field.
  */
@@ -174,7 +175,7 @@ export function parseScenario(json: unknown): Scenario {
     json.quiesceThreshold === undefined ? d.quiesceThreshold : int(json.quiesceThreshold, 'quiesceThreshold', 1, 100);
   const iohs = json.iohs === undefined ? d.iohs : arr(json.iohs, 'iohs', 1, 4).map((raw, i) => parseIoh(raw, `iohs[${i}]`, cpus));
   const clients =
-    json.clients === undefined ? d.clients : arr(json.clients, 'clients', 0, 8).map((raw, i) => parseClient(raw, `clients[${i}]`, cpus));
+    json.clients === undefined ? defaultClientsOn(cpus) : arr(json.clients, 'clients', 0, 8).map((raw, i) => parseClient(raw, `clients[${i}]`, cpus));
   const names = new Set<string>();
   const all = [
     ...iohs.map((h, i) => [h.name, `iohs[${i}].name`] as const),
@@ -187,6 +188,17 @@ export function parseScenario(json: unknown): Scenario {
   }
   const cpuHotplug = json.cpuHotplug === undefined ? false : bool(json.cpuHotplug, 'cpuHotplug');
   return { name, cpus, iohs, clients, design, quiesceThreshold, cpuHotplug };
+}
+
+/**
+ * The default scenario's clients on a machine of `cpus` CPUs. Decision: a file that gives
+ * `cpus` but no `clients` gets the default clients placed on CPUs it has (CPU c of the
+ * default becomes c mod cpus), rather than being refused: the defaults must always make a
+ * valid scenario, and on one CPU every client starts on CPU 0. (A client a file gives
+ * itself must name an existing CPU, or the file is refused naming `clients[i].cpu`.)
+ */
+function defaultClientsOn(cpus: number): readonly ClientSpec[] {
+  return DEFAULT_SCENARIO.clients.map((c) => (c.cpu < cpus ? c : { ...c, cpu: c.cpu % cpus }));
 }
 
 function parseIoh(raw: unknown, f: string, cpus: number): IohSpec {

@@ -14,6 +14,13 @@ const fieldOf = (json: unknown): string => {
 };
 
 describe('parseScenario', () => {
+  it('places omitted clients on the CPUs the file gives (CPU c mod cpus)', () => {
+    const one = parseScenario({ cpus: 1 });
+    expect(one.clients.map((c) => c.cpu)).toEqual([0, 0, 0]);
+    expect(one.clients.map((c) => c.name)).toEqual(DEFAULT_SCENARIO.clients.map((c) => c.name));
+    expect(new System(one).observe().ref).toEqual([0]);
+    expect(parseScenario({ cpus: 3 }).clients.map((c) => c.cpu)).toEqual(DEFAULT_SCENARIO.clients.map((c) => c.cpu));
+  });
   it('fills omitted fields from the default scenario', () => {
     const s = parseScenario({ name: 'x' });
     expect({ ...s, name: 'default' }).toEqual({ ...DEFAULT_SCENARIO, cpuHotplug: false });

@@ -13,13 +13,19 @@ import type { Symmetry } from '../model.ts';
 import type { SystemContext } from './context.ts';
 import type { Layout } from './layout.ts';
 
-/** Thread names in groups of clients identical but for name and start CPU. */
+/**
+ * Thread names in groups of clients identical but for name and start CPU. The key is every
+ * other field of the client (an absent flag equal to false), not a hand-kept list: a list
+ * that missed `releasesEarly` once made an early releaser interchangeable with a
+ * well-behaved client, an unsound reduction the trace rebuild then hit.
+ */
 export function threadGroups(L: Layout): string[][] {
   const groups = new Map<string, string[]>();
-  for (const c of L.clients) {
-    const key = JSON.stringify([c.kind, c.capability, c.releases, c.busy, c.migrates, c.rounds]);
+  // Start CPU and scenario index are what group members may differ in.
+  for (const { name, cpu: _cpu, index: _index, ...rest } of L.clients) {
+    const key = JSON.stringify(Object.entries(rest).filter(([, v]) => v !== undefined && v !== false).sort(([a], [b]) => (a < b ? -1 : 1)));
     if (!groups.has(key)) groups.set(key, []);
-    groups.get(key)!.push(c.name);
+    groups.get(key)!.push(name);
   }
   return [...groups.values()].filter((g) => g.length > 1);
 }

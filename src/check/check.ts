@@ -8,13 +8,14 @@
 import type { MachineModel } from '../../machines/model.ts';
 import { compileMachine, type CompiledMachine } from './compile.ts';
 import { explore, type Exploration } from './explore.ts';
+import type { Limits, Stop } from './limits.ts';
 import { checkLiveness } from './liveness.ts';
 import type { PropertySet } from './properties.ts';
 import type { SymmetryMode } from './symmetry.ts';
 import { contextLens, traceTo, type Trace, type TraceLens } from './trace.ts';
 
 /**
- * holds; violated (with a trace); unknown when a state limit stopped the search first; n/a
+ * holds; violated (with a trace); unknown when a limit stopped the search first; n/a
  * for a liveness property whose trigger never holds (nothing to wait for).
  */
 export type Verdict = 'holds' | 'violated' | 'unknown' | 'n/a';
@@ -25,6 +26,8 @@ export interface PropertyResult {
   readonly kind: 'safety' | 'liveness' | 'deadlock';
   readonly verdict: Verdict;
   readonly trace?: Trace;
+  /** Why the verdict is unknown: the search that stopped and the limit that stopped it. */
+  readonly unknownBecause?: string;
 }
 
 /** Settings of a check run. */
@@ -32,6 +35,8 @@ export interface CheckOptions {
   /** Use the model's symmetry (default true). */
   readonly symmetry?: boolean;
   readonly maxStates?: number;
+  /** Time, memory and interrupt limits shared by every search of the run. */
+  readonly limits?: Limits;
   /** How traces show states (default: context paths), or a maker of it from the compiled machine. */
   readonly lens?: TraceLens | ((cm: CompiledMachine<any>) => TraceLens);
   onProgress?(p: { phase: string; states: number; queue: number; transitions: number; seconds: number }): void;
@@ -39,28 +44,41 @@ export interface CheckOptions {
 
 /** Size and speed of one exploration. */
 export interface ExplorationStats {
+  /** The safety breadth-first search (safety and deadlock verdicts) or the liveness search. */
+  readonly search: Search;
   readonly symmetry: SymmetryMode;
   readonly states: number;
   readonly transitions: number;
   readonly complete: boolean;
   readonly seconds: number;
+  /** The limit that stopped this search, when one did. */
+  readonly stoppedBy?: Stop;
 }
+
+/** The two searches of a check run. */
+export type Search = 'safety' | 'liveness';
+
+/** What a search's stop means for the verdicts it owes. */
+export const stopText = (search: Search, x: { states: number; stoppedBy?: Stop }): string =>
+  `the ${search === 'safety' ? 'safety BFS' : 'liveness search'} stopped after ${x.states} states: ${x.stoppedBy?.message ?? 'a limit'}`;
 
 /** Everything a check run found. */
 export interface CheckResult {
   readonly model: string;
   readonly results: readonly PropertyResult[];
   readonly explorations: readonly ExplorationStats[];
-  /** False when a state limit stopped an exploration: "holds" verdicts are then "unknown". */
+  /** False when a limit stopped an exploration: "holds" verdicts are then "unknown". */
   readonly complete: boolean;
 }
 
-const stats = (x: Exploration, symmetry: SymmetryMode): ExplorationStats => ({
+const stats = (search: Search, x: Exploration, symmetry: SymmetryMode): ExplorationStats => ({
+  search,
   symmetry,
   states: x.states,
   transitions: x.transitions,
   complete: x.complete,
   seconds: x.seconds,
+  ...(x.stoppedBy ? { stoppedBy: x.stoppedBy } : {}),
 });
 
 /** Checks `props` (and deadlock freedom) on `model`. */
@@ -78,35 +96,46 @@ export function checkModel<C extends object>(model: MachineModel<C>, props: Prop
     symmetry: mainMode,
     safety: props.safety,
     maxStates: opts.maxStates,
+    limits: opts.limits,
     keepEdges: needLiveness && !threadSym,
     onProgress: progress('safety'),
   });
-  const explorations = [stats(main, mainMode)];
+  const explorations = [stats('safety', main, mainMode)];
   const results: PropertyResult[] = [];
+  const open = (x: Exploration, search: Search) => (x.complete ? {} : { unknownBecause: stopText(search, x) });
   for (const p of props.safety) {
     const id = main.violations.get(p.name);
     results.push(
       id === undefined
-        ? { name: p.name, kind: 'safety', verdict: main.complete ? 'holds' : 'unknown' }
+        ? { name: p.name, kind: 'safety', verdict: main.complete ? 'holds' : 'unknown', ...open(main, 'safety') }
         : { name: p.name, kind: 'safety', verdict: 'violated', trace: traceTo(main, id, lens, 'violation') },
     );
   }
   results.push(
     main.deadlock >= 0
       ? { name: 'deadlock-free', kind: 'deadlock', verdict: 'violated', trace: traceTo(main, main.deadlock, lens, 'deadlock') }
-      : { name: 'deadlock-free', kind: 'deadlock', verdict: main.complete ? 'holds' : 'unknown' },
+      : { name: 'deadlock-free', kind: 'deadlock', verdict: main.complete ? 'holds' : 'unknown', ...open(main, 'safety') },
   );
   let complete = main.complete;
   if (needLiveness) {
     let lx = main;
+    let search: Search = 'safety';
     if (threadSym) {
-      lx = explore(cm, { symmetry: 'cpus', safety: [], maxStates: opts.maxStates, keepEdges: true, onProgress: progress('liveness') });
-      explorations.push(stats(lx, 'cpus'));
+      lx = explore(cm, { symmetry: 'cpus', safety: [], maxStates: opts.maxStates, limits: opts.limits, keepEdges: true, onProgress: progress('liveness') });
+      search = 'liveness';
+      explorations.push(stats('liveness', lx, 'cpus'));
       complete &&= lx.complete;
     }
     for (const p of props.liveness) {
       if (!lx.complete) {
-        results.push({ name: p.name, kind: 'liveness', verdict: 'unknown' });
+        results.push({ name: p.name, kind: 'liveness', verdict: 'unknown', ...open(lx, search) });
+        continue;
+      }
+      // The cycle search of one property runs to its end; between properties a stop still counts.
+      const stop = opts.limits?.poll();
+      if (stop) {
+        results.push({ name: p.name, kind: 'liveness', verdict: 'unknown', unknownBecause: `the liveness check stopped before this property: ${stop.message}` });
+        complete = false;
         continue;
       }
       const { trace, triggered } = checkLiveness(lx, p, lens);

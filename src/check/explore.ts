@@ -12,6 +12,7 @@ import { IntColumn } from './growable.ts';
 import type { SafetyProperty } from './properties.ts';
 import { Stepper } from './stepper.ts';
 import { WidthOverflow, type Coder, type SlotBytes } from './layout.ts';
+import { LimitReached, type Limits, type Stop } from './limits.ts';
 import { StateStore, type Row } from './store.ts';
 import { Canonicalizer, type SymmetryMode } from './symmetry.ts';
 
@@ -21,6 +22,8 @@ export interface ExploreOptions<C extends object = any> {
   readonly safety: readonly SafetyProperty<C>[];
   /** Stop after this many distinct states (the result is then incomplete). */
   readonly maxStates?: number;
+  /** Time, memory and interrupt limits of the run (none: only `maxStates` stops a search). */
+  readonly limits?: Limits;
   /** Keep every edge (needed for liveness). */
   readonly keepEdges?: boolean;
   /** Stop as soon as every safety property is violated (no edges kept). */
@@ -50,8 +53,10 @@ export interface Exploration<C extends object = any> {
   readonly parentEvent: Int32Array;
   readonly states: number;
   readonly transitions: number;
-  /** Every reachable state was expanded (no state limit hit). */
+  /** Every reachable state was expanded (no limit hit). */
   readonly complete: boolean;
+  /** Which limit stopped the search, when one did. */
+  readonly stoppedBy?: Stop;
   /** First (shallowest) violating state per safety property name. */
   readonly violations: ReadonlyMap<string, number>;
   /** First (shallowest) state with no enabled event that is not final, or -1. */
@@ -78,15 +83,16 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
   const W = cm.width;
   const R = cm.regions.length;
   const coder = cm.layout.coder(bytes);
-  const store = new StateStore(W, bytes);
+  const limits = opts.limits;
+  const store = new StateStore(W, bytes, undefined, limits);
   const canon = new Canonicalizer(cm, opts.symmetry, coder);
   const stepper = new Stepper(cm, coder);
-  const parent = new IntColumn();
-  const parentEvent = new IntColumn();
+  const parent = new IntColumn(undefined, limits);
+  const parentEvent = new IntColumn(undefined, limits);
   const keepEdges = !!opts.keepEdges;
-  const eStart = new IntColumn();
-  const eTarget = new IntColumn(keepEdges ? 1 << 16 : 1);
-  const eEvent = new IntColumn(keepEdges ? 1 << 16 : 1);
+  const eStart = new IntColumn(undefined, limits);
+  const eTarget = new IntColumn(keepEdges ? 1 << 16 : 1, limits);
+  const eEvent = new IntColumn(keepEdges ? 1 << 16 : 1, limits);
   const violations = new Map<string, number>();
   const pending = opts.safety.slice();
   const checkView = new RowView(cm, cm.initialRow, cm.layout.decode(cm.initialRow, R));
@@ -129,41 +135,56 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
   let deadlock = -1;
   let id = 0;
   let complete = true;
-  for (; id < store.size; id++) {
-    if (store.size >= maxStates) {
-      complete = false;
-      break;
-    }
-    if (opts.stopWhenAllViolated && opts.safety.length > 0 && pending.length === 0 && !keepEdges) {
-      complete = false;
-      break;
-    }
-    if (keepEdges) eStart.push(eTarget.length);
-    store.get(id, row);
-    stepper.load(row.slots);
-    const n = stepper.enabled(evs, taken);
-    if (n === 0 && deadlock < 0 && !model.isFinal(stepper.view)) deadlock = id;
-    for (let k = 0; k < n; k++) {
-      stepper.successor(evs[k], taken[k], out.slots);
-      const permuted = canon.canon(out, stepper.draft);
-      transitions++;
-      let to = store.add(out);
-      if (to >= 0) {
-        parent.push(id);
-        parentEvent.push(evs[k]);
-        if (pending.length) checkSafety(out, to, permuted ? undefined : draftView);
-      } else to = -to - 1;
-      if (keepEdges) {
-        eTarget.push(to);
-        eEvent.push(evs[k]);
+  let stoppedBy: Stop | undefined;
+  try {
+    for (; id < store.size; id++) {
+      if (store.size >= maxStates) {
+        complete = false;
+        stoppedBy = { reason: 'states', message: `the state limit of ${maxStates} was reached (--max-states N to raise it)` };
+        break;
       }
+      if ((id & 1023) === 0 && (stoppedBy = limits?.poll())) {
+        complete = false;
+        break;
+      }
+      if (opts.stopWhenAllViolated && opts.safety.length > 0 && pending.length === 0 && !keepEdges) {
+        complete = false;
+        break;
+      }
+      if (keepEdges) eStart.push(eTarget.length);
+      store.get(id, row);
+      stepper.load(row.slots);
+      const n = stepper.enabled(evs, taken);
+      if (n === 0 && deadlock < 0 && !model.isFinal(stepper.view)) deadlock = id;
+      for (let k = 0; k < n; k++) {
+        stepper.successor(evs[k], taken[k], out.slots);
+        const permuted = canon.canon(out, stepper.draft);
+        transitions++;
+        let to = store.add(out);
+        if (to >= 0) {
+          parent.push(id);
+          parentEvent.push(evs[k]);
+          if (pending.length) checkSafety(out, to, permuted ? undefined : draftView);
+        } else to = -to - 1;
+        if (keepEdges) {
+          eTarget.push(to);
+          eEvent.push(evs[k]);
+        }
+      }
+      if (opts.onProgress && id % every === 0)
+        opts.onProgress({ states: store.size, queue: store.size - id, transitions, seconds: (performance.now() - t0) / 1000 });
     }
-    if (opts.onProgress && id % every === 0)
-      opts.onProgress({ states: store.size, queue: store.size - id, transitions, seconds: (performance.now() - t0) / 1000 });
+  } catch (e) {
+    // An allocation the memory budget refused: keep what was explored. A state the store
+    // took but whose parent was not recorded is left out of the count (and of every trace).
+    if (!(e instanceof LimitReached)) throw e;
+    complete = false;
+    stoppedBy = e.stop;
   }
   let edges: EdgeLists | undefined;
   if (keepEdges) {
-    eStart.push(eTarget.length);
+    // The closing offset; only growth can fail, and an incomplete search feeds no liveness check.
+    if (eStart.length < eStart.data.length || complete) eStart.push(eTarget.length);
     edges = { start: eStart.data.subarray(0, eStart.length), target: eTarget.data.subarray(0, eTarget.length), event: eEvent.data.subarray(0, eEvent.length) };
   }
   return {
@@ -174,9 +195,10 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     canon,
     parent: parent.data.subarray(0, parent.length),
     parentEvent: parentEvent.data.subarray(0, parentEvent.length),
-    states: store.size,
+    states: parent.length,
     transitions,
     complete,
+    stoppedBy,
     violations,
     deadlock,
     edges,

@@ -31,9 +31,21 @@ const seconds = (s: number) => `${s.toFixed(1)} s`;
 export function comparisonTable(runs: readonly DesignRun[]): string {
   const t = table(['property', ...runs.map((r) => r.design)], true);
   for (const p of runs[0]?.results ?? []) t.push([p.name, ...runs.map((r) => verdictCell(r, p.name))]);
-  t.push(['states', ...runs.map((r) => `${r.states}${r.complete ? '' : ' (limit)'}`)]);
+  t.push(['states', ...runs.map(statesCell)]);
   t.push(['time', ...runs.map((r) => seconds(r.seconds))]);
   return t.toString();
+}
+
+/**
+ * The states cell: the safety BFS's count, marked when a limit stopped it; the liveness
+ * search (its own exploration when the model has thread symmetry) is shown only when it
+ * was the one stopped, so that "(limit)" always sits on the count of the search it stopped.
+ */
+export function statesCell(r: DesignRun): string {
+  return r.searches
+    .map((x) => (x.search === 'safety' ? `${x.states}${x.complete ? '' : ' (limit)'}` : x.complete ? '' : `liveness ${x.states} (limit)`))
+    .filter(Boolean)
+    .join(', ');
 }
 
 /** The behaviour table: one row per client behaviour, one column per design; cells list violations. */
@@ -110,10 +122,14 @@ export function scenarioHeader(s: Scenario): string {
   return `scenario ${s.name}: ${scenarioText(s)}`;
 }
 
-/** Legend of the verdict marks. */
-export const LEGEND =
-  '* claimed by the design; ! claimed, and violated in a scenario that meets the design\'s assumptions (exit status 1)\n' +
-  'n/a: the property\'s trigger never holds here; unknown: the state limit stopped the search first';
+/** Legend of the verdict marks; `exitZero`: the run ignores verdicts for its exit status (npm start). */
+export function legend(exitZero = false): string {
+  const status = exitZero ? 'exit status 1 without --exit-zero, which npm start passes' : 'exit status 1';
+  return (
+    `* claimed by the design; ! claimed, and violated in a scenario that meets the design's assumptions (${status})\n` +
+    "n/a: the property's trigger never holds here; unknown: a limit stopped the search first"
+  );
+}
 
 /** A design run as JSON (timings left out: see {@link timingsJson}). */
 export function runJson(run: DesignRun) {
@@ -122,6 +138,7 @@ export function runJson(run: DesignRun) {
     complete: run.complete,
     states: run.states,
     transitions: run.transitions,
+    searches: run.searches.map((x) => ({ search: x.search, states: x.states, complete: x.complete, ...(x.stoppedBy ? { stoppedBy: x.stoppedBy } : {}) })),
     assumptionsMet: run.assumptionsMet,
     unmetAssumptions: run.unmetAssumptions,
     brokenClaims: run.brokenClaims,
@@ -130,6 +147,7 @@ export function runJson(run: DesignRun) {
       kind: p.kind,
       verdict: p.verdict,
       claimed: p.claimed,
+      ...(p.unknownBecause ? { unknownBecause: p.unknownBecause } : {}),
       ...(p.trace ? { trace: { end: p.trace.end, ...(p.trace.loopStart === undefined ? {} : { loopStart: p.trace.loopStart }), steps: p.trace.steps } } : {}),
       ...(p.replay ? { replay: p.replay } : {}),
     })),

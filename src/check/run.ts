@@ -8,7 +8,7 @@ import { buildSystem, type SystemContext, type SystemModel } from '../../machine
 import type { DesignModel } from '../../machines/system/design.ts';
 import { LIVENESS, SAFETY } from '../../spec/properties.ts';
 import type { Scenario } from '../scenario.ts';
-import { checkModel, type CheckOptions, type PropertyResult } from './check.ts';
+import { checkModel, type CheckOptions, type ExplorationStats, type PropertyResult } from './check.ts';
 import type { CompiledMachine } from './compile.ts';
 import type { PropertySet } from './properties.ts';
 import { replayTrace, type Implementation, type ReplayResult } from './replay.ts';
@@ -36,6 +36,9 @@ export interface DesignRun {
   /** Claimed properties violated in a scenario that meets the assumptions. */
   readonly brokenClaims: readonly string[];
   readonly complete: boolean;
+  /** Each search: the safety BFS, and the liveness search when the model needs its own. */
+  readonly searches: readonly ExplorationStats[];
+  /** States of the safety BFS. */
   readonly states: number;
   readonly transitions: number;
   /** Whole check: compile, explorations, liveness, traces, replays. */
@@ -65,7 +68,7 @@ export function unmetAssumptions(design: DesignModel, scenario: Scenario): strin
 }
 
 /** Options of {@link checkDesign}. */
-export interface DesignCheckOptions extends Pick<CheckOptions, 'symmetry' | 'maxStates' | 'onProgress'> {
+export interface DesignCheckOptions extends Pick<CheckOptions, 'symmetry' | 'maxStates' | 'limits' | 'onProgress'> {
   /** Replay counterexamples on this implementation (omit: no replay). */
   readonly implementation?: ImplementationFactory;
 }
@@ -76,7 +79,7 @@ export function checkDesign(scenario: Scenario, design: DesignModel, opts: Desig
   const model = systemModelFor(scenario, design);
   const props: PropertySet = { safety: SAFETY as PropertySet['safety'], liveness: LIVENESS as PropertySet['liveness'] };
   const lens = (cm: CompiledMachine<SystemContext>) => systemLens(model, cm);
-  const r = checkModel(model, props, { symmetry: opts.symmetry, maxStates: opts.maxStates, lens, onProgress: opts.onProgress });
+  const r = checkModel(model, props, { symmetry: opts.symmetry, maxStates: opts.maxStates, limits: opts.limits, lens, onProgress: opts.onProgress });
   const unmet = unmetAssumptions(design, scenario);
   const results: DesignPropertyResult[] = r.results.map((p) => {
     const claimed = (design.claims as readonly string[]).includes(p.name);
@@ -99,6 +102,7 @@ export function checkDesign(scenario: Scenario, design: DesignModel, opts: Desig
     unmetAssumptions: unmet,
     brokenClaims: unmet.length ? [] : results.filter((p) => p.claimed && p.verdict === 'violated').map((p) => p.name),
     complete: r.complete,
+    searches: r.explorations,
     states: main.states,
     transitions: main.transitions,
     seconds: (performance.now() - t0) / 1000,

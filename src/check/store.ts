@@ -1,11 +1,12 @@
 /**
- * The visited set: state rows stored back to back (a state's id is its index), found again
- * through an open-addressing hash table of ids with a full compare. A row's slots have the
+ * The visited set: state rows stored in fixed-size chunks (a state's id is its index), found
+ * again through an open-addressing hash table of ids with a full compare. A row's slots have the
  * exploration's width (8, 16 or 32 bits, see layout.ts) and fill whole 32-bit words, which
  * is what is hashed, compared and stored: a 61-slot system state is 16 words.
  * @module
  */
 import type { SlotBytes, Slots } from './layout.ts';
+import type { Limits } from './limits.ts';
 
 const VIEW: Record<SlotBytes, { new (b: ArrayBuffer): Slots }> = { 1: Int8Array, 2: Int16Array, 4: Int32Array };
 
@@ -34,14 +35,26 @@ export function sameRow(a: Row, b: Row): boolean {
   return true;
 }
 
-/** A set of equal-width rows, each given the next id on insertion. */
+/** Rows per chunk of the store: a chunk is allocated whole, so growing never copies rows. */
+const CHUNK_SHIFT = 13;
+const CHUNK_ROWS = 1 << CHUNK_SHIFT;
+const CHUNK_MASK = CHUNK_ROWS - 1;
+
+/**
+ * A set of equal-width rows, each given the next id on insertion. Rows live in fixed-size
+ * chunks (each row followed by its hash), so the store grows by one chunk at a time and
+ * never needs one giant allocation; only the hash table of ids is rebuilt, at twice the
+ * size, when it is half full. With `limits`, every allocation is first checked against the
+ * memory budget (a {@link LimitReached} instead of a failed allocation).
+ */
 export class StateStore {
   /** Number of stored states. */
   size = 0;
   /** 32-bit words per stored row. */
   readonly words: number;
-  private data: Int32Array;
-  private hashes: Int32Array;
+  /** Words per row in a chunk: the row, then its hash. */
+  private readonly stride: number;
+  private readonly chunks: Int32Array[] = [];
   private table: Int32Array;
   private mask: number;
 
@@ -49,12 +62,14 @@ export class StateStore {
     readonly width: number,
     readonly bytes: SlotBytes,
     capacity = 1 << 16,
+    private readonly limits?: Limits,
   ) {
     this.words = Math.max(1, Math.ceil((width * bytes) / 4));
-    this.data = new Int32Array(capacity * this.words);
-    this.hashes = new Int32Array(capacity);
-    this.table = new Int32Array(capacity * 2).fill(-1);
-    this.mask = capacity * 2 - 1;
+    this.stride = this.words + 1;
+    // The first table is small and allocated unchecked: only growth meets the budget.
+    const slots = 1 << Math.max(1, Math.ceil(Math.log2(Math.max(2, capacity) * 2)));
+    this.table = new Int32Array(slots).fill(-1);
+    this.mask = slots - 1;
   }
 
   /** A zeroed row of this store's shape. */
@@ -64,7 +79,7 @@ export class StateStore {
 
   /** Bytes held by the store's arrays. */
   get memoryBytes(): number {
-    return this.data.byteLength + this.hashes.byteLength + this.table.byteLength;
+    return this.chunks.reduce((n, c) => n + c.byteLength, 0) + this.table.byteLength;
   }
 
   /** Hash of a row's words: four independent lanes (the CPU overlaps them), then mixed. */
@@ -88,33 +103,39 @@ export class StateStore {
     return h ^ (h >>> 16);
   }
 
-  /** Adds `row` if absent. Returns its new id, or `-(id + 1)` of the equal stored row. */
+  /** Adds `row` if absent. Returns its new id, or `-(id + 1)` of the equal stored row. @throws LimitReached */
   add(row: Row): number {
     const key = row.words;
     const h = this.hash(key);
     const n = this.words;
+    const stride = this.stride;
     let p = h & this.mask;
     for (;;) {
       const id = this.table[p];
       if (id < 0) break;
-      if (this.hashes[id] === h) {
-        const data = this.data;
-        const base = id * n;
+      const chunk = this.chunks[id >>> CHUNK_SHIFT];
+      const base = (id & CHUNK_MASK) * stride;
+      if (chunk[base + n] === h) {
         let i = 0;
-        while (i < n && data[base + i] === key[i]) i++;
+        while (i < n && chunk[base + i] === key[i]) i++;
         if (i === n) return -(id + 1);
       }
       p = (p + 1) & this.mask;
     }
     const id = this.size;
-    if ((id + 1) * n > this.data.length) {
+    if (2 * (id + 1) > this.table.length) {
       this.grow();
       return this.add(row);
     }
-    const data = this.data;
-    const base = id * n;
-    for (let i = 0; i < n; i++) data[base + i] = key[i];
-    this.hashes[id] = h;
+    if ((id & CHUNK_MASK) === 0 && this.chunks.length === id >>> CHUNK_SHIFT) {
+      // The first chunk, like the first table, is unchecked: a search always holds its initial state.
+      if (id > 0) this.limits?.reserve(CHUNK_ROWS * stride * 4, 'the state store');
+      this.chunks.push(new Int32Array(CHUNK_ROWS * stride));
+    }
+    const chunk = this.chunks[id >>> CHUNK_SHIFT];
+    const base = (id & CHUNK_MASK) * stride;
+    for (let i = 0; i < n; i++) chunk[base + i] = key[i];
+    chunk[base + n] = h;
     this.table[p] = id;
     this.size = id + 1;
     return id;
@@ -123,23 +144,21 @@ export class StateStore {
   /** Copies the row of state `id` into `out`. */
   get(id: number, out: Row): void {
     const n = this.words;
-    const base = id * n;
+    const chunk = this.chunks[id >>> CHUNK_SHIFT];
+    const base = (id & CHUNK_MASK) * this.stride;
     const w = out.words;
-    for (let i = 0; i < n; i++) w[i] = this.data[base + i];
+    for (let i = 0; i < n; i++) w[i] = chunk[base + i];
   }
 
+  /** Twice the hash table, ids re-inserted from their stored hashes (rows stay where they are). */
   private grow(): void {
-    const cap = (this.data.length / this.words) * 2;
-    const data = new Int32Array(cap * this.words);
-    data.set(this.data);
-    this.data = data;
-    const hashes = new Int32Array(cap);
-    hashes.set(this.hashes);
-    this.hashes = hashes;
-    this.table = new Int32Array(cap * 2).fill(-1);
-    this.mask = cap * 2 - 1;
+    const slots = this.table.length * 2;
+    this.limits?.reserve(slots * 4, 'the state store\'s hash table');
+    this.table = new Int32Array(slots).fill(-1);
+    this.mask = slots - 1;
+    const n = this.words;
     for (let id = 0; id < this.size; id++) {
-      let p = this.hashes[id] & this.mask;
+      let p = this.chunks[id >>> CHUNK_SHIFT][(id & CHUNK_MASK) * this.stride + n] & this.mask;
       while (this.table[p] >= 0) p = (p + 1) & this.mask;
       this.table[p] = id;
     }

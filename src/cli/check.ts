@@ -4,18 +4,19 @@
  * replayed on the implementation. With no arguments: the standard scenario under every
  * built-in design (comparison table), and every design against every client behaviour.
  *
- * Exit status: 0 finished; 1 a property a design claims is violated in a scenario that
- * meets the design's assumptions; 2 usage; 3 a state limit stopped a search first.
+ * Exit status (src/cli/exit-status.ts): 0 finished; 1 a property a design claims is violated
+ * in a scenario that meets the design's assumptions; 2 usage; 3 a limit or an interrupt
+ * stopped a search first (a partial report: which runs finished, which verdicts are
+ * unknown and why).
  * @module
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import cliProgress from 'cli-progress';
 import type { DesignModel } from '../../machines/system/design.ts';
 import { DESIGN_MODELS } from '../designs/models.ts';
 import { BEHAVIOURS, DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import {
-  LEGEND,
+  legend,
   behaviourTable,
   comparisonTable,
   designReport,
@@ -27,14 +28,24 @@ import { checkDesign, scenarioText, type DesignCheckOptions, type DesignRun, typ
 import { NAMED_SCENARIOS, behaviourScenario, namedScenario } from '../check/scenarios.ts';
 import { SubsetError } from '../check/compile.ts';
 import { LayoutError } from '../check/layout.ts';
+import { Limits } from '../check/limits.ts';
+import { stopText } from '../check/check.ts';
 import { UsageError } from './usage-error.ts';
 import { intOption, parseOptions, readScenarioFile } from './args.ts';
+import { processEnv, type CommandEnv } from './env.ts';
+import { EXIT, EXIT_TABLE } from './exit-status.ts';
+
+/** The built-in designs, as loaded: user design modules join DESIGN_MODELS for their run only. */
+const BUILT_IN: Readonly<Record<string, DesignModel>> = { ...DESIGN_MODELS };
+
+const DEFAULT_MB = `${Math.round(new Limits().maxMemory / 2 ** 20)} MB`;
 
 /** One line of `dmaspec --help`. */
 export const summary = 'check every interleaving of a scenario: a verdict per design and property, shortest counterexamples';
 
 const USAGE = `usage: dmaspec check [--design NAME|FILE] [--scenario NAME|FILE.json] [--threshold N]
-                     [--max-states N] [--json] [--no-symmetry] [--exit-zero]
+                     [--max-states N] [--max-seconds N] [--max-memory MB] [--json]
+                     [--no-symmetry] [--exit-zero]
 
   --design NAME|FILE      a built-in design, or a module (.ts/.js) exporting a design model
                           (machines/system/design.ts DesignModel); default: every built-in
@@ -42,15 +53,21 @@ const USAGE = `usage: dmaspec check [--design NAME|FILE] [--scenario NAME|FILE.j
   --scenario NAME|FILE    a scenario JSON file, or a name: ${NAMED_SCENARIOS.join(', ')}
   --threshold N           consecutive zero sums dma_channel_quiesce needs (overrides the scenario)
   --max-states N          stop each search after N states (verdicts may be unknown; exit 3)
+  --max-seconds N         stop every search after N seconds in all (exit 3)
+  --max-memory MB         stop before the process would pass MB megabytes of memory (exit 3);
+                          default: 3/4 of the least of the machine's memory, the cgroup
+                          limit and the data / address-space rlimits (here ${DEFAULT_MB})
   --json                  JSON on stdout; timings in their own "timings" field
   --no-symmetry           explore without symmetry reduction (state counts without it)
-  --exit-zero             exit 0 once the check has run, whatever the verdicts (a report,
-                          as npm start prints it); usage errors still exit 2
+  --exit-zero             exit 0 once the check has run, whatever the verdicts and limits (a
+                          report, as npm start prints it); usage errors still exit 2
 
 With no options: the default scenario under every built-in design, then every design
-against every client behaviour. Exit status 0 finished, 1 a claimed property is violated in
-a scenario meeting the design's assumptions (even if a limit was also reached), 2 bad usage,
-3 a state limit was reached.`;
+against every client behaviour. SIGINT / SIGTERM stop the search like a limit: the partial
+report, exit 3 (a second one quits at once). A claimed property found violated before a
+limit stopped the run still exits 1.
+
+${EXIT_TABLE}`;
 
 /** The parsed command line of `check`. */
 export interface CheckArgs {
@@ -59,6 +76,9 @@ export interface CheckArgs {
   /** Also check every client behaviour (when no scenario was given). */
   readonly behaviours: boolean;
   readonly maxStates?: number;
+  readonly maxSeconds?: number;
+  /** `--max-memory` in bytes. */
+  readonly maxMemory?: number;
   /** `--threshold`, if given (applies to the behaviour scenarios too). */
   readonly threshold?: number;
   readonly json: boolean;
@@ -105,7 +125,7 @@ async function loadDesign(file: string): Promise<DesignModel> {
     );
   }
   const d = designs[0][1] as DesignModel;
-  if (d.name in DESIGN_MODELS && DESIGN_MODELS[d.name] !== d)
+  if (d.name in BUILT_IN && BUILT_IN[d.name] !== d)
     throw new UsageError(`design module ${file} names its design ${d.name}, which is a built-in design; rename it`);
   // The system machine looks designs up by name in the registry; a user design joins it for this run.
   (DESIGN_MODELS as Record<string, DesignModel>)[d.name] = d;
@@ -130,6 +150,8 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
     scenario: { type: 'string' },
     threshold: { type: 'string' },
     'max-states': { type: 'string' },
+    'max-seconds': { type: 'string' },
+    'max-memory': { type: 'string' },
     json: { type: 'boolean' },
     'no-symmetry': { type: 'boolean' },
     'exit-zero': { type: 'boolean' },
@@ -145,20 +167,28 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
   if (threshold !== undefined) scenario = { ...scenario, quiesceThreshold: threshold };
   let designs: DesignModel[];
   const d = values.design ?? scenarioDesign;
-  if (d === undefined) designs = Object.values(DESIGN_MODELS);
+  if (d === undefined) designs = Object.values(BUILT_IN);
   else if (/\.(ts|js|mjs|mts)$/.test(d) || d.includes('/')) designs = [await loadDesign(d)];
-  else if (d in DESIGN_MODELS) designs = [DESIGN_MODELS[d]];
-  else throw new UsageError(`--design ${d}: unknown design (built-in: ${Object.keys(DESIGN_MODELS).join(', ')}; or a .ts/.js module)`);
+  else if (d in BUILT_IN) designs = [BUILT_IN[d]];
+  else throw new UsageError(`--design ${d}: unknown design (built-in: ${Object.keys(BUILT_IN).join(', ')}; or a .ts/.js module)`);
   return {
     designs,
     scenario,
     behaviours: values.scenario === undefined,
     maxStates: intOption(values['max-states'], 'max-states', 1, 2 ** 31 - 1),
+    maxSeconds: intOption(values['max-seconds'], 'max-seconds', 1),
+    maxMemory: mbOption(values['max-memory']),
     threshold,
     json: !!values.json,
     symmetry: !values['no-symmetry'],
     exitZero: !!values['exit-zero'],
   };
+}
+
+/** `--max-memory MB` in bytes. */
+function mbOption(v: string | undefined): number | undefined {
+  const mb = intOption(v, 'max-memory', 1, 2 ** 30);
+  return mb === undefined ? undefined : mb * 2 ** 20;
 }
 
 /** The implementation (src/core) for replay, loaded lazily so that a broken core does not stop the checker. */
@@ -171,62 +201,94 @@ async function implementationFactory(): Promise<ImplementationFactory | undefine
   }
 }
 
-/** Progress on stderr while it is a terminal; nothing when piped. */
-function progressReporter(): { opts: Pick<DesignCheckOptions, 'onProgress'>; label(s: string): void; stop(): void } {
-  if (!process.stderr.isTTY) return { opts: {}, label() {}, stop() {} };
-  const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: '{label} {phase}: {states} states, {rate} states/s, queue {queue}', clearOnComplete: true, hideCursor: true },
-    cliProgress.Presets.legacy,
-  );
-  let label = '';
-  bar.start(1, 0, { label, phase: '', states: 0, rate: 0, queue: 0 });
-  return {
-    opts: {
-      onProgress: (p) => bar.update(0, { label, phase: p.phase, states: p.states, rate: Math.round(p.states / Math.max(p.seconds, 1e-3)), queue: p.queue }),
-    },
-    label: (s) => {
-      label = s;
-      bar.update(0, { label, phase: '', states: 0, rate: 0, queue: 0 });
-    },
-    stop: () => bar.stop(),
-  };
+/** One check of the run: a scenario under a design, and the label reports give it. */
+interface Job {
+  readonly label: string;
+  readonly scenario: Scenario;
+  readonly design: DesignModel;
+  /** The behaviour, for the behaviour table; undefined for the main scenario. */
+  readonly behaviour?: string;
+}
+
+/** The partial-report facts: what finished, what a limit stopped, what never started. */
+interface RunOutline {
+  readonly finished: string[];
+  readonly stopped: { label: string; why: string[] }[];
+  readonly notStarted: string[];
+  /** The sticky stop (time, memory, interrupt), if one happened. */
+  readonly stop?: { reason: string; message: string };
+}
+
+function outline(jobs: readonly Job[], done: readonly DesignRun[], limits: Limits): RunOutline {
+  const o: RunOutline = { finished: [], stopped: [], notStarted: [], ...(limits.stopped ? { stop: limits.stopped } : {}) };
+  jobs.forEach((j, i) => {
+    const r = done[i];
+    if (!r) o.notStarted.push(j.label);
+    else if (r.complete) o.finished.push(j.label);
+    else {
+      const why = [
+        ...new Set([...r.searches.filter((x) => !x.complete).map((x) => stopText(x.search, x)), ...r.results.flatMap((p) => p.unknownBecause ?? [])]),
+      ];
+      const unknown = r.results.filter((p) => p.verdict === 'unknown').map((p) => p.name);
+      const which = unknown.length === r.results.length ? `all ${unknown.length} verdicts` : unknown.join(', ') || 'none';
+      o.stopped.push({ label: j.label, why: [...why, `unknown: ${which}`] });
+    }
+  });
+  return o;
+}
+
+/** The partial report's lines. */
+function outlineText(o: RunOutline): string[] {
+  const out = ['', o.stop ? `stopped early (exit status 3): ${o.stop.message}` : 'a limit stopped a search: verdicts marked unknown are open (exit status 3)'];
+  const list = (xs: string[]) => (xs.length > 8 ? `${xs.slice(0, 8).join(', ')} and ${xs.length - 8} more` : xs.join(', '));
+  out.push(`  finished (${o.finished.length}): ${list(o.finished) || 'none'}`);
+  for (const s of o.stopped) out.push(`  stopped: ${s.label}: ${s.why.join('; ')}`);
+  if (o.notStarted.length) out.push(`  not started (${o.notStarted.length}): ${list(o.notStarted)}`);
+  return out;
 }
 
 /** Runs `dmaspec check`; returns the exit status. */
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], env: CommandEnv = processEnv()): Promise<number> {
   const args = await parseCheckArgs(argv);
   if (args === 'help') {
-    process.stdout.write(USAGE + '\n');
-    return 0;
+    env.out(USAGE + '\n');
+    return EXIT.ok;
   }
   const implementation = await implementationFactory();
-  const progress = progressReporter();
-  const opts: DesignCheckOptions = { symmetry: args.symmetry, maxStates: args.maxStates, implementation, ...progress.opts };
-  const check = (scenario: Scenario, d: DesignModel) => {
-    progress.label(`${scenario.name} × ${d.name}`);
-    try {
-      return checkDesign(scenario, d, opts);
-    } catch (err) {
-      // A design whose machine leaves the kit subset is the user's to fix, not a crash.
-      if (err instanceof SubsetError || err instanceof LayoutError) throw new UsageError(`design ${d.name}: ${err.message}`);
-      throw err;
+  const limits = new Limits({ maxSeconds: args.maxSeconds, maxMemory: args.maxMemory, interrupt: env.interrupt });
+  const progress = env.progress;
+  const opts: DesignCheckOptions = { symmetry: args.symmetry, maxStates: args.maxStates, limits, implementation, onProgress: (p) => progress.update(p) };
+  const jobs: Job[] = args.designs.map((d) => ({ label: `${args.scenario.name} × ${d.name}`, scenario: args.scenario, design: d }));
+  if (args.behaviours)
+    for (const b of BEHAVIOURS) {
+      const s = args.threshold === undefined ? behaviourScenario(b) : { ...behaviourScenario(b), quiesceThreshold: args.threshold };
+      for (const d of args.designs) jobs.push({ label: `${b} × ${d.name}`, scenario: s, design: d, behaviour: b });
     }
-  };
-  let runs: DesignRun[];
-  let behaviours: { behaviour: string; runs: DesignRun[] }[] = [];
+  const done: DesignRun[] = [];
   try {
-    runs = args.designs.map((d) => check(args.scenario, d));
-    if (args.behaviours)
-      behaviours = BEHAVIOURS.map((b) => {
-        const s = args.threshold === undefined ? behaviourScenario(b) : { ...behaviourScenario(b), quiesceThreshold: args.threshold };
-        return { behaviour: b, runs: args.designs.map((d) => check(s, d)) };
-      });
+    for (const j of jobs) {
+      // A sticky stop (time, memory, interrupt) leaves the remaining checks unstarted.
+      if (limits.stopped) break;
+      progress.label(j.label);
+      try {
+        done.push(checkDesign(j.scenario, j.design, opts));
+      } catch (err) {
+        // A design whose machine leaves the kit subset is the user's to fix, not a crash.
+        if (err instanceof SubsetError || err instanceof LayoutError) throw new UsageError(`design ${j.design.name}: ${err.message}`);
+        throw err;
+      }
+    }
   } finally {
     progress.stop();
   }
-  const all = [...runs, ...behaviours.flatMap((b) => b.runs)];
-  const status = all.some((r) => r.brokenClaims.length > 0) ? 1 : all.some((r) => !r.complete) ? 3 : 0;
-  const exitStatus = args.exitZero ? 0 : status;
+  const runs = done.filter((_, i) => !jobs[i].behaviour);
+  const behaviours = BEHAVIOURS.filter(() => args.behaviours)
+    .map((b) => ({ behaviour: b as string, runs: done.filter((_, i) => jobs[i].behaviour === b) }))
+    .filter((b) => b.runs.length > 0);
+  const o = outline(jobs, done, limits);
+  const partial = o.stopped.length > 0 || o.notStarted.length > 0;
+  const status = done.some((r) => r.brokenClaims.length > 0) ? EXIT.violated : partial ? EXIT.limit : EXIT.ok;
+  const exitStatus = args.exitZero ? EXIT.ok : status;
 
   if (args.json) {
     const doc = {
@@ -240,27 +302,33 @@ export async function run(argv: string[]): Promise<number> {
           design: r.design,
           complete: r.complete,
           states: r.states,
+          searches: r.searches.map((x) => ({ search: x.search, states: x.states, complete: x.complete })),
           violated: r.results.filter((p) => p.verdict === 'violated').map((p) => p.name),
+          unknown: r.results.filter((p) => p.verdict === 'unknown').map((p) => p.name),
           brokenClaims: r.brokenClaims,
         })),
       })),
+      complete: !partial,
+      ...(partial ? { partial: o } : {}),
       exitStatus: status,
       timings: {
         designs: Object.fromEntries(runs.map((r) => [r.design, timingsJson(r)])),
         behaviours: Object.fromEntries(behaviours.map((b) => [b.behaviour, Object.fromEntries(b.runs.map((r) => [r.design, timingsJson(r)]))])),
       },
     };
-    process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+    env.out(JSON.stringify(doc, null, 2) + '\n');
     return exitStatus;
   }
-  const out: string[] = [scenarioHeader(args.scenario), '', comparisonTable(runs), LEGEND];
-  if (runs.length === 1) out.push('', designReport(runs[0]));
+  const out: string[] = [scenarioHeader(args.scenario), ''];
+  if (runs.length) out.push(comparisonTable(runs), legend(args.exitZero));
+  if (args.designs.length === 1 && runs.length === 1) out.push('', designReport(runs[0]));
   else {
     const broken = runs.filter((r) => r.brokenClaims.length);
-    for (const r of broken) out.push('', `${r.design} breaks its claims: ${r.brokenClaims.join(', ')} (dmaspec check --design ${r.design} shows the counterexamples)`);
+    for (const r of broken)
+      out.push('', `${r.design} breaks its claims: ${r.brokenClaims.join(', ')} (npm run dmaspec -- check --design ${r.design} shows the counterexamples)`);
   }
   if (behaviours.length) out.push('', 'every design against every client behaviour (violated properties; ! = a broken claim):', behaviourTable(behaviours));
-  if (status === 3) out.push('', 'the state limit stopped a search: verdicts marked unknown are open (exit status 3)');
-  process.stdout.write(out.join('\n') + '\n');
+  if (partial) out.push(...outlineText(o));
+  env.out(out.join('\n') + '\n');
   return exitStatus;
 }

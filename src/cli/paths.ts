@@ -18,6 +18,7 @@ import { StateLimitError } from '../mbt/explore.ts';
 import { exportLines } from '../mbt/export.ts';
 import { ConformanceError } from '../mbt/replay.ts';
 import { DESIGN_NAMES, type DesignName, type Scenario } from '../scenario.ts';
+import { processEnv, type CommandEnv } from './env.ts';
 import { UsageError } from './usage-error.ts';
 import { parseOptions, readScenarioFile } from './args.ts';
 
@@ -194,12 +195,12 @@ export async function writePathsOutput(options: PathsOptions, sink: LineSink): P
 }
 
 /** `dmaspec paths [options]`. Returns the exit status; usage errors print and return 2. */
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], env: CommandEnv = processEnv()): Promise<number> {
   let sink: LineSink | undefined;
   try {
     const options = parsePathsArgs(argv);
     if (options === 'help') {
-      process.stdout.write(USAGE + '\n');
+      env.out(USAGE + '\n');
       return 0;
     }
     sink = options.out !== undefined ? fileSink(options.out) : stdoutSink();
@@ -207,11 +208,11 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`dmaspec paths: ${err.message}\n`);
+      env.err(`dmaspec paths: ${err.message}\n`);
       return 2;
     }
     if (err instanceof ConformanceError) {
-      process.stderr.write(`dmaspec paths: ${err.message}\n`);
+      env.err(`dmaspec paths: ${err.message}\n`);
       return 1;
     }
     throw err;

@@ -13,6 +13,8 @@ import { STRATEGIES } from '../designs/strategies.ts';
 import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../scenario.ts';
 import { UsageError } from './usage-error.ts';
 import { intOption, parseOptions, readScenarioFile } from './args.ts';
+import { processEnv, type CommandEnv } from './env.ts';
+import { EXIT_TABLE } from './exit-status.ts';
 
 /** One line of `dmaspec --help`. */
 export const summary = 'run a scenario through an orderly eject under a seeded random schedule and print the event log';
@@ -25,7 +27,9 @@ const USAGE = `usage: dmaspec simulate [--scenario FILE.json] [--seed N] [--step
   --design NAME    override the scenario's design: ${Object.keys(STRATEGIES).join(' | ')}
 
 Same scenario and seed, same output. Exit status 0 when the run completed, hung or hit the
-step limit (all reported in the log); 2 for bad arguments.`;
+step limit (all reported in the log); 2 for bad arguments.
+
+${EXIT_TABLE}`;
 
 /** The parsed command line of `simulate`. */
 export interface SimulateOptions {
@@ -157,14 +161,14 @@ export function simulate(options: SimulateOptions): string {
 }
 
 /** `dmaspec simulate [options]`: prints the log; returns 0 (usage errors throw UsageError). */
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], env: CommandEnv = processEnv()): Promise<number> {
   const options = parseSimulateArgs(argv);
   if (options === 'help') {
-    process.stdout.write(USAGE + '\n');
+    env.out(USAGE + '\n');
     return 0;
   }
   try {
-    process.stdout.write(simulate(options));
+    env.out(simulate(options));
   } catch (err) {
     if (err instanceof DmaRuleError) throw new UsageError(err.message);
     throw err;

@@ -1,0 +1,124 @@
+/**
+ * What may stop a search before it is complete, and the one way each ends: the search
+ * returns what it has explored so far, marked incomplete with the reason, and the
+ * verdicts it could not reach are unknown. Four reasons:
+ *
+ * - `states`: `--max-states`, per search (the next search starts afresh);
+ * - `seconds`: `--max-seconds`, a deadline for the whole run;
+ * - `memory`: `--max-memory`, a budget checked before each large allocation (the state
+ *   store and the explorer's columns are typed arrays, outside V8's heap, so the budget
+ *   counts the process's resident memory, not the heap) and against V8's heap limit;
+ * - `interrupt`: SIGINT or SIGTERM, seen through a shared flag the CLI's main thread sets.
+ *
+ * The last three are sticky: once one has stopped a search, every later search of the run
+ * stops at once.
+ * @module
+ */
+import { constrainedMemory, memoryUsage } from 'node:process';
+import { readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+
+/** Why a search stopped early. */
+export type StopReason = 'states' | 'seconds' | 'memory' | 'interrupt';
+
+/** A reason with the sentence that explains it (and how to raise the limit). */
+export interface Stop {
+  readonly reason: StopReason;
+  readonly message: string;
+}
+
+/** Thrown by an allocation that would break the memory budget; the explorer catches it. */
+export class LimitReached extends Error {
+  override readonly name = 'LimitReached';
+  constructor(readonly stop: Stop) {
+    super(stop.message);
+  }
+}
+
+const MB = 1 << 20;
+
+/** The smallest of RLIMIT_DATA and RLIMIT_AS (Linux /proc/self/limits), or Infinity. */
+function rlimitBytes(): number {
+  try {
+    const text = readFileSync('/proc/self/limits', 'utf8');
+    let min = Infinity;
+    for (const m of text.matchAll(/^Max (?:data size|address space)\s+(\d+|unlimited)/gm)) if (m[1] !== 'unlimited') min = Math.min(min, Number(m[1]));
+    return min;
+  } catch {
+    return Infinity;
+  }
+}
+
+/**
+ * The default memory budget: three quarters of the least of the machine's memory, the
+ * cgroup limit and the process's data / address-space rlimits (`prlimit --data`), so the
+ * search stops with a report before an allocation fails.
+ */
+export function defaultMaxMemory(): number {
+  const constrained = constrainedMemory?.() || Infinity;
+  return Math.floor(0.75 * Math.min(totalmem(), constrained, rlimitBytes()));
+}
+
+/** Options of {@link Limits}. */
+export interface LimitOptions {
+  /** Seconds from now until every search stops. */
+  readonly maxSeconds?: number;
+  /** Bytes of resident memory the process may reach (default {@link defaultMaxMemory}). */
+  readonly maxMemory?: number;
+  /** Set to non-zero (the signal number) by whoever receives SIGINT/SIGTERM. */
+  readonly interrupt?: Int32Array;
+}
+
+/** The limits of one run, shared by all its searches. */
+export class Limits {
+  /** The sticky stop, once one happened. */
+  stopped: Stop | undefined;
+  readonly maxMemory: number;
+  private readonly deadline: number;
+  private polls = 0;
+
+  constructor(private readonly opts: LimitOptions = {}) {
+    this.maxMemory = opts.maxMemory ?? defaultMaxMemory();
+    this.deadline = opts.maxSeconds === undefined ? Infinity : performance.now() + opts.maxSeconds * 1000;
+  }
+
+  /** The sticky stop, if any has happened or happens now (cheap: call it every few thousand states). */
+  poll(): Stop | undefined {
+    if (this.stopped) return this.stopped;
+    const sig = this.opts.interrupt ? Atomics.load(this.opts.interrupt, 0) : 0;
+    if (sig) return this.stop('interrupt', `interrupted by ${sig === 15 ? 'SIGTERM' : 'SIGINT'}`);
+    if (performance.now() > this.deadline)
+      return this.stop('seconds', `the time limit of ${this.opts.maxSeconds} s was reached (--max-seconds N to raise it)`);
+    if ((this.polls++ & 15) === 0) {
+      const h = getHeapStatistics();
+      if (h.used_heap_size > 0.85 * h.heap_size_limit)
+        return this.stop('memory', `V8's heap is ${mb(h.used_heap_size)} of its ${mb(h.heap_size_limit)} limit (node --max-old-space-size=MB raises it)`);
+      this.reserve(0);
+    }
+    return undefined;
+  }
+
+  /**
+   * Records the sticky stop of an allocation of `bytes` that the budget cannot take.
+   * @throws LimitReached
+   */
+  reserve(bytes: number, what = 'the search'): void {
+    if (this.stopped) throw new LimitReached(this.stopped);
+    const rss = memoryUsage.rss();
+    if (rss + bytes > this.maxMemory)
+      throw new LimitReached(
+        this.stop(
+          'memory',
+          `the memory budget of ${mb(this.maxMemory)} was reached: ${what} needed ${mb(bytes)} more with ${mb(rss)} resident (--max-memory MB to raise it)`,
+        ),
+      );
+  }
+
+  private stop(reason: StopReason, message: string): Stop {
+    this.stopped = { reason, message };
+    return this.stopped;
+  }
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / MB)} MB`;

@@ -1,0 +1,30 @@
+/**
+ * The exit statuses of every `dmaspec` command, in one table: `--help` prints it and the
+ * README copies it (test/cli/exit-status.test.ts keeps the two equal).
+ * @module
+ */
+
+/** Exit status by meaning. */
+export const EXIT = {
+  /** The command finished (check: every search complete, no claimed property violated). */
+  ok: 0,
+  /** check: a property a design claims is violated in a scenario meeting its assumptions. */
+  violated: 1,
+  /** A bad command line or scenario file: the message names the option or field. */
+  usage: 2,
+  /** A limit (--max-states, --max-seconds, --max-memory) or SIGINT/SIGTERM stopped a search: partial report. */
+  limit: 3,
+  /** An internal error (a bug in dmaspec): one line; the stack trace with --debug. */
+  internal: 4,
+} as const;
+
+/** The table `--help` prints. */
+export const EXIT_TABLE = [
+  'exit status:',
+  '  0  finished: every search complete, no claimed property violated',
+  '  1  check: a claimed property is violated in a scenario meeting the design\'s assumptions',
+  '  2  usage error: a bad option or scenario file (the message names it)',
+  '  3  a limit (--max-states, --max-seconds, --max-memory) or SIGINT/SIGTERM stopped a search',
+  '     first: a partial report of what finished and which verdicts are unknown, and why',
+  '  4  internal error (a dmaspec bug): a one-line message; --debug prints the stack trace',
+].join('\n');

@@ -1,0 +1,50 @@
+/**
+ * Running the CLI from tests: in-process (fast; output captured through the command
+ * environment) or as a spawned program (signals, the worker thread, real exit statuses).
+ */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { main } from '../../src/cli/main.ts';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+/** A scenario big enough that `check` runs for minutes under every design. */
+export const BIG_SCENARIO = resolve(import.meta.dirname, 'fixtures/big.json');
+
+export interface CliResult {
+  readonly status: number | null;
+  readonly signal?: NodeJS.Signals | null;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** Runs `dmaspec argv` in this process. */
+export async function runInProcess(argv: string[]): Promise<CliResult> {
+  let out = '';
+  let err = '';
+  const status = await main(argv, {
+    out: (s) => void (out += s),
+    err: (s) => void (err += s),
+    progress: { label() {}, update() {}, stop() {} },
+  });
+  return { status, out, err };
+}
+
+/** Spawns `node bin/dmaspec.js argv`; with `signal`, sends it `afterMs` after the start. */
+export function spawnCli(argv: string[], signal?: { name: NodeJS.Signals; afterMs: number }): Promise<CliResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [resolve(ROOT, 'bin/dmaspec.js'), ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = signal && setTimeout(() => child.kill(signal.name), signal.afterMs);
+    child.on('error', fail);
+    child.on('close', (status, sig) => {
+      if (timer) clearTimeout(timer);
+      done({ status, signal: sig, out, err });
+    });
+  });
+}
+
+/** A stack-trace line, which no run without --debug may print. */
+export const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;

@@ -1,0 +1,45 @@
+/**
+ * Ctrl-C at a real terminal: `check` runs under a pseudo-terminal (util-linux `script`), so
+ * the progress bar hides the cursor and turns line wrap off; a ^C typed into the terminal
+ * must stop the search with the partial report, exit 3, and both settings restored before
+ * the report is printed.
+ */
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { BIG_SCENARIO, ROOT } from '../cli/harness.ts';
+
+const HIDE_CURSOR = '\x1b[?25l';
+const SHOW_CURSOR = '\x1b[?25h';
+const WRAP_OFF = '\x1b[?7l';
+const WRAP_ON = '\x1b[?7h';
+
+/** Runs `command` under a pseudo-terminal, types ^C after `afterMs`; its exit status and output. */
+function underTerminal(command: string, afterMs: number): Promise<{ status: number | null; out: string }> {
+  return new Promise((done, fail) => {
+    const c = spawn('script', ['-qfec', command, '/dev/null'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    c.stdout.on('data', (d) => (out += d));
+    const timer = setTimeout(() => c.stdin.write('\x03'), afterMs);
+    c.on('error', (err) => fail(new Error(`util-linux script is needed for this test: ${err.message}`)));
+    c.on('close', (status) => {
+      clearTimeout(timer);
+      done({ status, out });
+    });
+  });
+}
+
+describe('Ctrl-C during a check at a terminal', () => {
+  it('restores the cursor and line wrap, then prints the partial report; exit 3', async () => {
+    const r = await underTerminal(`node bin/dmaspec.js check --scenario ${BIG_SCENARIO} --design notifier`, 5000);
+    expect(r.status).toBe(3);
+    const report = r.out.indexOf('stopped early (exit status 3): interrupted by SIGINT');
+    expect(report).toBeGreaterThan(0);
+    // The bar was drawn (cursor hidden, wrap off), and both came back before the report.
+    expect(r.out.indexOf(HIDE_CURSOR)).toBeGreaterThanOrEqual(0);
+    expect(r.out.indexOf(WRAP_OFF)).toBeGreaterThanOrEqual(0);
+    expect(r.out.lastIndexOf(SHOW_CURSOR)).toBeGreaterThan(r.out.lastIndexOf(HIDE_CURSOR));
+    expect(r.out.lastIndexOf(WRAP_ON)).toBeGreaterThan(r.out.lastIndexOf(WRAP_OFF));
+    expect(r.out.lastIndexOf(SHOW_CURSOR)).toBeLessThan(report);
+    expect(r.out).toMatch(/big × notifier safety: \d+ states/);
+  });
+});
