@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { replay } from '../../src/core/scheduler.ts';
 import { System } from '../../src/core/system.ts';
 import type { ClientSpec } from '../../src/scenario.ts';
-import { client, scenario } from '../core/fixtures.ts';
+import { client, quiesceRound, rfcFind, rfcReget, rfcRound, scenario } from '../core/fixtures.ts';
 
 const steps = (sys: System, t: string) =>
   sys
@@ -20,7 +20,7 @@ describe('net_dma client', () => {
     expect(steps(sys, 'net0')).toEqual(['get']);
     sys.step({ type: 'net0.get' });
     expect(steps(sys, 'net0')).toEqual(['find']); // rounds left: no release yet
-    replay(sys, ['net0.find', 'net0.use', 'net0.put', 'net0.find', 'net0.use', 'net0.put']);
+    replay(sys, [...rfcRound('net0'), ...rfcRound('net0')]);
     expect(steps(sys, 'net0')).toEqual(['release']);
     expect(sys.isFinished('net0')).toBe(false);
     sys.step({ type: 'net0.release' });
@@ -30,7 +30,12 @@ describe('net_dma client', () => {
 
   it('well-behaved: releases only between rounds', () => {
     const sys = one(client('net0', 'net_dma', 0, { busy: true }));
-    replay(sys, ['net0.get', 'net0.find']);
+    sys.step({ type: 'net0.get' });
+    sys.step({ type: 'net0.find' });
+    expect(steps(sys, 'net0')).toEqual(['inc']); // inside dma_find_channel: no release either
+    sys.step({ type: 'net0.inc' });
+    expect(steps(sys, 'net0')).toEqual(['test']);
+    sys.step({ type: 'net0.test' });
     expect(steps(sys, 'net0')).toEqual(['use']);
     replay(sys, ['net0.use']);
     expect(steps(sys, 'net0')).toEqual(['put']);
@@ -40,7 +45,10 @@ describe('net_dma client', () => {
 
   it('releasesEarly misuse: may release while its worker is mid-round, and then finishes the round', () => {
     const sys = one(client('net0', 'net_dma', 0, { rounds: 3, releasesEarly: true }));
-    replay(sys, ['net0.get', 'net0.find']);
+    sys.step({ type: 'net0.get' });
+    sys.step({ type: 'net0.find' });
+    expect(steps(sys, 'net0')).toEqual(['inc', 'release']); // already between find and inc
+    replay(sys, ['net0.inc', 'net0.test']);
     expect(steps(sys, 'net0')).toEqual(['use', 'release']);
     sys.step({ type: 'net0.release' });
     expect(steps(sys, 'net0')).toEqual(['use']);
@@ -50,7 +58,7 @@ describe('net_dma client', () => {
 
   it('never-releases: finishes holding its dmaengine_get reference', () => {
     const sys = one(client('net0', 'net_dma', 0, { releases: false }));
-    replay(sys, ['net0.get', 'net0.find', 'net0.use']);
+    replay(sys, ['net0.get', ...rfcFind('net0'), 'net0.use']);
     expect(steps(sys, 'net0')).toEqual(['put']);
     sys.step({ type: 'net0.put' });
     expect(sys.isFinished('net0')).toBe(true);
@@ -60,7 +68,7 @@ describe('net_dma client', () => {
   it('busy: keeps finding forever and may release at any time', () => {
     const sys = one(client('net0', 'net_dma', 0, { busy: true, rounds: 1 }));
     sys.step({ type: 'net0.get' });
-    for (let i = 0; i < 5; i++) replay(sys, ['net0.find', 'net0.use', 'net0.put']);
+    for (let i = 0; i < 5; i++) replay(sys, rfcRound('net0'));
     expect(steps(sys, 'net0')).toEqual(['find', 'release']);
   });
 
@@ -69,6 +77,8 @@ describe('net_dma client', () => {
     sys.step({ type: 'net0.get' });
     expect(steps(sys, 'net0')).toEqual(['find']);
     sys.step({ type: 'net0.find' });
+    expect(steps(sys, 'net0')).toEqual(['inc', 'migrate@1', 'migrate@2']);
+    replay(sys, ['net0.inc', 'net0.test']);
     expect(steps(sys, 'net0')).toEqual(['use', 'migrate@1', 'migrate@2']);
     replay(sys, [{ type: 'net0.migrate', cpu: 2 }, 'net0.use']);
     expect(steps(sys, 'net0')).toEqual(['put', 'migrate@0', 'migrate@1']);
@@ -78,7 +88,7 @@ describe('net_dma client', () => {
 
   it('rfc-wait: find under the key returns NULL (CPU copy, no use recorded) and still needs its put', () => {
     const sys = new System(scenario({ clients: [client('net0', 'net_dma', 0)] }));
-    replay(sys, ['net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.keyOn', 'net0.find']);
+    replay(sys, ['net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.keyOn', ...rfcFind('net0')]);
     expect(sys.observe().threads[0].chan).toBeNull();
     expect(sys.observe().ref).toEqual([1, 0]);
     replay(sys, ['net0.use', 'net0.put']);
@@ -96,9 +106,9 @@ describe('net_dma client', () => {
 describe('async_tx client', () => {
   it('caches the found channel and re-gets it once while it holds dmaengine_get', () => {
     const sys = one(client('atx0', 'async_tx', 1));
-    replay(sys, ['atx0.get', 'atx0.find', 'atx0.use', 'atx0.put']);
+    replay(sys, ['atx0.get', ...rfcRound('atx0')]);
     expect(steps(sys, 'atx0')).toEqual(['release', 'reget']);
-    replay(sys, ['atx0.reget', 'atx0.use', 'atx0.put']);
+    replay(sys, [...rfcReget('atx0'), 'atx0.use', 'atx0.put']);
     expect(steps(sys, 'atx0')).toEqual(['release']);
     sys.step({ type: 'atx0.release' });
     expect(sys.isFinished('atx0')).toBe(true);
@@ -107,19 +117,19 @@ describe('async_tx client', () => {
 
   it('well-behaved: no re-get after its own dmaengine_put', () => {
     const sys = one(client('atx0', 'async_tx', 1));
-    replay(sys, ['atx0.get', 'atx0.find', 'atx0.use', 'atx0.put', 'atx0.release']);
+    replay(sys, ['atx0.get', ...rfcRound('atx0'), 'atx0.release']);
     expect(steps(sys, 'atx0')).toEqual([]);
     expect(sys.isFinished('atx0')).toBe(true);
   });
 
   it('releasesEarly misuse: re-gets its cached pointer even after it released', () => {
     const sys = one(client('atx0', 'async_tx', 1, { releasesEarly: true }));
-    replay(sys, ['atx0.get', 'atx0.find', 'atx0.use', 'atx0.put']);
+    replay(sys, ['atx0.get', ...rfcRound('atx0')]);
     expect(steps(sys, 'atx0')).toEqual(['release', 'reget']);
     sys.step({ type: 'atx0.release' });
     expect(steps(sys, 'atx0')).toEqual(['reget']);
     expect(sys.isFinished('atx0')).toBe(false);
-    sys.step({ type: 'atx0.reget' });
+    replay(sys, rfcReget('atx0'));
     expect(sys.observe().threads[0].chan).toBe('ioat0.1');
     replay(sys, ['atx0.use', 'atx0.put']);
     expect(sys.isFinished('atx0')).toBe(true);
@@ -129,14 +139,23 @@ describe('async_tx client', () => {
 
   it('caches nothing when find returned NULL', () => {
     const sys = one(client('atx0', 'async_tx', 0));
-    replay(sys, ['atx0.get', 'ioh0.eject', 'ioh0.unregister', 'atx0.find', 'atx0.use', 'atx0.put']);
+    // The quiesce starts before the find, so the key test returns NULL.
+    replay(sys, ['atx0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.keyOn', ...rfcRound('atx0')]);
+    expect(sys.observe().threads[0].chan).toBeNull();
+    // No reget is offered; dmaengine_put waits for dma_list_mutex, which the quiescer holds.
+    expect(steps(sys, 'atx0')).toEqual([]);
+    replay(sys, [...quiesceRound('ioh0', 2), ...quiesceRound('ioh0', 2), 'ioh0.keyOff', 'ioh0.unlock']);
     expect(steps(sys, 'atx0')).toEqual(['release']);
   });
 
   it('a re-get while the key is on marks dirty', () => {
     const sys = one(client('atx0', 'async_tx', 0, { releases: false }));
-    replay(sys, ['atx0.get', 'atx0.find', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.keyOn', 'atx0.reget']);
+    replay(sys, ['atx0.get', ...rfcRound('atx0'), 'ioh0.eject', 'ioh0.unregister', 'ioh0.keyOn', 'atx0.reget']);
+    expect(sys.observe().dirty).toBe(0); // the key test alone marks nothing yet
+    sys.step({ type: 'atx0.dirty' });
     expect(sys.observe().dirty).toBe(1);
+    sys.step({ type: 'atx0.inc' });
+    expect(sys.observe().ref).toEqual([1, 0]);
   });
 });
 

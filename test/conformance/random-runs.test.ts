@@ -126,13 +126,21 @@ describe('random interleavings of the implementation, safety properties checked 
   // a spread, so that this also compiles against a ClientSpec without the field.
   const early = { releasesEarly: true };
   const midRoundPut: Scenario = { ...withDesign(TWO_DEVICES, 'rfc-wait'), clients: [{ ...net0, ...early }, slave0] };
-  const flaws: [string, Scenario, RegExp, string][] = [
+  /** The trace's last atx0 round began with a re-get of the cached pointer, not a find. */
+  const lastRoundRegot = (trace: readonly string[]) => trace.lastIndexOf('atx0.reget') > trace.lastIndexOf('atx0.find');
+  // [what, scenario, expected violation, a step the trace contains, which violations count]
+  const flaws: [string, Scenario, RegExp, string, ((trace: readonly string[]) => boolean)?][] = [
     ['rfc-wait: dmaengine_put while the worker is between find and use (no removal at all)', midRoundPut, /^no-use-after-free: use-after-free:net0:/, 'net0.release'],
     [
-      'rfc-wait: async_tx re-gets its cached pointer after unregister dropped the references (it never releases early)',
-      { ...ASYNC_TX_ONLY, clients: ASYNC_TX_ONLY.clients.map((c) => ({ ...c, releases: false })) },
+      // rfc-wait-unheld: under rfc-wait (base kept) nothing drops atx0's dmaengine_get
+      // reference, so the wait hangs and the device is never freed (D5).
+      'rfc-wait-unheld: async_tx re-gets its cached pointer after unregister dropped the references (it never releases early)',
+      { ...withDesign(ASYNC_TX_ONLY, 'rfc-wait-unheld'), clients: ASYNC_TX_ONLY.clients.map((c) => ({ ...c, releases: false })) },
       /^no-use-after-free: use-after-free:atx0:/,
       'atx0.reget',
+      // Only violations through the re-get: a shorter one exists through the preempted
+      // finder (D1: find reads the table before the inc), checked below.
+      lastRoundRegot,
     ],
     [
       'baseline: unregister frees a channel its holder still uses',
@@ -141,16 +149,39 @@ describe('random interleavings of the implementation, safety properties checked 
       'ioh0.free',
     ],
   ];
-  for (const [what, s, expected, step] of flaws)
+  for (const [what, s, expected, step, counts = () => true] of flaws)
     it(`are violated, found and shrunk: ${what}`, () => {
       const out = fc.check(
-        fc.property(schedules, (schedule) => interleave(s, schedule).broken === null),
+        fc.property(schedules, (schedule) => {
+          const r = interleave(s, schedule);
+          return r.broken === null || !counts(r.trace);
+        }),
         { seed: 3, numRuns: 2000 },
       );
       expect(out.failed).toBe(true);
       const r = interleave(s, out.counterexample![0]);
       expect(r.broken).toMatch(expected);
       expect(r.trace).toContain(step);
+      expect(counts(r.trace)).toBe(true);
       console.log(`${s.design}: ${r.broken}\n  shrunk schedule (${r.trace.length} steps): ${r.trace.join(', ')}`);
     });
+
+  it('are violated, found and shrunk: rfc-wait-unheld: a finder preempted between the table read and the inc (D1)', () => {
+    const s: Scenario = { ...withDesign(ASYNC_TX_ONLY, 'rfc-wait-unheld'), clients: ASYNC_TX_ONLY.clients.map((c) => ({ ...c, releases: false })) };
+    const out = fc.check(
+      fc.property(schedules, (schedule) => interleave(s, schedule).broken === null),
+      { seed: 3, numRuns: 2000 },
+    );
+    expect(out.failed).toBe(true);
+    const r = interleave(s, out.counterexample![0]);
+    expect(r.broken).toMatch(/^no-use-after-free: use-after-free:atx0:/);
+    // The last round's find read the table before the quiesce; its inc came after putRefs
+    // (the last dma_chan_put, which frees the channel resources).
+    const find = r.trace.lastIndexOf('atx0.find');
+    expect(find).toBeGreaterThanOrEqual(0);
+    expect(r.trace.indexOf('ioh0.keyOn')).toBeGreaterThan(find);
+    expect(r.trace.indexOf('ioh0.putRefs')).toBeGreaterThan(find);
+    expect(r.trace.indexOf('atx0.inc', find)).toBeGreaterThan(r.trace.indexOf('ioh0.putRefs'));
+    console.log(`${s.design}: ${r.broken}\n  shrunk schedule (${r.trace.length} steps): ${r.trace.join(', ')}`);
+  });
 });

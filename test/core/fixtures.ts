@@ -18,6 +18,7 @@ export function scenario(o: {
   clients?: ClientSpec[];
   design?: DesignName;
   threshold?: number;
+  cpuHotplug?: boolean;
 }): Scenario {
   return {
     name: 'test',
@@ -32,6 +33,7 @@ export function scenario(o: {
     clients: o.clients ?? [],
     design: o.design ?? 'rfc-wait',
     quiesceThreshold: o.threshold ?? 2,
+    ...(o.cpuHotplug === undefined ? {} : { cpuHotplug: o.cpuHotplug }),
   };
 }
 
@@ -43,4 +45,25 @@ export function client(name: string, kind: ClientSpec['kind'], cpu: number, o: P
 /** The IOH steps of one quiesce round on `cpus` CPUs: clearDirty, tick, one read per CPU. */
 export function quiesceRound(ioh: string, cpus: number): string[] {
   return [`${ioh}.clearDirty`, `${ioh}.tick`, ...Array.from({ length: cpus }, () => `${ioh}.read`)];
+}
+
+/**
+ * The steps of one RFC `dma_find_channel` by thread `t` (designs rfc-wait, rfc-wait-unheld):
+ * `find` (this_cpu_read of channel_table), `inc` (this_cpu_inc), `test` (the static key).
+ */
+export function rfcFind(t: string): string[] {
+  return [`${t}.find`, `${t}.inc`, `${t}.test`];
+}
+
+/** One whole RFC round of thread `t`: find, inc, test, use, put. */
+export function rfcRound(t: string): string[] {
+  return [...rfcFind(t), `${t}.use`, `${t}.put`];
+}
+
+/**
+ * The steps of one RFC `dma_get_channel` re-get by async_tx thread `t`: `reget` (the key
+ * test), `dirty` (only if the key was on), `inc`.
+ */
+export function rfcReget(t: string, keyOn = false): string[] {
+  return [`${t}.reget`, ...(keyOn ? [`${t}.dirty`] : []), `${t}.inc`];
 }

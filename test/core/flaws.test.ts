@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { replay, runSchedule, scriptedScheduler } from '../../src/core/scheduler.ts';
 import { System } from '../../src/core/system.ts';
-import { client, quiesceRound, scenario } from './fixtures.ts';
+import { client, quiesceRound, rfcFind, rfcRound, scenario } from './fixtures.ts';
 
 function report(name: string, length: number) {
   console.log(`[flaw] ${name}: schedule of ${length} steps`);
@@ -24,7 +24,7 @@ describe('known flaws, scripted', () => {
       ...quiesceRound('ioh0', 2),
       ...quiesceRound('ioh0', 2),
       'ioh0.keyOff',
-      'ioh0.putRefs',
+      'ioh0.unlock', // rebalance, mutex_unlock; then the wait
     ];
     const run = runSchedule(sys, scriptedScheduler(script));
     report('rfc-wait removal hang', run.steps.length);
@@ -33,26 +33,29 @@ describe('known flaws, scripted', () => {
     expect(sys.isFinished('slave0')).toBe(true);
     expect(run.blocked).toHaveLength(1);
     expect(run.blocked[0].thread).toBe('ioh0');
-    expect(run.blocked[0].waitingFor).toMatch(/dma_device_wait_queue: ioat0\.0 clientCount 1/);
+    expect(run.blocked[0].waitingFor).toMatch(/dmaengine_wait_queue: ioat0\.0 clientCount 1/);
     expect(sys.deadlock()).toEqual(run.blocked);
     expect(run.final.violations).toEqual([]);
   });
 
   for (const threshold of [2, 10]) {
-    it(`(2) rfc-wait: false-zero quiesce sum with a migrating busy client, threshold ${threshold}`, () => {
+    it(`(2) rfc-wait-unheld: false-zero quiesce sum with a migrating busy client, threshold ${threshold}`, () => {
+      // rfc-wait-unheld: the free after the false zero needs the dmaengine_get references
+      // gone (under rfc-wait, base kept, net0's reference makes the wait hang instead: (e)).
       const sys = new System(
         scenario({
+          design: 'rfc-wait-unheld',
           threshold,
           clients: [client('net0', 'net_dma', 1), client('busy0', 'net_dma', 0, { busy: true, migrates: true })],
         }),
       );
-      // busy0 moves one reference unit between CPUs: find on one, migrate, put on the other.
-      const carry = (to: number) => ['busy0.find', { type: 'busy0.migrate', cpu: to }, 'busy0.use', 'busy0.put'];
+      // busy0 moves one reference unit between CPUs: inc on one, migrate, put on the other.
+      const carry = (to: number) => ['busy0.find', 'busy0.inc', { type: 'busy0.migrate', cpu: to }, 'busy0.test', 'busy0.use', 'busy0.put'];
       const [clear, tick, read] = ['ioh0.clearDirty', 'ioh0.tick', 'ioh0.read'];
       const script = [
         'net0.get',
         'busy0.get',
-        'net0.find', // net0 holds ioat0.1 through a ref taken on CPU 1
+        ...rfcFind('net0'), // net0 holds ioat0.1 through a ref taken on CPU 1
         'ioh0.eject',
         'ioh0.unregister',
         'ioh0.keyOn',
@@ -61,6 +64,7 @@ describe('known flaws, scripted', () => {
         // Later rounds: busy0 first carries a unit back to CPU 0 so that CPU 0 reads 0 again.
         ...Array.from({ length: threshold - 1 }, () => [clear, tick, ...carry(0), read, ...carry(1), read]).flat(),
         'ioh0.keyOff',
+        'ioh0.unlock',
         'ioh0.putRefs',
         'ioh0.free',
       ];
@@ -74,18 +78,17 @@ describe('known flaws, scripted', () => {
       sys.step({ type: 'net0.use' });
       const length = script.length + 1;
       report(`false-zero quiesce sum, threshold ${threshold}`, length);
-      expect(length).toBe(6 + 8 + 12 * (threshold - 1) + 4);
+      expect(length).toBe(8 + 10 + 16 * (threshold - 1) + 5);
       expect(sys.observe().violations).toEqual(['use-after-free:net0:ioat0.1']);
     });
   }
 
-  it('(3) rfc-wait: async_tx re-gets its cached channel after keyOff and uses it while it is freed', () => {
-    const sys = new System(scenario({ clients: [client('atx0', 'async_tx', 1)] }));
+  it('(3) rfc-wait-unheld: async_tx re-gets its cached channel after keyOff and uses it while it is freed', () => {
+    // rfc-wait-unheld: the free needs atx0's dmaengine_get reference dropped (putRefs).
+    const sys = new System(scenario({ design: 'rfc-wait-unheld', clients: [client('atx0', 'async_tx', 1)] }));
     const script = [
       'atx0.get',
-      'atx0.find', // caches ioat0.1
-      'atx0.use',
-      'atx0.put',
+      ...rfcRound('atx0'), // caches ioat0.1
       'ioh0.eject',
       'ioh0.unregister',
       'ioh0.keyOn',
@@ -93,15 +96,19 @@ describe('known flaws, scripted', () => {
       ...quiesceRound('ioh0', 2),
       'ioh0.keyOff',
       'atx0.reget', // key off: nothing marks dirty
+      'atx0.inc',
+      'ioh0.unlock',
       'ioh0.putRefs',
       'ioh0.free', // does not look at the per-CPU count
       'atx0.use',
     ];
     const run = replay(sys, script);
     report('use after quiesce (async_tx reget)', run.steps.length);
-    expect(run.steps.length).toBe(20);
+    expect(run.steps.length).toBe(24);
     const regot = run.steps.find((s) => s.event.type === 'atx0.reget')!;
-    expect(regot.changes).toEqual(['ref[1] 0→1', 'atx0.chan null→ioat0.1']);
+    expect(regot.changes).toEqual(['atx0.chan null→ioat0.1']);
+    const inc = run.steps.find((s) => s.event.type === 'atx0.inc' && s.index > regot.index)!;
+    expect(inc.changes).toEqual(['ref[1] 0→1']);
     expect(run.final.dirty).toBe(0);
     expect(run.final.violations).toEqual(['use-after-free:atx0:ioat0.1']);
   });
@@ -122,11 +129,122 @@ describe('known flaws, scripted', () => {
       // channel resources; neither 3.4 nor the RFC makes dmaengine_put wait for find → put.
       // Only a client with the releasesEarly misuse can do this.
       const sys = new System(scenario({ design, clients: [client('net0', 'net_dma', 0, { releasesEarly: true })] }));
-      const run = replay(sys, ['net0.get', 'net0.find', 'net0.release', 'net0.use']);
+      const find = design === 'baseline' ? ['net0.find'] : rfcFind('net0');
+      const run = replay(sys, ['net0.get', ...find, 'net0.release', 'net0.use']);
       report(`${design} release during own round`, run.steps.length);
-      expect(run.steps.length).toBe(4);
+      expect(run.steps.length).toBe(3 + find.length);
       expect(run.final.devices[0]).toMatchObject({ listed: true, freed: false });
       expect(run.final.violations).toEqual(['use-after-free:net0:ioat0.0']);
     });
   }
+  it('(a) rfc-wait-unheld: a finder preempted between the table read and the inc returns a freed channel', () => {
+    // D1: dma_find_channel reads channel_table, then this_cpu_inc, then tests the key, with
+    // nothing disabling preemption. A whole quiesce and the free fit between read and inc.
+    const sys = new System(scenario({ design: 'rfc-wait-unheld', clients: [client('net0', 'net_dma', 0)] }));
+    const script = [
+      'net0.get',
+      'net0.find', // this_cpu_read(channel_table): ioat0.0, no reference counted yet
+      'ioh0.eject',
+      'ioh0.unregister',
+      'ioh0.keyOn',
+      ...quiesceRound('ioh0', 2),
+      ...quiesceRound('ioh0', 2),
+      'ioh0.keyOff',
+      'ioh0.unlock',
+      'ioh0.putRefs',
+      'ioh0.free', // every sum was 0: nothing was counted
+      'net0.inc',
+      'net0.test', // key off: the stale pointer is returned
+      'net0.use',
+    ];
+    const run = replay(sys, script);
+    report('preempted finder (read before inc)', run.steps.length);
+    expect(run.steps.length).toBe(20);
+    expect(run.steps[1].changes).toEqual(['net0.chan null→ioat0.0']);
+    expect(run.steps.find((s) => s.event.type === 'ioh0.free')!.changes).toContain('ioat0.freed false→true');
+    expect(run.final.violations).toEqual(['use-after-free:net0:ioat0.0']);
+  });
+
+  it('(b) rfc-wait-unheld: a re-get that tested the key before keyOn incs after the quiesce; its use is after free', () => {
+    // D2: dma_get_channel tests the key, then (key on only) marks dirty, then incs: a re-get
+    // preempted after a "key off" test lets a whole quiesce pass, then counts a reference.
+    const sys = new System(scenario({ design: 'rfc-wait-unheld', clients: [client('atx0', 'async_tx', 1)] }));
+    const quiesce = ['ioh0.keyOn', ...quiesceRound('ioh0', 2), ...quiesceRound('ioh0', 2), 'ioh0.keyOff'];
+    replay(sys, ['atx0.get', ...rfcRound('atx0'), 'ioh0.eject', 'ioh0.unregister', 'atx0.reget', ...quiesce]);
+    let o = sys.observe();
+    expect(o.dirty).toBe(0); // the key was off at the test: nothing marked
+    expect(o.ref).toEqual([0, 0]); // and nothing counted while the quiescer summed
+    sys.step({ type: 'atx0.inc' });
+    o = sys.observe();
+    expect(o.key).toBe(false);
+    expect(o.ref).toEqual([0, 1]); // a reference survives the quiesce
+    const run = replay(sys, ['ioh0.unlock', 'ioh0.putRefs', 'ioh0.free', 'atx0.use']);
+    expect(run.final.devices[0].freed).toBe(true);
+    expect(run.final.violations).toEqual(['use-after-free:atx0:ioat0.1']);
+  });
+
+  it('(c) rfc-wait: cpu_up and device removal deadlock (ABBA: cpu_hotplug.lock and dma_list_mutex)', () => {
+    // D4: the quiescer holds dma_list_mutex and static_key_slow_inc needs get_online_cpus();
+    // _cpu_up holds cpu_hotplug.lock and its CPU_ONLINE notifier needs dma_list_mutex.
+    const sys = new System(scenario({ cpuHotplug: true }));
+    const script = [{ type: 'cpu.offline', cpu: 1 }, 'cpu.postDead', 'ioh0.eject', 'ioh0.unregister', { type: 'cpu.online', cpu: 1 }];
+    const run = runSchedule(sys, scriptedScheduler(script));
+    report('ABBA deadlock with cpu_up', run.steps.length);
+    expect(run.steps.length).toBe(5);
+    expect(run.outcome).toBe('deadlock');
+    const blocked = sys.deadlock()!;
+    expect(blocked).toEqual(run.blocked);
+    expect(blocked.map((b) => b.thread).sort()).toEqual(['cpu', 'ioh0']);
+    expect(blocked.find((b) => b.thread === 'ioh0')!.waitingFor).toMatch(/get_online_cpus/);
+    expect(blocked.find((b) => b.thread === 'cpu')!.waitingFor).toMatch(/dma_list_mutex.*unregister ioat0/);
+    expect(run.final.violations).toEqual([]);
+  });
+
+  it('(d) baseline: the NET_RX softirq walk issues on a device unregister freed; rfc-wait-unheld waits for the walk', () => {
+    // D11: dma_issue_pending_all walks dma_device_list under rcu_read_lock; 3.4's unregister
+    // has no synchronize_rcu, the RFC's has.
+    const base = new System(scenario({ design: 'baseline', clients: [client('net0', 'net_dma', 0)] }));
+    const run = replay(base, ['net0.get', 'net0-rx.walk', 'ioh0.eject', 'ioh0.unregister', 'ioh0.free', 'net0-rx.issue']);
+    report('3.4 RCU walk after free', run.steps.length);
+    expect(run.steps.length).toBe(6);
+    expect(run.final.violations).toEqual(['use-after-free:net0:ioat0.0', 'use-after-free:net0:ioat0.1']);
+
+    const rfc = new System(scenario({ design: 'rfc-wait-unheld', clients: [client('net0', 'net_dma', 0)] }));
+    const quiesce = ['ioh0.keyOn', ...quiesceRound('ioh0', 2), ...quiesceRound('ioh0', 2), 'ioh0.keyOff'];
+    replay(rfc, ['net0.get', 'net0-rx.walk', 'ioh0.eject', 'ioh0.unregister', ...quiesce, 'ioh0.unlock', 'ioh0.putRefs']);
+    const ioh = () => rfc.enabledSteps().filter((e) => e.type.startsWith('ioh0.'));
+    expect(ioh()).toEqual([]); // synchronize_rcu: the walk still holds the device
+    rfc.step({ type: 'net0-rx.issue' });
+    expect(ioh()).toEqual([{ type: 'ioh0.free' }]);
+    rfc.step({ type: 'ioh0.free' });
+    expect(rfc.observe().devices[0].freed).toBe(true);
+    expect(rfc.observe().violations).toEqual([]);
+  });
+
+  it('(e) rfc-wait (base kept): a net_dma client that got before unregister makes the wait hang', () => {
+    // D5: the RFC drops no dmaengine_get reference at unregister, and dmaengine_put cannot
+    // reach an unlisted device, so client_count never drops to 0.
+    const sys = new System(scenario({ clients: [client('net0', 'net_dma', 0)] }));
+    const script = [
+      'net0.get',
+      ...rfcRound('net0'),
+      'ioh0.eject',
+      'ioh0.unregister',
+      'ioh0.keyOn',
+      ...quiesceRound('ioh0', 2),
+      ...quiesceRound('ioh0', 2),
+      'ioh0.keyOff',
+      'ioh0.unlock',
+      'net0.release', // dmaengine_put: the device is off the list
+    ];
+    const run = runSchedule(sys, scriptedScheduler(script));
+    report('rfc-wait hang on a dmaengine_get user', run.steps.length);
+    expect(run.steps.length).toBe(20);
+    expect(run.outcome).toBe('deadlock');
+    expect(sys.isFinished('net0')).toBe(true);
+    expect(run.blocked.map((b) => b.thread)).toEqual(['ioh0']);
+    expect(run.blocked[0].waitingFor).toMatch(/dmaengine_wait_queue: ioat0\.0 clientCount 1, ioat0\.1 clientCount 1 never drops to 0/);
+    expect(sys.deadlock()).toEqual(run.blocked);
+    expect(run.final.violations).toEqual([]);
+  });
 });

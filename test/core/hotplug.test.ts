@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dmaChannelQuiesce, rfcFindChannel, rfcGetChannel, rfcPutChannel } from '../../src/core/hotplug.ts';
+import { dmaChannelQuiesce, rfcFindChannelAtOnce, rfcGetChannelAtOnce, rfcPutChannel } from '../../src/core/hotplug.ts';
 import type { Choice, Point } from '../../src/core/thread.ts';
 import { drive } from '../../src/core/thread.ts';
 import { System } from '../../src/core/system.ts';
@@ -25,16 +25,16 @@ describe('RFC hot path', () => {
   it('find counts on this CPU and returns the table entry, or NULL while the key is on', () => {
     const { k } = rfc();
     k.dmaengineGet();
-    expect(rfcFindChannel(k, 'memcpy', 1)?.id).toBe('ioat0.1');
+    expect(rfcFindChannelAtOnce(k, 'memcpy', 1)?.id).toBe('ioat0.1');
     expect(k.ref).toEqual([0, 1]);
     k.key = true;
-    expect(rfcFindChannel(k, 'memcpy', 0)).toBeNull();
+    expect(rfcFindChannelAtOnce(k, 'memcpy', 0)).toBeNull();
     expect(k.ref).toEqual([1, 1]);
   });
 
   it('put decrements the CPU it runs on, which may go negative', () => {
     const { k } = rfc();
-    rfcFindChannel(k, 'memcpy', 0);
+    rfcFindChannelAtOnce(k, 'memcpy', 0);
     rfcPutChannel(k, 1);
     expect(k.ref).toEqual([1, -1]);
   });
@@ -42,10 +42,10 @@ describe('RFC hot path', () => {
   it('get marks dirty only while a quiesce runs', () => {
     const { k } = rfc();
     const chan = k.deviceList[0].channels[0];
-    rfcGetChannel(k, chan, 0);
+    rfcGetChannelAtOnce(k, chan, 0);
     expect(k.dirty).toBe(0);
     k.key = true;
-    expect(rfcGetChannel(k, chan, 0)).toBe(chan);
+    expect(rfcGetChannelAtOnce(k, chan, 0)).toBe(chan);
     expect([k.dirty, k.ref[0]]).toEqual([1, 2]);
   });
 
@@ -72,7 +72,7 @@ describe('dma_channel_quiesce', () => {
 
   it('a held reference keeps every round non-zero, so the loop never ends', () => {
     const { k } = rfc(2, 2);
-    rfcFindChannel(k, 'memcpy', 1);
+    rfcFindChannelAtOnce(k, 'memcpy', 1);
     const gen = dmaChannelQuiesce(k);
     const round = ['clearDirty', 'tick', 'read', 'read'];
     const r = stepThrough(gen, gen.next(), ['keyOn', ...round, ...round, ...round]);
@@ -87,7 +87,7 @@ describe('dma_channel_quiesce', () => {
     const atTick = stepThrough(gen, gen.next(), ['keyOn', 'clearDirty', 'tick', 'read', 'read', 'clearDirty']);
     expect((atTick.value as Point).offers[0].step).toBe('tick');
     expect(k.quiesce?.count).toBe(1);
-    rfcGetChannel(k, k.deviceList[0].channels[0], 0);
+    rfcGetChannelAtOnce(k, k.deviceList[0].channels[0], 0);
     rfcPutChannel(k, 0);
     // The tick finds dirty set: back to a round start (not to a read) with count 0.
     stepThrough(gen, atTick, ['tick', 'clearDirty']);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffObservables } from '../../src/core/observe.ts';
 import { System, formatStep } from '../../src/core/system.ts';
-import { client, scenario } from './fixtures.ts';
+import { client, rfcReget, rfcRound, scenario } from './fixtures.ts';
 
 describe('observe and diffObservables', () => {
   it('names every kind of change, one line each', () => {
@@ -9,6 +9,7 @@ describe('observe and diffObservables', () => {
     const a = sys.observe();
     sys.step({ type: 'net0.get' });
     sys.step({ type: 'net0.find' });
+    sys.step({ type: 'net0.inc' });
     sys.step({ type: 'net0.migrate', cpu: 1 });
     const b = sys.observe();
     expect(diffObservables(a, b)).toEqual([
@@ -54,9 +55,9 @@ describe('observe and diffObservables', () => {
     sys.step({ type: 'slave0.use' });
     expect(diffObservables(c, sys.observe())).toEqual(['+violation use-after-free:slave0:ioat0.0']);
     const rfc = new System(scenario({ clients: [client('atx0', 'async_tx', 1, { releases: false })] }));
-    for (const t of ['atx0.get', 'atx0.find', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.keyOn']) rfc.step({ type: t });
+    for (const t of ['atx0.get', ...rfcRound('atx0'), 'ioh0.eject', 'ioh0.unregister', 'ioh0.keyOn']) rfc.step({ type: t });
     const d = rfc.observe();
-    rfc.step({ type: 'atx0.reget' });
+    for (const t of rfcReget('atx0', true)) rfc.step({ type: t });
     expect(diffObservables(d, rfc.observe())).toEqual(['ref[1] 0→1', 'dirty 0→1', 'atx0.chan null→ioat0.1']);
   });
 

@@ -48,16 +48,41 @@ describe('schedulers', () => {
   });
 
   it('round-robin gives the threads turns in scenario order', () => {
+    const order = ['net0.get', 'net1.get', 'slave0.request', 'slave1.request', 'ioh0.eject', 'net0-rx.walk', 'net1-rx.walk', 'net0.find'];
     const sys = new System(cooperative('rfc-wait'));
     const run = runSchedule(sys, roundRobinScheduler());
-    expect(run.outcome).toBe('completed');
-    expect(run.steps.slice(0, 5).map((s) => s.event.type)).toEqual(['net0.get', 'net1.get', 'slave0.request', 'slave1.request', 'ioh0.eject']);
+    // Clients, IOHs, then the softirq threads.
+    expect(run.steps.slice(0, order.length).map((s) => s.event.type)).toEqual(order);
+    // rfc-wait (base kept, D5): both net_dma clients got before unregister and the RFC drops
+    // no dmaengine_get reference, so the wait never ends.
+    expect(run.outcome).toBe('deadlock');
+    expect(run.blocked.map((b) => b.thread)).toEqual(['ioh0']);
+    const unheld = runSchedule(new System(cooperative('rfc-wait-unheld')), roundRobinScheduler());
+    expect(unheld.steps.slice(0, order.length).map((s) => s.event.type)).toEqual(order);
+    expect(unheld.outcome).toBe('completed');
   });
 
-  it(`rfc-wait: ${SEEDS} seeded schedules of a cooperative workload never deadlock and never record a violation`, () => {
-    const outcomes = new Map<string, number>();
+  it(`rfc-wait (base kept): seeded cooperative schedules either complete or hang in the wait for a dmaengine_get user, never a violation`, () => {
+    let hung = 0;
     for (let seed = 0; seed < SEEDS; seed++) {
       const run = runSchedule(new System(cooperative('rfc-wait')), randomScheduler(seed), { maxSteps: 1000 });
+      expect(run.final.violations, `seed ${seed}`).toEqual([]);
+      expect(['completed', 'deadlock'], `seed ${seed}`).toContain(run.outcome);
+      if (run.outcome === 'deadlock') {
+        hung++;
+        expect(run.blocked.map((b) => b.thread), `seed ${seed}`).toEqual(['ioh0']);
+        expect(run.blocked[0].waitingFor, `seed ${seed}`).toMatch(/^dmaengine_wait_queue: /);
+        expect(run.final.devices.some((d) => d.freed), `seed ${seed}`).toBe(false);
+      } else expect(run.final.devices.every((d) => d.freed), `seed ${seed}`).toBe(true);
+    }
+    expect(hung).toBeGreaterThan(0); // the D5 hang is reachable at random
+  });
+
+  // rfc-wait-unheld: the "never deadlock" verdict needs the dmaengine_get references dropped.
+  it(`rfc-wait-unheld: ${SEEDS} seeded schedules of a cooperative workload never deadlock and never record a violation`, () => {
+    const outcomes = new Map<string, number>();
+    for (let seed = 0; seed < SEEDS; seed++) {
+      const run = runSchedule(new System(cooperative('rfc-wait-unheld')), randomScheduler(seed), { maxSteps: 1000 });
       outcomes.set(run.outcome, (outcomes.get(run.outcome) ?? 0) + 1);
       expect(run.final.violations, `seed ${seed}`).toEqual([]);
       expect(run.final.devices.every((d) => d.freed), `seed ${seed}`).toBe(true);
@@ -65,8 +90,9 @@ describe('schedulers', () => {
     expect(Object.fromEntries(outcomes)).toEqual({ completed: SEEDS });
   });
 
-  it(`rfc-wait with the releasesEarly misuse: no deadlock; every violation is a client's own dmaengine_put inside its round`, () => {
-    const early = cooperative('rfc-wait');
+  // rfc-wait-unheld: under rfc-wait (base kept) a client that got before unregister hangs it.
+  it(`rfc-wait-unheld with the releasesEarly misuse: no deadlock; every violation is a client's own dmaengine_put inside its round`, () => {
+    const early = cooperative('rfc-wait-unheld');
     const misuse = { ...early, clients: early.clients.map((c) => (c.kind === 'net_dma' ? { ...c, releasesEarly: true } : c)) };
     let violating = 0;
     for (let seed = 0; seed < SEEDS; seed++) {

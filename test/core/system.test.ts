@@ -65,9 +65,11 @@ describe('System: the conformance interface', () => {
       { type: 'ioh0.eject' },
     ]);
     sys.step({ type: 'net0.get' });
+    // The softirq threads come last: after the clients, the IOHs (and cpu).
+    expect(sys.enabledSteps().at(-1)).toEqual({ type: 'net0-rx.walk' });
     sys.step({ type: 'net0.find' });
     expect(sys.enabledSteps().filter((e) => e.type.startsWith('net0.'))).toEqual([
-      { type: 'net0.use' },
+      { type: 'net0.inc' },
       { type: 'net0.migrate', cpu: 1 },
     ]);
     // public and in use: the slave's request finds no candidate, so no alloc to fail
@@ -78,7 +80,9 @@ describe('System: the conformance interface', () => {
     const sys = new System(DEFAULT_SCENARIO);
     sys.step({ type: 'net0.get' });
     sys.step({ type: 'net0.find' });
+    sys.step({ type: 'net0.inc' });
     sys.step({ type: 'net0.migrate', cpu: 1 });
+    sys.step({ type: 'net0.test' });
     sys.step({ type: 'net0.use' });
     sys.step({ type: 'net0.put' });
     const o = sys.observe();

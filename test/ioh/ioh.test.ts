@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../src/core/scheduler.ts';
 import { System } from '../../src/core/system.ts';
-import { client, quiesceRound, scenario } from '../core/fixtures.ts';
+import { client, quiesceRound, rfcRound, scenario } from '../core/fixtures.ts';
 
 const ofThread = (sys: System, t: string) => sys.enabledSteps().filter((e) => e.type.startsWith(`${t}.`));
 
@@ -25,11 +25,22 @@ describe('IOH lifecycle', () => {
     expect(sys.enabledSteps()).toEqual([]);
   });
 
-  it('rfc-wait orders the removal steps: unregister, keyOn, quiesce, keyOff, putRefs, free', () => {
-    const sys = new System(scenario({ threshold: 1, clients: [client('net0', 'net_dma', 0, { releases: false })] }));
-    const run = replay(sys, ['net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.keyOn', ...quiesceRound('ioh0', 2), 'ioh0.keyOff']);
+  it('rfc-wait orders the removal steps: unregister, keyOn, quiesce, keyOff, unlock, (putRefs under rfc-wait-unheld), free', () => {
+    const removal = ['net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.keyOn', ...quiesceRound('ioh0', 2), 'ioh0.keyOff'];
+    // rfc-wait (base kept, D5): no putRefs; a never-releasing dmaengine_get user hangs the wait.
+    const kept = new System(scenario({ threshold: 1, clients: [client('net0', 'net_dma', 0, { releases: false })] }));
+    replay(kept, removal);
+    expect(kept.kernel.listMutexOwner).not.toBeNull(); // held from unregister through keyOff
+    expect(ofThread(kept, 'ioh0')).toEqual([{ type: 'ioh0.unlock' }]);
+    kept.step({ type: 'ioh0.unlock' });
+    expect(kept.kernel.listMutexFree).toBe(true);
+    expect(ofThread(kept, 'ioh0')).toEqual([]);
+    replay(kept, rfcRound('net0')); // net0 runs its round and finishes, still holding
+    expect(kept.deadlock()?.map((b) => b.thread)).toEqual(['ioh0']);
+    // rfc-wait-unheld: putRefs drops the references, so the same user does not hang removal.
+    const sys = new System(scenario({ design: 'rfc-wait-unheld', threshold: 1, clients: [client('net0', 'net_dma', 0, { releases: false })] }));
+    const run = replay(sys, [...removal, 'ioh0.unlock']);
     expect(run.steps.map((s) => s.event.type)).toContain('ioh0.keyOff');
-    // A never-releasing dmaengine_get user does not hang removal: putRefs drops its references.
     expect(ofThread(sys, 'ioh0')).toEqual([{ type: 'ioh0.putRefs' }]);
     sys.step({ type: 'ioh0.putRefs' });
     expect(sys.observe().channels.map((c) => [c.clientCount, c.resources])).toEqual([
@@ -104,13 +115,22 @@ describe('CPU hotplug thread', () => {
     expect(sys.observe().table.memcpy).toEqual(['ioat0.0', 'ioat0.1', 'ioat0.0']);
     sys.step({ type: 'cpu.offline', cpu: 1 });
     expect(sys.observe().cpuOnline).toEqual([true, false, true]);
+    // The table is rebalanced only by the CPU_POST_DEAD notifier, the next step.
+    expect(sys.observe().table.memcpy).toEqual(['ioat0.0', 'ioat0.1', 'ioat0.0']);
+    expect(ofThread(sys, 'cpu')).toEqual([{ type: 'cpu.postDead' }]);
+    expect(sys.isFinished('cpu')).toBe(false);
+    sys.step({ type: 'cpu.postDead' });
     expect(sys.observe().table.memcpy).toEqual(['ioat0.0', null, 'ioat0.1']);
-    sys.step({ type: 'cpu.offline', cpu: 2 });
+    replay(sys, [{ type: 'cpu.offline', cpu: 2 }, 'cpu.postDead']);
     expect(ofThread(sys, 'cpu')).toEqual([
       { type: 'cpu.online', cpu: 1 },
       { type: 'cpu.online', cpu: 2 },
     ]);
     sys.step({ type: 'cpu.online', cpu: 2 });
+    expect(sys.kernel.hotplugLocked).toBe(true); // cpu_hotplug.lock until the notifier ran
+    expect(ofThread(sys, 'cpu')).toEqual([{ type: 'cpu.notify' }]);
+    sys.step({ type: 'cpu.notify' });
+    expect(sys.kernel.hotplugLocked).toBe(false);
     expect(sys.observe().table.memcpy).toEqual(['ioat0.0', null, 'ioat0.1']);
     expect(sys.isFinished('cpu')).toBe(true);
   });
@@ -121,7 +141,17 @@ describe('CPU hotplug thread', () => {
       { cpuHotplug: true },
     );
     // net0 incs on CPU 1 and decs on CPU 0: ref = [-1, 1, 0]; then CPU 1 goes offline.
-    replay(sys, ['net0.get', 'net0.find', { type: 'net0.migrate', cpu: 0 }, 'net0.use', 'net0.put', { type: 'cpu.offline', cpu: 1 }]);
+    replay(sys, [
+      'net0.get',
+      'net0.find',
+      'net0.inc',
+      { type: 'net0.migrate', cpu: 0 },
+      'net0.test',
+      'net0.use',
+      'net0.put',
+      { type: 'cpu.offline', cpu: 1 },
+      'cpu.postDead',
+    ]);
     expect(sys.observe().ref).toEqual([-1, 1, 0]);
     replay(sys, ['ioh0.eject', 'ioh0.unregister', 'ioh0.keyOn', ...quiesceRound('ioh0', 3)]);
     // Summing only online CPUs would give -1 and reset the count; all CPUs sum to 0.
