@@ -11,8 +11,12 @@ import { listMutexFree } from './locks.ts';
 import { rxThread } from '../../spec/vocabulary.ts';
 import type { ThreadParams } from './hotpath.ts';
 
-/** The worker's hot path shape: 3.4's one-step find, or the RFC's split find and get. */
-export type HotPathKind = 'plain' | 'rfc';
+/**
+ * The worker's hot path shape: 3.4's one-step find (`plain`), the RFC's split find and get
+ * (`rfc`), or a find/get whose counting is a second step after a read-side section's test
+ * (`tryget`, percpu_ref_tryget_live).
+ */
+export type HotPathKind = 'plain' | 'rfc' | 'tryget';
 import type { ClientInfo, Layout } from './layout.ts';
 
 import type { StateConfig } from '../make.ts';
@@ -31,6 +35,7 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
   const p = { t: c.index };
   const ev = (step: string) => `${n}.${step}`;
   const rfc = hotPath === 'rfc';
+  const split = hotPath !== 'plain';
   const migrateTo = (id: string) =>
     c.migrates
       ? {
@@ -47,7 +52,7 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
       ? {
           [ev('reget')]: {
             guard: { type: 'canReget', params: p },
-            target: `#${n}.worker.${rfc ? 'regetting' : 'found'}`,
+            target: `#${n}.worker.${split ? 'regetting' : 'found'}`,
             actions: [{ type: 'getChannel', params: p }],
             description: rfc
               ? 'RFC dma_get_channel(cached): if (static_key_false(&dmaengine_quiesce)), the test alone; async_tx re-takes the pointer kept in its descriptors (once)'
@@ -64,6 +69,26 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
   // The RFC's find and get are several statements with no preempt_disable between them
   // (seed 3/7, hunk @@ -305,10 +313,40 @@): each is a state of its own, where the
   // thread can be preempted and, if it migrates, moved.
+  // percpu_ref_tryget_live: the mode test inside rcu_read_lock, then this_cpu_inc.
+  const trygetStates =
+    hotPath === 'tryget'
+      ? {
+          fetched: {
+            id: `${n}.worker.fetched`,
+            description: 'inside the read-side section: the tryget saw the ref live (or not); nothing counted yet',
+            on: { [ev('inc')]: inc('found', undefined, 'percpu_ref_tryget_live: this_cpu_inc if the ref was seen live; rcu_read_unlock'), ...migrateTo(`${n}.worker.fetched`) },
+          },
+          ...(c.kind === 'async_tx'
+            ? {
+                regetting: {
+                  id: `${n}.worker.regetting`,
+                  description: 'inside the read-side section of the re-get’s tryget; nothing counted yet',
+                  on: { [ev('inc')]: inc('found', undefined, 'percpu_ref_tryget_live: this_cpu_inc if the ref was seen live; rcu_read_unlock'), ...migrateTo(`${n}.worker.regetting`) },
+                },
+              }
+            : {}),
+        }
+      : {};
   const rfcFindStates = rfc
     ? {
         fetched: {
@@ -197,7 +222,7 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
             on: {
               [ev('find')]: {
                 guard: { type: 'canFind', params: p },
-                target: `#${n}.worker.${rfc ? 'fetched' : 'found'}`,
+                target: `#${n}.worker.${split ? 'fetched' : 'found'}`,
                 actions: [{ type: 'findChannel', params: p }],
                 description: 'dma_find_channel(cap): this_cpu_read(channel_table[cap]->chan)',
               },
@@ -206,6 +231,7 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
             },
           },
           ...rfcFindStates,
+          ...trygetStates,
           found: {
             id: `${n}.worker.found`,
             description: 'dma_find_channel/dma_get_channel returned; the channel (or NULL) is about to be used',

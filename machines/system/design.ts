@@ -7,7 +7,7 @@
 import type { ClientKind } from '../../src/scenario.ts';
 import type { ActionRule, GuardRule } from '../kit.ts';
 import type { SystemContext } from './context.ts';
-import type { ClientSteps } from './clients.ts';
+import type { ClientSteps, HotPathKind } from './clients.ts';
 import type { EjectProgram, IohBuild } from './ioh.ts';
 import type { ClientInfo, Layout } from './layout.ts';
 
@@ -60,9 +60,10 @@ export interface DesignModel {
    * The hot path clients run: `plain` (3.4 `dma_find_channel`, one table read, nothing
    * counted; a design may override its `findChannel`/`getChannel`/`putChannel` actions) or
    * `rfc` (the RFC's per-CPU counted find/get/put and the quiesce key, each function split
-   * into its preemptible statements).
+   * into its preemptible statements), or `tryget` (a find or re-get that is two steps: the
+   * design's `findChannel`/`getChannel` inside a read-side section, then its `refInc`).
    */
-  readonly hotPath: 'plain' | 'rfc';
+  readonly hotPath: HotPathKind;
   /** Unregister's phases after `list_del`, for the standalone device machine. */
   readonly unregisterPhases: readonly UnregisterPhase[];
   /** Whether the device is freed only once no channel has clients (else at once). */

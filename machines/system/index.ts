@@ -42,6 +42,7 @@ export function systemRules(L: Layout, D: DesignModel): Rules<SystemContext> {
   const h = iohRules(L);
   const u = cpuRules(L);
   const d = D.rules(L);
+  // A `tryget` design defines its own find/get/inc/put actions over the plain ones.
   const hot = D.hotPath === 'rfc' ? rfcHotPath(L) : plainHotPath(L);
   return {
     guards: { ...lockGuards, ...c.guards, ...hot.guards, ...h.guards, ...u.guards, ...d.guards } as Rules<SystemContext>['guards'],

@@ -10,6 +10,7 @@ import { kref } from './kref/model.ts';
 import { krefFixed } from './kref-fixed/model.ts';
 import { notifier } from './notifier/model.ts';
 import { percpuRef } from './percpu-ref/model.ts';
+import { percpuRefNoGp } from './percpu-ref-nogp/model.ts';
 import { rfcWait } from './rfc-wait/model.ts';
 import { rfcWaitUnheld } from './rfc-wait-unheld/model.ts';
 
@@ -23,6 +24,7 @@ export const DESIGN_MODELS: Readonly<Record<string, DesignModel>> = {
   kref,
   'kref-fixed': krefFixed,
   'percpu-ref': percpuRef,
+  'percpu-ref-nogp': percpuRefNoGp,
 };
 
 /** A scenario names a design that has no model yet. */

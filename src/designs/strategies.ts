@@ -12,6 +12,7 @@ import { krefStrategy } from './kref/strategy.ts';
 import { krefFixedStrategy } from './kref-fixed/strategy.ts';
 import { notifierStrategy } from './notifier/strategy.ts';
 import { percpuRefStrategy } from './percpu-ref/strategy.ts';
+import { percpuRefNoGpStrategy } from './percpu-ref-nogp/strategy.ts';
 import { rfcWaitStrategy } from './rfc-wait/strategy.ts';
 import { rfcWaitUnheldStrategy } from './rfc-wait-unheld/strategy.ts';
 
@@ -25,6 +26,7 @@ export const STRATEGIES: Readonly<Partial<Record<DesignName, DesignStrategy>>> =
   kref: krefStrategy,
   'kref-fixed': krefFixedStrategy,
   'percpu-ref': percpuRefStrategy,
+  'percpu-ref-nogp': percpuRefNoGpStrategy,
 };
 
 /**

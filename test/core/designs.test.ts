@@ -34,9 +34,9 @@ describe('alternative designs on the core', () => {
     const sys = new System(
       scenario({ design: 'percpu-ref', clients: [client('net0', 'net_dma', 1), client('busy0', 'net_dma', 0, { busy: true, migrates: true })] }),
     );
-    replay(sys, ['net0.get', 'busy0.get', 'net0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod']);
+    replay(sys, ['net0.get', 'busy0.get', 'net0.find', 'net0.inc', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod']);
     // The migrating client's rounds no longer count anything: its trygets fail or find NULL.
-    replay(sys, ['busy0.find', { type: 'busy0.migrate', cpu: 1 }, 'busy0.use', 'busy0.put']);
+    replay(sys, ['busy0.find', 'busy0.inc', { type: 'busy0.migrate', cpu: 1 }, 'busy0.use', 'busy0.put']);
     expect(sys.observe().ref).toEqual([0, 1]);
     expect(types(sys)).not.toContain('ioh0.drained');
     replay(sys, ['net0.use', 'net0.put', 'ioh0.drained', 'ioh0.putRefs', 'ioh0.free']);
@@ -55,7 +55,7 @@ describe('alternative designs on the core', () => {
         clients: [client('busy0', 'net_dma', 1, { busy: true, releases: false })],
       }),
     );
-    replay(sys, ['busy0.get', 'busy0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod']);
+    replay(sys, ['busy0.get', 'busy0.find', 'busy0.inc', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod']);
     expect(sys.observe().threads[0].chan).toBe('ioat1.0'); // nth_chan: CPU 1's slot
     expect(sys.observe().ref).toEqual([0, 1]);
     expect(types(sys)).toContain('ioh0.drained'); // ioat0's own count is 0
@@ -67,8 +67,8 @@ describe('alternative designs on the core', () => {
 
   it('percpu-ref: a re-get of a pointer cached past its put touches the freed reference (the stated assumption)', () => {
     const sys = new System(scenario({ design: 'percpu-ref', clients: [client('atx0', 'async_tx', 1, { releases: false })] }));
-    const script = ['atx0.get', 'atx0.find', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod'];
-    replay(sys, [...script, 'ioh0.drained', 'ioh0.putRefs', 'ioh0.free', 'atx0.reget']);
+    const script = ['atx0.get', 'atx0.find', 'atx0.inc', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod'];
+    replay(sys, [...script, 'ioh0.drained', 'ioh0.putRefs', 'ioh0.free', 'atx0.reget', 'atx0.inc']);
     const o = sys.observe();
     expect(o.threads[0].chan).toBeNull(); // the tryget failed: nothing to use
     expect(o.ref).toEqual([0, 0]);

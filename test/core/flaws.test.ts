@@ -248,3 +248,25 @@ describe('known flaws, scripted', () => {
     expect(run.final.violations).toEqual([]);
   });
 });
+
+describe('percpu_ref_tryget_live and the grace period (kernel review D18), on the implementation', () => {
+  const clients = [client('net0', 'net_dma', 0)];
+  const before = ['net0.get', 'net0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill'];
+
+  it('percpu-ref-nogp: the sum reads zero before the tryget that saw the ref live counts; the device is freed under it', () => {
+    const sys = new System(scenario({ design: 'percpu-ref-nogp', clients }));
+    replay(sys, [...before, 'ioh0.gracePeriod', 'ioh0.drained', 'net0.inc', 'ioh0.putRefs', 'ioh0.free', 'net0.use']);
+    expect(sys.observe().ref).toEqual([1, 0]);
+    expect(sys.observe().violations).toEqual(['use-after-free:net0:ioat0.0']);
+  });
+
+  it('percpu-ref: the grace period waits for that tryget; its count then holds back the drain', () => {
+    const sys = new System(scenario({ design: 'percpu-ref', clients }));
+    replay(sys, before);
+    expect(sys.enabledSteps().map((e) => e.type)).not.toContain('ioh0.gracePeriod');
+    replay(sys, ['net0.inc', 'ioh0.gracePeriod']);
+    expect(sys.enabledSteps().map((e) => e.type)).not.toContain('ioh0.drained');
+    replay(sys, ['net0.use', 'net0.put', 'ioh0.drained', 'ioh0.putRefs', 'ioh0.free']);
+    expect(sys.observe().violations).toEqual([]);
+  });
+});

@@ -13,6 +13,7 @@ import { designModel } from '../../src/designs/models.ts';
 import { run } from './bfs.ts';
 import { checkDesign } from '../../src/check/run.ts';
 import { checkModel } from '../../src/check/check.ts';
+import { behaviourScenario } from '../../src/check/scenarios.ts';
 import { noUseAfterFree, type SystemView } from '../../spec/properties.ts';
 
 const ev = (type: string, payload: Record<string, number | boolean> = {}): StepEvent => ({ type, ...payload });
@@ -155,7 +156,7 @@ describe('percpu-ref', () => {
   it('the atomic-mode wait sees a holder the CPU-by-CPU read missed: no false zero', () => {
     const s: Scenario = { ...DEFAULT_SCENARIO, quiesceThreshold: 1, clients: DEFAULT_SCENARIO.clients.slice(0, 2) };
     const m = sys('percpu-ref', s);
-    const events = [...steps('net0.get', 'atx0.get', 'atx0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'net0.find')];
+    const events = [...steps('net0.get', 'atx0.get', 'atx0.find', 'atx0.inc', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'net0.find', 'net0.inc')];
     const killed = run(m, events);
     expect(killed.context.ref).toEqual([0, 1]); // net0's find after the kill took nothing
     expect(run(m, [...events, ev('net0.migrate', { cpu: 1 }), ev('net0.use'), ev('net0.put'), ev('ioh0.gracePeriod')]).can(ev('ioh0.drained'))).toBe(false);
@@ -164,7 +165,7 @@ describe('percpu-ref', () => {
   });
   it('a re-get after the drain fails (tryget_live on a killed ref) instead of taking a reference', () => {
     const m = sys('percpu-ref');
-    const events = [...steps('atx0.get', 'atx0.find', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod', 'ioh0.drained', 'atx0.reget', 'atx0.use')];
+    const events = [...steps('atx0.get', 'atx0.find', 'atx0.inc', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod', 'ioh0.drained', 'atx0.reget', 'atx0.inc', 'atx0.use')];
     const s = run(m, events);
     expect(s.context.threads[1].chan).toBe(-1);
     expect(holds(m, events, 'no-ref-survives-quiesce')).toBe(true);
@@ -172,7 +173,7 @@ describe('percpu-ref', () => {
   });
   it('but a re-get after the free touches the freed reference (its stated assumption)', () => {
     const m = sys('percpu-ref');
-    const prefix = steps('atx0.get', 'atx0.find', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod', 'ioh0.drained', 'ioh0.putRefs', 'ioh0.free', 'atx0.reget');
+    const prefix = steps('atx0.get', 'atx0.find', 'atx0.inc', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod', 'ioh0.drained', 'ioh0.putRefs', 'ioh0.free', 'atx0.reget', 'atx0.inc');
     expect(violations(m, prefix)).toEqual(['use-after-free:atx0:ioat0.1']);
   });
 });
@@ -242,14 +243,14 @@ const OTHER_DEVICE_BUSY: Scenario = {
 describe('percpu-ref: one percpu_ref per device (lib/percpu-refcount.c)', () => {
   it('the busy client counts only on ioat1, the device of the channel it got', () => {
     const m = sys('percpu-ref', OTHER_DEVICE_BUSY);
-    const s = run(m, steps('busy0.get', 'busy0.find'));
+    const s = run(m, steps('busy0.get', 'busy0.find', 'busy0.inc'));
     expect(s.context.table[0]).toEqual([0, 1]); // nth_chan: CPU 0 → ioat0.0, CPU 1 → ioat1.0
     expect(s.context.pref).toEqual([
       [0, 0],
       [0, 1],
     ]);
     expect(s.context.ref).toEqual([0, 1]); // the observable per-CPU count: the sum over devices
-    const killed = run(m, steps('busy0.get', 'busy0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod'));
+    const killed = run(m, steps('busy0.get', 'busy0.find', 'busy0.inc', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod'));
     expect(m.enabledEvents(viewOf(killed)).map((e) => e.type)).toContain('ioh0.drained'); // ioat0's own count is 0
   });
   it('another device’s busy client no longer starves a removal: removal-completes holds', () => {
@@ -267,4 +268,37 @@ describe('every design', () => {
       if (D.freeWaitsForHolders && !d.startsWith('kref')) expect(ids).toContain('"ioh0.waiting"');
       expect(D.unregisterPhases.every((p) => p.step.length > 0)).toBe(true);
     });
+});
+
+/**
+ * D18 of the kernel review: percpu_ref_tryget_live is a mode test inside rcu_read_lock,
+ * then this_cpu_inc; the grace period after percpu_ref_kill waits for the readers between
+ * the two. Without it (percpu-ref-nogp) the atomic-mode sum can read zero before such a
+ * reader counts.
+ */
+describe('percpu-ref and its grace period', () => {
+  const cooperative = behaviourScenario('cooperative');
+  const uaf = (design: DesignName) => checkDesign(cooperative, designModel(design)).results.find((p) => p.name === 'no-use-after-free')!;
+
+  it('percpu-ref: a tryget that saw the ref live holds back the grace period, so no use after free with cooperative clients', () => {
+    expect(uaf('percpu-ref').verdict).toBe('holds');
+  });
+
+  it('percpu-ref-nogp: the sum reads zero between a tryget’s mode test and its inc; the device is freed under it', () => {
+    const r = uaf('percpu-ref-nogp');
+    expect(r.verdict).toBe('violated');
+    const t = r.trace!.steps.map((s) => s.event.type);
+    expect(t.indexOf('net0.find')).toBeLessThan(t.indexOf('ioh0.kill'));
+    expect(t.indexOf('net0.inc')).toBeGreaterThan(t.indexOf('ioh0.drained'));
+    expect(t.at(-1)).toBe('net0.use');
+  });
+
+  it('the grace period step is not enabled while a reader that saw the ref live is between its test and its inc', () => {
+    const m = buildSystem({ ...cooperative, design: 'percpu-ref' });
+    const events = ['net0.get', 'net0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill'].map((type) => ({ type }));
+    const v = viewOf(run(m, events));
+    expect(m.enabledEvents(v).map((e) => e.type)).not.toContain('ioh0.gracePeriod');
+    const after = viewOf(run(m, [...events, { type: 'net0.inc' }]));
+    expect(m.enabledEvents(after).map((e) => e.type)).toContain('ioh0.gracePeriod');
+  });
 });

@@ -6,6 +6,13 @@
  * waits for it to reach zero; then it drops the `dmaengine_get` references, waits for the
  * private holders and frees. One `percpu_ref` per device (lib/percpu-refcount.c: a ref is
  * per object), so a device's drain waits only for its own users.
+ *
+ * `percpu_ref_tryget_live` is two steps (`hotPath: 'tryget'`): inside `rcu_read_lock`,
+ * `__ref_is_percpu` reads the mode (live or killed), then `this_cpu_inc`. A tryget that read
+ * "live" before the kill counts after it; the grace period (`call_rcu` in
+ * `percpu_ref_kill_and_confirm`) is what waits for those readers before the counts are
+ * folded: "tryget_live fails only after @ref is seen as dead from all CPUs". The variant
+ * `percpu-ref-nogp` ({@link percpuRefDesign} with `gracePeriod: false`) skips that wait.
  * @module
  */
 import type { DesignModel } from '../../../machines/system/design.ts';
@@ -14,32 +21,50 @@ import { dropRefsThenWait } from '../../../machines/system/ioh.ts';
 import type { Layout } from '../../../machines/system/layout.ts';
 
 /**
- * Starts a worker round on `chan` (-1: none) after a successful or failed tryget. A
- * success is `this_cpu_inc` of the channel's device's own percpu_ref (`pref[d][cpu]`);
- * `ref[cpu]`, the observable per-CPU count, is the sum over devices.
+ * The tryget's first step, inside `rcu_read_lock`: whether `__ref_is_percpu` saw the
+ * device's ref live (`keySeen`), and the channel if so (-1: none, or seen dead: the tryget
+ * will fail); nothing is counted yet.
  */
-function begin(ctx: SystemContext, L: Layout, t: number, chan: number): void {
+function tryRead(ctx: SystemContext, L: Layout, t: number, chan: number): void {
   const th = ctx.threads[t];
-  th.chan = chan;
+  th.keySeen = live(ctx, L, chan) ? 1 : 0;
+  th.chan = th.keySeen ? chan : -1; // seen dead: the tryget will fail, nothing is taken
   th.inFlight = 1;
-  if (chan >= 0) {
-    ctx.pref[L.channels[chan].device][th.cpu]++;
+}
+
+/**
+ * The tryget's second step: `this_cpu_inc` of the channel's device's own percpu_ref
+ * (`pref[d][cpu]`) if the first step saw it live, else NULL; `rcu_read_unlock`. `ref[cpu]`,
+ * the observable per-CPU count, is the sum over devices.
+ */
+function tryInc(ctx: SystemContext, L: Layout, t: number): void {
+  const th = ctx.threads[t];
+  if (th.keySeen) {
+    ctx.pref[L.channels[th.chan].device][th.cpu]++;
     ctx.ref[th.cpu]++;
-    if (L.clients[t].kind === 'async_tx') th.cached = chan;
+    if (L.clients[t].kind === 'async_tx') th.cached = th.chan;
   }
+  th.keySeen = 0;
 }
 
 const live = (ctx: SystemContext, L: Layout, c: number) => c >= 0 && ctx.devices[L.channels[c].device].dying === 0;
 
-/** The kill + grace period + atomic-mode design. */
-export const percpuRef: DesignModel = {
-  name: 'percpu-ref',
-  title: 'percpu-ref: kill, grace period, atomic-mode wait for zero',
+/** What varies between `percpu-ref` and its variant. */
+export interface PercpuRefOptions {
+  /** Whether unregister waits for the readers that saw the ref live (the RCU grace period). */
+  readonly gracePeriod: boolean;
+}
+
+/** The kill + grace period + atomic-mode design (or the variant that skips the grace period). */
+export function percpuRefDesign({ gracePeriod }: PercpuRefOptions): DesignModel {
+  return {
+  name: gracePeriod ? 'percpu-ref' : 'percpu-ref-nogp',
+  title: gracePeriod ? 'percpu-ref: kill, grace period, atomic-mode wait for zero' : 'percpu-ref without the grace period: kill, then sum at once',
   summary:
     'dma_find_channel and dma_get_channel take percpu_ref_tryget_live on the channel’s device (fails once killed: NULL, nothing counted); ' +
     'dma_put_channel is percpu_ref_put on the CPU the thread runs on. Unregister kills the reference, waits an RCU grace period, switches to atomic mode ' +
     '(an exact sum) and waits until it is zero; then it drops the dmaengine_get references, waits for private holders, and frees.',
-  hotPath: 'plain',
+  hotPath: 'tryget',
   unregisterPhases: [
     { state: 'killing', step: 'kill', description: 'percpu_ref_kill is about to run' },
     { state: 'grace', step: 'gracePeriod', description: 'killed; an RCU grace period until every CPU sees it' },
@@ -66,8 +91,11 @@ export const percpuRef: DesignModel = {
         description: 'call_rcu: wait until every CPU has seen the kill',
         on: {
           [b.ev('gracePeriod')]: {
+            ...(gracePeriod ? { guard: { type: 'noLiveReader', params: b.p } } : {}),
             target: `#${b.id('draining')}`,
-            description: 'the grace period ends: the per-CPU counts are folded into one atomic count',
+            description: gracePeriod
+              ? 'the grace period ends once no tryget that saw the ref live is still inside rcu_read_lock: the per-CPU counts are folded into one atomic count'
+              : 'variant: no grace period; the counts are folded at once, while a tryget that saw the ref live may still inc',
           },
         },
       },
@@ -95,22 +123,23 @@ export const percpuRef: DesignModel = {
     guards: {
       // The device's own percpu_ref in atomic mode: other devices' users do not count.
       refSumZero: (ctx, { h }: { h: number }) => ctx.pref[ctx.iohs[h].cur].reduce((a, x) => a + x, 0) === 0,
+      // synchronize_rcu for the killed ref: no reader between its mode test and its inc.
+      noLiveReader: (ctx, { h }: { h: number }) =>
+        ctx.threads.every((th) => th.keySeen === 0 || th.chan < 0 || L.channels[th.chan].device !== ctx.iohs[h].cur),
     },
     actions: {
       markQuiesced: (ctx, { h }: { h: number }) => {
         ctx.devices[ctx.iohs[h].cur].quiesced = 1;
       },
-      findChannel: (ctx, { t }: { t: number }) => {
-        const c = ctx.table[L.clients[t].cap][ctx.threads[t].cpu];
-        begin(ctx, L, t, live(ctx, L, c) ? c : -1);
-      },
+      findChannel: (ctx, { t }: { t: number }) => tryRead(ctx, L, t, ctx.table[L.clients[t].cap][ctx.threads[t].cpu]),
       getChannel: (ctx, { t }: { t: number }) => {
         const c = ctx.threads[t].cached;
         // tryget on a freed device touches freed memory (the percpu_ref lives in it).
         if (ctx.devices[L.channels[c].device].freed) ctx.uaf[t][c] = 1;
-        begin(ctx, L, t, live(ctx, L, c) ? c : -1);
+        tryRead(ctx, L, t, c);
         ctx.threads[t].regot = 1;
       },
+      refInc: (ctx, { t }: { t: number }) => tryInc(ctx, L, t),
       putChannel: (ctx, { t }: { t: number }) => {
         const th = ctx.threads[t];
         if (th.chan >= 0) {
@@ -138,4 +167,8 @@ export const percpuRef: DesignModel = {
     { text: 'Every holder of a private channel eventually calls dma_release_channel on its own.', kinds: ['slave'], flags: { releases: true } },
     { text: 'No client keeps a channel pointer past its put (a cached pointer re-taken after the free touches freed memory).', kinds: ['async_tx'], flags: {} },
   ],
-};
+  };
+}
+
+/** percpu-ref as lib/percpu-refcount.c has it. */
+export const percpuRef: DesignModel = percpuRefDesign({ gracePeriod: true });
