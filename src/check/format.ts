@@ -130,9 +130,20 @@ export function runJson(run: DesignRun) {
       kind: p.kind,
       verdict: p.verdict,
       claimed: p.claimed,
-      ...(p.trace ? { trace: { end: p.trace.end, ...(p.trace.loopStart === undefined ? {} : { loopStart: p.trace.loopStart }), steps: p.trace.steps } } : {}),
+      ...(p.trace ? { trace: traceJson(p.trace) } : {}),
       ...(p.replay ? { replay: p.replay } : {}),
     })),
+  };
+}
+
+/** A counterexample as JSON: how it ends, the initial state, the steps. */
+export function traceJson(t: Trace) {
+  return {
+    end: t.end,
+    ...(t.loopStart === undefined ? {} : { loopStart: t.loopStart }),
+    initial: t.initial,
+    initialActive: t.initialActive,
+    steps: t.steps,
   };
 }
 
