@@ -30,6 +30,14 @@ export interface DotOptions {
 
 const FONT = 'Helvetica';
 
+/**
+ * The SVG element id of a state's box (or a composite state's frame): `s-` and the state
+ * id, stable across renders, so that the trace viewer can light up the active states.
+ */
+export function svgStateId(stateId: string): string {
+  return `s-${stateId}`;
+}
+
 const isComposite = (s: ChartState) => s.type === 'compound' || s.type === 'parallel';
 
 /** Lines joined into a Graphviz HTML-like label body, each escaped. */
@@ -161,7 +169,7 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
   const emit = (s: ChartState, depth: number, inParallel: boolean) => {
     const pad = '  '.repeat(depth);
     if (!isComposite(s)) {
-      const attrs = [`label=${stateLabel(s)}`];
+      const attrs = [`label=${stateLabel(s)}`, `id=${quoteDot(svgStateId(s.id))}`, 'class="state"'];
       if (s.type === 'final') attrs.push('peripheries=2');
       if (s.type === 'history') attrs.push('shape=circle');
       if (s.description) attrs.push(`tooltip=${quoteDot(s.description)}`);
@@ -175,6 +183,7 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
       // otherwise cross the border.
       out.push(`${pad}subgraph ${quoteDot(clusterOf.get(s.id)!)} {`);
       out.push(`${pad}  label=${stateLabel(s, s.type === 'parallel' ? ' ‖' : '')}; style=${quoteDot(style)}; color="#8c959f"; labeljust=l; margin=20;`);
+      out.push(`${pad}  id=${quoteDot(svgStateId(s.id))}; class="state";`);
     }
     const inner = pad + '  ';
     if (s.type === 'compound') out.push(`${inner}${quoteDot(anchor(s))} [shape=point, width=0.12, style=filled, fillcolor=black, label=""];`);
