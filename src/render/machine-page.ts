@@ -91,12 +91,12 @@ export function transitionsTable(chart: Chart): string {
 async function section(chart: Chart, svgPath: string, heading: string, prefix: string, files: DocFile[], drawn?: DrawnChart): Promise<string> {
   drawn ??= await drawChart(chart);
   files.push({ path: `machines/${svgPath}`, content: drawn.svg });
-  // No link around the image: TypeDoc moves images to media/ but leaves link targets alone.
+  // The image links to itself: a page shrinks a wide drawing, the SVG alone does not.
   return [
     `## ${heading}`,
     '',
     chart.root.description ? `${escapeCell(chart.root.description)}\n` : '',
-    `![${heading}](./${svgPath})`,
+    `[![${heading}](./${svgPath})](./${svgPath})`,
     '',
     '<details>',
     '<summary>Mermaid source (GitHub and many editors draw it)</summary>',
@@ -120,26 +120,65 @@ async function section(chart: Chart, svgPath: string, heading: string, prefix: s
     .join('\n');
 }
 
+/**
+ * The scenario as the machine was built from it (its design included), with only the
+ * clients the machine has a thread for: a release machine draws the IOH alone, its holder
+ * being an event, and should not claim the scenario's clients.
+ */
+function drawnScenario(model: MachineModel): string {
+  const s = model.scenario;
+  const drawn = s.clients.filter((c) => model.threads.includes(c.name));
+  const left = s.clients.filter((c) => !drawn.includes(c)).map((c) => `\`${c.name}\``);
+  const text = describeScenario({ ...s, clients: drawn });
+  return left.length > 0 && drawn.length === 0
+    ? `${text.replace('; no clients', '')}; of its threads only ${model.threads.map((t) => `\`${t}\``).join(', ')} ${model.threads.length === 1 ? 'is' : 'are'} drawn (not the clients ${left.join(', ')})`
+    : text;
+}
+
+/** What the rule parameters of machines/system mean (machines/system/ioh.ts `IohParams`, clients.ts). */
+const PARAM_MEANING: Readonly<Record<string, string>> = {
+  t: "is the client thread's index in the scenario's client list",
+  h: "the IOH's index in the scenario",
+};
+
+/** How to read a drawing: only the marks this one uses. */
+function legend(hasFinal: boolean, params: readonly string[]): string[] {
+  const out = [
+    'Reading the drawings: a box is a state (its kernel meaning under its name); a frame is a',
+    'compound state, a dashed frame a region running in parallel with its siblings (‖ marks',
+    'the parallel state); the black dot points at the initial state;',
+  ];
+  if (hasFinal) out.push('a double border is a final state;');
+  out.push(
+    'an arrow is labelled `event [guard] / actions`, and arrows with the same',
+    'ends are stacked on one arrow, separated by ┄┄┄┄, in the order xstate tries them.',
+  );
+  const known = params.filter((p) => PARAM_MEANING[p]).map((p) => `\`${p}\` ${PARAM_MEANING[p]}`);
+  if (known.length > 0) out.push(`A guard or action shows its parameters in parentheses: ${known.join(', ')} (\`canFind(t=0)\`: the guard for client 0).`);
+  return out;
+}
+
 /** A drawing shrunk below this on the page is split into one drawing per region. */
 export const MIN_READABLE_SCALE = 0.8;
 
 /** Renders one catalogue entry: `machines/<name>.md` and its SVG files. */
 export async function renderMachinePage(entry: DocMachineEntry): Promise<DocFile[]> {
-  const { scenario, chart } = chooseScenario(entry);
+  const { scenario, model, chart } = chooseScenario(entry);
   const files: DocFile[] = [];
   const name = fileSafe(entry.name);
+  const states = allStates(chart);
+  const labels = chart.transitions.flatMap((t) => [t.guard ?? '', ...t.actions]);
   const parts = [
     `# ${entry.title}`,
     '',
     entry.summary,
     '',
-    `Drawn for the scenario \`${scenario.name}\`: ${describeScenario(scenario)}.`,
+    `Drawn for the scenario \`${scenario.name}\`: ${drawnScenario(model)}.`,
     '',
-    'Reading the drawings: a box is a state (its kernel meaning under its name); a frame is a',
-    'compound state, a dashed frame a region running in parallel with its siblings (‖ marks',
-    'the parallel state); the black dot points at the initial state; a double border is a',
-    'final state; an arrow is labelled `event [guard] / actions`, and arrows with the same',
-    'ends are stacked on one arrow, separated by ┄┄┄┄, in the order xstate tries them.',
+    'The rules are written up in [the spec](../../spec/README.md); the checker\'s verdicts and counterexamples are on',
+    '[the design comparison](../comparison.md).',
+    '',
+    ...legend(states.some((x) => x.type === 'final'), [...new Set(labels.flatMap((l) => [...l.matchAll(/[(,] ?(\w+)=/g)].map((m) => m[1]!)))]),
     '',
   ];
   const regions = regionsOf(chart);
@@ -148,8 +187,8 @@ export async function renderMachinePage(entry: DocMachineEntry): Promise<DocFile
     // Too big to read whole: an overview without descriptions, then each region readably.
     const overview = await drawChart(chart, { descriptions: false });
     files.push({ path: `machines/${name}.svg`, content: overview.svg });
-    parts.push('## Overview', '', `The ${regions.length} regions side by side, without descriptions (open the image on its own to zoom); each region is drawn readably in its section below.`, '');
-    parts.push(`![${entry.title}: overview](./${name}.svg)`, '');
+    parts.push('## Overview', '', `The ${regions.length} regions side by side, without descriptions (click the image for the full-size drawing); each region is drawn readably in its section below.`, '');
+    parts.push(`[![${entry.title}: overview](./${name}.svg)](./${name}.svg)`, '');
     parts.push(regions.map((r) => `- [${r.key}](#${anchorOf(`Region ${r.key}`)})`).join('\n'), '');
     for (const r of regions)
       parts.push(await section(subChart(chart, r.id), `${name}.${fileSafe(r.key)}.svg`, `Region ${r.key}`, `${r.key}: `, files));
