@@ -91,12 +91,15 @@ export function transitionsTable(chart: Chart): string {
 async function section(chart: Chart, svgPath: string, heading: string, prefix: string, files: DocFile[], drawn?: DrawnChart): Promise<string> {
   drawn ??= await drawChart(chart);
   files.push({ path: `machines/${svgPath}`, content: drawn.svg });
-  // The image links to itself: a page shrinks a wide drawing, the SVG alone does not.
+  // A link to the drawing itself: a page shrinks a wide drawing, the SVG alone does not.
+  // (A plain link: TypeDoc rewrites it to the copied media file, a link around an image it leaves alone.)
   return [
     `## ${heading}`,
     '',
     chart.root.description ? `${escapeCell(chart.root.description)}\n` : '',
-    `[![${heading}](./${svgPath})](./${svgPath})`,
+    `![${heading}](./${svgPath})`,
+    '',
+    `[Open the full-size drawing](${svgPath})`,
     '',
     '<details>',
     '<summary>Mermaid source (GitHub and many editors draw it)</summary>',
@@ -187,8 +190,8 @@ export async function renderMachinePage(entry: DocMachineEntry): Promise<DocFile
     // Too big to read whole: an overview without descriptions, then each region readably.
     const overview = await drawChart(chart, { descriptions: false });
     files.push({ path: `machines/${name}.svg`, content: overview.svg });
-    parts.push('## Overview', '', `The ${regions.length} regions side by side, without descriptions (click the image for the full-size drawing); each region is drawn readably in its section below.`, '');
-    parts.push(`[![${entry.title}: overview](./${name}.svg)](./${name}.svg)`, '');
+    parts.push('## Overview', '', `The ${regions.length} regions side by side, without descriptions (open the full-size drawing to zoom); each region is drawn readably in its section below.`, '');
+    parts.push(`![${entry.title}: overview](./${name}.svg)`, '', `[Open the full-size drawing](${name}.svg)`, '');
     parts.push(regions.map((r) => `- [${r.key}](#${anchorOf(`Region ${r.key}`)})`).join('\n'), '');
     for (const r of regions)
       parts.push(await section(subChart(chart, r.id), `${name}.${fileSafe(r.key)}.svg`, `Region ${r.key}`, `${r.key}: `, files));

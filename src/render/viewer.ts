@@ -93,6 +93,13 @@ function inlineSvg(svg: string): string {
   return at < 0 ? '' : svg.slice(at);
 }
 
+/** A drawing at least 1.3 times as tall as it is wide. */
+function isTall(svg: string): boolean {
+  const w = /<svg[^>]*\swidth="([\d.]+)pt"/.exec(svg);
+  const h = /<svg[^>]*\sheight="([\d.]+)pt"/.exec(svg);
+  return !!w && !!h && Number(h[1]) > 1.3 * Number(w[1]);
+}
+
 /** JSON safe inside a `<script>` element. */
 const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 
@@ -106,11 +113,12 @@ header h1 { font-size: 18px; margin: 4px 0; }
 #step-rule { margin-top: 2px; }
 #step-note { margin-top: 2px; font-weight: 600; color: #9a3412; }
 .layout { display: grid; grid-template-columns: minmax(0, 1fr) minmax(240px, 340px); gap: 16px; }
-.regions { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 12px; min-width: 0; align-items: start; }
+.regions { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); grid-auto-flow: dense; gap: 12px; min-width: 0; align-items: start; }
+.region.tall { grid-row: span 2; }
 .region { border: 2px solid #d0d7de; border-radius: 6px; padding: 4px; min-width: 0; box-sizing: border-box; overflow: auto; }
 .region.acting { border-color: #0969da; box-shadow: 0 0 0 3px #0969da33; }
 .region h2 { font-size: 13px; margin: 0 0 4px; font-family: ui-monospace, monospace; }
-.region svg { display: block; margin: 0 auto; width: auto; max-width: 100%; height: auto; max-height: 75vh; }
+.region svg { display: block; margin: 0 auto; width: auto; max-width: 100%; height: auto; max-height: 85vh; }
 /* The active leaf is filled; the composite states around it get a thick frame. */
 .node.state.active path, .node.state.active polygon, .node.state.active ellipse { fill: #ffd33d; stroke: #9a6700; stroke-width: 3px; }
 .cluster.state.active > path, .cluster.state.active > polygon { stroke: #9a6700; stroke-width: 2px; }
@@ -162,9 +170,11 @@ export function renderViewer(v: ViewerInput): string {
   const drawn = new Set(v.regions.flatMap((r) => [...r.svg.matchAll(/<g id="s(?:-|&#45;)([^"]+)"/g)].map((m) => m[1]!)));
   const frames = framesOf(v.trace, v.property).map((f) => ({ ...f, active: f.active.filter((id) => drawn.has(id)) }));
   // The thread a region belongs to: its key up to the first dot (regions are threads here).
-  const regions = v.regions
-    .map((r) => `<section class="region" data-thread="${esc(r.key.split('.')[0]!)}"><h2>${esc(r.key)}</h2>${inlineSvg(r.svg)}</section>`)
-    .join('\n');
+  // Tall drawings (the IOH's program) come first and span two rows, the short client
+  // regions stack beside them: on a wide screen every region is in view at once.
+  const section = (r: ViewerRegion) =>
+    `<section class="region${isTall(r.svg) ? ' tall' : ''}" data-thread="${esc(r.key.split('.')[0]!)}"><h2>${esc(r.key)}</h2>${inlineSvg(r.svg)}</section>`;
+  const regions = [...v.regions.filter((r) => isTall(r.svg)), ...v.regions.filter((r) => !isTall(r.svg))].map(section).join('\n');
   const steps = frames
     .map((f, k) => `<li value="${k}" data-frame="${k}">${esc(k === 0 ? f.label : f.label.replace(/^\d+\. /, ''))}${f.note ? ` <b>⇒ ${esc(f.note)}</b>` : ''}</li>`)
     .join('\n');
