@@ -86,14 +86,22 @@ export function loadCheckJson(file?: string, args: readonly string[] = []): unkn
   return JSON.parse(run.stdout);
 }
 
-/** Markdown pages that are not generated: spec/*.md and hand-written docs/*.md. */
-export function sourcePages(docsDir: string): { spec: SourcePage[]; guides: SourcePage[] } {
+/** Markdown pages that are not generated: spec/*.md, hand-written docs/*.md, and each design's README. */
+export function sourcePages(docsDir: string): { spec: SourcePage[]; guides: SourcePage[]; designs: SourcePage[] } {
   const md = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.md')).sort() : []);
   const spec = md(join(ROOT, 'spec')).map((f) => ({ path: `../spec/${f}`, markdown: readFileSync(join(ROOT, 'spec', f), 'utf8') }));
   const guides = md(docsDir)
     .filter((f) => !GENERATED_TOP.has(f))
     .map((f) => ({ path: f, markdown: readFileSync(join(docsDir, f), 'utf8') }));
-  return { spec, guides };
+  // Relative to the docs folder: a docs folder outside the checkout (--out) has no designs beside it.
+  const designsDir = join(docsDir, '..', 'src', 'designs');
+  const designs = existsSync(designsDir)
+    ? readdirSync(designsDir)
+        .filter((d) => existsSync(join(designsDir, d, 'README.md')))
+        .sort()
+        .map((d) => ({ path: `../src/designs/${d}/README.md`, markdown: readFileSync(join(designsDir, d, 'README.md'), 'utf8') }))
+    : [];
+  return { spec, guides, designs };
 }
 
 /** Generated files in the docs folder now (relative to docs/), for finding pages no longer generated. */
@@ -183,14 +191,14 @@ export async function main(argv: string[]): Promise<number> {
     if (!machines) process.stderr.write('docs: machines/index.ts is not there yet: no statechart pages\n');
     const checkJson = loadCheckJson(values['check-json']);
     if (checkJson === undefined) process.stderr.write('docs: no checker (src/cli/check.ts) yet: comparison page not generated\n');
-    const { spec, guides } = sourcePages(docsDir);
+    const { spec, guides, designs } = sourcePages(docsDir);
     // With a given checker output (tests, CI caches) the extra scenarios are not run either.
     const extra: ExtraRun[] =
       checkJson === undefined || values['check-json'] !== undefined
         ? []
         : EXTRA_RUNS.map((r) => ({ why: r.why, json: loadCheckJson(undefined, ['--scenario', r.scenario, '--design', r.design]) }));
     const traceMachine = machines ? await traceMachineBuilder() : undefined;
-    const files = await renderSite({ machines: machines ?? [], checkJson, spec, guides, extra, ...(traceMachine ? { traceMachine } : {}) });
+    const files = await renderSite({ machines: machines ?? [], checkJson, spec, guides, designs, extra, ...(traceMachine ? { traceMachine } : {}) });
     const where = relative(process.cwd(), docsDir) || '.';
     if (values.check) {
       const stale = staleFiles(docsDir, files, machines !== undefined);

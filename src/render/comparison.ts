@@ -243,6 +243,8 @@ export interface ComparisonOptions {
   readonly extra?: readonly ExtraRun[];
   /** Path (relative to the page) of the viewer of a counterexample, or undefined for none. */
   readonly viewerPath?: (scenario: string, design: string, property: string) => string | undefined;
+  /** Path (relative to the page) of a design's README, or undefined. */
+  readonly designDoc?: (design: string) => string | undefined;
 }
 
 /** The anchor of a counterexample of an extra scenario. */
@@ -310,7 +312,11 @@ export function renderComparison(json: unknown, options: ComparisonOptions = {})
   // One row per property, one column per design: properties outnumber designs and their
   // names are long, so this way the table fits a page.
   const kindOf = (p: string) => c.designs.flatMap((d) => d.results).find((r) => r.name === p)?.kind ?? '';
-  out.push(`| property | kind | ${c.designs.map((d) => escapeCell(d.design)).join(' | ')} |`);
+  const head = (d: string) => {
+    const doc = options.designDoc?.(d);
+    return doc ? `[${escapeCell(d)}](${doc})` : escapeCell(d);
+  };
+  out.push(`| property | kind | ${c.designs.map((d) => head(d.design)).join(' | ')} |`);
   out.push(`|---|---|${c.designs.map(() => '---').join('|')}|`);
   out.push(`| *states explored* | | ${c.designs.map((d) => `${d.states ?? ''}${d.complete ? '' : ' (limit)'}`).join(' | ')} |`);
   for (const p of props) {

@@ -27,6 +27,8 @@ export interface SiteInput {
   readonly checkJson?: unknown;
   readonly spec: readonly SourcePage[];
   readonly guides: readonly SourcePage[];
+  /** Each design's README (`../src/designs/<name>/README.md`); the comparison links its columns to them. */
+  readonly designs?: readonly SourcePage[];
   /** Further checker runs the comparison page shows (scenarios a flaw needs). */
   readonly extra?: readonly ExtraRun[];
   /**
@@ -110,7 +112,8 @@ export async function renderSite(input: SiteInput): Promise<DocFile[]> {
       const f = viewerFile(scenario, design, property);
       return have.has(f) ? f : undefined;
     };
-    files.push({ path: 'comparison.md', content: renderComparison(input.checkJson, { ...(input.extra ? { extra: input.extra } : {}), viewerPath }) });
+    const designDoc = (design: string) => input.designs?.find((p) => p.path === `../src/designs/${design}/README.md`)?.path;
+    files.push({ path: 'comparison.md', content: renderComparison(input.checkJson, { ...(input.extra ? { extra: input.extra } : {}), viewerPath, designDoc }) });
     comparison = { path: 'comparison.md', title: 'Design comparison', summary: 'verdicts of every design on every property, with counterexamples' };
   }
   const link = (p: SourcePage): PageLink => ({ path: p.path, title: titleOf(p.markdown, p.path) });
@@ -121,6 +124,7 @@ export async function renderSite(input: SiteInput): Promise<DocFile[]> {
       ...(comparison ? { comparison } : {}),
       spec: input.spec.map(link),
       guides: input.guides.map(link),
+      designs: (input.designs ?? []).map(link),
     }),
   });
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
