@@ -26,6 +26,11 @@ export interface DotOptions {
    * (default true): a guarded choice between two outcomes then reads as one arrow.
    */
   readonly mergeParallelEdges?: boolean;
+  /**
+   * Lines of a "shared data" note drawn beside the states: the context every region reads
+   * and writes, which is how the regions of a parallel machine interact.
+   */
+  readonly shared?: readonly string[];
 }
 
 const FONT = 'Helvetica';
@@ -198,6 +203,10 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
     if (!isRoot) out.push(`${pad}}`);
   };
   emit(chart.root, 0, false);
+  if (options.shared && options.shared.length > 0)
+    out.push(
+      `  "#shared" [shape=note, style=filled, fillcolor="#fff8c5", color="#9a6700", fontsize=9, label=<<b>shared data (context)</b><br/>${htmlLines(options.shared.flatMap((l) => wrapText(l, width + 8)))}>];`,
+    );
 
   out.push('}');
   return out.join('\n') + '\n';

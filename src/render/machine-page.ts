@@ -59,6 +59,22 @@ export function chooseScenario(entry: DocMachineEntry): { scenario: Scenario; mo
   return { scenario: entry.smallScenario, model, chart: chartOf(model.machine) };
 }
 
+/**
+ * The context of a machine as short lines, one per top-level variable with its shape:
+ * `ref[0..1]`, `table[0..2][0..1]`, `devices[0..0]: listed, private, …`. Drawn as the
+ * "shared data" note: the variables through which the regions interact.
+ */
+export function contextLines(context: unknown): string[] {
+  if (typeof context !== 'object' || context === null) return [];
+  const dims = (v: unknown): string => (!Array.isArray(v) ? '' : v.length === 0 ? '[] (none here)' : `[0..${v.length - 1}]${dims(v[0])}`);
+  const leaf = (v: unknown): unknown => (Array.isArray(v) ? leaf(v[0]) : v);
+  return Object.entries(context as Record<string, unknown>).map(([k, v]) => {
+    const inner = leaf(v);
+    const fields = typeof inner === 'object' && inner !== null ? `: ${Object.keys(inner).join(', ')}` : '';
+    return `${k}${dims(v)}${fields}`;
+  });
+}
+
 /** The states table of a chart. */
 export function statesTable(chart: Chart): string {
   const rows = ['| state | kind | description |', '|---|---|---|'];
@@ -167,6 +183,7 @@ export const MIN_READABLE_SCALE = 0.8;
 /** Renders one catalogue entry: `machines/<name>.md` and its SVG files. */
 export async function renderMachinePage(entry: DocMachineEntry): Promise<DocFile[]> {
   const { scenario, model, chart } = chooseScenario(entry);
+  const shared = contextLines((model.machine.config as { context?: unknown }).context);
   const files: DocFile[] = [];
   const name = fileSafe(entry.name);
   const states = allStates(chart);
@@ -185,10 +202,11 @@ export async function renderMachinePage(entry: DocMachineEntry): Promise<DocFile
     '',
   ];
   const regions = regionsOf(chart);
-  const whole = await drawChart(chart);
-  if (regions.length > 1 && whole.scale < MIN_READABLE_SCALE) {
+  // Whether to split is decided on the states alone: the note may widen a drawing a little.
+  const bare = await drawChart(chart);
+  if (regions.length > 1 && bare.scale < MIN_READABLE_SCALE) {
     // Too big to read whole: an overview without descriptions, then each region readably.
-    const overview = await drawChart(chart, { descriptions: false });
+    const overview = await drawChart(chart, { descriptions: false, shared });
     files.push({ path: `machines/${name}.svg`, content: overview.svg });
     parts.push('## Overview', '', `The ${regions.length} regions side by side, without descriptions (open the full-size drawing to zoom); each region is drawn readably in its section below.`, '');
     parts.push(`![${entry.title}: overview](./${name}.svg)`, '', `[Open the full-size drawing](${name}.svg)`, '');
@@ -196,7 +214,7 @@ export async function renderMachinePage(entry: DocMachineEntry): Promise<DocFile
     for (const r of regions)
       parts.push(await section(subChart(chart, r.id), `${name}.${fileSafe(r.key)}.svg`, `Region ${r.key}`, `${r.key}: `, files));
   } else {
-    parts.push(await section(chart, `${name}.svg`, 'Statechart', '', files, whole));
+    parts.push(await section(chart, `${name}.svg`, 'Statechart', '', files, await drawChart(chart, { shared })));
   }
   files.unshift({ path: `machines/${name}.md`, content: parts.join('\n').trimEnd() + '\n' });
   return files;

@@ -197,3 +197,23 @@ describe('scripts/docs.ts', () => {
     }
   });
 });
+
+describe('shared data note', () => {
+  test('the context reads as one line per variable with its shape; the drawing carries it as a note', async () => {
+    const { contextLines } = await import('../../src/render/machine-page.ts');
+    expect(contextLines({ key: 0, ref: [0, 0], table: [[-1, -1], [-1, -1], [-1, -1]], devices: [{ listed: 1, freed: 0 }], threads: [] })).toEqual([
+      'key',
+      'ref[0..1]',
+      'table[0..2][0..1]',
+      'devices[0..0]: listed, freed',
+      'threads[] (none here)',
+    ]);
+    const { toDot } = await import('../../src/render/dot.ts');
+    const { chartOf } = await import('../../src/render/chart.ts');
+    const { createMachine } = await import('xstate');
+    const dot = toDot(chartOf(createMachine({ id: 'm', initial: 'a', states: { a: {} } })), { shared: ['ref[0..1]', 'key'] });
+    expect(dot).toContain('"#shared" [shape=note');
+    expect(dot).toContain('shared data (context)</b><br/>ref[0..1]<br/>key');
+    expect(toDot(chartOf(createMachine({ id: 'm', initial: 'a', states: { a: {} } })))).not.toContain('#shared');
+  });
+});
