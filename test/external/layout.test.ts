@@ -35,7 +35,8 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const documents = () => readdirSync(join(site, 'documents')).filter((f) => f.endsWith('.html')).sort();
+/** The front page (the README) and every documentation page. */
+const documents = () => ['../index.html', ...readdirSync(join(site, 'documents')).filter((f) => f.endsWith('.html')).sort()];
 
 describe('docs site layout in headless Chromium', () => {
   test.each([1280, 1400])('at %i px no element of a documentation page is wider than its column', async (width) => {
@@ -54,6 +55,18 @@ describe('docs site layout in headless Chromium', () => {
       d.querySelector('.tsd-typography').insertAdjacentHTML('beforeend', '<div style="width: 3000px">wide</div><table style="display: table; overflow-x: visible"><tr><td style="white-space: nowrap">' + 'x'.repeat(400) + '</td></tr></table>');
     });
     expect((await overflowing(page)).length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('the README\'s terminal table keeps its lines on the front page (it scrolls, it does not wrap)', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.url}index.html`, { waitUntil: 'load' });
+    const pre = await page.evaluate(() => {
+      const g = globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null; getClientRects(): ArrayLike<unknown> }> }; getComputedStyle(e: unknown): { whiteSpace: string } };
+      const block = Array.from(g.document.querySelectorAll('.tsd-typography pre')).find((p) => (p.textContent ?? '').includes('┌'));
+      return block ? { whiteSpace: g.getComputedStyle(block).whiteSpace, lines: (block.textContent ?? '').split('\n').length } : undefined;
+    });
+    expect(pre, 'the README shows a terminal table').toBeDefined();
+    expect(pre!.whiteSpace).toBe('pre');
   });
 
   test('the comparison table shows every design column without scrolling at 1400 px', async () => {
