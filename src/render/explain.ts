@@ -12,31 +12,12 @@
  * @module
  */
 
-/** One variable a step changed. */
-export interface ExplainChange {
-  readonly name: string;
-  readonly from: unknown;
-  readonly to: unknown;
-}
+import type { TraceJson, TraceStepJson } from './sequence.ts';
 
 /** One step, as the checker's JSON has it (newer fields optional: older JSON still reads). */
-export interface ExplainStep {
-  readonly thread: string;
-  readonly cpu: number | null;
-  readonly event: { readonly type: string; readonly [field: string]: unknown };
-  readonly changes: readonly ExplainChange[];
-  readonly transition?: string;
-  readonly rule?: string;
-  readonly active?: Readonly<Record<string, string>>;
-}
-
+export type ExplainStep = TraceStepJson;
 /** A trace, as the checker's JSON has it. */
-export interface ExplainTrace {
-  readonly steps: readonly ExplainStep[];
-  readonly loopStart?: number;
-  readonly end: 'violation' | 'deadlock' | 'cycle' | 'final';
-  readonly initial?: Readonly<Record<string, unknown>>;
-}
+export type ExplainTrace = TraceJson;
 
 /** Variables of a state, by name. */
 export type Vars = Readonly<Record<string, unknown>>;
