@@ -75,6 +75,27 @@ export function contextLines(context: unknown): string[] {
   });
 }
 
+/**
+ * The spec page (spec/) that writes up a catalogue machine's rules, by name (a trailing
+ * `-*` matches a family: `release-kref`), and the spec's own index for a machine not
+ * listed here.
+ */
+export const SPEC_PAGES: Readonly<Record<string, string>> = {
+  system: 'threads.md',
+  device: 'device-lifecycle.md',
+  ioh: 'ioh.md',
+  channel: 'client-count.md',
+  quiesce: 'quiesce.md',
+  'release-*': 'release-designs.md',
+  'client-*': 'clients.md',
+};
+
+/** The spec page of machine `name`: see {@link SPEC_PAGES}. */
+export function specPageOf(name: string): string {
+  const hit = Object.entries(SPEC_PAGES).find(([k]) => (k.endsWith('-*') ? name.startsWith(k.slice(0, -1)) : name === k));
+  return hit ? hit[1] : 'README.md';
+}
+
 /** The states table of a chart. */
 export function statesTable(chart: Chart): string {
   const rows = ['| state | kind | description |', '|---|---|---|'];
@@ -195,7 +216,7 @@ export async function renderMachinePage(entry: DocMachineEntry): Promise<DocFile
     '',
     `Drawn for the scenario \`${scenario.name}\`: ${drawnScenario(model)}.`,
     '',
-    'The rules are written up in [the spec](../../spec/README.md); the checker\'s verdicts and counterexamples are on',
+    `The rules are written up in [spec/${specPageOf(entry.name)}](../../spec/${specPageOf(entry.name)}); the checker's verdicts and counterexamples are on`,
     '[the design comparison](../comparison.md).',
     '',
     ...legend(states.some((x) => x.type === 'final'), [...new Set(labels.flatMap((l) => [...l.matchAll(/[(,] ?(\w+)=/g)].map((m) => m[1]!)))]),

@@ -75,7 +75,7 @@ export function framesOf(trace: TraceJson, property: string): Frame[] {
   const frames: Frame[] = [{ label: 'initial state', rule: '', note: '', thread: null, active: activeIds(trace.initialActive), vars: states[0]!, changed: [] }];
   trace.steps.forEach((s, i) => {
     frames.push({
-      label: `${i + 1}. ${s.thread}${s.cpu === null ? '' : ` on CPU ${s.cpu}`}: ${eventText(s.event)}`,
+      label: `${i + 1}. ${s.thread}${s.cpu === null ? '' : ` on CPU ${s.cpu}`}: ${eventText(s.event)}${trace.loopStart !== undefined && i >= trace.loopStart ? ' ↻ (in the cycle that repeats forever)' : ''}`,
       rule: ruleHtml(s.rule ?? ''),
       note: stepNote(trace, i, states, property),
       thread: s.thread,

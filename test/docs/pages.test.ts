@@ -217,3 +217,15 @@ describe('shared data note', () => {
     expect(toDot(chartOf(createMachine({ id: 'm', initial: 'a', states: { a: {} } })))).not.toContain('#shared');
   });
 });
+
+describe('machine page links', () => {
+  test('each catalogue machine links the spec page that exists for it, an unknown one the spec index', async () => {
+    const { existsSync } = await import('node:fs');
+    const { specPageOf, SPEC_PAGES } = await import('../../src/render/machine-page.ts');
+    for (const page of Object.values(SPEC_PAGES)) expect(existsSync(new URL(`../../spec/${page}`, import.meta.url)), page).toBe(true);
+    expect(specPageOf('release-kref')).toBe('release-designs.md');
+    expect(specPageOf('client-slave')).toBe('clients.md');
+    expect(specPageOf('system')).toBe('threads.md');
+    expect(specPageOf('someone-elses')).toBe('README.md');
+  });
+});
