@@ -36,6 +36,15 @@ export interface DotOptions {
 const FONT = 'Helvetica';
 
 /**
+ * The SVG element id of the arrow from state `from` to state `to` (ids of the chart, not
+ * the anchors the arrow is drawn between); eventless arrows end in `~`. One arrow carries
+ * every candidate with the same ends, so the trace viewer can light up the one a step took.
+ */
+export function svgEdgeId(from: string, to: string, eventless = false): string {
+  return `e-${from}->${to}${eventless ? '~' : ''}`;
+}
+
+/**
  * The SVG element id of a state's box (or a composite state's frame): `s-` and the state
  * id, stable across renders, so that the trace viewer can light up the active states.
  */
@@ -145,7 +154,7 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
   for (const e of order) {
     const src = byId.get(e.from)!;
     const dst = byId.get(e.to) ?? src;
-    const attrs = [`label=<${htmlLines(e.lines)}>`];
+    const attrs = [`label=<${htmlLines(e.lines)}>`, `id=${quoteDot(svgEdgeId(e.from, e.to, e.eventless))}`, 'class="transition"'];
     if (e.eventless) attrs.push('style=dashed');
     const self = e.from === e.to;
     if (!self && isComposite(src) && !isAncestor(e.from, e.to)) attrs.push(`ltail=${quoteDot(clusterOf.get(src.id)!)}`);

@@ -6,7 +6,7 @@
  * @module
  */
 import type { MachineModel } from '../../machines/model.ts';
-import { chartOf, regionsOf, subChart } from './chart.ts';
+import { chartOf, regionsOf, subChart, type Chart } from './chart.ts';
 import { extraAnchor, parseComparison, renderComparison, traceAnchor, type ComparisonJson, type ExtraRun } from './comparison.ts';
 import { renderIndex, titleOf, type PageLink } from './index-page.ts';
 import { fileSafe, renderMachinePage, type DocFile, type DocMachineEntry } from './machine-page.ts';
@@ -49,22 +49,23 @@ export function viewerFile(scenario: string, design: string, property: string): 
 /** One viewer page per counterexample of `runs` whose machine `build` gives. */
 async function viewerPages(runs: readonly ComparisonJson[], build: NonNullable<SiteInput['traceMachine']>, anchor: (c: ComparisonJson, design: string, property: string) => string): Promise<DocFile[]> {
   const files: DocFile[] = [];
-  const drawn = new Map<string, ViewerRegion[] | undefined>();
+  const drawn = new Map<string, { regions: ViewerRegion[]; chart: Chart } | undefined>();
   for (const c of runs)
     for (const d of c.designs) {
       const key = `${c.scenario}\u0000${d.design}`;
       if (!drawn.has(key)) {
         const model = build(c.scenario, d.design);
-        let regions: ViewerRegion[] | undefined;
+        let drawing: { regions: ViewerRegion[]; chart: Chart } | undefined;
         if (model) {
           const chart = chartOf(model.machine);
-          regions = [];
+          const regions: ViewerRegion[] = [];
           for (const r of regionsOf(chart)) regions.push({ key: r.key, svg: (await drawChart(subChart(chart, r.id))).svg });
+          drawing = { regions, chart };
         }
-        drawn.set(key, regions);
+        drawn.set(key, drawing);
       }
-      const regions = drawn.get(key);
-      if (!regions) continue;
+      const drawing = drawn.get(key);
+      if (!drawing) continue;
       for (const r of d.results) {
         if (r.verdict !== 'violated' || !r.trace) continue;
         files.push({
@@ -75,7 +76,8 @@ async function viewerPages(runs: readonly ComparisonJson[], build: NonNullable<S
             scenario: c.scenario,
             ...(c.scenarioText ? { scenarioText: c.scenarioText } : {}),
             trace: r.trace,
-            regions,
+            regions: drawing.regions,
+            chart: drawing.chart,
             back: `../comparison.md#${anchor(c, d.design, r.name)}`,
           }),
         });

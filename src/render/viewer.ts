@@ -11,7 +11,8 @@
  * Markdown tables do not.
  * @module
  */
-import { svgStateId } from './dot.ts';
+import type { Chart } from './chart.ts';
+import { svgEdgeId, svgStateId } from './dot.ts';
 import { statesOf, stepNote } from './explain.ts';
 import { kernelSource } from './kernel-source.ts';
 import { eventText, type TraceJson } from './sequence.ts';
@@ -31,6 +32,8 @@ export interface ViewerInput {
   readonly scenarioText?: string;
   readonly trace: TraceJson;
   readonly regions: readonly ViewerRegion[];
+  /** The machine's chart, to find the arrow each step took (none: no arrow lit). */
+  readonly chart?: Chart;
   /** Link back to the trace's table on the comparison page. */
   readonly back: string;
 }
@@ -43,6 +46,8 @@ interface Frame {
   readonly thread: string | null;
   /** Highlighted state ids: every region's active leaf and its ancestors. */
   readonly active: readonly string[];
+  /** SVG id of the arrow the step took, if known. */
+  readonly edge: string | null;
   readonly vars: Readonly<Record<string, unknown>>;
   readonly changed: readonly string[];
 }
@@ -68,11 +73,29 @@ function withAncestors(id: string): string[] {
   return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
 }
 
+/**
+ * The arrow of each transition of a chart by the checker's transition id
+ * (`<source id>#<event>[i]`, i counting the candidates of that event on that state).
+ */
+export function transitionEdges(chart: Chart): Map<string, string> {
+  const out = new Map<string, string>();
+  const seen = new Map<string, number>();
+  for (const t of chart.transitions) {
+    if (t.eventless) continue;
+    const key = `${t.source}#${t.event}`;
+    const i = seen.get(key) ?? 0;
+    seen.set(key, i + 1);
+    out.set(`${key}[${i}]`, svgEdgeId(t.source, t.targets[0] ?? t.source));
+  }
+  return out;
+}
+
 /** The frames of a trace: the initial state, then the state after each step. */
-export function framesOf(trace: TraceJson, property: string): Frame[] {
+export function framesOf(trace: TraceJson, property: string, chart?: Chart): Frame[] {
+  const edges = chart ? transitionEdges(chart) : new Map<string, string>();
   const states = statesOf(trace);
   const activeIds = (a: Readonly<Record<string, string>> | undefined) => [...new Set(Object.values(a ?? {}).flatMap(withAncestors))].sort();
-  const frames: Frame[] = [{ label: 'initial state', rule: '', note: '', thread: null, active: activeIds(trace.initialActive), vars: states[0]!, changed: [] }];
+  const frames: Frame[] = [{ label: 'initial state', rule: '', note: '', thread: null, active: activeIds(trace.initialActive), edge: null, vars: states[0]!, changed: [] }];
   trace.steps.forEach((s, i) => {
     frames.push({
       label: `${i + 1}. ${s.thread}${s.cpu === null ? '' : ` on CPU ${s.cpu}`}: ${eventText(s.event)}${trace.loopStart !== undefined && i >= trace.loopStart ? ' ↻ (in the cycle that repeats forever)' : ''}`,
@@ -80,6 +103,7 @@ export function framesOf(trace: TraceJson, property: string): Frame[] {
       note: stepNote(trace, i, states, property),
       thread: s.thread,
       active: activeIds(s.active),
+      edge: (s.transition && edges.get(s.transition)) ?? null,
       vars: states[i + 1]!,
       changed: s.changes.map((c) => c.name),
     });
@@ -91,6 +115,11 @@ export function framesOf(trace: TraceJson, property: string): Frame[] {
 function inlineSvg(svg: string): string {
   const at = svg.indexOf('<svg');
   return at < 0 ? '' : svg.slice(at);
+}
+
+/** An SVG id as Graphviz writes it (`&#45;` for `-`, `&gt;` for `>`), decoded. */
+function decodeId(id: string): string {
+  return id.replace(/&#45;/g, '-').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
 }
 
 /** A drawing at least 1.3 times as tall as it is wide. */
@@ -122,6 +151,10 @@ header h1 { font-size: 18px; margin: 4px 0; }
 /* The active leaf is filled; the composite states around it get a thick frame. */
 .node.state.active path, .node.state.active polygon, .node.state.active ellipse { fill: #ffd33d; stroke: #9a6700; stroke-width: 3px; }
 .cluster.state.active > path, .cluster.state.active > polygon { stroke: #9a6700; stroke-width: 2px; }
+/* The arrow the step took. */
+.transition.taken path { stroke: #cf222e; stroke-width: 3px; }
+.transition.taken polygon { fill: #cf222e; stroke: #cf222e; }
+.transition.taken text { fill: #cf222e; font-weight: bold; }
 .vars { font-family: ui-monospace, monospace; font-size: 12px; border-collapse: collapse; width: 100%; }
 .vars td { border-bottom: 1px solid #eaeef2; padding: 1px 4px; overflow-wrap: anywhere; }
 .vars tr.changed td { background: #fff1b8; font-weight: 600; }
@@ -145,6 +178,8 @@ function show(k) {
   $('step-note').textContent = f.note ? '⇒ ' + f.note : '';
   for (const el of document.querySelectorAll('.state.active')) el.classList.remove('active');
   for (const id of f.active) { const el = document.getElementById('s-' + id); if (el) el.classList.add('active'); }
+  for (const el of document.querySelectorAll('.transition.taken')) el.classList.remove('taken');
+  if (f.edge) { const el = document.getElementById(f.edge); if (el) el.classList.add('taken'); }
   for (const el of document.querySelectorAll('.region')) el.classList.toggle('acting', el.dataset.thread === f.thread);
   const rows = Object.entries(f.vars).filter(([k]) => !k.endsWith('@'));
   $('vars').innerHTML = rows.map(([k, v]) => '<tr' + (f.changed.includes(k) ? ' class="changed"' : '') + '><td>' + k.replace(/&/g, '&amp;').replace(/</g, '&lt;') + '</td><td>' + JSON.stringify(v).replace(/&/g, '&amp;').replace(/</g, '&lt;') + '</td></tr>').join('');
@@ -168,7 +203,8 @@ show(Number(location.hash.slice(1)) || 0);
 export function renderViewer(v: ViewerInput): string {
   // Only states that are drawn: a region's own root is the drawing, not a box in it.
   const drawn = new Set(v.regions.flatMap((r) => [...r.svg.matchAll(/<g id="s(?:-|&#45;)([^"]+)"/g)].map((m) => m[1]!)));
-  const frames = framesOf(v.trace, v.property).map((f) => ({ ...f, active: f.active.filter((id) => drawn.has(id)) }));
+  const arrows = new Set(v.regions.flatMap((r) => [...r.svg.matchAll(/<g id="(e(?:-|&#45;)[^"]+)"/g)].map((m) => decodeId(m[1]!))));
+  const frames = framesOf(v.trace, v.property, v.chart).map((f) => ({ ...f, active: f.active.filter((id) => drawn.has(id)), edge: f.edge && arrows.has(f.edge) ? f.edge : null }));
   // The thread a region belongs to: its key up to the first dot (regions are threads here).
   // Tall drawings (the IOH's program) come first and span two rows, the short client
   // regions stack beside them: on a wide screen every region is in view at once.

@@ -23,7 +23,7 @@ async function falseZeroViewer() {
   const chart = chartOf(buildSystem({ ...scenario, design: 'rfc-wait' }).machine);
   const regions = [];
   for (const r of regionsOf(chart)) regions.push({ key: r.key, svg: (await drawChart(subChart(chart, r.id))).svg });
-  const html = renderViewer({ design: 'rfc-wait', property: 'no-ref-survives-quiesce', scenario: 'migrating', trace, regions, back: '../comparison.md#x' });
+  const html = renderViewer({ design: 'rfc-wait', property: 'no-ref-survives-quiesce', scenario: 'migrating', trace, regions, chart, back: '../comparison.md#x' });
   return { trace, html };
 }
 
@@ -42,6 +42,16 @@ describe('trace viewer page', () => {
     const data = JSON.parse(/<script type="application\/json" id="trace-data">(.*?)<\/script>/s.exec(html)![1]!) as { active: string[] }[];
     for (const f of data) for (const id of f.active) expect(ids.has(`s-${id}`)).toBe(true);
     expect(data[data.length - 1]!.active).toEqual(expect.arrayContaining(['ioh0.quiesce', 'ioh0.quiesce.ended', 'net1.worker.found']));
+    // Each step lights the arrow it took: one drawn arrow leaving the step's source state.
+    const arrows = new Set([...html.matchAll(/<g id="(e[^"]+)"/g)].map((m) => m[1]!.replace(/&#45;/g, '-').replace(/&gt;/g, '>')));
+    const edges = (data as unknown as { edge: string | null }[]).map((f) => f.edge);
+    expect(edges[0]).toBeNull();
+    trace.steps.forEach((s, i) => {
+      const source = s.transition!.slice(0, s.transition!.indexOf('#'));
+      expect(edges[i + 1], `step ${i + 1}`).toMatch(new RegExp(`^e-${source.replace(/\./g, '\\.')}->`));
+      expect(arrows.has(edges[i + 1]!), `${edges[i + 1]} is drawn`).toBe(true);
+    });
+    expect(edges.at(-1)).toBe('e-ioh0.quiesce.reading->ioh0.quiesce.ended');
     // The IOH's leaf after each step is the one the trace says.
     const last = trace.steps.at(-1)!;
     expect(activeStateIds(trace, trace.steps.length)).toContain(`s-${last.active!.ioh0}`);
