@@ -154,12 +154,13 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
   for (const e of order) {
     const src = byId.get(e.from)!;
     const dst = byId.get(e.to) ?? src;
-    const attrs = [`label=<${htmlLines(e.lines)}>`, `id=${quoteDot(svgEdgeId(e.from, e.to, e.eventless))}`, 'class="transition"'];
+    const attrs = [`label=<${htmlLines(e.lines)}>`];
     if (e.eventless) attrs.push('style=dashed');
     const self = e.from === e.to;
     if (!self && isComposite(src) && !isAncestor(e.from, e.to)) attrs.push(`ltail=${quoteDot(clusterOf.get(src.id)!)}`);
     if (!self && isComposite(dst) && !isAncestor(e.to, e.from)) attrs.push(`lhead=${quoteDot(clusterOf.get(dst.id)!)}`);
     if (e.tooltip.length > 0) attrs.push(`tooltip=${quoteDot(e.tooltip.join('; '))}`);
+    attrs.push(`id=${quoteDot(svgEdgeId(e.from, e.to, e.eventless))}`, 'class="transition"');
     const onAny = self && loopsOn.has(e.from);
     addEdge(onAny ? anyState(e.from) : endpoint(e.from), src, onAny ? anyState(e.to) : endpoint(e.to), dst, attrs);
   }

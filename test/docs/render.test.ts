@@ -113,7 +113,7 @@ describe('toDot', () => {
 
   test('draws always transitions dashed', () => {
     const dot = toDot(user());
-    expect(dot).toMatch(/"user\.b-state" -> "user\.done" \[label=<always<br\/>\[ready\?\]>, style=dashed\]/);
+    expect(dot).toMatch(/"user\.b-state" -> "user\.done" \[label=<always<br\/>\[ready\?\]>, style=dashed[,\]]/);
   });
 
   test('escapes quotes, backslashes and markup in ids, labels and tooltips', () => {
