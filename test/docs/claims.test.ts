@@ -13,7 +13,7 @@ import { behaviourScenario } from '../../src/check/scenarios.ts';
 import { designModel } from '../../src/designs/models.ts';
 import { falseZeroStep } from '../../src/render/comparison.ts';
 import { quiesceRead, statesOf, type ExplainTrace } from '../../src/render/explain.ts';
-import { parseScenario } from '../../src/scenario.ts';
+import { DEFAULT_SCENARIO, parseScenario } from '../../src/scenario.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8').replace(/\s+/g, ' ');
@@ -63,5 +63,19 @@ describe('prose claims about traces', () => {
     const s = behaviourScenario('migrating');
     const t = runJson(checkDesign(s, designModel('rfc-wait'))).results.find((r) => r.name === 'no-ref-survives-quiesce')!.trace!;
     expect(falseZeroStep(t as never)! + 1).toBe(Number(m![1]));
+  });
+
+  test('spec/properties.md: in the shortest use-after-quiesce trace the re-get comes after the loop ended and before key-off', () => {
+    const run = runJson(checkDesign(DEFAULT_SCENARIO, designModel('rfc-wait')));
+    const steps = run.results.find((r) => r.name === 'no-use-after-free')!.trace!.steps;
+    const ended = steps.findIndex((s) => s.changes.some((c) => c.name.endsWith('.quiesced') && c.to === true));
+    const reget = steps.findIndex((s) => s.event.type.endsWith('.reget'));
+    const keyOff = steps.findIndex((s) => s.event.type.endsWith('.keyOff'));
+    expect(ended).toBeGreaterThanOrEqual(0);
+    expect(reget).toBeGreaterThan(ended);
+    expect(keyOff).toBeGreaterThan(reget);
+    // The re-get marks dirty, but nothing reads it any more.
+    expect(steps[reget]!.changes.some((c) => c.name === 'dirty' && c.to === 1)).toBe(true);
+    expect(read('spec/properties.md')).toContain('once the loop has ended: before key-off its `dirty` mark comes too late (the checker\'s shortest trace), after key-off it marks nothing');
   });
 });
