@@ -26,6 +26,9 @@ export function verdictCell(run: DesignRun, name: string): string {
   return p.verdict === 'violated' && run.assumptionsMet ? `${v} !` : `${v} *`;
 }
 
+/** Width of a trace table's event column (a folded row lists its round's events). */
+export const EVENT_WIDTH = 34;
+
 /** Width of a trace table's changes column, in characters (wrapped at words). */
 export const CHANGES_WIDTH = 72;
 
@@ -65,8 +68,9 @@ const value = (v: unknown) => (v === undefined ? '-' : JSON.stringify(v));
 
 /** A counterexample as a table: step, thread, CPU, event, changed variables and, for key steps, what they mean. */
 export function traceTable(trace: Trace, property?: string): string {
-  // The changes column wraps: a key step's sentence would otherwise widen the whole table.
-  const t = new Table({ head: ['#', 'thread', 'cpu', 'event', 'changes'], style: PLAIN as any, colWidths: [null, null, null, null, CHANGES_WIDTH] as any, wordWrap: true });
+  // The event and changes columns wrap: a folded row's events and a key step's sentence
+  // would otherwise widen the whole table.
+  const t = new Table({ head: ['#', 'thread', 'cpu', 'event', 'changes'], style: PLAIN as any, colWidths: [null, null, null, EVENT_WIDTH, CHANGES_WIDTH] as any, wordWrap: true });
   const states = statesOf(trace);
   const changeLines = (changes: readonly Change[]) => [
     ...changes.filter((c) => !c.name.endsWith('@')).map((c) => `${c.name}: ${value(c.from)} -> ${value(c.to)}`),
