@@ -229,3 +229,16 @@ describe('machine page links', () => {
     expect(specPageOf('someone-elses')).toBe('README.md');
   });
 });
+
+describe('Mermaid self-loops', () => {
+  test("a state's self-loop label goes into the state's text and its arrow stays unlabelled (Mermaid draws it over the other labels)", async () => {
+    const { toMermaid } = await import('../../src/render/mermaid.ts');
+    const { createMachine } = await import('xstate');
+    const m = createMachine({ id: 'm', initial: 'a', states: { a: { description: 'waits', on: { tick: { target: 'a' }, go: { target: 'b' } } }, b: {} } });
+    const text = toMermaid(m);
+    const id = /state "a" as (\S+)/.exec(text)![1]!;
+    expect(text).toContain(`${id} : waits<br/>⟲ tick`);
+    expect(text).toMatch(new RegExp(`\\n\\s*${id} --> ${id}\\n`));
+    expect(text).toMatch(new RegExp(`${id} --> \\S+ : go`));
+  });
+});
