@@ -126,3 +126,39 @@ export async function brokenLinks(links: readonly string[]): Promise<string[]> {
   const broken = (await Promise.all(checks)).filter((b): b is string => b !== undefined);
   return broken;
 }
+
+/**
+ * Elements sticking out of their page's content column (`root`, default the TypeDoc
+ * `.col-content`, else `body`): a right edge past the column's, not inside a horizontal
+ * scroll container. Each as `tag.class "text…" right > column right`. Empty means the page
+ * fits: what scrolls, scrolls inside the column.
+ */
+export async function overflowing(page: Page, root = '.col-content'): Promise<string[]> {
+  return page.evaluate((rootSel) => {
+    type El = {
+      tagName: string;
+      className: unknown;
+      textContent: string | null;
+      parentElement: El | null;
+      getBoundingClientRect(): { left: number; right: number; width: number; height: number };
+      querySelectorAll(s: string): ArrayLike<El>;
+    };
+    const g = globalThis as unknown as {
+      document: { querySelector(s: string): El | null; body: El; documentElement: { clientWidth: number } };
+      getComputedStyle(e: El): { overflowX: string; display: string; visibility: string };
+    };
+    const col = g.document.querySelector(rootSel) ?? g.document.body;
+    const limit = Math.min(col.getBoundingClientRect().right, g.document.documentElement.clientWidth);
+    const out: string[] = [];
+    for (const el of Array.from(col.querySelectorAll('*'))) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || r.right <= limit + 1) continue;
+      let clipped = false;
+      for (let a = el.parentElement; a && a !== col && !clipped; a = a.parentElement) clipped = g.getComputedStyle(a).overflowX !== 'visible';
+      if (clipped) continue;
+      const cls = typeof el.className === 'string' && el.className ? `.${el.className.split(' ')[0]}` : '';
+      out.push(`${el.tagName.toLowerCase()}${cls} "${(el.textContent ?? '').trim().slice(0, 40)}" ${Math.round(r.right)} > ${Math.round(limit)}`);
+    }
+    return out;
+  }, root);
+}

@@ -1,7 +1,8 @@
 /**
  * `tsx scripts/check-mermaid.ts [--dir DIR] [--shots DIR]`: renders every Mermaid block of
  * the Markdown under DIR (default docs/) with Mermaid itself in headless Chromium, and
- * exits 1 naming each block that does not parse or shows an undecoded entity code.
+ * exits 1 naming each block that does not parse, shows an undecoded entity code, or
+ * draws two labels over each other (their boxes overlap: {@link overlappingLabels}).
  * `--shots DIR` also writes a PNG of each diagram, to look at.
  *
  * Mermaid is not a dependency of dmaspec (the docs site shows the Graphviz SVGs; GitHub
@@ -37,6 +38,32 @@ export function mermaidBlocks(dir: string): MermaidBlock[] {
   return files.flatMap((file) =>
     [...readFileSync(file, 'utf8').matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m, i) => ({ file, index: i + 1, text: m[1]! })),
   );
+}
+
+/** A drawn label: its text and its box in page pixels. */
+export interface LabelBox {
+  readonly text: string;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * Pairs of labels whose boxes overlap by more than `minArea` square pixels (a touch of
+ * anti-aliasing is not an overlap), as `"a" over "b"`. Quadratic, and diagrams have tens
+ * of labels: cheap.
+ */
+export function overlappingLabels(labels: readonly LabelBox[], minArea = 4): string[] {
+  const out: string[] = [];
+  labels.forEach((a, i) => {
+    for (const b of labels.slice(i + 1)) {
+      const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+      const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+      if (w > 0 && h > 0 && w * h > minArea) out.push(`"${a.text}" over "${b.text}"`);
+    }
+  });
+  return out;
 }
 
 /** Runs the check; returns the exit status. */
@@ -79,11 +106,19 @@ export async function main(argv: string[]): Promise<number> {
           return { error: String((err as { message?: string }).message ?? err).split('\n').slice(0, 3).join(' ') };
         }
         const labels = [...pre.querySelectorAll('foreignObject, text')].map((e: any) => e.textContent).join(' ');
-        return { labels };
+        // Edge labels (state and flow charts) and message texts (sequence diagrams) with text.
+        // Mermaid nests a span.edgeLabel in each g.edgeLabel: only the outermost counts.
+        const boxes = [...pre.querySelectorAll('.edgeLabel, .messageText')]
+          .filter((e: any) => !e.parentElement?.closest('.edgeLabel'))
+          .map((e: any) => ({ text: String(e.textContent ?? '').trim(), r: e.getBoundingClientRect() }))
+          .filter((l: any) => l.text !== '' && l.r.width > 0 && l.r.height > 0)
+          .map((l: any) => ({ text: l.text, x: l.r.x, y: l.r.y, width: l.r.width, height: l.r.height }));
+        return { labels, boxes };
       }, b.text);
       const where = `${relative(process.cwd(), b.file)} block ${b.index}`;
       if ('error' in shown) bad.push(`${where}: ${shown.error}`);
       else if (/ﬂ°|¶ß/.test(shown.labels!)) bad.push(`${where}: an entity code was not decoded`);
+      else for (const o of overlappingLabels(shown.boxes!)) bad.push(`${where}: labels overlap: ${o}`);
       if (values.shots && !('error' in shown)) {
         const el = await page.$('#out svg');
         await el?.screenshot({ path: join(values.shots, `${relative(dir, b.file).replace(/[/.]/g, '_')}-${b.index}.png`) });

@@ -16,15 +16,32 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { MachineModel } from '../machines/model.ts';
 import type { DocFile, DocMachineEntry } from '../src/render/machine-page.ts';
-import { ComparisonFormatError } from '../src/render/comparison.ts';
-import { renderSite, type SourcePage } from '../src/render/site.ts';
+import { ComparisonFormatError, type ExtraRun } from '../src/render/comparison.ts';
+import { renderSite, TRACES_DIR, type SourcePage } from '../src/render/site.ts';
 
 /** The repository root (this file is scripts/docs.ts). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Generated pages of the docs folder that `--check` and the writer own. */
-const GENERATED_DIR = 'machines';
+/** Folders of generated files that `--check` and the writer own, with the file kinds in them. */
+const GENERATED_DIRS: readonly { dir: string; ext: RegExp }[] = [
+  { dir: 'machines', ext: /\.(md|svg)$/ },
+  { dir: TRACES_DIR, ext: /\.html$/ },
+];
+
+/**
+ * Further checker runs for the comparison page: scenarios a flaw needs that the standard
+ * one lacks. The false-zero sum needs two migrating net_dma clients and threshold 1
+ * (src/check/scenarios.ts `migrating`; spec/quiesce.md measures why).
+ */
+export const EXTRA_RUNS: readonly { scenario: string; design: string; why: string }[] = [
+  {
+    scenario: 'migrating',
+    design: 'rfc-wait',
+    why: 'The false-zero sum, the RFC quiesce\'s central flaw, needs a client whose per-CPU increment and decrement straddle the quiescer\'s two reads while another holds a reference: the standard scenario has one migrating client and threshold 2, which cannot fake two zero rounds in a row.',
+  },
+];
 /** Pages of docs/ that are generated, so not listed as hand-written guides. */
 const GENERATED_TOP = new Set(['index.md', 'comparison.md']);
 
@@ -50,7 +67,7 @@ export async function loadCatalogue(modulePath?: string): Promise<DocMachineEntr
  * when the checker exists (exit 0 all claims hold, 1 a claim is violated — both are
  * verdicts to show), else undefined.
  */
-export function loadCheckJson(file?: string): unknown {
+export function loadCheckJson(file?: string, args: readonly string[] = []): unknown {
   if (file) {
     try {
       return JSON.parse(readFileSync(file, 'utf8'));
@@ -59,7 +76,7 @@ export function loadCheckJson(file?: string): unknown {
     }
   }
   if (!existsSync(join(ROOT, 'src', 'cli', 'check.ts'))) return undefined;
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'check', '--json'], {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'check', '--json', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
@@ -69,20 +86,46 @@ export function loadCheckJson(file?: string): unknown {
   return JSON.parse(run.stdout);
 }
 
-/** Markdown pages that are not generated: spec/*.md and hand-written docs/*.md. */
-export function sourcePages(docsDir: string): { spec: SourcePage[]; guides: SourcePage[] } {
+/** Markdown pages that are not generated: spec/*.md, hand-written docs/*.md, and each design's README. */
+export function sourcePages(docsDir: string): { spec: SourcePage[]; guides: SourcePage[]; designs: SourcePage[] } {
   const md = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.md')).sort() : []);
   const spec = md(join(ROOT, 'spec')).map((f) => ({ path: `../spec/${f}`, markdown: readFileSync(join(ROOT, 'spec', f), 'utf8') }));
   const guides = md(docsDir)
     .filter((f) => !GENERATED_TOP.has(f))
     .map((f) => ({ path: f, markdown: readFileSync(join(docsDir, f), 'utf8') }));
-  return { spec, guides };
+  // Relative to the docs folder: a docs folder outside the checkout (--out) has no designs beside it.
+  const designsDir = join(docsDir, '..', 'src', 'designs');
+  const designs = existsSync(designsDir)
+    ? readdirSync(designsDir)
+        .filter((d) => existsSync(join(designsDir, d, 'README.md')))
+        .sort()
+        .map((d) => ({ path: `../src/designs/${d}/README.md`, markdown: readFileSync(join(designsDir, d, 'README.md'), 'utf8') }))
+    : [];
+  return { spec, guides, designs };
 }
 
-/** Files under docs/machines now (relative to docs/), for finding pages no longer generated. */
+/** Generated files in the docs folder now (relative to docs/), for finding pages no longer generated. */
 function existingGenerated(docsDir: string): string[] {
-  const dir = join(docsDir, GENERATED_DIR);
-  return existsSync(dir) ? readdirSync(dir).filter((f) => /\.(md|svg)$/.test(f)).map((f) => `${GENERATED_DIR}/${f}`).sort() : [];
+  return GENERATED_DIRS.flatMap(({ dir, ext }) => {
+    const p = join(docsDir, dir);
+    return existsSync(p) ? readdirSync(p).filter((f) => ext.test(f)).map((f) => `${dir}/${f}`) : [];
+  }).sort();
+}
+
+/**
+ * The system machine a counterexample ran on, for its viewer: the named scenario under the
+ * design, built as the checker builds it; undefined for a scenario or design unknown here.
+ */
+export async function traceMachineBuilder(): Promise<((scenario: string, design: string) => MachineModel | undefined) | undefined> {
+  if (!existsSync(join(ROOT, 'src', 'check', 'scenarios.ts'))) return undefined;
+  const { namedScenario } = await import('../src/check/scenarios.ts');
+  const { DESIGN_MODELS } = await import('../src/designs/models.ts');
+  const { buildSystem } = await import('../machines/system/index.ts');
+  return (scenario, design) => {
+    const s = namedScenario(scenario);
+    if (!s || !DESIGN_MODELS[design]) return undefined;
+    return buildSystem({ ...s, design: design as typeof s.design });
+  };
 }
 
 /** What differs between the generated files and the docs folder. */
@@ -148,8 +191,20 @@ export async function main(argv: string[]): Promise<number> {
     if (!machines) process.stderr.write('docs: machines/index.ts is not there yet: no statechart pages\n');
     const checkJson = loadCheckJson(values['check-json']);
     if (checkJson === undefined) process.stderr.write('docs: no checker (src/cli/check.ts) yet: comparison page not generated\n');
-    const { spec, guides } = sourcePages(docsDir);
-    const files = await renderSite({ machines: machines ?? [], checkJson, spec, guides });
+    const { spec, guides, designs } = sourcePages(docsDir);
+    // With a given checker output (tests, CI caches) the extra scenarios are not run either.
+    const extra: ExtraRun[] = [];
+    if (checkJson !== undefined && values['check-json'] === undefined)
+      for (const r of EXTRA_RUNS) {
+        try {
+          extra.push({ why: r.why, json: loadCheckJson(undefined, ['--scenario', r.scenario, '--design', r.design]) });
+        } catch (err) {
+          // A renamed scenario or design: say so, and leave the section out (test/docs/claims.test.ts misses it).
+          process.stderr.write(`docs: scenario ${r.scenario} under ${r.design} not shown: ${(err as Error).message.split('\n')[0]}\n`);
+        }
+      }
+    const traceMachine = machines ? await traceMachineBuilder() : undefined;
+    const files = await renderSite({ machines: machines ?? [], checkJson, spec, guides, designs, extra, ...(traceMachine ? { traceMachine } : {}) });
     const where = relative(process.cwd(), docsDir) || '.';
     if (values.check) {
       const stale = staleFiles(docsDir, files, machines !== undefined);

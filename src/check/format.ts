@@ -8,7 +8,8 @@ import Table from 'cli-table3';
 import type { StepEvent } from '../../machines/kit.ts';
 import type { ReplayOutcome, DesignRun } from './run.ts';
 import { scenarioText } from './run.ts';
-import type { Trace } from './trace.ts';
+import type { Change, Trace } from './trace.ts';
+import { foldRounds, roundsText, statesOf, stepNote } from '../render/explain.ts';
 import type { Scenario } from '../scenario.ts';
 
 const PLAIN = { head: [], border: [] } as const;
@@ -24,6 +25,12 @@ export function verdictCell(run: DesignRun, name: string): string {
   if (!p.claimed) return v;
   return p.verdict === 'violated' && run.assumptionsMet ? `${v} !` : `${v} *`;
 }
+
+/** Width of a trace table's event column (a folded row lists its round's events). */
+export const EVENT_WIDTH = 34;
+
+/** Width of a trace table's changes column, in characters (wrapped at words). */
+export const CHANGES_WIDTH = 72;
 
 const seconds = (s: number) => `${s.toFixed(1)} s`;
 
@@ -71,21 +78,33 @@ export function eventText(e: StepEvent): string {
 
 const value = (v: unknown) => (v === undefined ? '-' : JSON.stringify(v));
 
-/** A counterexample as a table: step, thread, CPU, event, changed variables. */
-export function traceTable(trace: Trace): string {
-  const t = table(['#', 'thread', 'cpu', 'event', 'changes']);
-  trace.steps.forEach((s, i) => {
+/** A counterexample as a table: step, thread, CPU, event, changed variables and, for key steps, what they mean. */
+export function traceTable(trace: Trace, property?: string): string {
+  // The event and changes columns wrap: a folded row's events and a key step's sentence
+  // would otherwise widen the whole table.
+  const t = new Table({ head: ['#', 'thread', 'cpu', 'event', 'changes'], style: PLAIN as any, colWidths: [null, null, null, EVENT_WIDTH, CHANGES_WIDTH] as any, wordWrap: true });
+  const states = statesOf(trace);
+  const changeLines = (changes: readonly Change[]) => [
+    ...changes.filter((c) => !c.name.endsWith('@')).map((c) => `${c.name}: ${value(c.from)} -> ${value(c.to)}`),
+    ...changes.filter((c) => c.name.endsWith('@')).map((c) => `${c.name.slice(0, -1)}: ${c.from} -> ${c.to}`),
+  ];
+  for (const row of foldRounds(trace)) {
+    if (row.kind === 'rounds') {
+      const last = row.first + row.length * row.count - 1;
+      const s = trace.steps[row.first]!;
+      const before = states[row.first]!;
+      const after = states[last + 1]!;
+      const net = Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map((name) => ({ name, from: before[name], to: after[name] }));
+      const events = trace.steps.slice(row.first, row.first + row.length).map((x) => eventText(x.event)).join(', ');
+      t.push([`${row.first + 1}-${last + 1}`, s.thread, s.cpu === null ? '' : String(s.cpu), `${row.count} x (${events})`, [`=> ${roundsText(trace, row, states, property)}`, ...changeLines(net)].join('\n')]);
+      continue;
+    }
+    const i = row.index;
+    const s = trace.steps[i]!;
     if (i === trace.loopStart) t.push([{ colSpan: 5, content: '-- the cycle below repeats forever (weakly fair) --' } as any]);
-    const changes = s.changes.filter((c) => !c.name.endsWith('@'));
-    const states = s.changes.filter((c) => c.name.endsWith('@')).map((c) => `${c.name.slice(0, -1)}: ${c.from} -> ${c.to}`);
-    t.push([
-      String(i + 1),
-      s.thread,
-      s.cpu === null ? '' : String(s.cpu),
-      eventText(s.event),
-      [...changes.map((c) => `${c.name}: ${value(c.from)} -> ${value(c.to)}`), ...states].join('\n'),
-    ]);
-  });
+    const why = stepNote(trace, i, states, property);
+    t.push([String(i + 1), s.thread, s.cpu === null ? '' : String(s.cpu), eventText(s.event), [...(why ? [`=> ${why}`] : []), ...changeLines(s.changes)].join('\n')]);
+  }
   const end =
     trace.end === 'deadlock'
       ? 'ends in a deadlock: no thread can step and the system is not finished'
@@ -112,7 +131,7 @@ export function designReport(run: DesignRun): string {
   if (!run.assumptionsMet) out.push(`the scenario does not meet the design's assumptions:\n  ${run.unmetAssumptions.join('\n  ')}`);
   for (const p of run.results) {
     if (!p.trace) continue;
-    out.push('', `${p.name} (${p.kind}${p.claimed ? ', claimed' : ''}): VIOLATED`, traceTable(p.trace), replayText(p.replay));
+    out.push('', `${p.name} (${p.kind}${p.claimed ? ', claimed' : ''}): VIOLATED`, traceTable(p.trace, p.name), replayText(p.replay));
   }
   return out.join('\n');
 }
@@ -148,9 +167,20 @@ export function runJson(run: DesignRun) {
       verdict: p.verdict,
       claimed: p.claimed,
       ...(p.unknownBecause ? { unknownBecause: p.unknownBecause } : {}),
-      ...(p.trace ? { trace: { end: p.trace.end, ...(p.trace.loopStart === undefined ? {} : { loopStart: p.trace.loopStart }), steps: p.trace.steps } } : {}),
+      ...(p.trace ? { trace: traceJson(p.trace) } : {}),
       ...(p.replay ? { replay: p.replay } : {}),
     })),
+  };
+}
+
+/** A counterexample as JSON: how it ends, the initial state, the steps. */
+export function traceJson(t: Trace) {
+  return {
+    end: t.end,
+    ...(t.loopStart === undefined ? {} : { loopStart: t.loopStart }),
+    initial: t.initial,
+    initialActive: t.initialActive,
+    steps: t.steps,
   };
 }
 

@@ -55,6 +55,16 @@ export function systemLens(model: SystemModel, cm: CompiledMachine<SystemContext
         out[`${h.name}.quiesce.sum`] = q.sum;
         out[`${h.name}.quiesce.count`] = q.count;
       });
+      // Design and client state the observable leaves out, but a reader of a use-after-free
+      // trace needs: async_tx's cached pointer, and what the design marked on the device.
+      const L = model.layout;
+      L.clients.forEach((c, t) => {
+        if (c.kind === 'async_tx') out[`${c.name}.cached`] = view.context.threads[t].cached < 0 ? null : L.channels[view.context.threads[t].cached].id;
+      });
+      L.devices.forEach((d, i) => {
+        out[`${d.name}.dying`] = view.context.devices[i].dying === 1;
+        out[`${d.name}.quiesced`] = view.context.devices[i].quiesced === 1;
+      });
       const row = (view as RowView<SystemContext>).row;
       cm.regions.forEach((r, i) => (out[`${r.key}@`] = r.leafPaths[row[i]]));
       return out;

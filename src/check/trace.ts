@@ -47,6 +47,15 @@ export interface TraceStep {
   /** The CPU the thread ran on when it took the step, if it has one. */
   readonly cpu: number | null;
   readonly event: StepEvent;
+  /**
+   * The transition taken: `<source state id>#<event type>[i]` (as src/mbt names it), so a
+   * reader can tell the guarded branches of one event apart.
+   */
+  readonly transition: string;
+  /** The transition's description: the kernel function (RFC hunk) the step follows; '' if none. */
+  readonly rule: string;
+  /** Active state id of every region after the step (region key -> state id). */
+  readonly active: Readonly<Record<string, string>>;
   readonly changes: readonly Change[];
 }
 
@@ -57,6 +66,10 @@ export interface Trace {
   readonly loopStart?: number;
   /** How the trace ends: a state breaking a safety property, a deadlock, a fair cycle, or a final state. */
   readonly end: 'violation' | 'deadlock' | 'cycle' | 'final';
+  /** The lens's variables of the initial state: with the changes, every later state is known. */
+  readonly initial: Readonly<Record<string, unknown>>;
+  /** Active state id of every region in the initial state (region key -> state id). */
+  readonly initialActive: Readonly<Record<string, string>>;
   /** The lens's observable of the initial state and after each step (for replay), if it has one. */
   readonly observed?: readonly unknown[];
 }
@@ -148,6 +161,14 @@ export class Concretizer<C extends object> {
   }
 }
 
+/** The description of transition `id` (`<source id>#<event type>[i]`) in the xstate machine, or ''. */
+function ruleOf(cm: CompiledMachine, id: string): string {
+  const m = /^(.*)#([^#]*)\[(\d+)\]$/.exec(id);
+  if (!m) return '';
+  const node = cm.model.machine.getStateNodeById(m[1]!) as { transitions: Map<string, readonly { description?: string }[]> };
+  return node.transitions.get(m[2]!)?.[Number(m[3])]?.description ?? '';
+}
+
 /** Describes the concrete run `start --events--> rows` as a trace ending in `end`. */
 export function describeRun<C extends object>(
   cm: CompiledMachine<C>,
@@ -161,24 +182,43 @@ export function describeRun<C extends object>(
 ): Trace {
   const R = cm.regions.length;
   const viewOf = (row: Row) => new RowView(cm, row.slots, coder.decode(row.slots, R));
+  const activeOf = (row: Row) => Object.fromEntries(cm.regions.map((r, i) => [r.key, r.leafIds[row.slots[i]]!]));
+  const stepper = new Stepper(cm, coder);
+  const evs = new Int32Array(cm.events.length);
+  const taken: CompiledTransition[] = new Array(cm.events.length);
   const steps: TraceStep[] = [];
   let before = viewOf(start);
   let vars = lens.variables(before);
+  const initial = vars;
   const observed: unknown[] | undefined = lens.observe ? [lens.observe(before)] : undefined;
+  let cur = start;
   events.forEach((e, i) => {
     const ev = cm.events[e];
     const thread = ev.type.slice(0, ev.type.indexOf('.'));
+    stepper.load(cur.slots);
+    const n = stepper.enabled(evs, taken);
+    let t: CompiledTransition | undefined;
+    for (let k = 0; k < n && !t; k++) if (evs[k] === e) t = taken[k];
+    if (!t) throw new Error(`${cm.model.name}: trace step ${i + 1} (${ev.type}) is not enabled in the state before it`);
     const after = viewOf(rows[i]);
     const next = lens.variables(after);
     const changes: Change[] = [];
     for (const name of new Set([...Object.keys(vars), ...Object.keys(next)]))
       if (JSON.stringify(vars[name]) !== JSON.stringify(next[name])) changes.push({ name, from: vars[name], to: next[name] });
-    steps.push({ thread, cpu: lens.threadCpu(before, thread), event: ev, changes });
+    steps.push({ thread, cpu: lens.threadCpu(before, thread), event: ev, transition: t.id, rule: ruleOf(cm, t.id), active: activeOf(rows[i]), changes });
     observed?.push(lens.observe!(after));
     before = after;
     vars = next;
+    cur = rows[i];
   });
-  return { steps, end, ...(loopStart === undefined ? {} : { loopStart }), ...(observed ? { observed } : {}) };
+  return {
+    steps,
+    end,
+    initial,
+    initialActive: activeOf(start),
+    ...(loopStart === undefined ? {} : { loopStart }),
+    ...(observed ? { observed } : {}),
+  };
 }
 
 /** The shortest counterexample to stored state `id` (a safety violation or a deadlock). */

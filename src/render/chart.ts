@@ -37,7 +37,10 @@ export interface ChartTransition {
   readonly event: string;
   /** True for an `always` transition. */
   readonly eventless: boolean;
-  /** The guard as text (`name`, `name(k=v)`, `and(a, b)`, `ƒ` for an anonymous function). */
+  /**
+   * The guard as text (`name`, `name(k=v)`, `and(a, b)`, `ƒ` for an anonymous function);
+   * `else` for an unguarded candidate after guarded ones of the same event.
+   */
   readonly guard?: string;
   /** The actions as text, in order. */
   readonly actions: readonly string[];
@@ -134,8 +137,13 @@ function toTransition(source: NodeLike, event: string, t: TransitionLike, eventl
 export function chartOf(machine: AnyStateMachine): Chart {
   const transitions: ChartTransition[] = [];
   const walk = (node: NodeLike): ChartState => {
-    for (const [event, defs] of node.transitions) for (const t of defs) transitions.push(toTransition(node, event, t, false));
-    for (const t of node.always ?? []) transitions.push(toTransition(node, '', t, true));
+    // An unguarded candidate after guarded ones of the same event is taken when they all
+    // fail: it reads `[else]`, or the drawing would show two arrows for one event alike.
+    const fallback = (defs: readonly TransitionLike[], i: number) => defs[i]!.guard === undefined && defs.slice(0, i).some((d) => d.guard !== undefined);
+    for (const [event, defs] of node.transitions)
+      defs.forEach((t, i) => transitions.push(toTransition(node, event, fallback(defs, i) ? { ...t, guard: 'else' } : t, false)));
+    const always = node.always ?? [];
+    always.forEach((t, i) => transitions.push(toTransition(node, '', fallback(always, i) ? { ...t, guard: 'else' } : t, true)));
     const children = Object.values(node.states).map(walk);
     const initial = node.type === 'compound' ? node.initial?.target?.[0]?.id : undefined;
     return {

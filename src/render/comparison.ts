@@ -9,6 +9,8 @@
  * @module
  */
 import { codeCell, escapeCell } from './escape.ts';
+import { quiesceRead, statesOf } from './explain.ts';
+import { RFC_URL } from './kernel-source.ts';
 import { traceTable, traceToMermaid, type TraceJson } from './sequence.ts';
 
 /** The verdict on one property for one design. `n/a`: the property does not apply. */
@@ -202,7 +204,7 @@ function verdictCell(r: PropertyVerdictJson | undefined, complete: boolean, anch
 }
 
 /** The anchor of a counterexample's heading `design × property`. */
-function traceAnchor(design: string, property: string): string {
+export function traceAnchor(design: string, property: string): string {
   return `${design}-${property}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-');
 }
 
@@ -228,9 +230,63 @@ function endText(t: TraceJson, kind: string): string {
   }
 }
 
+/** A further checker run shown on the page: one scenario a flaw needs that the main one lacks. */
+export interface ExtraRun {
+  /** Why this scenario is shown (a sentence for the reader). */
+  readonly why: string;
+  /** `dmaspec check --json --scenario <name> --design <design>` output. */
+  readonly json: unknown;
+}
+
+/** How the page links out: the trace viewer of each counterexample, if there is one. */
+export interface ComparisonOptions {
+  readonly extra?: readonly ExtraRun[];
+  /** Path (relative to the page) of the viewer of a counterexample, or undefined for none. */
+  readonly viewerPath?: (scenario: string, design: string, property: string) => string | undefined;
+  /** Path (relative to the page) of a design's README, or undefined. */
+  readonly designDoc?: (design: string) => string | undefined;
+}
+
+/** The anchor of a counterexample of an extra scenario. */
+export function extraAnchor(scenario: string, design: string, property: string): string {
+  return traceAnchor(`${scenario}-${design}`, property);
+}
+
+/** The counterexamples of one run, each with its heading, diagram (collapsed), table and viewer link. */
+function counterexamples(c: ComparisonJson, options: ComparisonOptions, anchor: (design: string, property: string) => string, heading: string): string[] {
+  const out: string[] = [];
+  const violations = c.designs.flatMap((d) => d.results.filter((r) => r.verdict === 'violated' && r.trace).map((r) => ({ d, r })));
+  for (const { d, r } of violations) {
+    const t = r.trace!;
+    out.push(`<a id="${anchor(d.design, r.name)}"></a>`, '');
+    out.push(`${heading} ${d.design}: ${r.name}`, '');
+    out.push(`${r.kind === 'deadlock' ? 'Deadlock freedom' : `The ${r.kind} property ${codeCell(r.name)}`} fails under ${codeCell(d.design)} on the scenario ${codeCell(c.scenario)}. ${endText(t, r.kind)}`, '');
+    const falseZero = falseZeroStep(t);
+    if (falseZero !== undefined) out.push(`Step ${falseZero + 1} is a **false zero**: the quiescer's per-CPU reads add up to 0 while the counts, read at one moment, do not.`, '');
+    const viewer = options.viewerPath?.(c.scenario, d.design, r.name);
+    if (viewer) out.push(`[Step through this trace on the statecharts](${viewer}) (the regions light up their states; the shared variables beside them).`, '');
+    out.push(traceTable(t, r.name), '');
+    out.push('<details>', '<summary>Sequence diagram (Mermaid source; GitHub draws it)</summary>', '');
+    out.push('```mermaid', traceToMermaid(t, r.name).trimEnd(), '```', '', '</details>', '');
+    if (r.replay !== undefined) out.push(replayText(r.replay), '');
+  }
+  return out;
+}
+
+/** The first step of `t` whose judged quiesce read is a false zero, or undefined. */
+export function falseZeroStep(t: TraceJson): number | undefined {
+  const states = statesOf(t);
+  const i = t.steps.findIndex((s, k) => {
+    const q = quiesceRead(s, states[k]!, states[k + 1]!);
+    return q !== undefined && q.last && q.sum === 0 && q.actual !== undefined && q.actual !== 0;
+  });
+  return i < 0 ? undefined : i;
+}
+
 /** Renders the comparison page (Markdown). Throws {@link ComparisonFormatError} on bad JSON. */
-export function renderComparison(json: unknown): string {
+export function renderComparison(json: unknown, options: ComparisonOptions = {}): string {
   const c = parseComparison(json);
+  const extra = (options.extra ?? []).map((e) => ({ why: e.why, c: parseComparison(e.json) }));
   const props = propertyOrder(c);
   const out: string[] = ['# Design comparison', ''];
   out.push(
@@ -239,13 +295,28 @@ export function renderComparison(json: unknown): string {
     'property links to its shortest counterexample below. *(claimed)* marks a property the design',
     'claims: a violated claim makes `dmaspec check` exit 1.',
     '',
-    'Regenerate with `npm run docs` (it runs `dmaspec check --json`).',
+    'Regenerate with `npm run docs` (it runs `dmaspec check --json`). The properties are defined in',
+    '[spec/properties.md](../spec/properties.md), the designs in [spec/release-designs.md](../spec/release-designs.md);',
+    'each step of a trace names the kernel function it follows, linked to Linux 3.6 `drivers/dma/dmaengine.c`',
+    `(the 3.4 logic) or to [the RFC](${RFC_URL}).`,
     '',
   );
+  if (extra.length > 0) {
+    out.push('Further scenarios, for flaws the standard one cannot show:', '');
+    for (const e of extra)
+      for (const d of e.c.designs)
+        for (const r of d.results.filter((x) => x.verdict === 'violated' && x.trace))
+          out.push(`- [${escapeCell(`${e.c.scenario} × ${d.design}: ${r.name}`)}](#${extraAnchor(e.c.scenario, d.design, r.name)})`);
+    out.push('');
+  }
   // One row per property, one column per design: properties outnumber designs and their
   // names are long, so this way the table fits a page.
   const kindOf = (p: string) => c.designs.flatMap((d) => d.results).find((r) => r.name === p)?.kind ?? '';
-  out.push(`| property | kind | ${c.designs.map((d) => escapeCell(d.design)).join(' | ')} |`);
+  const head = (d: string) => {
+    const doc = options.designDoc?.(d);
+    return doc ? `[${escapeCell(d)}](${doc})` : escapeCell(d);
+  };
+  out.push(`| property | kind | ${c.designs.map((d) => head(d.design)).join(' | ')} |`);
   out.push(`|---|---|${c.designs.map(() => '---').join('|')}|`);
   out.push(`| *states explored* | | ${c.designs.map((d) => `${d.states ?? ''}${d.complete ? '' : ' (limit)'}`).join(' | ')} |`);
   for (const p of props) {
@@ -261,17 +332,13 @@ export function renderComparison(json: unknown): string {
   }
   if (c.designs.some((d) => (d.brokenClaims?.length ?? 0) > 0 || d.assumptionsMet === false)) out.push('');
   if (c.behaviours && c.behaviours.length > 0) out.push(...behaviourTable(c.behaviours));
-  const violations = c.designs.flatMap((d) => d.results.filter((r) => r.verdict === 'violated' && r.trace).map((r) => ({ d, r })));
-  if (violations.length === 0) out.push('No property is violated.', '');
-  else out.push('## Counterexamples', '');
-  for (const { d, r } of violations) {
-    const t = r.trace!;
-    out.push(`<a id="${traceAnchor(d.design, r.name)}"></a>`, '');
-    out.push(`### ${d.design}: ${r.name}`, '');
-    out.push(`${r.kind === 'deadlock' ? 'Deadlock freedom' : `The ${r.kind} property ${codeCell(r.name)}`} fails under ${codeCell(d.design)}. ${endText(t, r.kind)}`, '');
-    out.push('```mermaid', traceToMermaid(t).trimEnd(), '```', '');
-    out.push(traceTable(t), '');
-    if (r.replay !== undefined) out.push(replayText(r.replay), '');
+  const anyViolation = c.designs.some((d) => d.results.some((r) => r.verdict === 'violated' && r.trace));
+  if (!anyViolation) out.push('No property is violated.', '');
+  else out.push('## Counterexamples', '', ...counterexamples(c, options, traceAnchor, '###'));
+  for (const e of extra) {
+    out.push(`## Scenario ${e.c.scenario}`, '');
+    out.push(`${escapeCell(e.why)} The scenario \`${e.c.scenario}\`${e.c.scenarioText ? `: ${e.c.scenarioText}` : ''}.`, '');
+    out.push(...counterexamples(e.c, options, (d, p) => extraAnchor(e.c.scenario, d, p), '###'));
   }
   return out.join('\n').trimEnd() + '\n';
 }

@@ -26,9 +26,31 @@ export interface DotOptions {
    * (default true): a guarded choice between two outcomes then reads as one arrow.
    */
   readonly mergeParallelEdges?: boolean;
+  /**
+   * Lines of a "shared data" note drawn beside the states: the context every region reads
+   * and writes, which is how the regions of a parallel machine interact.
+   */
+  readonly shared?: readonly string[];
 }
 
 const FONT = 'Helvetica';
+
+/**
+ * The SVG element id of the arrow from state `from` to state `to` (ids of the chart, not
+ * the anchors the arrow is drawn between); eventless arrows end in `~`. One arrow carries
+ * every candidate with the same ends, so the trace viewer can light up the one a step took.
+ */
+export function svgEdgeId(from: string, to: string, eventless = false): string {
+  return `e-${from}->${to}${eventless ? '~' : ''}`;
+}
+
+/**
+ * The SVG element id of a state's box (or a composite state's frame): `s-` and the state
+ * id, stable across renders, so that the trace viewer can light up the active states.
+ */
+export function svgStateId(stateId: string): string {
+  return `s-${stateId}`;
+}
 
 const isComposite = (s: ChartState) => s.type === 'compound' || s.type === 'parallel';
 
@@ -138,6 +160,7 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
     if (!self && isComposite(src) && !isAncestor(e.from, e.to)) attrs.push(`ltail=${quoteDot(clusterOf.get(src.id)!)}`);
     if (!self && isComposite(dst) && !isAncestor(e.to, e.from)) attrs.push(`lhead=${quoteDot(clusterOf.get(dst.id)!)}`);
     if (e.tooltip.length > 0) attrs.push(`tooltip=${quoteDot(e.tooltip.join('; '))}`);
+    attrs.push(`id=${quoteDot(svgEdgeId(e.from, e.to, e.eventless))}`, 'class="transition"');
     const onAny = self && loopsOn.has(e.from);
     addEdge(onAny ? anyState(e.from) : endpoint(e.from), src, onAny ? anyState(e.to) : endpoint(e.to), dst, attrs);
   }
@@ -161,7 +184,7 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
   const emit = (s: ChartState, depth: number, inParallel: boolean) => {
     const pad = '  '.repeat(depth);
     if (!isComposite(s)) {
-      const attrs = [`label=${stateLabel(s)}`];
+      const attrs = [`label=${stateLabel(s)}`, `id=${quoteDot(svgStateId(s.id))}`, 'class="state"'];
       if (s.type === 'final') attrs.push('peripheries=2');
       if (s.type === 'history') attrs.push('shape=circle');
       if (s.description) attrs.push(`tooltip=${quoteDot(s.description)}`);
@@ -175,6 +198,7 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
       // otherwise cross the border.
       out.push(`${pad}subgraph ${quoteDot(clusterOf.get(s.id)!)} {`);
       out.push(`${pad}  label=${stateLabel(s, s.type === 'parallel' ? ' ‖' : '')}; style=${quoteDot(style)}; color="#8c959f"; labeljust=l; margin=20;`);
+      out.push(`${pad}  id=${quoteDot(svgStateId(s.id))}; class="state";`);
     }
     const inner = pad + '  ';
     if (s.type === 'compound') out.push(`${inner}${quoteDot(anchor(s))} [shape=point, width=0.12, style=filled, fillcolor=black, label=""];`);
@@ -189,6 +213,10 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
     if (!isRoot) out.push(`${pad}}`);
   };
   emit(chart.root, 0, false);
+  if (options.shared && options.shared.length > 0)
+    out.push(
+      `  "#shared" [shape=note, style=filled, fillcolor="#fff8c5", color="#9a6700", fontsize=9, label=<<b>shared data (context)</b><br/>${htmlLines(options.shared.flatMap((l) => wrapText(l, width + 8)))}>];`,
+    );
 
   out.push('}');
   return out.join('\n') + '\n';

@@ -18,6 +18,8 @@ export interface IndexInput {
   readonly comparison?: PageLink;
   readonly spec: readonly PageLink[];
   readonly guides: readonly PageLink[];
+  /** Each design's README. */
+  readonly designs?: readonly PageLink[];
 }
 
 const item = (l: PageLink) => `- [${l.title}](${l.path})${l.summary ? ` — ${l.summary}` : ''}`;
@@ -42,6 +44,7 @@ export function renderIndex(input: IndexInput): string {
     '',
   ];
   if (input.comparison) out.push('## Designs compared', '', item(input.comparison), '');
+  if (input.designs && input.designs.length > 0) out.push(input.comparison ? 'Each design in its own words:' : '## Designs', '', input.designs.map(item).join('\n'), '');
   out.push('## Statecharts', '');
   out.push(input.machines.length > 0 ? input.machines.map(item).join('\n') : 'The machine catalogue (machines/index.ts) is not there yet.', '');
   if (input.spec.length > 0) out.push('## The spec', '', input.spec.map(item).join('\n'), '');

@@ -59,6 +59,43 @@ export function chooseScenario(entry: DocMachineEntry): { scenario: Scenario; mo
   return { scenario: entry.smallScenario, model, chart: chartOf(model.machine) };
 }
 
+/**
+ * The context of a machine as short lines, one per top-level variable with its shape:
+ * `ref[0..1]`, `table[0..2][0..1]`, `devices[0..0]: listed, private, …`. Drawn as the
+ * "shared data" note: the variables through which the regions interact.
+ */
+export function contextLines(context: unknown): string[] {
+  if (typeof context !== 'object' || context === null) return [];
+  const dims = (v: unknown): string => (!Array.isArray(v) ? '' : v.length === 0 ? '[] (none here)' : `[0..${v.length - 1}]${dims(v[0])}`);
+  const leaf = (v: unknown): unknown => (Array.isArray(v) ? leaf(v[0]) : v);
+  return Object.entries(context as Record<string, unknown>).map(([k, v]) => {
+    const inner = leaf(v);
+    const fields = typeof inner === 'object' && inner !== null ? `: ${Object.keys(inner).join(', ')}` : '';
+    return `${k}${dims(v)}${fields}`;
+  });
+}
+
+/**
+ * The spec page (spec/) that writes up a catalogue machine's rules, by name (a trailing
+ * `-*` matches a family: `release-kref`), and the spec's own index for a machine not
+ * listed here.
+ */
+export const SPEC_PAGES: Readonly<Record<string, string>> = {
+  system: 'threads.md',
+  device: 'device-lifecycle.md',
+  ioh: 'ioh.md',
+  channel: 'client-count.md',
+  quiesce: 'quiesce.md',
+  'release-*': 'release-designs.md',
+  'client-*': 'clients.md',
+};
+
+/** The spec page of machine `name`: see {@link SPEC_PAGES}. */
+export function specPageOf(name: string): string {
+  const hit = Object.entries(SPEC_PAGES).find(([k]) => (k.endsWith('-*') ? name.startsWith(k.slice(0, -1)) : name === k));
+  return hit ? hit[1] : 'README.md';
+}
+
 /** The states table of a chart. */
 export function statesTable(chart: Chart): string {
   const rows = ['| state | kind | description |', '|---|---|---|'];
@@ -91,12 +128,15 @@ export function transitionsTable(chart: Chart): string {
 async function section(chart: Chart, svgPath: string, heading: string, prefix: string, files: DocFile[], drawn?: DrawnChart): Promise<string> {
   drawn ??= await drawChart(chart);
   files.push({ path: `machines/${svgPath}`, content: drawn.svg });
-  // No link around the image: TypeDoc moves images to media/ but leaves link targets alone.
+  // A link to the drawing itself: a page shrinks a wide drawing, the SVG alone does not.
+  // (A plain link: TypeDoc rewrites it to the copied media file, a link around an image it leaves alone.)
   return [
     `## ${heading}`,
     '',
     chart.root.description ? `${escapeCell(chart.root.description)}\n` : '',
     `![${heading}](./${svgPath})`,
+    '',
+    `[Open the full-size drawing](${svgPath})`,
     '',
     '<details>',
     '<summary>Mermaid source (GitHub and many editors draw it)</summary>',
@@ -120,41 +160,82 @@ async function section(chart: Chart, svgPath: string, heading: string, prefix: s
     .join('\n');
 }
 
+/**
+ * The scenario as the machine was built from it (its design included), with only the
+ * clients the machine has a thread for: a release machine draws the IOH alone, its holder
+ * being an event, and should not claim the scenario's clients.
+ */
+function drawnScenario(model: MachineModel): string {
+  const s = model.scenario;
+  const drawn = s.clients.filter((c) => model.threads.includes(c.name));
+  const left = s.clients.filter((c) => !drawn.includes(c)).map((c) => `\`${c.name}\``);
+  const text = describeScenario({ ...s, clients: drawn });
+  return left.length > 0 && drawn.length === 0
+    ? `${text.replace('; no clients', '')}; of its threads only ${model.threads.map((t) => `\`${t}\``).join(', ')} ${model.threads.length === 1 ? 'is' : 'are'} drawn (not the clients ${left.join(', ')})`
+    : text;
+}
+
+/** What the rule parameters of machines/system mean (machines/system/ioh.ts `IohParams`, clients.ts). */
+const PARAM_MEANING: Readonly<Record<string, string>> = {
+  t: "is the client thread's index in the scenario's client list",
+  h: "the IOH's index in the scenario",
+};
+
+/** How to read a drawing: only the marks this one uses. */
+function legend(hasFinal: boolean, params: readonly string[]): string[] {
+  const out = [
+    'Reading the drawings: a box is a state (its kernel meaning under its name); a frame is a',
+    'compound state, a dashed frame a region running in parallel with its siblings (‖ marks',
+    'the parallel state); the black dot points at the initial state;',
+  ];
+  if (hasFinal) out.push('a double border is a final state;');
+  out.push(
+    'an arrow is labelled `event [guard] / actions`, and arrows with the same',
+    'ends are stacked on one arrow, separated by ┄┄┄┄, in the order xstate tries them.',
+  );
+  const known = params.filter((p) => PARAM_MEANING[p]).map((p) => `\`${p}\` ${PARAM_MEANING[p]}`);
+  if (known.length > 0) out.push(`A guard or action shows its parameters in parentheses: ${known.join(', ')} (\`canFind(t=0)\`: the guard for client 0).`);
+  return out;
+}
+
 /** A drawing shrunk below this on the page is split into one drawing per region. */
 export const MIN_READABLE_SCALE = 0.8;
 
 /** Renders one catalogue entry: `machines/<name>.md` and its SVG files. */
 export async function renderMachinePage(entry: DocMachineEntry): Promise<DocFile[]> {
-  const { scenario, chart } = chooseScenario(entry);
+  const { scenario, model, chart } = chooseScenario(entry);
+  const shared = contextLines((model.machine.config as { context?: unknown }).context);
   const files: DocFile[] = [];
   const name = fileSafe(entry.name);
+  const states = allStates(chart);
+  const labels = chart.transitions.flatMap((t) => [t.guard ?? '', ...t.actions]);
   const parts = [
     `# ${entry.title}`,
     '',
     entry.summary,
     '',
-    `Drawn for the scenario \`${scenario.name}\`: ${describeScenario(scenario)}.`,
+    `Drawn for the scenario \`${scenario.name}\`: ${drawnScenario(model)}.`,
     '',
-    'Reading the drawings: a box is a state (its kernel meaning under its name); a frame is a',
-    'compound state, a dashed frame a region running in parallel with its siblings (‖ marks',
-    'the parallel state); the black dot points at the initial state; a double border is a',
-    'final state; an arrow is labelled `event [guard] / actions`, and arrows with the same',
-    'ends are stacked on one arrow, separated by ┄┄┄┄, in the order xstate tries them.',
+    `The rules are written up in [spec/${specPageOf(entry.name)}](../../spec/${specPageOf(entry.name)}); the checker's verdicts and counterexamples are on`,
+    '[the design comparison](../comparison.md).',
+    '',
+    ...legend(states.some((x) => x.type === 'final'), [...new Set(labels.flatMap((l) => [...l.matchAll(/[(,] ?(\w+)=/g)].map((m) => m[1]!)))]),
     '',
   ];
   const regions = regionsOf(chart);
-  const whole = await drawChart(chart);
-  if (regions.length > 1 && whole.scale < MIN_READABLE_SCALE) {
+  // Whether to split is decided on the states alone: the note may widen a drawing a little.
+  const bare = await drawChart(chart);
+  if (regions.length > 1 && bare.scale < MIN_READABLE_SCALE) {
     // Too big to read whole: an overview without descriptions, then each region readably.
-    const overview = await drawChart(chart, { descriptions: false });
+    const overview = await drawChart(chart, { descriptions: false, shared });
     files.push({ path: `machines/${name}.svg`, content: overview.svg });
-    parts.push('## Overview', '', `The ${regions.length} regions side by side, without descriptions (open the image on its own to zoom); each region is drawn readably in its section below.`, '');
-    parts.push(`![${entry.title}: overview](./${name}.svg)`, '');
+    parts.push('## Overview', '', `The ${regions.length} regions side by side, without descriptions (open the full-size drawing to zoom); each region is drawn readably in its section below.`, '');
+    parts.push(`![${entry.title}: overview](./${name}.svg)`, '', `[Open the full-size drawing](${name}.svg)`, '');
     parts.push(regions.map((r) => `- [${r.key}](#${anchorOf(`Region ${r.key}`)})`).join('\n'), '');
     for (const r of regions)
       parts.push(await section(subChart(chart, r.id), `${name}.${fileSafe(r.key)}.svg`, `Region ${r.key}`, `${r.key}: `, files));
   } else {
-    parts.push(await section(chart, `${name}.svg`, 'Statechart', '', files, whole));
+    parts.push(await section(chart, `${name}.svg`, 'Statechart', '', files, await drawChart(chart, { shared })));
   }
   files.unshift({ path: `machines/${name}.md`, content: parts.join('\n').trimEnd() + '\n' });
   return files;

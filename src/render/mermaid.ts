@@ -103,6 +103,15 @@ export function toMermaid(machineOrChart: AnyStateMachine | Chart, options: Merm
     }
   }
 
+  // Self-loops of atomic states, by Mermaid id: their labels go into the state's text.
+  const loopLabels = new Map<string, string[]>();
+  for (const scoped of edgesIn.values())
+    for (const [ends, labels] of scoped) {
+      const [from, into] = ends.split(' --> ');
+      const st = [...ids.entries()].find(([, v]) => v === from)?.[0];
+      const atomic = st !== undefined && allStates(chart).find((x) => x.id === st)?.children.length === 0;
+      if (from === into && atomic) loopLabels.set(from!, labels);
+    }
   const out = ['stateDiagram-v2', `  direction ${options.direction ?? 'LR'}`];
   const writeState = (s: ChartState, pad: string) => {
     const id = ids.get(s.id)!;
@@ -110,7 +119,9 @@ export function toMermaid(machineOrChart: AnyStateMachine | Chart, options: Merm
     const composite = s.type === 'compound' || s.type === 'parallel';
     if (!composite) {
       out.push(`${pad}state "${escapeMermaidName(name)}" as ${id}`);
-      if (descriptions && s.description) out.push(`${pad}${id} : ${label(s.description, width)}`);
+      const loops = loopLabels.get(id) ?? [];
+      const text = [...(descriptions && s.description ? [label(s.description, width)] : []), ...loops.map((l) => `⟲ ${l}`)];
+      if (text.length > 0) out.push(`${pad}${id} : ${text.join('<br/>')}`);
       if (s.type === 'final') out.push(`${pad}${id} --> [*]`);
       return;
     }
@@ -128,7 +139,13 @@ export function toMermaid(machineOrChart: AnyStateMachine | Chart, options: Merm
       if (s.initial !== undefined) out.push(`${pad}[*] --> ${ids.get(s.initial)}`);
       for (const c of s.children) writeState(c, pad);
     }
-    for (const [ends, labels] of edgesIn.get(s.id) ?? []) out.push(`${pad}${ends} : ${labels.join('<br/>')}`);
+    for (const [ends, labels] of edgesIn.get(s.id) ?? []) {
+      // A self-loop's label sits where Mermaid also puts the labels of the state's other
+      // arrows: it goes into the state's own text instead, the loop stays unlabelled.
+      const [from, into] = ends.split(' --> ');
+      if (from === into && loopLabels.has(from!)) out.push(`${pad}${ends}`);
+      else out.push(`${pad}${ends} : ${labels.join('<br/>')}`);
+    }
   };
   // The root is drawn as a composite when parallel (Mermaid's `--` only separates regions
   // inside a composite state) and as the top level otherwise.

@@ -6,6 +6,8 @@
  * @module
  */
 import { codeCell, escapeCell, escapeMermaidText } from './escape.ts';
+import { foldRounds, roundsText, statesOf, stepNote, type Vars } from './explain.ts';
+import { linkKernelNamesMarkdown } from './kernel-source.ts';
 
 /** One variable a step changed (src/check `Change`). */
 export interface TraceChange {
@@ -20,6 +22,12 @@ export interface TraceStepJson {
   readonly cpu: number | null;
   readonly event: { readonly type: string; readonly [field: string]: unknown };
   readonly changes: readonly TraceChange[];
+  /** The transition taken, `<source state id>#<event>[i]` (absent in older JSON). */
+  readonly transition?: string;
+  /** The transition's description: the kernel function the step follows. */
+  readonly rule?: string;
+  /** Active state id of every region after the step. */
+  readonly active?: Readonly<Record<string, string>>;
 }
 
 /** A counterexample (src/check `Trace`): a lasso when `loopStart` is set. */
@@ -27,6 +35,10 @@ export interface TraceJson {
   readonly steps: readonly TraceStepJson[];
   readonly loopStart?: number;
   readonly end: 'violation' | 'deadlock' | 'cycle' | 'final';
+  /** Variables of the initial state (absent in older JSON). */
+  readonly initial?: Readonly<Record<string, unknown>>;
+  /** Active state id of every region in the initial state. */
+  readonly initialActive?: Readonly<Record<string, string>>;
 }
 
 /** `net0.migrate(cpu=1)`: the event type with its payload fields. */
@@ -65,8 +77,9 @@ function participants(trace: TraceJson): { threads: string[]; cpus: number[] } {
   return { threads, cpus: [...cpus].sort((a, b) => a - b) };
 }
 
-/** The trace as a Mermaid sequence diagram. */
-export function traceToMermaid(trace: TraceJson): string {
+/** The trace as a Mermaid sequence diagram; `property` names the broken property in the last note. */
+export function traceToMermaid(trace: TraceJson, property?: string): string {
+  const states = statesOf(trace);
   const { threads, cpus } = participants(trace);
   const tid = (t: string) => `T${threads.indexOf(t)}`;
   const out = ['sequenceDiagram'];
@@ -77,7 +90,9 @@ export function traceToMermaid(trace: TraceJson): string {
     const pad = trace.loopStart !== undefined && i >= trace.loopStart ? '    ' : '  ';
     const to = s.cpu === null ? tid(s.thread) : `C${s.cpu}`;
     out.push(`${pad}${tid(s.thread)}->>${to}: ${i + 1}. ${escapeMermaidText(eventText(s.event))}`);
-    if (s.changes.length > 0) out.push(`${pad}Note over ${tid(s.thread)}: ${noteLines(s.changes).join('<br/>')}`);
+    const why = stepNote(trace, i, states, property);
+    const lines = [...(why ? [escapeMermaidText(`⇒ ${why}`)] : []), ...noteLines(s.changes)];
+    if (lines.length > 0) out.push(`${pad}Note over ${tid(s.thread)}: ${lines.join('<br/>')}`);
   });
   if (trace.loopStart !== undefined) out.push('  end');
   const all = threads.length > 1 ? `${tid(threads[0]!)},${tid(threads[threads.length - 1]!)}` : tid(threads[0] ?? '');
@@ -85,13 +100,47 @@ export function traceToMermaid(trace: TraceJson): string {
   return out.join('\n') + '\n';
 }
 
-/** The trace as a Markdown table: step, thread, CPU, event, changes. */
-export function traceTable(trace: TraceJson): string {
-  const rows = ['| # | thread | CPU | event | changes |', '|---:|---|---:|---|---|'];
-  trace.steps.forEach((s, i) => {
-    const mark = trace.loopStart === i ? ' ↻' : '';
-    const changes = s.changes.map((c) => codeCell(changeText(c))).join('<br>');
-    rows.push(`| ${i + 1}${mark} | ${escapeCell(s.thread)} | ${s.cpu ?? ''} | ${codeCell(eventText(s.event))} | ${changes} |`);
-  });
+/** A step's event and its kernel rule (linked to the source), for a table cell. */
+function stepCell(s: TraceStepJson): string {
+  const rule = s.rule ? `<br>${linkKernelNamesMarkdown(s.rule, escapeCell)}` : '';
+  return `${codeCell(eventText(s.event))}${rule}`;
+}
+
+/** Changes between two states, in the order of the later one's names. */
+function netChanges(a: Vars, b: Vars): TraceChange[] {
+  return Object.keys(b)
+    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+    .map((name) => ({ name, from: a[name], to: b[name] }));
+}
+
+const changesCell = (changes: readonly TraceChange[]) => changes.map((c) => codeCell(changeText(c))).join('<br>');
+
+/**
+ * The trace as a Markdown table: step, thread, CPU, the event with the kernel function it
+ * follows, and the variables it changed, with a sentence on the key steps (what a quiesce
+ * read saw, why the last step breaks `property`). Rounds a thread repeats back to back are
+ * one row (explain.ts `foldRounds`).
+ */
+export function traceTable(trace: TraceJson, property?: string): string {
+  const states = statesOf(trace);
+  const rows = ['| # | thread | CPU | step | changes |', '|---:|---|---:|---|---|'];
+  for (const row of foldRounds(trace)) {
+    if (row.kind === 'step') {
+      const i = row.index;
+      const s = trace.steps[i]!;
+      const mark = trace.loopStart === i ? ' ↻' : '';
+      const why = stepNote(trace, i, states, property);
+      rows.push(`| ${i + 1}${mark} | ${escapeCell(s.thread)} | ${s.cpu ?? ''} | ${stepCell(s)} | ${why ? `**⇒ ${escapeCell(why)}**<br>` : ''}${changesCell(s.changes)} |`);
+      continue;
+    }
+    const { first, length, count } = row;
+    const last = first + length * count - 1;
+    const s = trace.steps[first]!;
+    const block = trace.steps.slice(first, first + length).map((x) => codeCell(eventText(x.event))).join(' → ');
+    const why = roundsText(trace, row, states, property);
+    rows.push(
+      `| ${first + 1}–${last + 1} | ${escapeCell(s.thread)} | ${s.cpu ?? ''} | ${count} × ( ${block} ) | **⇒ ${escapeCell(why)}**<br>${changesCell(netChanges(states[first]!, states[last + 1]!))} |`,
+    );
+  }
   return rows.join('\n');
 }

@@ -85,7 +85,8 @@ describe('comparison page', () => {
     expect(seq).toContain('participant C1 as CPU 1');
     expect(seq).toContain('T1->>C0: 4. net0.migrate(cpu=1)');
     expect(seq).toContain('Note over T0: ref[1]: 0 → 1<br/>atx0.chan: null → "ioat0.1"');
-    expect(md).toContain('| 4 | net0 | 0 | `net0.migrate(cpu=1)` | `net0.cpu: 0 → 1` |');
+    // The fixture's trace ends in the violation at this step: the row says so.
+    expect(md).toContain('| 4 | net0 | 0 | `net0.migrate(cpu=1)` | **⇒ this state breaks no-use-after-free**<br>`net0.cpu: 0 → 1` |');
   });
 
   test('a region\'s active state reads as region: from → to, other variables as JSON values', () => {
@@ -194,5 +195,50 @@ describe('scripts/docs.ts', () => {
     } finally {
       q.restore();
     }
+  });
+});
+
+describe('shared data note', () => {
+  test('the context reads as one line per variable with its shape; the drawing carries it as a note', async () => {
+    const { contextLines } = await import('../../src/render/machine-page.ts');
+    expect(contextLines({ key: 0, ref: [0, 0], table: [[-1, -1], [-1, -1], [-1, -1]], devices: [{ listed: 1, freed: 0 }], threads: [] })).toEqual([
+      'key',
+      'ref[0..1]',
+      'table[0..2][0..1]',
+      'devices[0..0]: listed, freed',
+      'threads[] (none here)',
+    ]);
+    const { toDot } = await import('../../src/render/dot.ts');
+    const { chartOf } = await import('../../src/render/chart.ts');
+    const { createMachine } = await import('xstate');
+    const dot = toDot(chartOf(createMachine({ id: 'm', initial: 'a', states: { a: {} } })), { shared: ['ref[0..1]', 'key'] });
+    expect(dot).toContain('"#shared" [shape=note');
+    expect(dot).toContain('shared data (context)</b><br/>ref[0..1]<br/>key');
+    expect(toDot(chartOf(createMachine({ id: 'm', initial: 'a', states: { a: {} } })))).not.toContain('#shared');
+  });
+});
+
+describe('machine page links', () => {
+  test('each catalogue machine links the spec page that exists for it, an unknown one the spec index', async () => {
+    const { existsSync } = await import('node:fs');
+    const { specPageOf, SPEC_PAGES } = await import('../../src/render/machine-page.ts');
+    for (const page of Object.values(SPEC_PAGES)) expect(existsSync(new URL(`../../spec/${page}`, import.meta.url)), page).toBe(true);
+    expect(specPageOf('release-kref')).toBe('release-designs.md');
+    expect(specPageOf('client-slave')).toBe('clients.md');
+    expect(specPageOf('system')).toBe('threads.md');
+    expect(specPageOf('someone-elses')).toBe('README.md');
+  });
+});
+
+describe('Mermaid self-loops', () => {
+  test("a state's self-loop label goes into the state's text and its arrow stays unlabelled (Mermaid draws it over the other labels)", async () => {
+    const { toMermaid } = await import('../../src/render/mermaid.ts');
+    const { createMachine } = await import('xstate');
+    const m = createMachine({ id: 'm', initial: 'a', states: { a: { description: 'waits', on: { tick: { target: 'a' }, go: { target: 'b' } } }, b: {} } });
+    const text = toMermaid(m);
+    const id = /state "a" as (\S+)/.exec(text)![1]!;
+    expect(text).toContain(`${id} : waits<br/>⟲ tick`);
+    expect(text).toMatch(new RegExp(`\\n\\s*${id} --> ${id}\\n`));
+    expect(text).toMatch(new RegExp(`${id} --> \\S+ : go`));
   });
 });

@@ -42,7 +42,8 @@ describe('chartOf', () => {
 
   test('formats guards and actions with their params, and keeps the candidates of one event in order', () => {
     const reads = fixture().transitions.filter((t) => t.event === 'ioh0.read');
-    expect(reads.map(transitionLabel)).toEqual(['ioh0.read [refsZero] / bump(by=1)', 'ioh0.read / reset']);
+    // The unguarded candidate after a guarded one reads as its else branch.
+    expect(reads.map(transitionLabel)).toEqual(['ioh0.read [refsZero] / bump(by=1)', 'ioh0.read [else] / reset']);
     const done = fixture().transitions.find((t) => t.event === 'ioh0.done')!;
     expect(done.guard).toBe('countBelow(n=3)');
     expect(done.targets).toEqual(['ioh0.freed']);
@@ -98,7 +99,7 @@ describe('toDot', () => {
   test('stacks the candidates of one source and target on one edge, or draws them apart on request', () => {
     const merged = toDot(fixture());
     expect(merged.match(/"ioh0\.quiesce\.round" -> "ioh0\.quiesce\.round"/g)).toHaveLength(1);
-    expect(merged).toContain('ioh0.read<br/>[refsZero]<br/>/ bump(by=1)<br/>┄┄┄┄<br/>ioh0.read<br/>/ reset');
+    expect(merged).toContain('ioh0.read<br/>[refsZero]<br/>/ bump(by=1)<br/>┄┄┄┄<br/>ioh0.read<br/>[else]<br/>/ reset');
     const apart = toDot(fixture(), { mergeParallelEdges: false });
     expect(apart.match(/"ioh0\.quiesce\.round" -> "ioh0\.quiesce\.round"/g)).toHaveLength(2);
   });
@@ -112,7 +113,7 @@ describe('toDot', () => {
 
   test('draws always transitions dashed', () => {
     const dot = toDot(user());
-    expect(dot).toMatch(/"user\.b-state" -> "user\.done" \[label=<always<br\/>\[ready\?\]>, style=dashed\]/);
+    expect(dot).toMatch(/"user\.b-state" -> "user\.done" \[label=<always<br\/>\[ready\?\]>, style=dashed[,\]]/);
   });
 
   test('escapes quotes, backslashes and markup in ids, labels and tooltips', () => {

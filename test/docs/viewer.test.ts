@@ -1,0 +1,81 @@
+/**
+ * The trace viewer page without a browser: every state a frame lights up exists as an
+ * element of the inlined statecharts, the frames follow the trace, and the kernel rules
+ * carry their source links. test/external/viewer.test.ts clicks through it in Chromium.
+ */
+import { describe, expect, test } from 'vitest';
+import { buildSystem } from '../../machines/system/index.ts';
+import { runJson } from '../../src/check/format.ts';
+import { checkDesign } from '../../src/check/run.ts';
+import { behaviourScenario } from '../../src/check/scenarios.ts';
+import { designModel } from '../../src/designs/models.ts';
+import { chartOf, regionsOf, subChart } from '../../src/render/chart.ts';
+import { KERNEL_TREE } from '../../src/render/kernel-source.ts';
+import type { TraceJson } from '../../src/render/sequence.ts';
+import { drawChart } from '../../src/render/svg.ts';
+import { activeStateIds, framesOf, renderViewer, ruleHtml } from '../../src/render/viewer.ts';
+
+const scenario = behaviourScenario('migrating');
+
+async function falseZeroViewer() {
+  const run = runJson(checkDesign(scenario, designModel('rfc-wait')));
+  const trace = run.results.find((r) => r.name === 'no-ref-survives-quiesce')!.trace! as unknown as TraceJson;
+  const chart = chartOf(buildSystem({ ...scenario, design: 'rfc-wait' }).machine);
+  const regions = [];
+  for (const r of regionsOf(chart)) regions.push({ key: r.key, svg: (await drawChart(subChart(chart, r.id))).svg });
+  const html = renderViewer({ design: 'rfc-wait', property: 'no-ref-survives-quiesce', scenario: 'migrating', trace, regions, chart, back: '../comparison.md#x' });
+  return { trace, html };
+}
+
+describe('trace viewer page', () => {
+  test('every state a frame lights up is an element of the inlined statecharts', async () => {
+    const { trace, html } = await falseZeroViewer();
+    // Graphviz writes '-' in ids as &#45;.
+    const ids = new Set([...html.matchAll(/<g id="([^"]+)"/g)].map((m) => m[1]!.replace(/&#45;/g, '-')));
+    // Every region's active leaf, in every frame, is a box of the drawing.
+    const leaves = [trace.initialActive!, ...trace.steps.map((s) => s.active!)];
+    for (const [k, a] of leaves.entries()) {
+      expect(Object.keys(a)).toEqual(['net0.control', 'net0.worker', 'net1.control', 'net1.worker', 'ioh0']);
+      for (const id of Object.values(a)) expect(ids.has(`s-${id}`), `frame ${k}: ${id} is drawn`).toBe(true);
+    }
+    // The page lights up only what is drawn: each frame's embedded ids are drawn ones.
+    const data = JSON.parse(/<script type="application\/json" id="trace-data">(.*?)<\/script>/s.exec(html)![1]!) as { active: string[] }[];
+    for (const f of data) for (const id of f.active) expect(ids.has(`s-${id}`)).toBe(true);
+    expect(data[data.length - 1]!.active).toEqual(expect.arrayContaining(['ioh0.quiesce', 'ioh0.quiesce.ended', 'net1.worker.found']));
+    // Each step lights the arrow it took: one drawn arrow leaving the step's source state.
+    const arrows = new Set([...html.matchAll(/<g id="(e[^"]+)"/g)].map((m) => m[1]!.replace(/&#45;/g, '-').replace(/&gt;/g, '>')));
+    const edges = (data as unknown as { edge: string | null }[]).map((f) => f.edge);
+    expect(edges[0]).toBeNull();
+    trace.steps.forEach((s, i) => {
+      const source = s.transition!.slice(0, s.transition!.indexOf('#'));
+      expect(edges[i + 1], `step ${i + 1}`).toMatch(new RegExp(`^e-${source.replace(/\./g, '\\.')}->`));
+      expect(arrows.has(edges[i + 1]!), `${edges[i + 1]} is drawn`).toBe(true);
+    });
+    expect(edges.at(-1)).toBe('e-ioh0.quiesce.reading->ioh0.quiesce.ended');
+    // The IOH's leaf after each step is the one the trace says.
+    const last = trace.steps.at(-1)!;
+    expect(activeStateIds(trace, trace.steps.length)).toContain(`s-${last.active!.ioh0}`);
+    expect(last.active!.ioh0).toBe('ioh0.quiesce.ended');
+  });
+
+  test('frames follow the trace: the state after each step, what it changed, its rule and why it matters', async () => {
+    const { trace, html } = await falseZeroViewer();
+    const frames = framesOf(trace, 'no-ref-survives-quiesce');
+    expect(frames).toHaveLength(trace.steps.length + 1);
+    expect(frames[0]!.label).toBe('initial state');
+    const k = trace.steps.length;
+    expect(frames[k]!.label).toBe(`${k}. ioh0: ioh0.read`);
+    expect(frames[k]!.note).toContain('FALSE ZERO');
+    expect(frames[k]!.changed).toContain('ioat0.quiesced');
+    expect(frames[k]!.vars['ioat0.quiesced']).toBe(true);
+    expect(frames[k - 1]!.vars['ioat0.quiesced']).toBe(false);
+    // The page embeds the frames and a control per direction; no external resource.
+    expect(html).toContain('<script type="application/json" id="trace-data">');
+    for (const id of ['first', 'prev', 'next', 'last']) expect(html).toContain(`id="${id}"`);
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)="https?:/);
+  });
+
+  test('kernel names in a rule link to the pinned source; other text is escaped', () => {
+    expect(ruleHtml('dmaengine_get: ref++ <now>')).toBe(`<a href="${KERNEL_TREE}/drivers/dma/dmaengine.c#L565" title="dmaengine.c:565"><code>dmaengine_get</code></a>: ref++ &lt;now&gt;`);
+  });
+});
