@@ -39,7 +39,7 @@ export const EXTRA_RUNS: readonly { scenario: string; design: string; why: strin
   {
     scenario: 'migrating',
     design: 'rfc-wait',
-    why: 'The false-zero sum, the RFC quiesce\'s central flaw, needs a client whose per-CPU increment and decrement straddle the quiescer\'s two reads while another holds a reference: the standard scenario has one migrating client and threshold 2, which cannot fake two zero rounds in a row.',
+    why: 'The false-zero sum, the RFC quiesce\'s central flaw (property no-false-zero): a client whose per-CPU increment and decrement straddle the quiescer\'s two reads while another holds a reference. Two migrating net_dma clients and threshold 1 show it in the fewest steps.',
   },
 ];
 /** Pages of docs/ that are generated, so not listed as hand-written guides. */

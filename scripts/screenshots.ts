@@ -25,7 +25,7 @@ export async function takeScreenshots(): Promise<{ path: string; bytes: number }
     const shots: string[] = [];
     // The viewer at the false zero, tall enough to show the quiescer's region beside the clients'.
     await page.setViewportSize({ width: 1400, height: 1080 });
-    const viewer = join(ROOT, 'docs', viewerFile('migrating', 'rfc-wait', 'no-ref-survives-quiesce'));
+    const viewer = join(ROOT, 'docs', viewerFile('migrating', 'rfc-wait', 'no-false-zero'));
     await page.goto(`${pathToFileURL(viewer).href}#14`);
     shots.push(join(OUT, 'viewer-false-zero-1400.png'));
     await page.screenshot({ path: shots[0]! });

@@ -103,6 +103,16 @@ export const noRefSurvivesQuiesce: SafetyProperty = {
     v.context.threads.every((th) => th.inFlight === 0 || th.chan < 0 || v.context.devices[m.layout.channels[th.chan].device].quiesced === 0),
 };
 
+/** Safety: the quiesce loop never ends while a counted holder of the device is left: no false zero. */
+export const noFalseZero: SafetyProperty = {
+  name: 'no-false-zero',
+  kind: 'safety',
+  fairness: NO_FAIRNESS,
+  description:
+    'When dma_channel_quiesce judges the round that ends it zero, no thread holds a channel of the device with a reference it counted before (its find or get has passed the per-CPU inc and the key test): a sum that had seen that count would not have been zero. A reference that moves between CPUs between two per-CPU reads breaks it: the false zero. Machine: `iohs[h].missed`, set at that read.',
+  holds: (v) => v.context.iohs.every((q) => q.missed === 0),
+};
+
 /** Safety: the per-CPU counts sum to what is in flight. */
 export const refSumNonnegativeWhenQuiescent: SafetyProperty = {
   name: 'ref-sum-nonnegative-when-quiescent',
@@ -169,6 +179,7 @@ export const PROPERTIES: readonly Property[] = [
   clientCountMatchesHolders,
   resourcesIffHeld,
   noRefSurvivesQuiesce,
+  noFalseZero,
   refSumNonnegativeWhenQuiescent,
   tableNamesListedChannels,
   removalCompletes,

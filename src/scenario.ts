@@ -30,7 +30,7 @@ export const BEHAVIOURS = ['cooperative', 'never-releases', 'busy', 'migrating',
 export type Behaviour = (typeof BEHAVIOURS)[number];
 
 /** Built-in release-notification designs (one folder each under src/designs/). */
-export const DESIGN_NAMES = ['baseline', 'rfc-wait', 'rfc-wait-unheld', 'notifier', 'fail-fast', 'kref', 'kref-fixed', 'percpu-ref'] as const;
+export const DESIGN_NAMES = ['baseline', 'rfc-wait', 'rfc-wait-unheld', 'notifier', 'fail-fast', 'kref', 'kref-fixed', 'percpu-ref', 'percpu-ref-nogp'] as const;
 /** The name of a built-in release-notification design. */
 export type DesignName = (typeof DESIGN_NAMES)[number];
 

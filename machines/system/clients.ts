@@ -60,10 +60,10 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
           },
         }
       : {};
-  const inc = (target: string, guard?: string, description = 'RFC this_cpu_inc(dmaengine_chan_ref_count) on the CPU the thread runs on now') => ({
+  const inc = (target: string, guard?: string, description = 'RFC this_cpu_inc(dmaengine_chan_ref_count) on the CPU the thread runs on now', action = 'refInc') => ({
     ...(guard ? { guard: { type: guard, params: p } } : {}),
     target: `#${n}.worker.${target}`,
-    actions: [{ type: 'refInc', params: p }],
+    actions: [{ type: action, params: p }],
     description,
   });
   // The RFC's find and get are several statements with no preempt_disable between them
@@ -120,7 +120,7 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
                     actions: [{ type: 'markDirty', params: p }],
                     description: 'RFC dma_get_channel: the key was on: atomic_inc(&dmaengine_dirty)',
                   },
-                  [ev('inc')]: inc('found', 'keyWasOff', 'RFC dma_get_channel: the key was off: this_cpu_inc(dmaengine_chan_ref_count); return chan'),
+                  [ev('inc')]: inc('found', 'keyWasOff', 'RFC dma_get_channel: the key was off: this_cpu_inc(dmaengine_chan_ref_count); return chan', 'regetInc'),
                   ...migrateTo(`${n}.worker.regetting`),
                 },
               },
@@ -128,7 +128,7 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
                 id: `${n}.worker.dirtied`,
                 description: 'RFC dma_get_channel bumped dirty; the count is not raised yet',
                 on: {
-                  [ev('inc')]: inc('found', undefined, 'RFC dma_get_channel: this_cpu_inc(dmaengine_chan_ref_count); return chan'),
+                  [ev('inc')]: inc('found', undefined, 'RFC dma_get_channel: this_cpu_inc(dmaengine_chan_ref_count); return chan', 'regetInc'),
                   ...migrateTo(`${n}.worker.dirtied`),
                 },
               },

@@ -57,6 +57,8 @@ export interface ThreadCtx {
   regot: number;
   /** notifier: 1 once asked to release a dying device's channels, 2 once it acked; else 0. */
   told: number;
+  /** RFC: 1 from the end of a find or get that returned a channel (counted, key tested) to its put. */
+  held: number;
   /** RFC `dma_get_channel`: 1 if its `static_key_false` test saw the key on (read before `atomic_inc(&dmaengine_dirty)`). */
   keySeen: number;
   /**
@@ -76,6 +78,8 @@ export interface IohCtx {
   sum: number;
   /** Next CPU to read this round. */
   next: number;
+  /** 1 once a round was judged the last zero while a thread held a counted reference to the device: a false zero. */
+  missed: number;
 }
 
 /** The whole context of the system machine. */
@@ -139,8 +143,8 @@ export function initialContext(L: Layout): SystemContext {
     table: CAPABILITIES.map(() => Array.from({ length: L.cpus }, () => -1)),
     devices: L.devices.map(() => ({ listed: 1, private: 0, privatecnt: 0, freed: 0, quiesced: 0, dying: 0 })),
     channels: L.channels.map(() => ({ clientCount: 0, tableCount: 0, resources: 0 })),
-    threads: L.clients.map((c) => ({ cpu: c.cpu, chan: -1, cached: -1, got: 0, inFlight: 0, rounds: 0, regot: 0, told: 0, keySeen: 0, rcuSeen: 0 })),
-    iohs: L.iohs.map(() => ({ cur: -1, count: 0, sum: 0, next: 0 })),
+    threads: L.clients.map((c) => ({ cpu: c.cpu, chan: -1, cached: -1, got: 0, inFlight: 0, rounds: 0, regot: 0, told: 0, held: 0, keySeen: 0, rcuSeen: 0 })),
+    iohs: L.iohs.map(() => ({ cur: -1, count: 0, sum: 0, next: 0, missed: 0 })),
     uaf: L.clients.map(() => L.channels.map(() => 0)),
     // design-specific (see SystemContext)
     kref: L.devices.map(() => 1),

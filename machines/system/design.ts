@@ -17,6 +17,7 @@ export type PropertyName =
   | 'client-count-matches-holders'
   | 'resources-iff-held'
   | 'no-ref-survives-quiesce'
+  | 'no-false-zero'
   | 'ref-sum-nonnegative-when-quiescent'
   | 'table-names-listed-channels'
   | 'removal-completes'

@@ -33,6 +33,7 @@ export function roundDone(ctx: SystemContext, L: Layout, t: number): void {
   const th = ctx.threads[t];
   th.chan = -1;
   th.inFlight = 0;
+  th.held = 0;
   if (!L.clients[t].busy) th.rounds = Math.min(th.rounds + 1, L.clients[t].rounds);
 }
 
@@ -78,7 +79,16 @@ export function rfcHotPath(L: Layout): { guards: Record<string, G>; actions: Hot
         ctx.ref[th.cpu]++;
         th.keySeen = 0;
       },
-      keyTest: (ctx, { t }) => found(ctx, L, t, ctx.key ? -1 : ctx.threads[t].chan),
+      keyTest: (ctx, { t }) => {
+        found(ctx, L, t, ctx.key ? -1 : ctx.threads[t].chan);
+        ctx.threads[t].held = ctx.threads[t].chan >= 0 ? 1 : 0;
+      },
+      regetInc: (ctx, { t }) => {
+        const th = ctx.threads[t];
+        ctx.ref[th.cpu]++;
+        th.keySeen = 0;
+        th.held = 1;
+      },
       getChannel: (ctx, { t }) => {
         const th = ctx.threads[t];
         th.keySeen = ctx.key;

@@ -165,7 +165,10 @@ export function quiesceRules(L: Layout): { guards: Record<string, G>; actions: R
         q.count = q.sum === 0 ? q.count + 1 : 0;
         q.sum = 0;
         q.next = 0;
-        if (q.count >= threshold) ctx.devices[q.cur].quiesced = 1;
+        if (q.count < threshold) return;
+        ctx.devices[q.cur].quiesced = 1;
+        // A holder whose count a sum that saw it would have read: this zero was false.
+        if (ctx.threads.some((th) => th.held === 1 && th.chan >= 0 && L.channels[th.chan].device === q.cur)) q.missed = 1;
       },
       keyOff: (ctx, { h }) => {
         ctx.key = 0;

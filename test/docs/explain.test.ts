@@ -124,12 +124,12 @@ describe('kernel source links', () => {
   });
 
   test('every step of the system machine that names a 3.x or RFC function in its rule links it in the table', async () => {
-    const run = checkDesign(DEFAULT_SCENARIO, designModel('rfc-wait'));
+    const run = checkDesign(DEFAULT_SCENARIO, designModel('rfc-wait-unheld'));
     const trace = runJson(run).results.find((r) => r.name === 'no-use-after-free')!.trace!;
     const md = traceTable(trace as never, 'no-use-after-free');
     for (const s of trace.steps) expect(s.rule, `${s.event.type} has a rule`).not.toBe('');
     const named = [...new Set(trace.steps.flatMap((s) => kernelNamesIn(s.rule)))];
-    expect(named).toEqual(expect.arrayContaining(['dmaengine_get', 'dma_find_channel', 'dma_async_device_unregister', 'dma_put_channel', 'dma_get_channel']));
+    expect(named).toEqual(expect.arrayContaining(['dmaengine_get', 'dma_find_channel', 'dma_async_device_unregister', 'dma_chan_put', 'dma_channel_quiesce']));
     for (const n of named) expect(md).toContain(`](${kernelSource(n)!.url} "${kernelSource(n)!.label}")`);
   });
 });
@@ -138,7 +138,7 @@ describe('the headline flaws, as the checker finds them', () => {
   test('the migrating scenario shows the false zero: the judged read sums to 0 while a reference is counted', () => {
     const run = checkDesign(behaviourScenario('migrating'), designModel('rfc-wait'));
     const json = runJson(run);
-    const r = json.results.find((x) => x.name === 'no-ref-survives-quiesce')!;
+    const r = json.results.find((x) => x.name === 'no-false-zero')!;
     expect(r.verdict).toBe('violated');
     const t = r.trace! as never as ExplainTrace;
     const k = falseZeroStep(t as never)!;

@@ -19,11 +19,11 @@ const scenario = behaviourScenario('migrating');
 
 async function falseZeroViewer() {
   const run = runJson(checkDesign(scenario, designModel('rfc-wait')));
-  const trace = run.results.find((r) => r.name === 'no-ref-survives-quiesce')!.trace! as unknown as TraceJson;
+  const trace = run.results.find((r) => r.name === 'no-false-zero')!.trace! as unknown as TraceJson;
   const chart = chartOf(buildSystem({ ...scenario, design: 'rfc-wait' }).machine);
   const regions = [];
   for (const r of regionsOf(chart)) regions.push({ key: r.key, svg: (await drawChart(subChart(chart, r.id))).svg });
-  const html = renderViewer({ design: 'rfc-wait', property: 'no-ref-survives-quiesce', scenario: 'migrating', trace, regions, chart, back: '../comparison.md#x' });
+  const html = renderViewer({ design: 'rfc-wait', property: 'no-false-zero', scenario: 'migrating', trace, regions, chart, back: '../comparison.md#x' });
   return { trace, html };
 }
 
@@ -35,7 +35,7 @@ describe('trace viewer page', () => {
     // Every region's active leaf, in every frame, is a box of the drawing.
     const leaves = [trace.initialActive!, ...trace.steps.map((s) => s.active!)];
     for (const [k, a] of leaves.entries()) {
-      expect(Object.keys(a)).toEqual(['net0.control', 'net0.worker', 'net1.control', 'net1.worker', 'ioh0']);
+      expect(Object.keys(a)).toEqual(['net0.control', 'net0.worker', 'net0.softirq', 'net1.control', 'net1.worker', 'net1.softirq', 'ioh0']);
       for (const id of Object.values(a)) expect(ids.has(`s-${id}`), `frame ${k}: ${id} is drawn`).toBe(true);
     }
     // The page lights up only what is drawn: each frame's embedded ids are drawn ones.

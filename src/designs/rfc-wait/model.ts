@@ -76,6 +76,7 @@ export function rfcWaitDesign(base: RfcBase): DesignModel {
       'resources-iff-held',
       'table-names-listed-channels',
       'no-ref-survives-quiesce',
+      'no-false-zero',
       'no-use-after-free',
       'ref-sum-nonnegative-when-quiescent',
       'quiesce-terminates',
