@@ -163,6 +163,9 @@ export function replayText(r: ReplayJson | undefined): string {
 }
 
 /** The behaviour table: one row per client behaviour, one column per design. */
+/** Design columns per verdict table: more are split over several tables (one page wide each). */
+const TABLE_DESIGNS = 5;
+
 function behaviourTable(rows: readonly BehaviourRowJson[]): string[] {
   const designs: string[] = [];
   for (const r of rows) for (const d of r.designs) if (!designs.includes(d.design)) designs.push(d.design);
@@ -172,20 +175,21 @@ function behaviourTable(rows: readonly BehaviourRowJson[]): string[] {
     'The same check with every client of the scenario given one behaviour. A cell lists the',
     'properties violated; a **bold** one is claimed by the design.',
     '',
-    `| behaviour | ${designs.map(escapeCell).join(' | ')} |`,
-    `|---|${designs.map(() => '---').join('|')}|`,
   ];
-  for (const r of rows) {
-    const cells = designs.map((name) => {
-      const d = r.designs.find((x) => x.design === name);
-      if (!d) return 'n/a';
-      const names = d.violated.map((v) => (d.brokenClaims.includes(v) ? `**${escapeCell(v)}**` : escapeCell(v)));
-      const verdict = names.length === 0 ? (d.complete ? 'all hold' : 'none refuted (limit)') : names.join(', ');
-      return verdict;
-    });
-    out.push(`| ${escapeCell(r.behaviour)} | ${cells.join(' | ')} |`);
+  for (let from = 0; from < designs.length; from += TABLE_DESIGNS) {
+    const ds = designs.slice(from, from + TABLE_DESIGNS);
+    out.push(`| behaviour | ${ds.map(escapeCell).join(' | ')} |`, `|---|${ds.map(() => '---').join('|')}|`);
+    for (const r of rows) {
+      const cells = ds.map((name) => {
+        const d = r.designs.find((x) => x.design === name);
+        if (!d) return 'n/a';
+        const names = d.violated.map((v) => (d.brokenClaims.includes(v) ? `**${escapeCell(v)}**` : escapeCell(v)));
+        return names.length === 0 ? (d.complete ? 'all hold' : 'none refuted (limit)') : names.join(', ');
+      });
+      out.push(`| ${escapeCell(r.behaviour)} | ${cells.join(' | ')} |`);
+    }
+    out.push('');
   }
-  out.push('');
   return out;
 }
 
@@ -316,14 +320,18 @@ export function renderComparison(json: unknown, options: ComparisonOptions = {})
     const doc = options.designDoc?.(d);
     return doc ? `[${escapeCell(d)}](${doc})` : escapeCell(d);
   };
-  out.push(`| property | kind | ${c.designs.map((d) => head(d.design)).join(' | ')} |`);
-  out.push(`|---|---|${c.designs.map(() => '---').join('|')}|`);
-  out.push(`| *states explored* | | ${c.designs.map((d) => `${d.states ?? ''}${d.complete ? '' : ' (limit)'}`).join(' | ')} |`);
-  for (const p of props) {
-    const cells = c.designs.map((d) => verdictCell(d.results.find((x) => x.name === p), d.complete, traceAnchor(d.design, p)));
-    out.push(`| ${escapeCell(p)} | ${kindOf(p)} | ${cells.join(' | ')} |`);
+  // At most TABLE_DESIGNS design columns per table, so each fits a page without scrolling.
+  for (let from = 0; from < c.designs.length; from += TABLE_DESIGNS) {
+    const ds = c.designs.slice(from, from + TABLE_DESIGNS);
+    out.push(`| property | kind | ${ds.map((d) => head(d.design)).join(' | ')} |`);
+    out.push(`|---|---|${ds.map(() => '---').join('|')}|`);
+    out.push(`| *states explored* | | ${ds.map((d) => `${d.states ?? ''}${d.complete ? '' : ' (limit)'}`).join(' | ')} |`);
+    for (const p of props) {
+      const cells = ds.map((d) => verdictCell(d.results.find((x) => x.name === p), d.complete, traceAnchor(d.design, p)));
+      out.push(`| ${escapeCell(p)} | ${kindOf(p)} | ${cells.join(' | ')} |`);
+    }
+    out.push('');
   }
-  out.push('');
   for (const d of c.designs) {
     if (d.brokenClaims && d.brokenClaims.length > 0)
       out.push(`- ${codeCell(d.design)} claims and violates: ${d.brokenClaims.map(codeCell).join(', ')}.`);
