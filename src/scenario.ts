@@ -24,7 +24,7 @@ export const CLIENT_KINDS = ['net_dma', 'async_tx', 'slave'] as const;
  */
 export type ClientKind = (typeof CLIENT_KINDS)[number];
 
-/** Behaviour names of DESIGN.md, as accepted in scenario JSON; see {@link ClientSpec}. */
+/** Client behaviour names (README, "The standard scenario"), as accepted in scenario JSON; see {@link ClientSpec}. */
 export const BEHAVIOURS = ['cooperative', 'never-releases', 'busy', 'migrating', 'caches-pointer', 'releases-early'] as const;
 /** A client behaviour name, as scenario JSON and `--scenario` accept it. */
 export type Behaviour = (typeof BEHAVIOURS)[number];

@@ -214,7 +214,10 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
       worker: {
         id: `${n}.worker`,
         initial: 'idle',
-        description: 'worker context: find → use → put rounds (tcp_recvmsg, async_tx submit)',
+        description:
+          c.kind === 'async_tx'
+            ? 'worker context: find → use → put rounds (async_tx submitting a descriptor: __async_tx_find_channel)'
+            : 'worker context: find → use → put rounds (tcp_recvmsg copying with net_dma)',
         states: {
           idle: {
             id: `${n}.worker.idle`,

@@ -1,6 +1,6 @@
 /**
  * Named scenarios for `dmaspec check`: the standard scenario, and one variant of it per
- * client behaviour of DESIGN.md (same IOH, device and channels; the clients all show the
+ * client behaviour (README, "The standard scenario"; same IOH, device and channels; the clients all show the
  * behaviour), so that every design gets a verdict for every behaviour.
  * @module
  */

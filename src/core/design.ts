@@ -5,7 +5,7 @@
  * what clients are told. The core and the client/IOH programs call only these hooks, so a
  * new design is one folder under src/designs/ plus one registry line.
  *
- * How the designs of DESIGN.md fit:
+ * How the designs of spec/release-designs.md fit:
  * - baseline (3.4): plain table lookup; removal frees at once.
  * - rfc-wait: per-CPU counts + static key; removal quiesces, drops references, waits, frees.
  * - notifier: {@link DesignHooks.removeDevice} yields a notify step and waits for acks;

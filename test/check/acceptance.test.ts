@@ -1,5 +1,5 @@
 /**
- * The checker's acceptance tests on the system machine: each known flaw of DESIGN.md is
+ * The checker's acceptance tests on the system machine: each known flaw (README, "What the checker finds") is
  * found with its trace, and `dmaspec check` gives every design a verdict for every property
  * and client behaviour, with exit statuses for broken claims, usage errors and limits.
  */

@@ -1,5 +1,5 @@
 /**
- * Scripted schedules reproducing each known flaw of DESIGN.md on the executable core, each
+ * Scripted schedules reproducing each known flaw (README, "What the checker finds") on the executable core, each
  * asserting the recorded violation or the reported deadlock. Schedule lengths are printed
  * and asserted (the docs quote them).
  */

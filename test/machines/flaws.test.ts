@@ -1,5 +1,5 @@
 /**
- * The known flaws of DESIGN.md and of the kernel review (shared/notes/kernel-review.md) as
+ * The known flaws (README, "What the checker finds") as
  * scripted event sequences on the system machine, each reaching a state where the named
  * property fails — and the same sequences blocked or harmless where a design fixes them.
  */
