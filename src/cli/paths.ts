@@ -45,7 +45,8 @@ const USAGE = `usage: dmaspec paths --machine NAME [--scenario FILE.json] [--des
   --paths KIND     shortest paths to every state, walks over every transition, or both (default)
   --out FILE       write to FILE instead of standard output
   --limit N        refuse machines with more than N reachable states (default ${DEFAULT_LIMIT}: the
-                   standard scenario, src/scenario.ts DEFAULT_SCENARIO, fits under every design)
+                   standard scenario, src/scenario.ts DEFAULT_SCENARIO, fits under the plain designs;
+                   the RFC's split hot path needs --limit 1000000, minutes and several GB of paths)
   --include-internals  add each step's xstate state value and context (not to compare)
 
 Same arguments, same output. Exit status 0 on success (also when the reader of standard
