@@ -12,7 +12,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { UnknownDesignError } from '../designs/models.ts';
 import { TARGETS, TargetScenarioError, targetNamed, UnknownMachineError } from '../mbt/adapters/index.ts';
-import { generatePaths, runConformance, type PathKind } from '../mbt/conformance.ts';
+import { runConformance, type PathKind } from '../mbt/conformance.ts';
 import { coverageTable } from '../mbt/coverage-table.ts';
 import { StateLimitError } from '../mbt/explore.ts';
 import { exportLines } from '../mbt/export.ts';

@@ -15,7 +15,7 @@ import type { SystemContext } from '../../../machines/system/context.ts';
 import type { MachineModel } from '../../../machines/model.ts';
 import { designModel } from '../../designs/models.ts';
 import { STRATEGIES } from '../../designs/strategies.ts';
-import type { ClientKind, ClientSpec, DesignName, Scenario } from '../../scenario.ts';
+import type { ClientKind, DesignName, Scenario } from '../../scenario.ts';
 import type { Adapter } from '../replay.ts';
 import type { StepEvent } from '../../../machines/kit.ts';
 import type { FieldDoc } from '../fields.ts';
