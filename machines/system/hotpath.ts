@@ -59,10 +59,17 @@ export function plainHotPath(L: Layout): { guards: Record<string, G>; actions: H
  *   `this_cpu_inc(dmaengine_chan_ref_count)` (refInc), `if (static_key_false(&dmaengine_quiesce))
  *   chan = NULL` (keyTest). Nothing disables preemption between them.
  * - `dma_get_channel(chan)`: `static_key_false` (getChannel: the test), `atomic_inc(&dmaengine_dirty)`
- *   if it saw the key on (markDirty), `this_cpu_inc` (refInc).
+ *   if it saw the key on (markDirty), `this_cpu_inc` (regetInc).
  * - `dma_put_channel` (dmaengine.h): one `this_cpu_dec` on the CPU the thread runs on now.
  */
 export function rfcHotPath(L: Layout): { guards: Record<string, G>; actions: HotPathActions } {
+  /** `this_cpu_inc(dmaengine_chan_ref_count)` on the CPU the thread runs on now. */
+  const inc = (ctx: SystemContext, t: number) => {
+    const th = ctx.threads[t];
+    ctx.ref[th.cpu]++;
+    th.keySeen = 0;
+    return th;
+  };
   return {
     guards: {
       keyWasOn: (ctx, { t }) => ctx.threads[t].keySeen === 1,
@@ -74,21 +81,13 @@ export function rfcHotPath(L: Layout): { guards: Record<string, G>; actions: Hot
         th.chan = ctx.table[L.clients[t].cap][th.cpu];
         th.inFlight = 1; // the round is open from the table read on: the quiesce must cover it
       },
-      refInc: (ctx, { t }) => {
-        const th = ctx.threads[t];
-        ctx.ref[th.cpu]++;
-        th.keySeen = 0;
-      },
+      refInc: (ctx, { t }) => void inc(ctx, t),
       keyTest: (ctx, { t }) => {
         found(ctx, L, t, ctx.key ? -1 : ctx.threads[t].chan);
         ctx.threads[t].held = ctx.threads[t].chan >= 0 ? 1 : 0;
       },
-      regetInc: (ctx, { t }) => {
-        const th = ctx.threads[t];
-        ctx.ref[th.cpu]++;
-        th.keySeen = 0;
-        th.held = 1;
-      },
+      // The re-get's inc ends dma_get_channel: the thread now holds a counted reference.
+      regetInc: (ctx, { t }) => void (inc(ctx, t).held = 1),
       getChannel: (ctx, { t }) => {
         const th = ctx.threads[t];
         th.keySeen = ctx.key;
