@@ -13,13 +13,23 @@ const SHOW_CURSOR = '\x1b[?25h';
 const WRAP_OFF = '\x1b[?7l';
 const WRAP_ON = '\x1b[?7h';
 
-/** Runs `command` under a pseudo-terminal, types ^C after `afterMs`; its exit status and output. */
+/**
+ * Runs `command` under a pseudo-terminal and types ^C `afterMs` after the progress bar first
+ * hid the cursor (by then the signal handlers are in place: a fixed delay from the start lost
+ * the race on a cold CI machine, where loading the sources alone took longer); its exit status
+ * and output. `script` runs the command through `$SHELL -c` (dash when SHELL is unset, as on
+ * CI), and dash, waiting on its child, dies of the SIGINT itself (exit 130): the command
+ * therefore starts with `exec`, so that dmaspec is the process the terminal signals.
+ */
 function underTerminal(command: string, afterMs: number): Promise<{ status: number | null; out: string }> {
   return new Promise((done, fail) => {
     const c = spawn('script', ['-qfec', command, '/dev/null'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
-    c.stdout.on('data', (d) => (out += d));
-    const timer = setTimeout(() => c.stdin.write('\x03'), afterMs);
+    let timer: NodeJS.Timeout | undefined;
+    c.stdout.on('data', (d) => {
+      out += d;
+      if (!timer && out.includes(HIDE_CURSOR)) timer = setTimeout(() => c.stdin.write('\x03'), afterMs);
+    });
     c.on('error', (err) => fail(new Error(`util-linux script is needed for this test: ${err.message}`)));
     c.on('close', (status) => {
       clearTimeout(timer);
@@ -30,7 +40,7 @@ function underTerminal(command: string, afterMs: number): Promise<{ status: numb
 
 describe('Ctrl-C during a check at a terminal', () => {
   it('restores the cursor and line wrap, then prints the partial report; exit 3', async () => {
-    const r = await underTerminal(`node bin/dmaspec.js check --scenario ${BIG_SCENARIO} --design notifier`, 5000);
+    const r = await underTerminal(`exec node bin/dmaspec.js check --scenario ${BIG_SCENARIO} --design notifier`, 1500);
     expect(r.status).toBe(3);
     const report = r.out.indexOf('stopped early (exit status 3): interrupted by SIGINT');
     expect(report).toBeGreaterThan(0);
