@@ -98,9 +98,20 @@ function main() {
   // BENCH_LARGE=1: also a space of millions of states (a second net_dma client identical to
   // the first but for its start CPU, so thread symmetry applies too); slow, steadier rates.
   if (process.env.BENCH_LARGE)
-    scenarios.push(['default + net1 (twin of net0)', { ...DEFAULT_SCENARIO, clients: [...DEFAULT_SCENARIO.clients, { ...DEFAULT_SCENARIO.clients[0], name: 'net1', cpu: 1 }] }]);
+    scenarios.push([
+      'default + net1 (twin of net0)',
+      { ...DEFAULT_SCENARIO, clients: [...DEFAULT_SCENARIO.clients, { ...DEFAULT_SCENARIO.clients[0], name: 'net1', cpu: 1 }] },
+    ]);
   const t = new Table({
-    head: ['scenario', 'states\n(no symmetry)', 'checker states/s\nwall (CPU)', 'no symmetry\nwall (CPU)', '@xstate/graph states/s\nwall (CPU)', 'ratio\nwall (CPU)', 'bytes/\nstate'],
+    head: [
+      'scenario',
+      'states\n(no symmetry)',
+      'checker states/s\nwall (CPU)',
+      'no symmetry\nwall (CPU)',
+      '@xstate/graph states/s\nwall (CPU)',
+      'ratio\nwall (CPU)',
+      'bytes/\nstate',
+    ],
     style: { head: [], border: [] },
   });
   for (const [name, s] of scenarios) {
@@ -118,11 +129,14 @@ function main() {
     ]);
   }
   process.stdout.write(
-    `dmaspec checker benchmark: medians of ${RUNS} checker runs (after a warm-up) and ${GRAPH_RUNS} @xstate/graph runs capped at ${GRAPH_CAP} states; Node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs\n` +
+    `dmaspec checker benchmark: medians of ${RUNS} checker runs (after a warm-up) and ${GRAPH_RUNS} @xstate/graph runs capped at ${GRAPH_CAP} states; Node ${process.version}; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${os.cpus().length} CPUs\n` +
       `${t.toString()}\n` +
       'checker: BFS over packed states, safety properties of spec/properties.ts on every new state. ratio: checker (with symmetry) / @xstate/graph.\n' +
-      'wall: distinct states per elapsed second; CPU: per second of this process\'s CPU time (steadier on a shared machine).\n' +
-      'bytes/state: the visited set\'s allocated arrays (capacity doubles, so small spaces look dearer) per stored state.\n',
+      "wall: distinct states per elapsed second; CPU: per second of this process's CPU time (steadier on a shared machine).\n" +
+      "bytes/state: the visited set's allocated arrays (capacity doubles, so small spaces look dearer) per stored state.\n",
   );
 }
 

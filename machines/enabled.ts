@@ -46,8 +46,7 @@ export function transitionIndex(config: unknown): Map<string, Candidate[]> {
       if (!index.has(type)) index.set(type, []);
       index.get(type)!.push({ stateId: id, guards });
     }
-    for (const [k, child] of Object.entries((node.states ?? {}) as Record<string, Record<string, unknown>>))
-      walk(child, `${path}.${k}`);
+    for (const [k, child] of Object.entries((node.states ?? {}) as Record<string, Record<string, unknown>>)) walk(child, `${path}.${k}`);
   };
   walk(config as Record<string, unknown>, '(machine)');
   return index;
@@ -57,23 +56,16 @@ export function transitionIndex(config: unknown): Map<string, Candidate[]> {
  * `enabledEvents` for a config: of `allEvents`, those some active state accepts with a
  * passing guard, in the order of `allEvents`.
  */
-export function enabledEventsOf<C>(
-  config: unknown,
-  rules: Rules<C>,
-  allEvents: readonly StepEvent[],
-): (view: ModelView<C>) => StepEvent[] {
+export function enabledEventsOf<C>(config: unknown, rules: Rules<C>, allEvents: readonly StepEvent[]): (view: ModelView<C>) => StepEvent[] {
   const index = transitionIndex(config);
   const plan = allEvents.map((e) => ({ e, cands: index.get(e.type) ?? [] }));
   for (const { e, cands } of plan)
     for (const c of cands)
-      for (const g of c.guards)
-        if (g && !rules.guards[g.type]) throw new KitSubsetError(`guard ${g.type} has no rule`, `${c.stateId} on ${e.type}`);
+      for (const g of c.guards) if (g && !rules.guards[g.type]) throw new KitSubsetError(`guard ${g.type} has no rule`, `${c.stateId} on ${e.type}`);
   return (view) => {
     const out: StepEvent[] = [];
     for (const { e, cands } of plan) {
-      const ok = cands.some(
-        (c) => view.active(c.stateId) && c.guards.some((g) => !g || rules.guards[g.type](view.context, g.params, e)),
-      );
+      const ok = cands.some((c) => view.active(c.stateId) && c.guards.some((g) => !g || rules.guards[g.type](view.context, g.params, e)));
       if (ok) out.push(e);
     }
     return out;

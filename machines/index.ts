@@ -51,8 +51,7 @@ export const MACHINES: readonly MachineEntry[] = [
   {
     name: 'device',
     title: 'Device lifecycle',
-    summary:
-      'A DMA device from registration through public and private use to unregistration (as the design unregisters) and free.',
+    summary: 'A DMA device from registration through public and private use to unregistration (as the design unregisters) and free.',
     build: buildDevice,
     smallScenario: { ...DEFAULT_SCENARIO, name: 'device' },
   },
@@ -103,7 +102,8 @@ export const MACHINES: readonly MachineEntry[] = [
   {
     name: 'client-async_tx',
     title: 'Client: async_tx',
-    summary: 'Like net_dma, and keeps the channel pointer in its descriptors: a later dma_get_channel re-takes it (after dmaengine_put too, with the releases-early misuse).',
+    summary:
+      'Like net_dma, and keeps the channel pointer in its descriptors: a later dma_get_channel re-takes it (after dmaengine_put too, with the releases-early misuse).',
     build: (s) => buildClient('async_tx', s),
     smallScenario: { ...DEFAULT_SCENARIO, name: 'client-async_tx' },
   },

@@ -29,8 +29,7 @@ export const CHROMIUM_ARGS = [
 
 /** Launches Chromium with a fresh profile folder; throws a clear message when it is missing. */
 export async function launchChromium(): Promise<BrowserContext> {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: the docs browser test needs Debian's Chromium (apt-get install -y chromium)`);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the docs browser test needs Debian's Chromium (apt-get install -y chromium)`);
   const profile = mkdtempSync(join(tmpdir(), 'dmaspec-chromium-'));
   // playwright passes the profile folder as --user-data-dir; it refuses the flag in args.
   return chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
@@ -110,7 +109,11 @@ export async function inspectPage(page: Page, url: string): Promise<PageReport> 
 export async function brokenLinks(links: readonly string[]): Promise<string[]> {
   const pages = new Map<string, Promise<{ status: number; html: string }>>();
   const get = (u: string) => {
-    if (!pages.has(u)) pages.set(u, fetch(u).then(async (r) => ({ status: r.status, html: r.ok ? await r.text() : '' })));
+    if (!pages.has(u))
+      pages.set(
+        u,
+        fetch(u).then(async (r) => ({ status: r.status, html: r.ok ? await r.text() : '' })),
+      );
     return pages.get(u)!;
   };
   const checks = links.map(async (link) => {

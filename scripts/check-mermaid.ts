@@ -35,9 +35,7 @@ export function mermaidBlocks(dir: string): MermaidBlock[] {
     }
   };
   walk(dir);
-  return files.flatMap((file) =>
-    [...readFileSync(file, 'utf8').matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m, i) => ({ file, index: i + 1, text: m[1]! })),
-  );
+  return files.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m, i) => ({ file, index: i + 1, text: m[1]! })));
 }
 
 /** A drawn label: its text and its box in page pixels. */
@@ -103,7 +101,12 @@ export async function main(argv: string[]): Promise<number> {
         try {
           await g.mermaid.run({ nodes: [pre], suppressErrors: false });
         } catch (err) {
-          return { error: String((err as { message?: string }).message ?? err).split('\n').slice(0, 3).join(' ') };
+          return {
+            error: String((err as { message?: string }).message ?? err)
+              .split('\n')
+              .slice(0, 3)
+              .join(' '),
+          };
         }
         const labels = [...pre.querySelectorAll('foreignObject, text')].map((e: any) => e.textContent).join(' ');
         // Edge labels (state and flow charts) and message texts (sequence diagrams) with text.

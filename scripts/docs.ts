@@ -39,7 +39,7 @@ export const EXTRA_RUNS: readonly { scenario: string; design: string; why: strin
   {
     scenario: 'migrating',
     design: 'rfc-wait',
-    why: 'The false-zero sum, the RFC quiesce\'s central flaw (property no-false-zero): a client whose per-CPU increment and decrement straddle the quiescer\'s two reads while another holds a reference. Two migrating net_dma clients and threshold 1 show it in the fewest steps.',
+    why: "The false-zero sum, the RFC quiesce's central flaw (property no-false-zero): a client whose per-CPU increment and decrement straddle the quiescer's two reads while another holds a reference. Two migrating net_dma clients and threshold 1 show it in the fewest steps.",
   },
 ];
 /** Pages of docs/ that are generated, so not listed as hand-written guides. */
@@ -81,14 +81,18 @@ export function loadCheckJson(file?: string, args: readonly string[] = []): unkn
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
-  if (run.status !== 0 && run.status !== 1)
-    throw new Error(`dmaspec check --json exited ${run.status}: ${(run.stderr || '').trim().slice(0, 2000)}`);
+  if (run.status !== 0 && run.status !== 1) throw new Error(`dmaspec check --json exited ${run.status}: ${(run.stderr || '').trim().slice(0, 2000)}`);
   return JSON.parse(run.stdout);
 }
 
 /** Markdown pages that are not generated: spec/*.md, hand-written docs/*.md, and each design's README. */
 export function sourcePages(docsDir: string): { spec: SourcePage[]; guides: SourcePage[]; designs: SourcePage[] } {
-  const md = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.md')).sort() : []);
+  const md = (dir: string) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.md'))
+          .sort()
+      : [];
   const spec = md(join(ROOT, 'spec')).map((f) => ({ path: `../spec/${f}`, markdown: readFileSync(join(ROOT, 'spec', f), 'utf8') }));
   const guides = md(docsDir)
     .filter((f) => !GENERATED_TOP.has(f))
@@ -108,7 +112,11 @@ export function sourcePages(docsDir: string): { spec: SourcePage[]; guides: Sour
 function existingGenerated(docsDir: string): string[] {
   return GENERATED_DIRS.flatMap(({ dir, ext }) => {
     const p = join(docsDir, dir);
-    return existsSync(p) ? readdirSync(p).filter((f) => ext.test(f)).map((f) => `${dir}/${f}`) : [];
+    return existsSync(p)
+      ? readdirSync(p)
+          .filter((f) => ext.test(f))
+          .map((f) => `${dir}/${f}`)
+      : [];
   }).sort();
 }
 

@@ -99,8 +99,7 @@ export const noRefSurvivesQuiesce: SafetyProperty = {
   fairness: NO_FAIRNESS,
   description:
     "Once a device's quiesce has finished (dma_channel_quiesce counted quiesceThreshold consecutive zero sums), no client is between a find/get and its put with one of the device's channels: the quiesce promised exactly that. A false-zero sum or a dma_get_channel of a cached pointer after key-off breaks it.",
-  holds: (v, m) =>
-    v.context.threads.every((th) => th.inFlight === 0 || th.chan < 0 || v.context.devices[m.layout.channels[th.chan].device].quiesced === 0),
+  holds: (v, m) => v.context.threads.every((th) => th.inFlight === 0 || th.chan < 0 || v.context.devices[m.layout.channels[th.chan].device].quiesced === 0),
 };
 
 /** Safety: the quiesce loop never ends while a counted holder of the device is left: no false zero. */

@@ -30,7 +30,17 @@ export const BEHAVIOURS = ['cooperative', 'never-releases', 'busy', 'migrating',
 export type Behaviour = (typeof BEHAVIOURS)[number];
 
 /** Built-in release-notification designs (one folder each under src/designs/). */
-export const DESIGN_NAMES = ['baseline', 'rfc-wait', 'rfc-wait-unheld', 'notifier', 'fail-fast', 'kref', 'kref-fixed', 'percpu-ref', 'percpu-ref-nogp'] as const;
+export const DESIGN_NAMES = [
+  'baseline',
+  'rfc-wait',
+  'rfc-wait-unheld',
+  'notifier',
+  'fail-fast',
+  'kref',
+  'kref-fixed',
+  'percpu-ref',
+  'percpu-ref-nogp',
+] as const;
 /** The name of a built-in release-notification design. */
 export type DesignName = (typeof DESIGN_NAMES)[number];
 
@@ -148,13 +158,11 @@ function bool(v: unknown, field: string): boolean {
   return v;
 }
 function arr(v: unknown, field: string, min: number, max: number): unknown[] {
-  if (!Array.isArray(v) || v.length < min || v.length > max)
-    throw new ScenarioError(field, `must be a list of ${min} to ${max} entries`);
+  if (!Array.isArray(v) || v.length < min || v.length > max) throw new ScenarioError(field, `must be a list of ${min} to ${max} entries`);
   return v;
 }
 function noExtra(o: Record<string, unknown>, field: string, known: readonly string[]): void {
-  for (const k of Object.keys(o))
-    if (!known.includes(k)) throw new ScenarioError(`${field}.${k}`, `unknown field (known: ${known.join(', ')})`);
+  for (const k of Object.keys(o)) if (!known.includes(k)) throw new ScenarioError(`${field}.${k}`, `unknown field (known: ${known.join(', ')})`);
 }
 
 /**
@@ -171,8 +179,7 @@ export function parseScenario(json: unknown): Scenario {
   const name = json.name === undefined ? 'custom' : str(json.name, 'name');
   const cpus = json.cpus === undefined ? d.cpus : int(json.cpus, 'cpus', 1, 8);
   const design = json.design === undefined ? d.design : oneOf(json.design, 'design', DESIGN_NAMES);
-  const quiesceThreshold =
-    json.quiesceThreshold === undefined ? d.quiesceThreshold : int(json.quiesceThreshold, 'quiesceThreshold', 1, 100);
+  const quiesceThreshold = json.quiesceThreshold === undefined ? d.quiesceThreshold : int(json.quiesceThreshold, 'quiesceThreshold', 1, 100);
   const iohs = json.iohs === undefined ? d.iohs : arr(json.iohs, 'iohs', 1, 4).map((raw, i) => parseIoh(raw, `iohs[${i}]`, cpus));
   const clients =
     json.clients === undefined ? defaultClientsOn(cpus) : arr(json.clients, 'clients', 0, 8).map((raw, i) => parseClient(raw, `clients[${i}]`, cpus));
@@ -213,9 +220,7 @@ function parseIoh(raw: unknown, f: string, cpus: number): IohSpec {
     );
     return { name: str(dv.name, `${g}.name`), channels: int(dv.channels, `${g}.channels`, 1, 8), capabilities: caps };
   });
-  const socketCpus = arr(raw.socketCpus ?? [], `${f}.socketCpus`, 0, cpus).map((c, k) =>
-    int(c, `${f}.socketCpus[${k}]`, 0, cpus - 1),
-  );
+  const socketCpus = arr(raw.socketCpus ?? [], `${f}.socketCpus`, 0, cpus).map((c, k) => int(c, `${f}.socketCpus[${k}]`, 0, cpus - 1));
   return { name: str(raw.name, `${f}.name`), devices, socketCpus };
 }
 
@@ -223,9 +228,8 @@ function parseClient(raw: unknown, f: string, cpus: number): ClientSpec {
   if (!isObj(raw)) throw new ScenarioError(f, 'must be an object');
   noExtra(raw, f, ['name', 'kind', 'cpu', 'capability', 'releases', 'busy', 'migrates', 'rounds', 'releasesEarly', 'behaviour']);
   const kind = oneOf(raw.kind, `${f}.kind`, CLIENT_KINDS);
-  const behaviour = raw.behaviour === undefined ? [] : arr(raw.behaviour, `${f}.behaviour`, 0, BEHAVIOURS.length).map((b, k) =>
-    oneOf(b, `${f}.behaviour[${k}]`, BEHAVIOURS),
-  );
+  const behaviour =
+    raw.behaviour === undefined ? [] : arr(raw.behaviour, `${f}.behaviour`, 0, BEHAVIOURS.length).map((b, k) => oneOf(b, `${f}.behaviour[${k}]`, BEHAVIOURS));
   if (behaviour.includes('caches-pointer') && kind !== 'async_tx')
     throw new ScenarioError(`${f}.behaviour`, 'caches-pointer is the async_tx kind; set kind to async_tx');
   const flag = (key: 'releases' | 'busy' | 'migrates' | 'releasesEarly', fromBehaviour: boolean, dflt: boolean) =>

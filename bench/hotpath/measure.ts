@@ -51,7 +51,15 @@ export async function measurePass(
       }
       perRun.push(figures);
     }
-    return { workers, pinned: pool.pinned, schemes: summarise(SCHEMES.map((s) => s.id), perRun, pooled) };
+    return {
+      workers,
+      pinned: pool.pinned,
+      schemes: summarise(
+        SCHEMES.map((s) => s.id),
+        perRun,
+        pooled,
+      ),
+    };
   } finally {
     await pool.close();
   }

@@ -53,10 +53,7 @@ export class WorkerPool {
     const memory = createMemory(count);
     const entry = new URL('./worker-boot.mjs', import.meta.url);
     const cpus = availableParallelism();
-    const workers = Array.from(
-      { length: count },
-      (_, cpu) => new Worker(entry, { workerData: { buffer: memory.buffer, cpu, pin: pin ? cpu % cpus : null } }),
-    );
+    const workers = Array.from({ length: count }, (_, cpu) => new Worker(entry, { workerData: { buffer: memory.buffer, cpu, pin: pin ? cpu % cpus : null } }));
     return new WorkerPool(memory, workers);
   }
 

@@ -62,7 +62,9 @@ export function passNotes(contended: PassResult): string[] {
   if (!contended.pinned) notes.push('workers were not pinned to CPUs (no taskset, or --no-pin)');
   const share = Math.min(...contended.schemes.map((s) => s.medianCpuShare));
   if (Number.isFinite(share) && share < 0.8)
-    notes.push(`other load: the ${contended.workers} workers had a CPU for only ${Math.round(share * 100)}% of the wall time, so few batches ran with all of them at once`);
+    notes.push(
+      `other load: the ${contended.workers} workers had a CPU for only ${Math.round(share * 100)}% of the wall time, so few batches ran with all of them at once`,
+    );
   const missing = contended.schemes.filter((s) => !Number.isFinite(s.pooledNs.together)).map((s) => s.id);
   if (missing.length) notes.push(`fewer than ${MIN_BATCHES} together-batches per worker, no ${contended.workers}w figure: ${missing.join(', ')}`);
   return notes;

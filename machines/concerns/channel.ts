@@ -31,7 +31,8 @@ export function buildChannel(scenario: Scenario): ConfiguredModel<ChannelContext
     guard: 'userLeft',
     target: `#${ch}.${target}`,
     actions: ['dmaengineGet'],
-    description: 'dmaengine_get: dmaengine_ref_count++; dma_chan_get (alloc on 0→1, balance_ref_count raises client_count to dmaengine_ref_count); dma_channel_rebalance on the first user',
+    description:
+      'dmaengine_get: dmaengine_ref_count++; dma_chan_get (alloc on 0→1, balance_ref_count raises client_count to dmaengine_ref_count); dma_channel_rebalance on the first user',
   });
   const config: StateConfig = {
     id: ch,

@@ -82,7 +82,10 @@ export function buildDevice(scenario: Scenario): ConfiguredModel<DeviceContext> 
             id: `${n}.registered.public`,
             description: 'DMA_PRIVATE clear: channels serve dmaengine_get users through the channel table',
             on: {
-              [`${n}.request`]: request(`${n}.registered.private`, '__dma_request_channel: private_candidate picks a free channel; DMA_PRIVATE set, privatecnt++'),
+              [`${n}.request`]: request(
+                `${n}.registered.private`,
+                '__dma_request_channel: private_candidate picks a free channel; DMA_PRIVATE set, privatecnt++',
+              ),
             },
           },
           private: {

@@ -49,7 +49,11 @@ export function buildIoh(scenario: Scenario): ConfiguredModel<IohContext> {
         id: `${n}.present`,
         description: 'hardware present, drivers not bound',
         on: {
-          [`${n}.probe`]: { target: `#${n}.online`, actions: ['registerAll'], description: 'the I/OAT driver probes: dma_async_device_register of each device' },
+          [`${n}.probe`]: {
+            target: `#${n}.online`,
+            actions: ['registerAll'],
+            description: 'the I/OAT driver probes: dma_async_device_register of each device',
+          },
         },
       },
       online: {

@@ -60,7 +60,12 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
           },
         }
       : {};
-  const inc = (target: string, guard?: string, description = 'RFC this_cpu_inc(dmaengine_chan_ref_count) on the CPU the thread runs on now', action = 'refInc') => ({
+  const inc = (
+    target: string,
+    guard?: string,
+    description = 'RFC this_cpu_inc(dmaengine_chan_ref_count) on the CPU the thread runs on now',
+    action = 'refInc',
+  ) => ({
     ...(guard ? { guard: { type: guard, params: p } } : {}),
     target: `#${n}.worker.${target}`,
     actions: [{ type: action, params: p }],
@@ -76,14 +81,20 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
           fetched: {
             id: `${n}.worker.fetched`,
             description: 'inside the read-side section: the tryget saw the ref live (or not); nothing counted yet',
-            on: { [ev('inc')]: inc('found', undefined, 'percpu_ref_tryget_live: this_cpu_inc if the ref was seen live; rcu_read_unlock'), ...migrateTo(`${n}.worker.fetched`) },
+            on: {
+              [ev('inc')]: inc('found', undefined, 'percpu_ref_tryget_live: this_cpu_inc if the ref was seen live; rcu_read_unlock'),
+              ...migrateTo(`${n}.worker.fetched`),
+            },
           },
           ...(c.kind === 'async_tx'
             ? {
                 regetting: {
                   id: `${n}.worker.regetting`,
                   description: 'inside the read-side section of the re-get’s tryget; nothing counted yet',
-                  on: { [ev('inc')]: inc('found', undefined, 'percpu_ref_tryget_live: this_cpu_inc if the ref was seen live; rcu_read_unlock'), ...migrateTo(`${n}.worker.regetting`) },
+                  on: {
+                    [ev('inc')]: inc('found', undefined, 'percpu_ref_tryget_live: this_cpu_inc if the ref was seen live; rcu_read_unlock'),
+                    ...migrateTo(`${n}.worker.regetting`),
+                  },
                 },
               }
             : {}),
@@ -98,7 +109,7 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
         },
         counted: {
           id: `${n}.worker.counted`,
-          description: 'RFC dma_find_channel: this CPU\'s count is raised; the key is not tested yet',
+          description: "RFC dma_find_channel: this CPU's count is raised; the key is not tested yet",
           on: {
             [ev('test')]: {
               target: `#${n}.worker.found`,
@@ -120,7 +131,12 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
                     actions: [{ type: 'markDirty', params: p }],
                     description: 'RFC dma_get_channel: the key was on: atomic_inc(&dmaengine_dirty)',
                   },
-                  [ev('inc')]: inc('found', 'keyWasOff', 'RFC dma_get_channel: the key was off: this_cpu_inc(dmaengine_chan_ref_count); return chan', 'regetInc'),
+                  [ev('inc')]: inc(
+                    'found',
+                    'keyWasOff',
+                    'RFC dma_get_channel: the key was off: this_cpu_inc(dmaengine_chan_ref_count); return chan',
+                    'regetInc',
+                  ),
                   ...migrateTo(`${n}.worker.regetting`),
                 },
               },
@@ -291,8 +307,7 @@ export function slaveRegion(c: ClientInfo, extra: ClientSteps = {}): StateConfig
               guard: { type: 'requestFails', params: p },
               target: `#${n}.noChannel`,
               actions: [{ type: 'requestChannel', params: p }],
-              description:
-                '__dma_request_channel returns NULL: no candidate, or device_alloc_chan_resources failed (privatecnt--, DMA_PRIVATE cleared at 0)',
+              description: '__dma_request_channel returns NULL: no candidate, or device_alloc_chan_resources failed (privatecnt--, DMA_PRIVATE cleared at 0)',
             },
           ],
         },
@@ -347,15 +362,14 @@ export function clientRules(L: Layout): { guards: Record<string, G>; actions: Re
           : ctx.threads[t].inFlight === 0 && (spec(t).busy || !roundsLeft(ctx, t))),
       // async_tx re-gets its cached pointer while it holds dmaengine_get, or also after
       // its own dmaengine_put when it `releasesEarly`.
-      canReget: (ctx, { t }) =>
-        ctx.threads[t].cached >= 0 && ctx.threads[t].regot === 0 && (spec(t).releasesEarly === true || ctx.threads[t].got === 1),
+      canReget: (ctx, { t }) => ctx.threads[t].cached >= 0 && ctx.threads[t].regot === 0 && (spec(t).releasesEarly === true || ctx.threads[t].got === 1),
       canMigrate: (ctx, { t }, e) => {
         const cpu = e.cpu as number;
         return ctx.cpuOnline[cpu] === 1 && cpu !== ctx.threads[t].cpu;
       },
       // __dma_request_channel and dma_release_channel run under dma_list_mutex.
       requestGets: (ctx, { t }, e) => listMutexFree(ctx) && e.allocOk === true && privateCandidate(ctx, L, spec(t).cap) >= 0,
-      requestFails: (ctx, { t }, e) => listMutexFree(ctx) && (privateCandidate(ctx, L, spec(t).cap) >= 0) !== (e.allocOk === true),
+      requestFails: (ctx, { t }, e) => listMutexFree(ctx) && privateCandidate(ctx, L, spec(t).cap) >= 0 !== (e.allocOk === true),
       slaveCanUse: (ctx, { t }) => roundsLeft(ctx, t),
       slaveCanRelease: (ctx, { t }) => listMutexFree(ctx) && spec(t).releases && (spec(t).busy || !roundsLeft(ctx, t)),
       // net_rx_action runs while net_dma is on; a walk that can see no device changes nothing, so it is left out.

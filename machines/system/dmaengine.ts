@@ -85,8 +85,7 @@ export function dmaChannelRebalance(ctx: SystemContext, L: Layout): void {
 /** Channels of listed public devices, the set `dmaengine_get`/`dmaengine_put` walk. */
 function publicChannels(ctx: SystemContext, L: Layout): number[] {
   const out: number[] = [];
-  for (let d = 0; d < L.devices.length; d++)
-    if (ctx.devices[d].listed && !ctx.devices[d].private) out.push(...L.devices[d].channels);
+  for (let d = 0; d < L.devices.length; d++) if (ctx.devices[d].listed && !ctx.devices[d].private) out.push(...L.devices[d].channels);
   return out;
 }
 
@@ -112,8 +111,7 @@ export function privateCandidate(ctx: SystemContext, L: Layout, cap: number): nu
   for (let d = 0; d < L.devices.length; d++) {
     const info = L.devices[d];
     if (!ctx.devices[d].listed || !hasCap(L, d, cap)) continue;
-    if (info.channels.length > 1 && !ctx.devices[d].private && info.channels.some((c) => ctx.channels[c].clientCount))
-      continue;
+    if (info.channels.length > 1 && !ctx.devices[d].private && info.channels.some((c) => ctx.channels[c].clientCount)) continue;
     const free = info.channels.find((c) => !ctx.channels[c].clientCount);
     if (free !== undefined) return free;
   }

@@ -93,8 +93,7 @@ export function buildSystem(scenario: Scenario, given: SystemOptions = {}): Syst
       ...L.clients.filter((c) => c.kind === 'net_dma').map((c) => rxThread(c.name)),
     ],
     payloads: threadPayloads(L.cpus),
-    isFinal: (view) =>
-      L.iohs.every((h) => view.active(`${h.name}.removed`)) && view.context.threads.every((t) => t.inFlight === 0),
+    isFinal: (view) => L.iohs.every((h) => view.active(`${h.name}.removed`)) && view.context.threads.every((t) => t.inFlight === 0),
     symmetry: systemSymmetry(L),
   });
   return { ...model, layout: L, design: D };

@@ -161,8 +161,7 @@ export function iohRegion(b: IohBuild, program: EjectProgram): StateConfig {
             target: `#${b.id(program.afterUnregister)}`,
             actions: [{ type: program.unregister?.action ?? 'unregisterDevice', params: b.p }],
             description:
-              program.unregister?.description ??
-              'dma_async_device_unregister: mutex_lock(&dma_list_mutex); list_del_rcu; dma_channel_rebalance; mutex_unlock',
+              program.unregister?.description ?? 'dma_async_device_unregister: mutex_lock(&dma_list_mutex); list_del_rcu; dma_channel_rebalance; mutex_unlock',
           },
         },
       },
@@ -182,8 +181,7 @@ export function iohRules(L: Layout): { guards: Record<string, G>; actions: Recor
   // synchronize_rcu(): after list_del_rcu no new dma_issue_pending_all walk can see the
   // device, so waiting for the walks that saw it is exactly the grace period.
   const rcuQuiet = (ctx: SystemContext, h: number) => ctx.threads.every((th) => !(th.rcuSeen & (1 << ctx.iohs[h].cur)));
-  const idle = (ctx: SystemContext, h: number) =>
-    L.devices[ctx.iohs[h].cur].channels.every((c) => ctx.channels[c].clientCount === 0) && rcuQuiet(ctx, h);
+  const idle = (ctx: SystemContext, h: number) => L.devices[ctx.iohs[h].cur].channels.every((c) => ctx.channels[c].clientCount === 0) && rcuQuiet(ctx, h);
   return {
     guards: {
       moreDevices: (ctx, { h }) => more(ctx, h),

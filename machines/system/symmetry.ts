@@ -23,7 +23,11 @@ export function threadGroups(L: Layout): string[][] {
   const groups = new Map<string, string[]>();
   // Start CPU and scenario index are what group members may differ in.
   for (const { name, cpu: _cpu, index: _index, ...rest } of L.clients) {
-    const key = JSON.stringify(Object.entries(rest).filter(([, v]) => v !== undefined && v !== false).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const key = JSON.stringify(
+      Object.entries(rest)
+        .filter(([, v]) => v !== undefined && v !== false)
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(name);
   }
@@ -32,9 +36,7 @@ export function threadGroups(L: Layout): string[][] {
 
 /** The symmetry facts of a system machine built from layout `L`. */
 export function systemSymmetry(L: Layout): Symmetry<SystemContext> {
-  const socketLabel = Array.from({ length: L.cpus }, (_, cpu) =>
-    L.iohs.reduce((m, h, i) => (h.socketCpus.includes(cpu) ? m | (1 << i) : m), 0),
-  );
+  const socketLabel = Array.from({ length: L.cpus }, (_, cpu) => L.iohs.reduce((m, h, i) => (h.socketCpus.includes(cpu) ? m | (1 << i) : m), 0));
   const distinct = Array.from({ length: L.cpus }, (_, cpu) => (1 << 16) + cpu);
   const move = <T>(xs: T[], perm: readonly number[]) => {
     const old = xs.slice();

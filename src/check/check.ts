@@ -84,7 +84,7 @@ const stats = (search: Search, x: Exploration, symmetry: SymmetryMode): Explorat
 /** Checks `props` (and deadlock freedom) on `model`. */
 export function checkModel<C extends object>(model: MachineModel<C>, props: PropertySet<C>, opts: CheckOptions = {}): CheckResult {
   const cm: CompiledMachine<C> = compileMachine(model);
-  const lens = (typeof opts.lens === 'function' ? opts.lens(cm) : opts.lens ?? contextLens(cm)) as TraceLens<C>;
+  const lens = (typeof opts.lens === 'function' ? opts.lens(cm) : (opts.lens ?? contextLens(cm))) as TraceLens<C>;
   const useSym = opts.symmetry !== false;
   const threadSym = useSym && (model.symmetry?.threadGroups.some((g) => g.length > 1) ?? false);
   const needLiveness = props.liveness.length > 0;
@@ -134,15 +134,18 @@ export function checkModel<C extends object>(model: MachineModel<C>, props: Prop
       // The cycle search of one property runs to its end; between properties a stop still counts.
       const stop = opts.limits?.poll();
       if (stop) {
-        results.push({ name: p.name, kind: 'liveness', verdict: 'unknown', unknownBecause: `the liveness check stopped before this property: ${stop.message}` });
+        results.push({
+          name: p.name,
+          kind: 'liveness',
+          verdict: 'unknown',
+          unknownBecause: `the liveness check stopped before this property: ${stop.message}`,
+        });
         complete = false;
         continue;
       }
       const { trace, triggered } = checkLiveness(lx, p, lens);
       results.push(
-        trace
-          ? { name: p.name, kind: 'liveness', verdict: 'violated', trace }
-          : { name: p.name, kind: 'liveness', verdict: triggered ? 'holds' : 'n/a' },
+        trace ? { name: p.name, kind: 'liveness', verdict: 'violated', trace } : { name: p.name, kind: 'liveness', verdict: triggered ? 'holds' : 'n/a' },
       );
     }
   }

@@ -137,8 +137,7 @@ export function compileMachine<C extends object>(model: MachineModel<C>): Compil
   for (const n of descendants(root)) {
     for (const key of FORBIDDEN) {
       const v = (n.config as Record<string, unknown>)[key];
-      if (v !== undefined && !(Array.isArray(v) && v.length === 0))
-        throw new SubsetError(name, 'rule 2', `state ${n.id} uses ${key}`);
+      if (v !== undefined && !(Array.isArray(v) && v.length === 0)) throw new SubsetError(name, 'rule 2', `state ${n.id} uses ${key}`);
     }
     if (n.type === 'history') throw new SubsetError(name, 'rule 2', `history state ${n.id}`);
   }

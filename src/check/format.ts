@@ -82,7 +82,12 @@ const value = (v: unknown) => (v === undefined ? '-' : JSON.stringify(v));
 export function traceTable(trace: Trace, property?: string): string {
   // The event and changes columns wrap: a folded row's events and a key step's sentence
   // would otherwise widen the whole table.
-  const t = new Table({ head: ['#', 'thread', 'cpu', 'event', 'changes'], style: PLAIN as any, colWidths: [null, null, null, EVENT_WIDTH, CHANGES_WIDTH] as any, wordWrap: true });
+  const t = new Table({
+    head: ['#', 'thread', 'cpu', 'event', 'changes'],
+    style: PLAIN as any,
+    colWidths: [null, null, null, EVENT_WIDTH, CHANGES_WIDTH] as any,
+    wordWrap: true,
+  });
   const states = statesOf(trace);
   const changeLines = (changes: readonly Change[]) => [
     ...changes.filter((c) => !c.name.endsWith('@')).map((c) => `${c.name}: ${value(c.from)} -> ${value(c.to)}`),
@@ -94,16 +99,33 @@ export function traceTable(trace: Trace, property?: string): string {
       const s = trace.steps[row.first]!;
       const before = states[row.first]!;
       const after = states[last + 1]!;
-      const net = Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map((name) => ({ name, from: before[name], to: after[name] }));
-      const events = trace.steps.slice(row.first, row.first + row.length).map((x) => eventText(x.event)).join(', ');
-      t.push([`${row.first + 1}-${last + 1}`, s.thread, s.cpu === null ? '' : String(s.cpu), `${row.count} x (${events})`, [`=> ${roundsText(trace, row, states, property)}`, ...changeLines(net)].join('\n')]);
+      const net = Object.keys(after)
+        .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+        .map((name) => ({ name, from: before[name], to: after[name] }));
+      const events = trace.steps
+        .slice(row.first, row.first + row.length)
+        .map((x) => eventText(x.event))
+        .join(', ');
+      t.push([
+        `${row.first + 1}-${last + 1}`,
+        s.thread,
+        s.cpu === null ? '' : String(s.cpu),
+        `${row.count} x (${events})`,
+        [`=> ${roundsText(trace, row, states, property)}`, ...changeLines(net)].join('\n'),
+      ]);
       continue;
     }
     const i = row.index;
     const s = trace.steps[i]!;
     if (i === trace.loopStart) t.push([{ colSpan: 5, content: '-- the cycle below repeats forever (weakly fair) --' } as any]);
     const why = stepNote(trace, i, states, property);
-    t.push([String(i + 1), s.thread, s.cpu === null ? '' : String(s.cpu), eventText(s.event), [...(why ? [`=> ${why}`] : []), ...changeLines(s.changes)].join('\n')]);
+    t.push([
+      String(i + 1),
+      s.thread,
+      s.cpu === null ? '' : String(s.cpu),
+      eventText(s.event),
+      [...(why ? [`=> ${why}`] : []), ...changeLines(s.changes)].join('\n'),
+    ]);
   }
   const end =
     trace.end === 'deadlock'

@@ -88,7 +88,9 @@ function leaves(value: unknown, parent: string, key: string, path: string, out: 
 function shapeSource(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(shapeSource).join(',')}]`;
   if (value !== null && typeof value === 'object')
-    return `{${Object.keys(value).map((k) => `${k}:${shapeSource((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .map((k) => `${k}:${shapeSource((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return '0';
 }
 
@@ -119,13 +121,13 @@ export function compileLayout<C>(initial: C): Layout<C> {
       ? `v=p${l.key}; o[k+${i}]=v===true?1:v===false?0:v===null?N:bad(${where},v);`
       : `v=p${l.key}; o[k+${i}]=(v|0)===v&&(v-L)>>>0<=S?v:v===null?N:bad(${where},v);`;
   });
-  const dec = grouped((l, i) =>
-    l.kind === 'bool' ? `v=r[k+${i}]; p${l.key}=v===N?null:v===1;` : `v=r[k+${i}]; p${l.key}=v===N?null:v;`,
-  );
+  const dec = grouped((l, i) => (l.kind === 'bool' ? `v=r[k+${i}]; p${l.key}=v===N?null:v===1;` : `v=r[k+${i}]; p${l.key}=v===N?null:v;`));
   const bad = (path: string, v: unknown): never => {
     if (typeof v === 'number' && Number.isInteger(v) && ls.find((l) => l.path === path)?.kind === 'int')
       throw new WidthOverflow(`context leaf ${path} = ${v} does not fit the slot width`);
-    throw new LayoutError(`context leaf ${path} became ${JSON.stringify(v)}: the layout (from the initial context) holds ${ls.find((l) => l.path === path)?.kind === 'bool' ? 'a boolean' : 'an integer'} or null there`);
+    throw new LayoutError(
+      `context leaf ${path} became ${JSON.stringify(v)}: the layout (from the initial context) holds ${ls.find((l) => l.path === path)?.kind === 'bool' ? 'a boolean' : 'an integer'} or null there`,
+    );
   };
   const coders = new Map<SlotBytes, Coder<C>>();
   const coder = (bytes: SlotBytes): Coder<C> => {

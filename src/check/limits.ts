@@ -88,8 +88,7 @@ export class Limits {
     if (this.stopped) return this.stopped;
     const sig = this.opts.interrupt ? Atomics.load(this.opts.interrupt, 0) : 0;
     if (sig) return this.stop('interrupt', `interrupted by ${sig === 15 ? 'SIGTERM' : 'SIGINT'}`);
-    if (performance.now() > this.deadline)
-      return this.stop('seconds', `the time limit of ${this.opts.maxSeconds} s was reached (--max-seconds N to raise it)`);
+    if (performance.now() > this.deadline) return this.stop('seconds', `the time limit of ${this.opts.maxSeconds} s was reached (--max-seconds N to raise it)`);
     if ((this.polls++ & 15) === 0) {
       const h = getHeapStatistics();
       if (h.used_heap_size > 0.85 * h.heap_size_limit)

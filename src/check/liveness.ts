@@ -303,7 +303,6 @@ function scanComponent(x: Exploration, scc: Sccs, c: number, pred: (s: number) =
 
 function inComponentEdge(x: Exploration, scc: Sccs, c: number, s: number, t: number): number {
   const { edges, cm } = x;
-  for (let k = edges!.start[s]; k < edges!.start[s + 1]; k++)
-    if (scc.comp[edges!.target[k]] === c && cm.fairThread[edges!.event[k]] === t) return k;
+  for (let k = edges!.start[s]; k < edges!.start[s + 1]; k++) if (scc.comp[edges!.target[k]] === c && cm.fairThread[edges!.event[k]] === t) return k;
   return -1;
 }

@@ -33,7 +33,10 @@ function snapshotView<C>(s: AnyMachineSnapshot): ModelView<C> {
 export function referenceGraph(model: MachineModel, cm: CompiledMachine, limit = 200_000): CanonicalGraph {
   const keyOf = (s: AnyMachineSnapshot) => {
     const active = new Set((s._nodes as AnyStateNode[]).map((n) => n.id));
-    return stateKey(cm.regions.map((r) => r.leafIds.find((id) => active.has(id)) ?? '?'), s.context);
+    return stateKey(
+      cm.regions.map((r) => r.leafIds.find((id) => active.has(id)) ?? '?'),
+      s.context,
+    );
   };
   const [init] = initialTransition(model.machine);
   const states = new Set<string>([keyOf(init)]);
@@ -66,7 +69,12 @@ export function compiledGraph(x: Exploration): CanonicalGraph {
   const keys: string[] = [];
   for (let id = 0; id < x.states; id++) {
     store.get(id, row);
-    keys.push(stateKey(cm.regions.map((r, i) => r.leafIds[row.slots[i]]), x.coder.decode(row.slots, R)));
+    keys.push(
+      stateKey(
+        cm.regions.map((r, i) => r.leafIds[row.slots[i]]),
+        x.coder.decode(row.slots, R),
+      ),
+    );
   }
   const out = new Set<string>();
   for (let id = 0; id < x.states; id++)

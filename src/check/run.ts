@@ -61,7 +61,8 @@ export function unmetAssumptions(design: DesignModel, scenario: Scenario): strin
     .filter((a) =>
       scenario.clients.some(
         // An absent optional flag (e.g. releasesEarly) is false.
-        (c) => (!a.kinds || a.kinds.includes(c.kind)) && Object.entries(a.flags).some(([k, v]) => ((c as unknown as Record<string, unknown>)[k] ?? false) !== v),
+        (c) =>
+          (!a.kinds || a.kinds.includes(c.kind)) && Object.entries(a.flags).some(([k, v]) => ((c as unknown as Record<string, unknown>)[k] ?? false) !== v),
       ),
     )
     .map((a) => a.text);

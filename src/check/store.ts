@@ -153,7 +153,7 @@ export class StateStore {
   /** Twice the hash table, ids re-inserted from their stored hashes (rows stay where they are). */
   private grow(): void {
     const slots = this.table.length * 2;
-    this.limits?.reserve(slots * 4, 'the state store\'s hash table');
+    this.limits?.reserve(slots * 4, "the state store's hash table");
     this.table = new Int32Array(slots).fill(-1);
     this.mask = slots - 1;
     const n = this.words;

@@ -112,7 +112,12 @@ export class Canonicalizer<C extends object> {
   private slotMap(swaps: ThreadPerm): Int32Array | null {
     const { cm, R } = this;
     const W = cm.width;
-    const keys = cm.layout.slots.map((sl) => sl.path.split(/\.|\[|\]/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k)));
+    const keys = cm.layout.slots.map((sl) =>
+      sl.path
+        .split(/\.|\[|\]/)
+        .filter(Boolean)
+        .map((k) => (/^\d+$/.test(k) ? Number(k) : k)),
+    );
     const probe = cm.layout.decode(cm.initialRow, R) as unknown as Record<string | number, unknown>;
     const BASE = 1_000_003;
     const at = (k: (string | number)[]) => k.slice(0, -1).reduce((o: any, x) => o[x], probe);

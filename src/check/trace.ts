@@ -83,7 +83,10 @@ export function contextLens<C extends object>(cm: CompiledMachine<C>): TraceLens
       cm.regions.forEach((r, i) => (out[`${r.key}@`] = r.leafPaths[row[i]]));
       const ctx = view.context as unknown;
       cm.layout.slots.forEach((s) => {
-        out[s.path] = s.path.split(/\.|\[|\]/).filter(Boolean).reduce((o: any, k) => o[k], ctx);
+        out[s.path] = s.path
+          .split(/\.|\[|\]/)
+          .filter(Boolean)
+          .reduce((o: any, k) => o[k], ctx);
       });
       return out;
     },

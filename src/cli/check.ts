@@ -15,15 +15,7 @@ import { pathToFileURL } from 'node:url';
 import type { DesignModel } from '../../machines/system/design.ts';
 import { DESIGN_MODELS } from '../designs/models.ts';
 import { BEHAVIOURS, DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
-import {
-  legend,
-  behaviourTable,
-  comparisonTable,
-  designReport,
-  runJson,
-  scenarioHeader,
-  timingsJson,
-} from '../check/format.ts';
+import { legend, behaviourTable, comparisonTable, designReport, runJson, scenarioHeader, timingsJson } from '../check/format.ts';
 import { checkDesign, scenarioText, type DesignCheckOptions, type DesignRun, type ImplementationFactory } from '../check/run.ts';
 import { NAMED_SCENARIOS, behaviourScenario, namedScenario } from '../check/scenarios.ts';
 import { SubsetError } from '../check/compile.ts';
@@ -146,17 +138,17 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
   const values = parseOptions(
     argv,
     {
-    design: { type: 'string' },
-    scenario: { type: 'string' },
-    threshold: { type: 'string' },
-    'max-states': { type: 'string' },
-    'max-seconds': { type: 'string' },
-    'max-memory': { type: 'string' },
-    json: { type: 'boolean' },
-    'no-symmetry': { type: 'boolean' },
-    'exit-zero': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  },
+      design: { type: 'string' },
+      scenario: { type: 'string' },
+      threshold: { type: 'string' },
+      'max-states': { type: 'string' },
+      'max-seconds': { type: 'string' },
+      'max-memory': { type: 'string' },
+      json: { type: 'boolean' },
+      'no-symmetry': { type: 'boolean' },
+      'exit-zero': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     USAGE,
   );
   if (values.help) return 'help';

@@ -46,7 +46,10 @@ export function commandOf(argv: string[]): { name: string; args: string[]; debug
 /** The one line an internal error prints (its stack with --debug). */
 export function internalErrorText(name: string, err: unknown, debug: boolean): string {
   const e = err instanceof Error ? err : new Error(String(err));
-  const where = e.stack?.split('\n').find((l) => /^\s+at /.test(l))?.trim();
+  const where = e.stack
+    ?.split('\n')
+    .find((l) => /^\s+at /.test(l))
+    ?.trim();
   if (debug) return `dmaspec ${name}: internal error: ${e.stack ?? e.message}\n`;
   return `dmaspec ${name}: internal error (a dmaspec bug, please report it): ${e.name}: ${e.message.split('\n')[0]}${where ? ` (${where.replace(/^at /, 'at ')})` : ''}; --debug prints the stack\n`;
 }

@@ -22,7 +22,7 @@ export const EXIT = {
 export const EXIT_TABLE = [
   'exit status:',
   '  0  finished: every search complete, no claimed property violated',
-  '  1  check: a claimed property is violated in a scenario meeting the design\'s assumptions',
+  "  1  check: a claimed property is violated in a scenario meeting the design's assumptions",
   '  2  usage error: a bad option or scenario file (the message names it)',
   '  3  a limit (--max-states, --max-seconds, --max-memory) or SIGINT/SIGTERM stopped a search',
   '     first: a partial report of what finished and which verdicts are unknown, and why',

@@ -64,7 +64,6 @@ export interface PathsOptions {
   readonly includeInternals: boolean;
 }
 
-
 function oneOf<T extends string>(value: string | undefined, name: string, allowed: readonly T[], dflt: T): T {
   if (value === undefined) return dflt;
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
@@ -76,16 +75,16 @@ export function parsePathsArgs(argv: string[]): PathsOptions | 'help' {
   const values = parseOptions(
     argv,
     {
-    machine: { type: 'string' },
-    scenario: { type: 'string' },
-    design: { type: 'string' },
-    format: { type: 'string' },
-    paths: { type: 'string' },
-    out: { type: 'string' },
-    limit: { type: 'string' },
-    'include-internals': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  },
+      machine: { type: 'string' },
+      scenario: { type: 'string' },
+      design: { type: 'string' },
+      format: { type: 'string' },
+      paths: { type: 'string' },
+      out: { type: 'string' },
+      limit: { type: 'string' },
+      'include-internals': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     USAGE,
   );
   if (values.help) return 'help';
@@ -174,7 +173,9 @@ export async function writePathsOutput(options: PathsOptions, sink: LineSink): P
   const target = targetNamed(options.machine);
   try {
     if (options.format === 'table' && !target.implemented(options.scenario))
-      throw new UsageError(`${options.machine} under design ${options.scenario.design} has no implementation in src/ to replay on; --format jsonl exports its paths`);
+      throw new UsageError(
+        `${options.machine} under design ${options.scenario.design} has no implementation in src/ to replay on; --format jsonl exports its paths`,
+      );
     if (options.format === 'table') {
       await sink.write(coverageTable([{ ...runConformance(target, options.scenario, options.paths, options.limit), ms: 0 }]) + '\n');
       return;

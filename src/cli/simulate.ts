@@ -43,12 +43,12 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions | 'help' {
   const values = parseOptions(
     argv,
     {
-    scenario: { type: 'string' },
-    seed: { type: 'string' },
-    steps: { type: 'string' },
-    design: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
+      scenario: { type: 'string' },
+      seed: { type: 'string' },
+      steps: { type: 'string' },
+      design: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     USAGE,
   );
   if (values.help) return 'help';
@@ -69,14 +69,8 @@ function describeScenario(s: Scenario): string[] {
     const flags = [c.releases ? '' : 'never-releases', c.busy ? 'busy' : `${c.rounds} round(s)`, c.migrates ? 'migrates' : ''];
     return `  ${c.name}: ${c.kind} on CPU ${c.cpu}, ${c.capability}, ${flags.filter(Boolean).join(', ')}`;
   });
-  const iohs = s.iohs.map(
-    (h) => `  ${h.name}: ${h.devices.map((d) => `${d.name} (${d.channels} channel(s): ${d.capabilities.join('+')})`).join(', ')}`,
-  );
-  return [
-    `scenario ${s.name}: ${s.cpus} CPU(s), design ${s.design}, quiesce threshold ${s.quiesceThreshold}`,
-    ...clients,
-    ...iohs,
-  ];
+  const iohs = s.iohs.map((h) => `  ${h.name}: ${h.devices.map((d) => `${d.name} (${d.channels} channel(s): ${d.capabilities.join('+')})`).join(', ')}`);
+  return [`scenario ${s.name}: ${s.cpus} CPU(s), design ${s.design}, quiesce threshold ${s.quiesceThreshold}`, ...clients, ...iohs];
 }
 
 /** Notes on a step beyond the observable change (the quiescer's running sum, log lines). */
@@ -103,8 +97,11 @@ function formatState(o: Observable): string[] {
   ];
   for (const [cap, slots] of Object.entries(o.table)) if (slots.some((x) => x !== null)) lines.push(`  table.${cap} [${slots.join(', ')}]`);
   for (const d of o.devices)
-    lines.push(`  device ${d.name}: ${d.listed ? 'listed' : 'unlisted'}, ${d.private ? 'private' : 'public'}, privatecnt ${d.privatecnt}${d.freed ? ', FREED' : ''}`);
-  for (const c of o.channels) lines.push(`  channel ${c.id}: clientCount ${c.clientCount}, tableCount ${c.tableCount}, resources ${c.resources ? 'allocated' : 'none'}`);
+    lines.push(
+      `  device ${d.name}: ${d.listed ? 'listed' : 'unlisted'}, ${d.private ? 'private' : 'public'}, privatecnt ${d.privatecnt}${d.freed ? ', FREED' : ''}`,
+    );
+  for (const c of o.channels)
+    lines.push(`  channel ${c.id}: clientCount ${c.clientCount}, tableCount ${c.tableCount}, resources ${c.resources ? 'allocated' : 'none'}`);
   for (const t of o.threads) lines.push(`  thread ${t.name}: CPU ${t.cpu}, chan ${t.chan ?? '-'}`);
   return lines;
 }

@@ -12,11 +12,7 @@ import { terminalProgress, type Progress } from './env.ts';
 import { EXIT } from './exit-status.ts';
 
 /** What the worker sends. */
-export type HostMessage =
-  | { t: 'out' | 'err' | 'label'; s: string }
-  | { t: 'progress'; p: Progress }
-  | { t: 'stop' }
-  | { t: 'done'; status: number };
+export type HostMessage = { t: 'out' | 'err' | 'label'; s: string } | { t: 'progress'; p: Progress } | { t: 'stop' } | { t: 'done'; status: number };
 
 const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
 

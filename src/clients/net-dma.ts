@@ -63,7 +63,11 @@ function* workerPoint(k: DmaEngine, c: ClientState, step: string): Generator<Poi
  * a design may add steps at the worker's idle point ({@link DesignClientStep}).
  */
 export function* netDmaProgram(k: DmaEngine, c: ClientState, cachesPointer = false): ThreadProgram {
-  yield* at('get', () => k.listMutexFree, () => 'mutex_lock(&dma_list_mutex) in dmaengine_get');
+  yield* at(
+    'get',
+    () => k.listMutexFree,
+    () => 'mutex_lock(&dma_list_mutex) in dmaengine_get',
+  );
   k.dmaengineGet();
   c.got = true;
   const designSteps: readonly DesignClientStep[] = k.design.clientSteps?.(c) ?? [];

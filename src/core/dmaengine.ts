@@ -73,17 +73,13 @@ export class DmaEngine implements RebalanceState {
     this.cpuOnline = new Array<boolean>(options.cpus).fill(true);
     this.ref = new Array<number>(options.cpus).fill(0);
     this.quiesceThreshold = options.quiesceThreshold ?? 10;
-    this.table = Object.fromEntries(CAPABILITIES.map((c) => [c, new Array<DmaChan | null>(options.cpus).fill(null)])) as Record<
-      Capability,
-      (DmaChan | null)[]
-    >;
+    this.table = Object.fromEntries(CAPABILITIES.map((c) => [c, new Array<DmaChan | null>(options.cpus).fill(null)])) as Record<Capability, (DmaChan | null)[]>;
     this.design = options.strategy.bind(this);
   }
 
   /** Throws unless `cpu` exists and is online (a thread can only run on an online CPU). */
   checkCpu(cpu: number): void {
-    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.cpus)
-      throw new DmaRuleError('cpu-unknown', `CPU ${cpu} does not exist (CPUs 0..${this.cpus - 1})`);
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.cpus) throw new DmaRuleError('cpu-unknown', `CPU ${cpu} does not exist (CPUs 0..${this.cpus - 1})`);
     if (!this.cpuOnline[cpu]) throw new DmaRuleError('cpu-offline', `CPU ${cpu} is offline`);
   }
 
@@ -102,7 +98,8 @@ export class DmaEngine implements RebalanceState {
 
   /** `mutex_unlock(&dma_list_mutex)` by `owner`. @throws DmaRuleError `mutex-not-held` */
   unlockListMutex(owner: string): void {
-    if (this.listMutexOwner !== owner) throw new DmaRuleError('mutex-not-held', `${owner} does not hold dma_list_mutex (held by ${this.listMutexOwner ?? 'nobody'})`);
+    if (this.listMutexOwner !== owner)
+      throw new DmaRuleError('mutex-not-held', `${owner} does not hold dma_list_mutex (held by ${this.listMutexOwner ?? 'nobody'})`);
     this.listMutexOwner = null;
   }
 
@@ -251,11 +248,9 @@ export class DmaEngine implements RebalanceState {
    * @throws DmaRuleError `cpu-unknown`, `cpu-hotplug` (already so, or the last online CPU)
    */
   setCpuState(cpu: number, online: boolean): void {
-    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.cpus)
-      throw new DmaRuleError('cpu-unknown', `CPU ${cpu} does not exist (CPUs 0..${this.cpus - 1})`);
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.cpus) throw new DmaRuleError('cpu-unknown', `CPU ${cpu} does not exist (CPUs 0..${this.cpus - 1})`);
     if (this.cpuOnline[cpu] === online) throw new DmaRuleError('cpu-hotplug', `CPU ${cpu} is already ${online ? 'online' : 'offline'}`);
-    if (!online && this.cpuOnline.filter(Boolean).length === 1)
-      throw new DmaRuleError('cpu-hotplug', `CPU ${cpu} is the last online CPU`);
+    if (!online && this.cpuOnline.filter(Boolean).length === 1) throw new DmaRuleError('cpu-hotplug', `CPU ${cpu} is the last online CPU`);
     this.cpuOnline[cpu] = online;
   }
 
@@ -298,8 +293,7 @@ export class DmaEngine implements RebalanceState {
    */
   freeDevice(device: DmaDevice): void {
     for (const chan of device.channels) {
-      if (chan.clientCount)
-        this.warnings.push(`WARN dma_async_device_unregister called while ${chan.clientCount} clients hold a reference (${chan.id})`);
+      if (chan.clientCount) this.warnings.push(`WARN dma_async_device_unregister called while ${chan.clientCount} clients hold a reference (${chan.id})`);
       chan.resources = false;
     }
     device.freed = true;

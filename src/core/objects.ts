@@ -51,8 +51,7 @@ export function createDevice(spec: DeviceSpec): DmaDevice {
     freed: false,
     hardwareGone: false,
   };
-  for (let i = 0; i < spec.channels; i++)
-    channels.push({ id: `${spec.name}.${i}`, device, index: i, clientCount: 0, tableCount: 0, resources: false });
+  for (let i = 0; i < spec.channels; i++) channels.push({ id: `${spec.name}.${i}`, device, index: i, clientCount: 0, tableCount: 0, resources: false });
   return device;
 }
 

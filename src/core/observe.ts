@@ -18,14 +18,9 @@ export function observe(k: DmaEngine, iohs: readonly Ioh[], clients: readonly Cl
     ref: [...k.ref],
     key: k.key,
     dirty: k.dirty,
-    table: Object.fromEntries(CAPABILITIES.map((cap) => [cap, k.table[cap].map((c) => c?.id ?? null)])) as Record<
-      Capability,
-      (string | null)[]
-    >,
+    table: Object.fromEntries(CAPABILITIES.map((cap) => [cap, k.table[cap].map((c) => c?.id ?? null)])) as Record<Capability, (string | null)[]>,
     devices: devices.map((d) => ({ name: d.name, listed: d.listed, private: d.private, privatecnt: d.privatecnt, freed: d.freed })),
-    channels: devices.flatMap((d) =>
-      d.channels.map((c) => ({ id: c.id, clientCount: c.clientCount, tableCount: c.tableCount, resources: c.resources })),
-    ),
+    channels: devices.flatMap((d) => d.channels.map((c) => ({ id: c.id, clientCount: c.clientCount, tableCount: c.tableCount, resources: c.resources }))),
     threads: clients.map((c) => ({ name: c.name, cpu: c.cpu, chan: c.chan?.id ?? null })),
     violations: [...k.violations].sort(),
   };

@@ -152,4 +152,3 @@ export function runSchedule(system: System, scheduler: Scheduler, options: RunOp
 export function replay(system: System, script: readonly (StepEvent | string)[]): RunResult {
   return runSchedule(system, scriptedScheduler(script), { maxSteps: script.length + 1 });
 }
-

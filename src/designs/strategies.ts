@@ -35,7 +35,6 @@ export const STRATEGIES: Readonly<Partial<Record<DesignName, DesignStrategy>>> =
  */
 export function strategyFor(name: DesignName): DesignStrategy {
   const s = STRATEGIES[name];
-  if (!s)
-    throw new DmaRuleError('design-unavailable', `design ${name} has no implementation strategy (have: ${Object.keys(STRATEGIES).join(', ')})`);
+  if (!s) throw new DmaRuleError('design-unavailable', `design ${name} has no implementation strategy (have: ${Object.keys(STRATEGIES).join(', ')})`);
   return s;
 }

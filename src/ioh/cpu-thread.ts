@@ -27,9 +27,7 @@ export function* cpuHotplugProgram(k: DmaEngine, clients: readonly ClientState[]
         {
           step: 'offline',
           variants: () =>
-            k.cpuOnline.filter(Boolean).length < 2
-              ? []
-              : cpus.filter((cpu) => k.cpuOnline[cpu] && !clients.some((c) => c.cpu === cpu)).map((cpu) => ({ cpu })),
+            k.cpuOnline.filter(Boolean).length < 2 ? [] : cpus.filter((cpu) => k.cpuOnline[cpu] && !clients.some((c) => c.cpu === cpu)).map((cpu) => ({ cpu })),
         },
         { step: 'online', variants: () => cpus.filter((cpu) => !k.cpuOnline[cpu]).map((cpu) => ({ cpu })) },
       ],

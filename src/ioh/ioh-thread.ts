@@ -44,7 +44,11 @@ export function* iohProgram(k: DmaEngine, h: Ioh, hotAdd: boolean, clients: read
     h.state = 'ejecting';
     for (const device of h.devices) {
       h.current = device;
-      yield* at('unregister', () => device.listed && k.listMutexFree, () => `mutex_lock(&dma_list_mutex) in dma_async_device_unregister (held by ${k.listMutexOwner})`);
+      yield* at(
+        'unregister',
+        () => device.listed && k.listMutexFree,
+        () => `mutex_lock(&dma_list_mutex) in dma_async_device_unregister (held by ${k.listMutexOwner})`,
+      );
       k.dmaAsyncDeviceUnregister(device);
       yield* k.design.removeDevice(device, clients);
     }

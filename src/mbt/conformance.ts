@@ -50,5 +50,10 @@ export function runConformance(target: ConformanceTarget, scenario: Scenario, ki
   const { graph, paths } = generatePaths(model, kind, limit);
   replayOnGraph(model, graph, adapter, paths);
   const row = coverageRow(model, graph, paths);
-  return { ...row, machine: target.name === model.name ? row.machine : `${target.name} (${model.name})`, scenario: `${scenario.name}/${scenario.design}`, ms: performance.now() - t0 };
+  return {
+    ...row,
+    machine: target.name === model.name ? row.machine : `${target.name} (${model.name})`,
+    scenario: `${scenario.name}/${scenario.design}`,
+    ms: performance.now() - t0,
+  };
 }

@@ -20,6 +20,17 @@ export function coverageTable(rows: readonly ReportRow[]): string {
     style: { head: [], border: [] },
   });
   for (const r of rows)
-    t.push([r.machine, r.scenario, r.paths, r.steps, r.states, r.transitions, r.graphStates, r.graphEdges, r.ms > 0 ? Math.round(r.ms) : '-', r.missed.length ? r.missed.join(' ') : '-']);
+    t.push([
+      r.machine,
+      r.scenario,
+      r.paths,
+      r.steps,
+      r.states,
+      r.transitions,
+      r.graphStates,
+      r.graphEdges,
+      r.ms > 0 ? Math.round(r.ms) : '-',
+      r.missed.length ? r.missed.join(' ') : '-',
+    ]);
   return t.toString();
 }

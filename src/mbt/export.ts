@@ -142,13 +142,21 @@ export function* exportLines(
   const fragments = new Map<number, string>();
   const expectedJson = (state: number) => {
     let f = fragments.get(state);
-    if (f === undefined) fragments.set(state, (f = JSON.stringify(expectedAt(model, adapter, graph.states[state].snapshot, options.includeInternals)).slice(1, -1)));
+    if (f === undefined)
+      fragments.set(state, (f = JSON.stringify(expectedAt(model, adapter, graph.states[state].snapshot, options.includeInternals)).slice(1, -1)));
     return f;
   };
   const header: HeaderLine = {
     kind: 'header',
     format: PATHS_FORMAT,
-    generator: { package: 'dmaspec', version: PACKAGE_VERSION, paths: options.paths, limit: options.limit, statePaths: generator, includeInternals: options.includeInternals },
+    generator: {
+      package: 'dmaspec',
+      version: PACKAGE_VERSION,
+      paths: options.paths,
+      limit: options.limit,
+      statePaths: generator,
+      includeInternals: options.includeInternals,
+    },
     machine: target.name,
     model: model.name,
     description: target.description,
@@ -214,7 +222,10 @@ export function replayPathsLines(lines: Iterable<string>, adapter: Adapter): Rep
     const check = (want: ExpectedAt, i: number) => {
       const got = JSON.parse(JSON.stringify(adapter.observe())) as Record<string, unknown>;
       const { enabled, ...observable } = got;
-      const d = firstDifference(enabled === undefined ? want.observable : { ...want.observable, enabled: want.enabled }, enabled === undefined ? observable : { ...observable, enabled });
+      const d = firstDifference(
+        enabled === undefined ? want.observable : { ...want.observable, enabled: want.enabled },
+        enabled === undefined ? observable : { ...observable, enabled },
+      );
       if (d) throw new ConformanceError(header!.machine, events, i, d.path, d.expected, d.actual);
     };
     adapter.reset();
@@ -232,6 +243,7 @@ export function replayPathsLines(lines: Iterable<string>, adapter: Adapter): Rep
   }
   if (!header) throw new Error('empty file');
   if (!trailer) throw new Error('no trailer line: the file was cut short');
-  if (trailer.paths !== paths || trailer.steps !== steps) throw new Error(`trailer says ${trailer.paths} paths / ${trailer.steps} steps, the file has ${paths} / ${steps}`);
+  if (trailer.paths !== paths || trailer.steps !== steps)
+    throw new Error(`trailer says ${trailer.paths} paths / ${trailer.steps} steps, the file has ${paths} / ${steps}`);
   return { paths, steps };
 }

@@ -16,7 +16,11 @@ export type EventPath = readonly StepEvent[];
 
 /** Stable text key of an event (type and payload in a fixed field order). */
 export function eventKey(e: StepEvent): string {
-  return JSON.stringify(Object.keys(e).sort().map((k) => [k, e[k]]));
+  return JSON.stringify(
+    Object.keys(e)
+      .sort()
+      .map((k) => [k, e[k]]),
+  );
 }
 
 /** One path per edge of the graph: the shortest path to its source, then the edge's event. */
@@ -73,12 +77,14 @@ export function edgeCoverWalks(graph: StateGraph): EventPath[] {
  */
 export function dropPrefixes(paths: readonly EventPath[]): EventPath[] {
   const codeOf = new Map<string, number>();
-  const codes = paths.map((p) => Int32Array.from(p, (e) => {
-    const k = eventKey(e);
-    let c = codeOf.get(k);
-    if (c === undefined) codeOf.set(k, (c = codeOf.size));
-    return c;
-  }));
+  const codes = paths.map((p) =>
+    Int32Array.from(p, (e) => {
+      const k = eventKey(e);
+      let c = codeOf.get(k);
+      if (c === undefined) codeOf.set(k, (c = codeOf.size));
+      return c;
+    }),
+  );
   const compare = (a: Int32Array, b: Int32Array) => {
     const n = Math.min(a.length, b.length);
     for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];

@@ -26,8 +26,7 @@ function allNodes(node: AnyStateNode): AnyStateNode[] {
 /** Every transition of the machine, in document order. */
 export function transitionIds(model: MachineModel): string[] {
   const ids: string[] = [];
-  for (const node of allNodes(model.machine.root))
-    for (const [type, defs] of node.transitions) defs.forEach((_, i) => ids.push(`${node.id}#${type}[${i}]`));
+  for (const node of allNodes(model.machine.root)) for (const [type, defs] of node.transitions) defs.forEach((_, i) => ids.push(`${node.id}#${type}[${i}]`));
   return ids;
 }
 

@@ -31,7 +31,10 @@ export interface PropertyVerdictJson {
 /** Outcome of replaying a counterexample on the implementation (src/check `ReplayOutcome`). */
 export type ReplayJson =
   | { readonly reproduced: true; readonly steps: number }
-  | { readonly reproduced: false; readonly divergence: { readonly step: number; readonly event?: { readonly type: string }; readonly differences: readonly string[] } }
+  | {
+      readonly reproduced: false;
+      readonly divergence: { readonly step: number; readonly event?: { readonly type: string }; readonly differences: readonly string[] };
+    }
   | { readonly unavailable: string };
 
 /** One design under one client behaviour (every client given that behaviour). */
@@ -140,7 +143,12 @@ export function parseComparison(json: unknown): ComparisonJson {
     rows.forEach((row, i) => {
       const p = `$.behaviours[${i}]`;
       need(isObj(row) && typeof row.behaviour === 'string', row, p, 'must name its behaviour');
-      const runs = need<unknown[]>(Array.isArray((row as Record<string, unknown>).designs), (row as Record<string, unknown>).designs, `${p}.designs`, 'must be a list');
+      const runs = need<unknown[]>(
+        Array.isArray((row as Record<string, unknown>).designs),
+        (row as Record<string, unknown>).designs,
+        `${p}.designs`,
+        'must be a list',
+      );
       runs.forEach((run, k) => {
         const q = `${p}.designs[${k}]`;
         need(isObj(run) && typeof run.design === 'string', run, q, 'must name its design');
@@ -264,9 +272,13 @@ function counterexamples(c: ComparisonJson, options: ComparisonOptions, anchor: 
     const t = r.trace!;
     out.push(`<a id="${anchor(d.design, r.name)}"></a>`, '');
     out.push(`${heading} ${d.design}: ${r.name}`, '');
-    out.push(`${r.kind === 'deadlock' ? 'Deadlock freedom' : `The ${r.kind} property ${codeCell(r.name)}`} fails under ${codeCell(d.design)} on the scenario ${codeCell(c.scenario)}. ${endText(t, r.kind)}`, '');
+    out.push(
+      `${r.kind === 'deadlock' ? 'Deadlock freedom' : `The ${r.kind} property ${codeCell(r.name)}`} fails under ${codeCell(d.design)} on the scenario ${codeCell(c.scenario)}. ${endText(t, r.kind)}`,
+      '',
+    );
     const falseZero = falseZeroStep(t);
-    if (falseZero !== undefined) out.push(`Step ${falseZero + 1} is a **false zero**: the quiescer's per-CPU reads add up to 0 while the counts, read at one moment, do not.`, '');
+    if (falseZero !== undefined)
+      out.push(`Step ${falseZero + 1} is a **false zero**: the quiescer's per-CPU reads add up to 0 while the counts, read at one moment, do not.`, '');
     const viewer = options.viewerPath?.(c.scenario, d.design, r.name);
     if (viewer) out.push(`[Step through this trace on the statecharts](${viewer}) (the regions light up their states; the shared variables beside them).`, '');
     out.push(traceTable(t, r.name), '');
@@ -327,14 +339,19 @@ export function renderComparison(json: unknown, options: ComparisonOptions = {})
     out.push(`|---|---|${ds.map(() => '---').join('|')}|`);
     out.push(`| *states explored* | | ${ds.map((d) => `${d.states ?? ''}${d.complete ? '' : ' (limit)'}`).join(' | ')} |`);
     for (const p of props) {
-      const cells = ds.map((d) => verdictCell(d.results.find((x) => x.name === p), d.complete, traceAnchor(d.design, p)));
+      const cells = ds.map((d) =>
+        verdictCell(
+          d.results.find((x) => x.name === p),
+          d.complete,
+          traceAnchor(d.design, p),
+        ),
+      );
       out.push(`| ${escapeCell(p)} | ${kindOf(p)} | ${cells.join(' | ')} |`);
     }
     out.push('');
   }
   for (const d of c.designs) {
-    if (d.brokenClaims && d.brokenClaims.length > 0)
-      out.push(`- ${codeCell(d.design)} claims and violates: ${d.brokenClaims.map(codeCell).join(', ')}.`);
+    if (d.brokenClaims && d.brokenClaims.length > 0) out.push(`- ${codeCell(d.design)} claims and violates: ${d.brokenClaims.map(codeCell).join(', ')}.`);
     if (d.assumptionsMet === false)
       out.push(`- ${codeCell(d.design)}: the scenario breaks the design's assumptions (${(d.unmetAssumptions ?? []).map(escapeCell).join('; ')}).`);
   }

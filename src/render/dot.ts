@@ -103,7 +103,7 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
 
   // Edges are written inside the innermost cluster holding both of their end nodes: dot
   // then keeps their labels inside that cluster's frame instead of across its border.
-  const containerOf = (node: string, state: ChartState) => (isComposite(state) && node !== state.id ? state.id : parentOf.get(state.id)?.id ?? chart.root.id);
+  const containerOf = (node: string, state: ChartState) => (isComposite(state) && node !== state.id ? state.id : (parentOf.get(state.id)?.id ?? chart.root.id));
   const chain = (id: string) => {
     const ids = [id];
     for (let p = parentOf.get(id); p; p = parentOf.get(p.id)) ids.push(p.id);
@@ -207,7 +207,9 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
     // up; emitting them in reverse keeps the document order top down.
     const children = s.type === 'parallel' && rankdir === 'LR' ? [...s.children].reverse() : s.children;
     if (loopsOn.has(s.id))
-      out.push(`${inner}${quoteDot(anyState(s.id))} [label=<<i>in any state of ${escapeDotHtml(s.key)}</i>>, style="dashed,rounded", fillcolor=white, fontsize=9];`);
+      out.push(
+        `${inner}${quoteDot(anyState(s.id))} [label=<<i>in any state of ${escapeDotHtml(s.key)}</i>>, style="dashed,rounded", fillcolor=white, fontsize=9];`,
+      );
     for (const c of children) emit(c, depth + 1, s.type === 'parallel');
     for (const e of edgesIn.get(s.id) ?? []) out.push(inner + e);
     if (!isRoot) out.push(`${pad}}`);

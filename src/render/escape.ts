@@ -42,9 +42,7 @@ export function escapeMermaidName(text: string): string {
  * the source. `<br/>` line breaks are added by the caller after escaping.
  */
 export function escapeMermaidText(text: string): string {
-  return text
-    .replace(/[#;<>]/g, (c) => ({ '#': '#35;', ';': '#59;', '<': '#lt;', '>': '#gt;' })[c]!)
-    .replace(/\r?\n/g, ' ');
+  return text.replace(/[#;<>]/g, (c) => ({ '#': '#35;', ';': '#59;', '<': '#lt;', '>': '#gt;' })[c]!).replace(/\r?\n/g, ' ');
 }
 
 /**
@@ -52,7 +50,11 @@ export function escapeMermaidText(text: string): string {
  * Use {@link codeCell} for names so that `_` and `*` are not read as emphasis.
  */
 export function escapeCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/([*_`[\]<>])/g, '\\$1');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ')
+    .replace(/([*_`[\]<>])/g, '\\$1');
 }
 
 /** A Markdown code span in a table cell; an empty string becomes an empty cell. */

@@ -29,8 +29,7 @@ export type Vars = Readonly<Record<string, unknown>>;
  */
 export function statesOf(trace: ExplainTrace): Vars[] {
   let cur: Record<string, unknown> = { ...(trace.initial ?? {}) };
-  if (!trace.initial)
-    for (const s of trace.steps) for (const c of s.changes) if (!(c.name in cur)) cur[c.name] = c.from;
+  if (!trace.initial) for (const s of trace.steps) for (const c of s.changes) if (!(c.name in cur)) cur[c.name] = c.from;
   const out: Vars[] = [cur];
   for (const s of trace.steps) {
     cur = { ...cur };
@@ -83,7 +82,8 @@ export function readText(r: QuiesceRead): string {
   const head = `reads CPU ${r.cpu}: ref[${r.cpu}] = ${r.value}, sum ${r.sum - r.value} + ${r.value} = ${r.sum}`;
   if (!r.last) return head;
   const verdict = r.sum === 0 ? `zero sum: count → ${r.count ?? '?'}` : `sum ≠ 0: count → 0`;
-  const falseZero = r.sum === 0 && r.actual !== undefined && r.actual !== 0 ? `; FALSE ZERO: the counts sum to ${r.actual} right now, they moved between the reads` : '';
+  const falseZero =
+    r.sum === 0 && r.actual !== undefined && r.actual !== 0 ? `; FALSE ZERO: the counts sum to ${r.actual} right now, they moved between the reads` : '';
   return `${head}; ${verdict}${falseZero}`;
 }
 
@@ -127,7 +127,9 @@ export function stepNotes(trace: ExplainTrace, i: number, states: readonly Vars[
   const dirty = ch('dirty');
   const marks = dirty !== undefined && num(dirty.to)! > num(dirty.from)!;
   const incs = step.changes.filter((c) => /^ref\[\d+\]$/.test(c.name) && num(c.to)! > num(c.from)!);
-  const quiesced = Object.entries(before).filter(([k, v]) => k.endsWith('.quiesced') && v === true).map(([k]) => k.slice(0, -'.quiesced'.length));
+  const quiesced = Object.entries(before)
+    .filter(([k, v]) => k.endsWith('.quiesced') && v === true)
+    .map(([k]) => k.slice(0, -'.quiesced'.length));
   if (incs.length > 0 && quiesced.length > 0)
     notes.push(
       marks
@@ -154,8 +156,7 @@ export function stepNotes(trace: ExplainTrace, i: number, states: readonly Vars[
     const freedAt = trace.steps.findIndex((s, k) => k < i && s.changes.some((c) => c.name === `${v.chan}.resources` && c.to === false));
     notes.push(`${v.thread} uses ${v.chan}${freedAt >= 0 ? `, whose resources step ${freedAt + 1} freed` : ' after it was freed'}: use after free`);
   }
-  if (i === trace.steps.length - 1 && trace.end === 'violation')
-    notes.push(property ? `this state breaks ${property}` : 'this state breaks the property');
+  if (i === trace.steps.length - 1 && trace.end === 'violation') notes.push(property ? `this state breaks ${property}` : 'this state breaks the property');
   return notes;
 }
 
@@ -183,7 +184,8 @@ export function foldRounds(trace: ExplainTrace): FoldedRow[] {
     let best: { length: number; count: number } | undefined;
     for (let L = 2; L <= 8 && i + 2 * L <= limit; L++) {
       let count = 1;
-      const same = (a: number, b: number) => key(steps[a]!) === key(steps[b]!) && steps[a]!.thread === steps[i]!.thread && steps[b]!.thread === steps[i]!.thread;
+      const same = (a: number, b: number) =>
+        key(steps[a]!) === key(steps[b]!) && steps[a]!.thread === steps[i]!.thread && steps[b]!.thread === steps[i]!.thread;
       while (i + (count + 1) * L <= limit) {
         let ok = true;
         for (let k = 0; k < L && ok; k++) ok = same(i + k, i + count * L + k);

@@ -66,16 +66,16 @@ export function kernelNamesIn(text: string): string[] {
 
 /**
  * `text` as Markdown with each known kernel name a link to its source; the rest goes
- * through `escape` (a table cell's escaping, say).
+ * through `escapeText` (a table cell's escaping, say).
  */
-export function linkKernelNamesMarkdown(text: string, escape: (t: string) => string = (t) => t): string {
+export function linkKernelNamesMarkdown(text: string, escapeText: (t: string) => string = (t) => t): string {
   let out = '';
   let at = 0;
   for (const m of text.matchAll(/\b[a-z_][a-z0-9_]*\b/g)) {
     const s = kernelSource(m[0]);
     if (!s) continue;
-    out += `${escape(text.slice(at, m.index))}[${escape(m[0])}](${s.url} "${s.label}")`;
+    out += `${escapeText(text.slice(at, m.index))}[${escapeText(m[0])}](${s.url} "${s.label}")`;
     at = m.index + m[0].length;
   }
-  return out + escape(text.slice(at));
+  return out + escapeText(text.slice(at));
 }

@@ -219,7 +219,10 @@ export async function renderMachinePage(entry: DocMachineEntry): Promise<DocFile
     `The rules are written up in [spec/${specPageOf(entry.name)}](../../spec/${specPageOf(entry.name)}); the checker's verdicts and counterexamples are on`,
     '[the design comparison](../comparison.md).',
     '',
-    ...legend(states.some((x) => x.type === 'final'), [...new Set(labels.flatMap((l) => [...l.matchAll(/[(,] ?(\w+)=/g)].map((m) => m[1]!)))]),
+    ...legend(
+      states.some((x) => x.type === 'final'),
+      [...new Set(labels.flatMap((l) => [...l.matchAll(/[(,] ?(\w+)=/g)].map((m) => m[1]!)))],
+    ),
     '',
   ];
   const regions = regionsOf(chart);
@@ -229,11 +232,15 @@ export async function renderMachinePage(entry: DocMachineEntry): Promise<DocFile
     // Too big to read whole: an overview without descriptions, then each region readably.
     const overview = await drawChart(chart, { descriptions: false, shared });
     files.push({ path: `machines/${name}.svg`, content: overview.svg });
-    parts.push('## Overview', '', `The ${regions.length} regions side by side, without descriptions (open the full-size drawing to zoom); each region is drawn readably in its section below.`, '');
+    parts.push(
+      '## Overview',
+      '',
+      `The ${regions.length} regions side by side, without descriptions (open the full-size drawing to zoom); each region is drawn readably in its section below.`,
+      '',
+    );
     parts.push(`![${entry.title}: overview](./${name}.svg)`, '', `[Open the full-size drawing](${name}.svg)`, '');
     parts.push(regions.map((r) => `- [${r.key}](#${anchorOf(`Region ${r.key}`)})`).join('\n'), '');
-    for (const r of regions)
-      parts.push(await section(subChart(chart, r.id), `${name}.${fileSafe(r.key)}.svg`, `Region ${r.key}`, `${r.key}: `, files));
+    for (const r of regions) parts.push(await section(subChart(chart, r.id), `${name}.${fileSafe(r.key)}.svg`, `Region ${r.key}`, `${r.key}: `, files));
   } else {
     parts.push(await section(chart, `${name}.svg`, 'Statechart', '', files, await drawChart(chart, { shared })));
   }

@@ -130,13 +130,18 @@ export function traceTable(trace: TraceJson, property?: string): string {
       const s = trace.steps[i]!;
       const mark = trace.loopStart === i ? ' ↻' : '';
       const why = stepNote(trace, i, states, property);
-      rows.push(`| ${i + 1}${mark} | ${escapeCell(s.thread)} | ${s.cpu ?? ''} | ${stepCell(s)} | ${why ? `**⇒ ${escapeCell(why)}**<br>` : ''}${changesCell(s.changes)} |`);
+      rows.push(
+        `| ${i + 1}${mark} | ${escapeCell(s.thread)} | ${s.cpu ?? ''} | ${stepCell(s)} | ${why ? `**⇒ ${escapeCell(why)}**<br>` : ''}${changesCell(s.changes)} |`,
+      );
       continue;
     }
     const { first, length, count } = row;
     const last = first + length * count - 1;
     const s = trace.steps[first]!;
-    const block = trace.steps.slice(first, first + length).map((x) => codeCell(eventText(x.event))).join(' → ');
+    const block = trace.steps
+      .slice(first, first + length)
+      .map((x) => codeCell(eventText(x.event)))
+      .join(' → ');
     const why = roundsText(trace, row, states, property);
     rows.push(
       `| ${first + 1}–${last + 1} | ${escapeCell(s.thread)} | ${s.cpu ?? ''} | ${count} × ( ${block} ) | **⇒ ${escapeCell(why)}**<br>${changesCell(netChanges(states[first]!, states[last + 1]!))} |`,

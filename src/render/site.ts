@@ -47,7 +47,11 @@ export function viewerFile(scenario: string, design: string, property: string): 
 }
 
 /** One viewer page per counterexample of `runs` whose machine `build` gives. */
-async function viewerPages(runs: readonly ComparisonJson[], build: NonNullable<SiteInput['traceMachine']>, anchor: (c: ComparisonJson, design: string, property: string) => string): Promise<DocFile[]> {
+async function viewerPages(
+  runs: readonly ComparisonJson[],
+  build: NonNullable<SiteInput['traceMachine']>,
+  anchor: (c: ComparisonJson, design: string, property: string) => string,
+): Promise<DocFile[]> {
   const files: DocFile[] = [];
   const drawn = new Map<string, { regions: ViewerRegion[]; chart: Chart } | undefined>();
   for (const c of runs)
@@ -115,7 +119,10 @@ export async function renderSite(input: SiteInput): Promise<DocFile[]> {
       return have.has(f) ? f : undefined;
     };
     const designDoc = (design: string) => input.designs?.find((p) => p.path === `../src/designs/${design}/README.md`)?.path;
-    files.push({ path: 'comparison.md', content: renderComparison(input.checkJson, { ...(input.extra ? { extra: input.extra } : {}), viewerPath, designDoc }) });
+    files.push({
+      path: 'comparison.md',
+      content: renderComparison(input.checkJson, { ...(input.extra ? { extra: input.extra } : {}), viewerPath, designDoc }),
+    });
     comparison = { path: 'comparison.md', title: 'Design comparison', summary: 'verdicts of every design on every property, with counterexamples' };
   }
   const link = (p: SourcePage): PageLink => ({ path: p.path, title: titleOf(p.markdown, p.path) });

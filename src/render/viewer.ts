@@ -95,7 +95,9 @@ export function framesOf(trace: TraceJson, property: string, chart?: Chart): Fra
   const edges = chart ? transitionEdges(chart) : new Map<string, string>();
   const states = statesOf(trace);
   const activeIds = (a: Readonly<Record<string, string>> | undefined) => [...new Set(Object.values(a ?? {}).flatMap(withAncestors))].sort();
-  const frames: Frame[] = [{ label: 'initial state', rule: '', note: '', thread: null, active: activeIds(trace.initialActive), edge: null, vars: states[0]!, changed: [] }];
+  const frames: Frame[] = [
+    { label: 'initial state', rule: '', note: '', thread: null, active: activeIds(trace.initialActive), edge: null, vars: states[0]!, changed: [] },
+  ];
   trace.steps.forEach((s, i) => {
     frames.push({
       label: `${i + 1}. ${s.thread}${s.cpu === null ? '' : ` on CPU ${s.cpu}`}: ${eventText(s.event)}${trace.loopStart !== undefined && i >= trace.loopStart ? ' ↻ (in the cycle that repeats forever)' : ''}`,
@@ -204,7 +206,11 @@ export function renderViewer(v: ViewerInput): string {
   // Only states that are drawn: a region's own root is the drawing, not a box in it.
   const drawn = new Set(v.regions.flatMap((r) => [...r.svg.matchAll(/<g id="s(?:-|&#45;)([^"]+)"/g)].map((m) => m[1]!)));
   const arrows = new Set(v.regions.flatMap((r) => [...r.svg.matchAll(/<g id="(e(?:-|&#45;)[^"]+)"/g)].map((m) => decodeId(m[1]!))));
-  const frames = framesOf(v.trace, v.property, v.chart).map((f) => ({ ...f, active: f.active.filter((id) => drawn.has(id)), edge: f.edge && arrows.has(f.edge) ? f.edge : null }));
+  const frames = framesOf(v.trace, v.property, v.chart).map((f) => ({
+    ...f,
+    active: f.active.filter((id) => drawn.has(id)),
+    edge: f.edge && arrows.has(f.edge) ? f.edge : null,
+  }));
   // The thread a region belongs to: its key up to the first dot (regions are threads here).
   // Tall drawings (the IOH's program) come first and span two rows, the short client
   // regions stack beside them: on a wide screen every region is in view at once.
@@ -212,7 +218,9 @@ export function renderViewer(v: ViewerInput): string {
     `<section class="region${isTall(r.svg) ? ' tall' : ''}" data-thread="${esc(r.key.split('.')[0]!)}"><h2>${esc(r.key)}</h2>${inlineSvg(r.svg)}</section>`;
   const regions = [...v.regions.filter((r) => isTall(r.svg)), ...v.regions.filter((r) => !isTall(r.svg))].map(section).join('\n');
   const steps = frames
-    .map((f, k) => `<li value="${k}" data-frame="${k}">${esc(k === 0 ? f.label : f.label.replace(/^\d+\. /, ''))}${f.note ? ` <b>⇒ ${esc(f.note)}</b>` : ''}</li>`)
+    .map(
+      (f, k) => `<li value="${k}" data-frame="${k}">${esc(k === 0 ? f.label : f.label.replace(/^\d+\. /, ''))}${f.note ? ` <b>⇒ ${esc(f.note)}</b>` : ''}</li>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en">

@@ -53,4 +53,3 @@ export function wrapText(text: string, width: number = LABEL_WIDTH): string[] {
   }
   return out;
 }
-

@@ -51,10 +51,22 @@ export function fixtureModel(kind: FixtureHotPath, cpu = 0): MachineModel<Ctx> {
         initial: 'start',
         description: 'the client',
         states: {
-          start: { id: 'fx.start', description: 'before dmaengine_get', on: { 'net0.get': { target: 'idle', actions: [{ type: 'get', params: p }], description: 'dmaengine_get' } } },
-          idle: { id: 'fx.idle', description: 'worker idle', on: { 'net0.find': { target: 'found', actions: [{ type: 'find', params: p }], description: 'dma_find_channel' } } },
+          start: {
+            id: 'fx.start',
+            description: 'before dmaengine_get',
+            on: { 'net0.get': { target: 'idle', actions: [{ type: 'get', params: p }], description: 'dmaengine_get' } },
+          },
+          idle: {
+            id: 'fx.idle',
+            description: 'worker idle',
+            on: { 'net0.find': { target: 'found', actions: [{ type: 'find', params: p }], description: 'dma_find_channel' } },
+          },
           found: { id: 'fx.found', description: 'channel found', on: { 'net0.use': { target: 'used', description: 'submit' } } },
-          used: { id: 'fx.used', description: 'channel used', on: { 'net0.put': { target: 'idle', actions: [{ type: 'put', params: p }], description: 'dma_put_channel' } } },
+          used: {
+            id: 'fx.used',
+            description: 'channel used',
+            on: { 'net0.put': { target: 'idle', actions: [{ type: 'put', params: p }], description: 'dma_put_channel' } },
+          },
         },
       },
     },

@@ -34,7 +34,7 @@ describe('overlap of batches', () => {
     expect(o0.together).toEqual([w0[1]]); // w0[3] is only partly covered: neither
   });
 
-  it('reads a worker\'s log back from shared memory', () => {
+  it("reads a worker's log back from shared memory", () => {
     const mem = createMemory(2);
     const at = (1 * MAX_LOGGED_BATCHES + 1) * BATCH_STRIDE;
     mem.batchLog.set([5, 9, 42, 1], at);

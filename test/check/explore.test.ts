@@ -146,7 +146,16 @@ describe('limits and packing', () => {
     const m = setup({
       ...implementations<{ n: number }>({ guards: { below: (c) => c.n < 1000 }, actions: { inc: (d) => void (d.n += 100) } }),
     } as any).createMachine({ id: 'm', initial: 'a', context: { n: 0 }, states: { a: { on: { 't.inc': { guard: 'below', actions: 'inc' } } } } } as any);
-    const model = { name: 'counter', scenario: buildPercpu(racy).scenario, machine: m, rules: { guards: { below: (c: { n: number }) => c.n < 1000 }, actions: { inc: (d: { n: number }) => void (d.n += 100) } }, threads: ['t'], allEvents: [{ type: 't.inc' }], enabledEvents: (v: any) => (v.context.n < 1000 ? [{ type: 't.inc' }] : []), isFinal: () => true };
+    const model = {
+      name: 'counter',
+      scenario: buildPercpu(racy).scenario,
+      machine: m,
+      rules: { guards: { below: (c: { n: number }) => c.n < 1000 }, actions: { inc: (d: { n: number }) => void (d.n += 100) } },
+      threads: ['t'],
+      allEvents: [{ type: 't.inc' }],
+      enabledEvents: (v: any) => (v.context.n < 1000 ? [{ type: 't.inc' }] : []),
+      isFinal: () => true,
+    };
     const x = explore(compileMachine(model), { symmetry: 'none', safety: [] });
     expect(x.states).toBe(11);
     const row = x.store.newRow();
@@ -157,14 +166,27 @@ describe('limits and packing', () => {
 });
 
 describe('subset', () => {
-  const base = { name: 'bad', scenario: buildPercpu(racy).scenario, rules: { guards: {}, actions: {} }, threads: ['t'], allEvents: [], enabledEvents: () => [], isFinal: () => true };
+  const base = {
+    name: 'bad',
+    scenario: buildPercpu(racy).scenario,
+    rules: { guards: {}, actions: {} },
+    threads: ['t'],
+    allEvents: [],
+    enabledEvents: () => [],
+    isFinal: () => true,
+  };
   it('rejects entry actions', () => {
     const machine = setup({}).createMachine({ id: 'm', initial: 'a', context: {}, states: { a: { entry: [{ type: 'x' }] as any } } } as any);
     expect(() => compileMachine({ ...base, machine })).toThrow(/rule 2.*|uses entry/);
     expect(() => compileMachine({ ...base, machine })).toThrow(SubsetError);
   });
   it('rejects guards that are not rules', () => {
-    const machine = setup({ guards: { g: () => true } }).createMachine({ id: 'm', initial: 'a', context: {}, states: { a: { on: { 't.x': { guard: 'g' } } } } } as any);
+    const machine = setup({ guards: { g: () => true } }).createMachine({
+      id: 'm',
+      initial: 'a',
+      context: {},
+      states: { a: { on: { 't.x': { guard: 'g' } } } },
+    } as any);
     expect(() => compileMachine({ ...base, machine, allEvents: [{ type: 't.x' }] })).toThrow(/guard g .* not in model.rules/);
   });
   it('rejects string context', () => {

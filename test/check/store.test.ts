@@ -44,6 +44,8 @@ describe('StateStore', () => {
     const limits = new Limits({ maxMemory: 1 });
     expect(() => filled(10_000, limits)).toThrow(LimitReached);
     expect(limits.stopped?.reason).toBe('memory');
-    expect(limits.stopped?.message).toMatch(/^the memory budget of 0 MB was reached: the state store('s hash table)? needed \d+ MB more .*\(--max-memory MB to raise it\)$/);
+    expect(limits.stopped?.message).toMatch(
+      /^the memory budget of 0 MB was reached: the state store('s hash table)? needed \d+ MB more .*\(--max-memory MB to raise it\)$/,
+    );
   });
 });

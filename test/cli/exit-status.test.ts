@@ -26,7 +26,13 @@ describe('exit statuses', () => {
     // The first words of each meaning agree with the --help table.
     for (const [n, meaning] of rows) {
       const line = EXIT_TABLE.split('\n').find((l) => l.startsWith(`  ${n}  `))!;
-      const words = (s: string) => s.replace(/[`,:()]/g, '').split(/\s+/).filter(Boolean).slice(0, 2).join(' ');
+      const words = (s: string) =>
+        s
+          .replace(/[`,:()]/g, '')
+          .split(/\s+/)
+          .filter(Boolean)
+          .slice(0, 2)
+          .join(' ');
       expect(words(meaning), `status ${n}`).toBe(words(line.slice(5)));
     }
   });

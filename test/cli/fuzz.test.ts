@@ -23,60 +23,63 @@ const COMMANDS: readonly ((file: string, design: string) => string[])[] = [
 const name = fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/);
 
 /** A scenario within every rule of src/scenario.ts (names made unique by a prefix). */
-const validScenario = fc.integer({ min: 1, max: 3 }).chain((cpus) =>
-  fc.record(
-    {
-      cpus: fc.constant(cpus),
-      design: fc.constantFrom(...DESIGN_NAMES),
-      quiesceThreshold: fc.integer({ min: 1, max: 3 }),
-      cpuHotplug: fc.boolean(),
-      iohs: fc.array(
-        fc.record({
-          name: name,
-          socketCpus: fc.uniqueArray(fc.integer({ min: 0, max: cpus - 1 }), { maxLength: cpus }),
-          devices: fc.array(
-            fc.record({
-              name: name,
-              channels: fc.integer({ min: 1, max: 2 }),
-              capabilities: fc.uniqueArray(fc.constantFrom(...CAPABILITIES), { minLength: 1 }),
-            }),
-            { minLength: 1, maxLength: 2 },
-          ),
-        }),
-        { minLength: 1, maxLength: 2 },
-      ),
-      clients: fc.array(
-        fc.record(
-          {
+const validScenario = fc
+  .integer({ min: 1, max: 3 })
+  .chain((cpus) =>
+    fc.record(
+      {
+        cpus: fc.constant(cpus),
+        design: fc.constantFrom(...DESIGN_NAMES),
+        quiesceThreshold: fc.integer({ min: 1, max: 3 }),
+        cpuHotplug: fc.boolean(),
+        iohs: fc.array(
+          fc.record({
             name: name,
-            kind: fc.constantFrom(...CLIENT_KINDS),
-            cpu: fc.integer({ min: 0, max: cpus - 1 }),
-            capability: fc.constantFrom(...CAPABILITIES),
-            releases: fc.boolean(),
-            busy: fc.boolean(),
-            migrates: fc.boolean(),
-            rounds: fc.integer({ min: 1, max: 2 }),
-            releasesEarly: fc.boolean(),
-          },
-          { requiredKeys: ['name', 'kind'] },
+            socketCpus: fc.uniqueArray(fc.integer({ min: 0, max: cpus - 1 }), { maxLength: cpus }),
+            devices: fc.array(
+              fc.record({
+                name: name,
+                channels: fc.integer({ min: 1, max: 2 }),
+                capabilities: fc.uniqueArray(fc.constantFrom(...CAPABILITIES), { minLength: 1 }),
+              }),
+              { minLength: 1, maxLength: 2 },
+            ),
+          }),
+          { minLength: 1, maxLength: 2 },
         ),
-        { maxLength: 3 },
-      ),
-    },
-    { requiredKeys: [] },
-  ),
-).map((s) => {
-  // Names unique across IOHs, devices and clients; CPUs within the default 2 when `cpus` is omitted.
-  const cpus = s.cpus ?? 2;
-  const iohs = s.iohs?.map((h, i) => ({
-    ...h,
-    name: `h${i}${h.name}`,
-    socketCpus: h.socketCpus.filter((c) => c < cpus),
-    devices: h.devices.map((d, j) => ({ ...d, name: `d${i}${j}${d.name}` })),
-  }));
-  const clients = s.clients?.map((c, i) => ({ ...c, name: `c${i}${c.name}`, ...(c.cpu === undefined ? {} : { cpu: c.cpu % cpus }) }));
-  return { ...s, ...(iohs ? { iohs } : {}), ...(clients ? { clients } : {}) };
-});
+        clients: fc.array(
+          fc.record(
+            {
+              name: name,
+              kind: fc.constantFrom(...CLIENT_KINDS),
+              cpu: fc.integer({ min: 0, max: cpus - 1 }),
+              capability: fc.constantFrom(...CAPABILITIES),
+              releases: fc.boolean(),
+              busy: fc.boolean(),
+              migrates: fc.boolean(),
+              rounds: fc.integer({ min: 1, max: 2 }),
+              releasesEarly: fc.boolean(),
+            },
+            { requiredKeys: ['name', 'kind'] },
+          ),
+          { maxLength: 3 },
+        ),
+      },
+      { requiredKeys: [] },
+    ),
+  )
+  .map((s) => {
+    // Names unique across IOHs, devices and clients; CPUs within the default 2 when `cpus` is omitted.
+    const cpus = s.cpus ?? 2;
+    const iohs = s.iohs?.map((h, i) => ({
+      ...h,
+      name: `h${i}${h.name}`,
+      socketCpus: h.socketCpus.filter((c) => c < cpus),
+      devices: h.devices.map((d, j) => ({ ...d, name: `d${i}${j}${d.name}` })),
+    }));
+    const clients = s.clients?.map((c, i) => ({ ...c, name: `c${i}${c.name}`, ...(c.cpu === undefined ? {} : { cpu: c.cpu % cpus }) }));
+    return { ...s, ...(iohs ? { iohs } : {}), ...(clients ? { clients } : {}) };
+  });
 
 /** Any JSON value a careless file might hold in a field. */
 const junk = fc.oneof(
@@ -159,7 +162,12 @@ describe('dmaspec on generated scenario files', () => {
   });
 
   it('two clients differing only in releasesEarly check soundly (the symmetry groups tell them apart)', async () => {
-    const doc = { clients: [{ name: 'a', kind: 'net_dma', cpu: 0 }, { name: 'b', kind: 'net_dma', cpu: 1, releasesEarly: true }] };
+    const doc = {
+      clients: [
+        { name: 'a', kind: 'net_dma', cpu: 0 },
+        { name: 'b', kind: 'net_dma', cpu: 1, releasesEarly: true },
+      ],
+    };
     // notifier refutes a claim within check's 200 states here (the releasesEarly misuse), so
     // exit 1 shows the run got past symmetry and found the client apart from its twin.
     const statuses = await runAll(doc, 'notifier');

@@ -86,12 +86,15 @@ describe('stopping a check early', () => {
     // their liveness search above it.
     // Runs whose safety BFS finished but whose liveness search (CPU symmetry only) hit the
     // limit: the report blames the liveness search with its own count, never the safety BFS.
-    const runs = doc.behaviours.flatMap((b: { behaviour: string; designs: { design: string; searches: { search: string; states: number; complete: boolean }[] }[] }) =>
-      b.designs.map((d) => ({ label: `${b.behaviour} × ${d.design}`, searches: d.searches })),
+    const runs = doc.behaviours.flatMap(
+      (b: { behaviour: string; designs: { design: string; searches: { search: string; states: number; complete: boolean }[] }[] }) =>
+        b.designs.map((d) => ({ label: `${b.behaviour} × ${d.design}`, searches: d.searches })),
     );
     const live = runs.filter((x: { searches: { complete: boolean }[] }) => x.searches[0].complete && x.searches[1] && !x.searches[1].complete);
     expect(live.length).toBeGreaterThan(0);
     for (const x of live)
-      expect(r.out).toMatch(new RegExp(`^  stopped: ${x.label}: the liveness search stopped after ${x.searches[1].states} states: the state limit of 4000`, 'm'));
+      expect(r.out).toMatch(
+        new RegExp(`^  stopped: ${x.label}: the liveness search stopped after ${x.searches[1].states} states: the state limit of 4000`, 'm'),
+      );
   });
 });

@@ -28,12 +28,14 @@ writeFileSync(scenarioFile, JSON.stringify(withDesign(ASYNC_TX_ONLY, 'rfc-wait')
 async function cli(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const capture = (into: (s: string) => void) => (s: unknown, ...rest: unknown[]) => {
-    into(String(s));
-    const cb = rest.find((x) => typeof x === 'function') as (() => void) | undefined;
-    if (cb) queueMicrotask(cb);
-    return true;
-  };
+  const capture =
+    (into: (s: string) => void) =>
+    (s: unknown, ...rest: unknown[]) => {
+      into(String(s));
+      const cb = rest.find((x) => typeof x === 'function') as (() => void) | undefined;
+      if (cb) queueMicrotask(cb);
+      return true;
+    };
   vi.spyOn(process.stdout, 'write').mockImplementation(capture((s) => (stdout += s)) as never);
   vi.spyOn(process.stderr, 'write').mockImplementation(capture((s) => (stderr += s)) as never);
   const status = await run(argv);
@@ -58,7 +60,14 @@ describe('dmaspec paths --format jsonl (the default)', () => {
     const text = readFileSync(out, 'utf8');
     const { header, paths, trailer, lines } = parse(text);
     expect(header).toMatchObject({ kind: 'header', format: 'dmaspec-paths/2', machine: 'system', model: 'system:rfc-wait', counts: 'trailer' });
-    expect(header.generator).toEqual({ package: 'dmaspec', version: PACKAGE_VERSION, paths: 'both', limit: 100000, statePaths: expect.any(String), includeInternals: false });
+    expect(header.generator).toEqual({
+      package: 'dmaspec',
+      version: PACKAGE_VERSION,
+      paths: 'both',
+      limit: 100000,
+      statePaths: expect.any(String),
+      includeInternals: false,
+    });
     expect(header.scenario.name).toBe('async-tx-only');
     expect(header.implementation).toEqual({ scenario: header.scenario, reduced: null, steps: [] });
     expect(paths.length).toBeGreaterThan(100);
@@ -237,7 +246,9 @@ describe('dmaspec paths usage errors exit with status 2', () => {
 
 describe('dmaspec paths | head', () => {
   it('ends quietly with status 0 when the reader goes away', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'paths', '--machine', 'system'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'paths', '--machine', 'system'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += String(d)));
     let first = '';

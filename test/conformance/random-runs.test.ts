@@ -37,7 +37,10 @@ describe('fc.commands: the system machine as the model of the implementation', (
     it(`random runs of hundreds of steps agree after every step (busy clients, ${design})`, () => {
       const { model, adapter } = adapterFor({ ...BUSY, design });
       const lengths: number[] = [];
-      fc.assert(conformsOnRandomRuns(model, adapter, 400, (n) => lengths.push(n)), { seed: 4242, numRuns: 8 });
+      fc.assert(
+        conformsOnRandomRuns(model, adapter, 400, (n) => lengths.push(n)),
+        { seed: 4242, numRuns: 8 },
+      );
       expect(Math.max(...lengths)).toBeGreaterThanOrEqual(300);
       console.log(`${design}: ${lengths.length} runs, ${lengths.reduce((a, b) => a + b, 0)} steps, longest ${Math.max(...lengths)}`);
     });
@@ -99,10 +102,10 @@ function interleave(s: Scenario, schedule: readonly Slice[]): { broken: string |
   return { broken: null, trace };
 }
 
-const schedules = fc.array(
-  fc.record({ thread: fc.nat({ max: 7 }), burst: fc.integer({ min: 1, max: 16 }), choice: fc.nat({ max: 7 }) }),
-  { minLength: 1, maxLength: 40 },
-);
+const schedules = fc.array(fc.record({ thread: fc.nat({ max: 7 }), burst: fc.integer({ min: 1, max: 16 }), choice: fc.nat({ max: 7 }) }), {
+  minLength: 1,
+  maxLength: 40,
+});
 
 describe('random interleavings of the implementation, safety properties checked after every step', () => {
   it('hold under rfc-wait for a non-migrating net_dma that keeps its dmaengine_get and a releasing slave', () => {
@@ -130,7 +133,12 @@ describe('random interleavings of the implementation, safety properties checked 
   const lastRoundRegot = (trace: readonly string[]) => trace.lastIndexOf('atx0.reget') > trace.lastIndexOf('atx0.find');
   // [what, scenario, expected violation, a step the trace contains, which violations count]
   const flaws: [string, Scenario, RegExp, string, ((trace: readonly string[]) => boolean)?][] = [
-    ['rfc-wait: dmaengine_put while the worker is between find and use (no removal at all)', midRoundPut, /^no-use-after-free: use-after-free:net0:/, 'net0.release'],
+    [
+      'rfc-wait: dmaengine_put while the worker is between find and use (no removal at all)',
+      midRoundPut,
+      /^no-use-after-free: use-after-free:net0:/,
+      'net0.release',
+    ],
     [
       // rfc-wait-unheld: under rfc-wait (base kept) nothing drops atx0's dmaengine_get
       // reference, so the wait hangs and the device is never freed (D5).

@@ -8,7 +8,11 @@ import { scenario } from './fixtures.ts';
 function boot(o: Parameters<typeof scenario>[0] = {}) {
   const sys = new System(scenario({ design: 'baseline', ...o }));
   const k = sys.kernel;
-  const chan = (id: string) => sys.iohs.flatMap((h) => h.devices).flatMap((d) => d.channels).find((c) => c.id === id)!;
+  const chan = (id: string) =>
+    sys.iohs
+      .flatMap((h) => h.devices)
+      .flatMap((d) => d.channels)
+      .find((c) => c.id === id)!;
   const device = (name: string) => sys.iohs.flatMap((h) => h.devices).find((d) => d.name === name)!;
   return { sys, k, chan, device };
 }
@@ -94,7 +98,12 @@ describe('dmaengine_get / dmaengine_put', () => {
   });
 
   it('put skips private devices and channels whose alloc failed', () => {
-    const { k, chan, device } = boot({ devices: [{ name: 'ioat0', channels: 2 }, { name: 'ioat1', channels: 1 }] });
+    const { k, chan, device } = boot({
+      devices: [
+        { name: 'ioat0', channels: 2 },
+        { name: 'ioat1', channels: 1 },
+      ],
+    });
     const slave = k.dmaRequestChannel('memcpy');
     expect(slave?.id).toBe('ioat0.0');
     k.dmaengineGet((c) => c.id !== 'ioat1.0');
@@ -131,7 +140,12 @@ describe('dma_request_channel / dma_release_channel', () => {
   });
 
   it('private_candidate skips a busy single-channel device and takes the next device', () => {
-    const { k, chan } = boot({ devices: [{ name: 'ioat0', channels: 1 }, { name: 'ioat1', channels: 1 }] });
+    const { k, chan } = boot({
+      devices: [
+        { name: 'ioat0', channels: 1 },
+        { name: 'ioat1', channels: 1 },
+      ],
+    });
     k.dmaChanGet(chan('ioat0.0'));
     expect(k.dmaRequestChannel('memcpy')?.id).toBe('ioat1.0');
   });
@@ -286,7 +300,12 @@ describe('dma_async_device_register / unregister', () => {
 
 describe('dma_issue_pending_all and channel use', () => {
   it('kicks the channels with clients of listed public devices', () => {
-    const { k } = boot({ devices: [{ name: 'ioat0', channels: 2 }, { name: 'ioat1', channels: 1 }] });
+    const { k } = boot({
+      devices: [
+        { name: 'ioat0', channels: 2 },
+        { name: 'ioat1', channels: 1 },
+      ],
+    });
     k.dmaRequestChannel('memcpy'); // ioat0 becomes private
     expect(k.dmaIssuePendingAll('t')).toEqual([]);
     k.dmaengineGet();
@@ -304,11 +323,7 @@ describe('dma_issue_pending_all and channel use', () => {
     k.freeDevice(device('ioat0'));
     k.useChannel('t', chan('ioat0.0'));
     k.useChannel('t', chan('ioat0.0'));
-    expect(sys.observe().violations).toEqual([
-      'use-after-free:t:ioat0.0',
-      'use-on-removed-hardware:t:ioat0.0',
-      'use-on-removed-hardware:t:ioat0.1',
-    ]);
+    expect(sys.observe().violations).toEqual(['use-after-free:t:ioat0.0', 'use-on-removed-hardware:t:ioat0.0', 'use-on-removed-hardware:t:ioat0.1']);
   });
 });
 

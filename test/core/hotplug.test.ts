@@ -62,11 +62,7 @@ describe('RFC hot path', () => {
 describe('dma_channel_quiesce', () => {
   it('with no references: keyOn, threshold rounds of clearDirty/tick/one read per CPU, keyOff', () => {
     const { k } = rfc(3, 2);
-    expect(drive(dmaChannelQuiesce(k))).toEqual([
-      'keyOn',
-      ...Array.from({ length: 3 }, () => ['clearDirty', 'tick', 'read', 'read']).flat(),
-      'keyOff',
-    ]);
+    expect(drive(dmaChannelQuiesce(k))).toEqual(['keyOn', ...Array.from({ length: 3 }, () => ['clearDirty', 'tick', 'read', 'read']).flat(), 'keyOff']);
     expect([k.key, k.quiesce]).toEqual([false, null]);
   });
 

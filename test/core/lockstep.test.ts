@@ -16,7 +16,12 @@ import { client } from './fixtures.ts';
 
 const WALKS = 10;
 const MAX_STEPS = 120;
-const canon = (e: StepEvent) => JSON.stringify(Object.keys(e).sort().map((k) => [k, e[k]]));
+const canon = (e: StepEvent) =>
+  JSON.stringify(
+    Object.keys(e)
+      .sort()
+      .map((k) => [k, e[k]]),
+  );
 
 function walk(sc: Scenario, seed: number): string | null {
   const model = buildSystem(sc);

@@ -11,7 +11,11 @@ import { client, scenario, type Dev } from './fixtures.ts';
 
 function boot(devices?: Dev[], cpus = 2) {
   const sys = new System(scenario({ design: 'baseline', devices, cpus }));
-  const chan = (id: string) => sys.iohs.flatMap((h) => h.devices).flatMap((d) => d.channels).find((c) => c.id === id)!;
+  const chan = (id: string) =>
+    sys.iohs
+      .flatMap((h) => h.devices)
+      .flatMap((d) => d.channels)
+      .find((c) => c.id === id)!;
   return { sys, k: sys.kernel, chan };
 }
 
@@ -35,7 +39,10 @@ describe('dmaengine rules, edge cases', () => {
   });
 
   it('balance_ref_count skips a private channel', () => {
-    const { k, chan } = boot([{ name: 'ioat0', channels: 2 }, { name: 'ioat1', channels: 1 }]);
+    const { k, chan } = boot([
+      { name: 'ioat0', channels: 2 },
+      { name: 'ioat1', channels: 1 },
+    ]);
     k.dmaengineGet((c) => c.id !== 'ioat1.0');
     k.dmaengineGet((c) => c.id !== 'ioat1.0');
     expect(k.dmaRequestChannel('memcpy')?.id).toBe('ioat1.0');
@@ -57,7 +64,10 @@ describe('dmaengine rules, edge cases', () => {
   });
 
   it('requestCandidate looks past devices without a candidate', () => {
-    const { k, chan } = boot([{ name: 'ioat0', channels: 1 }, { name: 'ioat1', channels: 1 }]);
+    const { k, chan } = boot([
+      { name: 'ioat0', channels: 1 },
+      { name: 'ioat1', channels: 1 },
+    ]);
     k.dmaChanGet(chan('ioat0.0'));
     expect(k.requestCandidate('memcpy')?.id).toBe('ioat1.0');
   });
@@ -215,7 +225,11 @@ describe('drive', () => {
   it('throws would-block with what the thread waits for', () => {
     function* stuck(): ThreadProgram {
       yield* at('one');
-      yield* at('free', () => false, () => 'the wait queue');
+      yield* at(
+        'free',
+        () => false,
+        () => 'the wait queue',
+      );
     }
     expect(rule(() => drive(stuck()))).toBe('would-block: the wait queue');
     function* silent(): ThreadProgram {

@@ -9,14 +9,8 @@ import { client, scenario } from './fixtures.ts';
 const cooperative = (design: DesignName) =>
   scenario({
     design,
-    clients: [
-      client('net0', 'net_dma', 0, { rounds: 2 }),
-      client('net1', 'net_dma', 1),
-      client('slave0', 'slave', 0),
-      client('slave1', 'slave', 1),
-    ],
+    clients: [client('net0', 'net_dma', 0, { rounds: 2 }), client('net1', 'net_dma', 1), client('slave0', 'slave', 0), client('slave1', 'slave', 1)],
   });
-
 
 const SEEDS = 300;
 
@@ -41,7 +35,11 @@ describe('schedulers', () => {
 
   it('a random scheduler picks only among the steps its filter allows, and stops when none is', () => {
     const sys = new System(cooperative('rfc-wait'));
-    const run = runSchedule(sys, randomScheduler(9, (e) => threadOf(e) !== 'ioh0'), { maxSteps: 1000 });
+    const run = runSchedule(
+      sys,
+      randomScheduler(9, (e) => threadOf(e) !== 'ioh0'),
+      { maxSteps: 1000 },
+    );
     expect(run.outcome).toBe('stopped');
     expect(run.steps.some((s) => s.thread === 'ioh0')).toBe(false);
     expect(sys.enabledSteps().map((e) => e.type)).toEqual(['ioh0.eject']);
@@ -70,10 +68,20 @@ describe('schedulers', () => {
       expect(['completed', 'deadlock'], `seed ${seed}`).toContain(run.outcome);
       if (run.outcome === 'deadlock') {
         hung++;
-        expect(run.blocked.map((b) => b.thread), `seed ${seed}`).toEqual(['ioh0']);
+        expect(
+          run.blocked.map((b) => b.thread),
+          `seed ${seed}`,
+        ).toEqual(['ioh0']);
         expect(run.blocked[0].waitingFor, `seed ${seed}`).toMatch(/^dmaengine_wait_queue: /);
-        expect(run.final.devices.some((d) => d.freed), `seed ${seed}`).toBe(false);
-      } else expect(run.final.devices.every((d) => d.freed), `seed ${seed}`).toBe(true);
+        expect(
+          run.final.devices.some((d) => d.freed),
+          `seed ${seed}`,
+        ).toBe(false);
+      } else
+        expect(
+          run.final.devices.every((d) => d.freed),
+          `seed ${seed}`,
+        ).toBe(true);
     }
     expect(hung).toBeGreaterThan(0); // the D5 hang is reachable at random
   });
@@ -85,7 +93,10 @@ describe('schedulers', () => {
       const run = runSchedule(new System(cooperative('rfc-wait-unheld')), randomScheduler(seed), { maxSteps: 1000 });
       outcomes.set(run.outcome, (outcomes.get(run.outcome) ?? 0) + 1);
       expect(run.final.violations, `seed ${seed}`).toEqual([]);
-      expect(run.final.devices.every((d) => d.freed), `seed ${seed}`).toBe(true);
+      expect(
+        run.final.devices.every((d) => d.freed),
+        `seed ${seed}`,
+      ).toBe(true);
     }
     expect(Object.fromEntries(outcomes)).toEqual({ completed: SEEDS });
   });
@@ -105,7 +116,10 @@ describe('schedulers', () => {
         const mine = run.steps.slice(0, at).filter((s) => threadOf(s.event) === thread);
         const lastFind = mine.map((s) => s.event.type).lastIndexOf(`${thread}.find`);
         expect(lastFind, `seed ${seed}`).toBeGreaterThanOrEqual(0);
-        expect(mine.slice(lastFind).map((s) => s.event.type), `seed ${seed}`).toContain(`${thread}.release`);
+        expect(
+          mine.slice(lastFind).map((s) => s.event.type),
+          `seed ${seed}`,
+        ).toContain(`${thread}.release`);
       }
     }
     expect(violating).toBeGreaterThan(0); // the finding is reachable at random, too

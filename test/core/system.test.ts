@@ -68,10 +68,7 @@ describe('System: the conformance interface', () => {
     // The softirq threads come last: after the clients, the IOHs (and cpu).
     expect(sys.enabledSteps().at(-1)).toEqual({ type: 'net0-rx.walk' });
     sys.step({ type: 'net0.find' });
-    expect(sys.enabledSteps().filter((e) => e.type.startsWith('net0.'))).toEqual([
-      { type: 'net0.inc' },
-      { type: 'net0.migrate', cpu: 1 },
-    ]);
+    expect(sys.enabledSteps().filter((e) => e.type.startsWith('net0.'))).toEqual([{ type: 'net0.inc' }, { type: 'net0.migrate', cpu: 1 }]);
     // public and in use: the slave's request finds no candidate, so no alloc to fail
     expect(sys.enabledSteps().filter((e) => e.type.startsWith('slave0.'))).toEqual([{ type: 'slave0.request', allocOk: true }]);
   });

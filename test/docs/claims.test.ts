@@ -68,7 +68,9 @@ describe('prose claims about traces', () => {
     expect(types.indexOf(`${finder}.find`)).toBeLessThan(types.indexOf('ioh0.keyOn'));
     expect(types).not.toContain(`${finder}.inc`);
     expect(types.some((t) => t.endsWith('.migrate'))).toBe(false);
-    expect(read('spec/properties.md')).toContain("the finder preempted between its table read and its inc for the whole quiesce (the checker's shortest trace, no migration needed)");
+    expect(read('spec/properties.md')).toContain(
+      "the finder preempted between its table read and its inc for the whole quiesce (the checker's shortest trace, no migration needed)",
+    );
     expect(read('README.md')).toContain("it is the standard scenario's shortest `no-ref-survives-quiesce` trace");
   });
 });

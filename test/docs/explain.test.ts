@@ -14,7 +14,18 @@ import { foldRounds, quiesceRead, readText, statesOf, stepNote, type ExplainTrac
 import { DMAENGINE_LINES, KERNEL_TREE, kernelNamesIn, kernelSource, linkKernelNamesMarkdown, RFC_URL } from '../../src/render/kernel-source.ts';
 import { traceTable } from '../../src/render/sequence.ts';
 
-const initial = { 'ref[0]': 0, 'ref[1]': 1, key: true, dirty: 0, 'q.quiesce.next': 0, 'q.quiesce.sum': 0, 'q.quiesce.count': 0, 'dev.quiesced': false, 'c.resources': true, 'a.chan': 'c' };
+const initial = {
+  'ref[0]': 0,
+  'ref[1]': 1,
+  key: true,
+  dirty: 0,
+  'q.quiesce.next': 0,
+  'q.quiesce.sum': 0,
+  'q.quiesce.count': 0,
+  'dev.quiesced': false,
+  'c.resources': true,
+  'a.chan': 'c',
+};
 const read = (changes: { name: string; from: unknown; to: unknown }[]) => ({ thread: 'q', cpu: null, event: { type: 'q.read' }, changes });
 
 /** The false zero by hand: CPU 0 read as 0, then a unit moves from CPU 1 to CPU 0, CPU 1 read as 0. */
@@ -51,7 +62,9 @@ describe('what a trace means', () => {
     expect(first).toEqual({ cpu: 0, value: 0, sum: 0, last: false });
     const last = quiesceRead(falseZero.steps[3]!, s[3]!, s[4]!)!;
     expect(last).toEqual({ cpu: 1, value: 0, sum: 0, last: true, count: 1, actual: 1 });
-    expect(readText(last)).toBe('reads CPU 1: ref[1] = 0, sum 0 + 0 = 0; zero sum: count → 1; FALSE ZERO: the counts sum to 1 right now, they moved between the reads');
+    expect(readText(last)).toBe(
+      'reads CPU 1: ref[1] = 0, sum 0 + 0 = 0; zero sum: count → 1; FALSE ZERO: the counts sum to 1 right now, they moved between the reads',
+    );
     expect(quiesceRead(falseZero.steps[1]!, s[1]!, s[2]!)).toBeUndefined();
     expect(falseZeroStep(falseZero as never)).toBe(3);
     // Had the counts not moved, the same zero is true and no false zero is claimed.
@@ -62,7 +75,9 @@ describe('what a trace means', () => {
 
   test('the key steps get a sentence: the quiesce ending with a reference in flight, a free under a holder, the use, the broken property', () => {
     const s = statesOf(falseZero);
-    expect(stepNote(falseZero, 3, s, 'no-ref-survives-quiesce')).toContain('the quiesce of dev ends while Σ ref[] = 1: a reference is still in flight; this state breaks no-ref-survives-quiesce');
+    expect(stepNote(falseZero, 3, s, 'no-ref-survives-quiesce')).toContain(
+      'the quiesce of dev ends while Σ ref[] = 1: a reference is still in flight; this state breaks no-ref-survives-quiesce',
+    );
     expect(stepNote(falseZero, 1, s)).toBe('');
     const uaf: ExplainTrace = {
       end: 'violation',
@@ -99,7 +114,9 @@ describe('what a trace means', () => {
       { kind: 'step', index: 12 },
     ]);
     const md = traceTable(trace, 'p');
-    expect(md).toContain('| 1–12 | q |  | 3 × ( `q.clearDirty` → `q.tick` → `q.read` → `q.read` ) | **⇒ 3 rounds of the same 4 steps: round 1: reads CPU 0 = 0, CPU 1 = 0, sum 0, count → 1; round 2');
+    expect(md).toContain(
+      '| 1–12 | q |  | 3 × ( `q.clearDirty` → `q.tick` → `q.read` → `q.read` ) | **⇒ 3 rounds of the same 4 steps: round 1: reads CPU 0 = 0, CPU 1 = 0, sum 0, count → 1; round 2',
+    );
     expect(md).toContain('`q.quiesce.count: 0 → 3`');
     expect(md.split('\n')).toHaveLength(4);
     // Two rounds of two steps are too short to fold; another thread's step in between breaks a run.
@@ -116,11 +133,27 @@ describe('kernel source links', () => {
     expect(kernelSource('schedule_timeout')).toBeUndefined();
     expect(KERNEL_TREE).toMatch(/\/blob\/[0-9a-f]{40}$/);
     // The definitions appear in this order in dmaengine.c; a typo in a line number shows here.
-    const order = ['balance_ref_count', 'dma_chan_get', 'dma_chan_put', 'dma_find_channel', 'nth_chan', 'dma_channel_rebalance', 'private_candidate', '__dma_request_channel', 'dma_release_channel', 'dmaengine_get', 'dmaengine_put', 'dma_async_device_register', 'dma_async_device_unregister'];
+    const order = [
+      'balance_ref_count',
+      'dma_chan_get',
+      'dma_chan_put',
+      'dma_find_channel',
+      'nth_chan',
+      'dma_channel_rebalance',
+      'private_candidate',
+      '__dma_request_channel',
+      'dma_release_channel',
+      'dmaengine_get',
+      'dmaengine_put',
+      'dma_async_device_register',
+      'dma_async_device_unregister',
+    ];
     const lines = order.map((n) => DMAENGINE_LINES[n]!);
     expect([...lines].sort((a, b) => a - b)).toEqual(lines);
     expect(kernelNamesIn('dmaengine_get: dma_chan_get on every channel; dmaengine_get again')).toEqual(['dmaengine_get', 'dma_chan_get']);
-    expect(linkKernelNamesMarkdown('RFC dma_put_channel: this_cpu_dec', (t) => t.replace(/_/g, '\\_'))).toBe(`RFC [dma\\_put\\_channel](${RFC_URL} "RFC v2 3/7"): this\\_cpu\\_dec`);
+    expect(linkKernelNamesMarkdown('RFC dma_put_channel: this_cpu_dec', (t) => t.replace(/_/g, '\\_'))).toBe(
+      `RFC [dma\\_put\\_channel](${RFC_URL} "RFC v2 3/7"): this\\_cpu\\_dec`,
+    );
   });
 
   test('every step of the system machine that names a 3.x or RFC function in its rule links it in the table', async () => {
@@ -150,7 +183,13 @@ describe('the headline flaws, as the checker finds them', () => {
     // Between the round's two reads a thread moved its count: an inc on the CPU read first, a dec on the other.
     const firstRead = t.steps.findIndex((x, i) => i < k && quiesceRead(x, s[i]!, s[i + 1]!) !== undefined);
     const between = t.steps.slice(firstRead + 1, k);
-    expect(between.some((x) => x.changes.some((c) => c.name === `ref[${quiesceRead(t.steps[firstRead]!, s[firstRead]!, s[firstRead + 1]!)!.cpu}]` && (c.to as number) > (c.from as number)))).toBe(true);
+    expect(
+      between.some((x) =>
+        x.changes.some(
+          (c) => c.name === `ref[${quiesceRead(t.steps[firstRead]!, s[firstRead]!, s[firstRead + 1]!)!.cpu}]` && (c.to as number) > (c.from as number),
+        ),
+      ),
+    ).toBe(true);
     expect(between.some((x) => x.event.type.endsWith('.migrate'))).toBe(true);
     const md = renderComparison({ scenario: 'default', designs: [] }, { extra: [{ why: 'Why.', json: { scenario: 'migrating', designs: [json] } }] });
     expect(md).toContain('## Scenario migrating');

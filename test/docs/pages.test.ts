@@ -21,11 +21,7 @@ const checkJson = () => JSON.parse(readFileSync(join(FIXTURES, 'check.json'), 'u
 describe('machine pages', () => {
   test('a machine too wide to read whole gets an overview and one section with drawing, Mermaid and tables per region', async () => {
     const files = await renderMachinePage(MACHINES[2]!);
-    expect(files.map((f) => f.path)).toEqual([
-      'machines/wide.md',
-      'machines/wide.svg',
-      ...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `machines/wide.ioh${i}.svg`),
-    ]);
+    expect(files.map((f) => f.path)).toEqual(['machines/wide.md', 'machines/wide.svg', ...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `machines/wide.ioh${i}.svg`)]);
     const md = files[0]!.content;
     expect(md.match(/^## Region \w+$/gm)).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => `## Region ioh${i}`));
     expect(md).toContain('![Region ioh3](./wide.ioh3.svg)');
@@ -69,7 +65,9 @@ describe('comparison page', () => {
     const md = renderComparison(checkJson());
     expect(md).toContain('| property | kind | baseline | rfc-wait |');
     expect(md).toContain('| *states explored* | | 412 | 5231 |');
-    expect(md).toContain('| no-use-after-free | safety | **VIOLATED** [trace](#baseline-no-use-after-free) | **VIOLATED** (claimed) [trace](#rfc-wait-no-use-after-free) |');
+    expect(md).toContain(
+      '| no-use-after-free | safety | **VIOLATED** [trace](#baseline-no-use-after-free) | **VIOLATED** (claimed) [trace](#rfc-wait-no-use-after-free) |',
+    );
     expect(md).toContain('| quiesce-terminates | liveness | n/a | **VIOLATED** [trace](#rfc-wait-quiesce-terminates) |');
     expect(md).toContain('| deadlock | deadlock | holds | unknown |');
     const links = [...md.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
@@ -89,7 +87,7 @@ describe('comparison page', () => {
     expect(md).toContain('| 4 | net0 | 0 | `net0.migrate(cpu=1)` | **⇒ this state breaks no-use-after-free**<br>`net0.cpu: 0 → 1` |');
   });
 
-  test('a region\'s active state reads as region: from → to, other variables as JSON values', () => {
+  test("a region's active state reads as region: from → to, other variables as JSON values", () => {
     expect(changeText({ name: 'net0.worker@', from: 'idle', to: 'found' })).toBe('net0.worker: idle → found');
     expect(changeText({ name: 'net0.chan', from: null, to: 'ioat0.0' })).toBe('net0.chan: null → "ioat0.0"');
   });
@@ -201,13 +199,19 @@ describe('scripts/docs.ts', () => {
 describe('shared data note', () => {
   test('the context reads as one line per variable with its shape; the drawing carries it as a note', async () => {
     const { contextLines } = await import('../../src/render/machine-page.ts');
-    expect(contextLines({ key: 0, ref: [0, 0], table: [[-1, -1], [-1, -1], [-1, -1]], devices: [{ listed: 1, freed: 0 }], threads: [] })).toEqual([
-      'key',
-      'ref[0..1]',
-      'table[0..2][0..1]',
-      'devices[0..0]: listed, freed',
-      'threads[] (none here)',
-    ]);
+    expect(
+      contextLines({
+        key: 0,
+        ref: [0, 0],
+        table: [
+          [-1, -1],
+          [-1, -1],
+          [-1, -1],
+        ],
+        devices: [{ listed: 1, freed: 0 }],
+        threads: [],
+      }),
+    ).toEqual(['key', 'ref[0..1]', 'table[0..2][0..1]', 'devices[0..0]: listed, freed', 'threads[] (none here)']);
     const { toDot } = await import('../../src/render/dot.ts');
     const { chartOf } = await import('../../src/render/chart.ts');
     const { createMachine } = await import('xstate');

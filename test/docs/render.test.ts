@@ -138,7 +138,10 @@ describe('toDot', () => {
       expect(svgSize(svg).width).toBeGreaterThan(0);
       // Graphviz writes text with character references (`-` as `&#45;`): decode, then
       // every state's name is a text node of the drawing.
-      const text = svg.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+      const text = svg
+        .replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&');
       for (const s of allStates(c).filter((s) => s !== c.root && s.type !== 'parallel')) expect(text).toContain(`>${s.key}<`);
     }
     await expect(renderSvg('digraph { a -> }')).rejects.toThrow();
@@ -184,7 +187,12 @@ describe('toMermaid', () => {
     const m = toMermaid(user());
     expect(m).toContain('note right of user_a__quoted__state : (in any state) ping / log');
     // Mermaid ends a note's text at a colon: none inside it.
-    expect(m.split('\n').find((l) => l.includes('note right of'))!.split(' : ')[1]).not.toContain(':');
+    expect(
+      m
+        .split('\n')
+        .find((l) => l.includes('note right of'))!
+        .split(' : ')[1],
+    ).not.toContain(':');
     expect(m).not.toMatch(/^\s*user --> user/m);
   });
 

@@ -76,6 +76,8 @@ describe('trace viewer page', () => {
   });
 
   test('kernel names in a rule link to the pinned source; other text is escaped', () => {
-    expect(ruleHtml('dmaengine_get: ref++ <now>')).toBe(`<a href="${KERNEL_TREE}/drivers/dma/dmaengine.c#L565" title="dmaengine.c:565"><code>dmaengine_get</code></a>: ref++ &lt;now&gt;`);
+    expect(ruleHtml('dmaengine_get: ref++ <now>')).toBe(
+      `<a href="${KERNEL_TREE}/drivers/dma/dmaengine.c#L565" title="dmaengine.c:565"><code>dmaengine_get</code></a>: ref++ &lt;now&gt;`,
+    );
   });
 });

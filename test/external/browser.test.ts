@@ -39,7 +39,15 @@ afterAll(async () => {
 /** Every documentation page of a built site (the project documents plus the front page). */
 function documentPages(site: string): string[] {
   const docs = join(site, 'documents');
-  return ['index.html', ...(existsSync(docs) ? readdirSync(docs).filter((f) => f.endsWith('.html')).sort().map((f) => `documents/${f}`) : [])];
+  return [
+    'index.html',
+    ...(existsSync(docs)
+      ? readdirSync(docs)
+          .filter((f) => f.endsWith('.html'))
+          .sort()
+          .map((f) => `documents/${f}`)
+      : []),
+  ];
 }
 
 /** Serves `site`, inspects its documentation pages, and returns what they showed. */
@@ -64,11 +72,7 @@ describe('docs site in headless Chromium', () => {
   });
 
   test('a site from the fixture catalogue shows every statechart and has no broken link', async () => {
-    const status = await docsMain([
-      '--catalogue', join(FIXTURES, 'catalogue.ts'),
-      '--check-json', join(FIXTURES, 'check.json'),
-      '--out', tmp,
-    ]);
+    const status = await docsMain(['--catalogue', join(FIXTURES, 'catalogue.ts'), '--check-json', join(FIXTURES, 'check.json'), '--out', tmp]);
     expect(status).toBe(0);
     const site = join(tmp, 'fixture-site');
     // TypeDoc 0.28 cannot expand document globs under different roots (/tmp and the
@@ -79,14 +83,22 @@ describe('docs site in headless Chromium', () => {
     const tsconfig = join(tmp, 'tsconfig.json');
     writeFileSync(tsconfig, JSON.stringify({ extends: join(ROOT, 'tsconfig.json'), include: [join(ROOT, 'src', 'render', 'wrap.ts')] }));
     const build = buildSite(ROOT, [
-      '--projectDocuments', join(tmp, 'docs', '*.md'),
-      '--projectDocuments', join(tmp, 'docs', 'machines', '*.md'),
-      '--projectDocuments', join(tmp, 'spec', '*.md'),
-      '--tsconfig', tsconfig,
-      '--entryPoints', join(ROOT, 'src', 'render', 'wrap.ts'),
-      '--readme', 'none',
-      '--validation.notDocumented', 'false',
-      '--out', site,
+      '--projectDocuments',
+      join(tmp, 'docs', '*.md'),
+      '--projectDocuments',
+      join(tmp, 'docs', 'machines', '*.md'),
+      '--projectDocuments',
+      join(tmp, 'spec', '*.md'),
+      '--tsconfig',
+      tsconfig,
+      '--entryPoints',
+      join(ROOT, 'src', 'render', 'wrap.ts'),
+      '--readme',
+      'none',
+      '--validation.notDocumented',
+      'false',
+      '--out',
+      site,
     ]);
     expect(build.status, build.output).toBe(0);
     const { reports, broken } = await inspectSite(site);
@@ -100,7 +112,10 @@ describe('docs site in headless Chromium', () => {
     // The comparison, machine and spec pages all made it into the site.
     const pages = reports.map((r) => r.url.replace(/.*\//, ''));
     for (const name of ['comparison.html', 'machines_fixture.html', 'machines_user.html', 'machines_wide.html', 'spec_threads.html'])
-      expect(pages.some((p) => p.endsWith(name)), `${name} among ${pages.join(', ')}`).toBe(true);
+      expect(
+        pages.some((p) => p.endsWith(name)),
+        `${name} among ${pages.join(', ')}`,
+      ).toBe(true);
   });
 
   test('the repository site shows every committed statechart and has no broken link', async () => {

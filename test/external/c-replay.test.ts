@@ -19,7 +19,17 @@ const dir = mkdtempSync(join(tmpdir(), 'dmaspec-c-'));
 /** Builds the driver (with `defines`) into dir; returns its path. */
 function build(name: string, defines: string[] = []): string {
   const out = join(dir, name);
-  execFileSync('gcc', ['-std=c11', '-Wall', '-Wextra', '-Werror', '-O2', ...defines, '-o', out, ...['replay.c', 'json.c', 'channel.c', 'quiesce.c'].map((f) => join(SRC, f))]);
+  execFileSync('gcc', [
+    '-std=c11',
+    '-Wall',
+    '-Wextra',
+    '-Werror',
+    '-O2',
+    ...defines,
+    '-o',
+    out,
+    ...['replay.c', 'json.c', 'channel.c', 'quiesce.c'].map((f) => join(SRC, f)),
+  ]);
   return out;
 }
 
@@ -70,4 +80,3 @@ describe('examples/c: a plain-C replay driver', () => {
     expect(r.stderr).toMatch(/no trailer line/);
   });
 });
-

@@ -36,7 +36,12 @@ afterAll(async () => {
 });
 
 /** The front page (the README) and every documentation page. */
-const documents = () => ['../index.html', ...readdirSync(join(site, 'documents')).filter((f) => f.endsWith('.html')).sort()];
+const documents = () => [
+  '../index.html',
+  ...readdirSync(join(site, 'documents'))
+    .filter((f) => f.endsWith('.html'))
+    .sort(),
+];
 
 describe('docs site layout in headless Chromium', () => {
   test.each([1280, 1400])('at %i px no element of a documentation page is wider than its column', async (width) => {
@@ -52,16 +57,24 @@ describe('docs site layout in headless Chromium', () => {
     // The check sees an overflow when there is one: a too-wide block, and a wide table without its scroll box.
     await page.evaluate(() => {
       const d = (globalThis as unknown as { document: { querySelector(s: string): { insertAdjacentHTML(w: string, h: string): void } } }).document;
-      d.querySelector('.tsd-typography').insertAdjacentHTML('beforeend', '<div style="width: 3000px">wide</div><table style="display: table; overflow-x: visible"><tr><td style="white-space: nowrap">' + 'x'.repeat(400) + '</td></tr></table>');
+      d.querySelector('.tsd-typography').insertAdjacentHTML(
+        'beforeend',
+        '<div style="width: 3000px">wide</div><table style="display: table; overflow-x: visible"><tr><td style="white-space: nowrap">' +
+          'x'.repeat(400) +
+          '</td></tr></table>',
+      );
     });
     expect((await overflowing(page)).length).toBeGreaterThanOrEqual(2);
   });
 
-  test('the README\'s terminal table keeps its lines on the front page (it scrolls, it does not wrap)', async () => {
+  test("the README's terminal table keeps its lines on the front page (it scrolls, it does not wrap)", async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${server.url}index.html`, { waitUntil: 'load' });
     const pre = await page.evaluate(() => {
-      const g = globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null; getClientRects(): ArrayLike<unknown> }> }; getComputedStyle(e: unknown): { whiteSpace: string } };
+      const g = globalThis as unknown as {
+        document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null; getClientRects(): ArrayLike<unknown> }> };
+        getComputedStyle(e: unknown): { whiteSpace: string };
+      };
       const block = Array.from(g.document.querySelectorAll('.tsd-typography pre')).find((p) => (p.textContent ?? '').includes('┌'));
       return block ? { whiteSpace: g.getComputedStyle(block).whiteSpace, lines: (block.textContent ?? '').split('\n').length } : undefined;
     });
@@ -74,7 +87,9 @@ describe('docs site layout in headless Chromium', () => {
     await page.goto(`${server.url}documents/docs_comparison.html`, { waitUntil: 'load' });
     // The first table is the verdict table: its scroll width fits its box.
     const fit = await page.evaluate(() => {
-      const t = (globalThis as unknown as { document: { querySelector(s: string): { scrollWidth: number; clientWidth: number } } }).document.querySelector('.tsd-typography table');
+      const t = (globalThis as unknown as { document: { querySelector(s: string): { scrollWidth: number; clientWidth: number } } }).document.querySelector(
+        '.tsd-typography table',
+      );
       return { scroll: t.scrollWidth, client: t.clientWidth };
     });
     expect(fit.scroll).toBeLessThanOrEqual(fit.client + 1);

@@ -38,7 +38,9 @@ afterAll(async () => {
 /** Ids of the highlighted SVG elements, without the `s-` prefix, sorted. */
 async function highlighted(): Promise<string[]> {
   const ids = await page.evaluate(() =>
-    Array.from((globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ id: string }> } }).document.querySelectorAll('.state.active')).map((e) => e.id),
+    Array.from(
+      (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ id: string }> } }).document.querySelectorAll('.state.active'),
+    ).map((e) => e.id),
   );
   return ids.map((id) => id.replace(/^s-/, '')).sort();
 }
@@ -61,10 +63,18 @@ describe('trace viewer in headless Chromium', () => {
       const on = await highlighted();
       // Each region's active leaf, and nothing that is not one of them or their ancestors.
       expect(on, `after step ${k}`).toEqual(expect.arrayContaining(leaves(k)));
-      for (const id of on) expect(leaves(k).some((leaf) => leaf === id || leaf.startsWith(`${id}.`)), `${id} after step ${k}`).toBe(true);
+      for (const id of on)
+        expect(
+          leaves(k).some((leaf) => leaf === id || leaf.startsWith(`${id}.`)),
+          `${id} after step ${k}`,
+        ).toBe(true);
       expect(await text('#step-label')).toContain(`${k}. ${trace.steps[k - 1]!.thread}`);
       // The arrow the step took is lit, and only that one: it leaves the step's source state.
-      const taken = await page.evaluate(() => Array.from((globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ id: string }> } }).document.querySelectorAll('.transition.taken')).map((e) => e.id));
+      const taken = await page.evaluate(() =>
+        Array.from(
+          (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ id: string }> } }).document.querySelectorAll('.transition.taken'),
+        ).map((e) => e.id),
+      );
       const source = trace.steps[k - 1]!.transition.slice(0, trace.steps[k - 1]!.transition.indexOf('#'));
       expect(taken, `arrow of step ${k}`).toHaveLength(1);
       expect(taken[0]!.startsWith(`e-${source}->`)).toBe(true);

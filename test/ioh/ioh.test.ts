@@ -7,7 +7,15 @@ const ofThread = (sys: System, t: string) => sys.enabledSteps().filter((e) => e.
 
 describe('IOH lifecycle', () => {
   it('online → ejecting → removed, unregistering devices one at a time in scenario order (baseline)', () => {
-    const sys = new System(scenario({ design: 'baseline', devices: [{ name: 'ioat0', channels: 1 }, { name: 'ioat1', channels: 2 }] }));
+    const sys = new System(
+      scenario({
+        design: 'baseline',
+        devices: [
+          { name: 'ioat0', channels: 1 },
+          { name: 'ioat1', channels: 2 },
+        ],
+      }),
+    );
     const h = sys.iohs[0];
     expect(h.state).toBe('online');
     expect(ofThread(sys, 'ioh0')).toEqual([{ type: 'ioh0.eject' }]);
@@ -136,10 +144,7 @@ describe('CPU hotplug thread', () => {
   });
 
   it('an offline CPU keeps its count and the quiescer still sums it', () => {
-    const sys = new System(
-      scenario({ cpus: 3, threshold: 2, clients: [client('net0', 'net_dma', 1, { migrates: true, rounds: 2 })] }),
-      { cpuHotplug: true },
-    );
+    const sys = new System(scenario({ cpus: 3, threshold: 2, clients: [client('net0', 'net_dma', 1, { migrates: true, rounds: 2 })] }), { cpuHotplug: true });
     // net0 incs on CPU 1 and decs on CPU 0: ref = [-1, 1, 0]; then CPU 1 goes offline.
     replay(sys, [
       'net0.get',

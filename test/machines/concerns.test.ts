@@ -52,7 +52,10 @@ describe('IOH', () => {
     expect(run(m, [...up, ev('ioh0.unregister'), ev('ioh0.hotAdd')]).matches('present')).toBe(true);
   });
   it('continues the driver remove after a surprise removal', () => {
-    const s = run(m, ['hotAdd', 'probe', 'surpriseRemove', 'unregister', 'unregister'].map((x) => ev(`ioh0.${x}`)));
+    const s = run(
+      m,
+      ['hotAdd', 'probe', 'surpriseRemove', 'unregister', 'unregister'].map((x) => ev(`ioh0.${x}`)),
+    );
     expect(s.matches('removed')).toBe(true);
   });
   it('takes a socket CPU offline only while another CPU stays online', () => {

@@ -19,8 +19,7 @@ import { noUseAfterFree, type SystemView } from '../../spec/properties.ts';
 const ev = (type: string, payload: Record<string, number | boolean> = {}): StepEvent => ({ type, ...payload });
 const steps = (...types: string[]) => types.map((t) => ev(t));
 const sys = (design: DesignName, s: Scenario = DEFAULT_SCENARIO): SystemModel => buildSystem({ ...s, design });
-const holds = (m: SystemModel, events: StepEvent[], name: string) =>
-  (propertyNamed(name) as SafetyProperty).holds(viewOf(run(m, events)), m);
+const holds = (m: SystemModel, events: StepEvent[], name: string) => (propertyNamed(name) as SafetyProperty).holds(viewOf(run(m, events)), m);
 const violations = (m: SystemModel, events: StepEvent[]) => observe(viewOf(run(m, events)), m).violations;
 
 const NEVER_RELEASING_SLAVE: Scenario = {
@@ -165,7 +164,23 @@ describe('percpu-ref', () => {
   });
   it('a re-get after the drain fails (tryget_live on a killed ref) instead of taking a reference', () => {
     const m = sys('percpu-ref');
-    const events = [...steps('atx0.get', 'atx0.find', 'atx0.inc', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod', 'ioh0.drained', 'atx0.reget', 'atx0.inc', 'atx0.use')];
+    const events = [
+      ...steps(
+        'atx0.get',
+        'atx0.find',
+        'atx0.inc',
+        'atx0.use',
+        'atx0.put',
+        'ioh0.eject',
+        'ioh0.unregister',
+        'ioh0.kill',
+        'ioh0.gracePeriod',
+        'ioh0.drained',
+        'atx0.reget',
+        'atx0.inc',
+        'atx0.use',
+      ),
+    ];
     const s = run(m, events);
     expect(s.context.threads[1].chan).toBe(-1);
     expect(holds(m, events, 'no-ref-survives-quiesce')).toBe(true);
@@ -173,7 +188,22 @@ describe('percpu-ref', () => {
   });
   it('but a re-get after the free touches the freed reference (its stated assumption)', () => {
     const m = sys('percpu-ref');
-    const prefix = steps('atx0.get', 'atx0.find', 'atx0.inc', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod', 'ioh0.drained', 'ioh0.putRefs', 'ioh0.free', 'atx0.reget', 'atx0.inc');
+    const prefix = steps(
+      'atx0.get',
+      'atx0.find',
+      'atx0.inc',
+      'atx0.use',
+      'atx0.put',
+      'ioh0.eject',
+      'ioh0.unregister',
+      'ioh0.kill',
+      'ioh0.gracePeriod',
+      'ioh0.drained',
+      'ioh0.putRefs',
+      'ioh0.free',
+      'atx0.reget',
+      'atx0.inc',
+    );
     expect(violations(m, prefix)).toEqual(['use-after-free:atx0:ioat0.1']);
   });
 });
@@ -202,7 +232,12 @@ describe('kref as a checker verdict on the default scenario (net_dma and async_t
     expect(t.filter((x) => x === 'net0.release' || x === 'atx0.release')).toHaveLength(2);
     const last = r.trace!.steps.at(-1)!;
     expect(last.event.type).toBe('atx0.release');
-    expect(last.changes).toEqual(expect.arrayContaining([{ name: 'devices[0].freed', from: 0, to: 1 }, { name: 'kref[0]', from: 1, to: 0 }]));
+    expect(last.changes).toEqual(
+      expect.arrayContaining([
+        { name: 'devices[0].freed', from: 0, to: 1 },
+        { name: 'kref[0]', from: 1, to: 0 },
+      ]),
+    );
     expect(last.changes).toEqual(expect.arrayContaining([{ name: 'uaf[1][0]', from: 0, to: 1 }]));
     expect(checkModel(sys('kref-fixed'), { safety: [beforeEject], liveness: [] }).results[0].verdict).toBe('holds');
   });

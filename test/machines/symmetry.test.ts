@@ -80,6 +80,10 @@ describe('system symmetry (twins: two identical net_dma clients, 2 CPUs, rfc-wai
     for (const r of listed) expect(new Set(sym.cpuClasses(r.snapshot.context as SystemContext)).size).toBe(2);
   });
 
+  it('the reachable states are closed under swapping the twins together with their CPUs', () => {
+    for (const r of states) expect(keys.has(keyOf(image(r.snapshot, true, true))), r.path.map((e) => e.type).join(' ')).toBe(true);
+  });
+
   it('swapping the twins commutes with every step', () => {
     for (const r of states.filter((_, i) => i % 8 === 0)) commutes(r.snapshot, false, true, r.path.map((e) => e.type).join(' '));
   });

@@ -51,7 +51,7 @@ const MUTANTS: Record<string, () => void> = {
     } satisfies Get;
   },
   'get: balance_ref_count skipped': () => {
-    P.balanceRefCount = function () {} satisfies Balance;
+    P.balanceRefCount = (() => {}) satisfies Balance;
   },
   'balance_ref_count: one too many': () => {
     P.balanceRefCount = function (chan) {

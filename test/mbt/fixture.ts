@@ -61,10 +61,7 @@ export function toyMachine(): AnyStateMachine {
           reading: {
             id: 'r.reading',
             on: {
-              'r.read': [
-                { guard: 'lastCpu', actions: ['read', 'finishRound'] },
-                { actions: 'read' },
-              ],
+              'r.read': [{ guard: 'lastCpu', actions: ['read', 'finishRound'] }, { actions: 'read' }],
             },
           },
         },
@@ -73,13 +70,7 @@ export function toyMachine(): AnyStateMachine {
   } as never) as unknown as AnyStateMachine;
 }
 
-export const toyEvents: StepEvent[] = [
-  { type: 'c.get' },
-  { type: 'c.put' },
-  { type: 'c.migrate', cpu: 0 },
-  { type: 'c.migrate', cpu: 1 },
-  { type: 'r.read' },
-];
+export const toyEvents: StepEvent[] = [{ type: 'c.get' }, { type: 'c.put' }, { type: 'c.migrate', cpu: 0 }, { type: 'c.migrate', cpu: 1 }, { type: 'r.read' }];
 
 export function toyModel(): MachineModel<ToyContext> {
   const machine = toyMachine();

@@ -45,7 +45,9 @@ describe('model-based paths (src/mbt) on a toy machine', () => {
   });
 
   it('drops paths that are prefixes of others, keeping first-seen order', () => {
-    const a = { type: 'a' }, b = { type: 'b' }, c = { type: 'c', n: 1 };
+    const a = { type: 'a' },
+      b = { type: 'b' },
+      c = { type: 'c', n: 1 };
     expect(dropPrefixes([[a], [a, b], [c], [a, b], [a, c]])).toEqual([[a, b], [c], [a, c]]);
     // Copies of a path that another extends all go; a lone copy of the longest stays.
     expect(dropPrefixes([[a], [a], [a, b], [b], [b]])).toEqual([[a, b], [b]]);

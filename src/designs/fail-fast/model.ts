@@ -69,7 +69,14 @@ export const failFast: DesignModel = {
       },
     };
   },
-  claims: ['no-use-after-free', 'client-count-matches-holders', 'resources-iff-held', 'table-names-listed-channels', 'removal-completes', 'waiting-client-answered'],
+  claims: [
+    'no-use-after-free',
+    'client-count-matches-holders',
+    'resources-iff-held',
+    'table-names-listed-channels',
+    'removal-completes',
+    'waiting-client-answered',
+  ],
   assumptions: [
     { text: 'Every client releases its channel when prep returns NULL.', kinds: ['slave'], flags: { releases: true } },
     { text: 'No client is between dma_find_channel and its prep when the device is freed (nothing waits for such a window).', flags: {} },

@@ -48,7 +48,8 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
           dmaDevicePut(device);
         },
         afterFirstChanGet(chan) {
-          if (chan.device.freed) useAfterFree(chan); // kref_get_unless_zero reads the freed device
+          if (chan.device.freed)
+            useAfterFree(chan); // kref_get_unless_zero reads the freed device
           else refs.set(chan.device, kref(chan.device) + 1);
         },
         afterChanPut(chan) {

@@ -83,8 +83,7 @@ export const notifier: DesignModel = {
       : { 'worker.idle': ack('worker.idle', 'notifier: between rounds, the release callback drops any cached pointer into the device and acks') };
   },
   rules: (L) => {
-    const pending = (ctx: SystemContext, h: number, t: number) =>
-      ctx.threads[t].told === 1 && holds(ctx, L, t, ctx.iohs[h].cur);
+    const pending = (ctx: SystemContext, h: number, t: number) => ctx.threads[t].told === 1 && holds(ctx, L, t, ctx.iohs[h].cur);
     const base = clientRules(L).guards;
     return {
       guards: {

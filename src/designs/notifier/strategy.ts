@@ -40,7 +40,14 @@ export const notifierStrategy: DesignStrategy = {
         yield* at('notify');
         for (const c of clients) if (holds(c, device)) told.set(c, 'asked');
         const pending = () => clients.filter((c) => asked(c) && holds(c, device));
-        yield* at('putRefs', () => pending().length === 0, () => `waiting for acks from ${pending().map((c) => c.name).join(', ')}`);
+        yield* at(
+          'putRefs',
+          () => pending().length === 0,
+          () =>
+            `waiting for acks from ${pending()
+              .map((c) => c.name)
+              .join(', ')}`,
+        );
         dropDmaengineRefs(k, device);
         yield* waitThenFree(k, device, false); // synchronize_rcu, as the RFC base's unregister
         told.clear();

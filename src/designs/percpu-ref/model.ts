@@ -58,115 +58,119 @@ export interface PercpuRefOptions {
 /** The kill + grace period + atomic-mode design (or the variant that skips the grace period). */
 export function percpuRefDesign({ gracePeriod }: PercpuRefOptions): DesignModel {
   return {
-  name: gracePeriod ? 'percpu-ref' : 'percpu-ref-nogp',
-  title: gracePeriod ? 'percpu-ref: kill, grace period, atomic-mode wait for zero' : 'percpu-ref without the grace period: kill, then sum at once',
-  summary:
-    'dma_find_channel and dma_get_channel take percpu_ref_tryget_live on the channel’s device (fails once killed: NULL, nothing counted); ' +
-    'dma_put_channel is percpu_ref_put on the CPU the thread runs on. Unregister kills the reference, waits an RCU grace period, switches to atomic mode ' +
-    '(an exact sum) and waits until it is zero; then it drops the dmaengine_get references, waits for private holders, and frees.',
-  hotPath: 'tryget',
-  unregisterPhases: [
-    { state: 'killing', step: 'kill', description: 'percpu_ref_kill is about to run' },
-    { state: 'grace', step: 'gracePeriod', description: 'killed; an RCU grace period until every CPU sees it' },
-    { state: 'draining', step: 'drained', description: 'atomic mode: wait until the count is zero' },
-    { state: 'dropping', step: 'putRefs', description: 'dma_chan_put the dmaengine_get references to 0' },
-  ],
-  freeWaitsForHolders: true,
-  ejecting: (b) => ({
-    afterUnregister: 'killing',
-    states: {
-      killing: {
-        id: b.id('killing'),
-        description: 'off the list; trygets still succeed',
-        on: {
-          [b.ev('kill')]: {
-            target: `#${b.id('grace')}`,
-            actions: [{ type: 'markDying', params: b.p }],
-            description: 'percpu_ref_kill: percpu_ref_tryget_live fails from now on',
+    name: gracePeriod ? 'percpu-ref' : 'percpu-ref-nogp',
+    title: gracePeriod ? 'percpu-ref: kill, grace period, atomic-mode wait for zero' : 'percpu-ref without the grace period: kill, then sum at once',
+    summary:
+      'dma_find_channel and dma_get_channel take percpu_ref_tryget_live on the channel’s device (fails once killed: NULL, nothing counted); ' +
+      'dma_put_channel is percpu_ref_put on the CPU the thread runs on. Unregister kills the reference, waits an RCU grace period, switches to atomic mode ' +
+      '(an exact sum) and waits until it is zero; then it drops the dmaengine_get references, waits for private holders, and frees.',
+    hotPath: 'tryget',
+    unregisterPhases: [
+      { state: 'killing', step: 'kill', description: 'percpu_ref_kill is about to run' },
+      { state: 'grace', step: 'gracePeriod', description: 'killed; an RCU grace period until every CPU sees it' },
+      { state: 'draining', step: 'drained', description: 'atomic mode: wait until the count is zero' },
+      { state: 'dropping', step: 'putRefs', description: 'dma_chan_put the dmaengine_get references to 0' },
+    ],
+    freeWaitsForHolders: true,
+    ejecting: (b) => ({
+      afterUnregister: 'killing',
+      states: {
+        killing: {
+          id: b.id('killing'),
+          description: 'off the list; trygets still succeed',
+          on: {
+            [b.ev('kill')]: {
+              target: `#${b.id('grace')}`,
+              actions: [{ type: 'markDying', params: b.p }],
+              description: 'percpu_ref_kill: percpu_ref_tryget_live fails from now on',
+            },
           },
         },
-      },
-      grace: {
-        id: b.id('grace'),
-        description: 'call_rcu: wait until every CPU has seen the kill',
-        on: {
-          [b.ev('gracePeriod')]: {
-            ...(gracePeriod ? { guard: { type: 'noLiveReader', params: b.p } } : {}),
-            target: `#${b.id('draining')}`,
-            description: gracePeriod
-              ? 'the grace period ends once no tryget that saw the ref live is still inside rcu_read_lock: the per-CPU counts are folded into one atomic count'
-              : 'variant: no grace period; the counts are folded at once, while a tryget that saw the ref live may still inc',
+        grace: {
+          id: b.id('grace'),
+          description: 'call_rcu: wait until every CPU has seen the kill',
+          on: {
+            [b.ev('gracePeriod')]: {
+              ...(gracePeriod ? { guard: { type: 'noLiveReader', params: b.p } } : {}),
+              target: `#${b.id('draining')}`,
+              description: gracePeriod
+                ? 'the grace period ends once no tryget that saw the ref live is still inside rcu_read_lock: the per-CPU counts are folded into one atomic count'
+                : 'variant: no grace period; the counts are folded at once, while a tryget that saw the ref live may still inc',
+            },
           },
         },
-      },
-      draining: {
-        id: b.id('draining'),
-        description: 'atomic mode: every percpu_ref_put decrements one exact count',
-        on: {
-          [b.ev('drained')]: {
-            guard: { type: 'refSumZero', params: b.p },
-            target: `#${b.id('dropping')}`,
-            actions: [{ type: 'markQuiesced', params: b.p }],
-            description: 'the atomic count is zero: the release callback runs; no reference can be taken again',
+        draining: {
+          id: b.id('draining'),
+          description: 'atomic mode: every percpu_ref_put decrements one exact count',
+          on: {
+            [b.ev('drained')]: {
+              guard: { type: 'refSumZero', params: b.p },
+              target: `#${b.id('dropping')}`,
+              actions: [{ type: 'markQuiesced', params: b.p }],
+              description: 'the atomic count is zero: the release callback runs; no reference can be taken again',
+            },
           },
         },
+        ...dropRefsThenWait(b, {
+          dropping: 'drained: the dmaengine_get references are still on the public channels',
+          putRefs: 'dma_chan_put the public channels of the device to 0',
+          waiting: 'wait until every client_count is 0 (private holders release on their own)',
+          free: 'every channel has client_count 0: free the device and its channels',
+        }),
       },
-      ...dropRefsThenWait(b, {
-        dropping: 'drained: the dmaengine_get references are still on the public channels',
-        putRefs: 'dma_chan_put the public channels of the device to 0',
-        waiting: 'wait until every client_count is 0 (private holders release on their own)',
-        free: 'every channel has client_count 0: free the device and its channels',
-      }),
-    },
-  }),
-  rules: (L) => ({
-    guards: {
-      // The device's own percpu_ref in atomic mode: other devices' users do not count.
-      refSumZero: (ctx, { h }: { h: number }) => ctx.pref[ctx.iohs[h].cur].reduce((a, x) => a + x, 0) === 0,
-      // synchronize_rcu for the killed ref: no reader between its mode test and its inc.
-      noLiveReader: (ctx, { h }: { h: number }) =>
-        ctx.threads.every((th) => th.keySeen === 0 || th.chan < 0 || L.channels[th.chan].device !== ctx.iohs[h].cur),
-    },
-    actions: {
-      markQuiesced: (ctx, { h }: { h: number }) => {
-        ctx.devices[ctx.iohs[h].cur].quiesced = 1;
+    }),
+    rules: (L) => ({
+      guards: {
+        // The device's own percpu_ref in atomic mode: other devices' users do not count.
+        refSumZero: (ctx, { h }: { h: number }) => ctx.pref[ctx.iohs[h].cur].reduce((a, x) => a + x, 0) === 0,
+        // synchronize_rcu for the killed ref: no reader between its mode test and its inc.
+        noLiveReader: (ctx, { h }: { h: number }) =>
+          ctx.threads.every((th) => th.keySeen === 0 || th.chan < 0 || L.channels[th.chan].device !== ctx.iohs[h].cur),
       },
-      findChannel: (ctx, { t }: { t: number }) => tryRead(ctx, L, t, ctx.table[L.clients[t].cap][ctx.threads[t].cpu]),
-      getChannel: (ctx, { t }: { t: number }) => {
-        const c = ctx.threads[t].cached;
-        // tryget on a freed device touches freed memory (the percpu_ref lives in it).
-        if (ctx.devices[L.channels[c].device].freed) ctx.uaf[t][c] = 1;
-        tryRead(ctx, L, t, c);
-        ctx.threads[t].regot = 1;
+      actions: {
+        markQuiesced: (ctx, { h }: { h: number }) => {
+          ctx.devices[ctx.iohs[h].cur].quiesced = 1;
+        },
+        findChannel: (ctx, { t }: { t: number }) => tryRead(ctx, L, t, ctx.table[L.clients[t].cap][ctx.threads[t].cpu]),
+        getChannel: (ctx, { t }: { t: number }) => {
+          const c = ctx.threads[t].cached;
+          // tryget on a freed device touches freed memory (the percpu_ref lives in it).
+          if (ctx.devices[L.channels[c].device].freed) ctx.uaf[t][c] = 1;
+          tryRead(ctx, L, t, c);
+          ctx.threads[t].regot = 1;
+        },
+        refInc: (ctx, { t }: { t: number }) => tryInc(ctx, L, t),
+        putChannel: (ctx, { t }: { t: number }) => {
+          const th = ctx.threads[t];
+          if (th.chan >= 0) {
+            ctx.pref[L.channels[th.chan].device][th.cpu]--; // percpu_ref_put on the device it got
+            ctx.ref[th.cpu]--;
+          }
+          th.chan = -1;
+          th.inFlight = 0;
+          if (!L.clients[t].busy) th.rounds = Math.min(th.rounds + 1, L.clients[t].rounds);
+        },
       },
-      refInc: (ctx, { t }: { t: number }) => tryInc(ctx, L, t),
-      putChannel: (ctx, { t }: { t: number }) => {
-        const th = ctx.threads[t];
-        if (th.chan >= 0) {
-          ctx.pref[L.channels[th.chan].device][th.cpu]--; // percpu_ref_put on the device it got
-          ctx.ref[th.cpu]--;
-        }
-        th.chan = -1;
-        th.inFlight = 0;
-        if (!L.clients[t].busy) th.rounds = Math.min(th.rounds + 1, L.clients[t].rounds);
+    }),
+    claims: [
+      'no-use-after-free',
+      'client-count-matches-holders',
+      'resources-iff-held',
+      'no-ref-survives-quiesce',
+      'ref-sum-nonnegative-when-quiescent',
+      'table-names-listed-channels',
+      'quiesce-terminates',
+      'removal-completes',
+      'waiting-client-answered',
+    ],
+    assumptions: [
+      { text: 'Every holder of a private channel eventually calls dma_release_channel on its own.', kinds: ['slave'], flags: { releases: true } },
+      {
+        text: 'No client keeps a channel pointer past its put (a cached pointer re-taken after the free touches freed memory).',
+        kinds: ['async_tx'],
+        flags: {},
       },
-    },
-  }),
-  claims: [
-    'no-use-after-free',
-    'client-count-matches-holders',
-    'resources-iff-held',
-    'no-ref-survives-quiesce',
-    'ref-sum-nonnegative-when-quiescent',
-    'table-names-listed-channels',
-    'quiesce-terminates',
-    'removal-completes',
-    'waiting-client-answered',
-  ],
-  assumptions: [
-    { text: 'Every holder of a private channel eventually calls dma_release_channel on its own.', kinds: ['slave'], flags: { releases: true } },
-    { text: 'No client keeps a channel pointer past its put (a cached pointer re-taken after the free touches freed memory).', kinds: ['async_tx'], flags: {} },
-  ],
+    ],
   };
 }
 

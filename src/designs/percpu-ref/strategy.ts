@@ -85,7 +85,11 @@ export function percpuRefStrategyOf({ gracePeriod }: PercpuRefOptions): DesignSt
               () => `RCU grace period: ${readersOf(device).join(', ')} inside percpu_ref_tryget_live`,
             );
           else yield* at('gracePeriod');
-          yield* at('drained', () => sum(device) === 0, () => `${device.name}'s percpu_ref in atomic mode at ${sum(device)}, waiting for 0`);
+          yield* at(
+            'drained',
+            () => sum(device) === 0,
+            () => `${device.name}'s percpu_ref in atomic mode at ${sum(device)}, waiting for 0`,
+          );
           yield* at('putRefs', () => k.listMutexFree);
           dropDmaengineRefs(k, device);
           yield* waitThenFree(k, device);

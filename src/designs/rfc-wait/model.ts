@@ -21,7 +21,8 @@ import type { DesignModel } from '../../../machines/system/design.ts';
 /** How the unseen RFC base accounts `dmaengine_get` users on public channels at unregister's wait. */
 export type RfcBase = 'kept' | 'unheld';
 
-const WAITING = 'RFC unregister: wait_event(dmaengine_wait_queue, chan->client_count == 0) per channel ("TODO: notify clients"); blocked while a holder remains';
+const WAITING =
+  'RFC unregister: wait_event(dmaengine_wait_queue, chan->client_count == 0) per channel ("TODO: notify clients"); blocked while a holder remains';
 const FREE =
   'every channel has client_count 0 and no dma_issue_pending_all walk still sees the device (synchronize_rcu): unregister returns, the device and its channels are freed';
 

@@ -9,14 +9,7 @@
  * @module
  */
 import type { DesignStrategy } from '../../core/design.ts';
-import {
-  dmaChannelQuiesce,
-  rfcFindChannel,
-  rfcFindChannelAtOnce,
-  rfcGetChannel,
-  rfcGetChannelAtOnce,
-  rfcPutChannel,
-} from '../../core/hotplug.ts';
+import { dmaChannelQuiesce, rfcFindChannel, rfcFindChannelAtOnce, rfcGetChannel, rfcGetChannelAtOnce, rfcPutChannel } from '../../core/hotplug.ts';
 import { dropDmaengineRefs, waitThenFree } from '../../core/removal.ts';
 import { at } from '../../core/thread.ts';
 import type { RfcBase } from './model.ts';

@@ -56,7 +56,11 @@ export function channelScenario(scenario: Scenario): Scenario {
  * (`dmaengine_put` needs a user, `dma_request_channel` a free candidate, `dma_release_channel`
  * a privately held channel) and the machine's bound of `users` dmaengine_get users.
  */
-export function channelAdapter(model: MachineModel<ChannelContext>, scenario: Scenario, users: number): Adapter<ChannelProjection & { enabled: readonly string[] }> {
+export function channelAdapter(
+  model: MachineModel<ChannelContext>,
+  scenario: Scenario,
+  users: number,
+): Adapter<ChannelProjection & { enabled: readonly string[] }> {
   const spec = scenario.iohs[0].devices[0];
   const cap = spec.capabilities[0];
   let k!: DmaEngine;
@@ -106,19 +110,30 @@ export function channelAdapter(model: MachineModel<ChannelContext>, scenario: Sc
           throw new Error(`channel adapter: no operation for ${event.type}`);
       }
     },
-    observe: () => (ensure(), {
-      refCount: k.dmaengineRefCount,
-      clientCount: chan.clientCount,
-      resources: chan.resources,
-      tableCount: chan.tableCount,
-      private: chan.device.private,
-      state: chan.clientCount === 0 ? 'free' : chan.device.private ? 'heldPrivate' : 'heldPublic',
-      enabled: model.allEvents.filter(takes).map(eventLabel).sort(),
-    }),
+    observe: () => (
+      ensure(),
+      {
+        refCount: k.dmaengineRefCount,
+        clientCount: chan.clientCount,
+        resources: chan.resources,
+        tableCount: chan.tableCount,
+        private: chan.device.private,
+        state: chan.clientCount === 0 ? 'free' : chan.device.private ? 'heldPrivate' : 'heldPublic',
+        enabled: model.allEvents.filter(takes).map(eventLabel).sort(),
+      }
+    ),
     expected: (s: AnyMachineSnapshot) => {
       const c = s.context as ChannelContext;
       const enabled = model.enabledEvents(snapshotView(s)).map(eventLabel).sort();
-      return { refCount: c.refCount, clientCount: c.clientCount, resources: c.resources === 1, tableCount: c.tableCount, private: c.private === 1, state: String(s.value), enabled };
+      return {
+        refCount: c.refCount,
+        clientCount: c.clientCount,
+        resources: c.resources === 1,
+        tableCount: c.tableCount,
+        private: c.private === 1,
+        state: String(s.value),
+        enabled,
+      };
     },
   };
 }

@@ -39,13 +39,13 @@ export const DEVICE_FIELDS: readonly FieldDoc[] = [
     path: 'state',
     type: 'string',
     meaning:
-      'derived, not a kernel variable: unregistered; registered.public / registered.private (on dma_device_list, DMA_PRIVATE clear / set); unregistering.<phase> (dma_async_device_unregister called, the design\'s wait is at <phase>, see the event list); freed',
+      "derived, not a kernel variable: unregistered; registered.public / registered.private (on dma_device_list, DMA_PRIVATE clear / set); unregistering.<phase> (dma_async_device_unregister called, the design's wait is at <phase>, see the event list); freed",
   },
   { path: 'listed', type: 'boolean', meaning: 'the device is on dma_device_list' },
   { path: 'private', type: 'boolean', meaning: 'DMA_PRIVATE set in the device cap_mask' },
   { path: 'privatecnt', type: 'integer', meaning: 'device->privatecnt' },
   { path: 'holders', type: 'integer', meaning: 'channels of the device with chan->client_count > 0 (only private holders take references here)' },
-  { path: 'freed', type: 'boolean', meaning: 'the device and its channels are freed (the driver\'s kfree after unregister, or device_release)' },
+  { path: 'freed', type: 'boolean', meaning: "the device and its channels are freed (the driver's kfree after unregister, or device_release)" },
 ];
 
 /** The implementation side of the device machine: the first device of the first IOH, no clients. */

@@ -77,7 +77,9 @@ export class TargetScenarioError extends Error {
 
 const hasStrategy = (design: DesignName) => design in STRATEGIES;
 
-type Part = Omit<ConformanceTarget, 'name' | 'entry' | 'implemented' | 'fields'> & { fields?: readonly FieldDoc[] } & { implemented?(scenario: Scenario): boolean };
+type Part = Omit<ConformanceTarget, 'name' | 'entry' | 'implemented' | 'fields'> & { fields?: readonly FieldDoc[] } & {
+  implemented?(scenario: Scenario): boolean;
+};
 
 /** `client-<kind>`: the scenario's first client of that kind alone with its first IOH's devices. */
 function clientPart(kind: ClientKind, entry: MachineEntry): Part {
@@ -134,7 +136,8 @@ function releasePart(design: DesignName, entry: MachineEntry): Part {
 
 const PARTS: Record<string, (entry: MachineEntry) => Part> = {
   system: (entry) => ({
-    description: 'every thread of the scenario under its design, on the whole implementation (System: src/core, src/ioh, src/clients); observable state and enabled steps compared',
+    description:
+      'every thread of the scenario under its design, on the whole implementation (System: src/core, src/ioh, src/clients); observable state and enabled steps compared',
     build(scenario) {
       const model = entry.build(scenario) as SystemModel;
       return { model, adapter: systemAdapter({ model, layout: model.layout, implScenario: scenario }), implementation: { scenario, reduced: null, steps: [] } };
@@ -142,7 +145,8 @@ const PARTS: Record<string, (entry: MachineEntry) => Part> = {
   }),
   channel: (entry) => ({
     fields: CHANNEL_FIELDS,
-    description: "one channel's client_count through dmaengine_get/put, dma_request/release_channel and rebalance, on DmaEngine; observable state and enabled steps compared",
+    description:
+      "one channel's client_count through dmaengine_get/put, dma_request/release_channel and rebalance, on DmaEngine; observable state and enabled steps compared",
     implemented: () => true,
     build(scenario) {
       const model = entry.build(scenario) as MachineModel<ChannelContext>;
@@ -195,8 +199,8 @@ const PARTS: Record<string, (entry: MachineEntry) => Part> = {
       const reduced =
         `dma_channel_quiesce alone on rfc-wait's hot path with the first device (${impl.iohs[0].devices[0].name}), being unregistered; ` +
         'env.* steps are dma_find_channel / dma_get_channel / dma_put_channel by any thread on the given CPU; ' +
-        'the bound that keeps the machine finite: env.find and env.get are offered while the CPU\'s count is below 2 and the sum of all below 2, ' +
-        'env.put while the CPU\'s count is above -2 and the sum above 0';
+        "the bound that keeps the machine finite: env.find and env.get are offered while the CPU's count is below 2 and the sum of all below 2, " +
+        "env.put while the CPU's count is above -2 and the sum above 0";
       return { model, adapter: quiesceAdapter(model, impl) as Adapter, implementation: { scenario: impl, reduced, steps: [] } };
     },
   }),

@@ -37,7 +37,7 @@ export const IOH_FIELDS: readonly FieldDoc[] = [
     path: 'state',
     type: 'string',
     meaning:
-      'the hub\'s ACPI hot-plug state, driver level: absent (not yet hot-added), present (hot-added, devices not probed), online (devices registered), ejecting (eject request, devices being unregistered), surpriseRemoved (hardware gone, not yet torn down), removed',
+      "the hub's ACPI hot-plug state, driver level: absent (not yet hot-added), present (hot-added, devices not probed), online (devices registered), ejecting (eject request, devices being unregistered), surpriseRemoved (hardware gone, not yet torn down), removed",
   },
   { path: 'registered', type: 'integer', meaning: 'devices of the hub on dma_device_list' },
   { path: 'cpuOnline[]', type: 'boolean', meaning: 'cpu_online(cpu), by CPU number' },
@@ -102,11 +102,14 @@ export function iohAdapter(model: MachineModel<IohContext>, scenario: Scenario):
           throw new Error(`ioh adapter: no operation for ${event.type}`);
       }
     },
-    observe: () => (ensure(), {
-      state: !ioh ? 'absent' : ioh.hardwareGone && ioh.state !== 'removed' ? 'surpriseRemoved' : ioh.state,
-      registered: ioh ? ioh.devices.filter((d) => d.listed).length : 0,
-      cpuOnline: [...k.cpuOnline],
-    }),
+    observe: () => (
+      ensure(),
+      {
+        state: !ioh ? 'absent' : ioh.hardwareGone && ioh.state !== 'removed' ? 'surpriseRemoved' : ioh.state,
+        registered: ioh ? ioh.devices.filter((d) => d.listed).length : 0,
+        cpuOnline: [...k.cpuOnline],
+      }
+    ),
     expected: (s: AnyMachineSnapshot) => {
       const c = s.context as IohContext;
       return { state: String(s.value), registered: c.registered, cpuOnline: c.cpuOnline.map((x) => x === 1) };

@@ -40,7 +40,11 @@ export const SYSTEM_FIELDS: readonly FieldDoc[] = [
   { path: 'key', type: 'boolean', meaning: 'RFC static_key_enabled(&dmaengine_quiesce)' },
   { path: 'dirty', type: 'integer', meaning: 'RFC atomic_read(&dmaengine_dirty)' },
   ...CAPABILITIES.map(
-    (cap): FieldDoc => ({ path: `table.${cap}[]`, type: 'string|null', meaning: `channel_table[DMA_${cap.toUpperCase()}] per CPU number: the channel id <device>.<index> of ->chan, or null` }),
+    (cap): FieldDoc => ({
+      path: `table.${cap}[]`,
+      type: 'string|null',
+      meaning: `channel_table[DMA_${cap.toUpperCase()}] per CPU number: the channel id <device>.<index> of ->chan, or null`,
+    }),
   ),
   { path: 'devices[].name', type: 'string', meaning: 'the device, by its scenario name, in scenario order' },
   { path: 'devices[].listed', type: 'boolean', meaning: 'the device is on dma_device_list' },
@@ -57,7 +61,8 @@ export const SYSTEM_FIELDS: readonly FieldDoc[] = [
   {
     path: 'violations[]',
     type: 'string',
-    meaning: '<kind>:<thread>:<chan> seen so far, kind use-after-free or use-on-removed-hardware; each once, sorted (not a kernel variable: what a KASAN report or a machine check would show)',
+    meaning:
+      '<kind>:<thread>:<chan> seen so far, kind use-after-free or use-on-removed-hardware; each once, sorted (not a kernel variable: what a KASAN report or a machine check would show)',
   },
 ];
 
