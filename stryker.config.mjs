@@ -16,7 +16,7 @@ export default {
   // Left out: the schedulers and event-log formatting (scheduler.ts, observe.ts's
   // diffObservables for logs), the PRNG, the error class and the re-export index; the
   // machines say nothing about them, so their mutants would measure the unit tests only.
-  mutate: ['src/core/dmaengine.ts', 'src/core/hotplug.ts', 'src/core/rebalance.ts', 'src/core/system.ts', 'src/core/thread.ts', 'src/ioh/**/*.ts'],
+  mutate: ['src/core/dmaengine.ts', 'src/core/hotplug.ts', 'src/core/rebalance.ts', 'src/system/system.ts', 'src/core/thread.ts', 'src/ioh/**/*.ts'],
   coverageAnalysis: 'perTest',
   concurrency: 2,
   timeoutMS: 20_000,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIO, ScenarioError, parseScenario } from '../src/scenario.ts';
 import { buildSystem } from '../machines/system/index.ts';
-import { System } from '../src/core/system.ts';
+import { System } from '../src/system/system.ts';
 
 const fieldOf = (json: unknown): string => {
   try {

@@ -186,7 +186,7 @@ function mbOption(v: string | undefined): number | undefined {
 /** The implementation (src/core) for replay, loaded lazily so that a broken core does not stop the checker. */
 async function implementationFactory(): Promise<ImplementationFactory | undefined> {
   try {
-    const core = await import('../core/system.ts');
+    const core = await import('../system/system.ts');
     return (scenario, design) => core.createSystem(scenario, { design: design as Scenario['design'] });
   } catch {
     return undefined;

@@ -7,8 +7,8 @@
  */
 import type { Observable } from '../../spec/observable.ts';
 import { DmaRuleError } from '../core/errors.ts';
-import { randomScheduler, runSchedule, type RunResult, type StepRecord } from '../core/scheduler.ts';
-import { formatStep, System } from '../core/system.ts';
+import { randomScheduler, runSchedule, type RunResult, type StepRecord } from '../system/scheduler.ts';
+import { formatStep, System } from '../system/system.ts';
 import { STRATEGIES } from '../designs/strategies.ts';
 import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../scenario.ts';
 import { UsageError } from './usage-error.ts';

@@ -10,7 +10,7 @@
 import type { DesignClientStep } from '../core/design.ts';
 import type { DmaEngine } from '../core/dmaengine.ts';
 import { at, offer, type Choice, type Offer, type Point, type ThreadProgram } from '../core/thread.ts';
-import type { ClientState } from './client.ts';
+import type { ClientState } from '../core/client-state.ts';
 
 /** Step names of the net_dma/async_tx programs, in spec/threads.md order. */
 export const NET_DMA_STEPS = ['get', 'find', 'inc', 'test', 'use', 'put', 'migrate', 'release', 'reget', 'dirty'] as const;

@@ -9,7 +9,7 @@
  */
 import type { DmaEngine } from '../core/dmaengine.ts';
 import { at, offer, type ThreadProgram } from '../core/thread.ts';
-import type { ClientState } from './client.ts';
+import type { ClientState } from '../core/client-state.ts';
 
 /** Step names of the softirq thread. */
 export const NET_RX_STEPS = ['walk', 'issue'] as const;

@@ -4,7 +4,7 @@
  */
 import type { DmaEngine } from '../core/dmaengine.ts';
 import type { ThreadProgram } from '../core/thread.ts';
-import type { ClientState } from './client.ts';
+import type { ClientState } from '../core/client-state.ts';
 import { NET_DMA_STEPS, netDmaProgram } from './net-dma.ts';
 import { SLAVE_STEPS, slaveProgram } from './slave.ts';
 

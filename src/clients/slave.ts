@@ -9,7 +9,7 @@
 import type { DesignClientStep } from '../core/design.ts';
 import type { DmaEngine } from '../core/dmaengine.ts';
 import { offer, type Offer, type ThreadProgram } from '../core/thread.ts';
-import type { ClientState } from './client.ts';
+import type { ClientState } from '../core/client-state.ts';
 
 /** Step names of the slave program, in spec/threads.md order. */
 export const SLAVE_STEPS = ['request', 'use', 'release'] as const;

@@ -19,7 +19,7 @@
  *   yields kill, grace period, atomic-mode wait and free.
  * @module
  */
-import type { ClientState } from '../clients/client.ts';
+import type { ClientState } from './client-state.ts';
 import type { Capability, DesignName } from '../scenario.ts';
 import type { DmaEngine } from './dmaengine.ts';
 import type { DmaChan, DmaDevice } from './objects.ts';

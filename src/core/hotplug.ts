@@ -6,7 +6,7 @@
  * consecutive rounds. Used by designs that keep the RFC's hot path.
  * @module
  */
-import type { ClientState } from '../clients/client.ts';
+import type { ClientState } from './client-state.ts';
 import type { Capability } from '../scenario.ts';
 import type { DmaEngine } from './dmaengine.ts';
 import type { DmaChan } from './objects.ts';

@@ -4,7 +4,7 @@
  * `ref` keeps its value and the quiescer still sums it.
  * @module
  */
-import type { ClientState } from '../clients/client.ts';
+import type { ClientState } from '../core/client-state.ts';
 import type { DmaEngine } from '../core/dmaengine.ts';
 import { at, type ThreadProgram } from '../core/thread.ts';
 

@@ -3,10 +3,10 @@
  * unregisters the devices one at a time in scenario order (each: `unregister`, then the
  * design's removal steps ending in `free`), and optionally hot-add + probe again.
  * `surpriseRemove` is not in this program: it can happen between any two of its steps, so
- * the system offers it beside the program (see src/core/system.ts).
+ * the system offers it beside the program (see src/system/system.ts).
  * @module
  */
-import type { ClientState } from '../clients/client.ts';
+import type { ClientState } from '../core/client-state.ts';
 import type { DmaEngine } from '../core/dmaengine.ts';
 import { at, offer, type ThreadProgram } from '../core/thread.ts';
 import type { Ioh } from './ioh.ts';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { MachineModel } from '../../machines/model.ts';
 import { compileMachine } from '../../src/check/compile.ts';
 import { explore } from '../../src/check/explore.ts';
-import { compiledGraph, referenceGraph } from '../../src/check/reference.ts';
+import { compiledGraph, referenceGraph } from './reference.ts';
 import { Stepper } from '../../src/check/stepper.ts';
 import { buildPercpu } from './fixtures/percpu.ts';
 import { buildSystem } from '../../machines/system/index.ts';

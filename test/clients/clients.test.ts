@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { replay } from '../../src/core/scheduler.ts';
-import { System } from '../../src/core/system.ts';
+import { replay } from '../../src/system/scheduler.ts';
+import { System } from '../../src/system/system.ts';
 import type { ClientSpec } from '../../src/scenario.ts';
 import { client, quiesceRound, rfcFind, rfcReget, rfcRound, scenario } from '../core/fixtures.ts';
 

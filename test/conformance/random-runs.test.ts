@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSystem } from '../../machines/system/index.ts';
 import { ASYNC_TX_ONLY, TWO_DEVICES, withDesign } from '../../machines/small-scenarios.ts';
 import { DmaEngine } from '../../src/core/dmaengine.ts';
-import { System } from '../../src/core/system.ts';
+import { System } from '../../src/system/system.ts';
 
 import { eventLabel as describeStep, systemAdapter } from '../../src/mbt/adapters/system.ts';
 import { brokenInvariant } from '../../src/mbt/invariants.ts';

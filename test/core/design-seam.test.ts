@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DesignStrategy } from '../../src/core/design.ts';
 import type { DmaDevice } from '../../src/core/objects.ts';
-import { replay, runSchedule, roundRobinScheduler } from '../../src/core/scheduler.ts';
-import { System } from '../../src/core/system.ts';
+import { replay, runSchedule, roundRobinScheduler } from '../../src/system/scheduler.ts';
+import { System } from '../../src/system/system.ts';
 import { at } from '../../src/core/thread.ts';
 import { client, scenario } from './fixtures.ts';
 

@@ -3,8 +3,8 @@
  * the one a checker refutes (fail-fast). Scripted schedules, lengths asserted.
  */
 import { describe, expect, it } from 'vitest';
-import { replay, roundRobinScheduler, runSchedule } from '../../src/core/scheduler.ts';
-import { System } from '../../src/core/system.ts';
+import { replay, roundRobinScheduler, runSchedule } from '../../src/system/scheduler.ts';
+import { System } from '../../src/system/system.ts';
 import { client, scenario } from './fixtures.ts';
 
 const types = (sys: System) => sys.enabledSteps().map((e) => e.type);

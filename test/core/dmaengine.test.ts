@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DmaRuleError } from '../../src/core/errors.ts';
 import { createDevice } from '../../src/core/objects.ts';
-import { System } from '../../src/core/system.ts';
+import { System } from '../../src/system/system.ts';
 import { scenario } from './fixtures.ts';
 
 /** A booted system without clients: its kernel is driven through the plain API. */

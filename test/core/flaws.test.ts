@@ -4,8 +4,8 @@
  * and asserted (the docs quote them).
  */
 import { describe, expect, it } from 'vitest';
-import { replay, runSchedule, scriptedScheduler } from '../../src/core/scheduler.ts';
-import { System } from '../../src/core/system.ts';
+import { replay, runSchedule, scriptedScheduler } from '../../src/system/scheduler.ts';
+import { System } from '../../src/system/system.ts';
 import { client, quiesceRound, rfcFind, rfcRound, scenario } from './fixtures.ts';
 
 function report(name: string, length: number) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dmaChannelQuiesce, rfcFindChannelAtOnce, rfcGetChannelAtOnce, rfcPutChannel } from '../../src/core/hotplug.ts';
 import type { Choice, Point } from '../../src/core/thread.ts';
 import { drive } from '../../src/core/thread.ts';
-import { System } from '../../src/core/system.ts';
+import { System } from '../../src/system/system.ts';
 import { scenario } from './fixtures.ts';
 
 function rfc(threshold = 2, cpus = 2) {

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { StepEvent } from '../../machines/kit.ts';
 import { buildSystem, observe } from '../../machines/system/index.ts';
 import { viewOf } from '../../machines/view.ts';
-import { mulberry32 } from '../../src/core/prng.ts';
-import { System } from '../../src/core/system.ts';
+import { mulberry32 } from '../../src/system/prng.ts';
+import { System } from '../../src/system/system.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
 import { client } from './fixtures.ts';
 

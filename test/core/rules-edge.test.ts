@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { DmaRuleError } from '../../src/core/errors.ts';
 import { createDevice } from '../../src/core/objects.ts';
-import { System } from '../../src/core/system.ts';
+import { System } from '../../src/system/system.ts';
 import { at, drive, offer, type ThreadProgram } from '../../src/core/thread.ts';
 import { client, scenario, type Dev } from './fixtures.ts';
 

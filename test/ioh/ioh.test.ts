@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { replay } from '../../src/core/scheduler.ts';
-import { System } from '../../src/core/system.ts';
+import { replay } from '../../src/system/scheduler.ts';
+import { System } from '../../src/system/system.ts';
 import { client, quiesceRound, rfcRound, scenario } from '../core/fixtures.ts';
 
 const ofThread = (sys: System, t: string) => sys.enabledSteps().filter((e) => e.type.startsWith(`${t}.`));

@@ -8,7 +8,7 @@
  * starts no new round before it acked. The hot path is 3.4's table read. See README.md here.
  * @module
  */
-import type { ClientState } from '../../clients/client.ts';
+import type { ClientState } from '../../core/client-state.ts';
 import type { DesignStrategy } from '../../core/design.ts';
 import type { DmaChan, DmaDevice } from '../../core/objects.ts';
 import { at } from '../../core/thread.ts';

@@ -10,7 +10,7 @@
  */
 import type { DesignStrategy } from '../../core/design.ts';
 import type { DmaChan, DmaDevice } from '../../core/objects.ts';
-import type { ClientState } from '../../clients/client.ts';
+import type { ClientState } from '../../core/client-state.ts';
 import type { WorkerPoint } from '../../core/hotplug.ts';
 import { at, type Choice, type Point } from '../../core/thread.ts';
 import type { PercpuRefOptions } from './model.ts';

@@ -24,7 +24,7 @@ import { DEVICE_FIELDS, deviceAdapter, deviceScenario } from './device.ts';
 import { IOH_FIELDS, iohAdapter, iohScenario } from './ioh.ts';
 import { QUIESCE_FIELDS, quiesceAdapter, quiesceScenario } from './quiesce.ts';
 import { SYSTEM_FIELDS, systemAdapter } from './system.ts';
-import type { System } from '../../core/system.ts';
+import type { System } from '../../system/system.ts';
 
 /** A machine built from a scenario, with the adapter that conforms the implementation to it. */
 export interface ConformanceTarget {

@@ -16,7 +16,7 @@ import type { MachineModel } from '../../../machines/model.ts';
 import { observe as observeMachine } from '../../../machines/system/observe.ts';
 import type { Layout } from '../../../machines/system/layout.ts';
 import type { Observable } from '../../../spec/observable.ts';
-import { System, type SystemOptions } from '../../core/system.ts';
+import { System, type SystemOptions } from '../../system/system.ts';
 import { CAPABILITIES, type Scenario } from '../../scenario.ts';
 import type { FieldDoc } from '../fields.ts';
 import type { Adapter } from '../replay.ts';

@@ -7,8 +7,8 @@
  */
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateNode } from 'xstate';
 import type { MachineModel, ModelView } from '../../machines/model.ts';
-import type { CompiledMachine } from './compile.ts';
-import type { Exploration } from './explore.ts';
+import type { CompiledMachine } from '../../src/check/compile.ts';
+import type { Exploration } from '../../src/check/explore.ts';
 
 /** A state space in canonical form: state keys and `from --event--> to` edge keys. */
 export interface CanonicalGraph {

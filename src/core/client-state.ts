@@ -4,7 +4,7 @@
  * @module
  */
 import type { ClientSpec } from '../scenario.ts';
-import type { DmaChan } from '../core/objects.ts';
+import type { DmaChan } from './objects.ts';
 
 /** Where a client's worker is in its find → use → put round. */
 export type WorkerPosition = 'idle' | 'fetched' | 'counted' | 'regetting' | 'dirtied' | 'found' | 'used';

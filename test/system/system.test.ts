@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DmaRuleError } from '../../src/core/errors.ts';
-import { System } from '../../src/core/system.ts';
+import { System } from '../../src/system/system.ts';
 import { DEFAULT_SCENARIO, type DesignName } from '../../src/scenario.ts';
-import { client, scenario } from './fixtures.ts';
+import { client, scenario } from '../core/fixtures.ts';
 
 function expectStepError(sys: System, event: Parameters<System['step']>[0], rule: string) {
   const before = JSON.stringify(sys.observe());

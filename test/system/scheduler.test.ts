@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src/core/prng.ts';
-import { randomScheduler, roundRobinScheduler, runSchedule, threadOf } from '../../src/core/scheduler.ts';
-import { System } from '../../src/core/system.ts';
+import { mulberry32 } from '../../src/system/prng.ts';
+import { randomScheduler, roundRobinScheduler, runSchedule, threadOf } from '../../src/system/scheduler.ts';
+import { System } from '../../src/system/system.ts';
 import type { DesignName } from '../../src/scenario.ts';
-import { client, scenario } from './fixtures.ts';
+import { client, scenario } from '../core/fixtures.ts';
 
 /** All clients release, none migrates, none is busy, no pointer caching. */
 const cooperative = (design: DesignName) =>

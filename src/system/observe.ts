@@ -4,10 +4,10 @@
  * @module
  */
 import type { Observable } from '../../spec/observable.ts';
-import type { ClientState } from '../clients/client.ts';
+import type { ClientState } from '../core/client-state.ts';
 import type { Ioh } from '../ioh/ioh.ts';
 import { CAPABILITIES, type Capability } from '../scenario.ts';
-import type { DmaEngine } from './dmaengine.ts';
+import type { DmaEngine } from '../core/dmaengine.ts';
 
 /** The observable state of kernel `k` with its IOHs and client threads (fields in contract order). */
 export function observe(k: DmaEngine, iohs: readonly Ioh[], clients: readonly ClientState[]): Observable {

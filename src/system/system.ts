@@ -12,7 +12,7 @@
  */
 import type { StepEvent } from '../../machines/kit.ts';
 import type { Observable } from '../../spec/observable.ts';
-import { ClientState } from '../clients/client.ts';
+import { ClientState } from '../core/client-state.ts';
 import { rxThread } from '../../spec/vocabulary.ts';
 import { NET_RX_STEPS, netRxProgram } from '../clients/net-rx.ts';
 import { clientProgram, clientSteps } from '../clients/programs.ts';
@@ -21,11 +21,11 @@ import { CPU_STEPS, cpuHotplugProgram } from '../ioh/cpu-thread.ts';
 import { Ioh } from '../ioh/ioh.ts';
 import { IOH_STEPS, iohProgram, probe } from '../ioh/ioh-thread.ts';
 import type { DesignName, Scenario } from '../scenario.ts';
-import type { DesignStrategy } from './design.ts';
-import { DmaEngine } from './dmaengine.ts';
-import { DmaRuleError } from './errors.ts';
+import type { DesignStrategy } from '../core/design.ts';
+import { DmaEngine } from '../core/dmaengine.ts';
+import { DmaRuleError } from '../core/errors.ts';
 import { observe } from './observe.ts';
-import type { Payload, Point, ThreadProgram } from './thread.ts';
+import type { Payload, Point, ThreadProgram } from '../core/thread.ts';
 
 /** What the scenario does not say: the design to use instead, and optional hot-plug acts. */
 export interface SystemOptions {
@@ -201,12 +201,7 @@ export function formatStep(event: StepEvent): string {
   return fields.length ? `${type} {${fields.join(', ')}}` : type;
 }
 
-/** Old name of {@link formatStep}, kept for callers written against it. @deprecated */
-export const describe = formatStep;
-
 /** Builds the system of `scenario` (see {@link System}). */
 export function createSystem(scenario: Scenario, options?: SystemOptions): System {
   return new System(scenario, options);
 }
-
-export { System as Kernel };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { diffObservables } from '../../src/core/observe.ts';
-import { System, formatStep } from '../../src/core/system.ts';
-import { client, rfcReget, rfcRound, scenario } from './fixtures.ts';
+import { diffObservables } from '../../src/system/observe.ts';
+import { System, formatStep } from '../../src/system/system.ts';
+import { client, rfcReget, rfcRound, scenario } from '../core/fixtures.ts';
 
 describe('observe and diffObservables', () => {
   it('names every kind of change, one line each', () => {
