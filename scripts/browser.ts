@@ -85,7 +85,7 @@ export interface PageReport {
 /** Opens `url`, waits for the images, and lists images and same-site links. */
 export async function inspectPage(page: Page, url: string): Promise<PageReport> {
   const res = await page.goto(url, { waitUntil: 'load' });
-  if (!res || res.status() !== 200) throw new Error(`${url}: HTTP ${res?.status()}`);
+  if (res?.status() !== 200) throw new Error(`${url}: HTTP ${res?.status()}`);
   const origin = new URL(url).origin;
   // Runs in the page; the project compiles without DOM types, so the page globals are
   // reached through a narrow structural type.

@@ -20,7 +20,7 @@ function install(app) {
       for (let i = 0; i < tokens.length; i++) {
         if (tokens[i].type !== 'heading_open') continue;
         const inline = tokens[i + 1];
-        if (!inline || inline.type !== 'inline' || !inline.children) continue;
+        if (inline?.type !== 'inline' || !inline.children) continue;
         inline.children = inline.children.flatMap((t) => {
           if (t.type !== 'code_inline') return [t];
           const open = new state.Token('html_inline', '', 0);

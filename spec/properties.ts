@@ -5,12 +5,12 @@
  * of them (src/designs/<name>/model.ts) and the checker tells which claims hold.
  * @module
  */
-import type { PropertyName } from '../machines/system/design.ts';
+import { PROPERTY_NAMES, type PropertyName } from './vocabulary.ts';
 import type { SystemContext } from '../machines/system/context.ts';
 import type { SystemModel } from '../machines/system/index.ts';
 import type { ModelView } from '../machines/model.ts';
 
-export type { PropertyName } from '../machines/system/design.ts';
+export type { PropertyName } from './vocabulary.ts';
 
 /** The view properties read. */
 export type SystemView = ModelView<SystemContext>;
@@ -185,6 +185,8 @@ export const PROPERTIES: readonly Property[] = [
   quiesceTerminates,
   waitingClientAnswered,
 ];
+if (PROPERTIES.map((p) => p.name).join() !== PROPERTY_NAMES.join())
+  throw new Error(`spec/properties.ts: PROPERTIES must list spec/vocabulary.ts PROPERTY_NAMES, in order (${PROPERTY_NAMES.join(', ')})`);
 
 /** Safety properties of {@link PROPERTIES}. */
 export const SAFETY: readonly SafetyProperty[] = PROPERTIES.filter((p): p is SafetyProperty => p.kind === 'safety');

@@ -6,23 +6,11 @@
  */
 import type { ClientKind } from '../../src/scenario.ts';
 import type { ActionRule, GuardRule } from '../kit.ts';
+import type { PropertyName } from '../../spec/vocabulary.ts';
 import type { SystemContext } from './context.ts';
 import type { ClientSteps, HotPathKind } from './clients.ts';
 import type { EjectProgram, IohBuild } from './ioh.ts';
 import type { ClientInfo, Layout } from './layout.ts';
-
-/** Names of the properties of spec/properties.ts (kept here so designs need not import specs). */
-export type PropertyName =
-  | 'no-use-after-free'
-  | 'client-count-matches-holders'
-  | 'resources-iff-held'
-  | 'no-ref-survives-quiesce'
-  | 'no-false-zero'
-  | 'ref-sum-nonnegative-when-quiescent'
-  | 'table-names-listed-channels'
-  | 'removal-completes'
-  | 'quiesce-terminates'
-  | 'waiting-client-answered';
 
 /** A design's stated assumption about client behaviour. */
 export interface ClientAssumption {

@@ -294,7 +294,7 @@ export function falseZeroStep(t: TraceJson): number | undefined {
   const states = statesOf(t);
   const i = t.steps.findIndex((s, k) => {
     const q = quiesceRead(s, states[k]!, states[k + 1]!);
-    return q !== undefined && q.last && q.sum === 0 && q.actual !== undefined && q.actual !== 0;
+    return q?.last && q.sum === 0 && q.actual !== undefined && q.actual !== 0;
   });
   return i < 0 ? undefined : i;
 }

@@ -37,7 +37,7 @@ function falseZeros(t: ExplainTrace): number[] {
   const s = statesOf(t);
   return t.steps.flatMap((x, i) => {
     const q = quiesceRead(x, s[i]!, s[i + 1]!);
-    return q && q.last && q.sum === 0 && (q.actual ?? 0) !== 0 ? [i] : [];
+    return q?.last && q.sum === 0 && (q.actual ?? 0) !== 0 ? [i] : [];
   });
 }
 
