@@ -26,7 +26,6 @@ describe('system symmetry (twins: two identical net_dma clients, 2 CPUs, rfc-wai
   const m = buildSystem(TWINS);
   const sym = m.symmetry!;
   const states = reachable(m);
-  const keys = new Set(states.map((r) => keyOf(r.snapshot)));
 
   it('groups the identical clients', () => {
     expect(sym.threadGroups).toEqual([['net0', 'net1']]);
@@ -78,10 +77,6 @@ describe('system symmetry (twins: two identical net_dma clients, 2 CPUs, rfc-wai
     const listed = states.filter((r) => (r.snapshot.context as SystemContext).devices[0].listed === 1);
     expect(listed.length).toBeGreaterThan(0);
     for (const r of listed) expect(new Set(sym.cpuClasses(r.snapshot.context as SystemContext)).size).toBe(2);
-  });
-
-  it('the reachable states are closed under swapping the twins together with their CPUs', () => {
-    for (const r of states) expect(keys.has(keyOf(image(r.snapshot, true, true))), r.path.map((e) => e.type).join(' ')).toBe(true);
   });
 
   it('swapping the twins commutes with every step', () => {
