@@ -18,10 +18,15 @@ const forced = new Set();
 const ES_SYNTAX = /^\s*(import\s*[\w{*'"]|export\s)/m;
 
 export async function resolve(specifier, context, nextResolve) {
-  const r = await nextResolve(specifier, context);
+  let r = await nextResolve(specifier, context);
   if (!r.url.startsWith('file:') || r.url.includes('/node_modules/')) return r;
-  const url = new URL(r.url);
+  let url = new URL(r.url);
   const root = url.searchParams.has(MARK);
+  // tsx resolves `x.js` to a sibling `x.ts`; the file named on the command line is the one meant.
+  if (root && specifier.startsWith('file:') && new URL(specifier).pathname !== url.pathname) {
+    r = { url: specifier, format: undefined };
+    url = new URL(specifier);
+  }
   if (!root && !(context.parentURL && forced.has(context.parentURL))) return r;
   if (!/\.(ts|js|tsx|jsx|mts|mjs)$/.test(url.pathname)) return r;
   forced.add(r.url);
@@ -32,5 +37,5 @@ export async function resolve(specifier, context, nextResolve) {
   } catch {
     return r;
   }
-  return ES_SYNTAX.test(source) ? { ...r, format: 'module' } : r;
+  return ES_SYNTAX.test(source) ? { ...r, format: 'module' } : { ...r, format: r.format ?? 'commonjs' };
 }
