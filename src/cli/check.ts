@@ -193,6 +193,17 @@ function outlineText(o: RunOutline): string[] {
   return out;
 }
 
+/** One warning line per claim that holds only vacuously (its trigger never reached). */
+function vacuousWarnings(runs: readonly DesignRun[]): string[] {
+  return runs.flatMap((r) =>
+    r.results
+      .filter((p) => p.claimed && p.vacuous)
+      .map(
+        (p) => `warning: ${r.design} claims ${p.name}, which holds only vacuously in scenario ${r.scenario.name}: its trigger is never reached: ${p.trigger}`,
+      ),
+  );
+}
+
 /** Runs `dmaspec check`; returns the exit status. */
 export async function run(argv: string[], env: CommandEnv = processEnv()): Promise<number> {
   const args = await parseCheckArgs(argv);
@@ -237,6 +248,7 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
     .map((b) => ({ behaviour: b as string, runs: done.filter((_, i) => jobs[i].behaviour === b) }))
     .filter((b) => b.runs.length > 0);
   const o = outline(jobs, done, limits);
+  const warnings = vacuousWarnings(runs);
   const partial = o.stopped.length > 0 || o.notStarted.length > 0;
   const status = done.some((r) => r.brokenClaims.length > 0) ? EXIT.violated : partial ? EXIT.limit : EXIT.ok;
   const exitStatus = args.exitZero ? EXIT.ok : status;
@@ -259,6 +271,7 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
           brokenClaims: r.brokenClaims,
         })),
       })),
+      warnings,
       complete: !partial,
       ...(partial ? { partial: o } : {}),
       exitStatus: status,
@@ -278,6 +291,7 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
     for (const r of broken)
       out.push('', `${r.design} breaks its claims: ${r.brokenClaims.join(', ')} (npm run dmaspec -- check --design ${r.design} shows the counterexamples)`);
   }
+  if (warnings.length) out.push('', ...warnings);
   if (behaviours.length) out.push('', 'every design against every client behaviour (violated properties; ! = a broken claim):', behaviourTable(behaviours));
   if (partial) out.push(...outlineText(o));
   env.out(out.join('\n') + '\n');
