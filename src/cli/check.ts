@@ -35,9 +35,9 @@ const USAGE = `usage: dmaspec check [--design NAME|FILE] [--scenario NAME|FILE.j
                      [--max-states N] [--max-seconds N] [--max-memory MB] [--json]
                      [--no-symmetry] [--exit-zero]
 
-  --design NAME|FILE      a built-in design, or a module (.ts/.js) exporting a design model
-                          (machines/system/design.ts DesignModel); default: every built-in
-                          design: ${Object.keys(BUILT_IN).join(', ')}
+  --design NAME|FILE      a built-in design, or your design module (.ts, .mts, .js, .mjs; see
+                          below); default: every built-in design:
+                          ${Object.keys(BUILT_IN).join(', ')}
   --scenario NAME|FILE    a scenario JSON file, or a name: ${NAMED_SCENARIOS.join(', ')}
   --threshold N           consecutive zero sums dma_channel_quiesce needs (overrides the scenario)
   --max-states N          stop each search after N states (verdicts may be unknown; exit 3)
@@ -54,6 +54,27 @@ With no options: the default scenario under every built-in design, then every de
 against every client behaviour. SIGINT / SIGTERM stop the search like a limit: the partial
 report, exit 3 (a second one quits at once). A claimed property found violated before a
 limit stopped the run still exits 1.
+
+Verdicts: holds, VIOLATED (with the shortest counterexample), unknown (a limit), or holds
+(vacuous): the property's trigger (spec/triggers.ts: a free under a client, a quiesce, a
+removal, a waiting unregister, ...) is never reached in the explored space, so nothing put
+the property to the test; a claim that holds only vacuously gets a warning line. An
+assumption a design states only in prose is listed as "stated, not checked".
+
+Your own design (--design FILE): a module that exports one DesignModel, as its default
+export or its only design-shaped export: name, title, summary, hotPath ('plain', 'rfc' or
+'tryget'), unregisterPhases, freeWaitsForHolders, ejecting (the IOH's steps from unregister
+to the free), rules (its guards and actions), optional clientSteps, claims (property
+names) and assumptions ({ text, kinds?, flags }: flags such as { releases: true } or
+{ releasesEarly: false } are checked against each scenario's clients; flags: {} is prose).
+Import the type and the helpers the built-in designs use (freeStep, dropRefsThenWait,
+clientRules, dmaChanPut, ...) from 'dmaspec/design' (in this repository: src/design.ts).
+The file may live in any folder: .ts, .mts, .js and .mjs load as ES modules, also in a
+CommonJS project (a package.json without "type": "module"), provided they use
+import/export; a .cjs/.cts file cannot be a design. docs/writing-a-design.md is the guide,
+with a worked example. A mistake in the module (it does not load, exports no design, names
+an unknown guard or target, a rule throws) is a design error: exit 2, naming the design
+and the rule.
 
 ${EXIT_TABLE}`;
 

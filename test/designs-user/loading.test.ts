@@ -33,6 +33,8 @@ const CASES = [
   ['commonjs', '.mjs'],
   ['module', '.ts'],
   ['module', '.js'],
+  ['module', '.mts'],
+  ['module', '.mjs'],
 ] as const;
 
 describe('a design module loads in any project', () => {
