@@ -7,7 +7,7 @@
  * the design, and a rule that throws while the design is checked names itself.
  * @module
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -93,7 +93,11 @@ export async function loadDesign(file: string): Promise<DesignModel> {
   try {
     mod = await import(`${pathToFileURL(path).href}?dmaspec-esm`);
   } catch (err) {
-    throw new DesignError(file, `cannot load the module: ${(err as Error).message?.split('\n')[0] ?? String(err)}`);
+    const why = (err as Error).message?.split('\n')[0] ?? String(err);
+    // As esm-scope-hooks.mjs tells ES syntax: a module without it was loaded as CommonJS.
+    const commonJs = !/^\s*(import\s*[\w{*'"]|export\s)/m.test(readFileSync(path, 'utf8'));
+    const hint = commonJs ? ' (it has no import/export: a design module is an ES module; CommonJS require/module.exports designs are not supported)' : '';
+    throw new DesignError(file, `cannot load the module: ${why}${hint}`);
   }
   const candidates = 'default' in mod ? [['default', mod.default] as const] : Object.entries(mod);
   const designs = candidates.filter(([, v]) => notADesign(v) === null);

@@ -30,6 +30,14 @@ describe('design errors exit 2, naming the design and the rule', () => {
     expect(r.out).toBe('');
   });
 
+  it('a CommonJS design (require/module.exports) is refused, saying a design module is an ES module', async () => {
+    const r = await check(fixture('commonjs-design.js'));
+    expect(r.status).toBe(EXIT.usage);
+    expect(r.err).toMatch(
+      /^dmaspec check: design error: design .*commonjs-design\.js: cannot load the module: .*\(it has no import\/export: a design module is an ES module; CommonJS require\/module\.exports designs are not supported\)\n$/,
+    );
+  });
+
   it('a CommonJS module (.cjs) is refused with what to write instead', async () => {
     const r = await check(fixture('design.cjs'));
     expect(r.status).toBe(EXIT.usage);
