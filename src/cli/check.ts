@@ -289,6 +289,7 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
           searches: r.searches.map((x) => ({ search: x.search, states: x.states, complete: x.complete })),
           violated: r.results.filter((p) => p.verdict === 'violated').map((p) => p.name),
           unknown: r.results.filter((p) => p.verdict === 'unknown').map((p) => p.name),
+          vacuous: r.results.filter((p) => p.vacuous).map((p) => p.name),
           brokenClaims: r.brokenClaims,
         })),
       })),

@@ -57,6 +57,15 @@ describe('witnesses', () => {
     expect(weighWitness({ ...held, verdict: 'holds' }, { reached: undefined })).not.toHaveProperty('vacuous');
   });
 
+  it('the behaviour runs list their vacuous properties in the JSON', async () => {
+    const j = JSON.parse((await runInProcess(['check', '--design', 'baseline', '--json'])).out);
+    const rows = j.behaviours as { behaviour: string; designs: { vacuous: string[] }[] }[];
+    expect(rows.map((b) => b.behaviour)).toContain('never-releases');
+    // Baseline has no quiesce and no per-CPU counts, under every client behaviour.
+    for (const b of rows)
+      expect(b.designs[0]!.vacuous, b.behaviour).toEqual(expect.arrayContaining(['no-false-zero', 'quiesce-terminates', 'ref-sum-nonnegative-when-quiescent']));
+  });
+
   it('vacuity does not change the exit status: a vacuous claim is reported, not a failure', async () => {
     const r = await runInProcess(['check', '--design', 'percpu-ref', '--scenario', 'cooperative']);
     expect(r.status).toBe(EXIT.ok);
