@@ -18,8 +18,11 @@ export interface ClientAssumption {
   readonly text: string;
   /** Client kinds the assumption is about (all kinds if omitted). */
   readonly kinds?: readonly ClientKind[];
-  /** Scenario client flags the design assumes, e.g. `{ releases: true }`. */
-  readonly flags: Readonly<Partial<Record<'releases' | 'busy' | 'migrates', boolean>>>;
+  /**
+   * Scenario client flags the design assumes, e.g. `{ releases: true }`, or
+   * `{ releasesEarly: false }` (no client misuse). Empty: prose only, reported as stated, not checked.
+   */
+  readonly flags: Readonly<Partial<Record<'releases' | 'busy' | 'migrates' | 'releasesEarly', boolean>>>;
 }
 
 /** Named rules a design adds to, or overrides in, the system machine. */

@@ -21,7 +21,7 @@ const table = (head: string[], compact = false) => new Table({ head, style: PLAI
 export function verdictCell(run: DesignRun, name: string): string {
   const p = run.results.find((r) => r.name === name);
   if (!p) return '';
-  const v = p.verdict === 'violated' ? 'VIOLATED' : p.verdict;
+  const v = p.verdict === 'violated' ? 'VIOLATED' : p.vacuous ? 'holds (vacuous)' : p.verdict;
   if (!p.claimed) return v;
   return p.verdict === 'violated' && run.assumptionsMet ? `${v} !` : `${v} *`;
 }
@@ -64,7 +64,8 @@ export function behaviourTable(rows: readonly { behaviour: string; runs: readonl
       ...row.runs.map((r) => {
         const bad = r.results.filter((p) => p.verdict === 'violated').map((p) => (p.claimed && r.assumptionsMet ? `${p.name} !` : p.name));
         const unknown = r.results.some((p) => p.verdict === 'unknown');
-        return bad.length ? bad.join('\n') : unknown ? 'unknown (limit)' : 'all hold';
+        const cell = bad.length ? bad.join('\n') : unknown ? 'unknown (limit)' : 'all hold';
+        return r.assumptionsMet ? cell : `${cell}\n(assumption not met)`;
       }),
     ]);
   return t.toString();
@@ -151,6 +152,8 @@ export function replayText(r: ReplayOutcome | undefined): string {
 export function designReport(run: DesignRun): string {
   const out: string[] = [`design ${run.design}: ${run.title}`];
   if (!run.assumptionsMet) out.push(`the scenario does not meet the design's assumptions:\n  ${run.unmetAssumptions.join('\n  ')}`);
+  const prose = run.assumptions.filter((a) => a.status === 'stated, not checked').map((a) => a.text);
+  if (prose.length) out.push(`assumptions stated, not checked (no client flag expresses them: judge them yourself):\n  ${prose.join('\n  ')}`);
   for (const p of run.results) {
     if (!p.trace) continue;
     out.push('', `${p.name} (${p.kind}${p.claimed ? ', claimed' : ''}): VIOLATED`, traceTable(p.trace, p.name), replayText(p.replay));
@@ -168,7 +171,7 @@ export function legend(exitZero = false): string {
   const status = exitZero ? 'exit status 1 without --exit-zero, which npm start passes' : 'exit status 1';
   return (
     `* claimed by the design; ! claimed, and violated in a scenario that meets the design's assumptions (${status})\n` +
-    "n/a: the property's trigger never holds here; unknown: a limit stopped the search first"
+    "holds (vacuous): the property's trigger (spec/triggers.ts) is never reached here, so nothing put it to the test; unknown: a limit stopped the search first"
   );
 }
 
@@ -182,12 +185,15 @@ export function runJson(run: DesignRun) {
     searches: run.searches.map((x) => ({ search: x.search, states: x.states, complete: x.complete, ...(x.stoppedBy ? { stoppedBy: x.stoppedBy } : {}) })),
     assumptionsMet: run.assumptionsMet,
     unmetAssumptions: run.unmetAssumptions,
+    assumptions: run.assumptions,
     brokenClaims: run.brokenClaims,
     results: run.results.map((p) => ({
       name: p.name,
       kind: p.kind,
       verdict: p.verdict,
       claimed: p.claimed,
+      ...(p.vacuous === undefined ? {} : { vacuous: p.vacuous }),
+      ...(p.witness ? { witnessSteps: p.witness.steps.length } : {}),
       ...(p.unknownBecause ? { unknownBecause: p.unknownBecause } : {}),
       ...(p.trace ? { trace: traceJson(p.trace) } : {}),
       ...(p.replay ? { replay: p.replay } : {}),

@@ -1,18 +1,23 @@
 /**
  * `dmaspec check` without the command line: checks a scenario under a design with every
- * property of spec/properties.ts, weighs the design's claims (src/designs/<name>/model.ts)
+ * property of spec/properties.ts and its reachability witness (a `holds` whose trigger is
+ * never reached is vacuous), weighs the design's claims (src/designs/<name>/model.ts)
  * against its stated assumptions, and replays each counterexample on the implementation.
  * @module
  */
 import { buildSystem, type SystemContext, type SystemModel } from '../../machines/system/index.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
 import { LIVENESS, SAFETY } from '../../spec/properties.ts';
+import { TRIGGERS } from '../../spec/triggers.ts';
+import { PROPERTY_NAMES, type PropertyName } from '../../spec/vocabulary.ts';
 import type { Scenario } from '../scenario.ts';
 import { checkModel, type CheckOptions, type ExplorationStats, type PropertyResult } from './check.ts';
 import type { CompiledMachine } from './compile.ts';
 import type { PropertySet } from './properties.ts';
 import { replayTrace, type Implementation, type ReplayResult } from './replay.ts';
 import { systemLens } from './system-lens.ts';
+import type { Trace } from './trace.ts';
+import { splitWitnesses, weighWitness, witnessProperties } from './witness.ts';
 
 /** Replay outcome, or why there was none. */
 export type ReplayOutcome = ReplayResult | { readonly unavailable: string };
@@ -22,6 +27,28 @@ export interface DesignPropertyResult extends PropertyResult {
   /** The design claims this property (src/designs/<name>/model.ts `claims`). */
   readonly claimed: boolean;
   readonly replay?: ReplayOutcome;
+  /**
+   * true: it holds only because its trigger (spec/triggers.ts) is never reached here; false:
+   * the trigger was reached; absent: not known (a limit, a violation, or deadlock-free).
+   */
+  readonly vacuous?: boolean;
+  /** The trigger, in words (every property but deadlock-free). */
+  readonly trigger?: string;
+  /** The shortest trace to the trigger, when it was reached. */
+  readonly witness?: Trace;
+}
+
+/** What the checker can say of an assumption on this scenario. */
+export type AssumptionStatus = 'met' | 'not met' | 'stated, not checked';
+
+/** One assumption of a design, weighed against a scenario. */
+export interface AssumptionResult {
+  readonly text: string;
+  /**
+   * `met` / `not met`: its client flags against the scenario's clients; `stated, not
+   * checked`: prose only (no flag expresses it), so the reader must judge it.
+   */
+  readonly status: AssumptionStatus;
 }
 
 /** The check of one design on one scenario. */
@@ -33,6 +60,8 @@ export interface DesignRun {
   /** The scenario's clients meet every assumption the design's claims rest on. */
   readonly assumptionsMet: boolean;
   readonly unmetAssumptions: readonly string[];
+  /** Every assumption of the design with what the checker can say of it. */
+  readonly assumptions: readonly AssumptionResult[];
   /** Claimed properties violated in a scenario that meets the assumptions. */
   readonly brokenClaims: readonly string[];
   readonly complete: boolean;
@@ -55,16 +84,26 @@ export function systemModelFor(scenario: Scenario, design: DesignModel): SystemM
   return buildSystem({ ...scenario, design: design.name as Scenario['design'] });
 }
 
+/**
+ * Each assumption of `design` against the scenario's clients: an assumption with flags is
+ * met when every client it is about (its `kinds`, or all) has those flags; one without flags
+ * is prose the checker cannot weigh, reported as stated, not checked (never silently met).
+ */
+export function assumptionResults(design: DesignModel, scenario: Scenario): AssumptionResult[] {
+  return design.assumptions.map((a) => {
+    if (Object.keys(a.flags).length === 0) return { text: a.text, status: 'stated, not checked' };
+    const broken = scenario.clients.some(
+      // An absent optional flag (e.g. releasesEarly) is false.
+      (c) => (!a.kinds || a.kinds.includes(c.kind)) && Object.entries(a.flags).some(([k, v]) => ((c as unknown as Record<string, unknown>)[k] ?? false) !== v),
+    );
+    return { text: a.text, status: broken ? 'not met' : 'met' };
+  });
+}
+
 /** Assumption texts of `design` that the scenario's clients do not meet. */
 export function unmetAssumptions(design: DesignModel, scenario: Scenario): string[] {
-  return design.assumptions
-    .filter((a) =>
-      scenario.clients.some(
-        // An absent optional flag (e.g. releasesEarly) is false.
-        (c) =>
-          (!a.kinds || a.kinds.includes(c.kind)) && Object.entries(a.flags).some(([k, v]) => ((c as unknown as Record<string, unknown>)[k] ?? false) !== v),
-      ),
-    )
+  return assumptionResults(design, scenario)
+    .filter((a) => a.status === 'not met')
     .map((a) => a.text);
 }
 
@@ -78,12 +117,21 @@ export interface DesignCheckOptions extends Pick<CheckOptions, 'symmetry' | 'max
 export function checkDesign(scenario: Scenario, design: DesignModel, opts: DesignCheckOptions = {}): DesignRun {
   const t0 = performance.now();
   const model = systemModelFor(scenario, design);
-  const props: PropertySet = { safety: SAFETY as PropertySet['safety'], liveness: LIVENESS as PropertySet['liveness'] };
+  // Each property's reachability witness runs in the same exploration (src/check/witness.ts).
+  const props: PropertySet = {
+    safety: [...(SAFETY as PropertySet['safety']), ...witnessProperties(PROPERTY_NAMES)],
+    liveness: LIVENESS as PropertySet['liveness'],
+  };
   const lens = (cm: CompiledMachine<SystemContext>) => systemLens(model, cm);
   const r = checkModel(model, props, { symmetry: opts.symmetry, maxStates: opts.maxStates, limits: opts.limits, lens, onProgress: opts.onProgress });
-  const unmet = unmetAssumptions(design, scenario);
-  const results: DesignPropertyResult[] = r.results.map((p) => {
-    const claimed = (design.claims as readonly string[]).includes(p.name);
+  const assumptions = assumptionResults(design, scenario);
+  const unmet = assumptions.filter((a) => a.status === 'not met').map((a) => a.text);
+  const { results: verdicts, witnesses } = splitWitnesses(r.results);
+  const results: DesignPropertyResult[] = verdicts.map((v) => {
+    const claimed = (design.claims as readonly string[]).includes(v.name);
+    const w = witnesses.get(v.name);
+    const trigger = TRIGGERS[v.name as PropertyName]?.text;
+    const p = { ...weighWitness(v, w), ...(trigger ? { trigger } : {}), ...(w?.trace ? { witness: w.trace } : {}) };
     if (!p.trace || !opts.implementation) return { ...p, claimed };
     let replay: ReplayOutcome;
     try {
@@ -101,6 +149,7 @@ export function checkDesign(scenario: Scenario, design: DesignModel, opts: Desig
     results,
     assumptionsMet: unmet.length === 0,
     unmetAssumptions: unmet,
+    assumptions,
     brokenClaims: unmet.length ? [] : results.filter((p) => p.claimed && p.verdict === 'violated').map((p) => p.name),
     complete: r.complete,
     searches: r.explorations,

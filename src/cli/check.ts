@@ -10,10 +10,7 @@
  * unknown and why).
  * @module
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { DesignModel } from '../../machines/system/design.ts';
-import { DESIGN_MODELS } from '../designs/models.ts';
 import { BEHAVIOURS, DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import { legend, behaviourTable, comparisonTable, designReport, runJson, scenarioHeader, timingsJson } from '../check/format.ts';
 import { checkDesign, scenarioText, type DesignCheckOptions, type DesignRun, type ImplementationFactory } from '../check/run.ts';
@@ -23,12 +20,11 @@ import { LayoutError } from '../check/layout.ts';
 import { Limits } from '../check/limits.ts';
 import { stopText } from '../check/check.ts';
 import { UsageError } from './usage-error.ts';
+import { DesignError } from './design-error.ts';
+import { BUILT_IN, DESIGN_EXTENSIONS, loadDesign } from './load-design.ts';
 import { intOption, parseOptions, readScenarioFile } from './args.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT, EXIT_TABLE } from './exit-status.ts';
-
-/** The built-in designs, as loaded: user design modules join DESIGN_MODELS for their run only. */
-const BUILT_IN: Readonly<Record<string, DesignModel>> = { ...DESIGN_MODELS };
 
 const DEFAULT_MB = `${Math.round(new Limits().maxMemory / 2 ** 20)} MB`;
 
@@ -39,9 +35,9 @@ const USAGE = `usage: dmaspec check [--design NAME|FILE] [--scenario NAME|FILE.j
                      [--max-states N] [--max-seconds N] [--max-memory MB] [--json]
                      [--no-symmetry] [--exit-zero]
 
-  --design NAME|FILE      a built-in design, or a module (.ts/.js) exporting a design model
-                          (machines/system/design.ts DesignModel); default: every built-in
-                          design: ${Object.keys(DESIGN_MODELS).join(', ')}
+  --design NAME|FILE      a built-in design, or your design module (.ts, .mts, .js, .mjs; see
+                          below); default: every built-in design:
+                          ${Object.keys(BUILT_IN).join(', ')}
   --scenario NAME|FILE    a scenario JSON file, or a name: ${NAMED_SCENARIOS.join(', ')}
   --threshold N           consecutive zero sums dma_channel_quiesce needs (overrides the scenario)
   --max-states N          stop each search after N states (verdicts may be unknown; exit 3)
@@ -58,6 +54,27 @@ With no options: the default scenario under every built-in design, then every de
 against every client behaviour. SIGINT / SIGTERM stop the search like a limit: the partial
 report, exit 3 (a second one quits at once). A claimed property found violated before a
 limit stopped the run still exits 1.
+
+Verdicts: holds, VIOLATED (with the shortest counterexample), unknown (a limit), or holds
+(vacuous): the property's trigger (spec/triggers.ts: a free under a client, a quiesce, a
+removal, a waiting unregister, ...) is never reached in the explored space, so nothing put
+the property to the test; a claim that holds only vacuously gets a warning line. An
+assumption a design states only in prose is listed as "stated, not checked".
+
+Your own design (--design FILE): a module that exports one DesignModel, as its default
+export or its only design-shaped export: name, title, summary, hotPath ('plain', 'rfc' or
+'tryget'), unregisterPhases, freeWaitsForHolders, ejecting (the IOH's steps from unregister
+to the free), rules (its guards and actions), optional clientSteps, claims (property
+names) and assumptions ({ text, kinds?, flags }: flags such as { releases: true } or
+{ releasesEarly: false } are checked against each scenario's clients; flags: {} is prose).
+Import the type and the helpers the built-in designs use (freeStep, dropRefsThenWait,
+clientRules, dmaChanPut, ...) from 'dmaspec/design' (in this repository: src/design.ts).
+The file may live in any folder: .ts, .mts, .js and .mjs load as ES modules, also in a
+CommonJS project (a package.json without "type": "module"), provided they use
+import/export; a .cjs/.cts file cannot be a design. docs/writing-a-design.md is the guide,
+with a worked example. A mistake in the module (it does not load, exports no design, names
+an unknown guard or target, a rule throws) is a design error: exit 2, naming the design
+and the rule.
 
 ${EXIT_TABLE}`;
 
@@ -79,51 +96,6 @@ export interface CheckArgs {
   readonly exitZero: boolean;
 }
 
-const DESIGN_FIELDS: readonly [string, string][] = [
-  ['name', 'string'],
-  ['title', 'string'],
-  ['summary', 'string'],
-  ['hotPath', 'string'],
-  ['ejecting', 'function'],
-  ['rules', 'function'],
-  ['claims', 'object'],
-  ['assumptions', 'object'],
-];
-
-/** Why `v` is not a DesignModel, or null if it is one. */
-function notADesign(v: unknown): string | null {
-  if (v === null || typeof v !== 'object') return 'not an object';
-  const o = v as Record<string, unknown>;
-  for (const [k, t] of DESIGN_FIELDS) if (typeof o[k] !== t) return `field ${k} must be a ${t === 'object' ? 'list' : t}`;
-  if (o.hotPath !== 'plain' && o.hotPath !== 'rfc') return "field hotPath must be 'plain' or 'rfc'";
-  if (!Array.isArray(o.claims) || !Array.isArray(o.assumptions)) return 'fields claims and assumptions must be lists';
-  return null;
-}
-
-/** Loads a user design module: its default export or its one export that is a design model. */
-async function loadDesign(file: string): Promise<DesignModel> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = await import(pathToFileURL(resolve(file)).href);
-  } catch (err) {
-    throw new UsageError(`cannot load design module ${file}: ${(err as Error).message}`);
-  }
-  const candidates = 'default' in mod ? [['default', mod.default] as const] : Object.entries(mod);
-  const designs = candidates.filter(([, v]) => notADesign(v) === null);
-  if (designs.length !== 1) {
-    const why = candidates.map(([k, v]) => `  export ${k}: ${notADesign(v) ?? 'a design model'}`).join('\n');
-    throw new UsageError(
-      `design module ${file} must export exactly one design model (machines/system/design.ts DesignModel: ${DESIGN_FIELDS.map(([k]) => k).join(', ')}); found ${designs.length}${why ? `:\n${why}` : ''}`,
-    );
-  }
-  const d = designs[0][1] as DesignModel;
-  if (d.name in BUILT_IN && BUILT_IN[d.name] !== d)
-    throw new UsageError(`design module ${file} names its design ${d.name}, which is a built-in design; rename it`);
-  // The system machine looks designs up by name in the registry; a user design joins it for this run.
-  (DESIGN_MODELS as Record<string, DesignModel>)[d.name] = d;
-  return d;
-}
-
 function readScenario(arg: string): { scenario: Scenario; design?: string } {
   const named = namedScenario(arg);
   if (named) return { scenario: named };
@@ -132,6 +104,9 @@ function readScenario(arg: string): { scenario: Scenario; design?: string } {
   const explicit = typeof json === 'object' && json !== null && 'design' in json;
   return { scenario, design: explicit ? scenario.design : undefined };
 }
+
+/** Whether `d` is one of the built-in designs (a bug in it is dmaspec's, exit status 4). */
+const isBuiltIn = (d: DesignModel) => BUILT_IN[d.name] === d;
 
 /** Parses `check`'s arguments. @throws UsageError, ScenarioError */
 export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'> {
@@ -160,7 +135,7 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
   let designs: DesignModel[];
   const d = values.design ?? scenarioDesign;
   if (d === undefined) designs = Object.values(BUILT_IN);
-  else if (/\.(ts|js|mjs|mts)$/.test(d) || d.includes('/')) designs = [await loadDesign(d)];
+  else if (DESIGN_EXTENSIONS.some((x) => d.endsWith(x)) || d.includes('/')) designs = [await loadDesign(d)];
   else if (d in BUILT_IN) designs = [BUILT_IN[d]];
   else throw new UsageError(`--design ${d}: unknown design (built-in: ${Object.keys(BUILT_IN).join(', ')}; or a .ts/.js module)`);
   return {
@@ -239,6 +214,17 @@ function outlineText(o: RunOutline): string[] {
   return out;
 }
 
+/** One warning line per claim that holds only vacuously (its trigger never reached). */
+function vacuousWarnings(runs: readonly DesignRun[]): string[] {
+  return runs.flatMap((r) =>
+    r.results
+      .filter((p) => p.claimed && p.vacuous)
+      .map(
+        (p) => `warning: ${r.design} claims ${p.name}, which holds only vacuously in scenario ${r.scenario.name}: its trigger is never reached: ${p.trigger}`,
+      ),
+  );
+}
+
 /** Runs `dmaspec check`; returns the exit status. */
 export async function run(argv: string[], env: CommandEnv = processEnv()): Promise<number> {
   const args = await parseCheckArgs(argv);
@@ -267,6 +253,11 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
       } catch (err) {
         // A design whose machine leaves the kit subset is the user's to fix, not a crash.
         if (err instanceof SubsetError || err instanceof LayoutError) throw new UsageError(`design ${j.design.name}: ${err.message}`);
+        // Whatever a user design throws while it is built or checked is the design's to fix.
+        if (!isBuiltIn(j.design) && !(err instanceof DesignError)) {
+          const e = err instanceof Error ? err : new Error(String(err));
+          throw new DesignError(j.design.name, `${e.name}: ${e.message.split('\n')[0]}`);
+        }
         throw err;
       }
     }
@@ -278,6 +269,7 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
     .map((b) => ({ behaviour: b as string, runs: done.filter((_, i) => jobs[i].behaviour === b) }))
     .filter((b) => b.runs.length > 0);
   const o = outline(jobs, done, limits);
+  const warnings = vacuousWarnings(runs);
   const partial = o.stopped.length > 0 || o.notStarted.length > 0;
   const status = done.some((r) => r.brokenClaims.length > 0) ? EXIT.violated : partial ? EXIT.limit : EXIT.ok;
   const exitStatus = args.exitZero ? EXIT.ok : status;
@@ -297,9 +289,11 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
           searches: r.searches.map((x) => ({ search: x.search, states: x.states, complete: x.complete })),
           violated: r.results.filter((p) => p.verdict === 'violated').map((p) => p.name),
           unknown: r.results.filter((p) => p.verdict === 'unknown').map((p) => p.name),
+          vacuous: r.results.filter((p) => p.vacuous).map((p) => p.name),
           brokenClaims: r.brokenClaims,
         })),
       })),
+      warnings,
       complete: !partial,
       ...(partial ? { partial: o } : {}),
       exitStatus: status,
@@ -319,6 +313,7 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
     for (const r of broken)
       out.push('', `${r.design} breaks its claims: ${r.brokenClaims.join(', ')} (npm run dmaspec -- check --design ${r.design} shows the counterexamples)`);
   }
+  if (warnings.length) out.push('', ...warnings);
   if (behaviours.length) out.push('', 'every design against every client behaviour (violated properties; ! = a broken claim):', behaviourTable(behaviours));
   if (partial) out.push(...outlineText(o));
   env.out(out.join('\n') + '\n');

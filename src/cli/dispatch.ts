@@ -2,12 +2,14 @@
  * The `dmaspec` command line, in-process: dispatches to one module per subcommand. Each subcommand module
  * exports `run(argv, env): Promise<number>` (the exit status) and `summary` (one line of help).
  * Every failure ends in one exit status of src/cli/exit-status.ts: usage errors 2 with the
- * message, anything unexpected 4 with a one-line message (the stack with `--debug`).
+ * message, a user design's mistakes (src/cli/design-error.ts) 2 naming the design and the rule,
+ * anything unexpected 4 with a one-line message (the stack with `--debug`).
  * @module
  */
 import { ScenarioError } from '../scenario.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT, EXIT_TABLE } from './exit-status.ts';
+import { DesignError } from './design-error.ts';
 import { UsageError } from './usage-error.ts';
 
 interface Command {
@@ -71,7 +73,7 @@ export async function main(argv: string[], over: Partial<CommandEnv> = {}): Prom
     return await (await load()).run(args, env);
   } catch (err) {
     env.progress.stop();
-    if (err instanceof UsageError || err instanceof ScenarioError) {
+    if (err instanceof UsageError || err instanceof ScenarioError || err instanceof DesignError) {
       env.err(`dmaspec ${name}: ${err.message}\n`);
       return EXIT.usage;
     }

@@ -10,7 +10,7 @@ export const EXIT = {
   ok: 0,
   /** check: a property a design claims is violated in a scenario meeting its assumptions. */
   violated: 1,
-  /** A bad command line or scenario file: the message names the option or field. */
+  /** A bad command line or scenario file, or a user design's mistake: the message names the option, field, or design and rule. */
   usage: 2,
   /** A limit (--max-states, --max-seconds, --max-memory) or SIGINT/SIGTERM stopped a search: partial report. */
   limit: 3,
@@ -23,7 +23,8 @@ export const EXIT_TABLE = [
   'exit status:',
   '  0  finished: every search complete, no claimed property violated',
   "  1  check: a claimed property is violated in a scenario meeting the design's assumptions",
-  '  2  usage error: a bad option or scenario file (the message names it)',
+  '  2  usage or design error: a bad option, scenario file or design module (the message names',
+  '     it; for a design, the design and the rule that failed)',
   '  3  a limit (--max-states, --max-seconds, --max-memory) or SIGINT/SIGTERM stopped a search',
   '     first: a partial report of what finished and which verdicts are unknown, and why',
   '  4  internal error (a dmaspec bug): a one-line message; --debug prints the stack trace',

@@ -23,6 +23,8 @@ export interface PropertyVerdictJson {
   readonly verdict: ComparisonVerdict;
   /** The design claims this property (a violated claim fails `dmaspec check`). */
   readonly claimed?: boolean;
+  /** It holds only because its trigger (spec/triggers.ts) is never reached. */
+  readonly vacuous?: boolean;
   readonly trace?: TraceJson;
   /** The counterexample replayed on the implementation (src/core), when it was. */
   readonly replay?: ReplayJson;
@@ -209,7 +211,7 @@ function verdictCell(r: PropertyVerdictJson | undefined, complete: boolean, anch
     case 'violated':
       return `**VIOLATED**${claim}${r.trace ? ` [trace](#${anchor})` : ''}`;
     case 'holds':
-      return complete ? `holds${claim}` : `not refuted${claim}`;
+      return complete ? `holds${r.vacuous ? ' (vacuous)' : ''}${claim}` : `not refuted${claim}`;
     default:
       return `${r.verdict}${claim}`;
   }

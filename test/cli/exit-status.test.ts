@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT, EXIT_TABLE } from '../../src/cli/exit-status.ts';
+import { main } from '../../src/cli/main.ts';
 import { ROOT, runInProcess, STACK_LINE } from './harness.ts';
 
 const THROWING = 'test/cli/fixtures/throwing-design.ts';
@@ -21,7 +22,7 @@ describe('exit statuses', () => {
 
   it("the README's table has one row per status, with the same meaning", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const rows = [...readme.matchAll(/^\| (\d) \| (.+) \|$/gm)].map((m) => [Number(m[1]), m[2]] as const);
+    const rows = [...readme.matchAll(/^\| (\d) +\| (.+?) +\|$/gm)].map((m) => [Number(m[1]), m[2]] as const);
     expect(rows.map(([n]) => n)).toEqual(Object.values(EXIT));
     // The first words of each meaning agree with the --help table.
     for (const [n, meaning] of rows) {
@@ -38,14 +39,32 @@ describe('exit statuses', () => {
   });
 
   it('an internal error exits 4 with one line; --debug adds the stack trace', async () => {
-    const r = await runInProcess(['check', '--design', THROWING, '--scenario', 'cooperative']);
+    // A failure inside dmaspec itself: here the output channel breaks under a built-in design.
+    const broken = (argv: string[]) => {
+      let err = '';
+      const status = main(argv, {
+        out: () => {
+          throw new TypeError('stdout exploded');
+        },
+        err: (s) => void (err += s),
+        progress: { label() {}, update() {}, stop() {} },
+      });
+      return status.then((s) => ({ status: s, err }));
+    };
+    const r = await broken(['check', '--design', 'baseline', '--scenario', 'cooperative']);
     expect(r.status).toBe(EXIT.internal);
-    expect(r.err).toMatch(/^dmaspec check: internal error \(a dmaspec bug, please report it\): TypeError: rules exploded .*--debug prints the stack\n$/);
+    expect(r.err).toMatch(/^dmaspec check: internal error \(a dmaspec bug, please report it\): TypeError: stdout exploded .*--debug prints the stack\n$/);
     expect(r.err.split('\n').length).toBe(2);
     expect(r.err).not.toMatch(STACK_LINE);
-    const d = await runInProcess(['check', '--design', THROWING, '--scenario', 'cooperative', '--debug']);
+    const d = await broken(['check', '--design', 'baseline', '--scenario', 'cooperative', '--debug']);
     expect(d.status).toBe(EXIT.internal);
     expect(d.err).toMatch(STACK_LINE);
+  });
+
+  it("a user design's throwing rule builder is a design error: exit 2, one line naming the design and the rule", async () => {
+    const r = await runInProcess(['check', '--design', THROWING, '--scenario', 'cooperative']);
+    expect(r.status).toBe(EXIT.usage);
+    expect(r.err).toBe('dmaspec check: design error: design broken-rules, rule rules: threw TypeError: rules exploded\n');
   });
 
   it('npm start (check --exit-zero) does not claim exit status 1 in its legend, and its hint runs in a clone', async () => {

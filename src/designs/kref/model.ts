@@ -161,7 +161,9 @@ export function krefDesign(v: KrefVariant): DesignModel {
         text: 'The driver implements device_release and frees the device there (8ad342a86359: without it unbinding in use is unsafe); gone hardware is the driver’s problem (not modelled).',
         flags: {},
       },
-      { text: 'A cached channel pointer is only used while its client still holds a reference.', kinds: ['async_tx'], flags: {} },
+      // An async_tx client that releases early uses its cached pointer without a reference:
+      // mid-round after its dmaengine_put, or re-got after it (the releasesEarly misuse).
+      { text: 'A cached channel pointer is only used while its client still holds a reference.', kinds: ['async_tx'], flags: { releasesEarly: false } },
     ],
   };
 }

@@ -1,0 +1,30 @@
+/**
+ * `dmaspec/design`: what a design module needs, in one import. A design module (run with
+ * `dmaspec check --design FILE`) exports one {@link DesignModel}; the helpers here are the
+ * ones the built-in designs (src/designs/<name>/model.ts) build theirs from. See
+ * docs/writing-a-design.md.
+ *
+ * ```ts
+ * import { type DesignModel, freeStep } from 'dmaspec/design';
+ * ```
+ * @module
+ */
+// The design interface and its parts.
+export type { ClientAssumption, DesignModel, DesignRules, UnregisterPhase } from '../machines/system/design.ts';
+export type { ChannelCtx, DeviceCtx, IohCtx, SystemContext, ThreadCtx } from '../machines/system/context.ts';
+export type { ChannelInfo, ClientInfo, DeviceInfo, IohInfo, Layout } from '../machines/system/layout.ts';
+export type { ActionRule, GuardRule, StepEvent } from '../machines/kit.ts';
+export type { ClientSteps, HotPathKind, StateConfig } from '../machines/system/clients.ts';
+export type { DropThenWaitText, EjectProgram, FreeWait, IohBuild, IohParams } from '../machines/system/ioh.ts';
+export type { ThreadParams } from '../machines/system/hotpath.ts';
+export type { ClientKind, ClientSpec, Capability } from './scenario.ts';
+// Property names a design claims.
+export { PROPERTY_NAMES, type PropertyName } from '../spec/vocabulary.ts';
+// Unregister's shared steps: the free, the wait for holders, the RFC quiesce.
+export { dropRefsThenWait, freeStep, waitState } from '../machines/system/ioh.ts';
+export { quiesceRules, quiesceState, unlockState } from '../machines/system/quiesce.ts';
+// The clients' rules (a design may refine a guard over them) and their use of a channel.
+export { clientRules, recordUse } from '../machines/system/clients.ts';
+// dmaengine's own functions on the model's context.
+export { dmaChanGet, dmaChannelRebalance, dmaChanPut, dmaengineGet, dmaenginePut, isFreed, nthChan, privateCandidate } from '../machines/system/dmaengine.ts';
+export { capIndex } from '../machines/system/layout.ts';
