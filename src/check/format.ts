@@ -5,7 +5,7 @@
  * @module
  */
 import Table from 'cli-table3';
-import type { StepEvent } from '../../machines/kit.ts';
+import { eventText } from '../../spec/vocabulary.ts';
 import type { ReplayOutcome, DesignRun } from './run.ts';
 import { scenarioText } from './run.ts';
 import type { Change, Trace } from './trace.ts';
@@ -68,12 +68,6 @@ export function behaviourTable(rows: readonly { behaviour: string; runs: readonl
       }),
     ]);
   return t.toString();
-}
-
-/** An event with its payload: `net0.migrate {cpu: 1}`. */
-export function eventText(e: StepEvent): string {
-  const payload = Object.entries(e).filter(([k]) => k !== 'type');
-  return payload.length ? `${e.type} {${payload.map(([k, v]) => `${k}: ${v}`).join(', ')}}` : e.type;
 }
 
 const value = (v: unknown) => (v === undefined ? '-' : JSON.stringify(v));

@@ -23,7 +23,7 @@ import type { StepEvent } from '../../machines/kit.ts';
 import type { MachineModel } from '../../machines/model.ts';
 import type { Scenario } from '../scenario.ts';
 import type { BuiltTarget, ConformanceTarget, ImplementationSetup } from './adapters/index.ts';
-import { eventLabel } from './adapters/system.ts';
+import { eventLabel } from '../../spec/vocabulary.ts';
 import { generatePaths, type PathKind } from './conformance.ts';
 import { firstDifference } from './diff.ts';
 import type { FieldDoc } from './fields.ts';

@@ -5,6 +5,7 @@
  * the thread, a liveness cycle is a `loop` box and a deadlock a closing note.
  * @module
  */
+import { eventText } from '../../spec/vocabulary.ts';
 import { codeCell, escapeCell, escapeMermaidText } from './escape.ts';
 import { foldRounds, roundsText, statesOf, stepNote, type Vars } from './explain.ts';
 import { linkKernelNamesMarkdown } from './kernel-source.ts';
@@ -39,12 +40,6 @@ export interface TraceJson {
   readonly initial?: Readonly<Record<string, unknown>>;
   /** Active state id of every region in the initial state. */
   readonly initialActive?: Readonly<Record<string, string>>;
-}
-
-/** `net0.migrate(cpu=1)`: the event type with its payload fields. */
-export function eventText(event: TraceStepJson['event']): string {
-  const fields = Object.entries(event).filter(([k]) => k !== 'type');
-  return fields.length === 0 ? event.type : `${event.type}(${fields.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')})`;
 }
 
 /**

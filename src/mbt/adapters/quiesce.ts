@@ -8,6 +8,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { MachineModel } from '../../../machines/model.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
+import { splitEvent } from '../../../spec/vocabulary.ts';
 import { DmaEngine } from '../../core/dmaengine.ts';
 import { dmaChannelQuiesce } from '../../core/hotplug.ts';
 import { createDevice, type DmaChan } from '../../core/objects.ts';
@@ -94,9 +95,7 @@ export function quiesceAdapter(model: MachineModel<SystemContext>, scenario: Sce
     reset,
     step(event) {
       ensure();
-      const dot = event.type.indexOf('.');
-      const thread = event.type.slice(0, dot);
-      const step = event.type.slice(dot + 1);
+      const { thread, step } = splitEvent(event.type);
       const cpu = event.cpu as number;
       if (thread === 'env') {
         if (step === 'find') k.dmaFindChannel(spec.capabilities[0], cpu);
