@@ -15,7 +15,7 @@ import type { Scenario } from '../scenario.ts';
 import type { ConformanceTarget } from './adapters/index.ts';
 import { coverageRow } from './coverage.ts';
 import type { ReportRow } from './coverage-table.ts';
-import { exploreWithXstate, type StateGraph } from './explore.ts';
+import { exploreWithXstate, type StateGraph } from '../../machines/xstate.ts';
 import { dropPrefixes, edgeCoverWalks, stateCoverPaths, testModelShortestPaths, type EventPath } from './paths.ts';
 import { replayOnGraph } from './replay.ts';
 
@@ -36,7 +36,7 @@ export interface GeneratedPaths {
 
 /** Explores `model` and generates paths of `kind`. */
 export function generatePaths(model: MachineModel, kind: PathKind = 'both', limit = 50_000): GeneratedPaths {
-  const graph = exploreWithXstate(model, limit);
+  const graph = exploreWithXstate(model, { limit });
   const small = graph.states.length <= TEST_MODEL_LIMIT;
   const statePaths = kind === 'transitions' ? [] : small ? testModelShortestPaths(model) : stateCoverPaths(graph);
   const walks = kind === 'states' ? [] : edgeCoverWalks(graph);

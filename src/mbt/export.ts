@@ -29,7 +29,7 @@ import { firstDifference } from './diff.ts';
 import type { FieldDoc } from './fields.ts';
 import { edgesAlong, indexGraph } from './graph-index.ts';
 import { ConformanceError, type Adapter, type ReplayStats } from './replay.ts';
-import { snapshotView } from './view.ts';
+import { snapshotView } from '../../machines/xstate.ts';
 import { vocabulary, type VocabularyEntry } from './vocabulary.ts';
 
 /** The format name every header carries. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSystem } from '../../machines/system/index.ts';
 import { ASYNC_TX_ONLY, ONE_DEVICE, TWO_DEVICES, withDesign } from '../../machines/small-scenarios.ts';
 import { observe as observeMachine } from '../../machines/system/observe.ts';
-import { viewOf } from '../../machines/view.ts';
+import { snapshotView } from '../../machines/xstate.ts';
 import { LIVENESS, PROPERTIES, SAFETY, UnknownPropertyError, propertyNamed } from '../../spec/properties.ts';
 import { DESIGN_MODELS } from '../../src/designs/models.ts';
 import { reachable } from '../machines/bfs.ts';
@@ -50,7 +50,7 @@ describe('property list', () => {
 describe('safety verdicts over every reachable state of small scenarios', () => {
   const verdicts = (s: typeof ASYNC_TX_ONLY) => {
     const m = buildSystem(s);
-    const views = reachable(m).map((r) => viewOf(r.snapshot));
+    const views = reachable(m).map((r) => snapshotView(r.snapshot));
     return Object.fromEntries(SAFETY.map((p) => [p.name, views.every((v) => p.holds(v, m))]));
   };
   const sound = {
@@ -109,7 +109,7 @@ describe('the observed form of each safety property agrees with its machine form
     const m = buildSystem(s);
     const broken = new Map<string, number>();
     for (const r of reachable(m)) {
-      const v = viewOf(r.snapshot);
+      const v = snapshotView(r.snapshot);
       const o = observeMachine(v, m);
       for (const p of observedForms) {
         const holds = p.holds(v, m);

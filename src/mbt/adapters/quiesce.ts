@@ -17,7 +17,7 @@ import { rfcWaitStrategy } from '../../designs/rfc-wait/strategy.ts';
 import type { Scenario } from '../../scenario.ts';
 import type { FieldDoc } from '../fields.ts';
 import type { Adapter } from '../replay.ts';
-import { snapshotView } from '../view.ts';
+import { snapshotView } from '../../../machines/xstate.ts';
 
 /** Where the quiesce loop is: the machine's state under `<ioh>.quiesce`, or `done`. */
 export type QuiescePhase = 'starting' | 'roundStart' | 'sleeping' | 'reading' | 'ended' | 'done';

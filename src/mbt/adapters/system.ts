@@ -21,7 +21,7 @@ import { System, type SystemOptions } from '../../system/system.ts';
 import { CAPABILITIES, type Scenario } from '../../scenario.ts';
 import type { FieldDoc } from '../fields.ts';
 import type { Adapter } from '../replay.ts';
-import { snapshotView } from '../view.ts';
+import { snapshotView } from '../../../machines/xstate.ts';
 
 /**
  * What a system adapter compares: the observable state of spec/observable.ts plus the
