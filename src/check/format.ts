@@ -6,6 +6,7 @@
  */
 import Table from 'cli-table3';
 import { eventText } from '../../spec/vocabulary.ts';
+import type { DesignRunJson, TimingsJson, TraceJson } from './json.ts';
 import type { ReplayOutcome, DesignRun } from './run.ts';
 import { scenarioText } from './run.ts';
 import type { Change, Trace } from './trace.ts';
@@ -167,7 +168,7 @@ export function legend(exitZero = false): string {
 }
 
 /** A design run as JSON (timings left out: see {@link timingsJson}). */
-export function runJson(run: DesignRun) {
+export function runJson(run: DesignRun): DesignRunJson {
   return {
     design: run.design,
     complete: run.complete,
@@ -190,7 +191,7 @@ export function runJson(run: DesignRun) {
 }
 
 /** A counterexample as JSON: how it ends, the initial state, the steps. */
-export function traceJson(t: Trace) {
+export function traceJson(t: Trace): TraceJson {
   return {
     end: t.end,
     ...(t.loopStart === undefined ? {} : { loopStart: t.loopStart }),
@@ -201,7 +202,7 @@ export function traceJson(t: Trace) {
 }
 
 /** Timings of a design run: the whole check, and the exploration's rate. */
-export function timingsJson(run: DesignRun) {
+export function timingsJson(run: DesignRun): TimingsJson {
   return {
     seconds: Number(run.seconds.toFixed(3)),
     exploreSeconds: Number(run.exploreSeconds.toFixed(3)),

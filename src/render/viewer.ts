@@ -16,7 +16,7 @@ import { svgEdgeId, svgStateId } from './dot.ts';
 import { statesOf, stepNote } from './explain.ts';
 import { kernelSource } from './kernel-source.ts';
 import { eventText } from '../../spec/vocabulary.ts';
-import type { TraceJson } from './sequence.ts';
+import type { TraceJson } from '../check/json.ts';
 
 /** One drawn region (a thread) of the machine the trace ran on. */
 export interface ViewerRegion {
