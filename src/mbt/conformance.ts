@@ -5,7 +5,7 @@
  *
  * Path generation: for graphs up to {@link TEST_MODEL_LIMIT} states the state paths come
  * from @xstate/graph's `createTestModel(...).getShortestPaths()`; beyond that from our own
- * BFS (src/mbt/explore.ts), because TestModel's prefix de-duplication is quadratic in the
+ * BFS (machines/xstate.ts), because TestModel's prefix de-duplication is quadratic in the
  * number of paths (84 s at 4.9k states measured here) where ours sorts (n log n).
  * The edge walks are always ours.
  * @module

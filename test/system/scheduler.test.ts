@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/system/prng.ts';
 import { randomScheduler, roundRobinScheduler, runSchedule } from '../../src/system/scheduler.ts';
-import { eventThread as threadOf, parseViolation, violationText } from '../../spec/vocabulary.ts';
+import { eventThread, parseViolation, violationText } from '../../spec/vocabulary.ts';
 import { System } from '../../src/system/system.ts';
 import type { DesignName } from '../../src/scenario.ts';
 import { client, scenario } from '../core/fixtures.ts';
@@ -38,7 +38,7 @@ describe('schedulers', () => {
     const sys = new System(cooperative('rfc-wait'));
     const run = runSchedule(
       sys,
-      randomScheduler(9, (e) => threadOf(e) !== 'ioh0'),
+      randomScheduler(9, (e) => eventThread(e) !== 'ioh0'),
       { maxSteps: 1000 },
     );
     expect(run.outcome).toBe('stopped');
@@ -123,7 +123,7 @@ describe('schedulers', () => {
         violating++;
         const { thread } = parseViolation(v);
         const at = run.steps.findIndex((s) => s.violations.some((x) => violationText(x) === v));
-        const mine = run.steps.slice(0, at).filter((s) => threadOf(s.event) === thread);
+        const mine = run.steps.slice(0, at).filter((s) => eventThread(s.event) === thread);
         const lastFind = mine.map((s) => s.event.type).lastIndexOf(`${thread}.find`);
         expect(lastFind, `seed ${seed}`).toBeGreaterThanOrEqual(0);
         expect(
