@@ -6,14 +6,11 @@
  */
 import type { Rules, StepEvent } from './kit.ts';
 import type { ModelView } from './model.ts';
+import { guardRef, type RuleRef } from './xstate.ts';
 
-interface GuardRef {
-  readonly type: string;
-  readonly params?: unknown;
-}
 interface Candidate {
   readonly stateId: string;
-  readonly guards: readonly (GuardRef | undefined)[];
+  readonly guards: readonly (RuleRef | undefined)[];
 }
 
 /** Thrown when a config steps outside the kit subset in a way this reader relies on. */
@@ -27,13 +24,6 @@ export class KitSubsetError extends Error {
   }
 }
 
-const asGuard = (g: unknown, where: string): GuardRef | undefined => {
-  if (g === undefined) return undefined;
-  if (typeof g === 'string') return { type: g };
-  if (typeof g === 'object' && g !== null && typeof (g as GuardRef).type === 'string') return g as GuardRef;
-  throw new KitSubsetError('guards are named: a string or { type, params }', where);
-};
-
 /** Every event type of a config, in document order, with the states that handle it. */
 export function transitionIndex(config: unknown): Map<string, Candidate[]> {
   const index = new Map<string, Candidate[]>();
@@ -42,7 +32,7 @@ export function transitionIndex(config: unknown): Map<string, Candidate[]> {
     const on = (node.on ?? {}) as Record<string, unknown>;
     for (const [type, t] of Object.entries(on)) {
       const list = Array.isArray(t) ? t : [t];
-      const guards = list.map((x, i) => asGuard((x as Record<string, unknown>).guard, `${id} on ${type}[${i}]`));
+      const guards = list.map((x, i) => guardRef((x as Record<string, unknown>).guard, `guard of ${id} on ${type}[${i}]`));
       if (!index.has(type)) index.set(type, []);
       index.get(type)!.push({ stateId: id, guards });
     }

@@ -50,13 +50,10 @@ export class DocsUsageError extends Error {
   override readonly name = 'DocsUsageError';
 }
 
-/** Loads `MACHINES` from a catalogue module, or undefined when the default one is absent. */
-export async function loadCatalogue(modulePath?: string): Promise<DocMachineEntry[] | undefined> {
+/** Loads `MACHINES` from a catalogue module (default machines/index.ts). @throws DocsUsageError */
+export async function loadCatalogue(modulePath?: string): Promise<DocMachineEntry[]> {
   const path = modulePath ? resolve(modulePath) : join(ROOT, 'machines', 'index.ts');
-  if (!existsSync(path)) {
-    if (modulePath) throw new DocsUsageError(`--catalogue ${modulePath}: no such file`);
-    return undefined;
-  }
+  if (!existsSync(path)) throw new DocsUsageError(`--catalogue ${modulePath}: no such file`);
   const mod = (await import(pathToFileURL(path).href)) as { MACHINES?: unknown };
   if (!Array.isArray(mod.MACHINES)) throw new DocsUsageError(`${relative(ROOT, path)} does not export a MACHINES list`);
   return mod.MACHINES as DocMachineEntry[];
@@ -64,8 +61,7 @@ export async function loadCatalogue(modulePath?: string): Promise<DocMachineEntr
 
 /**
  * The checker's JSON: from `--check-json FILE`, else by running `dmaspec check --json`
- * when the checker exists (exit 0 all claims hold, 1 a claim is violated — both are
- * verdicts to show), else undefined.
+ * (exit 0 all claims hold, 1 a claim is violated — both are verdicts to show).
  */
 export function loadCheckJson(file?: string, args: readonly string[] = []): unknown {
   if (file) {
@@ -75,7 +71,6 @@ export function loadCheckJson(file?: string, args: readonly string[] = []): unkn
       throw new DocsUsageError(`--check-json ${file}: ${(err as Error).message}`);
     }
   }
-  if (!existsSync(join(ROOT, 'src', 'cli', 'check.ts'))) return undefined;
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'check', '--json', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -124,8 +119,7 @@ function existingGenerated(docsDir: string): string[] {
  * The system machine a counterexample ran on, for its viewer: the named scenario under the
  * design, built as the checker builds it; undefined for a scenario or design unknown here.
  */
-export async function traceMachineBuilder(): Promise<((scenario: string, design: string) => MachineModel | undefined) | undefined> {
-  if (!existsSync(join(ROOT, 'src', 'check', 'scenarios.ts'))) return undefined;
+export async function traceMachineBuilder(): Promise<(scenario: string, design: string) => MachineModel | undefined> {
   const { namedScenario } = await import('../src/check/scenarios.ts');
   const { DESIGN_MODELS } = await import('../src/designs/models.ts');
   const { buildSystem } = await import('../machines/system/index.ts');
@@ -137,7 +131,7 @@ export async function traceMachineBuilder(): Promise<((scenario: string, design:
 }
 
 /** What differs between the generated files and the docs folder. */
-export function staleFiles(docsDir: string, files: readonly DocFile[], catalogueLoaded: boolean): string[] {
+export function staleFiles(docsDir: string, files: readonly DocFile[]): string[] {
   const stale: string[] = [];
   const wanted = new Set(files.map((f) => f.path));
   for (const f of files) {
@@ -145,12 +139,12 @@ export function staleFiles(docsDir: string, files: readonly DocFile[], catalogue
     if (!existsSync(p)) stale.push(`${f.path} (missing)`);
     else if (readFileSync(p, 'utf8') !== f.content) stale.push(`${f.path} (differs)`);
   }
-  if (catalogueLoaded) for (const f of existingGenerated(docsDir)) if (!wanted.has(f)) stale.push(`${f} (no longer generated)`);
+  for (const f of existingGenerated(docsDir)) if (!wanted.has(f)) stale.push(`${f} (no longer generated)`);
   return stale;
 }
 
 /** Writes the generated files (only those that changed) and removes pages no longer generated. */
-export function writeFiles(docsDir: string, files: readonly DocFile[], catalogueLoaded: boolean): string[] {
+export function writeFiles(docsDir: string, files: readonly DocFile[]): string[] {
   const changed: string[] = [];
   const wanted = new Set(files.map((f) => f.path));
   for (const f of files) {
@@ -160,12 +154,11 @@ export function writeFiles(docsDir: string, files: readonly DocFile[], catalogue
     writeFileSync(p, f.content);
     changed.push(f.path);
   }
-  if (catalogueLoaded)
-    for (const f of existingGenerated(docsDir))
-      if (!wanted.has(f)) {
-        rmSync(join(docsDir, f));
-        changed.push(`${f} (removed)`);
-      }
+  for (const f of existingGenerated(docsDir))
+    if (!wanted.has(f)) {
+      rmSync(join(docsDir, f));
+      changed.push(`${f} (removed)`);
+    }
   return changed;
 }
 
@@ -196,13 +189,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const docsDir = join(values.out ? resolve(values.out) : ROOT, 'docs');
     const machines = await loadCatalogue(values.catalogue);
-    if (!machines) process.stderr.write('docs: machines/index.ts is not there yet: no statechart pages\n');
     const checkJson = loadCheckJson(values['check-json']);
-    if (checkJson === undefined) process.stderr.write('docs: no checker (src/cli/check.ts) yet: comparison page not generated\n');
     const { spec, guides, designs } = sourcePages(docsDir);
     // With a given checker output (tests, CI caches) the extra scenarios are not run either.
     const extra: ExtraRun[] = [];
-    if (checkJson !== undefined && values['check-json'] === undefined)
+    if (values['check-json'] === undefined)
       for (const r of EXTRA_RUNS) {
         try {
           extra.push({ why: r.why, json: loadCheckJson(undefined, ['--scenario', r.scenario, '--design', r.design]) });
@@ -211,11 +202,11 @@ export async function main(argv: string[]): Promise<number> {
           process.stderr.write(`docs: scenario ${r.scenario} under ${r.design} not shown: ${(err as Error).message.split('\n')[0]}\n`);
         }
       }
-    const traceMachine = machines ? await traceMachineBuilder() : undefined;
-    const files = await renderSite({ machines: machines ?? [], checkJson, spec, guides, designs, extra, ...(traceMachine ? { traceMachine } : {}) });
+    const traceMachine = await traceMachineBuilder();
+    const files = await renderSite({ machines, checkJson, spec, guides, designs, extra, traceMachine });
     const where = relative(process.cwd(), docsDir) || '.';
     if (values.check) {
-      const stale = staleFiles(docsDir, files, machines !== undefined);
+      const stale = staleFiles(docsDir, files);
       if (stale.length > 0) {
         process.stderr.write(`docs: ${stale.length} stale file(s) in ${where}; run \`npm run docs\`:\n${stale.map((s) => `  ${s}`).join('\n')}\n`);
         return 1;
@@ -223,7 +214,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`docs: ${files.length} generated files in ${where} are up to date\n`);
       return 0;
     }
-    const changed = writeFiles(docsDir, files, machines !== undefined);
+    const changed = writeFiles(docsDir, files);
     process.stdout.write(`docs: ${files.length} files generated in ${where}, ${changed.length} changed\n${changed.map((c) => `  ${c}\n`).join('')}`);
     return 0;
   } catch (err) {

@@ -3,9 +3,17 @@
  * system machine, and liveness properties "whenever `trigger`, eventually `goal`" under
  * weak fairness of threads. Each has a section in spec/properties.md; designs claim subsets
  * of them (src/designs/<name>/model.ts) and the checker tells which claims hold.
+ *
+ * A safety property that the observable state (spec/observable.ts) can judge says so here
+ * too, next to its machine form ({@link SafetyProperty.observed}), so that runs of the
+ * implementation with no machine beside them are checked by the same rule, written once
+ * (src/mbt/invariants.ts lists these forms; a test checks both forms agree on every
+ * reachable state of small scenarios).
  * @module
  */
-import { PROPERTY_NAMES, type PropertyName } from './vocabulary.ts';
+import type { Observable } from './observable.ts';
+import { PROPERTY_NAMES, parseViolation, type PropertyName } from './vocabulary.ts';
+import type { Scenario } from '../src/scenario.ts';
 import type { SystemContext } from '../machines/system/context.ts';
 import type { SystemModel } from '../machines/system/index.ts';
 import type { ModelView } from '../machines/model.ts';
@@ -27,6 +35,19 @@ interface PropertyBase {
 export interface SafetyProperty extends PropertyBase {
   readonly kind: 'safety';
   holds(view: SystemView, model: SystemModel): boolean;
+  /** The property judged from the observable state alone; absent where it cannot tell. */
+  readonly observed?: ObservedForm;
+}
+
+/** A safety property over spec/observable.ts (the state both the machine and src/core show). */
+export interface ObservedForm {
+  /**
+   * true: broken exactly when the machine form is. false: weaker, it can only see part of
+   * the rule (never flags a state the machine form accepts).
+   */
+  readonly exact: boolean;
+  /** Why `o` breaks the property, or null when it holds. */
+  violation(o: Observable, scenario: Scenario): string | null;
 }
 
 /** Whenever `trigger` holds, `goal` eventually holds (weak fairness of threads). */
@@ -43,6 +64,9 @@ const NO_FAIRNESS = 'none: an invariant of every reachable state';
 const WEAK_FAIRNESS =
   'weak fairness of threads: a thread whose step stays enabled eventually takes it; a state where no step is enabled and the system is not final is a deadlock, so the goal never comes';
 
+/** The observed device of channel `chan` (`ioat0.1` belongs to `ioat0`). */
+const deviceOf = (o: Observable, chan: string) => o.devices.find((d) => chan.startsWith(`${d.name}.`))!;
+
 /** Channels of device `d`. */
 const chansOf = (m: SystemModel, d: number) => m.layout.devices[d].channels;
 /** The IOH is between its eject and its removal. */
@@ -56,6 +80,10 @@ export const noUseAfterFree: SafetyProperty = {
   description:
     'No thread ever used (prep/submit/issue_pending, or dma_chan_put) a channel whose resources were freed by device_free_chan_resources or whose device was freed after unregister.',
   holds: (v) => v.context.uaf.every((row) => row.every((x) => x === 0)),
+  observed: {
+    exact: true,
+    violation: (o) => o.violations.find((v) => parseViolation(v).kind === 'use-after-free') ?? null,
+  },
 };
 
 /** Safety: `client_count` of a listed channel is what its holders account for. */
@@ -77,6 +105,19 @@ export const clientCountMatchesHolders: SafetyProperty = {
       });
     });
   },
+  observed: {
+    exact: true,
+    violation(o, scenario) {
+      for (const c of o.channels) {
+        const dev = deviceOf(o, c.id);
+        if (!dev.listed || dev.freed) continue;
+        const holders = o.threads.filter((t, i) => scenario.clients[i].kind === 'slave' && t.chan === c.id).length;
+        const ok = dev.private ? c.clientCount === holders : holders === 0 && (c.clientCount === 0 || c.clientCount === o.dmaengineRefCount);
+        if (!ok) return `${c.id}: client_count ${c.clientCount} with ${holders} slave holder(s), dmaengine_ref_count ${o.dmaengineRefCount}`;
+      }
+      return null;
+    },
+  },
 };
 
 /** Safety: resources are allocated exactly while `client_count > 0`. */
@@ -90,6 +131,13 @@ export const resourcesIffHeld: SafetyProperty = {
     m.layout.channels.every(
       (ch, c) => v.context.devices[ch.device].freed === 1 || (v.context.channels[c].resources === 1) === v.context.channels[c].clientCount > 0,
     ),
+  observed: {
+    exact: true,
+    violation(o) {
+      const bad = o.channels.find((c) => !deviceOf(o, c.id).freed && c.resources !== c.clientCount > 0);
+      return bad ? `${bad.id}: resources ${bad.resources} with client_count ${bad.clientCount}` : null;
+    },
+  },
 };
 
 /** Safety: once a device is quiesced, no thread holds or takes a per-CPU reference to it. */
@@ -123,6 +171,14 @@ export const refSumNonnegativeWhenQuiescent: SafetyProperty = {
     const sum = v.context.ref.reduce((a, b) => a + b, 0);
     return sum >= 0 && (sum === 0 || v.context.threads.some((th) => th.inFlight === 1));
   },
+  observed: {
+    // The observable does not show which threads are between a find/get and its put.
+    exact: false,
+    violation(o) {
+      const sum = o.ref.reduce((a, b) => a + b, 0);
+      return sum < 0 ? `per-CPU counts sum to ${sum}` : null;
+    },
+  },
 };
 
 /** Safety: `channel_table` only names channels of listed devices. */
@@ -133,6 +189,14 @@ export const tableNamesListedChannels: SafetyProperty = {
   description:
     'Every channel_table entry is NULL or a channel of a device on dma_device_list: unregister rebalances before the device leaves, so dma_find_channel cannot return a channel that is going away.',
   holds: (v, m) => v.context.table.every((row) => row.every((c) => c < 0 || v.context.devices[m.layout.channels[c].device].listed === 1)),
+  observed: {
+    exact: true,
+    violation(o) {
+      for (const [cap, row] of Object.entries(o.table))
+        for (const c of row) if (c !== null && !deviceOf(o, c).listed) return `channel_table[${cap}] names ${c} of an unlisted device`;
+      return null;
+    },
+  },
 };
 
 /** Liveness: an eject ends with the IOH removed. */

@@ -29,3 +29,77 @@ export type PropertyName = (typeof PROPERTY_NAMES)[number];
 
 /** The thread name of a net_dma client's NET_RX softirq context (`net0` → `net0-rx`). */
 export const rxThread = (client: string): string => `${client}-rx`;
+
+/**
+ * An event of spec/threads.md: `<thread>.<step>` with its payload (`cpu`, `allocOk`, …).
+ * Structural, so that the spec names no machine or implementation type.
+ */
+export interface SpecEvent {
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+
+/** `net0.find` → `{thread: 'net0', step: 'find'}`; a type without a dot is a thread with no step. */
+export function splitEvent(type: string): { readonly thread: string; readonly step: string } {
+  const dot = type.indexOf('.');
+  return dot < 0 ? { thread: type, step: '' } : { thread: type.slice(0, dot), step: type.slice(dot + 1) };
+}
+
+/** The thread that takes `event` (`net0` of `net0.find`). */
+export const eventThread = (event: SpecEvent): string => splitEvent(event.type).thread;
+
+/** The step of `event` within its thread (`find` of `net0.find`). */
+export const eventStep = (event: SpecEvent): string => splitEvent(event.type).step;
+
+const payloadOf = (event: SpecEvent) => Object.entries(event).filter(([k]) => k !== 'type');
+
+/**
+ * `net0.migrate {cpu: 1}`: an event for a reader (logs, traces, rendered pages), payload
+ * fields in the event's own order.
+ */
+export function eventText(event: SpecEvent): string {
+  const fields = payloadOf(event).map(([k, v]) => `${k}: ${String(v)}`);
+  return fields.length ? `${event.type} {${fields.join(', ')}}` : event.type;
+}
+
+/**
+ * `net0.migrate cpu=1`: an event as the exported paths list it (`enabled`, the C replay
+ * driver parses it): type, then `field=value` in field-name order, so that the label does
+ * not depend on how the event object was built.
+ */
+export function eventLabel(event: SpecEvent): string {
+  const fields = payloadOf(event)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${String(v)}`);
+  return [event.type, ...fields].join(' ');
+}
+
+/** What a KASAN report (freed memory) or a machine check (removed hardware) would show. */
+export const VIOLATION_KINDS = ['use-after-free', 'use-on-removed-hardware'] as const;
+/** A kind of recorded violation. */
+export type ViolationKind = (typeof VIOLATION_KINDS)[number];
+
+/** A recorded violation: thread `thread` used channel `chan` (`ioat0.0`) when it must not. */
+export interface Violation {
+  readonly kind: ViolationKind;
+  readonly thread: string;
+  readonly chan: string;
+}
+
+/** `use-after-free:net0:ioat0.0`, the form spec/observable.ts `violations` lists. */
+export const violationText = (v: Violation): string => `${v.kind}:${v.thread}:${v.chan}`;
+
+/** A violation text that is not `<kind>:<thread>:<chan>` with a known kind. */
+export class ViolationSyntaxError extends Error {
+  override readonly name = 'ViolationSyntaxError';
+  constructor(readonly text: string) {
+    super(`violation ${JSON.stringify(text)} is not <kind>:<thread>:<chan> with kind ${VIOLATION_KINDS.join(' or ')}`);
+  }
+}
+
+/** The inverse of {@link violationText}. @throws ViolationSyntaxError */
+export function parseViolation(text: string): Violation {
+  const [kind, thread, chan, ...rest] = text.split(':');
+  if (rest.length > 0 || !thread || !chan || !(VIOLATION_KINDS as readonly string[]).includes(kind)) throw new ViolationSyntaxError(text);
+  return { kind: kind as ViolationKind, thread, chan };
+}

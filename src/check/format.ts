@@ -5,7 +5,8 @@
  * @module
  */
 import Table from 'cli-table3';
-import type { StepEvent } from '../../machines/kit.ts';
+import { eventText } from '../../spec/vocabulary.ts';
+import type { DesignRunJson, TimingsJson, TraceJson } from './json.ts';
 import type { ReplayOutcome, DesignRun } from './run.ts';
 import { scenarioText } from './run.ts';
 import type { Change, Trace } from './trace.ts';
@@ -69,12 +70,6 @@ export function behaviourTable(rows: readonly { behaviour: string; runs: readonl
       }),
     ]);
   return t.toString();
-}
-
-/** An event with its payload: `net0.migrate {cpu: 1}`. */
-export function eventText(e: StepEvent): string {
-  const payload = Object.entries(e).filter(([k]) => k !== 'type');
-  return payload.length ? `${e.type} {${payload.map(([k, v]) => `${k}: ${v}`).join(', ')}}` : e.type;
 }
 
 const value = (v: unknown) => (v === undefined ? '-' : JSON.stringify(v));
@@ -176,7 +171,7 @@ export function legend(exitZero = false): string {
 }
 
 /** A design run as JSON (timings left out: see {@link timingsJson}). */
-export function runJson(run: DesignRun) {
+export function runJson(run: DesignRun): DesignRunJson {
   return {
     design: run.design,
     complete: run.complete,
@@ -202,7 +197,7 @@ export function runJson(run: DesignRun) {
 }
 
 /** A counterexample as JSON: how it ends, the initial state, the steps. */
-export function traceJson(t: Trace) {
+export function traceJson(t: Trace): TraceJson {
   return {
     end: t.end,
     ...(t.loopStart === undefined ? {} : { loopStart: t.loopStart }),
@@ -213,7 +208,7 @@ export function traceJson(t: Trace) {
 }
 
 /** Timings of a design run: the whole check, and the exploration's rate. */
-export function timingsJson(run: DesignRun) {
+export function timingsJson(run: DesignRun): TimingsJson {
   return {
     seconds: Number(run.seconds.toFixed(3)),
     exploreSeconds: Number(run.exploreSeconds.toFixed(3)),

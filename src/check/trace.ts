@@ -11,6 +11,7 @@
  */
 import type { StepEvent } from '../../machines/kit.ts';
 import type { ModelView } from '../../machines/model.ts';
+import { eventThread } from '../../spec/vocabulary.ts';
 import type { CompiledMachine, CompiledTransition } from './compile.ts';
 import { RowView } from './compile.ts';
 import type { Exploration } from './explore.ts';
@@ -197,7 +198,7 @@ export function describeRun<C extends object>(
   let cur = start;
   events.forEach((e, i) => {
     const ev = cm.events[e];
-    const thread = ev.type.slice(0, ev.type.indexOf('.'));
+    const thread = eventThread(ev);
     stepper.load(cur.slots);
     const n = stepper.enabled(evs, taken);
     let t: CompiledTransition | undefined;

@@ -10,6 +10,7 @@
  * unknown and why).
  * @module
  */
+import type { CheckJson } from '../check/json.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
 import { BEHAVIOURS, DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import { legend, behaviourTable, comparisonTable, designReport, runJson, scenarioHeader, timingsJson } from '../check/format.ts';
@@ -275,7 +276,7 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
   const exitStatus = args.exitZero ? EXIT.ok : status;
 
   if (args.json) {
-    const doc = {
+    const doc: CheckJson = {
       scenario: args.scenario.name,
       scenarioText: scenarioText(args.scenario),
       symmetry: args.symmetry,

@@ -8,7 +8,8 @@
 import type { Observable } from '../../spec/observable.ts';
 import { DmaRuleError } from '../core/errors.ts';
 import { randomScheduler, runSchedule, type RunResult, type StepRecord } from '../system/scheduler.ts';
-import { formatStep, System } from '../system/system.ts';
+import { System } from '../system/system.ts';
+import { eventStep, eventText, violationText } from '../../spec/vocabulary.ts';
 import { STRATEGIES } from '../designs/strategies.ts';
 import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../scenario.ts';
 import { UsageError } from './usage-error.ts';
@@ -76,7 +77,7 @@ function describeScenario(s: Scenario): string[] {
 /** Notes on a step beyond the observable change (the quiescer's running sum, log lines). */
 function notes(sys: System, r: StepRecord): string[] {
   const out: string[] = [];
-  const step = r.event.type.slice(r.thread.length + 1);
+  const step = eventStep(r.event);
   const q = sys.kernel.quiesce;
   if (q && step === 'read')
     out.push(
@@ -129,7 +130,7 @@ function verdict(result: RunResult, sys: System): string[] {
   else {
     lines.push(`VIOLATIONS (${v.length}):`);
     for (const x of v) {
-      const first = result.steps.find((r) => r.changes.includes(`+violation ${x}`));
+      const first = result.steps.find((r) => r.violations.some((y) => violationText(y) === x));
       lines.push(`  ${x}${first ? ` (step ${first.index})` : ''}`);
     }
   }
@@ -146,7 +147,7 @@ export function simulate(options: SimulateOptions): string {
   const result = runSchedule(sys, randomScheduler(options.seed), {
     maxSteps: options.steps,
     onStep: (r) => {
-      const event = formatStep(r.event).slice(r.thread.length + 1);
+      const event = eventText(r.event).slice(r.thread.length + 1);
       const what = [...r.changes, ...notes(sys, r)];
       lines.push(
         `${String(r.index).padStart(4)}  ${r.thread.padEnd(8)} ${(r.cpu === null ? '-' : String(r.cpu)).padStart(3)}  ${event.padEnd(26)} ${what.join('; ') || '-'}`,

@@ -30,11 +30,6 @@ export class Ioh {
     return this.spec.name;
   }
 
-  /** CPUs of the socket the IOH sits on (empty: none). */
-  get socketCpus(): readonly number[] {
-    return this.spec.socketCpus;
-  }
-
   /** The hardware of the current instance was surprise-removed. */
   get hardwareGone(): boolean {
     return this.devices.some((d) => d.hardwareGone);

@@ -5,7 +5,7 @@
  *
  * Path generation: for graphs up to {@link TEST_MODEL_LIMIT} states the state paths come
  * from @xstate/graph's `createTestModel(...).getShortestPaths()`; beyond that from our own
- * BFS (src/mbt/explore.ts), because TestModel's prefix de-duplication is quadratic in the
+ * BFS (machines/xstate.ts), because TestModel's prefix de-duplication is quadratic in the
  * number of paths (84 s at 4.9k states measured here) where ours sorts (n log n).
  * The edge walks are always ours.
  * @module
@@ -15,7 +15,7 @@ import type { Scenario } from '../scenario.ts';
 import type { ConformanceTarget } from './adapters/index.ts';
 import { coverageRow } from './coverage.ts';
 import type { ReportRow } from './coverage-table.ts';
-import { exploreWithXstate, type StateGraph } from './explore.ts';
+import { exploreWithXstate, type StateGraph } from '../../machines/xstate.ts';
 import { dropPrefixes, edgeCoverWalks, stateCoverPaths, testModelShortestPaths, type EventPath } from './paths.ts';
 import { replayOnGraph } from './replay.ts';
 
@@ -36,7 +36,7 @@ export interface GeneratedPaths {
 
 /** Explores `model` and generates paths of `kind`. */
 export function generatePaths(model: MachineModel, kind: PathKind = 'both', limit = 50_000): GeneratedPaths {
-  const graph = exploreWithXstate(model, limit);
+  const graph = exploreWithXstate(model, { limit });
   const small = graph.states.length <= TEST_MODEL_LIMIT;
   const statePaths = kind === 'transitions' ? [] : small ? testModelShortestPaths(model) : stateCoverPaths(graph);
   const walks = kind === 'states' ? [] : edgeCoverWalks(graph);

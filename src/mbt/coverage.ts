@@ -3,9 +3,9 @@
  * reachable at all.
  * @module
  */
-import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateNode } from 'xstate';
+import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import type { MachineModel } from '../../machines/model.ts';
-import type { StateGraph } from './explore.ts';
+import { activeIds, type StateGraph } from '../../machines/xstate.ts';
 import { edgesAlong, indexGraph } from './graph-index.ts';
 import type { EventPath } from './paths.ts';
 import { firedTransition } from './transitions.ts';
@@ -16,14 +16,16 @@ export interface Seen {
   readonly transitions: Set<string>;
 }
 
-function activeIds(snapshot: AnyMachineSnapshot, into: Set<string>): void {
-  for (const n of snapshot._nodes as AnyStateNode[]) if (n.parent) into.add(n.id);
+/** Adds the active state ids of `snapshot` but the root's to `into`. */
+function addActive(snapshot: AnyMachineSnapshot, into: Set<string>): void {
+  const root = snapshot.machine.root.id;
+  for (const id of activeIds(snapshot)) if (id !== root) into.add(id);
 }
 
 /** Everything reachable: the active states of every graph state and the transition of every edge. */
 export function reachable(model: MachineModel, graph: StateGraph): Seen {
   const seen: Seen = { states: new Set(), transitions: new Set() };
-  for (const s of graph.states) activeIds(s.snapshot, seen.states);
+  for (const s of graph.states) addActive(s.snapshot, seen.states);
   for (const e of graph.edges) seen.transitions.add(firedTransition(model, graph.states[e.from].snapshot, e.event)!);
   return seen;
 }
@@ -33,13 +35,13 @@ export function exercised(model: MachineModel, paths: readonly EventPath[]): See
   const seen = { states: new Set<string>(), transitions: new Set<string>(), steps: 0 };
   for (const path of paths) {
     let [snapshot] = initialTransition(model.machine) as [AnyMachineSnapshot, unknown];
-    activeIds(snapshot, seen.states);
+    addActive(snapshot, seen.states);
     for (const event of path) {
       const t = firedTransition(model, snapshot, event);
       if (t === undefined) throw new Error(`${model.name}: ${event.type} is not enabled along a generated path`);
       seen.transitions.add(t);
       [snapshot] = transition(model.machine, snapshot, event as never) as [AnyMachineSnapshot, unknown];
-      activeIds(snapshot, seen.states);
+      addActive(snapshot, seen.states);
       seen.steps++;
     }
   }
@@ -69,7 +71,7 @@ export function exercisedOnGraph(
     steps += path.length;
   }
   const seen: Seen = { states: new Set(), transitions: new Set() };
-  for (const s of graphStates) activeIds(graph.states[s].snapshot, seen.states);
+  for (const s of graphStates) addActive(graph.states[s].snapshot, seen.states);
   for (const e of graphEdges) seen.transitions.add(firedTransition(model, graph.states[graph.edges[e].from].snapshot, graph.edges[e].event)!);
   return { ...seen, steps, graphStates, graphEdges };
 }

@@ -23,13 +23,13 @@ import type { StepEvent } from '../../machines/kit.ts';
 import type { MachineModel } from '../../machines/model.ts';
 import type { Scenario } from '../scenario.ts';
 import type { BuiltTarget, ConformanceTarget, ImplementationSetup } from './adapters/index.ts';
-import { eventLabel } from './adapters/system.ts';
+import { eventLabel } from '../../spec/vocabulary.ts';
 import { generatePaths, type PathKind } from './conformance.ts';
 import { firstDifference } from './diff.ts';
 import type { FieldDoc } from './fields.ts';
 import { edgesAlong, indexGraph } from './graph-index.ts';
 import { ConformanceError, type Adapter, type ReplayStats } from './replay.ts';
-import { snapshotView } from './view.ts';
+import { snapshotView } from '../../machines/xstate.ts';
 import { vocabulary, type VocabularyEntry } from './vocabulary.ts';
 
 /** The format name every header carries. */

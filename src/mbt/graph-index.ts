@@ -5,7 +5,7 @@
  * @module
  */
 import type { StepEvent } from '../../machines/kit.ts';
-import type { StateGraph } from './explore.ts';
+import type { StateGraph } from '../../machines/xstate.ts';
 import { eventKey, type EventPath } from './paths.ts';
 
 /** The graph's edges by source state and event. */

@@ -12,7 +12,7 @@ import type { StepEvent } from '../../machines/kit.ts';
 import type { MachineModel } from '../../machines/model.ts';
 import { firstDifference } from './diff.ts';
 import { ConformanceError, type Adapter } from './replay.ts';
-import { snapshotView } from './view.ts';
+import { snapshotView } from '../../machines/xstate.ts';
 
 /** The model side of a run: the machine's current snapshot and the events so far. */
 export interface MachineState {

@@ -8,8 +8,8 @@
 import { createTestModel } from '@xstate/graph';
 import type { MachineModel } from '../../machines/model.ts';
 import type { StepEvent } from '../../machines/kit.ts';
-import { pathTo, type StateGraph } from './explore.ts';
-import { snapshotView } from './view.ts';
+import { pathTo, type StateGraph } from '../../machines/xstate.ts';
+import { snapshotView } from '../../machines/xstate.ts';
 
 /** A path: the events to send from the initial state, in order. */
 export type EventPath = readonly StepEvent[];

@@ -6,7 +6,7 @@ import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import type { MachineModel } from '../../machines/model.ts';
 import type { StepEvent } from '../../machines/kit.ts';
 import { firstDifference } from './diff.ts';
-import type { StateGraph } from './explore.ts';
+import type { StateGraph } from '../../machines/xstate.ts';
 import { edgesAlong, indexGraph } from './graph-index.ts';
 import type { EventPath } from './paths.ts';
 

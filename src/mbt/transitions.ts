@@ -6,18 +6,7 @@
 import type { AnyMachineSnapshot, AnyStateNode } from 'xstate';
 import type { MachineModel } from '../../machines/model.ts';
 import type { StepEvent } from '../../machines/kit.ts';
-
-interface GuardRef {
-  readonly type: string;
-  readonly params?: unknown;
-}
-
-function guardRef(guard: unknown): GuardRef | undefined {
-  if (guard === undefined) return undefined;
-  if (typeof guard === 'string') return { type: guard };
-  if (typeof guard === 'object' && guard !== null && typeof (guard as GuardRef).type === 'string') return guard as GuardRef;
-  throw new Error(`guard ${String(guard)} is not a named guard (machines/kit.ts subset)`);
-}
+import { activeLeaves, guardRef } from '../../machines/xstate.ts';
 
 function allNodes(node: AnyStateNode): AnyStateNode[] {
   return [node, ...Object.values(node.states).flatMap(allNodes)];
@@ -43,13 +32,12 @@ export function stateIds(model: MachineModel): string[] {
  * guarantees one region handles each event). Undefined if the event is not enabled.
  */
 export function firedTransition(model: MachineModel, snapshot: AnyMachineSnapshot, event: StepEvent): string | undefined {
-  const leaves = (snapshot._nodes as AnyStateNode[]).filter((n) => n.type === 'atomic' || n.type === 'final');
-  for (const leaf of leaves) {
+  for (const leaf of activeLeaves(snapshot)) {
     for (let node: AnyStateNode | undefined = leaf; node; node = node.parent) {
       const defs = node.transitions.get(event.type);
       if (!defs) continue;
       for (let i = 0; i < defs.length; i++) {
-        const g = guardRef(defs[i].guard);
+        const g = guardRef(defs[i].guard, `guard of ${node.id} on ${event.type}[${i}]`);
         const rule = g && model.rules.guards[g.type];
         if (g && !rule) throw new Error(`${model.name}: guard ${g.type} has no rule`);
         if (!rule || rule(snapshot.context, g!.params, event)) return `${node.id}#${event.type}[${i}]`;

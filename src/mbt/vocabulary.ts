@@ -7,7 +7,7 @@
  */
 import type { StepEvent } from '../../machines/kit.ts';
 import type { MachineModel } from '../../machines/model.ts';
-import { eventLabel } from './adapters/system.ts';
+import { eventLabel, eventThread } from '../../spec/vocabulary.ts';
 
 /** One event of the vocabulary. */
 export interface VocabularyEntry {
@@ -45,7 +45,7 @@ export function vocabulary(model: MachineModel): VocabularyEntry[] {
   return model.allEvents.map((event) => ({
     event,
     label: eventLabel(event),
-    thread: event.type.slice(0, event.type.indexOf('.')),
+    thread: eventThread(event),
     payload: Object.fromEntries(
       Object.keys(event)
         .filter((k) => k !== 'type')

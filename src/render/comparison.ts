@@ -3,7 +3,7 @@
  * table design × property, then every counterexample as a Mermaid sequence diagram and a
  * step table. Timings are left out: the page is committed and checked byte for byte.
  *
- * The JSON is read through {@link parseComparison}, which names the first field it cannot
+ * The JSON's types are src/check/json.ts's (the checker produces them); it is read through {@link parseComparison}, which names the first field it cannot
  * use, so a change of the checker's output shows up as a clear error in `npm run docs`
  * rather than as a half-empty page.
  * @module
@@ -11,75 +11,8 @@
 import { codeCell, escapeCell } from './escape.ts';
 import { quiesceRead, statesOf } from './explain.ts';
 import { RFC_URL } from './kernel-source.ts';
-import { traceTable, traceToMermaid, type TraceJson } from './sequence.ts';
-
-/** The verdict on one property for one design. `n/a`: the property does not apply. */
-export type ComparisonVerdict = 'holds' | 'violated' | 'unknown' | 'n/a';
-
-/** One property's result in one design's run. */
-export interface PropertyVerdictJson {
-  readonly name: string;
-  readonly kind: 'safety' | 'liveness' | 'deadlock';
-  readonly verdict: ComparisonVerdict;
-  /** The design claims this property (a violated claim fails `dmaspec check`). */
-  readonly claimed?: boolean;
-  /** It holds only because its trigger (spec/triggers.ts) is never reached. */
-  readonly vacuous?: boolean;
-  readonly trace?: TraceJson;
-  /** The counterexample replayed on the implementation (src/core), when it was. */
-  readonly replay?: ReplayJson;
-}
-
-/** Outcome of replaying a counterexample on the implementation (src/check `ReplayOutcome`). */
-export type ReplayJson =
-  | { readonly reproduced: true; readonly steps: number }
-  | {
-      readonly reproduced: false;
-      readonly divergence: { readonly step: number; readonly event?: { readonly type: string }; readonly differences: readonly string[] };
-    }
-  | { readonly unavailable: string };
-
-/** One design under one client behaviour (every client given that behaviour). */
-export interface BehaviourRunJson {
-  readonly design: string;
-  readonly complete: boolean;
-  readonly states?: number;
-  /** Names of the properties violated. */
-  readonly violated: readonly string[];
-  /** Claimed properties among them. */
-  readonly brokenClaims: readonly string[];
-}
-
-/** The designs under one client behaviour. */
-export interface BehaviourRowJson {
-  readonly behaviour: string;
-  readonly designs: readonly BehaviourRunJson[];
-}
-
-/** One design checked on one scenario. */
-export interface DesignRunJson {
-  readonly design: string;
-  /** False when a state limit stopped the search: "holds" then means "not refuted". */
-  readonly complete: boolean;
-  /** Distinct states explored (the main exploration). */
-  readonly states?: number;
-  readonly results: readonly PropertyVerdictJson[];
-  /** Claimed properties the check found violated. */
-  readonly brokenClaims?: readonly string[];
-  /** Whether the scenario's clients behave as the design assumes; what they break if not. */
-  readonly assumptionsMet?: boolean;
-  readonly unmetAssumptions?: readonly string[];
-}
-
-/** What {@link renderComparison} reads. */
-export interface ComparisonJson {
-  /** Scenario name and, optionally, a one-line description. */
-  readonly scenario: string;
-  readonly scenarioText?: string;
-  readonly designs: readonly DesignRunJson[];
-  /** The same designs with every client given one behaviour, per behaviour. */
-  readonly behaviours?: readonly BehaviourRowJson[];
-}
+import { traceTable, traceToMermaid } from './sequence.ts';
+import type { BehaviourRowJson, CheckJson, PropertyVerdictJson, ReplayJson, TraceJson } from '../check/json.ts';
 
 /** The checker's JSON lacks a field this page needs; `path` is the JSON path. */
 export class ComparisonFormatError extends Error {
@@ -118,7 +51,7 @@ function parseTrace(v: unknown, path: string): TraceJson {
 }
 
 /** Checks the shape of the checker's JSON and returns it typed. */
-export function parseComparison(json: unknown): ComparisonJson {
+export function parseComparison(json: unknown): CheckJson {
   need(isObj(json), json, '$', 'must be an object');
   const j = json as Record<string, unknown>;
   need(typeof j.scenario === 'string', j.scenario, '$.scenario', 'must be the scenario name');
@@ -160,7 +93,7 @@ export function parseComparison(json: unknown): ComparisonJson {
       });
     });
   }
-  return json as ComparisonJson;
+  return json as CheckJson;
 }
 
 /** One sentence on a replay outcome. */
@@ -223,7 +156,7 @@ export function traceAnchor(design: string, property: string): string {
 }
 
 /** Properties in order of first appearance across the designs. */
-function propertyOrder(c: ComparisonJson): string[] {
+function propertyOrder(c: CheckJson): string[] {
   const names: string[] = [];
   for (const d of c.designs) for (const r of d.results) if (!names.includes(r.name)) names.push(r.name);
   return names;
@@ -267,7 +200,7 @@ export function extraAnchor(scenario: string, design: string, property: string):
 }
 
 /** The counterexamples of one run, each with its heading, diagram (collapsed), table and viewer link. */
-function counterexamples(c: ComparisonJson, options: ComparisonOptions, anchor: (design: string, property: string) => string, heading: string): string[] {
+function counterexamples(c: CheckJson, options: ComparisonOptions, anchor: (design: string, property: string) => string, heading: string): string[] {
   const out: string[] = [];
   const violations = c.designs.flatMap((d) => d.results.filter((r) => r.verdict === 'violated' && r.trace).map((r) => ({ d, r })));
   for (const { d, r } of violations) {

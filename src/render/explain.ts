@@ -12,7 +12,7 @@
  * @module
  */
 
-import type { TraceJson, TraceStepJson } from './sequence.ts';
+import type { TraceJson, TraceStepJson } from '../check/json.ts';
 
 /** One step, as the checker's JSON has it (newer fields optional: older JSON still reads). */
 export type ExplainStep = TraceStepJson;

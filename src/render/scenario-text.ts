@@ -5,11 +5,23 @@
  */
 import type { ClientSpec, Scenario } from '../scenario.ts';
 
-function behaviours(c: ClientSpec): string[] {
-  const out: string[] = [];
-  if (!c.releases) out.push('never releases');
-  if (c.busy) out.push('busy');
-  if (c.migrates) out.push('migrating');
+/** The boolean fields of a client: its behaviour flags. */
+type BehaviourFlag = { [K in keyof ClientSpec]-?: NonNullable<ClientSpec[K]> extends boolean ? K : never }[keyof ClientSpec];
+
+/**
+ * What each flag prints, for every flag (a flag added to {@link ClientSpec} fails to compile
+ * here until it has its text): an absent optional flag is false.
+ */
+const FLAG_TEXT: { readonly [K in BehaviourFlag]: (on: boolean) => string | null } = {
+  releases: (on) => (on ? null : 'never releases'),
+  busy: (on) => (on ? 'busy' : null),
+  migrates: (on) => (on ? 'migrating' : null),
+  releasesEarly: (on) => (on ? 'releases early' : null),
+};
+
+/** A client's behaviours in words (`never releases`, `busy`, `migrating`, `releases early`, `3 rounds`). */
+export function clientBehaviours(c: ClientSpec): string[] {
+  const out = (Object.keys(FLAG_TEXT) as BehaviourFlag[]).map((f) => FLAG_TEXT[f](c[f] ?? false)).filter((x) => x !== null);
   if (!c.busy && c.rounds !== 1) out.push(`${c.rounds} rounds`);
   return out;
 }
@@ -24,7 +36,7 @@ export function describeScenario(s: Scenario): string {
     const socket = h.socketCpus.length > 0 ? ` on the socket of CPU ${h.socketCpus.join(', ')}` : '';
     return `${h.name}${socket}: ${devs.join(', ')}`;
   });
-  const clients = s.clients.map((c) => `${c.name} (${[`${c.kind} on CPU ${c.cpu}`, ...behaviours(c)].join(', ')})`);
+  const clients = s.clients.map((c) => `${c.name} (${[`${c.kind} on CPU ${c.cpu}`, ...clientBehaviours(c)].join(', ')})`);
   return [
     `${s.cpus} CPU${s.cpus === 1 ? '' : 's'}`,
     iohs.join('; '),

@@ -5,53 +5,17 @@
  * the thread, a liveness cycle is a `loop` box and a deadlock a closing note.
  * @module
  */
+import { eventText } from '../../spec/vocabulary.ts';
+import type { TraceChangeJson, TraceJson, TraceStepJson } from '../check/json.ts';
 import { codeCell, escapeCell, escapeMermaidText } from './escape.ts';
 import { foldRounds, roundsText, statesOf, stepNote, type Vars } from './explain.ts';
 import { linkKernelNamesMarkdown } from './kernel-source.ts';
-
-/** One variable a step changed (src/check `Change`). */
-export interface TraceChange {
-  readonly name: string;
-  readonly from: unknown;
-  readonly to: unknown;
-}
-
-/** One step of a counterexample (src/check `TraceStep`). */
-export interface TraceStepJson {
-  readonly thread: string;
-  readonly cpu: number | null;
-  readonly event: { readonly type: string; readonly [field: string]: unknown };
-  readonly changes: readonly TraceChange[];
-  /** The transition taken, `<source state id>#<event>[i]` (absent in older JSON). */
-  readonly transition?: string;
-  /** The transition's description: the kernel function the step follows. */
-  readonly rule?: string;
-  /** Active state id of every region after the step. */
-  readonly active?: Readonly<Record<string, string>>;
-}
-
-/** A counterexample (src/check `Trace`): a lasso when `loopStart` is set. */
-export interface TraceJson {
-  readonly steps: readonly TraceStepJson[];
-  readonly loopStart?: number;
-  readonly end: 'violation' | 'deadlock' | 'cycle' | 'final';
-  /** Variables of the initial state (absent in older JSON). */
-  readonly initial?: Readonly<Record<string, unknown>>;
-  /** Active state id of every region in the initial state. */
-  readonly initialActive?: Readonly<Record<string, string>>;
-}
-
-/** `net0.migrate(cpu=1)`: the event type with its payload fields. */
-export function eventText(event: TraceStepJson['event']): string {
-  const fields = Object.entries(event).filter(([k]) => k !== 'type');
-  return fields.length === 0 ? event.type : `${event.type}(${fields.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')})`;
-}
 
 /**
  * `ref[1]: 0 → 1`. The checker names a region's active state `<region>@` with the state's
  * path as value; that reads as `net0.worker: idle → found`.
  */
-export function changeText(c: TraceChange): string {
+export function changeText(c: TraceChangeJson): string {
   if (c.name.endsWith('@') && typeof c.from === 'string' && typeof c.to === 'string') return `${c.name.slice(0, -1)}: ${c.from} → ${c.to}`;
   return `${c.name}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`;
 }
@@ -60,7 +24,7 @@ export function changeText(c: TraceChange): string {
 export const NOTE_LINES = 4;
 
 /** The changes of one step as note lines, the tail summarised past {@link NOTE_LINES}. */
-function noteLines(changes: readonly TraceChange[]): string[] {
+function noteLines(changes: readonly TraceChangeJson[]): string[] {
   const lines = changes.map((c) => escapeMermaidText(changeText(c)));
   if (lines.length <= NOTE_LINES) return lines;
   return [...lines.slice(0, NOTE_LINES - 1), `… and ${lines.length - NOTE_LINES + 1} more (see the step table)`];
@@ -107,13 +71,13 @@ function stepCell(s: TraceStepJson): string {
 }
 
 /** Changes between two states, in the order of the later one's names. */
-function netChanges(a: Vars, b: Vars): TraceChange[] {
+function netChanges(a: Vars, b: Vars): TraceChangeJson[] {
   return Object.keys(b)
     .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
     .map((name) => ({ name, from: a[name], to: b[name] }));
 }
 
-const changesCell = (changes: readonly TraceChange[]) => changes.map((c) => codeCell(changeText(c))).join('<br>');
+const changesCell = (changes: readonly TraceChangeJson[]) => changes.map((c) => codeCell(changeText(c))).join('<br>');
 
 /**
  * The trace as a Markdown table: step, thread, CPU, the event with the kernel function it

@@ -7,7 +7,8 @@
  */
 import type { MachineModel } from '../../machines/model.ts';
 import { chartOf, regionsOf, subChart, type Chart } from './chart.ts';
-import { extraAnchor, parseComparison, renderComparison, traceAnchor, type ComparisonJson, type ExtraRun } from './comparison.ts';
+import { extraAnchor, parseComparison, renderComparison, traceAnchor, type ExtraRun } from './comparison.ts';
+import type { CheckJson } from '../check/json.ts';
 import { renderIndex, titleOf, type PageLink } from './index-page.ts';
 import { fileSafe, renderMachinePage, type DocFile, type DocMachineEntry } from './machine-page.ts';
 import { drawChart } from './svg.ts';
@@ -48,9 +49,9 @@ export function viewerFile(scenario: string, design: string, property: string): 
 
 /** One viewer page per counterexample of `runs` whose machine `build` gives. */
 async function viewerPages(
-  runs: readonly ComparisonJson[],
+  runs: readonly CheckJson[],
   build: NonNullable<SiteInput['traceMachine']>,
-  anchor: (c: ComparisonJson, design: string, property: string) => string,
+  anchor: (c: CheckJson, design: string, property: string) => string,
 ): Promise<DocFile[]> {
   const files: DocFile[] = [];
   const drawn = new Map<string, { regions: ViewerRegion[]; chart: Chart } | undefined>();

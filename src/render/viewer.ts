@@ -15,7 +15,8 @@ import type { Chart } from './chart.ts';
 import { svgEdgeId, svgStateId } from './dot.ts';
 import { statesOf, stepNote } from './explain.ts';
 import { kernelSource } from './kernel-source.ts';
-import { eventText, type TraceJson } from './sequence.ts';
+import { eventText } from '../../spec/vocabulary.ts';
+import type { TraceJson } from '../check/json.ts';
 
 /** One drawn region (a thread) of the machine the trace ran on. */
 export interface ViewerRegion {

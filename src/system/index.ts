@@ -18,11 +18,10 @@ export {
   roundRobinScheduler,
   runSchedule,
   scriptedScheduler,
-  threadOf,
   type RunOptions,
   type RunOutcome,
   type RunResult,
   type Scheduler,
   type StepRecord,
 } from './scheduler.ts';
-export { createSystem, formatStep, System, type BlockedThread, type SystemOptions } from './system.ts';
+export { createSystem, System, type BlockedThread, type SystemOptions } from './system.ts';

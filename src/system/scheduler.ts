@@ -7,6 +7,7 @@
  */
 import type { StepEvent } from '../../machines/kit.ts';
 import type { Observable } from '../../spec/observable.ts';
+import { eventThread, parseViolation, type Violation } from '../../spec/vocabulary.ts';
 import { diffObservables } from './observe.ts';
 import { mulberry32 } from './prng.ts';
 import type { BlockedThread, System } from './system.ts';
@@ -15,12 +16,6 @@ import type { BlockedThread, System } from './system.ts';
 export interface Scheduler {
   readonly name: string;
   pick(system: System, enabled: readonly StepEvent[]): StepEvent | undefined;
-}
-
-/** The thread an event belongs to (`net0` of `net0.find`). */
-export function threadOf(event: StepEvent): string {
-  const dot = event.type.indexOf('.');
-  return dot < 0 ? event.type : event.type.slice(0, dot);
 }
 
 /**
@@ -47,7 +42,7 @@ export function roundRobinScheduler(): Scheduler {
       const names = system.threadNames();
       for (let i = 1; i <= names.length; i++) {
         const at = (last + i) % names.length;
-        const e = enabled.find((x) => threadOf(x) === names[at]);
+        const e = enabled.find((x) => eventThread(x) === names[at]);
         if (e) {
           last = at;
           return e;
@@ -84,6 +79,8 @@ export interface StepRecord {
   readonly cpu: number | null;
   /** What changed, from {@link diffObservables}. */
   readonly changes: readonly string[];
+  /** The violations first recorded at this step. */
+  readonly violations: readonly Violation[];
   /** Kernel log lines the step printed. */
   readonly warnings: readonly string[];
 }
@@ -125,7 +122,7 @@ export function runSchedule(system: System, scheduler: Scheduler, options: RunOp
     if (steps.length >= maxSteps) return end('step-limit');
     const event = scheduler.pick(system, enabled);
     if (!event) return end('stopped');
-    const thread = threadOf(event);
+    const thread = eventThread(event);
     const client = system.clients.find((c) => c.name === thread);
     const cpu = client ? client.cpu : null;
     const logged = system.kernel.warnings.length;
@@ -137,6 +134,7 @@ export function runSchedule(system: System, scheduler: Scheduler, options: RunOp
       thread,
       cpu,
       changes: diffObservables(before, after),
+      violations: after.violations.filter((v) => !before.violations.includes(v)).map(parseViolation),
       warnings: system.kernel.warnings.slice(logged),
     };
     before = after;

@@ -13,7 +13,7 @@
 import type { StepEvent } from '../../machines/kit.ts';
 import type { Observable } from '../../spec/observable.ts';
 import { ClientState } from '../core/client-state.ts';
-import { rxThread } from '../../spec/vocabulary.ts';
+import { eventText, rxThread, splitEvent } from '../../spec/vocabulary.ts';
 import { NET_RX_STEPS, netRxProgram } from '../clients/net-rx.ts';
 import { clientProgram, clientSteps } from '../clients/programs.ts';
 import { strategyFor } from '../designs/strategies.ts';
@@ -125,9 +125,7 @@ export class System {
    *   the state is unchanged then.
    */
   step(event: StepEvent): void {
-    const dot = event.type.indexOf('.');
-    const name = dot < 0 ? event.type : event.type.slice(0, dot);
-    const step = dot < 0 ? '' : event.type.slice(dot + 1);
+    const { thread: name, step } = splitEvent(event.type);
     const t = this.threads.find((x) => x.name === name);
     if (!t) throw new DmaRuleError('step-unknown', `no thread named ${JSON.stringify(name)} (event ${event.type})`);
     if (!t.order.includes(step) && !(t.point?.offers ?? []).some((o) => o.step === step))
@@ -141,7 +139,7 @@ export class System {
     const { type: _type, ...rest } = event;
     const payload = rest as Payload; // equal to an enabled variant's, checked next
     const enabled = this.enabledOf(t).some((e) => e.type === event.type && samePayload(e, payload));
-    if (!enabled) throw new DmaRuleError('step-not-enabled', `${formatStep(event)} is not enabled now`);
+    if (!enabled) throw new DmaRuleError('step-not-enabled', `${eventText(event)} is not enabled now`);
     if (step === 'migrate') t.client!.cpu = payload.cpu as number;
     else if (step === 'surpriseRemove') t.ioh!.surpriseRemove();
     else {
@@ -192,13 +190,6 @@ function samePayload(e: StepEvent, payload: Record<string, unknown>): boolean {
   const a = Object.keys(e).filter((x) => x !== 'type');
   const b = Object.keys(payload);
   return a.length === b.length && b.every((key) => e[key] === payload[key]);
-}
-
-/** `net0.migrate {cpu: 1}`-style text of an event. */
-export function formatStep(event: StepEvent): string {
-  const { type, ...payload } = event;
-  const fields = Object.entries(payload).map(([k, v]) => `${k}: ${String(v)}`);
-  return fields.length ? `${type} {${fields.join(', ')}}` : type;
 }
 
 /** Builds the system of `scenario` (see {@link System}). */

@@ -4,6 +4,7 @@
  * and client behaviour, with exit statuses for broken claims, usage errors and limits.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { BehaviourRunJson, CheckJson, DesignRunJson, PropertyVerdictJson } from '../../src/check/json.ts';
 import { main } from '../../src/cli/main.ts';
 import { checkDesign, type DesignRun } from '../../src/check/run.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
@@ -156,6 +157,40 @@ async function cli(args: string[]): Promise<[number, string, string]> {
   }
 }
 
+// Every field of the shared JSON types, kept complete by the compiler (`satisfies`).
+const CHECK_KEYS = {
+  scenario: 1,
+  scenarioText: 1,
+  symmetry: 1,
+  designs: 1,
+  behaviours: 1,
+  complete: 1,
+  partial: 1,
+  exitStatus: 1,
+  warnings: 1,
+  timings: 1,
+} satisfies Record<keyof CheckJson, 1>;
+const DESIGN_RUN_KEYS = {
+  design: 1,
+  complete: 1,
+  states: 1,
+  transitions: 1,
+  searches: 1,
+  assumptionsMet: 1,
+  unmetAssumptions: 1,
+  assumptions: 1,
+  brokenClaims: 1,
+  results: 1,
+} satisfies Record<keyof DesignRunJson, 1>;
+const BEHAVIOUR_RUN_KEYS = { design: 1, complete: 1, states: 1, searches: 1, violated: 1, unknown: 1, vacuous: 1, brokenClaims: 1 } satisfies Record<
+  keyof BehaviourRunJson,
+  1
+>;
+const VERDICT_KEYS = { name: 1, kind: 1, verdict: 1, claimed: 1, vacuous: 1, witnessSteps: 1, unknownBecause: 1, trace: 1, replay: 1 } satisfies Record<
+  keyof PropertyVerdictJson,
+  1
+>;
+
 describe('dmaspec check', () => {
   afterEach(() => vi.restoreAllMocks());
 
@@ -175,6 +210,14 @@ describe('dmaspec check', () => {
     expect(doc.exitStatus).toBe(1);
     // Timings only in their own field: the rest is deterministic.
     expect(JSON.stringify({ ...doc, timings: undefined })).not.toMatch(/seconds/);
+    // The document has the fields src/check/json.ts declares, no others (the renderer reads those types).
+    const keys = (o: object) => Object.keys(o).sort();
+    expect(keys(doc)).toEqual(keys(CHECK_KEYS).filter((k) => k !== 'partial'));
+    for (const d of doc.designs) {
+      expect(keys(d)).toEqual(keys(DESIGN_RUN_KEYS));
+      for (const p of d.results) expect(keys(p).every((k) => k in VERDICT_KEYS)).toBe(true);
+    }
+    for (const b of doc.behaviours) for (const d of b.designs) expect(keys(d)).toEqual(keys(BEHAVIOUR_RUN_KEYS));
   }, 120_000);
 
   it('--exit-zero reports the same verdicts but exits 0 (what npm start runs)', async () => {

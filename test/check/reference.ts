@@ -1,12 +1,12 @@
 /**
  * The reference semantics: breadth-first exploration with xstate's own pure `transition`
- * and `initialTransition`, events from `model.enabledEvents`. Slow (JSON keys, xstate's
+ * and `initialTransition` (machines/xstate.ts), events from `model.enabledEvents`. Slow (JSON keys, xstate's
  * full algorithm per step) and used only to prove the compiled explorer faithful on small
  * scenarios, by comparing both graphs in the same canonical form.
  * @module
  */
-import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateNode } from 'xstate';
-import type { MachineModel, ModelView } from '../../machines/model.ts';
+import type { MachineModel } from '../../machines/model.ts';
+import { activeIds, exploreWithXstate } from '../../machines/xstate.ts';
 import type { CompiledMachine } from '../../src/check/compile.ts';
 import type { Exploration } from '../../src/check/explore.ts';
 
@@ -21,42 +21,21 @@ export function stateKey(leaves: readonly string[], context: unknown): string {
   return JSON.stringify({ leaves, context });
 }
 
-function snapshotView<C>(s: AnyMachineSnapshot): ModelView<C> {
-  const ids = new Set((s._nodes as AnyStateNode[]).map((n) => n.id));
-  return { context: s.context as C, active: (id) => ids.has(id) };
-}
-
 /**
- * Explores `model` with xstate. Leaves are reported per region of `cm` (for the same key).
- * @throws Error when more than `limit` states are found.
+ * The xstate exploration of `model` (machines/xstate.ts), leaves reported per region of
+ * `cm` (for the same key).
+ * @throws StateLimitError when more than `limit` states are found.
  */
 export function referenceGraph(model: MachineModel, cm: CompiledMachine, limit = 200_000): CanonicalGraph {
-  const keyOf = (s: AnyMachineSnapshot) => {
-    const active = new Set((s._nodes as AnyStateNode[]).map((n) => n.id));
+  const graph = exploreWithXstate(model, { limit, keepSnapshots: true });
+  const keys = graph.states.map(({ snapshot }) => {
+    const active = activeIds(snapshot);
     return stateKey(
       cm.regions.map((r) => r.leafIds.find((id) => active.has(id)) ?? '?'),
-      s.context,
+      snapshot.context,
     );
-  };
-  const [init] = initialTransition(model.machine);
-  const states = new Set<string>([keyOf(init)]);
-  const edges = new Set<string>();
-  const queue: AnyMachineSnapshot[] = [init];
-  for (let i = 0; i < queue.length; i++) {
-    const s = queue[i];
-    const from = keyOf(s);
-    for (const ev of model.enabledEvents(snapshotView(s))) {
-      const [next] = transition(model.machine, s, ev as any);
-      const to = keyOf(next);
-      edges.add(`${from} --${JSON.stringify(ev)}--> ${to}`);
-      if (!states.has(to)) {
-        if (states.size >= limit) throw new Error(`reference exploration exceeds ${limit} states`);
-        states.add(to);
-        queue.push(next);
-      }
-    }
-  }
-  return { states, edges };
+  });
+  return { states: new Set(keys), edges: new Set(graph.edges.map((e) => `${keys[e.from]} --${JSON.stringify(e.event)}--> ${keys[e.to]}`)) };
 }
 
 /** The compiled exploration (made without symmetry and with edges) in canonical form. */

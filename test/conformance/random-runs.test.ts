@@ -14,7 +14,8 @@ import { ASYNC_TX_ONLY, TWO_DEVICES, withDesign } from '../../machines/small-sce
 import { DmaEngine } from '../../src/core/dmaengine.ts';
 import { System } from '../../src/system/system.ts';
 
-import { eventLabel as describeStep, systemAdapter } from '../../src/mbt/adapters/system.ts';
+import { systemAdapter } from '../../src/mbt/adapters/system.ts';
+import { eventLabel as describeStep, eventThread } from '../../spec/vocabulary.ts';
 import { brokenInvariant } from '../../src/mbt/invariants.ts';
 import { conformsOnRandomRuns } from '../../src/mbt/model-run.ts';
 import { ConformanceError } from '../../src/mbt/replay.ts';
@@ -79,18 +80,16 @@ interface Slice {
   readonly choice: number;
 }
 
-const threadOf = (type: string) => type.slice(0, type.indexOf('.'));
-
 /** Runs `schedule` on the implementation and returns the first broken invariant, with the trace. */
 function interleave(s: Scenario, schedule: readonly Slice[]): { broken: string | null; trace: string[] } {
   const sys = new System(s);
   const trace: string[] = [];
   for (const slice of schedule) {
-    const threads = [...new Set(sys.enabledSteps().map((e) => threadOf(e.type)))];
+    const threads = [...new Set(sys.enabledSteps().map((e) => eventThread(e)))];
     if (threads.length === 0) break;
     const thread = threads[slice.thread % threads.length];
     for (let i = 0; i < slice.burst; i++) {
-      const mine = sys.enabledSteps().filter((e) => threadOf(e.type) === thread);
+      const mine = sys.enabledSteps().filter((e) => eventThread(e) === thread);
       if (mine.length === 0) break;
       const e = mine[slice.choice % mine.length];
       sys.step(e);

@@ -8,7 +8,7 @@ import { initialTransition, transition } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import type { StepEvent } from '../../machines/kit.ts';
 import { buildSystem, observe } from '../../machines/system/index.ts';
-import { viewOf } from '../../machines/view.ts';
+import { snapshotView } from '../../machines/xstate.ts';
 import { mulberry32 } from '../../src/system/prng.ts';
 import { System } from '../../src/system/system.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
@@ -30,7 +30,7 @@ function walk(sc: Scenario, seed: number): string | null {
   const sys = new System(sc);
   const trace: string[] = [];
   for (let i = 0; i <= MAX_STEPS; i++) {
-    const view = viewOf(snap);
+    const view = snapshotView(snap);
     const mo = JSON.stringify(observe(view, model));
     const io = JSON.stringify(sys.observe());
     if (mo !== io) return `observables differ after [${trace.join(', ')}]\n machine ${mo}\n impl    ${io}`;

@@ -161,7 +161,7 @@ describe('kernel source links', () => {
     const trace = runJson(run).results.find((r) => r.name === 'no-use-after-free')!.trace!;
     const md = traceTable(trace as never, 'no-use-after-free');
     for (const s of trace.steps) expect(s.rule, `${s.event.type} has a rule`).not.toBe('');
-    const named = [...new Set(trace.steps.flatMap((s) => kernelNamesIn(s.rule)))];
+    const named = [...new Set(trace.steps.flatMap((s) => kernelNamesIn(s.rule!)))];
     expect(named).toEqual(expect.arrayContaining(['dmaengine_get', 'dma_find_channel', 'dma_async_device_unregister', 'dma_chan_put', 'dma_channel_quiesce']));
     for (const n of named) expect(md).toContain(`](${kernelSource(n)!.url} "${kernelSource(n)!.label}")`);
   });

@@ -81,10 +81,10 @@ describe('comparison page', () => {
     const seq = traceToMermaid(checkJson().designs[1].results[0].trace);
     expect(seq).toContain('participant T0 as atx0');
     expect(seq).toContain('participant C1 as CPU 1');
-    expect(seq).toContain('T1->>C0: 4. net0.migrate(cpu=1)');
+    expect(seq).toContain('T1->>C0: 4. net0.migrate {cpu: 1}');
     expect(seq).toContain('Note over T0: ref[1]: 0 → 1<br/>atx0.chan: null → "ioat0.1"');
     // The fixture's trace ends in the violation at this step: the row says so.
-    expect(md).toContain('| 4 | net0 | 0 | `net0.migrate(cpu=1)` | **⇒ this state breaks no-use-after-free**<br>`net0.cpu: 0 → 1` |');
+    expect(md).toContain('| 4 | net0 | 0 | `net0.migrate {cpu: 1}` | **⇒ this state breaks no-use-after-free**<br>`net0.cpu: 0 → 1` |');
   });
 
   test("a region's active state reads as region: from → to, other variables as JSON values", () => {

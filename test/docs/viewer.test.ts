@@ -11,7 +11,7 @@ import { behaviourScenario } from '../../src/check/scenarios.ts';
 import { designModel } from '../../src/designs/models.ts';
 import { chartOf, regionsOf, subChart } from '../../src/render/chart.ts';
 import { KERNEL_TREE } from '../../src/render/kernel-source.ts';
-import type { TraceJson } from '../../src/render/sequence.ts';
+import type { TraceJson } from '../../src/check/json.ts';
 import { drawChart } from '../../src/render/svg.ts';
 import { activeStateIds, framesOf, renderViewer, ruleHtml } from '../../src/render/viewer.ts';
 

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { MACHINES, machineNamed } from '../../machines/index.ts';
 import type { ConfiguredModel } from '../../machines/make.ts';
-import { viewOf } from '../../machines/view.ts';
+import { ruleRefs, snapshotView } from '../../machines/xstate.ts';
 import { DESIGN_MODELS } from '../../src/designs/models.ts';
-import { reachable, ruleRefs } from './bfs.ts';
+import { reachable } from './bfs.ts';
 
 const stateIds = (config: unknown): string[] => {
   const out: string[] = [];
@@ -46,7 +46,7 @@ describe('machine catalogue', () => {
 
       it('enabledEvents agrees with snapshot.can on every reachable state', () => {
         for (const r of states) {
-          const enabled = model.enabledEvents(viewOf(r.snapshot)).map((e) => JSON.stringify(e));
+          const enabled = model.enabledEvents(snapshotView(r.snapshot)).map((e) => JSON.stringify(e));
           const can = model.allEvents.filter((e) => r.snapshot.can(e)).map((e) => JSON.stringify(e));
           expect(enabled, r.path.map((e) => e.type).join(' ')).toEqual(can);
         }

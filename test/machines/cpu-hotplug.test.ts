@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { StepEvent } from '../../machines/kit.ts';
 import { buildSystem, observe } from '../../machines/system/index.ts';
 import { ASYNC_TX_ONLY, withDesign } from '../../machines/small-scenarios.ts';
-import { viewOf } from '../../machines/view.ts';
-import { reachable, run } from './bfs.ts';
+import { runWithXstate, snapshotView } from '../../machines/xstate.ts';
+import { reachable } from './bfs.ts';
 
 const m = buildSystem(withDesign(ASYNC_TX_ONLY, 'baseline'), { cpuHotplug: true });
 const ev = (type: string, cpu?: number): StepEvent => (cpu === undefined ? { type } : { type, cpu });
@@ -28,32 +28,32 @@ describe('CPU hotplug thread', () => {
   });
 
   it('rebalances the table in the notifier step after offline and online', () => {
-    expect(observe(viewOf(run(m, [ev('atx0.get')])), m).table.memcpy).toEqual(['ioat0.0', 'ioat0.1']);
-    const off = run(m, [ev('atx0.get'), ev('cpu.offline', 0)]);
-    expect(observe(viewOf(off), m).cpuOnline).toEqual([false, true]);
+    expect(observe(snapshotView(runWithXstate(m, [ev('atx0.get')])), m).table.memcpy).toEqual(['ioat0.0', 'ioat0.1']);
+    const off = runWithXstate(m, [ev('atx0.get'), ev('cpu.offline', 0)]);
+    expect(observe(snapshotView(off), m).cpuOnline).toEqual([false, true]);
     // _cpu_down is done; the CPU_POST_DEAD notifier has not rebalanced yet: the entry is stale.
-    expect(observe(viewOf(off), m).table.memcpy).toEqual(['ioat0.0', 'ioat0.1']);
-    const dead = run(m, [ev('atx0.get'), ev('cpu.offline', 0), ev('cpu.postDead')]);
-    expect(observe(viewOf(dead), m).table.memcpy).toEqual([null, 'ioat0.0']);
-    const up = run(m, [ev('atx0.get'), ev('cpu.offline', 0), ev('cpu.postDead'), ev('cpu.online', 0)]);
+    expect(observe(snapshotView(off), m).table.memcpy).toEqual(['ioat0.0', 'ioat0.1']);
+    const dead = runWithXstate(m, [ev('atx0.get'), ev('cpu.offline', 0), ev('cpu.postDead')]);
+    expect(observe(snapshotView(dead), m).table.memcpy).toEqual([null, 'ioat0.0']);
+    const up = runWithXstate(m, [ev('atx0.get'), ev('cpu.offline', 0), ev('cpu.postDead'), ev('cpu.online', 0)]);
     expect(up.context.hotplug).toBe(1); // cpu_hotplug.lock held until the CPU_ONLINE notifier returns
-    expect(observe(viewOf(run(m, [ev('atx0.get'), ev('cpu.offline', 0), ev('cpu.postDead'), ev('cpu.online', 0), ev('cpu.notify')])), m).table.memcpy).toEqual([
-      'ioat0.0',
-      'ioat0.1',
-    ]);
+    expect(
+      observe(snapshotView(runWithXstate(m, [ev('atx0.get'), ev('cpu.offline', 0), ev('cpu.postDead'), ev('cpu.online', 0), ev('cpu.notify')])), m).table
+        .memcpy,
+    ).toEqual(['ioat0.0', 'ioat0.1']);
   });
 
   it('never takes offline a CPU a thread runs on, nor the last online CPU', () => {
-    const s = run(m, []);
+    const s = runWithXstate(m, []);
     expect(s.can(ev('cpu.offline', 1))).toBe(false); // atx0 runs on CPU 1
-    expect(run(m, [ev('cpu.offline', 0), ev('cpu.postDead')]).can(ev('cpu.offline', 1))).toBe(false);
+    expect(runWithXstate(m, [ev('cpu.offline', 0), ev('cpu.postDead')]).can(ev('cpu.offline', 1))).toBe(false);
   });
 
   it('enabledEvents agrees with snapshot.can on every reachable state', () => {
     const states = reachable(m);
     expect(states.length).toBeGreaterThan(100);
     for (const r of states) {
-      const enabled = m.enabledEvents(viewOf(r.snapshot)).map((e) => JSON.stringify(e));
+      const enabled = m.enabledEvents(snapshotView(r.snapshot)).map((e) => JSON.stringify(e));
       const can = m.allEvents.filter((e) => r.snapshot.can(e)).map((e) => JSON.stringify(e));
       expect(enabled).toEqual(can);
     }

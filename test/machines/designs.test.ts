@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import type { StepEvent } from '../../machines/kit.ts';
 import { buildSystem, observe, type SystemModel } from '../../machines/system/index.ts';
-import { viewOf } from '../../machines/view.ts';
+import { runWithXstate, snapshotView } from '../../machines/xstate.ts';
 import { propertyNamed, type SafetyProperty } from '../../spec/properties.ts';
 import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../../src/scenario.ts';
 import { designModel } from '../../src/designs/models.ts';
-import { run } from './bfs.ts';
+
 import { checkDesign } from '../../src/check/run.ts';
 import { checkModel } from '../../src/check/check.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
@@ -19,8 +19,8 @@ import { noUseAfterFree, type SystemView } from '../../spec/properties.ts';
 const ev = (type: string, payload: Record<string, number | boolean> = {}): StepEvent => ({ type, ...payload });
 const steps = (...types: string[]) => types.map((t) => ev(t));
 const sys = (design: DesignName, s: Scenario = DEFAULT_SCENARIO): SystemModel => buildSystem({ ...s, design });
-const holds = (m: SystemModel, events: StepEvent[], name: string) => (propertyNamed(name) as SafetyProperty).holds(viewOf(run(m, events)), m);
-const violations = (m: SystemModel, events: StepEvent[]) => observe(viewOf(run(m, events)), m).violations;
+const holds = (m: SystemModel, events: StepEvent[], name: string) => (propertyNamed(name) as SafetyProperty).holds(snapshotView(runWithXstate(m, events)), m);
+const violations = (m: SystemModel, events: StepEvent[]) => observe(snapshotView(runWithXstate(m, events)), m).violations;
 
 const NEVER_RELEASING_SLAVE: Scenario = {
   ...DEFAULT_SCENARIO,
@@ -36,32 +36,32 @@ describe('notifier', () => {
   it('a never-releasing slave is asked, acks by releasing, and removal completes', () => {
     const m = sys('notifier', NEVER_RELEASING_SLAVE);
     const events = [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.notify', 'slave0.ack', 'atx0.get', 'ioh0.putRefs', 'ioh0.free')];
-    const s = run(m, events);
+    const s = runWithXstate(m, events);
     expect(s.matches({ ioh0: 'removed', slave0: 'released' })).toBe(true);
     expect(violations(m, events)).toEqual([]);
   });
   it('waits for the ack of a user whose round is in flight: the baseline free-under-user is impossible', () => {
     const m = sys('notifier');
     const asked = [...NET_IN_FLIGHT, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.notify')];
-    expect(run(m, asked).can(ev('ioh0.putRefs'))).toBe(false);
-    expect(run(m, asked).can(ev('net0.ack'))).toBe(false); // not between rounds yet
+    expect(runWithXstate(m, asked).can(ev('ioh0.putRefs'))).toBe(false);
+    expect(runWithXstate(m, asked).can(ev('net0.ack'))).toBe(false); // not between rounds yet
     const done = [...asked, ...steps('net0.use', 'net0.put', 'net0.ack', 'ioh0.putRefs', 'ioh0.free')];
-    expect(run(m, done).matches({ ioh0: 'removed' })).toBe(true);
+    expect(runWithXstate(m, done).matches({ ioh0: 'removed' })).toBe(true);
     expect(violations(m, done)).toEqual([]);
   });
   it('an asked client starts no new round before it acks (a busy client cannot cycle past its ack)', () => {
     const busy: Scenario = { ...DEFAULT_SCENARIO, clients: DEFAULT_SCENARIO.clients.map((c) => (c.kind === 'net_dma' ? { ...c, busy: true } : c)) };
     const m = sys('notifier', busy);
     const asked = [...steps('net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.notify')];
-    expect(run(m, asked).can(ev('net0.find'))).toBe(false);
-    expect(run(m, [...asked, ev('net0.ack')]).can(ev('net0.find'))).toBe(true);
-    expect(run(sys('rfc-wait', busy), steps('net0.get', 'ioh0.eject', 'ioh0.unregister')).can(ev('net0.find'))).toBe(true);
+    expect(runWithXstate(m, asked).can(ev('net0.find'))).toBe(false);
+    expect(runWithXstate(m, [...asked, ev('net0.ack')]).can(ev('net0.find'))).toBe(true);
+    expect(runWithXstate(sys('rfc-wait', busy), steps('net0.get', 'ioh0.eject', 'ioh0.unregister')).can(ev('net0.find'))).toBe(true);
   });
   it('the ack drops async_tx’s cached pointer, so there is no re-get after the free', () => {
     const m = sys('notifier');
     const events = [...steps('atx0.get', 'atx0.find', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.notify', 'atx0.ack')];
-    expect(run(m, events).context.threads[1].cached).toBe(-1);
-    expect(run(m, events).can(ev('atx0.reget'))).toBe(false);
+    expect(runWithXstate(m, events).context.threads[1].cached).toBe(-1);
+    expect(runWithXstate(m, events).can(ev('atx0.reget'))).toBe(false);
   });
 });
 
@@ -69,8 +69,8 @@ describe('fail-fast', () => {
   it('a slave releases when prep returns NULL, and removal completes', () => {
     const m = sys('fail-fast');
     const events = [ev('slave0.request', { allocOk: true }), ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.markDying', 'slave0.use', 'slave0.release')];
-    expect(run(m, events).context.uaf[2]).toEqual([0, 0]); // the prep on the dying device touched nothing
-    expect(run(m, [...events, ...steps('ioh0.putRefs', 'ioh0.free')]).matches({ ioh0: 'removed' })).toBe(true);
+    expect(runWithXstate(m, events).context.uaf[2]).toEqual([0, 0]); // the prep on the dying device touched nothing
+    expect(runWithXstate(m, [...events, ...steps('ioh0.putRefs', 'ioh0.free')]).matches({ ioh0: 'removed' })).toBe(true);
   });
   it('its no-use-after-free claim is wrong: a find before the free and a use after it', () => {
     expect(designModel('fail-fast').claims).toContain('no-use-after-free');
@@ -82,7 +82,7 @@ describe('fail-fast', () => {
   it('a never-releasing slave still hangs removal (the design assumes clients release on NULL)', () => {
     const m = sys('fail-fast', NEVER_RELEASING_SLAVE);
     const events = [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.markDying', 'ioh0.putRefs')];
-    const s = run(m, events);
+    const s = runWithXstate(m, events);
     expect(s.matches({ ioh0: 'waiting' })).toBe(true);
     expect(s.can(ev('ioh0.free'))).toBe(false);
     expect(s.can(ev('slave0.release'))).toBe(false);
@@ -99,21 +99,21 @@ for (const [design, releaseViolations] of [
     it('unregister returns at once and the memory outlives it while a user holds the channel', () => {
       const m = sys(design);
       const events = [...NET_IN_FLIGHT, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.putRef', 'net0.use', 'net0.put')];
-      const s = run(m, events);
+      const s = runWithXstate(m, events);
       expect(s.matches({ ioh0: 'removed' })).toBe(true);
       expect(s.context.devices[0].freed).toBe(0);
       expect(violations(m, events)).toEqual([]);
     });
     it('frees the device at the last dma_chan_put of a slave that held it across unregister', () => {
       const m = sys(design, NEVER_RELEASING_SLAVE);
-      const s = run(m, [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.putRef')]);
+      const s = runWithXstate(m, [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.putRef')]);
       expect(s.matches({ ioh0: 'removed' })).toBe(true); // removal completes even with a never-releasing slave
       expect(s.context.devices[0].freed).toBe(0);
       expect(s.context.kref[0]).toBe(1); // the slave's channel reference
       const c = sys(design);
-      const t = run(c, [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.putRef', 'slave0.release')]);
+      const t = runWithXstate(c, [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.putRef', 'slave0.release')]);
       expect(t.context.devices[0].freed).toBe(1);
-      expect(observe(viewOf(t), c).violations).toEqual(releaseViolations);
+      expect(observe(snapshotView(t), c).violations).toEqual(releaseViolations);
     });
   });
 
@@ -132,11 +132,11 @@ const TWO_USERS_CYCLE = steps(
 describe('kref with two dmaengine_get users and no removal (8ad342a86359 as shipped, fixed by Garg-1)', () => {
   it('as shipped: the kref counts every put: 1 + 2 channels, −2 per dmaengine_put, and the second frees the listed device', () => {
     const m = sys('kref');
-    const afterGets = run(m, TWO_USERS_CYCLE.slice(0, 2));
+    const afterGets = runWithXstate(m, TWO_USERS_CYCLE.slice(0, 2));
     expect(afterGets.context.kref[0]).toBe(3); // only the 0→1 gets took a device reference
     const netDone = TWO_USERS_CYCLE.indexOf(TWO_USERS_CYCLE.find((e) => e.type === 'net0.release')!) + 1;
-    expect(run(m, TWO_USERS_CYCLE.slice(0, netDone)).context.kref[0]).toBe(1);
-    const s = run(m, TWO_USERS_CYCLE);
+    expect(runWithXstate(m, TWO_USERS_CYCLE.slice(0, netDone)).context.kref[0]).toBe(1);
+    const s = runWithXstate(m, TWO_USERS_CYCLE);
     expect(s.context.kref[0]).toBe(0);
     expect(s.context.devices[0]).toMatchObject({ listed: 1, freed: 1 });
     expect(s.matches({ ioh0: 'online' })).toBe(true);
@@ -144,7 +144,7 @@ describe('kref with two dmaengine_get users and no removal (8ad342a86359 as ship
   });
   it('fixed: the kref is 1 + the channels in use, and both dmaengine_puts leave the device alive', () => {
     const m = sys('kref-fixed');
-    const s = run(m, TWO_USERS_CYCLE);
+    const s = runWithXstate(m, TWO_USERS_CYCLE);
     expect(s.context.kref[0]).toBe(1);
     expect(s.context.devices[0]).toMatchObject({ listed: 1, freed: 0 });
     expect(violations(m, TWO_USERS_CYCLE)).toEqual([]);
@@ -156,9 +156,11 @@ describe('percpu-ref', () => {
     const s: Scenario = { ...DEFAULT_SCENARIO, quiesceThreshold: 1, clients: DEFAULT_SCENARIO.clients.slice(0, 2) };
     const m = sys('percpu-ref', s);
     const events = [...steps('net0.get', 'atx0.get', 'atx0.find', 'atx0.inc', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'net0.find', 'net0.inc')];
-    const killed = run(m, events);
+    const killed = runWithXstate(m, events);
     expect(killed.context.ref).toEqual([0, 1]); // net0's find after the kill took nothing
-    expect(run(m, [...events, ev('net0.migrate', { cpu: 1 }), ev('net0.use'), ev('net0.put'), ev('ioh0.gracePeriod')]).can(ev('ioh0.drained'))).toBe(false);
+    expect(runWithXstate(m, [...events, ev('net0.migrate', { cpu: 1 }), ev('net0.use'), ev('net0.put'), ev('ioh0.gracePeriod')]).can(ev('ioh0.drained'))).toBe(
+      false,
+    );
     const drained = [...events, ...steps('net0.use', 'net0.put', 'ioh0.gracePeriod', 'atx0.use', 'atx0.put', 'ioh0.drained')];
     expect(holds(m, drained, 'no-ref-survives-quiesce')).toBe(true);
   });
@@ -181,7 +183,7 @@ describe('percpu-ref', () => {
         'atx0.use',
       ),
     ];
-    const s = run(m, events);
+    const s = runWithXstate(m, events);
     expect(s.context.threads[1].chan).toBe(-1);
     expect(holds(m, events, 'no-ref-survives-quiesce')).toBe(true);
     expect(violations(m, events)).toEqual([]);
@@ -278,15 +280,15 @@ const OTHER_DEVICE_BUSY: Scenario = {
 describe('percpu-ref: one percpu_ref per device (lib/percpu-refcount.c)', () => {
   it('the busy client counts only on ioat1, the device of the channel it got', () => {
     const m = sys('percpu-ref', OTHER_DEVICE_BUSY);
-    const s = run(m, steps('busy0.get', 'busy0.find', 'busy0.inc'));
+    const s = runWithXstate(m, steps('busy0.get', 'busy0.find', 'busy0.inc'));
     expect(s.context.table[0]).toEqual([0, 1]); // nth_chan: CPU 0 → ioat0.0, CPU 1 → ioat1.0
     expect(s.context.pref).toEqual([
       [0, 0],
       [0, 1],
     ]);
     expect(s.context.ref).toEqual([0, 1]); // the observable per-CPU count: the sum over devices
-    const killed = run(m, steps('busy0.get', 'busy0.find', 'busy0.inc', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod'));
-    expect(m.enabledEvents(viewOf(killed)).map((e) => e.type)).toContain('ioh0.drained'); // ioat0's own count is 0
+    const killed = runWithXstate(m, steps('busy0.get', 'busy0.find', 'busy0.inc', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod'));
+    expect(m.enabledEvents(snapshotView(killed)).map((e) => e.type)).toContain('ioh0.drained'); // ioat0's own count is 0
   });
   it('another device’s busy client no longer starves a removal: removal-completes holds', () => {
     const r = checkDesign(OTHER_DEVICE_BUSY, designModel('percpu-ref')).results.find((p) => p.name === 'removal-completes')!;
@@ -331,9 +333,9 @@ describe('percpu-ref and its grace period', () => {
   it('the grace period step is not enabled while a reader that saw the ref live is between its test and its inc', () => {
     const m = buildSystem({ ...cooperative, design: 'percpu-ref' });
     const events = ['net0.get', 'net0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill'].map((type) => ({ type }));
-    const v = viewOf(run(m, events));
+    const v = snapshotView(runWithXstate(m, events));
     expect(m.enabledEvents(v).map((e) => e.type)).not.toContain('ioh0.gracePeriod');
-    const after = viewOf(run(m, [...events, { type: 'net0.inc' }]));
+    const after = snapshotView(runWithXstate(m, [...events, { type: 'net0.inc' }]));
     expect(m.enabledEvents(after).map((e) => e.type)).toContain('ioh0.gracePeriod');
   });
 });

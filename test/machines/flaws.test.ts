@@ -6,16 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import type { StepEvent } from '../../machines/kit.ts';
 import { buildSystem, observe, type SystemModel } from '../../machines/system/index.ts';
-import { viewOf } from '../../machines/view.ts';
+import { runWithXstate, snapshotView } from '../../machines/xstate.ts';
 import { propertyNamed, type LivenessProperty, type SafetyProperty } from '../../spec/properties.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
-import { run } from './bfs.ts';
 
 const ev = (type: string, payload: Record<string, number | boolean> = {}): StepEvent => ({ type, ...payload });
 const steps = (...types: string[]) => types.map((t) => ev(t));
 const safety = (name: string) => propertyNamed(name) as SafetyProperty;
 const liveness = (name: string) => propertyNamed(name) as LivenessProperty;
-const holds = (m: SystemModel, events: StepEvent[], name: string) => safety(name).holds(viewOf(run(m, events)), m);
+const holds = (m: SystemModel, events: StepEvent[], name: string) => safety(name).holds(snapshotView(runWithXstate(m, events)), m);
 /** The RFC's dma_find_channel of thread `t`: table read, this_cpu_inc, key test. */
 const find = (t: string) => steps(`${t}.find`, `${t}.inc`, `${t}.test`);
 /** One RFC find → use → put round of `t`. */
@@ -49,7 +48,7 @@ describe('removal hangs (rfc-wait): a holder nobody tells to let go blocks unreg
 
   it('a never-releasing slave: a deadlock, nothing enabled, the IOH waits, the system is not final', () => {
     const m = buildSystem(slaveNeverReleases);
-    const v = viewOf(run(m, prefix));
+    const v = snapshotView(runWithXstate(m, prefix));
     expect(v.active('ioh0.waiting')).toBe(true);
     expect(m.enabledEvents(v)).toEqual([]);
     expect(m.isFinal(v)).toBe(false);
@@ -61,7 +60,7 @@ describe('removal hangs (rfc-wait): a holder nobody tells to let go blocks unreg
 
   it('a cooperative slave answers the wait and removal completes (rfc-base-unheld)', () => {
     const m = buildSystem(unheld(DEFAULT_SCENARIO));
-    const v = viewOf(run(m, [...prefix, ev('slave0.release'), ev('ioh0.free')]));
+    const v = snapshotView(runWithXstate(m, [...prefix, ev('slave0.release'), ev('ioh0.free')]));
     expect(v.active('ioh0.removed')).toBe(true);
     expect(liveness('removal-completes').goal(v, m)).toBe(true);
     expect(m.isFinal(v)).toBe(true);
@@ -71,21 +70,21 @@ describe('removal hangs (rfc-wait): a holder nobody tells to let go blocks unreg
     // RFC 3/7 has no step dropping them, and dmaengine_put no longer reaches an unlisted device.
     const m = buildSystem(DEFAULT_SCENARIO);
     const events = [...steps('net0.get'), ...UNREGISTER, ...QUIESCE_2, ...NET0_DONE];
-    const v = viewOf(run(m, events));
+    const v = snapshotView(runWithXstate(m, events));
     expect(v.active('ioh0.waiting')).toBe(true);
     expect(v.context.refCount).toBe(0);
     expect(v.context.channels.map((c: { clientCount: number }) => c.clientCount)).toEqual([1, 1]);
     expect(m.enabledEvents(v).some((e) => e.type === 'ioh0.free')).toBe(false);
     // The same run frees when every dmaengine_get user had put before unregister.
     const before = [...steps('net0.get'), ...NET0_DONE, ...UNREGISTER, ...QUIESCE_2, ev('ioh0.free')];
-    expect(viewOf(run(m, before)).active('ioh0.removed')).toBe(true);
+    expect(snapshotView(runWithXstate(m, before)).active('ioh0.removed')).toBe(true);
   });
 
   it('baseline does not hang on the same slave: it frees the device under it', () => {
     const m = buildSystem({ ...slaveNeverReleases, design: 'baseline' });
-    const s = run(m, [ev('slave0.request', { allocOk: true }), ...UNREGISTER, ev('ioh0.free'), ev('slave0.use')]);
+    const s = runWithXstate(m, [ev('slave0.request', { allocOk: true }), ...UNREGISTER, ev('ioh0.free'), ev('slave0.use')]);
     expect(s.matches({ ioh0: 'removed' })).toBe(true);
-    expect(observe(viewOf(s), m).violations).toEqual(['use-after-free:slave0:ioat0.0']);
+    expect(observe(snapshotView(s), m).violations).toEqual(['use-after-free:slave0:ioat0.0']);
   });
 });
 
@@ -105,7 +104,7 @@ describe('false-zero quiesce sum (rfc-wait): a migrating reader-dodger cancels a
 
   it('ends the quiesce while atx0 is in flight: no-ref-survives-quiesce fails', () => {
     const m = buildSystem(scenario);
-    const s = run(m, prefix);
+    const s = runWithXstate(m, prefix);
     expect(s.matches({ ioh0: { quiesce: 'ended' } })).toBe(true);
     expect(s.context.ref).toEqual([1, 0]);
     expect(holds(m, prefix, 'no-ref-survives-quiesce')).toBe(false);
@@ -116,13 +115,13 @@ describe('false-zero quiesce sum (rfc-wait): a migrating reader-dodger cancels a
     const m = buildSystem(scenario);
     const events = [...prefix, ...steps('ioh0.keyOff', 'ioh0.unlock', 'ioh0.putRefs', 'ioh0.free', 'atx0.use')];
     expect(holds(m, events, 'no-use-after-free')).toBe(false);
-    expect(observe(viewOf(run(m, events)), m).violations).toEqual(['use-after-free:atx0:ioat0.1']);
+    expect(observe(snapshotView(runWithXstate(m, events)), m).violations).toEqual(['use-after-free:atx0:ioat0.1']);
   });
 
   it('with threshold 2 the same interleaving only delays the quiesce: the next round sees the reference', () => {
     const m = buildSystem({ ...scenario, quiesceThreshold: 2 });
     const events = [...prefix, ...ROUND];
-    const s = run(m, events);
+    const s = runWithXstate(m, events);
     expect(s.matches({ ioh0: { quiesce: 'roundStart' } })).toBe(true);
     expect(s.context.iohs[0].count).toBe(0);
     expect(holds(m, events, 'no-ref-survives-quiesce')).toBe(true);
@@ -144,15 +143,15 @@ describe('preempted finder (rfc-wait, kernel review D1): dma_find_channel reads 
 
   it('the key is off when it is tested, so find returns the freed channel: use after free', () => {
     const m = buildSystem(scenario);
-    const s = run(m, events);
+    const s = runWithXstate(m, events);
     expect(s.context.ref).toEqual([1, 0]);
-    expect(observe(viewOf(s), m).violations).toEqual(['use-after-free:net0:ioat0.0']);
+    expect(observe(snapshotView(s), m).violations).toEqual(['use-after-free:net0:ioat0.0']);
   });
 
   it('an atomic inc-then-read (the model before the split) would have seen the count: the sum is non-zero', () => {
     const m = buildSystem(scenario);
     const counted = [...steps('net0.get', 'net0.find', 'net0.inc'), ...UNREGISTER, ...steps('ioh0.keyOn'), ...ROUND];
-    const s = run(m, counted);
+    const s = runWithXstate(m, counted);
     expect(s.context.iohs[0].count).toBe(0);
   });
 });
@@ -164,26 +163,26 @@ describe('dma_get_channel split (rfc-wait, kernel review D2): the key test is a 
   it('a re-get that tested the key before key-on is counted only after the whole quiesce: the reference survives it', () => {
     const m = buildSystem(scenario);
     const events = [...cached, ev('atx0.reget'), ...UNREGISTER, ...QUIESCE_2, ev('atx0.inc')];
-    const s = run(m, events);
+    const s = runWithXstate(m, events);
     expect(s.context.dirty).toBe(0);
     expect(holds(m, events, 'no-ref-survives-quiesce')).toBe(false);
     const used = [...events, ...steps('ioh0.putRefs', 'ioh0.free', 'atx0.use')];
-    expect(observe(viewOf(run(m, used)), m).violations).toEqual(['use-after-free:atx0:ioat0.1']);
+    expect(observe(snapshotView(runWithXstate(m, used)), m).violations).toEqual(['use-after-free:atx0:ioat0.1']);
   });
 
   it('while the key is on, the re-get takes the dirty step, and a round whose tick sees it restarts', () => {
     const m = buildSystem(scenario);
     const events = [...cached, ...UNREGISTER, ...steps('ioh0.keyOn', 'ioh0.clearDirty', 'atx0.reget', 'atx0.dirty', 'atx0.inc', 'ioh0.tick')];
-    const s = run(m, events);
+    const s = runWithXstate(m, events);
     expect(s.context.dirty).toBe(1);
     expect(s.matches({ ioh0: { quiesce: 'roundStart' } })).toBe(true);
   });
 
   it('the dirty step is not offered when the key was off, nor the inc before it when it was on', () => {
     const m = buildSystem(scenario);
-    expect(() => run(m, [...cached, ev('atx0.reget'), ev('atx0.dirty')])).toThrow(/atx0.dirty.*not enabled/);
+    expect(() => runWithXstate(m, [...cached, ev('atx0.reget'), ev('atx0.dirty')])).toThrow(/atx0.dirty.*not enabled/);
     const on = [...cached, ...UNREGISTER, ...steps('ioh0.keyOn', 'atx0.reget')];
-    expect(() => run(m, [...on, ev('atx0.inc')])).toThrow(/atx0.inc.*not enabled/);
+    expect(() => runWithXstate(m, [...on, ev('atx0.inc')])).toThrow(/atx0.inc.*not enabled/);
   });
 });
 
@@ -193,30 +192,30 @@ describe('use after quiesce (rfc-wait): async_tx re-gets its cached pointer afte
   it('dma_get_channel after key-off marks nothing dirty and takes a reference to a quiesced device', () => {
     const m = buildSystem(unheld(DEFAULT_SCENARIO));
     const events = [...prefix, ev('ioh0.putRefs'), ...steps('atx0.reget', 'atx0.inc')];
-    const s = run(m, events);
+    const s = runWithXstate(m, events);
     expect(s.context.dirty).toBe(0);
     expect(holds(m, events, 'no-ref-survives-quiesce')).toBe(false);
     const used = [...events, ...steps('ioh0.free', 'atx0.use')];
     expect(holds(m, used, 'no-use-after-free')).toBe(false);
-    expect(observe(viewOf(run(m, used)), m).violations).toEqual(['use-after-free:atx0:ioat0.1']);
+    expect(observe(snapshotView(runWithXstate(m, used)), m).violations).toEqual(['use-after-free:atx0:ioat0.1']);
   });
 });
 
 describe('dma_list_mutex (rfc-wait, kernel review D3): the quiesce runs with the mutex held', () => {
   it('dmaengine_get, dma_request_channel and the other mutex users block from unregister to unlock', () => {
     const m = buildSystem(DEFAULT_SCENARIO);
-    const during = viewOf(run(m, [...UNREGISTER, ...steps('ioh0.keyOn')]));
+    const during = snapshotView(runWithXstate(m, [...UNREGISTER, ...steps('ioh0.keyOn')]));
     const types = m.enabledEvents(during).map((e) => e.type);
     expect(types).not.toContain('net0.get');
     expect(types).not.toContain('atx0.get');
     expect(types).not.toContain('slave0.request');
-    const after = viewOf(run(m, [...UNREGISTER, ...QUIESCE_2]));
+    const after = snapshotView(runWithXstate(m, [...UNREGISTER, ...QUIESCE_2]));
     expect(m.enabledEvents(after).map((e) => e.type)).toEqual(expect.arrayContaining(['net0.get', 'atx0.get', 'slave0.request']));
   });
 
   it('the hot path does not take it: a finder runs during the quiesce', () => {
     const m = buildSystem(DEFAULT_SCENARIO);
-    const s = run(m, [...steps('net0.get'), ...UNREGISTER, ...steps('ioh0.keyOn'), ...find('net0')]);
+    const s = runWithXstate(m, [...steps('net0.get'), ...UNREGISTER, ...steps('ioh0.keyOn'), ...find('net0')]);
     expect(s.context.ref).toEqual([1, 0]);
     expect(s.context.threads[0].chan).toBe(-1); // the key is on: NULL
   });
@@ -230,7 +229,7 @@ describe('ABBA deadlock (rfc-wait, kernel review D4): dma_list_mutex vs cpu_hotp
 
   it('reaches a state where nothing is enabled and the system is not final', () => {
     const m = buildSystem(scenario);
-    const v = viewOf(run(m, events));
+    const v = snapshotView(runWithXstate(m, events));
     expect(v.context.listMutex).toBe(0);
     expect(v.context.hotplug).toBe(1);
     expect(m.enabledEvents(v)).toEqual([]);
@@ -239,7 +238,7 @@ describe('ABBA deadlock (rfc-wait, kernel review D4): dma_list_mutex vs cpu_hotp
 
   it('designs whose unregister drops the mutex before anything that needs the hotplug lock do not deadlock', () => {
     const m = buildSystem({ ...scenario, design: 'baseline' });
-    const v = viewOf(run(m, [...events, ev('cpu.notify'), ev('ioh0.free')]));
+    const v = snapshotView(runWithXstate(m, [...events, ev('cpu.notify'), ev('ioh0.free')]));
     expect(v.active('ioh0.removed')).toBe(true);
   });
 });
@@ -249,16 +248,16 @@ describe('dma_issue_pending_all (kernel review D11): an RCU reader that 3.4 unre
 
   it('baseline: the softirq walk saw the device; unregister and the free do not wait; it issues on freed memory', () => {
     const m = buildSystem({ ...DEFAULT_SCENARIO, design: 'baseline' });
-    expect(observe(viewOf(run(m, events)), m).violations).toEqual(['use-after-free:net0:ioat0.0', 'use-after-free:net0:ioat0.1']);
+    expect(observe(snapshotView(runWithXstate(m, events)), m).violations).toEqual(['use-after-free:net0:ioat0.0', 'use-after-free:net0:ioat0.1']);
   });
 
   it('the RFC adds synchronize_rcu(): its free waits for the walk', () => {
     const m = buildSystem(unheld(DEFAULT_SCENARIO));
     const before = [...steps('net0.get', 'net0-rx.walk'), ...UNREGISTER, ...QUIESCE_2, ...NET0_DONE, ev('ioh0.putRefs')];
-    const v = viewOf(run(m, before));
+    const v = snapshotView(runWithXstate(m, before));
     expect(m.enabledEvents(v).some((e) => e.type === 'ioh0.free')).toBe(false);
-    const s = run(m, [...before, ...steps('net0-rx.issue', 'ioh0.free')]);
-    expect(observe(viewOf(s), m).violations).toEqual([]);
+    const s = runWithXstate(m, [...before, ...steps('net0-rx.issue', 'ioh0.free')]);
+    expect(observe(snapshotView(s), m).violations).toEqual([]);
   });
 });
 
@@ -269,12 +268,12 @@ describe('3.4 baseline: unregister frees channels under their users', () => {
     const m = buildSystem({ ...DEFAULT_SCENARIO, design: 'baseline' });
     expect(holds(m, events.slice(0, -1), 'no-use-after-free')).toBe(true);
     expect(holds(m, events, 'no-use-after-free')).toBe(false);
-    expect(observe(viewOf(run(m, events)), m).violations).toEqual(['use-after-free:net0:ioat0.0']);
+    expect(observe(snapshotView(runWithXstate(m, events)), m).violations).toEqual(['use-after-free:net0:ioat0.0']);
   });
 
   it('rfc-wait does not free right after unregister: the sequence is impossible', () => {
     const m = buildSystem(DEFAULT_SCENARIO);
-    expect(() => run(m, events)).toThrow(/not enabled/);
+    expect(() => runWithXstate(m, events)).toThrow(/not enabled/);
   });
 });
 
@@ -289,11 +288,11 @@ describe('dmaengine_put during an in-flight round (the releasesEarly misuse: no 
     it(`frees the channel under the worker (${design})`, () => {
       const m = buildSystem(early(design, true));
       const events = [ev('net0.get'), ...findOf[design], ...steps('net0.release', 'net0.use')];
-      expect(observe(viewOf(run(m, events)), m).violations).toEqual(['use-after-free:net0:ioat0.0']);
+      expect(observe(snapshotView(runWithXstate(m, events)), m).violations).toEqual(['use-after-free:net0:ioat0.0']);
     });
     it(`is not possible for a well-behaved client (${design})`, () => {
       const m = buildSystem(early(design, false));
-      expect(() => run(m, [ev('net0.get'), ...findOf[design], ev('net0.release')])).toThrow();
+      expect(() => runWithXstate(m, [ev('net0.get'), ...findOf[design], ev('net0.release')])).toThrow();
     });
   }
 });

@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { createMachine, initialTransition } from 'xstate';
 import { buildSystem, observe } from '../../machines/system/index.ts';
 import { ASYNC_TX_ONLY, NET_AND_SLAVE, ONE_DEVICE, TWO_DEVICES, withDesign } from '../../machines/small-scenarios.ts';
-import { viewOf } from '../../machines/view.ts';
+import { ruleRefs, snapshotView } from '../../machines/xstate.ts';
 import { DEFAULT_SCENARIO, DESIGN_NAMES } from '../../src/scenario.ts';
 import { UnknownDesignError } from '../../src/designs/models.ts';
-import { reachable, ruleRefs } from './bfs.ts';
+import { reachable } from './bfs.ts';
 
 // TWO_DEVICES under rfc-wait is the catalogue's small system scenario (test/machines/catalogue.test.ts).
 const CASES = [
@@ -29,7 +29,7 @@ describe('system machine', () => {
       const states = reachable(m);
       expect(states.length).toBeGreaterThan(50);
       for (const r of states) {
-        const enabled = m.enabledEvents(viewOf(r.snapshot)).map((e) => JSON.stringify(e));
+        const enabled = m.enabledEvents(snapshotView(r.snapshot)).map((e) => JSON.stringify(e));
         const can = m.allEvents.filter((e) => r.snapshot.can(e)).map((e) => JSON.stringify(e));
         expect(enabled, `after ${r.path.map((e) => e.type).join(' ')}`).toEqual(can);
       }
@@ -63,7 +63,7 @@ describe('system machine', () => {
   it('starts with every device listed and public, nothing held, and maps onto the observable', () => {
     const m = buildSystem(DEFAULT_SCENARIO);
     const [s0] = initialTransition(m.machine);
-    const o = observe(viewOf(s0), m);
+    const o = observe(snapshotView(s0), m);
     expect(o.devices).toEqual([{ name: 'ioat0', listed: true, private: false, privatecnt: 0, freed: false }]);
     expect(o.channels.map((c) => c.id)).toEqual(['ioat0.0', 'ioat0.1']);
     expect(o.table.memcpy).toEqual([null, null]);
@@ -86,7 +86,7 @@ describe('system machine', () => {
   it('is final only when every IOH is removed and no worker is in flight', () => {
     const m = buildSystem(withDesign(ASYNC_TX_ONLY, 'baseline'));
     const states = reachable(m);
-    const finals = states.filter((r) => m.isFinal(viewOf(r.snapshot)));
+    const finals = states.filter((r) => m.isFinal(snapshotView(r.snapshot)));
     expect(finals.length).toBeGreaterThan(0);
     for (const r of finals) {
       expect(r.snapshot.matches({ ioh0: 'removed' })).toBe(true);

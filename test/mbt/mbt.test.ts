@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exploreWithXstate, pathTo, snapshotKey } from '../../src/mbt/explore.ts';
+import { exploreWithXstate, pathTo, snapshotKey } from '../../machines/xstate.ts';
 import { dropPrefixes, edgeCoverWalks, eventKey, stateCoverPaths, testModelShortestPaths, transitionCoverPaths } from '../../src/mbt/paths.ts';
 import { edgesAlong, indexGraph, PathOffGraphError } from '../../src/mbt/graph-index.ts';
 import { replayOnGraph } from '../../src/mbt/replay.ts';
@@ -9,7 +9,7 @@ import { exportLines } from '../../src/mbt/export.ts';
 import { transitionIds } from '../../src/mbt/transitions.ts';
 import { ToyImpl, toyModel } from './fixture.ts';
 import { initialTransition, transition } from 'xstate';
-import { snapshotView } from '../../src/mbt/view.ts';
+import { snapshotView } from '../../machines/xstate.ts';
 
 function toyAdapter(bug: 'none' | 'dec-on-first-cpu' = 'none'): Adapter {
   let impl = new ToyImpl(bug);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffObservables } from '../../src/system/observe.ts';
-import { System, formatStep } from '../../src/system/system.ts';
+import { System } from '../../src/system/system.ts';
 import { client, rfcReget, rfcRound, scenario } from '../core/fixtures.ts';
 
 describe('observe and diffObservables', () => {
@@ -59,11 +59,5 @@ describe('observe and diffObservables', () => {
     const d = rfc.observe();
     for (const t of rfcReget('atx0', true)) rfc.step({ type: t });
     expect(diffObservables(d, rfc.observe())).toEqual(['ref[1] 0→1', 'dirty 0→1', 'atx0.chan null→ioat0.1']);
-  });
-
-  it('formats steps with their payloads', () => {
-    expect(formatStep({ type: 'net0.find' })).toBe('net0.find');
-    expect(formatStep({ type: 'net0.migrate', cpu: 1 })).toBe('net0.migrate {cpu: 1}');
-    expect(formatStep({ type: 'slave0.request', allocOk: false })).toBe('slave0.request {allocOk: false}');
   });
 });

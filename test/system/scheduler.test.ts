@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/system/prng.ts';
-import { randomScheduler, roundRobinScheduler, runSchedule, threadOf } from '../../src/system/scheduler.ts';
+import { randomScheduler, roundRobinScheduler, runSchedule } from '../../src/system/scheduler.ts';
+import { eventThread, parseViolation, violationText } from '../../spec/vocabulary.ts';
 import { System } from '../../src/system/system.ts';
 import type { DesignName } from '../../src/scenario.ts';
 import { client, scenario } from '../core/fixtures.ts';
@@ -37,7 +38,7 @@ describe('schedulers', () => {
     const sys = new System(cooperative('rfc-wait'));
     const run = runSchedule(
       sys,
-      randomScheduler(9, (e) => threadOf(e) !== 'ioh0'),
+      randomScheduler(9, (e) => eventThread(e) !== 'ioh0'),
       { maxSteps: 1000 },
     );
     expect(run.outcome).toBe('stopped');
@@ -109,11 +110,20 @@ describe('schedulers', () => {
     for (let seed = 0; seed < SEEDS; seed++) {
       const run = runSchedule(new System(misuse), randomScheduler(seed), { maxSteps: 1000 });
       expect(run.outcome, `seed ${seed}`).toBe('completed');
+      // Each step's typed violations are exactly the ones its diff adds, and each is recorded once.
+      for (const s of run.steps)
+        expect(s.violations.map((v) => `+violation ${violationText(v)}`)).toEqual(s.changes.filter((c) => c.startsWith('+violation ')));
+      expect(
+        run.steps
+          .flatMap((s) => s.violations)
+          .map(violationText)
+          .sort(),
+      ).toEqual(run.final.violations);
       for (const v of run.final.violations) {
         violating++;
-        const thread = v.split(':')[1];
-        const at = run.steps.findIndex((s) => s.changes.includes(`+violation ${v}`));
-        const mine = run.steps.slice(0, at).filter((s) => threadOf(s.event) === thread);
+        const { thread } = parseViolation(v);
+        const at = run.steps.findIndex((s) => s.violations.some((x) => violationText(x) === v));
+        const mine = run.steps.slice(0, at).filter((s) => eventThread(s.event) === thread);
         const lastFind = mine.map((s) => s.event.type).lastIndexOf(`${thread}.find`);
         expect(lastFind, `seed ${seed}`).toBeGreaterThanOrEqual(0);
         expect(

@@ -17,8 +17,8 @@ import { baselineStrategy } from '../../designs/baseline/strategy.ts';
 import type { Scenario } from '../../scenario.ts';
 import type { FieldDoc } from '../fields.ts';
 import type { Adapter } from '../replay.ts';
-import { snapshotView } from '../view.ts';
-import { eventLabel } from './system.ts';
+import { snapshotView } from '../../../machines/xstate.ts';
+import { eventLabel } from '../../../spec/vocabulary.ts';
 
 /** What the channel adapter compares: the machine's context (booleans as booleans) and which state it is in. */
 export interface ChannelProjection {

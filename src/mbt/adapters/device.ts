@@ -19,7 +19,7 @@ import { strategyFor } from '../../designs/strategies.ts';
 import type { Scenario } from '../../scenario.ts';
 import type { FieldDoc } from '../fields.ts';
 import type { Adapter } from '../replay.ts';
-import { snapshotView } from '../view.ts';
+import { snapshotView } from '../../../machines/xstate.ts';
 
 /** What the device adapter compares. */
 export interface DeviceProjection {

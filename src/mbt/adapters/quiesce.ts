@@ -8,6 +8,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { MachineModel } from '../../../machines/model.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
+import { splitEvent } from '../../../spec/vocabulary.ts';
 import { DmaEngine } from '../../core/dmaengine.ts';
 import { dmaChannelQuiesce } from '../../core/hotplug.ts';
 import { createDevice, type DmaChan } from '../../core/objects.ts';
@@ -16,7 +17,7 @@ import { rfcWaitStrategy } from '../../designs/rfc-wait/strategy.ts';
 import type { Scenario } from '../../scenario.ts';
 import type { FieldDoc } from '../fields.ts';
 import type { Adapter } from '../replay.ts';
-import { snapshotView } from '../view.ts';
+import { snapshotView } from '../../../machines/xstate.ts';
 
 /** Where the quiesce loop is: the machine's state under `<ioh>.quiesce`, or `done`. */
 export type QuiescePhase = 'starting' | 'roundStart' | 'sleeping' | 'reading' | 'ended' | 'done';
@@ -94,9 +95,7 @@ export function quiesceAdapter(model: MachineModel<SystemContext>, scenario: Sce
     reset,
     step(event) {
       ensure();
-      const dot = event.type.indexOf('.');
-      const thread = event.type.slice(0, dot);
-      const step = event.type.slice(dot + 1);
+      const { thread, step } = splitEvent(event.type);
       const cpu = event.cpu as number;
       if (thread === 'env') {
         if (step === 'find') k.dmaFindChannel(spec.capabilities[0], cpu);

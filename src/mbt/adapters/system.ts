@@ -16,11 +16,12 @@ import type { MachineModel } from '../../../machines/model.ts';
 import { observe as observeMachine } from '../../../machines/system/observe.ts';
 import type { Layout } from '../../../machines/system/layout.ts';
 import type { Observable } from '../../../spec/observable.ts';
+import { eventLabel } from '../../../spec/vocabulary.ts';
 import { System, type SystemOptions } from '../../system/system.ts';
 import { CAPABILITIES, type Scenario } from '../../scenario.ts';
 import type { FieldDoc } from '../fields.ts';
 import type { Adapter } from '../replay.ts';
-import { snapshotView } from '../view.ts';
+import { snapshotView } from '../../../machines/xstate.ts';
 
 /**
  * What a system adapter compares: the observable state of spec/observable.ts plus the
@@ -65,15 +66,6 @@ export const SYSTEM_FIELDS: readonly FieldDoc[] = [
       '<kind>:<thread>:<chan> seen so far, kind use-after-free or use-on-removed-hardware; each once, sorted (not a kernel variable: what a KASAN report or a machine check would show)',
   },
 ];
-
-/** `net0.migrate cpu=1`: an event's type and its payload fields in name order. */
-export function eventLabel(e: StepEvent): string {
-  const fields = Object.keys(e)
-    .filter((k) => k !== 'type')
-    .sort()
-    .map((k) => `${k}=${String(e[k])}`);
-  return [e.type, ...fields].join(' ');
-}
 
 /** How to build the implementation side of a system-context machine. */
 export interface SystemAdapterParts {

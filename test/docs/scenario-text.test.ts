@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { clientBehaviours, describeScenario } from '../../src/render/scenario-text.ts';
+import { behaviourScenario } from '../../src/check/scenarios.ts';
+import { client } from '../core/fixtures.ts';
+
+describe('the scenario one-liner', () => {
+  it('prints every behaviour flag of a client, releasesEarly included', () => {
+    expect(clientBehaviours(client('net0', 'net_dma', 0))).toEqual([]);
+    expect(clientBehaviours(client('net0', 'net_dma', 0, { releases: false, busy: true, migrates: true, releasesEarly: true }))).toEqual([
+      'never releases',
+      'busy',
+      'migrating',
+      'releases early',
+    ]);
+    expect(clientBehaviours(client('net0', 'net_dma', 0, { rounds: 3 }))).toEqual(['3 rounds']);
+  });
+
+  it('tells the releases-early scenario from the cooperative one', () => {
+    const text = (b: 'releases-early' | 'cooperative') => describeScenario(behaviourScenario(b));
+    expect(text('releases-early')).toContain('net0 (net_dma on CPU 0, releases early)');
+    expect(text('releases-early')).not.toBe(text('cooperative'));
+  });
+});
