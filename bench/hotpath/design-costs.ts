@@ -7,7 +7,7 @@
  * @module
  */
 import Table from 'cli-table3';
-import { buildSystem } from '../../machines/system/index.ts';
+import { systemFor } from '../../src/designs/registry.ts';
 import { DESIGN_MODELS } from '../../src/designs/models.ts';
 import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../../src/scenario.ts';
 import { hotPathCost, worstHotPathCost, type PairCost, type WorstPairCost } from './static-cost.ts';
@@ -39,7 +39,7 @@ export type DesignCost =
 export function designCosts(designs: readonly string[] = Object.keys(DESIGN_MODELS)): DesignCost[] {
   return designs.map((design) => {
     try {
-      const model = buildSystem(costScenario(design));
+      const model = systemFor(costScenario(design));
       return { design, cost: hotPathCost(model, { thread: CLIENT }), worst: worstHotPathCost(model, { thread: CLIENT }) };
     } catch (err) {
       return { design, error: (err as Error).message };

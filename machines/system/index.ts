@@ -2,12 +2,13 @@
  * The system machine: every thread of a scenario as one region of a parallel root —
  * clients in scenario order, then one region per IOH — with the scenario's design deciding
  * the IOH's program between unregister and free and the clients' hot path
- * (spec/threads.md). CPU hotplug (the `cpu` thread, last) is an option of
+ * (spec/threads.md). The design comes in as an object (src/designs/registry.ts has the
+ * built-in ones; `systemFor` there builds a scenario under its named design), so this layer
+ * never looks a design up. CPU hotplug (the `cpu` thread, last) is an option of
  * {@link buildSystem}: the Scenario type has no switch for it yet.
  * @module
  */
 import type { Scenario } from '../../src/scenario.ts';
-import { designModel } from '../../src/designs/models.ts';
 import type { Rules } from '../kit.ts';
 import { makeModel, threadPayloads, type ConfiguredModel, type StateConfig } from '../make.ts';
 import { rxThread } from '../../spec/vocabulary.ts';
@@ -72,13 +73,12 @@ export function systemConfig(L: Layout, D: DesignModel, options: SystemOptions =
 }
 
 /**
- * Builds the system machine of a scenario under its design.
- * @throws UnknownDesignError if `scenario.design` has no model in src/designs/models.ts.
+ * Builds the system machine of a scenario under design `D` (which wins over
+ * `scenario.design`, a name that only the registry reads).
  */
-export function buildSystem(scenario: Scenario, given: SystemOptions = {}): SystemModel {
+export function buildSystem(scenario: Scenario, D: DesignModel, given: SystemOptions = {}): SystemModel {
   const options = { cpuHotplug: given.cpuHotplug ?? scenario.cpuHotplug ?? false };
   const L = layoutOf(scenario);
-  const D = designModel(scenario.design);
   const rules = systemRules(L, D);
   const config = systemConfig(L, D, options);
   const model = makeModel<SystemContext>({

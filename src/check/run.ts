@@ -52,7 +52,7 @@ export type ImplementationFactory = (scenario: Scenario, design: string) => Impl
 
 /** The system machine of `scenario` under `design` (registry designs, or a user design). */
 export function systemModelFor(scenario: Scenario, design: DesignModel): SystemModel {
-  return buildSystem({ ...scenario, design: design.name as Scenario['design'] });
+  return buildSystem(scenario, design);
 }
 
 /** Assumption texts of `design` that the scenario's clients do not meet. */

@@ -119,8 +119,6 @@ async function loadDesign(file: string): Promise<DesignModel> {
   const d = designs[0][1] as DesignModel;
   if (d.name in BUILT_IN && BUILT_IN[d.name] !== d)
     throw new UsageError(`design module ${file} names its design ${d.name}, which is a built-in design; rename it`);
-  // The system machine looks designs up by name in the registry; a user design joins it for this run.
-  (DESIGN_MODELS as Record<string, DesignModel>)[d.name] = d;
   return d;
 }
 
@@ -187,7 +185,7 @@ function mbOption(v: string | undefined): number | undefined {
 async function implementationFactory(): Promise<ImplementationFactory | undefined> {
   try {
     const core = await import('../system/system.ts');
-    return (scenario, design) => core.createSystem(scenario, { design: design as Scenario['design'] });
+    return (scenario, design) => core.createSystem({ ...scenario, design: design as Scenario['design'] });
   } catch {
     return undefined;
   }

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildSystem } from '../../machines/system/index.ts';
+import { systemFor } from '../../src/designs/registry.ts';
 import { ASYNC_TX_ONLY, ONE_DEVICE, withDesign } from '../../machines/small-scenarios.ts';
 import { viewOf } from '../../machines/view.ts';
 import { LIVENESS, PROPERTIES, SAFETY, UnknownPropertyError, propertyNamed } from '../../spec/properties.ts';
@@ -48,7 +48,7 @@ describe('property list', () => {
 
 describe('safety verdicts over every reachable state of small scenarios', () => {
   const verdicts = (s: typeof ASYNC_TX_ONLY) => {
-    const m = buildSystem(s);
+    const m = systemFor(s);
     const views = reachable(m).map((r) => viewOf(r.snapshot));
     return Object.fromEntries(SAFETY.map((p) => [p.name, views.every((v) => p.holds(v, m))]));
   };
