@@ -1,16 +1,19 @@
 /**
  * What a release-notification design contributes to the system machine. A design is one
  * folder `src/designs/<name>/model.ts` exporting a {@link DesignModel}, plus one line in
- * the registry src/designs/models.ts.
+ * the registry src/designs/registry.ts (and its name in src/designs/names.ts).
  * @module
  */
 import type { ClientKind } from '../../src/scenario.ts';
 import type { ActionRule, GuardRule } from '../kit.ts';
 import type { PropertyName } from '../../spec/vocabulary.ts';
 import type { SystemContext } from './context.ts';
-import type { ClientSteps, HotPathKind } from './clients.ts';
+import type { HotPathKind } from './clients.ts';
 import type { EjectProgram, IohBuild } from './ioh.ts';
 import type { ClientInfo, Layout } from './layout.ts';
+
+/** Transitions a design adds to client states: state id after the client name → event → transition config. */
+export type ClientSteps = Readonly<Partial<Record<string, Readonly<Record<string, unknown>>>>>;
 
 /** A design's stated assumption about client behaviour. */
 export interface ClientAssumption {
@@ -22,10 +25,21 @@ export interface ClientAssumption {
   readonly flags: Readonly<Partial<Record<'releases' | 'busy' | 'migrates', boolean>>>;
 }
 
-/** Named rules a design adds to, or overrides in, the system machine. */
-export interface DesignRules {
+/** Named guards and actions. */
+export interface RuleSet {
   readonly guards?: Readonly<Record<string, GuardRule<SystemContext>>>;
   readonly actions?: Readonly<Record<string, ActionRule<SystemContext>>>;
+}
+
+/**
+ * Named rules a design adds to the system machine (`guards`, `actions`: names no shared
+ * rule has) and the shared rules it replaces (`overrides`: names a shared rule has), as
+ * xstate's `provide` replaces implementations. A new rule named like a shared one, or an
+ * override of a name no shared rule has, is a {@link DesignError}: nothing is replaced by a
+ * name collision.
+ */
+export interface DesignRules extends RuleSet {
+  readonly overrides?: RuleSet;
 }
 
 /** One phase of unregister between `list_del` and the free, as the device machine shows it. */
@@ -59,9 +73,13 @@ export interface DesignModel {
   readonly freeWaitsForHolders: boolean;
   /** The IOH's program for one device between `unregister` and its free. */
   ejecting(b: IohBuild): EjectProgram;
-  /** Steps the design adds to a client's region (e.g. answering a release request). */
+  /**
+   * Steps the design adds to a client's region (e.g. answering a release request), by the
+   * state they leave: its id after the client's name (`worker.idle`, `holding`,
+   * `worker.found`, …); each event is `<client>.<step>`. An unknown state is a DesignError.
+   */
   clientSteps?(c: ClientInfo): ClientSteps;
-  /** Rules its program references beyond the shared ones, or overrides of them. */
+  /** Rules its program references beyond the shared ones, and its explicit overrides of them. */
   rules(L: Layout): DesignRules;
   /** Properties the design claims to satisfy (under {@link assumptions}). */
   readonly claims: readonly PropertyName[];

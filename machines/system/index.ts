@@ -12,14 +12,15 @@ import type { Scenario } from '../../src/scenario.ts';
 import type { Rules } from '../kit.ts';
 import { makeModel, threadPayloads, type ConfiguredModel, type StateConfig } from '../make.ts';
 import { rxThread } from '../../spec/vocabulary.ts';
-import { clientRules, publicClientRegion, slaveRegion } from './clients.ts';
+import { clientRules, publicClientRegion, slaveRegion, type HotPathKind } from './clients.ts';
 import { cpuRegion, cpuRules } from './cpu.ts';
 import { initialContext, type SystemContext } from './context.ts';
-import type { DesignModel } from './design.ts';
+import type { ClientSteps, DesignModel } from './design.ts';
+import { DesignError, didYouMean } from './design-error.ts';
 import { plainHotPath, rfcHotPath } from './hotpath.ts';
 import { lockGuards } from './locks.ts';
 import { iohBuild, iohRegion, iohRules } from './ioh.ts';
-import { layoutOf, type Layout } from './layout.ts';
+import { layoutOf, type ClientInfo, type Layout } from './layout.ts';
 import { systemSymmetry } from './symmetry.ts';
 
 export { observe } from './observe.ts';
@@ -37,26 +38,93 @@ export interface SystemOptions {
   readonly cpuHotplug?: boolean;
 }
 
-/** The rules of the system machine for layout `L` and design `D` (design rules override). */
-export function systemRules(L: Layout, D: DesignModel): Rules<SystemContext> {
+/** The shared rules of the system machine for layout `L` and hot path `hotPath` (no design's). */
+export function sharedRules(L: Layout, hotPath: HotPathKind): Rules<SystemContext> {
   const c = clientRules(L);
   const h = iohRules(L);
   const u = cpuRules(L);
-  const d = D.rules(L);
-  // A `tryget` design defines its own find/get/inc/put actions over the plain ones.
-  const hot = D.hotPath === 'rfc' ? rfcHotPath(L) : plainHotPath(L);
+  // A `tryget` design overrides the plain find/get/put actions with its own.
+  const hot = hotPath === 'rfc' ? rfcHotPath(L) : plainHotPath(L);
   return {
-    guards: { ...lockGuards, ...c.guards, ...hot.guards, ...h.guards, ...u.guards, ...d.guards } as Rules<SystemContext>['guards'],
-    actions: { ...c.actions, ...hot.actions, ...h.actions, ...u.actions, ...d.actions } as Rules<SystemContext>['actions'],
+    guards: { ...lockGuards, ...c.guards, ...hot.guards, ...h.guards, ...u.guards } as Rules<SystemContext>['guards'],
+    actions: { ...c.actions, ...hot.actions, ...h.actions, ...u.actions } as Rules<SystemContext>['actions'],
   };
+}
+
+/**
+ * The rules of the system machine for layout `L` and design `D`: the shared rules, the
+ * design's new rules, and its explicit overrides.
+ * @throws DesignError for a new rule named like a shared one, or an override of none.
+ */
+export function systemRules(L: Layout, D: DesignModel): Rules<SystemContext> {
+  const shared = sharedRules(L, D.hotPath);
+  const d = D.rules(L);
+  const merged = (kind: 'guard' | 'action', base: Readonly<Record<string, unknown>>, added: object = {}, over: object = {}) => {
+    const plural = `${kind}s`;
+    for (const name of Object.keys(added))
+      if (name in base)
+        throw new DesignError(
+          D.name,
+          `${kind} ${name}`,
+          `a new ${kind} named like a shared one`,
+          `move it to rules().overrides.${plural} to replace the shared ${kind}, or rename it`,
+        );
+    for (const name of Object.keys(over))
+      if (!(name in base))
+        throw new DesignError(
+          D.name,
+          `${kind} ${name}`,
+          `overrides a shared ${kind} that does not exist${didYouMean(name, Object.keys(base))}`,
+          `fix the name, or move it to rules().${plural} as a new ${kind}`,
+        );
+    return { ...base, ...added, ...over };
+  };
+  return {
+    guards: merged('guard', shared.guards, d.guards, d.overrides?.guards) as Rules<SystemContext>['guards'],
+    actions: merged('action', shared.actions, d.actions, d.overrides?.actions) as Rules<SystemContext>['actions'],
+  };
+}
+
+/**
+ * Adds design steps to the states of a client region, after the state's own transitions.
+ * @throws DesignError for an unknown state, a step outside the client's thread, or one the state already has.
+ */
+function addClientSteps(region: StateConfig, c: ClientInfo, D: DesignModel, steps: ClientSteps): StateConfig {
+  const ids = new Map<string, StateConfig>();
+  const walk = (n: StateConfig) => {
+    if (typeof n.id === 'string') ids.set(n.id, n);
+    for (const k of Object.values((n.states ?? {}) as Record<string, StateConfig>)) walk(k);
+  };
+  walk(region);
+  for (const [state, on] of Object.entries(steps)) {
+    if (!on) continue;
+    const node = ids.get(`${c.name}.${state}`);
+    if (!node) {
+      const known = [...ids.keys()].map((id) => id.slice(c.name.length + 1)).filter(Boolean);
+      throw new DesignError(
+        D.name,
+        `clientSteps ${state}`,
+        `client ${c.name} (${c.kind}) has no state ${state}${didYouMean(state, known)}`,
+        `use one of ${known.join(', ')}`,
+      );
+    }
+    const own = (node.on ?? {}) as Record<string, unknown>;
+    for (const ev of Object.keys(on)) {
+      if (!ev.startsWith(`${c.name}.`))
+        throw new DesignError(D.name, `clientSteps ${state}`, `step ${ev} is not on thread ${c.name}`, `name it ${c.name}.<step>`);
+      if (ev in own) throw new DesignError(D.name, `clientSteps ${state}`, `state ${state} already has step ${ev}`, 'give the design step its own name');
+    }
+    node.on = { ...own, ...on };
+  }
+  return region;
 }
 
 /** The JSON config of the system machine. */
 export function systemConfig(L: Layout, D: DesignModel, options: SystemOptions = {}): StateConfig {
   const states: Record<string, StateConfig> = {};
   for (const c of L.clients) {
-    const extra = D.clientSteps?.(c) ?? {};
-    states[c.name] = c.kind === 'slave' ? slaveRegion(c, extra) : publicClientRegion(c, extra, D.hotPath);
+    const region = c.kind === 'slave' ? slaveRegion(c) : publicClientRegion(c, {}, D.hotPath);
+    states[c.name] = addClientSteps(region, c, D, D.clientSteps?.(c) ?? {});
   }
   L.iohs.forEach((_, h) => {
     const b = iohBuild(L, h);

@@ -53,18 +53,21 @@ export const failFast: DesignModel = {
   rules: (L) => {
     const rounds = (ctx: SystemContext, t: number) => L.clients[t].busy || ctx.threads[t].rounds < L.clients[t].rounds;
     return {
-      guards: {
-        // dma_release_channel also when prep returned NULL on a dying device (the client gives up).
-        slaveCanRelease: (ctx, { t }: { t: number }) =>
-          L.clients[t].releases && (L.clients[t].busy || !rounds(ctx, t) || prepFails(ctx, L, ctx.threads[t].chan)),
-      },
-      actions: {
-        useChannel: (ctx, { t }: { t: number }) => {
-          if (!prepFails(ctx, L, ctx.threads[t].chan)) recordUse(ctx, L, t, ctx.threads[t].chan);
+      // Every rule here replaces a shared one: prep returning NULL changes use and release.
+      overrides: {
+        guards: {
+          // dma_release_channel also when prep returned NULL on a dying device (the client gives up).
+          slaveCanRelease: (ctx, { t }: { t: number }) =>
+            L.clients[t].releases && (L.clients[t].busy || !rounds(ctx, t) || prepFails(ctx, L, ctx.threads[t].chan)),
         },
-        slaveUse: (ctx, { t }: { t: number }) => {
-          if (!prepFails(ctx, L, ctx.threads[t].chan)) recordUse(ctx, L, t, ctx.threads[t].chan);
-          if (!L.clients[t].busy) ctx.threads[t].rounds = Math.min(ctx.threads[t].rounds + 1, L.clients[t].rounds);
+        actions: {
+          useChannel: (ctx, { t }: { t: number }) => {
+            if (!prepFails(ctx, L, ctx.threads[t].chan)) recordUse(ctx, L, t, ctx.threads[t].chan);
+          },
+          slaveUse: (ctx, { t }: { t: number }) => {
+            if (!prepFails(ctx, L, ctx.threads[t].chan)) recordUse(ctx, L, t, ctx.threads[t].chan);
+            if (!L.clients[t].busy) ctx.threads[t].rounds = Math.min(ctx.threads[t].rounds + 1, L.clients[t].rounds);
+          },
         },
       },
     };

@@ -86,11 +86,15 @@ export const notifier: DesignModel = {
     const pending = (ctx: SystemContext, h: number, t: number) => ctx.threads[t].told === 1 && holds(ctx, L, t, ctx.iohs[h].cur);
     const base = clientRules(L).guards;
     return {
+      overrides: {
+        guards: {
+          // An asked client answers before it starts another round (else a busy client could
+          // cycle forever with the ack enabled only between rounds, never continuously).
+          canFind: (ctx, p: { t: number }, e) => ctx.threads[p.t].told !== 1 && base.canFind(ctx, p, e),
+          canReget: (ctx, p: { t: number }, e) => ctx.threads[p.t].told !== 1 && base.canReget(ctx, p, e),
+        },
+      },
       guards: {
-        // An asked client answers before it starts another round (else a busy client could
-        // cycle forever with the ack enabled only between rounds, never continuously).
-        canFind: (ctx, p: { t: number }, e) => ctx.threads[p.t].told !== 1 && base.canFind(ctx, p, e),
-        canReget: (ctx, p: { t: number }, e) => ctx.threads[p.t].told !== 1 && base.canReget(ctx, p, e),
         notified: (ctx, { t }: { t: number }) => ctx.threads[t].told === 1,
         allAcked: (ctx, { h }: { h: number }) => L.clients.every((_, t) => !pending(ctx, h, t)),
       },

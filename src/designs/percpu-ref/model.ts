@@ -131,24 +131,29 @@ export function percpuRefDesign({ gracePeriod }: PercpuRefOptions): DesignModel 
         markQuiesced: (ctx, { h }: { h: number }) => {
           ctx.devices[ctx.iohs[h].cur].quiesced = 1;
         },
-        findChannel: (ctx, { t }: { t: number }) => tryRead(ctx, L, t, ctx.table[L.clients[t].cap][ctx.threads[t].cpu]),
-        getChannel: (ctx, { t }: { t: number }) => {
-          const c = ctx.threads[t].cached;
-          // tryget on a freed device touches freed memory (the percpu_ref lives in it).
-          if (ctx.devices[L.channels[c].device].freed) ctx.uaf[t][c] = 1;
-          tryRead(ctx, L, t, c);
-          ctx.threads[t].regot = 1;
-        },
         refInc: (ctx, { t }: { t: number }) => tryInc(ctx, L, t),
-        putChannel: (ctx, { t }: { t: number }) => {
-          const th = ctx.threads[t];
-          if (th.chan >= 0) {
-            ctx.pref[L.channels[th.chan].device][th.cpu]--; // percpu_ref_put on the device it got
-            ctx.ref[th.cpu]--;
-          }
-          th.chan = -1;
-          th.inFlight = 0;
-          if (!L.clients[t].busy) th.rounds = Math.min(th.rounds + 1, L.clients[t].rounds);
+      },
+      // The tryget hot path replaces the plain find/get/put (refInc is its own).
+      overrides: {
+        actions: {
+          findChannel: (ctx, { t }: { t: number }) => tryRead(ctx, L, t, ctx.table[L.clients[t].cap][ctx.threads[t].cpu]),
+          getChannel: (ctx, { t }: { t: number }) => {
+            const c = ctx.threads[t].cached;
+            // tryget on a freed device touches freed memory (the percpu_ref lives in it).
+            if (ctx.devices[L.channels[c].device].freed) ctx.uaf[t][c] = 1;
+            tryRead(ctx, L, t, c);
+            ctx.threads[t].regot = 1;
+          },
+          putChannel: (ctx, { t }: { t: number }) => {
+            const th = ctx.threads[t];
+            if (th.chan >= 0) {
+              ctx.pref[L.channels[th.chan].device][th.cpu]--; // percpu_ref_put on the device it got
+              ctx.ref[th.cpu]--;
+            }
+            th.chan = -1;
+            th.inFlight = 0;
+            if (!L.clients[t].busy) th.rounds = Math.min(th.rounds + 1, L.clients[t].rounds);
+          },
         },
       },
     }),
