@@ -52,6 +52,30 @@ export interface UnregisterPhase {
   readonly description: string;
 }
 
+/**
+ * One variable a design adds to the context (machines/kit.ts rule 4: an integer), with the
+ * range its rules keep it in; validation (src/designs/validate.ts) checks the range.
+ */
+export interface DesignVariable {
+  readonly initial: number;
+  readonly min: number;
+  readonly max: number;
+  /** What it means, for traces and the docs. */
+  readonly description: string;
+}
+
+/**
+ * The variables a design adds, under `ctx.design`: `global` as `ctx.design.global.<name>`,
+ * `perThread` as `ctx.design.threads[t].<name>` (one per client thread, swapped with it
+ * by symmetry), `perDevice` as `ctx.design.devices[d].<name>`. A rule that writes any other
+ * new field is a validation error: the checker's packed layout would drop it.
+ */
+export interface DesignVariables {
+  readonly global?: Readonly<Record<string, DesignVariable>>;
+  readonly perThread?: Readonly<Record<string, DesignVariable>>;
+  readonly perDevice?: Readonly<Record<string, DesignVariable>>;
+}
+
 /** A release-notification design as the system machine sees it. */
 export interface DesignModel {
   readonly name: string;
@@ -67,6 +91,8 @@ export interface DesignModel {
    * design's `findChannel`/`getChannel` inside a read-side section, then its `refInc`).
    */
   readonly hotPath: HotPathKind;
+  /** The design's own context variables (none if omitted). */
+  readonly variables?: DesignVariables;
   /** Unregister's phases after `list_del`, for the standalone device machine. */
   readonly unregisterPhases: readonly UnregisterPhase[];
   /** Whether the device is freed only once no channel has clients (else at once). */

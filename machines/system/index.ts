@@ -135,7 +135,7 @@ export function systemConfig(L: Layout, D: DesignModel, options: SystemOptions =
     id: 'system',
     type: 'parallel',
     description: `scenario ${L.scenario.name}, design ${D.name}: one region per thread of spec/threads.md`,
-    context: initialContext(L),
+    context: initialContext(L, D.variables),
     states,
   };
 }

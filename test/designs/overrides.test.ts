@@ -18,7 +18,7 @@ describe('explicit overrides', () => {
     const e = { type: 'net0.find' };
     expect(shared(ctx, { t: 0 }, e)).toBe(true);
     expect(m.rules.guards.canFind(ctx, { t: 0 }, e)).toBe(true);
-    ctx.threads[0].told = 1; // asked to release: notifier's override holds the round back
+    ctx.design.threads[0].told = 1; // asked to release: notifier's override holds the round back
     expect(shared(ctx, { t: 0 }, e)).toBe(true);
     expect(m.rules.guards.canFind(ctx, { t: 0 }, e)).toBe(false);
   });

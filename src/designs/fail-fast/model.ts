@@ -10,10 +10,10 @@ import type { SystemContext } from '../../../machines/system/context.ts';
 import { recordUse } from '../../../machines/system/clients.ts';
 import { dropRefsThenWait } from '../../../machines/system/ioh.ts';
 import type { Layout } from '../../../machines/system/layout.ts';
+import { dying, isDying, markDying } from '../dying.ts';
 
 /** A prep on a dying (not yet freed) device returns NULL without touching the channel. */
-const prepFails = (ctx: SystemContext, L: Layout, c: number) =>
-  c >= 0 && ctx.devices[L.channels[c].device].dying === 1 && ctx.devices[L.channels[c].device].freed === 0;
+const prepFails = (ctx: SystemContext, L: Layout, c: number) => c >= 0 && isDying(ctx, L.channels[c].device) && ctx.devices[L.channels[c].device].freed === 0;
 
 /** The mark-dying, prep-returns-NULL design. */
 export const failFast: DesignModel = {
@@ -23,6 +23,7 @@ export const failFast: DesignModel = {
     'After list_del and rebalance, unregister marks the device dying: every device_prep_dma_* on its channels returns NULL, and a client seeing NULL ' +
     'releases its channel. Unregister then drops the dmaengine_get references, waits until no channel has clients, and frees. The hot path is 3.4’s plain table read.',
   hotPath: 'plain',
+  variables: { perDevice: { dying } },
   unregisterPhases: [
     { state: 'marking', step: 'markDying', description: 'the device is about to be marked dying' },
     { state: 'dropping', step: 'putRefs', description: 'dma_chan_put the dmaengine_get references to 0' },
@@ -53,6 +54,7 @@ export const failFast: DesignModel = {
   rules: (L) => {
     const rounds = (ctx: SystemContext, t: number) => L.clients[t].busy || ctx.threads[t].rounds < L.clients[t].rounds;
     return {
+      actions: { markDying },
       // Every rule here replaces a shared one: prep returning NULL changes use and release.
       overrides: {
         guards: {
