@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DesignModel } from '../../machines/system/design.ts';
 import { DESIGN_MODELS } from '../designs/models.ts';
+import { DesignError, validateDesign } from '../designs/validate.ts';
 import { BEHAVIOURS, DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import { legend, behaviourTable, comparisonTable, designReport, runJson, scenarioHeader, timingsJson } from '../check/format.ts';
 import { checkDesign, scenarioText, type DesignCheckOptions, type DesignRun, type ImplementationFactory } from '../check/run.ts';
@@ -122,6 +123,16 @@ async function loadDesign(file: string): Promise<DesignModel> {
   return d;
 }
 
+/** A loaded design after src/designs/validate.ts: its first mistake is a usage error (exit 2). */
+function validated(d: DesignModel, scenario: Scenario): DesignModel {
+  try {
+    return validateDesign(d, scenario).model;
+  } catch (err) {
+    if (err instanceof DesignError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 function readScenario(arg: string): { scenario: Scenario; design?: string } {
   const named = namedScenario(arg);
   if (named) return { scenario: named };
@@ -158,7 +169,7 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
   let designs: DesignModel[];
   const d = values.design ?? scenarioDesign;
   if (d === undefined) designs = Object.values(BUILT_IN);
-  else if (/\.(ts|js|mjs|mts)$/.test(d) || d.includes('/')) designs = [await loadDesign(d)];
+  else if (/\.(ts|js|mjs|mts)$/.test(d) || d.includes('/')) designs = [validated(await loadDesign(d), scenario)];
   else if (d in BUILT_IN) designs = [BUILT_IN[d]];
   else throw new UsageError(`--design ${d}: unknown design (built-in: ${Object.keys(BUILT_IN).join(', ')}; or a .ts/.js module)`);
   return {

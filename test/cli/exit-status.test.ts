@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT, EXIT_TABLE } from '../../src/cli/exit-status.ts';
+import { main } from '../../src/cli/main.ts';
 import { ROOT, runInProcess, STACK_LINE } from './harness.ts';
 
 const THROWING = 'test/cli/fixtures/throwing-design.ts';
@@ -21,7 +22,7 @@ describe('exit statuses', () => {
 
   it("the README's table has one row per status, with the same meaning", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const rows = [...readme.matchAll(/^\| (\d) \| (.+) \|$/gm)].map((m) => [Number(m[1]), m[2]] as const);
+    const rows = [...readme.matchAll(/^\| (\d) +\| (.+?) *\|$/gm)].map((m) => [Number(m[1]), m[2]] as const);
     expect(rows.map(([n]) => n)).toEqual(Object.values(EXIT));
     // The first words of each meaning agree with the --help table.
     for (const [n, meaning] of rows) {
@@ -37,13 +38,31 @@ describe('exit statuses', () => {
     }
   });
 
-  it('an internal error exits 4 with one line; --debug adds the stack trace', async () => {
+  it('a design whose rules throw is a design error, not an internal one: exit 2, one line naming the design', async () => {
     const r = await runInProcess(['check', '--design', THROWING, '--scenario', 'cooperative']);
+    expect(r.status).toBe(EXIT.usage);
+    expect(r.err).toBe('dmaspec check: design broken-rules: rules(): throws rules exploded; it must return plain data for every scenario shape\n');
+  });
+
+  it('an internal error exits 4 with one line; --debug adds the stack trace', async () => {
+    // An exception escaping a command is a dmaspec bug; a failing output stream stands for one.
+    const broken = (debug: boolean) => {
+      let err = '';
+      const status = main(debug ? ['--debug', 'simulate', '--steps', '1'] : ['simulate', '--steps', '1'], {
+        out: () => {
+          throw new TypeError('output exploded');
+        },
+        err: (s) => void (err += s),
+        progress: { label() {}, update() {}, stop() {} },
+      });
+      return status.then((status) => ({ status, err }));
+    };
+    const r = await broken(false);
     expect(r.status).toBe(EXIT.internal);
-    expect(r.err).toMatch(/^dmaspec check: internal error \(a dmaspec bug, please report it\): TypeError: rules exploded .*--debug prints the stack\n$/);
+    expect(r.err).toMatch(/^dmaspec simulate: internal error \(a dmaspec bug, please report it\): TypeError: output exploded .*--debug prints the stack\n$/);
     expect(r.err.split('\n').length).toBe(2);
     expect(r.err).not.toMatch(STACK_LINE);
-    const d = await runInProcess(['check', '--design', THROWING, '--scenario', 'cooperative', '--debug']);
+    const d = await broken(true);
     expect(d.status).toBe(EXIT.internal);
     expect(d.err).toMatch(STACK_LINE);
   });
