@@ -10,6 +10,7 @@ import type { PropertyName } from '../../spec/vocabulary.ts';
 import type { SystemContext } from './context.ts';
 import type { HotPathKind } from './clients.ts';
 import type { EjectProgram, IohBuild } from './ioh.ts';
+import type { StateConfig } from '../make.ts';
 import type { ClientInfo, Layout } from './layout.ts';
 
 /** Transitions a design adds to client states: state id after the client name → event → transition config. */
@@ -105,6 +106,12 @@ export interface DesignModel {
    * `worker.found`, …); each event is `<client>.<step>`. An unknown state is a DesignError.
    */
   clientSteps?(c: ClientInfo): ClientSteps;
+  /**
+   * Threads the design adds (e.g. a callback workqueue), by name: each a region of the
+   * system machine, `{ id: <name>, initial, states }`, whose state ids start `<name>.` and
+   * whose events are `<name>.<step>`. They come after the scenario's threads.
+   */
+  threads?(L: Layout): Readonly<Record<string, StateConfig>>;
   /** Rules its program references beyond the shared ones, and its explicit overrides of them. */
   rules(L: Layout): DesignRules;
   /** Properties the design claims to satisfy (under {@link assumptions}). */

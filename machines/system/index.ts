@@ -119,6 +119,10 @@ function addClientSteps(region: StateConfig, c: ClientInfo, D: DesignModel, step
   return region;
 }
 
+/** Whether `name` is a thread of the scenario or the system (a design thread may not take it). */
+const reservedThread = (L: Layout, name: string): boolean =>
+  name === 'cpu' || L.clients.some((c) => c.name === name || rxThread(c.name) === name) || L.iohs.some((h) => h.name === name);
+
 /** The JSON config of the system machine. */
 export function systemConfig(L: Layout, D: DesignModel, options: SystemOptions = {}): StateConfig {
   const states: Record<string, StateConfig> = {};
@@ -131,6 +135,12 @@ export function systemConfig(L: Layout, D: DesignModel, options: SystemOptions =
     states[b.info.name] = iohRegion(b, D.ejecting(b));
   });
   if (options.cpuHotplug) states.cpu = cpuRegion();
+  for (const [name, region] of Object.entries(D.threads?.(L) ?? {})) {
+    if (name in states || reservedThread(L, name))
+      throw new DesignError(D.name, `thread ${name}`, 'is the name of a thread the system already has', 'give the design thread its own name, e.g. wq0');
+    if (region.id !== name) throw new DesignError(D.name, `thread ${name}`, `its region's id is ${JSON.stringify(region.id)}`, `give it id: '${name}'`);
+    states[name] = region;
+  }
   return {
     id: 'system',
     type: 'parallel',
@@ -159,6 +169,7 @@ export function buildSystem(scenario: Scenario, D: DesignModel, given: SystemOpt
       ...L.iohs.map((h) => h.name),
       ...(options.cpuHotplug ? ['cpu'] : []),
       ...L.clients.filter((c) => c.kind === 'net_dma').map((c) => rxThread(c.name)),
+      ...Object.keys(D.threads?.(L) ?? {}),
     ],
     payloads: threadPayloads(L.cpus),
     isFinal: (view) => L.iohs.every((h) => view.active(`${h.name}.removed`)) && view.context.threads.every((t) => t.inFlight === 0),

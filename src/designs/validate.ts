@@ -81,6 +81,8 @@ function checkFields(D: DesignModel): void {
   if (!(HOT_PATHS as readonly string[]).includes(D.hotPath))
     fail('hotPath', `${JSON.stringify(D.hotPath)} is not a hot path kind${didYouMean(String(D.hotPath), HOT_PATHS)}`, `use one of ${HOT_PATHS.join(', ')}`);
   for (const k of ['ejecting', 'rules'] as const) if (typeof D[k] !== 'function') fail(k, 'must be a function', `add ${k}(…) (machines/system/design.ts)`);
+  if (D.threads !== undefined && typeof D.threads !== 'function')
+    fail('threads', 'must be a function of the layout', 'write threads: (L) => ({ wq0: { id: "wq0", initial, states } })');
   if (D.clientSteps !== undefined && typeof D.clientSteps !== 'function')
     fail('clientSteps', 'must be a function of the client', 'write clientSteps: (c) => ({ …})');
   if (typeof D.freeWaitsForHolders !== 'boolean')
@@ -133,6 +135,7 @@ function buildChecked(scenario: Scenario, D: DesignModel, fail: Fail): SystemMod
   for (const [what, f] of [
     ['rules()', () => D.rules(L)],
     ['clientSteps()', () => L.clients.map((c) => D.clientSteps?.(c))],
+    ['threads()', () => D.threads?.(L)],
   ] as const)
     try {
       f();
@@ -152,7 +155,7 @@ function buildChecked(scenario: Scenario, D: DesignModel, fail: Fail): SystemMod
       'it must return { afterUnregister, states } for every IOH (machines/system/ioh.ts EjectProgram)',
     );
   }
-  checkTargets(config, threadNames(L), fail);
+  checkTargets(config, [...threadNames(L), ...Object.keys(D.threads?.(L) ?? {})], fail);
   checkReferences(config, rules, fail);
   try {
     return buildSystem(scenario, D);
