@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DesignModel } from '../../machines/system/design.ts';
 import { DESIGN_MODELS } from '../designs/models.ts';
+import { designOf, isDesignName } from '../designs/registry.ts';
 import { DesignError, validateDesign } from '../designs/validate.ts';
 import { BEHAVIOURS, DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import { legend, behaviourTable, comparisonTable, designReport, runJson, scenarioHeader, timingsJson } from '../check/format.ts';
@@ -196,7 +197,9 @@ function mbOption(v: string | undefined): number | undefined {
 async function implementationFactory(): Promise<ImplementationFactory | undefined> {
   try {
     const core = await import('../system/system.ts');
-    return (scenario, design) => core.createSystem({ ...scenario, design: design as Scenario['design'] });
+    // A built-in design (checked as its bare model) runs with its registry strategy.
+    return (scenario, design) =>
+      core.createSystem(scenario, { design: design.strategy || !isDesignName(design.model.name) ? design : designOf(design.model.name) });
   } catch {
     return undefined;
   }
