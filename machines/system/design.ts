@@ -112,6 +112,13 @@ export interface DesignModel {
    * whose events are `<name>.<step>`. They come after the scenario's threads.
    */
   threads?(L: Layout): Readonly<Record<string, StateConfig>>;
+  /**
+   * Timer steps, by step name: every `<thread>.<step>` of the program with this name is a
+   * bounded timeout. It is enabled only when no other step of the system is (it fires after
+   * the rest of the system had its chance: machines/timers.ts), and at most `bound` times in
+   * a run, counted in the design variable `ctx.design.global.<step>Fired`.
+   */
+  readonly timeouts?: Readonly<Record<string, { readonly bound: number; readonly description: string }>>;
   /** Rules its program references beyond the shared ones, and its explicit overrides of them. */
   rules(L: Layout): DesignRules;
   /** Properties the design claims to satisfy (under {@link assumptions}). */

@@ -9,13 +9,13 @@
  * @module
  */
 import type { Scenario } from '../../src/scenario.ts';
-import type { Rules } from '../kit.ts';
+import type { ActionRule, GuardRule, Rules } from '../kit.ts';
 import { makeModel, threadPayloads, type ConfiguredModel, type StateConfig } from '../make.ts';
 import { rxThread } from '../../spec/vocabulary.ts';
 import { clientRules, publicClientRegion, slaveRegion, type HotPathKind } from './clients.ts';
 import { cpuRegion, cpuRules } from './cpu.ts';
 import { initialContext, type SystemContext } from './context.ts';
-import type { ClientSteps, DesignModel } from './design.ts';
+import type { ClientSteps, DesignModel, DesignVariables } from './design.ts';
 import { DesignError, didYouMean } from './design-error.ts';
 import { plainHotPath, rfcHotPath } from './hotpath.ts';
 import { lockGuards } from './locks.ts';
@@ -79,10 +79,60 @@ export function systemRules(L: Layout, D: DesignModel): Rules<SystemContext> {
         );
     return { ...base, ...added, ...over };
   };
-  return {
-    guards: merged('guard', shared.guards, d.guards, d.overrides?.guards) as Rules<SystemContext>['guards'],
-    actions: merged('action', shared.actions, d.actions, d.overrides?.actions) as Rules<SystemContext>['actions'],
+  const guards = merged('guard', shared.guards, d.guards, d.overrides?.guards) as Record<string, GuardRule<SystemContext>>;
+  const actions = merged('action', shared.actions, d.actions, d.overrides?.actions) as Record<string, ActionRule<SystemContext>>;
+  if (D.timeouts) {
+    // The bound of a timer step (see boundTimers): its own guard, if any, and the count.
+    guards.timerBound = (ctx, p: TimerParams, e) =>
+      ctx.design.global[p.counter] < p.bound && (p.inner === null || guards[p.inner.type](ctx, p.inner.params, e));
+    actions.timerFired = (ctx, p: TimerParams) => void ctx.design.global[p.counter]++;
+  }
+  return { guards, actions };
+}
+
+/** Params of a bounded timer transition: its counter, bound and own guard. */
+interface TimerParams {
+  readonly counter: string;
+  readonly bound: number;
+  readonly inner: { readonly type: string; readonly params?: unknown } | null;
+}
+
+/** The counter variable of timer step `step`. */
+const timerCounter = (step: string): string => `${step}Fired`;
+
+/** The design's variables plus one counter per timer step. */
+export function designVariablesOf(D: DesignModel): DesignVariables {
+  if (!D.timeouts) return D.variables ?? {};
+  const counters = Object.fromEntries(
+    Object.entries(D.timeouts).map(([step, t]) => [timerCounter(step), { initial: 0, min: 0, max: t.bound, description: `times the ${step} timeout fired` }]),
+  );
+  return { ...D.variables, global: { ...D.variables?.global, ...counters } };
+}
+
+/**
+ * Makes every transition of a timer step bounded: its guard becomes `timerBound` (the
+ * count below the bound, then its own guard) and it counts itself with `timerFired`.
+ * @returns the timer steps' event types.
+ */
+function boundTimers(config: StateConfig, D: DesignModel): Set<string> {
+  const types = new Set<string>();
+  const timeouts = D.timeouts ?? {};
+  const walk = (n: StateConfig) => {
+    for (const [event, ts] of Object.entries((n.on ?? {}) as Record<string, unknown>)) {
+      const step = event.slice(event.indexOf('.') + 1);
+      if (!(step in timeouts)) continue;
+      types.add(event);
+      (n.on as Record<string, unknown>)[event] = (Array.isArray(ts) ? ts : [ts]).map((t: Record<string, unknown>) => {
+        const inner = t.guard === undefined ? null : typeof t.guard === 'string' ? { type: t.guard } : t.guard;
+        const params: TimerParams = { counter: timerCounter(step), bound: timeouts[step].bound, inner: inner as TimerParams['inner'] };
+        const actions = t.actions === undefined ? [] : Array.isArray(t.actions) ? t.actions : [t.actions];
+        return { ...t, guard: { type: 'timerBound', params }, actions: [...actions, { type: 'timerFired', params }] };
+      });
+    }
+    for (const k of Object.values((n.states ?? {}) as Record<string, StateConfig>)) walk(k);
   };
+  walk(config);
+  return types;
 }
 
 /**
@@ -145,7 +195,7 @@ export function systemConfig(L: Layout, D: DesignModel, options: SystemOptions =
     id: 'system',
     type: 'parallel',
     description: `scenario ${L.scenario.name}, design ${D.name}: one region per thread of spec/threads.md`,
-    context: initialContext(L, D.variables),
+    context: initialContext(L, designVariablesOf(D)),
     states,
   };
 }
@@ -159,6 +209,7 @@ export function buildSystem(scenario: Scenario, D: DesignModel, given: SystemOpt
   const L = layoutOf(scenario);
   const rules = systemRules(L, D);
   const config = systemConfig(L, D, options);
+  const timers = boundTimers(config, D);
   const model = makeModel<SystemContext>({
     name: `system:${D.name}`,
     scenario,
@@ -174,6 +225,7 @@ export function buildSystem(scenario: Scenario, D: DesignModel, given: SystemOpt
     payloads: threadPayloads(L.cpus),
     isFinal: (view) => L.iohs.every((h) => view.active(`${h.name}.removed`)) && view.context.threads.every((t) => t.inFlight === 0),
     symmetry: systemSymmetry(L),
+    timers,
   });
   return { ...model, layout: L, design: D };
 }

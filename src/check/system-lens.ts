@@ -7,7 +7,7 @@
  * @module
  */
 import type { SystemContext, SystemModel } from '../../machines/system/index.ts';
-import { observe } from '../../machines/system/index.ts';
+import { designVariablesOf, observe } from '../../machines/system/index.ts';
 import type { ModelView } from '../../machines/model.ts';
 import type { DesignVariable } from '../../machines/system/design.ts';
 import type { Observable } from '../../spec/observable.ts';
@@ -48,7 +48,7 @@ export function flattenObservable(o: Observable): Record<string, unknown> {
  */
 export function designVariables(model: SystemModel, ctx: SystemContext): Record<string, number | boolean> {
   const out: Record<string, number | boolean> = {};
-  const vars = model.design.variables ?? {};
+  const vars = designVariablesOf(model.design);
   const shown = (decl: Readonly<Record<string, DesignVariable>> | undefined, prefix: string, values: Record<string, number>) => {
     for (const [k, v] of Object.entries(decl ?? {})) out[`${prefix}.${k}`] = v.min === 0 && v.max === 1 ? values[k] === 1 : values[k];
   };

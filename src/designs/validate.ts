@@ -20,7 +20,7 @@ import type { StateConfig } from '../../machines/make.ts';
 import type { SystemContext } from '../../machines/system/context.ts';
 import type { DesignModel, DesignRules, DesignVariables, RuleSet } from '../../machines/system/design.ts';
 import { DesignError, didYouMean } from '../../machines/system/design-error.ts';
-import { buildSystem, systemConfig, systemRules, type SystemModel } from '../../machines/system/index.ts';
+import { buildSystem, designVariablesOf, systemConfig, systemRules, type SystemModel } from '../../machines/system/index.ts';
 import { layoutOf } from '../../machines/system/layout.ts';
 import { PROPERTY_NAMES, rxThread } from '../../spec/vocabulary.ts';
 import { CLIENT_KINDS, type Scenario } from '../scenario.ts';
@@ -61,7 +61,7 @@ export function validateDesign(input: unknown, scenario: Scenario, options: Vali
   checkClaims(D, fail);
   checkAssumptions(D, fail);
   checkVariables(D.variables, fail);
-  buildChecked(scenario, D, fail);
+  checkTimeouts(D, buildChecked(scenario, D, fail), fail);
   dryRun(scenario, D, options.dryRunStates ?? 1000, fail);
   return design;
 }
@@ -127,6 +127,16 @@ function checkVariables(vars: DesignVariables | undefined, fail: Fail): void {
         fail(where, 'needs integer initial, min, max and a description', "write { initial: 0, min: 0, max: 1, description: '…' }");
       if (!(v.min <= v.initial && v.initial <= v.max)) fail(where, `initial ${v.initial} is outside ${v.min}..${v.max}`, 'fix the range or the initial value');
     }
+}
+
+/** Every declared timeout names a step of the program, with a bound of at least 1. */
+function checkTimeouts(D: DesignModel, m: SystemModel, fail: Fail): void {
+  const steps = new Set(m.allEvents.map((e) => e.type.slice(e.type.indexOf('.') + 1)));
+  for (const [step, t] of Object.entries(D.timeouts ?? {})) {
+    if (!steps.has(step)) fail(`timeout ${step}`, `no step of the program has this name${didYouMean(step, [...steps])}`, 'name a step of the design’s program');
+    if (!Number.isInteger(t?.bound) || t.bound < 1)
+      fail(`timeout ${step}`, 'needs an integer bound of at least 1', 'say how often it may fire in a run, e.g. { bound: 1 }');
+  }
 }
 
 /** Builds the system machine, naming what throws. */
@@ -333,7 +343,7 @@ function dryRun(scenario: Scenario, D: DesignModel, limit: number, fail: Fail): 
         if (cause instanceof DesignError) throw cause;
         fail(`step ${e.type}`, `throws ${(cause as Error)?.message ?? String(cause)}`, 'check the rules this step runs');
       }
-      const range = outOfRange(next.context as SystemContext, D.variables ?? {});
+      const range = outOfRange(next.context as SystemContext, designVariablesOf(D));
       if (range) fail(range.split(' is ')[0], `is ${range.split(' is ')[1]} after ${e.type}`, 'widen the declared range, or fix the rule that writes it');
       const k = key(next);
       if (!seen.has(k)) {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-status.ts';
@@ -29,5 +29,11 @@ describe('docs/writing-a-design.md', () => {
     const lines = readFileSync(join(ROOT, EXAMPLE), 'utf8').trimEnd().split('\n');
     const code = lines.filter((l) => !/^\s*(\/\/|\/\*\*|\*|$)/.test(l));
     expect(GUIDE).toContain(`(${lines.length} lines, ${code.length}\nwithout comments and blank lines)`);
+  });
+
+  it('links only files that exist', () => {
+    const links = [...GUIDE.matchAll(/\]\((\.\.\/[^)#]+)\)/g)].map((m) => m[1]);
+    expect(links.length).toBeGreaterThan(10);
+    for (const l of links) expect(existsSync(join(ROOT, 'docs', l)), l).toBe(true);
   });
 });
