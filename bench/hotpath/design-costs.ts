@@ -1,5 +1,5 @@
 /**
- * The static hot-path cost of every registered design (src/designs/models.ts): each design's
+ * The static hot-path cost of every registered design (src/designs/registry.ts): each design's
  * system machine is built for one small scenario; {@link hotPathCost} counts the stores of
  * one `net_dma` find → put pair in the usual case and {@link worstHotPathCost} the costliest
  * pair from any reachable state (removal under way included). A design added to the

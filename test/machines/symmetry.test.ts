@@ -82,7 +82,11 @@ describe('system symmetry (twins: two identical net_dma clients, 2 CPUs, rfc-wai
   });
 
   it('the reachable states are closed under swapping the twins together with their CPUs', () => {
-    for (const r of states) expect(keys.has(keyOf(image(r.snapshot, true, true))), r.path.map((e) => e.type).join(' ')).toBe(true);
+    // Outside a quiesce round: the reader's position (next, sum) names CPUs in the order it
+    // reads them, so mid-round the swap is no symmetry (machines/system/symmetry.ts).
+    const outsideRound = states.filter((r) => (r.snapshot.context as SystemContext).iohs.every((q) => q.next === 0));
+    expect(outsideRound.length).toBeGreaterThan(states.length / 2);
+    for (const r of outsideRound) expect(keys.has(keyOf(image(r.snapshot, true, true))), r.path.map((e) => e.type).join(' ')).toBe(true);
   });
 
   it('swapping the twins commutes with every step', () => {
