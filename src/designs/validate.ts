@@ -6,9 +6,10 @@
  * message names the design, the rule and the fix; the CLI prints it and exits 2.
  *
  * In order: the fields of the model (and strategy); claim and assumption names; declared
- * variables; the rules, client steps and IOH program as the system machine is built from
- * them (new rule vs override, unknown client state: machines/system/index.ts); every guard
- * and action a transition references, every transition's target and thread; then a dry
+ * variables; the rules, client steps, design threads and IOH program as the system machine
+ * is built from them (new rule vs override, unknown client state, taken thread name:
+ * machines/system/index.ts); every guard and action a transition references, every
+ * transition's target and thread; every timeout's step and bound; then a dry
  * run: a bounded breadth-first walk of the system machine on the scenario with every
  * design rule wrapped, so that a rule that throws, writes outside the context's fields or
  * leaves a declared variable's range is named with the step that did it.
