@@ -12,7 +12,7 @@ import os from 'node:os';
 import { getAdjacencyMap } from '@xstate/graph';
 import Table from 'cli-table3';
 import type { AnyMachineSnapshot, AnyStateNode } from 'xstate';
-import { buildSystem } from '../machines/system/index.ts';
+import { systemFor } from '../src/designs/registry.ts';
 import { SAFETY } from '../spec/properties.ts';
 import { compileMachine } from '../src/check/compile.ts';
 import { explore } from '../src/check/explore.ts';
@@ -30,7 +30,7 @@ const median = (xs: number[]) => {
 
 /** Distinct states per second of the checker, median over RUNS runs after one warm-up. */
 function checkerRate(scenario: Scenario, symmetry: 'full' | 'none') {
-  const model = buildSystem(scenario);
+  const model = systemFor(scenario);
   const cm = compileMachine(model);
   const safety = SAFETY as unknown as SafetyProperty[];
   explore(cm, { symmetry, safety });
@@ -56,7 +56,7 @@ class Capped extends Error {}
 
 /** States per second of @xstate/graph's getAdjacencyMap until GRAPH_CAP states, median of GRAPH_RUNS. */
 function graphRate(scenario: Scenario) {
-  const model = buildSystem(scenario);
+  const model = systemFor(scenario);
   const rates: number[] = [];
   const cpuRates: number[] = [];
   let states = 0;

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_SCENARIO, type Scenario } from '../src/scenario.ts';
 import { DESIGN_MODELS } from '../src/designs/models.ts';
+import { systemFor } from '../src/designs/registry.ts';
 import { buildChannel } from './concerns/channel.ts';
 import { buildClient } from './concerns/clients.ts';
 import { buildDevice } from './concerns/device.ts';
@@ -13,7 +14,6 @@ import { buildQuiesce } from './concerns/quiesce.ts';
 import { buildRelease } from './concerns/release.ts';
 import type { MachineModel } from './model.ts';
 import { TWO_DEVICES } from './small-scenarios.ts';
-import { buildSystem } from './system/index.ts';
 
 /** One catalogue entry. */
 export interface MachineEntry {
@@ -45,7 +45,7 @@ export const MACHINES: readonly MachineEntry[] = [
     title: 'The system: every thread of a scenario',
     summary:
       'One region per thread of spec/threads.md — clients in scenario order, then one per IOH — under the scenario’s design. The checker explores this machine.',
-    build: buildSystem,
+    build: (s: Scenario) => systemFor(s),
     smallScenario: TWO_DEVICES,
   },
   {

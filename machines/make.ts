@@ -9,6 +9,7 @@ import type { Scenario } from '../src/scenario.ts';
 import { enabledEventsOf } from './enabled.ts';
 import { implementations, type Rules, type StepEvent } from './kit.ts';
 import type { MachineModel, ModelView, Symmetry } from './model.ts';
+import { timerRule } from './timers.ts';
 
 /** A JSON state node config (the kit subset). */
 export type StateConfig = Record<string, unknown>;
@@ -54,6 +55,8 @@ export interface ModelParts<C extends object> {
   readonly payloads: PayloadVariants;
   isFinal(view: ModelView<C>): boolean;
   readonly symmetry?: Symmetry<C>;
+  /** Event types that are timer steps (machines/timers.ts). */
+  readonly timers?: ReadonlySet<string>;
 }
 
 /** A machine model plus the JSON config it was created from. */
@@ -68,6 +71,8 @@ export function makeModel<C extends object>(parts: ModelParts<C>): ConfiguredMod
     ...implementations(parts.rules),
   } as any).createMachine(parts.config as any);
   const allEvents = eventsOf(parts.config, parts.payloads);
+  const enabled = enabledEventsOf(parts.config, parts.rules, allEvents);
+  const timers = parts.timers?.size ? parts.timers : undefined;
   return {
     name: parts.name,
     scenario: parts.scenario,
@@ -76,8 +81,15 @@ export function makeModel<C extends object>(parts: ModelParts<C>): ConfiguredMod
     config: parts.config,
     threads: parts.threads,
     allEvents,
-    enabledEvents: enabledEventsOf(parts.config, parts.rules, allEvents),
+    enabledEvents: timers
+      ? (view) => {
+          const out = enabled(view);
+          out.length = timerRule(out.length, (e) => timers.has(e.type), out);
+          return out;
+        }
+      : enabled,
     isFinal: parts.isFinal,
     ...(parts.symmetry ? { symmetry: parts.symmetry } : {}),
+    ...(timers ? { timers } : {}),
   };
 }

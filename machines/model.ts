@@ -50,6 +50,11 @@ export interface MachineModel<C extends object = any> {
   isFinal(view: ModelView<C>): boolean;
   readonly symmetry?: Symmetry<C>;
   /**
+   * Event types that are timer steps (machines/timers.ts): enabled only when no other step
+   * is. {@link enabledEvents} applies the rule already; an explorer of its own must too.
+   */
+  readonly timers?: ReadonlySet<string>;
+  /**
    * The state projected onto what an implementation can show too (the system machine maps
    * onto spec/observable.ts); exported paths carry it as the expected state of each step.
    */

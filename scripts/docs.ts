@@ -125,8 +125,9 @@ export async function traceMachineBuilder(): Promise<(scenario: string, design: 
   const { buildSystem } = await import('../machines/system/index.ts');
   return (scenario, design) => {
     const s = namedScenario(scenario);
-    if (!s || !DESIGN_MODELS[design]) return undefined;
-    return buildSystem({ ...s, design: design as typeof s.design });
+    const d = (DESIGN_MODELS as Readonly<Record<string, (typeof DESIGN_MODELS)[keyof typeof DESIGN_MODELS] | undefined>>)[design];
+    if (!s || !d) return undefined;
+    return buildSystem(s, d);
   };
 }
 

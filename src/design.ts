@@ -10,7 +10,19 @@
  * @module
  */
 // The design interface and its parts.
-export type { ClientAssumption, DesignModel, DesignRules, UnregisterPhase } from '../machines/system/design.ts';
+export type {
+  ClientAssumption,
+  ClientSteps as DesignClientSteps,
+  DesignModel,
+  DesignRules,
+  DesignVariable,
+  DesignVariables,
+  RuleSet,
+  UnregisterPhase,
+} from '../machines/system/design.ts';
+export type { Design } from './designs/design.ts';
+export type { DesignClientStep, DesignHooks, DesignStrategy } from './core/design.ts';
+export { DesignError } from '../machines/system/design-error.ts';
 export type { ChannelCtx, DeviceCtx, IohCtx, SystemContext, ThreadCtx } from '../machines/system/context.ts';
 export type { ChannelInfo, ClientInfo, DeviceInfo, IohInfo, Layout } from '../machines/system/layout.ts';
 export type { ActionRule, GuardRule, StepEvent } from '../machines/kit.ts';

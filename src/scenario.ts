@@ -8,6 +8,10 @@
  *
  * @module
  */
+import { DESIGN_NAMES, type DesignName } from './designs/names.ts';
+
+/** Design names: src/designs/names.ts (re-exported for the scenario's users). */
+export { DESIGN_NAMES, type DesignName };
 
 /** Operation capabilities that have a `channel_table` (DMA_INTERRUPT/PRIVATE/SLAVE do not). */
 export const CAPABILITIES = ['memcpy', 'xor', 'pq'] as const;
@@ -28,21 +32,6 @@ export type ClientKind = (typeof CLIENT_KINDS)[number];
 export const BEHAVIOURS = ['cooperative', 'never-releases', 'busy', 'migrating', 'caches-pointer', 'releases-early'] as const;
 /** A client behaviour name, as scenario JSON and `--scenario` accept it. */
 export type Behaviour = (typeof BEHAVIOURS)[number];
-
-/** Built-in release-notification designs (one folder each under src/designs/). */
-export const DESIGN_NAMES = [
-  'baseline',
-  'rfc-wait',
-  'rfc-wait-unheld',
-  'notifier',
-  'fail-fast',
-  'kref',
-  'kref-fixed',
-  'percpu-ref',
-  'percpu-ref-nogp',
-] as const;
-/** The name of a built-in release-notification design. */
-export type DesignName = (typeof DESIGN_NAMES)[number];
 
 /** One I/OAT DMA device: its channels share the capability mask. */
 export interface DeviceSpec {

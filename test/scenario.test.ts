@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIO, ScenarioError, parseScenario } from '../src/scenario.ts';
-import { buildSystem } from '../machines/system/index.ts';
+import { systemFor } from '../src/designs/registry.ts';
 import { System } from '../src/system/system.ts';
 
 const fieldOf = (json: unknown): string => {
@@ -59,10 +59,10 @@ describe('parseScenario', () => {
 
   it('cpuHotplug adds the cpu thread to both the machine and the implementation', () => {
     const s = parseScenario({ cpus: 3, cpuHotplug: true, clients: [{ name: 'n', kind: 'net_dma' }] });
-    expect(buildSystem(s).threads).toContain('cpu');
+    expect(systemFor(s).threads).toContain('cpu');
     expect(new System(s).enabledSteps().some((e) => e.type.startsWith('cpu.'))).toBe(true);
     const off = parseScenario({ cpus: 3, clients: [{ name: 'n', kind: 'net_dma' }] });
-    expect(buildSystem(off).threads).not.toContain('cpu');
+    expect(systemFor(off).threads).not.toContain('cpu');
     expect(new System(off).enabledSteps().some((e) => e.type.startsWith('cpu.'))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The static hot-path cost of every registered design (src/designs/models.ts): each design's
+ * The static hot-path cost of every registered design (src/designs/registry.ts): each design's
  * system machine is built for one small scenario; {@link hotPathCost} counts the stores of
  * one `net_dma` find → put pair in the usual case and {@link worstHotPathCost} the costliest
  * pair from any reachable state (removal under way included). A design added to the
@@ -7,7 +7,7 @@
  * @module
  */
 import Table from 'cli-table3';
-import { buildSystem } from '../../machines/system/index.ts';
+import { systemFor } from '../../src/designs/registry.ts';
 import { DESIGN_MODELS } from '../../src/designs/models.ts';
 import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../../src/scenario.ts';
 import { hotPathCost, worstHotPathCost, type PairCost, type WorstPairCost } from './static-cost.ts';
@@ -39,7 +39,7 @@ export type DesignCost =
 export function designCosts(designs: readonly string[] = Object.keys(DESIGN_MODELS)): DesignCost[] {
   return designs.map((design) => {
     try {
-      const model = buildSystem(costScenario(design));
+      const model = systemFor(costScenario(design));
       return { design, cost: hotPathCost(model, { thread: CLIENT }), worst: worstHotPathCost(model, { thread: CLIENT }) };
     } catch (err) {
       return { design, error: (err as Error).message };

@@ -39,7 +39,7 @@ export function buildClient(kind: ClientKind, scenario: Scenario): ConfiguredMod
   const config: StateConfig = {
     ...region,
     ...(keyFlips ? { on: KEY_FLIPS } : {}),
-    context: initialContext(L),
+    context: initialContext(L, D.variables),
   };
   const base = systemRules(L, D);
   return makeModel({

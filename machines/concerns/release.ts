@@ -9,6 +9,7 @@ import type { ClientSpec, IohSpec, Scenario } from '../../src/scenario.ts';
 import { designModel } from '../../src/designs/models.ts';
 import { makeModel, type ConfiguredModel, type StateConfig } from '../make.ts';
 import { initialContext, type SystemContext } from '../system/context.ts';
+import type { DesignModel } from '../system/design.ts';
 import { systemRules } from '../system/index.ts';
 import { iohBuild, iohRegion } from '../system/ioh.ts';
 import { layoutOf } from '../system/layout.ts';
@@ -37,7 +38,7 @@ export function buildRelease(scenario: Scenario): ConfiguredModel<SystemContext>
         description: 'the holder calls dma_release_channel (RFC: wakes the unregister wait queue)',
       },
     },
-    context: heldContext(L),
+    context: heldContext(L, D),
   };
   const base = systemRules(L, D);
   const rules = {
@@ -57,8 +58,8 @@ export function buildRelease(scenario: Scenario): ConfiguredModel<SystemContext>
 }
 
 /** Start: the holder has `dma_request_channel`ed the first channel of the first device. */
-function heldContext(L: ReturnType<typeof layoutOf>): SystemContext {
-  const ctx = initialContext(L);
+function heldContext(L: ReturnType<typeof layoutOf>, D: DesignModel): SystemContext {
+  const ctx = initialContext(L, D.variables);
   const c = L.devices[0].channels[0];
   Object.assign(ctx.devices[0], { private: 1, privatecnt: 1 });
   Object.assign(ctx.channels[c], { clientCount: 1, resources: 1 });

@@ -4,6 +4,7 @@
  * @module
  */
 import { CAPABILITIES } from '../../src/scenario.ts';
+import type { DesignVariable, DesignVariables } from './design.ts';
 import type { Layout } from './layout.ts';
 
 /** Per device (`struct dma_device`). */
@@ -17,15 +18,11 @@ export interface DeviceCtx {
   freed: number;
   /**
    * 1 once the design's hot-path protection for this device has ended (RFC: the quiesce
-   * loop counted `quiesceThreshold` consecutive zero sums). Read by no-ref-survives-quiesce.
+   * loop counted `quiesceThreshold` consecutive zero sums; percpu-ref: its atomic-mode wait
+   * ended). Shared, not a design variable: the RFC quiesce loop (machines/system/quiesce.ts)
+   * writes it and no-ref-survives-quiesce reads it.
    */
   quiesced: number;
-  /**
-   * 1 once the design marked the device as going away: notifier asked its holders to
-   * release, fail-fast makes prep return NULL, percpu-ref killed its reference. 0 under
-   * baseline and rfc-wait.
-   */
-  dying: number;
 }
 
 /** Per channel (`struct dma_chan`). */
@@ -55,8 +52,6 @@ export interface ThreadCtx {
   rounds: number;
   /** async_tx: 1 once `dma_get_channel(cached)` ran (once per client). */
   regot: number;
-  /** notifier: 1 once asked to release a dying device's channels, 2 once it acked; else 0. */
-  told: number;
   /** RFC: 1 from the end of a find or get that returned a channel (counted, key tested) to its put. */
   held: number;
   /** RFC `dma_get_channel`: 1 if its `static_key_false` test saw the key on (read before `atomic_inc(&dmaengine_dirty)`). */
@@ -111,6 +106,11 @@ export interface SystemContext {
   iohs: IohCtx[];
   /** `[thread][channel]`: 1 once the thread used the channel after it was freed. */
   uaf: number[][];
+  /**
+   * The design's own variables, as it declares them (machines/system/design.ts
+   * `variables`): empty objects under a design that declares none.
+   */
+  design: DesignCtx;
 
   // --- Design-specific state (src/designs/kref*, src/designs/percpu-ref) --------------
   // Constant under the other designs (kref stays 1, pref stays 0), so they add no states.
@@ -127,11 +127,25 @@ export interface SystemContext {
   pref: number[][];
 }
 
+/** A design's variables: scalars, one set per client thread, one set per device. */
+export interface DesignCtx {
+  global: Record<string, number>;
+  /** Per client thread, in scenario order. */
+  threads: Record<string, number>[];
+  /** Per device, in layout order. */
+  devices: Record<string, number>[];
+}
+
+/** The initial values of declared design variables. */
+const initial = (vars: Readonly<Record<string, DesignVariable>> = {}): Record<string, number> =>
+  Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v.initial]));
+
 /**
  * The start of every scenario: all CPUs online, every IOH online with its devices
- * registered, public and unused, no client has started.
+ * registered, public and unused, no client has started; design variables at their declared
+ * initial values.
  */
-export function initialContext(L: Layout): SystemContext {
+export function initialContext(L: Layout, vars: DesignVariables = {}): SystemContext {
   return {
     refCount: 0,
     listMutex: -1,
@@ -141,11 +155,12 @@ export function initialContext(L: Layout): SystemContext {
     key: 0,
     dirty: 0,
     table: CAPABILITIES.map(() => Array.from({ length: L.cpus }, () => -1)),
-    devices: L.devices.map(() => ({ listed: 1, private: 0, privatecnt: 0, freed: 0, quiesced: 0, dying: 0 })),
+    devices: L.devices.map(() => ({ listed: 1, private: 0, privatecnt: 0, freed: 0, quiesced: 0 })),
     channels: L.channels.map(() => ({ clientCount: 0, tableCount: 0, resources: 0 })),
-    threads: L.clients.map((c) => ({ cpu: c.cpu, chan: -1, cached: -1, got: 0, inFlight: 0, rounds: 0, regot: 0, told: 0, held: 0, keySeen: 0, rcuSeen: 0 })),
+    threads: L.clients.map((c) => ({ cpu: c.cpu, chan: -1, cached: -1, got: 0, inFlight: 0, rounds: 0, regot: 0, held: 0, keySeen: 0, rcuSeen: 0 })),
     iohs: L.iohs.map(() => ({ cur: -1, count: 0, sum: 0, next: 0, missed: 0 })),
     uaf: L.clients.map(() => L.channels.map(() => 0)),
+    design: { global: initial(vars.global), threads: L.clients.map(() => initial(vars.perThread)), devices: L.devices.map(() => initial(vars.perDevice)) },
     // design-specific (see SystemContext)
     kref: L.devices.map(() => 1),
     pref: L.devices.map(() => Array.from({ length: L.cpus }, () => 0)),

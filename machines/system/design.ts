@@ -1,16 +1,20 @@
 /**
  * What a release-notification design contributes to the system machine. A design is one
  * folder `src/designs/<name>/model.ts` exporting a {@link DesignModel}, plus one line in
- * the registry src/designs/models.ts.
+ * the registry src/designs/registry.ts (and its name in src/designs/names.ts).
  * @module
  */
 import type { ClientKind } from '../../src/scenario.ts';
 import type { ActionRule, GuardRule } from '../kit.ts';
 import type { PropertyName } from '../../spec/vocabulary.ts';
 import type { SystemContext } from './context.ts';
-import type { ClientSteps, HotPathKind } from './clients.ts';
+import type { HotPathKind } from './clients.ts';
 import type { EjectProgram, IohBuild } from './ioh.ts';
+import type { StateConfig } from '../make.ts';
 import type { ClientInfo, Layout } from './layout.ts';
+
+/** Transitions a design adds to client states: state id after the client name → event → transition config. */
+export type ClientSteps = Readonly<Partial<Record<string, Readonly<Record<string, unknown>>>>>;
 
 /** A design's stated assumption about client behaviour. */
 export interface ClientAssumption {
@@ -25,10 +29,21 @@ export interface ClientAssumption {
   readonly flags: Readonly<Partial<Record<'releases' | 'busy' | 'migrates' | 'releasesEarly', boolean>>>;
 }
 
-/** Named rules a design adds to, or overrides in, the system machine. */
-export interface DesignRules {
+/** Named guards and actions. */
+export interface RuleSet {
   readonly guards?: Readonly<Record<string, GuardRule<SystemContext>>>;
   readonly actions?: Readonly<Record<string, ActionRule<SystemContext>>>;
+}
+
+/**
+ * Named rules a design adds to the system machine (`guards`, `actions`: names no shared
+ * rule has) and the shared rules it replaces (`overrides`: names a shared rule has), as
+ * xstate's `provide` replaces implementations. A new rule named like a shared one, or an
+ * override of a name no shared rule has, is a {@link DesignError}: nothing is replaced by a
+ * name collision.
+ */
+export interface DesignRules extends RuleSet {
+  readonly overrides?: RuleSet;
 }
 
 /** One phase of unregister between `list_del` and the free, as the device machine shows it. */
@@ -39,6 +54,30 @@ export interface UnregisterPhase {
   readonly step: string;
   /** What happens in the phase (state description). */
   readonly description: string;
+}
+
+/**
+ * One variable a design adds to the context (machines/kit.ts rule 4: an integer), with the
+ * range its rules keep it in; validation (src/designs/validate.ts) checks the range.
+ */
+export interface DesignVariable {
+  readonly initial: number;
+  readonly min: number;
+  readonly max: number;
+  /** What it means, for traces and the docs. */
+  readonly description: string;
+}
+
+/**
+ * The variables a design adds, under `ctx.design`: `global` as `ctx.design.global.<name>`,
+ * `perThread` as `ctx.design.threads[t].<name>` (one per client thread, swapped with it
+ * by symmetry), `perDevice` as `ctx.design.devices[d].<name>`. A rule that writes any other
+ * new field is a validation error: the checker's packed layout would drop it.
+ */
+export interface DesignVariables {
+  readonly global?: Readonly<Record<string, DesignVariable>>;
+  readonly perThread?: Readonly<Record<string, DesignVariable>>;
+  readonly perDevice?: Readonly<Record<string, DesignVariable>>;
 }
 
 /** A release-notification design as the system machine sees it. */
@@ -56,15 +95,34 @@ export interface DesignModel {
    * design's `findChannel`/`getChannel` inside a read-side section, then its `refInc`).
    */
   readonly hotPath: HotPathKind;
+  /** The design's own context variables (none if omitted). */
+  readonly variables?: DesignVariables;
   /** Unregister's phases after `list_del`, for the standalone device machine. */
   readonly unregisterPhases: readonly UnregisterPhase[];
   /** Whether the device is freed only once no channel has clients (else at once). */
   readonly freeWaitsForHolders: boolean;
   /** The IOH's program for one device between `unregister` and its free. */
   ejecting(b: IohBuild): EjectProgram;
-  /** Steps the design adds to a client's region (e.g. answering a release request). */
+  /**
+   * Steps the design adds to a client's region (e.g. answering a release request), by the
+   * state they leave: its id after the client's name (`worker.idle`, `holding`,
+   * `worker.found`, …); each event is `<client>.<step>`. An unknown state is a DesignError.
+   */
   clientSteps?(c: ClientInfo): ClientSteps;
-  /** Rules its program references beyond the shared ones, or overrides of them. */
+  /**
+   * Threads the design adds (e.g. a callback workqueue), by name: each a region of the
+   * system machine, `{ id: <name>, initial, states }`, whose state ids start `<name>.` and
+   * whose events are `<name>.<step>`. They come after the scenario's threads.
+   */
+  threads?(L: Layout): Readonly<Record<string, StateConfig>>;
+  /**
+   * Timer steps, by step name: every `<thread>.<step>` of the program with this name is a
+   * bounded timeout. It is enabled only when no other step of the system is (it fires after
+   * the rest of the system had its chance: machines/timers.ts), and at most `bound` times in
+   * a run, counted in the design variable `ctx.design.global.<step>Fired`.
+   */
+  readonly timeouts?: Readonly<Record<string, { readonly bound: number; readonly description: string }>>;
+  /** Rules its program references beyond the shared ones, and its explicit overrides of them. */
   rules(L: Layout): DesignRules;
   /** Properties the design claims to satisfy (under {@link assumptions}). */
   readonly claims: readonly PropertyName[];

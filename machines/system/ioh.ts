@@ -219,10 +219,6 @@ export function iohRules(L: Layout): { guards: Record<string, G>; actions: Recor
         if (ctx.devices[d].private) return;
         for (const c of L.devices[d].channels) while (ctx.channels[c].clientCount > 0) dmaChanPut(ctx, c);
       },
-      /** Marks the current device as going away (`devices[d].dying`). */
-      markDying: (ctx, { h }) => {
-        ctx.devices[ctx.iohs[h].cur].dying = 1;
-      },
       freeDevice: (ctx, { h }) => {
         const d = ctx.iohs[h].cur;
         for (const c of L.devices[d].channels) ctx.channels[c].resources = 0;

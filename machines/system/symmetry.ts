@@ -58,6 +58,7 @@ export function systemSymmetry(L: Layout): Symmetry<SystemContext> {
     swapThreads(draft, a, b) {
       [draft.threads[a], draft.threads[b]] = [draft.threads[b], draft.threads[a]];
       [draft.uaf[a], draft.uaf[b]] = [draft.uaf[b], draft.uaf[a]];
+      [draft.design.threads[a], draft.design.threads[b]] = [draft.design.threads[b], draft.design.threads[a]];
     },
   };
 }

@@ -10,6 +10,7 @@ import type { DesignModel } from '../../machines/system/design.ts';
 import { LIVENESS, SAFETY } from '../../spec/properties.ts';
 import { TRIGGERS } from '../../spec/triggers.ts';
 import { PROPERTY_NAMES, type PropertyName } from '../../spec/vocabulary.ts';
+import type { Design } from '../designs/design.ts';
 import type { Scenario } from '../scenario.ts';
 import { checkModel, type CheckOptions, type ExplorationStats, type PropertyResult } from './check.ts';
 import type { CompiledMachine } from './compile.ts';
@@ -76,12 +77,12 @@ export interface DesignRun {
   readonly exploreSeconds: number;
 }
 
-/** Builds implementations of a scenario for replay, or says why it cannot. */
-export type ImplementationFactory = (scenario: Scenario, design: string) => Implementation;
+/** Builds implementations of a scenario under a design for replay, or throws why it cannot (e.g. the design has no strategy). */
+export type ImplementationFactory = (scenario: Scenario, design: Design) => Implementation;
 
 /** The system machine of `scenario` under `design` (registry designs, or a user design). */
 export function systemModelFor(scenario: Scenario, design: DesignModel): SystemModel {
-  return buildSystem({ ...scenario, design: design.name as Scenario['design'] });
+  return buildSystem(scenario, design);
 }
 
 /**
@@ -113,9 +114,14 @@ export interface DesignCheckOptions extends Pick<CheckOptions, 'symmetry' | 'max
   readonly implementation?: ImplementationFactory;
 }
 
-/** Checks `scenario` under `design` with every property of spec/properties.ts. */
-export function checkDesign(scenario: Scenario, design: DesignModel, opts: DesignCheckOptions = {}): DesignRun {
+/**
+ * Checks `scenario` under `given` (a design model, or a {@link Design} whose strategy
+ * counterexamples are replayed on) with every property of spec/properties.ts.
+ */
+export function checkDesign(scenario: Scenario, given: DesignModel | Design, opts: DesignCheckOptions = {}): DesignRun {
   const t0 = performance.now();
+  const whole: Design = 'model' in given ? given : { model: given };
+  const design = whole.model;
   const model = systemModelFor(scenario, design);
   // Each property's reachability witness runs in the same exploration (src/check/witness.ts).
   const props: PropertySet = {
@@ -135,7 +141,7 @@ export function checkDesign(scenario: Scenario, design: DesignModel, opts: Desig
     if (!p.trace || !opts.implementation) return { ...p, claimed };
     let replay: ReplayOutcome;
     try {
-      replay = replayTrace(p.trace, () => opts.implementation!(scenario, design.name));
+      replay = replayTrace(p.trace, () => opts.implementation!(scenario, whole));
     } catch (err) {
       replay = { unavailable: (err as Error).message };
     }

@@ -7,6 +7,7 @@
 import type { CompiledMachine, CompiledTransition } from './compile.ts';
 import { RowView } from './compile.ts';
 import type { Coder, Slots } from './layout.ts';
+import { timerRule } from '../../machines/timers.ts';
 
 /** Steps packed states of one compiled machine. Not re-entrant: one per exploration. */
 export class Stepper<C extends object> {
@@ -15,6 +16,8 @@ export class Stepper<C extends object> {
   /** The context of the last successor (valid until the next call). */
   readonly draft: C;
   private readonly R: number;
+  /** Whether event index `e` is a timer step; unset when the machine has none. */
+  private readonly isTimer?: (e: number) => boolean;
 
   constructor(
     readonly cm: CompiledMachine<C>,
@@ -22,6 +25,11 @@ export class Stepper<C extends object> {
     readonly coder: Coder<C>,
   ) {
     this.R = cm.regions.length;
+    const timers = cm.model.timers;
+    if (timers?.size) {
+      const mask = cm.events.map((e) => timers.has(e.type));
+      this.isTimer = (e: number) => mask[e];
+    }
     this.view = new RowView(cm, cm.initialRow, cm.layout.decode(cm.initialRow, this.R));
     this.draft = cm.layout.decode(cm.initialRow, this.R);
   }
@@ -54,7 +62,8 @@ export class Stepper<C extends object> {
         }
       }
     }
-    return n;
+    // Timer steps only when nothing else is enabled (machines/timers.ts).
+    return this.isTimer ? timerRule(n, this.isTimer, events, taken) : n;
   }
 
   /** Writes into `out` the state after event `e` taking transition `t` from the loaded state. */

@@ -7,8 +7,9 @@
  * @module
  */
 import type { SystemContext, SystemModel } from '../../machines/system/index.ts';
-import { observe } from '../../machines/system/index.ts';
+import { designVariablesOf, observe } from '../../machines/system/index.ts';
 import type { ModelView } from '../../machines/model.ts';
+import type { DesignVariable } from '../../machines/system/design.ts';
 import type { Observable } from '../../spec/observable.ts';
 import type { CompiledMachine } from './compile.ts';
 import type { RowView } from './compile.ts';
@@ -41,6 +42,22 @@ export function flattenObservable(o: Observable): Record<string, unknown> {
   return out;
 }
 
+/**
+ * The design's own variables under stable names: `<thread>.<var>` per client thread,
+ * `<device>.<var>` per device, `design.<var>` for a scalar; a 0..1 variable as a boolean.
+ */
+export function designVariables(model: SystemModel, ctx: SystemContext): Record<string, number | boolean> {
+  const out: Record<string, number | boolean> = {};
+  const vars = designVariablesOf(model.design);
+  const shown = (decl: Readonly<Record<string, DesignVariable>> | undefined, prefix: string, values: Record<string, number>) => {
+    for (const [k, v] of Object.entries(decl ?? {})) out[`${prefix}.${k}`] = v.min === 0 && v.max === 1 ? values[k] === 1 : values[k];
+  };
+  shown(vars.global, 'design', ctx.design.global);
+  model.layout.clients.forEach((c, t) => shown(vars.perThread, c.name, ctx.design.threads[t]));
+  model.layout.devices.forEach((d, i) => shown(vars.perDevice, d.name, ctx.design.devices[i]));
+  return out;
+}
+
 /** The trace lens of a system machine. */
 export function systemLens(model: SystemModel, cm: CompiledMachine<SystemContext>): TraceLens<SystemContext> {
   return {
@@ -55,16 +72,14 @@ export function systemLens(model: SystemModel, cm: CompiledMachine<SystemContext
         out[`${h.name}.quiesce.sum`] = q.sum;
         out[`${h.name}.quiesce.count`] = q.count;
       });
-      // Design and client state the observable leaves out, but a reader of a use-after-free
-      // trace needs: async_tx's cached pointer, and what the design marked on the device.
+      // Client state the observable leaves out, but a reader of a use-after-free trace
+      // needs: async_tx's cached pointer, and whether the device's protection ended.
       const L = model.layout;
       L.clients.forEach((c, t) => {
         if (c.kind === 'async_tx') out[`${c.name}.cached`] = view.context.threads[t].cached < 0 ? null : L.channels[view.context.threads[t].cached].id;
       });
-      L.devices.forEach((d, i) => {
-        out[`${d.name}.dying`] = view.context.devices[i].dying === 1;
-        out[`${d.name}.quiesced`] = view.context.devices[i].quiesced === 1;
-      });
+      L.devices.forEach((d, i) => (out[`${d.name}.quiesced`] = view.context.devices[i].quiesced === 1));
+      Object.assign(out, designVariables(model, view.context));
       const row = (view as RowView<SystemContext>).row;
       cm.regions.forEach((r, i) => (out[`${r.key}@`] = r.leafPaths[row[i]]));
       return out;

@@ -12,6 +12,10 @@
  */
 import type { CheckJson } from '../check/json.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
+import { DESIGNS } from '../designs/registry.ts';
+import type { Design } from '../designs/design.ts';
+import { isDesignFile, loadDesignFile } from '../designs/load.ts';
+import { DesignError } from '../../machines/system/design-error.ts';
 import { BEHAVIOURS, DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import { legend, behaviourTable, comparisonTable, designReport, runJson, scenarioHeader, timingsJson } from '../check/format.ts';
 import { checkDesign, scenarioText, type DesignCheckOptions, type DesignRun, type ImplementationFactory } from '../check/run.ts';
@@ -21,8 +25,6 @@ import { LayoutError } from '../check/layout.ts';
 import { Limits } from '../check/limits.ts';
 import { stopText } from '../check/check.ts';
 import { UsageError } from './usage-error.ts';
-import { DesignError } from './design-error.ts';
-import { BUILT_IN, DESIGN_EXTENSIONS, loadDesign } from './load-design.ts';
 import { intOption, parseOptions, readScenarioFile } from './args.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT, EXIT_TABLE } from './exit-status.ts';
@@ -38,7 +40,7 @@ const USAGE = `usage: dmaspec check [--design NAME|FILE] [--scenario NAME|FILE.j
 
   --design NAME|FILE      a built-in design, or your design module (.ts, .mts, .js, .mjs; see
                           below); default: every built-in design:
-                          ${Object.keys(BUILT_IN).join(', ')}
+                          ${Object.keys(DESIGNS).join(', ')}
   --scenario NAME|FILE    a scenario JSON file, or a name: ${NAMED_SCENARIOS.join(', ')}
   --threshold N           consecutive zero sums dma_channel_quiesce needs (overrides the scenario)
   --max-states N          stop each search after N states (verdicts may be unknown; exit 3)
@@ -81,7 +83,7 @@ ${EXIT_TABLE}`;
 
 /** The parsed command line of `check`. */
 export interface CheckArgs {
-  readonly designs: readonly DesignModel[];
+  readonly designs: readonly Design[];
   readonly scenario: Scenario;
   /** Also check every client behaviour (when no scenario was given). */
   readonly behaviours: boolean;
@@ -107,7 +109,7 @@ function readScenario(arg: string): { scenario: Scenario; design?: string } {
 }
 
 /** Whether `d` is one of the built-in designs (a bug in it is dmaspec's, exit status 4). */
-const isBuiltIn = (d: DesignModel) => BUILT_IN[d.name] === d;
+const isBuiltIn = (d: Design) => (DESIGNS as Readonly<Record<string, Design>>)[d.model.name] === d;
 
 /** Parses `check`'s arguments. @throws UsageError, ScenarioError */
 export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'> {
@@ -133,12 +135,12 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
   if (values.scenario !== undefined) ({ scenario, design: scenarioDesign } = readScenario(values.scenario));
   const threshold = intOption(values.threshold, 'threshold', 1, 100);
   if (threshold !== undefined) scenario = { ...scenario, quiesceThreshold: threshold };
-  let designs: DesignModel[];
+  let designs: Design[];
   const d = values.design ?? scenarioDesign;
-  if (d === undefined) designs = Object.values(BUILT_IN);
-  else if (DESIGN_EXTENSIONS.some((x) => d.endsWith(x)) || d.includes('/')) designs = [await loadDesign(d)];
-  else if (d in BUILT_IN) designs = [BUILT_IN[d]];
-  else throw new UsageError(`--design ${d}: unknown design (built-in: ${Object.keys(BUILT_IN).join(', ')}; or a .ts/.js module)`);
+  if (d === undefined) designs = Object.values(DESIGNS);
+  else if (isDesignFile(d)) designs = [await loadDesignFile(d, scenario)];
+  else if (d in DESIGNS) designs = [(DESIGNS as Readonly<Record<string, Design>>)[d]!];
+  else throw new UsageError(`--design ${d}: unknown design (built-in: ${Object.keys(DESIGNS).join(', ')}; or a .ts/.mts/.js/.mjs module)`);
   return {
     designs,
     scenario,
@@ -163,7 +165,7 @@ function mbOption(v: string | undefined): number | undefined {
 async function implementationFactory(): Promise<ImplementationFactory | undefined> {
   try {
     const core = await import('../system/system.ts');
-    return (scenario, design) => core.createSystem(scenario, { design: design as Scenario['design'] });
+    return (scenario, design) => core.createSystem(scenario, { design });
   } catch {
     return undefined;
   }
@@ -173,7 +175,7 @@ async function implementationFactory(): Promise<ImplementationFactory | undefine
 interface Job {
   readonly label: string;
   readonly scenario: Scenario;
-  readonly design: DesignModel;
+  readonly design: Design;
   /** The behaviour, for the behaviour table; undefined for the main scenario. */
   readonly behaviour?: string;
 }
@@ -237,11 +239,11 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
   const limits = new Limits({ maxSeconds: args.maxSeconds, maxMemory: args.maxMemory, interrupt: env.interrupt });
   const progress = env.progress;
   const opts: DesignCheckOptions = { symmetry: args.symmetry, maxStates: args.maxStates, limits, implementation, onProgress: (p) => progress.update(p) };
-  const jobs: Job[] = args.designs.map((d) => ({ label: `${args.scenario.name} × ${d.name}`, scenario: args.scenario, design: d }));
+  const jobs: Job[] = args.designs.map((d) => ({ label: `${args.scenario.name} × ${d.model.name}`, scenario: args.scenario, design: d }));
   if (args.behaviours)
     for (const b of BEHAVIOURS) {
       const s = args.threshold === undefined ? behaviourScenario(b) : { ...behaviourScenario(b), quiesceThreshold: args.threshold };
-      for (const d of args.designs) jobs.push({ label: `${b} × ${d.name}`, scenario: s, design: d, behaviour: b });
+      for (const d of args.designs) jobs.push({ label: `${b} × ${d.model.name}`, scenario: s, design: d, behaviour: b });
     }
   const done: DesignRun[] = [];
   try {
@@ -253,11 +255,11 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
         done.push(checkDesign(j.scenario, j.design, opts));
       } catch (err) {
         // A design whose machine leaves the kit subset is the user's to fix, not a crash.
-        if (err instanceof SubsetError || err instanceof LayoutError) throw new UsageError(`design ${j.design.name}: ${err.message}`);
+        if (err instanceof SubsetError || err instanceof LayoutError) throw new UsageError(`design ${j.design.model.name}: ${err.message}`);
         // Whatever a user design throws while it is built or checked is the design's to fix.
         if (!isBuiltIn(j.design) && !(err instanceof DesignError)) {
           const e = err instanceof Error ? err : new Error(String(err));
-          throw new DesignError(j.design.name, `${e.name}: ${e.message.split('\n')[0]}`);
+          throw new DesignError(j.design.model.name, 'check', `${e.name}: ${e.message.split('\n')[0]}`, '');
         }
         throw err;
       }

@@ -2,14 +2,14 @@
  * The `dmaspec` command line, in-process: dispatches to one module per subcommand. Each subcommand module
  * exports `run(argv, env): Promise<number>` (the exit status) and `summary` (one line of help).
  * Every failure ends in one exit status of src/cli/exit-status.ts: usage errors 2 with the
- * message, a user design's mistakes (src/cli/design-error.ts) 2 naming the design and the rule,
+ * message, a user design's mistakes (machines/system/design-error.ts DesignError) 2 naming the design and the rule,
  * anything unexpected 4 with a one-line message (the stack with `--debug`).
  * @module
  */
 import { ScenarioError } from '../scenario.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT, EXIT_TABLE } from './exit-status.ts';
-import { DesignError } from './design-error.ts';
+import { DesignError } from '../../machines/system/design-error.ts';
 import { UsageError } from './usage-error.ts';
 
 interface Command {

@@ -10,8 +10,12 @@
  * @module
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { buildSystem } from '../../machines/system/index.ts';
+import type { Design } from '../designs/design.ts';
+import { isDesignFile, loadDesignFile } from '../designs/load.ts';
 import { UnknownDesignError } from '../designs/models.ts';
-import { TARGETS, TargetScenarioError, targetNamed, UnknownMachineError } from '../mbt/adapters/index.ts';
+import { TARGETS, TargetScenarioError, targetNamed, UnknownMachineError, type BuiltTarget } from '../mbt/adapters/index.ts';
+import { systemAdapter } from '../mbt/adapters/system.ts';
 import { runConformance, type PathKind } from '../mbt/conformance.ts';
 import { coverageTable } from '../mbt/coverage-table.ts';
 import { StateLimitError } from '../mbt/explore.ts';
@@ -28,7 +32,7 @@ const DEFAULT_LIMIT = 100_000;
 /** One line of `dmaspec --help`. */
 export const summary = 'generate test paths from a statechart as JSON Lines (dmaspec-paths/2), or replay them on the implementation with coverage';
 
-const USAGE = `usage: dmaspec paths --machine NAME [--scenario FILE.json] [--design NAME]
+const USAGE = `usage: dmaspec paths --machine NAME [--scenario FILE.json] [--design NAME|FILE]
                      [--format jsonl|table] [--paths states|transitions|both] [--out FILE] [--limit N]
                      [--include-internals]
 
@@ -36,6 +40,8 @@ const USAGE = `usage: dmaspec paths --machine NAME [--scenario FILE.json] [--des
   --scenario FILE  scenario JSON (default: the machine's small scenario of the catalogue,
                    machines/index.ts, on which every state node is reachable)
   --design NAME    override the scenario's design
+  --design FILE    a design module (.ts/.mts/.js/.mjs): the paths of --machine system under it
+                   (--format jsonl; replaying a design file on the implementation is not wired)
   --format jsonl   write the paths with the expected state after every step as JSON Lines:
                    a header line, one line per path, a trailer line with the counts (format
                    dmaspec-paths/2: docs/replaying-paths.md, schema/dmaspec-paths-2.schema.json);
@@ -62,6 +68,10 @@ export interface PathsOptions {
   readonly out?: string;
   readonly limit: number;
   readonly includeInternals: boolean;
+  /** `--design FILE`, loaded and validated by {@link run} into {@link design}. */
+  readonly designFile?: string;
+  /** A design object to build the system machine with (a loaded design file). */
+  readonly design?: Design;
 }
 
 function oneOf<T extends string>(value: string | undefined, name: string, allowed: readonly T[], dflt: T): T {
@@ -91,7 +101,10 @@ export function parsePathsArgs(argv: string[]): PathsOptions | 'help' {
   if (values.machine === undefined) throw new UsageError(`--machine is required\n${USAGE}`);
   if (!(values.machine in TARGETS)) throw new UsageError(new UnknownMachineError(values.machine).message);
   let scenario = values.scenario === undefined ? TARGETS[values.machine].entry.smallScenario : readScenarioFile(values.scenario).scenario;
-  if (values.design !== undefined) scenario = { ...scenario, design: oneOf(values.design, 'design', DESIGN_NAMES, scenario.design) as DesignName };
+  const designFile = values.design !== undefined && isDesignFile(values.design) ? values.design : undefined;
+  if (designFile && values.machine !== 'system') throw new UsageError(`--design FILE builds --machine system only (got --machine ${values.machine})`);
+  if (values.design !== undefined && !designFile)
+    scenario = { ...scenario, design: oneOf(values.design, 'design', DESIGN_NAMES, scenario.design) as DesignName };
   const limit = values.limit === undefined ? DEFAULT_LIMIT : Number(values.limit);
   if (!/^\d+$/.test(values.limit ?? '1') || !Number.isSafeInteger(limit) || limit < 1)
     throw new UsageError(`--limit must be an integer >= 1 (got ${JSON.stringify(values.limit)})`);
@@ -103,6 +116,7 @@ export function parsePathsArgs(argv: string[]): PathsOptions | 'help' {
     ...(values.out !== undefined ? { out: values.out } : {}),
     limit,
     includeInternals: values['include-internals'] === true,
+    ...(designFile ? { designFile } : {}),
   };
 }
 
@@ -160,6 +174,16 @@ function stdoutSink(): LineSink {
   };
 }
 
+/** The system machine of `scenario` under a design object, as the `system` target builds it under a built-in one. */
+function designTarget(scenario: Scenario, design: Design): BuiltTarget {
+  const model = buildSystem(scenario, design.model);
+  return {
+    model,
+    adapter: systemAdapter({ model, layout: model.layout, implScenario: scenario, options: { design } }),
+    implementation: { scenario, reduced: null, steps: [] },
+  };
+}
+
 /** Lines are gathered to about this many characters per write. */
 const CHUNK = 1 << 16;
 
@@ -172,6 +196,10 @@ const CHUNK = 1 << 16;
 export async function writePathsOutput(options: PathsOptions, sink: LineSink): Promise<void> {
   const target = targetNamed(options.machine);
   try {
+    if (options.design && options.format === 'table')
+      throw new UsageError(
+        `design ${options.design.model.name} comes from a file: --format table cannot replay it on the implementation yet; --format jsonl exports its paths`,
+      );
     if (options.format === 'table' && !target.implemented(options.scenario))
       throw new UsageError(
         `${options.machine} under design ${options.scenario.design} has no implementation in src/ to replay on; --format jsonl exports its paths`,
@@ -181,7 +209,8 @@ export async function writePathsOutput(options: PathsOptions, sink: LineSink): P
       return;
     }
     let chunk = '';
-    for (const line of exportLines(target, target.build(options.scenario), options)) {
+    const built = options.design ? designTarget(options.scenario, options.design) : target.build(options.scenario);
+    for (const line of exportLines(target, built, options)) {
       chunk += line;
       if (chunk.length >= CHUNK) {
         if (!(await sink.write(chunk))) return;
@@ -200,11 +229,12 @@ export async function writePathsOutput(options: PathsOptions, sink: LineSink): P
 export async function run(argv: string[], env: CommandEnv = processEnv()): Promise<number> {
   let sink: LineSink | undefined;
   try {
-    const options = parsePathsArgs(argv);
-    if (options === 'help') {
+    const parsed = parsePathsArgs(argv);
+    if (parsed === 'help') {
       env.out(USAGE + '\n');
       return 0;
     }
+    const options = parsed.designFile ? { ...parsed, design: await loadDesignFile(parsed.designFile, parsed.scenario) } : parsed;
     sink = options.out !== undefined ? fileSink(options.out) : stdoutSink();
     await writePathsOutput(options, sink);
     return 0;

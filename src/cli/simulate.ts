@@ -10,6 +10,8 @@ import { DmaRuleError } from '../core/errors.ts';
 import { randomScheduler, runSchedule, type RunResult, type StepRecord } from '../system/scheduler.ts';
 import { System } from '../system/system.ts';
 import { eventStep, eventText, violationText } from '../../spec/vocabulary.ts';
+import type { Design } from '../designs/design.ts';
+import { isDesignFile, loadDesignFile } from '../designs/load.ts';
 import { STRATEGIES } from '../designs/strategies.ts';
 import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../scenario.ts';
 import { UsageError } from './usage-error.ts';
@@ -20,12 +22,14 @@ import { EXIT_TABLE } from './exit-status.ts';
 /** One line of `dmaspec --help`. */
 export const summary = 'run a scenario through an orderly eject under a seeded random schedule and print the event log';
 
-const USAGE = `usage: dmaspec simulate [--scenario FILE.json] [--seed N] [--steps N] [--design NAME]
+const USAGE = `usage: dmaspec simulate [--scenario FILE.json] [--seed N] [--steps N] [--design NAME|FILE]
 
   --scenario FILE  scenario JSON (default: the built-in default scenario)
   --seed N         seed of the random schedule, an integer >= 0 (default 1)
   --steps N        stop after N steps (default 500)
   --design NAME    override the scenario's design: ${Object.keys(STRATEGIES).join(' | ')}
+  --design FILE    a design module (.ts/.mts/.js/.mjs) exporting { model, strategy }: simulate
+                   runs the strategy, so a design with a model only is refused (exit 2)
 
 Same scenario and seed, same output. Exit status 0 when the run completed, hung or hit the
 step limit (all reported in the log); 2 for bad arguments.
@@ -37,6 +41,10 @@ export interface SimulateOptions {
   readonly scenario: Scenario;
   readonly seed: number;
   readonly steps: number;
+  /** `--design FILE`, loaded and validated by {@link run} into {@link design}. */
+  readonly designFile?: string;
+  /** A design object to run instead of the scenario's (a loaded design file). */
+  readonly design?: Design;
 }
 
 /** Parses `simulate`'s arguments. @throws UsageError, ScenarioError */
@@ -55,23 +63,29 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions | 'help' {
   if (values.help) return 'help';
   let scenario = DEFAULT_SCENARIO;
   if (values.scenario !== undefined) scenario = readScenarioFile(values.scenario).scenario;
-  if (values.design !== undefined) {
+  const designFile = values.design !== undefined && isDesignFile(values.design) ? values.design : undefined;
+  if (values.design !== undefined && !designFile) {
     if (!(values.design in STRATEGIES))
       throw new UsageError(`--design must be one of ${Object.keys(STRATEGIES).join(', ')} (got ${JSON.stringify(values.design)})`);
     scenario = { ...scenario, design: values.design as DesignName };
   }
-  if (!(scenario.design in STRATEGIES))
+  if (!designFile && !(scenario.design in STRATEGIES))
     throw new UsageError(`design ${scenario.design} has no implementation yet; use --design ${Object.keys(STRATEGIES).join(' or ')}`);
-  return { scenario, seed: intOption(values.seed, 'seed', 0) ?? 1, steps: intOption(values.steps, 'steps', 1) ?? 500 };
+  return {
+    scenario,
+    seed: intOption(values.seed, 'seed', 0) ?? 1,
+    steps: intOption(values.steps, 'steps', 1) ?? 500,
+    ...(designFile ? { designFile } : {}),
+  };
 }
 
-function describeScenario(s: Scenario): string[] {
+function describeScenario(s: Scenario, design?: string): string[] {
   const clients = s.clients.map((c) => {
     const flags = [c.releases ? '' : 'never-releases', c.busy ? 'busy' : `${c.rounds} round(s)`, c.migrates ? 'migrates' : ''];
     return `  ${c.name}: ${c.kind} on CPU ${c.cpu}, ${c.capability}, ${flags.filter(Boolean).join(', ')}`;
   });
   const iohs = s.iohs.map((h) => `  ${h.name}: ${h.devices.map((d) => `${d.name} (${d.channels} channel(s): ${d.capabilities.join('+')})`).join(', ')}`);
-  return [`scenario ${s.name}: ${s.cpus} CPU(s), design ${s.design}, quiesce threshold ${s.quiesceThreshold}`, ...clients, ...iohs];
+  return [`scenario ${s.name}: ${s.cpus} CPU(s), design ${design ?? s.design}, quiesce threshold ${s.quiesceThreshold}`, ...clients, ...iohs];
 }
 
 /** Notes on a step beyond the observable change (the quiescer's running sum, log lines). */
@@ -140,8 +154,8 @@ function verdict(result: RunResult, sys: System): string[] {
 
 /** Runs the simulation of `options` and returns the report text (deterministic). */
 export function simulate(options: SimulateOptions): string {
-  const sys = new System(options.scenario);
-  const lines = describeScenario(options.scenario);
+  const sys = new System(options.scenario, options.design ? { design: options.design } : {});
+  const lines = describeScenario(options.scenario, options.design?.model.name);
   lines.push(`schedule: seeded random, seed ${options.seed}, at most ${options.steps} steps`, '');
   lines.push(`${'step'.padStart(4)}  ${'thread'.padEnd(8)} cpu  ${'event'.padEnd(26)} what changed`);
   const result = runSchedule(sys, randomScheduler(options.seed), {
@@ -158,13 +172,24 @@ export function simulate(options: SimulateOptions): string {
   return lines.join('\n') + '\n';
 }
 
+/** Loads `--design FILE`; simulate needs its strategy. @throws UsageError */
+async function designOfFile(file: string, scenario: Scenario): Promise<Design> {
+  const d = await loadDesignFile(file, scenario);
+  if (!d.strategy)
+    throw new UsageError(
+      `design ${d.model.name} has no strategy: simulate runs the implementation (src/core); export { model, strategy }, or check the model with dmaspec check --design ${file}`,
+    );
+  return d;
+}
+
 /** `dmaspec simulate [options]`: prints the log; returns 0 (usage errors throw UsageError). */
 export async function run(argv: string[], env: CommandEnv = processEnv()): Promise<number> {
-  const options = parseSimulateArgs(argv);
-  if (options === 'help') {
+  const parsed = parseSimulateArgs(argv);
+  if (parsed === 'help') {
     env.out(USAGE + '\n');
     return 0;
   }
+  const options = parsed.designFile ? { ...parsed, design: await designOfFile(parsed.designFile, parsed.scenario) } : parsed;
   try {
     env.out(simulate(options));
   } catch (err) {

@@ -20,7 +20,7 @@
  * @module
  */
 import type { ClientState } from './client-state.ts';
-import type { Capability, DesignName } from '../scenario.ts';
+import type { Capability } from '../scenario.ts';
 import type { DmaEngine } from './dmaengine.ts';
 import type { DmaChan, DmaDevice } from './objects.ts';
 import type { WorkerPoint } from './hotplug.ts';
@@ -82,7 +82,8 @@ export interface DesignHooks {
 
 /** A release-notification design: a name, a one-line description and a way to bind it. */
 export interface DesignStrategy {
-  readonly name: DesignName;
+  /** The design's name (a built-in's is its registry name). */
+  readonly name: string;
   readonly description: string;
   /** Attaches the design to kernel `k`. */
   bind(k: DmaEngine): DesignHooks;

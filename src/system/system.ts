@@ -16,11 +16,12 @@ import { ClientState } from '../core/client-state.ts';
 import { eventText, rxThread, splitEvent } from '../../spec/vocabulary.ts';
 import { NET_RX_STEPS, netRxProgram } from '../clients/net-rx.ts';
 import { clientProgram, clientSteps } from '../clients/programs.ts';
-import { strategyFor } from '../designs/strategies.ts';
+import type { Design } from '../designs/design.ts';
+import { designOf } from '../designs/registry.ts';
 import { CPU_STEPS, cpuHotplugProgram } from '../ioh/cpu-thread.ts';
 import { Ioh } from '../ioh/ioh.ts';
 import { IOH_STEPS, iohProgram, probe } from '../ioh/ioh-thread.ts';
-import type { DesignName, Scenario } from '../scenario.ts';
+import type { Scenario } from '../scenario.ts';
 import type { DesignStrategy } from '../core/design.ts';
 import { DmaEngine } from '../core/dmaengine.ts';
 import { DmaRuleError } from '../core/errors.ts';
@@ -29,9 +30,9 @@ import type { Payload, Point, ThreadProgram } from '../core/thread.ts';
 
 /** What the scenario does not say: the design to use instead, and optional hot-plug acts. */
 export interface SystemOptions {
-  /** Overrides `scenario.design`. */
-  readonly design?: DesignName;
-  /** A design strategy not (yet) in the registry; overrides both `design` options. */
+  /** The design to run (its strategy); default: the registry's design named by `scenario.design`. */
+  readonly design?: Design;
+  /** A bare design strategy (a sketch with no model); overrides `design`. */
   readonly strategy?: DesignStrategy;
   /** `<ioh>.hotAdd` / `probe` after removal. Default false. */
   readonly hotAdd?: boolean;
@@ -39,6 +40,13 @@ export interface SystemOptions {
   readonly surpriseRemoval?: boolean;
   /** The `cpu` thread (`cpu.offline` / `cpu.online`). Default: the scenario's `cpuHotplug`. */
   readonly cpuHotplug?: boolean;
+}
+
+/** The strategy of design `d`. @throws DmaRuleError `design-unavailable` if it has none. */
+function strategyOf(d: Design): DesignStrategy {
+  if (!d.strategy)
+    throw new DmaRuleError('design-unavailable', `design ${d.model.name} has no implementation strategy: it runs on the model only (check, paths)`);
+  return d.strategy;
 }
 
 /** A thread that has not finished, and what it waits for. */
@@ -72,7 +80,7 @@ export class System {
   ) {
     this.kernel = new DmaEngine({
       cpus: scenario.cpus,
-      strategy: options.strategy ?? strategyFor(options.design ?? scenario.design),
+      strategy: options.strategy ?? strategyOf(options.design ?? designOf(scenario.design)),
       quiesceThreshold: scenario.quiesceThreshold,
     });
     const k = this.kernel;

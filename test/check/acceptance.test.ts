@@ -13,7 +13,8 @@ import { BEHAVIOURS, DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.
 import type { TraceStep } from '../../src/check/trace.ts';
 import { checkModel } from '../../src/check/check.ts';
 import { systemLens } from '../../src/check/system-lens.ts';
-import { buildSystem, type SystemModel } from '../../machines/system/index.ts';
+import type { SystemModel } from '../../machines/system/index.ts';
+import { systemFor } from '../../src/designs/registry.ts';
 import { noRefSurvivesQuiesce, type SystemView } from '../../spec/properties.ts';
 
 const result = (run: DesignRun, name: string) => run.results.find((p) => p.name === name)!;
@@ -55,7 +56,7 @@ describe('known flaws', () => {
 
   it('rfc-wait: the false-zero sum lets a counted reference survive the quiesce (migrating client)', () => {
     const s: Scenario = { ...behaviourScenario('migrating'), quiesceThreshold: 1 };
-    const model = buildSystem(s);
+    const model = systemFor(s);
     // The quiesce ended on a zero sum while the per-CPU counts do not sum to zero and a
     // thread past its key test holds a channel of the device. (A finder that incs after its
     // CPU was read also ends the loop on a false zero, with no migration; it is still before
@@ -109,7 +110,7 @@ describe('known flaws', () => {
 
   it('rfc-wait: a re-got cached pointer survives the quiesce: its key test ran before key-on', () => {
     const s = behaviourScenario('caches-pointer');
-    const model = buildSystem({ ...s, design: 'rfc-wait' });
+    const model = systemFor({ ...s, design: 'rfc-wait' });
     const r = checkModel(model, { safety: [regotSurvives('atx0')], liveness: [] }).results[0];
     expect(r.verdict).toBe('violated');
     const t = types(r.trace!.steps);
@@ -240,7 +241,7 @@ describe('dmaspec check', () => {
   it('refuses a module that is not a design (exit 2)', async () => {
     const [status, , err] = await cli(['--design', 'test/check/fixtures/not-a-design.ts']);
     expect(status).toBe(2);
-    expect(err).toMatch(/must export exactly one design model/);
+    expect(err).toMatch(/module: must export exactly one design \(export default \{ model, strategy\? \}, or a DesignModel/);
   });
 
   it('names bad arguments (exit 2)', async () => {

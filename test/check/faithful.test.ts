@@ -10,7 +10,7 @@ import { explore } from '../../src/check/explore.ts';
 import { compiledGraph, referenceGraph } from './reference.ts';
 import { Stepper } from '../../src/check/stepper.ts';
 import { buildPercpu } from './fixtures/percpu.ts';
-import { buildSystem } from '../../machines/system/index.ts';
+import { systemFor } from '../../src/designs/registry.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
 import { Canonicalizer } from '../../src/check/symmetry.ts';
 
@@ -62,11 +62,11 @@ describe('compiled explorer = xstate transition, system machine', () => {
   ] as const) {
     it(`${design}, ${behaviour} clients`, () => {
       const s = behaviourScenario(behaviour);
-      expect(assertFaithful(buildSystem({ ...s, design }))).toBeGreaterThan(100);
+      expect(assertFaithful(systemFor({ ...s, design }))).toBeGreaterThan(100);
     }, 60_000);
   }
   it('symmetry of the system machine is exact (migrating, identical clients)', () => {
-    const cm = compileMachine(buildSystem({ ...behaviourScenario('migrating'), design: 'rfc-wait' }));
+    const cm = compileMachine(systemFor({ ...behaviourScenario('migrating'), design: 'rfc-wait' }));
     const all = explore(cm, { symmetry: 'none', safety: [] });
     const red = explore(cm, { symmetry: 'full', safety: [] });
     const canon = new Canonicalizer(cm, 'full', all.coder);

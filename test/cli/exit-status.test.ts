@@ -65,7 +65,9 @@ describe('exit statuses', () => {
   it("a user design's throwing rule builder is a design error: exit 2, one line naming the design and the rule", async () => {
     const r = await runInProcess(['check', '--design', THROWING, '--scenario', 'cooperative']);
     expect(r.status).toBe(EXIT.usage);
-    expect(r.err).toBe('dmaspec check: design error: design broken-rules, rule rules: threw TypeError: rules exploded\n');
+    expect(r.err).toBe(
+      'dmaspec check: design error: design broken-rules: rules(): throws rules exploded; it must return plain data for every scenario shape\n',
+    );
   });
 
   it('npm start (check --exit-zero) does not claim exit status 1 in its legend, and its hint runs in a clone', async () => {

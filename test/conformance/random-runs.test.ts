@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildSystem } from '../../machines/system/index.ts';
+import { systemFor } from '../../src/designs/registry.ts';
 import { ASYNC_TX_ONLY, TWO_DEVICES, withDesign } from '../../machines/small-scenarios.ts';
 import { DmaEngine } from '../../src/core/dmaengine.ts';
 import { System } from '../../src/system/system.ts';
@@ -29,7 +29,7 @@ const BUSY: Scenario = {
 };
 
 const adapterFor = (s: Scenario) => {
-  const model = buildSystem(s);
+  const model = systemFor(s);
   return { model, adapter: systemAdapter({ model, layout: model.layout, implScenario: s }) };
 };
 

@@ -7,7 +7,8 @@
 import { initialTransition, transition } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import type { StepEvent } from '../../machines/kit.ts';
-import { buildSystem, observe } from '../../machines/system/index.ts';
+import { observe } from '../../machines/system/index.ts';
+import { systemFor } from '../../src/designs/registry.ts';
 import { snapshotView } from '../../machines/xstate.ts';
 import { mulberry32 } from '../../src/system/prng.ts';
 import { System } from '../../src/system/system.ts';
@@ -24,7 +25,7 @@ const canon = (e: StepEvent) =>
   );
 
 function walk(sc: Scenario, seed: number): string | null {
-  const model = buildSystem(sc);
+  const model = systemFor(sc);
   const next = mulberry32(seed);
   let [snap] = initialTransition(model.machine);
   const sys = new System(sc);

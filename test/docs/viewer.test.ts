@@ -4,7 +4,7 @@
  * carry their source links. test/external/viewer.test.ts clicks through it in Chromium.
  */
 import { describe, expect, test } from 'vitest';
-import { buildSystem } from '../../machines/system/index.ts';
+import { systemFor } from '../../src/designs/registry.ts';
 import { runJson } from '../../src/check/format.ts';
 import { checkDesign } from '../../src/check/run.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
@@ -20,7 +20,7 @@ const scenario = behaviourScenario('migrating');
 async function falseZeroViewer() {
   const run = runJson(checkDesign(scenario, designModel('rfc-wait')));
   const trace = run.results.find((r) => r.name === 'no-false-zero')!.trace! as unknown as TraceJson;
-  const chart = chartOf(buildSystem({ ...scenario, design: 'rfc-wait' }).machine);
+  const chart = chartOf(systemFor({ ...scenario, design: 'rfc-wait' }).machine);
   const regions = [];
   for (const r of regionsOf(chart)) regions.push({ key: r.key, svg: (await drawChart(subChart(chart, r.id))).svg });
   const html = renderViewer({ design: 'rfc-wait', property: 'no-false-zero', scenario: 'migrating', trace, regions, chart, back: '../comparison.md#x' });

@@ -4,12 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StepEvent } from '../../machines/kit.ts';
-import { buildSystem, observe } from '../../machines/system/index.ts';
+import { observe } from '../../machines/system/index.ts';
+import { systemFor } from '../../src/designs/registry.ts';
 import { ASYNC_TX_ONLY, withDesign } from '../../machines/small-scenarios.ts';
 import { runWithXstate, snapshotView } from '../../machines/xstate.ts';
 import { reachable } from './bfs.ts';
 
-const m = buildSystem(withDesign(ASYNC_TX_ONLY, 'baseline'), { cpuHotplug: true });
+const m = systemFor(withDesign(ASYNC_TX_ONLY, 'baseline'), { cpuHotplug: true });
 const ev = (type: string, cpu?: number): StepEvent => (cpu === undefined ? { type } : { type, cpu });
 
 describe('CPU hotplug thread', () => {
@@ -24,7 +25,7 @@ describe('CPU hotplug thread', () => {
       'cpu.notify',
       'cpu.postDead',
     ]);
-    expect(buildSystem(ASYNC_TX_ONLY).threads).toEqual(['atx0', 'ioh0']);
+    expect(systemFor(ASYNC_TX_ONLY).threads).toEqual(['atx0', 'ioh0']);
   });
 
   it('rebalances the table in the notifier step after offline and online', () => {

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StepEvent } from '../../machines/kit.ts';
-import { buildSystem, observe, type SystemModel } from '../../machines/system/index.ts';
+import { observe, type SystemModel } from '../../machines/system/index.ts';
+import { systemFor } from '../../src/designs/registry.ts';
 import { runWithXstate, snapshotView } from '../../machines/xstate.ts';
 import { propertyNamed, type SafetyProperty } from '../../spec/properties.ts';
 import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../../src/scenario.ts';
@@ -18,7 +19,7 @@ import { noUseAfterFree, type SystemView } from '../../spec/properties.ts';
 
 const ev = (type: string, payload: Record<string, number | boolean> = {}): StepEvent => ({ type, ...payload });
 const steps = (...types: string[]) => types.map((t) => ev(t));
-const sys = (design: DesignName, s: Scenario = DEFAULT_SCENARIO): SystemModel => buildSystem({ ...s, design });
+const sys = (design: DesignName, s: Scenario = DEFAULT_SCENARIO): SystemModel => systemFor({ ...s, design });
 const holds = (m: SystemModel, events: StepEvent[], name: string) => (propertyNamed(name) as SafetyProperty).holds(snapshotView(runWithXstate(m, events)), m);
 const violations = (m: SystemModel, events: StepEvent[]) => observe(snapshotView(runWithXstate(m, events)), m).violations;
 
@@ -331,7 +332,7 @@ describe('percpu-ref and its grace period', () => {
   });
 
   it('the grace period step is not enabled while a reader that saw the ref live is between its test and its inc', () => {
-    const m = buildSystem({ ...cooperative, design: 'percpu-ref' });
+    const m = systemFor({ ...cooperative, design: 'percpu-ref' });
     const events = ['net0.get', 'net0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill'].map((type) => ({ type }));
     const v = snapshotView(runWithXstate(m, events));
     expect(m.enabledEvents(v).map((e) => e.type)).not.toContain('ioh0.gracePeriod');

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StepEvent } from '../../machines/kit.ts';
-import { buildSystem, observe, type SystemModel } from '../../machines/system/index.ts';
+import { observe, type SystemModel } from '../../machines/system/index.ts';
+import { systemFor } from '../../src/designs/registry.ts';
 import { runWithXstate, snapshotView } from '../../machines/xstate.ts';
 import { propertyNamed, type LivenessProperty, type SafetyProperty } from '../../spec/properties.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
@@ -47,7 +48,7 @@ describe('removal hangs (rfc-wait): a holder nobody tells to let go blocks unreg
   ];
 
   it('a never-releasing slave: a deadlock, nothing enabled, the IOH waits, the system is not final', () => {
-    const m = buildSystem(slaveNeverReleases);
+    const m = systemFor(slaveNeverReleases);
     const v = snapshotView(runWithXstate(m, prefix));
     expect(v.active('ioh0.waiting')).toBe(true);
     expect(m.enabledEvents(v)).toEqual([]);
@@ -59,7 +60,7 @@ describe('removal hangs (rfc-wait): a holder nobody tells to let go blocks unreg
   });
 
   it('a cooperative slave answers the wait and removal completes (rfc-base-unheld)', () => {
-    const m = buildSystem(unheld(DEFAULT_SCENARIO));
+    const m = systemFor(unheld(DEFAULT_SCENARIO));
     const v = snapshotView(runWithXstate(m, [...prefix, ev('slave0.release'), ev('ioh0.free')]));
     expect(v.active('ioh0.removed')).toBe(true);
     expect(liveness('removal-completes').goal(v, m)).toBe(true);
@@ -68,7 +69,7 @@ describe('removal hangs (rfc-wait): a holder nobody tells to let go blocks unreg
 
   it('rfc-base-kept: a dmaengine_get user loaded at unregister keeps its references on the channels, so the wait never ends', () => {
     // RFC 3/7 has no step dropping them, and dmaengine_put no longer reaches an unlisted device.
-    const m = buildSystem(DEFAULT_SCENARIO);
+    const m = systemFor(DEFAULT_SCENARIO);
     const events = [...steps('net0.get'), ...UNREGISTER, ...QUIESCE_2, ...NET0_DONE];
     const v = snapshotView(runWithXstate(m, events));
     expect(v.active('ioh0.waiting')).toBe(true);
@@ -81,7 +82,7 @@ describe('removal hangs (rfc-wait): a holder nobody tells to let go blocks unreg
   });
 
   it('baseline does not hang on the same slave: it frees the device under it', () => {
-    const m = buildSystem({ ...slaveNeverReleases, design: 'baseline' });
+    const m = systemFor({ ...slaveNeverReleases, design: 'baseline' });
     const s = runWithXstate(m, [ev('slave0.request', { allocOk: true }), ...UNREGISTER, ev('ioh0.free'), ev('slave0.use')]);
     expect(s.matches({ ioh0: 'removed' })).toBe(true);
     expect(observe(snapshotView(s), m).violations).toEqual(['use-after-free:slave0:ioat0.0']);
@@ -103,7 +104,7 @@ describe('false-zero quiesce sum (rfc-wait): a migrating reader-dodger cancels a
   ];
 
   it('ends the quiesce while atx0 is in flight: no-ref-survives-quiesce fails', () => {
-    const m = buildSystem(scenario);
+    const m = systemFor(scenario);
     const s = runWithXstate(m, prefix);
     expect(s.matches({ ioh0: { quiesce: 'ended' } })).toBe(true);
     expect(s.context.ref).toEqual([1, 0]);
@@ -112,14 +113,14 @@ describe('false-zero quiesce sum (rfc-wait): a migrating reader-dodger cancels a
   });
 
   it('then the channel is freed under atx0: no-use-after-free fails', () => {
-    const m = buildSystem(scenario);
+    const m = systemFor(scenario);
     const events = [...prefix, ...steps('ioh0.keyOff', 'ioh0.unlock', 'ioh0.putRefs', 'ioh0.free', 'atx0.use')];
     expect(holds(m, events, 'no-use-after-free')).toBe(false);
     expect(observe(snapshotView(runWithXstate(m, events)), m).violations).toEqual(['use-after-free:atx0:ioat0.1']);
   });
 
   it('with threshold 2 the same interleaving only delays the quiesce: the next round sees the reference', () => {
-    const m = buildSystem({ ...scenario, quiesceThreshold: 2 });
+    const m = systemFor({ ...scenario, quiesceThreshold: 2 });
     const events = [...prefix, ...ROUND];
     const s = runWithXstate(m, events);
     expect(s.matches({ ioh0: { quiesce: 'roundStart' } })).toBe(true);
@@ -136,20 +137,20 @@ describe('preempted finder (rfc-wait, kernel review D1): dma_find_channel reads 
   const events = [...steps('net0.get', 'net0.find'), ...UNREGISTER, ...QUIESCE_2, ...steps('ioh0.putRefs', 'ioh0.free', 'net0.inc', 'net0.test', 'net0.use')];
 
   it('the quiesce ends with the finder between its table read and its put: no-ref-survives-quiesce fails', () => {
-    const m = buildSystem(scenario);
+    const m = systemFor(scenario);
     const atEnd = events.indexOf(events.find((e) => e.type === 'ioh0.keyOff')!);
     expect(holds(m, events.slice(0, atEnd), 'no-ref-survives-quiesce')).toBe(false);
   });
 
   it('the key is off when it is tested, so find returns the freed channel: use after free', () => {
-    const m = buildSystem(scenario);
+    const m = systemFor(scenario);
     const s = runWithXstate(m, events);
     expect(s.context.ref).toEqual([1, 0]);
     expect(observe(snapshotView(s), m).violations).toEqual(['use-after-free:net0:ioat0.0']);
   });
 
   it('an atomic inc-then-read (the model before the split) would have seen the count: the sum is non-zero', () => {
-    const m = buildSystem(scenario);
+    const m = systemFor(scenario);
     const counted = [...steps('net0.get', 'net0.find', 'net0.inc'), ...UNREGISTER, ...steps('ioh0.keyOn'), ...ROUND];
     const s = runWithXstate(m, counted);
     expect(s.context.iohs[0].count).toBe(0);
@@ -161,7 +162,7 @@ describe('dma_get_channel split (rfc-wait, kernel review D2): the key test is a 
   const cached = [...steps('atx0.get'), ...round('atx0')];
 
   it('a re-get that tested the key before key-on is counted only after the whole quiesce: the reference survives it', () => {
-    const m = buildSystem(scenario);
+    const m = systemFor(scenario);
     const events = [...cached, ev('atx0.reget'), ...UNREGISTER, ...QUIESCE_2, ev('atx0.inc')];
     const s = runWithXstate(m, events);
     expect(s.context.dirty).toBe(0);
@@ -171,7 +172,7 @@ describe('dma_get_channel split (rfc-wait, kernel review D2): the key test is a 
   });
 
   it('while the key is on, the re-get takes the dirty step, and a round whose tick sees it restarts', () => {
-    const m = buildSystem(scenario);
+    const m = systemFor(scenario);
     const events = [...cached, ...UNREGISTER, ...steps('ioh0.keyOn', 'ioh0.clearDirty', 'atx0.reget', 'atx0.dirty', 'atx0.inc', 'ioh0.tick')];
     const s = runWithXstate(m, events);
     expect(s.context.dirty).toBe(1);
@@ -179,7 +180,7 @@ describe('dma_get_channel split (rfc-wait, kernel review D2): the key test is a 
   });
 
   it('the dirty step is not offered when the key was off, nor the inc before it when it was on', () => {
-    const m = buildSystem(scenario);
+    const m = systemFor(scenario);
     expect(() => runWithXstate(m, [...cached, ev('atx0.reget'), ev('atx0.dirty')])).toThrow(/atx0.dirty.*not enabled/);
     const on = [...cached, ...UNREGISTER, ...steps('ioh0.keyOn', 'atx0.reget')];
     expect(() => runWithXstate(m, [...on, ev('atx0.inc')])).toThrow(/atx0.inc.*not enabled/);
@@ -190,7 +191,7 @@ describe('use after quiesce (rfc-wait): async_tx re-gets its cached pointer afte
   const prefix = [...steps('atx0.get'), ...round('atx0'), ...UNREGISTER, ...QUIESCE_2];
 
   it('dma_get_channel after key-off marks nothing dirty and takes a reference to a quiesced device', () => {
-    const m = buildSystem(unheld(DEFAULT_SCENARIO));
+    const m = systemFor(unheld(DEFAULT_SCENARIO));
     const events = [...prefix, ev('ioh0.putRefs'), ...steps('atx0.reget', 'atx0.inc')];
     const s = runWithXstate(m, events);
     expect(s.context.dirty).toBe(0);
@@ -203,7 +204,7 @@ describe('use after quiesce (rfc-wait): async_tx re-gets its cached pointer afte
 
 describe('dma_list_mutex (rfc-wait, kernel review D3): the quiesce runs with the mutex held', () => {
   it('dmaengine_get, dma_request_channel and the other mutex users block from unregister to unlock', () => {
-    const m = buildSystem(DEFAULT_SCENARIO);
+    const m = systemFor(DEFAULT_SCENARIO);
     const during = snapshotView(runWithXstate(m, [...UNREGISTER, ...steps('ioh0.keyOn')]));
     const types = m.enabledEvents(during).map((e) => e.type);
     expect(types).not.toContain('net0.get');
@@ -214,7 +215,7 @@ describe('dma_list_mutex (rfc-wait, kernel review D3): the quiesce runs with the
   });
 
   it('the hot path does not take it: a finder runs during the quiesce', () => {
-    const m = buildSystem(DEFAULT_SCENARIO);
+    const m = systemFor(DEFAULT_SCENARIO);
     const s = runWithXstate(m, [...steps('net0.get'), ...UNREGISTER, ...steps('ioh0.keyOn'), ...find('net0')]);
     expect(s.context.ref).toEqual([1, 0]);
     expect(s.context.threads[0].chan).toBe(-1); // the key is on: NULL
@@ -228,7 +229,7 @@ describe('ABBA deadlock (rfc-wait, kernel review D4): dma_list_mutex vs cpu_hotp
   const events = [ev('cpu.offline', { cpu: 1 }), ev('cpu.postDead'), ...UNREGISTER, ev('cpu.online', { cpu: 1 })];
 
   it('reaches a state where nothing is enabled and the system is not final', () => {
-    const m = buildSystem(scenario);
+    const m = systemFor(scenario);
     const v = snapshotView(runWithXstate(m, events));
     expect(v.context.listMutex).toBe(0);
     expect(v.context.hotplug).toBe(1);
@@ -237,7 +238,7 @@ describe('ABBA deadlock (rfc-wait, kernel review D4): dma_list_mutex vs cpu_hotp
   });
 
   it('designs whose unregister drops the mutex before anything that needs the hotplug lock do not deadlock', () => {
-    const m = buildSystem({ ...scenario, design: 'baseline' });
+    const m = systemFor({ ...scenario, design: 'baseline' });
     const v = snapshotView(runWithXstate(m, [...events, ev('cpu.notify'), ev('ioh0.free')]));
     expect(v.active('ioh0.removed')).toBe(true);
   });
@@ -247,12 +248,12 @@ describe('dma_issue_pending_all (kernel review D11): an RCU reader that 3.4 unre
   const events = [...steps('net0.get', 'net0-rx.walk'), ...UNREGISTER, ...steps('ioh0.free', 'net0-rx.issue')];
 
   it('baseline: the softirq walk saw the device; unregister and the free do not wait; it issues on freed memory', () => {
-    const m = buildSystem({ ...DEFAULT_SCENARIO, design: 'baseline' });
+    const m = systemFor({ ...DEFAULT_SCENARIO, design: 'baseline' });
     expect(observe(snapshotView(runWithXstate(m, events)), m).violations).toEqual(['use-after-free:net0:ioat0.0', 'use-after-free:net0:ioat0.1']);
   });
 
   it('the RFC adds synchronize_rcu(): its free waits for the walk', () => {
-    const m = buildSystem(unheld(DEFAULT_SCENARIO));
+    const m = systemFor(unheld(DEFAULT_SCENARIO));
     const before = [...steps('net0.get', 'net0-rx.walk'), ...UNREGISTER, ...QUIESCE_2, ...NET0_DONE, ev('ioh0.putRefs')];
     const v = snapshotView(runWithXstate(m, before));
     expect(m.enabledEvents(v).some((e) => e.type === 'ioh0.free')).toBe(false);
@@ -265,14 +266,14 @@ describe('3.4 baseline: unregister frees channels under their users', () => {
   const events = [...steps('net0.get', 'net0.find'), ...UNREGISTER, ...steps('ioh0.free', 'net0.use')];
 
   it('net_dma uses a freed channel', () => {
-    const m = buildSystem({ ...DEFAULT_SCENARIO, design: 'baseline' });
+    const m = systemFor({ ...DEFAULT_SCENARIO, design: 'baseline' });
     expect(holds(m, events.slice(0, -1), 'no-use-after-free')).toBe(true);
     expect(holds(m, events, 'no-use-after-free')).toBe(false);
     expect(observe(snapshotView(runWithXstate(m, events)), m).violations).toEqual(['use-after-free:net0:ioat0.0']);
   });
 
   it('rfc-wait does not free right after unregister: the sequence is impossible', () => {
-    const m = buildSystem(DEFAULT_SCENARIO);
+    const m = systemFor(DEFAULT_SCENARIO);
     expect(() => runWithXstate(m, events)).toThrow(/not enabled/);
   });
 });
@@ -286,12 +287,12 @@ describe('dmaengine_put during an in-flight round (the releasesEarly misuse: no 
   const findOf = { baseline: steps('net0.find'), 'rfc-wait': find('net0') };
   for (const design of ['baseline', 'rfc-wait'] as const) {
     it(`frees the channel under the worker (${design})`, () => {
-      const m = buildSystem(early(design, true));
+      const m = systemFor(early(design, true));
       const events = [ev('net0.get'), ...findOf[design], ...steps('net0.release', 'net0.use')];
       expect(observe(snapshotView(runWithXstate(m, events)), m).violations).toEqual(['use-after-free:net0:ioat0.0']);
     });
     it(`is not possible for a well-behaved client (${design})`, () => {
-      const m = buildSystem(early(design, false));
+      const m = systemFor(early(design, false));
       expect(() => runWithXstate(m, [ev('net0.get'), ...findOf[design], ev('net0.release')])).toThrow();
     });
   }

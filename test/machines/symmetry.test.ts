@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { transition, type AnyMachineSnapshot, type StateValue } from 'xstate';
 import { cloneContext, type StepEvent } from '../../machines/kit.ts';
-import { buildSystem, type SystemContext } from '../../machines/system/index.ts';
+import type { SystemContext } from '../../machines/system/index.ts';
+import { systemFor } from '../../src/designs/registry.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
 import { reachable } from './bfs.ts';
 import { snapshotKey } from '../../machines/xstate.ts';
@@ -24,7 +25,7 @@ const TWINS: Scenario = {
 };
 
 describe('system symmetry (twins: two identical net_dma clients, 2 CPUs, rfc-wait)', () => {
-  const m = buildSystem(TWINS);
+  const m = systemFor(TWINS);
   const sym = m.symmetry!;
   const states = reachable(m);
   const keys = new Set(states.map((r) => snapshotKey(r.snapshot)));

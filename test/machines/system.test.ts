@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createMachine, initialTransition } from 'xstate';
-import { buildSystem, observe } from '../../machines/system/index.ts';
+import { observe } from '../../machines/system/index.ts';
+import { systemFor } from '../../src/designs/registry.ts';
 import { ASYNC_TX_ONLY, NET_AND_SLAVE, ONE_DEVICE, TWO_DEVICES, withDesign } from '../../machines/small-scenarios.ts';
 import { ruleRefs, snapshotView } from '../../machines/xstate.ts';
 import { DEFAULT_SCENARIO, DESIGN_NAMES } from '../../src/scenario.ts';
@@ -25,7 +26,7 @@ const CASES = [
 describe('system machine', () => {
   for (const s of CASES)
     it(`enabledEvents agrees with snapshot.can on every reachable state (${s.name}, ${s.design})`, () => {
-      const m = buildSystem(s);
+      const m = systemFor(s);
       const states = reachable(m);
       expect(states.length).toBeGreaterThan(50);
       for (const r of states) {
@@ -36,11 +37,11 @@ describe('system machine', () => {
     });
 
   it('lists threads in scenario order: clients, then IOHs, then the net_dma softirqs', () => {
-    expect(buildSystem(DEFAULT_SCENARIO).threads).toEqual(['net0', 'atx0', 'slave0', 'ioh0', 'net0-rx']);
+    expect(systemFor(DEFAULT_SCENARIO).threads).toEqual(['net0', 'atx0', 'slave0', 'ioh0', 'net0-rx']);
   });
 
   it('offers migrate per CPU and request per alloc outcome', () => {
-    const types = buildSystem(DEFAULT_SCENARIO).allEvents.map((e) => JSON.stringify(e));
+    const types = systemFor(DEFAULT_SCENARIO).allEvents.map((e) => JSON.stringify(e));
     expect(types).toContain(JSON.stringify({ type: 'net0.migrate', cpu: 1 }));
     expect(types).toContain(JSON.stringify({ type: 'slave0.request', allocOk: false }));
     expect(types).not.toContain(JSON.stringify({ type: 'atx0.migrate', cpu: 0 }));
@@ -48,7 +49,7 @@ describe('system machine', () => {
 
   for (const design of ['baseline', 'rfc-wait'] as const)
     it(`config is plain JSON: a round trip keeps every guard and action name (${design})`, () => {
-      const m = buildSystem({ ...DEFAULT_SCENARIO, design });
+      const m = systemFor({ ...DEFAULT_SCENARIO, design });
       const copy = JSON.parse(JSON.stringify(m.config));
       expect(copy).toEqual(m.config);
       const refs = ruleRefs(copy);
@@ -61,7 +62,7 @@ describe('system machine', () => {
     });
 
   it('starts with every device listed and public, nothing held, and maps onto the observable', () => {
-    const m = buildSystem(DEFAULT_SCENARIO);
+    const m = systemFor(DEFAULT_SCENARIO);
     const [s0] = initialTransition(m.machine);
     const o = observe(snapshotView(s0), m);
     expect(o.devices).toEqual([{ name: 'ioat0', listed: true, private: false, privatecnt: 0, freed: false }]);
@@ -76,15 +77,15 @@ describe('system machine', () => {
   });
 
   it('builds every design of the Scenario type', () => {
-    for (const design of DESIGN_NAMES) expect(buildSystem({ ...DEFAULT_SCENARIO, design }).design.name).toBe(design);
+    for (const design of DESIGN_NAMES) expect(systemFor({ ...DEFAULT_SCENARIO, design }).design.name).toBe(design);
   });
 
   it('rejects a design without a model with a typed error', () => {
-    expect(() => buildSystem({ ...DEFAULT_SCENARIO, design: 'notifier-x' as never })).toThrow(UnknownDesignError);
+    expect(() => systemFor({ ...DEFAULT_SCENARIO, design: 'notifier-x' as never })).toThrow(UnknownDesignError);
   });
 
   it('is final only when every IOH is removed and no worker is in flight', () => {
-    const m = buildSystem(withDesign(ASYNC_TX_ONLY, 'baseline'));
+    const m = systemFor(withDesign(ASYNC_TX_ONLY, 'baseline'));
     const states = reachable(m);
     const finals = states.filter((r) => m.isFinal(snapshotView(r.snapshot)));
     expect(finals.length).toBeGreaterThan(0);

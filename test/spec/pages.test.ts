@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MACHINES } from '../../machines/index.ts';
-import { buildSystem } from '../../machines/system/index.ts';
+import { systemFor } from '../../src/designs/registry.ts';
 import { DEFAULT_SCENARIO, DESIGN_NAMES } from '../../src/scenario.ts';
 import type { MachineModel } from '../../machines/model.ts';
 
@@ -18,8 +18,8 @@ function vocabulary(): Set<string> {
   const names = new Set<string>();
   const models: MachineModel[] = [
     ...MACHINES.map((m) => m.build({ ...m.smallScenario, ...(m.name === 'system' ? DEFAULT_SCENARIO : {}) })),
-    ...DESIGN_NAMES.map((design) => buildSystem({ ...DEFAULT_SCENARIO, design })),
-    buildSystem(DEFAULT_SCENARIO, { cpuHotplug: true }),
+    ...DESIGN_NAMES.map((design) => systemFor({ ...DEFAULT_SCENARIO, design })),
+    systemFor(DEFAULT_SCENARIO, { cpuHotplug: true }),
   ];
   for (const m of models) {
     for (const e of m.allEvents) names.add(e.type);

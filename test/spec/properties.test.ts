@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildSystem } from '../../machines/system/index.ts';
+import { systemFor } from '../../src/designs/registry.ts';
 import { ASYNC_TX_ONLY, ONE_DEVICE, TWO_DEVICES, withDesign } from '../../machines/small-scenarios.ts';
 import { observe as observeMachine } from '../../machines/system/observe.ts';
 import { snapshotView } from '../../machines/xstate.ts';
@@ -49,7 +49,7 @@ describe('property list', () => {
 
 describe('safety verdicts over every reachable state of small scenarios', () => {
   const verdicts = (s: typeof ASYNC_TX_ONLY) => {
-    const m = buildSystem(s);
+    const m = systemFor(s);
     const views = reachable(m).map((r) => snapshotView(r.snapshot));
     return Object.fromEntries(SAFETY.map((p) => [p.name, views.every((v) => p.holds(v, m))]));
   };
@@ -106,7 +106,7 @@ describe('the observed form of each safety property agrees with its machine form
   });
 
   it.each(scenarios.map((s) => [`${s.name} under ${s.design}`, s] as const))('%s', (_name, s) => {
-    const m = buildSystem(s);
+    const m = systemFor(s);
     const broken = new Map<string, number>();
     for (const r of reachable(m)) {
       const v = snapshotView(r.snapshot);

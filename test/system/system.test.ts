@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DmaRuleError } from '../../src/core/errors.ts';
 import { System } from '../../src/system/system.ts';
 import { DEFAULT_SCENARIO, type DesignName } from '../../src/scenario.ts';
+import { DESIGNS, UnknownDesignError } from '../../src/designs/registry.ts';
 import { client, scenario } from '../core/fixtures.ts';
 
 function expectStepError(sys: System, event: Parameters<System['step']>[0], rule: string) {
@@ -135,7 +136,19 @@ describe('System: the conformance interface', () => {
     expect(sys.deadlock()).toBeNull();
   });
 
-  it('refuses a design without a strategy', () => {
-    expect(() => new System(scenario({ design: 'no-such-design' as DesignName }))).toThrow(/design-unavailable/);
+  it('refuses a design without a strategy, and an unknown design name', () => {
+    expect(() => new System(DEFAULT_SCENARIO, { design: { model: DESIGNS.notifier.model } })).toThrow(/design-unavailable.*notifier has no implementation/);
+    expect(() => new System(scenario({ design: 'no-such-design' as DesignName }))).toThrow(UnknownDesignError);
+  });
+
+  it('runs the design object it is given, not the scenario’s design name', () => {
+    const afterUnregister = (sys: System) => {
+      sys.step({ type: 'ioh0.eject' });
+      sys.step({ type: 'ioh0.unregister' });
+      return sys.enabledSteps().map((e) => e.type);
+    };
+    // baseline frees at once; rfc-wait (the scenario's name) would quiesce first.
+    expect(afterUnregister(new System(scenario({ design: 'rfc-wait' }), { design: DESIGNS.baseline }))).toEqual(['ioh0.free']);
+    expect(afterUnregister(new System(scenario({ design: 'rfc-wait' })))).not.toContain('ioh0.free');
   });
 });

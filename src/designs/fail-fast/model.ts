@@ -10,10 +10,10 @@ import type { SystemContext } from '../../../machines/system/context.ts';
 import { recordUse } from '../../../machines/system/clients.ts';
 import { dropRefsThenWait } from '../../../machines/system/ioh.ts';
 import type { Layout } from '../../../machines/system/layout.ts';
+import { dying, isDying, markDying } from '../dying.ts';
 
 /** A prep on a dying (not yet freed) device returns NULL without touching the channel. */
-const prepFails = (ctx: SystemContext, L: Layout, c: number) =>
-  c >= 0 && ctx.devices[L.channels[c].device].dying === 1 && ctx.devices[L.channels[c].device].freed === 0;
+const prepFails = (ctx: SystemContext, L: Layout, c: number) => c >= 0 && isDying(ctx, L.channels[c].device) && ctx.devices[L.channels[c].device].freed === 0;
 
 /** The mark-dying, prep-returns-NULL design. */
 export const failFast: DesignModel = {
@@ -23,6 +23,7 @@ export const failFast: DesignModel = {
     'After list_del and rebalance, unregister marks the device dying: every device_prep_dma_* on its channels returns NULL, and a client seeing NULL ' +
     'releases its channel. Unregister then drops the dmaengine_get references, waits until no channel has clients, and frees. The hot path is 3.4’s plain table read.',
   hotPath: 'plain',
+  variables: { perDevice: { dying } },
   unregisterPhases: [
     { state: 'marking', step: 'markDying', description: 'the device is about to be marked dying' },
     { state: 'dropping', step: 'putRefs', description: 'dma_chan_put the dmaengine_get references to 0' },
@@ -53,18 +54,22 @@ export const failFast: DesignModel = {
   rules: (L) => {
     const rounds = (ctx: SystemContext, t: number) => L.clients[t].busy || ctx.threads[t].rounds < L.clients[t].rounds;
     return {
-      guards: {
-        // dma_release_channel also when prep returned NULL on a dying device (the client gives up).
-        slaveCanRelease: (ctx, { t }: { t: number }) =>
-          L.clients[t].releases && (L.clients[t].busy || !rounds(ctx, t) || prepFails(ctx, L, ctx.threads[t].chan)),
-      },
-      actions: {
-        useChannel: (ctx, { t }: { t: number }) => {
-          if (!prepFails(ctx, L, ctx.threads[t].chan)) recordUse(ctx, L, t, ctx.threads[t].chan);
+      actions: { markDying },
+      // Every rule here replaces a shared one: prep returning NULL changes use and release.
+      overrides: {
+        guards: {
+          // dma_release_channel also when prep returned NULL on a dying device (the client gives up).
+          slaveCanRelease: (ctx, { t }: { t: number }) =>
+            L.clients[t].releases && (L.clients[t].busy || !rounds(ctx, t) || prepFails(ctx, L, ctx.threads[t].chan)),
         },
-        slaveUse: (ctx, { t }: { t: number }) => {
-          if (!prepFails(ctx, L, ctx.threads[t].chan)) recordUse(ctx, L, t, ctx.threads[t].chan);
-          if (!L.clients[t].busy) ctx.threads[t].rounds = Math.min(ctx.threads[t].rounds + 1, L.clients[t].rounds);
+        actions: {
+          useChannel: (ctx, { t }: { t: number }) => {
+            if (!prepFails(ctx, L, ctx.threads[t].chan)) recordUse(ctx, L, t, ctx.threads[t].chan);
+          },
+          slaveUse: (ctx, { t }: { t: number }) => {
+            if (!prepFails(ctx, L, ctx.threads[t].chan)) recordUse(ctx, L, t, ctx.threads[t].chan);
+            if (!L.clients[t].busy) ctx.threads[t].rounds = Math.min(ctx.threads[t].rounds + 1, L.clients[t].rounds);
+          },
         },
       },
     };

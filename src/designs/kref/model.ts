@@ -140,11 +140,16 @@ export function krefDesign(v: KrefVariant): DesignModel {
       const base = clientRules(L).actions;
       const wrap = (name: 'dmaengineGet' | 'dmaenginePut' | 'requestChannel' | 'releaseChannel') => withDeviceRefs(L, v, base[name]);
       return {
+        // The shared get/put paths, each followed by the device reference it takes or drops.
+        overrides: {
+          actions: {
+            dmaengineGet: wrap('dmaengineGet'),
+            dmaenginePut: wrap('dmaenginePut'),
+            requestChannel: wrap('requestChannel'),
+            releaseChannel: wrap('releaseChannel'),
+          },
+        },
         actions: {
-          dmaengineGet: wrap('dmaengineGet'),
-          dmaenginePut: wrap('dmaenginePut'),
-          requestChannel: wrap('requestChannel'),
-          releaseChannel: wrap('releaseChannel'),
           devicePut: (ctx, { h }: { h: number }) => {
             const d = ctx.iohs[h].cur;
             dmaDevicePut(ctx, L, d);

@@ -29,6 +29,11 @@ export const notifier: DesignModel = {
     'and waits until each has acknowledged; a client acks from its own context once its in-flight round is done (a slave by releasing its channel, ' +
     'async_tx by dropping its cached pointer). Then the dmaengine_get references are dropped and the device is freed. The hot path is 3.4’s plain table read.',
   hotPath: 'plain',
+  variables: {
+    perThread: {
+      told: { initial: 0, min: 0, max: 2, description: 'notifier: 1 once asked to release a dying device’s channels, 2 once it acked; 0 again after the free' },
+    },
+  },
   unregisterPhases: [
     { state: 'notifying', step: 'notify', description: 'the release request goes to every holder' },
     { state: 'acking', step: 'acked', description: 'wait for every holder’s acknowledgement' },
@@ -83,26 +88,30 @@ export const notifier: DesignModel = {
       : { 'worker.idle': ack('worker.idle', 'notifier: between rounds, the release callback drops any cached pointer into the device and acks') };
   },
   rules: (L) => {
-    const pending = (ctx: SystemContext, h: number, t: number) => ctx.threads[t].told === 1 && holds(ctx, L, t, ctx.iohs[h].cur);
+    const pending = (ctx: SystemContext, h: number, t: number) => ctx.design.threads[t].told === 1 && holds(ctx, L, t, ctx.iohs[h].cur);
     const base = clientRules(L).guards;
     return {
+      overrides: {
+        guards: {
+          // An asked client answers before it starts another round (else a busy client could
+          // cycle forever with the ack enabled only between rounds, never continuously).
+          canFind: (ctx, p: { t: number }, e) => ctx.design.threads[p.t].told !== 1 && base.canFind(ctx, p, e),
+          canReget: (ctx, p: { t: number }, e) => ctx.design.threads[p.t].told !== 1 && base.canReget(ctx, p, e),
+        },
+      },
       guards: {
-        // An asked client answers before it starts another round (else a busy client could
-        // cycle forever with the ack enabled only between rounds, never continuously).
-        canFind: (ctx, p: { t: number }, e) => ctx.threads[p.t].told !== 1 && base.canFind(ctx, p, e),
-        canReget: (ctx, p: { t: number }, e) => ctx.threads[p.t].told !== 1 && base.canReget(ctx, p, e),
-        notified: (ctx, { t }: { t: number }) => ctx.threads[t].told === 1,
+        notified: (ctx, { t }: { t: number }) => ctx.design.threads[t].told === 1,
         allAcked: (ctx, { h }: { h: number }) => L.clients.every((_, t) => !pending(ctx, h, t)),
       },
       actions: {
         notifyHolders: (ctx, { h }: { h: number }) => {
           L.clients.forEach((_, t) => {
-            if (holds(ctx, L, t, ctx.iohs[h].cur)) ctx.threads[t].told = 1;
+            if (holds(ctx, L, t, ctx.iohs[h].cur)) ctx.design.threads[t].told = 1;
           });
         },
         ackRelease: (ctx, { t }: { t: number }) => {
           const th = ctx.threads[t];
-          th.told = 2;
+          ctx.design.threads[t].told = 2;
           if (L.clients[t].kind === 'slave') {
             const c = th.chan;
             // dma_release_channel from the callback (the device is not freed yet).
@@ -113,7 +122,7 @@ export const notifier: DesignModel = {
           } else if (th.cached >= 0 && ctx.devices[L.channels[th.cached].device].listed === 0) th.cached = -1;
         },
         forgetTold: (ctx) => {
-          for (const th of ctx.threads) th.told = 0;
+          for (const v of ctx.design.threads) v.told = 0;
         },
       },
     };

@@ -19,6 +19,7 @@ import type { DesignModel } from '../../../machines/system/design.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
 import { dropRefsThenWait } from '../../../machines/system/ioh.ts';
 import type { Layout } from '../../../machines/system/layout.ts';
+import { dying, isDying, markDying } from '../dying.ts';
 
 /**
  * The tryget's first step, inside `rcu_read_lock`: whether `__ref_is_percpu` saw the
@@ -47,7 +48,7 @@ function tryInc(ctx: SystemContext, L: Layout, t: number): void {
   th.keySeen = 0;
 }
 
-const live = (ctx: SystemContext, L: Layout, c: number) => c >= 0 && ctx.devices[L.channels[c].device].dying === 0;
+const live = (ctx: SystemContext, L: Layout, c: number) => c >= 0 && !isDying(ctx, L.channels[c].device);
 
 /** What varies between `percpu-ref` and its variant. */
 export interface PercpuRefOptions {
@@ -65,6 +66,7 @@ export function percpuRefDesign({ gracePeriod }: PercpuRefOptions): DesignModel 
       'dma_put_channel is percpu_ref_put on the CPU the thread runs on. Unregister kills the reference, waits an RCU grace period, switches to atomic mode ' +
       '(an exact sum) and waits until it is zero; then it drops the dmaengine_get references, waits for private holders, and frees.',
     hotPath: 'tryget',
+    variables: { perDevice: { dying } },
     unregisterPhases: [
       { state: 'killing', step: 'kill', description: 'percpu_ref_kill is about to run' },
       { state: 'grace', step: 'gracePeriod', description: 'killed; an RCU grace period until every CPU sees it' },
@@ -128,27 +130,33 @@ export function percpuRefDesign({ gracePeriod }: PercpuRefOptions): DesignModel 
           ctx.threads.every((th) => th.keySeen === 0 || th.chan < 0 || L.channels[th.chan].device !== ctx.iohs[h].cur),
       },
       actions: {
+        markDying,
         markQuiesced: (ctx, { h }: { h: number }) => {
           ctx.devices[ctx.iohs[h].cur].quiesced = 1;
         },
-        findChannel: (ctx, { t }: { t: number }) => tryRead(ctx, L, t, ctx.table[L.clients[t].cap][ctx.threads[t].cpu]),
-        getChannel: (ctx, { t }: { t: number }) => {
-          const c = ctx.threads[t].cached;
-          // tryget on a freed device touches freed memory (the percpu_ref lives in it).
-          if (ctx.devices[L.channels[c].device].freed) ctx.uaf[t][c] = 1;
-          tryRead(ctx, L, t, c);
-          ctx.threads[t].regot = 1;
-        },
         refInc: (ctx, { t }: { t: number }) => tryInc(ctx, L, t),
-        putChannel: (ctx, { t }: { t: number }) => {
-          const th = ctx.threads[t];
-          if (th.chan >= 0) {
-            ctx.pref[L.channels[th.chan].device][th.cpu]--; // percpu_ref_put on the device it got
-            ctx.ref[th.cpu]--;
-          }
-          th.chan = -1;
-          th.inFlight = 0;
-          if (!L.clients[t].busy) th.rounds = Math.min(th.rounds + 1, L.clients[t].rounds);
+      },
+      // The tryget hot path replaces the plain find/get/put (refInc is its own).
+      overrides: {
+        actions: {
+          findChannel: (ctx, { t }: { t: number }) => tryRead(ctx, L, t, ctx.table[L.clients[t].cap][ctx.threads[t].cpu]),
+          getChannel: (ctx, { t }: { t: number }) => {
+            const c = ctx.threads[t].cached;
+            // tryget on a freed device touches freed memory (the percpu_ref lives in it).
+            if (ctx.devices[L.channels[c].device].freed) ctx.uaf[t][c] = 1;
+            tryRead(ctx, L, t, c);
+            ctx.threads[t].regot = 1;
+          },
+          putChannel: (ctx, { t }: { t: number }) => {
+            const th = ctx.threads[t];
+            if (th.chan >= 0) {
+              ctx.pref[L.channels[th.chan].device][th.cpu]--; // percpu_ref_put on the device it got
+              ctx.ref[th.cpu]--;
+            }
+            th.chan = -1;
+            th.inFlight = 0;
+            if (!L.clients[t].busy) th.rounds = Math.min(th.rounds + 1, L.clients[t].rounds);
+          },
         },
       },
     }),

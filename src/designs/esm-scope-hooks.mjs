@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The query mark of a design module's URL (src/cli/load-design.ts). */
+/** The query mark of a design module's URL (src/designs/load.ts). */
 export const MARK = 'dmaspec-esm';
 /** URLs loaded as ES modules here: the design modules and the local files they import. */
 const forced = new Set();

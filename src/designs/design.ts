@@ -1,0 +1,20 @@
+/**
+ * A design as the rest of dmaspec takes it: the {@link DesignModel} the system machine is
+ * built with (its rules, program, claims and assumptions) and, optionally, the
+ * {@link DesignStrategy} that implements it on the executable core (src/core/design.ts),
+ * which `simulate`, conformance and counterexample replay need. The checker and `paths`
+ * need only the model. Built-in designs are listed in src/designs/registry.ts; a user
+ * design file exports one of these (or a bare model).
+ * @module
+ */
+import type { DesignModel } from '../../machines/system/design.ts';
+import type { DesignStrategy } from '../core/design.ts';
+
+/** A release-notification design: its model, and its implementation if it has one. */
+export interface Design {
+  readonly model: DesignModel;
+  readonly strategy?: DesignStrategy;
+}
+
+/** The design's name (its model's). */
+export const designName = (d: Design): string => d.model.name;

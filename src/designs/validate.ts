@@ -1,0 +1,356 @@
+/**
+ * Validation of a design before anything explores it: every mistake a design file can make
+ * that would otherwise crash with a stack trace, or pass silently and give a wrong verdict
+ * (a write to a field the checker's packed layout does not have is dropped, and a guard
+ * reading it then reports a false deadlock). Each is a {@link DesignError} whose one-line
+ * message names the design, the rule and the fix; the CLI prints it and exits 2.
+ *
+ * In order: the fields of the model (and strategy); claim and assumption names; declared
+ * variables; the rules, client steps, design threads and IOH program as the system machine
+ * is built from them (new rule vs override, unknown client state, taken thread name:
+ * machines/system/index.ts); every guard and action a transition references, every
+ * transition's target and thread; every timeout's step and bound; then a dry
+ * run: a bounded breadth-first walk of the system machine on the scenario with every
+ * design rule wrapped, so that a rule that throws, writes outside the context's fields or
+ * leaves a declared variable's range is named with the step that did it.
+ * @module
+ */
+import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import type { ActionRule, GuardRule, Rules, StepEvent } from '../../machines/kit.ts';
+import type { StateConfig } from '../../machines/make.ts';
+import type { SystemContext } from '../../machines/system/context.ts';
+import type { DesignModel, DesignRules, DesignVariables, RuleSet } from '../../machines/system/design.ts';
+import { DesignError, didYouMean } from '../../machines/system/design-error.ts';
+import { buildSystem, designVariablesOf, systemConfig, systemRules, type SystemModel } from '../../machines/system/index.ts';
+import { layoutOf } from '../../machines/system/layout.ts';
+import { PROPERTY_NAMES, rxThread } from '../../spec/vocabulary.ts';
+import { CLIENT_KINDS, type Scenario } from '../scenario.ts';
+import type { Design } from './design.ts';
+
+export { DesignError };
+
+/** Client flags an assumption may name (scenario JSON client fields). */
+const ASSUMPTION_FLAGS = ['releases', 'busy', 'migrates', 'releasesEarly'] as const;
+const HOT_PATHS = ['plain', 'rfc', 'tryget'] as const;
+
+/** Options of {@link validateDesign}. */
+export interface ValidateOptions {
+  /** States the dry run visits at most (default 1,000: about a second, not the whole space). */
+  readonly dryRunStates?: number;
+}
+
+/** A design module's export as a {@link Design}: a `{ model, strategy? }` or a bare model. */
+export function asDesign(v: unknown): Design {
+  if (v !== null && typeof v === 'object' && 'model' in v) return v as Design;
+  return { model: v as DesignModel };
+}
+
+/**
+ * Checks `input` (a {@link Design} or a bare {@link DesignModel}) against `scenario`.
+ * @returns the design, as a Design.
+ * @throws DesignError for the first mistake found.
+ */
+export function validateDesign(input: unknown, scenario: Scenario, options: ValidateOptions = {}): Design {
+  const design = asDesign(input);
+  const D = design.model;
+  checkFields(D);
+  const fail = (where: string, problem: string, fix: string): never => {
+    throw new DesignError(D.name, where, problem, fix);
+  };
+  if (design.strategy !== undefined && (typeof design.strategy !== 'object' || typeof design.strategy.bind !== 'function'))
+    fail('strategy', 'is not a design strategy', 'export { model } alone, or a strategy with bind(kernel) (src/core/design.ts DesignStrategy)');
+  checkClaims(D, fail);
+  checkAssumptions(D, fail);
+  checkVariables(D.variables, fail);
+  checkTimeouts(D, buildChecked(scenario, D, fail), fail);
+  dryRun(scenario, D, options.dryRunStates ?? 1000, fail);
+  return design;
+}
+
+type Fail = (where: string, problem: string, fix: string) => never;
+
+function checkFields(D: DesignModel): void {
+  if (D === null || typeof D !== 'object')
+    throw new DesignError('(unnamed)', 'export', 'is not a design model', 'export a DesignModel (machines/system/design.ts) or { model, strategy }');
+  const name = typeof D.name === 'string' && D.name ? D.name : '(unnamed)';
+  const fail: Fail = (where, problem, fix) => {
+    throw new DesignError(name, where, problem, fix);
+  };
+  if (name === '(unnamed)') fail('name', 'is missing', 'give the design a name (lower case, digits and dashes)');
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) fail('name', `${JSON.stringify(name)} is not lower case, digits and dashes`, 'rename it, e.g. my-notifier');
+  for (const k of ['title', 'summary'] as const) if (typeof D[k] !== 'string') fail(k, 'must be a string', `add a ${k}`);
+  if (!(HOT_PATHS as readonly string[]).includes(D.hotPath))
+    fail('hotPath', `${JSON.stringify(D.hotPath)} is not a hot path kind${didYouMean(String(D.hotPath), HOT_PATHS)}`, `use one of ${HOT_PATHS.join(', ')}`);
+  for (const k of ['ejecting', 'rules'] as const) if (typeof D[k] !== 'function') fail(k, 'must be a function', `add ${k}(…) (machines/system/design.ts)`);
+  if (D.threads !== undefined && typeof D.threads !== 'function')
+    fail('threads', 'must be a function of the layout', 'write threads: (L) => ({ wq0: { id: "wq0", initial, states } })');
+  if (D.clientSteps !== undefined && typeof D.clientSteps !== 'function')
+    fail('clientSteps', 'must be a function of the client', 'write clientSteps: (c) => ({ …})');
+  if (typeof D.freeWaitsForHolders !== 'boolean')
+    fail('freeWaitsForHolders', 'must be true or false', 'say whether the device is freed only once nobody holds it');
+  for (const k of ['unregisterPhases', 'claims', 'assumptions'] as const)
+    if (!Array.isArray(D[k])) fail(k, 'must be a list', `give ${k} as an array ([] for none)`);
+}
+
+function checkClaims(D: DesignModel, fail: Fail): void {
+  const seen = new Set<string>();
+  for (const c of D.claims) {
+    if (!(PROPERTY_NAMES as readonly string[]).includes(c))
+      fail(`claim ${c}`, `no property has this name${didYouMean(String(c), PROPERTY_NAMES)}`, `claim one of ${PROPERTY_NAMES.join(', ')}`);
+    if (seen.has(c)) fail(`claim ${c}`, 'is claimed twice', 'list it once');
+    seen.add(c);
+  }
+}
+
+function checkAssumptions(D: DesignModel, fail: Fail): void {
+  D.assumptions.forEach((a, i) => {
+    const where = `assumption ${i + 1}`;
+    if (a === null || typeof a !== 'object' || typeof a.text !== 'string') fail(where, 'has no text', "write { text: '…', flags: {} }");
+    if (a.flags === null || typeof a.flags !== 'object') fail(where, 'has no flags', 'give flags: {} when it is prose only');
+    for (const [k, v] of Object.entries(a.flags)) {
+      if (!(ASSUMPTION_FLAGS as readonly string[]).includes(k))
+        fail(`${where} flag ${k}`, `is not a client flag${didYouMean(k, ASSUMPTION_FLAGS)}`, `use one of ${ASSUMPTION_FLAGS.join(', ')}`);
+      if (typeof v !== 'boolean') fail(`${where} flag ${k}`, 'must be true or false', `write ${k}: true or ${k}: false`);
+    }
+    for (const k of a.kinds ?? [])
+      if (!(CLIENT_KINDS as readonly string[]).includes(k))
+        fail(`${where} kind ${k}`, `is not a client kind${didYouMean(k, CLIENT_KINDS)}`, `use ${CLIENT_KINDS.join(', ')}`);
+  });
+}
+
+function checkVariables(vars: DesignVariables | undefined, fail: Fail): void {
+  for (const section of ['global', 'perThread', 'perDevice'] as const)
+    for (const [k, v] of Object.entries(vars?.[section] ?? {})) {
+      const where = `variable ${section}.${k}`;
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) fail(where, 'is not an identifier', 'rename it (letters, digits, _)');
+      const ints = [v?.initial, v?.min, v?.max].every((x) => Number.isInteger(x));
+      if (!ints || typeof v.description !== 'string')
+        fail(where, 'needs integer initial, min, max and a description', "write { initial: 0, min: 0, max: 1, description: '…' }");
+      if (!(v.min <= v.initial && v.initial <= v.max)) fail(where, `initial ${v.initial} is outside ${v.min}..${v.max}`, 'fix the range or the initial value');
+    }
+}
+
+/** Every declared timeout names a step of the program, with a bound of at least 1. */
+function checkTimeouts(D: DesignModel, m: SystemModel, fail: Fail): void {
+  const steps = new Set(m.allEvents.map((e) => e.type.slice(e.type.indexOf('.') + 1)));
+  for (const [step, t] of Object.entries(D.timeouts ?? {})) {
+    if (!steps.has(step)) fail(`timeout ${step}`, `no step of the program has this name${didYouMean(step, [...steps])}`, 'name a step of the design’s program');
+    if (!Number.isInteger(t?.bound) || t.bound < 1)
+      fail(`timeout ${step}`, 'needs an integer bound of at least 1', 'say how often it may fire in a run, e.g. { bound: 1 }');
+  }
+}
+
+/** Builds the system machine, naming what throws. */
+function buildChecked(scenario: Scenario, D: DesignModel, fail: Fail): SystemModel {
+  const L = layoutOf(scenario);
+  for (const [what, f] of [
+    ['rules()', () => D.rules(L)],
+    ['clientSteps()', () => L.clients.map((c) => D.clientSteps?.(c))],
+    ['threads()', () => D.threads?.(L)],
+  ] as const)
+    try {
+      f();
+    } catch (err) {
+      fail(what, `throws ${(err as Error).message}`, 'it must return plain data for every scenario shape');
+    }
+  let config: StateConfig;
+  let rules: Rules<SystemContext>;
+  try {
+    rules = systemRules(L, D);
+    config = systemConfig(L, D);
+  } catch (err) {
+    if (err instanceof DesignError) throw err;
+    return fail(
+      'ejecting()',
+      `throws ${(err as Error).message}`,
+      'it must return { afterUnregister, states } for every IOH (machines/system/ioh.ts EjectProgram)',
+    );
+  }
+  checkTargets(config, [...threadNames(L), ...Object.keys(D.threads?.(L) ?? {})], fail);
+  checkReferences(config, rules, fail);
+  try {
+    return buildSystem(scenario, D);
+  } catch (err) {
+    if (err instanceof DesignError) throw err;
+    return fail('machine', `xstate refuses it: ${(err as Error).message}`, 'keep to the machine kit (machines/kit.ts)');
+  }
+}
+
+/** The system machine's thread names (machines/system/index.ts buildSystem). */
+const threadNames = (L: ReturnType<typeof layoutOf>): string[] => [
+  ...L.clients.map((c) => c.name),
+  ...L.iohs.map((h) => h.name),
+  'cpu',
+  ...L.clients.filter((c) => c.kind === 'net_dma').map((c) => rxThread(c.name)),
+];
+
+/** Every transition of a config with the state id it leaves and its event type. */
+function* transitions(n: StateConfig): Generator<{ from: string; event: string; t: Record<string, unknown> }> {
+  for (const [event, ts] of Object.entries((n.on ?? {}) as Record<string, unknown>))
+    for (const t of Array.isArray(ts) ? ts : [ts])
+      yield { from: String(n.id), event, t: (typeof t === 'string' ? { target: t } : t) as Record<string, unknown> };
+  for (const k of Object.values((n.states ?? {}) as Record<string, StateConfig>)) yield* transitions(k);
+}
+
+/** Targets resolve to a state id of the transition's own region, and each event is `<thread>.<step>` of a known thread. */
+function checkTargets(config: StateConfig, threads: readonly string[], fail: Fail): void {
+  const ids = new Set<string>();
+  const walk = (n: StateConfig) => {
+    if (typeof n.id === 'string') ids.add(n.id);
+    for (const k of Object.values((n.states ?? {}) as Record<string, StateConfig>)) walk(k);
+  };
+  walk(config);
+  const thread = (id: string) => id.split('.')[0];
+  for (const { from, event, t } of transitions(config)) {
+    const where = `step ${event} in ${from}`;
+    if (!threads.includes(thread(event))) fail(where, `names no thread (${threads.join(', ')})`, `name it ${thread(from)}.<step>`);
+    if (t.target === undefined) continue;
+    const target = String(t.target);
+    if (!target.startsWith('#')) fail(where, `target ${target} is not a state id`, `write targets as #<state id>, e.g. #${from}`);
+    const id = target.slice(1);
+    if (!ids.has(id)) {
+      const mine = [...ids].filter((x) => thread(x) === thread(from));
+      fail(where, `target ${target} is no state${didYouMean(id, mine)}`, 'use the id of a state of the same thread (b.id(…) in ejecting)');
+    }
+    if (thread(id) !== thread(from))
+      fail(where, `target ${target} is on another thread`, `a step moves its own thread only: target a state of ${thread(from)}`);
+  }
+}
+
+/** Every guard and action a transition names exists. */
+function checkReferences(config: StateConfig, rules: Rules<SystemContext>, fail: Fail): void {
+  const name = (r: unknown) => (typeof r === 'string' ? r : String((r as { type?: unknown })?.type));
+  for (const { from, event, t } of transitions(config)) {
+    const where = `step ${event} in ${from}`;
+    if (t.guard !== undefined && !(name(t.guard) in rules.guards))
+      fail(
+        where,
+        `guard ${name(t.guard)} is not defined${didYouMean(name(t.guard), Object.keys(rules.guards))}`,
+        'define it in rules().guards, or fix the name',
+      );
+    const actions = t.actions === undefined ? [] : Array.isArray(t.actions) ? t.actions : [t.actions];
+    for (const a of actions)
+      if (!(name(a) in rules.actions))
+        fail(where, `action ${name(a)} is not defined${didYouMean(name(a), Object.keys(rules.actions))}`, 'define it in rules().actions, or fix the name');
+  }
+}
+
+/** The first path where `got` differs in shape from `want` (a new or missing field, a non-integer), or null. */
+function shapeDiff(want: unknown, got: unknown, path: string): string | null {
+  if (want === null || typeof want !== 'object') {
+    const leaf = (v: unknown) => v === null || typeof v === 'boolean' || Number.isInteger(v);
+    return leaf(got) ? null : path;
+  }
+  if (got === null || typeof got !== 'object') return path;
+  if (Array.isArray(want)) {
+    if (!Array.isArray(got) || got.length !== want.length) return path;
+    for (let i = 0; i < want.length; i++) {
+      const d = shapeDiff(want[i], got[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+    return null;
+  }
+  const w = want as Record<string, unknown>;
+  const g = got as Record<string, unknown>;
+  for (const k of Object.keys(g)) if (!(k in w)) return `${path}.${k}`;
+  for (const k of Object.keys(w)) {
+    const d = shapeDiff(w[k], g[k], `${path}.${k}`);
+    if (d) return d;
+  }
+  return null;
+}
+
+/** A declared variable outside its range, or null. */
+function outOfRange(ctx: SystemContext, vars: DesignVariables): string | null {
+  const check = (decl: DesignVariables['global'], values: Record<string, number>, at: string) => {
+    for (const [k, v] of Object.entries(decl ?? {}))
+      if (!(values[k] >= v.min && values[k] <= v.max)) return `variable ${at}${k} is ${values[k]}, outside its range ${v.min}..${v.max}`;
+    return null;
+  };
+  return (
+    check(vars.global, ctx.design.global, 'global.') ??
+    ctx.design.threads.reduce<string | null>((r, t, i) => r ?? check(vars.perThread, t, `threads[${i}].`), null) ??
+    ctx.design.devices.reduce<string | null>((r, d, i) => r ?? check(vars.perDevice, d, `devices[${i}].`), null)
+  );
+}
+
+/** The design's rules, each wrapped to name itself when it throws or writes outside the context's shape. */
+function watched(shape: SystemContext, fail: Fail): (r: DesignRules) => DesignRules {
+  const guard =
+    (n: string, g: GuardRule<SystemContext>): GuardRule<SystemContext> =>
+    (ctx, p, e) => {
+      try {
+        return g(ctx, p, e);
+      } catch (err) {
+        return fail(`guard ${n}`, `throws ${(err as Error).message} on ${e.type}`, 'a guard must read only fields the context has, for every reachable state');
+      }
+    };
+  const action =
+    (n: string, a: ActionRule<SystemContext>): ActionRule<SystemContext> =>
+    (draft, p, e) => {
+      try {
+        a(draft, p, e);
+      } catch (err) {
+        if (err instanceof DesignError) throw err;
+        fail(`action ${n}`, `throws ${(err as Error).message} on ${e.type}`, 'an action must only update fields the context has, for every state it runs in');
+      }
+      const bad = shapeDiff(shape, draft, 'ctx');
+      if (bad)
+        fail(
+          `action ${n}`,
+          `writes ${bad} on ${e.type}, which is not a context field (the checker would drop it)`,
+          `declare it in variables (e.g. perThread: { ${bad.split('.').pop()}: { initial: 0, min: 0, max: 1, description: '…' } }) and use ctx.design`,
+        );
+    };
+  const wrapSet = (s: RuleSet | undefined): RuleSet => ({
+    guards: Object.fromEntries(Object.entries(s?.guards ?? {}).map(([n, g]) => [n, guard(n, g)])),
+    actions: Object.fromEntries(Object.entries(s?.actions ?? {}).map(([n, a]) => [n, action(n, a)])),
+  });
+  return (r) => ({ ...wrapSet(r), ...(r.overrides ? { overrides: wrapSet(r.overrides) } : {}) });
+}
+
+/** A bounded breadth-first walk of the system machine with the design's rules watched. */
+function dryRun(scenario: Scenario, D: DesignModel, limit: number, fail: Fail): void {
+  const shape = buildSystem(scenario, D).config.context as SystemContext;
+  const wrap = watched(shape, fail);
+  const m = buildSystem(scenario, { ...D, rules: (l) => wrap(D.rules(l)) });
+  const view = (s: AnyMachineSnapshot) => {
+    const ids = new Set(s._nodes.map((n) => n.id));
+    return { context: s.context as SystemContext, active: (id: string) => ids.has(id) };
+  };
+  const key = (s: AnyMachineSnapshot) => JSON.stringify([s.value, s.context]);
+  const [initial] = initialTransition(m.machine);
+  const seen = new Set([key(initial)]);
+  const queue: AnyMachineSnapshot[] = [initial];
+  for (let i = 0; i < queue.length && seen.size < limit; i++) {
+    const s = queue[i];
+    let events: StepEvent[];
+    try {
+      events = m.enabledEvents(view(s));
+    } catch (err) {
+      if (err instanceof DesignError) throw err;
+      fail('guards', `throw ${(err as Error).message}`, 'a guard must read only fields the context has');
+    }
+    for (const e of events) {
+      let next: AnyMachineSnapshot;
+      try {
+        [next] = transition(m.machine, s, e);
+      } catch (err) {
+        if (err instanceof DesignError) throw err;
+        fail(`step ${e.type}`, `throws ${(err as Error).message}`, 'check the rules this step runs');
+      }
+      if ((next as { status?: string }).status === 'error') {
+        const cause = (next as { error?: unknown }).error;
+        if (cause instanceof DesignError) throw cause;
+        fail(`step ${e.type}`, `throws ${(cause as Error)?.message ?? String(cause)}`, 'check the rules this step runs');
+      }
+      const range = outOfRange(next.context as SystemContext, designVariablesOf(D));
+      if (range) fail(range.split(' is ')[0], `is ${range.split(' is ')[1]} after ${e.type}`, 'widen the declared range, or fix the rule that writes it');
+      const k = key(next);
+      if (!seen.has(k)) {
+        seen.add(k);
+        queue.push(next);
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { DesignModel } from '../../machines/system/design.ts';
+import { buildSystem } from '../../machines/system/index.ts';
+import { timerRule } from '../../machines/timers.ts';
+import { snapshotView } from '../../src/mbt/view.ts';
+import { behaviourScenario } from '../../src/check/scenarios.ts';
+import { checkDesign } from '../../src/check/run.ts';
+import { DESIGNS } from '../../src/designs/registry.ts';
+import { DesignError, validateDesign } from '../../src/designs/validate.ts';
+import { initialTransition, transition } from 'xstate';
+
+const S = behaviourScenario('cooperative');
+const notifier = DESIGNS.notifier.model;
+
+/** notifier whose wait for the acks ends on a timeout: drop the references and free anyway. */
+const ackTimeout = (timer: boolean): DesignModel => ({
+  ...notifier,
+  name: timer ? 'ack-timeout' : 'ack-anytime',
+  ejecting: (b) => {
+    const p = notifier.ejecting(b);
+    const waiting = p.states.waiting as { on: Record<string, unknown> };
+    return {
+      ...p,
+      states: {
+        ...p.states,
+        waiting: {
+          ...p.states.waiting,
+          on: {
+            ...waiting.on,
+            [b.ev('timeout')]: { target: `#${b.id('unlisted')}`, actions: [{ type: 'putRefs', params: b.p }], description: 'the wait for the acks times out' },
+          },
+        },
+      },
+    };
+  },
+  ...(timer ? { timeouts: { timeout: { bound: 1, description: 'the ack wait times out' } } } : {}),
+});
+
+describe('bounded timeouts', () => {
+  it('the timer rule: timer steps only when nothing else is enabled', () => {
+    const items = ['a', 't1', 'b'];
+    expect(timerRule(3, (x: string) => x.startsWith('t'), items)).toBe(2);
+    expect(items.slice(0, 2)).toEqual(['a', 'b']);
+    expect(timerRule(1, (x: string) => x.startsWith('t'), ['t1'])).toBe(1);
+  });
+
+  it('a timer step is data on the model, bounded by its own counter', () => {
+    const m = buildSystem(S, validateDesign(ackTimeout(true), S).model);
+    expect([...(m.timers ?? [])]).toEqual(['ioh0.timeout']);
+    expect(m.config.context).toMatchObject({ design: { global: { timeoutFired: 0 } } });
+  });
+
+  it('fires only after the rest of the system had its chance: in the checker and in enabledEvents', () => {
+    // As a plain step the timeout can free under a holder mid-round; as a timer it cannot.
+    expect(checkDesign(S, ackTimeout(false)).results.find((p) => p.name === 'no-use-after-free')!.verdict).toBe('violated');
+    expect(checkDesign(S, ackTimeout(true)).results.find((p) => p.name === 'no-use-after-free')!.verdict).toBe('holds');
+    const m = buildSystem(S, ackTimeout(true));
+    let [s] = initialTransition(m.machine);
+    for (const type of ['net0.get', 'net0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.notify']) [s] = transition(m.machine, s, { type });
+    const types = m.enabledEvents(snapshotView(s)).map((e) => e.type);
+    expect(types).toContain('net0.use');
+    expect(types).not.toContain('ioh0.timeout');
+  });
+
+  it('fires when nothing else can run: a holder that never acks no longer hangs the removal', () => {
+    // The slave gets no ack step and never releases on its own: the wait for acks hangs.
+    const deaf = (timer: boolean): DesignModel => ({ ...ackTimeout(timer), clientSteps: (c) => (c.kind === 'slave' ? {} : notifier.clientSteps!(c)) });
+    const stuck = behaviourScenario('never-releases');
+    const deadlock = (d: DesignModel) => checkDesign(stuck, d).results.find((p) => p.name === 'deadlock-free')!;
+    const plain: DesignModel = { ...deaf(false), ejecting: notifier.ejecting, name: 'deaf' };
+    expect(deadlock(plain).verdict).toBe('violated');
+    const timed = deadlock(deaf(true));
+    expect(timed.verdict).toBe('holds');
+  });
+
+  it('a timeout that names no step is a design error', () => {
+    const d: DesignModel = { ...ackTimeout(true), timeouts: { timeot: { bound: 1, description: 'x' } } };
+    expect(() => validateDesign(d, S)).toThrow(DesignError);
+    expect(() => validateDesign(d, S)).toThrow(/design ack-timeout: timeout timeot: no step of the program has this name \(did you mean timeout\?\)/);
+  });
+});

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { ActionRule } from '../../machines/kit.ts';
+import type { SystemContext } from '../../machines/system/context.ts';
+import type { DesignModel } from '../../machines/system/design.ts';
+import { DESIGN_NAMES } from '../../src/designs/names.ts';
+import { DESIGNS } from '../../src/designs/registry.ts';
+import { DesignError, validateDesign } from '../../src/designs/validate.ts';
+import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
+import { freeBeforeAck } from '../../examples/designs/free-before-ack.ts';
+
+const S: Scenario = DEFAULT_SCENARIO;
+const base = freeBeforeAck;
+/** The DesignError `d` fails validation with. */
+function errorOf(d: unknown): DesignError {
+  try {
+    validateDesign(d, S);
+  } catch (err) {
+    if (err instanceof DesignError) return err;
+    throw err;
+  }
+  throw new Error('validated');
+}
+/** The example design with one action replaced. */
+const withAction = (name: string, a: ActionRule<SystemContext>): DesignModel => ({
+  ...base,
+  rules: (L) => {
+    const r = base.rules(L);
+    return { ...r, actions: { ...r.actions, [name]: a } };
+  },
+});
+
+describe('validateDesign', () => {
+  it('accepts every built-in design and the guide’s example', () => {
+    for (const n of DESIGN_NAMES) expect(validateDesign(DESIGNS[n], { ...S, design: n }).model).toBe(DESIGNS[n].model);
+    expect(validateDesign(base, S)).toEqual({ model: base });
+  });
+
+  it('a misspelled claim, with the property it meant', () => {
+    const e = errorOf({ ...base, claims: ['removal-complete'] });
+    expect(e.message).toBe(
+      'design error: design free-before-ack: claim removal-complete: no property has this name (did you mean removal-completes?); claim one of no-use-after-free, ' +
+        e.message.split('claim one of no-use-after-free, ')[1],
+    );
+    expect(e.where).toBe('claim removal-complete');
+  });
+
+  it('an assumption flag or client kind that does not exist', () => {
+    expect(errorOf({ ...base, assumptions: [{ text: 't', flags: { release: true } }] }).message).toMatch(
+      /^design error: design free-before-ack: assumption 1 flag release: is not a client flag \(did you mean releases\?\); use one of releases, busy/,
+    );
+    expect(errorOf({ ...base, assumptions: [{ text: 't', kinds: ['slaves'], flags: {} }] }).message).toMatch(
+      /assumption 1 kind slaves: is not a client kind \(did you mean slave\?\)/,
+    );
+  });
+
+  it('model fields: hot path kind, name', () => {
+    expect(errorOf({ ...base, hotPath: 'try-get' }).message).toMatch(
+      /^design error: design free-before-ack: hotPath: "try-get" is not a hot path kind \(did you mean tryget\?\)/,
+    );
+    expect(errorOf({ ...base, name: 'Free Before' }).message).toMatch(/^design error: design Free Before: name: "Free Before" is not lower case/);
+  });
+
+  it('a guard or action the program names but no rule defines', () => {
+    const d: DesignModel = { ...base, rules: (L) => ({ ...base.rules(L), guards: { notifed: base.rules(L).guards!.notified } }) };
+    expect(errorOf(d).message).toMatch(
+      /^design error: design free-before-ack: step net0\.ack in net0\.worker\.idle: guard notified is not defined \(did you mean notifed\?\); define it in rules\(\)\.guards/,
+    );
+  });
+
+  it('a target that is no state, or a state of another thread', () => {
+    const bad = (target: string): DesignModel => ({
+      ...base,
+      ejecting: (b) => {
+        const p = base.ejecting(b);
+        return {
+          ...p,
+          states: { ...p.states, dropping: { id: b.id('dropping'), on: { [b.ev('putRefs')]: { target, actions: [{ type: 'putRefs', params: b.p }] } } } },
+        };
+      },
+    });
+    expect(errorOf(bad('#ioh0.unlistd')).message).toMatch(
+      /step ioh0\.putRefs in ioh0\.dropping: target #ioh0\.unlistd is no state \(did you mean ioh0\.unlisted\?\)/,
+    );
+    expect(errorOf(bad('#net0.worker.idle')).message).toMatch(/target #net0\.worker\.idle is on another thread/);
+  });
+
+  it('a write to a field the context does not have: named, with the declaration that fixes it', () => {
+    const d = withAction('notifyHolders', (ctx, { h }: { h: number }) => {
+      for (const th of ctx.threads) (th as unknown as Record<string, number>).asked = ctx.iohs[h].cur >= 0 ? 1 : 0;
+    });
+    const e = errorOf(d);
+    expect(e.where).toBe('action notifyHolders');
+    expect(e.message).toMatch(
+      /writes ctx\.threads\[0\]\.asked on ioh0\.notify, which is not a context field \(the checker would drop it\); declare it in variables \(e\.g\. perThread: \{ asked:/,
+    );
+  });
+
+  it('an action that throws in a reachable state (the dry run)', () => {
+    const d = withAction('ackRelease', () => {
+      throw new RangeError('no such channel');
+    });
+    expect(errorOf(d).message).toMatch(
+      /^design error: design free-before-ack: action ackRelease: throws no such channel on (net0|slave0)\.ack; an action must only update/,
+    );
+  });
+
+  it('a design variable leaving its declared range', () => {
+    const d: DesignModel = { ...base, variables: { perThread: { told: { initial: 0, min: 0, max: 1, description: 'asked' } } } };
+    expect(errorOf(d).message).toMatch(
+      /^design error: design free-before-ack: variable threads\[\d\]\.told: is 2, outside its range 0\.\.1 after \w+\.ack; widen the declared range/,
+    );
+  });
+
+  it('a declared variable whose initial value is out of its range', () => {
+    const d: DesignModel = { ...base, variables: { perThread: { told: { initial: 3, min: 0, max: 2, description: 'asked' } } } };
+    expect(errorOf(d).message).toMatch(/variable perThread\.told: initial 3 is outside 0\.\.2/);
+  });
+});
