@@ -13,6 +13,7 @@ import type { SafetyProperty } from './properties.ts';
 import { Stepper } from './stepper.ts';
 import { WidthOverflow, type Coder, type SlotBytes } from './layout.ts';
 import { LimitReached, type Limits, type Stop } from './limits.ts';
+import { pool } from './parallel/pool.ts';
 import { exploreLevels, type ParallelOptions } from './parallel/search.ts';
 import { StateStore, type Row } from './store.ts';
 import { Canonicalizer, type SymmetryMode } from './symmetry.ts';
@@ -179,10 +180,12 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
   const evs = new Int32Array(cm.events.length);
   const taken: CompiledTransition[] = new Array(cm.events.length);
   const par = opts.parallel && opts.parallel.workers > 1 ? opts.parallel : undefined;
+  // Started now, the workers load the sources while this thread explores the first levels.
+  if (par) pool(par.workers);
   let workers = 1;
-  /** The sequential loop from state `from` (a level's first state); true when it stopped at a level for the workers to take. */
+  /** The sequential loop; true when it stopped at a level for the workers to take. */
   const sequential = (from: number, handOver: boolean): boolean => {
-    let levelEnd = from === 0 ? 1 : store.size;
+    let levelEnd = 1;
     let id = from;
     try {
       for (; id < store.size; id++) {
@@ -239,15 +242,13 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     return false;
   };
   if (sequential(0, !!par)) {
-    const taken = exploreLevels(s, par!, {
+    exploreLevels(s, par!, {
       maxStates,
       limits,
       stopWhenAllViolated: !!opts.stopWhenAllViolated && opts.safety.length > 0 && !keepEdges,
       onLevel: opts.onProgress ? () => progress(s.levelStart) : undefined,
     });
-    // Workers that cannot rebuild this model (a design only this thread loaded): go on alone.
-    if (taken) workers = par!.workers;
-    else sequential(s.levelStart, false);
+    workers = par!.workers;
   }
   let edges: EdgeLists | undefined;
   if (keepEdges) {

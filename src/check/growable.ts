@@ -30,6 +30,10 @@ export class IntColumn {
     if (this.length === this.data.length) this.grow();
     this.data[this.length++] = v;
   }
+  /** Makes room for `n` more values (then written through `data` from `length`). @throws LimitReached */
+  reserve(n: number): void {
+    while (this.length + n > this.data.length) this.grow();
+  }
   /** Sets index `i` (growing as needed). @throws LimitReached */
   set(i: number, v: number): void {
     while (i >= this.data.length) this.grow();

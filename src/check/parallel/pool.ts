@@ -30,8 +30,6 @@ export class Pool {
   private readonly ports: MessagePort[] = [];
   private readonly workers: Worker[] = [];
   private readonly ctl = new Int32Array(new SharedArrayBuffer(8));
-  /** The recipe key the workers' loaded model answers to (they keep one). */
-  loaded = '';
 
   constructor(readonly size: number) {
     const peers: (MessagePort | undefined)[][] = Array.from({ length: size }, () => new Array(size).fill(undefined));

@@ -28,8 +28,8 @@ import { LimitReached, type Limits, type Stop } from '../limits.ts';
 import type { SearchState } from '../explore.ts';
 import type { SharedColumn } from '../growable.ts';
 import type { RowChunks } from '../store.ts';
-import { pool, WorkerError, type Pool } from './pool.ts';
-import { type Command, fingerprintOf, type ModelRecipe, type NewChunks, type Reply } from './protocol.ts';
+import { pool, WorkerError } from './pool.ts';
+import { fingerprintOf, type ModelRecipe, type NewChunks, type Reply } from './protocol.ts';
 
 /** Parallel exploration settings. */
 export interface ParallelOptions {
@@ -91,12 +91,8 @@ function rebuild(r: Extract<Reply, { t: 'error' }>): Error {
   return new WorkerError(r.name, r.message, r.stack);
 }
 
-/**
- * Explores the levels from `s.levelStart` on `opts.workers` threads, advancing `s`.
- * Returns false (and leaves `s` as it was) when the workers cannot build the model: the
- * caller then goes on alone.
- */
-export function exploreLevels(s: SearchState, opts: ParallelOptions, ctl: LevelControl): boolean {
+/** Explores the levels from `s.levelStart` on `opts.workers` threads, advancing `s`. */
+export function exploreLevels(s: SearchState, opts: ParallelOptions, ctl: LevelControl): void {
   const p = pool(opts.workers);
   const N = p.size;
   const { store, parent, parentEvent, eStart, eTarget, eEvent, keepEdges, limits } = { ...s, limits: ctl.limits };
@@ -121,10 +117,8 @@ export function exploreLevels(s: SearchState, opts: ParallelOptions, ctl: LevelC
       })),
     );
   } catch (e) {
-    if (!(e instanceof WorkerError)) throw e;
-    if (process.env.DMASPEC_DEBUG_PARALLEL) console.error(e);
     p.round(() => ({ t: 'reset' }));
-    return false;
+    throw e;
   }
   let isNew = new Uint8Array(new SharedArrayBuffer(1 << 16));
   let newIndex = new Int32Array(new SharedArrayBuffer(4 << 16));
@@ -211,5 +205,4 @@ export function exploreLevels(s: SearchState, opts: ParallelOptions, ctl: LevelC
     }
   }
   p.round(() => ({ t: 'reset' }));
-  return true;
 }

@@ -184,11 +184,15 @@ class Part {
         canon.canon(out, stepper.draft);
         const h = hashWords(out.words, W);
         const b = batches[ownerOf(h, N)];
-        b.push(slot++);
-        b.push(g);
-        b.push(evs[k]);
-        b.push(h);
-        for (let i = 0; i < W; i++) b.push(out.words[i]);
+        b.reserve(HEAD + W);
+        const d = b.data;
+        const o = b.length;
+        d[o] = slot++;
+        d[o + 1] = g;
+        d[o + 2] = evs[k];
+        d[o + 3] = h;
+        for (let i = 0; i < W; i++) d[o + HEAD + i] = out.words[i];
+        b.length = o + HEAD + W;
       }
     }
     for (let p = 0; p < N; p++) {
