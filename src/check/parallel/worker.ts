@@ -197,8 +197,12 @@ class Part {
     }
     for (let p = 0; p < N; p++) {
       if (p === me) continue;
-      const msg = batches[p].data.slice(0, batches[p].length);
+      // The batch's buffer goes to the peer as it is (transferred, not copied); a fresh one takes its place.
+      const b = batches[p];
+      const msg = b.data.subarray(0, b.length);
       peers[p]!.postMessage(msg, [msg.buffer]);
+      b.data = new Int32Array(Math.max(1 << 12, b.length));
+      b.length = 0;
     }
     return { t: 'ok', n: slot, deadlock };
   }
