@@ -12,7 +12,7 @@ import { SharedColumn } from './growable.ts';
 import type { SafetyProperty } from './properties.ts';
 import { Stepper } from './stepper.ts';
 import { WidthOverflow, type Coder, type SlotBytes } from './layout.ts';
-import { LimitReached, type Limits, type Stop } from './limits.ts';
+import { LimitReached, type Limits, type Stop, stateLimit } from './limits.ts';
 import { pool } from './parallel/pool.ts';
 import { exploreLevels, type ParallelOptions } from './parallel/search.ts';
 import { StateStore, type Row } from './store.ts';
@@ -279,9 +279,3 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     workers,
   };
 }
-
-/** The stop of `--max-states`. */
-export const stateLimit = (maxStates: number): Stop => ({
-  reason: 'states',
-  message: `the state limit of ${maxStates} was reached (--max-states N to raise it)`,
-});

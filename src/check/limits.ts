@@ -28,6 +28,12 @@ export interface Stop {
   readonly message: string;
 }
 
+/** The stop of `--max-states`. */
+export const stateLimit = (maxStates: number): Stop => ({
+  reason: 'states',
+  message: `the state limit of ${maxStates} was reached (--max-states N to raise it)`,
+});
+
 /** Thrown by an allocation that would break the memory budget; the explorer catches it. */
 export class LimitReached extends Error {
   override readonly name = 'LimitReached';

@@ -24,7 +24,7 @@
  * @module
  */
 import { LayoutError, WidthOverflow } from '../layout.ts';
-import { LimitReached, type Limits, type Stop } from '../limits.ts';
+import { LimitReached, type Limits, type Stop, stateLimit } from '../limits.ts';
 import type { SearchState } from '../explore.ts';
 import type { SharedColumn } from '../growable.ts';
 import type { RowChunks } from '../store.ts';
@@ -98,6 +98,8 @@ export function exploreLevels(s: SearchState, opts: ParallelOptions, ctl: LevelC
   const { store, parent, parentEvent, eStart, eTarget, eEvent, keepEdges, limits } = { ...s, limits: ctl.limits };
   const feed = new ChunkFeed(s);
   const initial = feed.next();
+  let isNew = new Uint8Array(new SharedArrayBuffer(1 << 16));
+  let newIndex = new Int32Array(new SharedArrayBuffer(4 << 16));
   try {
     check(
       p.round(() => ({
@@ -116,17 +118,10 @@ export function exploreLevels(s: SearchState, opts: ParallelOptions, ctl: LevelC
         chunks: initial,
       })),
     );
-  } catch (e) {
-    p.round(() => ({ t: 'reset' }));
-    throw e;
-  }
-  let isNew = new Uint8Array(new SharedArrayBuffer(1 << 16));
-  let newIndex = new Int32Array(new SharedArrayBuffer(4 << 16));
-  try {
     while (s.levelStart < store.size) {
       if (store.size >= ctl.maxStates) {
         s.complete = false;
-        s.stoppedBy = { reason: 'states', message: `the state limit of ${ctl.maxStates} was reached (--max-states N to raise it)` };
+        s.stoppedBy = stateLimit(ctl.maxStates);
         break;
       }
       const stop = limits?.poll();

@@ -200,7 +200,7 @@ class Part {
       // The batch's buffer goes to the peer as it is (transferred, not copied); a fresh one takes its place.
       const b = batches[p];
       const msg = b.data.subarray(0, b.length);
-      peers[p]!.postMessage(msg, [msg.buffer]);
+      peers[p]!.postMessage(msg, [msg.buffer as ArrayBuffer]);
       b.data = new Int32Array(Math.max(1 << 12, b.length));
       b.length = 0;
     }
