@@ -55,9 +55,15 @@ export type Command =
     }
   | { readonly t: 'expand'; readonly lo: number; readonly hi: number }
   | { readonly t: 'dedup'; readonly segments: readonly number[]; readonly edgeBase: number; readonly isNew: Uint8Array; readonly chunks: NewChunks }
-  | { readonly t: 'count' }
-  | { readonly t: 'number'; readonly firstNew: number; readonly newIndex: Int32Array }
-  | { readonly t: 'assign'; readonly next: number; readonly pending: readonly number[]; readonly chunks: NewChunks }
+  | { readonly t: 'number'; readonly newIndex: Int32Array }
+  | {
+      readonly t: 'assign';
+      readonly next: number;
+      /** Per expander's slice of the slots, the new states first reached through earlier slices. */
+      readonly firsts: readonly number[];
+      readonly pending: readonly number[];
+      readonly chunks: NewChunks;
+    }
   | { readonly t: 'reset' };
 
 /** A worker's answer to a command. */

@@ -4,7 +4,7 @@
  *
  * Each worker owns the states whose hash maps to it ({@link ownerOf}) and holds their hash
  * table; rows, parents and edges live in shared chunks that every worker reads and writes
- * by id. A level `[a, b)` takes five rounds, each ended by a barrier (the coordinator
+ * by id. A level `[a, b)` takes four rounds, each ended by a barrier (the coordinator
  * waits for every reply):
  *
  * 1. expand: worker `w` expands the `w`-th contiguous slice of the level (any worker may
@@ -13,10 +13,10 @@
  * 2. dedup: each owner looks its successors up; a new state keeps the least slot that
  *    reached it, which is the one the sequential loop would have found it through, and
  *    marks that slot new;
- * 3. count, 4. number: a prefix sum of the marks over the slots (each worker its slice),
- *    so a new state's id is `b +` the number of new states found through earlier slots:
- *    exactly the sequential discovery order;
- * 5. assign: owners store their new states under those ids, with parent and event, check
+ * 3. number: a prefix sum of the marks over the slots (each worker its slice, then the
+ *    slices' totals), so a new state's id is `b +` the number of new states found through
+ *    earlier slots: exactly the sequential discovery order;
+ * 4. assign: owners store their new states under those ids, with parent and event, check
  *    the safety properties on them and fill in the edges that led to them.
  *
  * The only serial work is the coordinator's per-level bookkeeping (a few numbers per
@@ -152,19 +152,18 @@ export function exploreLevels(s: SearchState, opts: ParallelOptions, ctl: LevelC
       // 2. dedup
       const forDedup = feed.next();
       check(p.round(() => ({ t: 'dedup', segments, edgeBase, isNew, chunks: forDedup })));
-      // 3. count, 4. number
-      const counts = check(p.round(() => ({ t: 'count' })));
+      // 3. number: each slice's new states in slot order, from 0.
+      const counts = check(p.round(() => ({ t: 'number', newIndex })));
       const firsts = [0];
       for (const r of counts) firsts.push(firsts[firsts.length - 1] + r.n);
       const fresh = firsts[N];
       store.rows.ensure(b + fresh);
       parent.ensure(b + fresh);
       parentEvent.ensure(b + fresh);
-      check(p.round((w) => ({ t: 'number', firstNew: firsts[w], newIndex })));
-      // 5. assign
+      // 4. assign
       const pendingIdx = s.pending.map((x) => s.safety.indexOf(x));
       const forAssign = feed.next();
-      const assigned = check(p.round(() => ({ t: 'assign', next: b, pending: pendingIdx, chunks: forAssign })));
+      const assigned = check(p.round(() => ({ t: 'assign', next: b, firsts, pending: pendingIdx, chunks: forAssign })));
       // The level is whole: commit it.
       s.transitions += edges;
       if (s.deadlock < 0)

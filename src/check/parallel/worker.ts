@@ -264,33 +264,34 @@ class Part {
     return { t: 'ok', n: this.pendCount };
   }
 
-  /** Phase 3: new states first reached through this worker's slots. */
-  count(): Reply {
-    const { isNew } = this;
-    let n = 0;
-    for (let s = this.segments[me]; s < this.segments[me + 1]; s++) n += isNew[s];
-    return { t: 'ok', n };
-  }
-
-  /** Phase 4: numbers them from `firstNew` in slot order (and clears the marks for the next level). */
-  number(firstNew: number, newIndex: Int32Array): Reply {
+  /** Phase 3: numbers the new states first reached through this worker's slice from 0, in slot order (and clears the marks for the next level). */
+  number(newIndex: Int32Array): Reply {
     const { isNew } = this;
     this.newIndex = newIndex;
-    let next = firstNew;
+    let next = 0;
     for (let s = this.segments[me]; s < this.segments[me + 1]; s++)
       if (isNew[s]) {
         newIndex[s] = next++;
         isNew[s] = 0;
       }
-    return { t: 'ok', n: next - firstNew };
+    return { t: 'ok', n: next };
   }
 
-  /** Phase 5: stores this worker's new states under their ids, checks `pending` safety properties on them. */
-  assign(next: number, pending: readonly number[]): Reply {
-    const { key, pend, rows, table, pendId, view, R, props, cm } = this;
+  /** Phase 4: stores this worker's new states under their ids, checks `pending` safety properties on them. */
+  assign(next: number, firsts: readonly number[], pending: readonly number[]): Reply {
+    const { key, pend, rows, table, pendId, view, R, props, cm, segments } = this;
     const first = pending.map(() => -1);
     for (let pi = 0; pi < this.pendCount; pi++) {
-      const id = next + this.newIndex[this.pendMin.data[pi]];
+      const slot = this.pendMin.data[pi];
+      // The slice holding the slot: the last whose start is at or before it.
+      let lo = 0;
+      let hi = N - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (segments[mid] <= slot) lo = mid;
+        else hi = mid - 1;
+      }
+      const id = next + firsts[lo] + this.newIndex[slot];
       pend.get(pi, key);
       const h = pend.hashOf(pi);
       rows.write(id, key, h);
@@ -344,13 +345,11 @@ async function handle(c: Command): Promise<Reply> {
     case 'dedup':
       part!.attach(c.chunks);
       return part!.dedup(c.segments, c.edgeBase, c.isNew);
-    case 'count':
-      return part!.count();
     case 'number':
-      return part!.number(c.firstNew, c.newIndex);
+      return part!.number(c.newIndex);
     case 'assign':
       part!.attach(c.chunks);
-      return part!.assign(c.next, c.pending);
+      return part!.assign(c.next, c.firsts, c.pending);
     case 'reset':
       drainPeers();
       part = undefined;
