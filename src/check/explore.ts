@@ -66,6 +66,7 @@ export interface Exploration<C extends object = any> {
   readonly violations: ReadonlyMap<string, number>;
   /** First (shallowest) state with no enabled event that is not final, or -1. */
   readonly deadlock: number;
+  /** With `keepEdges`, when the search is complete. */
   readonly edges?: EdgeLists;
   readonly seconds: number;
   /** Worker threads that explored the later levels (1: this thread alone). */
@@ -250,14 +251,11 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     });
     workers = par!.workers;
   }
+  // Edges feed the liveness search, which only a complete search gets: a stopped one keeps
+  // no contiguous copy (at tens of millions of states it would pass the memory budget).
   let edges: EdgeLists | undefined;
-  if (keepEdges) {
-    // The closing offset; only growth can fail, and an incomplete search feeds no liveness check.
-    try {
-      eStart.push(eTarget.length);
-    } catch (e) {
-      if (!(e instanceof LimitReached) || s.complete) throw e;
-    }
+  if (keepEdges && s.complete) {
+    eStart.push(eTarget.length);
     edges = { start: eStart.toArray(), target: eTarget.toArray(), event: eEvent.toArray() };
   }
   return {
