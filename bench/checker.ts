@@ -1,7 +1,8 @@
 /**
- * `npm run bench` (env BENCH_RUNS, BENCH_GRAPH_RUNS, BENCH_GRAPH_CAP, BENCH_LARGE): the checker's exploration rate against @xstate/graph's traversal on the
+ * `npm run bench` (env BENCH_RUNS, BENCH_GRAPH_RUNS, BENCH_GRAPH_CAP, BENCH_LARGE, BENCH_PAR_RUNS, BENCH_TWIN_STATES, BENCH_WORKERS): the checker's exploration rate against @xstate/graph's traversal on the
  * same scenario, side by side in one run, medians over several runs, and their ratio; plus
- * the state counts with and without symmetry reduction.
+ * the state counts with and without symmetry reduction; then the checker on one worker
+ * against all the machine's cores (src/check/parallel), as `dmaspec check` explores.
  *
  * The checker runs as `dmaspec check` does (packed states, safety properties evaluated on
  * every new state); @xstate/graph's `getAdjacencyMap` runs xstate's own transition function
@@ -16,6 +17,8 @@ import { systemFor } from '../src/designs/registry.ts';
 import { SAFETY } from '../spec/properties.ts';
 import { compileMachine } from '../src/check/compile.ts';
 import { explore } from '../src/check/explore.ts';
+import { closePools } from '../src/check/parallel/pool.ts';
+import { recipeOf } from '../src/check/parallel/recipe.ts';
 import type { SafetyProperty } from '../src/check/properties.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../src/scenario.ts';
 
@@ -90,6 +93,79 @@ function graphRate(scenario: Scenario) {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+const PAR_RUNS = Number(process.env.BENCH_PAR_RUNS ?? 5);
+const TWIN_STATES = Number(process.env.BENCH_TWIN_STATES ?? 1_000_000);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? os.availableParallelism());
+
+/** The standard scenario with a second net_dma client, its twin but for the start CPU. */
+const withTwin = (s: Scenario): Scenario => ({ ...s, clients: [...s.clients, { ...s.clients[0], name: 'net1', cpu: 1 }] });
+
+/**
+ * States per second of the main search of `dmaspec check` (the symmetry and edges it uses:
+ * CPU symmetry and edges for liveness unless thread symmetry applies) on `workers`
+ * threads, median of PAR_RUNS after one warm-up, and per second of the process's CPU
+ * time (all threads).
+ */
+function workersRate(scenario: Scenario, workers: number, maxStates?: number) {
+  const model = systemFor(scenario);
+  const cm = compileMachine(model);
+  const safety = SAFETY as unknown as SafetyProperty[];
+  const threadSym = model.symmetry?.threadGroups.some((g) => g.length > 1) ?? false;
+  const recipe = recipeOf(model, safety);
+  if (!recipe) throw new Error('the benchmark scenario cannot be explored in workers');
+  const opts = {
+    symmetry: threadSym ? ('full' as const) : ('cpus' as const),
+    safety,
+    keepEdges: !threadSym,
+    maxStates,
+    parallel: workers > 1 ? { workers, recipe } : undefined,
+  };
+  explore(cm, opts);
+  const rates: number[] = [];
+  const cpuRates: number[] = [];
+  let states = 0;
+  let used = 1;
+  for (let i = 0; i < PAR_RUNS; i++) {
+    const cpu0 = process.cpuUsage();
+    const x = explore(cm, opts);
+    const cpu = process.cpuUsage(cpu0);
+    rates.push(x.states / x.seconds);
+    cpuRates.push(x.states / ((cpu.user + cpu.system) / 1e6));
+    states = x.states;
+    used = x.workers;
+  }
+  return { rate: median(rates), cpuRate: median(cpuRates), states, used };
+}
+
+/** The table of 1 worker against WORKERS. */
+function workersTable(): string {
+  const t = new Table({
+    head: ['scenario (as dmaspec check explores it)', 'states', '1 worker states/s\nwall (CPU)', `${WORKERS} workers states/s\nwall (CPU)`, 'ratio\nwall'],
+    style: { head: [], border: [] },
+  });
+  const rows: [string, Scenario, number | undefined][] = [
+    ['default (rfc-wait)', DEFAULT_SCENARIO, undefined],
+    [`default + net1 (twin of net0), first ${fmt(TWIN_STATES)} states`, withTwin(DEFAULT_SCENARIO), TWIN_STATES],
+  ];
+  for (const [name, s, cap] of rows) {
+    const one = workersRate(s, 1, cap);
+    const all = workersRate(s, WORKERS, cap);
+    t.push([
+      name,
+      `${fmt(one.states)}${all.states !== one.states ? ` (${fmt(all.states)})` : ''}`,
+      `${fmt(one.rate)}\n(${fmt(one.cpuRate)})`,
+      `${fmt(all.rate)}\n(${fmt(all.cpuRate)})${all.used === WORKERS ? '' : `, ran on ${all.used}`}`,
+      `${(all.rate / one.rate).toFixed(2)}x`,
+    ]);
+  }
+  return (
+    `dmaspec checker on 1 worker and on ${WORKERS} (the machine's cores; BENCH_WORKERS to change): medians of ${PAR_RUNS} runs after a warm-up\n` +
+    `${t.toString()}\n` +
+    "CPU: per second of the whole process's CPU time, all threads (the parallel search's overhead). A state cap is met between BFS\n" +
+    'levels by the parallel search, so its count can pass the cap (in brackets).\n'
+  );
+}
+
 function main() {
   const scenarios: [string, Scenario][] = [
     ['default (rfc-wait)', DEFAULT_SCENARIO],
@@ -136,8 +212,10 @@ function main() {
       `${t.toString()}\n` +
       'checker: BFS over packed states, safety properties of spec/properties.ts on every new state. ratio: checker (with symmetry) / @xstate/graph.\n' +
       "wall: distinct states per elapsed second; CPU: per second of this process's CPU time (steadier on a shared machine).\n" +
-      "bytes/state: the visited set's allocated arrays (capacity doubles, so small spaces look dearer) per stored state.\n",
+      "bytes/state: the visited set's allocated arrays (capacity doubles, so small spaces look dearer) per stored state.\n\n",
   );
+  process.stdout.write(workersTable());
 }
 
 main();
+await closePools();

@@ -8,6 +8,8 @@
 import type { MachineModel } from '../../machines/model.ts';
 import { compileMachine, type CompiledMachine } from './compile.ts';
 import { explore, type Exploration } from './explore.ts';
+import { recipeOf } from './parallel/recipe.ts';
+import type { ParallelOptions } from './parallel/search.ts';
 import type { Limits, Stop } from './limits.ts';
 import { checkLiveness } from './liveness.ts';
 import type { PropertySet } from './properties.ts';
@@ -37,6 +39,11 @@ export interface CheckOptions {
   readonly maxStates?: number;
   /** Time, memory and interrupt limits shared by every search of the run. */
   readonly limits?: Limits;
+  /**
+   * Worker threads per search (default: `limits.workers`, else 1). System models of
+   * built-in designs explore their larger BFS levels on them; others use this thread.
+   */
+  readonly workers?: number;
   /** How traces show states (default: context paths), or a maker of it from the compiled machine. */
   readonly lens?: TraceLens | ((cm: CompiledMachine<any>) => TraceLens);
   onProgress?(p: { phase: string; states: number; queue: number; transitions: number; seconds: number }): void;
@@ -92,7 +99,13 @@ export function checkModel<C extends object>(model: MachineModel<C>, props: Prop
   const progress = (phase: string) =>
     opts.onProgress ? (p: { states: number; queue: number; transitions: number; seconds: number }) => opts.onProgress!({ phase, ...p }) : undefined;
 
+  const workers = opts.workers ?? opts.limits?.workers ?? 1;
+  const parallelFor = (safety: PropertySet<C>['safety']): ParallelOptions | undefined => {
+    const recipe = workers > 1 ? recipeOf(model, safety) : undefined;
+    return recipe && { workers, recipe };
+  };
   const main = explore(cm, {
+    parallel: parallelFor(props.safety),
     symmetry: mainMode,
     safety: props.safety,
     maxStates: opts.maxStates,
@@ -121,7 +134,15 @@ export function checkModel<C extends object>(model: MachineModel<C>, props: Prop
     let lx = main;
     let search: Search = 'safety';
     if (threadSym) {
-      lx = explore(cm, { symmetry: 'cpus', safety: [], maxStates: opts.maxStates, limits: opts.limits, keepEdges: true, onProgress: progress('liveness') });
+      lx = explore(cm, {
+        symmetry: 'cpus',
+        safety: [],
+        maxStates: opts.maxStates,
+        limits: opts.limits,
+        keepEdges: true,
+        onProgress: progress('liveness'),
+        parallel: parallelFor([]),
+      });
       search = 'liveness';
       explorations.push(stats('liveness', lx, 'cpus'));
       complete &&= lx.complete;

@@ -8,11 +8,13 @@
  */
 import type { CompiledMachine, CompiledTransition } from './compile.ts';
 import { RowView } from './compile.ts';
-import { IntColumn } from './growable.ts';
+import { SharedColumn } from './growable.ts';
 import type { SafetyProperty } from './properties.ts';
 import { Stepper } from './stepper.ts';
 import { WidthOverflow, type Coder, type SlotBytes } from './layout.ts';
-import { LimitReached, type Limits, type Stop } from './limits.ts';
+import { LimitReached, type Limits, type Stop, stateLimit } from './limits.ts';
+import { pool } from './parallel/pool.ts';
+import { exploreLevels, type ParallelOptions } from './parallel/search.ts';
 import { StateStore, type Row } from './store.ts';
 import { Canonicalizer, type SymmetryMode } from './symmetry.ts';
 
@@ -31,6 +33,8 @@ export interface ExploreOptions<C extends object = any> {
   /** Called about every `progressEvery` states. */
   onProgress?(p: { states: number; queue: number; transitions: number; seconds: number }): void;
   readonly progressEvery?: number;
+  /** Explore on worker threads once a BFS level is large enough (src/check/parallel/). */
+  readonly parallel?: ParallelOptions;
 }
 
 /** Outgoing edges of every state, as compressed rows: edges of `s` are `start[s] .. start[s+1]`. */
@@ -45,6 +49,7 @@ export interface Exploration<C extends object = any> {
   readonly cm: CompiledMachine<C>;
   /** The slot coding of the stored rows (the narrowest the scenario's values fit). */
   readonly coder: Coder<C>;
+  /** The stored rows by id (only `get` and `newRow` are meant for readers). */
   readonly store: StateStore;
   /** The machine's initial state in this coding (not canonicalized). */
   readonly initial: Row;
@@ -61,8 +66,39 @@ export interface Exploration<C extends object = any> {
   readonly violations: ReadonlyMap<string, number>;
   /** First (shallowest) state with no enabled event that is not final, or -1. */
   readonly deadlock: number;
+  /** With `keepEdges`, when the search is complete. */
   readonly edges?: EdgeLists;
   readonly seconds: number;
+  /** Worker threads that explored the later levels (1: this thread alone). */
+  readonly workers: number;
+}
+
+/**
+ * A search in progress, as the sequential loop and the parallel levels both advance it:
+ * states `0 .. store.size` are stored with their parents; the BFS level being expanded
+ * starts at `levelStart`.
+ */
+export interface SearchState<C extends object = any> {
+  readonly cm: CompiledMachine<C>;
+  readonly coder: Coder<C>;
+  readonly symmetry: SymmetryMode;
+  readonly store: StateStore;
+  readonly parent: SharedColumn;
+  readonly parentEvent: SharedColumn;
+  readonly keepEdges: boolean;
+  /** Per expanded state, its first edge; per edge its target and event (with `keepEdges`). */
+  readonly eStart: SharedColumn;
+  readonly eTarget: SharedColumn;
+  readonly eEvent: SharedColumn;
+  readonly safety: readonly SafetyProperty<C>[];
+  /** The safety properties not yet violated. */
+  readonly pending: SafetyProperty<C>[];
+  readonly violations: Map<string, number>;
+  deadlock: number;
+  transitions: number;
+  levelStart: number;
+  complete: boolean;
+  stoppedBy?: Stop;
 }
 
 /** Explores `cm` breadth-first. See {@link ExploreOptions}. */
@@ -80,24 +116,37 @@ export function explore<C extends object>(cm: CompiledMachine<C>, opts: ExploreO
 function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOptions<C>, bytes: SlotBytes): Exploration<C> {
   const t0 = performance.now();
   const model = cm.model;
-  const W = cm.width;
   const R = cm.regions.length;
   const coder = cm.layout.coder(bytes);
   const limits = opts.limits;
-  const store = new StateStore(W, bytes, undefined, limits);
+  const keepEdges = !!opts.keepEdges;
+  const s: SearchState<C> = {
+    cm,
+    coder,
+    symmetry: opts.symmetry,
+    store: new StateStore(cm.width, bytes, undefined, limits),
+    parent: new SharedColumn(limits),
+    parentEvent: new SharedColumn(limits),
+    keepEdges,
+    eStart: new SharedColumn(limits),
+    eTarget: new SharedColumn(limits),
+    eEvent: new SharedColumn(limits),
+    safety: opts.safety,
+    pending: opts.safety.slice(),
+    violations: new Map<string, number>(),
+    deadlock: -1,
+    transitions: 0,
+    levelStart: 0,
+    complete: true,
+  };
+  const { store, parent, parentEvent, eStart, eTarget, eEvent, pending, violations } = s;
   const canon = new Canonicalizer(cm, opts.symmetry, coder);
   const stepper = new Stepper(cm, coder);
-  const parent = new IntColumn(undefined, limits);
-  const parentEvent = new IntColumn(undefined, limits);
-  const keepEdges = !!opts.keepEdges;
-  const eStart = new IntColumn(undefined, limits);
-  const eTarget = new IntColumn(keepEdges ? 1 << 16 : 1, limits);
-  const eEvent = new IntColumn(keepEdges ? 1 << 16 : 1, limits);
-  const violations = new Map<string, number>();
-  const pending = opts.safety.slice();
   const checkView = new RowView(cm, cm.initialRow, cm.layout.decode(cm.initialRow, R));
   const maxStates = opts.maxStates ?? Infinity;
   const every = opts.progressEvery ?? 50_000;
+  const progress = (id: number) =>
+    opts.onProgress?.({ states: store.size, queue: store.size - id, transitions: s.transitions, seconds: (performance.now() - t0) / 1000 });
 
   const checkSafety = (row: Row, id: number, view?: RowView<C>) => {
     if (!view) {
@@ -131,61 +180,83 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
   const draftView = new RowView(cm, out.slots, stepper.draft);
   const evs = new Int32Array(cm.events.length);
   const taken: CompiledTransition[] = new Array(cm.events.length);
-  let transitions = 0;
-  let deadlock = -1;
-  let id = 0;
-  let complete = true;
-  let stoppedBy: Stop | undefined;
-  try {
-    for (; id < store.size; id++) {
-      if (store.size >= maxStates) {
-        complete = false;
-        stoppedBy = { reason: 'states', message: `the state limit of ${maxStates} was reached (--max-states N to raise it)` };
-        break;
-      }
-      if ((id & 1023) === 0 && (stoppedBy = limits?.poll())) {
-        complete = false;
-        break;
-      }
-      if (opts.stopWhenAllViolated && opts.safety.length > 0 && pending.length === 0 && !keepEdges) {
-        complete = false;
-        break;
-      }
-      if (keepEdges) eStart.push(eTarget.length);
-      store.get(id, row);
-      stepper.load(row.slots);
-      const n = stepper.enabled(evs, taken);
-      if (n === 0 && deadlock < 0 && !model.isFinal(stepper.view)) deadlock = id;
-      for (let k = 0; k < n; k++) {
-        stepper.successor(evs[k], taken[k], out.slots);
-        const permuted = canon.canon(out, stepper.draft);
-        transitions++;
-        let to = store.add(out);
-        if (to >= 0) {
-          parent.push(id);
-          parentEvent.push(evs[k]);
-          if (pending.length) checkSafety(out, to, permuted ? undefined : draftView);
-        } else to = -to - 1;
-        if (keepEdges) {
-          eTarget.push(to);
-          eEvent.push(evs[k]);
+  const par = opts.parallel && opts.parallel.workers > 1 ? opts.parallel : undefined;
+  // Started now, the workers load the sources while this thread explores the first levels.
+  if (par) pool(par.workers);
+  let workers = 1;
+  /** The sequential loop; true when it stopped at a level for the workers to take. */
+  const sequential = (from: number, handOver: boolean): boolean => {
+    let levelEnd = 1;
+    let id = from;
+    try {
+      for (; id < store.size; id++) {
+        if (id === levelEnd) {
+          levelEnd = store.size;
+          // A level big enough to share: the workers take the search over from here.
+          if (handOver && levelEnd - id >= (par!.minLevel ?? 2000)) {
+            s.levelStart = id;
+            return true;
+          }
         }
+        if (store.size >= maxStates) {
+          s.complete = false;
+          s.stoppedBy = stateLimit(maxStates);
+          break;
+        }
+        if ((id & 1023) === 0 && (s.stoppedBy = limits?.poll())) {
+          s.complete = false;
+          break;
+        }
+        if (opts.stopWhenAllViolated && opts.safety.length > 0 && pending.length === 0 && !keepEdges) {
+          s.complete = false;
+          break;
+        }
+        if (keepEdges) eStart.push(eTarget.length);
+        store.get(id, row);
+        stepper.load(row.slots);
+        const n = stepper.enabled(evs, taken);
+        if (n === 0 && s.deadlock < 0 && !model.isFinal(stepper.view)) s.deadlock = id;
+        for (let k = 0; k < n; k++) {
+          stepper.successor(evs[k], taken[k], out.slots);
+          const permuted = canon.canon(out, stepper.draft);
+          s.transitions++;
+          let to = store.add(out);
+          if (to >= 0) {
+            parent.push(id);
+            parentEvent.push(evs[k]);
+            if (pending.length) checkSafety(out, to, permuted ? undefined : draftView);
+          } else to = -to - 1;
+          if (keepEdges) {
+            eTarget.push(to);
+            eEvent.push(evs[k]);
+          }
+        }
+        if (opts.onProgress && id % every === 0) progress(id);
       }
-      if (opts.onProgress && id % every === 0)
-        opts.onProgress({ states: store.size, queue: store.size - id, transitions, seconds: (performance.now() - t0) / 1000 });
+    } catch (e) {
+      // An allocation the memory budget refused: keep what was explored. A state the store
+      // took but whose parent was not recorded is left out of the count (and of every trace).
+      if (!(e instanceof LimitReached)) throw e;
+      s.complete = false;
+      s.stoppedBy = e.stop;
     }
-  } catch (e) {
-    // An allocation the memory budget refused: keep what was explored. A state the store
-    // took but whose parent was not recorded is left out of the count (and of every trace).
-    if (!(e instanceof LimitReached)) throw e;
-    complete = false;
-    stoppedBy = e.stop;
+    return false;
+  };
+  if (sequential(0, !!par)) {
+    exploreLevels(s, par!, {
+      maxStates,
+      limits,
+      stopWhenAllViolated: !!opts.stopWhenAllViolated && opts.safety.length > 0 && !keepEdges,
+      onLevel: opts.onProgress ? () => progress(s.levelStart) : undefined,
+    });
+    workers = par!.workers;
   }
+  // Edges feed the liveness search, which only a complete search gets: a stopped one keeps
+  // no contiguous copy (at tens of millions of states it would pass the memory budget).
   let edges: EdgeLists | undefined;
-  if (keepEdges) {
-    // The closing offset; only growth can fail, and an incomplete search feeds no liveness check.
-    if (eStart.length < eStart.data.length || complete) eStart.push(eTarget.length);
-    edges = { start: eStart.data.subarray(0, eStart.length), target: eTarget.data.subarray(0, eTarget.length), event: eEvent.data.subarray(0, eEvent.length) };
+  if (keepEdges && s.complete) {
+    eStart.push(eTarget.length);
+    edges = { start: eStart.toArray(), target: eTarget.toArray(), event: eEvent.toArray() };
   }
   return {
     cm,
@@ -193,15 +264,16 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     store,
     initial,
     canon,
-    parent: parent.data.subarray(0, parent.length),
-    parentEvent: parentEvent.data.subarray(0, parentEvent.length),
+    parent: parent.toArray(),
+    parentEvent: parentEvent.toArray(),
     states: parent.length,
-    transitions,
-    complete,
-    stoppedBy,
+    transitions: s.transitions,
+    complete: s.complete,
+    stoppedBy: s.stoppedBy,
     violations,
-    deadlock,
+    deadlock: s.deadlock,
     edges,
     seconds: (performance.now() - t0) / 1000,
+    workers,
   };
 }

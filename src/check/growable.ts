@@ -30,10 +30,65 @@ export class IntColumn {
     if (this.length === this.data.length) this.grow();
     this.data[this.length++] = v;
   }
+  /** Makes room for `n` more values (then written through `data` from `length`). @throws LimitReached */
+  reserve(n: number): void {
+    while (this.length + n > this.data.length) this.grow();
+  }
   /** Sets index `i` (growing as needed). @throws LimitReached */
   set(i: number, v: number): void {
     while (i >= this.data.length) this.grow();
     this.data[i] = v;
     if (i >= this.length) this.length = i + 1;
+  }
+}
+
+const COLUMN_SHIFT = 16;
+const COLUMN_CHUNK = 1 << COLUMN_SHIFT;
+const COLUMN_MASK = COLUMN_CHUNK - 1;
+
+/**
+ * An Int32 column in fixed-size chunks of shared memory: the explorer's per-state and
+ * per-edge columns, which the parallel search's workers write by index (src/check/parallel/).
+ * Only the allocating thread grows it ({@link ensure}, checked against the memory budget);
+ * other threads {@link attach} the chunks it made.
+ */
+export class SharedColumn {
+  readonly chunks: Int32Array[] = [];
+  length = 0;
+  constructor(private readonly limits?: Limits) {}
+  /** Allocates chunks until indices below `n` fit. @throws LimitReached */
+  ensure(n: number): void {
+    while (this.chunks.length << COLUMN_SHIFT < n) {
+      if (this.chunks.length > 0) this.limits?.reserve(COLUMN_CHUNK * 4, 'an exploration column');
+      this.chunks.push(new Int32Array(new SharedArrayBuffer(COLUMN_CHUNK * 4)));
+    }
+  }
+  /** Adopts the next chunks another thread allocated (those after the ones held). */
+  attach(chunks: readonly Int32Array[]): void {
+    for (const c of chunks) this.chunks.push(c);
+  }
+  /** Appends `v`. @throws LimitReached when it must grow past the budget */
+  push(v: number): void {
+    const i = this.length;
+    if (i >>> COLUMN_SHIFT >= this.chunks.length) this.ensure(i + 1);
+    this.chunks[i >>> COLUMN_SHIFT][i & COLUMN_MASK] = v;
+    this.length = i + 1;
+  }
+  /** The value at `i`. */
+  get(i: number): number {
+    return this.chunks[i >>> COLUMN_SHIFT][i & COLUMN_MASK];
+  }
+  /** Sets index `i`, whose chunk must exist (no growth). */
+  set(i: number, v: number): void {
+    this.chunks[i >>> COLUMN_SHIFT][i & COLUMN_MASK] = v;
+  }
+  /** The first `n` values as one contiguous array (a copy). */
+  toArray(n = this.length): Int32Array {
+    const out = new Int32Array(n);
+    for (let c = 0; c << COLUMN_SHIFT < n; c++) {
+      const from = c << COLUMN_SHIFT;
+      out.set(from + COLUMN_CHUNK <= n ? this.chunks[c] : this.chunks[c].subarray(0, n - from), from);
+    }
+    return out;
   }
 }

@@ -28,6 +28,12 @@ export interface Stop {
   readonly message: string;
 }
 
+/** The stop of `--max-states`. */
+export const stateLimit = (maxStates: number): Stop => ({
+  reason: 'states',
+  message: `the state limit of ${maxStates} was reached (--max-states N to raise it)`,
+});
+
 /** Thrown by an allocation that would break the memory budget; the explorer catches it. */
 export class LimitReached extends Error {
   override readonly name = 'LimitReached';
@@ -64,10 +70,17 @@ export function defaultMaxMemory(): number {
 export interface LimitOptions {
   /** Seconds from now until every search stops. */
   readonly maxSeconds?: number;
+  /** The time limit the stop message names, if not `maxSeconds` (a search worker's limits run on the time left). */
+  readonly statedSeconds?: number;
   /** Bytes of resident memory the process may reach (default {@link defaultMaxMemory}). */
   readonly maxMemory?: number;
   /** Set to non-zero (the signal number) by whoever receives SIGINT/SIGTERM. */
   readonly interrupt?: Int32Array;
+  /**
+   * Threads a search may use (default 1): the cores of the run, a resource like its memory.
+   * Searches whose model can be rebuilt in a worker (src/check/parallel/) use them.
+   */
+  readonly workers?: number;
 }
 
 /** The limits of one run, shared by all its searches. */
@@ -75,11 +88,13 @@ export class Limits {
   /** The sticky stop, once one happened. */
   stopped: Stop | undefined;
   readonly maxMemory: number;
+  readonly workers: number;
   private readonly deadline: number;
   private polls = 0;
 
   constructor(private readonly opts: LimitOptions = {}) {
     this.maxMemory = opts.maxMemory ?? defaultMaxMemory();
+    this.workers = opts.workers ?? 1;
     this.deadline = opts.maxSeconds === undefined ? Infinity : performance.now() + opts.maxSeconds * 1000;
   }
 
@@ -88,7 +103,8 @@ export class Limits {
     if (this.stopped) return this.stopped;
     const sig = this.opts.interrupt ? Atomics.load(this.opts.interrupt, 0) : 0;
     if (sig) return this.stop('interrupt', `interrupted by ${sig === 15 ? 'SIGTERM' : 'SIGINT'}`);
-    if (performance.now() > this.deadline) return this.stop('seconds', `the time limit of ${this.opts.maxSeconds} s was reached (--max-seconds N to raise it)`);
+    if (performance.now() > this.deadline)
+      return this.stop('seconds', `the time limit of ${this.opts.statedSeconds ?? this.opts.maxSeconds} s was reached (--max-seconds N to raise it)`);
     if ((this.polls++ & 15) === 0) {
       const h = getHeapStatistics();
       if (h.used_heap_size > 0.85 * h.heap_size_limit)
@@ -96,6 +112,26 @@ export class Limits {
       this.reserve(0);
     }
     return undefined;
+  }
+
+  /** The run's time limit in seconds, if any. */
+  get maxSeconds(): number | undefined {
+    return this.opts.statedSeconds ?? this.opts.maxSeconds;
+  }
+
+  /** The shared interrupt flag, for searches in other threads. */
+  get interrupt(): Int32Array | undefined {
+    return this.opts.interrupt;
+  }
+
+  /** Seconds left of `maxSeconds` (undefined without a time limit), for limits in other threads. */
+  remainingSeconds(): number | undefined {
+    return this.deadline === Infinity ? undefined : Math.max(0, (this.deadline - performance.now()) / 1000);
+  }
+
+  /** Makes a stop another thread's limits met the sticky stop of this run. */
+  adopt(stop: Stop): void {
+    this.stopped ??= stop;
   }
 
   /**

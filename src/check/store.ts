@@ -3,6 +3,11 @@
  * again through an open-addressing hash table of ids with a full compare. A row's slots have the
  * exploration's width (8, 16 or 32 bits, see layout.ts) and fill whole 32-bit words, which
  * is what is hashed, compared and stored: a 61-slot system state is 16 words.
+ *
+ * The chunks are shared memory ({@link RowChunks}), so the parallel search's workers read and
+ * write the same rows by id (src/check/parallel/); the hash table ({@link IdTable}) is one
+ * thread's, and keeps each entry's hash beside its id, so a probe that meets another state
+ * rejects it without touching that state's row (a cache miss).
  * @module
  */
 import type { SlotBytes, Slots } from './layout.ts';
@@ -16,9 +21,12 @@ export interface Row {
   readonly words: Int32Array;
 }
 
+/** 32-bit words a row of `width` slots of `bytes` bytes fills. */
+export const wordsOf = (width: number, bytes: SlotBytes): number => Math.max(1, Math.ceil((width * bytes) / 4));
+
 /** A zeroed row of `width` slots of `bytes` bytes. */
 export function newRow(width: number, bytes: SlotBytes): Row {
-  const words = new Int32Array(Math.max(1, Math.ceil((width * bytes) / 4)));
+  const words = new Int32Array(wordsOf(width, bytes));
   return { slots: new VIEW[bytes](words.buffer as ArrayBuffer), words };
 }
 
@@ -35,41 +43,207 @@ export function sameRow(a: Row, b: Row): boolean {
   return true;
 }
 
-/** Rows per chunk of the store: a chunk is allocated whole, so growing never copies rows. */
-const CHUNK_SHIFT = 13;
+/** Hash of a row's `n` words: four independent lanes (the CPU overlaps them), then mixed. */
+export function hashWords(k: Int32Array, n: number): number {
+  let a = 0x811c9dc5 | 0;
+  let b = 0x1b873593;
+  let c = 0x27d4eb2d;
+  let d = 0x165667b1;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    a = Math.imul(a ^ k[i], 0x01000193);
+    b = Math.imul(b ^ k[i + 1], 0x01000193);
+    c = Math.imul(c ^ k[i + 2], 0x01000193);
+    d = Math.imul(d ^ k[i + 3], 0x01000193);
+  }
+  for (; i < n; i++) a = Math.imul(a ^ k[i], 0x01000193);
+  let h = a ^ Math.imul(b, 0x85ebca6b) ^ Math.imul(c, 0xc2b2ae35) ^ Math.imul(d, 0x27d4eb2f);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** Rows per chunk: a chunk is allocated whole, so growing never copies rows. */
+export const CHUNK_SHIFT = 13;
 const CHUNK_ROWS = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK_ROWS - 1;
 
 /**
+ * Rows by id in fixed-size chunks of shared memory, each row followed by its hash. Several
+ * threads may hold the same chunks ({@link attach}); only the allocating thread grows them.
+ */
+export class RowChunks {
+  /** Words per row in a chunk: the row, then its hash. */
+  readonly stride: number;
+  readonly chunks: Int32Array[] = [];
+
+  constructor(
+    /** 32-bit words per row. */
+    readonly words: number,
+    private readonly limits?: Limits,
+  ) {
+    this.stride = words + 1;
+  }
+
+  /** Rows the allocated chunks hold. */
+  get capacity(): number {
+    return this.chunks.length << CHUNK_SHIFT;
+  }
+
+  /** Allocates chunks until ids below `n` fit; all but the first are checked against the budget. @throws LimitReached */
+  ensure(n: number): void {
+    while (this.capacity < n) {
+      const bytes = CHUNK_ROWS * this.stride * 4;
+      if (this.chunks.length > 0) this.limits?.reserve(bytes, 'the state store');
+      this.chunks.push(new Int32Array(new SharedArrayBuffer(bytes)));
+    }
+  }
+
+  /** Adopts the next chunks another thread allocated (those after the ones held). */
+  attach(chunks: readonly Int32Array[]): void {
+    for (const c of chunks) this.chunks.push(c);
+  }
+
+  /** Stores `key` (its hash `h`) as row `id`; its chunk must exist. */
+  write(id: number, key: Int32Array, h: number): void {
+    const chunk = this.chunks[id >>> CHUNK_SHIFT];
+    const base = (id & CHUNK_MASK) * this.stride;
+    const n = this.words;
+    for (let i = 0; i < n; i++) chunk[base + i] = key[i];
+    chunk[base + n] = h;
+  }
+
+  /** Whether row `id` is `key`. */
+  equals(id: number, key: Int32Array): boolean {
+    const chunk = this.chunks[id >>> CHUNK_SHIFT];
+    const base = (id & CHUNK_MASK) * this.stride;
+    const n = this.words;
+    let i = 0;
+    while (i < n && chunk[base + i] === key[i]) i++;
+    return i === n;
+  }
+
+  /** The stored hash of row `id`. */
+  hashOf(id: number): number {
+    return this.chunks[id >>> CHUNK_SHIFT][(id & CHUNK_MASK) * this.stride + this.words];
+  }
+
+  /** Copies row `id` into `out`. */
+  get(id: number, out: Int32Array): void {
+    const n = this.words;
+    const chunk = this.chunks[id >>> CHUNK_SHIFT];
+    const base = (id & CHUNK_MASK) * this.stride;
+    for (let i = 0; i < n; i++) out[i] = chunk[base + i];
+  }
+
+  get memoryBytes(): number {
+    return this.chunks.reduce((n, c) => n + c.byteLength, 0);
+  }
+}
+
+/**
+ * An open-addressing hash table of ids into a {@link RowChunks}: entry `p` is the pair
+ * (id, hash) at `2p`, `2p + 1`; id -1 is empty. Doubles when half full, from the hashes it
+ * holds (rows are not read).
+ */
+export class IdTable {
+  table: Int32Array;
+  mask: number;
+  count = 0;
+
+  constructor(
+    capacity: number,
+    private readonly limits?: Limits,
+  ) {
+    // The first table is small and allocated unchecked: only growth meets the budget.
+    const slots = 1 << Math.max(1, Math.ceil(Math.log2(Math.max(2, capacity) * 2)));
+    this.table = new Int32Array(2 * slots).fill(-1);
+    this.mask = slots - 1;
+  }
+
+  /** The id of the row equal to `key` (hash `h`) in `rows`, or `-(p + 1)` for the free entry `p` where it goes. */
+  find(rows: RowChunks, key: Int32Array, h: number): number {
+    const t = this.table;
+    let p = h & this.mask;
+    for (;;) {
+      const id = t[2 * p];
+      if (id < 0) return -(p + 1);
+      if (t[2 * p + 1] === h && rows.equals(id, key)) return id;
+      p = (p + 1) & this.mask;
+    }
+  }
+
+  /** Puts `id` (hash `h`) at the free entry `-(f + 1)` that {@link find} returned; the entry may move when the table grows. @throws LimitReached */
+  insert(f: number, id: number, h: number): void {
+    if (2 * (this.count + 1) > this.mask + 1) {
+      this.grow();
+      f = this.freeEntry(h);
+    } else f = -f - 1;
+    this.table[2 * f] = id;
+    this.table[2 * f + 1] = h;
+    this.count++;
+  }
+
+  /** Inserts `id` (hash `h`), known absent. @throws LimitReached */
+  add(id: number, h: number): void {
+    this.insert(-(this.freeEntry(h) + 1), id, h);
+  }
+
+  private freeEntry(h: number): number {
+    let p = h & this.mask;
+    while (this.table[2 * p] >= 0) p = (p + 1) & this.mask;
+    return p;
+  }
+
+  /** Empties the table, keeping its size. */
+  clear(): void {
+    this.table.fill(-1);
+    this.count = 0;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    const slots = (this.mask + 1) * 2;
+    this.limits?.reserve(slots * 8, "the state store's hash table");
+    this.table = new Int32Array(2 * slots).fill(-1);
+    this.mask = slots - 1;
+    for (let q = 0; q < old.length; q += 2)
+      if (old[q] >= 0) {
+        const p = this.freeEntry(old[q + 1]);
+        this.table[2 * p] = old[q];
+        this.table[2 * p + 1] = old[q + 1];
+      }
+  }
+
+  get memoryBytes(): number {
+    return this.table.byteLength;
+  }
+}
+
+/**
  * A set of equal-width rows, each given the next id on insertion. Rows live in fixed-size
- * chunks (each row followed by its hash), so the store grows by one chunk at a time and
- * never needs one giant allocation; only the hash table of ids is rebuilt, at twice the
- * size, when it is half full. With `limits`, every allocation is first checked against the
- * memory budget (a {@link LimitReached} instead of a failed allocation).
+ * chunks ({@link RowChunks}), so the store grows by one chunk at a time and never needs one
+ * giant allocation; only the hash table of ids is rebuilt, at twice the size, when it is
+ * half full. With `limits`, every allocation is first checked against the memory budget (a
+ * {@link LimitReached} instead of a failed allocation).
  */
 export class StateStore {
   /** Number of stored states. */
   size = 0;
   /** 32-bit words per stored row. */
   readonly words: number;
-  /** Words per row in a chunk: the row, then its hash. */
-  private readonly stride: number;
-  private readonly chunks: Int32Array[] = [];
-  private table: Int32Array;
-  private mask: number;
+  readonly rows: RowChunks;
+  private readonly ids: IdTable;
 
   constructor(
     readonly width: number,
     readonly bytes: SlotBytes,
     capacity = 1 << 16,
-    private readonly limits?: Limits,
+    limits?: Limits,
   ) {
-    this.words = Math.max(1, Math.ceil((width * bytes) / 4));
-    this.stride = this.words + 1;
-    // The first table is small and allocated unchecked: only growth meets the budget.
-    const slots = 1 << Math.max(1, Math.ceil(Math.log2(Math.max(2, capacity) * 2)));
-    this.table = new Int32Array(slots).fill(-1);
-    this.mask = slots - 1;
+    this.words = wordsOf(width, bytes);
+    this.rows = new RowChunks(this.words, limits);
+    this.ids = new IdTable(capacity, limits);
   }
 
   /** A zeroed row of this store's shape. */
@@ -79,88 +253,26 @@ export class StateStore {
 
   /** Bytes held by the store's arrays. */
   get memoryBytes(): number {
-    return this.chunks.reduce((n, c) => n + c.byteLength, 0) + this.table.byteLength;
-  }
-
-  /** Hash of a row's words: four independent lanes (the CPU overlaps them), then mixed. */
-  private hash(k: Int32Array): number {
-    const n = this.words;
-    let a = 0x811c9dc5 | 0;
-    let b = 0x1b873593;
-    let c = 0x27d4eb2d;
-    let d = 0x165667b1;
-    let i = 0;
-    for (; i + 3 < n; i += 4) {
-      a = Math.imul(a ^ k[i], 0x01000193);
-      b = Math.imul(b ^ k[i + 1], 0x01000193);
-      c = Math.imul(c ^ k[i + 2], 0x01000193);
-      d = Math.imul(d ^ k[i + 3], 0x01000193);
-    }
-    for (; i < n; i++) a = Math.imul(a ^ k[i], 0x01000193);
-    let h = a ^ Math.imul(b, 0x85ebca6b) ^ Math.imul(c, 0xc2b2ae35) ^ Math.imul(d, 0x27d4eb2f);
-    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    return h ^ (h >>> 16);
+    return this.rows.memoryBytes + this.ids.memoryBytes;
   }
 
   /** Adds `row` if absent. Returns its new id, or `-(id + 1)` of the equal stored row. @throws LimitReached */
   add(row: Row): number {
     const key = row.words;
-    const h = this.hash(key);
-    const n = this.words;
-    const stride = this.stride;
-    let p = h & this.mask;
-    for (;;) {
-      const id = this.table[p];
-      if (id < 0) break;
-      const chunk = this.chunks[id >>> CHUNK_SHIFT];
-      const base = (id & CHUNK_MASK) * stride;
-      if (chunk[base + n] === h) {
-        let i = 0;
-        while (i < n && chunk[base + i] === key[i]) i++;
-        if (i === n) return -(id + 1);
-      }
-      p = (p + 1) & this.mask;
-    }
+    const h = hashWords(key, this.words);
+    const f = this.ids.find(this.rows, key, h);
+    if (f >= 0) return -(f + 1);
     const id = this.size;
-    if (2 * (id + 1) > this.table.length) {
-      this.grow();
-      return this.add(row);
-    }
-    if ((id & CHUNK_MASK) === 0 && this.chunks.length === id >>> CHUNK_SHIFT) {
-      // The first chunk, like the first table, is unchecked: a search always holds its initial state.
-      if (id > 0) this.limits?.reserve(CHUNK_ROWS * stride * 4, 'the state store');
-      this.chunks.push(new Int32Array(CHUNK_ROWS * stride));
-    }
-    const chunk = this.chunks[id >>> CHUNK_SHIFT];
-    const base = (id & CHUNK_MASK) * stride;
-    for (let i = 0; i < n; i++) chunk[base + i] = key[i];
-    chunk[base + n] = h;
-    this.table[p] = id;
+    // The first chunk, like the first table, is unchecked: a search always holds its initial state.
+    if (id >= this.rows.capacity) this.rows.ensure(id + 1);
+    this.ids.insert(f, id, h);
+    this.rows.write(id, key, h);
     this.size = id + 1;
     return id;
   }
 
   /** Copies the row of state `id` into `out`. */
   get(id: number, out: Row): void {
-    const n = this.words;
-    const chunk = this.chunks[id >>> CHUNK_SHIFT];
-    const base = (id & CHUNK_MASK) * this.stride;
-    const w = out.words;
-    for (let i = 0; i < n; i++) w[i] = chunk[base + i];
-  }
-
-  /** Twice the hash table, ids re-inserted from their stored hashes (rows stay where they are). */
-  private grow(): void {
-    const slots = this.table.length * 2;
-    this.limits?.reserve(slots * 4, "the state store's hash table");
-    this.table = new Int32Array(slots).fill(-1);
-    this.mask = slots - 1;
-    const n = this.words;
-    for (let id = 0; id < this.size; id++) {
-      let p = this.chunks[id >>> CHUNK_SHIFT][(id & CHUNK_MASK) * this.stride + n] & this.mask;
-      while (this.table[p] >= 0) p = (p + 1) & this.mask;
-      this.table[p] = id;
-    }
+    this.rows.get(id, out.words);
   }
 }

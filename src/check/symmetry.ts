@@ -212,10 +212,23 @@ export class Canonicalizer<C extends object> {
     if (this.threadPerms.length === 1 && cpuPerms.length <= 1) return false;
     this.best.words.set(row.words);
     let changed = false;
+    const withCpus = cpuPerms.length > 1;
     for (let t = 0; t < this.threadPerms.length; t++) {
       const swaps = this.threadPerms[t];
-      this.mid.words.set(row.words);
       const map = this.threadSlotMaps[t];
+      if (map && !withCpus) {
+        // Only the permuted row's order against the best matters: compare as it is read, build it only if it wins.
+        const src = row.slots;
+        let j = 0;
+        while (j < map.length && src[map[j]] === best[j]) j++;
+        if (j < map.length && src[map[j]] < best[j]) {
+          for (; j < map.length; j++) best[j] = src[map[j]];
+          changed = true;
+        }
+        continue;
+      }
+      if (swaps.length === 0 && !withCpus) continue;
+      this.mid.words.set(row.words);
       if (map) {
         const src = row.slots;
         for (let j = 0; j < map.length; j++) mid[j] = src[map[j]];

@@ -10,6 +10,7 @@
  * unknown and why).
  * @module
  */
+import { availableParallelism } from 'node:os';
 import type { CheckJson } from '../check/json.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
 import { DESIGNS } from '../designs/registry.ts';
@@ -35,8 +36,8 @@ const DEFAULT_MB = `${Math.round(new Limits().maxMemory / 2 ** 20)} MB`;
 export const summary = 'check every interleaving of a scenario: a verdict per design and property, shortest counterexamples';
 
 const USAGE = `usage: dmaspec check [--design NAME|FILE] [--scenario NAME|FILE.json] [--threshold N]
-                     [--max-states N] [--max-seconds N] [--max-memory MB] [--json]
-                     [--no-symmetry] [--exit-zero]
+                     [--max-states N] [--max-seconds N] [--max-memory MB] [--workers N]
+                     [--json] [--no-symmetry] [--exit-zero]
 
   --design NAME|FILE      a built-in design, or your design module (.ts, .mts, .js, .mjs; see
                           below); default: every built-in design:
@@ -48,6 +49,10 @@ const USAGE = `usage: dmaspec check [--design NAME|FILE] [--scenario NAME|FILE.j
   --max-memory MB         stop before the process would pass MB megabytes of memory (exit 3);
                           default: 3/4 of the least of the machine's memory, the cgroup
                           limit and the data / address-space rlimits (here ${DEFAULT_MB})
+  --workers N             threads per search (default: the machine's ${availableParallelism()}): the larger
+                          BFS levels are explored on N worker threads, with the same states,
+                          verdicts and traces as on one; the liveness cycle search after it,
+                          and searches under a --design FILE, run on one thread
   --json                  JSON on stdout; timings in their own "timings" field
   --no-symmetry           explore without symmetry reduction (state counts without it)
   --exit-zero             exit 0 once the check has run, whatever the verdicts and limits (a
@@ -93,6 +98,8 @@ export interface CheckArgs {
   readonly maxMemory?: number;
   /** `--threshold`, if given (applies to the behaviour scenarios too). */
   readonly threshold?: number;
+  /** `--workers`: threads per search. */
+  readonly workers: number;
   readonly json: boolean;
   readonly symmetry: boolean;
   /** Report only: the verdicts do not set the exit status. */
@@ -122,6 +129,7 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
       'max-states': { type: 'string' },
       'max-seconds': { type: 'string' },
       'max-memory': { type: 'string' },
+      workers: { type: 'string' },
       json: { type: 'boolean' },
       'no-symmetry': { type: 'boolean' },
       'exit-zero': { type: 'boolean' },
@@ -149,6 +157,7 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
     maxSeconds: intOption(values['max-seconds'], 'max-seconds', 1),
     maxMemory: mbOption(values['max-memory']),
     threshold,
+    workers: intOption(values.workers, 'workers', 1, 256) ?? availableParallelism(),
     json: !!values.json,
     symmetry: !values['no-symmetry'],
     exitZero: !!values['exit-zero'],
@@ -236,7 +245,7 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
     return EXIT.ok;
   }
   const implementation = await implementationFactory();
-  const limits = new Limits({ maxSeconds: args.maxSeconds, maxMemory: args.maxMemory, interrupt: env.interrupt });
+  const limits = new Limits({ maxSeconds: args.maxSeconds, maxMemory: args.maxMemory, interrupt: env.interrupt, workers: args.workers });
   const progress = env.progress;
   const opts: DesignCheckOptions = { symmetry: args.symmetry, maxStates: args.maxStates, limits, implementation, onProgress: (p) => progress.update(p) };
   const jobs: Job[] = args.designs.map((d) => ({ label: `${args.scenario.name} × ${d.model.name}`, scenario: args.scenario, design: d }));

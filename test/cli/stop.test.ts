@@ -67,7 +67,8 @@ describe('stopping a check early', () => {
   it('a memory budget met by the store or a column while it grows stops there, with the states so far', async () => {
     // A budget 64 MB above what this process holds now: the big scenario's search passes it.
     const mb = Math.ceil(memoryUsage.rss() / 2 ** 20) + 64;
-    const r = await runInProcess(['check', '--scenario', BIG_SCENARIO, '--design', 'notifier', '--max-memory', String(mb), '--json']);
+    // One worker: booting search workers would spend the 64 MB before the store grows.
+    const r = await runInProcess(['check', '--scenario', BIG_SCENARIO, '--design', 'notifier', '--max-memory', String(mb), '--workers', '1', '--json']);
     expect(r.status, r.err).toBe(3);
     const doc = expectPartialJson(r.out, 'memory');
     expect(doc.partial.stop.message).toMatch(/needed \d+ MB more with \d+ MB resident/);

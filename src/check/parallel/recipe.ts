@@ -1,0 +1,31 @@
+/**
+ * Which models the parallel search can rebuild in its workers: the system machine of a
+ * scenario under a built-in design (machines/system), with spec/properties.ts's safety
+ * properties. Any other model (a small machine of machines/index.ts, a design module only
+ * the calling thread loaded) is explored in the calling thread.
+ * @module
+ */
+import type { MachineModel } from '../../../machines/model.ts';
+import type { SystemModel } from '../../../machines/system/index.ts';
+import { SAFETY } from '../../../spec/properties.ts';
+import { DESIGN_MODELS } from '../../designs/models.ts';
+import type { SafetyProperty } from '../properties.ts';
+import type { ModelRecipe } from './protocol.ts';
+
+/** The built-in designs (a design module loaded from a file is in no worker's registry). */
+const BUILT_IN = new Map(Object.entries(DESIGN_MODELS));
+
+/** The recipe of `model` with `safety`, or undefined when a worker could not rebuild them. */
+export function recipeOf(model: MachineModel, safety: readonly SafetyProperty[]): ModelRecipe | undefined {
+  const m = model as Partial<SystemModel>;
+  if (!m.design || !m.layout || BUILT_IN.get(m.design.name) !== m.design || model.name !== `system:${m.design.name}`) return undefined;
+  if (!safety.every((p) => (SAFETY as readonly unknown[]).includes(p))) return undefined;
+  return {
+    module: new URL('../../designs/registry.ts', import.meta.url).href,
+    export: 'systemFor',
+    // The model's design by name: the registry gives every worker the same design object.
+    args: [{ ...model.scenario, design: m.design.name }],
+    safetyModule: new URL('../../../spec/properties.ts', import.meta.url).href,
+    safetyExport: 'SAFETY',
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * Parallel breadth-first search on worker threads, level by level, with the same ids,
+ * parents, edges and verdicts as the sequential loop of explore.ts.
+ *
+ * Each worker owns the states whose hash maps to it ({@link ownerOf}) and holds their hash
+ * table; rows, parents and edges live in shared chunks that every worker reads and writes
+ * by id. A level `[a, b)` takes four rounds, each ended by a barrier (the coordinator
+ * waits for every reply):
+ *
+ * 1. expand: worker `w` expands the `w`-th contiguous slice of the level (any worker may
+ *    expand any state: rows are shared) and sends each successor, with its edge slot
+ *    (source order, then event order: the sequential loop's order), to its owner;
+ * 2. dedup: each owner looks its successors up; a new state keeps the least slot that
+ *    reached it, which is the one the sequential loop would have found it through, and
+ *    marks that slot new;
+ * 3. number: a prefix sum of the marks over the slots (each worker its slice, then the
+ *    slices' totals), so a new state's id is `b +` the number of new states found through
+ *    earlier slots: exactly the sequential discovery order;
+ * 4. assign: owners store their new states under those ids, with parent and event, check
+ *    the safety properties on them and fill in the edges that led to them.
+ *
+ * The only serial work is the coordinator's per-level bookkeeping (a few numbers per
+ * worker) and the barriers, so the search scales with the worker count.
+ * @module
+ */
+import { LayoutError, WidthOverflow } from '../layout.ts';
+import { LimitReached, type Limits, type Stop, stateLimit } from '../limits.ts';
+import type { SearchState } from '../explore.ts';
+import type { SharedColumn } from '../growable.ts';
+import type { RowChunks } from '../store.ts';
+import { pool, WorkerError } from './pool.ts';
+import { fingerprintOf, type ModelRecipe, type NewChunks, type Reply } from './protocol.ts';
+
+/** Parallel exploration settings. */
+export interface ParallelOptions {
+  /** Worker threads (2 or more; 1 explores in the calling thread). */
+  readonly workers: number;
+  readonly recipe: ModelRecipe;
+  /** The BFS level size from which the workers take over (default 2000; smaller levels cost more in barriers than they gain). */
+  readonly minLevel?: number;
+}
+
+/** Limits and callbacks of the levels. */
+export interface LevelControl {
+  readonly maxStates: number;
+  readonly limits?: Limits;
+  readonly stopWhenAllViolated: boolean;
+  onLevel?(): void;
+}
+
+/** Which chunks of each column the workers hold. */
+class ChunkFeed {
+  private readonly sent = { rows: 0, parent: 0, parentEvent: 0, eStart: 0, eTarget: 0, eEvent: 0 };
+  constructor(private readonly s: SearchState) {}
+  next(): NewChunks {
+    const { store, parent, parentEvent, eStart, eTarget, eEvent } = this.s;
+    const take = (k: keyof ChunkFeed['sent'], c: RowChunks | SharedColumn) => {
+      const out = c.chunks.slice(this.sent[k]);
+      this.sent[k] = c.chunks.length;
+      return out;
+    };
+    return {
+      rows: take('rows', store.rows),
+      parent: take('parent', parent),
+      parentEvent: take('parentEvent', parentEvent),
+      eStart: take('eStart', eStart),
+      eTarget: take('eTarget', eTarget),
+      eEvent: take('eEvent', eEvent),
+    };
+  }
+}
+
+/** A worker stopped on a limit: the level is dropped. */
+class LevelStopped extends Error {
+  constructor(readonly stop: Stop) {
+    super(stop.message);
+  }
+}
+
+/** The replies, or the first stop or error among them thrown. */
+function check(replies: Reply[]): Extract<Reply, { t: 'ok' }>[] {
+  for (const r of replies) if (r.t === 'error') throw rebuild(r);
+  for (const r of replies) if (r.t === 'stop') throw new LevelStopped(r.stop);
+  return replies as Extract<Reply, { t: 'ok' }>[];
+}
+
+/** A worker's error as the error explore.ts knows (a wider slot width, a layout fault), else a WorkerError. */
+function rebuild(r: Extract<Reply, { t: 'error' }>): Error {
+  if (r.name === 'WidthOverflow') return new WidthOverflow(r.message);
+  if (r.name === 'LayoutError') return new LayoutError(r.message);
+  return new WorkerError(r.name, r.message, r.stack);
+}
+
+/** Explores the levels from `s.levelStart` on `opts.workers` threads, advancing `s`. */
+export function exploreLevels(s: SearchState, opts: ParallelOptions, ctl: LevelControl): void {
+  const p = pool(opts.workers);
+  const N = p.size;
+  const { store, parent, parentEvent, eStart, eTarget, eEvent, keepEdges, limits } = { ...s, limits: ctl.limits };
+  const feed = new ChunkFeed(s);
+  const initial = feed.next();
+  let isNew = new Uint8Array(new SharedArrayBuffer(1 << 16));
+  let newIndex = new Int32Array(new SharedArrayBuffer(4 << 16));
+  try {
+    check(
+      p.round(() => ({
+        t: 'search',
+        recipe: opts.recipe,
+        fingerprint: fingerprintOf(s.cm),
+        bytes: s.coder.bytes,
+        symmetry: s.symmetry,
+        keepEdges,
+        safety: s.safety.map((x) => x.name),
+        size: store.size,
+        maxSeconds: limits?.remainingSeconds(),
+        statedSeconds: limits?.maxSeconds,
+        maxMemory: limits?.maxMemory ?? Infinity,
+        interrupt: limits?.interrupt,
+        chunks: initial,
+      })),
+    );
+    while (s.levelStart < store.size) {
+      if (store.size >= ctl.maxStates) {
+        s.complete = false;
+        s.stoppedBy = stateLimit(ctl.maxStates);
+        break;
+      }
+      const stop = limits?.poll();
+      if (stop || (ctl.stopWhenAllViolated && s.pending.length === 0)) {
+        s.complete = false;
+        s.stoppedBy = stop;
+        break;
+      }
+      const a = s.levelStart;
+      const b = store.size;
+      const slice = (w: number) => a + Math.floor(((b - a) * w) / N);
+      // 1. expand
+      const expanded = check(p.round((w) => ({ t: 'expand', lo: slice(w), hi: slice(w + 1) })));
+      const segments = [0];
+      for (const r of expanded) segments.push(segments[segments.length - 1] + r.n);
+      const edges = segments[N];
+      const edgeBase = eTarget.length;
+      if (keepEdges) {
+        eStart.ensure(b);
+        eTarget.ensure(edgeBase + edges);
+        eEvent.ensure(edgeBase + edges);
+      }
+      if (isNew.length < edges) {
+        limits?.reserve(edges * 5, "the parallel search's level marks");
+        isNew = new Uint8Array(new SharedArrayBuffer(edges));
+        newIndex = new Int32Array(new SharedArrayBuffer(edges * 4));
+      }
+      // 2. dedup
+      const forDedup = feed.next();
+      check(p.round(() => ({ t: 'dedup', segments, edgeBase, isNew, chunks: forDedup })));
+      // 3. number: each slice's new states in slot order, from 0.
+      const counts = check(p.round(() => ({ t: 'number', newIndex })));
+      const firsts = [0];
+      for (const r of counts) firsts.push(firsts[firsts.length - 1] + r.n);
+      const fresh = firsts[N];
+      store.rows.ensure(b + fresh);
+      parent.ensure(b + fresh);
+      parentEvent.ensure(b + fresh);
+      // 4. assign
+      const pendingIdx = s.pending.map((x) => s.safety.indexOf(x));
+      const forAssign = feed.next();
+      const assigned = check(p.round(() => ({ t: 'assign', next: b, firsts, pending: pendingIdx, chunks: forAssign })));
+      // The level is whole: commit it.
+      s.transitions += edges;
+      if (s.deadlock < 0)
+        for (const r of expanded) if (r.deadlock !== undefined && r.deadlock >= 0 && (s.deadlock < 0 || r.deadlock < s.deadlock)) s.deadlock = r.deadlock;
+      const first = new Map<number, number>();
+      for (const r of assigned) for (const [j, id] of r.violations ?? []) first.set(j, Math.min(first.get(j) ?? id, id));
+      for (const [j, id] of [...first].sort((x, y) => x[1] - y[1])) {
+        const prop = s.safety[j];
+        s.violations.set(prop.name, id);
+        s.pending.splice(s.pending.indexOf(prop), 1);
+      }
+      store.size = b + fresh;
+      parent.length = parentEvent.length = b + fresh;
+      if (keepEdges) {
+        eStart.length = b;
+        eTarget.length = eEvent.length = edgeBase + edges;
+      }
+      s.levelStart = b;
+      ctl.onLevel?.();
+    }
+  } catch (e) {
+    // A limit stopped a worker, or an allocation here: the level in progress is dropped.
+    if (e instanceof LevelStopped) {
+      limits?.adopt(e.stop);
+      s.complete = false;
+      s.stoppedBy = e.stop;
+    } else if (e instanceof LimitReached) {
+      s.complete = false;
+      s.stoppedBy = e.stop;
+    } else {
+      p.round(() => ({ t: 'reset' }));
+      throw e;
+    }
+  }
+  p.round(() => ({ t: 'reset' }));
+}

@@ -1,0 +1,373 @@
+/**
+ * A parallel search worker (see search.ts for the level protocol): it rebuilds the model
+ * from its recipe, owns the states whose hash maps to it, expands its slice of each level,
+ * and sends each successor to its owner through the peer channels.
+ * @module
+ */
+import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { compileMachine, type CompiledMachine, type CompiledTransition, RowView } from '../compile.ts';
+import { IntColumn, SharedColumn } from '../growable.ts';
+import type { Coder, SlotBytes } from '../layout.ts';
+import { LimitReached, Limits } from '../limits.ts';
+import type { SafetyProperty } from '../properties.ts';
+import { Stepper } from '../stepper.ts';
+import { hashWords, IdTable, newRow, type Row, RowChunks, wordsOf } from '../store.ts';
+import { Canonicalizer } from '../symmetry.ts';
+import { type Command, HEAD, type ModelRecipe, type NewChunks, fingerprintOf, ownerOf, type Reply } from './protocol.ts';
+
+const {
+  index: me,
+  size: N,
+  ctl,
+  port,
+  peers,
+} = workerData as {
+  index: number;
+  size: number;
+  ctl: Int32Array;
+  port: MessagePort;
+  peers: (MessagePort | undefined)[];
+};
+
+/** The next command (waits for the coordinator's round counter between looks). */
+function nextCommand(): Command {
+  for (;;) {
+    const round = Atomics.load(ctl, 1);
+    const m = receiveMessageOnPort(port);
+    if (m) return m.message as Command;
+    Atomics.wait(ctl, 1, round, 100);
+  }
+}
+
+function reply(r: Reply): void {
+  port.postMessage(r);
+  Atomics.add(ctl, 0, 1);
+  Atomics.notify(ctl, 0);
+}
+
+/** Peer `p`'s successors of this level (posted before its expand reply, so present by now). */
+function fromPeer(p: number): Int32Array {
+  for (;;) {
+    const m = receiveMessageOnPort(peers[p]!);
+    if (m) return m.message as Int32Array;
+    Atomics.wait(ctl, 0, -1, 1);
+  }
+}
+
+/** Drops whatever the peers sent for a level that was abandoned. */
+function drainPeers(): void {
+  for (let p = 0; p < N; p++) if (p !== me) while (receiveMessageOnPort(peers[p]!));
+}
+
+const models = new Map<string, { cm: CompiledMachine; props: SafetyProperty[] }>();
+
+async function loadModel(recipe: ModelRecipe) {
+  const key = JSON.stringify(recipe);
+  let m = models.get(key);
+  if (!m) {
+    const mod = await import(recipe.module);
+    const cm = compileMachine(mod[recipe.export](...recipe.args));
+    const props = (await import(recipe.safetyModule))[recipe.safetyExport] as SafetyProperty[];
+    models.set(key, (m = { cm, props }));
+  }
+  return m;
+}
+
+/** One search's part in this worker. */
+class Part {
+  readonly rows: RowChunks;
+  readonly parent = new SharedColumn();
+  readonly parentEvent = new SharedColumn();
+  readonly eStart = new SharedColumn();
+  readonly eTarget = new SharedColumn();
+  readonly eEvent = new SharedColumn();
+  readonly table: IdTable;
+  private readonly W: number;
+  private readonly R: number;
+  private readonly canon: Canonicalizer<any>;
+  private readonly stepper: Stepper<any>;
+  private readonly row: Row;
+  private readonly out: Row;
+  private readonly key: Int32Array;
+  private readonly view: RowView<any>;
+  private readonly evs: Int32Array;
+  private readonly taken: CompiledTransition[];
+  // This level's slice [lo, hi), the first edge of each of its states (slice-local), and the outgoing successors per owner.
+  private lo = 0;
+  private hi = 0;
+  private readonly starts: IntColumn;
+  private readonly batches: IntColumn[];
+  private segments: readonly number[] = [];
+  private edgeBase = 0;
+  private isNew: Uint8Array = new Uint8Array(0);
+  private newIndex: Int32Array = new Int32Array(0);
+  // States first reached in this level, before they have ids.
+  private readonly pend: RowChunks;
+  private readonly pendTable: IdTable;
+  private readonly pendMin: IntColumn;
+  private readonly pendParent: IntColumn;
+  private readonly pendEvent: IntColumn;
+  private readonly pendId: IntColumn;
+  private pendCount = 0;
+  /** Edge slot, pending state: edges to states that had no id yet. */
+  private readonly fixes: IntColumn;
+
+  constructor(
+    readonly cm: CompiledMachine,
+    readonly coder: Coder<any>,
+    symmetry: 'full' | 'cpus' | 'none',
+    readonly keepEdges: boolean,
+    readonly props: readonly SafetyProperty[],
+    readonly limits: Limits,
+  ) {
+    this.R = cm.regions.length;
+    this.W = wordsOf(cm.width, coder.bytes);
+    this.rows = new RowChunks(this.W);
+    this.table = new IdTable(1 << 14, limits);
+    this.canon = new Canonicalizer(cm, symmetry, coder);
+    this.stepper = new Stepper(cm, coder);
+    this.row = newRow(cm.width, coder.bytes);
+    this.out = newRow(cm.width, coder.bytes);
+    this.key = new Int32Array(this.W);
+    this.view = new RowView(cm, this.row.slots, coder.decode(this.row.slots, this.R));
+    this.evs = new Int32Array(cm.events.length);
+    this.taken = new Array(cm.events.length);
+    this.starts = new IntColumn(1 << 12, limits);
+    this.batches = Array.from({ length: N }, () => new IntColumn(1 << 12, limits));
+    this.pend = new RowChunks(this.W, limits);
+    this.pendTable = new IdTable(1 << 12, limits);
+    this.pendMin = new IntColumn(1 << 12, limits);
+    this.pendParent = new IntColumn(1 << 12, limits);
+    this.pendEvent = new IntColumn(1 << 12, limits);
+    this.pendId = new IntColumn(1 << 12, limits);
+    this.fixes = new IntColumn(1 << 12, limits);
+  }
+
+  attach(c: NewChunks): void {
+    this.rows.attach(c.rows);
+    this.parent.attach(c.parent);
+    this.parentEvent.attach(c.parentEvent);
+    this.eStart.attach(c.eStart);
+    this.eTarget.attach(c.eTarget);
+    this.eEvent.attach(c.eEvent);
+  }
+
+  /** Indexes the stored states this worker owns. */
+  index(size: number): void {
+    for (let id = 0; id < size; id++) {
+      const h = this.rows.hashOf(id);
+      if (ownerOf(h, N) === me) this.table.add(id, h);
+    }
+  }
+
+  /** Phase 1: expands ids [lo, hi); returns the edge count and the first deadlock. */
+  expand(lo: number, hi: number): Reply {
+    const { stepper, canon, evs, taken, out, row, W, starts, batches, cm } = this;
+    this.lo = lo;
+    this.hi = hi;
+    starts.length = 0;
+    for (const b of batches) b.length = 0;
+    let slot = 0;
+    let deadlock = -1;
+    for (let g = lo; g < hi; g++) {
+      if (((g - lo) & 1023) === 0) {
+        const stop = this.limits.poll();
+        if (stop) return { t: 'stop', stop };
+      }
+      starts.push(slot);
+      this.rows.get(g, row.words);
+      stepper.load(row.slots);
+      const n = stepper.enabled(evs, taken);
+      if (n === 0 && deadlock < 0 && !cm.model.isFinal(stepper.view)) deadlock = g;
+      for (let k = 0; k < n; k++) {
+        stepper.successor(evs[k], taken[k], out.slots);
+        canon.canon(out, stepper.draft);
+        const h = hashWords(out.words, W);
+        const b = batches[ownerOf(h, N)];
+        b.reserve(HEAD + W);
+        const d = b.data;
+        const o = b.length;
+        d[o] = slot++;
+        d[o + 1] = g;
+        d[o + 2] = evs[k];
+        d[o + 3] = h;
+        for (let i = 0; i < W; i++) d[o + HEAD + i] = out.words[i];
+        b.length = o + HEAD + W;
+      }
+    }
+    for (let p = 0; p < N; p++) {
+      if (p === me) continue;
+      // The batch's buffer goes to the peer as it is (transferred, not copied); a fresh one takes its place.
+      const b = batches[p];
+      const msg = b.data.subarray(0, b.length);
+      peers[p]!.postMessage(msg, [msg.buffer as ArrayBuffer]);
+      b.data = new Int32Array(Math.max(1 << 12, b.length));
+      b.length = 0;
+    }
+    return { t: 'ok', n: slot, deadlock };
+  }
+
+  /** Phase 2: looks up every successor sent here; a new one keeps its least edge slot, which is marked. */
+  dedup(segments: readonly number[], edgeBase: number, isNew: Uint8Array): Reply {
+    const { W, key, rows, table, pend, pendTable, pendMin, pendParent, pendEvent, fixes, keepEdges, eTarget, eEvent } = this;
+    this.segments = segments;
+    this.edgeBase = edgeBase;
+    this.isNew = isNew;
+    const S = HEAD + W;
+    for (let p = 0; p < N; p++) {
+      const data = p === me ? this.batches[me].data : fromPeer(p);
+      const len = p === me ? this.batches[me].length : data.length;
+      const seg = segments[p];
+      for (let off = 0; off < len; off += S) {
+        const slot = seg + data[off];
+        const g = data[off + 1];
+        const ev = data[off + 2];
+        const h = data[off + 3];
+        for (let i = 0; i < W; i++) key[i] = data[off + HEAD + i];
+        const id = table.find(rows, key, h);
+        if (id >= 0) {
+          if (keepEdges) {
+            eTarget.set(edgeBase + slot, id);
+            eEvent.set(edgeBase + slot, ev);
+          }
+          continue;
+        }
+        let pi = pendTable.find(pend, key, h);
+        if (pi >= 0) {
+          if (slot < pendMin.data[pi]) {
+            pendMin.data[pi] = slot;
+            pendParent.data[pi] = g;
+            pendEvent.data[pi] = ev;
+          }
+        } else {
+          const f = pi;
+          pi = this.pendCount++;
+          pend.ensure(pi + 1);
+          pend.write(pi, key, h);
+          pendTable.insert(f, pi, h);
+          pendMin.set(pi, slot);
+          pendParent.set(pi, g);
+          pendEvent.set(pi, ev);
+        }
+        if (keepEdges) {
+          fixes.push(slot);
+          fixes.push(pi);
+          eEvent.set(edgeBase + slot, ev);
+        }
+      }
+    }
+    for (let pi = 0; pi < this.pendCount; pi++) isNew[pendMin.data[pi]] = 1;
+    if (keepEdges) {
+      const base = edgeBase + segments[me];
+      for (let g = this.lo; g < this.hi; g++) this.eStart.set(g, base + this.starts.data[g - this.lo]);
+    }
+    return { t: 'ok', n: this.pendCount };
+  }
+
+  /** Phase 3: numbers the new states first reached through this worker's slice from 0, in slot order (and clears the marks for the next level). */
+  number(newIndex: Int32Array): Reply {
+    const { isNew } = this;
+    this.newIndex = newIndex;
+    let next = 0;
+    for (let s = this.segments[me]; s < this.segments[me + 1]; s++)
+      if (isNew[s]) {
+        newIndex[s] = next++;
+        isNew[s] = 0;
+      }
+    return { t: 'ok', n: next };
+  }
+
+  /** Phase 4: stores this worker's new states under their ids, checks `pending` safety properties on them. */
+  assign(next: number, firsts: readonly number[], pending: readonly number[]): Reply {
+    const { key, pend, rows, table, pendId, view, R, props, cm, segments } = this;
+    const first = pending.map(() => -1);
+    for (let pi = 0; pi < this.pendCount; pi++) {
+      const slot = this.pendMin.data[pi];
+      // The slice holding the slot: the last whose start is at or before it.
+      let lo = 0;
+      let hi = N - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (segments[mid] <= slot) lo = mid;
+        else hi = mid - 1;
+      }
+      const id = next + firsts[lo] + this.newIndex[slot];
+      pend.get(pi, key);
+      const h = pend.hashOf(pi);
+      rows.write(id, key, h);
+      table.add(id, h);
+      this.parent.set(id, this.pendParent.data[pi]);
+      this.parentEvent.set(id, this.pendEvent.data[pi]);
+      pendId.set(pi, id);
+      if (pending.length) {
+        this.row.words.set(key);
+        this.coder.decodeInto(this.row.slots, R, view.context);
+        for (let j = 0; j < pending.length; j++) if ((first[j] < 0 || id < first[j]) && !props[pending[j]].holds(view, cm.model)) first[j] = id;
+      }
+    }
+    if (this.keepEdges) {
+      const f = this.fixes.data;
+      for (let i = 0; i < this.fixes.length; i += 2) this.eTarget.set(this.edgeBase + f[i], pendId.data[f[i + 1]]);
+    }
+    this.clearPending();
+    return { t: 'ok', n: 0, violations: pending.flatMap((j, k) => (first[k] >= 0 ? [[j, first[k]] as const] : [])) };
+  }
+
+  clearPending(): void {
+    this.pendCount = 0;
+    this.pendTable.clear();
+    this.fixes.length = 0;
+  }
+}
+
+let part: Part | undefined;
+
+async function handle(c: Command): Promise<Reply> {
+  switch (c.t) {
+    case 'search': {
+      part = undefined;
+      const { cm, props } = await loadModel(c.recipe);
+      if (fingerprintOf(cm) !== c.fingerprint) throw new Error('the rebuilt model differs from the one searched');
+      const coder = cm.layout.coder(c.bytes as SlotBytes);
+      const safety = c.safety.map((name) => {
+        const p = props.find((x) => x.name === name);
+        if (!p) throw new Error(`safety property ${name} is not in ${c.recipe.safetyModule}`);
+        return p;
+      });
+      const limits = new Limits({ maxSeconds: c.maxSeconds, statedSeconds: c.statedSeconds, maxMemory: c.maxMemory, interrupt: c.interrupt });
+      part = new Part(cm, coder, c.symmetry, c.keepEdges, safety, limits);
+      part.attach(c.chunks);
+      part.index(c.size);
+      return { t: 'ok', n: cm.width };
+    }
+    case 'expand':
+      return part!.expand(c.lo, c.hi);
+    case 'dedup':
+      part!.attach(c.chunks);
+      return part!.dedup(c.segments, c.edgeBase, c.isNew);
+    case 'number':
+      return part!.number(c.newIndex);
+    case 'assign':
+      part!.attach(c.chunks);
+      return part!.assign(c.next, c.firsts, c.pending);
+    case 'reset':
+      drainPeers();
+      part = undefined;
+      return { t: 'ok', n: 0 };
+  }
+}
+
+for (;;) {
+  const c = nextCommand();
+  let r: Reply;
+  try {
+    r = await handle(c);
+  } catch (e) {
+    if (e instanceof LimitReached) r = { t: 'stop', stop: e.stop };
+    else {
+      const err = e as Error;
+      r = { t: 'error', name: err?.name ?? 'Error', message: err?.message ?? String(e), stack: err?.stack };
+    }
+  }
+  reply(r);
+}
