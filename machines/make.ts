@@ -10,6 +10,7 @@ import { enabledEventsOf } from './enabled.ts';
 import { implementations, type Rules, type StepEvent } from './kit.ts';
 import type { MachineModel, ModelView, Symmetry } from './model.ts';
 import { timerRule } from './timers.ts';
+import { splitEvent } from '../spec/vocabulary.ts';
 
 /** A JSON state node config (the kit subset). */
 export type StateConfig = Record<string, unknown>;
@@ -32,7 +33,7 @@ export function eventTypes(config: StateConfig): string[] {
 export function eventsOf(config: StateConfig, variants: PayloadVariants): StepEvent[] {
   const out: StepEvent[] = [];
   for (const type of eventTypes(config)) {
-    const vs = variants[type.slice(type.indexOf('.') + 1)];
+    const vs = variants[splitEvent(type).step];
     if (vs) for (const v of vs) out.push({ type, ...v });
     else out.push({ type });
   }

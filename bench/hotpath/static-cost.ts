@@ -19,7 +19,7 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { implementations, type ActionRule, type Rules, type StepEvent } from '../../machines/kit.ts';
 import type { MachineModel } from '../../machines/model.ts';
-import { snapshotView } from '../../src/mbt/view.ts';
+import { snapshotView } from '../../machines/xstate.ts';
 
 /** Where a store lands; see the module comment. */
 export type WriteClass = 'shared' | 'local' | 'thread';

@@ -13,6 +13,8 @@
 import { initialTransition, type AnyStateNode } from 'xstate';
 import type { ActionRule, GuardRule, StepEvent } from '../../machines/kit.ts';
 import type { MachineModel, ModelView } from '../../machines/model.ts';
+import { activeLeaves, ruleRef as readRuleRef, RuleRefError, type RuleRef } from '../../machines/xstate.ts';
+import { eventStep, eventThread as threadOf } from '../../spec/vocabulary.ts';
 import { compileLayout, type Layout, type Slots } from './layout.ts';
 
 /** The machine uses something outside the kit subset; `rule` names the subset rule. */
@@ -88,19 +90,14 @@ export const SCHEDULER_STEPS: readonly string[] = ['migrate'];
 
 const FORBIDDEN = ['invoke', 'after', 'always', 'entry', 'exit', 'onDone', 'history'] as const;
 
-interface RuleRef {
-  readonly type: string;
-  readonly params: unknown;
-}
-
+/** The adapter's reading of a rule reference, as a subset error of machine `machine`. */
 function ruleRef(machine: string, what: string, ref: unknown): RuleRef {
-  if (typeof ref === 'string') return { type: ref, params: undefined };
-  if (ref !== null && typeof ref === 'object' && typeof (ref as RuleRef).type === 'string') {
-    const params = (ref as RuleRef).params;
-    if (typeof params === 'function') throw new SubsetError(machine, 'rule 1', `${what} ${(ref as RuleRef).type} has function params`);
-    return { type: (ref as RuleRef).type, params };
+  try {
+    return readRuleRef(ref, what);
+  } catch (err) {
+    if (err instanceof RuleRefError) throw new SubsetError(machine, 'rule 1', err.message);
+    throw err;
   }
-  throw new SubsetError(machine, 'rule 1', `${what} is not referenced by name (${typeof ref})`);
 }
 
 function descendants(node: AnyStateNode): AnyStateNode[] {
@@ -224,8 +221,8 @@ export function compileMachine<C extends object>(model: MachineModel<C>): Compil
   const leafNodes = regionNodes.map((rn) => descendants(rn).filter((n) => n.type === 'atomic' || n.type === 'final'));
   events.forEach((ev, e) => {
     const r = typeRegion.get(ev.type);
-    eventThread[e] = model.threads.indexOf(ev.type.slice(0, ev.type.indexOf('.')));
-    fairThread[e] = SCHEDULER_STEPS.includes(ev.type.slice(ev.type.indexOf('.') + 1)) ? -1 : eventThread[e];
+    eventThread[e] = model.threads.indexOf(threadOf(ev));
+    fairThread[e] = SCHEDULER_STEPS.includes(eventStep(ev)) ? -1 : eventThread[e];
     if (r === undefined) {
       eventRegion[e] = -1;
       candidates.push([]);
@@ -243,9 +240,9 @@ export function compileMachine<C extends object>(model: MachineModel<C>): Compil
   });
 
   const initialRow = new Int32Array(width);
-  const activeLeaves = new Set((snapshot._nodes as AnyStateNode[]).filter((n) => n.type === 'atomic' || n.type === 'final'));
+  const active = new Set(activeLeaves(snapshot));
   regionNodes.forEach((_, r) => {
-    const i = leafNodes[r].findIndex((l) => activeLeaves.has(l));
+    const i = leafNodes[r].findIndex((l) => active.has(l));
     if (i < 0) throw new Error(`${name}: region ${regions[r].id} has no active leaf initially`);
     initialRow[r] = i;
   });

@@ -8,7 +8,7 @@ import Table from 'cli-table3';
 import { eventText } from '../../spec/vocabulary.ts';
 import type { DesignRunJson, TimingsJson, TraceJson } from './json.ts';
 import type { ReplayOutcome, DesignRun } from './run.ts';
-import { scenarioText } from './run.ts';
+import { describeScenario } from '../render/scenario-text.ts';
 import type { Change, Trace } from './trace.ts';
 import { foldRounds, roundsText, statesOf, stepNote } from '../render/explain.ts';
 import type { Scenario } from '../scenario.ts';
@@ -158,7 +158,7 @@ export function designReport(run: DesignRun): string {
 
 /** The header line naming the scenario. */
 export function scenarioHeader(s: Scenario): string {
-  return `scenario ${s.name}: ${scenarioText(s)}`;
+  return `scenario ${s.name}: ${describeScenario(s, { design: false })}`;
 }
 
 /** Legend of the verdict marks; `exitZero`: the run ignores verdicts for its exit status (npm start). */

@@ -165,19 +165,3 @@ export function checkDesign(scenario: Scenario, given: DesignModel | Design, opt
     exploreSeconds: main.seconds,
   };
 }
-
-/** One line describing a scenario's shape. */
-export function scenarioText(s: Scenario): string {
-  const iohs = s.iohs
-    .map((h) => `${h.name}: ${h.devices.map((d) => `${d.name} (${d.channels} ${d.capabilities.join('/')} channel${d.channels === 1 ? '' : 's'})`).join(', ')}`)
-    .join('; ');
-  const clients = s.clients
-    .map((c) => {
-      const flags = [c.releases ? '' : 'never-releases', c.busy ? 'busy' : '', c.migrates ? 'migrating' : '', c.kind === 'async_tx' ? 'caches-pointer' : '']
-        .filter(Boolean)
-        .join(', ');
-      return `${c.name} (${c.kind}, cpu ${c.cpu}${flags ? `, ${flags}` : ''})`;
-    })
-    .join(', ');
-  return `${s.cpus} CPUs; ${iohs}; clients ${clients || 'none'}; quiesce threshold ${s.quiesceThreshold}`;
-}

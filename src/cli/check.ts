@@ -12,14 +12,14 @@
  */
 import { availableParallelism } from 'node:os';
 import type { CheckJson } from '../check/json.ts';
-import type { DesignModel } from '../../machines/system/design.ts';
 import { DESIGNS } from '../designs/registry.ts';
 import type { Design } from '../designs/design.ts';
 import { isDesignFile, loadDesignFile } from '../designs/load.ts';
 import { DesignError } from '../../machines/system/design-error.ts';
 import { BEHAVIOURS, DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import { legend, behaviourTable, comparisonTable, designReport, runJson, scenarioHeader, timingsJson } from '../check/format.ts';
-import { checkDesign, scenarioText, type DesignCheckOptions, type DesignRun, type ImplementationFactory } from '../check/run.ts';
+import { describeScenario } from '../render/scenario-text.ts';
+import { checkDesign, type DesignCheckOptions, type DesignRun, type ImplementationFactory } from '../check/run.ts';
 import { NAMED_SCENARIOS, behaviourScenario, namedScenario } from '../check/scenarios.ts';
 import { SubsetError } from '../check/compile.ts';
 import { LayoutError } from '../check/layout.ts';
@@ -289,7 +289,7 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
   if (args.json) {
     const doc: CheckJson = {
       scenario: args.scenario.name,
-      scenarioText: scenarioText(args.scenario),
+      scenarioText: describeScenario(args.scenario, { design: false }),
       symmetry: args.symmetry,
       designs: runs.map(runJson),
       behaviours: behaviours.map((b) => ({

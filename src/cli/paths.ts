@@ -18,7 +18,7 @@ import { TARGETS, TargetScenarioError, targetNamed, UnknownMachineError, type Bu
 import { systemAdapter } from '../mbt/adapters/system.ts';
 import { runConformance, type PathKind } from '../mbt/conformance.ts';
 import { coverageTable } from '../mbt/coverage-table.ts';
-import { StateLimitError } from '../mbt/explore.ts';
+import { StateLimitError } from '../../machines/xstate.ts';
 import { exportLines } from '../mbt/export.ts';
 import { ConformanceError } from '../mbt/replay.ts';
 import { DESIGN_NAMES, type DesignName, type Scenario } from '../scenario.ts';

@@ -18,6 +18,7 @@ import { UsageError } from './usage-error.ts';
 import { intOption, parseOptions, readScenarioFile } from './args.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT_TABLE } from './exit-status.ts';
+import { clientBehaviours } from '../render/scenario-text.ts';
 
 /** One line of `dmaspec --help`. */
 export const summary = 'run a scenario through an orderly eject under a seeded random schedule and print the event log';
@@ -81,8 +82,8 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions | 'help' {
 
 function describeScenario(s: Scenario, design?: string): string[] {
   const clients = s.clients.map((c) => {
-    const flags = [c.releases ? '' : 'never-releases', c.busy ? 'busy' : `${c.rounds} round(s)`, c.migrates ? 'migrates' : ''];
-    return `  ${c.name}: ${c.kind} on CPU ${c.cpu}, ${c.capability}, ${flags.filter(Boolean).join(', ')}`;
+    const flags = clientBehaviours(c);
+    return `  ${c.name}: ${c.kind} on CPU ${c.cpu}, ${c.capability}${flags.length ? `, ${flags.join(', ')}` : ''}`;
   });
   const iohs = s.iohs.map((h) => `  ${h.name}: ${h.devices.map((d) => `${d.name} (${d.channels} channel(s): ${d.capabilities.join('+')})`).join(', ')}`);
   return [`scenario ${s.name}: ${s.cpus} CPU(s), design ${design ?? s.design}, quiesce threshold ${s.quiesceThreshold}`, ...clients, ...iohs];

@@ -13,6 +13,7 @@ import type { DesignHooks, DesignStrategy } from './design.ts';
 import { DmaRuleError } from './errors.ts';
 import { hasCap, type DmaChan, type DmaDevice } from './objects.ts';
 import { dmaChannelRebalance, nthChan, type RebalanceState } from './rebalance.ts';
+import { violationText } from '../../spec/vocabulary.ts';
 
 /** What a kernel is built from. */
 export interface EngineOptions {
@@ -219,7 +220,7 @@ export class DmaEngine implements RebalanceState {
     const device = chan.device;
     if (!device.private || device.privatecnt === 0 || chan.clientCount === 0)
       throw new DmaRuleError('release-not-private', `${chan.id} is not held as a private channel`);
-    if (device.freed) this.violations.add(`use-after-free:${thread}:${chan.id}`);
+    if (device.freed) this.violations.add(violationText({ kind: 'use-after-free', thread, chan: chan.id }));
     if (chan.clientCount !== 1) this.warnings.push(`WARN dma_release_channel: chan reference count ${chan.clientCount} != 1`);
     this.dmaChanPut(chan);
     if (--device.privatecnt === 0) device.private = false;
@@ -326,8 +327,8 @@ export class DmaEngine implements RebalanceState {
    */
   useChannel(thread: string, chan: DmaChan): boolean {
     if (this.design.prep && !this.design.prep(chan)) return false;
-    if (!chan.resources || chan.device.freed) this.violations.add(`use-after-free:${thread}:${chan.id}`);
-    if (chan.device.hardwareGone) this.violations.add(`use-on-removed-hardware:${thread}:${chan.id}`);
+    if (!chan.resources || chan.device.freed) this.violations.add(violationText({ kind: 'use-after-free', thread, chan: chan.id }));
+    if (chan.device.hardwareGone) this.violations.add(violationText({ kind: 'use-on-removed-hardware', thread, chan: chan.id }));
     return true;
   }
 
@@ -368,12 +369,12 @@ export class DmaEngine implements RebalanceState {
     for (const device of seen)
       for (const chan of device.channels) {
         if (device.freed) {
-          this.violations.add(`use-after-free:${caller}:${chan.id}`);
+          this.violations.add(violationText({ kind: 'use-after-free', thread: caller, chan: chan.id }));
           continue;
         }
         if (!chan.clientCount) continue;
-        if (!chan.resources) this.violations.add(`use-after-free:${caller}:${chan.id}`);
-        if (device.hardwareGone) this.violations.add(`use-on-removed-hardware:${caller}:${chan.id}`);
+        if (!chan.resources) this.violations.add(violationText({ kind: 'use-after-free', thread: caller, chan: chan.id }));
+        if (device.hardwareGone) this.violations.add(violationText({ kind: 'use-on-removed-hardware', thread: caller, chan: chan.id }));
         kicked.push(chan);
       }
     return kicked;

@@ -28,9 +28,10 @@ export function clientBehaviours(c: ClientSpec): string[] {
 
 /**
  * `2 CPUs; ioh0: ioat0 (2 memcpy channels); clients net0 (net_dma on CPU 0, migrating), …;
- * design rfc-wait; quiesce threshold 2`.
+ * design rfc-wait; quiesce threshold 2`. `design: false` leaves the design out (`check` runs
+ * the scenario under several).
  */
-export function describeScenario(s: Scenario): string {
+export function describeScenario(s: Scenario, options: { readonly design?: boolean } = {}): string {
   const iohs = s.iohs.map((h) => {
     const devs = h.devices.map((d) => `${d.name} (${d.channels} ${d.capabilities.join('/')} channel${d.channels === 1 ? '' : 's'})`);
     const socket = h.socketCpus.length > 0 ? ` on the socket of CPU ${h.socketCpus.join(', ')}` : '';
@@ -41,7 +42,7 @@ export function describeScenario(s: Scenario): string {
     `${s.cpus} CPU${s.cpus === 1 ? '' : 's'}`,
     iohs.join('; '),
     clients.length > 0 ? `clients ${clients.join(', ')}` : 'no clients',
-    `design ${s.design}`,
+    ...(options.design === false ? [] : [`design ${s.design}`]),
     `quiesce threshold ${s.quiesceThreshold}`,
   ].join('; ');
 }

@@ -13,6 +13,7 @@ import type { DesignHooks, DesignStrategy } from '../../core/design.ts';
 import type { DmaChan, DmaDevice } from '../../core/objects.ts';
 import { at } from '../../core/thread.ts';
 import type { KrefVariant } from './model.ts';
+import { violationText } from '../../../spec/vocabulary.ts';
 
 /** The strategy of kref variant `v`. */
 export function krefStrategyOf(v: KrefVariant): DesignStrategy {
@@ -25,7 +26,7 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
       /** `device->ref`, by device instance (a hot-added device is a new instance: `kref_init`). */
       const refs = new Map<DmaDevice, number>();
       const kref = (d: DmaDevice) => refs.get(d) ?? 1;
-      const useAfterFree = (chan: DmaChan) => k.violations.add(`use-after-free:${k.current}:${chan.id}`);
+      const useAfterFree = (chan: DmaChan) => k.violations.add(violationText({ kind: 'use-after-free', thread: k.current, chan: chan.id }));
       /** `dma_device_put`; returns whether it released. At 0: refcount_t's underflow WARN, no second release. */
       const dmaDevicePut = (d: DmaDevice): boolean => {
         const n = kref(d);

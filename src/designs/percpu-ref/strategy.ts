@@ -15,6 +15,7 @@ import type { WorkerPoint } from '../../core/hotplug.ts';
 import { at, type Choice, type Point } from '../../core/thread.ts';
 import type { PercpuRefOptions } from './model.ts';
 import { dropDmaengineRefs, waitThenFree } from '../../core/removal.ts';
+import { violationText } from '../../../spec/vocabulary.ts';
 
 /** Kill, grace period (or not: `percpu-ref-nogp`), atomic-mode wait for zero. */
 export function percpuRefStrategyOf({ gracePeriod }: PercpuRefOptions): DesignStrategy {
@@ -57,7 +58,7 @@ export function percpuRefStrategyOf({ gracePeriod }: PercpuRefOptions): DesignSt
         findChannel: (cap, cpu) => tryget(k.table[cap][cpu], cpu),
         getChannel: (chan, cpu, thread) => {
           // The percpu_ref lives in the device: a tryget on a freed device touches freed memory.
-          if (chan.device.freed) k.violations.add(`use-after-free:${thread}:${chan.id}`);
+          if (chan.device.freed) k.violations.add(violationText({ kind: 'use-after-free', thread, chan: chan.id }));
           return tryget(chan, cpu);
         },
         findChannelSteps: (client, point) => {
@@ -65,7 +66,7 @@ export function percpuRefStrategyOf({ gracePeriod }: PercpuRefOptions): DesignSt
           return trygetSteps(client, k.table[client.spec.capability][client.cpu], point);
         },
         getChannelSteps: (client, chan, point) => {
-          if (chan.device.freed) k.violations.add(`use-after-free:${client.name}:${chan.id}`);
+          if (chan.device.freed) k.violations.add(violationText({ kind: 'use-after-free', thread: client.name, chan: chan.id }));
           client.worker = 'regetting';
           return trygetSteps(client, chan, point);
         },
