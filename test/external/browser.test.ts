@@ -78,8 +78,10 @@ describe('docs site in headless Chromium', () => {
     // TypeDoc 0.28 cannot expand document globs under different roots (/tmp and the
     // checkout): the spec pages the index links to are copied next to the fixture docs.
     cpSync(join(ROOT, 'spec'), join(tmp, 'spec'), { recursive: true });
-    // So are the machine and core files the spec's rules link.
-    for (const dir of ['machines/system', 'src/core']) cpSync(join(ROOT, dir), join(tmp, dir), { recursive: true });
+    // So are the machine and source files the spec's rules link, and the design guide
+    // spec/release-designs.md links with the files the guide links.
+    for (const dir of ['machines', 'src', 'examples', 'test/designs']) cpSync(join(ROOT, dir), join(tmp, dir), { recursive: true });
+    cpSync(join(ROOT, 'docs', 'writing-a-design.md'), join(tmp, 'docs', 'writing-a-design.md'));
     // One small entry point and a tsconfig holding only it: TypeDoc then loads one module
     // instead of the whole project.
     const tsconfig = join(tmp, 'tsconfig.json');
