@@ -6,7 +6,7 @@
  * (external: it takes longer than a unit test should).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,20 @@ describe("a design importing 'dmaspec/design' in a project that installed dmaspe
     const doc = JSON.parse(r.stdout);
     expect(doc.designs[0].design).toBe(name);
     expect(doc.designs[0].results.find((p: { name: string }) => p.name === 'table-names-listed-channels')).toMatchObject({ verdict: 'holds', claimed: true });
+  });
+
+  it("the guide's example (docs/writing-a-design.md), copied into the project, is flagged with its trace", () => {
+    copyFileSync(join(ROOT, 'examples/designs/free-before-ack.ts'), join(dir, 'free-before-ack.ts'));
+    const r = spawnSync('npx', ['--no-install', 'dmaspec', 'check', '--design', 'free-before-ack.ts', '--scenario', 'cooperative', '--json'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(EXIT.violated);
+    const uaf = JSON.parse(r.stdout).designs[0].results.find((p: { name: string }) => p.name === 'no-use-after-free');
+    expect(uaf).toMatchObject({ verdict: 'violated', claimed: true });
+    expect(uaf.trace.steps.length).toBeGreaterThan(0);
+    expect(uaf.trace.steps.some((s: { changes: { name: string }[] }) => s.changes.some((c) => c.name === 'net0.told'))).toBe(true);
   });
 
   it("the types resolve: tsc sees dmaspec/design's DesignModel in the user's project", () => {
