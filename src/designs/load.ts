@@ -64,8 +64,10 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
     const why = (err as Error).message?.split('\n')[0] ?? String(err);
     // As esm-scope-hooks.mjs tells ES syntax: a module without it was loaded as CommonJS.
     const commonJs = !/^\s*(import\s*[\w{*'"]|export\s)/m.test(readFileSync(path, 'utf8'));
+    const noPackage = /Cannot find package 'dmaspec(\/design)?'/.test(why);
     return fail(
       `cannot load the module: ${why}${commonJs ? ' (it has no import/export: a design module is an ES module; CommonJS require/module.exports designs are not supported)' : ''}`,
+      noPackage ? "install dmaspec in the design's folder (npm init -y && npm install <a dmaspec clone or tarball>), as docs/writing-a-design.md shows" : '',
     );
   }
 }

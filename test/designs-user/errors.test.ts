@@ -2,6 +2,9 @@
  * A user design's mistakes end in exit status 2 ("design error") with one line naming the
  * design and, where one threw, the rule: never exit 1 (a broken claim) nor a stack trace.
  */
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-status.ts';
 import { runInProcess, STACK_LINE } from '../cli/harness.ts';
@@ -73,5 +76,18 @@ describe('blameDesign: a rule that throws past validation (beyond its dry run) n
     expect(() => guard({} as never, { t: 0 } as never, { type: 'net0.ack' })).toThrow(
       /^design error: design late-thrower: guard notified: threw RangeError: deep state$/,
     );
+  });
+});
+
+describe('a design file in a folder where dmaspec is not installed', () => {
+  it("says to install dmaspec there (its import of 'dmaspec/design' cannot resolve)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dmaspec-lone-'));
+    copyFileSync('examples/designs/free-before-ack.ts', join(dir, 'free-before-ack.ts'));
+    const r = await check(join(dir, 'free-before-ack.ts'));
+    expect(r.status).toBe(EXIT.usage);
+    expect(r.err).toMatch(
+      /Cannot find package 'dmaspec(\/design)?'.*; install dmaspec in the design's folder \(npm init -y && npm install <a dmaspec clone or tarball>\)/,
+    );
+    expect(r.err).not.toMatch(STACK_LINE);
   });
 });

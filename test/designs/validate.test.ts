@@ -35,6 +35,12 @@ describe('validateDesign', () => {
     expect(validateDesign(base, S)).toEqual({ model: base });
   });
 
+  it('deadlock-free, always checked, is not a claim', () => {
+    expect(errorOf({ ...base, claims: ['deadlock-free' as never] }).message).toBe(
+      'design error: design free-before-ack: claim deadlock-free: is checked for every design and shown in every verdict table, but it is not a claimable property; leave it out of claims',
+    );
+  });
+
   it('a misspelled claim, with the property it meant', () => {
     const e = errorOf({ ...base, claims: ['removal-complete'] });
     expect(e.message).toBe(
