@@ -46,6 +46,19 @@ export interface DesignRules extends RuleSet {
   readonly overrides?: RuleSet;
 }
 
+/** `r` with every guard and action (its overrides too) replaced by `guard(name, g)` / `action(name, a)`. */
+export function mapDesignRules(
+  r: DesignRules,
+  guard: (name: string, g: GuardRule<SystemContext>) => GuardRule<SystemContext>,
+  action: (name: string, a: ActionRule<SystemContext>) => ActionRule<SystemContext>,
+): DesignRules {
+  const map = (s: RuleSet | undefined): RuleSet => ({
+    guards: Object.fromEntries(Object.entries(s?.guards ?? {}).map(([n, g]) => [n, guard(n, g)])),
+    actions: Object.fromEntries(Object.entries(s?.actions ?? {}).map(([n, a]) => [n, action(n, a)])),
+  });
+  return { ...map(r), ...(r.overrides ? { overrides: map(r.overrides) } : {}) };
+}
+
 /** One phase of unregister between `list_del` and the free, as the device machine shows it. */
 export interface UnregisterPhase {
   /** State key in the device machine, e.g. `quiescing`. */

@@ -12,7 +12,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { CheckJson } from '../check/json.ts';
-import { DESIGNS } from '../designs/registry.ts';
+import { DESIGNS, designOf, isDesignName } from '../designs/registry.ts';
 import type { Design } from '../designs/design.ts';
 import { isDesignFile, loadDesignFile } from '../designs/load.ts';
 import { DesignError } from '../../machines/system/design-error.ts';
@@ -116,7 +116,7 @@ function readScenario(arg: string): { scenario: Scenario; design?: string } {
 }
 
 /** Whether `d` is one of the built-in designs (a bug in it is dmaspec's, exit status 4). */
-const isBuiltIn = (d: Design) => (DESIGNS as Readonly<Record<string, Design>>)[d.model.name] === d;
+const isBuiltIn = (d: Design) => isDesignName(d.model.name) && designOf(d.model.name) === d;
 
 /** Parses `check`'s arguments. @throws UsageError, ScenarioError */
 export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'> {
@@ -147,7 +147,7 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
   const d = values.design ?? scenarioDesign;
   if (d === undefined) designs = Object.values(DESIGNS);
   else if (isDesignFile(d)) designs = [await loadDesignFile(d, scenario)];
-  else if (d in DESIGNS) designs = [(DESIGNS as Readonly<Record<string, Design>>)[d]!];
+  else if (isDesignName(d)) designs = [designOf(d)];
   else throw new UsageError(`--design ${d}: unknown design (built-in: ${Object.keys(DESIGNS).join(', ')}; or a .ts/.mts/.js/.mjs module)`);
   return {
     designs,

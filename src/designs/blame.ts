@@ -4,7 +4,7 @@
  * internal error of dmaspec.
  * @module
  */
-import type { DesignModel, DesignRules } from '../../machines/system/design.ts';
+import { mapDesignRules, type DesignModel, type DesignRules } from '../../machines/system/design.ts';
 import { DesignError } from '../../machines/system/design-error.ts';
 
 /** `f()`, with an error it throws turned into a DesignError naming `design` and `rule`. */
@@ -18,21 +18,14 @@ function blame<T>(design: string, rule: string, f: () => T): T {
   }
 }
 
-/** Wraps every rule of a table so that a throw names the rule. */
-function blameTable<F extends (...a: any[]) => unknown>(design: string, kind: string, table: Readonly<Record<string, F>> | undefined) {
-  return table && Object.fromEntries(Object.entries(table).map(([name, f]) => [name, ((...a: any[]) => blame(design, `${kind} ${name}`, () => f(...a))) as F]));
-}
-
 /** `d` with its builders and rules wrapped so that whatever throws is a DesignError naming `d` and the rule. */
 export function blameDesign(d: DesignModel): DesignModel {
-  const rules = (r: DesignRules): DesignRules => ({
-    ...r,
-    guards: blameTable(d.name, 'guard', r.guards),
-    actions: blameTable(d.name, 'action', r.actions),
-    ...(r.overrides
-      ? { overrides: { ...r.overrides, guards: blameTable(d.name, 'guard', r.overrides.guards), actions: blameTable(d.name, 'action', r.overrides.actions) } }
-      : {}),
-  });
+  const rules = (r: DesignRules): DesignRules =>
+    mapDesignRules(
+      r,
+      (name, g) => (ctx, p, e) => blame(d.name, `guard ${name}`, () => g(ctx, p, e)),
+      (name, a) => (draft, p, e) => blame(d.name, `action ${name}`, () => a(draft, p, e)),
+    );
   return {
     ...d,
     ejecting: (b) => blame(d.name, 'ejecting', () => d.ejecting(b)),

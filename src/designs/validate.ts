@@ -19,10 +19,11 @@ import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import type { ActionRule, GuardRule, Rules, StepEvent } from '../../machines/kit.ts';
 import type { StateConfig } from '../../machines/make.ts';
 import type { SystemContext } from '../../machines/system/context.ts';
-import type { DesignModel, DesignRules, DesignVariables, RuleSet } from '../../machines/system/design.ts';
+import { mapDesignRules, type DesignModel, type DesignRules, type DesignVariables } from '../../machines/system/design.ts';
 import { DesignError, didYouMean } from '../../machines/system/design-error.ts';
 import { buildSystem, designVariablesOf, systemConfig, systemRules, type SystemModel } from '../../machines/system/index.ts';
 import { layoutOf } from '../../machines/system/layout.ts';
+import { snapshotKey, snapshotView } from '../../machines/xstate.ts';
 import { PROPERTY_NAMES, rxThread } from '../../spec/vocabulary.ts';
 import { CLIENT_KINDS, type Scenario } from '../scenario.ts';
 import type { Design } from './design.ts';
@@ -304,11 +305,7 @@ function watched(shape: SystemContext, fail: Fail): (r: DesignRules) => DesignRu
           `declare it in variables (e.g. perThread: { ${bad.split('.').pop()}: { initial: 0, min: 0, max: 1, description: '…' } }) and use ctx.design`,
         );
     };
-  const wrapSet = (s: RuleSet | undefined): RuleSet => ({
-    guards: Object.fromEntries(Object.entries(s?.guards ?? {}).map(([n, g]) => [n, guard(n, g)])),
-    actions: Object.fromEntries(Object.entries(s?.actions ?? {}).map(([n, a]) => [n, action(n, a)])),
-  });
-  return (r) => ({ ...wrapSet(r), ...(r.overrides ? { overrides: wrapSet(r.overrides) } : {}) });
+  return (r) => mapDesignRules(r, guard, action);
 }
 
 /** A bounded breadth-first walk of the system machine with the design's rules watched. */
@@ -316,19 +313,14 @@ function dryRun(scenario: Scenario, D: DesignModel, limit: number, fail: Fail): 
   const shape = buildSystem(scenario, D).config.context as SystemContext;
   const wrap = watched(shape, fail);
   const m = buildSystem(scenario, { ...D, rules: (l) => wrap(D.rules(l)) });
-  const view = (s: AnyMachineSnapshot) => {
-    const ids = new Set(s._nodes.map((n) => n.id));
-    return { context: s.context as SystemContext, active: (id: string) => ids.has(id) };
-  };
-  const key = (s: AnyMachineSnapshot) => JSON.stringify([s.value, s.context]);
   const [initial] = initialTransition(m.machine);
-  const seen = new Set([key(initial)]);
+  const seen = new Set([snapshotKey(initial)]);
   const queue: AnyMachineSnapshot[] = [initial];
   for (let i = 0; i < queue.length && seen.size < limit; i++) {
     const s = queue[i];
     let events: StepEvent[];
     try {
-      events = m.enabledEvents(view(s));
+      events = m.enabledEvents(snapshotView(s));
     } catch (err) {
       if (err instanceof DesignError) throw err;
       fail('guards', `throw ${(err as Error).message}`, 'a guard must read only fields the context has');
@@ -348,7 +340,7 @@ function dryRun(scenario: Scenario, D: DesignModel, limit: number, fail: Fail): 
       }
       const range = outOfRange(next.context as SystemContext, designVariablesOf(D));
       if (range) fail(range.split(' is ')[0], `is ${range.split(' is ')[1]} after ${e.type}`, 'widen the declared range, or fix the rule that writes it');
-      const k = key(next);
+      const k = snapshotKey(next);
       if (!seen.has(k)) {
         seen.add(k);
         queue.push(next);

@@ -8,17 +8,16 @@
 import type { MachineModel } from '../../../machines/model.ts';
 import type { SystemModel } from '../../../machines/system/index.ts';
 import { SAFETY } from '../../../spec/properties.ts';
-import { DESIGN_MODELS } from '../../designs/models.ts';
+import { designOf, isDesignName } from '../../designs/registry.ts';
 import type { SafetyProperty } from '../properties.ts';
 import type { ModelRecipe } from './protocol.ts';
-
-/** The built-in designs (a design module loaded from a file is in no worker's registry). */
-const BUILT_IN = new Map(Object.entries(DESIGN_MODELS));
 
 /** The recipe of `model` with `safety`, or undefined when a worker could not rebuild them. */
 export function recipeOf(model: MachineModel, safety: readonly SafetyProperty[]): ModelRecipe | undefined {
   const m = model as Partial<SystemModel>;
-  if (!m.design || !m.layout || BUILT_IN.get(m.design.name) !== m.design || model.name !== `system:${m.design.name}`) return undefined;
+  // Only a built-in design is in every worker's registry (a design module loaded from a file is not).
+  if (!m.design || !m.layout || !isDesignName(m.design.name) || designOf(m.design.name).model !== m.design || model.name !== `system:${m.design.name}`)
+    return undefined;
   if (!safety.every((p) => (SAFETY as readonly unknown[]).includes(p))) return undefined;
   return {
     module: new URL('../../designs/registry.ts', import.meta.url).href,
