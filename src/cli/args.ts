@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseScenario, ScenarioError, type Scenario } from '../scenario.ts';
+import { NAMED_SCENARIOS, namedScenario } from '../check/scenarios.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Parses `argv` against `options` (no positionals); a bad option is a UsageError ending with `usage`. */
@@ -51,4 +52,18 @@ export function intOption(value: string | undefined, name: string, min: number, 
       `--${name} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`} (got ${JSON.stringify(value)})`,
     );
   return Number(value);
+}
+
+/**
+ * `--scenario NAME|FILE.json`: a named scenario (src/check/scenarios.ts) or a scenario file,
+ * with the design the file names explicitly (undefined when it names none).
+ * @throws UsageError, ScenarioError
+ */
+export function scenarioArg(arg: string): { scenario: Scenario; design?: string } {
+  const named = namedScenario(arg);
+  if (named) return { scenario: named };
+  if (!arg.endsWith('.json')) throw new UsageError(`--scenario ${arg}: not a scenario name (${NAMED_SCENARIOS.join(', ')}) nor a .json file`);
+  const { scenario, json } = readScenarioFile(arg);
+  const explicit = typeof json === 'object' && json !== null && 'design' in json;
+  return { scenario, design: explicit ? scenario.design : undefined };
 }

@@ -20,13 +20,13 @@ import { BEHAVIOURS, DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import { legend, behaviourTable, comparisonTable, designReport, runJson, scenarioHeader, timingsJson } from '../check/format.ts';
 import { describeScenario } from '../render/scenario-text.ts';
 import { checkDesign, type DesignCheckOptions, type DesignRun, type ImplementationFactory } from '../check/run.ts';
-import { NAMED_SCENARIOS, behaviourScenario, namedScenario } from '../check/scenarios.ts';
+import { NAMED_SCENARIOS, behaviourScenario } from '../check/scenarios.ts';
 import { SubsetError } from '../check/compile.ts';
 import { LayoutError } from '../check/layout.ts';
 import { Limits } from '../check/limits.ts';
 import { stopText } from '../check/check.ts';
 import { UsageError } from './usage-error.ts';
-import { intOption, parseOptions, readScenarioFile } from './args.ts';
+import { intOption, parseOptions, scenarioArg } from './args.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT, EXIT_TABLE } from './exit-status.ts';
 
@@ -106,15 +106,6 @@ export interface CheckArgs {
   readonly exitZero: boolean;
 }
 
-function readScenario(arg: string): { scenario: Scenario; design?: string } {
-  const named = namedScenario(arg);
-  if (named) return { scenario: named };
-  if (!arg.endsWith('.json')) throw new UsageError(`--scenario ${arg}: not a scenario name (${NAMED_SCENARIOS.join(', ')}) nor a .json file`);
-  const { scenario, json } = readScenarioFile(arg);
-  const explicit = typeof json === 'object' && json !== null && 'design' in json;
-  return { scenario, design: explicit ? scenario.design : undefined };
-}
-
 /** Whether `d` is one of the built-in designs (a bug in it is dmaspec's, exit status 4). */
 const isBuiltIn = (d: Design) => isDesignName(d.model.name) && designOf(d.model.name) === d;
 
@@ -140,7 +131,7 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
   if (values.help) return 'help';
   let scenario = DEFAULT_SCENARIO;
   let scenarioDesign: string | undefined;
-  if (values.scenario !== undefined) ({ scenario, design: scenarioDesign } = readScenario(values.scenario));
+  if (values.scenario !== undefined) ({ scenario, design: scenarioDesign } = scenarioArg(values.scenario));
   const threshold = intOption(values.threshold, 'threshold', 1, 100);
   if (threshold !== undefined) scenario = { ...scenario, quiesceThreshold: threshold };
   let designs: Design[];

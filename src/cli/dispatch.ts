@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   simulate: () => import('./simulate.ts'),
   check: () => import('./check.ts'),
   paths: () => import('./paths.ts'),
+  export: () => import('./export.ts'),
 };
 
 /** What `dmaspec` with no subcommand runs (and so what `npm start` runs). */
