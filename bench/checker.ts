@@ -2,7 +2,8 @@
  * `npm run bench` (env BENCH_RUNS, BENCH_GRAPH_RUNS, BENCH_GRAPH_CAP, BENCH_LARGE, BENCH_PAR_RUNS, BENCH_TWIN_STATES, BENCH_WORKERS): the checker's exploration rate against @xstate/graph's traversal on the
  * same scenario, side by side in one run, medians over several runs, and their ratio; plus
  * the state counts with and without symmetry reduction; then the checker on one worker
- * against all the machine's cores (src/check/parallel), as `dmaspec check` explores.
+ * against all the machine's cores (src/check/parallel), as `dmaspec check` explores; and,
+ * when SPIN is installed, both against SPIN on the scenario's Promela export (bench/spin.ts).
  *
  * The checker runs as `dmaspec check` does (packed states, safety properties evaluated on
  * every new state); @xstate/graph's `getAdjacencyMap` runs xstate's own transition function
@@ -21,6 +22,7 @@ import { closePools } from '../src/check/parallel/pool.ts';
 import { recipeOf } from '../src/check/parallel/recipe.ts';
 import type { SafetyProperty } from '../src/check/properties.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../src/scenario.ts';
+import { spinTable } from './spin.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const GRAPH_RUNS = Number(process.env.BENCH_GRAPH_RUNS ?? 3);
@@ -215,6 +217,13 @@ function main() {
       "bytes/state: the visited set's allocated arrays (capacity doubles, so small spaces look dearer) per stored state.\n\n",
   );
   process.stdout.write(workersTable());
+  process.stdout.write(
+    `\n${spinTable(
+      [['default (rfc-wait)', DEFAULT_SCENARIO], ...(process.env.BENCH_LARGE ? [['default + net1 (twin of net0)', withTwin(DEFAULT_SCENARIO)] as const] : [])],
+      WORKERS,
+      PAR_RUNS,
+    )}`,
+  );
 }
 
 main();

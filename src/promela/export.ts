@@ -31,6 +31,8 @@ export interface PromelaExport {
   readonly nodes: number;
   readonly steps: number;
   readonly seconds: number;
+  /** dmaspec's violated safety properties in this search (`deadlock-free` included), as SPIN should report them. */
+  readonly violated: readonly string[];
   /** Safety properties the initial state violates (SPIN's assertions judge the states after steps). */
   readonly failsAtStart: readonly string[];
 }
@@ -40,17 +42,19 @@ export function exportPromela(scenario: Scenario, design: DesignModel, opts: { m
   const t0 = performance.now();
   const model = buildSystem(scenario, design);
   const cm = compileMachine(model);
-  const ranges = rangesOf(cm, opts);
   const props = { safety: SAFETY, liveness: LIVENESS } as unknown as PropertySet;
+  const ranges = rangesOf(cm, { ...opts, safety: props.safety });
   const t = translate(cm, props, ranges.inputs);
   const x = ranges.exploration;
   // SPIN asserts after every step; the initial state is judged here, by the same trees.
   const start = initialInputs(cm);
+  const violated = [...x.violations.keys(), ...(x.deadlock >= 0 ? ['deadlock-free'] : [])];
   const failsAtStart = t.safety.filter((p) => !evaluateTree(p.tree, (i) => start[i])).map((p) => p.name);
   const text = emitPromela(cm, ranges.inputs, t, {
     header: [
       `dmaspec export --format promela: scenario ${scenario.name}, design ${design.name}.`,
       `dmaspec (no symmetry) found ${x.states} states and ${x.transitions} transitions${x.complete ? '' : ' before a limit stopped it (the ranges below are of those states)'}.`,
+      `dmaspec's safety verdicts${x.complete ? '' : ' so far'}: ${violated.length ? `violated ${violated.join(', ')}` : 'every property holds, deadlock freedom too'}.`,
       failsAtStart.length
         ? `The initial state already violates: ${failsAtStart.join(', ')}.`
         : 'Every safety property holds in the initial state (checked at export; SPIN checks every later state).',
@@ -59,6 +63,7 @@ export function exportPromela(scenario: Scenario, design: DesignModel, opts: { m
   });
   return {
     text,
+    violated,
     failsAtStart,
     states: x.states,
     transitions: x.transitions,

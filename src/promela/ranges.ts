@@ -12,6 +12,7 @@ import type { CompiledMachine } from '../check/compile.ts';
 import { explore, type Exploration } from '../check/explore.ts';
 import { NULL_OF } from '../check/layout.ts';
 import type { Limits } from '../check/limits.ts';
+import type { SafetyProperty } from '../check/properties.ts';
 import type { Value } from './decision-tree.ts';
 
 /** The values of one input. */
@@ -30,12 +31,12 @@ export interface Ranges {
 }
 
 /**
- * Explores `cm` without symmetry and collects each slot's values. An incomplete search
+ * Explores `cm` without symmetry (checking `safety` on the way) and collects each slot's values. An incomplete search
  * (a limit hit) gives the ranges of the states it reached: the export then holds for those,
  * and SPIN's range assertions say when a state leaves them.
  */
-export function rangesOf(cm: CompiledMachine, opts: { maxStates?: number; limits?: Limits } = {}): Ranges {
-  const x = explore(cm, { symmetry: 'none', safety: [], maxStates: opts.maxStates, limits: opts.limits });
+export function rangesOf(cm: CompiledMachine, opts: { maxStates?: number; limits?: Limits; safety?: readonly SafetyProperty[] } = {}): Ranges {
+  const x = explore(cm, { symmetry: 'none', safety: opts.safety ?? [], maxStates: opts.maxStates, limits: opts.limits });
   const R = cm.regions.length;
   const S = cm.layout.slots.length;
   const N = NULL_OF[x.coder.bytes];

@@ -1,0 +1,77 @@
+/**
+ * The translation is the machine: on every reachable state of small scenarios under every
+ * design, each step's decision tree enables exactly the events the checker's stepper
+ * enables and writes exactly the successor it computes; the property trees give the
+ * properties' verdicts. (SPIN's own run of the printed model: test/external/spin.test.ts.)
+ */
+import { describe, expect, it } from 'vitest';
+import { compileMachine } from '../../src/check/compile.ts';
+import { NULL_OF } from '../../src/check/layout.ts';
+import { Stepper } from '../../src/check/stepper.ts';
+import type { CompiledTransition } from '../../src/check/compile.ts';
+import { DESIGNS } from '../../src/designs/registry.ts';
+import { buildSystem } from '../../machines/system/index.ts';
+import { NET_AND_SLAVE, TWO_DEVICES } from '../../machines/small-scenarios.ts';
+import { evaluateTree, type Value } from '../../src/promela/decision-tree.ts';
+import { rangesOf } from '../../src/promela/ranges.ts';
+import { translate } from '../../src/promela/translate.ts';
+import { LIVENESS, SAFETY } from '../../spec/properties.ts';
+import type { PropertySet } from '../../src/check/properties.ts';
+
+const props = { safety: SAFETY, liveness: LIVENESS } as unknown as PropertySet;
+
+describe('decision trees against the checker, state by state', () => {
+  // Every design on one CPU and two devices; the RFC's hot path also on two CPUs with migration.
+  const cases = [...Object.values(DESIGNS).map((d) => [TWO_DEVICES, d.model] as const), [NET_AND_SLAVE, DESIGNS['rfc-wait'].model] as const];
+  for (const [scenario, design] of cases)
+    it(`${scenario.name} under ${design.name}`, () => {
+      const model = buildSystem(scenario, design);
+      const cm = compileMachine(model);
+      const ranges = rangesOf(cm);
+      const t = translate(cm, props, ranges.inputs);
+      const x = ranges.exploration;
+      const R = cm.regions.length;
+      const N = NULL_OF[x.coder.bytes];
+      const inputsOf = (slots: ArrayLike<number>): Value[] =>
+        Array.from({ length: R + cm.layout.slots.length }, (_, i) => {
+          const v = slots[i];
+          return i < R ? v : v === N ? null : cm.layout.slots[i - R].kind === 'bool' ? v === 1 : v;
+        });
+      const stepper = new Stepper(cm, x.coder);
+      const row = x.store.newRow();
+      const out = x.store.newRow();
+      const evs = new Int32Array(cm.events.length);
+      const taken: CompiledTransition[] = [];
+      let compared = 0;
+      for (let id = 0; id < x.states; id++) {
+        x.store.get(id, row);
+        stepper.load(row.slots);
+        const n = stepper.enabled(evs, taken);
+        const inputs = inputsOf(row.slots);
+        const byTree = new Map<number, Value[]>();
+        for (const s of t.steps) {
+          if (row.slots[s.region] !== s.leaf) continue;
+          const r = evaluateTree(s.tree, (i) => inputs[i]);
+          expect(r.kind).not.toBe('error');
+          if (r.kind !== 'on') continue;
+          const next = [...inputs];
+          for (const [i, v] of r.writes) next[i] = v;
+          if (r.target >= 0) next[s.region] = r.target;
+          byTree.set(s.eventIndex, next);
+        }
+        // The timer rule (machines/timers.ts), which the model leaves to SPIN's `timeout`.
+        const timers = cm.model.timers;
+        const others = [...byTree.keys()].some((e) => !timers?.has(cm.events[e].type));
+        const enabled = [...byTree.keys()].filter((e) => !others || !timers?.has(cm.events[e].type)).sort((a, b) => a - b);
+        expect(enabled).toEqual([...evs.slice(0, n)].sort((a, b) => a - b));
+        for (let k = 0; k < n; k++) {
+          stepper.successor(evs[k], taken[k], out.slots);
+          expect(byTree.get(evs[k])).toEqual(inputsOf(out.slots));
+          compared++;
+        }
+        t.safety.forEach((p, k) => expect(evaluateTree(p.tree, (i) => inputs[i])).toBe(SAFETY[k].holds(stepper.view as never, model as never)));
+        expect(evaluateTree(t.final, (i) => inputs[i])).toBe(model.isFinal(stepper.view));
+      }
+      expect(compared).toBe(x.transitions);
+    });
+});
