@@ -8,7 +8,6 @@ import { DESIGN_MODELS } from '../src/designs/models.ts';
 import { systemFor } from '../src/designs/registry.ts';
 import { buildChannel } from './concerns/channel.ts';
 import { buildClient } from './concerns/clients.ts';
-import { buildDevice } from './concerns/device.ts';
 import { buildIoh } from './concerns/ioh.ts';
 import { buildQuiesce } from './concerns/quiesce.ts';
 import { buildRelease } from './concerns/release.ts';
@@ -47,13 +46,6 @@ export const MACHINES: readonly MachineEntry[] = [
       'One region per thread of spec/threads.md — clients in scenario order, then one per IOH — under the scenario’s design. The checker explores this machine.',
     build: (s: Scenario) => systemFor(s),
     smallScenario: TWO_DEVICES,
-  },
-  {
-    name: 'device',
-    title: 'Device lifecycle',
-    summary: 'A DMA device from registration through public and private use to unregistration (as the design unregisters) and free.',
-    build: buildDevice,
-    smallScenario: { ...DEFAULT_SCENARIO, name: 'device' },
   },
   {
     name: 'ioh',
