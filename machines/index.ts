@@ -71,7 +71,7 @@ export const MACHINES: readonly MachineEntry[] = [
     name: 'channel',
     title: 'Channel client_count',
     summary:
-      'One channel’s client_count: public holds through dmaengine_get/put, a private hold through dma_request_channel/dma_release_channel, the alloc failure path, resources iff held, table_count.',
+      'One channel’s client_count under the system’s own rules, driven by the dmaengine API calls: public holds through dmaengine_get/put, a private hold through dma_request_channel/dma_release_channel, the alloc failure path, resources iff held, table_count.',
     build: buildChannel,
     smallScenario: { ...DEFAULT_SCENARIO, name: 'channel' },
   },
