@@ -10,7 +10,7 @@
  * @module
  */
 import type { Scenario } from '../../src/scenario.ts';
-import type { Rules } from '../kit.ts';
+import { cloneContext, type Rules } from '../kit.ts';
 import { makeModel, type ConfiguredModel, type StateConfig } from '../make.ts';
 import { initialContext, type SystemContext } from '../system/context.ts';
 import { dmaChannelRebalance, dmaengineGet, dmaenginePut } from '../system/dmaengine.ts';
@@ -131,7 +131,7 @@ export function buildChannel(scenario: Scenario): ConfiguredModel<SystemContext>
       hasUser: (c) => c.refCount > 0,
       // Which state dmaengine_put leads to is what the system's own dmaengine_put leaves.
       putFrees: (c) => {
-        const after = structuredClone(c);
+        const after = cloneContext(c);
         dmaenginePut(after, L);
         return c.refCount > 0 && channelState(after) === 'free';
       },
