@@ -1,6 +1,10 @@
 /**
  * The machine catalogue: every statechart of dmaspec with a scenario small enough to
  * explore whole. The docs renderer and the path generator iterate {@link MACHINES}.
+ * Every per-concern machine but `ioh` is a projection of the system machine (its regions
+ * and rules). `ioh` stays standalone: it shows hot-add, probe and surprise removal, which
+ * the system's IOH region lacks. There is no device machine: registration is `ioh`'s
+ * probe, public/private use `client-slave`'s, unregister and free `release-<design>`'s.
  * @module
  */
 import { DEFAULT_SCENARIO, type Scenario } from '../src/scenario.ts';
