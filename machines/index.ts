@@ -1,6 +1,10 @@
 /**
  * The machine catalogue: every statechart of dmaspec with a scenario small enough to
  * explore whole. The docs renderer and the path generator iterate {@link MACHINES}.
+ * Every per-concern machine but `ioh` is a projection of the system machine (its regions
+ * and rules). `ioh` stays standalone: it shows hot-add, probe and surprise removal, which
+ * the system's IOH region lacks. There is no device machine: registration is `ioh`'s
+ * probe, public/private use `client-slave`'s, unregister and free `release-<design>`'s.
  * @module
  */
 import { DEFAULT_SCENARIO, type Scenario } from '../src/scenario.ts';
@@ -8,7 +12,6 @@ import { DESIGN_MODELS } from '../src/designs/models.ts';
 import { systemFor } from '../src/designs/registry.ts';
 import { buildChannel } from './concerns/channel.ts';
 import { buildClient } from './concerns/clients.ts';
-import { buildDevice } from './concerns/device.ts';
 import { buildIoh } from './concerns/ioh.ts';
 import { buildQuiesce } from './concerns/quiesce.ts';
 import { buildRelease } from './concerns/release.ts';
@@ -49,13 +52,6 @@ export const MACHINES: readonly MachineEntry[] = [
     smallScenario: TWO_DEVICES,
   },
   {
-    name: 'device',
-    title: 'Device lifecycle',
-    summary: 'A DMA device from registration through public and private use to unregistration (as the design unregisters) and free.',
-    build: buildDevice,
-    smallScenario: { ...DEFAULT_SCENARIO, name: 'device' },
-  },
-  {
     name: 'ioh',
     title: 'I/O hub hot-plug',
     summary: 'An IOH absent, present, online, ejecting, surprise-removed and removed, with the online/offline of its socket CPUs.',
@@ -79,7 +75,7 @@ export const MACHINES: readonly MachineEntry[] = [
     name: 'channel',
     title: 'Channel client_count',
     summary:
-      'One channel’s client_count: public holds through dmaengine_get/put, a private hold through dma_request_channel/dma_release_channel, the alloc failure path, resources iff held, table_count.',
+      'One channel’s client_count under the system’s own rules, driven by the dmaengine API calls: public holds through dmaengine_get/put, a private hold through dma_request_channel/dma_release_channel, the alloc failure path, resources iff held, table_count.',
     build: buildChannel,
     smallScenario: { ...DEFAULT_SCENARIO, name: 'channel' },
   },

@@ -70,7 +70,7 @@ static void dmaengine_put(void)
 
 static void dma_request_channel(int alloc_ok)
 {
-	if (chan.client_count) /* private_candidate: no free channel */
+	if (chan.client_count) /* private_candidate: no free channel, NULL */
 		return;
 	dev.private_ = 1;
 	dev.privatecnt++;
@@ -104,34 +104,34 @@ static void reset(int header)
 
 static int enabled(int ev)
 {
-	if (event_is(ev, "rebalance"))
+	if (event_is(ev, "dmaChannelRebalance"))
 		return 1;
-	if (event_is(ev, "get"))
+	if (event_is(ev, "dmaengineGet"))
 		return dmaengine_ref_count < users;
-	if (event_is(ev, "put"))
+	if (event_is(ev, "dmaenginePut"))
 #if PLANT_BUG == 2
 		return 1;
 #else
 		return dmaengine_ref_count > 0;
 #endif
-	if (event_is(ev, "request"))
-		return chan.client_count == 0;
-	if (event_is(ev, "release"))
+	if (event_is(ev, "dmaRequestChannel")) /* NULL without a candidate; an alloc fails only on one */
+		return payload(ev, "allocOk") || chan.client_count == 0;
+	if (event_is(ev, "dmaReleaseChannel"))
 		return dev.private_ && chan.client_count > 0;
 	return 0;
 }
 
 static void step(int ev)
 {
-	if (event_is(ev, "rebalance"))
+	if (event_is(ev, "dmaChannelRebalance"))
 		dma_channel_rebalance();
-	else if (event_is(ev, "get"))
+	else if (event_is(ev, "dmaengineGet"))
 		dmaengine_get();
-	else if (event_is(ev, "put"))
+	else if (event_is(ev, "dmaenginePut"))
 		dmaengine_put();
-	else if (event_is(ev, "request"))
+	else if (event_is(ev, "dmaRequestChannel"))
 		dma_request_channel((int)payload(ev, "allocOk"));
-	else if (event_is(ev, "release"))
+	else if (event_is(ev, "dmaReleaseChannel"))
 		dma_release_channel();
 }
 

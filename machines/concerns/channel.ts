@@ -1,48 +1,69 @@
 /**
- * Standalone machine: one channel's `client_count` — free ⇄ held (public through
- * `dmaengine_get`, or private through `dma_request_channel`), the alloc failure path,
- * resources allocated iff the count is positive, and `table_count` from rebalance.
+ * Projection of the system machine onto one channel's `client_count`: free ⇄ held (public
+ * through `dmaengine_get`, private through `dma_request_channel`), the alloc failure path,
+ * resources iff the count is positive, `table_count` from rebalance. The context and every
+ * rule are the system's (machines/system/dmaengine.ts, the slave rules of
+ * machines/system/clients.ts, 3.4's shared rules); the events are an environment of
+ * abstract API callers, `env.<kernel function>`, since no thread of the system calls
+ * `dmaengine_get` again after `dmaengine_put` or rebalances at will. The three states are a
+ * view of the context ({@link channelState}), not state of their own.
  * @module
  */
 import type { Scenario } from '../../src/scenario.ts';
-import type { Rules } from '../kit.ts';
-import { makeModel, threadPayloads, type ConfiguredModel, type StateConfig } from '../make.ts';
+import { cloneContext, type Rules } from '../kit.ts';
+import { makeModel, type ConfiguredModel, type StateConfig } from '../make.ts';
+import { initialContext, type SystemContext } from '../system/context.ts';
+import { dmaChannelRebalance, dmaengineGet, dmaenginePut } from '../system/dmaengine.ts';
+import { sharedRules } from '../system/index.ts';
+import { layoutOf } from '../system/layout.ts';
+import { releaseHolder } from './release.ts';
 
-/** Context of the channel machine. */
-export interface ChannelContext {
-  /** `dmaengine_ref_count`. */
-  refCount: number;
-  clientCount: number;
-  /** 0/1: `device_alloc_chan_resources` ran and `device_free_chan_resources` has not. */
-  resources: number;
-  tableCount: number;
-  /** 0/1: `DMA_PRIVATE` set on the channel's device. */
-  private: number;
-}
+/** The state of the channel a context shows: `free` (client_count 0), `heldPrivate` (DMA_PRIVATE), `heldPublic`. */
+export type ChannelState = 'free' | 'heldPublic' | 'heldPrivate';
+
+/** {@link ChannelState} of the one channel of the layout {@link oneChannel} builds. */
+export const channelState = (ctx: SystemContext): ChannelState =>
+  ctx.channels[0].clientCount === 0 ? 'free' : ctx.devices[0].private ? 'heldPrivate' : 'heldPublic';
 
 /**
- * The first channel of the scenario's first device (as if it were the device's only
- * channel), with as many `dmaengine_get` users as the scenario has net_dma/async_tx clients.
+ * The scenario of the projection: the first device of the first IOH cut to one channel (the
+ * machine is about one channel), and one slave, the private requester, instead of the
+ * clients.
  */
-export function buildChannel(scenario: Scenario): ConfiguredModel<ChannelContext> {
-  const users = Math.max(1, scenario.clients.filter((c) => c.kind !== 'slave').length);
+export function oneChannel(scenario: Scenario): Scenario {
+  const ioh = scenario.iohs[0];
+  const cut = { ...ioh, devices: [{ ...ioh.devices[0], channels: 1 }] };
+  return { ...scenario, iohs: [cut], clients: [releaseHolder(cut)] };
+}
+
+/** `dmaengine_get` users the environment may have at once: one per net_dma/async_tx client of `scenario`, at least one. */
+export const channelUsers = (scenario: Scenario): number => Math.max(1, scenario.clients.filter((c) => c.kind !== 'slave').length);
+
+/** The channel machine of the scenario's first device's first channel. */
+export function buildChannel(scenario: Scenario): ConfiguredModel<SystemContext> {
+  const users = channelUsers(scenario);
+  const L = layoutOf(oneChannel(scenario));
   const ch = 'chan';
-  const get = (target: string) => ({
-    guard: 'userLeft',
-    target: `#${ch}.${target}`,
-    actions: ['dmaengineGet'],
-    description:
-      'dmaengine_get: dmaengine_ref_count++; dma_chan_get (alloc on 0→1, balance_ref_count raises client_count to dmaengine_ref_count); dma_channel_rebalance on the first user',
+  const p = { t: 0 }; // the requester: the slave thread of the layout
+  const to = (state: ChannelState) => `#${ch}.${state}`;
+  const get = (state: ChannelState, description: string) => ({ guard: 'userLeft', target: to(state), actions: ['envDmaengineGet'], description });
+  const put = (state: ChannelState, description: string) => ({ guard: 'hasUser', target: to(state), actions: ['envDmaenginePut'], description });
+  const noCandidate = (state: ChannelState) => ({
+    guard: { type: 'requestFails', params: p },
+    target: to(state),
+    actions: [{ type: 'requestChannel', params: p }],
+    description: '__dma_request_channel: private_candidate finds no free channel: NULL',
   });
   const config: StateConfig = {
     id: ch,
     initial: 'free',
-    description: `channel ${scenario.iohs[0].devices[0].name}.0: client_count and its resources`,
-    context: { refCount: 0, clientCount: 0, resources: 0, tableCount: 0, private: 0 } satisfies ChannelContext,
+    description: `channel ${L.channels[0].id}: client_count and its resources`,
+    context: initialContext(L),
     on: {
-      [`${ch}.rebalance`]: {
-        actions: ['rebalance'],
-        description: 'dma_channel_rebalance: table_count = 0, then one per online CPU if the channel is public, in use and dmaengine_ref_count > 0',
+      'env.dmaChannelRebalance': {
+        actions: ['envRebalance'],
+        description:
+          'dma_channel_rebalance: table_count = 0, then one table entry per (capability, online CPU) if the channel is public, in use and dmaengine_ref_count > 0',
       },
     },
     states: {
@@ -50,22 +71,25 @@ export function buildChannel(scenario: Scenario): ConfiguredModel<ChannelContext
         id: `${ch}.free`,
         description: 'client_count 0, no resources',
         on: {
-          [`${ch}.get`]: get('heldPublic'),
-          [`${ch}.put`]: {
-            guard: 'hasUser',
-            target: `#${ch}.free`,
-            actions: ['dmaenginePut'],
-            description: 'dmaengine_put: dmaengine_ref_count--; dma_chan_put is a no-op at 0 (a channel released by a slave is not given back to the users)',
-          },
-          [`${ch}.request`]: [
+          'env.dmaengineGet': get(
+            'heldPublic',
+            'dmaengine_get: dmaengine_ref_count++; dma_chan_get 0→1 allocates, balance_ref_count raises client_count to dmaengine_ref_count; rebalance on the first user',
+          ),
+          'env.dmaenginePut': put(
+            'free',
+            'dmaengine_put: dmaengine_ref_count--; dma_chan_put is a no-op at 0 (a channel released by a slave is not given back to the users)',
+          ),
+          'env.dmaRequestChannel': [
             {
-              guard: 'allocOk',
-              target: `#${ch}.heldPrivate`,
-              actions: ['request'],
+              guard: { type: 'requestGets', params: p },
+              target: to('heldPrivate'),
+              actions: [{ type: 'requestChannel', params: p }],
               description: '__dma_request_channel: DMA_PRIVATE, privatecnt++, dma_chan_get: 0→1 allocates resources',
             },
             {
-              target: `#${ch}.free`,
+              guard: { type: 'requestFails', params: p },
+              target: to('free'),
+              actions: [{ type: 'requestChannel', params: p }],
               description: 'device_alloc_chan_resources fails: client_count = 0, privatecnt--, DMA_PRIVATE cleared, NULL returned',
             },
           ],
@@ -75,87 +99,48 @@ export function buildChannel(scenario: Scenario): ConfiguredModel<ChannelContext
         id: `${ch}.heldPublic`,
         description: 'public and in use: client_count == dmaengine_ref_count > 0, resources allocated',
         on: {
-          [`${ch}.get`]: get('heldPublic'),
-          [`${ch}.put`]: [
-            { guard: 'lastUser', target: `#${ch}.free`, actions: ['dmaenginePut'], description: 'dmaengine_put: dma_chan_put 1→0 frees the resources' },
-            { target: `#${ch}.heldPublic`, actions: ['dmaenginePut'], description: 'dmaengine_put: dma_chan_put, still in use' },
+          'env.dmaengineGet': get('heldPublic', 'dmaengine_get: dma_chan_get, client_count++'),
+          'env.dmaenginePut': [
+            { ...put('free', 'dmaengine_put: dma_chan_put 1→0 frees the resources'), guard: 'putFrees' },
+            put('heldPublic', 'dmaengine_put: dma_chan_put, still in use'),
           ],
+          'env.dmaRequestChannel': noCandidate('heldPublic'),
         },
       },
       heldPrivate: {
         id: `${ch}.heldPrivate`,
         description: 'held by one dma_request_channel client; dmaengine_get skips it',
         on: {
-          [`${ch}.get`]: {
-            guard: 'userLeft',
-            target: `#${ch}.heldPrivate`,
-            actions: ['countUserOnly'],
-            description: 'dmaengine_get: dmaengine_ref_count++ only (private devices are skipped)',
-          },
-          [`${ch}.put`]: {
-            guard: 'hasUser',
-            target: `#${ch}.heldPrivate`,
-            actions: ['uncountUserOnly'],
-            description: 'dmaengine_put: dmaengine_ref_count-- only',
-          },
-          [`${ch}.release`]: {
-            target: `#${ch}.free`,
-            actions: ['release'],
+          'env.dmaengineGet': get('heldPrivate', 'dmaengine_get: dmaengine_ref_count++ only (private devices are skipped)'),
+          'env.dmaenginePut': put('heldPrivate', 'dmaengine_put: dmaengine_ref_count-- only'),
+          'env.dmaRequestChannel': noCandidate('heldPrivate'),
+          'env.dmaReleaseChannel': {
+            target: to('free'),
+            actions: [{ type: 'releaseChannel', params: p }],
             description: 'dma_release_channel: dma_chan_put 1→0 frees the resources; privatecnt--, DMA_PRIVATE cleared',
           },
         },
       },
     },
   };
-  /**
-   * dma_channel_rebalance for the one channel: a table entry per online CPU while it is in
-   * use and wanted. A private device is skipped altogether, so its channel keeps a stale
-   * table_count.
-   */
-  const rebalance = (c: ChannelContext) => {
-    if (c.private) return;
-    c.tableCount = c.refCount > 0 && c.clientCount > 0 ? scenario.cpus : 0;
-  };
-  const rules: Rules<ChannelContext> = {
+  const shared = sharedRules(L, 'plain');
+  const rules: Rules<SystemContext> = {
     guards: {
+      ...shared.guards,
       userLeft: (c) => c.refCount < users,
       hasUser: (c) => c.refCount > 0,
-      lastUser: (c) => c.clientCount === 1,
-      allocOk: (_c, _p, e) => e.allocOk === true,
+      // Which state dmaengine_put leads to is what the system's own dmaengine_put leaves.
+      putFrees: (c) => {
+        const after = cloneContext(c);
+        dmaenginePut(after, L);
+        return c.refCount > 0 && channelState(after) === 'free';
+      },
     },
     actions: {
-      dmaengineGet: (c) => {
-        c.refCount++;
-        c.clientCount++;
-        if (c.clientCount === 1) {
-          c.resources = 1;
-          c.clientCount = Math.max(c.clientCount, c.refCount);
-        }
-        // dmaengine_get rebalances when it is the first user (dmaengine_ref_count 0 → 1).
-        if (c.refCount === 1) rebalance(c);
-      },
-      dmaenginePut: (c) => {
-        c.refCount--;
-        if (c.clientCount === 0) return;
-        if (--c.clientCount === 0) c.resources = 0;
-      },
-      countUserOnly: (c) => {
-        c.refCount++;
-      },
-      uncountUserOnly: (c) => {
-        c.refCount--;
-      },
-      request: (c) => {
-        c.private = 1;
-        c.clientCount = 1;
-        c.resources = 1;
-      },
-      release: (c) => {
-        c.private = 0;
-        c.clientCount = 0;
-        c.resources = 0;
-      },
-      rebalance: (c) => rebalance(c),
+      ...shared.actions,
+      envDmaengineGet: (c) => dmaengineGet(c, L),
+      envDmaenginePut: (c) => dmaenginePut(c, L),
+      envRebalance: (c) => dmaChannelRebalance(c, L),
     },
   };
   return makeModel({
@@ -163,8 +148,8 @@ export function buildChannel(scenario: Scenario): ConfiguredModel<ChannelContext
     scenario,
     config,
     rules,
-    threads: [ch],
-    payloads: threadPayloads(scenario.cpus),
+    threads: ['env'],
+    payloads: { dmaRequestChannel: [{ allocOk: true }, { allocOk: false }] },
     isFinal: () => true,
   });
 }

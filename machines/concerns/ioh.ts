@@ -2,7 +2,10 @@
  * Standalone machine: one I/O hub — absent, present, online, ejecting, removed, and
  * surprise-removed — with the online/offline of its socket's CPUs (`cpu.offline {cpu}`,
  * `cpu.online {cpu}`, handled on the region itself so they apply in every state). Its own
- * small context.
+ * small context. Not a projection of the system machine, as the channel and quiesce
+ * machines are: the system's IOH region (machines/system/ioh.ts) starts online and has no
+ * hot-add, probe or surprise removal, which src/system models (`hotAdd`,
+ * `surpriseRemoval`) and this machine's conformance checks.
  * @module
  */
 import type { Scenario } from '../../src/scenario.ts';

@@ -18,7 +18,7 @@ import { coverageReport } from './report.ts';
 const report = coverageReport('Per-concern machines replayed on the implementation');
 const IMPLEMENTED = Object.keys(STRATEGIES) as DesignName[];
 /** Machines whose regions or rules depend on the scenario's design. */
-const DESIGN_DEPENDENT = (name: string) => name === 'device' || name.startsWith('client-');
+const DESIGN_DEPENDENT = (name: string) => name.startsWith('client-');
 
 /**
  * Divergences found between a machine and the implementation, judged against
@@ -34,19 +34,7 @@ const KNOWN_DIVERGENCES: readonly {
   expected: unknown;
   actual: (scenario: Scenario) => unknown;
   why: string;
-}[] = [
-  ...(['kref', 'kref-fixed'] as const).map((design) => ({
-    machine: 'device',
-    design,
-    field: '$.freed',
-    step: 'ioat0.putRef',
-    expected: false,
-    actual: () => true,
-    why:
-      'under kref the device machine frees in a separate free step after putRef, but dma_device_put of the last reference ' +
-      'frees at once (kref_put → dma_device_release) when no channel is held, as the implementation does',
-  })),
-];
+}[] = [];
 
 describe('per-concern machines conform (paths replayed on src/core, src/ioh)', () => {
   const concerns = MACHINES.filter((m) => m.name !== 'system');

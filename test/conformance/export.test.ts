@@ -81,16 +81,16 @@ describe('dmaspec paths --format jsonl (the default)', () => {
   });
 
   it('catches a wrong observable at its path and step', async () => {
-    const r = await cli(['--machine', 'device']);
+    const r = await cli(['--machine', 'channel']);
     expect(r.status).toBe(0);
     const { header, paths, lines } = parse(r.stdout);
     const at = paths.findIndex((p) => p.steps.length > 2);
-    (paths[at].steps[2].observable as { privatecnt: number }).privatecnt += 5;
+    (paths[at].steps[2].observable as { clientCount: number }).clientCount += 5;
     lines[at + 1] = JSON.stringify(paths[at]);
-    const { adapter } = TARGETS.device.build(header.implementation.scenario);
+    const { adapter } = TARGETS.channel.build(header.scenario);
     const caught = catching(() => replayPathsLines(lines, adapter));
     expect(caught).toBeInstanceOf(ConformanceError);
-    expect(caught).toMatchObject({ stepIndex: 2, field: '$.privatecnt' });
+    expect(caught).toMatchObject({ stepIndex: 2, field: '$.clientCount' });
   });
 
   it('catches a wrong enabled list where the adapter reports one', async () => {
@@ -218,7 +218,7 @@ describe('dmaspec paths usage errors exit with status 2', () => {
   // root writes through file modes: there, a sysfs file without a store method stands in.
   const unwritable = process.getuid?.() === 0 ? '/sys/kernel/uevent_seqnum' : readOnly;
   const cases: [string, string[], RegExp][] = [
-    ['unknown machine', ['--machine', 'toaster'], /unknown machine "toaster" \(known: system, device, .*client-slave\)/],
+    ['unknown machine', ['--machine', 'toaster'], /unknown machine "toaster" \(known: system, ioh, .*client-slave\)/],
     ['no machine', [], /--machine is required/],
     ['unreadable scenario', ['--machine', 'system', '--scenario', join(dir, 'missing.json')], /cannot read scenario file/],
     ['scenario not JSON', ['--machine', 'system', '--scenario', write('bad.json', '{ cpus: ')], /is not JSON/],

@@ -69,7 +69,7 @@ describe('examples/c: a plain-C replay driver', () => {
   it('fails on a wrong guard, at the enabled list', () => {
     const r = run(build('replay-bug2', ['-DPLANT_BUG=2']), files.channel);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/^FAIL channel: path 0, initial state: enabled expected \[.*\], got \[.*"chan\.put"/);
+    expect(r.stdout).toMatch(/^FAIL channel: path 0, initial state: enabled expected \[.*\], got \[.*"env\.dmaenginePut"/);
   });
 
   it('refuses a file cut short', () => {

@@ -24,7 +24,7 @@ describe('machine catalogue', () => {
   it('has the system, the per-concern machines and one release machine per design', () => {
     const names = MACHINES.map((m) => m.name);
     expect(names[0]).toBe('system');
-    for (const n of ['device', 'ioh', 'channel', 'quiesce', 'client-net_dma', 'client-async_tx', 'client-slave']) expect(names).toContain(n);
+    for (const n of ['ioh', 'channel', 'quiesce', 'client-net_dma', 'client-async_tx', 'client-slave']) expect(names).toContain(n);
     for (const d of Object.keys(DESIGN_MODELS)) expect(names).toContain(`release-${d}`);
     expect(new Set(names).size).toBe(names.length);
     expect(machineNamed('quiesce')?.title).toMatch(/quiesce/);

@@ -8,6 +8,9 @@ import type { StepEvent } from '../../machines/kit.ts';
 import type { MachineModel } from '../../machines/model.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
 import { runWithXstate } from '../../machines/xstate.ts';
+import { channelState } from '../../machines/concerns/channel.ts';
+import { systemFor } from '../../src/designs/registry.ts';
+import { reachable } from './bfs.ts';
 
 const ev = (type: string, payload: Record<string, number | boolean> = {}): StepEvent => ({ type, ...payload });
 const build = (name: string, s?: Scenario): MachineModel => {
@@ -16,30 +19,25 @@ const build = (name: string, s?: Scenario): MachineModel => {
 };
 const can = (m: MachineModel, events: StepEvent[], next: StepEvent) => runWithXstate(m, events).can(next);
 
-describe('device lifecycle', () => {
-  it('goes private on request and public again when the last private channel is released', () => {
-    const m = build('device');
-    const events = [ev('ioat0.register'), ev('ioat0.request'), ev('ioat0.request')];
-    expect(runWithXstate(m, events).matches({ registered: 'private' })).toBe(true);
-    expect(can(m, events, ev('ioat0.request'))).toBe(false); // both channels taken
-    expect(runWithXstate(m, [...events, ev('ioat0.release')]).matches({ registered: 'private' })).toBe(true);
-    expect(runWithXstate(m, [...events, ev('ioat0.release'), ev('ioat0.release')]).matches({ registered: 'public' })).toBe(true);
+// The device machine is gone (machines/index.ts): its public ⇄ private rule is the system's
+// slave rules, shown here on the system machine with two slaves on a two-channel device.
+describe('device privatecnt (system machine)', () => {
+  const slave0 = DEFAULT_SCENARIO.clients[2];
+  const m = systemFor({ ...DEFAULT_SCENARIO, name: 'two-slaves', clients: [slave0, { ...slave0, name: 'slave1' }] });
+  const request = (t: string) => ev(`${t}.request`, { allocOk: true });
+  it('goes private on the first request and public again when the last private channel is released', () => {
+    const both = [request('slave0'), request('slave1')];
+    expect(runWithXstate(m, both.slice(0, 1)).context.devices[0]).toMatchObject({ private: 1, privatecnt: 1 });
+    expect(runWithXstate(m, both).context.devices[0]).toMatchObject({ private: 1, privatecnt: 2 });
+    const one = [...both, ev('slave0.use'), ev('slave0.release')];
+    expect(runWithXstate(m, one).context.devices[0]).toMatchObject({ private: 1, privatecnt: 1 });
+    const all = [...one, ev('slave1.use'), ev('slave1.release')];
+    expect(runWithXstate(m, all).context.devices[0]).toMatchObject({ private: 0, privatecnt: 0 });
   });
-
-  it('rfc-wait: free waits for the last holder', () => {
-    const m = build('device');
-    const events = ['register', 'request', 'unregister', 'quiesced', 'unlock'].map((s) => ev(`ioat0.${s}`));
-    expect(runWithXstate(m, events).matches({ unregistering: 'waiting' })).toBe(true);
-    expect(can(m, events, ev('ioat0.free'))).toBe(false);
-    expect(runWithXstate(m, [...events, ev('ioat0.release'), ev('ioat0.free')]).matches('freed')).toBe(true);
-  });
-
-  it('baseline: free does not wait', () => {
-    const m = build('device', { ...DEFAULT_SCENARIO, design: 'baseline' });
-    const events = ['register', 'request', 'unregister', 'free'].map((s) => ev(`ioat0.${s}`));
-    const s = runWithXstate(m, events);
-    expect(s.matches('freed')).toBe(true);
-    expect(s.context.holders).toBe(1);
+  it('a released private channel goes to the next request; a slave requests once', () => {
+    const s = runWithXstate(m, [request('slave0'), ev('slave0.use'), ev('slave0.release'), request('slave1')]);
+    expect(s.context.threads[1].chan).toBe(0); // the released channel is free again
+    expect(can(m, [request('slave0'), request('slave1')], ev('slave0.request', { allocOk: true }))).toBe(false); // slave0 asked once
   });
 });
 
@@ -68,29 +66,42 @@ describe('IOH', () => {
 
 describe('channel client_count', () => {
   const m = build('channel');
+  const get = ev('env.dmaengineGet');
+  const put = ev('env.dmaenginePut');
+  const request = (allocOk: boolean) => ev('env.dmaRequestChannel', { allocOk });
+  const release = ev('env.dmaReleaseChannel');
+  const rebalance = ev('env.dmaChannelRebalance');
+  const chan = (events: StepEvent[]) => {
+    const c = runWithXstate(m, events).context;
+    return { refCount: c.refCount, ...c.channels[0], private: c.devices[0].private };
+  };
   it('allocates on the first get, balances to dmaengine_ref_count, frees on the last put', () => {
-    const s = runWithXstate(m, [ev('chan.get'), ev('chan.get')]);
-    expect(s.context).toMatchObject({ refCount: 2, clientCount: 2, resources: 1 });
-    const t = runWithXstate(m, [ev('chan.get'), ev('chan.get'), ev('chan.put'), ev('chan.put')]);
-    expect(t.matches('free')).toBe(true);
-    expect(t.context).toMatchObject({ refCount: 0, clientCount: 0, resources: 0 });
+    expect(chan([get, get])).toMatchObject({ refCount: 2, clientCount: 2, resources: 1 });
+    expect(runWithXstate(m, [get, get, put, put]).matches('free')).toBe(true);
+    expect(chan([get, get, put, put])).toMatchObject({ refCount: 0, clientCount: 0, resources: 0 });
   });
   it('undoes a failed alloc: count 0, not private, no resources', () => {
-    const s = runWithXstate(m, [ev('chan.request', { allocOk: false })]);
-    expect(s.matches('free')).toBe(true);
-    expect(s.context).toMatchObject({ clientCount: 0, private: 0, resources: 0 });
+    expect(runWithXstate(m, [request(false)]).matches('free')).toBe(true);
+    expect(chan([request(false)])).toMatchObject({ clientCount: 0, private: 0, resources: 0 });
+  });
+  it('a request with no free channel returns NULL and changes nothing', () => {
+    expect(can(m, [get], request(false))).toBe(false); // no candidate: no alloc to fail
+    expect(runWithXstate(m, [get, request(true)]).matches('heldPublic')).toBe(true);
+    expect(chan([get, request(true)])).toEqual(chan([get]));
   });
   it('a channel released by a slave stays unused by dmaengine_get users until the next get', () => {
-    const s = runWithXstate(m, [ev('chan.request', { allocOk: true }), ev('chan.get'), ev('chan.release')]);
-    expect(s.context).toMatchObject({ refCount: 1, clientCount: 0, resources: 0, private: 0 });
-    expect(runWithXstate(m, [ev('chan.request', { allocOk: true }), ev('chan.get'), ev('chan.release'), ev('chan.get')]).context).toMatchObject({
-      refCount: 2,
-      clientCount: 2,
-    });
+    expect(chan([request(true), get, release])).toMatchObject({ refCount: 1, clientCount: 0, resources: 0, private: 0 });
+    expect(chan([request(true), get, release, get])).toMatchObject({ refCount: 2, clientCount: 2 });
   });
   it('rebalance gives the channel one table entry per CPU only while public and in use', () => {
-    expect(runWithXstate(m, [ev('chan.get'), ev('chan.rebalance')]).context.tableCount).toBe(2);
-    expect(runWithXstate(m, [ev('chan.request', { allocOk: true }), ev('chan.get'), ev('chan.rebalance')]).context.tableCount).toBe(0);
+    expect(chan([get, rebalance]).tableCount).toBe(2);
+    expect(chan([request(true), get, rebalance]).tableCount).toBe(0);
+  });
+  it('its states are a view of the system context: channelState of every reachable context', () => {
+    const states = reachable(m);
+    expect(states.length).toBeGreaterThan(10);
+    for (const { snapshot } of states) expect(snapshot.value).toBe(channelState(snapshot.context));
+    expect(channelState({ ...states[0].snapshot.context, channels: [{ clientCount: 1, tableCount: 0, resources: 1 }] })).toBe('heldPublic');
   });
 });
 

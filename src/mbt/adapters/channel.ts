@@ -2,13 +2,13 @@
  * Adapter of the `channel` machine (machines/concerns/channel.ts): one channel's
  * `client_count`, driven through the dmaengine API of src/core on a kernel with one
  * registered single-channel device (the scenario's first device cut to one channel: the
- * machine models one channel). `chan.get`/`chan.put` are `dmaengine_get`/`_put`,
- * `chan.request {allocOk}` is `dma_request_channel`, `chan.release` is
- * `dma_release_channel`, `chan.rebalance` is `dma_channel_rebalance`.
+ * machine models one channel). Each `env.<function>` event is that call of the API
+ * (`env.dmaRequestChannel {allocOk}` with the alloc's outcome).
  * @module
  */
 import type { AnyMachineSnapshot } from 'xstate';
-import type { ChannelContext } from '../../../machines/concerns/channel.ts';
+import { channelUsers, oneChannel } from '../../../machines/concerns/channel.ts';
+import type { SystemContext } from '../../../machines/system/context.ts';
 import type { StepEvent } from '../../../machines/kit.ts';
 import type { MachineModel } from '../../../machines/model.ts';
 import { DmaEngine } from '../../core/dmaengine.ts';
@@ -46,21 +46,18 @@ export const CHANNEL_FIELDS: readonly FieldDoc[] = [
 
 /** The implementation side of the channel machine: the scenario's first device cut to one channel, no clients, 3.4 dmaengine (the hot path plays no part). */
 export function channelScenario(scenario: Scenario): Scenario {
-  const ioh = scenario.iohs[0];
-  return { ...scenario, design: 'baseline', iohs: [{ ...ioh, devices: [{ ...ioh.devices[0], channels: 1 }] }], clients: [] };
+  return { ...oneChannel(scenario), design: 'baseline', clients: [] };
 }
 
 /**
  * The channel adapter for `model`, on the implementation scenario {@link channelScenario}.
  * Besides the fields it compares the enabled steps: the implementation's own preconditions
- * (`dmaengine_put` needs a user, `dma_request_channel` a free candidate, `dma_release_channel`
- * a privately held channel) and the machine's bound of `users` dmaengine_get users.
+ * (`dmaengine_put` needs a user, a `dma_request_channel` whose alloc fails a free candidate,
+ * `dma_release_channel` a privately held channel) and the machine's bound of dmaengine_get
+ * users (machines/concerns/channel.ts `channelUsers` of the machine's scenario).
  */
-export function channelAdapter(
-  model: MachineModel<ChannelContext>,
-  scenario: Scenario,
-  users: number,
-): Adapter<ChannelProjection & { enabled: readonly string[] }> {
+export function channelAdapter(model: MachineModel<SystemContext>, scenario: Scenario): Adapter<ChannelProjection & { enabled: readonly string[] }> {
+  const users = channelUsers(model.scenario);
   const spec = scenario.iohs[0].devices[0];
   const cap = spec.capabilities[0];
   let k!: DmaEngine;
@@ -78,16 +75,17 @@ export function channelAdapter(
   const ensure = () => void (ready || reset());
   const takes = (e: StepEvent): boolean => {
     switch (e.type) {
-      case 'chan.get':
+      case 'env.dmaengineGet':
         return k.dmaengineRefCount < users;
-      case 'chan.put':
+      case 'env.dmaenginePut':
         return k.dmaengineRefCount > 0;
-      case 'chan.request':
-        return k.requestCandidate(cap) !== null;
-      case 'chan.release':
+      case 'env.dmaRequestChannel':
+        // With no candidate the call returns NULL; an alloc can only fail on a candidate.
+        return e.allocOk === true || k.requestCandidate(cap) !== null;
+      case 'env.dmaReleaseChannel':
         return chan.device.private && chan.clientCount > 0;
       default:
-        return e.type === 'chan.rebalance';
+        return e.type === 'env.dmaChannelRebalance';
     }
   };
   return {
@@ -96,15 +94,15 @@ export function channelAdapter(
     step(event) {
       ensure();
       switch (event.type) {
-        case 'chan.get':
+        case 'env.dmaengineGet':
           return k.dmaengineGet();
-        case 'chan.put':
+        case 'env.dmaenginePut':
           return k.dmaenginePut();
-        case 'chan.request':
+        case 'env.dmaRequestChannel':
           return void k.dmaRequestChannel(cap, event.allocOk === true);
-        case 'chan.release':
+        case 'env.dmaReleaseChannel':
           return k.dmaReleaseChannel(chan);
-        case 'chan.rebalance':
+        case 'env.dmaChannelRebalance':
           return k.dmaChannelRebalance();
         default:
           throw new Error(`channel adapter: no operation for ${event.type}`);
@@ -123,16 +121,16 @@ export function channelAdapter(
       }
     ),
     expected: (s: AnyMachineSnapshot) => {
-      const c = s.context as ChannelContext;
-      const enabled = model.enabledEvents(snapshotView(s)).map(eventLabel).sort();
+      const view = snapshotView<SystemContext>(s);
+      const c = view.context;
       return {
         refCount: c.refCount,
-        clientCount: c.clientCount,
-        resources: c.resources === 1,
-        tableCount: c.tableCount,
-        private: c.private === 1,
+        clientCount: c.channels[0].clientCount,
+        resources: c.channels[0].resources === 1,
+        tableCount: c.channels[0].tableCount,
+        private: c.devices[0].private === 1,
         state: String(s.value),
-        enabled,
+        enabled: model.enabledEvents(view).map(eventLabel).sort(),
       };
     },
   };

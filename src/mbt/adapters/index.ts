@@ -4,8 +4,7 @@
  * on the implementation. The names are what `dmaspec paths --machine NAME` accepts.
  * @module
  */
-import type { ChannelContext } from '../../../machines/concerns/channel.ts';
-import type { DeviceContext } from '../../../machines/concerns/device.ts';
+import { channelUsers } from '../../../machines/concerns/channel.ts';
 import type { IohContext } from '../../../machines/concerns/ioh.ts';
 import { releaseHolder } from '../../../machines/concerns/release.ts';
 import { MACHINES, type MachineEntry } from '../../../machines/index.ts';
@@ -13,14 +12,12 @@ import type { SystemModel } from '../../../machines/system/index.ts';
 import { layoutOf } from '../../../machines/system/layout.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
 import type { MachineModel } from '../../../machines/model.ts';
-import { designModel } from '../../designs/models.ts';
 import { STRATEGIES } from '../../designs/strategies.ts';
 import type { ClientKind, DesignName, Scenario } from '../../scenario.ts';
 import type { Adapter } from '../replay.ts';
 import type { StepEvent } from '../../../machines/kit.ts';
 import type { FieldDoc } from '../fields.ts';
 import { CHANNEL_FIELDS, channelAdapter, channelScenario } from './channel.ts';
-import { DEVICE_FIELDS, deviceAdapter, deviceScenario } from './device.ts';
 import { IOH_FIELDS, iohAdapter, iohScenario } from './ioh.ts';
 import { QUIESCE_FIELDS, quiesceAdapter, quiesceScenario } from './quiesce.ts';
 import { SYSTEM_FIELDS, systemAdapter } from './system.ts';
@@ -149,33 +146,14 @@ const PARTS: Record<string, (entry: MachineEntry) => Part> = {
       "one channel's client_count through dmaengine_get/put, dma_request/release_channel and rebalance, on DmaEngine; observable state and enabled steps compared",
     implemented: () => true,
     build(scenario) {
-      const model = entry.build(scenario) as MachineModel<ChannelContext>;
+      const model = entry.build(scenario) as MachineModel<SystemContext>;
       const impl = channelScenario(scenario);
-      const users = Math.max(1, scenario.clients.filter((c) => c.kind !== 'slave').length);
+      const users = channelUsers(scenario);
       const reduced =
         `one device (${impl.iohs[0].devices[0].name}) cut to ONE channel, registered before the first step (dma_async_device_register, nobody holds it); ` +
-        `no client threads: the events are the dmaengine API calls; chan.get is offered while fewer than ${users} dmaengine_get users hold ` +
+        `no client threads: the events are the dmaengine API calls; env.dmaengineGet is offered while fewer than ${users} dmaengine_get users hold ` +
         '(one per net_dma or async_tx client of the scenario, at least one): the bound that keeps the machine finite';
-      return { model, adapter: channelAdapter(model, impl, users) as Adapter, implementation: { scenario: impl, reduced, steps: [] } };
-    },
-  }),
-  device: (entry) => ({
-    fields: DEVICE_FIELDS,
-    description: "one device's registration, private use and unregistration under the design, on DmaEngine and the design's removal program",
-    build(scenario) {
-      const model = entry.build(scenario) as MachineModel<DeviceContext>;
-      const impl = deviceScenario(scenario);
-      const dev = impl.iohs[0].devices[0].name;
-      // What each unregister phase step does on the implementation: the events' own
-      // descriptions only name the phase.
-      const phases = designModel(scenario.design)
-        .unregisterPhases.map((p) => `${dev}.${p.step} ends ${p.state} (${p.description})`)
-        .join('; ');
-      const reduced =
-        `the first device (${dev}) alone, not yet registered; no client threads: request/release are dma_request_channel/dma_release_channel by abstract private holders; ` +
-        `after ${dev}.unregister the design's removal program runs one phase per step${phases ? `: ${phases}` : ''}; ` +
-        'a quiesced step is the whole dma_channel_quiesce loop (no per-CPU reference is held here), an acked step the wait for acknowledgements (a condition, no code)';
-      return { model, adapter: deviceAdapter(model, impl) as Adapter, implementation: { scenario: impl, reduced, steps: [] } };
+      return { model, adapter: channelAdapter(model, impl) as Adapter, implementation: { scenario: impl, reduced, steps: [] } };
     },
   }),
   ioh: (entry) => ({
