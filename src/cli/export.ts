@@ -15,7 +15,7 @@ import { DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import { NAMED_SCENARIOS } from '../check/scenarios.ts';
 import { intOption, parseOptions, scenarioArg } from './args.ts';
 import { processEnv, type CommandEnv } from './env.ts';
-import { EXIT } from './exit-status.ts';
+import { EXIT, EXIT_TABLE } from './exit-status.ts';
 import { UsageError } from './usage-error.ts';
 
 /** One line of `dmaspec --help`. */
@@ -45,8 +45,10 @@ reduction off; -c0 searches on past errors). pan's "states, stored" equals dmasp
 --no-symmetry's states, its transitions are one more (pan counts the initial state), and
 each failed check is reported once as "assertion violated P_<property>".
 
-Exit status 0 on success, 2 for bad arguments, 3 when a limit stopped the exploration (the model
-is written, for the states reached) or a rule's evaluation tree is too large (nothing written).`;
+A limit that stops the exploration still writes the model (for the states reached) and exits 3;
+so does a rule whose evaluation tree is too large (nothing written).
+
+${EXIT_TABLE}`;
 
 /** The parsed command line of `export`. */
 interface ExportArgs {

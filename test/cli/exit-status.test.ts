@@ -13,7 +13,7 @@ const THROWING = 'test/cli/fixtures/throwing-design.ts';
 
 describe('exit statuses', () => {
   it('dmaspec --help and every command --help print the table', async () => {
-    for (const argv of [['--help'], ['check', '--help'], ['simulate', '--help']]) {
+    for (const argv of [['--help'], ['check', '--help'], ['simulate', '--help'], ['export', '--help']]) {
       const r = await runInProcess(argv);
       expect(r.status).toBe(0);
       expect(r.out).toContain(EXIT_TABLE);
