@@ -162,7 +162,7 @@ export function emitPromela(cm: CompiledMachine, ranges: readonly InputRange[], 
     for (const v of live) if (!viaTemp.includes(v)) stmts.push(`${vars[v.i].name} = ${valueExpr(v.t, v.i, new Map())}`);
     const pc = mapTree(tree, (r): Out => (r.kind === 'on' && r.target >= 0 ? r.target : 'keep'), outTable);
     if (!(pc.kind === 'leaf' && pc.value === 'keep')) stmts.push(`${vars[region].name} = ${valueExpr(pc, region, new Map())}`);
-    for (const v of viaTemp) stmts.push(`${vars[v.i].name} = T_${vars[v.i].name}`);
+    for (const v of viaTemp) stmts.push(`${vars[v.i].name} = T_${vars[v.i].name}; CLEAR(T_${vars[v.i].name})`);
     return stmts.length ? stmts : ['skip'];
   };
   const block = (stmts: readonly string[], pad: string) => stmts.map((st) => pad + st).join(';\n');
@@ -177,9 +177,23 @@ export function emitPromela(cm: CompiledMachine, ranges: readonly InputRange[], 
   // Hidden (outside the state vector, so no state count changes): set at a check's first
   // failure, so SPIN reports each failed check once, by name, and goes on searching.
   const checks = [...t.safety.map((p) => p.name), 'deadlock-free', 'export-range', 'export-error'];
-  lines.push('', '/* Set at the first failure of each check (hidden: not part of the state). */');
-  lines.push(checks.map((n) => `hidden byte P_${identifier(n)} = 0;`).join(' '));
-  lines.push('inline report(flag) { assert(flag); flag = 1 }', '');
+  // pan's multi-core search (gcc -DNCORE) refuses hidden variables: `spin -a -DMULTICORE`
+  // makes them plain globals that stay 0 in every stored state (no state count changes).
+  lines.push(
+    '',
+    '#ifdef MULTICORE',
+    '#define HIDDEN',
+    '#define CLEAR(t) t = 0',
+    'inline report(flag) { assert(flag) }',
+    '#else',
+    '#define HIDDEN hidden',
+    '#define CLEAR(t) skip',
+    '/* Each check reports its first failure only, and the search goes on (pan -c0). */',
+    'inline report(flag) { assert(flag); flag = 1 }',
+    '#endif',
+  );
+  lines.push('/* Set at the first failure of each check (hidden: not part of the state). */');
+  lines.push(checks.map((n) => `HIDDEN byte P_${identifier(n)} = 0;`).join(' '), '');
   lines.push('/* Properties, the end state, and when each step is enabled. */');
   t.safety.forEach((s) => lines.push(`#define SAFE_${identifier(s.name)} ${boolExpr(s.tree)}`, ''));
   lines.push(`#define FINAL ${boolExpr(t.final)}`, '');
@@ -207,7 +221,7 @@ export function emitPromela(cm: CompiledMachine, ranges: readonly InputRange[], 
   }
   if (temps.size) {
     lines.push('/* Temporaries of steps that write a variable another of their expressions reads (hidden: not part of the state). */');
-    lines.push([...temps].map((i) => `hidden ${vars[i].type === 'bit' ? 'byte' : vars[i].type} T_${vars[i].name};`).join(' '), '');
+    lines.push([...temps].map((i) => `HIDDEN ${vars[i].type === 'bit' ? 'byte' : vars[i].type} T_${vars[i].name};`).join(' '), '');
   }
   lines.push(...procs);
 
