@@ -23,6 +23,8 @@ export type {
 export type { Design } from './designs/design.ts';
 export type { DesignClientStep, DesignHooks, DesignStrategy } from './core/design.ts';
 export { DesignError } from '../machines/system/design-error.ts';
+// Types a design so that a misspelled guard or action name in its program does not compile.
+export { defineDesign } from '../machines/system/design.ts';
 export type { ChannelCtx, DeviceCtx, IohCtx, SystemContext, ThreadCtx } from '../machines/system/context.ts';
 export type { ChannelInfo, ClientInfo, DeviceInfo, IohInfo, Layout } from '../machines/system/layout.ts';
 export type { ActionRule, GuardRule, StepEvent } from '../machines/kit.ts';
