@@ -53,7 +53,11 @@ export type ClientSteps<G extends string = string, A extends string = string> = 
 >;
 
 /** The region of a `net_dma` or `async_tx` client: `<name>.control` ∥ `<name>.worker`. */
-export function publicClientRegion(c: ClientInfo, extra: ClientSteps<ClientGuard, ClientAction> = {}, hotPath: HotPathKind = 'plain'): State {
+export function publicClientRegion(
+  c: ClientInfo,
+  extra: ClientSteps<ClientGuard, ClientAction> = {},
+  hotPath: HotPathKind = 'plain',
+): StateConfig<ClientGuard, ClientAction> {
   const n = c.name;
   const p = { t: c.index };
   const ev = (step: string) => `${n}.${step}`;
@@ -306,7 +310,7 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps<ClientGuard
 }
 
 /** The region of a `slave` client: request → use → release. */
-export function slaveRegion(c: ClientInfo, extra: ClientSteps<ClientGuard, ClientAction> = {}): State {
+export function slaveRegion(c: ClientInfo, extra: ClientSteps<ClientGuard, ClientAction> = {}): StateConfig<ClientGuard, ClientAction> {
   const n = c.name;
   const p = { t: c.index };
   const ev = (step: string) => `${n}.${step}`;
