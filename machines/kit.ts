@@ -44,11 +44,31 @@ export type GuardRule<C, P = any> = (ctx: C, params: P, event: StepEvent) => boo
 /** An action rule: mutates a draft of the context in place. */
 export type ActionRule<C, P = any> = (draft: C, params: P, event: StepEvent) => void;
 
-/** The named guards and actions of a machine. */
-export interface Rules<C> {
-  readonly guards: Readonly<Record<string, GuardRule<C>>>;
-  readonly actions: Readonly<Record<string, ActionRule<C>>>;
+/**
+ * The named guards and actions of a machine. `G` and `A` are their names: a config typed
+ * with the same names (machines/make.ts `StateConfig<G, A>`) can reference only these.
+ * The defaults (any name) are for rules assembled at run time, such as a design's.
+ */
+export interface Rules<C, G extends string = string, A extends string = string, P = any> {
+  readonly guards: Readonly<Record<G, GuardRule<C, P>>>;
+  readonly actions: Readonly<Record<A, ActionRule<C, P>>>;
 }
+
+/** The guard names of a rule set (`keyof` its guards, so the list cannot drift from the rules). */
+export type GuardNames<R extends { readonly guards?: object }> = Extract<keyof NonNullable<R['guards']>, string>;
+/** The action names of a rule set. */
+export type ActionNames<R extends { readonly actions?: object }> = Extract<keyof NonNullable<R['actions']>, string>;
+
+/**
+ * Types a region builder's rules: `ruleSet<Context, Params>()({ guards, actions })` keeps
+ * the rule names literal (so {@link GuardNames} reads them and a config can reference only
+ * these) and types every rule as a full `GuardRule`/`ActionRule` of `Params`, so callers
+ * may pass the event too. Returns its argument: nothing changes at run time.
+ */
+export const ruleSet =
+  <C, P = any>() =>
+  <G extends string = never, A extends string = never>(rules: Rules<C, G, A, P>): Rules<C, G, A, P> =>
+    rules;
 
 /** Deep copy of a fixed-shape context (objects, arrays, primitives). */
 export function cloneContext<C>(ctx: C): C {
@@ -75,6 +95,6 @@ export function implementations<C extends object>(rules: Rules<C>) {
       const draft = cloneContext(context);
       a(draft, params, event);
       return draft;
-    }) as any;
+    });
   return { guards, actions };
 }

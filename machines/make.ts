@@ -7,13 +7,41 @@
 import { setup } from 'xstate';
 import type { Scenario } from '../src/scenario.ts';
 import { enabledEventsOf } from './enabled.ts';
-import { implementations, type Rules, type StepEvent } from './kit.ts';
+import { type ActionNames, type GuardNames, implementations, type Rules, type StepEvent } from './kit.ts';
 import type { MachineModel, ModelView, Symmetry } from './model.ts';
 import { timerRule } from './timers.ts';
 import { splitEvent } from '../spec/vocabulary.ts';
 
-/** A JSON state node config (the kit subset). */
-export type StateConfig = Record<string, unknown>;
+/** A guard or action reference by name (kit rule 1): `'name'` or `{ type: 'name', params }` with data params. */
+export type NamedRef<N extends string> = N | { readonly type: N; readonly params?: unknown };
+
+/**
+ * One transition of a kit-subset config. `G` and `A` are the guard and action names it may
+ * reference: a misspelled name does not compile (the {@link Rules} of the same names must
+ * have it). The defaults take any name, for configs assembled at run time; the checks at
+ * run time (src/check/compile.ts, src/designs/validate.ts) stay the net for those.
+ */
+export interface TransitionConfig<G extends string = string, A extends string = string> {
+  readonly guard?: NamedRef<G>;
+  readonly target?: string;
+  readonly actions?: NamedRef<A> | readonly NamedRef<A>[];
+  readonly description?: string;
+}
+
+/** What an event of a state node does: one transition, or several tried in document order. */
+export type Transitions<G extends string = string, A extends string = string> = TransitionConfig<G, A> | readonly TransitionConfig<G, A>[];
+
+/** A JSON state node config (the kit subset), referencing guards `G` and actions `A` by name. */
+export interface StateConfig<G extends string = string, A extends string = string> {
+  id?: string;
+  type?: 'parallel';
+  initial?: string;
+  description?: string;
+  /** The machine's initial context (root only; kit rule 4). */
+  context?: unknown;
+  on?: Readonly<Record<string, Transitions<G, A>>>;
+  states?: Readonly<Record<string, StateConfig<G, A>>>;
+}
 
 /** Payload variants per step name (the event type after its thread prefix). */
 export type PayloadVariants = Readonly<Record<string, readonly Readonly<Record<string, number | boolean>>[]>>;
@@ -22,8 +50,8 @@ export type PayloadVariants = Readonly<Record<string, readonly Readonly<Record<s
 export function eventTypes(config: StateConfig): string[] {
   const out: string[] = [];
   const walk = (n: StateConfig) => {
-    for (const t of Object.keys((n.on ?? {}) as object)) if (!out.includes(t)) out.push(t);
-    for (const k of Object.values((n.states ?? {}) as Record<string, StateConfig>)) walk(k);
+    for (const t of Object.keys(n.on ?? {})) if (!out.includes(t)) out.push(t);
+    for (const k of Object.values(n.states ?? {})) walk(k);
   };
   walk(config);
   return out;
@@ -46,12 +74,16 @@ export function threadPayloads(cpus: number): PayloadVariants {
   return { migrate: perCpu, offline: perCpu, online: perCpu, request: [{ allocOk: true }, { allocOk: false }] };
 }
 
-/** What {@link makeModel} needs. */
-export interface ModelParts<C extends object> {
+/**
+ * What {@link makeModel} needs. The config may reference only the guards and actions the
+ * rules `R` have (`NoInfer`: the names come from the rules, never from the config); rules
+ * typed by name only (`Rules<C>`, e.g. a design's, merged at run time) take any name.
+ */
+export interface ModelParts<C extends object, R extends Rules<C> = Rules<C>> {
   readonly name: string;
   readonly scenario: Scenario;
-  readonly config: StateConfig;
-  readonly rules: Rules<C>;
+  readonly config: StateConfig<GuardNames<NoInfer<R>>, ActionNames<NoInfer<R>>>;
+  readonly rules: R & Rules<C>;
   readonly threads: readonly string[];
   readonly payloads: PayloadVariants;
   isFinal(view: ModelView<C>): boolean;
@@ -66,11 +98,11 @@ export interface ConfiguredModel<C extends object> extends MachineModel<C> {
 }
 
 /** Creates the xstate machine and the exploration facts of a kit-subset config. */
-export function makeModel<C extends object>(parts: ModelParts<C>): ConfiguredModel<C> {
-  const machine = setup({
-    types: {} as { context: C; events: StepEvent },
-    ...implementations(parts.rules),
-  } as any).createMachine(parts.config as any);
+export function makeModel<C extends object, R extends Rules<C> = Rules<C>>(parts: ModelParts<C, R>): ConfiguredModel<C> {
+  // setup types the implementations. The config gets the one cast: xstate's MachineConfig
+  // types `context` as C through a conditional type that a generic C leaves unresolved. The
+  // names the config references were checked at our seam (ModelParts: StateConfig of R's names).
+  const machine = setup({ types: {} as { context: C; events: StepEvent }, ...implementations(parts.rules) }).createMachine(parts.config as any);
   const allEvents = eventsOf(parts.config, parts.payloads);
   const enabled = enabledEventsOf(parts.config, parts.rules, allEvents);
   const timers = parts.timers?.size ? parts.timers : undefined;

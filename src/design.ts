@@ -1,11 +1,12 @@
 /**
  * `dmaspec/design`: what a design module needs, in one import. A design module (run with
- * `dmaspec check --design FILE`) exports one {@link DesignModel}; the helpers here are the
- * ones the built-in designs (src/designs/<name>/model.ts) build theirs from. See
+ * `dmaspec check --design FILE`) exports one {@link DesignModel}, written with
+ * {@link defineDesign} so that a misspelled guard or action name fails to compile; the helpers
+ * here are the ones the built-in designs (src/designs/<name>/model.ts) build theirs from. See
  * docs/writing-a-design.md.
  *
  * ```ts
- * import { type DesignModel, freeStep } from 'dmaspec/design';
+ * import { defineDesign, freeStep } from 'dmaspec/design';
  * ```
  * @module
  */
@@ -18,11 +19,17 @@ export type {
   DesignVariable,
   DesignVariables,
   RuleSet,
+  SharedAction,
+  SharedGuard,
   UnregisterPhase,
 } from '../machines/system/design.ts';
+// A transition of a program, typed by the guard and action names it may reference.
+export type { NamedRef, TransitionConfig, Transitions } from '../machines/make.ts';
 export type { Design } from './designs/design.ts';
 export type { DesignClientStep, DesignHooks, DesignStrategy } from './core/design.ts';
 export { DesignError } from '../machines/system/design-error.ts';
+// Types a design so that a misspelled guard or action name in its program does not compile.
+export { defineDesign } from '../machines/system/design.ts';
 export type { ChannelCtx, DeviceCtx, IohCtx, SystemContext, ThreadCtx } from '../machines/system/context.ts';
 export type { ChannelInfo, ClientInfo, DeviceInfo, IohInfo, Layout } from '../machines/system/layout.ts';
 export type { ActionRule, GuardRule, StepEvent } from '../machines/kit.ts';

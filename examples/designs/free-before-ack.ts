@@ -7,7 +7,7 @@
  * flags no-use-after-free with the interleaving.
  * @module
  */
-import { type DesignModel, dmaChanPut, freeStep, type Layout, type SystemContext } from 'dmaspec/design';
+import { defineDesign, dmaChanPut, freeStep, type Layout, type SystemContext } from 'dmaspec/design';
 
 /** Whether thread `t` holds something of device `d`: a channel, a cached pointer, or dmaengine_get references. */
 function holds(ctx: SystemContext, L: Layout, t: number, d: number): boolean {
@@ -16,7 +16,7 @@ function holds(ctx: SystemContext, L: Layout, t: number, d: number): boolean {
   return L.clients[t].kind === 'slave' ? inDev(th.chan) : th.got === 1 || inDev(th.chan) || inDev(th.cached);
 }
 
-export const freeBeforeAck: DesignModel = {
+export const freeBeforeAck = defineDesign({
   name: 'free-before-ack',
   title: 'Notifier that frees before the acks arrive',
   summary: 'Unregister asks every holder to release, drops the dmaengine_get references and frees the device without waiting for the acknowledgements.',
@@ -63,15 +63,17 @@ export const freeBeforeAck: DesignModel = {
   }),
   // Each client answers the request from its own context: a slave by releasing its channel
   // while it holds it, a net_dma/async_tx client between rounds by dropping a cached pointer.
+  // (`as const` keeps the helper's rule names literal, so a misspelled one does not compile.)
   clientSteps: (c) => {
-    const ack = (target: string) => ({
-      [`${c.name}.ack`]: {
-        guard: { type: 'notified', params: { t: c.index } },
-        target: `#${c.name}.${target}`,
-        actions: [{ type: 'ackRelease', params: { t: c.index } }],
-        description: 'the release callback acks',
-      },
-    });
+    const ack = (target: string) =>
+      ({
+        [`${c.name}.ack`]: {
+          guard: { type: 'notified', params: { t: c.index } },
+          target: `#${c.name}.${target}`,
+          actions: [{ type: 'ackRelease', params: { t: c.index } }],
+          description: 'the release callback acks',
+        },
+      }) as const;
     return c.kind === 'slave' ? { holding: ack('released') } : { 'worker.idle': ack('worker.idle') };
   },
   rules: (L) => ({
@@ -96,6 +98,6 @@ export const freeBeforeAck: DesignModel = {
   }),
   claims: ['no-use-after-free', 'removal-completes'],
   assumptions: [{ text: 'Every client answers the release request from its own context.', flags: {} }],
-};
+});
 
 export default freeBeforeAck;

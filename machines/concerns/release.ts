@@ -7,6 +7,7 @@
  */
 import type { ClientSpec, IohSpec, Scenario } from '../../src/scenario.ts';
 import { designModel } from '../../src/designs/models.ts';
+import type { Rules } from '../kit.ts';
 import { makeModel, type ConfiguredModel, type StateConfig } from '../make.ts';
 import { initialContext, type SystemContext } from '../system/context.ts';
 import type { DesignModel } from '../system/design.ts';
@@ -41,7 +42,8 @@ export function buildRelease(scenario: Scenario): ConfiguredModel<SystemContext>
     context: heldContext(L, D),
   };
   const base = systemRules(L, D);
-  const rules = {
+  // Typed by name only: the spread of the design's rules has no literal names to check against.
+  const rules: Rules<SystemContext> = {
     // dma_release_channel takes dma_list_mutex: blocked while the RFC's unregister holds it.
     guards: { ...base.guards, holderHolds: (c: SystemContext, q: { t: number }) => c.listMutex < 0 && c.threads[q.t].chan >= 0 },
     actions: base.actions,

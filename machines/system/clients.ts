@@ -4,12 +4,12 @@
  * {@link clientRules} gives the named guards and actions they reference.
  * @module
  */
-import type { ActionRule, GuardRule } from '../kit.ts';
+import { type ActionNames, type GuardNames, ruleSet } from '../kit.ts';
 import type { SystemContext } from './context.ts';
 import { dmaChanGet, dmaChanPut, dmaengineGet, dmaenginePut, isFreed, privateCandidate } from './dmaengine.ts';
-import { listMutexFree } from './locks.ts';
+import { listMutexFree, type LockGuard } from './locks.ts';
 import { rxThread } from '../../spec/vocabulary.ts';
-import type { ThreadParams } from './hotpath.ts';
+import type { plainHotPath, rfcHotPath, ThreadParams } from './hotpath.ts';
 
 /**
  * The worker's hot path shape: 3.4's one-step find (`plain`), the RFC's split find and get
@@ -19,24 +19,51 @@ import type { ThreadParams } from './hotpath.ts';
 export type HotPathKind = 'plain' | 'rfc' | 'tryget';
 import type { ClientInfo, Layout } from './layout.ts';
 
-import type { StateConfig } from '../make.ts';
+import type { StateConfig, TransitionConfig, Transitions } from '../make.ts';
 
 export type { StateConfig } from '../make.ts';
+
+/**
+ * The guards the client regions reference: the clients' own ({@link clientRules}), the
+ * `dma_list_mutex` lock and both hot paths' (the design picks one; `tryget` designs define
+ * `refInc` themselves).
+ */
+export type ClientGuard =
+  | GuardNames<ReturnType<typeof clientRules>>
+  | LockGuard
+  | GuardNames<ReturnType<typeof plainHotPath>>
+  | GuardNames<ReturnType<typeof rfcHotPath>>;
+/** The actions the client regions reference. */
+export type ClientAction =
+  | ActionNames<ReturnType<typeof clientRules>>
+  | ActionNames<ReturnType<typeof plainHotPath>>
+  | ActionNames<ReturnType<typeof rfcHotPath>>;
+
+/** A state node of a client region. */
+type State = StateConfig<ClientGuard, ClientAction>;
+/** The steps of a state node of a client region, by event type. */
+type On = Readonly<Record<string, Transitions<ClientGuard, ClientAction>>>;
 
 /**
  * Transitions a design adds to client states, by the state's path inside the client region
  * (`worker.idle` of net_dma/async_tx, `holding` of slave), keyed by event type.
  */
-export type ClientSteps = Readonly<Partial<Record<'worker.idle' | 'holding', Readonly<Record<string, unknown>>>>>;
+export type ClientSteps<G extends string = string, A extends string = string> = Readonly<
+  Partial<Record<'worker.idle' | 'holding', Readonly<Record<string, Transitions<G, A>>>>>
+>;
 
 /** The region of a `net_dma` or `async_tx` client: `<name>.control` ∥ `<name>.worker`. */
-export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPath: HotPathKind = 'plain'): StateConfig {
+export function publicClientRegion(
+  c: ClientInfo,
+  extra: ClientSteps<ClientGuard, ClientAction> = {},
+  hotPath: HotPathKind = 'plain',
+): StateConfig<ClientGuard, ClientAction> {
   const n = c.name;
   const p = { t: c.index };
   const ev = (step: string) => `${n}.${step}`;
   const rfc = hotPath === 'rfc';
   const split = hotPath !== 'plain';
-  const migrateTo = (id: string) =>
+  const migrateTo = (id: string): On =>
     c.migrates
       ? {
           [ev('migrate')]: {
@@ -47,7 +74,7 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
           },
         }
       : {};
-  const reget =
+  const reget: On =
     c.kind === 'async_tx'
       ? {
           [ev('reget')]: {
@@ -62,10 +89,10 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
       : {};
   const inc = (
     target: string,
-    guard?: string,
+    guard?: ClientGuard,
     description = 'RFC this_cpu_inc(dmaengine_chan_ref_count) on the CPU the thread runs on now',
-    action = 'refInc',
-  ) => ({
+    action: ClientAction = 'refInc',
+  ): TransitionConfig<ClientGuard, ClientAction> => ({
     ...(guard ? { guard: { type: guard, params: p } } : {}),
     target: `#${n}.worker.${target}`,
     actions: [{ type: action, params: p }],
@@ -75,7 +102,7 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
   // (seed 3/7, hunk @@ -305,10 +313,40 @@): each is a state of its own, where the
   // thread can be preempted and, if it migrates, moved.
   // percpu_ref_tryget_live: the mode test inside rcu_read_lock, then this_cpu_inc.
-  const trygetStates =
+  const trygetStates: Record<string, State> =
     hotPath === 'tryget'
       ? {
           fetched: {
@@ -100,7 +127,7 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
             : {}),
         }
       : {};
-  const rfcFindStates = rfc
+  const rfcFindStates: Record<string, State> = rfc
     ? {
         fetched: {
           id: `${n}.worker.fetched`,
@@ -155,7 +182,7 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
   // The NET_RX softirq is its own thread for fairness (`<client>-rx`, spec/threads.md) but
   // lives in the client's region, so that renaming identical clients renames it too.
   const rx = (step: string) => `${rxThread(n)}.${step}`;
-  const softirq =
+  const softirq: Record<string, State> =
     c.kind === 'net_dma'
       ? {
           softirq: {
@@ -283,7 +310,7 @@ export function publicClientRegion(c: ClientInfo, extra: ClientSteps = {}, hotPa
 }
 
 /** The region of a `slave` client: request → use → release. */
-export function slaveRegion(c: ClientInfo, extra: ClientSteps = {}): StateConfig {
+export function slaveRegion(c: ClientInfo, extra: ClientSteps<ClientGuard, ClientAction> = {}): StateConfig<ClientGuard, ClientAction> {
   const n = c.name;
   const p = { t: c.index };
   const ev = (step: string) => `${n}.${step}`;
@@ -342,14 +369,11 @@ export function recordUse(ctx: SystemContext, L: Layout, t: number, c: number): 
   if (c >= 0 && isFreed(ctx, L, c)) ctx.uaf[t][c] = 1;
 }
 
-type G = GuardRule<SystemContext, ThreadParams>;
-type A = ActionRule<SystemContext, ThreadParams>;
-
 /** Guards and actions of the client regions (the hot path comes from the design). */
-export function clientRules(L: Layout): { guards: Record<string, G>; actions: Record<string, A> } {
+export function clientRules(L: Layout) {
   const spec = (t: number) => L.clients[t];
   const roundsLeft = (ctx: SystemContext, t: number) => spec(t).busy || ctx.threads[t].rounds < spec(t).rounds;
-  return {
+  return ruleSet<SystemContext, ThreadParams>()({
     guards: {
       canFind: (ctx, { t }) => ctx.threads[t].got === 1 && roundsLeft(ctx, t),
       // A well-behaved client calls dmaengine_put between rounds; `releasesEarly` also lets
@@ -427,5 +451,5 @@ export function clientRules(L: Layout): { guards: Record<string, G>; actions: Re
         ctx.threads[t].chan = -1;
       },
     },
-  };
+  });
 }

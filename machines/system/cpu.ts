@@ -10,16 +10,21 @@
  * Optional in the system machine (`SystemOptions.cpuHotplug` or the scenario's `cpuHotplug`).
  * @module
  */
-import type { ActionRule, GuardRule } from '../kit.ts';
-import type { StateConfig } from '../make.ts';
+import { type ActionNames, type GuardNames, ruleSet } from '../kit.ts';
+import type { StateConfig, TransitionConfig } from '../make.ts';
 import type { SystemContext } from './context.ts';
 import { dmaChannelRebalance } from './dmaengine.ts';
 import type { Layout } from './layout.ts';
 import { listMutexFree } from './locks.ts';
 
+/** The guards the `cpu` region references ({@link cpuRules}'). */
+export type CpuGuard = GuardNames<ReturnType<typeof cpuRules>>;
+/** The actions the `cpu` region references. */
+export type CpuAction = ActionNames<ReturnType<typeof cpuRules>>;
+
 /** The `cpu` region: running, `onlining` (hotplug lock held), `offlined` (POST_DEAD pending). */
-export function cpuRegion(): StateConfig {
-  const notifier = (target: string, description: string) => ({
+export function cpuRegion(): StateConfig<CpuGuard, CpuAction> {
+  const notifier = (target: string, description: string): TransitionConfig<CpuGuard, CpuAction> => ({
     guard: 'listMutexFree',
     target: `#cpu.${target}`,
     actions: ['cpuRebalance'],
@@ -70,12 +75,9 @@ export function cpuRegion(): StateConfig {
   };
 }
 
-type G = GuardRule<SystemContext>;
-type A = ActionRule<SystemContext>;
-
 /** Guards and actions of {@link cpuRegion}. */
-export function cpuRules(L: Layout): { guards: Record<string, G>; actions: Record<string, A> } {
-  return {
+export function cpuRules(L: Layout) {
+  return ruleSet<SystemContext>()({
     guards: {
       canOffline: (ctx, _p, e) => {
         const cpu = e.cpu as number;
@@ -97,5 +99,5 @@ export function cpuRules(L: Layout): { guards: Record<string, G>; actions: Recor
         ctx.hotplug = 0;
       },
     },
-  };
+  });
 }

@@ -5,16 +5,29 @@
  * @module
  */
 import type { ClientKind } from '../../src/scenario.ts';
-import type { ActionRule, GuardRule } from '../kit.ts';
+import type { ActionNames, ActionRule, GuardNames, GuardRule } from '../kit.ts';
 import type { PropertyName } from '../../spec/vocabulary.ts';
 import type { SystemContext } from './context.ts';
-import type { HotPathKind } from './clients.ts';
-import type { EjectProgram, IohBuild } from './ioh.ts';
-import type { StateConfig } from '../make.ts';
+import type { ClientAction, ClientGuard, HotPathKind } from './clients.ts';
+import type { CpuAction, CpuGuard } from './cpu.ts';
+import type { EjectProgram, IohAction, IohBuild, IohGuard } from './ioh.ts';
+import type { StateConfig, Transitions } from '../make.ts';
 import type { ClientInfo, Layout } from './layout.ts';
 
-/** Transitions a design adds to client states: state id after the client name → event → transition config. */
-export type ClientSteps = Readonly<Partial<Record<string, Readonly<Record<string, unknown>>>>>;
+/**
+ * Every guard name the shared rules of the system machine may have (machines/system/index.ts
+ * `sharedRules`): the clients' and both hot paths', the locks', the IOH's and the CPU
+ * thread's, each read off its rule object.
+ */
+export type SharedGuard = ClientGuard | IohGuard | CpuGuard;
+/** Every action name the shared rules of the system machine may have. */
+export type SharedAction = ClientAction | IohAction | CpuAction;
+
+/**
+ * Transitions a design adds to client states: state id after the client name → event →
+ * transition config, referencing guards `G` and actions `A`.
+ */
+export type ClientSteps<G extends string = string, A extends string = string> = Readonly<Partial<Record<string, Readonly<Record<string, Transitions<G, A>>>>>>;
 
 /** A design's stated assumption about client behaviour. */
 export interface ClientAssumption {
@@ -93,8 +106,14 @@ export interface DesignVariables {
   readonly perDevice?: Readonly<Record<string, DesignVariable>>;
 }
 
-/** A release-notification design as the system machine sees it. */
-export interface DesignModel {
+/**
+ * A release-notification design as the system machine sees it. `G` and `A` are the names of
+ * its own guards and actions: its program (`ejecting`, `clientSteps`, `threads`) may
+ * reference those and the shared ones only. {@link defineDesign} reads them off `rules`;
+ * the defaults (any name) are for a design assembled at run time or written in JavaScript,
+ * which src/designs/validate.ts checks instead.
+ */
+export interface DesignModel<G extends string = string, A extends string = string> {
   readonly name: string;
   /** One line for listings. */
   readonly title: string;
@@ -115,19 +134,19 @@ export interface DesignModel {
   /** Whether the device is freed only once no channel has clients (else at once). */
   readonly freeWaitsForHolders: boolean;
   /** The IOH's program for one device between `unregister` and its free. */
-  ejecting(b: IohBuild): EjectProgram;
+  ejecting(b: IohBuild): EjectProgram<SharedGuard | G, SharedAction | A>;
   /**
    * Steps the design adds to a client's region (e.g. answering a release request), by the
    * state they leave: its id after the client's name (`worker.idle`, `holding`,
    * `worker.found`, …); each event is `<client>.<step>`. An unknown state is a DesignError.
    */
-  clientSteps?(c: ClientInfo): ClientSteps;
+  clientSteps?(c: ClientInfo): ClientSteps<SharedGuard | G, SharedAction | A>;
   /**
    * Threads the design adds (e.g. a callback workqueue), by name: each a region of the
    * system machine, `{ id: <name>, initial, states }`, whose state ids start `<name>.` and
    * whose events are `<name>.<step>`. They come after the scenario's threads.
    */
-  threads?(L: Layout): Readonly<Record<string, StateConfig>>;
+  threads?(L: Layout): Readonly<Record<string, StateConfig<SharedGuard | G, SharedAction | A>>>;
   /**
    * Timer steps, by step name: every `<thread>.<step>` of the program with this name is a
    * bounded timeout. It is enabled only when no other step of the system is (it fires after
@@ -141,4 +160,17 @@ export interface DesignModel {
   readonly claims: readonly PropertyName[];
   /** What the claims assume about clients. */
   readonly assumptions: readonly ClientAssumption[];
+}
+
+/**
+ * Types a design so that its program can reference only rules that exist: the names of its
+ * own guards and actions are read off what `rules` returns (`R`; `NoInfer`: never off what
+ * the program references), and a misspelled name in `ejecting`, `clientSteps` or `threads`
+ * does not compile. Returns its argument: a design written as a plain `DesignModel`, or in
+ * JavaScript, is checked at run time instead (the dry run of src/designs/validate.ts).
+ */
+export function defineDesign<R extends DesignRules>(
+  design: Omit<DesignModel<GuardNames<NoInfer<R>>, ActionNames<NoInfer<R>>>, 'rules'> & { rules(L: Layout): R },
+): DesignModel {
+  return design;
 }

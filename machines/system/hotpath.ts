@@ -5,7 +5,7 @@
  * "The RFC hot path is not atomic"). A design picks one with `DesignModel.hotPath`.
  * @module
  */
-import type { ActionRule, GuardRule } from '../kit.ts';
+import { ruleSet } from '../kit.ts';
 import type { SystemContext } from './context.ts';
 import type { Layout } from './layout.ts';
 
@@ -14,11 +14,8 @@ export interface ThreadParams {
   readonly t: number;
 }
 
-type A = ActionRule<SystemContext, ThreadParams>;
-type G = GuardRule<SystemContext, ThreadParams>;
-
-/** The hot-path actions every design defines (the RFC adds the steps of its split functions). */
-export type HotPathActions = Record<'findChannel' | 'getChannel' | 'putChannel', A> & Record<string, A>;
+/** Rules over a client thread's params. */
+const threadRules = ruleSet<SystemContext, ThreadParams>();
 
 /** Sets the worker's channel after a find; async_tx also caches a non-null pointer. */
 function found(ctx: SystemContext, L: Layout, t: number, chan: number): void {
@@ -38,8 +35,8 @@ export function roundDone(ctx: SystemContext, L: Layout, t: number): void {
 }
 
 /** 3.4: `dma_find_channel` is one `this_cpu_read(channel_table[cap]->chan)`; nothing is counted. */
-export function plainHotPath(L: Layout): { guards: Record<string, G>; actions: HotPathActions } {
-  return {
+export function plainHotPath(L: Layout) {
+  return threadRules({
     guards: {},
     actions: {
       findChannel: (ctx, { t }) => found(ctx, L, t, ctx.table[L.clients[t].cap][ctx.threads[t].cpu]),
@@ -49,7 +46,7 @@ export function plainHotPath(L: Layout): { guards: Record<string, G>; actions: H
       },
       putChannel: (ctx, { t }) => roundDone(ctx, L, t),
     },
-  };
+  });
 }
 
 /**
@@ -62,7 +59,7 @@ export function plainHotPath(L: Layout): { guards: Record<string, G>; actions: H
  *   if it saw the key on (markDirty), `this_cpu_inc` (regetInc).
  * - `dma_put_channel` (dmaengine.h): one `this_cpu_dec` on the CPU the thread runs on now.
  */
-export function rfcHotPath(L: Layout): { guards: Record<string, G>; actions: HotPathActions } {
+export function rfcHotPath(L: Layout) {
   /** `this_cpu_inc(dmaengine_chan_ref_count)` on the CPU the thread runs on now. */
   const inc = (ctx: SystemContext, t: number) => {
     const th = ctx.threads[t];
@@ -70,7 +67,7 @@ export function rfcHotPath(L: Layout): { guards: Record<string, G>; actions: Hot
     th.keySeen = 0;
     return th;
   };
-  return {
+  return threadRules({
     guards: {
       keyWasOn: (ctx, { t }) => ctx.threads[t].keySeen === 1,
       keyWasOff: (ctx, { t }) => ctx.threads[t].keySeen === 0,
@@ -103,5 +100,5 @@ export function rfcHotPath(L: Layout): { guards: Record<string, G>; actions: Hot
         roundDone(ctx, L, t);
       },
     },
-  };
+  });
 }

@@ -158,7 +158,7 @@ function addClientSteps(region: StateConfig, c: ClientInfo, D: DesignModel, step
         `use one of ${known.join(', ')}`,
       );
     }
-    const own = (node.on ?? {}) as Record<string, unknown>;
+    const own = node.on ?? {};
     for (const ev of Object.keys(on)) {
       if (!ev.startsWith(`${c.name}.`))
         throw new DesignError(D.name, `clientSteps ${state}`, `step ${ev} is not on thread ${c.name}`, `name it ${c.name}.<step>`);

@@ -4,11 +4,17 @@
  * its free is the release-notification design's part; the builder asks the design for it.
  * @module
  */
-import type { ActionRule, GuardRule } from '../kit.ts';
-import type { StateConfig } from './clients.ts';
+import { type ActionNames, type GuardNames, ruleSet } from '../kit.ts';
+import type { NamedRef, StateConfig, TransitionConfig } from '../make.ts';
 import type { SystemContext } from './context.ts';
 import { dmaChannelRebalance, dmaChanPut } from './dmaengine.ts';
 import type { IohInfo, Layout } from './layout.ts';
+import type { LockGuard } from './locks.ts';
+
+/** The guards an IOH region references whatever the design: {@link iohRules}' and `dma_list_mutex`'s. */
+export type IohGuard = GuardNames<ReturnType<typeof iohRules>> | LockGuard;
+/** The actions an IOH region references whatever the design. */
+export type IohAction = ActionNames<ReturnType<typeof iohRules>>;
 
 /** Params of every IOH rule: the IOH's index in `iohs`. */
 export interface IohParams {
@@ -29,9 +35,10 @@ export interface IohBuild {
 
 /**
  * A design's program between `unregister` and the device's free: more child states of the
- * IOH region (ids equal their paths, `<ioh>.<key>…`, so `#id` targets resolve in xstate).
+ * IOH region (ids equal their paths, `<ioh>.<key>…`, so `#id` targets resolve in xstate),
+ * referencing guards `G` and actions `A`.
  */
-export interface EjectProgram {
+export interface EjectProgram<G extends string = string, A extends string = string> {
   /** Local key (among `states`) of the state right after `unregister`. */
   readonly afterUnregister: string;
   /**
@@ -39,9 +46,9 @@ export interface EjectProgram {
    * does more under `dma_list_mutex` than 3.4's (the RFC keeps the mutex through the quiesce).
    * Default: `unregisterDevice`.
    */
-  readonly unregister?: { readonly action: string; readonly description: string };
+  readonly unregister?: { readonly action: A; readonly description: string };
   /** Child states of the IOH region, ids made with {@link IohBuild.id}; `online`, `listed`, `removed` are taken. */
-  readonly states: Record<string, StateConfig>;
+  readonly states: Readonly<Record<string, StateConfig<G, A>>>;
 }
 
 /** Builder handle for IOH `h`. */
@@ -58,17 +65,20 @@ export function iohBuild(L: Layout, h: number): IohBuild {
  */
 export type FreeWait = 'nothing' | 'rcu' | 'holders';
 
-const FREE_GUARDS: Readonly<Record<FreeWait, readonly [more: string, last: string | null]>> = {
+const FREE_GUARDS: Readonly<Record<FreeWait, readonly [more: IohGuard, last: IohGuard | null]>> = {
   nothing: ['moreDevices', null],
   rcu: ['rcuQuietMore', 'rcuQuiet'],
   holders: ['deviceIdleMore', 'deviceIdle'],
 };
 
+/** A transition of the `free` step: its actions are a list (a design may add its own). */
+export type FreeTransition = TransitionConfig<IohGuard, IohAction> & { readonly actions: readonly NamedRef<IohAction>[] };
+
 /**
  * The `free` step: the device and its channels are freed once `wait` allows; then the next
  * device is current or the IOH is removed.
  */
-export function freeStep(b: IohBuild, wait: FreeWait, description: string): unknown[] {
+export function freeStep(b: IohBuild, wait: FreeWait, description: string): FreeTransition[] {
   const [more, last] = FREE_GUARDS[wait];
   return [
     {
@@ -102,7 +112,7 @@ export interface DropThenWaitText {
  * The state that waits on the wait queue until no channel of the device has clients, then
  * frees it (`free`): the RFC's `wait_event(dmaengine_wait_queue, chan->client_count == 0)`.
  */
-export function waitState(b: IohBuild, text: Pick<DropThenWaitText, 'waiting' | 'free'>): StateConfig {
+export function waitState(b: IohBuild, text: Pick<DropThenWaitText, 'waiting' | 'free'>): StateConfig<IohGuard, IohAction> {
   return {
     id: b.id('waiting'),
     description: text.waiting,
@@ -116,7 +126,7 @@ export function waitState(b: IohBuild, text: Pick<DropThenWaitText, 'waiting' | 
  * `dmaengine_get` users (`putRefs`, a step of these designs, not of the RFC's patch), then
  * wait until no channel has clients and free the device (`free`).
  */
-export function dropRefsThenWait(b: IohBuild, text: DropThenWaitText): Record<'dropping' | 'waiting', StateConfig> {
+export function dropRefsThenWait(b: IohBuild, text: DropThenWaitText): Record<'dropping' | 'waiting', StateConfig<IohGuard, IohAction>> {
   return {
     dropping: {
       id: b.id('dropping'),
@@ -135,7 +145,7 @@ export function dropRefsThenWait(b: IohBuild, text: DropThenWaitText): Record<'d
 }
 
 /** The region of IOH `b`: online → listed (→ the design's program → listed for the next device) → removed. */
-export function iohRegion(b: IohBuild, program: EjectProgram): StateConfig {
+export function iohRegion<G extends string, A extends string>(b: IohBuild, program: EjectProgram<G, A>): StateConfig<IohGuard | G, IohAction | A> {
   return {
     id: b.info.name,
     initial: 'online',
@@ -171,18 +181,15 @@ export function iohRegion(b: IohBuild, program: EjectProgram): StateConfig {
   };
 }
 
-type G = GuardRule<SystemContext, IohParams>;
-type A = ActionRule<SystemContext, IohParams>;
-
 /** Guards and actions every IOH region uses, whatever the design. */
-export function iohRules(L: Layout): { guards: Record<string, G>; actions: Record<string, A> } {
+export function iohRules(L: Layout) {
   const devs = (h: number) => L.iohs[h].devices;
   const more = (ctx: SystemContext, h: number) => devs(h).indexOf(ctx.iohs[h].cur) < devs(h).length - 1;
   // synchronize_rcu(): after list_del_rcu no new dma_issue_pending_all walk can see the
   // device, so waiting for the walks that saw it is exactly the grace period.
   const rcuQuiet = (ctx: SystemContext, h: number) => ctx.threads.every((th) => !(th.rcuSeen & (1 << ctx.iohs[h].cur)));
   const idle = (ctx: SystemContext, h: number) => L.devices[ctx.iohs[h].cur].channels.every((c) => ctx.channels[c].clientCount === 0) && rcuQuiet(ctx, h);
-  return {
+  return ruleSet<SystemContext, IohParams>()({
     guards: {
       moreDevices: (ctx, { h }) => more(ctx, h),
       rcuQuiet: (ctx, { h }) => rcuQuiet(ctx, h),
@@ -227,5 +234,5 @@ export function iohRules(L: Layout): { guards: Record<string, G>; actions: Recor
         ctx.iohs[h].cur = i < devs(h).length - 1 ? devs(h)[i + 1] : -1;
       },
     },
-  };
+  });
 }

@@ -18,8 +18,11 @@ export const listMutexFree = (ctx: SystemContext): boolean => ctx.listMutex < 0;
  */
 export const hotplugFree = (ctx: SystemContext): boolean => ctx.hotplug === 0;
 
-/** The lock guards, by rule name. */
-export const lockGuards: Readonly<Record<string, GuardRule<SystemContext>>> = {
+/** The lock guards, by rule name (`satisfies`: the names stay literal for the configs' types). */
+export const lockGuards = {
   listMutexFree,
   hotplugFree,
-};
+} satisfies Readonly<Record<string, GuardRule<SystemContext>>>;
+
+/** The lock guards' names. */
+export type LockGuard = keyof typeof lockGuards;

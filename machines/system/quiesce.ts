@@ -5,17 +5,23 @@
  * Used by the rfc-wait design and by the standalone quiesce machine.
  * @module
  */
-import type { ActionRule, GuardRule } from '../kit.ts';
-import type { StateConfig } from './clients.ts';
+import { type ActionNames, type GuardNames, ruleSet } from '../kit.ts';
+import type { StateConfig } from '../make.ts';
 import type { SystemContext } from './context.ts';
-import type { IohBuild, IohParams } from './ioh.ts';
+import type { IohAction, IohBuild, IohParams } from './ioh.ts';
 import type { Layout } from './layout.ts';
+import type { LockGuard } from './locks.ts';
+
+/** The guards {@link quiesceState} references: {@link quiesceRules}' and the CPU-hotplug lock's. */
+export type QuiesceGuard = GuardNames<ReturnType<typeof quiesceRules>> | LockGuard;
+/** The actions {@link quiesceState} references. */
+export type QuiesceAction = ActionNames<ReturnType<typeof quiesceRules>>;
 
 /**
  * The `<ioh>.quiesce` compound state: starting → roundStart → sleeping → reading → ended.
  * `then` is the state id entered by `keyOff`.
  */
-export function quiesceState(b: IohBuild, then: string): StateConfig {
+export function quiesceState(b: IohBuild, then: string): StateConfig<QuiesceGuard, QuiesceAction> {
   const q = (local: string) => b.id(`quiesce.${local}`);
   const p = b.p;
   return {
@@ -111,7 +117,7 @@ export function quiesceState(b: IohBuild, then: string): StateConfig {
  * distribution and redistributes (RFC hunk @@ -431,6 +505,9 @@), and unregister unlocks
  * `dma_list_mutex` (hunk @@ -767,14 +848,22 @@): one step, all under the mutex.
  */
-export function unlockState(b: IohBuild, then: string): StateConfig {
+export function unlockState(b: IohBuild, then: string): StateConfig<never, IohAction> {
   return {
     id: b.id('unlocking'),
     description: 'dma_channel_quiesce returned; dma_list_mutex is still held',
@@ -125,14 +131,11 @@ export function unlockState(b: IohBuild, then: string): StateConfig {
   };
 }
 
-type G = GuardRule<SystemContext, IohParams>;
-type A = ActionRule<SystemContext, IohParams>;
-
 /** Guards and actions of {@link quiesceState}. */
-export function quiesceRules(L: Layout): { guards: Record<string, G>; actions: Record<string, A> } {
+export function quiesceRules(L: Layout) {
   const threshold = L.scenario.quiesceThreshold;
   const last = (ctx: SystemContext, h: number) => ctx.iohs[h].next === L.cpus - 1;
-  return {
+  return ruleSet<SystemContext, IohParams>()({
     guards: {
       dirtySet: (ctx) => ctx.dirty !== 0,
       readMore: (ctx, { h }) => !last(ctx, h),
@@ -175,5 +178,5 @@ export function quiesceRules(L: Layout): { guards: Record<string, G>; actions: R
         ctx.iohs[h].count = 0;
       },
     },
-  };
+  });
 }

@@ -18,7 +18,7 @@ const ackTimeout = (timer: boolean): DesignModel => ({
   name: timer ? 'ack-timeout' : 'ack-anytime',
   ejecting: (b) => {
     const p = notifier.ejecting(b);
-    const waiting = p.states.waiting as { on: Record<string, unknown> };
+    const waiting = p.states.waiting;
     return {
       ...p,
       states: {

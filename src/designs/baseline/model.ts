@@ -5,10 +5,10 @@
  * @module
  */
 import { freeStep } from '../../../machines/system/ioh.ts';
-import type { DesignModel } from '../../../machines/system/design.ts';
+import { defineDesign } from '../../../machines/system/design.ts';
 
 /** The 3.4 baseline design. */
-export const baseline: DesignModel = {
+export const baseline = defineDesign({
   name: 'baseline',
   title: 'Linux 3.4: unregister warns and frees',
   summary:
@@ -42,4 +42,4 @@ export const baseline: DesignModel = {
       flags: {},
     },
   ],
-};
+});

@@ -5,7 +5,7 @@
  * clients, and frees. Nothing protects a find → use window that straddles the free.
  * @module
  */
-import type { DesignModel } from '../../../machines/system/design.ts';
+import { defineDesign } from '../../../machines/system/design.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
 import { recordUse } from '../../../machines/system/clients.ts';
 import { dropRefsThenWait } from '../../../machines/system/ioh.ts';
@@ -16,7 +16,7 @@ import { dying, isDying, markDying } from '../dying.ts';
 const prepFails = (ctx: SystemContext, L: Layout, c: number) => c >= 0 && isDying(ctx, L.channels[c].device) && ctx.devices[L.channels[c].device].freed === 0;
 
 /** The mark-dying, prep-returns-NULL design. */
-export const failFast: DesignModel = {
+export const failFast = defineDesign({
   name: 'fail-fast',
   title: 'Fail-fast: the device is marked dying, prep returns NULL, clients release on NULL',
   summary:
@@ -86,4 +86,4 @@ export const failFast: DesignModel = {
     { text: 'Every client releases its channel when prep returns NULL.', kinds: ['slave'], flags: { releases: true } },
     { text: 'No client is between dma_find_channel and its prep when the device is freed (nothing waits for such a window).', flags: {} },
   ],
-};
+});

@@ -20,7 +20,7 @@
  */
 import type { ActionRule } from '../../../machines/kit.ts';
 import { clientRules } from '../../../machines/system/clients.ts';
-import type { DesignModel } from '../../../machines/system/design.ts';
+import { type DesignModel, defineDesign } from '../../../machines/system/design.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
 import type { Layout } from '../../../machines/system/layout.ts';
 
@@ -94,7 +94,7 @@ function withDeviceRefs(L: Layout, v: KrefVariant, body: ActionRule<SystemContex
 /** The model of kref variant `v`. */
 export function krefDesign(v: KrefVariant): DesignModel {
   const shipped = !v.fixed;
-  return {
+  return defineDesign({
     name: v.name,
     title: shipped
       ? 'kref as mainline shipped it (5.6+): every dma_chan_put drops a device reference'
@@ -170,7 +170,7 @@ export function krefDesign(v: KrefVariant): DesignModel {
       // mid-round after its dmaengine_put, or re-got after it (the releasesEarly misuse).
       { text: 'A cached channel pointer is only used while its client still holds a reference.', kinds: ['async_tx'], flags: { releasesEarly: false } },
     ],
-  };
+  });
 }
 
 /** Mainline's kref design as 5.6 shipped it. */

@@ -5,7 +5,7 @@
  * an async_tx client forgets a cached pointer into the device.
  * @module
  */
-import type { DesignModel } from '../../../machines/system/design.ts';
+import { defineDesign } from '../../../machines/system/design.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
 import { clientRules } from '../../../machines/system/clients.ts';
 import { dmaChanPut } from '../../../machines/system/dmaengine.ts';
@@ -21,7 +21,7 @@ function holds(ctx: SystemContext, L: Layout, t: number, d: number): boolean {
 }
 
 /** The notify-and-wait-for-acks design. */
-export const notifier: DesignModel = {
+export const notifier = defineDesign({
   name: 'notifier',
   title: 'Notifier: unregister asks every holder to release and waits for acks',
   summary:
@@ -71,8 +71,8 @@ export const notifier: DesignModel = {
         description: 'nobody holds the device any more',
         on: {
           [b.ev('free')]: freeStep(b, 'rcu', 'synchronize_rcu(), then free the device and its channels').map((t) => ({
-            ...(t as object),
-            actions: [...((t as { actions: unknown[] }).actions ?? []), { type: 'forgetTold', params: b.p }],
+            ...t,
+            actions: [...t.actions, { type: 'forgetTold' as const, params: b.p }],
           })),
         },
       },
@@ -80,9 +80,16 @@ export const notifier: DesignModel = {
   }),
   clientSteps: (c) => {
     const p = { t: c.index };
-    const ack = (target: string, description: string) => ({
-      [`${c.name}.ack`]: { guard: { type: 'notified', params: p }, target: `#${c.name}.${target}`, actions: [{ type: 'ackRelease', params: p }], description },
-    });
+    // as const: the helper's rule names stay literal, so the compiler checks them.
+    const ack = (target: string, description: string) =>
+      ({
+        [`${c.name}.ack`]: {
+          guard: { type: 'notified', params: p },
+          target: `#${c.name}.${target}`,
+          actions: [{ type: 'ackRelease', params: p }],
+          description,
+        },
+      }) as const;
     return c.kind === 'slave'
       ? { holding: ack('released', 'notifier: the release callback runs dma_release_channel and acks') }
       : { 'worker.idle': ack('worker.idle', 'notifier: between rounds, the release callback drops any cached pointer into the device and acks') };
@@ -143,4 +150,4 @@ export const notifier: DesignModel = {
     },
     { text: 'Removals are not concurrent: one IOH ejects at a time (the acknowledgement flags are per client, not per device).', flags: {} },
   ],
-};
+});

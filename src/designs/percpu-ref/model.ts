@@ -15,7 +15,7 @@
  * `percpu-ref-nogp` ({@link percpuRefDesign} with `gracePeriod: false`) skips that wait.
  * @module
  */
-import type { DesignModel } from '../../../machines/system/design.ts';
+import { type DesignModel, defineDesign } from '../../../machines/system/design.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
 import { dropRefsThenWait } from '../../../machines/system/ioh.ts';
 import type { Layout } from '../../../machines/system/layout.ts';
@@ -58,7 +58,7 @@ export interface PercpuRefOptions {
 
 /** The kill + grace period + atomic-mode design (or the variant that skips the grace period). */
 export function percpuRefDesign({ gracePeriod }: PercpuRefOptions): DesignModel {
-  return {
+  return defineDesign({
     name: gracePeriod ? 'percpu-ref' : 'percpu-ref-nogp',
     title: gracePeriod ? 'percpu-ref: kill, grace period, atomic-mode wait for zero' : 'percpu-ref without the grace period: kill, then sum at once',
     summary:
@@ -179,7 +179,7 @@ export function percpuRefDesign({ gracePeriod }: PercpuRefOptions): DesignModel 
         flags: {},
       },
     ],
-  };
+  });
 }
 
 /** percpu-ref as lib/percpu-refcount.c has it. */

@@ -16,7 +16,7 @@
  */
 import { dropRefsThenWait, waitState } from '../../../machines/system/ioh.ts';
 import { quiesceRules, quiesceState, unlockState } from '../../../machines/system/quiesce.ts';
-import type { DesignModel } from '../../../machines/system/design.ts';
+import { type DesignModel, defineDesign } from '../../../machines/system/design.ts';
 
 /** How the unseen RFC base accounts `dmaengine_get` users on public channels at unregister's wait. */
 export type RfcBase = 'kept' | 'unheld';
@@ -29,7 +29,7 @@ const FREE =
 /** The RFC's quiesce-then-wait design under the base accounting `base`. */
 export function rfcWaitDesign(base: RfcBase): DesignModel {
   const unheld = base === 'unheld';
-  return {
+  return defineDesign({
     name: unheld ? 'rfc-wait-unheld' : 'rfc-wait',
     title: unheld
       ? 'RFC 2012, assuming its base holds no dmaengine_get reference at the wait'
@@ -99,7 +99,7 @@ export function rfcWaitDesign(base: RfcBase): DesignModel {
         ? { text: 'rfc-base-unheld: the unseen base (RFC v2 1/7) keeps no dmaengine_get reference on public channels at the wait.', flags: {} }
         : { text: 'rfc-base-kept: the RFC base keeps 3.4’s balance_ref_count references for dmaengine_get users.', flags: {} },
     ],
-  };
+  });
 }
 
 /** The RFC as 3/7 shows it, on 3.4's channel accounting. */
