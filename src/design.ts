@@ -21,7 +21,6 @@ export type {
   RuleSet,
   SharedAction,
   SharedGuard,
-  UnregisterPhase,
 } from '../machines/system/design.ts';
 // A transition of a program, typed by the guard and action names it may reference.
 export type { NamedRef, TransitionConfig, Transitions } from '../machines/make.ts';

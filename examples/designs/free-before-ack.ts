@@ -23,11 +23,6 @@ export const freeBeforeAck = defineDesign({
   hotPath: 'plain',
   // One variable per client thread: 0 not asked, 1 asked to release, 2 acknowledged.
   variables: { perThread: { told: { initial: 0, min: 0, max: 2, description: '1 once asked to release, 2 once it acked' } } },
-  unregisterPhases: [
-    { state: 'notifying', step: 'notify', description: 'the release request goes to every holder' },
-    { state: 'dropping', step: 'putRefs', description: 'dma_chan_put the dmaengine_get references to 0' },
-  ],
-  freeWaitsForHolders: false,
   // The IOH's program between unregister and the free: notify, drop the references, free.
   ejecting: (b) => ({
     afterUnregister: 'notifying',

@@ -72,16 +72,6 @@ export function mapDesignRules(
   return { ...map(r), ...(r.overrides ? { overrides: map(r.overrides) } : {}) };
 }
 
-/** One phase of unregister between `list_del` and the free, as the device machine shows it. */
-export interface UnregisterPhase {
-  /** State key in the device machine, e.g. `quiescing`. */
-  readonly state: string;
-  /** The step that ends the phase, e.g. `quiesced`. */
-  readonly step: string;
-  /** What happens in the phase (state description). */
-  readonly description: string;
-}
-
 /**
  * One variable a design adds to the context (machines/kit.ts rule 4: an integer), with the
  * range its rules keep it in; validation (src/designs/validate.ts) checks the range.
@@ -129,10 +119,6 @@ export interface DesignModel<G extends string = string, A extends string = strin
   readonly hotPath: HotPathKind;
   /** The design's own context variables (none if omitted). */
   readonly variables?: DesignVariables;
-  /** Unregister's phases after `list_del`, for the standalone device machine. */
-  readonly unregisterPhases: readonly UnregisterPhase[];
-  /** Whether the device is freed only once no channel has clients (else at once). */
-  readonly freeWaitsForHolders: boolean;
   /** The IOH's program for one device between `unregister` and its free. */
   ejecting(b: IohBuild): EjectProgram<SharedGuard | G, SharedAction | A>;
   /**

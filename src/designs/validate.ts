@@ -87,10 +87,7 @@ function checkFields(D: DesignModel): void {
     fail('threads', 'must be a function of the layout', 'write threads: (L) => ({ wq0: { id: "wq0", initial, states } })');
   if (D.clientSteps !== undefined && typeof D.clientSteps !== 'function')
     fail('clientSteps', 'must be a function of the client', 'write clientSteps: (c) => ({ …})');
-  if (typeof D.freeWaitsForHolders !== 'boolean')
-    fail('freeWaitsForHolders', 'must be true or false', 'say whether the device is freed only once nobody holds it');
-  for (const k of ['unregisterPhases', 'claims', 'assumptions'] as const)
-    if (!Array.isArray(D[k])) fail(k, 'must be a list', `give ${k} as an array ([] for none)`);
+  for (const k of ['claims', 'assumptions'] as const) if (!Array.isArray(D[k])) fail(k, 'must be a list', `give ${k} as an array ([] for none)`);
 }
 
 function checkClaims(D: DesignModel, fail: Fail): void {

@@ -15,8 +15,6 @@ export function designSource(name: string, from: string, ts: boolean): string {
     "  title: 'frees at once',",
     "  summary: 'unregister frees the device at once, as 3.4 does.',",
     "  hotPath: 'plain',",
-    '  unregisterPhases: [],',
-    '  freeWaitsForHolders: false,',
     '  ejecting: (b) => ({',
     "    afterUnregister: 'unlisted',",
     "    states: { unlisted: { id: b.id('unlisted'), description: 'off the list', on: { [b.ev('free')]: freeStep(b, 'nothing', 'free the device') } } },",

@@ -16,8 +16,6 @@ export const baseline = defineDesign({
     'if a channel still has clients it only WARN_ONCEs, and the driver frees the device and its channels. ' +
     'dma_find_channel is a plain per-CPU table read: nothing tells unregister that a find → put round is in flight.',
   hotPath: 'plain',
-  unregisterPhases: [],
-  freeWaitsForHolders: false,
   ejecting: (b) => ({
     afterUnregister: 'unlisted',
     states: {

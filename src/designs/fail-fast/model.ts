@@ -24,11 +24,6 @@ export const failFast = defineDesign({
     'releases its channel. Unregister then drops the dmaengine_get references, waits until no channel has clients, and frees. The hot path is 3.4’s plain table read.',
   hotPath: 'plain',
   variables: { perDevice: { dying } },
-  unregisterPhases: [
-    { state: 'marking', step: 'markDying', description: 'the device is about to be marked dying' },
-    { state: 'dropping', step: 'putRefs', description: 'dma_chan_put the dmaengine_get references to 0' },
-  ],
-  freeWaitsForHolders: true,
   ejecting: (b) => ({
     afterUnregister: 'marking',
     states: {

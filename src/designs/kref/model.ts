@@ -110,8 +110,6 @@ export function krefDesign(v: KrefVariant): DesignModel {
           'and privatecnt before that put. The references of dmaengine_get users stay on an unregistered device (dmaengine_put skips it): a leak. ') +
       'The hot path is 3.4’s plain table read.',
     hotPath: 'plain',
-    unregisterPhases: [{ state: 'unlisted', step: 'putRef', description: 'unregister drops the registration reference and returns' }],
-    freeWaitsForHolders: true,
     ejecting: (b) => ({
       afterUnregister: 'unlisted',
       states: {

@@ -34,12 +34,6 @@ export const notifier = defineDesign({
       told: { initial: 0, min: 0, max: 2, description: 'notifier: 1 once asked to release a dying device’s channels, 2 once it acked; 0 again after the free' },
     },
   },
-  unregisterPhases: [
-    { state: 'notifying', step: 'notify', description: 'the release request goes to every holder' },
-    { state: 'acking', step: 'acked', description: 'wait for every holder’s acknowledgement' },
-    { state: 'dropping', step: 'putRefs', description: 'dma_chan_put the dmaengine_get references to 0' },
-  ],
-  freeWaitsForHolders: true,
   ejecting: (b) => ({
     afterUnregister: 'notifying',
     states: {

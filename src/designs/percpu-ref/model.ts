@@ -67,13 +67,6 @@ export function percpuRefDesign({ gracePeriod }: PercpuRefOptions): DesignModel 
       '(an exact sum) and waits until it is zero; then it drops the dmaengine_get references, waits for private holders, and frees.',
     hotPath: 'tryget',
     variables: { perDevice: { dying } },
-    unregisterPhases: [
-      { state: 'killing', step: 'kill', description: 'percpu_ref_kill is about to run' },
-      { state: 'grace', step: 'gracePeriod', description: 'killed; an RCU grace period until every CPU sees it' },
-      { state: 'draining', step: 'drained', description: 'atomic mode: wait until the count is zero' },
-      { state: 'dropping', step: 'putRefs', description: 'dma_chan_put the dmaengine_get references to 0' },
-    ],
-    freeWaitsForHolders: true,
     ejecting: (b) => ({
       afterUnregister: 'killing',
       states: {

@@ -43,14 +43,6 @@ export function rfcWaitDesign(base: RfcBase): DesignModel {
         ? 'Assumption rfc-base-unheld: the references of dmaengine_get users are not on the channels at the wait (modelled as putRefs after the unlock).'
         : 'Assumption rfc-base-kept: the references balance_ref_count took for dmaengine_get users stay on the public channels; nothing drops them.'),
     hotPath: 'rfc',
-    unregisterPhases: [
-      { state: 'quiescing', step: 'quiesced', description: 'dma_list_mutex held: RFC dma_channel_quiesce runs (the quiesce machine details it)' },
-      { state: 'unlocking', step: 'unlock', description: 'the quiesce returned: redistribute and mutex_unlock' },
-      ...(unheld
-        ? [{ state: 'dropping', step: 'putRefs', description: 'assumed: the dmaengine_get references leave the public channels (dma_chan_put to 0)' }]
-        : []),
-    ],
-    freeWaitsForHolders: true,
     ejecting: (b) => ({
       afterUnregister: 'quiesce',
       unregister: {
