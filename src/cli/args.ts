@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseScenario, ScenarioError, type Scenario } from '../scenario.ts';
 import { NAMED_SCENARIOS, namedScenario } from '../check/scenarios.ts';
+import type { Design } from '../designs/design.ts';
+import { isDesignFile, loadDesignFile } from '../designs/load.ts';
+import { DESIGNS, designOf, isDesignName } from '../designs/registry.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Parses `argv` against `options` (no positionals); a bad option is a UsageError ending with `usage`. */
@@ -66,4 +69,15 @@ export function scenarioArg(arg: string): { scenario: Scenario; design?: string 
   const { scenario, json } = readScenarioFile(arg);
   const explicit = typeof json === 'object' && json !== null && 'design' in json;
   return { scenario, design: explicit ? scenario.design : undefined };
+}
+
+/**
+ * `--design NAME|FILE`: a built-in design, or a design module loaded and validated against
+ * `scenario` (src/designs/load.ts).
+ * @throws UsageError, DesignError
+ */
+export async function designArg(d: string, scenario: Scenario): Promise<Design> {
+  if (isDesignFile(d)) return loadDesignFile(d, scenario);
+  if (isDesignName(d)) return designOf(d);
+  throw new UsageError(`--design ${d}: unknown design (built-in: ${Object.keys(DESIGNS).join(', ')}; or a .ts/.mts/.js/.mjs module)`);
 }

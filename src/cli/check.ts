@@ -14,7 +14,6 @@ import { availableParallelism } from 'node:os';
 import type { CheckJson } from '../check/json.ts';
 import { DESIGNS, designOf, isDesignName } from '../designs/registry.ts';
 import type { Design } from '../designs/design.ts';
-import { isDesignFile, loadDesignFile } from '../designs/load.ts';
 import { DesignError } from '../../machines/system/design-error.ts';
 import { BEHAVIOURS, DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import { legend, behaviourTable, comparisonTable, designReport, runJson, scenarioHeader, timingsJson } from '../check/format.ts';
@@ -26,7 +25,7 @@ import { LayoutError } from '../check/layout.ts';
 import { Limits } from '../check/limits.ts';
 import { stopText } from '../check/check.ts';
 import { UsageError } from './usage-error.ts';
-import { intOption, parseOptions, scenarioArg } from './args.ts';
+import { designArg, intOption, parseOptions, scenarioArg } from './args.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT, EXIT_TABLE } from './exit-status.ts';
 
@@ -136,9 +135,7 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
   let designs: Design[];
   const d = values.design ?? scenarioDesign;
   if (d === undefined) designs = Object.values(DESIGNS);
-  else if (isDesignFile(d)) designs = [await loadDesignFile(d, scenario)];
-  else if (isDesignName(d)) designs = [designOf(d)];
-  else throw new UsageError(`--design ${d}: unknown design (built-in: ${Object.keys(DESIGNS).join(', ')}; or a .ts/.mts/.js/.mjs module)`);
+  else designs = [await designArg(d, scenario)];
   return {
     designs,
     scenario,

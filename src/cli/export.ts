@@ -6,14 +6,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Design } from '../designs/design.ts';
-import { isDesignFile, loadDesignFile } from '../designs/load.ts';
-import { designOf, isDesignName, DESIGNS } from '../designs/registry.ts';
+import { DESIGNS } from '../designs/registry.ts';
 import { Limits } from '../check/limits.ts';
 import { exportPromela } from '../promela/export.ts';
 import { TreeTooLarge } from '../promela/decision-tree.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import { NAMED_SCENARIOS } from '../check/scenarios.ts';
-import { intOption, parseOptions, scenarioArg } from './args.ts';
+import { designArg, intOption, parseOptions, scenarioArg } from './args.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT, EXIT_TABLE } from './exit-status.ts';
 import { UsageError } from './usage-error.ts';
@@ -78,10 +77,7 @@ async function parseExportArgs(argv: string[]): Promise<ExportArgs | 'help'> {
     throw new UsageError(`--format promela is required (got ${values.format === undefined ? 'none' : JSON.stringify(values.format)})\n${USAGE}`);
   const { scenario, design: scenarioDesign } = values.scenario === undefined ? { scenario: DEFAULT_SCENARIO, design: undefined } : scenarioArg(values.scenario);
   const d = values.design ?? scenarioDesign ?? scenario.design;
-  let design: Design;
-  if (isDesignFile(d)) design = await loadDesignFile(d, scenario);
-  else if (isDesignName(d)) design = designOf(d);
-  else throw new UsageError(`--design ${d}: unknown design (built-in: ${Object.keys(DESIGNS).join(', ')}; or a .ts/.mts/.js/.mjs module)`);
+  const design = await designArg(d, scenario);
   return {
     scenario,
     design,

@@ -78,7 +78,7 @@ export function emitPromela(cm: CompiledMachine, ranges: readonly InputRange[], 
   const initial = initialInputs(cm);
   const cond = (input: number, values: readonly Value[]) => memberOf(vars[input].name, values.map(vars[input].code));
 
-  // Boolean expressions of trees (shared subtrees printed once per use; macros keep SPIN's parser happy).
+  // A tree as a boolean expression of the state (SAFE_, EN_, FINAL: the model #defines them).
   const exprMemo = new Map<number, string>();
   const expr = <L>(tree: Tree<L>, holds: (l: L) => boolean): string => {
     const hit = exprMemo.get(tree.id);
