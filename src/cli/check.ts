@@ -71,8 +71,9 @@ assumption a design states only in prose is listed as "stated, not checked".
 Your own design (--design FILE): a module that exports one DesignModel, as its default
 export or its only design-shaped export: name, title, summary, hotPath ('plain', 'rfc' or
 'tryget'), ejecting (the IOH's steps from unregister to the free), rules (its guards
-and actions), optional clientSteps, claims (property names) and assumptions ({ text, kinds?, flags }: flags such as { releases: true } or
-{ releasesEarly: false } are checked against each scenario's clients; flags: {} is prose).
+and actions), optional clientSteps, claims (property names) and assumptions ({ text,
+kinds?, flags }: flags such as { releases: true } or { releasesEarly: false } are checked
+against each scenario's clients; flags: {} is prose).
 Import the type and the helpers the built-in designs use (freeStep, dropRefsThenWait,
 clientRules, dmaChanPut, ...) from 'dmaspec/design' (in this repository: src/design.ts).
 The file may live in any folder: .ts, .mts, .js and .mjs load as ES modules, also in a
