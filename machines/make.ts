@@ -99,10 +99,13 @@ export interface ConfiguredModel<C extends object> extends MachineModel<C> {
 
 /** Creates the xstate machine and the exploration facts of a kit-subset config. */
 export function makeModel<C extends object, R extends Rules<C> = Rules<C>>(parts: ModelParts<C, R>): ConfiguredModel<C> {
-  // setup types the implementations. The config gets the one cast: xstate's MachineConfig
-  // types `context` as C through a conditional type that a generic C leaves unresolved. The
-  // names the config references were checked at our seam (ModelParts: StateConfig of R's names).
-  const machine = setup({ types: {} as { context: C; events: StepEvent }, ...implementations(parts.rules) }).createMachine(parts.config as any);
+  // Two casts, both because xstate's types resolve `context` as C through conditional types
+  // that a generic C leaves open: the config's (MachineConfig), and the implementations'
+  // (setup's parameter, which some compiler settings, e.g. a design author's project with no
+  // skipLibCheck, reject). The names the config references were checked at our seam
+  // (ModelParts: StateConfig of R's names); test/types/misspelled.test.ts proves it.
+  const impl = implementations(parts.rules) as Record<string, unknown>;
+  const machine = setup({ types: {} as { context: C; events: StepEvent }, ...impl }).createMachine(parts.config as any);
   const allEvents = eventsOf(parts.config, parts.payloads);
   const enabled = enabledEventsOf(parts.config, parts.rules, allEvents);
   const timers = parts.timers?.size ? parts.timers : undefined;
