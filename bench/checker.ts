@@ -13,6 +13,7 @@
 import os from 'node:os';
 import { getAdjacencyMap } from '@xstate/graph';
 import Table from 'cli-table3';
+import { fmt, median } from './stats.ts';
 import type { AnyMachineSnapshot, AnyStateNode } from 'xstate';
 import { systemFor } from '../src/designs/registry.ts';
 import { SAFETY } from '../spec/properties.ts';
@@ -27,11 +28,6 @@ import { spinTable } from './spin.ts';
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const GRAPH_RUNS = Number(process.env.BENCH_GRAPH_RUNS ?? 3);
 const GRAPH_CAP = Number(process.env.BENCH_GRAPH_CAP ?? 3000);
-
-const median = (xs: number[]) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** Distinct states per second of the checker, median over RUNS runs after one warm-up. */
 function checkerRate(scenario: Scenario, symmetry: 'full' | 'none') {
@@ -92,8 +88,6 @@ function graphRate(scenario: Scenario) {
   }
   return { rate: median(rates), cpuRate: median(cpuRates), states };
 }
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 const PAR_RUNS = Number(process.env.BENCH_PAR_RUNS ?? 5);
 const TWIN_STATES = Number(process.env.BENCH_TWIN_STATES ?? 1_000_000);

@@ -6,22 +6,16 @@
  * @module
  */
 import Table from 'cli-table3';
+import { fmt, median } from './stats.ts';
 import { compileMachine } from '../src/check/compile.ts';
 import { explore } from '../src/check/explore.ts';
 import { recipeOf } from '../src/check/parallel/recipe.ts';
 import type { SafetyProperty } from '../src/check/properties.ts';
-import { systemFor } from '../src/designs/registry.ts';
-import { designOf } from '../src/designs/registry.ts';
-import { exportPromela } from '../src/promela/export.ts';
+import { designOf, systemFor } from '../src/designs/registry.ts';
+import { CHECKS, exportPromela } from '../src/promela/export.ts';
 import { runSpin, spinAvailable } from '../src/promela/spin.ts';
 import type { Scenario } from '../src/scenario.ts';
 import { SAFETY } from '../spec/properties.ts';
-
-const median = (xs: number[]) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** dmaspec's rate without symmetry on `workers` threads: median of `runs` after a warm-up. */
 function dmaspecRate(scenario: Scenario, workers: number, runs: number) {
@@ -57,8 +51,7 @@ export function spinTable(rows: readonly (readonly [string, Scenario])[], worker
   });
   for (const [name, s] of rows) {
     const x = exportPromela(s, designOf(s.design).model);
-    const names = [...SAFETY.map((p) => p.name), 'deadlock-free', 'export-range', 'export-error'];
-    const spins = Array.from({ length: runs }, () => runSpin(x.text, { names }));
+    const spins = Array.from({ length: runs }, () => runSpin(x.text, { names: CHECKS }));
     if (spins[0].states !== x.states) throw new Error(`SPIN found ${spins[0].states} states, dmaspec ${x.states}: the export is not faithful`);
     const spin = median(spins.map((r) => r.states / r.seconds));
     const one = dmaspecRate(s, 1, runs);

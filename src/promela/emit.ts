@@ -65,6 +65,9 @@ function memberOf(name: string, codes: readonly number[]): string {
   return parts.length === 1 ? parts[0] : `(${parts.join(' || ')})`;
 }
 
+/** Checks the model reports besides the safety properties (as `P_<name>` flags). */
+export const MODEL_CHECKS = ['deadlock-free', 'export-range', 'export-error'] as const;
+
 /** Options of {@link emitPromela}. */
 export interface EmitOptions {
   /** Comment lines at the top (scenario, design, how to run). */
@@ -176,7 +179,7 @@ export function emitPromela(cm: CompiledMachine, ranges: readonly InputRange[], 
   });
   // Hidden (outside the state vector, so no state count changes): set at a check's first
   // failure, so SPIN reports each failed check once, by name, and goes on searching.
-  const checks = [...t.safety.map((p) => p.name), 'deadlock-free', 'export-range', 'export-error'];
+  const checks = [...t.safety.map((p) => p.name), ...MODEL_CHECKS];
   // pan's multi-core search (gcc -DNCORE) refuses hidden variables: `spin -a -DMULTICORE`
   // makes them plain globals that stay 0 in every stored state (no state count changes).
   lines.push(

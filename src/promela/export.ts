@@ -14,10 +14,13 @@ import { LIVENESS, SAFETY } from '../../spec/properties.ts';
 import { buildSystem } from '../../machines/system/index.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
 import type { Scenario } from '../scenario.ts';
-import { emitPromela } from './emit.ts';
+import { emitPromela, MODEL_CHECKS } from './emit.ts';
 import { initialInputs, rangesOf } from './ranges.ts';
 import { evaluateTree } from './decision-tree.ts';
 import { translate } from './translate.ts';
+
+/** Every check an exported model reports, by name: the safety properties, then {@link MODEL_CHECKS}. */
+export const CHECKS: readonly string[] = [...SAFETY.map((p) => p.name), ...MODEL_CHECKS];
 
 /** What an export produced, with the figures SPIN's run is compared against. */
 export interface PromelaExport {

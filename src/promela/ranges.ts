@@ -10,7 +10,7 @@
  */
 import type { CompiledMachine } from '../check/compile.ts';
 import { explore, type Exploration } from '../check/explore.ts';
-import { NULL_OF } from '../check/layout.ts';
+import { NULL_OF, type SlotBytes } from '../check/layout.ts';
 import type { Limits } from '../check/limits.ts';
 import type { SafetyProperty } from '../check/properties.ts';
 import type { Value } from './decision-tree.ts';
@@ -58,14 +58,15 @@ export function rangesOf(cm: CompiledMachine, opts: { maxStates?: number; limits
   return { inputs, exploration: x };
 }
 
-/** The inputs of `cm`'s initial state: its region leaves, then its slots' values. */
-export function initialInputs(cm: CompiledMachine): Value[] {
+/** The inputs a packed row of `cm` holds (slots of `bytes` bytes): its region leaves, then its slots' values. */
+export function rowInputs(cm: CompiledMachine, row: ArrayLike<number>, bytes: SlotBytes): Value[] {
   const R = cm.regions.length;
-  const ctx = cm.layout.decode(cm.initialRow, R);
-  const at = (path: string): Value => {
-    let v: unknown = ctx;
-    for (const part of path.replace(/\[(\d+)\]/g, '.$1').split('.')) v = (v as Record<string, unknown>)[part];
-    return v as Value;
-  };
-  return [...[...cm.initialRow.slice(0, R)].map(Number), ...cm.layout.slots.map((s) => at(s.path))];
+  const N = NULL_OF[bytes];
+  return Array.from({ length: R + cm.layout.slots.length }, (_, i) => {
+    const v = row[i];
+    return i < R ? v : v === N ? null : cm.layout.slots[i - R].kind === 'bool' ? v === 1 : v;
+  });
 }
+
+/** The inputs of `cm`'s initial state. */
+export const initialInputs = (cm: CompiledMachine): Value[] => rowInputs(cm, cm.initialRow, 4);

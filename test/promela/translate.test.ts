@@ -6,14 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileMachine } from '../../src/check/compile.ts';
-import { NULL_OF } from '../../src/check/layout.ts';
 import { Stepper } from '../../src/check/stepper.ts';
 import type { CompiledTransition } from '../../src/check/compile.ts';
 import { DESIGNS } from '../../src/designs/registry.ts';
 import { buildSystem } from '../../machines/system/index.ts';
 import { NET_AND_SLAVE, TWO_DEVICES } from '../../machines/small-scenarios.ts';
 import { evaluateTree, type Value } from '../../src/promela/decision-tree.ts';
-import { rangesOf } from '../../src/promela/ranges.ts';
+import { rangesOf, rowInputs } from '../../src/promela/ranges.ts';
 import { translate } from '../../src/promela/translate.ts';
 import { LIVENESS, SAFETY } from '../../spec/properties.ts';
 import type { PropertySet } from '../../src/check/properties.ts';
@@ -30,13 +29,7 @@ describe('decision trees against the checker, state by state', () => {
       const ranges = rangesOf(cm);
       const t = translate(cm, props, ranges.inputs);
       const x = ranges.exploration;
-      const R = cm.regions.length;
-      const N = NULL_OF[x.coder.bytes];
-      const inputsOf = (slots: ArrayLike<number>): Value[] =>
-        Array.from({ length: R + cm.layout.slots.length }, (_, i) => {
-          const v = slots[i];
-          return i < R ? v : v === N ? null : cm.layout.slots[i - R].kind === 'bool' ? v === 1 : v;
-        });
+      const inputsOf = (slots: ArrayLike<number>): Value[] => rowInputs(cm, slots, x.coder.bytes);
       const stepper = new Stepper(cm, x.coder);
       const row = x.store.newRow();
       const out = x.store.newRow();
