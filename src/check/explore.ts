@@ -6,11 +6,11 @@
  * optional edge lists (compressed rows) feed the liveness search.
  * @module
  */
-import type { CompiledMachine, CompiledTransition } from './compile.ts';
+import type { CompiledMachine } from './compile.ts';
 import { RowView } from './compile.ts';
 import { SharedColumn } from './growable.ts';
 import type { SafetyProperty } from './properties.ts';
-import { Stepper } from './stepper.ts';
+import { MemoStepper, type Taken } from './memo-stepper.ts';
 import { WidthOverflow, type Coder, type SlotBytes } from './layout.ts';
 import { LimitReached, type Limits, type Stop, stateLimit } from './limits.ts';
 import { pool } from './parallel/pool.ts';
@@ -141,23 +141,21 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
   };
   const { store, parent, parentEvent, eStart, eTarget, eEvent, pending, violations } = s;
   const canon = new Canonicalizer(cm, opts.symmetry, coder);
-  const stepper = new Stepper(cm, coder);
-  const checkView = new RowView(cm, cm.initialRow, cm.layout.decode(cm.initialRow, R));
+  const stepper = new MemoStepper(cm, coder);
+  const props = stepper.properties(opts.safety);
+  // Per pending property, its index in `opts.safety` (and in `props`).
+  const pendingAt = opts.safety.map((_, k) => k);
   const maxStates = opts.maxStates ?? Infinity;
   const every = opts.progressEvery ?? 50_000;
   const progress = (id: number) =>
     opts.onProgress?.({ states: store.size, queue: store.size - id, transitions: s.transitions, seconds: (performance.now() - t0) / 1000 });
 
   const checkSafety = (row: Row, id: number, view?: RowView<C>) => {
-    if (!view) {
-      checkView.row = row.slots;
-      coder.decodeInto(row.slots, R, checkView.context);
-      view = checkView;
-    }
     for (let i = 0; i < pending.length; i++) {
-      if (!pending[i].holds(view, model)) {
+      if (!props.holds(pendingAt[i], row.slots, view)) {
         violations.set(pending[i].name, id);
-        pending.splice(i--, 1);
+        pending.splice(i, 1);
+        pendingAt.splice(i--, 1);
       }
     }
   };
@@ -176,10 +174,10 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
 
   const row = store.newRow();
   const out = store.newRow();
-  // The successor's own context (the stepper's draft) over `out`: valid while canon left `out` as it was.
-  const draftView = new RowView(cm, out.slots, stepper.draft);
+  // The successor's own context (the classic stepper's draft, when it made it) over `out`: valid while canon left `out` as it was.
+  const draftView = new RowView(cm, out.slots, stepper.classic.draft);
   const evs = new Int32Array(cm.events.length);
-  const taken: CompiledTransition[] = new Array(cm.events.length);
+  const taken: Taken[] = new Array(cm.events.length);
   const par = opts.parallel && opts.parallel.workers > 1 ? opts.parallel : undefined;
   // Started now, the workers load the sources while this thread explores the first levels.
   if (par) pool(par.workers);
@@ -213,18 +211,18 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
         }
         if (keepEdges) eStart.push(eTarget.length);
         store.get(id, row);
-        stepper.load(row.slots);
+        stepper.load(row);
         const n = stepper.enabled(evs, taken);
         if (n === 0 && s.deadlock < 0 && !model.isFinal(stepper.view)) s.deadlock = id;
         for (let k = 0; k < n; k++) {
-          stepper.successor(evs[k], taken[k], out.slots);
-          const permuted = canon.canon(out, stepper.draft);
+          const draft = stepper.successor(evs[k], taken[k], out);
+          const permuted = canon.canon(out, draft);
           s.transitions++;
           let to = store.add(out);
           if (to >= 0) {
             parent.push(id);
             parentEvent.push(evs[k]);
-            if (pending.length) checkSafety(out, to, permuted ? undefined : draftView);
+            if (pending.length) checkSafety(out, to, permuted || !draft ? undefined : draftView);
           } else to = -to - 1;
           if (keepEdges) {
             eTarget.push(to);

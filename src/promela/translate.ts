@@ -64,6 +64,38 @@ function onProbe<C extends object, T>(probe: Probe<C>, fn: (p: Probe<C>) => T) {
   };
 }
 
+/**
+ * The step of event `e` from leaf `leaf` of its region as a function of the inputs, run on
+ * `probe`: the first candidate transition whose guard holds, its actions in order on the
+ * probe's overlay (src/check/stepper.ts on a probe). Shared by the export's trees and the
+ * checker's memo (src/check/memo-stepper.ts), so both step as one function does.
+ */
+export function stepFunction<C extends object>(cm: CompiledMachine<C>, probe: Probe<C>, e: number, leaf: number): (read: (i: number) => Value) => StepResult {
+  const event = cm.events[e];
+  const cands = cm.candidates[e][leaf];
+  const R = cm.regions.length;
+  return (read) => {
+    const run = probe.start(read);
+    const ctx = probe.context;
+    try {
+      for (let i = 0; i < cands.length; i++) {
+        const t = cands[i];
+        if (t.guard !== null && !t.guard(ctx, t.guardParams, event)) continue;
+        // The guard saw the state before the step; the actions write the draft (the probe's overlay).
+        for (let a = 0; a < t.actions.length; a++) t.actions[a](ctx, t.actionParams[a], event);
+        const writes = [...run.writes].sort((x, y) => x[0] - y[0]);
+        const odd = writes.find(([, v]) => !(v === null || typeof v === 'boolean' || Number.isInteger(v)));
+        if (odd) return { kind: 'error', message: `wrote ${String(odd[1])} to ${cm.layout.slots[odd[0] - R].path}` };
+        return { kind: 'on', transition: i, target: t.target, writes };
+      }
+    } catch (err) {
+      if (err instanceof Error && !(err instanceof ProbeError)) return { kind: 'error', message: err.message };
+      throw err;
+    }
+    return { kind: 'off' };
+  };
+}
+
 /** The decision trees of `cm` and `props` over `ranges`. */
 export function translate<C extends object>(cm: CompiledMachine<C>, props: PropertySet<C>, ranges: readonly InputRange[], maxRuns?: number): Translation {
   const probe = probeOf(cm);
@@ -77,26 +109,7 @@ export function translate<C extends object>(cm: CompiledMachine<C>, props: Prope
     if (region < 0) return;
     cm.candidates[e].forEach((cands, leaf) => {
       if (cands.length === 0) return;
-      const fn = (read: (i: number) => Value): StepResult => {
-        const run = probe.start(read);
-        const ctx = probe.context;
-        try {
-          for (let i = 0; i < cands.length; i++) {
-            const t = cands[i];
-            if (t.guard !== null && !t.guard(ctx, t.guardParams, event)) continue;
-            // The guard saw the state before the step; the actions write the draft (the probe's overlay).
-            for (let a = 0; a < t.actions.length; a++) t.actions[a](ctx, t.actionParams[a], event);
-            const writes = [...run.writes].sort((x, y) => x[0] - y[0]);
-            const odd = writes.find(([, v]) => !(v === null || typeof v === 'boolean' || Number.isInteger(v)));
-            if (odd) return { kind: 'error', message: `wrote ${String(odd[1])} to ${ranges[odd[0]].name}` };
-            return { kind: 'on', transition: i, target: t.target, writes };
-          }
-        } catch (err) {
-          if (err instanceof Error && !(err instanceof ProbeError)) return { kind: 'error', message: err.message };
-          throw err;
-        }
-        return { kind: 'off' };
-      };
+      const fn = stepFunction(cm, probe, e, leaf);
       steps.push({ event, eventIndex: e, region, leaf, timer: !!timers?.has(event.type), tree: decisionTree(fn, domains, stepTable, maxRuns) });
     });
   });

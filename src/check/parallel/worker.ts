@@ -5,12 +5,12 @@
  * @module
  */
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { compileMachine, type CompiledMachine, type CompiledTransition, RowView } from '../compile.ts';
+import { compileMachine, type CompiledMachine } from '../compile.ts';
 import { IntColumn, SharedColumn } from '../growable.ts';
 import type { Coder, SlotBytes } from '../layout.ts';
 import { LimitReached, Limits } from '../limits.ts';
 import type { SafetyProperty } from '../properties.ts';
-import { Stepper } from '../stepper.ts';
+import { type MemoProperties, MemoStepper, type Taken } from '../memo-stepper.ts';
 import { hashWords, IdTable, newRow, type Row, RowChunks, wordsOf } from '../store.ts';
 import { Canonicalizer } from '../symmetry.ts';
 import { type Command, HEAD, type ModelRecipe, type NewChunks, fingerprintOf, ownerOf, type Reply } from './protocol.ts';
@@ -83,15 +83,14 @@ class Part {
   readonly eEvent = new SharedColumn();
   readonly table: IdTable;
   private readonly W: number;
-  private readonly R: number;
   private readonly canon: Canonicalizer<any>;
-  private readonly stepper: Stepper<any>;
+  private readonly stepper: MemoStepper<any>;
+  private readonly checks: MemoProperties<any>;
   private readonly row: Row;
   private readonly out: Row;
   private readonly key: Int32Array;
-  private readonly view: RowView<any>;
   private readonly evs: Int32Array;
-  private readonly taken: CompiledTransition[];
+  private readonly taken: Taken[];
   // This level's slice [lo, hi), the first edge of each of its states (slice-local), and the outgoing successors per owner.
   private lo = 0;
   private hi = 0;
@@ -120,16 +119,15 @@ class Part {
     readonly props: readonly SafetyProperty[],
     readonly limits: Limits,
   ) {
-    this.R = cm.regions.length;
     this.W = wordsOf(cm.width, coder.bytes);
     this.rows = new RowChunks(this.W);
     this.table = new IdTable(1 << 14, limits);
     this.canon = new Canonicalizer(cm, symmetry, coder);
-    this.stepper = new Stepper(cm, coder);
+    this.stepper = new MemoStepper(cm, coder);
+    this.checks = this.stepper.properties(props);
     this.row = newRow(cm.width, coder.bytes);
     this.out = newRow(cm.width, coder.bytes);
     this.key = new Int32Array(this.W);
-    this.view = new RowView(cm, this.row.slots, coder.decode(this.row.slots, this.R));
     this.evs = new Int32Array(cm.events.length);
     this.taken = new Array(cm.events.length);
     this.starts = new IntColumn(1 << 12, limits);
@@ -176,12 +174,11 @@ class Part {
       }
       starts.push(slot);
       this.rows.get(g, row.words);
-      stepper.load(row.slots);
+      stepper.load(row);
       const n = stepper.enabled(evs, taken);
       if (n === 0 && deadlock < 0 && !cm.model.isFinal(stepper.view)) deadlock = g;
       for (let k = 0; k < n; k++) {
-        stepper.successor(evs[k], taken[k], out.slots);
-        canon.canon(out, stepper.draft);
+        canon.canon(out, stepper.successor(evs[k], taken[k], out));
         const h = hashWords(out.words, W);
         const b = batches[ownerOf(h, N)];
         b.reserve(HEAD + W);
@@ -279,7 +276,7 @@ class Part {
 
   /** Phase 4: stores this worker's new states under their ids, checks `pending` safety properties on them. */
   assign(next: number, firsts: readonly number[], pending: readonly number[]): Reply {
-    const { key, pend, rows, table, pendId, view, R, props, cm, segments } = this;
+    const { key, pend, rows, table, pendId, checks, segments } = this;
     const first = pending.map(() => -1);
     for (let pi = 0; pi < this.pendCount; pi++) {
       const slot = this.pendMin.data[pi];
@@ -301,8 +298,7 @@ class Part {
       pendId.set(pi, id);
       if (pending.length) {
         this.row.words.set(key);
-        this.coder.decodeInto(this.row.slots, R, view.context);
-        for (let j = 0; j < pending.length; j++) if ((first[j] < 0 || id < first[j]) && !props[pending[j]].holds(view, cm.model)) first[j] = id;
+        for (let j = 0; j < pending.length; j++) if ((first[j] < 0 || id < first[j]) && !checks.holds(pending[j], this.row.slots)) first[j] = id;
       }
     }
     if (this.keepEdges) {
