@@ -140,8 +140,8 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     complete: true,
   };
   const { store, parent, parentEvent, eStart, eTarget, eEvent, pending, violations } = s;
-  const canon = new Canonicalizer(cm, opts.symmetry, coder);
   const stepper = new MemoStepper(cm, coder);
+  const canon = new Canonicalizer(cm, opts.symmetry, coder, stepper.cpuClasses());
   const props = stepper.properties(opts.safety);
   // Per pending property, its index in `opts.safety` (and in `props`).
   const pendingAt = opts.safety.map((_, k) => k);

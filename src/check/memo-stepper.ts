@@ -21,6 +21,7 @@ import type { Row } from './store.ts';
 import { Stepper } from './stepper.ts';
 import { timerRule } from '../../machines/timers.ts';
 import type { Value } from '../promela/decision-tree.ts';
+import type { ModelView } from '../../machines/model.ts';
 import { ProbeError, probeOf, type Probe } from '../promela/probe.ts';
 import { stepFunction } from '../promela/translate.ts';
 
@@ -42,13 +43,6 @@ class StepLeaf {
 const NONE = new Int32Array(0);
 const OFF = new StepLeaf(false, false, -1, NONE, NONE);
 const FALLBACK = new StepLeaf(false, true, -1, NONE, NONE);
-
-/** A predicate's trie result: false, true, or "ask the classic check". */
-enum Verdict {
-  Violated = 0,
-  Holds = 1,
-  Fallback = 2,
-}
 
 /** What `enabled` hands `successor`: a trie leaf, or the classic stepper's transition. */
 export type Taken = StepLeaf | CompiledTransition;
@@ -213,29 +207,40 @@ export class MemoStepper<C extends object> {
     return new MemoProperties(this, props);
   }
 
-  /** A trie of `holds` on rows (in this stepper's coding). */
-  predicate(holds: (view: Probe<C>['view']) => boolean, name: string): ReadTrie<Verdict> {
+  /**
+   * `fn` of the state memoized on rows (in this stepper's coding), run on the probe's view;
+   * undefined where `fn` throws or leaves what the probe follows (ask the decoded state).
+   */
+  memo<T>(fn: (view: ModelView<C>) => T, name: string): ReadTrie<T | undefined> {
     const probe = this.probe;
-    return new ReadTrie(
+    return new ReadTrie<T | undefined>(
       this.cm.width,
       this.N,
       (read) => {
         probe.start(this.reader(read));
         try {
-          return holds(probe.view) ? Verdict.Holds : Verdict.Violated;
+          return fn(probe.view);
         } catch (e) {
-          if (e instanceof Error) return Verdict.Fallback;
+          if (e instanceof Error) return undefined;
           throw e;
         }
       },
       name,
     );
   }
+
+  /** The model's CPU classes (machines/model.ts `Symmetry.cpuClasses`) of a row, for the canonicalizer; none without CPU symmetry. */
+  cpuClasses(): ((row: Slots) => readonly number[] | undefined) | undefined {
+    const sym = this.cm.model.symmetry;
+    if (!sym || this.cm.model.scenario.cpus < 2) return undefined;
+    const trie = this.memo((v) => sym.cpuClasses(v.context), 'symmetry cpuClasses');
+    return (row) => trie.get(row);
+  }
 }
 
 /** Safety properties checked on rows through tries; where a trie cannot, on the decoded state. */
 export class MemoProperties<C extends object> {
-  private readonly tries: ReadTrie<Verdict>[];
+  private readonly tries: ReadTrie<boolean | undefined>[];
   private readonly view: RowView<C>;
 
   constructor(
@@ -243,14 +248,14 @@ export class MemoProperties<C extends object> {
     readonly props: readonly SafetyProperty<C>[],
   ) {
     const model = stepper.cm.model;
-    this.tries = props.map((p) => stepper.predicate((v) => p.holds(v, model), `property ${p.name}`));
+    this.tries = props.map((p) => stepper.memo((v) => p.holds(v, model), `property ${p.name}`));
     this.view = new RowView(stepper.cm, stepper.cm.initialRow, stepper.coder.decode(stepper.cm.initialRow, stepper.cm.regions.length));
   }
 
   /** Whether property `k` holds on `row`. `view`, when given, is `row` already decoded. */
   holds(k: number, row: Slots, view?: RowView<C>): boolean {
     const v = this.tries[k].get(row);
-    if (v !== Verdict.Fallback) return v === Verdict.Holds;
+    if (v !== undefined) return v;
     if (!view) {
       view = this.view;
       view.row = row;

@@ -75,6 +75,8 @@ export class Canonicalizer<C extends object> {
     readonly mode: SymmetryMode,
     /** The slot coding of the rows to canonicalize. */
     private readonly coder: Coder<C>,
+    /** The model's `cpuClasses` of a row without decoding it, where known (src/check/memo-stepper.ts). */
+    private readonly classesOf?: (row: Slots) => readonly number[] | undefined,
   ) {
     const sym = cm.model.symmetry;
     this.R = cm.regions.length;
@@ -207,8 +209,15 @@ export class Canonicalizer<C extends object> {
     const cand = this.cand.slots;
     const mid = this.mid.slots;
     const sym = cm.model.symmetry!;
-    if (!ctx) coder.decodeInto(row.slots, R, work);
-    const cpuPerms = cm.model.scenario.cpus > 1 ? this.cpuPerms(sym.cpuClasses(ctx ?? work)) : this.noCpuPerms;
+    let cpuPerms = this.noCpuPerms;
+    if (cm.model.scenario.cpus > 1) {
+      let labels = ctx ? sym.cpuClasses(ctx) : this.classesOf?.(row.slots);
+      if (!labels) {
+        coder.decodeInto(row.slots, R, work);
+        labels = sym.cpuClasses(work);
+      }
+      cpuPerms = this.cpuPerms(labels);
+    }
     if (this.threadPerms.length === 1 && cpuPerms.length <= 1) return false;
     this.best.words.set(row.words);
     let changed = false;

@@ -122,8 +122,8 @@ class Part {
     this.W = wordsOf(cm.width, coder.bytes);
     this.rows = new RowChunks(this.W);
     this.table = new IdTable(1 << 14, limits);
-    this.canon = new Canonicalizer(cm, symmetry, coder);
     this.stepper = new MemoStepper(cm, coder);
+    this.canon = new Canonicalizer(cm, symmetry, coder, this.stepper.cpuClasses());
     this.checks = this.stepper.properties(props);
     this.row = newRow(cm.width, coder.bytes);
     this.out = newRow(cm.width, coder.bytes);
