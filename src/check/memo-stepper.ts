@@ -22,8 +22,8 @@ import { Stepper } from './stepper.ts';
 import { timerRule } from '../../machines/timers.ts';
 import type { Value } from '../promela/decision-tree.ts';
 import type { ModelView } from '../../machines/model.ts';
-import { ProbeError, probeOf, type Probe } from '../promela/probe.ts';
-import { stepFunction } from '../promela/translate.ts';
+import { inputValue, ProbeError, probeOf, type Probe } from '../promela/probe.ts';
+import { type StepResult, stepFunction } from '../promela/translate.ts';
 
 /** What a step does from the states reaching one trie leaf. */
 class StepLeaf {
@@ -95,17 +95,12 @@ export class MemoStepper<C extends object> {
 
   /** Raw slot reads as the probe's values (region leaves, then null, booleans and integers). */
   private reader(read: (i: number) => number): (i: number) => Value {
-    const { R, N } = this;
-    const slots = this.cm.layout.slots;
-    return (i) => {
-      const v = read(i);
-      return i < R ? v : v === N ? null : slots[i - R].kind === 'bool' ? v === 1 : v;
-    };
+    return (i) => inputValue(this.cm, i, read(i), this.N);
   }
 
   /** A step function's result as a trie leaf, its writes encoded in the row's width. */
-  private stepLeaf(run: () => ReturnType<ReturnType<typeof stepFunction>>): StepLeaf {
-    let r: ReturnType<ReturnType<typeof stepFunction>>;
+  private stepLeaf(run: () => StepResult): StepLeaf {
+    let r: StepResult;
     try {
       r = run();
     } catch (e) {

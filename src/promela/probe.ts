@@ -89,3 +89,9 @@ export function probeOf<C extends object>(cm: CompiledMachine<C>): Probe<C> {
     },
   };
 }
+
+/** The value of input `i` of `cm` whose packed slot holds `v` (`N`: the width's null marker): a region leaf, null, a boolean or an integer. */
+export function inputValue(cm: CompiledMachine, i: number, v: number, N: number): Value {
+  const R = cm.regions.length;
+  return i < R ? v : v === N ? null : cm.layout.slots[i - R].kind === 'bool' ? v === 1 : v;
+}

@@ -14,6 +14,7 @@ import { NULL_OF, type SlotBytes } from '../check/layout.ts';
 import type { Limits } from '../check/limits.ts';
 import type { SafetyProperty } from '../check/properties.ts';
 import type { Value } from './decision-tree.ts';
+import { inputValue } from './probe.ts';
 
 /** The values of one input. */
 export interface InputRange {
@@ -60,12 +61,8 @@ export function rangesOf(cm: CompiledMachine, opts: { maxStates?: number; limits
 
 /** The inputs a packed row of `cm` holds (slots of `bytes` bytes): its region leaves, then its slots' values. */
 export function rowInputs(cm: CompiledMachine, row: ArrayLike<number>, bytes: SlotBytes): Value[] {
-  const R = cm.regions.length;
   const N = NULL_OF[bytes];
-  return Array.from({ length: R + cm.layout.slots.length }, (_, i) => {
-    const v = row[i];
-    return i < R ? v : v === N ? null : cm.layout.slots[i - R].kind === 'bool' ? v === 1 : v;
-  });
+  return Array.from({ length: cm.regions.length + cm.layout.slots.length }, (_, i) => inputValue(cm, i, row[i], N));
 }
 
 /** The inputs of `cm`'s initial state. */
