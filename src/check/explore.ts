@@ -13,8 +13,7 @@ import type { SafetyProperty } from './properties.ts';
 import { MemoStepper, type Taken } from './memo-stepper.ts';
 import { WidthOverflow, type Coder, type SlotBytes } from './layout.ts';
 import { LimitReached, type Limits, type Stop, stateLimit } from './limits.ts';
-import { pool } from './parallel/pool.ts';
-import { exploreLevels, type ParallelOptions } from './parallel/search.ts';
+import { type ParallelOptions, ParallelSearch } from './parallel/search.ts';
 import { StateStore, type Row } from './store.ts';
 import { Canonicalizer, type SymmetryMode } from './symmetry.ts';
 
@@ -178,9 +177,8 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
   const draftView = new RowView(cm, out.slots, stepper.classic.draft);
   const evs = new Int32Array(cm.events.length);
   const taken: Taken[] = new Array(cm.events.length);
-  const par = opts.parallel && opts.parallel.workers > 1 ? opts.parallel : undefined;
-  // Started now, the workers load the sources while this thread explores the first levels.
-  if (par) pool(par.workers);
+  const par = opts.parallel && opts.parallel.workers > 1 ? new ParallelSearch(s, opts.parallel, limits) : undefined;
+  if (par?.opts.waitForWorkers) par.load();
   let workers = 1;
   /** The sequential loop; true when it stopped at a level for the workers to take. */
   const sequential = (from: number, handOver: boolean): boolean => {
@@ -190,10 +188,14 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
       for (; id < store.size; id++) {
         if (id === levelEnd) {
           levelEnd = store.size;
-          // A level big enough to share: the workers take the search over from here.
-          if (handOver && levelEnd - id >= (par!.minLevel ?? 2000)) {
-            s.levelStart = id;
-            return true;
+          if (handOver) {
+            // A search past a few levels: the workers load the model while this thread goes on.
+            if (store.size >= par!.minLevel) par!.load();
+            // A level big enough to share, and workers ready: they take the search over from here.
+            if (levelEnd - id >= par!.minLevel && par!.ready()) {
+              s.levelStart = id;
+              return true;
+            }
           }
         }
         if (store.size >= maxStates) {
@@ -241,13 +243,13 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     return false;
   };
   if (sequential(0, !!par)) {
-    exploreLevels(s, par!, {
+    par!.run({
       maxStates,
       limits,
       stopWhenAllViolated: !!opts.stopWhenAllViolated && opts.safety.length > 0 && !keepEdges,
       onLevel: opts.onProgress ? () => progress(s.levelStart) : undefined,
     });
-    workers = par!.workers;
+    workers = par!.opts.workers;
   }
   // Edges feed the liveness search, which only a complete search gets: a stopped one keeps
   // no contiguous copy (at tens of millions of states it would pass the memory budget).

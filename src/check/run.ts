@@ -9,7 +9,7 @@ import { buildSystem, type SystemContext, type SystemModel } from '../../machine
 import type { DesignModel } from '../../machines/system/design.ts';
 import { LIVENESS, SAFETY } from '../../spec/properties.ts';
 import { TRIGGERS } from '../../spec/triggers.ts';
-import { PROPERTY_NAMES, type PropertyName } from '../../spec/vocabulary.ts';
+import type { PropertyName } from '../../spec/vocabulary.ts';
 import type { Design } from '../designs/design.ts';
 import type { Scenario } from '../scenario.ts';
 import { checkModel, type CheckOptions, type ExplorationStats, type PropertyResult } from './check.ts';
@@ -18,7 +18,7 @@ import type { PropertySet } from './properties.ts';
 import { replayTrace, type Implementation, type ReplayResult } from './replay.ts';
 import { systemLens } from './system-lens.ts';
 import type { Trace } from './trace.ts';
-import { splitWitnesses, weighWitness, witnessProperties } from './witness.ts';
+import { splitWitnesses, WITNESSES, weighWitness } from './witness.ts';
 
 /** Replay outcome, or why there was none. */
 export type ReplayOutcome = ReplayResult | { readonly unavailable: string };
@@ -125,7 +125,7 @@ export function checkDesign(scenario: Scenario, given: DesignModel | Design, opt
   const model = systemModelFor(scenario, design);
   // Each property's reachability witness runs in the same exploration (src/check/witness.ts).
   const props: PropertySet = {
-    safety: [...(SAFETY as PropertySet['safety']), ...witnessProperties(PROPERTY_NAMES)],
+    safety: [...(SAFETY as PropertySet['safety']), ...WITNESSES],
     liveness: LIVENESS as PropertySet['liveness'],
   };
   const lens = (cm: CompiledMachine<SystemContext>) => systemLens(model, cm);

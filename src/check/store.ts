@@ -142,46 +142,89 @@ export class RowChunks {
 }
 
 /**
+ * Probes the (value, hash) pairs of an {@link IdTable}'s array for `key` (hash `h`) among
+ * `rows`: the id of the equal row, or `-(p + 1)` for the free entry `p` where it goes.
+ * Pending entries (negative values) are never equal. A free function of the array, so the
+ * parallel search's workers probe each other's tables (read-only, between barriers).
+ */
+export function probeIds(t: Int32Array, rows: RowChunks, key: Int32Array, h: number): number {
+  const mask = (t.length >>> 1) - 1;
+  let p = h & mask;
+  for (;;) {
+    const v = t[2 * p];
+    if (v === 0) return -(p + 1);
+    if (v > 0 && t[2 * p + 1] === h && rows.equals(v - 1, key)) return v - 1;
+    p = (p + 1) & mask;
+  }
+}
+
+/**
  * An open-addressing hash table of ids into a {@link RowChunks}: entry `p` is the pair
- * (id, hash) at `2p`, `2p + 1`; id -1 is empty. Doubles when half full, from the hashes it
- * holds (rows are not read).
+ * (value, hash) at `2p`, `2p + 1`, where value 0 is empty (so a fresh, zeroed buffer is an
+ * empty table, with nothing to fill), `id + 1` a stored row, and a negative value a pending
+ * state of the parallel search (`-(index + 1)` into its own rows, see worker.ts). Doubles
+ * when half full, from the hashes it holds (rows are not read). With `shared`, the array is
+ * shared memory that other threads may probe with {@link probeIds}.
  */
 export class IdTable {
   table: Int32Array;
-  mask: number;
   count = 0;
+  /** Bumped by every growth: entry positions taken before it are stale. */
+  generation = 0;
 
   constructor(
     capacity: number,
     private readonly limits?: Limits,
+    private readonly shared = false,
   ) {
     // The first table is small and allocated unchecked: only growth meets the budget.
-    const slots = 1 << Math.max(1, Math.ceil(Math.log2(Math.max(2, capacity) * 2)));
-    this.table = new Int32Array(2 * slots).fill(-1);
-    this.mask = slots - 1;
+    this.table = this.alloc(1 << Math.max(1, Math.ceil(Math.log2(Math.max(2, capacity) * 2))));
+  }
+
+  private alloc(slots: number): Int32Array {
+    return new Int32Array(this.shared ? new SharedArrayBuffer(8 * slots) : new ArrayBuffer(8 * slots));
   }
 
   /** The id of the row equal to `key` (hash `h`) in `rows`, or `-(p + 1)` for the free entry `p` where it goes. */
   find(rows: RowChunks, key: Int32Array, h: number): number {
+    return probeIds(this.table, rows, key, h);
+  }
+
+  /**
+   * The index of the pending entry whose row in `pend` equals `key`, or `-(p + 1)` for the
+   * free entry `p` where it goes. Stored ids are skipped unread: the caller knows `key` is
+   * none of them.
+   */
+  findPending(pend: RowChunks, key: Int32Array, h: number): number {
     const t = this.table;
-    let p = h & this.mask;
+    const mask = (t.length >>> 1) - 1;
+    let p = h & mask;
     for (;;) {
-      const id = t[2 * p];
-      if (id < 0) return -(p + 1);
-      if (t[2 * p + 1] === h && rows.equals(id, key)) return id;
-      p = (p + 1) & this.mask;
+      const v = t[2 * p];
+      if (v === 0) return -(p + 1);
+      if (v < 0 && t[2 * p + 1] === h && pend.equals(-v - 1, key)) return -v - 1;
+      p = (p + 1) & mask;
     }
   }
 
   /** Puts `id` (hash `h`) at the free entry `-(f + 1)` that {@link find} returned; the entry may move when the table grows. @throws LimitReached */
   insert(f: number, id: number, h: number): void {
-    if (2 * (this.count + 1) > this.mask + 1) {
+    this.place(f, id + 1, h);
+  }
+
+  /**
+   * Puts the raw entry `value` (hash `h`) at the free entry `-(f + 1)` a probe returned, or
+   * where it goes after the table grew. Returns its position. @throws LimitReached
+   */
+  place(f: number, value: number, h: number): number {
+    if (2 * (this.count + 1) > this.table.length >>> 1) {
       this.grow();
       f = this.freeEntry(h);
     } else f = -f - 1;
-    this.table[2 * f] = id;
+    this.table[2 * f] = value;
     this.table[2 * f + 1] = h;
     this.count++;
+    return f;
   }
 
   /** Inserts `id` (hash `h`), known absent. @throws LimitReached */
@@ -190,25 +233,27 @@ export class IdTable {
   }
 
   private freeEntry(h: number): number {
-    let p = h & this.mask;
-    while (this.table[2 * p] >= 0) p = (p + 1) & this.mask;
+    const t = this.table;
+    const mask = (t.length >>> 1) - 1;
+    let p = h & mask;
+    while (t[2 * p] !== 0) p = (p + 1) & mask;
     return p;
   }
 
   /** Empties the table, keeping its size. */
   clear(): void {
-    this.table.fill(-1);
+    this.table.fill(0);
     this.count = 0;
   }
 
   private grow(): void {
     const old = this.table;
-    const slots = (this.mask + 1) * 2;
+    const slots = old.length;
     this.limits?.reserve(slots * 8, "the state store's hash table");
-    this.table = new Int32Array(2 * slots).fill(-1);
-    this.mask = slots - 1;
+    this.table = this.alloc(slots);
+    this.generation++;
     for (let q = 0; q < old.length; q += 2)
-      if (old[q] >= 0) {
+      if (old[q] !== 0) {
         const p = this.freeEntry(old[q + 1]);
         this.table[2 * p] = old[q];
         this.table[2 * p + 1] = old[q + 1];

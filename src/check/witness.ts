@@ -8,7 +8,7 @@
  */
 import type { SystemContext, SystemModel } from '../../machines/system/index.ts';
 import { TRIGGERS } from '../../spec/triggers.ts';
-import type { PropertyName } from '../../spec/vocabulary.ts';
+import { PROPERTY_NAMES, type PropertyName } from '../../spec/vocabulary.ts';
 import type { PropertyResult } from './check.ts';
 import type { SafetyProperty } from './properties.ts';
 import type { Trace } from './trace.ts';
@@ -31,6 +31,9 @@ export function witnessProperties(names: readonly PropertyName[]): SafetyPropert
     holds: (v, m) => !TRIGGERS[name].reached(v, m as SystemModel),
   }));
 }
+
+/** The witness of every property, as `dmaspec check` explores them (the same objects each time, so the parallel search can name them). */
+export const WITNESSES: readonly SafetyProperty<SystemContext>[] = witnessProperties(PROPERTY_NAMES);
 
 /** Separates the witness results from the property results of a check run. */
 export function splitWitnesses(results: readonly PropertyResult[]): { results: PropertyResult[]; witnesses: ReadonlyMap<string, Witness> } {

@@ -35,7 +35,7 @@ describe('four-cpus scenario', () => {
       safety,
       keepEdges: true,
       maxStates: 3000,
-      parallel: { workers: 2, recipe: recipeOf(model, safety)!, minLevel: 1 },
+      parallel: { workers: 2, recipe: recipeOf(model, safety)!, minLevel: 1, waitForWorkers: true },
     });
     expect(two.workers).toBe(2);
     // The parallel search stops between levels, so it may hold more: the common prefix agrees.

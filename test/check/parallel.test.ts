@@ -55,7 +55,7 @@ describe('parallel search', () => {
       expect(one.workers).toBe(1);
       expect(one.states).toBeGreaterThan(100);
       for (const workers of [2, 3]) {
-        const many = explore(cm, { symmetry, safety, keepEdges, parallel: { workers, recipe, minLevel: 1 } });
+        const many = explore(cm, { symmetry, safety, keepEdges, parallel: { workers, recipe, minLevel: 1, waitForWorkers: true } });
         expect(many.workers).toBe(workers);
         expect(facts(many)).toEqual(facts(one));
       }
@@ -67,7 +67,7 @@ describe('parallel search', () => {
     const traces = (x: Exploration) =>
       [...x.violations].map(([name, id]) => [name, traceTo(x, id, contextLens(cm), 'violation').steps.map((s) => s.transition)]);
     const one = explore(cm, { symmetry: 'full', safety });
-    const two = explore(cm, { symmetry: 'full', safety, parallel: { workers: 2, recipe: recipeOf(model, safety)!, minLevel: 1 } });
+    const two = explore(cm, { symmetry: 'full', safety, parallel: { workers: 2, recipe: recipeOf(model, safety)!, minLevel: 1, waitForWorkers: true } });
     expect(two.workers).toBe(2);
     expect(one.violations.size).toBeGreaterThan(0);
     expect(traces(two)).toEqual(traces(one));
@@ -90,7 +90,7 @@ describe('parallel search', () => {
       symmetry: 'full',
       safety,
       limits,
-      parallel: { workers: 2, recipe: recipeOf(model, safety)!, minLevel: 1 },
+      parallel: { workers: 2, recipe: recipeOf(model, safety)!, minLevel: 1, waitForWorkers: true },
       progressEvery: 1,
       // A signal arriving after the third parallel level.
       onProgress: () => {
@@ -111,7 +111,7 @@ describe('parallel search', () => {
       symmetry: 'full',
       safety,
       maxStates: 300,
-      parallel: { workers: 2, recipe: recipeOf(model, safety)!, minLevel: 1 },
+      parallel: { workers: 2, recipe: recipeOf(model, safety)!, minLevel: 1, waitForWorkers: true },
     });
     expect(x.complete).toBe(false);
     expect(x.stoppedBy?.reason).toBe('states');

@@ -52,18 +52,37 @@ export class Pool {
     }
   }
 
-  /** Sends each worker its command and waits for every reply, in worker order. @throws Error if they stop answering */
-  round(command: (w: number) => Command): Reply[] {
+  /** Whether a command was posted whose replies were not collected yet. */
+  private outstanding = false;
+
+  /**
+   * Sends each worker its command without waiting ({@link ready}, {@link collect}). Replies
+   * to an earlier command still outstanding are waited for and dropped first.
+   */
+  post(command: (w: number) => Command): void {
+    if (this.outstanding) this.collect();
     const { ctl, size } = this;
     Atomics.store(ctl, DONE, 0);
     for (let w = 0; w < size; w++) this.ports[w].postMessage(command(w));
+    this.outstanding = true;
     Atomics.add(ctl, ROUND, 1);
     Atomics.notify(ctl, ROUND);
+  }
+
+  /** Whether every worker has answered the posted command (never waits). */
+  ready(): boolean {
+    return Atomics.load(this.ctl, DONE) >= this.size;
+  }
+
+  /** Waits for every reply to the posted command, in worker order. @throws Error if they stop answering */
+  collect(): Reply[] {
+    const { ctl, size } = this;
     const deadline = Date.now() + START_MS;
     for (let v = Atomics.load(ctl, DONE); v < size; v = Atomics.load(ctl, DONE)) {
       if (Date.now() > deadline) throw new Error(`the parallel search's workers did not answer in ${START_MS / 1000} s`);
       Atomics.wait(ctl, DONE, v, 100);
     }
+    this.outstanding = false;
     return this.ports.map((p) => {
       for (;;) {
         const m = receiveMessageOnPort(p);
@@ -71,6 +90,12 @@ export class Pool {
         Atomics.wait(ctl, DONE, size, 1);
       }
     });
+  }
+
+  /** Sends each worker its command and waits for every reply, in worker order. @throws Error if they stop answering */
+  round(command: (w: number) => Command): Reply[] {
+    this.post(command);
+    return this.collect();
   }
 
   /** Stops the workers (they are unref'd, so only tests and benchmarks need this). */

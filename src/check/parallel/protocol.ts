@@ -12,8 +12,9 @@ import type { SymmetryMode } from '../symmetry.ts';
 
 /**
  * How a worker rebuilds the model and the safety properties of the search: a module URL,
- * the export to call with `args` (the model factory), and the export listing the
- * properties, taken by name. Models are functions, which cannot cross threads.
+ * the export to call with `args` (the model factory), and the export listing every safety
+ * property a search may name. Models are functions, which cannot
+ * cross threads.
  */
 export interface ModelRecipe {
   readonly module: string;
@@ -33,10 +34,10 @@ export interface NewChunks {
   readonly eEvent: Int32Array[];
 }
 
-/** The coordinator's commands, one per phase of a BFS level (see search.ts). */
+/** The coordinator's commands: `load` and `start` once per search, then four per BFS level (see search.ts). */
 export type Command =
   | {
-      readonly t: 'search';
+      readonly t: 'load';
       readonly recipe: ModelRecipe;
       /** The compiled machine's width, events and initial row: the rebuilt one must match. */
       readonly fingerprint: string;
@@ -45,15 +46,24 @@ export type Command =
       readonly keepEdges: boolean;
       /** Names of the search's safety properties, in its order. */
       readonly safety: readonly string[];
-      /** States stored so far (ids below it): each worker indexes those it owns. */
-      readonly size: number;
       readonly maxSeconds?: number;
       readonly statedSeconds?: number;
       readonly maxMemory: number;
       readonly interrupt?: Int32Array;
+    }
+  | {
+      readonly t: 'start';
+      /** States stored so far (ids below it): each worker indexes those it owns. */
+      readonly size: number;
       readonly chunks: NewChunks;
     }
-  | { readonly t: 'expand'; readonly lo: number; readonly hi: number }
+  | {
+      readonly t: 'expand';
+      readonly lo: number;
+      readonly hi: number;
+      /** The hash tables of the owners whose table was replaced (grown) since the previous level, by owner. */
+      readonly tables: readonly (Int32Array | undefined)[];
+    }
   | { readonly t: 'dedup'; readonly segments: readonly number[]; readonly edgeBase: number; readonly isNew: Uint8Array; readonly chunks: NewChunks }
   | { readonly t: 'number'; readonly newIndex: Int32Array }
   | {
@@ -68,7 +78,14 @@ export type Command =
 
 /** A worker's answer to a command. */
 export type Reply =
-  | { readonly t: 'ok'; readonly n: number; readonly deadlock?: number; readonly violations?: readonly (readonly [number, number])[] }
+  | {
+      readonly t: 'ok';
+      readonly n: number;
+      readonly deadlock?: number;
+      readonly violations?: readonly (readonly [number, number])[];
+      /** The worker's hash table, when it is new (first started, or grown) since it last said. */
+      readonly table?: Int32Array;
+    }
   | { readonly t: 'stop'; readonly stop: Stop }
   | { readonly t: 'error'; readonly name: string; readonly message: string; readonly stack?: string };
 

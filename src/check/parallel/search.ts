@@ -2,25 +2,32 @@
  * Parallel breadth-first search on worker threads, level by level, with the same ids,
  * parents, edges and verdicts as the sequential loop of explore.ts.
  *
- * Each worker owns the states whose hash maps to it ({@link ownerOf}) and holds their hash
- * table; rows, parents and edges live in shared chunks that every worker reads and writes
- * by id. A level `[a, b)` takes four rounds, each ended by a barrier (the coordinator
- * waits for every reply):
+ * Each worker owns the states whose hash maps to it ({@link ownerOf}) and their hash table,
+ * in shared memory; rows, parents and edges live in shared chunks that every worker reads
+ * and writes by id. While the calling thread still explores the first levels alone, the
+ * workers rebuild the model ({@link ParallelSearch.load}); they take over at the first large
+ * level after that. A level `[a, b)` then takes four rounds, each ended by a barrier (the
+ * coordinator waits for every reply):
  *
  * 1. expand: worker `w` expands the `w`-th contiguous slice of the level (any worker may
- *    expand any state: rows are shared) and sends each successor, with its edge slot
- *    (source order, then event order: the sequential loop's order), to its owner;
- * 2. dedup: each owner looks its successors up; a new state keeps the least slot that
+ *    expand any state: rows are shared) and looks each successor up in its owner's table,
+ *    which nobody writes in this round. A stored state is an edge at once; only a successor
+ *    no table holds goes to its owner, with its edge slot (source order, then event order:
+ *    the sequential loop's order);
+ * 2. dedup: each worker writes its slice's edges, and each owner enters the successors sent
+ *    to it in its own table as pending entries; a new state keeps the least slot that
  *    reached it, which is the one the sequential loop would have found it through, and
  *    marks that slot new;
  * 3. number: a prefix sum of the marks over the slots (each worker its slice, then the
  *    slices' totals), so a new state's id is `b +` the number of new states found through
  *    earlier slots: exactly the sequential discovery order;
- * 4. assign: owners store their new states under those ids, with parent and event, check
- *    the safety properties on them and fill in the edges that led to them.
+ * 4. assign: owners store their new states under those ids (turning each pending entry
+ *    into the id, where it stands), with parent and event, check the safety properties on
+ *    them and fill in the edges that led to them.
  *
  * The only serial work is the coordinator's per-level bookkeeping (a few numbers per
- * worker) and the barriers, so the search scales with the worker count.
+ * worker) and the barriers, so the search scales with the worker count; what crosses
+ * threads per successor is a table probe, and a message only for the states not yet stored.
  * @module
  */
 import { LayoutError, WidthOverflow } from '../layout.ts';
@@ -28,7 +35,7 @@ import { LimitReached, type Limits, type Stop, stateLimit } from '../limits.ts';
 import type { SearchState } from '../explore.ts';
 import type { SharedColumn } from '../growable.ts';
 import type { RowChunks } from '../store.ts';
-import { pool, WorkerError } from './pool.ts';
+import { type Pool, pool, WorkerError } from './pool.ts';
 import { fingerprintOf, type ModelRecipe, type NewChunks, type Reply } from './protocol.ts';
 
 /** Parallel exploration settings. */
@@ -36,8 +43,18 @@ export interface ParallelOptions {
   /** Worker threads (2 or more; 1 explores in the calling thread). */
   readonly workers: number;
   readonly recipe: ModelRecipe;
-  /** The BFS level size from which the workers take over (default 2000; smaller levels cost more in barriers than they gain). */
+  /**
+   * The BFS level size from which the workers take over (default 2000; smaller levels cost
+   * more in barriers than they gain); the workers load the model once the search holds
+   * that many states, so smaller searches never wake them.
+   */
   readonly minLevel?: number;
+  /**
+   * Load the workers' model when the search starts and hand over at the first level of
+   * `minLevel` states even if they are still loading (tests; default: keep exploring in
+   * the calling thread until they are ready).
+   */
+  readonly waitForWorkers?: boolean;
 }
 
 /** Limits and callbacks of the levels. */
@@ -91,33 +108,71 @@ function rebuild(r: Extract<Reply, { t: 'error' }>): Error {
   return new WorkerError(r.name, r.message, r.stack);
 }
 
-/** Explores the levels from `s.levelStart` on `opts.workers` threads, advancing `s`. */
-export function exploreLevels(s: SearchState, opts: ParallelOptions, ctl: LevelControl): void {
-  const p = pool(opts.workers);
+/** One search's use of the worker pool: the model load, then the levels. */
+export class ParallelSearch {
+  private readonly p: Pool;
+  private posted = false;
+
+  constructor(
+    private readonly s: SearchState,
+    readonly opts: ParallelOptions,
+    private readonly limits?: Limits,
+  ) {
+    // Started now (the first time), the workers load the sources while this thread explores.
+    this.p = pool(opts.workers);
+  }
+
+  /** The level size from which the workers take over. */
+  get minLevel(): number {
+    return this.opts.minLevel ?? 2000;
+  }
+
+  /** Asks the workers to rebuild the model and the safety properties (once; never waits). */
+  load(): void {
+    if (this.posted) return;
+    const { s, limits } = this;
+    this.posted = true;
+    this.p.post(() => ({
+      t: 'load',
+      recipe: this.opts.recipe,
+      fingerprint: fingerprintOf(s.cm),
+      bytes: s.coder.bytes,
+      symmetry: s.symmetry,
+      keepEdges: s.keepEdges,
+      safety: s.safety.map((x) => x.name),
+      maxSeconds: limits?.remainingSeconds(),
+      statedSeconds: limits?.maxSeconds,
+      maxMemory: limits?.maxMemory ?? Infinity,
+      interrupt: limits?.interrupt,
+    }));
+  }
+
+  /** Whether the workers can take the search over now: loaded, or the caller chose to wait for them. */
+  ready(): boolean {
+    return this.posted && (this.opts.waitForWorkers === true || this.p.ready());
+  }
+
+  /** Explores the levels from `s.levelStart` on the workers, advancing `s`. */
+  run(ctl: LevelControl): void {
+    this.load();
+    exploreLevels(this.s, this.p, ctl);
+  }
+}
+
+/** Explores the levels from `s.levelStart` on the workers of `p` (which were sent `load`), advancing `s`. */
+function exploreLevels(s: SearchState, p: Pool, ctl: LevelControl): void {
   const N = p.size;
   const { store, parent, parentEvent, eStart, eTarget, eEvent, keepEdges, limits } = { ...s, limits: ctl.limits };
   const feed = new ChunkFeed(s);
-  const initial = feed.next();
   let isNew = new Uint8Array(new SharedArrayBuffer(1 << 16));
   let newIndex = new Int32Array(new SharedArrayBuffer(4 << 16));
+  // Owners' tables replaced since the workers last heard (all of them, at the start).
+  let tables: (Int32Array | undefined)[] = [];
+  const news = (replies: Extract<Reply, { t: 'ok' }>[]) => replies.map((r) => r.table);
   try {
-    check(
-      p.round(() => ({
-        t: 'search',
-        recipe: opts.recipe,
-        fingerprint: fingerprintOf(s.cm),
-        bytes: s.coder.bytes,
-        symmetry: s.symmetry,
-        keepEdges,
-        safety: s.safety.map((x) => x.name),
-        size: store.size,
-        maxSeconds: limits?.remainingSeconds(),
-        statedSeconds: limits?.maxSeconds,
-        maxMemory: limits?.maxMemory ?? Infinity,
-        interrupt: limits?.interrupt,
-        chunks: initial,
-      })),
-    );
+    check(p.collect());
+    const initial = feed.next();
+    tables = news(check(p.round(() => ({ t: 'start', size: store.size, chunks: initial }))));
     while (s.levelStart < store.size) {
       if (store.size >= ctl.maxStates) {
         s.complete = false;
@@ -134,7 +189,8 @@ export function exploreLevels(s: SearchState, opts: ParallelOptions, ctl: LevelC
       const b = store.size;
       const slice = (w: number) => a + Math.floor(((b - a) * w) / N);
       // 1. expand
-      const expanded = check(p.round((w) => ({ t: 'expand', lo: slice(w), hi: slice(w + 1) })));
+      const sent = tables;
+      const expanded = check(p.round((w) => ({ t: 'expand', lo: slice(w), hi: slice(w + 1), tables: sent })));
       const segments = [0];
       for (const r of expanded) segments.push(segments[segments.length - 1] + r.n);
       const edges = segments[N];
@@ -164,6 +220,7 @@ export function exploreLevels(s: SearchState, opts: ParallelOptions, ctl: LevelC
       const pendingIdx = s.pending.map((x) => s.safety.indexOf(x));
       const forAssign = feed.next();
       const assigned = check(p.round(() => ({ t: 'assign', next: b, firsts, pending: pendingIdx, chunks: forAssign })));
+      tables = news(assigned);
       // The level is whole: commit it.
       s.transitions += edges;
       if (s.deadlock < 0)

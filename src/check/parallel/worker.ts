@@ -1,7 +1,8 @@
 /**
  * A parallel search worker (see search.ts for the level protocol): it rebuilds the model
  * from its recipe, owns the states whose hash maps to it, expands its slice of each level,
- * and sends each successor to its owner through the peer channels.
+ * looks each successor up in its owner's table, and sends those no table holds to their
+ * owner through the peer channels.
  * @module
  */
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
@@ -11,7 +12,7 @@ import type { Coder, SlotBytes } from '../layout.ts';
 import { LimitReached, Limits } from '../limits.ts';
 import type { SafetyProperty } from '../properties.ts';
 import { type MemoProperties, MemoStepper, type Taken } from '../memo-stepper.ts';
-import { hashWords, IdTable, newRow, type Row, RowChunks, wordsOf } from '../store.ts';
+import { hashWords, IdTable, newRow, probeIds, type Row, RowChunks, wordsOf } from '../store.ts';
 import { Canonicalizer } from '../symmetry.ts';
 import { type Command, HEAD, type ModelRecipe, type NewChunks, fingerprintOf, ownerOf, type Reply } from './protocol.ts';
 
@@ -81,7 +82,12 @@ class Part {
   readonly eStart = new SharedColumn();
   readonly eTarget = new SharedColumn();
   readonly eEvent = new SharedColumn();
+  /** The hash table of the states this worker owns: stored ids, and this level's pending states. */
   readonly table: IdTable;
+  /** Every owner's table array, as last heard (this worker's own: `table.table`). */
+  private readonly tables: Int32Array[] = [];
+  /** The array of `table` the coordinator last heard of. */
+  private told: Int32Array | undefined;
   private readonly W: number;
   private readonly canon: Canonicalizer<any>;
   private readonly stepper: MemoStepper<any>;
@@ -91,18 +97,23 @@ class Part {
   private readonly key: Int32Array;
   private readonly evs: Int32Array;
   private readonly taken: Taken[];
-  // This level's slice [lo, hi), the first edge of each of its states (slice-local), and the outgoing successors per owner.
+  // This level's slice [lo, hi), the first edge of each of its states, each edge's target (-1: not stored yet) and event
+  // (all slice-local), and the successors no table holds, per owner.
   private lo = 0;
   private hi = 0;
   private readonly starts: IntColumn;
+  private readonly targets: IntColumn;
+  private readonly events: IntColumn;
   private readonly batches: IntColumn[];
   private segments: readonly number[] = [];
   private edgeBase = 0;
   private isNew: Uint8Array = new Uint8Array(0);
   private newIndex: Int32Array = new Int32Array(0);
-  // States first reached in this level, before they have ids.
+  // States first reached in this level, before they have ids: rows, and entries `-(index + 1)` in `table` at `pendPos`
+  // (valid while `table.generation` is still `pendGeneration`).
   private readonly pend: RowChunks;
-  private readonly pendTable: IdTable;
+  private readonly pendPos: IntColumn;
+  private pendGeneration = 0;
   private readonly pendMin: IntColumn;
   private readonly pendParent: IntColumn;
   private readonly pendEvent: IntColumn;
@@ -121,7 +132,7 @@ class Part {
   ) {
     this.W = wordsOf(cm.width, coder.bytes);
     this.rows = new RowChunks(this.W);
-    this.table = new IdTable(1 << 14, limits);
+    this.table = new IdTable(1 << 14, limits, true);
     this.stepper = new MemoStepper(cm, coder);
     this.canon = new Canonicalizer(cm, symmetry, coder, this.stepper.cpuClasses());
     this.checks = this.stepper.properties(props);
@@ -131,9 +142,11 @@ class Part {
     this.evs = new Int32Array(cm.events.length);
     this.taken = new Array(cm.events.length);
     this.starts = new IntColumn(1 << 12, limits);
+    this.targets = new IntColumn(1 << 12, limits);
+    this.events = new IntColumn(1 << 12, limits);
     this.batches = Array.from({ length: N }, () => new IntColumn(1 << 12, limits));
     this.pend = new RowChunks(this.W, limits);
-    this.pendTable = new IdTable(1 << 12, limits);
+    this.pendPos = new IntColumn(1 << 12, limits);
     this.pendMin = new IntColumn(1 << 12, limits);
     this.pendParent = new IntColumn(1 << 12, limits);
     this.pendEvent = new IntColumn(1 << 12, limits);
@@ -158,13 +171,27 @@ class Part {
     }
   }
 
+  /** This worker's table array, if the coordinator has not heard of it yet. */
+  newTable(): Int32Array | undefined {
+    if (this.told === this.table.table) return undefined;
+    return (this.told = this.table.table);
+  }
+
+  /** Adopts the owners' tables that were replaced. */
+  hear(tables: readonly (Int32Array | undefined)[]): void {
+    tables.forEach((t, o) => {
+      if (t) this.tables[o] = t;
+    });
+  }
+
   /** Phase 1: expands ids [lo, hi); returns the edge count and the first deadlock. */
   expand(lo: number, hi: number): Reply {
-    const { stepper, canon, evs, taken, out, row, W, starts, batches, cm } = this;
+    const { stepper, canon, evs, taken, out, row, W, starts, targets, events, batches, cm, rows, tables } = this;
     this.lo = lo;
     this.hi = hi;
     starts.length = 0;
     for (const b of batches) b.length = 0;
+    tables[me] = this.table.table;
     let slot = 0;
     let deadlock = -1;
     for (let g = lo; g < hi; g++) {
@@ -177,20 +204,30 @@ class Part {
       stepper.load(row);
       const n = stepper.enabled(evs, taken);
       if (n === 0 && deadlock < 0 && !cm.model.isFinal(stepper.view)) deadlock = g;
+      targets.reserve(n);
+      events.reserve(n);
       for (let k = 0; k < n; k++) {
         canon.canon(out, stepper.successor(evs[k], taken[k], out));
         const h = hashWords(out.words, W);
-        const b = batches[ownerOf(h, N)];
-        b.reserve(HEAD + W);
-        const d = b.data;
-        const o = b.length;
-        d[o] = slot++;
-        d[o + 1] = g;
-        d[o + 2] = evs[k];
-        d[o + 3] = h;
-        for (let i = 0; i < W; i++) d[o + HEAD + i] = out.words[i];
-        b.length = o + HEAD + W;
+        const o = ownerOf(h, N);
+        const id = probeIds(tables[o], rows, out.words, h);
+        targets.data[slot] = id < 0 ? -1 : id;
+        events.data[slot] = evs[k];
+        if (id < 0) {
+          const b = batches[o];
+          b.reserve(HEAD + W);
+          const d = b.data;
+          const at = b.length;
+          d[at] = slot;
+          d[at + 1] = g;
+          d[at + 2] = evs[k];
+          d[at + 3] = h;
+          for (let i = 0; i < W; i++) d[at + HEAD + i] = out.words[i];
+          b.length = at + HEAD + W;
+        }
+        slot++;
       }
+      targets.length = events.length = slot;
     }
     for (let p = 0; p < N; p++) {
       if (p === me) continue;
@@ -204,12 +241,26 @@ class Part {
     return { t: 'ok', n: slot, deadlock };
   }
 
-  /** Phase 2: looks up every successor sent here; a new one keeps its least edge slot, which is marked. */
+  /**
+   * Phase 2: writes this slice's edges, then enters every successor sent here as a pending
+   * entry of the table; a new one keeps its least edge slot, which is marked.
+   */
   dedup(segments: readonly number[], edgeBase: number, isNew: Uint8Array): Reply {
-    const { W, key, rows, table, pend, pendTable, pendMin, pendParent, pendEvent, fixes, keepEdges, eTarget, eEvent } = this;
+    const { W, key, table, pend, pendPos, pendMin, pendParent, pendEvent, fixes, keepEdges, eTarget, eEvent } = this;
     this.segments = segments;
     this.edgeBase = edgeBase;
     this.isNew = isNew;
+    if (keepEdges) {
+      const base = edgeBase + segments[me];
+      for (let g = this.lo; g < this.hi; g++) this.eStart.set(g, base + this.starts.data[g - this.lo]);
+      const { targets, events } = this;
+      // Targets of successors not stored yet are written by their owners in phase 4.
+      for (let k = 0; k < targets.length; k++) {
+        if (targets.data[k] >= 0) eTarget.set(base + k, targets.data[k]);
+        eEvent.set(base + k, events.data[k]);
+      }
+    }
+    this.pendGeneration = table.generation;
     const S = HEAD + W;
     for (let p = 0; p < N; p++) {
       const data = p === me ? this.batches[me].data : fromPeer(p);
@@ -221,15 +272,7 @@ class Part {
         const ev = data[off + 2];
         const h = data[off + 3];
         for (let i = 0; i < W; i++) key[i] = data[off + HEAD + i];
-        const id = table.find(rows, key, h);
-        if (id >= 0) {
-          if (keepEdges) {
-            eTarget.set(edgeBase + slot, id);
-            eEvent.set(edgeBase + slot, ev);
-          }
-          continue;
-        }
-        let pi = pendTable.find(pend, key, h);
+        let pi = table.findPending(pend, key, h);
         if (pi >= 0) {
           if (slot < pendMin.data[pi]) {
             pendMin.data[pi] = slot;
@@ -241,7 +284,7 @@ class Part {
           pi = this.pendCount++;
           pend.ensure(pi + 1);
           pend.write(pi, key, h);
-          pendTable.insert(f, pi, h);
+          pendPos.set(pi, table.place(f, -(pi + 1), h));
           pendMin.set(pi, slot);
           pendParent.set(pi, g);
           pendEvent.set(pi, ev);
@@ -249,15 +292,10 @@ class Part {
         if (keepEdges) {
           fixes.push(slot);
           fixes.push(pi);
-          eEvent.set(edgeBase + slot, ev);
         }
       }
     }
     for (let pi = 0; pi < this.pendCount; pi++) isNew[pendMin.data[pi]] = 1;
-    if (keepEdges) {
-      const base = edgeBase + segments[me];
-      for (let g = this.lo; g < this.hi; g++) this.eStart.set(g, base + this.starts.data[g - this.lo]);
-    }
     return { t: 'ok', n: this.pendCount };
   }
 
@@ -276,8 +314,14 @@ class Part {
 
   /** Phase 4: stores this worker's new states under their ids, checks `pending` safety properties on them. */
   assign(next: number, firsts: readonly number[], pending: readonly number[]): Reply {
-    const { key, pend, rows, table, pendId, checks, segments } = this;
+    const { key, pend, rows, table, pendId, pendPos, checks, segments } = this;
     const first = pending.map(() => -1);
+    // The table grew while pending entries went in: find them where they stand now.
+    if (table.generation !== this.pendGeneration) {
+      const t = table.table;
+      for (let q = 0; q < t.length; q += 2) if (t[q] < 0) pendPos.data[-t[q] - 1] = q >>> 1;
+    }
+    const t = table.table;
     for (let pi = 0; pi < this.pendCount; pi++) {
       const slot = this.pendMin.data[pi];
       // The slice holding the slot: the last whose start is at or before it.
@@ -292,7 +336,7 @@ class Part {
       pend.get(pi, key);
       const h = pend.hashOf(pi);
       rows.write(id, key, h);
-      table.add(id, h);
+      t[2 * pendPos.data[pi]] = id + 1;
       this.parent.set(id, this.pendParent.data[pi]);
       this.parentEvent.set(id, this.pendEvent.data[pi]);
       pendId.set(pi, id);
@@ -305,14 +349,9 @@ class Part {
       const f = this.fixes.data;
       for (let i = 0; i < this.fixes.length; i += 2) this.eTarget.set(this.edgeBase + f[i], pendId.data[f[i + 1]]);
     }
-    this.clearPending();
-    return { t: 'ok', n: 0, violations: pending.flatMap((j, k) => (first[k] >= 0 ? [[j, first[k]] as const] : [])) };
-  }
-
-  clearPending(): void {
     this.pendCount = 0;
-    this.pendTable.clear();
     this.fixes.length = 0;
+    return { t: 'ok', n: 0, violations: pending.flatMap((j, k) => (first[k] >= 0 ? [[j, first[k]] as const] : [])), table: this.newTable() };
   }
 }
 
@@ -320,7 +359,7 @@ let part: Part | undefined;
 
 async function handle(c: Command): Promise<Reply> {
   switch (c.t) {
-    case 'search': {
+    case 'load': {
       part = undefined;
       const { cm, props } = await loadModel(c.recipe);
       if (fingerprintOf(cm) !== c.fingerprint) throw new Error('the rebuilt model differs from the one searched');
@@ -332,11 +371,14 @@ async function handle(c: Command): Promise<Reply> {
       });
       const limits = new Limits({ maxSeconds: c.maxSeconds, statedSeconds: c.statedSeconds, maxMemory: c.maxMemory, interrupt: c.interrupt });
       part = new Part(cm, coder, c.symmetry, c.keepEdges, safety, limits);
-      part.attach(c.chunks);
-      part.index(c.size);
       return { t: 'ok', n: cm.width };
     }
+    case 'start':
+      part!.attach(c.chunks);
+      part!.index(c.size);
+      return { t: 'ok', n: 0, table: part!.newTable() };
     case 'expand':
+      part!.hear(c.tables);
       return part!.expand(c.lo, c.hi);
     case 'dedup':
       part!.attach(c.chunks);
