@@ -44,6 +44,8 @@ export interface CheckOptions {
    * built-in designs explore their larger BFS levels on them; others use this thread.
    */
   readonly workers?: number;
+  /** When the workers take over (tests: from the first level, waiting for them). */
+  readonly handOver?: Pick<ParallelOptions, 'minLevel' | 'waitForWorkers'>;
   /** How traces show states (default: context paths), or a maker of it from the compiled machine. */
   readonly lens?: TraceLens | ((cm: CompiledMachine<any>) => TraceLens);
   onProgress?(p: { phase: string; states: number; queue: number; transitions: number; seconds: number }): void;
@@ -58,6 +60,8 @@ export interface ExplorationStats {
   readonly transitions: number;
   readonly complete: boolean;
   readonly seconds: number;
+  /** Threads it ran on: 1, or the worker count once the workers took its larger levels over (src/check/parallel). */
+  readonly workers: number;
   /** The limit that stopped this search, when one did. */
   readonly stoppedBy?: Stop;
 }
@@ -85,6 +89,7 @@ const stats = (search: Search, x: Exploration, symmetry: SymmetryMode): Explorat
   transitions: x.transitions,
   complete: x.complete,
   seconds: x.seconds,
+  workers: x.workers,
   ...(x.stoppedBy ? { stoppedBy: x.stoppedBy } : {}),
 });
 
@@ -102,7 +107,7 @@ export function checkModel<C extends object>(model: MachineModel<C>, props: Prop
   const workers = opts.workers ?? opts.limits?.workers ?? 1;
   const parallelFor = (safety: PropertySet<C>['safety']): ParallelOptions | undefined => {
     const recipe = workers > 1 ? recipeOf(model, safety) : undefined;
-    return recipe && { workers, recipe };
+    return recipe && { workers, recipe, ...opts.handOver };
   };
   const main = explore(cm, {
     parallel: parallelFor(props.safety),

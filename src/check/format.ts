@@ -213,5 +213,6 @@ export function timingsJson(run: DesignRun): TimingsJson {
     seconds: Number(run.seconds.toFixed(3)),
     exploreSeconds: Number(run.exploreSeconds.toFixed(3)),
     statesPerSecond: Math.round(run.states / Math.max(run.exploreSeconds, 1e-9)),
+    workers: run.searches[0].workers,
   };
 }

@@ -124,6 +124,8 @@ export interface TimingsJson {
   readonly seconds: number;
   readonly exploreSeconds: number;
   readonly statesPerSecond: number;
+  /** Threads the main exploration ran on (1: the checking thread alone; the workers join once the search is large enough and they have loaded the model). */
+  readonly workers: number;
 }
 
 /**

@@ -109,7 +109,7 @@ export function unmetAssumptions(design: DesignModel, scenario: Scenario): strin
 }
 
 /** Options of {@link checkDesign}. */
-export interface DesignCheckOptions extends Pick<CheckOptions, 'symmetry' | 'maxStates' | 'limits' | 'onProgress'> {
+export interface DesignCheckOptions extends Pick<CheckOptions, 'symmetry' | 'maxStates' | 'limits' | 'workers' | 'handOver' | 'onProgress'> {
   /** Replay counterexamples on this implementation (omit: no replay). */
   readonly implementation?: ImplementationFactory;
 }
@@ -129,7 +129,15 @@ export function checkDesign(scenario: Scenario, given: DesignModel | Design, opt
     liveness: LIVENESS as PropertySet['liveness'],
   };
   const lens = (cm: CompiledMachine<SystemContext>) => systemLens(model, cm);
-  const r = checkModel(model, props, { symmetry: opts.symmetry, maxStates: opts.maxStates, limits: opts.limits, lens, onProgress: opts.onProgress });
+  const r = checkModel(model, props, {
+    symmetry: opts.symmetry,
+    maxStates: opts.maxStates,
+    limits: opts.limits,
+    workers: opts.workers,
+    handOver: opts.handOver,
+    lens,
+    onProgress: opts.onProgress,
+  });
   const assumptions = assumptionResults(design, scenario);
   const unmet = assumptions.filter((a) => a.status === 'not met').map((a) => a.text);
   const { results: verdicts, witnesses } = splitWitnesses(r.results);

@@ -5,13 +5,16 @@
  * the same edges, transitions, violations and deadlock; and the run's limits stop it.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { systemFor } from '../../src/designs/registry.ts';
+import { buildSystem } from '../../machines/system/index.ts';
+import { loadDesignFile } from '../../src/designs/load.ts';
+import { DESIGNS, systemFor } from '../../src/designs/registry.ts';
+import { checkDesign, type DesignRun } from '../../src/check/run.ts';
 import { SAFETY } from '../../spec/properties.ts';
 import { compileMachine } from '../../src/check/compile.ts';
 import { explore, type Exploration } from '../../src/check/explore.ts';
 import { Limits } from '../../src/check/limits.ts';
 import { closePools } from '../../src/check/parallel/pool.ts';
-import { recipeOf } from '../../src/check/parallel/recipe.ts';
+import { recipeOf, SEARCH_SAFETY } from '../../src/check/parallel/recipe.ts';
 import type { SafetyProperty } from '../../src/check/properties.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
 import type { SymmetryMode } from '../../src/check/symmetry.ts';
@@ -71,6 +74,33 @@ describe('parallel search', () => {
     expect(two.workers).toBe(2);
     expect(one.violations.size).toBeGreaterThan(0);
     expect(traces(two)).toEqual(traces(one));
+  });
+
+  it('a design module file is loaded again in each worker: the same search, id for id', async () => {
+    const scenario = behaviourScenario('migrating');
+    const design = await loadDesignFile(new URL('../../examples/designs/free-before-ack.ts', import.meta.url).pathname, scenario);
+    const model = buildSystem(scenario, design.model);
+    const cm = compileMachine(model);
+    const recipe = recipeOf(model, SEARCH_SAFETY as SafetyProperty[]);
+    expect(recipe?.export).toBe('systemForFile');
+    const opts = { symmetry: 'cpus' as const, safety: SEARCH_SAFETY as SafetyProperty[], keepEdges: true };
+    const one = explore(cm, opts);
+    const two = explore(cm, { ...opts, parallel: { workers: 2, recipe: recipe!, minLevel: 1, waitForWorkers: true } });
+    expect(two.workers).toBe(2);
+    expect(one.violations.size).toBeGreaterThan(0);
+    expect(facts(two)).toEqual(facts(one));
+  });
+
+  it("dmaspec check's safety BFS, witnesses included, runs on the workers with the verdicts and traces of one thread", () => {
+    const scenario = behaviourScenario('migrating');
+    const strip = (r: DesignRun) =>
+      JSON.stringify({ ...r, seconds: 0, exploreSeconds: 0, searches: r.searches.map((x) => ({ ...x, seconds: 0, workers: 0 })) });
+    const one = checkDesign(scenario, DESIGNS['rfc-wait'].model, { workers: 1 });
+    const two = checkDesign(scenario, DESIGNS['rfc-wait'].model, { workers: 2, handOver: { minLevel: 1, waitForWorkers: true } });
+    expect(one.searches[0].workers).toBe(1);
+    expect(two.searches[0].workers).toBe(2);
+    expect(one.results.some((p) => p.verdict === 'violated')).toBe(true);
+    expect(strip(two)).toBe(strip(one));
   });
 
   it('a model the workers cannot rebuild is explored on one thread', () => {

@@ -21,6 +21,9 @@ describe('check --workers', () => {
     expect(one.status, one.err).toBe(1);
     expect(two.status, two.err).toBe(1);
     expect(report(two.out)).toEqual(report(one.out));
+    // The timings say how many threads the main search ran on: the workers join once they have loaded the model.
+    expect(JSON.parse(one.out).timings.designs['rfc-wait'].workers).toBe(1);
+    expect([1, 2]).toContain(JSON.parse(two.out).timings.designs['rfc-wait'].workers);
   });
 
   it('a bad worker count is a usage error naming the option', async () => {

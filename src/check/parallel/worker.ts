@@ -67,7 +67,7 @@ async function loadModel(recipe: ModelRecipe) {
   let m = models.get(key);
   if (!m) {
     const mod = await import(recipe.module);
-    const cm = compileMachine(mod[recipe.export](...recipe.args));
+    const cm = compileMachine(await mod[recipe.export](...recipe.args));
     const props = (await import(recipe.safetyModule))[recipe.safetyExport] as SafetyProperty[];
     models.set(key, (m = { cm, props }));
   }
