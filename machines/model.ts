@@ -24,7 +24,13 @@ export interface Symmetry<C> {
   readonly threadGroups: readonly (readonly string[])[];
   /** Per CPU a label; only CPUs with equal labels may be permuted in this state. */
   cpuClasses(ctx: C): readonly number[];
-  /** Applies a CPU permutation to a draft context: what was CPU `i` becomes CPU `perm[i]`. */
+  /**
+   * Applies a CPU permutation to a draft context: what was CPU `i` becomes CPU `perm[i]`.
+   * It moves per-CPU values to their new CPU and maps fields that hold a CPU number through
+   * `perm`, the same way in every state: the checker learns it once per permutation as a
+   * row map by probing (src/check/symmetry.ts), and test/check/cpu-row-map.test.ts compares
+   * that map with this function on every reachable state.
+   */
   permuteCpus(draft: C, perm: readonly number[]): void;
   /** Swaps the context data of two threads of one group (indices into {@link MachineModel.threads}). */
   swapThreads(draft: C, a: number, b: number): void;

@@ -10,6 +10,9 @@ import type { CompiledMachine } from './compile.ts';
 import type { Coder, Slots } from './layout.ts';
 import { newRow, type Row } from './store.ts';
 
+/** The first marker value a probe of the model's symmetry functions puts in a slot (far from any CPU, thread or state value). */
+const MARKER = 1_000_003;
+
 /** Which permutations reduce the state space. */
 export type SymmetryMode = 'full' | 'cpus' | 'none';
 
@@ -50,6 +53,17 @@ function asSwaps(perm: readonly number[], members: readonly number[]): [number, 
   return swaps;
 }
 
+/**
+ * A CPU permutation as a row operation: slot `j` takes the value of slot `from[j]`, mapped
+ * through the permutation when `cpu[j]` (a field that holds a CPU number); `changed` lists
+ * the slots for which either is so (the others keep their value).
+ */
+interface CpuRowMap {
+  readonly from: Int32Array;
+  readonly cpu: Uint8Array;
+  readonly changed: Int32Array;
+}
+
 /** Replaces packed rows by their canonical representative. */
 export class Canonicalizer<C extends object> {
   /** False when the mode or the model leaves nothing to permute (canon is the identity). */
@@ -63,6 +77,10 @@ export class Canonicalizer<C extends object> {
   /** Per thread index: its regions, in document order. */
   private readonly threadRegions: readonly (readonly number[])[];
   private readonly cpuPermCache = new Map<string, Int32Array[]>();
+  /** Per CPU permutation (by identity: cpuPermCache's arrays), its row map, or null when only decoding can apply it. */
+  private readonly cpuRowMaps = new Map<Int32Array, CpuRowMap | null>();
+  /** Each context slot's path from the root, for probing the model's permutations. */
+  private readonly slotKeys: (string | number)[][];
   private readonly noCpuPerms: Int32Array[] = [];
   private readonly work: C;
   private readonly best: Row;
@@ -97,6 +115,12 @@ export class Canonicalizer<C extends object> {
         perms = perms.flatMap((p) => groupPerms.map((g) => [...p, ...g]));
       }
     }
+    this.slotKeys = cm.layout.slots.map((sl) =>
+      sl.path
+        .split(/\.|\[|\]/)
+        .filter(Boolean)
+        .map((k) => (/^\d+$/.test(k) ? Number(k) : k)),
+    );
     this.threadPerms = perms;
     this.threadSlotMaps = perms.map((swaps) => (swaps.length && sym ? this.slotMap(swaps) : null));
     this.active = !!sym && mode !== 'none' && (perms.length > 1 || cm.model.scenario.cpus > 1);
@@ -104,6 +128,23 @@ export class Canonicalizer<C extends object> {
     this.best = newRow(cm.width, coder.bytes);
     this.cand = newRow(cm.width, coder.bytes);
     this.mid = newRow(cm.width, coder.bytes);
+  }
+
+  /** A context of the model's shape with slot `i` set to `value(i)` (a probe for the symmetry functions). */
+  private probeContext(value: (i: number) => unknown): C {
+    const probe = this.cm.layout.decode(this.cm.initialRow, this.R);
+    this.slotKeys.forEach((k, i) => (this.holder(probe, k)[k[k.length - 1]] = value(i)));
+    return probe;
+  }
+
+  /** Slot `i`'s value in a probed context. */
+  private probeValue(probe: C, i: number): unknown {
+    const k = this.slotKeys[i];
+    return this.holder(probe, k)[k[k.length - 1]];
+  }
+
+  private holder(probe: C, k: readonly (string | number)[]): Record<string | number, unknown> {
+    return k.slice(0, -1).reduce((o: any, x) => o[x], probe);
   }
 
   /**
@@ -114,20 +155,12 @@ export class Canonicalizer<C extends object> {
   private slotMap(swaps: ThreadPerm): Int32Array | null {
     const { cm, R } = this;
     const W = cm.width;
-    const keys = cm.layout.slots.map((sl) =>
-      sl.path
-        .split(/\.|\[|\]/)
-        .filter(Boolean)
-        .map((k) => (/^\d+$/.test(k) ? Number(k) : k)),
-    );
-    const probe = cm.layout.decode(cm.initialRow, R) as unknown as Record<string | number, unknown>;
-    const BASE = 1_000_003;
-    const at = (k: (string | number)[]) => k.slice(0, -1).reduce((o: any, x) => o[x], probe);
-    keys.forEach((k, i) => (at(k)[k[k.length - 1]] = BASE + i));
+    const S = this.slotKeys.length;
+    const probe = this.probeContext((i) => MARKER + i);
     const regions = Array.from({ length: R }, (_, r) => r);
     try {
       for (const [a, b] of swaps) {
-        cm.model.symmetry!.swapThreads(probe as unknown as C, a, b);
+        cm.model.symmetry!.swapThreads(probe, a, b);
         const ra = this.threadRegions[a];
         const rb = this.threadRegions[b];
         for (let k = 0; k < ra.length; k++) [regions[ra[k]], regions[rb[k]]] = [regions[rb[k]], regions[ra[k]]];
@@ -141,14 +174,86 @@ export class Canonicalizer<C extends object> {
       map[r] = regions[r];
       seen[regions[r]] = 1;
     }
-    for (let i = 0; i < keys.length; i++) {
-      const v = at(keys[i])[keys[i][keys[i].length - 1]];
-      const from = typeof v === 'number' ? v - BASE : -1;
-      if (from < 0 || from >= keys.length || seen[R + from]) return null;
+    for (let i = 0; i < S; i++) {
+      const v = this.probeValue(probe, i);
+      const from = typeof v === 'number' ? v - MARKER : -1;
+      if (from < 0 || from >= S || seen[R + from]) return null;
       seen[R + from] = 1;
       map[R + i] = R + from;
     }
     return map;
+  }
+
+  /**
+   * The model's `permuteCpus(perm)` as a row map, learnt by probing it: once on distinct
+   * markers, which the moves of per-CPU arrays carry to their new slots and which a field
+   * holding a CPU number turns into no marker; then, per such field and pair of CPUs, on that
+   * field holding one CPU and the other such fields the other, which tells where it went
+   * and that it went through `perm`. Null (decode, permute, encode) when a probe throws or
+   * shows anything else. test/check/explore.test.ts compares both ways on every reachable
+   * state.
+   */
+  private cpuRowMap(perm: Int32Array): CpuRowMap | null {
+    const known = this.cpuRowMaps.get(perm);
+    if (known !== undefined) return known;
+    let map: CpuRowMap | null = null;
+    try {
+      map = this.learnCpuRowMap(perm);
+    } catch {
+      map = null;
+    }
+    this.cpuRowMaps.set(perm, map);
+    return map;
+  }
+
+  private learnCpuRowMap(perm: Int32Array): CpuRowMap | null {
+    const { cm, R } = this;
+    const S = this.slotKeys.length;
+    const cpus = perm.length;
+    const sym = cm.model.symmetry!;
+    const permute = (probe: C) => sym.permuteCpus(probe, perm as unknown as number[]);
+    const from = new Int32Array(cm.width);
+    const cpu = new Uint8Array(cm.width);
+    for (let r = 0; r < R; r++) from[r] = r;
+    const moved = this.probeContext((i) => MARKER + i);
+    permute(moved);
+    const seen = new Uint8Array(S);
+    const cpuFields: number[] = [];
+    for (let j = 0; j < S; j++) {
+      const v = this.probeValue(moved, j);
+      if (typeof v === 'number' && v >= MARKER && v < MARKER + S && !seen[v - MARKER]) {
+        seen[v - MARKER] = 1;
+        from[R + j] = R + v - MARKER;
+      } else cpuFields.push(j);
+    }
+    // The sources no marker came from are the CPU fields' (as many, or the map is not a permutation).
+    const sources = [...seen.keys()].filter((i) => !seen[i]);
+    if (sources.length !== cpuFields.length) return null;
+    for (const k of sources) {
+      let lands = -1;
+      for (let x = 0; x < cpus; x++)
+        for (let y = 0; y < cpus; y++) {
+          if (x === y) continue;
+          // Field k holds y, the other CPU fields x: exactly one field must come out perm[y], the same for every pair.
+          const probe = this.probeContext((i) => (i === k ? y : sources.includes(i) ? x : MARKER + i));
+          permute(probe);
+          let found = -1;
+          for (let j = 0; j < S; j++) {
+            const v = this.probeValue(probe, j);
+            if (!cpuFields.includes(j)) {
+              if (v !== MARKER + from[R + j] - R) return null;
+            } else if (v === perm[y] && found < 0) found = j;
+            else if (v !== perm[x]) return null;
+          }
+          if (found < 0 || (lands >= 0 && found !== lands)) return null;
+          lands = found;
+        }
+      if (lands < 0 || cpu[R + lands]) return null;
+      from[R + lands] = R + k;
+      cpu[R + lands] = 1;
+    }
+    const changed = Int32Array.from(from.keys()).filter((j) => from[j] !== j || cpu[j] === 1);
+    return { from, cpu, changed };
   }
 
   private lastLabels: number[] = [];
@@ -190,6 +295,30 @@ export class Canonicalizer<C extends object> {
       this.cpuPermCache.set(key, perms);
     }
     return perms;
+  }
+
+  /**
+   * Writes `perm` applied to `src` (the words of `srcRow`) into `out` (of `outRow`) through
+   * its row map; false without one, or when a CPU field holds no CPU (then `out` is to be
+   * written the slow way).
+   */
+  private mapCpus(perm: Int32Array, src: Row, out: Row): boolean {
+    const m = this.cpuRowMap(perm);
+    if (!m) return false;
+    const { from, cpu, changed } = m;
+    const n = perm.length;
+    const a = src.slots;
+    const b = out.slots;
+    out.words.set(src.words);
+    for (let k = 0; k < changed.length; k++) {
+      const j = changed[k];
+      const v = a[from[j]];
+      if (cpu[j]) {
+        if (v < 0 || v >= n) return false;
+        b[j] = perm[v];
+      } else b[j] = v;
+    }
+    return true;
   }
 
   private static less(a: Slots, b: Slots): boolean {
@@ -264,12 +393,14 @@ export class Canonicalizer<C extends object> {
         }
       }
       for (let p = 1; p < cpuPerms.length; p++) {
-        // Without a thread swap `mid` is `row`, whose context the caller may have handed over.
-        if (swaps.length === 0 && ctx) cm.layout.copyInto(ctx, work);
-        else coder.decodeInto(mid, R, work);
-        sym.permuteCpus(work, cpuPerms[p] as unknown as number[]);
-        this.cand.words.set(this.mid.words);
-        coder.encode(work, cand, R);
+        if (!this.mapCpus(cpuPerms[p], this.mid, this.cand)) {
+          // Without a thread swap `mid` is `row`, whose context the caller may have handed over.
+          if (swaps.length === 0 && ctx) cm.layout.copyInto(ctx, work);
+          else coder.decodeInto(mid, R, work);
+          sym.permuteCpus(work, cpuPerms[p] as unknown as number[]);
+          this.cand.words.set(this.mid.words);
+          coder.encode(work, cand, R);
+        }
         if (Canonicalizer.less(cand, best)) {
           this.best.words.set(this.cand.words);
           changed = true;
