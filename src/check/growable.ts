@@ -82,6 +82,17 @@ export class SharedColumn {
   set(i: number, v: number): void {
     this.chunks[i >>> COLUMN_SHIFT][i & COLUMN_MASK] = v;
   }
+  /** Copies `src` to indices `at ..` (their chunks must exist). */
+  setAll(at: number, src: Int32Array): void {
+    for (let k = 0; k < src.length; ) {
+      const i = at + k;
+      const room = COLUMN_CHUNK - (i & COLUMN_MASK);
+      const n = Math.min(room, src.length - k);
+      this.chunks[i >>> COLUMN_SHIFT].set(src.subarray(k, k + n), i & COLUMN_MASK);
+      k += n;
+    }
+  }
+
   /** The first `n` values as one contiguous array (a copy). */
   toArray(n = this.length): Int32Array {
     const out = new Int32Array(n);

@@ -254,11 +254,9 @@ class Part {
       const base = edgeBase + segments[me];
       for (let g = this.lo; g < this.hi; g++) this.eStart.set(g, base + this.starts.data[g - this.lo]);
       const { targets, events } = this;
-      // Targets of successors not stored yet are written by their owners in phase 4.
-      for (let k = 0; k < targets.length; k++) {
-        if (targets.data[k] >= 0) eTarget.set(base + k, targets.data[k]);
-        eEvent.set(base + k, events.data[k]);
-      }
+      // Targets of successors not stored yet (-1 here) are written by their owners in phase 4.
+      eTarget.setAll(base, targets.data.subarray(0, targets.length));
+      eEvent.setAll(base, events.data.subarray(0, events.length));
     }
     this.pendGeneration = table.generation;
     const S = HEAD + W;
