@@ -70,6 +70,8 @@ export interface Exploration<C extends object = any> {
   readonly seconds: number;
   /** Worker threads that explored the later levels (1: this thread alone). */
   readonly workers: number;
+  /** Why the workers could not take the search over, when they were asked to and could not rebuild the model. */
+  readonly parallelError?: Error;
 }
 
 /**
@@ -242,14 +244,17 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     }
     return false;
   };
+  let parallelError: Error | undefined;
   if (sequential(0, !!par)) {
-    par!.run({
+    parallelError = par!.run({
       maxStates,
       limits,
       stopWhenAllViolated: !!opts.stopWhenAllViolated && opts.safety.length > 0 && !keepEdges,
       onLevel: opts.onProgress ? () => progress(s.levelStart) : undefined,
     });
-    workers = par!.opts.workers;
+    // Workers that could not rebuild the model leave the search to this thread: slower, the same result.
+    if (parallelError) sequential(s.levelStart, false);
+    else workers = par!.opts.workers;
   }
   // Edges feed the liveness search, which only a complete search gets: a stopped one keeps
   // no contiguous copy (at tens of millions of states it would pass the memory budget).
@@ -275,5 +280,6 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     edges,
     seconds: (performance.now() - t0) / 1000,
     workers,
+    ...(parallelError ? { parallelError } : {}),
   };
 }

@@ -103,6 +103,17 @@ describe('parallel search', () => {
     expect(strip(two)).toBe(strip(one));
   });
 
+  it('workers that fail to rebuild the model leave the search to the calling thread: the same result, and the reason', () => {
+    const model = systemFor(behaviourScenario('caches-pointer'));
+    const cm = compileMachine(model);
+    const recipe = { ...recipeOf(model, safety)!, export: 'noSuchFactory' };
+    const one = explore(cm, { symmetry: 'full', safety });
+    const x = explore(cm, { symmetry: 'full', safety, parallel: { workers: 2, recipe, minLevel: 1, waitForWorkers: true } });
+    expect(x.workers).toBe(1);
+    expect(x.parallelError?.message).toMatch(/noSuchFactory|not a function/);
+    expect(facts(x)).toEqual(facts(one));
+  });
+
   it('a model the workers cannot rebuild is explored on one thread', () => {
     expect(recipeOf(buildPercpu({ cpus: 2, clients: 2, threshold: 1, migrate: true }), percpuProperties.safety)).toBeUndefined();
     const model = systemFor(DEFAULT_SCENARIO);

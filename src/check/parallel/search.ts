@@ -152,14 +152,21 @@ export class ParallelSearch {
     return this.posted && (this.opts.waitForWorkers === true || this.p.ready());
   }
 
-  /** Explores the levels from `s.levelStart` on the workers, advancing `s`. */
-  run(ctl: LevelControl): void {
+  /**
+   * Explores the levels from `s.levelStart` on the workers, advancing `s`; or, when a worker
+   * could not rebuild the model (a design module that loads only in the calling thread, say),
+   * returns that worker's error and leaves `s` as it was for the calling thread to go on.
+   */
+  run(ctl: LevelControl): Error | undefined {
     this.load();
+    const failed = this.p.collect().find((r) => r.t === 'error');
+    if (failed) return rebuild(failed);
     exploreLevels(this.s, this.p, ctl);
+    return undefined;
   }
 }
 
-/** Explores the levels from `s.levelStart` on the workers of `p` (which were sent `load`), advancing `s`. */
+/** Explores the levels from `s.levelStart` on the workers of `p` (which have loaded the model), advancing `s`. */
 function exploreLevels(s: SearchState, p: Pool, ctl: LevelControl): void {
   const N = p.size;
   const { store, parent, parentEvent, eStart, eTarget, eEvent, keepEdges, limits } = { ...s, limits: ctl.limits };
@@ -170,7 +177,6 @@ function exploreLevels(s: SearchState, p: Pool, ctl: LevelControl): void {
   let tables: (Int32Array | undefined)[] = [];
   const news = (replies: Extract<Reply, { t: 'ok' }>[]) => replies.map((r) => r.table);
   try {
-    check(p.collect());
     const initial = feed.next();
     tables = news(check(p.round(() => ({ t: 'start', size: store.size, chunks: initial }))));
     while (s.levelStart < store.size) {
