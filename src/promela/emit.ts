@@ -1,15 +1,18 @@
 /**
  * Prints a {@link Translation} as Promela: one global per region (its active leaf) and per
- * context slot, with its range; one process per thread whose loop offers one `d_step` per
- * step (an event, payload variant included, from one leaf of its region), guarded by the
- * step's enabling condition, its body the step's decision tree; timer steps guarded by
- * `timeout` too, which SPIN makes true exactly when no other step is enabled (the rule of
+ * context slot, with its range; one process per top-level state of the machine (a thread,
+ * with any thread whose regions lie under it) whose loop offers one `d_step` per step (an
+ * event, payload variant included, from one leaf of its region), guarded by the step's
+ * enabling condition, its body the step's decision tree; timer steps guarded by `timeout`
+ * too, which SPIN makes true exactly when no other step is enabled (the rule of
  * machines/timers.ts). After every step, each safety property and deadlock freedom are
- * asserted on the new state; the liveness properties are LTL formulas (`-DLTL`).
+ * asserted on the new state; each liveness property is a never claim (`-DLTL`,
+ * src/promela/liveness.ts).
  * @module
  */
 import type { CompiledMachine } from '../check/compile.ts';
 import { inputsOf, mapTree, TreeTable, type Tree, type Value } from './decision-tree.ts';
+import { livenessClaims, livenessPreamble, steppedStatement, type LivenessSource } from './liveness.ts';
 import { initialInputs, type InputRange } from './ranges.ts';
 import type { StepResult, Translation } from './translate.ts';
 
@@ -210,7 +213,14 @@ export function emitPromela(cm: CompiledMachine, ranges: readonly InputRange[], 
   for (const p of t.safety) lines.push(`  if :: !(SAFE_${identifier(p.name)}) -> report(P_${identifier(p.name)}) :: else fi;`);
   lines.push(`  if :: !(FINAL || ${t.steps.map((_, k) => `EN_${k}`).join(' || ') || '0'}) -> report(P_deadlock_free) :: else fi`, '}', '');
 
-  // One process per thread, its regions' steps in event order.
+  // Whose progress each step is, for the liveness claims (src/promela/liveness.ts).
+  const live: LivenessSource = {
+    threads: cm.model.threads,
+    steps: t.steps.map((s) => ({ thread: cm.fairThread[s.eventIndex], timer: s.timer })),
+    properties: t.liveness.map((l) => ({ name: identifier(l.name), trigger: boolExpr(l.trigger), goal: boolExpr(l.goal) })),
+  };
+
+  // One process per top-level state, its regions' steps in event order.
   const procs: string[] = [];
   const threads = [...new Set(t.steps.map((s) => cm.regions[s.region].thread))];
   for (const th of threads) {
@@ -218,7 +228,7 @@ export function emitPromela(cm: CompiledMachine, ranges: readonly InputRange[], 
     t.steps.forEach((s, k) => {
       if (cm.regions[s.region].thread !== th) return;
       procs.push(`  :: d_step { ${s.timer ? 'timeout && ' : ''}EN_${k} ->`);
-      procs.push(`${block([...body(s.tree, s.region), 'check()'], '       ')} }`);
+      procs.push(`${block([...body(s.tree, s.region), 'check()', steppedStatement(live, k)], '       ')} }`);
     });
     procs.push('  od', '}', '');
   }
@@ -226,14 +236,7 @@ export function emitPromela(cm: CompiledMachine, ranges: readonly InputRange[], 
     lines.push('/* Temporaries of steps that write a variable another of their expressions reads (hidden: not part of the state). */');
     lines.push([...temps].map((i) => `HIDDEN ${vars[i].type === 'bit' ? 'byte' : vars[i].type} T_${vars[i].name};`).join(' '), '');
   }
-  lines.push(...procs);
-
-  lines.push('#ifdef LTL', '/* Liveness: whenever trigger, eventually goal (check with pan -a -f: weak fairness). */');
-  for (const l of t.liveness) {
-    const n = identifier(l.name);
-    lines.push(`#define TRIGGER_${n} ${boolExpr(l.trigger)}`, `#define GOAL_${n} ${boolExpr(l.goal)}`, `ltl ${n} { [] (TRIGGER_${n} -> <> GOAL_${n}) }`);
-  }
-  lines.push('#endif', '');
+  lines.push(...livenessPreamble(live), '', ...procs, ...livenessClaims(live));
   return lines.join('\n');
 }
 

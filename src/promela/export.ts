@@ -1,10 +1,10 @@
 /**
  * `dmaspec export --format promela`: a scenario under a design as a Promela model SPIN
- * checks to the same states, transitions and safety verdicts as dmaspec (without symmetry
- * reduction, which SPIN does not have). The rules are translated by exhaustive evaluation
- * over the ranges the scenario's reachable states span (src/promela/decision-tree.ts,
- * src/promela/ranges.ts): xstate's semantics, as the checker's compiled form runs it, stay
- * the reference.
+ * checks to the same states, transitions, safety and liveness verdicts as dmaspec (without
+ * symmetry reduction, which SPIN does not have). The rules are translated by exhaustive
+ * evaluation over the ranges the scenario's reachable states span
+ * (src/promela/decision-tree.ts, src/promela/ranges.ts): xstate's semantics, as the
+ * checker's compiled form runs it, stay the reference.
  * @module
  */
 import { compileMachine } from '../check/compile.ts';
@@ -62,6 +62,7 @@ export function exportPromela(scenario: Scenario, design: DesignModel, opts: { m
         ? `The initial state already violates: ${failsAtStart.join(', ')}.`
         : 'Every safety property holds in the initial state (checked at export; SPIN checks every later state).',
       'Run: spin -a -o2 model.pml && gcc -O2 -DNOREDUCE -o pan pan.c && ./pan -c0 -n   (SPIN counts the initial state as one more transition).',
+      "Liveness: spin -a -o2 -DLTL model.pml && gcc -O2 -DNOREDUCE -DNOFAIR -o pan pan.c && ./pan -a -A -N removal_completes   (no -f: each never claim carries dmaspec's fairness per thread).",
     ],
   });
   return {

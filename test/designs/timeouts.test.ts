@@ -8,33 +8,10 @@ import { checkDesign } from '../../src/check/run.ts';
 import { DESIGNS } from '../../src/designs/registry.ts';
 import { DesignError, validateDesign } from '../../src/designs/validate.ts';
 import { initialTransition, transition } from 'xstate';
+import { ackTimeout, deafAckTimeout } from './fixtures/ack-timeout.ts';
 
 const S = behaviourScenario('cooperative');
 const notifier = DESIGNS.notifier.model;
-
-/** notifier whose wait for the acks ends on a timeout: drop the references and free anyway. */
-const ackTimeout = (timer: boolean): DesignModel => ({
-  ...notifier,
-  name: timer ? 'ack-timeout' : 'ack-anytime',
-  ejecting: (b) => {
-    const p = notifier.ejecting(b);
-    const waiting = p.states.waiting;
-    return {
-      ...p,
-      states: {
-        ...p.states,
-        waiting: {
-          ...p.states.waiting,
-          on: {
-            ...waiting.on,
-            [b.ev('timeout')]: { target: `#${b.id('unlisted')}`, actions: [{ type: 'putRefs', params: b.p }], description: 'the wait for the acks times out' },
-          },
-        },
-      },
-    };
-  },
-  ...(timer ? { timeouts: { timeout: { bound: 1, description: 'the ack wait times out' } } } : {}),
-});
 
 describe('bounded timeouts', () => {
   it('the timer rule: timer steps only when nothing else is enabled', () => {
@@ -64,12 +41,11 @@ describe('bounded timeouts', () => {
 
   it('fires when nothing else can run: a holder that never acks no longer hangs the removal', () => {
     // The slave gets no ack step and never releases on its own: the wait for acks hangs.
-    const deaf = (timer: boolean): DesignModel => ({ ...ackTimeout(timer), clientSteps: (c) => (c.kind === 'slave' ? {} : notifier.clientSteps!(c)) });
     const stuck = behaviourScenario('never-releases');
     const deadlock = (d: DesignModel) => checkDesign(stuck, d).results.find((p) => p.name === 'deadlock-free')!;
-    const plain: DesignModel = { ...deaf(false), ejecting: notifier.ejecting, name: 'deaf' };
+    const plain: DesignModel = { ...deafAckTimeout(false), ejecting: notifier.ejecting, name: 'deaf' };
     expect(deadlock(plain).verdict).toBe('violated');
-    const timed = deadlock(deaf(true));
+    const timed = deadlock(deafAckTimeout(true));
     expect(timed.verdict).toBe('holds');
   });
 
