@@ -180,7 +180,7 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
   const evs = new Int32Array(cm.events.length);
   const taken: Taken[] = new Array(cm.events.length);
   const par = opts.parallel && opts.parallel.workers > 1 ? new ParallelSearch(s, opts.parallel, limits) : undefined;
-  if (par?.opts.waitForWorkers) par.load();
+  if (par && par.startAt === 0) par.load();
   let workers = 1;
   /** The sequential loop; true when it stopped at a level for the workers to take. */
   const sequential = (from: number, handOver: boolean): boolean => {
@@ -191,8 +191,8 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
         if (id === levelEnd) {
           levelEnd = store.size;
           if (handOver) {
-            // A search past a few levels: the workers load the model while this thread goes on.
-            if (store.size >= par!.minLevel) par!.load();
+            // A search this large: the workers start and load the model while this thread goes on.
+            if (store.size >= par!.startAt) par!.load();
             // A level big enough to share, and workers ready: they take the search over from here.
             if (levelEnd - id >= par!.minLevel && par!.ready()) {
               s.levelStart = id;

@@ -16,12 +16,17 @@ export class IntColumn {
   constructor(
     capacity = 1 << 16,
     private readonly limits?: Limits,
+    /** In shared memory, for another thread to read (a parallel search's successor batches). */
+    private readonly shared = false,
   ) {
-    this.data = new Int32Array(capacity);
+    this.data = this.alloc(capacity);
+  }
+  private alloc(n: number): Int32Array {
+    return new Int32Array(this.shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
   }
   private grow(): void {
     this.limits?.reserve(this.data.byteLength * 2, 'an exploration column');
-    const d = new Int32Array(this.data.length * 2);
+    const d = this.alloc(this.data.length * 2);
     d.set(this.data);
     this.data = d;
   }

@@ -46,13 +46,19 @@ function reply(r: Reply): void {
   Atomics.notify(ctl, 0);
 }
 
-/** Peer `p`'s successors of this level (posted before its expand reply, so present by now). */
-function fromPeer(p: number): Int32Array {
+/** Peer `p`'s successors of this level: its batch for this worker, shared, and how much of it is filled (posted before its expand reply, so present by now). */
+function fromPeer(p: number): Batch {
   for (;;) {
     const m = receiveMessageOnPort(peers[p]!);
-    if (m) return m.message as Int32Array;
+    if (m) return m.message as Batch;
     Atomics.wait(ctl, 0, -1, 1);
   }
+}
+
+/** What a peer's batch message says. */
+interface Batch {
+  readonly data: Int32Array;
+  readonly length: number;
 }
 
 /** Drops whatever the peers sent for a level that was abandoned. */
@@ -144,7 +150,8 @@ class Part {
     this.starts = new IntColumn(1 << 12, limits);
     this.targets = new IntColumn(1 << 12, limits);
     this.events = new IntColumn(1 << 12, limits);
-    this.batches = Array.from({ length: N }, () => new IntColumn(1 << 12, limits));
+    // Shared and kept from level to level: a level's message names the batch, so no buffer is made or moved per level.
+    this.batches = Array.from({ length: N }, () => new IntColumn(1 << 12, limits, true));
     this.pend = new RowChunks(this.W, limits);
     this.pendPos = new IntColumn(1 << 12, limits);
     this.pendMin = new IntColumn(1 << 12, limits);
@@ -229,15 +236,8 @@ class Part {
       }
       targets.length = events.length = slot;
     }
-    for (let p = 0; p < N; p++) {
-      if (p === me) continue;
-      // The batch's buffer goes to the peer as it is (transferred, not copied); a fresh one takes its place.
-      const b = batches[p];
-      const msg = b.data.subarray(0, b.length);
-      peers[p]!.postMessage(msg, [msg.buffer as ArrayBuffer]);
-      b.data = new Int32Array(Math.max(1 << 12, b.length));
-      b.length = 0;
-    }
+    // Each peer reads its batch in phase 2; this worker writes it again only in the next level's phase 1.
+    for (let p = 0; p < N; p++) if (p !== me) peers[p]!.postMessage({ data: batches[p].data, length: batches[p].length } satisfies Batch);
     return { t: 'ok', n: slot, deadlock };
   }
 
@@ -261,8 +261,7 @@ class Part {
     this.pendGeneration = table.generation;
     const S = HEAD + W;
     for (let p = 0; p < N; p++) {
-      const data = p === me ? this.batches[me].data : fromPeer(p);
-      const len = p === me ? this.batches[me].length : data.length;
+      const { data, length: len } = p === me ? this.batches[me] : fromPeer(p);
       const seg = segments[p];
       for (let off = 0; off < len; off += S) {
         const slot = seg + data[off];
