@@ -23,7 +23,7 @@ function dmaspecRate(scenario: Scenario, workers: number, runs: number) {
   const cm = compileMachine(model);
   const safety = SAFETY as unknown as SafetyProperty[];
   const recipe = workers > 1 ? recipeOf(model, safety) : undefined;
-  const opts = { symmetry: 'none' as const, safety, parallel: recipe ? { workers, recipe } : undefined };
+  const opts = { symmetry: 'none' as const, safety, parallel: recipe ? { workers, recipe, startAt: 0 } : undefined };
   explore(cm, opts);
   const rates: number[] = [];
   let states = 0;
