@@ -7,5 +7,12 @@ import base, { EXTERNAL } from './vitest.config.ts';
  * a tool is missing: it fails, naming the tool.
  */
 export default defineConfig({
-  test: { ...base.test, include: [`${EXTERNAL}/*.test.ts`], exclude: ['**/node_modules/**'] },
+  test: {
+    ...base.test,
+    include: [`${EXTERNAL}/*.test.ts`],
+    exclude: ['**/node_modules/**'],
+    // Two files at once even on 2 cores (vitest's default there is one): much of these tests'
+    // time is in child processes (gcc, pan, Chromium) and waiting on them.
+    maxWorkers: 2,
+  },
 });

@@ -196,7 +196,7 @@ class Part {
     const { stepper, canon, evs, taken, out, row, W, starts, targets, events, batches, cm, rows, tables } = this;
     this.lo = lo;
     this.hi = hi;
-    starts.length = 0;
+    starts.length = targets.length = events.length = 0;
     for (const b of batches) b.length = 0;
     tables[me] = this.table.table;
     let slot = 0;
