@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /** Tests under test/external need tools outside npm (Chromium, gcc, SPIN): `npm run test:external` (vitest.external.config.ts). */
@@ -12,5 +13,8 @@ export default defineConfig({
     // 5 s would turn load into failures. Speed is measured by `npm run bench`, not here.
     testTimeout: 180_000,
     hookTimeout: 180_000,
+    // At least two files at once: vitest's default (cores - 1) runs one at a time on 2 cores,
+    // where much of the suite waits on spawned commands (measured: 279 s against 190 s).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

@@ -11,8 +11,5 @@ export default defineConfig({
     ...base.test,
     include: [`${EXTERNAL}/*.test.ts`],
     exclude: ['**/node_modules/**'],
-    // Two files at once even on 2 cores (vitest's default there is one): much of these tests'
-    // time is in child processes (gcc, pan, Chromium) and waiting on them.
-    maxWorkers: 2,
   },
 });
