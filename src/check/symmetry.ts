@@ -190,8 +190,8 @@ export class Canonicalizer<C extends object> {
    * holding a CPU number turns into no marker; then, per such field and pair of CPUs, on that
    * field holding one CPU and the other such fields the other, which tells where it went
    * and that it went through `perm`. Null (decode, permute, encode) when a probe throws or
-   * shows anything else. test/check/explore.test.ts compares both ways on every reachable
-   * state.
+   * shows anything else. test/check/cpu-row-map.test.ts compares both ways on every
+   * reachable state.
    */
   private cpuRowMap(perm: Int32Array): CpuRowMap | null {
     const known = this.cpuRowMaps.get(perm);
@@ -298,9 +298,8 @@ export class Canonicalizer<C extends object> {
   }
 
   /**
-   * Writes `perm` applied to `src` (the words of `srcRow`) into `out` (of `outRow`) through
-   * its row map; false without one, or when a CPU field holds no CPU (then `out` is to be
-   * written the slow way).
+   * Writes `perm` applied to row `src` into row `out` through its row map; false without
+   * one, or when a CPU field holds no CPU (then `out` is to be written the slow way).
    */
   private mapCpus(perm: Int32Array, src: Row, out: Row): boolean {
     const m = this.cpuRowMap(perm);
