@@ -7,10 +7,10 @@
  */
 import Table from 'cli-table3';
 import { fmt, median } from './stats.ts';
-import { compileMachine } from '../src/check/compile.ts';
-import { explore } from '../src/check/explore.ts';
-import { recipeOf } from '../src/check/parallel/recipe.ts';
-import type { SafetyProperty } from '../src/check/properties.ts';
+import { compileMachine } from '../src/check/engine/compile.ts';
+import { explore } from '../src/check/engine/explore.ts';
+import { systemRecipe } from '../src/check/recipe.ts';
+import type { SafetyProperty } from '../src/check/engine/properties.ts';
 import { designOf, systemFor } from '../src/designs/registry.ts';
 import { CHECKS, exportPromela } from '../src/promela/export.ts';
 import { runSpin, spinAvailable } from '../src/promela/spin.ts';
@@ -21,8 +21,8 @@ import { SAFETY } from '../spec/properties.ts';
 function dmaspecRate(scenario: Scenario, workers: number, runs: number) {
   const model = systemFor(scenario);
   const cm = compileMachine(model);
-  const safety = SAFETY as unknown as SafetyProperty[];
-  const recipe = workers > 1 ? recipeOf(model, safety) : undefined;
+  const safety: readonly SafetyProperty[] = SAFETY;
+  const recipe = workers > 1 ? systemRecipe(scenario, designOf(scenario.design)) : undefined;
   const opts = { symmetry: 'none' as const, safety, parallel: recipe ? { workers, recipe, startAt: 0 } : undefined };
   explore(cm, opts);
   const rates: number[] = [];

@@ -15,7 +15,7 @@ import { buildClient } from './concerns/clients.ts';
 import { buildIoh } from './concerns/ioh.ts';
 import { buildQuiesce } from './concerns/quiesce.ts';
 import { buildRelease } from './concerns/release.ts';
-import type { MachineModel } from './model.ts';
+import type { ScenarioModel } from './make.ts';
 import { TWO_DEVICES } from './small-scenarios.ts';
 
 /** One catalogue entry. */
@@ -25,7 +25,7 @@ export interface MachineEntry {
   readonly title: string;
   /** One paragraph for the docs. */
   readonly summary: string;
-  build(s: Scenario): MachineModel;
+  build(s: Scenario): ScenarioModel;
   /** A scenario whose whole state space is small; every state node is reachable in it. */
   readonly smallScenario: Scenario;
 }

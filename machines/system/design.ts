@@ -136,7 +136,7 @@ export interface DesignModel<G extends string = string, A extends string = strin
   /**
    * Timer steps, by step name: every `<thread>.<step>` of the program with this name is a
    * bounded timeout. It is enabled only when no other step of the system is (it fires after
-   * the rest of the system had its chance: machines/timers.ts), and at most `bound` times in
+   * the rest of the system had its chance: machines/model.ts `timerRule`), and at most `bound` times in
    * a run, counted in the design variable `ctx.design.global.<step>Fired`.
    */
   readonly timeouts?: Readonly<Record<string, { readonly bound: number; readonly description: string }>>;

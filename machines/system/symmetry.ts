@@ -43,6 +43,7 @@ export function systemSymmetry(L: Layout): Symmetry<SystemContext> {
     for (let i = 0; i < old.length; i++) xs[perm[i]] = old[i];
   };
   return {
+    cpus: L.cpus,
     threadGroups: threadGroups(L),
     cpuClasses(ctx) {
       const settled = ctx.devices.every((d) => !d.listed && (d.quiesced === 1 || d.freed === 1));

@@ -9,7 +9,7 @@ import { eventText } from '../../spec/vocabulary.ts';
 import type { DesignRunJson, TimingsJson, TraceJson } from './json.ts';
 import type { ReplayOutcome, DesignRun } from './run.ts';
 import { describeScenario } from '../render/scenario-text.ts';
-import type { Change, Trace } from './trace.ts';
+import type { Change, Trace } from './engine/trace.ts';
 import { foldRounds, roundsText, statesOf, stepNote } from '../render/explain.ts';
 import type { Scenario } from '../scenario.ts';
 

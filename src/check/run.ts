@@ -12,12 +12,13 @@ import { TRIGGERS } from '../../spec/triggers.ts';
 import type { PropertyName } from '../../spec/vocabulary.ts';
 import type { Design } from '../designs/design.ts';
 import type { Scenario } from '../scenario.ts';
-import { checkModel, type CheckOptions, type ExplorationStats, type PropertyResult } from './check.ts';
-import type { CompiledMachine } from './compile.ts';
-import type { PropertySet } from './properties.ts';
+import { checkModel, type CheckOptions, type ExplorationStats, type PropertyResult } from './engine/check.ts';
+import type { CompiledMachine } from './engine/compile.ts';
+import type { PropertySet } from './engine/properties.ts';
+import { systemRecipe } from './recipe.ts';
 import { replayTrace, type Implementation, type ReplayResult } from './replay.ts';
 import { systemLens } from './system-lens.ts';
-import type { Trace } from './trace.ts';
+import type { Trace } from './engine/trace.ts';
 import { splitWitnesses, WITNESSES, weighWitness } from './witness.ts';
 
 /** Replay outcome, or why there was none. */
@@ -135,6 +136,7 @@ export function checkDesign(scenario: Scenario, given: DesignModel | Design, opt
     limits: opts.limits,
     workers: opts.workers,
     handOver: opts.handOver,
+    recipe: systemRecipe(scenario, whole),
     lens,
     onProgress: opts.onProgress,
   });

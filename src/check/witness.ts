@@ -9,9 +9,9 @@
 import type { SystemContext, SystemModel } from '../../machines/system/index.ts';
 import { TRIGGERS } from '../../spec/triggers.ts';
 import { PROPERTY_NAMES, type PropertyName } from '../../spec/vocabulary.ts';
-import type { PropertyResult } from './check.ts';
-import type { SafetyProperty } from './properties.ts';
-import type { Trace } from './trace.ts';
+import type { PropertyResult } from './engine/check.ts';
+import type { SafetyProperty } from './engine/properties.ts';
+import type { Trace } from './engine/trace.ts';
 
 /** The name prefix of a witness property among a run's results. */
 const PREFIX = 'witness:';

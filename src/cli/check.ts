@@ -20,10 +20,10 @@ import { legend, behaviourTable, comparisonTable, designReport, runJson, scenari
 import { describeScenario } from '../render/scenario-text.ts';
 import { checkDesign, type DesignCheckOptions, type DesignRun, type ImplementationFactory } from '../check/run.ts';
 import { NAMED_SCENARIOS, behaviourScenario } from '../check/scenarios.ts';
-import { SubsetError } from '../check/compile.ts';
-import { LayoutError } from '../check/layout.ts';
-import { Limits } from '../check/limits.ts';
-import { stopText } from '../check/check.ts';
+import { SubsetError } from '../check/engine/compile.ts';
+import { LayoutError } from '../check/engine/layout.ts';
+import { Limits } from '../check/engine/limits.ts';
+import { stopText } from '../check/engine/check.ts';
 import { UsageError } from './usage-error.ts';
 import { designArg, intOption, parseOptions, scenarioArg } from './args.ts';
 import { processEnv, type CommandEnv } from './env.ts';

@@ -72,12 +72,6 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
   }
 }
 
-/** The absolute path each design model loaded from a file came from (so a search worker can load it again). */
-const sources = new WeakMap<object, string>();
-
-/** The file a design model was loaded from by {@link loadDesignFile}, if it was. */
-export const designSourceOf = (model: object): string | undefined => sources.get(model);
-
 /**
  * Loads and validates the design module `file` for `scenario`: its default export, or its
  * one export that is a design.
@@ -102,6 +96,5 @@ export async function loadDesignFile(file: string, scenario: Scenario): Promise<
     throw new DesignError(file, 'module', `it names its design ${name}, which is a built-in design (${DESIGN_NAMES.join(', ')})`, 'rename it');
   const checked = validateDesign(design, scenario);
   const model = blameDesign(checked.model);
-  sources.set(model, resolve(file));
-  return { ...checked, model };
+  return { ...checked, model, source: resolve(file) };
 }

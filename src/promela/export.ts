@@ -3,21 +3,21 @@
  * checks to the same states, transitions, safety and liveness verdicts as dmaspec (without
  * symmetry reduction, which SPIN does not have). The rules are translated by exhaustive
  * evaluation over the ranges the scenario's reachable states span
- * (src/promela/decision-tree.ts, src/promela/ranges.ts): xstate's semantics, as the
+ * (src/check/engine/rules/decision-tree.ts, src/promela/ranges.ts): xstate's semantics, as the
  * checker's compiled form runs it, stay the reference.
  * @module
  */
-import { compileMachine } from '../check/compile.ts';
-import type { Limits } from '../check/limits.ts';
-import type { PropertySet } from '../check/properties.ts';
+import { compileMachine } from '../check/engine/compile.ts';
+import type { Limits } from '../check/engine/limits.ts';
+import type { PropertySet } from '../check/engine/properties.ts';
 import { LIVENESS, SAFETY } from '../../spec/properties.ts';
 import { buildSystem } from '../../machines/system/index.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
 import type { Scenario } from '../scenario.ts';
 import { emitPromela, MODEL_CHECKS } from './emit.ts';
 import { initialInputs, rangesOf } from './ranges.ts';
-import { evaluateTree } from './decision-tree.ts';
-import { translate } from './translate.ts';
+import { evaluateTree } from '../check/engine/rules/decision-tree.ts';
+import { translate } from '../check/engine/rules/translate.ts';
 
 /** Every check an exported model reports, by name: the safety properties, then {@link MODEL_CHECKS}. */
 export const CHECKS: readonly string[] = [...SAFETY.map((p) => p.name), ...MODEL_CHECKS];

@@ -13,7 +13,7 @@ import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../../src/scen
 import { designModel } from '../../src/designs/models.ts';
 
 import { checkDesign } from '../../src/check/run.ts';
-import { checkModel } from '../../src/check/check.ts';
+import { checkModel } from '../../src/check/engine/check.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
 import { noUseAfterFree, type SystemView } from '../../spec/properties.ts';
 

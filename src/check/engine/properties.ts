@@ -4,7 +4,7 @@
  * liveness under weak fairness of threads.
  * @module
  */
-import type { MachineModel, ModelView } from '../../machines/model.ts';
+import type { MachineModel, ModelView } from '../../../machines/model.ts';
 
 /** Holds in every reachable state. */
 export interface SafetyProperty<C extends object = any> {

@@ -93,7 +93,7 @@ export class Canonicalizer<C extends object> {
     readonly mode: SymmetryMode,
     /** The slot coding of the rows to canonicalize. */
     private readonly coder: Coder<C>,
-    /** The model's `cpuClasses` of a row without decoding it, where known (src/check/memo-stepper.ts). */
+    /** The model's `cpuClasses` of a row without decoding it, where known (src/check/engine/memo-stepper.ts). */
     private readonly classesOf?: (row: Slots) => readonly number[] | undefined,
   ) {
     const sym = cm.model.symmetry;
@@ -123,7 +123,7 @@ export class Canonicalizer<C extends object> {
     );
     this.threadPerms = perms;
     this.threadSlotMaps = perms.map((swaps) => (swaps.length && sym ? this.slotMap(swaps) : null));
-    this.active = !!sym && mode !== 'none' && (perms.length > 1 || cm.model.scenario.cpus > 1);
+    this.active = !!sym && mode !== 'none' && (perms.length > 1 || sym.cpus > 1);
     this.work = cm.layout.decode(cm.initialRow, this.R);
     this.best = newRow(cm.width, coder.bytes);
     this.cand = newRow(cm.width, coder.bytes);
@@ -338,7 +338,7 @@ export class Canonicalizer<C extends object> {
     const mid = this.mid.slots;
     const sym = cm.model.symmetry!;
     let cpuPerms = this.noCpuPerms;
-    if (cm.model.scenario.cpus > 1) {
+    if (sym.cpus > 1) {
       let labels = ctx ? sym.cpuClasses(ctx) : this.classesOf?.(row.slots);
       if (!labels) {
         coder.decodeInto(row.slots, R, work);

@@ -12,7 +12,7 @@
  * thread identities, so fairness per thread survives the quotient).
  * @module
  */
-import type { MachineModel } from '../../machines/model.ts';
+import type { MachineModel } from '../../../machines/model.ts';
 import { RowView } from './compile.ts';
 import type { Exploration } from './explore.ts';
 import type { LivenessProperty } from './properties.ts';

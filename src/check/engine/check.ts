@@ -5,10 +5,10 @@
  * declares thread symmetry it gets its own exploration with CPU symmetry only.
  * @module
  */
-import type { MachineModel } from '../../machines/model.ts';
+import type { MachineModel } from '../../../machines/model.ts';
 import { compileMachine, type CompiledMachine } from './compile.ts';
 import { explore, type Exploration } from './explore.ts';
-import { recipeOf } from './parallel/recipe.ts';
+import type { ModelRecipe } from './parallel/protocol.ts';
 import type { ParallelOptions } from './parallel/search.ts';
 import type { Limits, Stop } from './limits.ts';
 import { checkLiveness } from './liveness.ts';
@@ -40,10 +40,16 @@ export interface CheckOptions {
   /** Time, memory and interrupt limits shared by every search of the run. */
   readonly limits?: Limits;
   /**
-   * Worker threads per search (default: `limits.workers`, else 1). System models of
-   * built-in designs explore their larger BFS levels on them; others use this thread.
+   * Worker threads per search (default: `limits.workers`, else 1): with a {@link recipe},
+   * the larger BFS levels are explored on them; without one, on this thread.
    */
   readonly workers?: number;
+  /**
+   * How a worker thread rebuilds the model and the safety properties (src/check/engine/parallel):
+   * the caller that built the model knows; functions cannot cross threads. Its property list
+   * must hold every safety property of the run, by name.
+   */
+  readonly recipe?: ModelRecipe;
   /** When the workers take over (tests: from the first level, waiting for them). */
   readonly handOver?: Pick<ParallelOptions, 'minLevel' | 'waitForWorkers'>;
   /** How traces show states (default: context paths), or a maker of it from the compiled machine. */
@@ -105,12 +111,9 @@ export function checkModel<C extends object>(model: MachineModel<C>, props: Prop
     opts.onProgress ? (p: { states: number; queue: number; transitions: number; seconds: number }) => opts.onProgress!({ phase, ...p }) : undefined;
 
   const workers = opts.workers ?? opts.limits?.workers ?? 1;
-  const parallelFor = (safety: PropertySet<C>['safety']): ParallelOptions | undefined => {
-    const recipe = workers > 1 ? recipeOf(model, safety) : undefined;
-    return recipe && { workers, recipe, ...opts.handOver };
-  };
+  const parallel: ParallelOptions | undefined = workers > 1 && opts.recipe ? { workers, recipe: opts.recipe, ...opts.handOver } : undefined;
   const main = explore(cm, {
-    parallel: parallelFor(props.safety),
+    parallel,
     symmetry: mainMode,
     safety: props.safety,
     maxStates: opts.maxStates,
@@ -146,7 +149,7 @@ export function checkModel<C extends object>(model: MachineModel<C>, props: Prop
         limits: opts.limits,
         keepEdges: true,
         onProgress: progress('liveness'),
-        parallel: parallelFor([]),
+        parallel,
       });
       search = 'liveness';
       explorations.push(stats('liveness', lx, 'cpus'));

@@ -11,10 +11,10 @@
  * @module
  */
 import { initialTransition, type AnyStateNode } from 'xstate';
-import type { ActionRule, GuardRule, StepEvent } from '../../machines/kit.ts';
-import type { MachineModel, ModelView } from '../../machines/model.ts';
-import { activeLeaves, ruleRef as readRuleRef, RuleRefError, type RuleRef } from '../../machines/xstate.ts';
-import { eventStep, eventThread as threadOf } from '../../spec/vocabulary.ts';
+import type { ActionRule, GuardRule, StepEvent } from '../../../machines/kit.ts';
+import type { MachineModel, ModelView } from '../../../machines/model.ts';
+import { activeLeaves, ruleRef as readRuleRef, RuleRefError, type RuleRef } from '../../../machines/xstate.ts';
+import { eventStep, eventThread as threadOf } from '../../../spec/vocabulary.ts';
 import { compileLayout, type Layout, type Slots } from './layout.ts';
 
 /** The machine uses something outside the kit subset; `rule` names the subset rule. */
