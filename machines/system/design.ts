@@ -1,7 +1,7 @@
 /**
  * What a release-notification design contributes to the system machine. A design is one
  * folder `src/designs/<name>/model.ts` exporting a {@link DesignModel}, plus one line in
- * the registry src/designs/registry.ts (and its name in src/designs/names.ts).
+ * the registry src/designs/registry.ts (and its name in src/scenario.ts).
  * @module
  */
 import type { ClientKind } from '../../src/scenario.ts';

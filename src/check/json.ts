@@ -1,5 +1,5 @@
 /**
- * The shape of `dmaspec check --json`, declared once: src/check/format.ts produces it (its
+ * The shape of `dmaspec check --json`, declared once: src/render/report.ts produces it (its
  * `runJson`, `traceJson` and `timingsJson` return these types) and src/render/* consumes it
  * (the comparison page, the sequence diagrams, the trace viewer). Types only, so that the
  * renderer reads the checker's output without importing the checker.

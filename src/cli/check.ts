@@ -16,7 +16,7 @@ import { DESIGNS, designOf, isDesignName } from '../designs/registry.ts';
 import type { Design } from '../designs/design.ts';
 import { DesignError } from '../../machines/system/design-error.ts';
 import { BEHAVIOURS, DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
-import { legend, behaviourTable, comparisonTable, designReport, runJson, scenarioHeader, timingsJson } from '../check/format.ts';
+import { legend, behaviourTable, comparisonTable, designReport, runJson, scenarioHeader, timingsJson } from '../render/report.ts';
 import { describeScenario } from '../render/scenario-text.ts';
 import { checkDesign, type DesignCheckOptions, type DesignRun, type ImplementationFactory } from '../check/run.ts';
 import { NAMED_SCENARIOS, behaviourScenario } from '../check/scenarios.ts';

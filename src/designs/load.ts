@@ -13,10 +13,9 @@ import { register } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DesignError } from '../../machines/system/design-error.ts';
-import type { Scenario } from '../scenario.ts';
 import { blameDesign } from './blame.ts';
 import type { Design } from './design.ts';
-import { DESIGN_NAMES } from './names.ts';
+import { DESIGN_NAMES, type Scenario } from '../scenario.ts';
 import { isDesignName } from './registry.ts';
 import { asDesign, validateDesign } from './validate.ts';
 

@@ -5,7 +5,7 @@
  */
 import type { DesignStrategy } from '../core/design.ts';
 import { DmaRuleError } from '../core/errors.ts';
-import type { DesignName } from './names.ts';
+import type { DesignName } from '../scenario.ts';
 import { DESIGNS, isDesignName } from './registry.ts';
 
 /** Implemented designs by name. */

@@ -17,7 +17,7 @@ import { toMermaid } from './mermaid.ts';
 import { describeScenario } from './scenario-text.ts';
 import { drawChart, type DrawnChart } from './svg.ts';
 
-/** What the docs need of a catalogue entry (machines/index.ts `MachineEntry` has these). */
+/** What the docs need of a catalogue entry (src/catalogue.ts `MachineEntry` has these). */
 export interface DocMachineEntry {
   /** File-name-safe name: the page is `machines/<name>.md`. */
   readonly name: string;

@@ -1,5 +1,5 @@
 /**
- * The conformance targets: for every machine of the catalogue (machines/index.ts, same
+ * The conformance targets: for every machine of the catalogue (src/catalogue.ts, same
  * names), how to build it from a scenario together with the adapter that replays its paths
  * on the implementation. The names are what `dmaspec paths --machine NAME` accepts.
  * @module
@@ -7,7 +7,7 @@
 import { channelUsers } from '../../../machines/concerns/channel.ts';
 import type { IohContext } from '../../../machines/concerns/ioh.ts';
 import { releaseHolder } from '../../../machines/concerns/release.ts';
-import { MACHINES, type MachineEntry } from '../../../machines/index.ts';
+import { MACHINES, type MachineEntry } from '../../catalogue.ts';
 import type { SystemModel } from '../../../machines/system/index.ts';
 import { layoutOf } from '../../../machines/system/layout.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
@@ -25,7 +25,7 @@ import type { System } from '../../system/system.ts';
 
 /** A machine built from a scenario, with the adapter that conforms the implementation to it. */
 export interface ConformanceTarget {
-  /** The catalogue name (machines/index.ts). */
+  /** The catalogue name (src/catalogue.ts). */
   readonly name: string;
   /** The catalogue entry: title, summary and a small scenario where every state node is reachable. */
   readonly entry: MachineEntry;

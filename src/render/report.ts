@@ -6,11 +6,11 @@
  */
 import Table from 'cli-table3';
 import { eventText } from '../../spec/vocabulary.ts';
-import type { DesignRunJson, TimingsJson, TraceJson } from './json.ts';
-import type { ReplayOutcome, DesignRun } from './run.ts';
-import { describeScenario } from '../render/scenario-text.ts';
-import type { Change, Trace } from './engine/trace.ts';
-import { foldRounds, roundsText, statesOf, stepNote } from '../render/explain.ts';
+import type { DesignRunJson, TimingsJson, TraceJson } from '../check/json.ts';
+import type { ReplayOutcome, DesignRun } from '../check/run.ts';
+import { describeScenario } from './scenario-text.ts';
+import type { Change, Trace } from '../check/engine/trace.ts';
+import { foldRounds, roundsText, statesOf, stepNote } from './explain.ts';
 import type { Scenario } from '../scenario.ts';
 
 const PLAIN = { head: [], border: [] } as const;
