@@ -1,8 +1,8 @@
 /**
- * Import rules of `npm run lint` (dependency-cruiser). Folder circles between the top-level
- * parts of the product are checked by scripts/lint/folder-circles.ts on the graph this
- * cruise finds; function lengths by scripts/lint/function-budget.ts. test/lint/ plants a
- * violation of each and sees it fail.
+ * Import rules of `npm run lint`, run by scripts/lint/imports.ts (which also finds circles
+ * between the top-level parts of the product on the same cruise); `npx depcruise src
+ * --config .dependency-cruiser.cjs` runs these rules alone. test/lint/ plants a violation of
+ * each check and sees it fail.
  */
 /** What the checker's engine may import besides its own files: the kit a statechart is written in, and the event vocabulary. */
 const ENGINE_MAY_IMPORT = ['^src/check/engine/', '^machines/(kit|model|xstate)[.]ts$', '^spec/vocabulary[.]ts$'];

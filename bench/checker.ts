@@ -17,7 +17,7 @@ import Table from 'cli-table3';
 import { fmt, median } from './stats.ts';
 import type { AnyMachineSnapshot, AnyStateNode } from 'xstate';
 import { designOf, systemFor } from '../src/designs/registry.ts';
-import { SAFETY } from '../spec/properties.ts';
+import { SAFETY } from '../machines/system/properties.ts';
 import { compileMachine } from '../src/check/engine/compile.ts';
 import { explore } from '../src/check/engine/explore.ts';
 import { closePools } from '../src/check/engine/parallel/pool.ts';
@@ -244,7 +244,7 @@ function main() {
       .map((l) => l.toFixed(1))
       .join(' ')} on ${os.cpus().length} CPUs\n` +
       `${t.toString()}\n` +
-      'checker: BFS over packed states, safety properties of spec/properties.ts on every new state. ratio: checker (with symmetry) / @xstate/graph.\n' +
+      'checker: BFS over packed states, safety properties of machines/system/properties.ts on every new state. ratio: checker (with symmetry) / @xstate/graph.\n' +
       "wall: distinct states per elapsed second; CPU: per second of this process's CPU time (steadier on a shared machine).\n" +
       "bytes/state: the visited set's allocated arrays (capacity doubles, so small spaces look dearer) per stored state.\n\n",
   );

@@ -15,7 +15,7 @@ import { designOf, systemFor } from '../src/designs/registry.ts';
 import { CHECKS, exportPromela } from '../src/promela/export.ts';
 import { runSpin, spinAvailable } from '../src/promela/spin.ts';
 import type { Scenario } from '../src/scenario.ts';
-import { SAFETY } from '../spec/properties.ts';
+import { SAFETY } from '../machines/system/properties.ts';
 
 /** dmaspec's rate without symmetry on `workers` threads: median of `runs` after a warm-up. */
 function dmaspecRate(scenario: Scenario, workers: number, runs: number) {

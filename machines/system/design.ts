@@ -6,7 +6,7 @@
  */
 import type { ClientKind } from '../../src/scenario.ts';
 import type { ActionNames, ActionRule, GuardNames, GuardRule } from '../kit.ts';
-import type { PropertyName } from '../../spec/vocabulary.ts';
+import type { PropertyName } from './properties.ts';
 import type { SystemContext } from './context.ts';
 import type { ClientAction, ClientGuard, HotPathKind } from './clients.ts';
 import type { CpuAction, CpuGuard } from './cpu.ts';

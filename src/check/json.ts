@@ -62,7 +62,7 @@ export interface PropertyVerdictJson {
   readonly verdict: VerdictJson;
   /** The design claims this property (a violated claim fails `dmaspec check`). */
   readonly claimed: boolean;
-  /** It holds only because its trigger (spec/triggers.ts) is never reached. */
+  /** It holds only because its trigger (machines/system/properties.ts) is never reached. */
   readonly vacuous?: boolean;
   /** Steps of the shortest path to the trigger, when it was reached. */
   readonly witnessSteps?: number;

@@ -2,7 +2,7 @@
  * How the parallel search's workers rebuild a model of dmaspec's own: the system machine of
  * a scenario under a built-in design (by name, from the registry) or under a design module
  * file (loaded again in each worker, as `check --design FILE` loads it), with
- * spec/properties.ts's safety properties and the reachability witnesses `dmaspec check`
+ * machines/system/properties.ts's safety properties and the reachability witnesses `dmaspec check`
  * explores beside them. The caller that builds the model ({@link checkDesign}) hands the
  * recipe to the engine (src/check/engine/check.ts `CheckOptions.recipe`); a design made in
  * code has none, and its search stays on the calling thread.
@@ -10,7 +10,7 @@
  */
 import type { SystemContext, SystemModel } from '../../machines/system/index.ts';
 import { buildSystem } from '../../machines/system/index.ts';
-import { SAFETY } from '../../spec/properties.ts';
+import { SAFETY } from '../../machines/system/properties.ts';
 import type { Design } from '../designs/design.ts';
 import { loadDesignFile } from '../designs/load.ts';
 import { designOf, isDesignName } from '../designs/registry.ts';
@@ -19,7 +19,7 @@ import type { ModelRecipe } from './engine/parallel/protocol.ts';
 import type { SafetyProperty } from './engine/properties.ts';
 import { WITNESSES } from './witness.ts';
 
-/** Every safety property a worker can name: spec/properties.ts's, then the witnesses (src/check/witness.ts). */
+/** Every safety property a worker can name: machines/system/properties.ts's, then the witnesses (src/check/witness.ts). */
 export const SEARCH_SAFETY: readonly SafetyProperty<SystemContext>[] = [...SAFETY, ...WITNESSES];
 
 /** The system machine of `scenario` under the design module `file`, loaded and validated as `check --design FILE` loads it. */

@@ -1,6 +1,6 @@
 /**
  * `dmaspec check`: explore every interleaving of a scenario under one or every design and
- * give each property of spec/properties.ts a verdict with its shortest counterexample,
+ * give each property of machines/system/properties.ts a verdict with its shortest counterexample,
  * replayed on the implementation. With no arguments: the standard scenario under every
  * built-in design (comparison table), and every design against every client behaviour.
  *
@@ -63,7 +63,7 @@ report, exit 3 (a second one quits at once). A claimed property found violated b
 limit stopped the run still exits 1.
 
 Verdicts: holds, VIOLATED (with the shortest counterexample), unknown (a limit), or holds
-(vacuous): the property's trigger (spec/triggers.ts: a free under a client, a quiesce, a
+(vacuous): the property's trigger (machines/system/properties.ts: a free under a client, a quiesce, a
 removal, a waiting unregister, ...) is never reached in the explored space, so nothing put
 the property to the test; a claim that holds only vacuously gets a warning line. An
 assumption a design states only in prose is listed as "stated, not checked".

@@ -24,7 +24,8 @@ import { DesignError, didYouMean } from '../../machines/system/design-error.ts';
 import { buildSystem, designVariablesOf, systemConfig, systemRules, type SystemModel } from '../../machines/system/index.ts';
 import { layoutOf } from '../../machines/system/layout.ts';
 import { snapshotKey, snapshotView } from '../../machines/xstate.ts';
-import { PROPERTY_NAMES, rxThread } from '../../spec/vocabulary.ts';
+import { PROPERTY_NAMES } from '../../machines/system/properties.ts';
+import { rxThread } from '../../spec/vocabulary.ts';
 import { CLIENT_KINDS, type Scenario } from '../scenario.ts';
 import type { Design } from './design.ts';
 

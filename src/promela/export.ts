@@ -10,7 +10,7 @@
 import { compileMachine } from '../check/engine/compile.ts';
 import type { Limits } from '../check/engine/limits.ts';
 import type { PropertySet } from '../check/engine/properties.ts';
-import { LIVENESS, SAFETY } from '../../spec/properties.ts';
+import { LIVENESS, SAFETY } from '../../machines/system/properties.ts';
 import { buildSystem } from '../../machines/system/index.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
 import type { Scenario } from '../scenario.ts';

@@ -166,7 +166,7 @@ export function legend(exitZero = false): string {
   const status = exitZero ? 'exit status 1 without --exit-zero, which npm start passes' : 'exit status 1';
   return (
     `* claimed by the design; ! claimed, and violated in a scenario that meets the design's assumptions (${status})\n` +
-    "holds (vacuous): the property's trigger (spec/triggers.ts) is never reached here, so nothing put it to the test; unknown: a limit stopped the search first"
+    "holds (vacuous): the property's trigger (machines/system/properties.ts) is never reached here, so nothing put it to the test; unknown: a limit stopped the search first"
   );
 }
 

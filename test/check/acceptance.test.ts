@@ -15,7 +15,7 @@ import { checkModel } from '../../src/check/engine/check.ts';
 import { systemLens } from '../../src/check/system-lens.ts';
 import type { SystemModel } from '../../machines/system/index.ts';
 import { systemFor } from '../../src/designs/registry.ts';
-import { noRefSurvivesQuiesce, type SystemView } from '../../spec/properties.ts';
+import { noRefSurvivesQuiesce, type SystemView } from '../../machines/system/properties.ts';
 
 const result = (run: DesignRun, name: string) => run.results.find((p) => p.name === name)!;
 const types = (steps: readonly TraceStep[]) => steps.map((s) => s.event.type);

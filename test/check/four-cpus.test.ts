@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { designOf, systemFor } from '../../src/designs/registry.ts';
-import { SAFETY } from '../../spec/properties.ts';
+import { SAFETY } from '../../machines/system/properties.ts';
 import { compileMachine } from '../../src/check/engine/compile.ts';
 import { explore } from '../../src/check/engine/explore.ts';
 import { closePools } from '../../src/check/engine/parallel/pool.ts';

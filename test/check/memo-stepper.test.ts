@@ -18,7 +18,7 @@ import type { SafetyProperty } from '../../src/check/engine/properties.ts';
 import { ReadOrderError, ReadTrie } from '../../src/check/engine/read-trie.ts';
 import { Stepper } from '../../src/check/engine/stepper.ts';
 import { DESIGNS } from '../../src/designs/registry.ts';
-import { SAFETY } from '../../spec/properties.ts';
+import { SAFETY } from '../../machines/system/properties.ts';
 import { buildPercpu, percpuProperties } from './fixtures/percpu.ts';
 
 /** Compares the memo stepper with the classic one on every state `cm` reaches; returns the edges compared. */

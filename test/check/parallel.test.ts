@@ -9,7 +9,7 @@ import { buildSystem } from '../../machines/system/index.ts';
 import { loadDesignFile } from '../../src/designs/load.ts';
 import { DESIGNS, designOf, systemFor } from '../../src/designs/registry.ts';
 import { checkDesign, type DesignRun } from '../../src/check/run.ts';
-import { SAFETY } from '../../spec/properties.ts';
+import { SAFETY } from '../../machines/system/properties.ts';
 import { compileMachine } from '../../src/check/engine/compile.ts';
 import { explore, type Exploration } from '../../src/check/engine/explore.ts';
 import { Limits } from '../../src/check/engine/limits.ts';

@@ -1,6 +1,6 @@
 /**
  * Reachability witnesses: a property holds non-vacuously only when its trigger
- * (spec/triggers.ts) is reached in the explored space; otherwise the report says
+ * (machines/system/properties.ts) is reached in the explored space; otherwise the report says
  * `holds (vacuous)`, the JSON `"vacuous": true`, and a claim gets a warning line.
  */
 import { describe, expect, it } from 'vitest';

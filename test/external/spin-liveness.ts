@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { beforeAll, expect, it } from 'vitest';
 import type { DesignModel } from '../../machines/system/design.ts';
 import { buildSystem } from '../../machines/system/index.ts';
-import { LIVENESS } from '../../spec/properties.ts';
+import { LIVENESS } from '../../machines/system/properties.ts';
 import { checkModel, type Verdict } from '../../src/check/engine/check.ts';
 import type { PropertySet } from '../../src/check/engine/properties.ts';
 import { DESIGNS } from '../../src/designs/registry.ts';

@@ -14,7 +14,7 @@ import { NET_AND_SLAVE, TWO_DEVICES } from '../../machines/small-scenarios.ts';
 import { evaluateTree, type Value } from '../../src/check/engine/rules/decision-tree.ts';
 import { rangesOf, rowInputs } from '../../src/promela/ranges.ts';
 import { translate } from '../../src/check/engine/rules/translate.ts';
-import { LIVENESS, SAFETY } from '../../spec/properties.ts';
+import { LIVENESS, SAFETY } from '../../machines/system/properties.ts';
 import type { PropertySet } from '../../src/check/engine/properties.ts';
 
 const props = { safety: SAFETY, liveness: LIVENESS } as unknown as PropertySet;

@@ -12,7 +12,7 @@ import type { ModelRecipe } from './parallel/protocol.ts';
 import type { ParallelOptions } from './parallel/search.ts';
 import type { Limits, Stop } from './limits.ts';
 import { checkLiveness } from './liveness.ts';
-import type { PropertySet } from './properties.ts';
+import type { LivenessProperty, PropertySet } from './properties.ts';
 import type { SymmetryMode } from './symmetry.ts';
 import { contextLens, traceTo, type Trace, type TraceLens } from './trace.ts';
 
@@ -99,7 +99,38 @@ const stats = (search: Search, x: Exploration, symmetry: SymmetryMode): Explorat
   ...(x.stoppedBy ? { stoppedBy: x.stoppedBy } : {}),
 });
 
-/** Checks `props` (and deadlock freedom) on `model`. */
+/** Why a search's verdicts are unknown, when it stopped early. */
+const open = (x: Exploration, search: Search) => (x.complete ? {} : { unknownBecause: stopText(search, x) });
+
+/** The verdict of each safety property and of deadlock freedom, from the safety search. */
+function safetyVerdicts<C extends object>(main: Exploration<C>, safety: PropertySet<C>['safety'], lens: TraceLens<C>): PropertyResult[] {
+  const results: PropertyResult[] = safety.map((p) => {
+    const id = main.violations.get(p.name);
+    return id === undefined
+      ? { name: p.name, kind: 'safety', verdict: main.complete ? 'holds' : 'unknown', ...open(main, 'safety') }
+      : { name: p.name, kind: 'safety', verdict: 'violated', trace: traceTo(main, id, lens, 'violation') };
+  });
+  results.push(
+    main.deadlock >= 0
+      ? { name: 'deadlock-free', kind: 'deadlock', verdict: 'violated', trace: traceTo(main, main.deadlock, lens, 'deadlock') }
+      : { name: 'deadlock-free', kind: 'deadlock', verdict: main.complete ? 'holds' : 'unknown', ...open(main, 'safety') },
+  );
+  return results;
+}
+
+/** The verdict of liveness property `p` on the search `lx` (with edges), unless a limit stopped the check (`stop`) before it. */
+function livenessVerdict<C extends object>(lx: Exploration<C>, search: Search, p: LivenessProperty<C>, lens: TraceLens<C>, stop?: Stop): PropertyResult {
+  if (!lx.complete) return { name: p.name, kind: 'liveness', verdict: 'unknown', ...open(lx, search) };
+  if (stop) return { name: p.name, kind: 'liveness', verdict: 'unknown', unknownBecause: `the liveness check stopped before this property: ${stop.message}` };
+  const { trace, triggered } = checkLiveness(lx, p, lens);
+  return trace ? { name: p.name, kind: 'liveness', verdict: 'violated', trace } : { name: p.name, kind: 'liveness', verdict: triggered ? 'holds' : 'n/a' };
+}
+
+/**
+ * Checks `props` (and deadlock freedom) on `model`: one breadth-first search for safety
+ * (with full symmetry, or CPU symmetry and edges when liveness reuses it), and its own
+ * search with CPU symmetry and edges for liveness when the model has thread symmetry.
+ */
 export function checkModel<C extends object>(model: MachineModel<C>, props: PropertySet<C>, opts: CheckOptions = {}): CheckResult {
   const cm: CompiledMachine<C> = compileMachine(model);
   const lens = (typeof opts.lens === 'function' ? opts.lens(cm) : (opts.lens ?? contextLens(cm))) as TraceLens<C>;
@@ -107,76 +138,32 @@ export function checkModel<C extends object>(model: MachineModel<C>, props: Prop
   const threadSym = useSym && (model.symmetry?.threadGroups.some((g) => g.length > 1) ?? false);
   const needLiveness = props.liveness.length > 0;
   const mainMode: SymmetryMode = !useSym ? 'none' : threadSym || !needLiveness ? 'full' : 'cpus';
+  const { onProgress, limits, maxStates } = opts;
   const progress = (phase: string) =>
-    opts.onProgress ? (p: { states: number; queue: number; transitions: number; seconds: number }) => opts.onProgress!({ phase, ...p }) : undefined;
-
-  const workers = opts.workers ?? opts.limits?.workers ?? 1;
+    onProgress && ((p: { states: number; queue: number; transitions: number; seconds: number }) => onProgress({ phase, ...p }));
+  const workers = opts.workers ?? limits?.workers ?? 1;
   const parallel: ParallelOptions | undefined = workers > 1 && opts.recipe ? { workers, recipe: opts.recipe, ...opts.handOver } : undefined;
-  const main = explore(cm, {
-    parallel,
-    symmetry: mainMode,
-    safety: props.safety,
-    maxStates: opts.maxStates,
-    limits: opts.limits,
-    keepEdges: needLiveness && !threadSym,
-    onProgress: progress('safety'),
-  });
+
+  const keepEdges = needLiveness && !threadSym;
+  const main = explore(cm, { parallel, symmetry: mainMode, safety: props.safety, maxStates, limits, keepEdges, onProgress: progress('safety') });
   const explorations = [stats('safety', main, mainMode)];
-  const results: PropertyResult[] = [];
-  const open = (x: Exploration, search: Search) => (x.complete ? {} : { unknownBecause: stopText(search, x) });
-  for (const p of props.safety) {
-    const id = main.violations.get(p.name);
-    results.push(
-      id === undefined
-        ? { name: p.name, kind: 'safety', verdict: main.complete ? 'holds' : 'unknown', ...open(main, 'safety') }
-        : { name: p.name, kind: 'safety', verdict: 'violated', trace: traceTo(main, id, lens, 'violation') },
-    );
-  }
-  results.push(
-    main.deadlock >= 0
-      ? { name: 'deadlock-free', kind: 'deadlock', verdict: 'violated', trace: traceTo(main, main.deadlock, lens, 'deadlock') }
-      : { name: 'deadlock-free', kind: 'deadlock', verdict: main.complete ? 'holds' : 'unknown', ...open(main, 'safety') },
-  );
+  const results = safetyVerdicts(main, props.safety, lens);
   let complete = main.complete;
-  if (needLiveness) {
-    let lx = main;
-    let search: Search = 'safety';
-    if (threadSym) {
-      lx = explore(cm, {
-        symmetry: 'cpus',
-        safety: [],
-        maxStates: opts.maxStates,
-        limits: opts.limits,
-        keepEdges: true,
-        onProgress: progress('liveness'),
-        parallel,
-      });
-      search = 'liveness';
-      explorations.push(stats('liveness', lx, 'cpus'));
-      complete &&= lx.complete;
-    }
-    for (const p of props.liveness) {
-      if (!lx.complete) {
-        results.push({ name: p.name, kind: 'liveness', verdict: 'unknown', ...open(lx, search) });
-        continue;
-      }
-      // The cycle search of one property runs to its end; between properties a stop still counts.
-      const stop = opts.limits?.poll();
-      if (stop) {
-        results.push({
-          name: p.name,
-          kind: 'liveness',
-          verdict: 'unknown',
-          unknownBecause: `the liveness check stopped before this property: ${stop.message}`,
-        });
-        complete = false;
-        continue;
-      }
-      const { trace, triggered } = checkLiveness(lx, p, lens);
-      results.push(
-        trace ? { name: p.name, kind: 'liveness', verdict: 'violated', trace } : { name: p.name, kind: 'liveness', verdict: triggered ? 'holds' : 'n/a' },
-      );
-    }
+  if (!needLiveness) return { model: model.name, results, explorations, complete };
+
+  let lx = main;
+  let search: Search = 'safety';
+  if (threadSym) {
+    lx = explore(cm, { symmetry: 'cpus', safety: [], maxStates, limits, keepEdges: true, onProgress: progress('liveness'), parallel });
+    search = 'liveness';
+    explorations.push(stats('liveness', lx, 'cpus'));
+    complete &&= lx.complete;
+  }
+  for (const p of props.liveness) {
+    // The cycle search of one property runs to its end; between properties a stop still counts.
+    const stop = lx.complete ? limits?.poll() : undefined;
+    if (stop) complete = false;
+    results.push(livenessVerdict(lx, search, p, lens, stop));
   }
   return { model: model.name, results, explorations, complete };
 }

@@ -14,7 +14,7 @@
  */
 import type { MachineModel } from '../../../machines/model.ts';
 import { RowView } from './compile.ts';
-import type { Exploration } from './explore.ts';
+import type { EdgeLists, Exploration } from './explore.ts';
 import type { LivenessProperty } from './properties.ts';
 import { sameRow } from './store.ts';
 import { Concretizer, describeRun, storedPath, type Trace, type TraceLens } from './trace.ts';
@@ -60,9 +60,9 @@ function concreteLasso<C extends object>(x: Exploration<C>, bad: BadEnd, lens: T
   return describeRun(x.cm, x.coder, lens, start, events, rows, 'cycle', pre.events.length);
 }
 
-function findBadEnd<C extends object>(x: Exploration<C>, prop: LivenessProperty<C>): BadEnd | null | 'untriggered' {
-  const { cm, store, edges } = x;
-  if (!edges) throw new Error('liveness needs an exploration with keepEdges');
+/** Each stored state of `x` labelled for `prop`: goal states, the trigger states that are not goals (in id order), and the final dead ends. */
+function labelStates<C extends object>(x: Exploration<C>, prop: LivenessProperty<C>, edges: EdgeLists) {
+  const { cm, store } = x;
   const model: MachineModel<C> = cm.model;
   const N = x.states;
   const R = cm.regions.length;
@@ -78,6 +78,14 @@ function findBadEnd<C extends object>(x: Exploration<C>, prop: LivenessProperty<
     if (!goal[s] && prop.trigger(view, model)) source.push(s);
     if (edges.start[s] === edges.start[s + 1]) final[s] = model.isFinal(view) ? 1 : 0;
   }
+  return { goal, source, final };
+}
+
+function findBadEnd<C extends object>(x: Exploration<C>, prop: LivenessProperty<C>): BadEnd | null | 'untriggered' {
+  const { edges } = x;
+  if (!edges) throw new Error('liveness needs an exploration with keepEdges');
+  const N = x.states;
+  const { goal, source, final } = labelStates(x, prop, edges);
   if (source.length === 0) return 'untriggered';
 
   // H: goal-free states reachable from a source through goal-free states. The search runs

@@ -1,5 +1,5 @@
 /**
- * The property shapes the checker verifies (the shapes of spec/properties.ts): safety
+ * The property shapes the checker verifies (the shapes of machines/system/properties.ts): safety
  * predicates checked on every reachable state, and "whenever trigger, eventually goal"
  * liveness under weak fairness of threads.
  * @module

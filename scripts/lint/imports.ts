@@ -1,12 +1,18 @@
 /**
- * `npm run lint`: no circle between the top-level parts of the product. A part is a folder
- * directly under src/ (src/check, src/core, …), a file directly in src/ (src/scenario.ts,
- * src/design.ts), machines/ or spec/. Imports are found by dependency-cruiser with the
- * options of .dependency-cruiser.cjs (type-only imports count: a type is a dependency too);
- * the part graph is their quotient, and a strongly connected set of two or more parts is a
- * circle. Each is reported with the module imports that close it. Exit status 1 on a circle.
+ * `npm run lint`: the import rules, on one dependency-cruiser cruise of src/, machines/ and
+ * spec/ with the options of .dependency-cruiser.cjs (type-only imports count: a type is a
+ * dependency too).
  *
- * `tsx scripts/lint/folder-circles.ts [DIR]` checks the tree at DIR (default: the repository).
+ * 1. The rules of .dependency-cruiser.cjs: the checker's engine (src/check/engine) imports
+ *    nothing of the project but the statechart kit and the event vocabulary.
+ * 2. No circle between the top-level parts of the product. A part is a folder directly
+ *    under src/ (src/check, src/core, …), a file directly in src/ (src/scenario.ts,
+ *    src/design.ts), machines/ or spec/. The part graph is the quotient of the module
+ *    graph; a strongly connected set of two or more parts is a circle, reported with the
+ *    module imports that close it.
+ *
+ * Exit status 1 on either. `tsx scripts/lint/imports.ts [DIR]` checks the tree at DIR
+ * (default: the repository; test/lint/ plants violations in a copy).
  * @module
  */
 import { resolve } from 'node:path';
@@ -84,27 +90,36 @@ function stronglyConnected(graph: ReadonlyMap<string, ReadonlySet<string>>): str
   return out;
 }
 
-/** The module graph of the product at `root`, as dependency-cruiser finds it with the repository's options. */
-export async function moduleGraph(root: string): Promise<Map<string, string[]>> {
+/** What one cruise found: the module graph (`from → [to]`, repository paths) and the rule violations, as text. */
+export interface Cruise {
+  readonly modules: ReadonlyMap<string, readonly string[]>;
+  readonly violations: readonly string[];
+}
+
+/** Cruises the product at `root` with the rules and options of the repository's .dependency-cruiser.cjs. */
+export async function cruiseProduct(root: string): Promise<Cruise> {
   const here = process.cwd();
   process.chdir(root);
   try {
     const config = (await import(pathToFileURL(resolve(import.meta.dirname, '../../.dependency-cruiser.cjs')).href)).default;
     const { tsConfig: _, ...options } = config.options;
-    const result = (await cruise(ROOTS, { ...options, validate: false })).output as ICruiseResult;
-    return new Map(result.modules.map((m) => [m.source, m.dependencies.filter((d) => !d.coreModule).map((d) => d.resolved)]));
+    const result = (await cruise(ROOTS, { ...options, validate: true, ruleSet: { forbidden: config.forbidden } })).output as ICruiseResult;
+    return {
+      modules: new Map(result.modules.map((m) => [m.source, m.dependencies.filter((d) => !d.coreModule).map((d) => d.resolved)])),
+      violations: result.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`),
+    };
   } finally {
     process.chdir(here);
   }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const circles = partCircles(await moduleGraph(resolve(process.argv[2] ?? '.')));
+  const { modules, violations } = await cruiseProduct(resolve(process.argv[2] ?? '.'));
+  const circles = partCircles(modules);
+  for (const v of violations) console.error(v);
   for (const c of circles) console.error(`circle between ${c.parts.join(', ')}:\n${c.imports.map((i) => `  ${i}`).join('\n')}`);
-  if (circles.length) {
-    console.error(
-      `✖ ${circles.length} circle(s) between top-level parts (scripts/lint/folder-circles.ts): break each by moving a module or inverting an import`,
-    );
-    process.exitCode = 1;
-  } else console.log('✔ no circle between top-level parts (src/*, machines, spec)');
+  if (violations.length) console.error(`✖ ${violations.length} forbidden import(s) (.dependency-cruiser.cjs)`);
+  if (circles.length) console.error(`✖ ${circles.length} circle(s) between top-level parts: break each by moving a module or inverting an import`);
+  if (violations.length || circles.length) process.exitCode = 1;
+  else console.log(`✔ imports: the engine imports none of the project; no circle between src/*, machines and spec (${modules.size} modules)`);
 }
