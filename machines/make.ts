@@ -92,6 +92,13 @@ export interface ModelParts<C extends object, R extends Rules<C> = Rules<C>> {
   readonly timers?: ReadonlySet<string>;
 }
 
+/**
+ * Step names that are the scheduler's doing, not the thread's (spec/threads.md: `migrate`,
+ * "the scheduler moves the thread"): every dmaspec machine declares them to the checker
+ * (machines/model.ts `schedulerSteps`).
+ */
+export const SCHEDULER_STEPS: ReadonlySet<string> = new Set(['migrate']);
+
 /** A machine model of dmaspec's: built from a scenario, which it carries (paths, docs and adapters read it). */
 export interface ScenarioModel<C extends object = any> extends MachineModel<C> {
   readonly scenario: Scenario;
@@ -130,6 +137,7 @@ export function makeModel<C extends object, R extends Rules<C> = Rules<C>>(parts
         }
       : enabled,
     isFinal: parts.isFinal,
+    schedulerSteps: SCHEDULER_STEPS,
     ...(parts.symmetry ? { symmetry: parts.symmetry } : {}),
     ...(timers ? { timers } : {}),
   };

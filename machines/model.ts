@@ -65,6 +65,12 @@ export interface MachineModel<C extends object = any> {
    */
   readonly timers?: ReadonlySet<string>;
   /**
+   * Step names (the part of an event type after the thread) that are the scheduler's doing,
+   * not the thread's: under weak fairness they neither count as the thread's progress nor
+   * make it enabled, or endless moving would excuse a thread from ever progressing.
+   */
+  readonly schedulerSteps?: ReadonlySet<string>;
+  /**
    * The state projected onto what an implementation can show too (the system machine maps
    * onto spec/observable.ts); exported paths carry it as the expected state of each step.
    */

@@ -5,7 +5,7 @@
  * against its stated assumptions, and replays each counterexample on the implementation.
  * @module
  */
-import { buildSystem, type SystemContext, type SystemModel } from '../../machines/system/index.ts';
+import { buildSystem, type SystemContext } from '../../machines/system/index.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
 import { LIVENESS, PROPERTIES } from '../../machines/system/properties.ts';
 import type { Design } from '../designs/design.ts';
@@ -79,11 +79,6 @@ export interface DesignRun {
 /** Builds implementations of a scenario under a design for replay, or throws why it cannot (e.g. the design has no strategy). */
 export type ImplementationFactory = (scenario: Scenario, design: Design) => Implementation;
 
-/** The system machine of `scenario` under `design` (registry designs, or a user design). */
-export function systemModelFor(scenario: Scenario, design: DesignModel): SystemModel {
-  return buildSystem(scenario, design);
-}
-
 /**
  * Each assumption of `design` against the scenario's clients: an assumption with flags is
  * met when every client it is about (its `kinds`, or all) has those flags; one without flags
@@ -121,7 +116,7 @@ export function checkDesign(scenario: Scenario, given: DesignModel | Design, opt
   const t0 = performance.now();
   const whole: Design = 'model' in given ? given : { model: given };
   const design = whole.model;
-  const model = systemModelFor(scenario, design);
+  const model = buildSystem(scenario, design);
   // Each property's reachability witness runs in the same exploration (src/check/witness.ts);
   // the list is the one a worker rebuilds from the recipe.
   const props: PropertySet<SystemContext> = { safety: SEARCH_SAFETY, liveness: LIVENESS };

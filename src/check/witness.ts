@@ -23,7 +23,7 @@ export interface Witness {
 }
 
 /** The witness properties of `properties`: each "holds" while its trigger is not reached. */
-export function witnessProperties(properties: readonly Property[]): SafetyProperty<SystemContext>[] {
+function witnessProperties(properties: readonly Property[]): SafetyProperty<SystemContext>[] {
   return properties.map(({ name, witness }) => ({
     name: PREFIX + name,
     description: `witness of ${name}: ${witness.text}`,

@@ -50,8 +50,8 @@ const USAGE = `usage: dmaspec check [--design NAME|FILE] [--scenario NAME|FILE.j
                           limit and the data / address-space rlimits (here ${DEFAULT_MB})
   --workers N             threads per search (default: the machine's ${availableParallelism()}): the larger
                           BFS levels are explored on N worker threads, with the same states,
-                          verdicts and traces as on one; the liveness cycle search after it,
-                          and searches under a --design FILE, run on one thread
+                          verdicts and traces as on one (a --design FILE is loaded again in
+                          each); the liveness cycle search after it runs on one thread
   --json                  JSON on stdout; timings in their own "timings" field
   --no-symmetry           explore without symmetry reduction (state counts without it)
   --exit-zero             exit 0 once the check has run, whatever the verdicts and limits (a

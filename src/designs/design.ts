@@ -21,6 +21,3 @@ export interface Design {
    */
   readonly source?: string;
 }
-
-/** The design's name (its model's). */
-export const designName = (d: Design): string => d.model.name;

@@ -5,7 +5,7 @@
  *
  * dmaspec's fairness is weak fairness per thread (`model.threads`, an event's prefix): a
  * thread enabled in every state of a cycle must step in it. A scheduler step (`migrate`,
- * src/check/engine/compile.ts `SCHEDULER_STEPS`) is neither the thread's progress nor makes it
+ * machines/model.ts `schedulerSteps`) is neither the thread's progress nor makes it
  * enabled, and a timer step makes its thread enabled only where it may fire (nothing else
  * is enabled, machines/model.ts `timerRule`). SPIN's `-f` is weak fairness per process, and a process
  * here holds every region under one top-level state (`net0-rx`'s steps run in `t_net0`) and

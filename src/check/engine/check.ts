@@ -3,6 +3,14 @@
  * shortest counterexample. Safety and deadlock come from one breadth-first exploration
  * (with full symmetry); liveness needs the edges and thread identities, so when the model
  * declares thread symmetry it gets its own exploration with CPU symmetry only.
+ *
+ * The engine is given, not discovering: a model, its properties, and (for worker threads)
+ * the recipe that rebuilds them come from the caller (dmaspec's own: src/check/run.ts); the
+ * engine imports nothing of the project but the statechart kit (machines/kit.ts, model.ts,
+ * xstate.ts) and the event vocabulary (spec/vocabulary.ts), which `npm run lint` enforces.
+ * Its known limits are in the header of the module that has them: explore.ts (memory,
+ * no partial-order reduction), liveness.ts (weak fairness, one thread), symmetry.ts,
+ * memo-stepper.ts, parallel/search.ts.
  * @module
  */
 import type { MachineModel } from '../../../machines/model.ts';

@@ -4,6 +4,11 @@
  * so the first violating state has a shortest path. States get ids in discovery order,
  * which is also the BFS queue order; parent ids and event indices make traces, and the
  * optional edge lists (compressed rows) feed the liveness search.
+ *
+ * Known limits: every state is kept in memory (no spill to disk; `--max-memory` stops the
+ * search short of the budget instead); ids are Int32, so a search holds fewer than 2^31
+ * states; no partial-order reduction, so independent steps of different threads are
+ * explored in every order (symmetry is the only reduction).
  * @module
  */
 import type { CompiledMachine } from './compile.ts';

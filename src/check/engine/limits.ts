@@ -61,7 +61,7 @@ function rlimitBytes(): number {
  * cgroup limit and the process's data / address-space rlimits (`prlimit --data`), so the
  * search stops with a report before an allocation fails.
  */
-export function defaultMaxMemory(): number {
+function defaultMaxMemory(): number {
   const constrained = constrainedMemory?.() || Infinity;
   return Math.floor(0.75 * Math.min(totalmem(), constrained, rlimitBytes()));
 }

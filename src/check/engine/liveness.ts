@@ -5,11 +5,16 @@
  * with no successor (a deadlock, or a final state the goal never reached) or a weakly fair
  * cycle: a strongly connected set of goal-free states in which every thread either steps or
  * is disabled somewhere. A thread's steps are its own events; scheduler actions on it
- * (`migrate`, see SCHEDULER_STEPS) neither count as its progress nor make it enabled. For weak fairness one check per SCC suffices: a thread enabled in
+ * (`migrate`: the model's `schedulerSteps`) neither count as its progress nor make it enabled. For weak fairness one check per SCC suffices: a thread enabled in
  * every state of an SCC and never stepping inside it is unfair for every cycle in it too.
  *
  * Needs the exploration's edge lists, made without thread symmetry (CPU symmetry keeps
  * thread identities, so fairness per thread survives the quotient).
+ *
+ * Known limits: weak fairness only (no strong fairness: a thread enabled infinitely often
+ * but not continuously may starve, and the search reports it, as the mutual exclusion test
+ * of test/check/engine/foreign.test.ts shows); the cycle search runs on one thread after the
+ * exploration, over edge lists held whole in memory; one property at a time.
  * @module
  */
 import type { MachineModel } from '../../../machines/model.ts';

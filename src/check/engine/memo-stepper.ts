@@ -11,6 +11,10 @@
  * {@link Stepper}, which then steps it (or throws the rule's own error) as before: a state is
  * never stepped differently, only faster. test/check/memo-stepper.test.ts compares both on
  * every reachable state of every design.
+ *
+ * Known limits: the tries assume rules are deterministic functions of the state (kit rule
+ * 5); a rule that reads anything else fails with read-trie.ts `ReadOrderError` rather than
+ * being memoized wrongly. Tries grow with the distinct paths met and are never pruned.
  * @module
  */
 import { type CompiledMachine, type CompiledTransition, RowView } from './compile.ts';

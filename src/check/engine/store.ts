@@ -64,7 +64,7 @@ export function hashWords(k: Int32Array, n: number): number {
 }
 
 /** Rows per chunk: a chunk is allocated whole, so growing never copies rows. */
-export const CHUNK_SHIFT = 13;
+const CHUNK_SHIFT = 13;
 const CHUNK_ROWS = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK_ROWS - 1;
 

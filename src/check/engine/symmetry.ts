@@ -4,6 +4,12 @@
  * renamings of threads within a thread group (their regions' leaves and their context data,
  * via `swapThreads`) and permutations of CPUs that keep each CPU's class label (via
  * `permuteCpus`). `cpus` mode keeps thread identities, which weak fairness per thread needs.
+ *
+ * Known limits: the declared symmetry is trusted during the search. An unsound one shows
+ * when a trace is concretized (trace.ts `SymmetryUnsound`) or in the tests that compare the
+ * learnt row maps with the model's functions (test/check/cpu-row-map.test.ts); a state space
+ * merged wrongly with no counterexample to concretize goes unnoticed. The canonical form
+ * tries every allowed permutation (no partition refinement), fine for a few CPUs and twins.
  * @module
  */
 import type { CompiledMachine } from './compile.ts';
