@@ -52,7 +52,7 @@ export class DocsUsageError extends Error {
 
 /** Loads `MACHINES` from a catalogue module (default src/catalogue.ts). @throws DocsUsageError */
 export async function loadCatalogue(modulePath?: string): Promise<DocMachineEntry[]> {
-  const path = modulePath ? resolve(modulePath) : join(ROOT, 'machines', 'index.ts');
+  const path = modulePath ? resolve(modulePath) : join(ROOT, 'src', 'catalogue.ts');
   if (!existsSync(path)) throw new DocsUsageError(`--catalogue ${modulePath}: no such file`);
   const mod = (await import(pathToFileURL(path).href)) as { MACHINES?: unknown };
   if (!Array.isArray(mod.MACHINES)) throw new DocsUsageError(`${relative(ROOT, path)} does not export a MACHINES list`);
