@@ -32,7 +32,7 @@ export interface Symmetry<C> {
    * row map by probing (src/check/engine/symmetry.ts), and test/check/cpu-row-map.test.ts compares
    * that map with this function on every reachable state.
    */
-  permuteCpus(draft: C, perm: readonly number[]): void;
+  permuteCpus(draft: C, perm: ArrayLike<number>): void;
   /** Swaps the context data of two threads of one group (indices into {@link MachineModel.threads}). */
   swapThreads(draft: C, a: number, b: number): void;
 }

@@ -89,7 +89,7 @@ export function assumptionResults(design: DesignModel, scenario: Scenario): Assu
     if (Object.keys(a.flags).length === 0) return { text: a.text, status: 'stated, not checked' };
     const broken = scenario.clients.some(
       // An absent optional flag (e.g. releasesEarly) is false.
-      (c) => (!a.kinds || a.kinds.includes(c.kind)) && Object.entries(a.flags).some(([k, v]) => ((c as unknown as Record<string, unknown>)[k] ?? false) !== v),
+      (c) => (!a.kinds || a.kinds.includes(c.kind)) && Object.entries(a.flags).some(([k, v]) => (c[k as keyof typeof a.flags] ?? false) !== v),
     );
     return { text: a.text, status: broken ? 'not met' : 'met' };
   });

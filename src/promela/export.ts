@@ -11,7 +11,7 @@ import { compileMachine } from '../check/engine/compile.ts';
 import type { Limits } from '../check/engine/limits.ts';
 import type { PropertySet } from '../check/engine/properties.ts';
 import { LIVENESS, SAFETY } from '../../machines/system/properties.ts';
-import { buildSystem } from '../../machines/system/index.ts';
+import { buildSystem, type SystemContext } from '../../machines/system/index.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
 import type { Scenario } from '../scenario.ts';
 import { emitPromela, MODEL_CHECKS } from './emit.ts';
@@ -45,7 +45,7 @@ export function exportPromela(scenario: Scenario, design: DesignModel, opts: { m
   const t0 = performance.now();
   const model = buildSystem(scenario, design);
   const cm = compileMachine(model);
-  const props = { safety: SAFETY, liveness: LIVENESS } as unknown as PropertySet;
+  const props: PropertySet<SystemContext> = { safety: SAFETY, liveness: LIVENESS };
   const ranges = rangesOf(cm, { ...opts, safety: props.safety });
   const t = translate(cm, props, ranges.inputs);
   const x = ranges.exploration;

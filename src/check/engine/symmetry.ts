@@ -217,7 +217,7 @@ export class Canonicalizer<C extends object> {
     const S = this.slotKeys.length;
     const cpus = perm.length;
     const sym = cm.model.symmetry!;
-    const permute = (probe: C) => sym.permuteCpus(probe, perm as unknown as number[]);
+    const permute = (probe: C) => sym.permuteCpus(probe, perm);
     const from = new Int32Array(cm.width);
     const cpu = new Uint8Array(cm.width);
     for (let r = 0; r < R; r++) from[r] = r;
@@ -402,7 +402,7 @@ export class Canonicalizer<C extends object> {
           // Without a thread swap `mid` is `row`, whose context the caller may have handed over.
           if (swaps.length === 0 && ctx) cm.layout.copyInto(ctx, work);
           else coder.decodeInto(mid, R, work);
-          sym.permuteCpus(work, cpuPerms[p] as unknown as number[]);
+          sym.permuteCpus(work, cpuPerms[p]);
           this.cand.words.set(this.mid.words);
           coder.encode(work, cand, R);
         }
