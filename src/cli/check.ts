@@ -63,9 +63,9 @@ report, exit 3 (a second one quits at once). A claimed property found violated b
 limit stopped the run still exits 1.
 
 Verdicts: holds, VIOLATED (with the shortest counterexample), unknown (a limit), or holds
-(vacuous): the property's trigger (machines/system/properties.ts: a free under a client, a quiesce, a
-removal, a waiting unregister, ...) is never reached in the explored space, so nothing put
-the property to the test; a claim that holds only vacuously gets a warning line. An
+(vacuous): the property's trigger (machines/system/properties.ts: a free under a client, a
+quiesce, a removal, a waiting unregister, ...) is never reached in the explored space, so
+nothing put the property to the test; a claim that holds only vacuously gets a warning line. An
 assumption a design states only in prose is listed as "stated, not checked".
 
 Your own design (--design FILE): a module that exports one DesignModel, as its default
