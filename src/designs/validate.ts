@@ -11,8 +11,10 @@
  * machines/system/index.ts); every guard and action a transition references, every
  * transition's target and thread; every timeout's step and bound; then a dry
  * run: a bounded breadth-first walk of the system machine on the scenario with every
- * design rule wrapped, so that a rule that throws, writes outside the context's fields or
- * leaves a declared variable's range is named with the step that did it.
+ * design rule wrapped, so that a rule that throws, reads or writes outside the context's
+ * fields, writes from a guard, returns a value from an action (the xstate `assign` habit)
+ * or leaves a declared variable's range is named with the step that did it, and a step of
+ * a design thread that changes nothing (a busy loop that hides deadlocks) is refused.
  * @module
  */
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
@@ -274,26 +276,64 @@ function outOfRange(ctx: SystemContext, vars: DesignVariables): string | null {
   );
 }
 
-/** The design's rules, each wrapped to name itself when it throws or writes outside the context's shape. */
+/**
+ * `obj` seen through a proxy that names the rule's mistakes as they happen: a read of a field
+ * the context does not have (a misspelled or undeclared design variable reads `undefined`
+ * and would steer the rule silently), and, for a guard, any write (xstate runs guards on
+ * the state itself, and the checker would drop the write).
+ */
+function inspected<T extends object>(obj: T, path: string, rule: string, guard: boolean, fail: Fail): T {
+  return new Proxy(obj, {
+    get(t, k, receiver) {
+      const v = Reflect.get(t, k, receiver);
+      if (typeof k !== 'string') return v;
+      if (!Array.isArray(t) && !(k in t))
+        fail(
+          rule,
+          `reads ${path}.${k}, which is not a context field (it reads undefined)`,
+          path.startsWith('ctx.design') ? `declare ${k} in variables, or fix the name` : 'read a field the context has (machines/system/context.ts)',
+        );
+      const at = Array.isArray(t) ? `${path}[${k}]` : `${path}.${k}`;
+      return v !== null && typeof v === 'object' ? inspected(v as object, at, rule, guard, fail) : v;
+    },
+    set(t, k, v, receiver) {
+      if (guard) fail(rule, `writes ${path}.${String(k)}`, 'a guard only reads the state: move the write into an action');
+      return Reflect.set(t, k, v, receiver);
+    },
+    deleteProperty(t, k) {
+      return fail(rule, `deletes ${path}.${String(k)}`, 'the context has a fixed shape: set the field instead');
+    },
+  });
+}
+
+/** The design's rules, each wrapped to name itself when it throws, reads or writes outside the context's shape, or returns a value. */
 function watched(shape: SystemContext, fail: Fail): (r: DesignRules) => DesignRules {
   const guard =
     (n: string, g: GuardRule<SystemContext>): GuardRule<SystemContext> =>
     (ctx, p, e) => {
       try {
-        return g(ctx, p, e);
+        return g(inspected(ctx, 'ctx', `guard ${n}`, true, fail), p, e);
       } catch (err) {
+        if (err instanceof DesignError) throw err;
         return fail(`guard ${n}`, `throws ${(err as Error).message} on ${e.type}`, 'a guard must read only fields the context has, for every reachable state');
       }
     };
   const action =
     (n: string, a: ActionRule<SystemContext>): ActionRule<SystemContext> =>
     (draft, p, e) => {
+      let out: unknown;
       try {
-        a(draft, p, e);
+        out = a(inspected(draft, 'ctx', `action ${n}`, false, fail), p, e);
       } catch (err) {
         if (err instanceof DesignError) throw err;
         fail(`action ${n}`, `throws ${(err as Error).message} on ${e.type}`, 'an action must only update fields the context has, for every state it runs in');
       }
+      if (out !== undefined)
+        fail(
+          `action ${n}`,
+          `returns ${out === null ? 'null' : typeof out} on ${e.type}, which the checker ignores`,
+          "an action updates ctx in place and returns nothing (this is not xstate's assign): write ctx.<field> = …",
+        );
       const bad = shapeDiff(shape, draft, 'ctx');
       if (bad)
         fail(
@@ -310,6 +350,7 @@ function dryRun(scenario: Scenario, D: DesignModel, limit: number, fail: Fail): 
   const shape = buildSystem(scenario, D).config.context as SystemContext;
   const wrap = watched(shape, fail);
   const m = buildSystem(scenario, { ...D, rules: (l) => wrap(D.rules(l)) });
+  const ownThreads = new Set(Object.keys(D.threads?.(layoutOf(scenario)) ?? {}));
   const [initial] = initialTransition(m.machine);
   const seen = new Set([snapshotKey(initial)]);
   const queue: AnyMachineSnapshot[] = [initial];
@@ -338,6 +379,12 @@ function dryRun(scenario: Scenario, D: DesignModel, limit: number, fail: Fail): 
       const range = outOfRange(next.context as SystemContext, designVariablesOf(D));
       if (range) fail(range.split(' is ')[0], `is ${range.split(' is ')[1]} after ${e.type}`, 'widen the declared range, or fix the rule that writes it');
       const k = snapshotKey(next);
+      if (k === snapshotKey(s) && ownThreads.has(e.type.slice(0, e.type.indexOf('.'))))
+        fail(
+          `step ${e.type}`,
+          'changes nothing (its thread stays where it is and no variable moves), so it can repeat for ever',
+          'a step that is always enabled and does nothing hides every deadlock and keeps timers from firing: guard it so it is enabled only when it has work to do',
+        );
       if (!seen.has(k)) {
         seen.add(k);
         queue.push(next);

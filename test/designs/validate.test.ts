@@ -121,4 +121,54 @@ describe('validateDesign', () => {
     const d: DesignModel = { ...base, variables: { perThread: { told: { initial: 3, min: 0, max: 2, description: 'asked' } } } };
     expect(errorOf(d).message).toMatch(/variable perThread\.told: initial 3 is outside 0\.\.2/);
   });
+
+  // Mistakes that were accepted silently and gave a believable verdict (issue 25).
+  /** The example design with one guard replaced. */
+  const withGuard = (name: string, g: (ctx: SystemContext, p: { t: number }) => boolean): DesignModel => ({
+    ...base,
+    rules: (L) => {
+      const r = base.rules(L);
+      return { ...r, guards: { ...r.guards, [name]: g } };
+    },
+  });
+
+  it('a guard reading an undeclared design variable (a typo reads undefined)', () => {
+    const e = errorOf(withGuard('notified', (ctx, { t }) => (ctx.design.threads[t] as Record<string, number>).tld === 1));
+    expect(e.where).toBe('guard notified');
+    expect(e.message).toMatch(/reads ctx\.design\.threads\[\d\]\.tld, which is not a context field \(it reads undefined\); declare tld in variables/);
+  });
+
+  it('an action that returns a new context instead of updating it (the xstate assign habit)', () => {
+    const d = withAction('notifyHolders', (ctx) => ({ ...ctx, refCount: 0 }) as never);
+    const e = errorOf(d);
+    expect(e.where).toBe('action notifyHolders');
+    expect(e.message).toMatch(/returns object on ioh0\.notify, which the checker ignores; an action updates ctx in place and returns nothing/);
+  });
+
+  it('a guard that writes the context', () => {
+    const e = errorOf(
+      withGuard('notified', (ctx, { t }) => {
+        ctx.design.threads[t].told = 2;
+        return true;
+      }),
+    );
+    expect(e.where).toBe('guard notified');
+    expect(e.message).toMatch(/writes ctx\.design\.threads\[\d\]\.told; a guard only reads the state/);
+  });
+
+  it('a design thread whose step changes nothing (a busy loop that hides deadlocks)', () => {
+    const d: DesignModel = {
+      ...base,
+      threads: () => ({
+        poll: {
+          id: 'poll',
+          initial: 'idle',
+          states: { idle: { id: 'poll.idle', on: { 'poll.tick': { target: '#poll.idle', description: 'poll' } } } },
+        },
+      }),
+    };
+    const e = errorOf(d);
+    expect(e.where).toBe('step poll.tick');
+    expect(e.message).toMatch(/changes nothing .* hides every deadlock and keeps timers from firing/);
+  });
 });
