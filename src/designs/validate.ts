@@ -300,7 +300,7 @@ function inspected<T extends object>(obj: T, path: string, rule: string, guard: 
       if (guard) fail(rule, `writes ${path}.${String(k)}`, 'a guard only reads the state: move the write into an action');
       return Reflect.set(t, k, v, receiver);
     },
-    deleteProperty(t, k) {
+    deleteProperty(_t, k) {
       return fail(rule, `deletes ${path}.${String(k)}`, 'the context has a fixed shape: set the field instead');
     },
   });
