@@ -18,8 +18,8 @@
  * @module
  */
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import type { ActionRule, GuardRule, Rules, StepEvent } from '../../machines/kit.ts';
-import type { StateConfig } from '../../machines/make.ts';
+import { type ActionRule, cloneContext, type GuardRule, type Rules, type StepEvent } from '../../machines/kit.ts';
+import { configTransitions, type StateConfig } from '../../machines/make.ts';
 import type { SystemContext } from '../../machines/system/context.ts';
 import { mapDesignRules, type DesignModel, type DesignRules, type DesignVariables } from '../../machines/system/design.ts';
 import { DesignError, didYouMean } from '../../machines/system/design-error.ts';
@@ -186,14 +186,6 @@ const threadNames = (L: ReturnType<typeof layoutOf>): string[] => [
   ...L.clients.filter((c) => c.kind === 'net_dma').map((c) => rxThread(c.name)),
 ];
 
-/** Every transition of a config with the state id it leaves and its event type. */
-function* transitions(n: StateConfig): Generator<{ from: string; event: string; t: Record<string, unknown> }> {
-  for (const [event, ts] of Object.entries((n.on ?? {}) as Record<string, unknown>))
-    for (const t of Array.isArray(ts) ? ts : [ts])
-      yield { from: String(n.id), event, t: (typeof t === 'string' ? { target: t } : t) as Record<string, unknown> };
-  for (const k of Object.values((n.states ?? {}) as Record<string, StateConfig>)) yield* transitions(k);
-}
-
 /** Targets resolve to a state id of the transition's own region, and each event is `<thread>.<step>` of a known thread. */
 function checkTargets(config: StateConfig, threads: readonly string[], fail: Fail): void {
   const ids = new Set<string>();
@@ -203,7 +195,7 @@ function checkTargets(config: StateConfig, threads: readonly string[], fail: Fai
   };
   walk(config);
   const thread = (id: string) => id.split('.')[0];
-  for (const { from, event, t } of transitions(config)) {
+  for (const { from, event, t } of configTransitions(config)) {
     const where = `step ${event} in ${from}`;
     if (!threads.includes(thread(event))) fail(where, `names no thread (${threads.join(', ')})`, `name it ${thread(from)}.<step>`);
     if (t.target === undefined) continue;
@@ -222,7 +214,7 @@ function checkTargets(config: StateConfig, threads: readonly string[], fail: Fai
 /** Every guard and action a transition names exists. */
 function checkReferences(config: StateConfig, rules: Rules<SystemContext>, fail: Fail): void {
   const name = (r: unknown) => (typeof r === 'string' ? r : String((r as { type?: unknown })?.type));
-  for (const { from, event, t } of transitions(config)) {
+  for (const { from, event, t } of configTransitions(config)) {
     const where = `step ${event} in ${from}`;
     if (t.guard !== undefined && !(name(t.guard) in rules.guards))
       fail(
@@ -306,15 +298,24 @@ function inspected<T extends object>(obj: T, path: string, rule: string, guard: 
   });
 }
 
-/** The design's rules, each wrapped to name itself when it throws, reads or writes outside the context's shape, or returns a value. */
+/**
+ * The design's rules, each wrapped to name itself when it throws, reads or writes outside the
+ * context's shape, or returns a value. A rule is run seen through {@link inspected} and then
+ * as the checker runs it: one that fails only under the inspection (it handles the context
+ * as a whole object, with `structuredClone`, say) is the checker's to run, not a mistake.
+ */
 function watched(shape: SystemContext, fail: Fail): (r: DesignRules) => DesignRules {
   const guard =
     (n: string, g: GuardRule<SystemContext>): GuardRule<SystemContext> =>
     (ctx, p, e) => {
       try {
-        return g(inspected(ctx, 'ctx', `guard ${n}`, true, fail), p, e);
+        g(inspected(ctx, 'ctx', `guard ${n}`, true, fail), p, e);
       } catch (err) {
         if (err instanceof DesignError) throw err;
+      }
+      try {
+        return g(ctx, p, e);
+      } catch (err) {
         return fail(`guard ${n}`, `throws ${(err as Error).message} on ${e.type}`, 'a guard must read only fields the context has, for every reachable state');
       }
     };
@@ -322,13 +323,19 @@ function watched(shape: SystemContext, fail: Fail): (r: DesignRules) => DesignRu
     (n: string, a: ActionRule<SystemContext>): ActionRule<SystemContext> =>
     (draft, p, e) => {
       let out: unknown;
+      let inspectedOk = true;
       try {
-        out = a(inspected(draft, 'ctx', `action ${n}`, false, fail), p, e);
+        out = a(inspected(cloneContext(draft), 'ctx', `action ${n}`, false, fail), p, e);
       } catch (err) {
         if (err instanceof DesignError) throw err;
+        inspectedOk = false;
+      }
+      try {
+        a(draft, p, e);
+      } catch (err) {
         fail(`action ${n}`, `throws ${(err as Error).message} on ${e.type}`, 'an action must only update fields the context has, for every state it runs in');
       }
-      if (out !== undefined)
+      if (inspectedOk && out !== undefined)
         fail(
           `action ${n}`,
           `returns ${out === null ? 'null' : typeof out} on ${e.type}, which the checker ignores`,
