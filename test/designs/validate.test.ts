@@ -4,7 +4,7 @@ import type { SystemContext } from '../../machines/system/context.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
 import { DESIGN_NAMES } from '../../src/designs/names.ts';
 import { DESIGNS } from '../../src/designs/registry.ts';
-import { DesignError, validateDesign } from '../../src/designs/validate.ts';
+import { DesignError, DesignErrors, validateDesign } from '../../src/designs/validate.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
 import { freeBeforeAck } from '../../examples/designs/free-before-ack.ts';
 
@@ -170,5 +170,34 @@ describe('validateDesign', () => {
     const e = errorOf(d);
     expect(e.where).toBe('step poll.tick');
     expect(e.message).toMatch(/changes nothing .* hides every deadlock and keeps timers from firing/);
+  });
+
+  it('every mistake of a module in one run: missing fields, wrong types, several bad claims, several bad targets', () => {
+    const d = { ...base, title: 7, summary: undefined, claims: ['removal-complete', 'no-use-after-fre', 'no-use-after-fre'] } as unknown as DesignModel;
+    const e = errorOf(d);
+    expect(e).toBeInstanceOf(DesignErrors);
+    expect(e.message.split('\n')).toEqual([
+      'design error: design free-before-ack: 4 mistakes:',
+      '  title: must be a string; add a title',
+      '  summary: must be a string; add a summary',
+      expect.stringMatching(/^ {2}claim removal-complete: no property has this name \(did you mean removal-completes\?\)/),
+      expect.stringMatching(/^ {2}claim no-use-after-fre: no property has this name \(did you mean no-use-after-free\?\)/),
+    ]);
+    const targets: DesignModel = {
+      ...base,
+      ejecting: (b) => {
+        const p = base.ejecting(b);
+        const to = (target: string) => ({ target, actions: [{ type: 'putRefs', params: b.p }] });
+        return {
+          ...p,
+          states: { ...p.states, dropping: { id: b.id('dropping'), on: { [b.ev('putRefs')]: to('#ioh0.nowhere'), [b.ev('drop')]: to('#ioh0.elsewhere') } } },
+        };
+      },
+    };
+    const t = errorOf(targets);
+    expect((t as DesignErrors).problems.map((p) => p.problem)).toEqual([
+      expect.stringMatching(/^target #ioh0\.nowhere is no state/),
+      expect.stringMatching(/^target #ioh0\.elsewhere is no state/),
+    ]);
   });
 });
