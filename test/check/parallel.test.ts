@@ -1,5 +1,5 @@
 /**
- * The parallel search (src/check/parallel) against the sequential loop: on several
+ * The parallel search (src/check/engine/parallel) against the sequential loop: on several
  * scenarios and designs, with 2 and 3 workers taking over from the first level, the same
  * states with the same ids, parents and events (so the same shortest counterexamples),
  * the same edges, transitions, violations and deadlock; and the run's limits stop it.

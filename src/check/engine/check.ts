@@ -74,7 +74,7 @@ export interface ExplorationStats {
   readonly transitions: number;
   readonly complete: boolean;
   readonly seconds: number;
-  /** Threads it ran on: 1, or the worker count once the workers took its larger levels over (src/check/parallel). */
+  /** Threads it ran on: 1, or the worker count once the workers took its larger levels over (src/check/engine/parallel). */
   readonly workers: number;
   /** The limit that stopped this search, when one did. */
   readonly stoppedBy?: Stop;

@@ -37,7 +37,7 @@ export interface ExploreOptions<C extends object = any> {
   /** Called about every `progressEvery` states. */
   onProgress?(p: { states: number; queue: number; transitions: number; seconds: number }): void;
   readonly progressEvery?: number;
-  /** Explore on worker threads once a BFS level is large enough (src/check/parallel/). */
+  /** Explore on worker threads once a BFS level is large enough (src/check/engine/parallel/). */
   readonly parallel?: ParallelOptions;
 }
 

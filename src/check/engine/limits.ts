@@ -78,7 +78,7 @@ export interface LimitOptions {
   readonly interrupt?: Int32Array;
   /**
    * Threads a search may use (default 1): the cores of the run, a resource like its memory.
-   * Searches whose model can be rebuilt in a worker (src/check/parallel/) use them.
+   * Searches whose model can be rebuilt in a worker (src/check/engine/parallel/) use them.
    */
   readonly workers?: number;
 }
