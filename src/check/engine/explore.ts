@@ -19,6 +19,7 @@ import { MemoStepper, type Taken } from './memo-stepper.ts';
 import { WidthOverflow, type Coder, type SlotBytes } from './layout.ts';
 import { LimitReached, type Limits, type Stop, stateLimit } from './limits.ts';
 import { type ParallelOptions, ParallelSearch } from './parallel/search.ts';
+import type { SearchState } from './search-state.ts';
 import { StateStore, type Row } from './store.ts';
 import { Canonicalizer, type SymmetryMode } from './symmetry.ts';
 
@@ -77,34 +78,6 @@ export interface Exploration<C extends object = any> {
   readonly workers: number;
   /** Why the workers could not take the search over, when they were asked to and could not rebuild the model. */
   readonly parallelError?: Error;
-}
-
-/**
- * A search in progress, as the sequential loop and the parallel levels both advance it:
- * states `0 .. store.size` are stored with their parents; the BFS level being expanded
- * starts at `levelStart`.
- */
-export interface SearchState<C extends object = any> {
-  readonly cm: CompiledMachine<C>;
-  readonly coder: Coder<C>;
-  readonly symmetry: SymmetryMode;
-  readonly store: StateStore;
-  readonly parent: SharedColumn;
-  readonly parentEvent: SharedColumn;
-  readonly keepEdges: boolean;
-  /** Per expanded state, its first edge; per edge its target and event (with `keepEdges`). */
-  readonly eStart: SharedColumn;
-  readonly eTarget: SharedColumn;
-  readonly eEvent: SharedColumn;
-  readonly safety: readonly SafetyProperty<C>[];
-  /** The safety properties not yet violated. */
-  readonly pending: SafetyProperty<C>[];
-  readonly violations: Map<string, number>;
-  deadlock: number;
-  transitions: number;
-  levelStart: number;
-  complete: boolean;
-  stoppedBy?: Stop;
 }
 
 /** Explores `cm` breadth-first. See {@link ExploreOptions}. */

@@ -38,7 +38,7 @@
  */
 import { LayoutError, WidthOverflow } from '../layout.ts';
 import { LimitReached, type Limits, type Stop, stateLimit } from '../limits.ts';
-import type { SearchState } from '../explore.ts';
+import type { SearchState } from '../search-state.ts';
 import type { SharedColumn } from '../growable.ts';
 import type { RowChunks } from '../store.ts';
 import { type Pool, pool, WorkerError } from './pool.ts';
