@@ -34,7 +34,8 @@ const USAGE = `usage: dmaspec kernel-replay --tree DIR [--machine NAME] [--scena
   --tree DIR        a kernel tree, or a folder laid out like one holding at least
                     drivers/dma/dmaengine.c and include/linux/dmaengine.h: a 3.x dmaengine
                     (module refcounts), or mainline with the dma_device kref (5.6 and later)
-  --machine NAME    only this machine: ${MACHINES.join(', ')}
+  --machine NAME    only this machine: ${MACHINES.slice(0, 4).join(', ')},
+                    ${MACHINES.slice(4).join(', ')}
   --scenario NAME   only this scenario: catalogue (each machine's small scenario),
                     ${Object.keys(HARNESS_SCENARIOS).join(', ')}; or a scenario FILE.json
   --design NAME     only this design; a 3.x tree replays baseline, and with the RFC rfc-wait

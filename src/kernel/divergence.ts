@@ -99,3 +99,20 @@ export function readExpected(file = EXPECTED_FILE): ExpectedDivergence[] {
 export function expectedFor(key: DivergenceKey, expected: readonly ExpectedDivergence[]): ExpectedDivergence | undefined {
   return expected.find((e) => keyText(e) === keyText(key));
 }
+
+/**
+ * The found classes that no known entry lists (`unknown`), and the known entries of `builds`
+ * that no longer occur (`gone`): a CI gate fails on either.
+ */
+export function compareWithExpected(
+  found: readonly DivergenceKey[],
+  expected: readonly ExpectedDivergence[],
+  builds: ReadonlySet<string>,
+): { unknown: string[]; gone: string[] } {
+  const seen = new Set(found.map(keyText));
+  const known = new Set(expected.map(keyText));
+  return {
+    unknown: [...seen].filter((k) => !known.has(k)).sort(),
+    gone: expected.filter((e) => builds.has(e.build) && !seen.has(keyText(e))).map(keyText),
+  };
+}

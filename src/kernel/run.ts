@@ -9,7 +9,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { targetNamed } from '../mbt/adapters/index.ts';
+import { type BuiltTarget, targetNamed } from '../mbt/adapters/index.ts';
 import { exportLines } from '../mbt/export.ts';
 import type { Built } from './build.ts';
 import { keyOf, type DivergenceKey, type PathResult } from './divergence.ts';
@@ -105,13 +105,14 @@ function harnessProcess(built: Built) {
 
 /**
  * Replays `spec` on each of `builts` (the export is generated once and streamed to all).
- * Deterministic: the same paths, in the same order.
+ * `model`: the machine to export instead of the catalogue's (a design object, a test's
+ * deliberately broken rule). Deterministic: the same paths, in the same order.
  * @throws Error when a harness cannot read the export or dies
  */
-export async function replayExport(builts: readonly Built[], spec: ExportSpec): Promise<ExportResult[]> {
+export async function replayExport(builts: readonly Built[], spec: ExportSpec, model?: BuiltTarget): Promise<ExportResult[]> {
   const target = targetNamed(spec.machine);
   const scenario = { ...spec.scenario, design: spec.design };
-  const lines = exportLines(target, target.build(scenario), { paths: 'both', limit: LIMIT, includeInternals: false });
+  const lines = exportLines(target, model ?? target.build(scenario), { paths: 'both', limit: LIMIT, includeInternals: false });
   const procs = builts.map(harnessProcess);
   let exported = 0;
   let header = true;
