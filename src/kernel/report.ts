@@ -73,9 +73,8 @@ export function exportReport(r: ExportResult, expected: readonly ExpectedDiverge
   for (const [, fs] of [...classes].sort((a, b) => b[1].length - a[1].length)) {
     const k = fs[0].key;
     const known = expectedFor(k, expected);
-    lines.push(
-      `    ${String(fs.length).padStart(5)}  ${k.step} ${k.kind} ${k.what}  ${known ? `known: ${known.reason}` : 'NEW (not in kernel/expected-divergences.json)'}`,
-    );
+    lines.push(`    ${String(fs.length).padStart(5)}  ${k.step} ${k.kind} ${k.what}`);
+    lines.push(`           ${known ? `known: ${known.reason}` : 'NEW: not in kernel/expected-divergences.json'}`);
   }
   return lines.join('\n');
 }
