@@ -156,8 +156,10 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
     const expected = readExpected(EXPECTED_FILE);
     const results: { result: ExportResult; built: Built }[] = [];
     for (const spec of specs) {
+      const plan = planFor(options, spec.designs, defaultPlan(spec));
+      if (!plan.length) continue;
       const built = buildHarness(tree, spec);
-      for (const e of planFor(options, spec.designs, defaultPlan(spec))) {
+      for (const e of plan) {
         let result: ExportResult;
         try {
           [result] = await replayExport([built], e);

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,15 +142,16 @@ export function buildHarness(tree: KernelTree, spec: BuildSpec): Built {
     if (!existsSync(f)) throw new BuildError(`${f} is missing (the ${name} build needs it)`);
     hash.update(f).update(readFileSync(f));
   }
-  const dir = join(tmpdir(), 'dmaspec-kernel', hash.digest('hex').slice(0, 16));
-  const binary = join(dir, 'dmaspec-kernel');
+  // Built in a private folder, then renamed into place: two processes building the same
+  // harness at once (two test files) never see each other's half-written files.
+  const root = join(tmpdir(), 'dmaspec-kernel');
+  const dir = join(root, hash.digest('hex').slice(0, 16));
   const reportFile = join(dir, 'build.json');
-  if (existsSync(binary) && existsSync(reportFile)) {
-    const cached = JSON.parse(readFileSync(reportFile, 'utf8')) as Omit<Built, 'spec'>;
-    return { ...cached, spec };
-  }
-  mkdirSync(dir, { recursive: true });
-  const patched = applyPatches(tree, spec, dir);
+  const cached = (): Built => ({ ...(JSON.parse(readFileSync(reportFile, 'utf8')) as Omit<Built, 'spec'>), spec });
+  if (existsSync(reportFile)) return cached();
+  mkdirSync(root, { recursive: true });
+  const work = mkdtempSync(`${dir}.`);
+  const patched = applyPatches(tree, spec, work);
   const includes = ['-I', join(KERNEL_DIR, 'shim/include'), ...(patched.include ? ['-I', patched.include] : []), '-I', join(tree.root, 'include')];
   const args = [
     '-std=gnu11',
@@ -168,22 +169,29 @@ export function buildHarness(tree: KernelTree, spec: BuildSpec): Built {
     `-DDMASPEC_KERNEL_C="${patched.kernelFile}"`,
     ...spec.defines.map((d) => `-D${d}`),
     '-o',
-    `${binary}.tmp`,
+    join(work, 'dmaspec-kernel'),
     ...SOURCES.map((s) => join(KERNEL_DIR, s)),
     join(EXAMPLES_C, 'json.c'),
   ];
   const cc = spawnSync('gcc', args, { encoding: 'utf8' });
-  if (cc.status !== 0) throw new BuildError(`gcc failed building the ${name} harness from ${patched.kernelFile}:\n${(cc.stderr || cc.stdout).slice(0, 4000)}`);
-  renameSync(`${binary}.tmp`, binary);
+  if (cc.status !== 0) {
+    rmSync(work, { recursive: true, force: true });
+    throw new BuildError(`gcc failed building the ${name} harness from ${patched.kernelFile}:\n${(cc.stderr || cc.stdout).slice(0, 4000)}`);
+  }
   const built: Omit<Built, 'spec'> = {
     name,
-    binary,
-    kernelFile: patched.kernelFile,
+    binary: join(dir, 'dmaspec-kernel'),
+    kernelFile: patched.kernelFile.startsWith(work) ? join(dir, patched.kernelFile.slice(work.length)) : patched.kernelFile,
     patches: patched.reports,
     ...(patched.origins ? { origins: patched.origins } : {}),
   };
-  writeFileSync(reportFile, JSON.stringify(built));
-  return { ...built, spec };
+  writeFileSync(join(work, 'build.json'), JSON.stringify(built));
+  try {
+    renameSync(work, dir);
+  } catch {
+    rmSync(work, { recursive: true, force: true }); // another process built it first
+  }
+  return cached();
 }
 
 /** Applies the spec's patches to copies under `dir`; the tree's own files when there are none. */
