@@ -16,6 +16,8 @@ export const EXIT = {
   limit: 3,
   /** An internal error (a bug in dmaspec): one line; the stack trace with --debug. */
   internal: 4,
+  /** Standard output or an --out file could not be written (a missing folder, a full disk): one line naming it; an --out file is left as it was. */
+  output: 5,
 } as const;
 
 /** The table `--help` prints. */
@@ -28,4 +30,9 @@ export const EXIT_TABLE = [
   '  3  a limit (--max-states, --max-seconds, --max-memory) or SIGINT/SIGTERM stopped a search',
   '     first: a partial report of what finished and which verdicts are unknown, and why',
   '  4  internal error (a dmaspec bug): a one-line message; --debug prints the stack trace',
+  '  5  output error: standard output or an --out file could not be written (a missing folder,',
+  '     a full disk): one line naming it; an --out file is left as it was',
+  '',
+  'A signal ends a command with 128 + its number (SIGINT 130, SIGTERM 143) and one line, except',
+  "that check and export stop at the first SIGINT / SIGTERM like a limit (status 3).",
 ].join('\n');

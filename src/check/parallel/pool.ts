@@ -7,6 +7,9 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Command, Reply } from './protocol.ts';
 
+/** A worker's entry: the build's JavaScript, or (from the TypeScript sources) a boot file that registers tsx first. */
+const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './boot.mjs' : './worker.js', import.meta.url);
+
 /** Control words: replies posted in the current round, and the command round. */
 const DONE = 0;
 const ROUND = 1;
@@ -43,7 +46,7 @@ export class Pool {
       const ch = new MessageChannel();
       this.ports.push(ch.port1);
       const mine = peers[w].filter((p): p is MessagePort => p !== undefined);
-      const worker = new Worker(new URL('./boot.mjs', import.meta.url), {
+      const worker = new Worker(WORKER_ENTRY, {
         workerData: { index: w, size, ctl: this.ctl, port: ch.port2, peers: peers[w] },
         transferList: [ch.port2, ...mine],
       });
