@@ -140,6 +140,8 @@ function fileSink(file: string): LineSink {
   return {
     write: async (text) => {
       out.write(text);
+      // Let a signal's handler run between chunks (src/cli/worker-host.ts: it removes the temporary file).
+      await new Promise(setImmediate);
       return true;
     },
     close: () => out.commit(),

@@ -17,6 +17,14 @@ import { commandOf, internalErrorText, main } from './dispatch.ts';
 import { terminalProgress, type Progress } from './env.ts';
 import { EXIT } from './exit-status.ts';
 import { removePendingOutFiles } from './out-file.ts';
+import {
+  ADDRESS_SPACE_HEADROOM,
+  addressSpaceLimit,
+  addressSpaceUsed,
+  HOOKS_ADDRESS_SPACE,
+  THREAD_ADDRESS_SPACE,
+  WORKER_CODE_RANGE_MB,
+} from '../check/limits.ts';
 
 /** What the worker sends. */
 export type HostMessage = { t: 'out' | 'err' | 'label'; s: string } | { t: 'progress'; p: Progress } | { t: 'stop' } | { t: 'done'; status: number };
@@ -47,6 +55,21 @@ function watchOutput(name: string): void {
   process.stderr.on('error', () => {});
 }
 
+/**
+ * Under `ulimit -v`, the line that refuses a limit below what the command needs to start
+ * its threads (V8 would abort without a word), or undefined when it fits.
+ */
+function addressSpaceShort(argv: string[], inWorker: boolean): string | undefined {
+  const limit = addressSpaceLimit();
+  if (limit === Infinity) return undefined;
+  const design = argv.indexOf('--design');
+  const file = design >= 0 && /[./]/.test(argv[design + 1] ?? '');
+  const need = addressSpaceUsed() + (inWorker ? THREAD_ADDRESS_SPACE : 0) + (file ? HOOKS_ADDRESS_SPACE : 0) + ADDRESS_SPACE_HEADROOM;
+  if (limit >= need) return undefined;
+  const mb = (b: number) => `${Math.ceil(b / 2 ** 20)} MB`;
+  return `the address-space limit (ulimit -v) of ${mb(limit)} is below the ${mb(need)} this command needs to start its threads${file ? ' and load a design file' : ''}; raise ulimit -v`;
+}
+
 /** Resolves once everything written to standard output so far has been handed to the system. */
 const flushed = () => new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
 
@@ -61,7 +84,13 @@ export async function cli(argv: string[], started: () => string | undefined = ()
   };
   const { name, debug } = commandOf(argv);
   watchOutput(name);
-  if (!IN_WORKER.has(name) || argv.includes('--help') || argv.includes('-h')) {
+  const inWorker = IN_WORKER.has(name) && !argv.includes('--help') && !argv.includes('-h');
+  const short = addressSpaceShort(argv, inWorker);
+  if (short) {
+    process.stderr.write(`dmaspec ${name}: ${short}\n`);
+    return EXIT.usage;
+  }
+  if (!inWorker) {
     for (const [sig, no] of Object.entries(SIGNALS))
       process.on(sig, () => {
         process.stderr.write(`dmaspec ${name}: ${sig}: quitting${name === 'paths' ? ' (an unfinished --out file is removed)' : ''}\n`);
@@ -73,8 +102,8 @@ export async function cli(argv: string[], started: () => string | undefined = ()
   const interrupt = new Int32Array(new SharedArrayBuffer(4));
   const progress = terminalProgress();
   process.on('exit', () => progress.stop());
-  const worker = new Worker(WORKER_ENTRY, { workerData: { argv, interrupt } });
-  /** Signals so far, and whether the worker is done and its report being written. */
+  const worker = new Worker(WORKER_ENTRY, { workerData: { argv, interrupt }, resourceLimits: { codeRangeSizeMb: WORKER_CODE_RANGE_MB } });
+  /** Signals so far, and whether the worker's report is being written out. */
   let signals = 0;
   let writing = false;
   for (const [sig, no] of Object.entries(SIGNALS) as [Signal, number][])
@@ -106,7 +135,11 @@ export async function cli(argv: string[], started: () => string | undefined = ()
       });
     };
     worker.on('message', (m: HostMessage) => {
-      if (m.t === 'out') process.stdout.write(m.s);
+      if (m.t === 'out') {
+        // Each command of the worker writes its report once, at its end: from here on, a signal must not cut it.
+        writing = true;
+        process.stdout.write(m.s);
+      }
       else if (m.t === 'err') process.stderr.write(m.s);
       else if (m.t === 'label') progress.label(m.s);
       else if (m.t === 'progress') progress.update(m.p);

@@ -6,6 +6,7 @@
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Command, Reply } from './protocol.ts';
+import { WORKER_CODE_RANGE_MB } from '../limits.ts';
 
 /** A worker's entry: the build's JavaScript, or (from the TypeScript sources) a boot file that registers tsx first. */
 const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './boot.mjs' : './worker.js', import.meta.url);
@@ -47,6 +48,7 @@ export class Pool {
       this.ports.push(ch.port1);
       const mine = peers[w].filter((p): p is MessagePort => p !== undefined);
       const worker = new Worker(WORKER_ENTRY, {
+        resourceLimits: { codeRangeSizeMb: WORKER_CODE_RANGE_MB },
         workerData: { index: w, size, ctl: this.ctl, port: ch.port2, peers: peers[w] },
         transferList: [ch.port2, ...mine],
       });
