@@ -5,22 +5,22 @@
  * @module
  */
 
-/** The longest excerpt, in characters (an ellipsis marks a cut). */
+/** The longest excerpt, in characters ("..." marks a cut). */
 export const EXCERPT_LENGTH = 60;
 
 /** `s` with control, non-ASCII and terminal-special characters written as `\uXXXX`. */
 export const escapeText = (s: string): string =>
   s.replace(/[^\x20-\x7e]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 
-/** A string as a quoted, escaped excerpt: `"abc"`, `"aaaa…"`. */
+/** A string as a quoted, escaped excerpt: `"abc"`, or `"aaaa"...` when cut. */
 export function quoted(s: string, max = EXCERPT_LENGTH): string {
   const cut = s.length > max;
-  return `"${escapeText((cut ? s.slice(0, max) : s).replace(/["\\]/g, '\\$&'))}"${cut ? '…' : ''}`;
+  return `"${escapeText((cut ? s.slice(0, max) : s).replace(/["\\]/g, '\\$&'))}"${cut ? '...' : ''}`;
 }
 
 /**
  * A JSON value (as parsed from a file) as a one-line excerpt of at most about `max`
- * characters: JSON for small values, cut with `…` for large or deep ones. Never recurses
+ * characters: JSON for small values, cut with `...` for large or deep ones. Never recurses
  * deeper than `max` (every level costs at least one character).
  */
 export function excerpt(value: unknown, max = EXCERPT_LENGTH): string {
@@ -52,5 +52,6 @@ export function excerpt(value: unknown, max = EXCERPT_LENGTH): string {
     } else out += typeof v;
   };
   walk(value);
-  return out.length > max ? `${out.slice(0, max)}…` : out;
+  // A string or number is already bounded; a structure is cut where the budget ran out.
+  return typeof value !== 'object' || value === null || out.length <= max ? out : `${out.slice(0, max)}...`;
 }
