@@ -162,7 +162,8 @@ function addClientSteps(region: StateConfig, c: ClientInfo, D: DesignModel, step
     for (const ev of Object.keys(on)) {
       if (!ev.startsWith(`${c.name}.`))
         throw new DesignError(D.name, `clientSteps ${state}`, `step ${ev} is not on thread ${c.name}`, `name it ${c.name}.<step>`);
-      if (Object.hasOwn(own, ev)) throw new DesignError(D.name, `clientSteps ${state}`, `state ${state} already has step ${ev}`, 'give the design step its own name');
+      if (Object.hasOwn(own, ev))
+        throw new DesignError(D.name, `clientSteps ${state}`, `state ${state} already has step ${ev}`, 'give the design step its own name');
     }
     node.on = { ...own, ...on };
   }

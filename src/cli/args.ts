@@ -76,7 +76,9 @@ export function readScenarioFile(file: string): { scenario: Scenario; json: unkn
     throw new UsageError(`cannot read scenario file ${name}: ${escapeText((err as Error).message)}`);
   }
   if (bytes.length > SCENARIO_FILE_LIMIT)
-    throw new UsageError(`scenario file ${name} is larger than ${SCENARIO_FILE_LIMIT / 2 ** 20} MiB, the limit for a scenario file (a valid scenario is a few KB)`);
+    throw new UsageError(
+      `scenario file ${name} is larger than ${SCENARIO_FILE_LIMIT / 2 ** 20} MiB, the limit for a scenario file (a valid scenario is a few KB)`,
+    );
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -102,9 +104,7 @@ export function readScenarioFile(file: string): { scenario: Scenario; json: unkn
 export function intOption(value: string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
-    throw new UsageError(
-      `--${name} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`} (got ${quoted(value)})`,
-    );
+    throw new UsageError(`--${name} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`} (got ${quoted(value)})`);
   return Number(value);
 }
 

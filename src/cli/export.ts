@@ -100,7 +100,8 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
   // Opened before the work, so that an unwritable --out fails at once (exit 5).
   const out = args.out === undefined ? undefined : openOutFile(args.out);
   // SIGINT / SIGTERM (src/cli/worker-host.ts) stop the exploration like a limit.
-  const limits = args.maxSeconds === undefined && env.interrupt === undefined ? undefined : new Limits({ maxSeconds: args.maxSeconds, interrupt: env.interrupt });
+  const limits =
+    args.maxSeconds === undefined && env.interrupt === undefined ? undefined : new Limits({ maxSeconds: args.maxSeconds, interrupt: env.interrupt });
   let r: ReturnType<typeof exportPromela>;
   try {
     r = exportPromela(args.scenario, args.design.model, { maxStates: args.maxStates, limits });

@@ -139,8 +139,7 @@ export async function cli(argv: string[], started: () => string | undefined = ()
         // Each command of the worker writes its report once, at its end: from here on, a signal must not cut it.
         writing = true;
         process.stdout.write(m.s);
-      }
-      else if (m.t === 'err') process.stderr.write(m.s);
+      } else if (m.t === 'err') process.stderr.write(m.s);
       else if (m.t === 'label') progress.label(m.s);
       else if (m.t === 'progress') progress.update(m.p);
       else if (m.t === 'stop') progress.stop();

@@ -43,7 +43,9 @@ export function initialize(data) {
 function typeScriptFile(specifier, parentURL) {
   if (!/^\.{1,2}\//.test(specifier) || !parentURL) return undefined;
   const base = specifier.replace(/\.(m?)js$/, '');
-  const candidates = /\.m?js$/.test(specifier) ? [`${base}.${specifier.endsWith('.mjs') ? 'mts' : 'ts'}`] : [`${specifier}.ts`, `${specifier}.mts`, `${specifier}.js`, `${specifier}.mjs`];
+  const candidates = /\.m?js$/.test(specifier)
+    ? [`${base}.${specifier.endsWith('.mjs') ? 'mts' : 'ts'}`]
+    : [`${specifier}.ts`, `${specifier}.mts`, `${specifier}.js`, `${specifier}.mjs`];
   for (const c of candidates) {
     const url = new URL(c, parentURL);
     if (existsSync(fileURLToPath(url))) return url.href;

@@ -39,7 +39,9 @@ const PROTOTYPE_NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty
 
 describe('names that exist on Object.prototype are unknown names', () => {
   it.each(PROTOTYPE_NAMES)('dmaspec %s: an unknown command', async (name) => {
-    expect(await refused([name])).toBe(`dmaspec: unknown command "${name}"; the commands are simulate, check, paths, export ('dmaspec --help' describes them)\n`);
+    expect(await refused([name])).toBe(
+      `dmaspec: unknown command "${name}"; the commands are simulate, check, paths, export ('dmaspec --help' describes them)\n`,
+    );
   });
 
   it.each(PROTOTYPE_NAMES)('paths --machine %s: an unknown machine', async (name) => {
@@ -47,7 +49,9 @@ describe('names that exist on Object.prototype are unknown names', () => {
   });
 
   it.each(PROTOTYPE_NAMES)('simulate, check and export --design %s: an unknown design', async (name) => {
-    expect(await refused(['simulate', '--design', name])).toMatch(new RegExp(`^dmaspec simulate: --design must be one of baseline, .* \\(got "${name}"\\)\\n$`));
+    expect(await refused(['simulate', '--design', name])).toMatch(
+      new RegExp(`^dmaspec simulate: --design must be one of baseline, .* \\(got "${name}"\\)\\n$`),
+    );
     expect(await refused(['check', '--design', name])).toMatch(new RegExp(`^dmaspec check: --design "${name}": unknown design `));
     expect(await refused(['export', '--format', 'promela', '--design', name])).toMatch(new RegExp(`^dmaspec export: --design "${name}": unknown design `));
   });
@@ -66,7 +70,7 @@ describe('names that exist on Object.prototype are unknown names', () => {
         `  ...baseline, name: 'proto-${guard.toLowerCase()}',`,
         '  ejecting: (b) => {',
         '    const e = baseline.ejecting(b);',
-        "    const [state] = Object.keys(e.states);",
+        '    const [state] = Object.keys(e.states);',
         `    const on = Object.fromEntries(Object.entries(e.states[state].on).map(([k, t]) => [k, { ...(Array.isArray(t) ? t[0] : t), guard: '${guard}' }]));`,
         '    return { ...e, states: { ...e.states, [state]: { ...e.states[state], on } } };',
         '  },',
@@ -128,7 +132,9 @@ describe('hostile scenario files', () => {
     expect(await check(file(Buffer.from([0x7b, 0xff, 0xfe, 0x00, 0x1b, 0x5b, 0x32, 0x4a])))).toMatch(
       /is not UTF-8 text \(a binary file\?\): it begins "\{\\u00ff\\u00fe\\u0000\\u001b\[2J"\n$/,
     );
-    expect(await check(file('{"name": \u0000\u001b[2J}'))).toMatch(/is not JSON: Unexpected token '\\u0000', "\{"name": \\u0000\\u001b\[2J\}" is not valid JSON\n$/);
+    expect(await check(file('{"name": \u0000\u001b[2J}'))).toMatch(
+      /is not JSON: Unexpected token '\\u0000', "\{"name": \\u0000\\u001b\[2J\}" is not valid JSON\n$/,
+    );
   });
 
   it('{"cpus": 1e400}: the number as JSON reads it (Infinity), not null', async () => {
@@ -139,7 +145,9 @@ describe('hostile scenario files', () => {
     expect(await check(file('{"clients": [{"kind": "net_dma"}]}'))).toMatch(
       /: scenario field clients\[0\]\.name: is missing: it must be a name of letters, digits, _ or - \(at most 32\)\n$/,
     );
-    expect(await check(file('{"clients": [{"name": "a"}]}'))).toMatch(/: scenario field clients\[0\]\.kind: is missing: it must be one of net_dma, async_tx, slave\n$/);
+    expect(await check(file('{"clients": [{"name": "a"}]}'))).toMatch(
+      /: scenario field clients\[0\]\.kind: is missing: it must be one of net_dma, async_tx, slave\n$/,
+    );
   });
 
   it('an unknown field with a hostile name is quoted and cut', async () => {

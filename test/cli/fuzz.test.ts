@@ -281,7 +281,7 @@ describe('generated bad input of every class: exit 2 with one short printable li
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('name', 'kind'), fc.constantFrom('clients', 'iohs'), async (field, list) => {
         const doc = list === 'clients' ? { clients: [{ name: 'a', kind: 'net_dma' }] } : { iohs: [{ name: 'h', devices: [{ name: 'd', channels: 1 }] }] };
-        const entry = (doc as Record<string, Record<string, unknown>[]>)[list][0];
+        const entry = (doc as unknown as Record<string, Record<string, unknown>[]>)[list]![0]!;
         if (!(field in entry)) return;
         delete entry[field];
         const f = join(dir, `m${n++}.json`);

@@ -103,7 +103,10 @@ describe('--out is written whole or not at all', () => {
       runInProcess(['paths', '--machine', 'system', '--paths', 'transitions', '--out', transitions]),
     ]);
     expect(alone.map((r) => r.status)).toEqual([0, 0]);
-    const [a, b] = [writingPaths(['--machine', 'system', '--paths', 'states'], shared), writingPaths(['--machine', 'system', '--paths', 'transitions'], shared)];
+    const [a, b] = [
+      writingPaths(['--machine', 'system', '--paths', 'states'], shared),
+      writingPaths(['--machine', 'system', '--paths', 'transitions'], shared),
+    ];
     const [ra, rb] = await Promise.all([a.closed, b.closed]);
     expect([ra.status, rb.status], ra.err + rb.err).toEqual([0, 0]);
     const got = readFileSync(shared, 'utf8');
@@ -123,7 +126,7 @@ describe('SIGINT while the report is being written to a slow reader', () => {
     const child = spawn(process.execPath, [resolve(ROOT, 'bin/dmaspec.js'), 'check', '--design', 'rfc-wait', '--json'], { stdio: ['ignore', writer, 'pipe'] });
     closeSync(writer);
     let err = '';
-    child.stderr.on('data', (d) => (err += d));
+    child.stderr!.on('data', (d) => (err += d));
     const closed = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
     const chunks: Buffer[] = [];
     /** Reads what the pipe holds now; resolves once something came (polling as the event loop turns). */

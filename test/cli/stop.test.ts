@@ -62,7 +62,9 @@ describe('stopping a check early', () => {
     for (const mb of ['1', '8', String(Math.floor(memoryUsage.rss() / 2 ** 20) - 1)]) {
       const r = await runInProcess(['check', '--scenario', BIG_SCENARIO, '--design', 'rfc-wait', '--max-memory', mb]);
       expect(r.status, r.err).toBe(2);
-      expect(r.err).toMatch(new RegExp(`^dmaspec check: --max-memory ${mb} is below the resident size: dmaspec already holds \\d+ MB before any search; give more than \\d+\n$`));
+      expect(r.err).toMatch(
+        new RegExp(`^dmaspec check: --max-memory ${mb} is below the resident size: dmaspec already holds \\d+ MB before any search; give more than \\d+\n$`),
+      );
       expect(r.out).toBe('');
     }
   });

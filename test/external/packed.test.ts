@@ -33,11 +33,17 @@ beforeAll(() => {
     mkdirSync(dirs[kind]);
     npm(['init', '-y'], dirs[kind]);
     if (kind === 'module') npm(['pkg', 'set', 'type=module'], dirs[kind]);
-    const r = spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(base, pack[0]!.filename)], { cwd: dirs[kind], encoding: 'utf8' });
+    const r = spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(base, pack[0]!.filename)], {
+      cwd: dirs[kind],
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`npm install failed: ${r.stderr}`);
     installLog[kind] = r.stdout + r.stderr;
     // A local helper in TypeScript, imported as TypeScript's NodeNext resolution wants it (./claims-helper.js).
-    writeFileSync(join(dirs[kind], 'claims-helper.ts'), "import type { PropertyName } from 'dmaspec/design';\nexport const CLAIMS: PropertyName[] = ['table-names-listed-channels'];\n");
+    writeFileSync(
+      join(dirs[kind], 'claims-helper.ts'),
+      "import type { PropertyName } from 'dmaspec/design';\nexport const CLAIMS: PropertyName[] = ['table-names-listed-channels'];\n",
+    );
   }
 }, 600_000);
 
