@@ -1,12 +1,13 @@
 /**
- * The CLI's entry point (src/cli/bin.ts). `check`, `export` and `simulate` run in a worker
- * thread so that this thread stays free while they compute: it draws the progress bar, and
+ * The CLI's entry point (src/cli/bin.ts). `check` and `export` run in a worker thread so
+ * that this thread stays free while they search: it draws the progress bar, and
  * on SIGINT / SIGTERM it sets the shared flag the searches poll, so the run stops like a
  * limit, with the partial report and exit status 3, and the terminal restored. A second
  * signal quits at once (exit 130 / 143, terminal restored, unfinished --out files removed).
  * The signal handlers stay until the report is written out, however slow its reader.
  * `paths` streams its lines with standard output's back-pressure, so it runs in this
- * thread, as do `--help` and unknown commands; a signal ends those with one line.
+ * thread, as do the short `simulate`, `--help` and unknown commands; a signal ends those
+ * with one line.
  *
  * Standard output that goes away (`| head`) ends any command quietly; one that fails
  * otherwise (a full disk) ends it with one line and exit status 5.
@@ -33,7 +34,7 @@ const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
 type Signal = keyof typeof SIGNALS;
 
 /** Commands run in the worker thread. */
-const IN_WORKER = new Set(['check', 'export', 'simulate']);
+const IN_WORKER = new Set(['check', 'export']);
 
 /** The worker's entry: the build's JavaScript, or (from the sources) a boot file that registers tsx first. */
 const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-boot.mjs' : './worker.js', import.meta.url);
