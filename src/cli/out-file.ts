@@ -72,53 +72,32 @@ function isSpecial(file: string): boolean {
   }
 }
 
-/**
- * Opens `--out FILE` (`option` names it in messages) before any work, so that an unwritable
- * folder fails at once. @throws OutputError
- */
-export function openOutFile(file: string, option = '--out'): OutFile {
-  const fail = (err: unknown): never => {
-    throw new OutputError(`cannot write ${option} ${file}: ${(err as Error).message}`);
+/** Where an output goes: its open file, how it is finished (renamed into place) and given up. */
+interface Target {
+  readonly fd: number;
+  finish(): void;
+  discard(): void;
+}
+
+/** A device or FIFO, written in place. */
+function inPlace(file: string): Target {
+  let fd = openSync(file, 'w');
+  const close = () => {
+    if (fd >= 0) closeSync(fd);
+    fd = -1;
   };
-  if (isSpecial(file)) {
-    let fd = -1;
-    try {
-      fd = openSync(file, 'w');
-    } catch (err) {
-      fail(err);
-    }
-    const close = () => {
-      if (fd >= 0) closeSync(fd);
-      fd = -1;
-    };
-    return {
-      write: (text) => {
-        try {
-          writeAll(fd, text);
-        } catch (err) {
-          close();
-          fail(err);
-        }
-      },
-      commit: close,
-      abort: close,
-    };
-  }
+  return { fd, finish: close, discard: close };
+}
+
+/** A temporary file beside `file`, renamed to it when finished. */
+function beside(file: string): Target {
   const temp = join(dirname(file), `.${basename(file)}.dmaspec-${process.pid}-${serial++}.tmp`);
-  let fd = -1;
-  try {
-    // A file the user may not write is not replaced either (a rename needs only the folder).
-    if (existingMode(file) !== undefined) accessSync(file, constants.W_OK);
-    fd = openSync(temp, 'wx');
-    track(temp, true);
-    // A file replaced keeps its permissions.
-    const mode = existingMode(file);
-    if (mode !== undefined) fchmodSync(fd, mode);
-  } catch (err) {
-    if (fd >= 0) discard();
-    fail(err);
-  }
-  function discard() {
+  // A file the user may not write is not replaced either (a rename needs only the folder).
+  const mode = existingMode(file);
+  if (mode !== undefined) accessSync(file, constants.W_OK);
+  let fd = openSync(temp, 'wx');
+  track(temp, true);
+  const discard = () => {
     try {
       if (fd >= 0) closeSync(fd);
       fd = -1;
@@ -127,28 +106,50 @@ export function openOutFile(file: string, option = '--out'): OutFile {
       // Nothing left to remove.
     }
     track(temp, false);
+  };
+  try {
+    // A file replaced keeps its permissions.
+    if (mode !== undefined) fchmodSync(fd, mode);
+  } catch (err) {
+    discard();
+    throw err;
   }
+  const finish = () => {
+    closeSync(fd);
+    fd = -1;
+    renameSync(temp, file);
+    track(temp, false);
+  };
+  return { fd, finish, discard };
+}
+
+/**
+ * Opens `--out FILE` (`option` names it in messages) before any work, so that an unwritable
+ * folder fails at once. @throws OutputError
+ */
+export function openOutFile(file: string, option = '--out'): OutFile {
+  const fail = (err: unknown): never => {
+    throw new OutputError(`cannot write ${option} ${file}: ${(err as Error).message}`);
+  };
+  let target: Target;
+  try {
+    target = isSpecial(file) ? inPlace(file) : beside(file);
+  } catch (err) {
+    return fail(err);
+  }
+  /** Runs `step`; a failure gives the output up and names it. */
+  const guarded = (step: () => void) => {
+    try {
+      step();
+    } catch (err) {
+      target.discard();
+      fail(err);
+    }
+  };
   return {
-    write: (text) => {
-      try {
-        writeAll(fd, text);
-      } catch (err) {
-        discard();
-        fail(err);
-      }
-    },
-    commit: () => {
-      try {
-        closeSync(fd);
-        fd = -1;
-        renameSync(temp, file);
-        track(temp, false);
-      } catch (err) {
-        discard();
-        fail(err);
-      }
-    },
-    abort: discard,
+    write: (text) => guarded(() => writeAll(target.fd, text)),
+    commit: () => guarded(() => target.finish()),
+    abort: () => target.discard(),
   };
 }
 
@@ -165,11 +166,4 @@ function existingMode(file: string): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Writes `text` to `--out FILE` whole (temporary file, then rename). @throws OutputError */
-export function writeOutFile(file: string, text: string, option = '--out'): void {
-  const out = openOutFile(file, option);
-  out.write(text);
-  out.commit();
 }
