@@ -97,6 +97,23 @@ describe.each(KINDS)('in a %s project', (kind) => {
     expect(doc.designs[0].results.find((p: { name: string }) => p.name === 'table-names-listed-channels')).toMatchObject({ verdict: 'holds', claimed: true });
   });
 
+  it('under ulimit -v: a limit too small to start is refused in one line naming it; a sufficient one runs', () => {
+    const bin = join(dir(), 'node_modules/dmaspec/dist/src/cli/bin.js');
+    const under = (kb: number, argv: string) => spawnSync('sh', ['-c', `ulimit -v ${kb} && exec node ${bin} ${argv}`], { cwd: dir(), encoding: 'utf8' });
+    const small = under(1024 * 1024, 'check --design baseline --scenario cooperative');
+    expect(small.status).toBe(EXIT.usage);
+    expect(small.stderr).toMatch(
+      /^dmaspec check: the address-space limit \(ulimit -v\) of 1024 MB is below the \d+ MB this command needs to start its threads; raise ulimit -v\n$/,
+    );
+    const builtIn = under(2 * 1024 * 1024, 'check --design baseline --scenario cooperative --json');
+    expect(builtIn.stderr).toBe('');
+    expect(builtIn.status).toBe(EXIT.ok);
+    // A design file also starts the module-hooks thread (sucrase: no WebAssembly to reserve).
+    const design = under(3 * 1024 * 1024, `check --design packed-${kind}-ts.ts --scenario cooperative --json`);
+    expect(design.stderr).toBe('');
+    expect(design.status).toBe(EXIT.ok);
+  });
+
   it("the guide's example (docs/writing-a-design.md), copied into the project, is flagged with its trace", () => {
     copyFileSync(join(ROOT, 'examples/designs/free-before-ack.ts'), join(dir(), 'free-before-ack.ts'));
     const r = dmaspec(dir(), ['check', '--design', 'free-before-ack.ts', '--scenario', 'cooperative', '--json']);
