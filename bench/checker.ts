@@ -1,9 +1,13 @@
 /**
- * `npm run bench` (env BENCH_RUNS, BENCH_GRAPH_RUNS, BENCH_GRAPH_CAP, BENCH_LARGE, BENCH_PAR_RUNS, BENCH_TWIN_STATES, BENCH_WORKERS): the checker's exploration rate against @xstate/graph's traversal on the
- * same scenario, side by side in one run, medians over several runs, and their ratio; plus
- * the state counts with and without symmetry reduction; then the checker on one worker
- * against all the machine's cores (src/check/parallel), as `dmaspec check` explores; and,
- * when SPIN is installed, both against SPIN on the scenario's Promela export (bench/spin.ts).
+ * `npm run bench`: first dmaspec against SPIN on the same state space (bench/versus-spin.ts:
+ * fresh processes, interleaved runs, rates per CPU-second and per wall-second), on the
+ * standard scenario under rfc-wait and on the standard scenario plus a twin net_dma client
+ * under baseline (4.9 M states; BENCH_SMALL=1 leaves it out); then the checker's exploration
+ * rate against @xstate/graph's traversal on the same scenario, with and without symmetry
+ * reduction; then the checker on one worker against all the machine's cores, as
+ * `dmaspec check` explores.
+ * Environment: BENCH_SPIN_RUNS, BENCH_SMALL, BENCH_RUNS, BENCH_GRAPH_RUNS, BENCH_GRAPH_CAP,
+ * BENCH_LARGE, BENCH_PAR_RUNS, BENCH_TWIN_STATES, BENCH_WORKERS.
  *
  * The checker runs as `dmaspec check` does (packed states, safety properties evaluated on
  * every new state); @xstate/graph's `getAdjacencyMap` runs xstate's own transition function
@@ -25,7 +29,7 @@ import { recipeOf, SEARCH_SAFETY } from '../src/check/parallel/recipe.ts';
 import type { SafetyProperty } from '../src/check/properties.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../src/scenario.ts';
 import type { CheckJson } from '../src/check/json.ts';
-import { spinTable } from './spin.ts';
+import { versusSpin } from './versus-spin.ts';
 
 /** The dmaspec command, as a user runs it. */
 const BIN = new URL('../bin/dmaspec.js', import.meta.url).pathname;
@@ -200,7 +204,21 @@ function workersTable(): string {
   );
 }
 
+const SPIN_RUNS = Number(process.env.BENCH_SPIN_RUNS ?? 5);
+
 function main() {
+  // The headline: dmaspec against SPIN, both rows of the performance issue. Under rfc-wait the
+  // twin has over 100 M states without symmetry (past 18 GB here); under baseline 4.9 M.
+  process.stdout.write(
+    `${versusSpin(
+      [
+        ['standard scenario, rfc-wait', DEFAULT_SCENARIO],
+        ...(process.env.BENCH_SMALL ? [] : [['standard + net1 (twin of net0), baseline', { ...withTwin(DEFAULT_SCENARIO), design: 'baseline' }] as const]),
+      ],
+      SPIN_RUNS,
+      WORKERS,
+    )}\n`,
+  );
   const scenarios: [string, Scenario][] = [
     ['default (rfc-wait)', DEFAULT_SCENARIO],
     ['default, baseline', { ...DEFAULT_SCENARIO, design: 'baseline' }],
@@ -249,17 +267,6 @@ function main() {
       "bytes/state: the visited set's allocated arrays (capacity doubles, so small spaces look dearer) per stored state.\n\n",
   );
   process.stdout.write(workersTable());
-  process.stdout.write(
-    `\n${spinTable(
-      [
-        ['default (rfc-wait)', DEFAULT_SCENARIO],
-        // Under rfc-wait the twin has over 100 M states without symmetry (past 18 GB here); under baseline 4.9 M.
-        ...(process.env.BENCH_LARGE ? [['default + net1 (twin of net0), baseline', { ...withTwin(DEFAULT_SCENARIO), design: 'baseline' }] as const] : []),
-      ],
-      WORKERS,
-      PAR_RUNS,
-    )}`,
-  );
 }
 
 main();

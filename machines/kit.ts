@@ -39,6 +39,17 @@ export interface StepEvent {
   readonly [field: string]: string | number | boolean;
 }
 
+/**
+ * Brand of what a probe throws to steer a rule's run, not to report an error (the
+ * decision-tree builder stops a rule at an input it has not assigned yet): anything that
+ * wraps rules, such as a design's error blame (src/designs/blame.ts), must rethrow it
+ * untouched. `Symbol.for`, so that a second copy of this module agrees.
+ */
+export const PROBE_SIGNAL: unique symbol = Symbol.for('dmaspec.probe-signal') as never;
+
+/** Whether `e` is a probe's control signal (see {@link PROBE_SIGNAL}). */
+export const isProbeSignal = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { [PROBE_SIGNAL]?: boolean })[PROBE_SIGNAL] === true;
+
 /** A guard rule: reads the context, the transition's params and the event. */
 export type GuardRule<C, P = any> = (ctx: C, params: P, event: StepEvent) => boolean;
 /** An action rule: mutates a draft of the context in place. */

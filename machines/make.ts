@@ -46,6 +46,14 @@ export interface StateConfig<G extends string = string, A extends string = strin
 /** Payload variants per step name (the event type after its thread prefix). */
 export type PayloadVariants = Readonly<Record<string, readonly Readonly<Record<string, number | boolean>>[]>>;
 
+/** Every transition of a config in document order, with the id of the state it leaves and its event type. */
+export function* configTransitions(n: StateConfig): Generator<{ from: string; event: string; t: Record<string, unknown> }> {
+  for (const [event, ts] of Object.entries((n.on ?? {}) as Record<string, unknown>))
+    for (const t of Array.isArray(ts) ? ts : [ts])
+      yield { from: String(n.id), event, t: (typeof t === 'string' ? { target: t } : t) as Record<string, unknown> };
+  for (const k of Object.values((n.states ?? {}) as Record<string, StateConfig>)) yield* configTransitions(k);
+}
+
 /** Event types of a config in document order. */
 export function eventTypes(config: StateConfig): string[] {
   const out: string[] = [];

@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import type { MachineModel } from '../machines/model.ts';
 import type { DocFile, DocMachineEntry } from '../src/render/machine-page.ts';
 import { ComparisonFormatError, type ExtraRun } from '../src/render/comparison.ts';
+import { BlockError, fillBlocks } from '../src/render/blocks.ts';
 import { renderSite, TRACES_DIR, type SourcePage } from '../src/render/site.ts';
 
 /** The repository root (this file is scripts/docs.ts). */
@@ -44,6 +45,12 @@ export const EXTRA_RUNS: readonly { scenario: string; design: string; why: strin
 ];
 /** Pages of docs/ that are generated, so not listed as hand-written guides. */
 const GENERATED_TOP = new Set(['index.md', 'comparison.md']);
+
+/** The generators of the blocks hand-written pages hold (src/render/blocks.ts). */
+async function blockGenerators(): Promise<ReadonlyMap<string, () => string>> {
+  const { sharedRulesTable } = await import('../src/render/shared-rules.ts');
+  return new Map([['shared-rules', sharedRulesTable]]);
+}
 
 /** Bad arguments or inputs; exit status 2. */
 export class DocsUsageError extends Error {
@@ -204,7 +211,14 @@ export async function main(argv: string[]): Promise<number> {
         }
       }
     const traceMachine = await traceMachineBuilder();
-    const files = await renderSite({ machines, checkJson, spec, guides, designs, extra, traceMachine });
+    const blocks = await blockGenerators();
+    const fill = (pages: SourcePage[]) => pages.map((p) => ({ ...p, markdown: fillBlocks(p.markdown, blocks, p.path) }));
+    const hand = { spec: fill(spec), guides: fill(guides), designs: fill(designs) };
+    const readme = fill([{ path: relative(docsDir, join(ROOT, 'README.md')), markdown: readFileSync(join(ROOT, 'README.md'), 'utf8') }]);
+    const site = await renderSite({ machines, checkJson, ...hand, extra, traceMachine });
+    // Hand-written pages with generated blocks are generated files too, as far as their blocks go.
+    const withBlocks = [...hand.spec, ...hand.guides, ...hand.designs, ...readme].filter((p) => p.markdown.includes('<!-- dmaspec:'));
+    const files = [...site, ...withBlocks.map((p) => ({ path: p.path, content: p.markdown }))];
     const where = relative(process.cwd(), docsDir) || '.';
     if (values.check) {
       const stale = staleFiles(docsDir, files);
@@ -219,7 +233,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`docs: ${files.length} files generated in ${where}, ${changed.length} changed\n${changed.map((c) => `  ${c}\n`).join('')}`);
     return 0;
   } catch (err) {
-    if (err instanceof DocsUsageError) {
+    if (err instanceof DocsUsageError || err instanceof BlockError) {
       process.stderr.write(`docs: ${err.message}\n`);
       return 2;
     }

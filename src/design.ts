@@ -28,7 +28,19 @@ export type { Design } from './designs/design.ts';
 export type { DesignClientStep, DesignHooks, DesignStrategy } from './core/design.ts';
 export { DesignError } from '../machines/system/design-error.ts';
 // Types a design so that a misspelled guard or action name in its program does not compile.
-export { defineDesign } from '../machines/system/design.ts';
+export { defineDesign, type TypedDesign } from '../machines/system/design.ts';
+// A design made from another (a built-in one, say), its rule names still typed.
+export { extendDesign, type DesignChanges, type ExtendedRules } from '../machines/system/extend-design.ts';
+// The built-in designs, to extend or to read (src/designs/<name>/model.ts).
+export { baseline } from './designs/baseline/model.ts';
+export { rfcWait } from './designs/rfc-wait/model.ts';
+export { rfcWaitUnheld } from './designs/rfc-wait-unheld/model.ts';
+export { notifier } from './designs/notifier/model.ts';
+export { failFast } from './designs/fail-fast/model.ts';
+export { kref } from './designs/kref/model.ts';
+export { krefFixed } from './designs/kref-fixed/model.ts';
+export { percpuRef } from './designs/percpu-ref/model.ts';
+export { percpuRefNoGp } from './designs/percpu-ref-nogp/model.ts';
 export type { ChannelCtx, DeviceCtx, IohCtx, SystemContext, ThreadCtx } from '../machines/system/context.ts';
 export type { ChannelInfo, ClientInfo, DeviceInfo, IohInfo, Layout } from '../machines/system/layout.ts';
 export type { ActionRule, GuardRule, StepEvent } from '../machines/kit.ts';

@@ -23,6 +23,17 @@ export class DesignError extends Error {
   }
 }
 
+/** Several mistakes of one design, found in one run: one line each after the first. */
+export class DesignErrors extends DesignError {
+  constructor(readonly problems: readonly DesignError[]) {
+    super(problems[0].design, `${problems.length} mistakes`, problems.map((p) => p.where).join(', '), '');
+    this.message = [
+      `design error: design ${problems[0].design}: ${problems.length} mistakes:`,
+      ...problems.map((p) => `  ${p.where}: ${p.problem}${p.fix ? `; ${p.fix}` : ''}`),
+    ].join('\n');
+  }
+}
+
 /** ` (did you mean x?)` for the nearest of `known` within edit distance 3, or nothing. */
 export function didYouMean(name: string, known: readonly string[]): string {
   if (known.length === 0) return '';

@@ -157,6 +157,13 @@ export interface DesignModel<G extends string = string, A extends string = strin
  */
 export function defineDesign<R extends DesignRules>(
   design: Omit<DesignModel<GuardNames<NoInfer<R>>, ActionNames<NoInfer<R>>>, 'rules'> & { rules(L: Layout): R },
-): DesignModel {
+): TypedDesign<R> {
   return design;
 }
+
+/**
+ * A design typed by its own rules `R`: what {@link defineDesign} returns, and what
+ * `extendDesign` (machines/system/extend-design.ts) builds on without losing the typing.
+ * It is a {@link DesignModel} wherever one is asked for.
+ */
+export type TypedDesign<R extends DesignRules> = Omit<DesignModel<GuardNames<R>, ActionNames<R>>, 'rules'> & { rules(L: Layout): R };

@@ -6,13 +6,15 @@
  */
 import { mapDesignRules, type DesignModel, type DesignRules } from '../../machines/system/design.ts';
 import { DesignError } from '../../machines/system/design-error.ts';
+import { isProbeSignal } from '../../machines/kit.ts';
 
 /** `f()`, with an error it throws turned into a DesignError naming `design` and `rule`. */
 function blame<T>(design: string, rule: string, f: () => T): T {
   try {
     return f();
   } catch (err) {
-    if (err instanceof DesignError) throw err;
+    // The design's own error, or a probe steering the rule (the export's decision trees): not the rule's fault.
+    if (err instanceof DesignError || isProbeSignal(err)) throw err;
     const e = err instanceof Error ? err : new Error(String(err));
     throw new DesignError(design, rule, `threw ${e.name}: ${e.message.split('\n')[0]}`, '');
   }

@@ -12,6 +12,7 @@
  * however wide the count's range is.
  * @module
  */
+import { PROBE_SIGNAL } from '../../machines/kit.ts';
 
 /** What a context leaf or a region leaf holds: an integer, a boolean or null (machines/kit.ts rule 4). */
 export type Value = number | boolean | null;
@@ -42,8 +43,12 @@ export class TreeTooLarge extends Error {
   override readonly name = 'TreeTooLarge';
 }
 
-/** Thrown by `read` when the run reaches an input not yet assigned (not an Error: no stack to capture). */
+/**
+ * Thrown by `read` when the run reaches an input not yet assigned (not an Error: no stack to
+ * capture). A probe signal, so that a wrapper around the rule lets it through.
+ */
 class NeedInput {
+  readonly [PROBE_SIGNAL] = true;
   constructor(readonly input: number) {}
 }
 

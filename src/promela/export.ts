@@ -18,6 +18,7 @@ import { emitPromela, MODEL_CHECKS } from './emit.ts';
 import { initialInputs, rangesOf } from './ranges.ts';
 import { evaluateTree } from './decision-tree.ts';
 import { translate } from './translate.ts';
+import { refuseUntranslatable } from './untranslatable.ts';
 
 /** Every check an exported model reports, by name: the safety properties, then {@link MODEL_CHECKS}. */
 export const CHECKS: readonly string[] = [...SAFETY.map((p) => p.name), ...MODEL_CHECKS];
@@ -49,6 +50,7 @@ export function exportPromela(scenario: Scenario, design: DesignModel, opts: { m
   const ranges = rangesOf(cm, { ...opts, safety: props.safety });
   const t = translate(cm, props, ranges.inputs);
   const x = ranges.exploration;
+  refuseUntranslatable(design.name, cm, t.steps, x);
   // SPIN asserts after every step; the initial state is judged here, by the same trees.
   const start = initialInputs(cm);
   const violated = [...x.violations.keys(), ...(x.deadlock >= 0 ? ['deadlock-free'] : [])];

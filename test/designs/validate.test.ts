@@ -4,7 +4,7 @@ import type { SystemContext } from '../../machines/system/context.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
 import { DESIGN_NAMES } from '../../src/designs/names.ts';
 import { DESIGNS } from '../../src/designs/registry.ts';
-import { DesignError, validateDesign } from '../../src/designs/validate.ts';
+import { DesignError, DesignErrors, validateDesign } from '../../src/designs/validate.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
 import { freeBeforeAck } from '../../examples/designs/free-before-ack.ts';
 
@@ -120,5 +120,84 @@ describe('validateDesign', () => {
   it('a declared variable whose initial value is out of its range', () => {
     const d: DesignModel = { ...base, variables: { perThread: { told: { initial: 3, min: 0, max: 2, description: 'asked' } } } };
     expect(errorOf(d).message).toMatch(/variable perThread\.told: initial 3 is outside 0\.\.2/);
+  });
+
+  // Mistakes that were accepted silently and gave a believable verdict (issue 25).
+  /** The example design with one guard replaced. */
+  const withGuard = (name: string, g: (ctx: SystemContext, p: { t: number }) => boolean): DesignModel => ({
+    ...base,
+    rules: (L) => {
+      const r = base.rules(L);
+      return { ...r, guards: { ...r.guards, [name]: g } };
+    },
+  });
+
+  it('a guard reading an undeclared design variable (a typo reads undefined)', () => {
+    const e = errorOf(withGuard('notified', (ctx, { t }) => (ctx.design.threads[t] as Record<string, number>).tld === 1));
+    expect(e.where).toBe('guard notified');
+    expect(e.message).toMatch(/reads ctx\.design\.threads\[\d\]\.tld, which is not a context field \(it reads undefined\); declare tld in variables/);
+  });
+
+  it('an action that returns a new context instead of updating it (the xstate assign habit)', () => {
+    const d = withAction('notifyHolders', (ctx) => ({ ...ctx, refCount: 0 }) as never);
+    const e = errorOf(d);
+    expect(e.where).toBe('action notifyHolders');
+    expect(e.message).toMatch(/returns object on ioh0\.notify, which the checker ignores; an action updates ctx in place and returns nothing/);
+  });
+
+  it('a guard that writes the context', () => {
+    const e = errorOf(
+      withGuard('notified', (ctx, { t }) => {
+        ctx.design.threads[t].told = 2;
+        return true;
+      }),
+    );
+    expect(e.where).toBe('guard notified');
+    expect(e.message).toMatch(/writes ctx\.design\.threads\[\d\]\.told; a guard only reads the state/);
+  });
+
+  it('a design thread whose step changes nothing (a busy loop that hides deadlocks)', () => {
+    const d: DesignModel = {
+      ...base,
+      threads: () => ({
+        poll: {
+          id: 'poll',
+          initial: 'idle',
+          states: { idle: { id: 'poll.idle', on: { 'poll.tick': { target: '#poll.idle', description: 'poll' } } } },
+        },
+      }),
+    };
+    const e = errorOf(d);
+    expect(e.where).toBe('step poll.tick');
+    expect(e.message).toMatch(/changes nothing .* hides every deadlock and keeps timers from firing/);
+  });
+
+  it('every mistake of a module in one run: missing fields, wrong types, several bad claims, several bad targets', () => {
+    const d = { ...base, title: 7, summary: undefined, claims: ['removal-complete', 'no-use-after-fre', 'no-use-after-fre'] } as unknown as DesignModel;
+    const e = errorOf(d);
+    expect(e).toBeInstanceOf(DesignErrors);
+    expect(e.message.split('\n')).toEqual([
+      'design error: design free-before-ack: 4 mistakes:',
+      '  title: must be a string; add a title',
+      '  summary: must be a string; add a summary',
+      expect.stringMatching(/^ {2}claim removal-complete: no property has this name \(did you mean removal-completes\?\)/),
+      expect.stringMatching(/^ {2}claim no-use-after-fre: no property has this name \(did you mean no-use-after-free\?\)/),
+    ]);
+    const targets: DesignModel = {
+      ...base,
+      ejecting: (b) => {
+        const p = base.ejecting(b);
+        const to = (target: string) => ({ target, actions: [{ type: 'putRefs', params: b.p }] });
+        return {
+          ...p,
+          states: { ...p.states, dropping: { id: b.id('dropping'), on: { [b.ev('putRefs')]: to('#ioh0.nowhere'), [b.ev('drop')]: to('#ioh0.elsewhere') } } },
+        };
+      },
+    };
+    const t = errorOf(targets);
+    expect((t as DesignErrors).problems.map((p) => p.problem)).toEqual([
+      expect.stringMatching(/^target #ioh0\.nowhere is no state/),
+      expect.stringMatching(/^target #ioh0\.elsewhere is no state/),
+    ]);
   });
 });

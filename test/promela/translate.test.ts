@@ -16,12 +16,18 @@ import { rangesOf, rowInputs } from '../../src/promela/ranges.ts';
 import { translate } from '../../src/promela/translate.ts';
 import { LIVENESS, SAFETY } from '../../spec/properties.ts';
 import type { PropertySet } from '../../src/check/properties.ts';
+import { loadDesignFile } from '../../src/designs/load.ts';
+import { DESIGN_FILES } from '../designs/fixtures/files/index.ts';
 
 const props = { safety: SAFETY, liveness: LIVENESS } as unknown as PropertySet;
 
+// Design files too (loaded as `--design FILE` loads them, their rules wrapped to blame the design):
+// a rule's run on the probe must not turn into an error leaf.
+const files = await Promise.all(DESIGN_FILES.map(async (f) => [TWO_DEVICES, (await loadDesignFile(f, TWO_DEVICES)).model] as const));
+
 describe('decision trees against the checker, state by state', () => {
   // Every design on one CPU and two devices; the RFC's hot path also on two CPUs with migration.
-  const cases = [...Object.values(DESIGNS).map((d) => [TWO_DEVICES, d.model] as const), [NET_AND_SLAVE, DESIGNS['rfc-wait'].model] as const];
+  const cases = [...Object.values(DESIGNS).map((d) => [TWO_DEVICES, d.model] as const), [NET_AND_SLAVE, DESIGNS['rfc-wait'].model] as const, ...files];
   for (const [scenario, design] of cases)
     it(`${scenario.name} under ${design.name}`, () => {
       const model = buildSystem(scenario, design);

@@ -47,8 +47,8 @@ describe('guard and action names are typed', () => {
   const { text, expected } = strip(readFileSync(FIXTURE, 'utf8'));
   const result = compile(text);
 
-  it('the fixture announces misspelled guards and actions of makeModel and of a design (its ejecting, clientSteps, threads)', () => {
-    expect([...expected.values()]).toEqual(['belowe', 'bumpp', 'tellHolder', 'putRef', 'tol', 'tellHolderz']);
+  it('the fixture announces misspelled guards and actions of makeModel, of a design (its ejecting, clientSteps, threads) and of its extensions', () => {
+    expect([...expected.values()]).toEqual(['belowe', 'bumpp', 'tellHolder', 'putRef', 'tol', 'tellHolderz', 'askd', 'toldd']);
   });
 
   it('compiles clean with its @ts-expect-error lines (each one is used)', () => {

@@ -1,0 +1,26 @@
+/**
+ * Design files export as exactly as built-in designs: SPIN's states, transitions and failed
+ * safety checks equal dmaspec's for the guide's example, a design with a timer, one with a
+ * thread of its own and one written in JavaScript (loaded as `--design FILE` loads them).
+ * Needs spin and gcc.
+ */
+import { describe, expect, it } from 'vitest';
+import { behaviourScenario } from '../../src/check/scenarios.ts';
+import { loadDesignFile } from '../../src/designs/load.ts';
+import { CHECKS, exportPromela } from '../../src/promela/export.ts';
+import { runSpin } from '../../src/promela/spin.ts';
+import { DESIGN_FILES } from '../designs/fixtures/files/index.ts';
+
+const cooperative = behaviourScenario('cooperative');
+
+describe('dmaspec export --format promela --design FILE under SPIN', () => {
+  for (const file of DESIGN_FILES)
+    it(`${file.split('/').slice(-1)[0]} on the cooperative scenario`, async () => {
+      const { model } = await loadDesignFile(file, cooperative);
+      const exported = exportPromela(cooperative, model);
+      expect(exported.complete).toBe(true);
+      const spin = runSpin(exported.text, { names: CHECKS, optimize: '-O0' });
+      expect({ states: spin.states, transitions: spin.transitions - 1 }).toEqual({ states: exported.states, transitions: exported.transitions });
+      expect([...spin.failed].sort()).toEqual([...exported.violated].sort());
+    });
+});
