@@ -23,3 +23,11 @@ export const DESIGN_NAMES = [
 
 /** The name of a built-in release-notification design. */
 export type DesignName = (typeof DESIGN_NAMES)[number];
+
+/** A scenario or command line names a design that is not built in. */
+export class UnknownDesignError extends Error {
+  override readonly name = 'UnknownDesignError';
+  constructor(readonly design: string) {
+    super(`design ${design} is not a built-in design (known: ${DESIGN_NAMES.join(', ')})`);
+  }
+}

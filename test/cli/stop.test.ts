@@ -58,10 +58,15 @@ describe('stopping a check early', () => {
     expect(r.out).toContain(`  not started (${rest.length}): ${rest.map((d) => `big × ${d}`).join(', ')}\n`);
   });
 
-  it.concurrent('a tiny --max-memory stops before the allocation, naming the limit and how to raise it', async () => {
-    const r = await spawnCli(['check', '--scenario', BIG_SCENARIO, '--design', 'rfc-wait', '--max-memory', '8']);
-    expect(r.status, r.err).toBe(3);
-    expectPartialText(r.out, /the memory budget of 8 MB was reached: .* \(--max-memory MB to raise it\)/);
+  it('a --max-memory below what the process already holds is refused up front, naming the resident size', async () => {
+    for (const mb of ['1', '8', String(Math.floor(memoryUsage.rss() / 2 ** 20) - 1)]) {
+      const r = await runInProcess(['check', '--scenario', BIG_SCENARIO, '--design', 'rfc-wait', '--max-memory', mb]);
+      expect(r.status, r.err).toBe(2);
+      expect(r.err).toMatch(
+        new RegExp(`^dmaspec check: --max-memory ${mb} is below the resident size: dmaspec already holds \\d+ MB before any search; give more than \\d+\n$`),
+      );
+      expect(r.out).toBe('');
+    }
   });
 
   it('a memory budget met by the store or a column while it grows stops there, with the states so far', async () => {

@@ -34,7 +34,8 @@ export function recipeOf(model: MachineModel, safety: readonly SafetyProperty[])
   // A built-in design by name: the registry gives every worker the same design object.
   if (isDesignName(m.design.name) && designOf(m.design.name).model === m.design)
     return {
-      module: new URL('../../designs/registry.ts', import.meta.url).href,
+      // The registry in the same form as this file: .ts in the sources, .js in the build.
+      module: new URL(`../../designs/registry${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url).href,
       export: 'systemFor',
       args: [{ ...model.scenario, design: m.design.name }],
       ...properties,
