@@ -7,7 +7,7 @@
 import { DESIGN_NAMES } from '../../src/scenario.ts';
 import { memoryUsage } from 'node:process';
 import { describe, expect, it } from 'vitest';
-import { BIG_SCENARIO, runInProcess, spawnCli, STACK_LINE } from './harness.ts';
+import { BIG_SCENARIO, runInProcess, spawnCli, spawnWith, STACK_LINE } from './harness.ts';
 
 /** The facts every partial text report gives. */
 function expectPartialText(out: string, reason: RegExp) {
@@ -33,9 +33,16 @@ function expectPartialJson(out: string, reason: string) {
   return doc;
 }
 
+/** Runs the check with `sig` sent once it has done a few seconds of CPU work: inside the search, whatever the load. */
+const signalDuringSearch = (argv: string[], sig: NodeJS.Signals) =>
+  spawnWith(argv, {
+    node: ['--import', new URL('./fixtures/signal-after-work.mjs', import.meta.url).pathname],
+    env: { DMASPEC_TEST_SIGNAL: sig, DMASPEC_TEST_AFTER_CPU_MS: '4000' },
+  });
+
 describe('stopping a check early', () => {
   it.concurrent('SIGINT during a long check: the partial report, exit 3, no stack trace', async () => {
-    const r = await spawnCli(['check', '--scenario', BIG_SCENARIO, '--design', 'notifier'], { name: 'SIGINT', afterMs: 5000 });
+    const r = await signalDuringSearch(['check', '--scenario', BIG_SCENARIO, '--design', 'notifier'], 'SIGINT');
     expect(r.status, r.err).toBe(3);
     expectPartialText(r.out, /interrupted by SIGINT/);
     expect(r.err).toMatch(/^dmaspec: SIGINT: stopping the search for a partial report/);
@@ -44,7 +51,7 @@ describe('stopping a check early', () => {
 
   it.concurrent('SIGTERM with --json: valid JSON carrying the same facts, exit 3', async () => {
     // notifier: no claim of it breaks within the first seconds, so the stop decides the status.
-    const r = await spawnCli(['check', '--scenario', BIG_SCENARIO, '--design', 'notifier', '--json'], { name: 'SIGTERM', afterMs: 5000 });
+    const r = await signalDuringSearch(['check', '--scenario', BIG_SCENARIO, '--design', 'notifier', '--json'], 'SIGTERM');
     expect(r.status, r.err).toBe(3);
     const doc = expectPartialJson(r.out, 'interrupt');
     expect(doc.partial.stop.message).toBe('interrupted by SIGTERM');
