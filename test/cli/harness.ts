@@ -29,18 +29,16 @@ export async function runInProcess(argv: string[]): Promise<CliResult> {
   return { status, out, err };
 }
 
-/** Spawns `node bin/dmaspec.js argv`; with `signal`, sends it `afterMs` after the start. */
-export function spawnCli(argv: string[], signal?: { name: NodeJS.Signals; afterMs: number }): Promise<CliResult> {
+/** Spawns `node bin/dmaspec.js argv`. */
+export function spawnCli(argv: string[]): Promise<CliResult> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [resolve(ROOT, 'bin/dmaspec.js'), ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    const timer = signal && setTimeout(() => child.kill(signal.name), signal.afterMs);
     child.on('error', fail);
     child.on('close', (status, sig) => {
-      if (timer) clearTimeout(timer);
       done({ status, signal: sig, out, err });
     });
   });
