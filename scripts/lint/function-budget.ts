@@ -83,6 +83,13 @@ export const EXCEPTIONS: readonly Exception[] = [
     reason: 'the check command from parsed arguments to output; the CLI is being reworked (error handling, packaging)',
   },
   {
+    file: 'src/cli/worker-host.ts',
+    name: 'cli',
+    kind: 'algorithm',
+    max: 85,
+    reason: 'the command entry: parsing, the worker thread, signals and exit statuses in order (issue 27); to split with the CLI work',
+  },
+  {
     file: 'machines/system/quiesce.ts',
     name: 'quiesceState',
     kind: 'builder',

@@ -33,7 +33,13 @@ export function systemRecipe(scenario: Scenario, design: Design): ModelRecipe | 
   const { name } = design.model;
   // A built-in design: the registry gives every worker the same design object.
   if (isDesignName(name) && designOf(name).model === design.model)
-    return { module: new URL('../designs/registry.ts', import.meta.url).href, export: 'systemFor', args: [{ ...scenario, design: name }], ...properties };
+    return {
+      // The registry in the same form as this file: .ts in the sources, .js in the build.
+      module: new URL(`../designs/registry${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url).href,
+      export: 'systemFor',
+      args: [{ ...scenario, design: name }],
+      ...properties,
+    };
   // A design module: each worker loads the file again (the fingerprint then checks it built the same machine).
   if (design.source) return { module: import.meta.url, export: 'systemForFile', args: [scenario, design.source], ...properties };
   return undefined;

@@ -11,6 +11,7 @@
  * @module
  */
 import { availableParallelism } from 'node:os';
+import { memoryUsage } from 'node:process';
 import type { CheckJson } from '../check/json.ts';
 import { DESIGNS, designOf, isDesignName } from '../designs/registry.ts';
 import type { Design } from '../designs/design.ts';
@@ -152,10 +153,14 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
   };
 }
 
-/** `--max-memory MB` in bytes. */
+/** `--max-memory MB` in bytes; a budget below what the process already holds is refused up front. */
 function mbOption(v: string | undefined): number | undefined {
   const mb = intOption(v, 'max-memory', 1, 2 ** 30);
-  return mb === undefined ? undefined : mb * 2 ** 20;
+  if (mb === undefined) return undefined;
+  const resident = Math.ceil(memoryUsage.rss() / 2 ** 20);
+  if (mb <= resident)
+    throw new UsageError(`--max-memory ${mb} is below the resident size: dmaspec already holds ${resident} MB before any search; give more than ${resident}`);
+  return mb * 2 ** 20;
 }
 
 /** The implementation (src/core) for replay, loaded lazily so that a broken core does not stop the checker. */

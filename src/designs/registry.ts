@@ -15,7 +15,7 @@ import { kref } from './kref/model.ts';
 import { krefStrategy } from './kref/strategy.ts';
 import { krefFixed } from './kref-fixed/model.ts';
 import { krefFixedStrategy } from './kref-fixed/strategy.ts';
-import { DESIGN_NAMES, type DesignName, type Scenario } from '../scenario.ts';
+import { DESIGN_NAMES, type DesignName, type Scenario, UnknownDesignError } from '../scenario.ts';
 import { notifier } from './notifier/model.ts';
 import { notifierStrategy } from './notifier/strategy.ts';
 import { percpuRef } from './percpu-ref/model.ts';
@@ -44,13 +44,7 @@ export const DESIGNS: Readonly<Record<DesignName, Design>> = {
 for (const n of DESIGN_NAMES)
   if (DESIGNS[n].model.name !== n) throw new Error(`src/designs/registry.ts: design ${n} has model ${DESIGNS[n].model.name}; file it under its own name`);
 
-/** A scenario or command line names a design that is not built in. */
-export class UnknownDesignError extends Error {
-  override readonly name = 'UnknownDesignError';
-  constructor(readonly design: string) {
-    super(`design ${design} is not a built-in design (known: ${DESIGN_NAMES.join(', ')})`);
-  }
-}
+export { UnknownDesignError };
 
 /** Whether `name` is a built-in design. */
 export const isDesignName = (name: string): name is DesignName => (DESIGN_NAMES as readonly string[]).includes(name);

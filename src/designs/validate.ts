@@ -254,7 +254,7 @@ function checkReferences(config: StateConfig, rules: Rules<SystemContext>, fail:
   const name = (r: unknown) => (typeof r === 'string' ? r : String((r as { type?: unknown })?.type));
   for (const { from, event, t } of configTransitions(config)) {
     const where = `step ${event} in ${from}`;
-    if (t.guard !== undefined && !(name(t.guard) in rules.guards))
+    if (t.guard !== undefined && !Object.hasOwn(rules.guards, name(t.guard)))
       fail(
         where,
         `guard ${name(t.guard)} is not defined${didYouMean(name(t.guard), Object.keys(rules.guards))}`,
@@ -262,7 +262,7 @@ function checkReferences(config: StateConfig, rules: Rules<SystemContext>, fail:
       );
     const actions = t.actions === undefined ? [] : Array.isArray(t.actions) ? t.actions : [t.actions];
     for (const a of actions)
-      if (!(name(a) in rules.actions))
+      if (!Object.hasOwn(rules.actions, name(a)))
         fail(where, `action ${name(a)} is not defined${didYouMean(name(a), Object.keys(rules.actions))}`, 'define it in rules().actions, or fix the name');
   }
 }

@@ -182,7 +182,7 @@ export function compileMachine<C extends object>(model: MachineModel<C>): Compil
     let guardParams: unknown;
     if (t.guard !== undefined) {
       const g = ruleRef(name, `guard of ${id}`, t.guard);
-      guard = model.rules.guards[g.type] ?? null;
+      guard = Object.hasOwn(model.rules.guards, g.type) ? model.rules.guards[g.type]! : null;
       if (!guard) throw new SubsetError(name, 'rule 5', `guard ${g.type} of ${id} is not in model.rules`);
       guardParams = g.params;
     }
@@ -190,7 +190,7 @@ export function compileMachine<C extends object>(model: MachineModel<C>): Compil
     const actionParams: unknown[] = [];
     for (const a of t.actions ?? []) {
       const ref = ruleRef(name, `action of ${id}`, a);
-      const rule = model.rules.actions[ref.type];
+      const rule = Object.hasOwn(model.rules.actions, ref.type) ? model.rules.actions[ref.type] : undefined;
       if (!rule) throw new SubsetError(name, 'rule 5', `action ${ref.type} of ${id} is not in model.rules`);
       actions.push(rule);
       actionParams.push(ref.params);

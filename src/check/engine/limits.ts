@@ -56,6 +56,43 @@ function rlimitBytes(): number {
   }
 }
 
+/** RLIMIT_AS (`ulimit -v`) in bytes (Linux /proc/self/limits), or Infinity. */
+export function addressSpaceLimit(): number {
+  try {
+    const m = /^Max address space\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return m && m[1] !== 'unlimited' ? Number(m[1]) : Infinity;
+  } catch {
+    return Infinity;
+  }
+}
+
+/** The process's address space in use (VmSize), in bytes, or 0 where /proc does not say. */
+export function addressSpaceUsed(): number {
+  try {
+    const m = /^VmSize:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Address space a thread reserves when it starts, measured on Node 20 / x64: a worker with
+ * its code range cut to {@link WORKER_CODE_RANGE_MB} about 300 MB; the module-hooks thread
+ * a design file starts about 600 MB. Under `ulimit -v` these decide whether dmaspec can start.
+ */
+export const THREAD_ADDRESS_SPACE = 350 * MB;
+/** See {@link THREAD_ADDRESS_SPACE}. */
+export const HOOKS_ADDRESS_SPACE = 650 * MB;
+/** Address space kept free under `ulimit -v` for V8's heaps to grow into. */
+export const ADDRESS_SPACE_HEADROOM = 256 * MB;
+/**
+ * The code range of every worker thread (Worker resourceLimits.codeRangeSizeMb): V8's
+ * default reserves about 840 MB of address space per worker, this about 300 MB, with room
+ * for far more compiled code than the checker makes.
+ */
+export const WORKER_CODE_RANGE_MB = 64;
+
 /**
  * The default memory budget: three quarters of the least of the machine's memory, the
  * cgroup limit and the process's data / address-space rlimits (`prlimit --data`), so the
@@ -114,6 +151,12 @@ export class Limits {
     return undefined;
   }
 
+  /** Whether `n` more threads fit in the address space (`ulimit -v`); a search without room for its workers stays on one thread. */
+  roomForThreads(n: number): boolean {
+    const as = addressSpaceLimit();
+    return as === Infinity || addressSpaceUsed() + n * THREAD_ADDRESS_SPACE <= as - ADDRESS_SPACE_HEADROOM;
+  }
+
   /** The run's time limit in seconds, if any. */
   get maxSeconds(): number | undefined {
     return this.opts.statedSeconds ?? this.opts.maxSeconds;
@@ -140,6 +183,18 @@ export class Limits {
    */
   reserve(bytes: number, what = 'the search'): void {
     if (this.stopped) throw new LimitReached(this.stopped);
+    // Under `ulimit -v` address space runs out before resident memory does.
+    const as = addressSpaceLimit();
+    if (as !== Infinity) {
+      const used = addressSpaceUsed();
+      if (used + bytes > as - ADDRESS_SPACE_HEADROOM)
+        throw new LimitReached(
+          this.stop(
+            'memory',
+            `the address-space limit (ulimit -v) of ${mb(as)} was reached: ${what} needed ${mb(bytes)} more with ${mb(used)} in use (raise ulimit -v)`,
+          ),
+        );
+    }
     const rss = memoryUsage.rss();
     if (rss + bytes > this.maxMemory)
       throw new LimitReached(

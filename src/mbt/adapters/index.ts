@@ -13,6 +13,8 @@ import { layoutOf } from '../../../machines/system/layout.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
 import type { ScenarioModel } from '../../../machines/make.ts';
 import { STRATEGIES } from '../../designs/strategies.ts';
+import { quoted } from '../../excerpt.ts';
+import { didYouMean } from '../../../machines/system/design-error.ts';
 import type { ClientKind, DesignName, Scenario } from '../../scenario.ts';
 import type { Adapter } from '../replay.ts';
 import type { StepEvent } from '../../../machines/kit.ts';
@@ -72,7 +74,7 @@ export class TargetScenarioError extends Error {
   }
 }
 
-const hasStrategy = (design: DesignName) => design in STRATEGIES;
+const hasStrategy = (design: DesignName) => Object.hasOwn(STRATEGIES, design);
 
 type Part = Omit<ConformanceTarget, 'name' | 'entry' | 'implemented' | 'fields'> & { fields?: readonly FieldDoc[] } & {
   implemented?(scenario: Scenario): boolean;
@@ -211,13 +213,13 @@ export const TARGETS: Readonly<Record<string, ConformanceTarget>> = Object.fromE
 export class UnknownMachineError extends Error {
   override readonly name = 'UnknownMachineError';
   constructor(readonly machine: string) {
-    super(`unknown machine ${JSON.stringify(machine)} (known: ${Object.keys(TARGETS).join(', ')})`);
+    super(`unknown machine ${quoted(machine)}${didYouMean(machine, Object.keys(TARGETS))} (known: ${Object.keys(TARGETS).join(', ')})`);
   }
 }
 
 /** The target named `name`. @throws UnknownMachineError */
 export function targetNamed(name: string): ConformanceTarget {
-  const t = TARGETS[name];
+  const t = Object.hasOwn(TARGETS, name) ? TARGETS[name] : undefined;
   if (!t) throw new UnknownMachineError(name);
   return t;
 }

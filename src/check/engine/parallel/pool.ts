@@ -6,6 +6,10 @@
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Command, Reply } from './protocol.ts';
+import { WORKER_CODE_RANGE_MB } from '../limits.ts';
+
+/** A worker's entry: the build's JavaScript, or (from the TypeScript sources) a boot file that registers tsx first. */
+const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './boot.mjs' : './worker.js', import.meta.url);
 
 /** Control words: replies posted in the current round, and the command round. */
 const DONE = 0;
@@ -43,7 +47,8 @@ export class Pool {
       const ch = new MessageChannel();
       this.ports.push(ch.port1);
       const mine = peers[w].filter((p): p is MessagePort => p !== undefined);
-      const worker = new Worker(new URL('./boot.mjs', import.meta.url), {
+      const worker = new Worker(WORKER_ENTRY, {
+        resourceLimits: { codeRangeSizeMb: WORKER_CODE_RANGE_MB },
         workerData: { index: w, size, ctl: this.ctl, port: ch.port2, peers: peers[w] },
         transferList: [ch.port2, ...mine],
       });

@@ -142,6 +142,8 @@ export class ParallelSearch {
   load(): void {
     if (this.p) return;
     const { s, limits } = this;
+    // Under `ulimit -v`, workers that would not fit: the search goes on on this thread.
+    if (limits && !limits.roomForThreads(this.opts.workers)) return;
     this.p = pool(this.opts.workers);
     this.p.post(() => ({
       t: 'load',

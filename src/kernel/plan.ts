@@ -1,0 +1,72 @@
+/**
+ * Which exports a build replays: every machine the harness drives, under the designs that
+ * model the build's code, on the catalogue scenarios and the harness's own (a coverage set
+ * from issue 22: chan-rules, a two-channel device, async_tx only, CPU hotplug).
+ * @module
+ */
+import { machineNamed } from '../catalogue.ts';
+import { ASYNC_TX_ONLY, NET_AND_SLAVE } from '../../machines/small-scenarios.ts';
+import { CHAN_RULES } from '../mbt/coverage-scenarios.ts';
+import type { DesignName, Scenario } from '../scenario.ts';
+import type { BuildSpec } from './build.ts';
+
+/** One export to replay: a machine built from a scenario under a design. */
+export interface ExportSpec {
+  readonly machine: string;
+  /** `catalogue` (the machine's small scenario), a harness scenario's name, or a file's. */
+  readonly scenarioName: string;
+  readonly scenario: Scenario;
+  readonly design: DesignName;
+  /** Replay only the paths whose id is a multiple of this (1: all). */
+  readonly every: number;
+}
+
+/** The harness's scenarios beyond the catalogue, by name (`--scenario NAME`). */
+export const HARNESS_SCENARIOS: Readonly<Record<string, Scenario>> = {
+  'chan-rules': CHAN_RULES,
+  /** Migrating net_dma and a slave on one device of TWO channels, 2 CPUs. */
+  'two-channel': {
+    ...NET_AND_SLAVE,
+    name: 'two-channel',
+    iohs: [{ name: 'ioh0', socketCpus: [], devices: [{ name: 'ioat0', channels: 2, capabilities: ['memcpy'] }] }],
+  },
+  'async-tx-only': ASYNC_TX_ONLY,
+  /** net_dma and a slave on one channel, 2 CPUs going offline and online (the `cpu` thread). */
+  'cpu-hotplug': { ...NET_AND_SLAVE, name: 'cpu-hotplug', cpuHotplug: true, clients: NET_AND_SLAVE.clients.map((c) => ({ ...c, migrates: false })) },
+};
+
+/** The machines a build replays besides `system` (and the RFC build's quiesce). */
+const CONCERNS = ['channel', 'ioh', 'client-net_dma', 'client-async_tx', 'client-slave'];
+
+/** The system scenarios a build replays by default: the RFC's larger ones take minutes, so only on request. */
+const SYSTEM_SCENARIOS: Readonly<Record<BuildSpec['kind'], readonly string[]>> = {
+  plain: ['catalogue', 'chan-rules', 'two-channel', 'async-tx-only', 'cpu-hotplug'],
+  rfc: ['catalogue', 'async-tx-only'],
+  'kref-fixed': ['catalogue', 'two-channel', 'async-tx-only', 'cpu-hotplug'],
+};
+
+/** The scenario `name` for `machine`: its catalogue scenario, or a harness scenario. */
+export function scenarioFor(machine: string, name: string): Scenario | undefined {
+  if (name === 'catalogue') return machineNamed(machine)?.smallScenario;
+  return HARNESS_SCENARIOS[name];
+}
+
+/**
+ * Every export of build `spec`, in a fixed order: the concern machines on their catalogue
+ * scenarios (the quiesce loop on the RFC build), then the system machine on each scenario
+ * under each of the build's designs.
+ */
+export function defaultPlan(spec: BuildSpec): ExportSpec[] {
+  const out: ExportSpec[] = [];
+  // channel and ioh are 3.4's rules whatever the design (their implementation is baseline's):
+  // the 3.x build only. The client machines are built under the design: every build.
+  const clients = CONCERNS.filter((m) => m.startsWith('client-'));
+  const concerns = spec.kind === 'rfc' ? ['quiesce', ...clients] : spec.family === 'mainline' ? clients : CONCERNS;
+  const systems = SYSTEM_SCENARIOS[spec.kind === 'plain' && spec.family === 'mainline' ? 'kref-fixed' : spec.kind];
+  // The concern machines do not depend on the removal design: once, under the build's first.
+  for (const machine of concerns)
+    out.push({ machine, scenarioName: 'catalogue', scenario: scenarioFor(machine, 'catalogue')!, design: spec.designs[0], every: 1 });
+  for (const design of spec.designs)
+    for (const name of systems) out.push({ machine: 'system', scenarioName: name, scenario: scenarioFor('system', name)!, design, every: 1 });
+  return out;
+}

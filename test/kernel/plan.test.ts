@@ -1,0 +1,47 @@
+/**
+ * What each kernel build replays (src/kernel/plan.ts, src/kernel/build.ts): the designs that
+ * model its code, the concern machines once, the system machine per scenario and design.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildName, buildsFor } from '../../src/kernel/build.ts';
+import { defaultPlan } from '../../src/kernel/plan.ts';
+import type { KernelTree } from '../../src/kernel/tree.ts';
+
+const tree = (family: KernelTree['family'], version: string): KernelTree => ({ root: '/t', version, family, dmaengineC: '/t/c', dmaengineH: '/t/h' });
+const plan = (t: KernelTree, seed?: string) =>
+  buildsFor(t, seed).map((b) => ({ build: buildName(t, b), exports: defaultPlan(b).map((e) => `${e.machine}/${e.scenarioName}/${e.design}`) }));
+
+describe('the builds and their exports', () => {
+  it('3.x: baseline, and the RFC designs only with the seed patch', () => {
+    expect(plan(tree('3.x', '3.6')).map((b) => b.build)).toEqual(['3.6']);
+    const [plain, rfc] = plan(tree('3.x', '3.6'), '/seed.txt');
+    expect(plain.exports).toEqual([
+      'channel/catalogue/baseline',
+      'ioh/catalogue/baseline',
+      'client-net_dma/catalogue/baseline',
+      'client-async_tx/catalogue/baseline',
+      'client-slave/catalogue/baseline',
+      'system/catalogue/baseline',
+      'system/chan-rules/baseline',
+      'system/two-channel/baseline',
+      'system/async-tx-only/baseline',
+      'system/cpu-hotplug/baseline',
+    ]);
+    expect(rfc.build).toBe('3.6+rfc');
+    expect(rfc.exports).toContain('quiesce/catalogue/rfc-wait');
+    expect(rfc.exports.filter((e) => e.startsWith('system/'))).toEqual([
+      'system/catalogue/rfc-wait',
+      'system/async-tx-only/rfc-wait',
+      'system/catalogue/rfc-wait-unheld',
+      'system/async-tx-only/rfc-wait-unheld',
+    ]);
+  });
+
+  it('mainline: kref as shipped and kref-fixed, no 3.4-only machines', () => {
+    const [shipped, fixed] = plan(tree('mainline', '7.0'), '/seed.txt');
+    expect([shipped.build, fixed.build]).toEqual(['7.0', '7.0+kref-fixed']);
+    expect(shipped.exports.every((e) => e.endsWith('/kref'))).toBe(true);
+    expect(fixed.exports.every((e) => e.endsWith('/kref-fixed'))).toBe(true);
+    expect(shipped.exports.some((e) => e.startsWith('channel/') || e.startsWith('ioh/') || e.startsWith('quiesce/'))).toBe(false);
+  });
+});
