@@ -8,11 +8,38 @@
  *
  * @module
  */
-import { DESIGN_NAMES, type DesignName } from './designs/names.ts';
 import { excerpt, quoted } from './excerpt.ts';
 
-/** Design names: src/designs/names.ts (re-exported for the scenario's users). */
-export { DESIGN_NAMES, type DesignName };
+/*
+ * The names of the built-in designs are the one list every design name type derives from.
+ * They live here, not in the registry (src/designs/registry.ts), because scenario validation
+ * needs them and the registry's models import the system machine, which imports this file;
+ * the registry is typed `satisfies Record<DesignName, Design>`, so a name without a design,
+ * or a design without a name, fails to compile.
+ */
+/** Built-in release-notification designs (one folder each under src/designs/). */
+export const DESIGN_NAMES = [
+  'baseline',
+  'rfc-wait',
+  'rfc-wait-unheld',
+  'notifier',
+  'fail-fast',
+  'kref',
+  'kref-fixed',
+  'percpu-ref',
+  'percpu-ref-nogp',
+] as const;
+
+/** The name of a built-in release-notification design. */
+export type DesignName = (typeof DESIGN_NAMES)[number];
+
+/** A scenario or command line names a design that is not built in. */
+export class UnknownDesignError extends Error {
+  override readonly name = 'UnknownDesignError';
+  constructor(readonly design: string) {
+    super(`design ${design} is not a built-in design (known: ${DESIGN_NAMES.join(', ')})`);
+  }
+}
 
 /** Operation capabilities that have a `channel_table` (DMA_INTERRUPT/PRIVATE/SLAVE do not). */
 export const CAPABILITIES = ['memcpy', 'xor', 'pq'] as const;

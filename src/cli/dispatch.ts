@@ -10,7 +10,7 @@ import { ScenarioError } from '../scenario.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT, EXIT_TABLE } from './exit-status.ts';
 import { DesignError, didYouMean } from '../../machines/system/design-error.ts';
-import { UnknownDesignError } from '../designs/names.ts';
+import { UnknownDesignError } from '../scenario.ts';
 import { OutputError } from './output-error.ts';
 import { quoted } from '../excerpt.ts';
 import { UsageError } from './usage-error.ts';

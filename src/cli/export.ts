@@ -6,9 +6,9 @@
  */
 import type { Design } from '../designs/design.ts';
 import { DESIGNS } from '../designs/registry.ts';
-import { Limits } from '../check/limits.ts';
+import { Limits } from '../check/engine/limits.ts';
 import { exportPromela } from '../promela/export.ts';
-import { TreeTooLarge } from '../promela/decision-tree.ts';
+import { TreeTooLarge } from '../check/engine/rules/decision-tree.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import { NAMED_SCENARIOS } from '../check/scenarios.ts';
 import { designArg, intOption, parseOptions, scenarioArg } from './args.ts';

@@ -41,7 +41,7 @@ const USAGE = `usage: dmaspec paths --machine NAME [--scenario FILE.json] [--des
 
   --machine NAME   ${Object.keys(TARGETS).join(' | ')}
   --scenario FILE  scenario JSON (default: the machine's small scenario of the catalogue,
-                   machines/index.ts, on which every state node is reachable)
+                   src/catalogue.ts, on which every state node is reachable)
   --design NAME    override the scenario's design
   --design FILE    a design module (.ts/.mts/.js/.mjs): the paths of --machine system under it
                    (--format jsonl; replaying a design file on the implementation is not wired)

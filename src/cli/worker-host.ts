@@ -25,7 +25,7 @@ import {
   HOOKS_ADDRESS_SPACE,
   THREAD_ADDRESS_SPACE,
   WORKER_CODE_RANGE_MB,
-} from '../check/limits.ts';
+} from '../check/engine/limits.ts';
 
 /** What the worker sends. */
 export type HostMessage = { t: 'out' | 'err' | 'label'; s: string } | { t: 'progress'; p: Progress } | { t: 'stop' } | { t: 'done'; status: number };

@@ -13,10 +13,9 @@ import { register } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DesignError } from '../../machines/system/design-error.ts';
-import type { Scenario } from '../scenario.ts';
 import { blameDesign } from './blame.ts';
 import type { Design } from './design.ts';
-import { DESIGN_NAMES } from './names.ts';
+import { DESIGN_NAMES, type Scenario } from '../scenario.ts';
 import { isDesignName } from './registry.ts';
 import { asDesign, validateDesign } from './validate.ts';
 
@@ -86,12 +85,6 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
   }
 }
 
-/** The absolute path each design model loaded from a file came from (so a search worker can load it again). */
-const sources = new WeakMap<object, string>();
-
-/** The file a design model was loaded from by {@link loadDesignFile}, if it was. */
-export const designSourceOf = (model: object): string | undefined => sources.get(model);
-
 /**
  * Loads and validates the design module `file` for `scenario`: its default export, or its
  * one export that is a design.
@@ -116,6 +109,5 @@ export async function loadDesignFile(file: string, scenario: Scenario): Promise<
     throw new DesignError(file, 'module', `it names its design ${name}, which is a built-in design (${DESIGN_NAMES.join(', ')})`, 'rename it');
   const checked = validateDesign(design, scenario);
   const model = blameDesign(checked.model);
-  sources.set(model, resolve(file));
-  return { ...checked, model };
+  return { ...checked, model, source: resolve(file) };
 }

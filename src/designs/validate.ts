@@ -26,7 +26,8 @@ import { DesignError, DesignErrors, didYouMean } from '../../machines/system/des
 import { buildSystem, designVariablesOf, systemConfig, systemRules, type SystemModel } from '../../machines/system/index.ts';
 import { layoutOf } from '../../machines/system/layout.ts';
 import { snapshotKey, snapshotView } from '../../machines/xstate.ts';
-import { PROPERTY_NAMES, rxThread } from '../../spec/vocabulary.ts';
+import { PROPERTY_NAMES } from '../../machines/system/properties.ts';
+import { rxThread } from '../../spec/vocabulary.ts';
 import { CLIENT_KINDS, type Scenario } from '../scenario.ts';
 import type { Design } from './design.ts';
 

@@ -3,14 +3,18 @@
  * safety property is a {@link ReadTrie} over the packed row, so a state is expanded by
  * reading the few slots each step depends on and writing the few it changes, without
  * decoding the context, copying it or running a rule. The tries learn from the rules
- * themselves, run on a probe context (src/promela/probe.ts) the first time a state takes a
+ * themselves, run on a probe context (src/check/engine/rules/probe.ts) the first time a state takes a
  * path no earlier state took, through the same step function as the Promela export
- * (src/promela/translate.ts `stepFunction`).
+ * (src/check/engine/rules/translate.ts `stepFunction`).
  *
  * Whatever the probe cannot follow, and a rule that throws, leaves the state to the classic
  * {@link Stepper}, which then steps it (or throws the rule's own error) as before: a state is
  * never stepped differently, only faster. test/check/memo-stepper.test.ts compares both on
  * every reachable state of every design.
+ *
+ * Known limits: the tries assume rules are deterministic functions of the state (kit rule
+ * 5); a rule that reads anything else fails with read-trie.ts `ReadOrderError` rather than
+ * being memoized wrongly. Tries grow with the distinct paths met and are never pruned.
  * @module
  */
 import { type CompiledMachine, type CompiledTransition, RowView } from './compile.ts';
@@ -19,11 +23,11 @@ import type { SafetyProperty } from './properties.ts';
 import { ReadTrie } from './read-trie.ts';
 import type { Row } from './store.ts';
 import { Stepper } from './stepper.ts';
-import { timerRule } from '../../machines/timers.ts';
-import type { Value } from '../promela/decision-tree.ts';
-import type { ModelView } from '../../machines/model.ts';
-import { inputValue, ProbeError, probeOf, type Probe } from '../promela/probe.ts';
-import { type StepResult, stepFunction } from '../promela/translate.ts';
+import { timerRule } from '../../../machines/model.ts';
+import type { Value } from './rules/decision-tree.ts';
+import type { ModelView } from '../../../machines/model.ts';
+import { inputValue, ProbeError, probeOf, type Probe } from './rules/probe.ts';
+import { type StepResult, stepFunction } from './rules/translate.ts';
 
 /** What a step does from the states reaching one trie leaf. */
 class StepLeaf {
@@ -227,7 +231,7 @@ export class MemoStepper<C extends object> {
   /** The model's CPU classes (machines/model.ts `Symmetry.cpuClasses`) of a row, for the canonicalizer; none without CPU symmetry. */
   cpuClasses(): ((row: Slots) => readonly number[] | undefined) | undefined {
     const sym = this.cm.model.symmetry;
-    if (!sym || this.cm.model.scenario.cpus < 2) return undefined;
+    if (!sym || sym.cpus < 2) return undefined;
     const trie = this.memo((v) => sym.cpuClasses(v.context), 'symmetry cpuClasses');
     return (row) => trie.get(row);
   }

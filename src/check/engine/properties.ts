@@ -1,10 +1,10 @@
 /**
- * The property shapes the checker verifies (the shapes of spec/properties.ts): safety
+ * The property shapes the checker verifies (the shapes of machines/system/properties.ts): safety
  * predicates checked on every reachable state, and "whenever trigger, eventually goal"
  * liveness under weak fairness of threads.
  * @module
  */
-import type { MachineModel, ModelView } from '../../machines/model.ts';
+import type { MachineModel, ModelView } from '../../../machines/model.ts';
 
 /** Holds in every reachable state. */
 export interface SafetyProperty<C extends object = any> {

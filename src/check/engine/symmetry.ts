@@ -4,6 +4,12 @@
  * renamings of threads within a thread group (their regions' leaves and their context data,
  * via `swapThreads`) and permutations of CPUs that keep each CPU's class label (via
  * `permuteCpus`). `cpus` mode keeps thread identities, which weak fairness per thread needs.
+ *
+ * Known limits: the declared symmetry is trusted during the search. An unsound one shows
+ * when a trace is concretized (trace.ts `SymmetryUnsound`) or in the tests that compare the
+ * learnt row maps with the model's functions (test/check/cpu-row-map.test.ts); a state space
+ * merged wrongly with no counterexample to concretize goes unnoticed. The canonical form
+ * tries every allowed permutation (no partition refinement), fine for a few CPUs and twins.
  * @module
  */
 import type { CompiledMachine } from './compile.ts';
@@ -93,7 +99,7 @@ export class Canonicalizer<C extends object> {
     readonly mode: SymmetryMode,
     /** The slot coding of the rows to canonicalize. */
     private readonly coder: Coder<C>,
-    /** The model's `cpuClasses` of a row without decoding it, where known (src/check/memo-stepper.ts). */
+    /** The model's `cpuClasses` of a row without decoding it, where known (src/check/engine/memo-stepper.ts). */
     private readonly classesOf?: (row: Slots) => readonly number[] | undefined,
   ) {
     const sym = cm.model.symmetry;
@@ -123,7 +129,7 @@ export class Canonicalizer<C extends object> {
     );
     this.threadPerms = perms;
     this.threadSlotMaps = perms.map((swaps) => (swaps.length && sym ? this.slotMap(swaps) : null));
-    this.active = !!sym && mode !== 'none' && (perms.length > 1 || cm.model.scenario.cpus > 1);
+    this.active = !!sym && mode !== 'none' && (perms.length > 1 || sym.cpus > 1);
     this.work = cm.layout.decode(cm.initialRow, this.R);
     this.best = newRow(cm.width, coder.bytes);
     this.cand = newRow(cm.width, coder.bytes);
@@ -211,7 +217,7 @@ export class Canonicalizer<C extends object> {
     const S = this.slotKeys.length;
     const cpus = perm.length;
     const sym = cm.model.symmetry!;
-    const permute = (probe: C) => sym.permuteCpus(probe, perm as unknown as number[]);
+    const permute = (probe: C) => sym.permuteCpus(probe, perm);
     const from = new Int32Array(cm.width);
     const cpu = new Uint8Array(cm.width);
     for (let r = 0; r < R; r++) from[r] = r;
@@ -338,7 +344,7 @@ export class Canonicalizer<C extends object> {
     const mid = this.mid.slots;
     const sym = cm.model.symmetry!;
     let cpuPerms = this.noCpuPerms;
-    if (cm.model.scenario.cpus > 1) {
+    if (sym.cpus > 1) {
       let labels = ctx ? sym.cpuClasses(ctx) : this.classesOf?.(row.slots);
       if (!labels) {
         coder.decodeInto(row.slots, R, work);
@@ -396,7 +402,7 @@ export class Canonicalizer<C extends object> {
           // Without a thread swap `mid` is `row`, whose context the caller may have handed over.
           if (swaps.length === 0 && ctx) cm.layout.copyInto(ctx, work);
           else coder.decodeInto(mid, R, work);
-          sym.permuteCpus(work, cpuPerms[p] as unknown as number[]);
+          sym.permuteCpus(work, cpuPerms[p]);
           this.cand.words.set(this.mid.words);
           coder.encode(work, cand, R);
         }

@@ -11,10 +11,10 @@
  * @module
  */
 import { initialTransition, type AnyStateNode } from 'xstate';
-import type { ActionRule, GuardRule, StepEvent } from '../../machines/kit.ts';
-import type { MachineModel, ModelView } from '../../machines/model.ts';
-import { activeLeaves, ruleRef as readRuleRef, RuleRefError, type RuleRef } from '../../machines/xstate.ts';
-import { eventStep, eventThread as threadOf } from '../../spec/vocabulary.ts';
+import type { ActionRule, GuardRule, StepEvent } from '../../../machines/kit.ts';
+import type { MachineModel, ModelView } from '../../../machines/model.ts';
+import { activeLeaves, ruleRef as readRuleRef, RuleRefError, type RuleRef } from '../../../machines/xstate.ts';
+import { eventStep, eventThread as threadOf } from '../../../spec/vocabulary.ts';
 import { compileLayout, type Layout, type Slots } from './layout.ts';
 
 /** The machine uses something outside the kit subset; `rule` names the subset rule. */
@@ -71,7 +71,7 @@ export interface CompiledMachine<C extends object = any> {
   readonly eventThread: Int32Array;
   /**
    * Per event: the thread whose own progress it is, for weak fairness, or -1 for a
-   * scheduler action ({@link SCHEDULER_STEPS}): moving a thread is not the thread stepping.
+   * scheduler action (machines/model.ts `schedulerSteps`): moving a thread is not the thread stepping.
    */
   readonly fairThread: Int32Array;
   /** Per event, per leaf of its region: candidate transitions from the leaf upwards. */
@@ -80,13 +80,6 @@ export interface CompiledMachine<C extends object = any> {
   readonly activeIn: ReadonlyMap<string, { readonly region: number; readonly leaves: Uint8Array }>;
   readonly allIds: ReadonlySet<string>;
 }
-
-/**
- * Step names that are the scheduler's doing, not the thread's (spec/threads.md: `migrate`,
- * "the scheduler moves the thread"). Under weak fairness a thread that is only ever moved
- * has not stepped: otherwise endless migration would excuse a thread from ever progressing.
- */
-export const SCHEDULER_STEPS: readonly string[] = ['migrate'];
 
 const FORBIDDEN = ['invoke', 'after', 'always', 'entry', 'exit', 'onDone', 'history'] as const;
 
@@ -222,7 +215,7 @@ export function compileMachine<C extends object>(model: MachineModel<C>): Compil
   events.forEach((ev, e) => {
     const r = typeRegion.get(ev.type);
     eventThread[e] = model.threads.indexOf(threadOf(ev));
-    fairThread[e] = SCHEDULER_STEPS.includes(eventStep(ev)) ? -1 : eventThread[e];
+    fairThread[e] = model.schedulerSteps?.has(eventStep(ev)) ? -1 : eventThread[e];
     if (r === undefined) {
       eventRegion[e] = -1;
       candidates.push([]);

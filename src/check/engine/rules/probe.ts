@@ -1,12 +1,12 @@
 /**
  * A probe context: an object of the context's shape whose leaves are read through a
  * function of the input index (region leaves first, then the packed layout's slots, as in a
- * row of src/check/compile.ts) and whose writes land in an overlay. Rules run on it unchanged,
+ * row of src/check/engine/compile.ts) and whose writes land in an overlay. Rules run on it unchanged,
  * so {@link decisionTree} sees exactly which inputs a rule reads and what it writes.
  * @module
  */
-import type { CompiledMachine } from '../check/compile.ts';
-import type { ModelView } from '../../machines/model.ts';
+import type { CompiledMachine } from '../compile.ts';
+import type { ModelView } from '../../../../machines/model.ts';
 import type { Value } from './decision-tree.ts';
 
 /** A rule used the probe outside the kit subset (machines/kit.ts rule 4): a bug to report, not a branch. */

@@ -5,16 +5,21 @@
  * with no successor (a deadlock, or a final state the goal never reached) or a weakly fair
  * cycle: a strongly connected set of goal-free states in which every thread either steps or
  * is disabled somewhere. A thread's steps are its own events; scheduler actions on it
- * (`migrate`, see SCHEDULER_STEPS) neither count as its progress nor make it enabled. For weak fairness one check per SCC suffices: a thread enabled in
+ * (`migrate`: the model's `schedulerSteps`) neither count as its progress nor make it enabled. For weak fairness one check per SCC suffices: a thread enabled in
  * every state of an SCC and never stepping inside it is unfair for every cycle in it too.
  *
  * Needs the exploration's edge lists, made without thread symmetry (CPU symmetry keeps
  * thread identities, so fairness per thread survives the quotient).
+ *
+ * Known limits: weak fairness only (no strong fairness: a thread enabled infinitely often
+ * but not continuously may starve, and the search reports it, as the mutual exclusion test
+ * of test/check/engine/foreign.test.ts shows); the cycle search runs on one thread after the
+ * exploration, over edge lists held whole in memory; one property at a time.
  * @module
  */
-import type { MachineModel } from '../../machines/model.ts';
+import type { MachineModel } from '../../../machines/model.ts';
 import { RowView } from './compile.ts';
-import type { Exploration } from './explore.ts';
+import type { EdgeLists, Exploration } from './explore.ts';
 import type { LivenessProperty } from './properties.ts';
 import { sameRow } from './store.ts';
 import { Concretizer, describeRun, storedPath, type Trace, type TraceLens } from './trace.ts';
@@ -60,9 +65,9 @@ function concreteLasso<C extends object>(x: Exploration<C>, bad: BadEnd, lens: T
   return describeRun(x.cm, x.coder, lens, start, events, rows, 'cycle', pre.events.length);
 }
 
-function findBadEnd<C extends object>(x: Exploration<C>, prop: LivenessProperty<C>): BadEnd | null | 'untriggered' {
-  const { cm, store, edges } = x;
-  if (!edges) throw new Error('liveness needs an exploration with keepEdges');
+/** Each stored state of `x` labelled for `prop`: goal states, the trigger states that are not goals (in id order), and the final dead ends. */
+function labelStates<C extends object>(x: Exploration<C>, prop: LivenessProperty<C>, edges: EdgeLists) {
+  const { cm, store } = x;
   const model: MachineModel<C> = cm.model;
   const N = x.states;
   const R = cm.regions.length;
@@ -78,6 +83,14 @@ function findBadEnd<C extends object>(x: Exploration<C>, prop: LivenessProperty<
     if (!goal[s] && prop.trigger(view, model)) source.push(s);
     if (edges.start[s] === edges.start[s + 1]) final[s] = model.isFinal(view) ? 1 : 0;
   }
+  return { goal, source, final };
+}
+
+function findBadEnd<C extends object>(x: Exploration<C>, prop: LivenessProperty<C>): BadEnd | null | 'untriggered' {
+  const { edges } = x;
+  if (!edges) throw new Error('liveness needs an exploration with keepEdges');
+  const N = x.states;
+  const { goal, source, final } = labelStates(x, prop, edges);
   if (source.length === 0) return 'untriggered';
 
   // H: goal-free states reachable from a source through goal-free states. The search runs

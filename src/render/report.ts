@@ -6,11 +6,11 @@
  */
 import Table from 'cli-table3';
 import { eventText } from '../../spec/vocabulary.ts';
-import type { DesignRunJson, TimingsJson, TraceJson } from './json.ts';
-import type { ReplayOutcome, DesignRun } from './run.ts';
-import { describeScenario } from '../render/scenario-text.ts';
-import type { Change, Trace } from './trace.ts';
-import { foldRounds, roundsText, statesOf, stepNote } from '../render/explain.ts';
+import type { DesignRunJson, TimingsJson, TraceJson } from '../check/json.ts';
+import type { ReplayOutcome, DesignRun } from '../check/run.ts';
+import { describeScenario } from './scenario-text.ts';
+import type { Change, Trace } from '../check/engine/trace.ts';
+import { foldRounds, roundsText, statesOf, stepNote } from './explain.ts';
 import type { Scenario } from '../scenario.ts';
 
 const PLAIN = { head: [], border: [] } as const;
@@ -166,7 +166,7 @@ export function legend(exitZero = false): string {
   const status = exitZero ? 'exit status 1 without --exit-zero, which npm start passes' : 'exit status 1';
   return (
     `* claimed by the design; ! claimed, and violated in a scenario that meets the design's assumptions (${status})\n` +
-    "holds (vacuous): the property's trigger (spec/triggers.ts) is never reached here, so nothing put it to the test; unknown: a limit stopped the search first"
+    "holds (vacuous): the property's trigger (machines/system/properties.ts) is never reached here, so nothing put it to the test; unknown: a limit stopped the search first"
   );
 }
 

@@ -9,9 +9,9 @@
  * symmetry is not an automorphism, and {@link SymmetryUnsound} says so.
  * @module
  */
-import type { StepEvent } from '../../machines/kit.ts';
-import type { ModelView } from '../../machines/model.ts';
-import { eventThread } from '../../spec/vocabulary.ts';
+import type { StepEvent } from '../../../machines/kit.ts';
+import type { ModelView } from '../../../machines/model.ts';
+import { eventThread } from '../../../spec/vocabulary.ts';
 import type { CompiledMachine, CompiledTransition } from './compile.ts';
 import { RowView } from './compile.ts';
 import type { Exploration } from './explore.ts';

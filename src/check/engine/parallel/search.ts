@@ -2,6 +2,12 @@
  * Parallel breadth-first search on worker threads, level by level, with the same ids,
  * parents, edges and verdicts as the sequential loop of explore.ts.
  *
+ * Known limits: only a model that comes with a recipe (protocol.ts `ModelRecipe`: how a
+ * worker rebuilds it, since functions cannot cross threads) is searched in parallel, and its
+ * safety properties must be found by name in the recipe's list; the workers start once a
+ * search holds 1,000,000 states (starting them costs more on smaller searches); the
+ * liveness cycle search and counterexample traces stay on the calling thread.
+ *
  * Each worker owns the states whose hash maps to it ({@link ownerOf}) and their hash table,
  * in shared memory; rows, parents and edges live in shared chunks that every worker reads
  * and writes by id. While the calling thread still explores the first levels alone, the
@@ -32,7 +38,7 @@
  */
 import { LayoutError, WidthOverflow } from '../layout.ts';
 import { LimitReached, type Limits, type Stop, stateLimit } from '../limits.ts';
-import type { SearchState } from '../explore.ts';
+import type { SearchState } from '../search-state.ts';
 import type { SharedColumn } from '../growable.ts';
 import type { RowChunks } from '../store.ts';
 import { type Pool, pool, WorkerError } from './pool.ts';

@@ -1,16 +1,24 @@
 /**
  * The machine as decision trees: per event and source leaf, the step xstate would take
- * (src/check/stepper.ts: the first candidate transition from the leaf upwards whose guard
+ * (src/check/engine/stepper.ts: the first candidate transition from the leaf upwards whose guard
  * holds, its actions in order on a draft); per safety property and for `isFinal`, the
  * predicate; per liveness property, its trigger and goal. src/promela/emit.ts prints them.
  * @module
  */
-import type { CompiledMachine } from '../check/compile.ts';
-import type { PropertySet } from '../check/properties.ts';
-import type { StepEvent } from '../../machines/kit.ts';
+import type { CompiledMachine } from '../compile.ts';
+import type { PropertySet } from '../properties.ts';
+import type { StepEvent } from '../../../../machines/kit.ts';
 import { decisionTree, TreeTable, type Tree, type Value } from './decision-tree.ts';
 import { ProbeError, probeOf, type Probe } from './probe.ts';
-import type { InputRange } from './ranges.ts';
+
+/** The values of one input of a translation (src/promela/ranges.ts finds them for an export). */
+export interface InputRange {
+  /** Readable name (`net0.worker` for a region, the slot path for a slot). */
+  readonly name: string;
+  readonly kind: 'leaf' | 'int' | 'bool';
+  /** Every value, in ascending order (null first, false before true). */
+  readonly values: readonly Value[];
+}
 
 /** What one step does from one assignment of its inputs. */
 export type StepResult =
@@ -33,7 +41,7 @@ export interface Step {
   readonly eventIndex: number;
   readonly region: number;
   readonly leaf: number;
-  /** A timer step (machines/timers.ts): enabled only when nothing else is. */
+  /** A timer step (machines/model.ts `timerRule`): enabled only when nothing else is. */
   readonly timer: boolean;
   readonly tree: Tree<StepResult>;
 }
@@ -67,8 +75,8 @@ function onProbe<C extends object, T>(probe: Probe<C>, fn: (p: Probe<C>) => T) {
 /**
  * The step of event `e` from leaf `leaf` of its region as a function of the inputs, run on
  * `probe`: the first candidate transition whose guard holds, its actions in order on the
- * probe's overlay (src/check/stepper.ts on a probe). Shared by the export's trees and the
- * checker's memo (src/check/memo-stepper.ts), so both step as one function does.
+ * probe's overlay (src/check/engine/stepper.ts on a probe). Shared by the export's trees and the
+ * checker's memo (src/check/engine/memo-stepper.ts), so both step as one function does.
  */
 export function stepFunction<C extends object>(cm: CompiledMachine<C>, probe: Probe<C>, e: number, leaf: number): (read: (i: number) => Value) => StepResult {
   const event = cm.events[e];

@@ -7,7 +7,7 @@
 import type { CompiledMachine, CompiledTransition } from './compile.ts';
 import { RowView } from './compile.ts';
 import type { Coder, Slots } from './layout.ts';
-import { timerRule } from '../../machines/timers.ts';
+import { timerRule } from '../../../machines/model.ts';
 
 /** Steps packed states of one compiled machine. Not re-entrant: one per exploration. */
 export class Stepper<C extends object> {
@@ -62,7 +62,7 @@ export class Stepper<C extends object> {
         }
       }
     }
-    // Timer steps only when nothing else is enabled (machines/timers.ts).
+    // Timer steps only when nothing else is enabled (machines/model.ts `timerRule`).
     return this.isTimer ? timerRule(n, this.isTimer, events, taken) : n;
   }
 

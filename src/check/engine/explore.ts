@@ -4,6 +4,11 @@
  * so the first violating state has a shortest path. States get ids in discovery order,
  * which is also the BFS queue order; parent ids and event indices make traces, and the
  * optional edge lists (compressed rows) feed the liveness search.
+ *
+ * Known limits: every state is kept in memory (no spill to disk; `--max-memory` stops the
+ * search short of the budget instead); ids are Int32, so a search holds fewer than 2^31
+ * states; no partial-order reduction, so independent steps of different threads are
+ * explored in every order (symmetry is the only reduction).
  * @module
  */
 import type { CompiledMachine } from './compile.ts';
@@ -14,6 +19,7 @@ import { MemoStepper, type Taken } from './memo-stepper.ts';
 import { WidthOverflow, type Coder, type SlotBytes } from './layout.ts';
 import { LimitReached, type Limits, type Stop, stateLimit } from './limits.ts';
 import { type ParallelOptions, ParallelSearch } from './parallel/search.ts';
+import type { SearchState } from './search-state.ts';
 import { StateStore, type Row } from './store.ts';
 import { Canonicalizer, type SymmetryMode } from './symmetry.ts';
 
@@ -32,7 +38,7 @@ export interface ExploreOptions<C extends object = any> {
   /** Called about every `progressEvery` states. */
   onProgress?(p: { states: number; queue: number; transitions: number; seconds: number }): void;
   readonly progressEvery?: number;
-  /** Explore on worker threads once a BFS level is large enough (src/check/parallel/). */
+  /** Explore on worker threads once a BFS level is large enough (src/check/engine/parallel/). */
   readonly parallel?: ParallelOptions;
 }
 
@@ -72,34 +78,6 @@ export interface Exploration<C extends object = any> {
   readonly workers: number;
   /** Why the workers could not take the search over, when they were asked to and could not rebuild the model. */
   readonly parallelError?: Error;
-}
-
-/**
- * A search in progress, as the sequential loop and the parallel levels both advance it:
- * states `0 .. store.size` are stored with their parents; the BFS level being expanded
- * starts at `levelStart`.
- */
-export interface SearchState<C extends object = any> {
-  readonly cm: CompiledMachine<C>;
-  readonly coder: Coder<C>;
-  readonly symmetry: SymmetryMode;
-  readonly store: StateStore;
-  readonly parent: SharedColumn;
-  readonly parentEvent: SharedColumn;
-  readonly keepEdges: boolean;
-  /** Per expanded state, its first edge; per edge its target and event (with `keepEdges`). */
-  readonly eStart: SharedColumn;
-  readonly eTarget: SharedColumn;
-  readonly eEvent: SharedColumn;
-  readonly safety: readonly SafetyProperty<C>[];
-  /** The safety properties not yet violated. */
-  readonly pending: SafetyProperty<C>[];
-  readonly violations: Map<string, number>;
-  deadlock: number;
-  transitions: number;
-  levelStart: number;
-  complete: boolean;
-  stoppedBy?: Stop;
 }
 
 /** Explores `cm` breadth-first. See {@link ExploreOptions}. */

@@ -10,7 +10,7 @@
  * a row reaching a leaf would have made the function return that leaf's result. A run that
  * departs from a recorded path on the same values is a rule that reads something besides the
  * state (a {@link ReadOrderError}). It is the lazy form of the export's decision trees
- * (src/promela/decision-tree.ts): grown on the states a search meets, so it needs no ranges.
+ * (src/check/engine/rules/decision-tree.ts): grown on the states a search meets, so it needs no ranges.
  * @module
  */
 import type { Slots } from './layout.ts';

@@ -53,7 +53,7 @@ const COLUMN_MASK = COLUMN_CHUNK - 1;
 
 /**
  * An Int32 column in fixed-size chunks of shared memory: the explorer's per-state and
- * per-edge columns, which the parallel search's workers write by index (src/check/parallel/).
+ * per-edge columns, which the parallel search's workers write by index (src/check/engine/parallel/).
  * Only the allocating thread grows it ({@link ensure}, checked against the memory budget);
  * other threads {@link attach} the chunks it made.
  */

@@ -5,7 +5,7 @@
  * is what is hashed, compared and stored: a 61-slot system state is 16 words.
  *
  * The chunks are shared memory ({@link RowChunks}), so the parallel search's workers read and
- * write the same rows by id (src/check/parallel/); the hash table ({@link IdTable}) is one
+ * write the same rows by id (src/check/engine/parallel/); the hash table ({@link IdTable}) is one
  * thread's, and keeps each entry's hash beside its id, so a probe that meets another state
  * rejects it without touching that state's row (a cache miss).
  * @module
@@ -64,7 +64,7 @@ export function hashWords(k: Int32Array, n: number): number {
 }
 
 /** Rows per chunk: a chunk is allocated whole, so growing never copies rows. */
-export const CHUNK_SHIFT = 13;
+const CHUNK_SHIFT = 13;
 const CHUNK_ROWS = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK_ROWS - 1;
 

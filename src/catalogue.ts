@@ -7,16 +7,16 @@
  * probe, public/private use `client-slave`'s, unregister and free `release-<design>`'s.
  * @module
  */
-import { DEFAULT_SCENARIO, type Scenario } from '../src/scenario.ts';
-import { DESIGN_MODELS } from '../src/designs/models.ts';
-import { systemFor } from '../src/designs/registry.ts';
-import { buildChannel } from './concerns/channel.ts';
-import { buildClient } from './concerns/clients.ts';
-import { buildIoh } from './concerns/ioh.ts';
-import { buildQuiesce } from './concerns/quiesce.ts';
-import { buildRelease } from './concerns/release.ts';
-import type { MachineModel } from './model.ts';
-import { TWO_DEVICES } from './small-scenarios.ts';
+import { DEFAULT_SCENARIO, type Scenario } from './scenario.ts';
+import { DESIGN_MODELS, designModel } from './designs/models.ts';
+import { systemFor } from './designs/registry.ts';
+import { buildChannel } from '../machines/concerns/channel.ts';
+import { buildClient } from '../machines/concerns/clients.ts';
+import { buildIoh } from '../machines/concerns/ioh.ts';
+import { buildQuiesce } from '../machines/concerns/quiesce.ts';
+import { buildRelease } from '../machines/concerns/release.ts';
+import type { ScenarioModel } from '../machines/make.ts';
+import { TWO_DEVICES } from '../machines/small-scenarios.ts';
 
 /** One catalogue entry. */
 export interface MachineEntry {
@@ -25,7 +25,7 @@ export interface MachineEntry {
   readonly title: string;
   /** One paragraph for the docs. */
   readonly summary: string;
-  build(s: Scenario): MachineModel;
+  build(s: Scenario): ScenarioModel;
   /** A scenario whose whole state space is small; every state node is reachable in it. */
   readonly smallScenario: Scenario;
 }
@@ -37,7 +37,7 @@ const RELEASE_ENTRIES: MachineEntry[] = Object.values(DESIGN_MODELS).map((d) => 
   name: `release-${d.name}`,
   title: `Release notification: ${d.title}`,
   summary: `${d.summary} Shown against one holder of a private channel that may release at any moment.`,
-  build: (s: Scenario) => buildRelease({ ...s, design: d.name as Scenario['design'] }),
+  build: (s: Scenario) => buildRelease({ ...s, design: d.name as Scenario['design'] }, d),
   smallScenario: { ...ONE_CPU, name: `release-${d.name}`, design: d.name as Scenario['design'] },
 }));
 
@@ -92,7 +92,7 @@ export const MACHINES: readonly MachineEntry[] = [
     name: 'client-net_dma',
     title: 'Client: net_dma',
     summary: 'dmaengine_get, then find → use → put rounds on the channel table, migrating between CPUs; dmaengine_put.',
-    build: (s) => buildClient('net_dma', s),
+    build: (s) => buildClient('net_dma', s, designModel(s.design)),
     smallScenario: { ...DEFAULT_SCENARIO, name: 'client-net_dma' },
   },
   {
@@ -100,14 +100,14 @@ export const MACHINES: readonly MachineEntry[] = [
     title: 'Client: async_tx',
     summary:
       'Like net_dma, and keeps the channel pointer in its descriptors: a later dma_get_channel re-takes it (after dmaengine_put too, with the releases-early misuse).',
-    build: (s) => buildClient('async_tx', s),
+    build: (s) => buildClient('async_tx', s, designModel(s.design)),
     smallScenario: { ...DEFAULT_SCENARIO, name: 'client-async_tx' },
   },
   {
     name: 'client-slave',
     title: 'Client: slave',
     summary: 'dma_request_channel for a private channel (or NULL, also when the alloc fails), uses, dma_release_channel.',
-    build: (s) => buildClient('slave', s),
+    build: (s) => buildClient('slave', s, designModel(s.design)),
     smallScenario: { ...DEFAULT_SCENARIO, name: 'client-slave' },
   },
 ];

@@ -12,7 +12,7 @@
  * however wide the count's range is.
  * @module
  */
-import { PROBE_SIGNAL } from '../../machines/kit.ts';
+import { PROBE_SIGNAL } from '../../../../machines/kit.ts';
 
 /** What a context leaf or a region leaf holds: an integer, a boolean or null (machines/kit.ts rule 4). */
 export type Value = number | boolean | null;

@@ -98,7 +98,7 @@ export const WORKER_CODE_RANGE_MB = 64;
  * cgroup limit and the process's data / address-space rlimits (`prlimit --data`), so the
  * search stops with a report before an allocation fails.
  */
-export function defaultMaxMemory(): number {
+function defaultMaxMemory(): number {
   const constrained = constrainedMemory?.() || Infinity;
   return Math.floor(0.75 * Math.min(totalmem(), constrained, rlimitBytes()));
 }
@@ -115,7 +115,7 @@ export interface LimitOptions {
   readonly interrupt?: Int32Array;
   /**
    * Threads a search may use (default 1): the cores of the run, a resource like its memory.
-   * Searches whose model can be rebuilt in a worker (src/check/parallel/) use them.
+   * Searches whose model can be rebuilt in a worker (src/check/engine/parallel/) use them.
    */
   readonly workers?: number;
 }
