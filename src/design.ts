@@ -48,8 +48,17 @@ export type { ClientSteps, HotPathKind, StateConfig } from '../machines/system/c
 export type { DropThenWaitText, EjectProgram, FreeWait, IohBuild, IohParams } from '../machines/system/ioh.ts';
 export type { ThreadParams } from '../machines/system/hotpath.ts';
 export type { ClientKind, ClientSpec, Capability } from './scenario.ts';
-// Property names a design claims.
-export { PROPERTY_NAMES, type PropertyName } from '../machines/system/properties.ts';
+// Property names a design claims, and properties of your own (a design's `properties`, a --property FILE).
+export {
+  type AnyProperty,
+  defineProperty,
+  type LivenessRecord,
+  PROPERTY_NAMES,
+  type PropertyName,
+  type SafetyRecord,
+  type SystemView,
+  type Trigger,
+} from '../machines/system/properties.ts';
 // Unregister's shared steps: the free, the wait for holders, the RFC quiesce.
 export { dropRefsThenWait, freeStep, waitState } from '../machines/system/ioh.ts';
 export { quiesceRules, quiesceState, unlockState } from '../machines/system/quiesce.ts';

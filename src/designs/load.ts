@@ -68,7 +68,7 @@ function loadFailure(err: unknown, file: string): string {
 }
 
 /** The module `file`'s exports. @throws DesignError */
-async function importModule(file: string): Promise<Record<string, unknown>> {
+export async function importModule(file: string): Promise<Record<string, unknown>> {
   const path = resolve(file);
   const fail = (problem: string, fix = ''): never => {
     throw new DesignError(file, 'module', problem, fix);
