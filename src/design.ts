@@ -26,6 +26,12 @@ export type {
 export type { NamedRef, TransitionConfig, Transitions } from '../machines/make.ts';
 export type { Design } from './designs/design.ts';
 export type { DesignClientStep, DesignHooks, DesignStrategy } from './core/design.ts';
+// The executable core a strategy drives (replay of counterexamples, simulate).
+export type { ClientState } from './core/client-state.ts';
+export type { DmaEngine } from './core/dmaengine.ts';
+export type { DmaChan, DmaDevice } from './core/objects.ts';
+export { at, type ThreadProgram } from './core/thread.ts';
+export { dropDmaengineRefs, waitThenFree } from './core/removal.ts';
 export { DesignError } from '../machines/system/design-error.ts';
 // Types a design so that a misspelled guard or action name in its program does not compile.
 export { defineDesign, type TypedDesign } from '../machines/system/design.ts';
