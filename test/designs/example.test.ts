@@ -37,7 +37,8 @@ describe('the guide’s example with its strategy (examples/designs/free-before-
     const r = await runInProcess(['simulate', '--design', 'examples/designs/free-before-ack-replayed.ts', '--seed', '3']);
     expect(r.err).toBe('');
     expect(r.status).toBe(EXIT.ok);
-    expect(r.out).toMatch(/ioh0\.notify/);
+    expect(r.out).toMatch(/ioh0 +- +notify/);
+    expect(r.out).toMatch(/ioh0 +- +free +ioat0.freed false→true/);
     expect(r.out).toMatch(/Run completed/);
   });
 });
