@@ -21,6 +21,7 @@ import type { DocFile, DocMachineEntry } from '../src/render/machine-page.ts';
 import { ComparisonFormatError, type ExtraRun } from '../src/render/comparison.ts';
 import { BlockError, fillBlocks } from '../src/render/blocks.ts';
 import { renderSite, TRACES_DIR, type SourcePage } from '../src/render/site.ts';
+import { DESIGN_NAMES } from '../src/scenario.ts';
 
 /** The repository root (this file is scripts/docs.ts). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,10 +47,17 @@ export const EXTRA_RUNS: readonly { scenario: string; design: string; why: strin
 /** Pages of docs/ that are generated, so not listed as hand-written guides. */
 const GENERATED_TOP = new Set(['index.md', 'comparison.md']);
 
-/** The generators of the blocks hand-written pages hold (src/render/blocks.ts). */
-async function blockGenerators(): Promise<ReadonlyMap<string, () => string>> {
+/** The generators of the blocks hand-written pages hold (src/render/blocks.ts): `verdicts-<design>` from the checker's run. */
+async function blockGenerators(checkJson: unknown): Promise<ReadonlyMap<string, () => string>> {
   const { sharedRulesTable } = await import('../src/render/shared-rules.ts');
-  return new Map([['shared-rules', sharedRulesTable]]);
+  const { designVerdicts, violationsByScenario } = await import('../src/render/design-verdicts.ts');
+  const { parseComparison } = await import('../src/render/comparison.ts');
+  const check = parseComparison(checkJson);
+  return new Map([
+    ['shared-rules', sharedRulesTable],
+    ['violations-by-scenario', () => violationsByScenario(check)],
+    ...DESIGN_NAMES.map((d) => [`verdicts-${d}`, () => designVerdicts(check, d)] as const),
+  ]);
 }
 
 /** Bad arguments or inputs; exit status 2. */
@@ -211,7 +219,7 @@ export async function main(argv: string[]): Promise<number> {
         }
       }
     const traceMachine = await traceMachineBuilder();
-    const blocks = await blockGenerators();
+    const blocks = await blockGenerators(checkJson);
     const fill = (pages: SourcePage[]) => pages.map((p) => ({ ...p, markdown: fillBlocks(p.markdown, blocks, p.path) }));
     const hand = { spec: fill(spec), guides: fill(guides), designs: fill(designs) };
     const readme = fill([{ path: relative(docsDir, join(ROOT, 'README.md')), markdown: readFileSync(join(ROOT, 'README.md'), 'utf8') }]);
