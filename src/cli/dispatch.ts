@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   paths: () => import('./paths.ts'),
   export: () => import('./export.ts'),
   'kernel-replay': () => import('./kernel-replay.ts'),
+  'kernel-mutants': () => import('./kernel-mutants.ts'),
 };
 
 /** What `dmaspec` with no subcommand runs (and so what `npm start` runs). */
