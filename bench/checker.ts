@@ -20,13 +20,13 @@ import { getAdjacencyMap } from '@xstate/graph';
 import Table from 'cli-table3';
 import { fmt, median } from './stats.ts';
 import type { AnyMachineSnapshot, AnyStateNode } from 'xstate';
-import { systemFor } from '../src/designs/registry.ts';
-import { SAFETY } from '../spec/properties.ts';
-import { compileMachine } from '../src/check/compile.ts';
-import { explore } from '../src/check/explore.ts';
-import { closePools } from '../src/check/parallel/pool.ts';
-import { recipeOf, SEARCH_SAFETY } from '../src/check/parallel/recipe.ts';
-import type { SafetyProperty } from '../src/check/properties.ts';
+import { designOf, systemFor } from '../src/designs/registry.ts';
+import { SAFETY } from '../machines/system/properties.ts';
+import { compileMachine } from '../src/check/engine/compile.ts';
+import { explore } from '../src/check/engine/explore.ts';
+import { closePools } from '../src/check/engine/parallel/pool.ts';
+import { SEARCH_SAFETY, systemRecipe } from '../src/check/recipe.ts';
+import type { SafetyProperty } from '../src/check/engine/properties.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../src/scenario.ts';
 import type { CheckJson } from '../src/check/json.ts';
 import { versusSpin } from './versus-spin.ts';
@@ -42,7 +42,7 @@ const GRAPH_CAP = Number(process.env.BENCH_GRAPH_CAP ?? 3000);
 function checkerRate(scenario: Scenario, symmetry: 'full' | 'none') {
   const model = systemFor(scenario);
   const cm = compileMachine(model);
-  const safety = SAFETY as unknown as SafetyProperty[];
+  const safety: readonly SafetyProperty[] = SAFETY;
   explore(cm, { symmetry, safety });
   const rates: number[] = [];
   const cpuRates: number[] = [];
@@ -114,9 +114,9 @@ const withTwin = (s: Scenario): Scenario => ({ ...s, clients: [...s.clients, { .
 function workersRate(scenario: Scenario, workers: number, maxStates?: number) {
   const model = systemFor(scenario);
   const cm = compileMachine(model);
-  const safety = SEARCH_SAFETY as SafetyProperty[];
+  const safety = SEARCH_SAFETY;
   const threadSym = model.symmetry?.threadGroups.some((g) => g.length > 1) ?? false;
-  const recipe = recipeOf(model, safety);
+  const recipe = systemRecipe(scenario, designOf(scenario.design));
   if (!recipe) throw new Error('the benchmark scenario cannot be explored in workers');
   const opts = {
     symmetry: threadSym ? ('full' as const) : ('cpus' as const),
@@ -262,7 +262,7 @@ function main() {
       .map((l) => l.toFixed(1))
       .join(' ')} on ${os.cpus().length} CPUs\n` +
       `${t.toString()}\n` +
-      'checker: BFS over packed states, safety properties of spec/properties.ts on every new state. ratio: checker (with symmetry) / @xstate/graph.\n' +
+      'checker: BFS over packed states, safety properties of machines/system/properties.ts on every new state. ratio: checker (with symmetry) / @xstate/graph.\n' +
       "wall: distinct states per elapsed second; CPU: per second of this process's CPU time (steadier on a shared machine).\n" +
       "bytes/state: the visited set's allocated arrays (capacity doubles, so small spaces look dearer) per stored state.\n\n",
   );

@@ -8,14 +8,14 @@
  * A fresh process per run, as pan is: nothing is warm but what one search warms itself.
  * @module
  */
-import { compileMachine } from '../src/check/compile.ts';
-import { explore } from '../src/check/explore.ts';
-import { closePools } from '../src/check/parallel/pool.ts';
-import { recipeOf } from '../src/check/parallel/recipe.ts';
-import type { SafetyProperty } from '../src/check/properties.ts';
-import { systemFor } from '../src/designs/registry.ts';
+import { compileMachine } from '../src/check/engine/compile.ts';
+import { explore } from '../src/check/engine/explore.ts';
+import { closePools } from '../src/check/engine/parallel/pool.ts';
+import { systemRecipe } from '../src/check/recipe.ts';
+import type { SafetyProperty } from '../src/check/engine/properties.ts';
+import { designOf, systemFor } from '../src/designs/registry.ts';
 import type { Scenario } from '../src/scenario.ts';
-import { SAFETY } from '../spec/properties.ts';
+import { SAFETY } from '../machines/system/properties.ts';
 
 /** What the child prints. */
 export interface SearchRun {
@@ -35,8 +35,8 @@ async function main(): Promise<void> {
   const { scenario, workers } = JSON.parse(process.argv[2] ?? '{}') as { scenario: Scenario; workers: number };
   const model = systemFor(scenario);
   const cm = compileMachine(model);
-  const safety = SAFETY as unknown as SafetyProperty[];
-  const recipe = workers > 1 ? recipeOf(model, safety) : undefined;
+  const safety: readonly SafetyProperty[] = SAFETY;
+  const recipe = workers > 1 ? systemRecipe(scenario, designOf(scenario.design)) : undefined;
   if (workers > 1 && !recipe) throw new Error('this scenario cannot be explored in workers');
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();

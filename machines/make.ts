@@ -9,7 +9,7 @@ import type { Scenario } from '../src/scenario.ts';
 import { enabledEventsOf } from './enabled.ts';
 import { type ActionNames, type GuardNames, implementations, type Rules, type StepEvent } from './kit.ts';
 import type { MachineModel, ModelView, Symmetry } from './model.ts';
-import { timerRule } from './timers.ts';
+import { timerRule } from './model.ts';
 import { splitEvent } from '../spec/vocabulary.ts';
 
 /** A guard or action reference by name (kit rule 1): `'name'` or `{ type: 'name', params }` with data params. */
@@ -19,7 +19,7 @@ export type NamedRef<N extends string> = N | { readonly type: N; readonly params
  * One transition of a kit-subset config. `G` and `A` are the guard and action names it may
  * reference: a misspelled name does not compile (the {@link Rules} of the same names must
  * have it). The defaults take any name, for configs assembled at run time; the checks at
- * run time (src/check/compile.ts, src/designs/validate.ts) stay the net for those.
+ * run time (src/check/engine/compile.ts, src/designs/validate.ts) stay the net for those.
  */
 export interface TransitionConfig<G extends string = string, A extends string = string> {
   readonly guard?: NamedRef<G>;
@@ -96,12 +96,24 @@ export interface ModelParts<C extends object, R extends Rules<C> = Rules<C>> {
   readonly payloads: PayloadVariants;
   isFinal(view: ModelView<C>): boolean;
   readonly symmetry?: Symmetry<C>;
-  /** Event types that are timer steps (machines/timers.ts). */
+  /** Event types that are timer steps (machines/model.ts `timerRule`). */
   readonly timers?: ReadonlySet<string>;
 }
 
+/**
+ * Step names that are the scheduler's doing, not the thread's (spec/threads.md: `migrate`,
+ * "the scheduler moves the thread"): every dmaspec machine declares them to the checker
+ * (machines/model.ts `schedulerSteps`).
+ */
+export const SCHEDULER_STEPS: ReadonlySet<string> = new Set(['migrate']);
+
+/** A machine model of dmaspec's: built from a scenario, which it carries (paths, docs and adapters read it). */
+export interface ScenarioModel<C extends object = any> extends MachineModel<C> {
+  readonly scenario: Scenario;
+}
+
 /** A machine model plus the JSON config it was created from. */
-export interface ConfiguredModel<C extends object> extends MachineModel<C> {
+export interface ConfiguredModel<C extends object> extends ScenarioModel<C> {
   readonly config: StateConfig;
 }
 
@@ -133,6 +145,7 @@ export function makeModel<C extends object, R extends Rules<C> = Rules<C>>(parts
         }
       : enabled,
     isFinal: parts.isFinal,
+    schedulerSteps: SCHEDULER_STEPS,
     ...(parts.symmetry ? { symmetry: parts.symmetry } : {}),
     ...(timers ? { timers } : {}),
   };

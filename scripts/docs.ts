@@ -1,12 +1,12 @@
 /**
  * `npm run docs`: regenerates docs/ — one page with SVG drawings and Mermaid source per
- * machine of the catalogue (machines/index.ts), the design comparison from
+ * machine of the catalogue (src/catalogue.ts), the design comparison from
  * `dmaspec check --json`, and docs/index.md.
  * `npm run docs:check` (`--check`): regenerates in memory and exits 1, listing the stale
  * files, when the committed ones differ (CI runs it so that the drawings never lag the
  * machines).
  *
- * Options: `--catalogue MODULE` (a module exporting `MACHINES`; default machines/index.ts),
+ * Options: `--catalogue MODULE` (a module exporting `MACHINES`; default src/catalogue.ts),
  * `--check-json FILE` (use this checker output instead of running the checker),
  * `--out DIR` (write or check DIR/docs instead of the repository's docs/).
  * @module
@@ -57,9 +57,9 @@ export class DocsUsageError extends Error {
   override readonly name = 'DocsUsageError';
 }
 
-/** Loads `MACHINES` from a catalogue module (default machines/index.ts). @throws DocsUsageError */
+/** Loads `MACHINES` from a catalogue module (default src/catalogue.ts). @throws DocsUsageError */
 export async function loadCatalogue(modulePath?: string): Promise<DocMachineEntry[]> {
-  const path = modulePath ? resolve(modulePath) : join(ROOT, 'machines', 'index.ts');
+  const path = modulePath ? resolve(modulePath) : join(ROOT, 'src', 'catalogue.ts');
   if (!existsSync(path)) throw new DocsUsageError(`--catalogue ${modulePath}: no such file`);
   const mod = (await import(pathToFileURL(path).href)) as { MACHINES?: unknown };
   if (!Array.isArray(mod.MACHINES)) throw new DocsUsageError(`${relative(ROOT, path)} does not export a MACHINES list`);

@@ -49,7 +49,7 @@ export type { DropThenWaitText, EjectProgram, FreeWait, IohBuild, IohParams } fr
 export type { ThreadParams } from '../machines/system/hotpath.ts';
 export type { ClientKind, ClientSpec, Capability } from './scenario.ts';
 // Property names a design claims.
-export { PROPERTY_NAMES, type PropertyName } from '../spec/vocabulary.ts';
+export { PROPERTY_NAMES, type PropertyName } from '../machines/system/properties.ts';
 // Unregister's shared steps: the free, the wait for holders, the RFC quiesce.
 export { dropRefsThenWait, freeStep, waitState } from '../machines/system/ioh.ts';
 export { quiesceRules, quiesceState, unlockState } from '../machines/system/quiesce.ts';

@@ -8,10 +8,38 @@
  *
  * @module
  */
-import { DESIGN_NAMES, type DesignName } from './designs/names.ts';
+import { excerpt, quoted } from './excerpt.ts';
 
-/** Design names: src/designs/names.ts (re-exported for the scenario's users). */
-export { DESIGN_NAMES, type DesignName };
+/*
+ * The names of the built-in designs are the one list every design name type derives from.
+ * They live here, not in the registry (src/designs/registry.ts), because scenario validation
+ * needs them and the registry's models import the system machine, which imports this file;
+ * the registry is typed `satisfies Record<DesignName, Design>`, so a name without a design,
+ * or a design without a name, fails to compile.
+ */
+/** Built-in release-notification designs (one folder each under src/designs/). */
+export const DESIGN_NAMES = [
+  'baseline',
+  'rfc-wait',
+  'rfc-wait-unheld',
+  'notifier',
+  'fail-fast',
+  'kref',
+  'kref-fixed',
+  'percpu-ref',
+  'percpu-ref-nogp',
+] as const;
+
+/** The name of a built-in release-notification design. */
+export type DesignName = (typeof DESIGN_NAMES)[number];
+
+/** A scenario or command line names a design that is not built in. */
+export class UnknownDesignError extends Error {
+  override readonly name = 'UnknownDesignError';
+  constructor(readonly design: string) {
+    super(`design ${design} is not a built-in design (known: ${DESIGN_NAMES.join(', ')})`);
+  }
+}
 
 /** Operation capabilities that have a `channel_table` (DMA_INTERRUPT/PRIVATE/SLAVE do not). */
 export const CAPABILITIES = ['memcpy', 'xor', 'pq'] as const;
@@ -127,31 +155,35 @@ export const DEFAULT_SCENARIO: Scenario = Object.freeze({
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The rule a value broke: `what` it must be, and what it was (a bounded excerpt), or that it is missing. */
+function broken(v: unknown, field: string, what: string, got = excerpt(v)): ScenarioError {
+  return new ScenarioError(field, v === undefined ? `is missing: it must be ${what}` : `must be ${what} (got ${got})`);
+}
 function int(v: unknown, field: string, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-    throw new ScenarioError(field, `must be an integer from ${min} to ${max} (got ${JSON.stringify(v)})`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw broken(v, field, `an integer from ${min} to ${max}`);
   return v;
 }
 function str(v: unknown, field: string): string {
-  if (typeof v !== 'string' || !/^[A-Za-z_][A-Za-z0-9_-]{0,31}$/.test(v))
-    throw new ScenarioError(field, `must be a name of letters, digits, _ or - (got ${JSON.stringify(v)})`);
+  if (typeof v !== 'string' || !/^[A-Za-z_][A-Za-z0-9_-]{0,31}$/.test(v)) throw broken(v, field, 'a name of letters, digits, _ or - (at most 32)');
   return v;
 }
 function oneOf<T extends string>(v: unknown, field: string, allowed: readonly T[]): T {
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v))
-    throw new ScenarioError(field, `must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)})`);
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw broken(v, field, `one of ${allowed.join(', ')}`);
   return v as T;
 }
 function bool(v: unknown, field: string): boolean {
-  if (typeof v !== 'boolean') throw new ScenarioError(field, `must be true or false (got ${JSON.stringify(v)})`);
+  if (typeof v !== 'boolean') throw broken(v, field, 'true or false');
   return v;
 }
 function arr(v: unknown, field: string, min: number, max: number): unknown[] {
-  if (!Array.isArray(v) || v.length < min || v.length > max) throw new ScenarioError(field, `must be a list of ${min} to ${max} entries`);
+  if (!Array.isArray(v) || v.length < min || v.length > max)
+    throw broken(v, field, `a list of ${min} to ${max} entries`, Array.isArray(v) ? `a list of ${v.length}` : excerpt(v));
   return v;
 }
+/** A field name as a path segment: as it is when it is a plain name, else quoted and cut. */
+const segment = (k: string) => (/^[A-Za-z_][A-Za-z0-9_]{0,31}$/.test(k) ? k : `[${quoted(k, 32)}]`);
 function noExtra(o: Record<string, unknown>, field: string, known: readonly string[]): void {
-  for (const k of Object.keys(o)) if (!known.includes(k)) throw new ScenarioError(`${field}.${k}`, `unknown field (known: ${known.join(', ')})`);
+  for (const k of Object.keys(o)) if (!known.includes(k)) throw new ScenarioError(`${field}.${segment(k)}`, `unknown field (known: ${known.join(', ')})`);
 }
 
 /**

@@ -11,14 +11,14 @@
  * - `shared`: everything else (a global count, `dirty`, a channel's `client_count`, another
  *   CPU's per-CPU slot): a cache line other CPUs also write.
  *
- * It works on any {@link MachineModel} in the machines/kit.ts subset, so a user's own design
+ * It works on any {@link ScenarioModel} in the machines/kit.ts subset, so a user's own design
  * gets the same treatment as the built-in ones. Writes are counted as stores executed (a
  * store of an unchanged value counts), not as fields whose value differs.
  * @module
  */
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { implementations, type ActionRule, type Rules, type StepEvent } from '../../machines/kit.ts';
-import type { MachineModel } from '../../machines/model.ts';
+import type { ScenarioModel } from '../../machines/make.ts';
 import { snapshotView } from '../../machines/xstate.ts';
 
 /** Where a store lands; see the module comment. */
@@ -108,8 +108,8 @@ function recording<T extends object>(target: T, path: readonly string[], log: st
 
 /** Breadth-first search from `start` for the first snapshot where `goal` is enabled, through `allowed` events. */
 function searchFor(
-  model: MachineModel,
-  machine: MachineModel['machine'],
+  model: ScenarioModel,
+  machine: ScenarioModel['machine'],
   start: AnyMachineSnapshot,
   goal: string,
   allowed: (e: StepEvent) => boolean,
@@ -146,7 +146,7 @@ function defaultPerCpuFields(ctx: Record<string, unknown>, cpus: number): string
 
 /** Runs find → put pairs of one thread on a recording copy of a model's machine. */
 class PairCounter {
-  readonly machine: MachineModel['machine'];
+  readonly machine: ScenarioModel['machine'];
   readonly initial: AnyMachineSnapshot;
   readonly findType: string;
   private readonly putType: string;
@@ -156,7 +156,7 @@ class PairCounter {
   private log: string[] | null = null;
 
   constructor(
-    private readonly model: MachineModel,
+    private readonly model: ScenarioModel,
     private readonly options: CostOptions,
   ) {
     const { thread } = options;
@@ -246,7 +246,7 @@ class PairCounter {
  * being removed.
  * @throws HotPathCostError if the thread or its steps cannot be reached.
  */
-export function hotPathCost(model: MachineModel, options: CostOptions): PairCost {
+export function hotPathCost(model: ScenarioModel, options: CostOptions): PairCost {
   const counter = new PairCounter(model, options);
   const toFind = counter.search(counter.initial, counter.findType, () => true);
   return counter.pairFrom(toFind.snapshot, toFind.path, toFind.event);
@@ -267,7 +267,7 @@ export interface WorstPairCost {
  * design's hot path can cost, not just what it usually costs.
  * @throws HotPathCostError if more than `options.maxStates` states are reachable.
  */
-export function worstHotPathCost(model: MachineModel, options: CostOptions): WorstPairCost {
+export function worstHotPathCost(model: ScenarioModel, options: CostOptions): WorstPairCost {
   const counter = new PairCounter(model, options);
   const limit = options.maxStates ?? 20_000;
   const key = (s: AnyMachineSnapshot) => JSON.stringify([s.value, s.context]);

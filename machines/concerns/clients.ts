@@ -6,10 +6,10 @@
  * @module
  */
 import type { ClientKind, ClientSpec, Scenario } from '../../src/scenario.ts';
-import { designModel } from '../../src/designs/models.ts';
 import { makeModel, threadPayloads, type ConfiguredModel, type StateConfig } from '../make.ts';
 import { publicClientRegion, slaveRegion } from '../system/clients.ts';
 import { initialContext, type SystemContext } from '../system/context.ts';
+import type { DesignModel } from '../system/design.ts';
 import { systemRules } from '../system/index.ts';
 import { layoutOf } from '../system/layout.ts';
 
@@ -25,11 +25,10 @@ export const KEY_FLIPS = {
   'env.keyOff': { guard: 'keyIsOn', actions: ['envKeyOff'], description: 'the quiescer: static_key_slow_dec(&dmaengine_quiesce)' },
 } as const;
 
-/** The machine of the scenario's first client of `kind` (or a cooperative default one). */
-export function buildClient(kind: ClientKind, scenario: Scenario): ConfiguredModel<SystemContext> {
+/** The machine of the scenario's first client of `kind` (or a cooperative default one) under `D`, the scenario's design. */
+export function buildClient(kind: ClientKind, scenario: Scenario, D: DesignModel): ConfiguredModel<SystemContext> {
   const spec = scenario.clients.find((c) => c.kind === kind) ?? DEFAULTS[kind];
   const L = layoutOf({ ...scenario, iohs: [scenario.iohs[0]], clients: [spec] });
-  const D = designModel(scenario.design);
   const c = L.clients[0];
   // Under the RFC hot path the quiesce key may flip at any moment (no IOH here): `env.keyOn`
   // and `env.keyOff` stand for the quiescer's static_key_slow_inc/dec, so both outcomes of

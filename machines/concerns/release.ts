@@ -6,7 +6,6 @@
  * @module
  */
 import type { ClientSpec, IohSpec, Scenario } from '../../src/scenario.ts';
-import { designModel } from '../../src/designs/models.ts';
 import type { Rules } from '../kit.ts';
 import { makeModel, type ConfiguredModel, type StateConfig } from '../make.ts';
 import { initialContext, type SystemContext } from '../system/context.ts';
@@ -20,9 +19,8 @@ export function releaseHolder(ioh: IohSpec): ClientSpec {
   return { name: 'holder', kind: 'slave', cpu: 0, capability: ioh.devices[0].capabilities[0], releases: true, busy: false, migrates: false, rounds: 1 };
 }
 
-/** The release-notification machine of `scenario.design` for the scenario's first IOH. */
-export function buildRelease(scenario: Scenario): ConfiguredModel<SystemContext> {
-  const D = designModel(scenario.design);
+/** The release-notification machine of design `D` (the scenario's) for the scenario's first IOH. */
+export function buildRelease(scenario: Scenario, D: DesignModel): ConfiguredModel<SystemContext> {
   const ioh = scenario.iohs[0];
   const holder = releaseHolder(ioh);
   const L = layoutOf({ ...scenario, iohs: [ioh], clients: [holder] });

@@ -1,12 +1,12 @@
 /**
  * What a release-notification design contributes to the system machine. A design is one
  * folder `src/designs/<name>/model.ts` exporting a {@link DesignModel}, plus one line in
- * the registry src/designs/registry.ts (and its name in src/designs/names.ts).
+ * the registry src/designs/registry.ts (and its name in src/scenario.ts).
  * @module
  */
 import type { ClientKind } from '../../src/scenario.ts';
 import type { ActionNames, ActionRule, GuardNames, GuardRule } from '../kit.ts';
-import type { PropertyName } from '../../spec/vocabulary.ts';
+import type { PropertyName } from './properties.ts';
 import type { SystemContext } from './context.ts';
 import type { ClientAction, ClientGuard, HotPathKind } from './clients.ts';
 import type { CpuAction, CpuGuard } from './cpu.ts';
@@ -136,7 +136,7 @@ export interface DesignModel<G extends string = string, A extends string = strin
   /**
    * Timer steps, by step name: every `<thread>.<step>` of the program with this name is a
    * bounded timeout. It is enabled only when no other step of the system is (it fires after
-   * the rest of the system had its chance: machines/timers.ts), and at most `bound` times in
+   * the rest of the system had its chance: machines/model.ts `timerRule`), and at most `bound` times in
    * a run, counted in the design variable `ctx.design.global.<step>Fired`.
    */
   readonly timeouts?: Readonly<Record<string, { readonly bound: number; readonly description: string }>>;

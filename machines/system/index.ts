@@ -62,7 +62,7 @@ export function systemRules(L: Layout, D: DesignModel): Rules<SystemContext> {
   const merged = (kind: 'guard' | 'action', base: Readonly<Record<string, unknown>>, added: object = {}, over: object = {}) => {
     const plural = `${kind}s`;
     for (const name of Object.keys(added))
-      if (name in base)
+      if (Object.hasOwn(base, name))
         throw new DesignError(
           D.name,
           `${kind} ${name}`,
@@ -70,7 +70,7 @@ export function systemRules(L: Layout, D: DesignModel): Rules<SystemContext> {
           `move it to rules().overrides.${plural} to replace the shared ${kind}, or rename it`,
         );
     for (const name of Object.keys(over))
-      if (!(name in base))
+      if (!Object.hasOwn(base, name))
         throw new DesignError(
           D.name,
           `${kind} ${name}`,
@@ -120,7 +120,7 @@ function boundTimers(config: StateConfig, D: DesignModel): Set<string> {
   const walk = (n: StateConfig) => {
     for (const [event, ts] of Object.entries((n.on ?? {}) as Record<string, unknown>)) {
       const step = event.slice(event.indexOf('.') + 1);
-      if (!(step in timeouts)) continue;
+      if (!Object.hasOwn(timeouts, step)) continue;
       types.add(event);
       (n.on as Record<string, unknown>)[event] = (Array.isArray(ts) ? ts : [ts]).map((t: Record<string, unknown>) => {
         const inner = t.guard === undefined ? null : typeof t.guard === 'string' ? { type: t.guard } : t.guard;
@@ -162,7 +162,8 @@ function addClientSteps(region: StateConfig, c: ClientInfo, D: DesignModel, step
     for (const ev of Object.keys(on)) {
       if (!ev.startsWith(`${c.name}.`))
         throw new DesignError(D.name, `clientSteps ${state}`, `step ${ev} is not on thread ${c.name}`, `name it ${c.name}.<step>`);
-      if (ev in own) throw new DesignError(D.name, `clientSteps ${state}`, `state ${state} already has step ${ev}`, 'give the design step its own name');
+      if (Object.hasOwn(own, ev))
+        throw new DesignError(D.name, `clientSteps ${state}`, `state ${state} already has step ${ev}`, 'give the design step its own name');
     }
     node.on = { ...own, ...on };
   }
@@ -186,7 +187,7 @@ export function systemConfig(L: Layout, D: DesignModel, options: SystemOptions =
   });
   if (options.cpuHotplug) states.cpu = cpuRegion();
   for (const [name, region] of Object.entries(D.threads?.(L) ?? {})) {
-    if (name in states || reservedThread(L, name))
+    if (Object.hasOwn(states, name) || reservedThread(L, name))
       throw new DesignError(D.name, `thread ${name}`, 'is the name of a thread the system already has', 'give the design thread its own name, e.g. wq0');
     if (region.id !== name) throw new DesignError(D.name, `thread ${name}`, `its region's id is ${JSON.stringify(region.id)}`, `give it id: '${name}'`);
     states[name] = region;

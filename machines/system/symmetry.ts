@@ -38,11 +38,12 @@ export function threadGroups(L: Layout): string[][] {
 export function systemSymmetry(L: Layout): Symmetry<SystemContext> {
   const socketLabel = Array.from({ length: L.cpus }, (_, cpu) => L.iohs.reduce((m, h, i) => (h.socketCpus.includes(cpu) ? m | (1 << i) : m), 0));
   const distinct = Array.from({ length: L.cpus }, (_, cpu) => (1 << 16) + cpu);
-  const move = <T>(xs: T[], perm: readonly number[]) => {
+  const move = <T>(xs: T[], perm: ArrayLike<number>) => {
     const old = xs.slice();
     for (let i = 0; i < old.length; i++) xs[perm[i]] = old[i];
   };
   return {
+    cpus: L.cpus,
     threadGroups: threadGroups(L),
     cpuClasses(ctx) {
       const settled = ctx.devices.every((d) => !d.listed && (d.quiesced === 1 || d.freed === 1));

@@ -1,5 +1,5 @@
 /**
- * The shape of `dmaspec check --json`, declared once: src/check/format.ts produces it (its
+ * The shape of `dmaspec check --json`, declared once: src/render/report.ts produces it (its
  * `runJson`, `traceJson` and `timingsJson` return these types) and src/render/* consumes it
  * (the comparison page, the sequence diagrams, the trace viewer). Types only, so that the
  * renderer reads the checker's output without importing the checker.
@@ -62,7 +62,7 @@ export interface PropertyVerdictJson {
   readonly verdict: VerdictJson;
   /** The design claims this property (a violated claim fails `dmaspec check`). */
   readonly claimed: boolean;
-  /** It holds only because its trigger (spec/triggers.ts) is never reached. */
+  /** It holds only because its trigger (machines/system/properties.ts) is never reached. */
   readonly vacuous?: boolean;
   /** Steps of the shortest path to the trigger, when it was reached. */
   readonly witnessSteps?: number;

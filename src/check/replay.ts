@@ -7,7 +7,7 @@
 import type { StepEvent } from '../../machines/kit.ts';
 import type { Observable } from '../../spec/observable.ts';
 import { flattenObservable } from './system-lens.ts';
-import type { Trace } from './trace.ts';
+import type { Trace } from './engine/trace.ts';
 
 /** What replay needs of an implementation (src/core's `System` has exactly this). */
 export interface Implementation {

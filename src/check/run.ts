@@ -1,24 +1,23 @@
 /**
  * `dmaspec check` without the command line: checks a scenario under a design with every
- * property of spec/properties.ts and its reachability witness (a `holds` whose trigger is
+ * property of machines/system/properties.ts and its reachability witness (a `holds` whose trigger is
  * never reached is vacuous), weighs the design's claims (src/designs/<name>/model.ts)
  * against its stated assumptions, and replays each counterexample on the implementation.
  * @module
  */
-import { buildSystem, type SystemContext, type SystemModel } from '../../machines/system/index.ts';
+import { buildSystem, type SystemContext } from '../../machines/system/index.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
-import { LIVENESS, SAFETY } from '../../spec/properties.ts';
-import { TRIGGERS } from '../../spec/triggers.ts';
-import type { PropertyName } from '../../spec/vocabulary.ts';
+import { LIVENESS, PROPERTIES } from '../../machines/system/properties.ts';
 import type { Design } from '../designs/design.ts';
 import type { Scenario } from '../scenario.ts';
-import { checkModel, type CheckOptions, type ExplorationStats, type PropertyResult } from './check.ts';
-import type { CompiledMachine } from './compile.ts';
-import type { PropertySet } from './properties.ts';
+import { checkModel, type CheckOptions, type ExplorationStats, type PropertyResult } from './engine/check.ts';
+import type { CompiledMachine } from './engine/compile.ts';
+import type { PropertySet } from './engine/properties.ts';
+import { SEARCH_SAFETY, systemRecipe } from './recipe.ts';
 import { replayTrace, type Implementation, type ReplayResult } from './replay.ts';
 import { systemLens } from './system-lens.ts';
-import type { Trace } from './trace.ts';
-import { splitWitnesses, WITNESSES, weighWitness } from './witness.ts';
+import type { Trace } from './engine/trace.ts';
+import { splitWitnesses, weighWitness } from './witness.ts';
 
 /** Replay outcome, or why there was none. */
 export type ReplayOutcome = ReplayResult | { readonly unavailable: string };
@@ -29,7 +28,7 @@ export interface DesignPropertyResult extends PropertyResult {
   readonly claimed: boolean;
   readonly replay?: ReplayOutcome;
   /**
-   * true: it holds only because its trigger (spec/triggers.ts) is never reached here; false:
+   * true: it holds only because its trigger (machines/system/properties.ts) is never reached here; false:
    * the trigger was reached; absent: not known (a limit, a violation, or deadlock-free).
    */
   readonly vacuous?: boolean;
@@ -80,11 +79,6 @@ export interface DesignRun {
 /** Builds implementations of a scenario under a design for replay, or throws why it cannot (e.g. the design has no strategy). */
 export type ImplementationFactory = (scenario: Scenario, design: Design) => Implementation;
 
-/** The system machine of `scenario` under `design` (registry designs, or a user design). */
-export function systemModelFor(scenario: Scenario, design: DesignModel): SystemModel {
-  return buildSystem(scenario, design);
-}
-
 /**
  * Each assumption of `design` against the scenario's clients: an assumption with flags is
  * met when every client it is about (its `kinds`, or all) has those flags; one without flags
@@ -95,7 +89,7 @@ export function assumptionResults(design: DesignModel, scenario: Scenario): Assu
     if (Object.keys(a.flags).length === 0) return { text: a.text, status: 'stated, not checked' };
     const broken = scenario.clients.some(
       // An absent optional flag (e.g. releasesEarly) is false.
-      (c) => (!a.kinds || a.kinds.includes(c.kind)) && Object.entries(a.flags).some(([k, v]) => ((c as unknown as Record<string, unknown>)[k] ?? false) !== v),
+      (c) => (!a.kinds || a.kinds.includes(c.kind)) && Object.entries(a.flags).some(([k, v]) => (c[k as keyof typeof a.flags] ?? false) !== v),
     );
     return { text: a.text, status: broken ? 'not met' : 'met' };
   });
@@ -116,18 +110,16 @@ export interface DesignCheckOptions extends Pick<CheckOptions, 'symmetry' | 'max
 
 /**
  * Checks `scenario` under `given` (a design model, or a {@link Design} whose strategy
- * counterexamples are replayed on) with every property of spec/properties.ts.
+ * counterexamples are replayed on) with every property of machines/system/properties.ts.
  */
 export function checkDesign(scenario: Scenario, given: DesignModel | Design, opts: DesignCheckOptions = {}): DesignRun {
   const t0 = performance.now();
   const whole: Design = 'model' in given ? given : { model: given };
   const design = whole.model;
-  const model = systemModelFor(scenario, design);
-  // Each property's reachability witness runs in the same exploration (src/check/witness.ts).
-  const props: PropertySet = {
-    safety: [...(SAFETY as PropertySet['safety']), ...WITNESSES],
-    liveness: LIVENESS as PropertySet['liveness'],
-  };
+  const model = buildSystem(scenario, design);
+  // Each property's reachability witness runs in the same exploration (src/check/witness.ts);
+  // the list is the one a worker rebuilds from the recipe.
+  const props: PropertySet<SystemContext> = { safety: SEARCH_SAFETY, liveness: LIVENESS };
   const lens = (cm: CompiledMachine<SystemContext>) => systemLens(model, cm);
   const r = checkModel(model, props, {
     symmetry: opts.symmetry,
@@ -135,6 +127,7 @@ export function checkDesign(scenario: Scenario, given: DesignModel | Design, opt
     limits: opts.limits,
     workers: opts.workers,
     handOver: opts.handOver,
+    recipe: systemRecipe(scenario, whole),
     lens,
     onProgress: opts.onProgress,
   });
@@ -144,7 +137,7 @@ export function checkDesign(scenario: Scenario, given: DesignModel | Design, opt
   const results: DesignPropertyResult[] = verdicts.map((v) => {
     const claimed = (design.claims as readonly string[]).includes(v.name);
     const w = witnesses.get(v.name);
-    const trigger = TRIGGERS[v.name as PropertyName]?.text;
+    const trigger = PROPERTIES.find((p) => p.name === v.name)?.witness.text;
     const p = { ...weighWitness(v, w), ...(trigger ? { trigger } : {}), ...(w?.trace ? { witness: w.trace } : {}) };
     if (!p.trace || !opts.implementation) return { ...p, claimed };
     let replay: ReplayOutcome;

@@ -11,9 +11,9 @@ import { designVariablesOf, observe } from '../../machines/system/index.ts';
 import type { ModelView } from '../../machines/model.ts';
 import type { DesignVariable } from '../../machines/system/design.ts';
 import type { Observable } from '../../spec/observable.ts';
-import type { CompiledMachine } from './compile.ts';
-import type { RowView } from './compile.ts';
-import type { TraceLens } from './trace.ts';
+import type { CompiledMachine } from './engine/compile.ts';
+import type { RowView } from './engine/compile.ts';
+import type { TraceLens } from './engine/trace.ts';
 
 /** Flat, readable variables of an observable, in the order of spec/observable.ts. */
 export function flattenObservable(o: Observable): Record<string, unknown> {

@@ -1,17 +1,16 @@
 /**
  * Reachability witnesses, without a change to the explorer: for each property, a safety
- * property "the trigger never holds" (spec/triggers.ts) joins the same exploration; its
+ * property "the trigger never holds" (its `witness`, machines/system/properties.ts) joins the same exploration; its
  * first "violation" is the witness, the shortest trace to the trigger. A property that holds
  * while its witness is never found holds vacuously: nothing in the explored space put it to
  * the test (stateright's "sometimes" properties).
  * @module
  */
 import type { SystemContext, SystemModel } from '../../machines/system/index.ts';
-import { TRIGGERS } from '../../spec/triggers.ts';
-import { PROPERTY_NAMES, type PropertyName } from '../../spec/vocabulary.ts';
-import type { PropertyResult } from './check.ts';
-import type { SafetyProperty } from './properties.ts';
-import type { Trace } from './trace.ts';
+import { type Property, PROPERTIES } from '../../machines/system/properties.ts';
+import type { PropertyResult } from './engine/check.ts';
+import type { SafetyProperty } from './engine/properties.ts';
+import type { Trace } from './engine/trace.ts';
 
 /** The name prefix of a witness property among a run's results. */
 const PREFIX = 'witness:';
@@ -23,17 +22,17 @@ export interface Witness {
   readonly trace?: Trace;
 }
 
-/** The witness properties of `names`: each "holds" while its trigger is not reached. */
-export function witnessProperties(names: readonly PropertyName[]): SafetyProperty<SystemContext>[] {
-  return names.map((name) => ({
+/** The witness properties of `properties`: each "holds" while its trigger is not reached. */
+function witnessProperties(properties: readonly Property[]): SafetyProperty<SystemContext>[] {
+  return properties.map(({ name, witness }) => ({
     name: PREFIX + name,
-    description: `witness of ${name}: ${TRIGGERS[name].text}`,
-    holds: (v, m) => !TRIGGERS[name].reached(v, m as SystemModel),
+    description: `witness of ${name}: ${witness.text}`,
+    holds: (v, m) => !witness.reached(v, m as SystemModel),
   }));
 }
 
 /** The witness of every property, as `dmaspec check` explores them (the same objects each time, so the parallel search can name them). */
-export const WITNESSES: readonly SafetyProperty<SystemContext>[] = witnessProperties(PROPERTY_NAMES);
+export const WITNESSES: readonly SafetyProperty<SystemContext>[] = witnessProperties(PROPERTIES);
 
 /** Separates the witness results from the property results of a check run. */
 export function splitWitnesses(results: readonly PropertyResult[]): { results: PropertyResult[]; witnesses: ReadonlyMap<string, Witness> } {

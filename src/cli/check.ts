@@ -1,6 +1,6 @@
 /**
  * `dmaspec check`: explore every interleaving of a scenario under one or every design and
- * give each property of spec/properties.ts a verdict with its shortest counterexample,
+ * give each property of machines/system/properties.ts a verdict with its shortest counterexample,
  * replayed on the implementation. With no arguments: the standard scenario under every
  * built-in design (comparison table), and every design against every client behaviour.
  *
@@ -11,19 +11,20 @@
  * @module
  */
 import { availableParallelism } from 'node:os';
+import { memoryUsage } from 'node:process';
 import type { CheckJson } from '../check/json.ts';
 import { DESIGNS, designOf, isDesignName } from '../designs/registry.ts';
 import type { Design } from '../designs/design.ts';
 import { DesignError } from '../../machines/system/design-error.ts';
 import { BEHAVIOURS, DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
-import { legend, behaviourTable, comparisonTable, designReport, runJson, scenarioHeader, timingsJson } from '../check/format.ts';
+import { legend, behaviourTable, comparisonTable, designReport, runJson, scenarioHeader, timingsJson } from '../render/report.ts';
 import { describeScenario } from '../render/scenario-text.ts';
 import { checkDesign, type DesignCheckOptions, type DesignRun, type ImplementationFactory } from '../check/run.ts';
 import { NAMED_SCENARIOS, behaviourScenario } from '../check/scenarios.ts';
-import { SubsetError } from '../check/compile.ts';
-import { LayoutError } from '../check/layout.ts';
-import { Limits } from '../check/limits.ts';
-import { stopText } from '../check/check.ts';
+import { SubsetError } from '../check/engine/compile.ts';
+import { LayoutError } from '../check/engine/layout.ts';
+import { Limits } from '../check/engine/limits.ts';
+import { stopText } from '../check/engine/check.ts';
 import { UsageError } from './usage-error.ts';
 import { designArg, intOption, parseOptions, scenarioArg } from './args.ts';
 import { processEnv, type CommandEnv } from './env.ts';
@@ -50,8 +51,8 @@ const USAGE = `usage: dmaspec check [--design NAME|FILE] [--scenario NAME|FILE.j
                           limit and the data / address-space rlimits (here ${DEFAULT_MB})
   --workers N             threads per search (default: the machine's ${availableParallelism()}): the larger
                           BFS levels are explored on N worker threads, with the same states,
-                          verdicts and traces as on one; the liveness cycle search after it,
-                          and searches under a --design FILE, run on one thread
+                          verdicts and traces as on one (a --design FILE is loaded again in
+                          each); the liveness cycle search after it runs on one thread
   --json                  JSON on stdout; timings in their own "timings" field
   --no-symmetry           explore without symmetry reduction (state counts without it)
   --exit-zero             exit 0 once the check has run, whatever the verdicts and limits (a
@@ -63,9 +64,9 @@ report, exit 3 (a second one quits at once). A claimed property found violated b
 limit stopped the run still exits 1.
 
 Verdicts: holds, VIOLATED (with the shortest counterexample), unknown (a limit), or holds
-(vacuous): the property's trigger (spec/triggers.ts: a free under a client, a quiesce, a
-removal, a waiting unregister, ...) is never reached in the explored space, so nothing put
-the property to the test; a claim that holds only vacuously gets a warning line. An
+(vacuous): the property's trigger (machines/system/properties.ts: a free under a client, a
+quiesce, a removal, a waiting unregister, ...) is never reached in the explored space, so
+nothing put the property to the test; a claim that holds only vacuously gets a warning line. An
 assumption a design states only in prose is listed as "stated, not checked".
 
 Your own design (--design FILE): a module that exports one DesignModel, as its default
@@ -152,10 +153,14 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
   };
 }
 
-/** `--max-memory MB` in bytes. */
+/** `--max-memory MB` in bytes; a budget below what the process already holds is refused up front. */
 function mbOption(v: string | undefined): number | undefined {
   const mb = intOption(v, 'max-memory', 1, 2 ** 30);
-  return mb === undefined ? undefined : mb * 2 ** 20;
+  if (mb === undefined) return undefined;
+  const resident = Math.ceil(memoryUsage.rss() / 2 ** 20);
+  if (mb <= resident)
+    throw new UsageError(`--max-memory ${mb} is below the resident size: dmaspec already holds ${resident} MB before any search; give more than ${resident}`);
+  return mb * 2 ** 20;
 }
 
 /** The implementation (src/core) for replay, loaded lazily so that a broken core does not stop the checker. */

@@ -9,7 +9,10 @@
 import { ScenarioError } from '../scenario.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT, EXIT_TABLE } from './exit-status.ts';
-import { DesignError } from '../../machines/system/design-error.ts';
+import { DesignError, didYouMean } from '../../machines/system/design-error.ts';
+import { UnknownDesignError } from '../scenario.ts';
+import { OutputError } from './output-error.ts';
+import { quoted } from '../excerpt.ts';
 import { UsageError } from './usage-error.ts';
 
 interface Command {
@@ -17,22 +20,22 @@ interface Command {
   run(argv: string[], env: CommandEnv): Promise<number>;
 }
 
-/** Subcommands, loaded on demand so that `dmaspec check` does not load the path generator. */
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  simulate: () => import('./simulate.ts'),
-  check: () => import('./check.ts'),
-  paths: () => import('./paths.ts'),
-  export: () => import('./export.ts'),
-  'kernel-replay': () => import('./kernel-replay.ts'),
-  'kernel-mutants': () => import('./kernel-mutants.ts'),
-};
+/** Subcommands, loaded on demand so that `dmaspec check` does not load the path generator (a Map: a name typed by the user never finds Object.prototype's). */
+const COMMANDS: ReadonlyMap<string, () => Promise<Command>> = new Map<string, () => Promise<Command>>([
+  ['simulate', () => import('./simulate.ts')],
+  ['check', () => import('./check.ts')],
+  ['paths', () => import('./paths.ts')],
+  ['export', () => import('./export.ts')],
+  ['kernel-replay', () => import('./kernel-replay.ts')],
+  ['kernel-mutants', () => import('./kernel-mutants.ts')],
+]);
 
 /** What `dmaspec` with no subcommand runs (and so what `npm start` runs). */
 const DEFAULT_COMMAND = 'check';
 
 async function help(): Promise<string> {
   const lines = ['usage: dmaspec <command> [options] [--debug]', '', 'commands:'];
-  for (const [name, load] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(13)} ${(await load()).summary}`);
+  for (const [name, load] of COMMANDS) lines.push(`  ${name.padEnd(13)} ${(await load()).summary}`);
   lines.push('', `With no command, runs '${DEFAULT_COMMAND}' on the built-in default scenario.`);
   lines.push("'dmaspec <command> --help' describes a command's options; --debug prints an internal error's stack trace.");
   lines.push('', EXIT_TABLE);
@@ -67,18 +70,23 @@ export async function main(argv: string[], over: Partial<CommandEnv> = {}): Prom
     env.out((await help()) + '\n');
     return EXIT.ok;
   }
-  const load = COMMANDS[name];
+  const load = COMMANDS.get(name);
   if (!load) {
-    env.err(`dmaspec: unknown command '${name}'\n\n${await help()}\n`);
+    const known = [...COMMANDS.keys()];
+    env.err(`dmaspec: unknown command ${quoted(name)}${didYouMean(name, known)}; the commands are ${known.join(', ')} ('dmaspec --help' describes them)\n`);
     return EXIT.usage;
   }
   try {
     return await (await load()).run(args, env);
   } catch (err) {
     env.progress.stop();
-    if (err instanceof UsageError || err instanceof ScenarioError || err instanceof DesignError) {
+    if (err instanceof UsageError || err instanceof ScenarioError || err instanceof DesignError || err instanceof UnknownDesignError) {
       env.err(`dmaspec ${name}: ${err.message}\n`);
       return EXIT.usage;
+    }
+    if (err instanceof OutputError) {
+      env.err(`dmaspec ${name}: ${err.message}\n`);
+      return EXIT.output;
     }
     env.err(internalErrorText(name, err, env.debug));
     return EXIT.internal;

@@ -4,18 +4,19 @@
  * `dmaspec check --no-symmetry`, and SPIN's multi-core, bitstate and swarm searches on top.
  * @module
  */
-import { writeFileSync } from 'node:fs';
 import type { Design } from '../designs/design.ts';
 import { DESIGNS } from '../designs/registry.ts';
-import { Limits } from '../check/limits.ts';
+import { Limits } from '../check/engine/limits.ts';
 import { exportPromela } from '../promela/export.ts';
-import { TreeTooLarge } from '../promela/decision-tree.ts';
+import { TreeTooLarge } from '../check/engine/rules/decision-tree.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import { NAMED_SCENARIOS } from '../check/scenarios.ts';
 import { designArg, intOption, parseOptions, scenarioArg } from './args.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT, EXIT_TABLE } from './exit-status.ts';
+import { openOutFile } from './out-file.ts';
 import { UsageError } from './usage-error.ts';
+import { quoted } from '../excerpt.ts';
 
 /** One line of `dmaspec --help`. */
 export const summary = 'write a scenario under a design as a Promela model that SPIN checks to the same states and verdicts';
@@ -44,8 +45,10 @@ reduction off; -c0 searches on past errors). pan's "states, stored" equals dmasp
 --no-symmetry's states, its transitions are one more (pan counts the initial state), and
 each failed check is reported once as "assertion violated P_<property>".
 
-A limit that stops the exploration still writes the model (for the states reached) and exits 3;
-so does a rule whose evaluation tree is too large (nothing written).
+A limit that stops the exploration, or SIGINT / SIGTERM, still writes the model (for the states
+reached) and exits 3; so does a rule whose evaluation tree is too large (nothing written).
+--out FILE is written beside FILE and renamed into place when complete: an interrupted or
+failed run leaves FILE as it was.
 
 ${EXIT_TABLE}`;
 
@@ -74,7 +77,7 @@ async function parseExportArgs(argv: string[]): Promise<ExportArgs | 'help'> {
   );
   if (values.help) return 'help';
   if (values.format !== 'promela')
-    throw new UsageError(`--format promela is required (got ${values.format === undefined ? 'none' : JSON.stringify(values.format)})\n${USAGE}`);
+    throw new UsageError(`--format promela is required (got ${values.format === undefined ? 'none' : quoted(values.format)})\n${USAGE}`);
   const { scenario, design: scenarioDesign } = values.scenario === undefined ? { scenario: DEFAULT_SCENARIO, design: undefined } : scenarioArg(values.scenario);
   const d = values.design ?? scenarioDesign ?? scenario.design;
   const design = await designArg(d, scenario);
@@ -94,24 +97,24 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
     env.out(`${USAGE}\n`);
     return EXIT.ok;
   }
-  if (args.out !== undefined) {
-    try {
-      writeFileSync(args.out, '');
-    } catch (err) {
-      throw new UsageError(`cannot write --out ${args.out}: ${(err as Error).message}`);
-    }
-  }
-  const limits = args.maxSeconds === undefined ? undefined : new Limits({ maxSeconds: args.maxSeconds });
+  // Opened before the work, so that an unwritable --out fails at once (exit 5).
+  const out = args.out === undefined ? undefined : openOutFile(args.out);
+  // SIGINT / SIGTERM (src/cli/worker-host.ts) stop the exploration like a limit.
+  const limits =
+    args.maxSeconds === undefined && env.interrupt === undefined ? undefined : new Limits({ maxSeconds: args.maxSeconds, interrupt: env.interrupt });
   let r: ReturnType<typeof exportPromela>;
   try {
     r = exportPromela(args.scenario, args.design.model, { maxStates: args.maxStates, limits });
   } catch (err) {
+    out?.abort();
     if (!(err instanceof TreeTooLarge)) throw err;
     env.err(`dmaspec export: a rule's evaluation tree is too large for this scenario's ranges (${err.message}); try a smaller scenario\n`);
     return EXIT.limit;
   }
-  if (args.out !== undefined) writeFileSync(args.out, r.text);
-  else env.out(r.text);
+  if (out) {
+    out.write(r.text);
+    out.commit();
+  } else env.out(r.text);
   env.err(
     `dmaspec export: ${args.scenario.name} under ${args.design.model.name}: ${r.steps} steps, ${r.nodes} tree nodes; ` +
       `dmaspec found ${r.states} states, ${r.transitions} transitions${r.complete ? '' : ' (stopped by a limit: the ranges are of those states)'} in ${r.seconds.toFixed(1)} s${args.out ? `; wrote ${args.out}` : ''}\n`,

@@ -4,12 +4,12 @@
  * Lines (format `dmaspec-paths/2`, src/mbt/export.ts, docs/replaying-paths.md) for another
  * implementation to replay, or replay them on ours and print the coverage table.
  *
- * Lines are written as they are generated: to a file opened before any work (so a bad
- * `--out` fails at once, exit 2 naming the path), or to standard output, where a reader
- * that goes away (`| head`) ends the run quietly with exit 0.
+ * Lines are written as they are generated: to an `--out` file opened before any work (so a
+ * bad `--out` fails at once, exit 5 naming the path) and renamed into place only when
+ * complete (src/cli/out-file.ts), or to standard output, where a reader that goes away
+ * (`| head`) ends the run quietly with exit 0.
  * @module
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { buildSystem } from '../../machines/system/index.ts';
 import type { Design } from '../designs/design.ts';
 import { isDesignFile, loadDesignFile } from '../designs/load.ts';
@@ -22,7 +22,10 @@ import { StateLimitError } from '../../machines/xstate.ts';
 import { exportLines } from '../mbt/export.ts';
 import { ConformanceError } from '../mbt/replay.ts';
 import { DESIGN_NAMES, type DesignName, type Scenario } from '../scenario.ts';
+import { quoted } from '../excerpt.ts';
 import { processEnv, type CommandEnv } from './env.ts';
+import { openOutFile } from './out-file.ts';
+import { OutputError } from './output-error.ts';
 import { UsageError } from './usage-error.ts';
 import { parseOptions, readScenarioFile } from './args.ts';
 
@@ -38,7 +41,7 @@ const USAGE = `usage: dmaspec paths --machine NAME [--scenario FILE.json] [--des
 
   --machine NAME   ${Object.keys(TARGETS).join(' | ')}
   --scenario FILE  scenario JSON (default: the machine's small scenario of the catalogue,
-                   machines/index.ts, on which every state node is reachable)
+                   src/catalogue.ts, on which every state node is reachable)
   --design NAME    override the scenario's design
   --design FILE    a design module (.ts/.mts/.js/.mjs): the paths of --machine system under it
                    (--format jsonl; replaying a design file on the implementation is not wired)
@@ -57,7 +60,8 @@ const USAGE = `usage: dmaspec paths --machine NAME [--scenario FILE.json] [--des
 
 Same arguments, same output. Exit status 0 on success (also when the reader of standard
 output goes away early), 1 when the implementation diverges from the machine (--format
-table), 2 for bad arguments, scenario files or an --out file that cannot be written.`;
+table), 2 for bad arguments or scenario files, 5 when the output cannot be written (the
+--out file is written beside its name and renamed into place when complete).`;
 
 /** The parsed command line of `paths`. */
 export interface PathsOptions {
@@ -76,7 +80,7 @@ export interface PathsOptions {
 
 function oneOf<T extends string>(value: string | undefined, name: string, allowed: readonly T[], dflt: T): T {
   if (value === undefined) return dflt;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got ${quoted(value)})`);
   return value as T;
 }
 
@@ -99,7 +103,7 @@ export function parsePathsArgs(argv: string[]): PathsOptions | 'help' {
   );
   if (values.help) return 'help';
   if (values.machine === undefined) throw new UsageError(`--machine is required\n${USAGE}`);
-  if (!(values.machine in TARGETS)) throw new UsageError(new UnknownMachineError(values.machine).message);
+  if (!Object.hasOwn(TARGETS, values.machine)) throw new UsageError(new UnknownMachineError(values.machine).message);
   let scenario = values.scenario === undefined ? TARGETS[values.machine].entry.smallScenario : readScenarioFile(values.scenario).scenario;
   const designFile = values.design !== undefined && isDesignFile(values.design) ? values.design : undefined;
   if (designFile && values.machine !== 'system') throw new UsageError(`--design FILE builds --machine system only (got --machine ${values.machine})`);
@@ -107,7 +111,7 @@ export function parsePathsArgs(argv: string[]): PathsOptions | 'help' {
     scenario = { ...scenario, design: oneOf(values.design, 'design', DESIGN_NAMES, scenario.design) as DesignName };
   const limit = values.limit === undefined ? DEFAULT_LIMIT : Number(values.limit);
   if (!/^\d+$/.test(values.limit ?? '1') || !Number.isSafeInteger(limit) || limit < 1)
-    throw new UsageError(`--limit must be an integer >= 1 (got ${JSON.stringify(values.limit)})`);
+    throw new UsageError(`--limit must be an integer >= 1 (got ${quoted(values.limit ?? '')})`);
   return {
     machine: values.machine,
     scenario,
@@ -122,55 +126,51 @@ export function parsePathsArgs(argv: string[]): PathsOptions | 'help' {
 
 /** Where the lines go: an --out file or standard output. */
 export interface LineSink {
-  /** Writes `text`; resolves false once the reader is gone (EPIPE): stop quietly. */
+  /** Writes `text`; resolves false once the reader is gone (EPIPE): stop quietly. @throws OutputError */
   write(text: string): Promise<boolean>;
-  /** Done (a run that failed half-way leaves a file without its trailer line). */
+  /** Done: an --out file takes its name. @throws OutputError */
   close(): void;
+  /** Failed half-way: an --out file is left as it was. */
+  abort(): void;
 }
 
-/** An --out file that cannot be opened or written. */
-const outError = (file: string, err: unknown) => new UsageError(`cannot write --out ${file}: ${(err as Error).message}`);
-
-/** The --out file, opened (created or truncated) now, before any work. @throws UsageError naming the file */
+/** The --out file, opened now, before any work (src/cli/out-file.ts). @throws OutputError naming the file */
 function fileSink(file: string): LineSink {
-  let fd: number;
-  try {
-    fd = openSync(file, 'w');
-  } catch (err) {
-    throw outError(file, err);
-  }
+  const out = openOutFile(file);
   return {
     write: async (text) => {
-      try {
-        writeSync(fd, text);
-      } catch (err) {
-        throw outError(file, err);
-      }
+      out.write(text);
+      // Let a signal's handler run between chunks (src/cli/worker-host.ts: it removes the temporary file).
+      await new Promise(setImmediate);
       return true;
     },
-    close: () => closeSync(fd),
+    close: () => out.commit(),
+    abort: () => out.abort(),
   };
 }
 
 /** Standard output, one chunk at a time (its callback is the back-pressure); EPIPE ends the run quietly. */
 function stdoutSink(): LineSink {
   let gone = false;
+  let failed: NodeJS.ErrnoException | undefined;
   const onError = (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') gone = true;
-    else throw err;
+    else failed = err;
   };
   process.stdout.on('error', onError);
   return {
     write: (text) =>
       gone
         ? Promise.resolve(false)
-        : new Promise((resolve) =>
+        : new Promise((resolve, reject) =>
             process.stdout.write(text, (err) => {
-              if (err && (err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
-              resolve(!err && !gone);
+              const e = (err as NodeJS.ErrnoException | null | undefined) ?? failed;
+              if (e && e.code !== 'EPIPE') reject(new OutputError(`cannot write standard output: ${e.message}`));
+              else resolve(!e && !gone);
             }),
           ),
     close: () => void process.stdout.off('error', onError),
+    abort: () => void process.stdout.off('error', onError),
   };
 }
 
@@ -237,8 +237,13 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
     const options = parsed.designFile ? { ...parsed, design: await loadDesignFile(parsed.designFile, parsed.scenario) } : parsed;
     sink = options.out !== undefined ? fileSink(options.out) : stdoutSink();
     await writePathsOutput(options, sink);
+    const done = sink;
+    sink = undefined;
+    done.close();
     return 0;
   } catch (err) {
+    sink?.abort();
+    sink = undefined;
     if (err instanceof UsageError) {
       env.err(`dmaspec paths: ${err.message}\n`);
       return 2;
@@ -248,7 +253,5 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
       return 1;
     }
     throw err;
-  } finally {
-    sink?.close();
   }
 }

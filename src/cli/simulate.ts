@@ -15,6 +15,8 @@ import { isDesignFile, loadDesignFile } from '../designs/load.ts';
 import { STRATEGIES } from '../designs/strategies.ts';
 import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../scenario.ts';
 import { UsageError } from './usage-error.ts';
+import { quoted } from '../excerpt.ts';
+import { didYouMean } from '../../machines/system/design-error.ts';
 import { intOption, parseOptions, readScenarioFile } from './args.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT_TABLE } from './exit-status.ts';
@@ -66,11 +68,13 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions | 'help' {
   if (values.scenario !== undefined) scenario = readScenarioFile(values.scenario).scenario;
   const designFile = values.design !== undefined && isDesignFile(values.design) ? values.design : undefined;
   if (values.design !== undefined && !designFile) {
-    if (!(values.design in STRATEGIES))
-      throw new UsageError(`--design must be one of ${Object.keys(STRATEGIES).join(', ')} (got ${JSON.stringify(values.design)})`);
+    if (!Object.hasOwn(STRATEGIES, values.design))
+      throw new UsageError(
+        `--design must be one of ${Object.keys(STRATEGIES).join(', ')}${didYouMean(values.design, Object.keys(STRATEGIES))} or a design module (got ${quoted(values.design)})`,
+      );
     scenario = { ...scenario, design: values.design as DesignName };
   }
-  if (!designFile && !(scenario.design in STRATEGIES))
+  if (!designFile && !Object.hasOwn(STRATEGIES, scenario.design))
     throw new UsageError(`design ${scenario.design} has no implementation yet; use --design ${Object.keys(STRATEGIES).join(' or ')}`);
   return {
     scenario,

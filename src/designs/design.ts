@@ -14,7 +14,10 @@ import type { DesignStrategy } from '../core/design.ts';
 export interface Design {
   readonly model: DesignModel;
   readonly strategy?: DesignStrategy;
+  /**
+   * The module file the design was loaded from (src/designs/load.ts), absolute: the parallel
+   * search's workers load it again (src/check/recipe.ts). Absent for built-in designs and
+   * designs made in code.
+   */
+  readonly source?: string;
 }
-
-/** The design's name (its model's). */
-export const designName = (d: Design): string => d.model.name;

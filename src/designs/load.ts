@@ -11,12 +11,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DesignError } from '../../machines/system/design-error.ts';
-import type { Scenario } from '../scenario.ts';
 import { blameDesign } from './blame.ts';
 import type { Design } from './design.ts';
-import { DESIGN_NAMES } from './names.ts';
+import { DESIGN_NAMES, type Scenario } from '../scenario.ts';
 import { isDesignName } from './registry.ts';
 import { asDesign, validateDesign } from './validate.ts';
 
@@ -41,11 +40,25 @@ function notADesign(v: unknown): string | null {
 }
 
 let hooked = false;
-/** Registers the ES-module hooks once per thread (module hooks do not reach workers on Node 20). */
+/**
+ * Registers the module hooks once per thread (module hooks do not reach workers on Node 20),
+ * and only once a design file is loaded: a run of the built-in designs loads no TypeScript
+ * loader. From the TypeScript sources (a clone), the hooks resolve `dmaspec/design` to them.
+ */
 function hookOnce(): void {
   if (hooked) return;
-  register(new URL('./esm-scope-hooks.mjs', import.meta.url));
+  register(new URL('./esm-scope-hooks.mjs', import.meta.url), {
+    data: { source: import.meta.url.endsWith('.ts'), root: new URL('../../', import.meta.url).href },
+  });
   hooked = true;
+}
+
+/** The first line of a load failure, with the file, line and column a syntax error has in its stack (V8 keeps them out of the message). */
+function loadFailure(err: unknown): string {
+  const e = err as Error;
+  const why = e?.message?.split('\n')[0] ?? String(err);
+  const at = e?.name === 'SyntaxError' ? /^(file:\/\/\S+?):(\d+)$/m.exec(e.stack ?? '') : null;
+  return at ? `${fileURLToPath(at[1]!)}:${at[2]}: ${why}` : why;
 }
 
 /** The module `file`'s exports. @throws DesignError */
@@ -61,7 +74,7 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
   try {
     return await import(`${pathToFileURL(path).href}?dmaspec-esm`);
   } catch (err) {
-    const why = (err as Error).message?.split('\n')[0] ?? String(err);
+    const why = loadFailure(err);
     // As esm-scope-hooks.mjs tells ES syntax: a module without it was loaded as CommonJS.
     const commonJs = !/^\s*(import\s*[\w{*'"]|export\s)/m.test(readFileSync(path, 'utf8'));
     const noPackage = /Cannot find package 'dmaspec(\/design)?'/.test(why);
@@ -71,12 +84,6 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
     );
   }
 }
-
-/** The absolute path each design model loaded from a file came from (so a search worker can load it again). */
-const sources = new WeakMap<object, string>();
-
-/** The file a design model was loaded from by {@link loadDesignFile}, if it was. */
-export const designSourceOf = (model: object): string | undefined => sources.get(model);
 
 /**
  * Loads and validates the design module `file` for `scenario`: its default export, or its
@@ -102,6 +109,5 @@ export async function loadDesignFile(file: string, scenario: Scenario): Promise<
     throw new DesignError(file, 'module', `it names its design ${name}, which is a built-in design (${DESIGN_NAMES.join(', ')})`, 'rename it');
   const checked = validateDesign(design, scenario);
   const model = blameDesign(checked.model);
-  sources.set(model, resolve(file));
-  return { ...checked, model };
+  return { ...checked, model, source: resolve(file) };
 }

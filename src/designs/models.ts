@@ -4,7 +4,7 @@
  * @module
  */
 import type { DesignModel } from '../../machines/system/design.ts';
-import type { DesignName } from './names.ts';
+import type { DesignName } from '../scenario.ts';
 import { DESIGNS, designOf, UnknownDesignError } from './registry.ts';
 
 export { UnknownDesignError };

@@ -1,12 +1,11 @@
 /**
  * The design registry: every built-in design, by name, as a {@link Design} (model and
  * strategy). Adding a design is one folder `src/designs/<name>/` and one line here plus its
- * name in src/designs/names.ts; the `satisfies` below makes the two lists agree at compile
+ * name in src/scenario.ts; the `satisfies` below makes the two lists agree at compile
  * time, and the check after it at load.
  * @module
  */
 import { buildSystem, type SystemModel, type SystemOptions } from '../../machines/system/index.ts';
-import type { Scenario } from '../scenario.ts';
 import { baseline } from './baseline/model.ts';
 import { baselineStrategy } from './baseline/strategy.ts';
 import type { Design } from './design.ts';
@@ -16,7 +15,7 @@ import { kref } from './kref/model.ts';
 import { krefStrategy } from './kref/strategy.ts';
 import { krefFixed } from './kref-fixed/model.ts';
 import { krefFixedStrategy } from './kref-fixed/strategy.ts';
-import { DESIGN_NAMES, type DesignName } from './names.ts';
+import { DESIGN_NAMES, type DesignName, type Scenario, UnknownDesignError } from '../scenario.ts';
 import { notifier } from './notifier/model.ts';
 import { notifierStrategy } from './notifier/strategy.ts';
 import { percpuRef } from './percpu-ref/model.ts';
@@ -28,7 +27,7 @@ import { rfcWaitStrategy } from './rfc-wait/strategy.ts';
 import { rfcWaitUnheld } from './rfc-wait-unheld/model.ts';
 import { rfcWaitUnheldStrategy } from './rfc-wait-unheld/strategy.ts';
 
-/** Every built-in design, by name, in src/designs/names.ts order. */
+/** Every built-in design, by name, in src/scenario.ts order. */
 export const DESIGNS: Readonly<Record<DesignName, Design>> = {
   baseline: { model: baseline, strategy: baselineStrategy },
   'rfc-wait': { model: rfcWait, strategy: rfcWaitStrategy },
@@ -45,13 +44,7 @@ export const DESIGNS: Readonly<Record<DesignName, Design>> = {
 for (const n of DESIGN_NAMES)
   if (DESIGNS[n].model.name !== n) throw new Error(`src/designs/registry.ts: design ${n} has model ${DESIGNS[n].model.name}; file it under its own name`);
 
-/** A scenario or command line names a design that is not built in. */
-export class UnknownDesignError extends Error {
-  override readonly name = 'UnknownDesignError';
-  constructor(readonly design: string) {
-    super(`design ${design} is not a built-in design (known: ${DESIGN_NAMES.join(', ')})`);
-  }
-}
+export { UnknownDesignError };
 
 /** Whether `name` is a built-in design. */
 export const isDesignName = (name: string): name is DesignName => (DESIGN_NAMES as readonly string[]).includes(name);

@@ -4,21 +4,10 @@
  * @module
  */
 import type { DesignStrategy } from '../core/design.ts';
-import { DmaRuleError } from '../core/errors.ts';
-import type { DesignName } from './names.ts';
-import { DESIGNS, isDesignName } from './registry.ts';
+import type { DesignName } from '../scenario.ts';
+import { DESIGNS } from './registry.ts';
 
 /** Implemented designs by name. */
 export const STRATEGIES: Readonly<Partial<Record<DesignName, DesignStrategy>>> = Object.freeze(
   Object.fromEntries(Object.entries(DESIGNS).flatMap(([n, d]) => (d.strategy ? [[n, d.strategy]] : []))),
 );
-
-/**
- * The strategy of design `name`.
- * @throws DmaRuleError `design-unavailable` for a design without an implementation yet.
- */
-export function strategyFor(name: string): DesignStrategy {
-  const s = isDesignName(name) ? STRATEGIES[name] : undefined;
-  if (!s) throw new DmaRuleError('design-unavailable', `design ${name} has no implementation strategy (have: ${Object.keys(STRATEGIES).join(', ')})`);
-  return s;
-}

@@ -26,7 +26,8 @@ import { DesignError, DesignErrors, didYouMean } from '../../machines/system/des
 import { buildSystem, designVariablesOf, systemConfig, systemRules, type SystemModel } from '../../machines/system/index.ts';
 import { layoutOf } from '../../machines/system/layout.ts';
 import { snapshotKey, snapshotView } from '../../machines/xstate.ts';
-import { PROPERTY_NAMES, rxThread } from '../../spec/vocabulary.ts';
+import { PROPERTY_NAMES } from '../../machines/system/properties.ts';
+import { rxThread } from '../../spec/vocabulary.ts';
 import { CLIENT_KINDS, type Scenario } from '../scenario.ts';
 import type { Design } from './design.ts';
 
@@ -253,7 +254,7 @@ function checkReferences(config: StateConfig, rules: Rules<SystemContext>, fail:
   const name = (r: unknown) => (typeof r === 'string' ? r : String((r as { type?: unknown })?.type));
   for (const { from, event, t } of configTransitions(config)) {
     const where = `step ${event} in ${from}`;
-    if (t.guard !== undefined && !(name(t.guard) in rules.guards))
+    if (t.guard !== undefined && !Object.hasOwn(rules.guards, name(t.guard)))
       fail(
         where,
         `guard ${name(t.guard)} is not defined${didYouMean(name(t.guard), Object.keys(rules.guards))}`,
@@ -261,7 +262,7 @@ function checkReferences(config: StateConfig, rules: Rules<SystemContext>, fail:
       );
     const actions = t.actions === undefined ? [] : Array.isArray(t.actions) ? t.actions : [t.actions];
     for (const a of actions)
-      if (!(name(a) in rules.actions))
+      if (!Object.hasOwn(rules.actions, name(a)))
         fail(where, `action ${name(a)} is not defined${didYouMean(name(a), Object.keys(rules.actions))}`, 'define it in rules().actions, or fix the name');
   }
 }

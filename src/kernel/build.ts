@@ -10,14 +10,14 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import type { DesignName } from '../scenario.ts';
 import { applyPatch, type HunkPlacement, PatchError, parsePatch } from './patch.ts';
 import type { KernelFamily, KernelTree } from './tree.ts';
 
 /** The project's kernel/ folder (shim, harness, patches). */
-export const KERNEL_DIR = fileURLToPath(new URL('../../kernel/', import.meta.url));
-const EXAMPLES_C = fileURLToPath(new URL('../../examples/c/', import.meta.url));
+export const KERNEL_DIR = `${join(PACKAGE_ROOT, 'kernel')}/`;
+const EXAMPLES_C = `${join(PACKAGE_ROOT, 'examples', 'c')}/`;
 
 /** Something the build needs is missing or fails: the CLI exits 2 with this message. */
 export class BuildError extends Error {

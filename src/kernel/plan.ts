@@ -4,7 +4,7 @@
  * from issue 22: chan-rules, a two-channel device, async_tx only, CPU hotplug).
  * @module
  */
-import { machineNamed } from '../../machines/index.ts';
+import { machineNamed } from '../catalogue.ts';
 import { ASYNC_TX_ONLY, NET_AND_SLAVE } from '../../machines/small-scenarios.ts';
 import { CHAN_RULES } from '../mbt/coverage-scenarios.ts';
 import type { DesignName, Scenario } from '../scenario.ts';

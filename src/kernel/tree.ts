@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
 /** The two dmaengine generations the harness replays. */
 export type KernelFamily = '3.x' | 'mainline';
@@ -83,9 +83,6 @@ export function readTree(dir: string, version?: string): KernelTree {
     ...(existsSync(privateH) ? { privateH } : {}),
   };
 }
-
-/** The package's root folder. */
-const PACKAGE_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 
 /**
  * The project's shared folder `../shared/<sub>` beside the checkout (CI: the checkout's

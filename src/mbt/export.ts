@@ -17,7 +17,7 @@
  * so memory grows with the graph, never with the file.
  * @module
  */
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { AnyMachineSnapshot } from 'xstate';
 import type { StepEvent } from '../../machines/kit.ts';
 import type { MachineModel } from '../../machines/model.ts';
@@ -36,7 +36,8 @@ import { vocabulary, type VocabularyEntry } from './vocabulary.ts';
 export const PATHS_FORMAT = 'dmaspec-paths/2';
 
 /** This package's version (package.json), for the header. */
-export const PACKAGE_VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+// The package's own package.json, by name (package.json `exports`): the same from the sources and the build.
+export const PACKAGE_VERSION: string = (createRequire(import.meta.url)('dmaspec/package.json') as { version: string }).version;
 
 /** The expected state at one point of a path. */
 export interface ExpectedAt {

@@ -1,12 +1,11 @@
 /**
- * The safety properties of spec/properties.ts that can be judged from the observable state
+ * The safety properties of machines/system/properties.ts that can be judged from the observable state
  * alone (spec/observable.ts), so that runs of the implementation — with no machine beside
  * it — are checked after every step. Derived from the property list: each rule is written
- * once, in spec/properties.ts, as its `observed` form next to the machine form.
+ * once, in machines/system/properties.ts, as its `observed` form next to the machine form.
  * @module
  */
-import { SAFETY, type ObservedForm } from '../../spec/properties.ts';
-import type { PropertyName } from '../../spec/vocabulary.ts';
+import { type ObservedForm, type PropertyName, SAFETY } from '../../machines/system/properties.ts';
 import type { Observable } from '../../spec/observable.ts';
 import type { Scenario } from '../scenario.ts';
 
@@ -15,7 +14,7 @@ export interface ObservableInvariant extends ObservedForm {
   readonly name: PropertyName;
 }
 
-/** The observable forms of the safety properties, in the order of spec/properties.ts. */
+/** The observable forms of the safety properties, in the order of machines/system/properties.ts. */
 export const OBSERVABLE_INVARIANTS: readonly ObservableInvariant[] = SAFETY.flatMap((p) =>
   p.observed ? [{ name: p.name, exact: p.observed.exact, violation: p.observed.violation }] : [],
 );

@@ -5,16 +5,16 @@
  * event, payload variant included, from one leaf of its region), guarded by the step's
  * enabling condition, its body the step's decision tree; timer steps guarded by `timeout`
  * too, which SPIN makes true exactly when no other step is enabled (the rule of
- * machines/timers.ts). After every step, each safety property and deadlock freedom are
+ * machines/model.ts `timerRule`). After every step, each safety property and deadlock freedom are
  * asserted on the new state; each liveness property is a never claim (`-DLTL`,
  * src/promela/liveness.ts).
  * @module
  */
-import type { CompiledMachine } from '../check/compile.ts';
-import { inputsOf, mapTree, TreeTable, type Tree, type Value } from './decision-tree.ts';
+import type { CompiledMachine } from '../check/engine/compile.ts';
+import { inputsOf, mapTree, TreeTable, type Tree, type Value } from '../check/engine/rules/decision-tree.ts';
 import { livenessClaims, livenessPreamble, steppedStatement, type LivenessSource } from './liveness.ts';
-import { initialInputs, type InputRange } from './ranges.ts';
-import type { StepResult, Translation } from './translate.ts';
+import { initialInputs } from './ranges.ts';
+import type { InputRange, StepResult, Translation } from '../check/engine/rules/translate.ts';
 
 /** Promela's reserved words, which a variable named after a context field must not be. */
 const RESERVED = new Set(

@@ -3,21 +3,21 @@
  * checks to the same states, transitions, safety and liveness verdicts as dmaspec (without
  * symmetry reduction, which SPIN does not have). The rules are translated by exhaustive
  * evaluation over the ranges the scenario's reachable states span
- * (src/promela/decision-tree.ts, src/promela/ranges.ts): xstate's semantics, as the
+ * (src/check/engine/rules/decision-tree.ts, src/promela/ranges.ts): xstate's semantics, as the
  * checker's compiled form runs it, stay the reference.
  * @module
  */
-import { compileMachine } from '../check/compile.ts';
-import type { Limits } from '../check/limits.ts';
-import type { PropertySet } from '../check/properties.ts';
-import { LIVENESS, SAFETY } from '../../spec/properties.ts';
-import { buildSystem } from '../../machines/system/index.ts';
+import { compileMachine } from '../check/engine/compile.ts';
+import type { Limits } from '../check/engine/limits.ts';
+import type { PropertySet } from '../check/engine/properties.ts';
+import { LIVENESS, SAFETY } from '../../machines/system/properties.ts';
+import { buildSystem, type SystemContext } from '../../machines/system/index.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
 import type { Scenario } from '../scenario.ts';
 import { emitPromela, MODEL_CHECKS } from './emit.ts';
 import { initialInputs, rangesOf } from './ranges.ts';
-import { evaluateTree } from './decision-tree.ts';
-import { translate } from './translate.ts';
+import { evaluateTree } from '../check/engine/rules/decision-tree.ts';
+import { translate } from '../check/engine/rules/translate.ts';
 import { refuseUntranslatable } from './untranslatable.ts';
 
 /** Every check an exported model reports, by name: the safety properties, then {@link MODEL_CHECKS}. */
@@ -46,7 +46,7 @@ export function exportPromela(scenario: Scenario, design: DesignModel, opts: { m
   const t0 = performance.now();
   const model = buildSystem(scenario, design);
   const cm = compileMachine(model);
-  const props = { safety: SAFETY, liveness: LIVENESS } as unknown as PropertySet;
+  const props: PropertySet<SystemContext> = { safety: SAFETY, liveness: LIVENESS };
   const ranges = rangesOf(cm, { ...opts, safety: props.safety });
   const t = translate(cm, props, ranges.inputs);
   const x = ranges.exploration;

@@ -1,13 +1,13 @@
 /**
  * The liveness half of an exported model, compiled in by `spin -a -DLTL`: each liveness
  * property as a never claim that accepts exactly the counterexamples dmaspec's check
- * (src/check/liveness.ts) finds, so that `pan -a` gives dmaspec's verdict.
+ * (src/check/engine/liveness.ts) finds, so that `pan -a` gives dmaspec's verdict.
  *
  * dmaspec's fairness is weak fairness per thread (`model.threads`, an event's prefix): a
  * thread enabled in every state of a cycle must step in it. A scheduler step (`migrate`,
- * src/check/compile.ts `SCHEDULER_STEPS`) is neither the thread's progress nor makes it
+ * machines/model.ts `schedulerSteps`) is neither the thread's progress nor makes it
  * enabled, and a timer step makes its thread enabled only where it may fire (nothing else
- * is enabled, machines/timers.ts). SPIN's `-f` is weak fairness per process, and a process
+ * is enabled, machines/model.ts `timerRule`). SPIN's `-f` is weak fairness per process, and a process
  * here holds every region under one top-level state (`net0-rx`'s steps run in `t_net0`) and
  * the thread's `migrate`: not the same notion, and it finds cycles dmaspec rules out. So the
  * fairness is in the claim instead, and pan runs without `-f`: the claim is the Büchi
@@ -70,7 +70,10 @@ export function livenessClaims(src: LivenessSource): string[] {
     '/* Liveness: check one property with pan -a -A -N <name>, without -f (the claims carry the fairness, see the module comment of src/promela/liveness.ts). */',
   ];
   if (hasTimers)
-    lines.push('/* Some step other than a timer step is enabled: timer steps wait (machines/timers.ts). */', `#define PLAIN_ENABLED (${en(plain) || '0'})`);
+    lines.push(
+      '/* Some step other than a timer step is enabled: timer steps wait (machines/model.ts `timerRule`). */',
+      `#define PLAIN_ENABLED (${en(plain) || '0'})`,
+    );
   const fair: number[] = [];
   src.threads.forEach((name, t) => {
     const own = steps.filter((s) => s.thread === t);

@@ -8,22 +8,14 @@
  * reports a state outside the ranges as an error instead of translating it wrongly.
  * @module
  */
-import type { CompiledMachine } from '../check/compile.ts';
-import { explore, type Exploration } from '../check/explore.ts';
-import { NULL_OF, type SlotBytes } from '../check/layout.ts';
-import type { Limits } from '../check/limits.ts';
-import type { SafetyProperty } from '../check/properties.ts';
-import type { Value } from './decision-tree.ts';
-import { inputValue } from './probe.ts';
-
-/** The values of one input. */
-export interface InputRange {
-  /** Readable name (`net0.worker` for a region, the slot path for a slot). */
-  readonly name: string;
-  readonly kind: 'leaf' | 'int' | 'bool';
-  /** Every value, in ascending order (null first, false before true). */
-  readonly values: readonly Value[];
-}
+import type { CompiledMachine } from '../check/engine/compile.ts';
+import { explore, type Exploration } from '../check/engine/explore.ts';
+import { NULL_OF, type SlotBytes } from '../check/engine/layout.ts';
+import type { Limits } from '../check/engine/limits.ts';
+import type { SafetyProperty } from '../check/engine/properties.ts';
+import type { Value } from '../check/engine/rules/decision-tree.ts';
+import type { InputRange } from '../check/engine/rules/translate.ts';
+import { inputValue } from '../check/engine/rules/probe.ts';
 
 /** The ranges of every input of `cm`, and the exploration they came from. */
 export interface Ranges {

@@ -7,13 +7,13 @@
  * so it is refused instead, naming the design, the step and what the rule did.
  * @module
  */
-import type { CompiledMachine } from '../check/compile.ts';
-import type { Exploration } from '../check/explore.ts';
+import type { CompiledMachine } from '../check/engine/compile.ts';
+import type { Exploration } from '../check/engine/explore.ts';
 import { DesignError } from '../../machines/system/design-error.ts';
-import { evaluateTree, type Tree } from './decision-tree.ts';
-import { NULL_OF } from '../check/layout.ts';
-import { inputValue } from './probe.ts';
-import type { Step, StepResult } from './translate.ts';
+import { evaluateTree, type Tree } from '../check/engine/rules/decision-tree.ts';
+import { NULL_OF } from '../check/engine/layout.ts';
+import { inputValue } from '../check/engine/rules/probe.ts';
+import type { Step, StepResult } from '../check/engine/rules/translate.ts';
 
 /** Whether some leaf of `tree` is an error (shared subtrees visited once). */
 function hasErrorLeaf(tree: Tree<StepResult>, seen = new Set<number>()): boolean {

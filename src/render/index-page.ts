@@ -47,7 +47,7 @@ export function renderIndex(input: IndexInput): string {
   if (input.designs && input.designs.length > 0)
     out.push(input.comparison ? 'Each design in its own words:' : '## Designs', '', input.designs.map(item).join('\n'), '');
   out.push('## Statecharts', '');
-  out.push(input.machines.length > 0 ? input.machines.map(item).join('\n') : 'The machine catalogue (machines/index.ts) is not there yet.', '');
+  out.push(input.machines.length > 0 ? input.machines.map(item).join('\n') : 'The machine catalogue (src/catalogue.ts) is not there yet.', '');
   if (input.spec.length > 0) out.push('## The spec', '', input.spec.map(item).join('\n'), '');
   if (input.guides.length > 0) out.push('## Guides', '', input.guides.map(item).join('\n'), '');
   return out.join('\n').trimEnd() + '\n';

@@ -9,7 +9,7 @@
  * read, a single thread is not.
  * @module
  */
-import type { MachineModel } from '../../machines/model.ts';
+import type { ScenarioModel } from '../../machines/make.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import { allStates, chartOf, regionsOf, subChart, type Chart } from './chart.ts';
 import { codeCell, escapeCell } from './escape.ts';
@@ -17,14 +17,14 @@ import { toMermaid } from './mermaid.ts';
 import { describeScenario } from './scenario-text.ts';
 import { drawChart, type DrawnChart } from './svg.ts';
 
-/** What the docs need of a catalogue entry (machines/index.ts `MachineEntry` has these). */
+/** What the docs need of a catalogue entry (src/catalogue.ts `MachineEntry` has these). */
 export interface DocMachineEntry {
   /** File-name-safe name: the page is `machines/<name>.md`. */
   readonly name: string;
   readonly title: string;
   readonly summary: string;
   /** Builds the machine for a scenario (the catalogue entry's factory). */
-  build(scenario: Scenario): MachineModel;
+  build(scenario: Scenario): ScenarioModel;
   /** A scenario small enough to draw, used when the default one is too big. */
   readonly smallScenario: Scenario;
 }
@@ -47,7 +47,7 @@ export function fileSafe(name: string): string {
  * Builds the entry for the default scenario, or for its `smallScenario` when the default
  * does not build for it or gives more than {@link MAX_DRAWN_STATES} state nodes.
  */
-export function chooseScenario(entry: DocMachineEntry): { scenario: Scenario; model: MachineModel; chart: Chart } {
+export function chooseScenario(entry: DocMachineEntry): { scenario: Scenario; model: ScenarioModel; chart: Chart } {
   try {
     const model = entry.build(DEFAULT_SCENARIO);
     const chart = chartOf(model.machine);
@@ -165,7 +165,7 @@ async function section(chart: Chart, svgPath: string, heading: string, prefix: s
  * clients the machine has a thread for: a release machine draws the IOH alone, its holder
  * being an event, and should not claim the scenario's clients.
  */
-function drawnScenario(model: MachineModel): string {
+function drawnScenario(model: ScenarioModel): string {
   const s = model.scenario;
   const drawn = s.clients.filter((c) => model.threads.includes(c.name));
   const left = s.clients.filter((c) => !drawn.includes(c)).map((c) => `\`${c.name}\``);

@@ -6,7 +6,7 @@
  */
 import { setup, type AnyStateMachine } from 'xstate';
 import { implementations, type Rules, type StepEvent } from '../../machines/kit.ts';
-import type { MachineModel } from '../../machines/model.ts';
+import type { ScenarioModel } from '../../machines/make.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
 
 export type FixtureHotPath = 'plain' | 'percpu' | 'atomic' | 'remote';
@@ -38,7 +38,7 @@ const HOT_PATHS: Record<FixtureHotPath, Rules<Ctx>['actions']> = {
 };
 
 /** The fixture with hot path `kind`; the client starts on `cpu` (of 2). */
-export function fixtureModel(kind: FixtureHotPath, cpu = 0): MachineModel<Ctx> {
+export function fixtureModel(kind: FixtureHotPath, cpu = 0): ScenarioModel<Ctx> {
   const scenario: Scenario = { ...DEFAULT_SCENARIO, cpus: 2, clients: [{ ...DEFAULT_SCENARIO.clients[0], name: 'net0', cpu }] };
   const rules: Rules<Ctx> = { guards: {}, actions: { ...HOT_PATHS[kind], get: () => {} } };
   const p = { t: 0 };

@@ -10,12 +10,12 @@ import { checkDesign, type DesignRun } from '../../src/check/run.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
 import { designModel } from '../../src/designs/models.ts';
 import { BEHAVIOURS, DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
-import type { TraceStep } from '../../src/check/trace.ts';
-import { checkModel } from '../../src/check/check.ts';
+import type { TraceStep } from '../../src/check/engine/trace.ts';
+import { checkModel } from '../../src/check/engine/check.ts';
 import { systemLens } from '../../src/check/system-lens.ts';
 import type { SystemModel } from '../../machines/system/index.ts';
 import { systemFor } from '../../src/designs/registry.ts';
-import { noRefSurvivesQuiesce, type SystemView } from '../../spec/properties.ts';
+import { noRefSurvivesQuiesce, type SystemView } from '../../machines/system/properties.ts';
 
 const result = (run: DesignRun, name: string) => run.results.find((p) => p.name === name)!;
 const types = (steps: readonly TraceStep[]) => steps.map((s) => s.event.type);

@@ -1,15 +1,15 @@
 /**
- * CPU permutations as row maps (src/check/symmetry.ts `cpuRowMap`): the model's
+ * CPU permutations as row maps (src/check/engine/symmetry.ts `cpuRowMap`): the model's
  * `permuteCpus`, learnt by probing, gives on every reachable state the canonical form that
  * decoding, permuting and encoding gives; a permutation the probes cannot explain is
  * applied by decoding, as before.
  */
 import { describe, expect, it } from 'vitest';
 import { systemFor } from '../../src/designs/registry.ts';
-import { compileMachine } from '../../src/check/compile.ts';
-import { explore } from '../../src/check/explore.ts';
+import { compileMachine } from '../../src/check/engine/compile.ts';
+import { explore } from '../../src/check/engine/explore.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
-import { Canonicalizer, type SymmetryMode } from '../../src/check/symmetry.ts';
+import { Canonicalizer, type SymmetryMode } from '../../src/check/engine/symmetry.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
 import { buildPercpu } from './fixtures/percpu.ts';
 import type { MachineModel } from '../../machines/model.ts';

@@ -6,12 +6,12 @@
 import { setup } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { implementations } from '../../machines/kit.ts';
-import { checkModel } from '../../src/check/check.ts';
-import { compileMachine, RowView, SubsetError } from '../../src/check/compile.ts';
-import { explore } from '../../src/check/explore.ts';
-import { WidthOverflow } from '../../src/check/layout.ts';
-import { StateStore } from '../../src/check/store.ts';
-import { Canonicalizer } from '../../src/check/symmetry.ts';
+import { checkModel } from '../../src/check/engine/check.ts';
+import { compileMachine, RowView, SubsetError } from '../../src/check/engine/compile.ts';
+import { explore } from '../../src/check/engine/explore.ts';
+import { WidthOverflow } from '../../src/check/engine/layout.ts';
+import { StateStore } from '../../src/check/engine/store.ts';
+import { Canonicalizer } from '../../src/check/engine/symmetry.ts';
 import { buildPercpu, percpuProperties } from './fixtures/percpu.ts';
 
 const racy = { cpus: 2, clients: 2, threshold: 1, migrate: true };
@@ -148,7 +148,6 @@ describe('limits and packing', () => {
     } as any).createMachine({ id: 'm', initial: 'a', context: { n: 0 }, states: { a: { on: { 't.inc': { guard: 'below', actions: 'inc' } } } } } as any);
     const model = {
       name: 'counter',
-      scenario: buildPercpu(racy).scenario,
       machine: m,
       rules: { guards: { below: (c: { n: number }) => c.n < 1000 }, actions: { inc: (d: { n: number }) => void (d.n += 100) } },
       threads: ['t'],
@@ -168,7 +167,6 @@ describe('limits and packing', () => {
 describe('subset', () => {
   const base = {
     name: 'bad',
-    scenario: buildPercpu(racy).scenario,
     rules: { guards: {}, actions: {} },
     threads: ['t'],
     allEvents: [],

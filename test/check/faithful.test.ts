@@ -5,14 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MachineModel } from '../../machines/model.ts';
-import { compileMachine } from '../../src/check/compile.ts';
-import { explore } from '../../src/check/explore.ts';
+import { compileMachine } from '../../src/check/engine/compile.ts';
+import { explore } from '../../src/check/engine/explore.ts';
 import { compiledGraph, referenceGraph } from './reference.ts';
-import { Stepper } from '../../src/check/stepper.ts';
+import { Stepper } from '../../src/check/engine/stepper.ts';
 import { buildPercpu } from './fixtures/percpu.ts';
 import { systemFor } from '../../src/designs/registry.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
-import { Canonicalizer } from '../../src/check/symmetry.ts';
+import { Canonicalizer } from '../../src/check/engine/symmetry.ts';
 
 /** Asserts graph equality and enabled-event agreement; returns the state count. */
 function assertFaithful(model: MachineModel): number {

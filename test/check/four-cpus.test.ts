@@ -4,19 +4,19 @@
  * is too large for a test to finish; its first levels, on 1 and 2 workers, agree id for id.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { systemFor } from '../../src/designs/registry.ts';
-import { SAFETY } from '../../spec/properties.ts';
-import { compileMachine } from '../../src/check/compile.ts';
-import { explore } from '../../src/check/explore.ts';
-import { closePools } from '../../src/check/parallel/pool.ts';
-import { recipeOf } from '../../src/check/parallel/recipe.ts';
-import type { SafetyProperty } from '../../src/check/properties.ts';
+import { designOf, systemFor } from '../../src/designs/registry.ts';
+import { SAFETY } from '../../machines/system/properties.ts';
+import { compileMachine } from '../../src/check/engine/compile.ts';
+import { explore } from '../../src/check/engine/explore.ts';
+import { closePools } from '../../src/check/engine/parallel/pool.ts';
+import { systemRecipe } from '../../src/check/recipe.ts';
+import type { SafetyProperty } from '../../src/check/engine/properties.ts';
 import { readScenarioFile } from '../../src/cli/args.ts';
 import { DEFAULT_SCENARIO } from '../../src/scenario.ts';
 
 afterAll(closePools);
 
-const safety = SAFETY as unknown as SafetyProperty[];
+const safety: readonly SafetyProperty[] = SAFETY;
 const file = new URL('../../examples/scenarios/four-cpus.json', import.meta.url).pathname;
 
 describe('four-cpus scenario', () => {
@@ -35,7 +35,7 @@ describe('four-cpus scenario', () => {
       safety,
       keepEdges: true,
       maxStates: 3000,
-      parallel: { workers: 2, recipe: recipeOf(model, safety)!, minLevel: 1, waitForWorkers: true },
+      parallel: { workers: 2, recipe: systemRecipe(scenario, designOf(scenario.design))!, minLevel: 1, waitForWorkers: true },
     });
     expect(two.workers).toBe(2);
     // The parallel search stops between levels, so it may hold more: the common prefix agrees.

@@ -4,8 +4,8 @@
  * properties not yet checked unknown, with the reason.
  */
 import { describe, expect, it } from 'vitest';
-import { checkModel } from '../../src/check/check.ts';
-import { Limits } from '../../src/check/limits.ts';
+import { checkModel } from '../../src/check/engine/check.ts';
+import { Limits } from '../../src/check/engine/limits.ts';
 import { buildPercpu, percpuProperties } from './fixtures/percpu.ts';
 
 const model = () => buildPercpu({ cpus: 2, clients: 2, threshold: 2, migrate: true });

@@ -11,15 +11,14 @@ import { implementations, type Rules, type StepEvent } from '../../machines/kit.
 import type { MachineModel } from '../../machines/model.ts';
 import { buildSystem } from '../../machines/system/index.ts';
 import { NET_AND_SLAVE, TWO_DEVICES } from '../../machines/small-scenarios.ts';
-import { compileMachine, type CompiledMachine, type CompiledTransition } from '../../src/check/compile.ts';
-import { explore } from '../../src/check/explore.ts';
-import { MemoStepper, type Taken } from '../../src/check/memo-stepper.ts';
-import type { SafetyProperty } from '../../src/check/properties.ts';
-import { ReadOrderError, ReadTrie } from '../../src/check/read-trie.ts';
-import { Stepper } from '../../src/check/stepper.ts';
+import { compileMachine, type CompiledMachine, type CompiledTransition } from '../../src/check/engine/compile.ts';
+import { explore } from '../../src/check/engine/explore.ts';
+import { MemoStepper, type Taken } from '../../src/check/engine/memo-stepper.ts';
+import type { SafetyProperty } from '../../src/check/engine/properties.ts';
+import { ReadOrderError, ReadTrie } from '../../src/check/engine/read-trie.ts';
+import { Stepper } from '../../src/check/engine/stepper.ts';
 import { DESIGNS } from '../../src/designs/registry.ts';
-import { DEFAULT_SCENARIO } from '../../src/scenario.ts';
-import { SAFETY } from '../../spec/properties.ts';
+import { SAFETY } from '../../machines/system/properties.ts';
 import { buildPercpu, percpuProperties } from './fixtures/percpu.ts';
 
 /** Compares the memo stepper with the classic one on every state `cm` reaches; returns the edges compared. */
@@ -105,7 +104,6 @@ function boxedModel(): MachineModel<Boxed> {
   const allEvents: StepEvent[] = [{ type: 't.grow' }, { type: 't.toggle' }];
   return {
     name: 'boxed',
-    scenario: DEFAULT_SCENARIO,
     machine,
     rules,
     threads: ['t'],

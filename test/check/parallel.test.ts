@@ -1,5 +1,5 @@
 /**
- * The parallel search (src/check/parallel) against the sequential loop: on several
+ * The parallel search (src/check/engine/parallel) against the sequential loop: on several
  * scenarios and designs, with 2 and 3 workers taking over from the first level, the same
  * states with the same ids, parents and events (so the same shortest counterexamples),
  * the same edges, transitions, violations and deadlock; and the run's limits stop it.
@@ -7,24 +7,26 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSystem } from '../../machines/system/index.ts';
 import { loadDesignFile } from '../../src/designs/load.ts';
-import { DESIGNS, systemFor } from '../../src/designs/registry.ts';
+import { DESIGNS, designOf, systemFor } from '../../src/designs/registry.ts';
 import { checkDesign, type DesignRun } from '../../src/check/run.ts';
-import { SAFETY } from '../../spec/properties.ts';
-import { compileMachine } from '../../src/check/compile.ts';
-import { explore, type Exploration } from '../../src/check/explore.ts';
-import { Limits } from '../../src/check/limits.ts';
-import { closePools } from '../../src/check/parallel/pool.ts';
-import { recipeOf, SEARCH_SAFETY } from '../../src/check/parallel/recipe.ts';
-import type { SafetyProperty } from '../../src/check/properties.ts';
+import { SAFETY } from '../../machines/system/properties.ts';
+import { compileMachine } from '../../src/check/engine/compile.ts';
+import { explore, type Exploration } from '../../src/check/engine/explore.ts';
+import { Limits } from '../../src/check/engine/limits.ts';
+import { closePools } from '../../src/check/engine/parallel/pool.ts';
+import { SEARCH_SAFETY, systemRecipe } from '../../src/check/recipe.ts';
+import type { SafetyProperty } from '../../src/check/engine/properties.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
-import type { SymmetryMode } from '../../src/check/symmetry.ts';
-import { contextLens, traceTo } from '../../src/check/trace.ts';
+import type { SymmetryMode } from '../../src/check/engine/symmetry.ts';
+import { contextLens, traceTo } from '../../src/check/engine/trace.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
-import { buildPercpu, percpuProperties } from './fixtures/percpu.ts';
 
 afterAll(closePools);
 
-const safety = SAFETY as unknown as SafetyProperty[];
+const safety: readonly SafetyProperty[] = SAFETY;
+
+/** The recipe `dmaspec check` hands the engine for `scenario` under its built-in design. */
+const recipeOf = (scenario: Scenario) => systemRecipe(scenario, designOf(scenario.design))!;
 
 /** Everything a search found that later stages read, as plain values. */
 const facts = (x: Exploration) => ({
@@ -52,7 +54,7 @@ describe('parallel search', () => {
     it(`${name}: 2 and 3 workers find what 1 finds, id for id`, () => {
       const model = systemFor(scenario);
       const cm = compileMachine(model);
-      const recipe = recipeOf(model, safety)!;
+      const recipe = recipeOf(scenario);
       expect(recipe).toBeDefined();
       const one = explore(cm, { symmetry, safety, keepEdges });
       expect(one.workers).toBe(1);
@@ -65,12 +67,12 @@ describe('parallel search', () => {
     });
 
   it('the shortest counterexamples are the same on 1 and 2 workers, step for step', () => {
-    const model = systemFor(behaviourScenario('migrating'));
-    const cm = compileMachine(model);
+    const scenario = behaviourScenario('migrating');
+    const cm = compileMachine(systemFor(scenario));
     const traces = (x: Exploration) =>
       [...x.violations].map(([name, id]) => [name, traceTo(x, id, contextLens(cm), 'violation').steps.map((s) => s.transition)]);
     const one = explore(cm, { symmetry: 'full', safety });
-    const two = explore(cm, { symmetry: 'full', safety, parallel: { workers: 2, recipe: recipeOf(model, safety)!, minLevel: 1, waitForWorkers: true } });
+    const two = explore(cm, { symmetry: 'full', safety, parallel: { workers: 2, recipe: recipeOf(scenario), minLevel: 1, waitForWorkers: true } });
     expect(two.workers).toBe(2);
     expect(one.violations.size).toBeGreaterThan(0);
     expect(traces(two)).toEqual(traces(one));
@@ -81,9 +83,9 @@ describe('parallel search', () => {
     const design = await loadDesignFile(new URL('../../examples/designs/free-before-ack.ts', import.meta.url).pathname, scenario);
     const model = buildSystem(scenario, design.model);
     const cm = compileMachine(model);
-    const recipe = recipeOf(model, SEARCH_SAFETY as SafetyProperty[]);
+    const recipe = systemRecipe(scenario, design);
     expect(recipe?.export).toBe('systemForFile');
-    const opts = { symmetry: 'cpus' as const, safety: SEARCH_SAFETY as SafetyProperty[], keepEdges: true };
+    const opts = { symmetry: 'cpus' as const, safety: SEARCH_SAFETY, keepEdges: true };
     const one = explore(cm, opts);
     const two = explore(cm, { ...opts, parallel: { workers: 2, recipe: recipe!, minLevel: 1, waitForWorkers: true } });
     expect(two.workers).toBe(2);
@@ -104,9 +106,9 @@ describe('parallel search', () => {
   });
 
   it('workers that fail to rebuild the model leave the search to the calling thread: the same result, and the reason', () => {
-    const model = systemFor(behaviourScenario('caches-pointer'));
-    const cm = compileMachine(model);
-    const recipe = { ...recipeOf(model, safety)!, export: 'noSuchFactory' };
+    const scenario = behaviourScenario('caches-pointer');
+    const cm = compileMachine(systemFor(scenario));
+    const recipe = { ...recipeOf(scenario), export: 'noSuchFactory' };
     const one = explore(cm, { symmetry: 'full', safety });
     const x = explore(cm, { symmetry: 'full', safety, parallel: { workers: 2, recipe, minLevel: 1, waitForWorkers: true } });
     expect(x.workers).toBe(1);
@@ -114,15 +116,31 @@ describe('parallel search', () => {
     expect(facts(x)).toEqual(facts(one));
   });
 
-  it('a model the workers cannot rebuild is explored on one thread', () => {
-    expect(recipeOf(buildPercpu({ cpus: 2, clients: 2, threshold: 1, migrate: true }), percpuProperties.safety)).toBeUndefined();
-    const model = systemFor(DEFAULT_SCENARIO);
-    expect(recipeOf(model, [{ ...safety[0] }])).toBeUndefined();
+  it('a design made in code has no recipe: its search stays on the calling thread', () => {
+    const made = { model: { ...DESIGNS['rfc-wait'].model } };
+    expect(systemRecipe(DEFAULT_SCENARIO, made)).toBeUndefined();
+    const run = checkDesign(behaviourScenario('caches-pointer'), made, { workers: 2, handOver: { minLevel: 1, waitForWorkers: true } });
+    expect(run.searches[0].workers).toBe(1);
+  });
+
+  it('a recipe whose property list lacks a property of the search leaves the search to the calling thread, saying which', () => {
+    const scenario = behaviourScenario('caches-pointer');
+    const cm = compileMachine(systemFor(scenario));
+    const extra: SafetyProperty = { name: 'not-in-the-list', holds: () => true };
+    const one = explore(cm, { symmetry: 'full', safety: [...safety, extra] });
+    const x = explore(cm, {
+      symmetry: 'full',
+      safety: [...safety, extra],
+      parallel: { workers: 2, recipe: recipeOf(scenario), minLevel: 1, waitForWorkers: true },
+    });
+    expect(x.workers).toBe(1);
+    expect(x.parallelError?.message).toMatch(/not-in-the-list/);
+    expect(facts(x)).toEqual(facts(one));
   });
 
   it('an interrupt during the parallel levels stops the search with what whole levels found', () => {
-    const model = systemFor(behaviourScenario('caches-pointer'));
-    const cm = compileMachine(model);
+    const scenario = behaviourScenario('caches-pointer');
+    const cm = compileMachine(systemFor(scenario));
     const interrupt = new Int32Array(new SharedArrayBuffer(4));
     const limits = new Limits({ interrupt, workers: 2 });
     const full = explore(cm, { symmetry: 'full', safety });
@@ -131,7 +149,7 @@ describe('parallel search', () => {
       symmetry: 'full',
       safety,
       limits,
-      parallel: { workers: 2, recipe: recipeOf(model, safety)!, minLevel: 1, waitForWorkers: true },
+      parallel: { workers: 2, recipe: recipeOf(scenario), minLevel: 1, waitForWorkers: true },
       progressEvery: 1,
       // A signal arriving after the third parallel level.
       onProgress: () => {
@@ -147,12 +165,12 @@ describe('parallel search', () => {
   });
 
   it('a state limit stops it between levels', () => {
-    const model = systemFor(behaviourScenario('caches-pointer'));
-    const x = explore(compileMachine(model), {
+    const scenario = behaviourScenario('caches-pointer');
+    const x = explore(compileMachine(systemFor(scenario)), {
       symmetry: 'full',
       safety,
       maxStates: 300,
-      parallel: { workers: 2, recipe: recipeOf(model, safety)!, minLevel: 1, waitForWorkers: true },
+      parallel: { workers: 2, recipe: recipeOf(scenario), minLevel: 1, waitForWorkers: true },
     });
     expect(x.complete).toBe(false);
     expect(x.stoppedBy?.reason).toBe('states');

@@ -7,8 +7,8 @@
  */
 import type { MachineModel } from '../../machines/model.ts';
 import { activeIds, exploreWithXstate } from '../../machines/xstate.ts';
-import type { CompiledMachine } from '../../src/check/compile.ts';
-import type { Exploration } from '../../src/check/explore.ts';
+import type { CompiledMachine } from '../../src/check/engine/compile.ts';
+import type { Exploration } from '../../src/check/engine/explore.ts';
 
 /** A state space in canonical form: state keys and `from --event--> to` edge keys. */
 export interface CanonicalGraph {

@@ -4,8 +4,8 @@
  * allocates.
  */
 import { describe, expect, it } from 'vitest';
-import { Limits, LimitReached } from '../../src/check/limits.ts';
-import { StateStore } from '../../src/check/store.ts';
+import { Limits, LimitReached } from '../../src/check/engine/limits.ts';
+import { StateStore } from '../../src/check/engine/store.ts';
 
 const rowOf = (i: number) => [i, i * 7, -i | 0];
 

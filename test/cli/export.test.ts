@@ -39,9 +39,8 @@ describe('dmaspec export', () => {
   it.each([
     [['export'], /--format promela is required \(got none\)/],
     [['export', '--format', 'xml'], /--format promela is required \(got "xml"\)/],
-    [['export', '--format', 'promela', '--design', 'nope'], /--design nope: unknown design/],
+    [['export', '--format', 'promela', '--design', 'nope'], /--design "nope": unknown design/],
     [['export', '--format', 'promela', '--max-states', '0'], /--max-states/],
-    [['export', '--format', 'promela', '--out', '/nonexistent-dir/m.pml'], /cannot write --out \/nonexistent-dir\/m.pml/],
   ])('%j is a usage error, exit 2, no stack', async (argv, message) => {
     const r = await runInProcess(argv);
     expect(r.status).toBe(2);

@@ -29,20 +29,46 @@ export async function runInProcess(argv: string[]): Promise<CliResult> {
   return { status, out, err };
 }
 
-/** Spawns `node bin/dmaspec.js argv`; with `signal`, sends it `afterMs` after the start. */
-export function spawnCli(argv: string[], signal?: { name: NodeJS.Signals; afterMs: number }): Promise<CliResult> {
+/** Spawns `node bin/dmaspec.js argv`. */
+export function spawnCli(argv: string[]): Promise<CliResult> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [resolve(ROOT, 'bin/dmaspec.js'), ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    const timer = signal && setTimeout(() => child.kill(signal.name), signal.afterMs);
     child.on('error', fail);
     child.on('close', (status, sig) => {
-      if (timer) clearTimeout(timer);
       done({ status, signal: sig, out, err });
     });
+  });
+}
+
+/** Options of {@link spawnWith}. */
+export interface SpawnOptions {
+  /** Where the program's standard output goes: a pipe read into `out` (default) or a file descriptor (/dev/full). */
+  readonly stdout?: 'pipe' | number;
+  /** Node options before the program (e.g. `--import` of a fixture). */
+  readonly node?: readonly string[];
+  readonly cwd?: string;
+  /** Variables added to the environment. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Spawns `node bin/dmaspec.js argv` with `options`; resolves with its status, signal and output. */
+export function spawnWith(argv: string[], options: SpawnOptions = {}): Promise<CliResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [...(options.node ?? []), resolve(ROOT, 'bin/dmaspec.js'), ...argv], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (err += d));
+    child.on('error', fail);
+    child.on('close', (status, sig) => done({ status, signal: sig, out, err }));
   });
 }
 

@@ -7,7 +7,7 @@
 import { DESIGN_NAMES } from '../../src/scenario.ts';
 import { memoryUsage } from 'node:process';
 import { describe, expect, it } from 'vitest';
-import { BIG_SCENARIO, runInProcess, spawnCli, STACK_LINE } from './harness.ts';
+import { BIG_SCENARIO, runInProcess, spawnCli, spawnWith, STACK_LINE } from './harness.ts';
 
 /** The facts every partial text report gives. */
 function expectPartialText(out: string, reason: RegExp) {
@@ -33,9 +33,16 @@ function expectPartialJson(out: string, reason: string) {
   return doc;
 }
 
+/** Runs the check with `sig` sent once it has done a few seconds of CPU work: inside the search, whatever the load. */
+const signalDuringSearch = (argv: string[], sig: NodeJS.Signals) =>
+  spawnWith(argv, {
+    node: ['--import', new URL('./fixtures/signal-after-work.mjs', import.meta.url).pathname],
+    env: { DMASPEC_TEST_SIGNAL: sig, DMASPEC_TEST_AFTER_CPU_MS: '4000' },
+  });
+
 describe('stopping a check early', () => {
   it.concurrent('SIGINT during a long check: the partial report, exit 3, no stack trace', async () => {
-    const r = await spawnCli(['check', '--scenario', BIG_SCENARIO, '--design', 'notifier'], { name: 'SIGINT', afterMs: 5000 });
+    const r = await signalDuringSearch(['check', '--scenario', BIG_SCENARIO, '--design', 'notifier'], 'SIGINT');
     expect(r.status, r.err).toBe(3);
     expectPartialText(r.out, /interrupted by SIGINT/);
     expect(r.err).toMatch(/^dmaspec: SIGINT: stopping the search for a partial report/);
@@ -44,7 +51,7 @@ describe('stopping a check early', () => {
 
   it.concurrent('SIGTERM with --json: valid JSON carrying the same facts, exit 3', async () => {
     // notifier: no claim of it breaks within the first seconds, so the stop decides the status.
-    const r = await spawnCli(['check', '--scenario', BIG_SCENARIO, '--design', 'notifier', '--json'], { name: 'SIGTERM', afterMs: 5000 });
+    const r = await signalDuringSearch(['check', '--scenario', BIG_SCENARIO, '--design', 'notifier', '--json'], 'SIGTERM');
     expect(r.status, r.err).toBe(3);
     const doc = expectPartialJson(r.out, 'interrupt');
     expect(doc.partial.stop.message).toBe('interrupted by SIGTERM');
@@ -58,10 +65,15 @@ describe('stopping a check early', () => {
     expect(r.out).toContain(`  not started (${rest.length}): ${rest.map((d) => `big × ${d}`).join(', ')}\n`);
   });
 
-  it.concurrent('a tiny --max-memory stops before the allocation, naming the limit and how to raise it', async () => {
-    const r = await spawnCli(['check', '--scenario', BIG_SCENARIO, '--design', 'rfc-wait', '--max-memory', '8']);
-    expect(r.status, r.err).toBe(3);
-    expectPartialText(r.out, /the memory budget of 8 MB was reached: .* \(--max-memory MB to raise it\)/);
+  it('a --max-memory below what the process already holds is refused up front, naming the resident size', async () => {
+    for (const mb of ['1', '8', String(Math.floor(memoryUsage.rss() / 2 ** 20) - 1)]) {
+      const r = await runInProcess(['check', '--scenario', BIG_SCENARIO, '--design', 'rfc-wait', '--max-memory', mb]);
+      expect(r.status, r.err).toBe(2);
+      expect(r.err).toMatch(
+        new RegExp(`^dmaspec check: --max-memory ${mb} is below the resident size: dmaspec already holds \\d+ MB before any search; give more than \\d+\n$`),
+      );
+      expect(r.out).toBe('');
+    }
   });
 
   it('a memory budget met by the store or a column while it grows stops there, with the states so far', async () => {

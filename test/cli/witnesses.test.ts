@@ -1,10 +1,10 @@
 /**
  * Reachability witnesses: a property holds non-vacuously only when its trigger
- * (spec/triggers.ts) is reached in the explored space; otherwise the report says
+ * (machines/system/properties.ts) is reached in the explored space; otherwise the report says
  * `holds (vacuous)`, the JSON `"vacuous": true`, and a claim gets a warning line.
  */
 import { describe, expect, it } from 'vitest';
-import type { PropertyResult } from '../../src/check/check.ts';
+import type { PropertyResult } from '../../src/check/engine/check.ts';
 import { checkDesign } from '../../src/check/run.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
 import { weighWitness } from '../../src/check/witness.ts';

@@ -1,13 +1,13 @@
 /**
  * Conformance of src/core and src/ioh to the per-concern machines of the catalogue
- * (machines/index.ts): every path generated from each machine on its small scenario
+ * (src/catalogue.ts): every path generated from each machine on its small scenario
  * (shortest paths to every state from @xstate/graph's TestModel, walks over every edge) is
  * replayed on the implementation through the machine's adapter, comparing after every
  * step; design-dependent machines run under each implemented design. The coverage table
  * is printed and any reachable state or transition left unreplayed fails the test.
  */
 import { describe, expect, it } from 'vitest';
-import { MACHINES } from '../../machines/index.ts';
+import { MACHINES } from '../../src/catalogue.ts';
 import { TARGETS } from '../../src/mbt/adapters/index.ts';
 import { runConformance } from '../../src/mbt/conformance.ts';
 import { ConformanceError } from '../../src/mbt/replay.ts';

@@ -7,12 +7,14 @@
  * a reader that goes away (`| head`) ends the run quietly.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/paths.ts';
+import { EXIT } from '../../src/cli/exit-status.ts';
+import { runInProcess } from '../cli/harness.ts';
 import { TARGETS } from '../../src/mbt/adapters/index.ts';
 import { PACKAGE_VERSION, replayPathsLines, type HeaderLine, type PathLine, type PathsLine, type TrailerLine } from '../../src/mbt/export.ts';
 import { leafPaths } from '../../src/mbt/fields.ts';
@@ -211,12 +213,6 @@ describe('dmaspec paths --format table', () => {
 });
 
 describe('dmaspec paths usage errors exit with status 2', () => {
-  mkdirSync(join(dir, 'a-folder'));
-  const readOnly = join(dir, 'read-only.jsonl');
-  writeFileSync(readOnly, '');
-  chmodSync(readOnly, 0o444);
-  // root writes through file modes: there, a sysfs file without a store method stands in.
-  const unwritable = process.getuid?.() === 0 ? '/sys/kernel/uevent_seqnum' : readOnly;
   const cases: [string, string[], RegExp][] = [
     ['unknown machine', ['--machine', 'toaster'], /unknown machine "toaster" \(known: system, ioh, .*client-slave\)/],
     ['no machine', [], /--machine is required/],
@@ -228,10 +224,6 @@ describe('dmaspec paths usage errors exit with status 2', () => {
     ['too many states', ['--machine', 'system', '--limit', '10'], /more than 10 states; raise --limit/],
     ['bad format', ['--machine', 'system', '--format', 'yaml'], /--format must be one of jsonl, table/],
     ['unknown option', ['--machine', 'system', '--colour'], /Unknown option/],
-    ['--out in a missing folder', ['--machine', 'channel', '--out', join(dir, 'no-such', 'x.jsonl')], /cannot write --out .*no-such\/x\.jsonl: ENOENT/],
-    ['--out a folder', ['--machine', 'channel', '--out', join(dir, 'a-folder')], /cannot write --out .*a-folder: EISDIR/],
-    ['--out a read-only file', ['--machine', 'channel', '--out', unwritable], new RegExp(`cannot write --out ${unwritable.replace(/[./]/g, '\\$&')}: EACCES`)],
-    ['--out a full device', ['--machine', 'channel', '--out', '/dev/full'], /cannot write --out \/dev\/full: ENOSPC/],
   ];
   for (const [what, argv, message] of cases)
     it(what, async () => {
@@ -242,6 +234,42 @@ describe('dmaspec paths usage errors exit with status 2', () => {
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     });
+});
+
+describe('dmaspec paths: an --out that cannot be written exits 5, naming it, and leaves it as it was', () => {
+  mkdirSync(join(dir, 'a-folder'));
+  const readOnly = join(dir, 'read-only-out.jsonl');
+  writeFileSync(readOnly, 'as it was\n');
+  chmodSync(readOnly, 0o444);
+  // root writes through file modes: there, a sysfs file without a store method stands in.
+  const unwritable = process.getuid?.() === 0 ? '/sys/kernel/uevent_seqnum' : readOnly;
+  const cases: [string, string, RegExp][] = [
+    ['in a missing folder', join(dir, 'no-such', 'x.jsonl'), /cannot write --out .*no-such\/x\.jsonl: ENOENT/],
+    ['a folder', join(dir, 'a-folder'), /cannot write --out .*a-folder: EISDIR/],
+    ['a read-only file', unwritable, new RegExp(`cannot write --out ${unwritable.replace(/[./]/g, '\\$&')}: EACCES`)],
+    ['a full device', '/dev/full', /cannot write --out \/dev\/full: ENOSPC/],
+  ];
+  for (const [what, out, message] of cases)
+    it(what, async () => {
+      const r = await runInProcess(['paths', '--machine', 'channel', '--out', out]);
+      expect(r.status).toBe(EXIT.output);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(/^dmaspec paths: /);
+      expect(r.err).toMatch(message);
+      expect(r.err.split('\n').length).toBe(2);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    });
+  it('a run that fails after opening --out leaves the file as it was, and no temporary file beside it', async () => {
+    const sub = join(dir, 'kept');
+    mkdirSync(sub);
+    const out = join(sub, 'paths.jsonl');
+    writeFileSync(out, 'as it was\n');
+    const r = await runInProcess(['paths', '--machine', 'system', '--limit', '10', '--out', out]);
+    expect(r.status).toBe(EXIT.usage);
+    expect(r.err).toMatch(/more than 10 states/);
+    expect(readFileSync(out, 'utf8')).toBe('as it was\n');
+    expect(readdirSync(sub)).toEqual(['paths.jsonl']);
+  });
 });
 
 describe('dmaspec paths | head', () => {

@@ -3,7 +3,7 @@
  * folder's package.json says: a plain `npm init -y` project (CommonJS) and a
  * `"type": "module"` one. Each runs the real program (bin/dmaspec.js: the worker thread and
  * its module hooks). The packed-package version, importing 'dmaspec/design', is
- * test/external/packed-design.test.ts.
+ * test/external/packed.test.ts.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { buildSystem } from '../../machines/system/index.ts';
 import { DESIGN_MODELS } from '../../src/designs/models.ts';
-import { DESIGN_NAMES } from '../../src/designs/names.ts';
+import { DESIGN_NAMES } from '../../src/scenario.ts';
 import { DESIGNS, designOf, systemFor, UnknownDesignError } from '../../src/designs/registry.ts';
 import { STRATEGIES } from '../../src/designs/strategies.ts';
 import { DEFAULT_SCENARIO } from '../../src/scenario.ts';
 
 describe('the design registry', () => {
-  it('has one entry per name of src/designs/names.ts, in that order, each filed under its model’s name', () => {
+  it('has one entry per name of src/scenario.ts, in that order, each filed under its model’s name', () => {
     expect(Object.keys(DESIGNS)).toEqual([...DESIGN_NAMES]);
     for (const n of DESIGN_NAMES) expect(DESIGNS[n].model.name).toBe(n);
   });

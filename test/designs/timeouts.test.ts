@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DesignModel } from '../../machines/system/design.ts';
 import { buildSystem } from '../../machines/system/index.ts';
-import { timerRule } from '../../machines/timers.ts';
+import { timerRule } from '../../machines/model.ts';
 import { snapshotView } from '../../machines/xstate.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
 import { checkDesign } from '../../src/check/run.ts';

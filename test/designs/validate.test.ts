@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActionRule } from '../../machines/kit.ts';
 import type { SystemContext } from '../../machines/system/context.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
-import { DESIGN_NAMES } from '../../src/designs/names.ts';
+import { DESIGN_NAMES } from '../../src/scenario.ts';
 import { DESIGNS } from '../../src/designs/registry.ts';
 import { DesignError, DesignErrors, validateDesign } from '../../src/designs/validate.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';

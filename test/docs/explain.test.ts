@@ -4,7 +4,7 @@
  * number visible) and on the checker's own traces of the two headline RFC flaws.
  */
 import { describe, expect, test } from 'vitest';
-import { runJson } from '../../src/check/format.ts';
+import { runJson } from '../../src/render/report.ts';
 import { checkDesign } from '../../src/check/run.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
 import { designModel } from '../../src/designs/models.ts';

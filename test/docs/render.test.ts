@@ -4,7 +4,7 @@
  * `--` separators, clipped cross-scope edges, escaping) and determinism.
  */
 import { describe, expect, test } from 'vitest';
-import { MACHINES } from '../../machines/index.ts';
+import { MACHINES } from '../../src/catalogue.ts';
 import { allStates, chartOf, regionsOf, subChart, transitionLabel } from '../../src/render/chart.ts';
 import { toDot } from '../../src/render/dot.ts';
 import type { DocMachineEntry } from '../../src/render/machine-page.ts';
@@ -225,7 +225,7 @@ describe('wrapText', () => {
   });
 });
 
-describe('the machine catalogue (machines/index.ts)', () => {
+describe('the machine catalogue (src/catalogue.ts)', () => {
   // Typed as the docs read it: a catalogue entry that stops fitting fails type-checking here.
   const entries: readonly DocMachineEntry[] = MACHINES;
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { systemFor } from '../../src/designs/registry.ts';
-import { runJson } from '../../src/check/format.ts';
+import { runJson } from '../../src/render/report.ts';
 import { checkDesign } from '../../src/check/run.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
 import { designModel } from '../../src/designs/models.ts';

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium, overflowing } from '../../scripts/browser.ts';
-import { runJson } from '../../src/check/format.ts';
+import { runJson } from '../../src/render/report.ts';
 import { checkDesign } from '../../src/check/run.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
 import { designModel } from '../../src/designs/models.ts';

@@ -4,7 +4,7 @@
  * the machine has.
  */
 import { describe, expect, it } from 'vitest';
-import { MACHINES, machineNamed } from '../../machines/index.ts';
+import { MACHINES, machineNamed } from '../../src/catalogue.ts';
 import type { ConfiguredModel } from '../../machines/make.ts';
 import { ruleRefs, snapshotView } from '../../machines/xstate.ts';
 import { DESIGN_MODELS } from '../../src/designs/models.ts';

@@ -3,7 +3,7 @@
  * transition function.
  */
 import { describe, expect, it } from 'vitest';
-import { machineNamed } from '../../machines/index.ts';
+import { machineNamed } from '../../src/catalogue.ts';
 import type { StepEvent } from '../../machines/kit.ts';
 import type { MachineModel } from '../../machines/model.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
@@ -19,7 +19,7 @@ const build = (name: string, s?: Scenario): MachineModel => {
 };
 const can = (m: MachineModel, events: StepEvent[], next: StepEvent) => runWithXstate(m, events).can(next);
 
-// The device machine is gone (machines/index.ts): its public ⇄ private rule is the system's
+// The device machine is gone (src/catalogue.ts): its public ⇄ private rule is the system's
 // slave rules, shown here on the system machine with two slaves on a two-channel device.
 describe('device privatecnt (system machine)', () => {
   const slave0 = DEFAULT_SCENARIO.clients[2];

@@ -8,14 +8,14 @@ import type { StepEvent } from '../../machines/kit.ts';
 import { observe, type SystemModel } from '../../machines/system/index.ts';
 import { systemFor } from '../../src/designs/registry.ts';
 import { runWithXstate, snapshotView } from '../../machines/xstate.ts';
-import { propertyNamed, type SafetyProperty } from '../../spec/properties.ts';
+import { propertyNamed, type SafetyProperty } from '../../machines/system/properties.ts';
 import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../../src/scenario.ts';
 import { designModel } from '../../src/designs/models.ts';
 
 import { checkDesign } from '../../src/check/run.ts';
-import { checkModel } from '../../src/check/check.ts';
+import { checkModel } from '../../src/check/engine/check.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
-import { noUseAfterFree, type SystemView } from '../../spec/properties.ts';
+import { noUseAfterFree, type SystemView } from '../../machines/system/properties.ts';
 
 const ev = (type: string, payload: Record<string, number | boolean> = {}): StepEvent => ({ type, ...payload });
 const steps = (...types: string[]) => types.map((t) => ev(t));

@@ -8,7 +8,7 @@ import type { StepEvent } from '../../machines/kit.ts';
 import { observe, type SystemModel } from '../../machines/system/index.ts';
 import { systemFor } from '../../src/designs/registry.ts';
 import { runWithXstate, snapshotView } from '../../machines/xstate.ts';
-import { propertyNamed, type LivenessProperty, type SafetyProperty } from '../../spec/properties.ts';
+import { propertyNamed, type LivenessProperty, type SafetyProperty } from '../../machines/system/properties.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
 
 const ev = (type: string, payload: Record<string, number | boolean> = {}): StepEvent => ({ type, ...payload });

@@ -5,7 +5,8 @@
  */
 import { setup, type AnyStateMachine } from 'xstate';
 import { implementations, type Rules, type StepEvent } from '../../machines/kit.ts';
-import type { MachineModel, ModelView } from '../../machines/model.ts';
+import type { ModelView } from '../../machines/model.ts';
+import type { ScenarioModel } from '../../machines/make.ts';
 import { DEFAULT_SCENARIO } from '../../src/scenario.ts';
 
 export interface ToyContext {
@@ -72,9 +73,9 @@ export function toyMachine(): AnyStateMachine {
 
 export const toyEvents: StepEvent[] = [{ type: 'c.get' }, { type: 'c.put' }, { type: 'c.migrate', cpu: 0 }, { type: 'c.migrate', cpu: 1 }, { type: 'r.read' }];
 
-export function toyModel(): MachineModel<ToyContext> {
+export function toyModel(): ScenarioModel<ToyContext> {
   const machine = toyMachine();
-  const model: MachineModel<ToyContext> = {
+  const model: ScenarioModel<ToyContext> = {
     name: 'toy',
     scenario: DEFAULT_SCENARIO,
     machine,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decisionTree, evaluateTree, inputsOf, mapTree, TreeTable, TreeTooLarge, type Value } from '../../src/promela/decision-tree.ts';
+import { decisionTree, evaluateTree, inputsOf, mapTree, TreeTable, TreeTooLarge, type Value } from '../../src/check/engine/rules/decision-tree.ts';
 
 /** All assignments of `domains`. */
 function* assignments(domains: readonly (readonly Value[])[], prefix: Value[] = []): Generator<Value[]> {

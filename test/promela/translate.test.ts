@@ -5,17 +5,17 @@
  * properties' verdicts. (SPIN's own run of the printed model: test/external/spin.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { compileMachine } from '../../src/check/compile.ts';
-import { Stepper } from '../../src/check/stepper.ts';
-import type { CompiledTransition } from '../../src/check/compile.ts';
+import { compileMachine } from '../../src/check/engine/compile.ts';
+import { Stepper } from '../../src/check/engine/stepper.ts';
+import type { CompiledTransition } from '../../src/check/engine/compile.ts';
 import { DESIGNS } from '../../src/designs/registry.ts';
 import { buildSystem } from '../../machines/system/index.ts';
 import { NET_AND_SLAVE, TWO_DEVICES } from '../../machines/small-scenarios.ts';
-import { evaluateTree, type Value } from '../../src/promela/decision-tree.ts';
+import { evaluateTree, type Value } from '../../src/check/engine/rules/decision-tree.ts';
 import { rangesOf, rowInputs } from '../../src/promela/ranges.ts';
-import { translate } from '../../src/promela/translate.ts';
-import { LIVENESS, SAFETY } from '../../spec/properties.ts';
-import type { PropertySet } from '../../src/check/properties.ts';
+import { translate } from '../../src/check/engine/rules/translate.ts';
+import { LIVENESS, SAFETY } from '../../machines/system/properties.ts';
+import type { PropertySet } from '../../src/check/engine/properties.ts';
 import { loadDesignFile } from '../../src/designs/load.ts';
 import { DESIGN_FILES } from '../designs/fixtures/files/index.ts';
 
@@ -58,7 +58,7 @@ describe('decision trees against the checker, state by state', () => {
           if (r.target >= 0) next[s.region] = r.target;
           byTree.set(s.eventIndex, next);
         }
-        // The timer rule (machines/timers.ts), which the model leaves to SPIN's `timeout`.
+        // The timer rule (machines/model.ts `timerRule`), which the model leaves to SPIN's `timeout`.
         const timers = cm.model.timers;
         const others = [...byTree.keys()].some((e) => !timers?.has(cm.events[e].type));
         const enabled = [...byTree.keys()].filter((e) => !others || !timers?.has(cm.events[e].type)).sort((a, b) => a - b);

@@ -5,7 +5,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MACHINES } from '../../machines/index.ts';
+import { MACHINES } from '../../src/catalogue.ts';
 import { systemFor } from '../../src/designs/registry.ts';
 import { DEFAULT_SCENARIO, DESIGN_NAMES } from '../../src/scenario.ts';
 import type { MachineModel } from '../../machines/model.ts';

@@ -1,5 +1,5 @@
 /**
- * The properties of spec/properties.ts: documented, well-formed, and giving the verdicts
+ * The properties of machines/system/properties.ts: documented, well-formed, and giving the verdicts
  * the spec pages state on the small scenarios (each checked over every reachable state).
  */
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { systemFor } from '../../src/designs/registry.ts';
 import { ASYNC_TX_ONLY, ONE_DEVICE, TWO_DEVICES, withDesign } from '../../machines/small-scenarios.ts';
 import { observe as observeMachine } from '../../machines/system/observe.ts';
 import { snapshotView } from '../../machines/xstate.ts';
-import { LIVENESS, PROPERTIES, SAFETY, UnknownPropertyError, propertyNamed } from '../../spec/properties.ts';
+import { LIVENESS, PROPERTIES, SAFETY, UnknownPropertyError, propertyNamed } from '../../machines/system/properties.ts';
 import { DESIGN_MODELS } from '../../src/designs/models.ts';
 import { reachable } from '../machines/bfs.ts';
 

@@ -10,7 +10,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { channelUsers, oneChannel } from '../../../machines/concerns/channel.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
 import type { StepEvent } from '../../../machines/kit.ts';
-import type { MachineModel } from '../../../machines/model.ts';
+import type { ScenarioModel } from '../../../machines/make.ts';
 import { DmaEngine } from '../../core/dmaengine.ts';
 import { createDevice, type DmaChan } from '../../core/objects.ts';
 import { baselineStrategy } from '../../designs/baseline/strategy.ts';
@@ -56,7 +56,7 @@ export function channelScenario(scenario: Scenario): Scenario {
  * `dma_release_channel` a privately held channel) and the machine's bound of dmaengine_get
  * users (machines/concerns/channel.ts `channelUsers` of the machine's scenario).
  */
-export function channelAdapter(model: MachineModel<SystemContext>, scenario: Scenario): Adapter<ChannelProjection & { enabled: readonly string[] }> {
+export function channelAdapter(model: ScenarioModel<SystemContext>, scenario: Scenario): Adapter<ChannelProjection & { enabled: readonly string[] }> {
   const users = channelUsers(model.scenario);
   const spec = scenario.iohs[0].devices[0];
   const cap = spec.capabilities[0];

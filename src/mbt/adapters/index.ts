@@ -1,5 +1,5 @@
 /**
- * The conformance targets: for every machine of the catalogue (machines/index.ts, same
+ * The conformance targets: for every machine of the catalogue (src/catalogue.ts, same
  * names), how to build it from a scenario together with the adapter that replays its paths
  * on the implementation. The names are what `dmaspec paths --machine NAME` accepts.
  * @module
@@ -7,12 +7,14 @@
 import { channelUsers } from '../../../machines/concerns/channel.ts';
 import type { IohContext } from '../../../machines/concerns/ioh.ts';
 import { releaseHolder } from '../../../machines/concerns/release.ts';
-import { MACHINES, type MachineEntry } from '../../../machines/index.ts';
+import { MACHINES, type MachineEntry } from '../../catalogue.ts';
 import type { SystemModel } from '../../../machines/system/index.ts';
 import { layoutOf } from '../../../machines/system/layout.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
-import type { MachineModel } from '../../../machines/model.ts';
+import type { ScenarioModel } from '../../../machines/make.ts';
 import { STRATEGIES } from '../../designs/strategies.ts';
+import { quoted } from '../../excerpt.ts';
+import { didYouMean } from '../../../machines/system/design-error.ts';
 import type { ClientKind, DesignName, Scenario } from '../../scenario.ts';
 import type { Adapter } from '../replay.ts';
 import type { StepEvent } from '../../../machines/kit.ts';
@@ -25,7 +27,7 @@ import type { System } from '../../system/system.ts';
 
 /** A machine built from a scenario, with the adapter that conforms the implementation to it. */
 export interface ConformanceTarget {
-  /** The catalogue name (machines/index.ts). */
+  /** The catalogue name (src/catalogue.ts). */
   readonly name: string;
   /** The catalogue entry: title, summary and a small scenario where every state node is reachable. */
   readonly entry: MachineEntry;
@@ -56,7 +58,7 @@ export interface ImplementationSetup {
 
 /** A target built from a scenario. */
 export interface BuiltTarget {
-  readonly model: MachineModel;
+  readonly model: ScenarioModel;
   readonly adapter: Adapter;
   readonly implementation: ImplementationSetup;
 }
@@ -72,7 +74,7 @@ export class TargetScenarioError extends Error {
   }
 }
 
-const hasStrategy = (design: DesignName) => design in STRATEGIES;
+const hasStrategy = (design: DesignName) => Object.hasOwn(STRATEGIES, design);
 
 type Part = Omit<ConformanceTarget, 'name' | 'entry' | 'implemented' | 'fields'> & { fields?: readonly FieldDoc[] } & {
   implemented?(scenario: Scenario): boolean;
@@ -146,7 +148,7 @@ const PARTS: Record<string, (entry: MachineEntry) => Part> = {
       "one channel's client_count through dmaengine_get/put, dma_request/release_channel and rebalance, on DmaEngine; observable state and enabled steps compared",
     implemented: () => true,
     build(scenario) {
-      const model = entry.build(scenario) as MachineModel<SystemContext>;
+      const model = entry.build(scenario) as ScenarioModel<SystemContext>;
       const impl = channelScenario(scenario);
       const users = channelUsers(scenario);
       const reduced =
@@ -161,7 +163,7 @@ const PARTS: Record<string, (entry: MachineEntry) => Part> = {
     description: 'one I/O hub: hot-add, probe, eject, surprise removal, socket CPU hotplug, on Ioh and the IOH thread program',
     implemented: () => true,
     build(scenario) {
-      const model = entry.build(scenario) as MachineModel<IohContext>;
+      const model = entry.build(scenario) as ScenarioModel<IohContext>;
       const impl = iohScenario(scenario);
       const reduced = `the first IOH (${impl.iohs[0].name}) alone, absent at first (hotAdd creates it), design baseline's unregister; no client threads`;
       return { model, adapter: iohAdapter(model, impl) as Adapter, implementation: { scenario: { ...impl, design: 'baseline' }, reduced, steps: [] } };
@@ -172,7 +174,7 @@ const PARTS: Record<string, (entry: MachineEntry) => Part> = {
     description: "the RFC's dma_channel_quiesce loop against find/get/put on any CPU, on src/core/hotplug.ts",
     implemented: () => true,
     build(scenario) {
-      const model = entry.build(scenario) as MachineModel<SystemContext>;
+      const model = entry.build(scenario) as ScenarioModel<SystemContext>;
       const impl = quiesceScenario(scenario);
       const reduced =
         `dma_channel_quiesce alone on rfc-wait's hot path with the first device (${impl.iohs[0].devices[0].name}), being unregistered; ` +
@@ -211,13 +213,13 @@ export const TARGETS: Readonly<Record<string, ConformanceTarget>> = Object.fromE
 export class UnknownMachineError extends Error {
   override readonly name = 'UnknownMachineError';
   constructor(readonly machine: string) {
-    super(`unknown machine ${JSON.stringify(machine)} (known: ${Object.keys(TARGETS).join(', ')})`);
+    super(`unknown machine ${quoted(machine)}${didYouMean(machine, Object.keys(TARGETS))} (known: ${Object.keys(TARGETS).join(', ')})`);
   }
 }
 
 /** The target named `name`. @throws UnknownMachineError */
 export function targetNamed(name: string): ConformanceTarget {
-  const t = TARGETS[name];
+  const t = Object.hasOwn(TARGETS, name) ? TARGETS[name] : undefined;
   if (!t) throw new UnknownMachineError(name);
   return t;
 }

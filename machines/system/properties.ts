@@ -1,0 +1,356 @@
+/**
+ * The named properties of dmaspec, one record each: safety invariants checked on every
+ * reachable state of a system machine, and liveness properties "whenever `trigger`,
+ * eventually `goal`" under weak fairness of threads. Each has a section in
+ * spec/properties.md (a test compares the two); designs claim subsets of them
+ * (src/designs/<name>/model.ts) and the checker tells which claims hold.
+ *
+ * A property is one {@link defineProperty} call here and one entry of {@link PROPERTIES};
+ * everything else derives from that list: the names designs claim ({@link PropertyName},
+ * {@link PROPERTY_NAMES}), the safety and liveness lists the checker and the Promela export
+ * take, each property's trigger (its reachability witness, src/check/witness.ts), and the
+ * observed forms that judge runs of the implementation (src/mbt/invariants.ts).
+ *
+ * The trigger of a property is the state that makes it non-vacuous, the case the property
+ * is about. The checker looks for it as a reachability witness (as stateright's
+ * "sometimes" properties): a claim whose trigger no state of the explored space reaches
+ * holds only vacuously, and the report says so. A liveness property's trigger is its own
+ * `trigger`; a safety property's is the situation in which a design could break it. Each is
+ * a predicate of one state, symmetric in threads, CPUs and devices (the exploration is
+ * reduced by those symmetries), and never the violation itself: a correct design reaches it.
+ *
+ * A safety property that the observable state (spec/observable.ts) can judge says so here
+ * too, next to its machine form ({@link SafetyProperty.observed}), so that runs of the
+ * implementation with no machine beside them are checked by the same rule, written once
+ * (a test checks both forms agree on every reachable state of small scenarios).
+ *
+ * The properties read the system machine (its context, layout and state ids), so they sit
+ * beside it, above spec/ whose vocabulary the machine itself speaks.
+ * @module
+ */
+import type { Observable } from '../../spec/observable.ts';
+import { parseViolation } from '../../spec/vocabulary.ts';
+import type { Scenario } from '../../src/scenario.ts';
+import type { ModelView } from '../model.ts';
+import type { SystemContext } from './context.ts';
+import type { SystemModel } from './index.ts';
+
+/** The view properties read. */
+export type SystemView = ModelView<SystemContext>;
+
+/** The state that makes a property non-vacuous. */
+export interface Trigger {
+  /** What the state is, for the report: "the trigger (…) is never reached". */
+  readonly text: string;
+  reached(view: SystemView, model: SystemModel): boolean;
+}
+
+/** A safety property over spec/observable.ts (the state both the machine and src/core show). */
+export interface ObservedForm {
+  /**
+   * true: broken exactly when the machine form is. false: weaker, it can only see part of
+   * the rule (never flags a state the machine form accepts).
+   */
+  readonly exact: boolean;
+  /** Why `o` breaks the property, or null when it holds. */
+  violation(o: Observable, scenario: Scenario): string | null;
+}
+
+interface PropertyBase<N extends string> {
+  readonly name: N;
+  /** One paragraph: what must hold and why it matters. */
+  readonly description: string;
+  /** The fairness the verdict assumes (safety: none needed). */
+  readonly fairness: string;
+  /** The trigger: the state that puts the property to the test, looked for as its reachability witness. */
+  readonly witness: Trigger;
+}
+
+/** Holds in every reachable state. */
+export interface SafetyProperty<N extends string = PropertyName> extends PropertyBase<N> {
+  readonly kind: 'safety';
+  holds(view: SystemView, model: SystemModel): boolean;
+  /** The property judged from the observable state alone; absent where it cannot tell. */
+  readonly observed?: ObservedForm;
+}
+
+/** Whenever `trigger` holds, `goal` eventually holds (weak fairness of threads). */
+export interface LivenessProperty<N extends string = PropertyName> extends PropertyBase<N> {
+  readonly kind: 'liveness';
+  trigger(view: SystemView, model: SystemModel): boolean;
+  goal(view: SystemView, model: SystemModel): boolean;
+}
+
+/** A named property. */
+export type Property = SafetyProperty | LivenessProperty;
+
+/** What a safety property's record says: its name, what it means, when it is put to the test, and the rule. */
+export interface SafetyRecord<N extends string> {
+  readonly name: N;
+  readonly description: string;
+  readonly trigger: Trigger;
+  holds(view: SystemView, model: SystemModel): boolean;
+  readonly observed?: ObservedForm;
+}
+
+/** What a liveness property's record says: its trigger (also its witness) and the goal that must follow. */
+export interface LivenessRecord<N extends string> {
+  readonly name: N;
+  readonly description: string;
+  readonly trigger: Trigger;
+  goal(view: SystemView, model: SystemModel): boolean;
+}
+
+const NO_FAIRNESS = 'none: an invariant of every reachable state';
+const WEAK_FAIRNESS =
+  'weak fairness of threads: a thread whose step stays enabled eventually takes it; a state where no step is enabled and the system is not final is a deadlock, so the goal never comes';
+
+/** A property from its record: a safety property when it has `holds`, a liveness property when it has `goal`. */
+export function defineProperty<const N extends string>(record: SafetyRecord<N>): SafetyProperty<N>;
+export function defineProperty<const N extends string>(record: LivenessRecord<N>): LivenessProperty<N>;
+export function defineProperty<const N extends string>(record: SafetyRecord<N> | LivenessRecord<N>): SafetyProperty<N> | LivenessProperty<N> {
+  const { name, description, trigger } = record;
+  if ('holds' in record)
+    return {
+      kind: 'safety',
+      name,
+      description,
+      fairness: NO_FAIRNESS,
+      witness: trigger,
+      holds: record.holds,
+      ...(record.observed ? { observed: record.observed } : {}),
+    };
+  return { kind: 'liveness', name, description, fairness: WEAK_FAIRNESS, witness: trigger, trigger: trigger.reached, goal: record.goal };
+}
+
+/** The observed device of channel `chan` (`ioat0.1` belongs to `ioat0`). */
+const deviceOf = (o: Observable, chan: string) => o.devices.find((d) => chan.startsWith(`${d.name}.`))!;
+
+/** Channels of device `d`. */
+const chansOf = (m: SystemModel, d: number) => m.layout.devices[d].channels;
+/** The IOH is between its eject and its removal. */
+const ejecting = (v: SystemView, name: string) => !v.active(`${name}.online`) && !v.active(`${name}.removed`);
+
+/** Safety: nothing was ever used after its memory was freed. */
+export const noUseAfterFree = defineProperty({
+  name: 'no-use-after-free',
+  description:
+    'No thread ever used (prep/submit/issue_pending, or dma_chan_put) a channel whose resources were freed by device_free_chan_resources or whose device was freed after unregister.',
+  trigger: {
+    text: 'a device is freed while a client still has something of the dmaengine: its dmaengine_get, a channel, a cached pointer or an RCU walk',
+    reached: (v) =>
+      v.context.devices.some((d) => d.freed === 1) && v.context.threads.some((th) => th.got === 1 || th.chan >= 0 || th.cached >= 0 || th.rcuSeen !== 0),
+  },
+  holds: (v) => v.context.uaf.every((row) => row.every((x) => x === 0)),
+  observed: {
+    exact: true,
+    violation: (o) => o.violations.find((v) => parseViolation(v).kind === 'use-after-free') ?? null,
+  },
+});
+
+/** Safety: `client_count` of a listed channel is what its holders account for. */
+export const clientCountMatchesHolders = defineProperty({
+  name: 'client-count-matches-holders',
+  description:
+    'For every channel of a device on dma_device_list: on a private device, client_count equals the number of slave clients holding it; on a public device no slave holds it and client_count is 0 or dmaengine_ref_count (balance_ref_count keeps public channels at the number of dmaengine_get users).',
+  trigger: {
+    text: 'a channel of a listed device has clients (client_count > 0)',
+    reached: (v, m) => m.layout.channels.some((ch, c) => v.context.devices[ch.device]!.listed === 1 && v.context.channels[c]!.clientCount > 0),
+  },
+  holds: (v, m) => {
+    const ctx = v.context;
+    return m.layout.devices.every((_, d) => {
+      const dev = ctx.devices[d];
+      if (!dev.listed || dev.freed) return true;
+      return chansOf(m, d).every((c) => {
+        const holders = m.layout.clients.filter((cl) => cl.kind === 'slave' && v.active(`${cl.name}.holding`) && ctx.threads[cl.index].chan === c).length;
+        const cc = ctx.channels[c].clientCount;
+        return dev.private ? cc === holders : holders === 0 && (cc === 0 || cc === ctx.refCount);
+      });
+    });
+  },
+  observed: {
+    exact: true,
+    violation(o, scenario) {
+      for (const c of o.channels) {
+        const dev = deviceOf(o, c.id);
+        if (!dev.listed || dev.freed) continue;
+        const holders = o.threads.filter((t, i) => scenario.clients[i].kind === 'slave' && t.chan === c.id).length;
+        const ok = dev.private ? c.clientCount === holders : holders === 0 && (c.clientCount === 0 || c.clientCount === o.dmaengineRefCount);
+        if (!ok) return `${c.id}: client_count ${c.clientCount} with ${holders} slave holder(s), dmaengine_ref_count ${o.dmaengineRefCount}`;
+      }
+      return null;
+    },
+  },
+});
+
+/** Safety: resources are allocated exactly while `client_count > 0`. */
+export const resourcesIffHeld = defineProperty({
+  name: 'resources-iff-held',
+  description:
+    'For every channel of a device not yet freed: device_alloc_chan_resources has run and device_free_chan_resources has not exactly when client_count > 0 (dma_chan_get allocates on 0→1, dma_chan_put frees on →0).',
+  trigger: {
+    text: 'a channel of a device not yet freed has its resources allocated (device_alloc_chan_resources ran)',
+    reached: (v, m) => m.layout.channels.some((ch, c) => v.context.devices[ch.device]!.freed === 0 && v.context.channels[c]!.resources === 1),
+  },
+  holds: (v, m) =>
+    m.layout.channels.every(
+      (ch, c) => v.context.devices[ch.device].freed === 1 || (v.context.channels[c].resources === 1) === v.context.channels[c].clientCount > 0,
+    ),
+  observed: {
+    exact: true,
+    violation(o) {
+      const bad = o.channels.find((c) => !deviceOf(o, c.id).freed && c.resources !== c.clientCount > 0);
+      return bad ? `${bad.id}: resources ${bad.resources} with client_count ${bad.clientCount}` : null;
+    },
+  },
+});
+
+/** Safety: once a device is quiesced, no thread holds or takes a per-CPU reference to it. */
+export const noRefSurvivesQuiesce = defineProperty({
+  name: 'no-ref-survives-quiesce',
+  description:
+    "Once a device's quiesce has finished (dma_channel_quiesce counted quiesceThreshold consecutive zero sums), no client is between a find/get and its put with one of the device's channels: the quiesce promised exactly that. A false-zero sum or a dma_get_channel of a cached pointer after key-off breaks it.",
+  trigger: {
+    text: "a device's quiesce has finished (its hot-path protection ended: quiesced)",
+    reached: (v) => v.context.devices.some((d) => d.quiesced === 1),
+  },
+  holds: (v, m) => v.context.threads.every((th) => th.inFlight === 0 || th.chan < 0 || v.context.devices[m.layout.channels[th.chan].device].quiesced === 0),
+});
+
+/** Safety: the quiesce loop never ends while a counted holder of the device is left: no false zero. */
+export const noFalseZero = defineProperty({
+  name: 'no-false-zero',
+  description:
+    'When dma_channel_quiesce judges the round that ends it zero, no thread holds a channel of the device with a reference it counted before (its find or get has passed the per-CPU inc and the key test): a sum that had seen that count would not have been zero. A reference that moves between CPUs between two per-CPU reads breaks it: the false zero. Machine: `iohs[h].missed`, set at that read.',
+  trigger: {
+    text: 'dma_channel_quiesce judged its last round zero (an IOH in <ioh>.quiesce.ended)',
+    reached: (v, m) => m.layout.iohs.some((h) => v.active(`${h.name}.quiesce.ended`)),
+  },
+  holds: (v) => v.context.iohs.every((q) => q.missed === 0),
+});
+
+/** Safety: the per-CPU counts sum to what is in flight. */
+export const refSumNonnegativeWhenQuiescent = defineProperty({
+  name: 'ref-sum-nonnegative-when-quiescent',
+  description:
+    'The sum over CPUs of dmaengine_chan_ref_count is never negative (each dec follows its inc, even on another CPU), and is 0 whenever no client is between a find/get and its put. A single CPU may be negative.',
+  trigger: {
+    text: 'a per-CPU reference count, dmaengine_chan_ref_count, is not 0',
+    reached: (v) => v.context.ref.some((x) => x !== 0),
+  },
+  holds: (v) => {
+    const sum = v.context.ref.reduce((a, b) => a + b, 0);
+    return sum >= 0 && (sum === 0 || v.context.threads.some((th) => th.inFlight === 1));
+  },
+  observed: {
+    // The observable does not show which threads are between a find/get and its put.
+    exact: false,
+    violation(o) {
+      const sum = o.ref.reduce((a, b) => a + b, 0);
+      return sum < 0 ? `per-CPU counts sum to ${sum}` : null;
+    },
+  },
+});
+
+/** Safety: `channel_table` only names channels of listed devices. */
+export const tableNamesListedChannels = defineProperty({
+  name: 'table-names-listed-channels',
+  description:
+    'Every channel_table entry is NULL or a channel of a device on dma_device_list: unregister rebalances before the device leaves, so dma_find_channel cannot return a channel that is going away.',
+  trigger: {
+    text: 'a device has left dma_device_list (unregister ran its list_del)',
+    reached: (v) => v.context.devices.some((d) => d.listed === 0),
+  },
+  holds: (v, m) => v.context.table.every((row) => row.every((c) => c < 0 || v.context.devices[m.layout.channels[c].device].listed === 1)),
+  observed: {
+    exact: true,
+    violation(o) {
+      for (const [cap, row] of Object.entries(o.table))
+        for (const c of row) if (c !== null && !deviceOf(o, c).listed) return `channel_table[${cap}] names ${c} of an unlisted device`;
+      return null;
+    },
+  },
+});
+
+/** Liveness: an eject ends with the IOH removed. */
+export const removalCompletes = defineProperty({
+  name: 'removal-completes',
+  description:
+    'Whenever an IOH is being ejected, eventually no IOH is between eject and removed: every device was unregistered and freed. The RFC wait hangs here when a holder is never told to release.',
+  trigger: {
+    text: 'an IOH is being ejected',
+    reached: (v, m) => m.layout.iohs.some((h) => ejecting(v, h.name)),
+  },
+  goal: (v, m) => m.layout.iohs.every((h) => !ejecting(v, h.name)),
+});
+
+/** Liveness: the quiesce loop ends. */
+export const quiesceTerminates = defineProperty({
+  name: 'quiesce-terminates',
+  description:
+    'Whenever an IOH runs dma_channel_quiesce, eventually none does: the loop reaches quiesceThreshold consecutive zero sums (a busy client that keeps dirtying or holding can starve it).',
+  trigger: {
+    text: 'an IOH runs dma_channel_quiesce (<ioh>.quiesce)',
+    reached: (v, m) => m.layout.iohs.some((h) => v.active(`${h.name}.quiesce`)),
+  },
+  goal: (v, m) => m.layout.iohs.every((h) => !v.active(`${h.name}.quiesce`)),
+});
+
+/** Liveness: unregister's wait for holders is answered. */
+export const waitingClientAnswered = defineProperty({
+  name: 'waiting-client-answered',
+  description:
+    "Whenever unregister waits for a device's holders (state `<ioh>.waiting`, dma_device_wait_queue) while a channel still has clients, eventually the wait is answered: the holders let go and unregister leaves the wait.",
+  trigger: {
+    text: "unregister waits for a device's holders while a channel has clients",
+    reached: (v, m) =>
+      m.layout.iohs.some((h, i) => {
+        const cur = v.context.iohs[i].cur;
+        return v.active(`${h.name}.waiting`) && cur >= 0 && chansOf(m, cur).some((c) => v.context.channels[c].clientCount > 0);
+      }),
+  },
+  goal: (v, m) => m.layout.iohs.every((h) => !v.active(`${h.name}.waiting`)),
+});
+
+/** Every property, safety first, in the order of spec/properties.md. */
+export const PROPERTIES = [
+  noUseAfterFree,
+  clientCountMatchesHolders,
+  resourcesIffHeld,
+  noRefSurvivesQuiesce,
+  noFalseZero,
+  refSumNonnegativeWhenQuiescent,
+  tableNamesListedChannels,
+  removalCompletes,
+  quiesceTerminates,
+  waitingClientAnswered,
+] as const;
+
+/** A property, by name (designs claim these: machines/system/design.ts `claims`). */
+export type PropertyName = (typeof PROPERTIES)[number]['name'];
+
+/** The property names, in the order of {@link PROPERTIES}. */
+export const PROPERTY_NAMES: readonly PropertyName[] = PROPERTIES.map((p) => p.name);
+
+/** Safety properties of {@link PROPERTIES}. */
+export const SAFETY: readonly SafetyProperty[] = PROPERTIES.filter((p): p is Extract<(typeof PROPERTIES)[number], SafetyProperty> => p.kind === 'safety');
+/** Liveness properties of {@link PROPERTIES}. */
+export const LIVENESS: readonly LivenessProperty[] = PROPERTIES.filter(
+  (p): p is Extract<(typeof PROPERTIES)[number], LivenessProperty> => p.kind === 'liveness',
+);
+
+/** A property name that is not in {@link PROPERTIES}. */
+export class UnknownPropertyError extends Error {
+  override readonly name = 'UnknownPropertyError';
+  constructor(readonly property: string) {
+    super(`unknown property ${property} (known: ${PROPERTY_NAMES.join(', ')})`);
+  }
+}
+
+/** The property named `name`. @throws UnknownPropertyError */
+export function propertyNamed(name: string): Property {
+  const p = PROPERTIES.find((x) => x.name === name);
+  if (!p) throw new UnknownPropertyError(name);
+  return p;
+}

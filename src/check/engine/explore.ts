@@ -1,0 +1,263 @@
+/**
+ * Breadth-first exploration of a compiled machine's packed state space: every reachable
+ * state once (up to symmetry), each safety property checked when its state is first found,
+ * so the first violating state has a shortest path. States get ids in discovery order,
+ * which is also the BFS queue order; parent ids and event indices make traces, and the
+ * optional edge lists (compressed rows) feed the liveness search.
+ *
+ * Known limits: every state is kept in memory (no spill to disk; `--max-memory` stops the
+ * search short of the budget instead); ids are Int32, so a search holds fewer than 2^31
+ * states; no partial-order reduction, so independent steps of different threads are
+ * explored in every order (symmetry is the only reduction).
+ * @module
+ */
+import type { CompiledMachine } from './compile.ts';
+import { RowView } from './compile.ts';
+import { SharedColumn } from './growable.ts';
+import type { SafetyProperty } from './properties.ts';
+import { MemoStepper, type Taken } from './memo-stepper.ts';
+import { WidthOverflow, type Coder, type SlotBytes } from './layout.ts';
+import { LimitReached, type Limits, type Stop, stateLimit } from './limits.ts';
+import { type ParallelOptions, ParallelSearch } from './parallel/search.ts';
+import type { SearchState } from './search-state.ts';
+import { StateStore, type Row } from './store.ts';
+import { Canonicalizer, type SymmetryMode } from './symmetry.ts';
+
+/** Exploration settings. */
+export interface ExploreOptions<C extends object = any> {
+  readonly symmetry: SymmetryMode;
+  readonly safety: readonly SafetyProperty<C>[];
+  /** Stop after this many distinct states (the result is then incomplete). */
+  readonly maxStates?: number;
+  /** Time, memory and interrupt limits of the run (none: only `maxStates` stops a search). */
+  readonly limits?: Limits;
+  /** Keep every edge (needed for liveness). */
+  readonly keepEdges?: boolean;
+  /** Stop as soon as every safety property is violated (no edges kept). */
+  readonly stopWhenAllViolated?: boolean;
+  /** Called about every `progressEvery` states. */
+  onProgress?(p: { states: number; queue: number; transitions: number; seconds: number }): void;
+  readonly progressEvery?: number;
+  /** Explore on worker threads once a BFS level is large enough (src/check/engine/parallel/). */
+  readonly parallel?: ParallelOptions;
+}
+
+/** Outgoing edges of every state, as compressed rows: edges of `s` are `start[s] .. start[s+1]`. */
+export interface EdgeLists {
+  readonly start: Int32Array;
+  readonly target: Int32Array;
+  readonly event: Int32Array;
+}
+
+/** What an exploration found. */
+export interface Exploration<C extends object = any> {
+  readonly cm: CompiledMachine<C>;
+  /** The slot coding of the stored rows (the narrowest the scenario's values fit). */
+  readonly coder: Coder<C>;
+  /** The stored rows by id (only `get` and `newRow` are meant for readers). */
+  readonly store: StateStore;
+  /** The machine's initial state in this coding (not canonicalized). */
+  readonly initial: Row;
+  readonly canon: Canonicalizer<C>;
+  readonly parent: Int32Array;
+  readonly parentEvent: Int32Array;
+  readonly states: number;
+  readonly transitions: number;
+  /** Every reachable state was expanded (no limit hit). */
+  readonly complete: boolean;
+  /** Which limit stopped the search, when one did. */
+  readonly stoppedBy?: Stop;
+  /** First (shallowest) violating state per safety property name. */
+  readonly violations: ReadonlyMap<string, number>;
+  /** First (shallowest) state with no enabled event that is not final, or -1. */
+  readonly deadlock: number;
+  /** With `keepEdges`, when the search is complete. */
+  readonly edges?: EdgeLists;
+  readonly seconds: number;
+  /** Worker threads that explored the later levels (1: this thread alone). */
+  readonly workers: number;
+  /** Why the workers could not take the search over, when they were asked to and could not rebuild the model. */
+  readonly parallelError?: Error;
+}
+
+/** Explores `cm` breadth-first. See {@link ExploreOptions}. */
+export function explore<C extends object>(cm: CompiledMachine<C>, opts: ExploreOptions<C>): Exploration<C> {
+  for (const bytes of [1, 2, 4] as SlotBytes[]) {
+    try {
+      return exploreWith(cm, opts, bytes);
+    } catch (e) {
+      if (!(e instanceof WidthOverflow) || bytes === 4) throw e;
+    }
+  }
+  throw new Error('unreachable');
+}
+
+function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOptions<C>, bytes: SlotBytes): Exploration<C> {
+  const t0 = performance.now();
+  const model = cm.model;
+  const R = cm.regions.length;
+  const coder = cm.layout.coder(bytes);
+  const limits = opts.limits;
+  const keepEdges = !!opts.keepEdges;
+  const s: SearchState<C> = {
+    cm,
+    coder,
+    symmetry: opts.symmetry,
+    store: new StateStore(cm.width, bytes, undefined, limits),
+    parent: new SharedColumn(limits),
+    parentEvent: new SharedColumn(limits),
+    keepEdges,
+    eStart: new SharedColumn(limits),
+    eTarget: new SharedColumn(limits),
+    eEvent: new SharedColumn(limits),
+    safety: opts.safety,
+    pending: opts.safety.slice(),
+    violations: new Map<string, number>(),
+    deadlock: -1,
+    transitions: 0,
+    levelStart: 0,
+    complete: true,
+  };
+  const { store, parent, parentEvent, eStart, eTarget, eEvent, pending, violations } = s;
+  const stepper = new MemoStepper(cm, coder);
+  const canon = new Canonicalizer(cm, opts.symmetry, coder, stepper.cpuClasses());
+  const props = stepper.properties(opts.safety);
+  // Per pending property, its index in `opts.safety` (and in `props`).
+  const pendingAt = opts.safety.map((_, k) => k);
+  const maxStates = opts.maxStates ?? Infinity;
+  const every = opts.progressEvery ?? 50_000;
+  const progress = (id: number) =>
+    opts.onProgress?.({ states: store.size, queue: store.size - id, transitions: s.transitions, seconds: (performance.now() - t0) / 1000 });
+
+  const checkSafety = (row: Row, id: number, view?: RowView<C>) => {
+    for (let i = 0; i < pending.length; i++) {
+      if (!props.holds(pendingAt[i], row.slots, view)) {
+        violations.set(pending[i].name, id);
+        pending.splice(i, 1);
+        pendingAt.splice(i--, 1);
+      }
+    }
+  };
+
+  // The initial state in this width: leaves as they are, context re-encoded.
+  const initial = store.newRow();
+  for (let r = 0; r < R; r++) initial.slots[r] = cm.initialRow[r];
+  coder.encode(cm.layout.decode(cm.initialRow, R), initial.slots, R);
+  const init = store.newRow();
+  init.words.set(initial.words);
+  canon.canon(init);
+  store.add(init);
+  parent.push(-1);
+  parentEvent.push(-1);
+  if (pending.length) checkSafety(init, 0);
+
+  const row = store.newRow();
+  const out = store.newRow();
+  // The successor's own context (the classic stepper's draft, when it made it) over `out`: valid while canon left `out` as it was.
+  const draftView = new RowView(cm, out.slots, stepper.classic.draft);
+  const evs = new Int32Array(cm.events.length);
+  const taken: Taken[] = new Array(cm.events.length);
+  const par = opts.parallel && opts.parallel.workers > 1 ? new ParallelSearch(s, opts.parallel, limits) : undefined;
+  if (par && par.startAt === 0) par.load();
+  let workers = 1;
+  /** The sequential loop; true when it stopped at a level for the workers to take. */
+  const sequential = (from: number, handOver: boolean): boolean => {
+    let levelEnd = 1;
+    let id = from;
+    try {
+      for (; id < store.size; id++) {
+        if (id === levelEnd) {
+          levelEnd = store.size;
+          if (handOver) {
+            // A search this large: the workers start and load the model while this thread goes on.
+            if (store.size >= par!.startAt) par!.load();
+            // A level big enough to share, and workers ready: they take the search over from here.
+            if (levelEnd - id >= par!.minLevel && par!.ready()) {
+              s.levelStart = id;
+              return true;
+            }
+          }
+        }
+        if (store.size >= maxStates) {
+          s.complete = false;
+          s.stoppedBy = stateLimit(maxStates);
+          break;
+        }
+        if ((id & 1023) === 0 && (s.stoppedBy = limits?.poll())) {
+          s.complete = false;
+          break;
+        }
+        if (opts.stopWhenAllViolated && opts.safety.length > 0 && pending.length === 0 && !keepEdges) {
+          s.complete = false;
+          break;
+        }
+        if (keepEdges) eStart.push(eTarget.length);
+        store.get(id, row);
+        stepper.load(row);
+        const n = stepper.enabled(evs, taken);
+        if (n === 0 && s.deadlock < 0 && !model.isFinal(stepper.view)) s.deadlock = id;
+        for (let k = 0; k < n; k++) {
+          const draft = stepper.successor(evs[k], taken[k], out);
+          const permuted = canon.canon(out, draft);
+          s.transitions++;
+          let to = store.add(out);
+          if (to >= 0) {
+            parent.push(id);
+            parentEvent.push(evs[k]);
+            if (pending.length) checkSafety(out, to, permuted || !draft ? undefined : draftView);
+          } else to = -to - 1;
+          if (keepEdges) {
+            eTarget.push(to);
+            eEvent.push(evs[k]);
+          }
+        }
+        if (opts.onProgress && id % every === 0) progress(id);
+      }
+    } catch (e) {
+      // An allocation the memory budget refused: keep what was explored. A state the store
+      // took but whose parent was not recorded is left out of the count (and of every trace).
+      if (!(e instanceof LimitReached)) throw e;
+      s.complete = false;
+      s.stoppedBy = e.stop;
+    }
+    return false;
+  };
+  let parallelError: Error | undefined;
+  if (sequential(0, !!par)) {
+    parallelError = par!.run({
+      maxStates,
+      limits,
+      stopWhenAllViolated: !!opts.stopWhenAllViolated && opts.safety.length > 0 && !keepEdges,
+      onLevel: opts.onProgress ? () => progress(s.levelStart) : undefined,
+    });
+    // Workers that could not rebuild the model leave the search to this thread: slower, the same result.
+    if (parallelError) sequential(s.levelStart, false);
+    else workers = par!.opts.workers;
+  }
+  // Edges feed the liveness search, which only a complete search gets: a stopped one keeps
+  // no contiguous copy (at tens of millions of states it would pass the memory budget).
+  let edges: EdgeLists | undefined;
+  if (keepEdges && s.complete) {
+    eStart.push(eTarget.length);
+    edges = { start: eStart.toArray(), target: eTarget.toArray(), event: eEvent.toArray() };
+  }
+  return {
+    cm,
+    coder,
+    store,
+    initial,
+    canon,
+    parent: parent.toArray(),
+    parentEvent: parentEvent.toArray(),
+    states: parent.length,
+    transitions: s.transitions,
+    complete: s.complete,
+    stoppedBy: s.stoppedBy,
+    violations,
+    deadlock: s.deadlock,
+    edges,
+    seconds: (performance.now() - t0) / 1000,
+    workers,
+    ...(parallelError ? { parallelError } : {}),
+  };
+}

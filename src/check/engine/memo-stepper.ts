@@ -1,0 +1,265 @@
+/**
+ * The checker's fast stepper: each step (an event from one leaf of its region) and each
+ * safety property is a {@link ReadTrie} over the packed row, so a state is expanded by
+ * reading the few slots each step depends on and writing the few it changes, without
+ * decoding the context, copying it or running a rule. The tries learn from the rules
+ * themselves, run on a probe context (src/check/engine/rules/probe.ts) the first time a state takes a
+ * path no earlier state took, through the same step function as the Promela export
+ * (src/check/engine/rules/translate.ts `stepFunction`).
+ *
+ * Whatever the probe cannot follow, and a rule that throws, leaves the state to the classic
+ * {@link Stepper}, which then steps it (or throws the rule's own error) as before: a state is
+ * never stepped differently, only faster. test/check/memo-stepper.test.ts compares both on
+ * every reachable state of every design.
+ *
+ * Known limits: the tries assume rules are deterministic functions of the state (kit rule
+ * 5); a rule that reads anything else fails with read-trie.ts `ReadOrderError` rather than
+ * being memoized wrongly. Tries grow with the distinct paths met and are never pruned.
+ * @module
+ */
+import { type CompiledMachine, type CompiledTransition, RowView } from './compile.ts';
+import { NULL_OF, type Coder, type Slots, WidthOverflow } from './layout.ts';
+import type { SafetyProperty } from './properties.ts';
+import { ReadTrie } from './read-trie.ts';
+import type { Row } from './store.ts';
+import { Stepper } from './stepper.ts';
+import { timerRule } from '../../../machines/model.ts';
+import type { Value } from './rules/decision-tree.ts';
+import type { ModelView } from '../../../machines/model.ts';
+import { inputValue, ProbeError, probeOf, type Probe } from './rules/probe.ts';
+import { type StepResult, stepFunction } from './rules/translate.ts';
+
+/** What a step does from the states reaching one trie leaf. */
+class StepLeaf {
+  constructor(
+    /** The step is enabled. */
+    readonly on: boolean,
+    /** Only the classic stepper can step these states. */
+    readonly fallback: boolean,
+    /** The region's leaf after the step (-1: unchanged). */
+    readonly target: number,
+    /** Row index and new (encoded) value of every slot the step writes. */
+    readonly at: Int32Array,
+    readonly to: Int32Array,
+  ) {}
+}
+
+const NONE = new Int32Array(0);
+const OFF = new StepLeaf(false, false, -1, NONE, NONE);
+const FALLBACK = new StepLeaf(false, true, -1, NONE, NONE);
+
+/** What `enabled` hands `successor`: a trie leaf, or the classic stepper's transition. */
+export type Taken = StepLeaf | CompiledTransition;
+
+/** Steps packed rows of one compiled machine through read tries. Not re-entrant: one per exploration. */
+export class MemoStepper<C extends object> {
+  /** Steps the states the tries cannot (and decodes the loaded state when asked for its view). */
+  readonly classic: Stepper<C>;
+  private readonly R: number;
+  private readonly N: number;
+  private readonly probe: Probe<C>;
+  /** Per event, per leaf of its region: the step's trie, or null when no transition leaves the leaf. */
+  private readonly steps: (ReadTrie<StepLeaf> | null)[][];
+  private readonly isTimer?: (e: number) => boolean;
+  private row: Slots;
+  private words: Int32Array;
+  /** States the tries sent to the classic stepper (none, for every built-in design). */
+  classicStates = 0;
+  /** The loaded state is the classic stepper's (a trie sent it there). */
+  private classicLoaded = false;
+
+  constructor(
+    readonly cm: CompiledMachine<C>,
+    readonly coder: Coder<C>,
+  ) {
+    this.classic = new Stepper(cm, coder);
+    this.R = cm.regions.length;
+    this.N = NULL_OF[coder.bytes];
+    this.probe = probeOf(cm);
+    this.row = cm.initialRow;
+    this.words = cm.initialRow;
+    const timers = cm.model.timers;
+    if (timers?.size) {
+      const mask = cm.events.map((e) => timers.has(e.type));
+      this.isTimer = (e: number) => mask[e];
+    }
+    this.steps = cm.events.map((ev, e) =>
+      cm.candidates[e].map((cands, leaf) => {
+        if (cands.length === 0) return null;
+        const fn = stepFunction(cm, this.probe, e, leaf);
+        return new ReadTrie(
+          cm.width,
+          this.N,
+          (read) => this.stepLeaf(() => fn(this.reader(read))),
+          `step ${ev.type} from ${cm.regions[cm.eventRegion[e]].leafIds[leaf]}`,
+        );
+      }),
+    );
+  }
+
+  /** Raw slot reads as the probe's values (region leaves, then null, booleans and integers). */
+  private reader(read: (i: number) => number): (i: number) => Value {
+    return (i) => inputValue(this.cm, i, read(i), this.N);
+  }
+
+  /** A step function's result as a trie leaf, its writes encoded in the row's width. */
+  private stepLeaf(run: () => StepResult): StepLeaf {
+    let r: StepResult;
+    try {
+      r = run();
+    } catch (e) {
+      if (e instanceof ProbeError) return FALLBACK;
+      throw e;
+    }
+    if (r.kind === 'off') return OFF;
+    if (r.kind === 'error') return FALLBACK;
+    const { R, N } = this;
+    const H = -N - 1;
+    const at = new Int32Array(r.writes.length);
+    const to = new Int32Array(r.writes.length);
+    for (let k = 0; k < r.writes.length; k++) {
+      const [i, v] = r.writes[k];
+      const slot = this.cm.layout.slots[i - R];
+      at[k] = i;
+      if (v === null) to[k] = N;
+      else if (slot.kind === 'bool') {
+        // A number in a boolean slot is the classic encoder's LayoutError to raise.
+        if (typeof v !== 'boolean') return FALLBACK;
+        to[k] = v ? 1 : 0;
+      } else {
+        if (typeof v !== 'number') return FALLBACK;
+        if (v <= N || v > H) throw new WidthOverflow(`context leaf ${slot.path} = ${v} does not fit the slot width`);
+        to[k] = v;
+      }
+    }
+    return new StepLeaf(true, false, r.target, at, to);
+  }
+
+  /** Makes `row` the current state (nothing is decoded). */
+  load(row: Row): void {
+    this.row = row.slots;
+    this.words = row.words;
+    this.classicLoaded = false;
+  }
+
+  /** The loaded state's decoded view (decoded on demand: only a deadlock check needs it). */
+  get view(): RowView<C> {
+    this.loadClassic();
+    return this.classic.view;
+  }
+
+  private loadClassic(): void {
+    if (!this.classicLoaded) {
+      this.classic.load(this.row);
+      this.classicLoaded = true;
+    }
+  }
+
+  /**
+   * Enabled events of the loaded state in `allEvents` order, as {@link Stepper.enabled}:
+   * their indices into `events` and what each takes into `taken`. Returns how many.
+   */
+  enabled(events: Int32Array, taken: Taken[]): number {
+    const { cm, row, steps } = this;
+    const eventRegion = cm.eventRegion;
+    let n = 0;
+    for (let e = 0; e < steps.length; e++) {
+      const r = eventRegion[e];
+      if (r < 0) continue;
+      const trie = steps[e][row[r]];
+      if (trie === null) continue;
+      const leaf = trie.get(row);
+      if (leaf.on) {
+        events[n] = e;
+        taken[n++] = leaf;
+      } else if (leaf.fallback) {
+        this.classicStates++;
+        this.loadClassic();
+        return this.classic.enabled(events, taken as CompiledTransition[]);
+      }
+    }
+    return this.isTimer ? timerRule(n, this.isTimer, events, taken) : n;
+  }
+
+  /**
+   * Writes into `out` the state after event `e` taking `t` from the loaded state. Returns the
+   * successor's decoded context when the classic stepper made it (valid until the next call).
+   */
+  successor(e: number, t: Taken, out: Row): C | undefined {
+    if (!(t instanceof StepLeaf)) {
+      this.classic.successor(e, t, out.slots);
+      return this.classic.draft;
+    }
+    // Copied as 32-bit words: one element type whatever the slot width.
+    const words = this.words;
+    const o = out.words;
+    for (let i = 0; i < words.length; i++) o[i] = words[i];
+    const slots = out.slots;
+    if (t.target >= 0) slots[this.cm.eventRegion[e]] = t.target;
+    const { at, to } = t;
+    for (let k = 0; k < at.length; k++) slots[at[k]] = to[k];
+    return undefined;
+  }
+
+  /** A checker of `props` on rows through tries, with the classic decode-and-check where they cannot. */
+  properties(props: readonly SafetyProperty<C>[]): MemoProperties<C> {
+    return new MemoProperties(this, props);
+  }
+
+  /**
+   * `fn` of the state memoized on rows (in this stepper's coding), run on the probe's view;
+   * undefined where `fn` throws or leaves what the probe follows (ask the decoded state).
+   */
+  memo<T>(fn: (view: ModelView<C>) => T, name: string): ReadTrie<T | undefined> {
+    const probe = this.probe;
+    return new ReadTrie<T | undefined>(
+      this.cm.width,
+      this.N,
+      (read) => {
+        probe.start(this.reader(read));
+        try {
+          return fn(probe.view);
+        } catch (e) {
+          if (e instanceof Error) return undefined;
+          throw e;
+        }
+      },
+      name,
+    );
+  }
+
+  /** The model's CPU classes (machines/model.ts `Symmetry.cpuClasses`) of a row, for the canonicalizer; none without CPU symmetry. */
+  cpuClasses(): ((row: Slots) => readonly number[] | undefined) | undefined {
+    const sym = this.cm.model.symmetry;
+    if (!sym || sym.cpus < 2) return undefined;
+    const trie = this.memo((v) => sym.cpuClasses(v.context), 'symmetry cpuClasses');
+    return (row) => trie.get(row);
+  }
+}
+
+/** Safety properties checked on rows through tries; where a trie cannot, on the decoded state. */
+export class MemoProperties<C extends object> {
+  private readonly tries: ReadTrie<boolean | undefined>[];
+  private readonly view: RowView<C>;
+
+  constructor(
+    private readonly stepper: MemoStepper<C>,
+    readonly props: readonly SafetyProperty<C>[],
+  ) {
+    const model = stepper.cm.model;
+    this.tries = props.map((p) => stepper.memo((v) => p.holds(v, model), `property ${p.name}`));
+    this.view = new RowView(stepper.cm, stepper.cm.initialRow, stepper.coder.decode(stepper.cm.initialRow, stepper.cm.regions.length));
+  }
+
+  /** Whether property `k` holds on `row`. `view`, when given, is `row` already decoded. */
+  holds(k: number, row: Slots, view?: RowView<C>): boolean {
+    const v = this.tries[k].get(row);
+    if (v !== undefined) return v;
+    if (!view) {
+      view = this.view;
+      view.row = row;
+      this.stepper.coder.decodeInto(row, this.stepper.cm.regions.length, view.context);
+    }
+    return this.props[k].holds(view, this.stepper.cm.model);
+  }
+}
