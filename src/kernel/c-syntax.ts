@@ -188,19 +188,9 @@ class Parser {
     return k;
   }
 
-  /** The statement starting at (or after directives from) `i`. */
-  statement(from: number): Stmt {
-    const i = this.skip(from);
-    const x = this.t[i];
-    if (!x) throw new CSyntaxError('the source ends inside a function');
-    const simple = (kind: Stmt['kind']): Stmt => ({ kind, first: i, last: this.semicolon(i), children: [] });
-    if (x.kind === 'punct') {
-      if (x.text === '{') return this.block(i);
-      if (x.text === ';') return { kind: 'empty', first: i, last: i, children: [] };
-      return simple('expr');
-    }
-    if (x.kind !== 'id') return simple('expr');
-    switch (x.text) {
+  /** `if`, `while`, `switch`, `for` or `do` at `i` (its keyword `word`); undefined for another word. */
+  control(i: number, word: string): Stmt | undefined {
+    switch (word) {
       case 'if': {
         const open = this.expect(i + 1, '(');
         const close = this.match(open);
@@ -214,7 +204,7 @@ class Parser {
         const open = this.expect(i + 1, '(');
         const close = this.match(open);
         const body = this.statement(close + 1);
-        return { kind: x.text === 'while' ? 'loop' : 'switch', first: i, last: body.last, children: [body], cond: [open + 1, close - 1] };
+        return { kind: word === 'while' ? 'loop' : 'switch', first: i, last: body.last, children: [body], cond: [open + 1, close - 1] };
       }
       case 'for': {
         const open = this.expect(i + 1, '(');
@@ -231,6 +221,25 @@ class Parser {
         const close = this.match(open);
         return { kind: 'do', first: i, last: this.expect(close + 1, ';'), children: [body], cond: [open + 1, close - 1] };
       }
+    }
+    return undefined;
+  }
+
+  /** The statement starting at (or after directives from) `i`. */
+  statement(from: number): Stmt {
+    const i = this.skip(from);
+    const x = this.t[i];
+    if (!x) throw new CSyntaxError('the source ends inside a function');
+    const simple = (kind: Stmt['kind']): Stmt => ({ kind, first: i, last: this.semicolon(i), children: [] });
+    if (x.kind === 'punct') {
+      if (x.text === '{') return this.block(i);
+      if (x.text === ';') return { kind: 'empty', first: i, last: i, children: [] };
+      return simple('expr');
+    }
+    if (x.kind !== 'id') return simple('expr');
+    const control = this.control(i, x.text);
+    if (control) return control;
+    switch (x.text) {
       case 'return':
         return simple('return');
       case 'break':
