@@ -89,6 +89,18 @@ export function targetMutants(built: Built, source: string, target: MutationTarg
   return mutantsOf(source, target.functions, { ...(built.origins ? { origins: built.origins, mutable: fromTreeOrRfc } : {}), file: 'dmaengine.c' });
 }
 
+/** How many mutants of each build the CI gate replays (test/external/kernel-mutants.test.ts). */
+export const CI_MUTANT_SAMPLE = 24;
+
+/**
+ * A fixed sample of at most `n` mutants: every k-th from the first (k = ⌈length / n⌉), so the
+ * sample follows the list's order of function, operator and line and is the same every run.
+ */
+export function sampleMutants<T>(mutants: readonly T[], n: number): T[] {
+  const k = Math.max(1, Math.ceil(mutants.length / n));
+  return mutants.filter((_, i) => i % k === 0);
+}
+
 /** An export's paths that pass on the unmutated build, in a file a harness reads. */
 export interface BaselineExport {
   readonly spec: ExportSpec;

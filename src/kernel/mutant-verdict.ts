@@ -112,19 +112,19 @@ export function gateProblems(verdicts: readonly MutantVerdict[]): string[] {
 }
 
 /**
- * The list entries that name no mutant of `verdicts`, for the builds and functions they
- * cover (every mutant of each: a run of a whole function): the file changed, or the entry
- * is mistyped.
+ * The list entries that name no mutant of `generated` (every mutant generated for the builds
+ * and functions run, replayed or not: a sample is judged against the whole set), for the
+ * builds and functions it covers: the file changed, or the entry is mistyped.
  */
-export function staleEntries(verdicts: readonly MutantVerdict[], lists: MutantLists): string[] {
-  const covered = new Set(verdicts.map((v) => `${v.build} ${v.mutant.function}`));
-  const generated = new Set(verdicts.map((v) => `${v.build} ${mutantKey(v.mutant)}`));
+export function staleEntries(generated: readonly Pick<MutantVerdict, 'build' | 'mutant'>[], lists: MutantLists): string[] {
+  const covered = new Set(generated.map((v) => `${v.build} ${v.mutant.function}`));
+  const names = new Set(generated.map((v) => `${v.build} ${mutantKey(v.mutant)}`));
   const out: string[] = [];
   for (const [file, entries] of [
     ['equivalent-mutants.json', lists.equivalent],
     ['surviving-mutants.json', lists.survivors],
   ] as const)
     for (const e of entries)
-      if (covered.has(`${e.build} ${e.function}`) && !generated.has(listedKey(e))) out.push(`kernel/${file} names no mutant of this run: ${listedKey(e)}`);
+      if (covered.has(`${e.build} ${e.function}`) && !names.has(listedKey(e))) out.push(`kernel/${file} names no mutant of this run: ${listedKey(e)}`);
   return out;
 }

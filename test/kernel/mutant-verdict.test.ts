@@ -4,7 +4,7 @@
  * (test/external/kernel-mutants.test.ts); here the outcomes are given.
  */
 import { describe, expect, it } from 'vitest';
-import type { Kill, MutantRun } from '../../src/kernel/mutant-run.ts';
+import { type Kill, type MutantRun, sampleMutants } from '../../src/kernel/mutant-run.ts';
 import { gateProblems, type MutantLists, readMutantLists, SAME_CODE, staleEntries, verdictOf } from '../../src/kernel/mutant-verdict.ts';
 import type { Mutant } from '../../src/kernel/mutants.ts';
 
@@ -74,6 +74,23 @@ describe('mutant verdicts', () => {
     expect(staleEntries([verdictOf('3.6', { mutant: { ...mutant('"k;"'), function: 'nth_chan' }, outcome: { kind: 'killed', kill } }, lists)], lists)).toEqual(
       [],
     );
+  });
+
+  it('judges a sample’s list entries against every mutant generated, replayed or not', () => {
+    const generated = ['"k;"', '"eq;"', '"gap;"'].map((d) => ({ build: '3.6', mutant: mutant(d) }));
+    // Only "k;" was replayed: the entries of the other two still name mutants of the file.
+    expect(staleEntries(generated, lists)).toEqual([]);
+    expect(staleEntries(generated.slice(0, 2), lists)).toEqual([
+      'kernel/surviving-mutants.json names no mutant of this run: 3.6 dma_chan_put drop dmaengine.c:252 "gap;"',
+    ]);
+  });
+
+  it('samples every k-th mutant, at most n, the same every time', () => {
+    const all = Array.from({ length: 50 }, (_, i) => i);
+    expect(sampleMutants(all, 24)).toEqual([0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 33, 36, 39, 42, 45, 48]);
+    expect(sampleMutants(all, 50)).toEqual(all);
+    expect(sampleMutants(all, 1)).toEqual([0]);
+    expect(sampleMutants(all.slice(0, 5), 24)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('the project’s lists give a reason or a gap for every entry, each named once', () => {
