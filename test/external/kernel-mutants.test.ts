@@ -1,66 +1,93 @@
 /**
- * Kernel mutants in CI: every mutant of 3.6's dma_chan_get, dma_chan_put and
- * balance_ref_count (the refcount core, a fixed and deterministic set) is built and replayed
- * on the paths of the CI plan that pass on the unmutated 3.6, and must be killed, equivalent
- * (kernel/equivalent-mutants.json, or the original's object code) or a known survivor
- * (kernel/surviving-mutants.json, with what would kill it); a listed mutant that is killed
- * now fails too. A second test shows the gate fails on a survivor no list names. Needs gcc.
+ * Kernel mutants in CI: on each build of ../shared/kernel whose code is mutated (3.6, 3.6 +
+ * the RFC's 3/7, 5.10.7, 7.0), a fixed sample of CI_MUTANT_SAMPLE mutants of the refcount and
+ * removal functions (every k-th of the list, `dmaspec kernel-mutants --sample 24`) is built
+ * and replayed on the paths of the CI plan that pass on the unmutated build. Each must be
+ * killed, equivalent (kernel/equivalent-mutants.json, or the original's object code) or a
+ * known survivor (kernel/surviving-mutants.json, with what would kill it); a listed mutant
+ * that is killed now fails, and so does an entry that names no mutant the file gives. A
+ * last test shows the gate fails on a survivor no list names. The work is bounded by the
+ * sample (about 90 mutants) and the CI plan's paths, two mutants at a time. Needs gcc.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildHarness, buildsFor } from '../../src/kernel/build.ts';
-import { exportsFolder, prepareBaseline, runMutants, targetMutants } from '../../src/kernel/mutant-run.ts';
+import { buildHarness, buildName, buildsFor } from '../../src/kernel/build.ts';
+import {
+  CI_MUTANT_SAMPLE,
+  exportsFolder,
+  type MutationTarget,
+  mutationTargets,
+  prepareBaseline,
+  runMutants,
+  sampleMutants,
+  targetMutants,
+} from '../../src/kernel/mutant-run.ts';
 import { gateProblems, readMutantLists, staleEntries, verdictOf } from '../../src/kernel/mutant-verdict.ts';
 import { mutantKey } from '../../src/kernel/mutants.ts';
 import { ciPlan, exportName } from '../../src/kernel/plan.ts';
-import { readTree } from '../../src/kernel/tree.ts';
+import { type KernelTree, readTree } from '../../src/kernel/tree.ts';
 import { oracleTrees } from './kernel-ci-plan.ts';
 
-const FUNCTIONS = ['dma_chan_get', 'dma_chan_put', 'balance_ref_count'];
-
-function build36() {
+/** Every mutated build of the oracle trees, with its tree. */
+function mutatedBuilds(): { tree: KernelTree; target: MutationTarget }[] {
   const oracle = oracleTrees();
   if (typeof oracle === 'string') throw new Error(oracle);
-  const tree = readTree(oracle.trees.find((t) => t.endsWith('linux-3.6'))!);
-  const spec = buildsFor(tree, undefined)[0];
-  const built = buildHarness(tree, spec);
-  return { spec, built, source: readFileSync(built.kernelFile, 'utf8') };
+  if (!oracle.seed) throw new Error('the RFC seed patch ../shared/seeds/002_*.txt is missing');
+  return oracle.trees.flatMap((dir) => {
+    const tree = readTree(dir);
+    return mutationTargets(tree, readFileSync(tree.dmaengineC, 'utf8'), oracle.seed).map((target) => ({ tree, target }));
+  });
 }
 
-describe('kernel mutants of the 3.6 refcount core', () => {
+/** A mutant each build's sample must show killed, and by which export: the replay can kill. */
+const MUST_KILL: Readonly<Record<string, { mutant: string; export: string }>> = {
+  '3.6': { mutant: 'dma_chan_put drop dmaengine.c:251 "chan->client_count--;"', export: 'channel/catalogue/baseline' },
+  '3.6+rfc': { mutant: 'dma_channel_quiesce', export: 'quiesce/catalogue/rfc-wait' },
+  '5.10.7': { mutant: 'dma_chan_put', export: 'system/' },
+  '7.0': { mutant: 'dma_chan_put', export: 'system/' },
+};
+
+describe('kernel mutants on the oracle trees', () => {
   const folders: string[] = [];
   afterAll(() => {
     for (const f of folders) rmSync(f, { recursive: true, force: true });
   });
+  const builds = mutatedBuilds();
 
-  it('are each killed by the CI exports, equivalent, or a listed survivor', async () => {
-    const { spec, built, source } = build36();
-    const dir = exportsFolder();
-    folders.push(dir);
-    const exports = await prepareBaseline(built, ciPlan(spec), dir);
-    // The refcount paths the mutants need are there: the channel rules and chan-rules pass whole.
-    for (const name of ['channel/catalogue/baseline', 'system/chan-rules/baseline']) {
-      const e = exports.find((x) => exportName(x.spec) === name)!;
-      expect([name, e.passing]).toEqual([name, e.replayed]);
-    }
-    const mutants = targetMutants(built, source, { spec, functions: FUNCTIONS });
-    expect(new Set(mutants.map((m) => m.function))).toEqual(new Set(FUNCTIONS));
-    expect(mutants.length).toBeGreaterThan(40);
-    const lists = readMutantLists();
-    const verdicts = (await runMutants(built, mutants, exports, { jobs: 2 })).map((r) => verdictOf('3.6', r, lists));
-    expect(gateProblems(verdicts)).toEqual([]);
-    expect(staleEntries(verdicts, lists)).toEqual([]);
-    // A kill names its first failing path: dma_chan_put without its decrement, on the channel rules.
-    const decrement = verdicts.find((v) => mutantKey(v.mutant) === 'dma_chan_put drop dmaengine.c:251 "chan->client_count--;"')!;
-    expect(decrement.status).toBe('killed');
-    expect(decrement.kill).toMatchObject({ export: 'channel/catalogue/baseline', event: 'env.dmaenginePut', kind: 'observable', what: 'clientCount' });
-    expect(verdicts.filter((v) => v.status === 'killed').length).toBeGreaterThan(verdicts.length / 2);
-  }, 900_000);
+  it('mutate the four builds of the refcount and removal code', () => {
+    expect(builds.map(({ tree, target }) => buildName(tree, target.spec)).sort()).toEqual(['3.6', '3.6+rfc', '5.10.7', '7.0']);
+  });
+
+  it.each(builds.map((b) => [buildName(b.tree, b.target.spec), b] as const))(
+    '%s: a sample is each killed, equivalent, or a listed survivor; every list entry names a mutant',
+    async (name, { tree, target }) => {
+      const built = buildHarness(tree, target.spec);
+      const all = targetMutants(built, readFileSync(built.kernelFile, 'utf8'), target);
+      const sample = sampleMutants(all, CI_MUTANT_SAMPLE);
+      expect(sample.length).toBeGreaterThan(CI_MUTANT_SAMPLE / 2);
+      const dir = exportsFolder();
+      folders.push(dir);
+      const exports = await prepareBaseline(built, ciPlan(target.spec), dir);
+      const lists = readMutantLists();
+      const verdicts = (await runMutants(built, sample, exports, { jobs: 2 })).map((r) => verdictOf(name, r, lists));
+      expect(gateProblems(verdicts)).toEqual([]);
+      const generated = all.map(({ edits: _, ...mutant }) => ({ build: name, mutant }));
+      expect(staleEntries(generated, lists)).toEqual([]);
+      // The sample can fail: a mutant of the file's core is killed, on the paths expected.
+      const must = MUST_KILL[name];
+      const killed = verdicts.filter((v) => v.status === 'killed' && mutantKey(v.mutant).startsWith(must.mutant));
+      expect(killed.length, `${name}: no mutant of ${must.mutant} killed`).toBeGreaterThan(0);
+      expect(killed.some((v) => v.kill!.export.startsWith(must.export))).toBe(true);
+    },
+    900_000,
+  );
 
   it('fail the gate when one survives that no list names', async () => {
     // Replayed only on the slave client's paths (private channels: no balance_ref_count), 3.6's
     // dma_chan_get without balance_ref_count survives; no list names that survival.
-    const { spec, built, source } = build36();
+    const { tree, target } = builds.find((b) => buildName(b.tree, b.target.spec) === '3.6')!;
+    const spec = buildsFor(tree, undefined)[0];
+    const built = buildHarness(tree, spec);
     const dir = exportsFolder();
     folders.push(dir);
     const exports = await prepareBaseline(
@@ -68,7 +95,7 @@ describe('kernel mutants of the 3.6 refcount core', () => {
       ciPlan(spec).filter((e) => exportName(e) === 'client-slave/catalogue/baseline'),
       dir,
     );
-    const [mutant] = targetMutants(built, source, { spec, functions: ['dma_chan_get'] }).filter(
+    const [mutant] = targetMutants(built, readFileSync(built.kernelFile, 'utf8'), { ...target, functions: ['dma_chan_get'] }).filter(
       (m) => mutantKey(m) === 'dma_chan_get drop dmaengine.c:235 "balance_ref_count(chan);"',
     );
     expect(mutant).toBeDefined();
