@@ -39,29 +39,50 @@ export function counts(verdicts: readonly MutantVerdict[]): Record<MutantStatus 
   return out;
 }
 
+/**
+ * Mutants grouped by their list text (a survivor's gap, an equivalent's reason), each text
+ * once with its class, then the mutants; those with no text (unlisted survivors) first.
+ */
+function groupLines(title: string, verdicts: readonly MutantVerdict[], textOf: (v: MutantVerdict) => string | undefined, none: string): string[] {
+  if (!verdicts.length) return [];
+  const groups = new Map<string, MutantVerdict[]>();
+  for (const v of [...verdicts].sort((a, b) => Number(textOf(a) !== undefined) - Number(textOf(b) !== undefined))) {
+    const key = textOf(v) ?? '';
+    groups.set(key, [...(groups.get(key) ?? []), v]);
+  }
+  const out = [`  ${title} (${verdicts.length}):`];
+  for (const [text, vs] of groups) {
+    const head = text ? `${vs[0].class ? `${vs[0].class}: ` : ''}${text}` : none;
+    out.push(`  - ${vs.length} × ${head}`, ...vs.map((v) => `      ${mutantKey(v.mutant)}`));
+  }
+  return out;
+}
+
 /** The table of every build, then each build's exports and survivors. */
 export function mutantsReport(builds: readonly BuildMutants[]): string {
-  const header = ['build', 'generated', ...STATUSES, 'same code'];
+  const header = ['build', 'generated', ...STATUSES, 'same code', 'killed of non-equivalent'];
   const rows = builds.map((b) => {
     const c = counts(b.verdicts);
-    return [b.build, c.generated, ...STATUSES.map((s) => c[s]), b.verdicts.filter((v) => v.reason === SAME_CODE).length].map(String);
+    const score = c.killed + c.survived ? `${((100 * c.killed) / (c.killed + c.survived)).toFixed(1)} %` : '—';
+    return [b.build, c.generated, ...STATUSES.map((s) => c[s]), b.verdicts.filter((v) => v.reason === SAME_CODE).length, score].map(String);
   });
   const width = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(width[i]) : c.padStart(width[i]))).join('  ');
   const out = [line(header), ...rows.map(line)];
-  out.push('(equivalent: listed in kernel/equivalent-mutants.json with why, or "same code": gcc compiled the change away)');
+  out.push(
+    '(equivalent: listed in kernel/equivalent-mutants.json with why, or "same code": gcc compiled the change away; the last column is killed / (killed + survived))',
+  );
   for (const b of builds) {
     const replayed = b.exports.reduce((n, e) => n + e.replayed, 0);
     const passing = b.exports.reduce((n, e) => n + e.passing, 0);
     out.push('', `${b.build}: replayed on ${passing} paths of ${b.exports.length} exports (those of ${replayed} that pass on the unmutated build)`);
     for (const e of b.exports)
       out.push(
-        `  ${exportName(e.spec).padEnd(36)} ${String(e.passing).padStart(5)} of ${e.replayed}${e.replayed < e.exported ? ` (every ${e.spec.every}th of ${e.exported})` : ''}`,
+        `  ${exportName(e.spec).padEnd(36)} ${String(e.passing).padStart(5)} of ${e.replayed}${e.replayed < e.exported ? ` (1 in ${e.spec.every} of ${e.exported})` : ''}`,
       );
-    const survivors = b.verdicts.filter((v) => v.status === 'survived');
-    if (survivors.length) out.push(`  survivors (${survivors.length}):`);
-    for (const v of survivors)
-      out.push(`  - ${mutantKey(v.mutant)}`, `      ${v.gap ? `would be killed by: ${v.gap}` : 'NOT LISTED in kernel/surviving-mutants.json'}`);
+    const of = (status: MutantStatus) => b.verdicts.filter((v) => v.status === status);
+    out.push(...groupLines('survivors, by what would kill them', of('survived'), (v) => v.gap, 'NOT LISTED in kernel/surviving-mutants.json'));
+    out.push(...groupLines('equivalent, by why', of('equivalent'), (v) => v.reason, ''));
     const stillborn = b.verdicts.filter((v) => v.status === 'stillborn');
     if (stillborn.length) out.push(`  stillborn (${stillborn.length}):`);
     for (const v of stillborn) out.push(`  - ${mutantKey(v.mutant)}: ${v.reason}`);

@@ -22,6 +22,8 @@ export interface ListedMutant {
   readonly operator: Mutant['operator'];
   readonly line: string;
   readonly description: string;
+  /** A short name of the reason or gap, the same for every entry that shares it (`module`, `hot-add`). */
+  readonly class?: string;
 }
 
 /** An equivalent mutant, with why no path can kill it. */
@@ -42,10 +44,35 @@ export interface MutantLists {
 export const EQUIVALENT_FILE = join(KERNEL_DIR, 'equivalent-mutants.json');
 export const SURVIVORS_FILE = join(KERNEL_DIR, 'surviving-mutants.json');
 
-/** Reads the two lists (`{ "mutants": [...] }` each). */
+/** A list file that does not read: bad JSON, a missing field, a class it does not define. */
+export class MutantListError extends Error {
+  override readonly name = 'MutantListError';
+}
+
+/**
+ * Reads one list: `{ "classes": { name: text }, "mutants": [...] }`. An entry names its
+ * class, whose text (the reason, or the gap) is written once for all its mutants.
+ * @throws MutantListError naming the file and the entry
+ */
+function readList<K extends 'reason' | 'gap'>(file: string, text: K): (ListedMutant & Record<K, string>)[] {
+  let json: { classes?: Record<string, string>; mutants?: (ListedMutant & Partial<Record<K, string>>)[] };
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new MutantListError(`${file}: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(json.mutants)) throw new MutantListError(`${file}: no "mutants" list`);
+  const classes = json.classes ?? {};
+  return json.mutants.map((e) => {
+    const said = e[text] ?? (e.class !== undefined && Object.hasOwn(classes, e.class) ? classes[e.class] : undefined);
+    if (typeof said !== 'string') throw new MutantListError(`${file}: ${listedKey(e)} has no ${text} (its class "${e.class}" is not in "classes")`);
+    return { ...e, [text]: said } as ListedMutant & Record<K, string>;
+  });
+}
+
+/** Reads the two lists. @throws MutantListError when one does not read */
 export function readMutantLists(equivalentFile = EQUIVALENT_FILE, survivorsFile = SURVIVORS_FILE): MutantLists {
-  const read = <T>(file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { mutants: T[] }).mutants;
-  return { equivalent: read<EquivalentEntry>(equivalentFile), survivors: read<SurvivorEntry>(survivorsFile) };
+  return { equivalent: readList(equivalentFile, 'reason'), survivors: readList(survivorsFile, 'gap') };
 }
 
 /** A listed mutant's name, as mutantKey with its build. */
@@ -64,12 +91,16 @@ export interface MutantVerdict {
   readonly reason?: string;
   /** Survived and listed: what would kill it. */
   readonly gap?: string;
+  /** The list entry's class, when it names one. */
+  readonly class?: string;
   /** The list entry the outcome contradicts (listed equivalent or survivor, yet killed). */
   readonly contradicts?: 'equivalent' | 'survivor';
 }
 
 /** Equivalent by the compiler: the mutant's object code is the original's. */
 export const SAME_CODE = 'same object code as the original (gcc compiled the change away)';
+
+const classOf = (e: ListedMutant) => (e.class === undefined ? {} : { class: e.class });
 
 /** The verdict of one mutant run of `build`. */
 export function verdictOf(build: string, run: MutantRun, lists: MutantLists): MutantVerdict {
@@ -86,8 +117,8 @@ export function verdictOf(build: string, run: MutantRun, lists: MutantLists): Mu
     case 'killed':
       return { build, mutant, status: 'killed', kill: o.kill, ...(equivalent ? { contradicts: 'equivalent' } : survivor ? { contradicts: 'survivor' } : {}) };
     case 'survived':
-      if (equivalent) return { build, mutant, status: 'equivalent', reason: equivalent.reason };
-      return { build, mutant, status: 'survived', ...(survivor ? { gap: survivor.gap } : {}) };
+      if (equivalent) return { build, mutant, status: 'equivalent', reason: equivalent.reason, ...classOf(equivalent) };
+      return { build, mutant, status: 'survived', ...(survivor ? { gap: survivor.gap, ...classOf(survivor) } : {}) };
   }
 }
 
