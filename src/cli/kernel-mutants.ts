@@ -21,7 +21,7 @@ import {
   sampleMutants,
   targetMutants,
 } from '../kernel/mutant-run.ts';
-import { gateProblems, type MutantLists, type MutantVerdict, readMutantLists, staleEntries, verdictOf } from '../kernel/mutant-verdict.ts';
+import { gateProblems, MutantListError, type MutantLists, type MutantVerdict, readMutantLists, staleEntries, verdictOf } from '../kernel/mutant-verdict.ts';
 import { ciPlan, exportName } from '../kernel/plan.ts';
 import { defaultRfcPatch, type KernelTree, readTree, TreeError } from '../kernel/tree.ts';
 import { intOption, parseOptions } from './args.ts';
@@ -191,7 +191,13 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
     env.out(report(runs, problems, o.json));
     return problems.length ? 1 : EXIT.ok;
   } catch (err) {
-    if (err instanceof TreeError || err instanceof BuildError || err instanceof UsageError || err instanceof MutationTargetError) {
+    if (
+      err instanceof TreeError ||
+      err instanceof BuildError ||
+      err instanceof UsageError ||
+      err instanceof MutationTargetError ||
+      err instanceof MutantListError
+    ) {
       env.err(`dmaspec kernel-mutants: ${err.message}\n`);
       return EXIT.usage;
     }

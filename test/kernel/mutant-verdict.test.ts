@@ -3,9 +3,12 @@
  * two reviewed lists, and what the gate objects to. The replays themselves need gcc
  * (test/external/kernel-mutants.test.ts); here the outcomes are given.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Kill, type MutantRun, sampleMutants } from '../../src/kernel/mutant-run.ts';
-import { gateProblems, type MutantLists, readMutantLists, SAME_CODE, staleEntries, verdictOf } from '../../src/kernel/mutant-verdict.ts';
+import { gateProblems, MutantListError, type MutantLists, readMutantLists, SAME_CODE, staleEntries, verdictOf } from '../../src/kernel/mutant-verdict.ts';
 import type { Mutant } from '../../src/kernel/mutants.ts';
 
 const mutant = (description: string): Mutant => ({ function: 'dma_chan_put', operator: 'drop', line: 'dmaengine.c:252', description, edits: [] });
@@ -91,6 +94,28 @@ describe('mutant verdicts', () => {
     expect(sampleMutants(all, 50)).toEqual(all);
     expect(sampleMutants(all, 1)).toEqual([0]);
     expect(sampleMutants(all.slice(0, 5), 24)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('reads a class’s text once for all its entries, and refuses an entry without one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dmaspec-lists-'));
+    try {
+      const file = (name: string, json: unknown) => {
+        writeFileSync(join(dir, name), JSON.stringify(json));
+        return join(dir, name);
+      };
+      const eq = file('eq.json', { classes: { same: 'two stores no one reads between' }, mutants: [{ ...entry('"eq;"'), class: 'same' }] });
+      const sv = file('sv.json', { mutants: [{ ...entry('"gap;"'), gap: 'its own text' }] });
+      const lists = readMutantLists(eq, sv);
+      expect(lists.equivalent).toEqual([{ ...entry('"eq;"'), class: 'same', reason: 'two stores no one reads between' }]);
+      expect(lists.survivors).toEqual([{ ...entry('"gap;"'), gap: 'its own text' }]);
+      expect(verdictOf('3.6', { mutant: mutant('"eq;"'), outcome: { kind: 'survived' } }, lists)).toMatchObject({ status: 'equivalent', class: 'same' });
+      const orphan = file('orphan.json', { classes: {}, mutants: [{ ...entry('"x;"'), class: 'nowhere' }] });
+      expect(() => readMutantLists(orphan, sv)).toThrow(MutantListError);
+      expect(() => readMutantLists(orphan, sv)).toThrow(/"x;" has no reason \(its class "nowhere" is not in "classes"\)/);
+      expect(() => readMutantLists(file('bad.json', { mutant: [] }), sv)).toThrow(/no "mutants" list/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the project’s lists give a reason or a gap for every entry, each named once', () => {
