@@ -133,6 +133,7 @@ async function runTree(dir: string, o: Options, lists: MutantLists, env: Command
     const all = targetMutants(built, readFileSync(built.kernelFile, 'utf8'), target);
     for (const { edits: _, ...mutant } of all) generated.push({ build: built.name, mutant });
     const mutants = o.sample ? sampleMutants(all, o.sample) : all;
+    if (!mutants.length) continue; // nothing of this build to mutate: no baseline to replay
     const folder = exportsFolder();
     folders.push(folder);
     const plan = ciPlan(target.spec).map((e) => (o.every ? { ...e, every: o.every } : e));
