@@ -2,7 +2,11 @@
  * on the real kernel, each in a fresh child process (the kernel file's statics start
  * pristine), comparing the export's `observable` with the kernel's after every step.
  *
- *   dmaspec-kernel < export.jsonl
+ *   dmaspec-kernel [--first-failure] [--path-cpu-seconds N] < export.jsonl
+ *
+ * --first-failure stops after the first path that fails (a mutant is killed by one path);
+ * --path-cpu-seconds N bounds each path's child to N seconds of CPU time (and 2 GiB of address
+ * space): a mutant whose loop never ends is a failing path ("crash"), not a hung replay.
  *
  * Writes one JSON line per path: {"path":ID,"steps":N,"ok":true} or, at the first divergence,
  * {"path":ID,"steps":N,"ok":false,"step":I,"event":{...},"kind":K,"field":F,"expected":E,
@@ -10,15 +14,20 @@
  * then {"kind":"summary","paths":P,"steps":S}. Exit 0, or 2 for an input it cannot read.
  * src/kernel/replay.ts drives it and reads the lines; docs/kernel-replay.md explains them. */
 #define _GNU_SOURCE
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
 #include "json.h"
 #include "world.h"
+
+/* A path's child exits 0 when the path passes, PATH_FAILED when it reported a divergence. */
+enum { PATH_FAILED = 10 };
 
 static long path_id;
 static int step_index;
@@ -84,7 +93,7 @@ static void on_fatal(const char *msg, uintptr_t pc)
 	put_str(stdout, d.message);
 	printf(",\"pc\":\"0x%lx\"", (unsigned long)pc);
 	tail();
-	_exit(0);
+	_exit(PATH_FAILED);
 }
 
 /* Records a field the harness does not render (compared nowhere; listed once). */
@@ -167,7 +176,8 @@ static int compare(int expected)
 	return differs;
 }
 
-static void replay_path(int header, int root)
+/* Replays one path; 1 when it passes (its result line written either way). */
+static int replay_path(int header, int root)
 {
 	int steps = json_get(root, "steps");
 	total_steps = json_count(steps);
@@ -180,10 +190,10 @@ static void replay_path(int header, int root)
 		snprintf(d.kind, sizeof d.kind, "setup");
 		snprintf(d.message, sizeof d.message, "%s", err);
 		report_div(&d);
-		return;
+		return 0;
 	}
 	if (compare(json_get(header, "initial")))
-		return;
+		return 0;
 	for (int s = json_node(steps)->first; s >= 0; s = json_node(s)->next) {
 		step_index++;
 		int ev = json_get(s, "event");
@@ -191,23 +201,36 @@ static void replay_path(int header, int root)
 		struct world_div d = { .file = NULL };
 		if (world_step(ev, &d)) {
 			report_div(&d);
-			return;
+			return 0;
 		}
 		if (compare(s))
-			return;
+			return 0;
 	}
 	printf("{\"path\":%ld,\"steps\":%ld,\"ok\":true", path_id, total_steps);
 	if (uncompared[0])
 		printf(",\"uncompared\":[%s]", uncompared);
 	printf("}\n");
 	fflush(stdout);
+	return 1;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	char *line = NULL, *keep;
 	size_t size = 0;
 	long paths = 0, steps = 0;
+	int first_failure = 0;
+	long cpu_seconds = 0;
+	for (int a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--first-failure"))
+			first_failure = 1;
+		else if (!strcmp(argv[a], "--path-cpu-seconds") && a + 1 < argc && atol(argv[a + 1]) > 0)
+			cpu_seconds = atol(argv[++a]);
+		else {
+			fprintf(stderr, "dmaspec kernel harness: unknown option %s (usage: dmaspec-kernel [--first-failure] [--path-cpu-seconds N] < export.jsonl)\n", argv[a]);
+			return 2;
+		}
+	}
 	if (getline(&line, &size, stdin) < 0) {
 		fprintf(stderr, "dmaspec kernel harness: no input (expected a dmaspec-paths export on standard input)\n");
 		return 2;
@@ -235,19 +258,32 @@ int main(void)
 			return 3;
 		}
 		if (pid == 0) {
-			replay_path(header, root);
+			if (cpu_seconds) {
+				struct rlimit cpu = { (rlim_t)cpu_seconds, (rlim_t)cpu_seconds + 1 }, as = { 2UL << 30, 2UL << 30 };
+				setrlimit(RLIMIT_CPU, &cpu);
+				setrlimit(RLIMIT_AS, &as);
+			}
+			int ok = replay_path(header, root);
 			fflush(stdout);
-			_exit(0);
+			_exit(ok ? 0 : PATH_FAILED);
 		}
 		int status;
 		waitpid(pid, &status, 0);
-		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-			printf("{\"path\":%ld,\"steps\":%d,\"ok\":false,\"step\":-1,\"event\":null,\"kind\":\"crash\",\"message\":\"the replay process died (%s %d)\"}\n", path_id,
-			       json_count(json_get(root, "steps")), WIFSIGNALED(status) ? "signal" : "exit status", WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		int failed = !WIFEXITED(status) || WEXITSTATUS(status);
+		if (failed && !(WIFEXITED(status) && WEXITSTATUS(status) == PATH_FAILED)) {
+			char why[96];
+			if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU)
+				snprintf(why, sizeof why, "ran out of its %ld CPU seconds: the kernel code loops", cpu_seconds);
+			else
+				snprintf(why, sizeof why, "died (%s %d)", WIFSIGNALED(status) ? "signal" : "exit status", WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+			printf("{\"path\":%ld,\"steps\":%d,\"ok\":false,\"step\":-1,\"event\":null,\"kind\":\"crash\",\"message\":\"the replay process %s\"}\n", path_id,
+			       json_count(json_get(root, "steps")), why);
 		}
 		paths++;
 		steps += json_count(json_get(root, "steps"));
 		json_release(mark);
+		if (failed && first_failure)
+			break;
 	}
 	printf("{\"kind\":\"summary\",\"paths\":%ld,\"steps\":%ld}\n", paths, steps);
 	return 0;

@@ -14,9 +14,9 @@ import { didYouMean } from '../../machines/system/design-error.ts';
 import { escapeText, quoted } from '../excerpt.ts';
 import { UsageError } from './usage-error.ts';
 
-/** The options a command takes: each a string or a flag. */
+/** The options a command takes: each a string or a flag; a `multiple` string may be given more than once. */
 type OptionsConfig = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
-/** The values parsed for `O`: a string or a boolean per option given. */
+/** The values parsed for `O`: a string (strings for a `multiple` one) or a boolean per option given. */
 export type OptionValues<O extends OptionsConfig> = {
   [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : O[K]['multiple'] extends true ? string[] : string;
 };

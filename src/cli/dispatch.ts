@@ -27,6 +27,7 @@ const COMMANDS: ReadonlyMap<string, () => Promise<Command>> = new Map<string, ()
   ['paths', () => import('./paths.ts')],
   ['export', () => import('./export.ts')],
   ['kernel-replay', () => import('./kernel-replay.ts')],
+  ['kernel-mutants', () => import('./kernel-mutants.ts')],
 ]);
 
 /** What `dmaspec` with no subcommand runs (and so what `npm start` runs). */
@@ -34,7 +35,7 @@ const DEFAULT_COMMAND = 'check';
 
 async function help(): Promise<string> {
   const lines = ['usage: dmaspec <command> [options] [--debug]', '', 'commands:'];
-  for (const [name, load] of COMMANDS) lines.push(`  ${name.padEnd(13)} ${(await load()).summary}`);
+  for (const [name, load] of COMMANDS) lines.push(`  ${name.padEnd(14)} ${(await load()).summary}`);
   lines.push('', `With no command, runs '${DEFAULT_COMMAND}' on the built-in default scenario.`);
   lines.push("'dmaspec <command> --help' describes a command's options; --debug prints an internal error's stack trace.");
   lines.push('', EXIT_TABLE);

@@ -7,8 +7,7 @@
  * of each failure and the kernel lines involved (docs/kernel-replay.md).
  * @module
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { TargetScenarioError } from '../mbt/adapters/index.ts';
 import { DESIGN_NAMES, type DesignName } from '../scenario.ts';
 import { BuildError, buildHarness, buildName, buildsFor, type Built } from '../kernel/build.ts';
@@ -16,7 +15,7 @@ import { EXPECTED_FILE, expectedFor, keyText, readExpected } from '../kernel/div
 import { defaultPlan, HARNESS_SCENARIOS, scenarioFor, type ExportSpec } from '../kernel/plan.ts';
 import { describeFailure, exportReport } from '../kernel/report.ts';
 import { replayExport, type ExportResult } from '../kernel/run.ts';
-import { readTree, sharedFolder, TreeError } from '../kernel/tree.ts';
+import { defaultRfcPatch, readTree, TreeError } from '../kernel/tree.ts';
 import { intOption, parseOptions, readScenarioFile } from './args.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT } from './exit-status.ts';
@@ -60,14 +59,6 @@ the known divergences, each with its kernel line and issue.
 
 Exit status 0 when every path passes, 1 on a divergence, 2 for a bad option, a missing file
 of the tree, a patch that does not apply, or no gcc.`;
-
-/** The seed patch beside the package (../shared/seeds/002_*.txt), if there. */
-function defaultRfcPatch(): string | undefined {
-  const seeds = sharedFolder('seeds');
-  if (!seeds) return undefined;
-  const seed = readdirSync(seeds).find((f) => /^002_.*\.txt$/.test(f));
-  return seed ? join(seeds, seed) : undefined;
-}
 
 interface Options {
   readonly tree: string;

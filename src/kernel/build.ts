@@ -102,9 +102,21 @@ export interface Built {
   readonly patches: readonly PatchReport[];
   /** For a patched file: the origin of each of its lines (`dmaengine.c:333`, `RFC v2 3/7 @@ -305,10 +313,40 @@ +4`). */
   readonly origins?: readonly string[];
+  /** gcc's flags for every source of the build (includes, defines), without the kernel file's. */
+  readonly flags: readonly string[];
 }
 
-const SOURCES = ['harness/kernel.c', 'harness/world.c', 'harness/steps.c', 'harness/rt.c', 'harness/replay.c', 'shim/shim.c'];
+/** The translation unit of the kernel file (kernel/harness/kernel.c, which #includes it). */
+export const KERNEL_UNIT = join(KERNEL_DIR, 'harness/kernel.c');
+
+/** The harness's other sources: the same for every mutant of a build (src/kernel/mutant-build.ts). */
+export const HARNESS_SOURCES = [
+  ...['harness/world.c', 'harness/steps.c', 'harness/rt.c', 'harness/replay.c', 'shim/shim.c'].map((s) => join(KERNEL_DIR, s)),
+  join(EXAMPLES_C, 'json.c'),
+];
+
+/** What the cached build.json holds: a change here rebuilds every cached harness. */
+const BUILD_FORMAT = 2;
 
 /** Every file of a folder, recursively, sorted (for the build's hash). */
 function filesUnder(dir: string): string[] {
@@ -137,7 +149,7 @@ export function buildHarness(tree: KernelTree, spec: BuildSpec): Built {
     ...spec.patches.map((p) => p.file),
   ];
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ spec, root: tree.root }));
+  hash.update(JSON.stringify({ spec, root: tree.root, format: BUILD_FORMAT }));
   for (const f of inputs) {
     if (!existsSync(f)) throw new BuildError(`${f} is missing (the ${name} build needs it)`);
     hash.update(f).update(readFileSync(f));
@@ -152,26 +164,13 @@ export function buildHarness(tree: KernelTree, spec: BuildSpec): Built {
   mkdirSync(root, { recursive: true });
   const work = mkdtempSync(`${dir}.`);
   const patched = applyPatches(tree, spec, work);
-  const includes = ['-I', join(KERNEL_DIR, 'shim/include'), ...(patched.include ? ['-I', patched.include] : []), '-I', join(tree.root, 'include')];
   const args = [
-    '-std=gnu11',
-    '-g',
-    '-O1',
-    '-no-pie',
-    '-w',
-    ...includes,
-    '-I',
-    join(KERNEL_DIR, 'harness'),
-    '-I',
-    EXAMPLES_C,
-    '-iquote',
-    join(KERNEL_DIR, 'shim/local'),
+    ...gccFlags(tree, spec, patched.include),
     `-DDMASPEC_KERNEL_C="${patched.kernelFile}"`,
-    ...spec.defines.map((d) => `-D${d}`),
     '-o',
     join(work, 'dmaspec-kernel'),
-    ...SOURCES.map((s) => join(KERNEL_DIR, s)),
-    join(EXAMPLES_C, 'json.c'),
+    KERNEL_UNIT,
+    ...HARNESS_SOURCES,
   ];
   const cc = spawnSync('gcc', args, { encoding: 'utf8' });
   if (cc.status !== 0) {
@@ -184,6 +183,8 @@ export function buildHarness(tree: KernelTree, spec: BuildSpec): Built {
     kernelFile: patched.kernelFile.startsWith(work) ? join(dir, patched.kernelFile.slice(work.length)) : patched.kernelFile,
     patches: patched.reports,
     ...(patched.origins ? { origins: patched.origins } : {}),
+    // A patched build's include/ (its patched dmaengine.h) moves with the folder.
+    flags: gccFlags(tree, spec, patched.include && join(dir, patched.include.slice(work.length))),
   };
   writeFileSync(join(work, 'build.json'), JSON.stringify(built));
   try {
@@ -192,6 +193,33 @@ export function buildHarness(tree: KernelTree, spec: BuildSpec): Built {
     rmSync(work, { recursive: true, force: true }); // another process built it first
   }
   return cached();
+}
+
+/**
+ * gcc's flags for the harness of `spec` on `tree`: `-I shim/include`, the patched copy's
+ * include/ (when the build patches the header), the tree's include/: the tree gives
+ * linux/dmaengine.h, the shim everything else.
+ */
+function gccFlags(tree: KernelTree, spec: BuildSpec, patchedInclude: string | undefined): string[] {
+  return [
+    '-std=gnu11',
+    '-g',
+    '-O1',
+    '-no-pie',
+    '-w',
+    '-I',
+    join(KERNEL_DIR, 'shim/include'),
+    ...(patchedInclude ? ['-I', patchedInclude] : []),
+    '-I',
+    join(tree.root, 'include'),
+    '-I',
+    join(KERNEL_DIR, 'harness'),
+    '-I',
+    EXAMPLES_C,
+    '-iquote',
+    join(KERNEL_DIR, 'shim/local'),
+    ...spec.defines.map((d) => `-D${d}`),
+  ];
 }
 
 /** Applies the spec's patches to copies under `dir`; the tree's own files when there are none. */

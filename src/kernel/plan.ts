@@ -70,3 +70,32 @@ export function defaultPlan(spec: BuildSpec): ExportSpec[] {
     for (const name of systems) out.push({ machine: 'system', scenarioName: name, scenario: scenarioFor('system', name)!, design, every: 1 });
   return out;
 }
+
+/**
+ * The paths CI replays of each large export (every Nth, by `<machine>/<scenario>/<design>`;
+ * the rest whole), so that the whole gate stays within a few minutes on 2 cores
+ * (test/external/kernel-replay.test.ts); the mutant runner replays the same sample.
+ */
+export const CI_EVERY: Readonly<Record<string, number>> = {
+  'system/catalogue/baseline': 3,
+  'system/chan-rules/baseline': 10,
+  'system/two-channel/baseline': 4,
+  'system/cpu-hotplug/baseline': 8,
+  'client-net_dma/catalogue/rfc-wait': 2,
+  'system/catalogue/rfc-wait': 5,
+  'system/catalogue/rfc-wait-unheld': 8,
+  'system/catalogue/kref': 3,
+  'system/two-channel/kref': 3,
+  'system/cpu-hotplug/kref': 8,
+  'system/catalogue/kref-fixed': 3,
+  'system/two-channel/kref-fixed': 3,
+  'system/cpu-hotplug/kref-fixed': 8,
+};
+
+/** An export's name: `<machine>/<scenario>/<design>`. */
+export const exportName = (e: Pick<ExportSpec, 'machine' | 'scenarioName' | 'design'>) => `${e.machine}/${e.scenarioName}/${e.design}`;
+
+/** The exports CI replays of build `spec`: its default plan, the large exports sampled as CI_EVERY says. */
+export function ciPlan(spec: BuildSpec): ExportSpec[] {
+  return defaultPlan(spec).map((e) => ({ ...e, every: CI_EVERY[exportName(e)] ?? 1 }));
+}

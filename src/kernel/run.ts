@@ -110,25 +110,42 @@ function harnessProcess(built: Built) {
  * @throws Error when a harness cannot read the export or dies
  */
 export async function replayExport(builts: readonly Built[], spec: ExportSpec, model?: BuiltTarget): Promise<ExportResult[]> {
-  const target = targetNamed(spec.machine);
-  const scenario = { ...spec.scenario, design: spec.design };
-  const lines = exportLines(target, model ?? target.build(scenario), { paths: 'both', limit: LIMIT, includeInternals: false });
   const procs = builts.map(harnessProcess);
-  let exported = 0;
-  let header = true;
-  for (const line of lines) {
-    const id = header ? undefined : /^\{"kind":"path","id":(\d+)/.exec(line)?.[1];
-    if (!header && id === undefined) continue; // the trailer: each harness counts what it was sent
-    if (!header) exported++;
-    if (header || Number(id) % spec.every === 0) for (const p of procs) await p.write(line);
-    header = false;
-  }
+  const lines = sampledLines(spec, model);
+  for (const line of lines) for (const p of procs) await p.write(line);
   const out: ExportResult[] = [];
   for (const [i, p] of procs.entries()) {
     const { results, summary } = await p.finish();
-    out.push(collect(builts[i], spec, scenario, results, summary, exported));
+    out.push(collect(builts[i], spec, { ...spec.scenario, design: spec.design }, results, summary, lines.exported));
   }
   return out;
+}
+
+/**
+ * The lines of `spec`'s export a harness replays: the header, then every `spec.every`-th
+ * path (the trailer left out: each harness counts what it was sent). `exported` counts the
+ * export's paths once the lines have been read.
+ */
+export function sampledLines(spec: ExportSpec, model?: BuiltTarget): Iterable<string> & { readonly exported: number } {
+  const target = targetNamed(spec.machine);
+  const scenario = { ...spec.scenario, design: spec.design };
+  const lines = exportLines(target, model ?? target.build(scenario), { paths: 'both', limit: LIMIT, includeInternals: false });
+  let exported = 0;
+  return {
+    get exported() {
+      return exported;
+    },
+    *[Symbol.iterator]() {
+      let header = true;
+      for (const line of lines) {
+        const id = header ? undefined : /^\{"kind":"path","id":(\d+)/.exec(line)?.[1];
+        if (!header && id === undefined) continue;
+        if (!header) exported++;
+        if (header || Number(id) % spec.every === 0) yield line;
+        header = false;
+      }
+    },
+  };
 }
 
 /** A harness's results as an ExportResult: failures classified, kernel lines resolved. */

@@ -6,7 +6,7 @@
  * the RFC's base) or `mainline` (the dma_device kref of 8ad342a86359, 5.6 and later).
  * @module
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../package-root.ts';
 
@@ -94,4 +94,11 @@ export function sharedFolder(sub: string, root = PACKAGE_ROOT): string | undefin
     if (existsSync(dir)) return dir;
   }
   return undefined;
+}
+
+/** The RFC v2 3/7 seed patch beside the package (../shared/seeds/002_*.txt), if there. */
+export function defaultRfcPatch(): string | undefined {
+  const seeds = sharedFolder('seeds');
+  const seed = seeds ? readdirSync(seeds).find((f) => /^002_.*\.txt$/.test(f)) : undefined;
+  return seeds && seed ? join(seeds, seed) : undefined;
 }
