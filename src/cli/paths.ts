@@ -15,7 +15,7 @@ import type { Design } from '../designs/design.ts';
 import { isDesignFile, loadDesignFile } from '../designs/load.ts';
 import { UnknownDesignError } from '../designs/models.ts';
 import { TARGETS, TargetScenarioError, targetNamed, UnknownMachineError, type BuiltTarget } from '../mbt/adapters/index.ts';
-import { systemAdapter } from '../mbt/adapters/system.ts';
+import { systemAdapter, systemInputField } from '../mbt/adapters/system.ts';
 import { runConformance, type PathKind } from '../mbt/conformance.ts';
 import { coverageTable } from '../mbt/coverage-table.ts';
 import { StateLimitError } from '../../machines/xstate.ts';
@@ -180,7 +180,9 @@ function designTarget(scenario: Scenario, design: Design): BuiltTarget {
   return {
     model,
     adapter: systemAdapter({ model, layout: model.layout, implScenario: scenario, options: { design } }),
-    implementation: { scenario, reduced: null, steps: [] },
+    implementation: { scenario, reduced: null, steps: [], bounds: [] },
+    inputField: systemInputField(model.layout),
+    variables: design.model.variables,
   };
 }
 

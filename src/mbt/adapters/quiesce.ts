@@ -16,6 +16,7 @@ import type { Point } from '../../core/thread.ts';
 import { rfcWaitStrategy } from '../../designs/rfc-wait/strategy.ts';
 import type { Scenario } from '../../scenario.ts';
 import type { FieldDoc } from '../fields.ts';
+import type { InputField } from '../guards.ts';
 import type { Adapter } from '../replay.ts';
 import { snapshotView } from '../../../machines/xstate.ts';
 
@@ -52,6 +53,10 @@ export const QUIESCE_FIELDS: readonly FieldDoc[] = [
   { path: 'readingNext', type: 'integer|null', meaning: 'while summing: the next CPU whose count is read; otherwise null' },
   { path: 'readingSum', type: 'integer|null', meaning: 'while summing: the sum of the CPUs read so far; otherwise null' },
 ];
+
+/** Where {@link QuiesceProjection} shows a slot of the machine's context: the per-CPU counts and the key. */
+export const quiesceInputField: InputField = (slot) =>
+  /^ref\[\d+\]$/.test(slot) ? { path: slot, decode: (v) => v } : slot === 'key' ? { path: 'key', decode: (v) => v === 1 || v === true } : undefined;
 
 /** The implementation side of the quiesce machine: the first device of the first IOH, rfc-wait's hot path, no clients. */
 export function quiesceScenario(scenario: Scenario): Scenario {

@@ -20,6 +20,7 @@ import { eventLabel } from '../../../spec/vocabulary.ts';
 import { System, type SystemOptions } from '../../system/system.ts';
 import { CAPABILITIES, type Scenario } from '../../scenario.ts';
 import type { FieldDoc } from '../fields.ts';
+import type { InputField, ObservableField } from '../guards.ts';
 import type { Adapter } from '../replay.ts';
 import { snapshotView } from '../../../machines/xstate.ts';
 
@@ -66,6 +67,35 @@ export const SYSTEM_FIELDS: readonly FieldDoc[] = [
       '<kind>:<thread>:<chan> seen so far, kind use-after-free or use-on-removed-hardware; each once, sorted (not a kernel variable: what a KASAN report or a machine check would show)',
   },
 ];
+
+const same = (v: unknown) => v as number;
+const flag = (v: unknown) => v === 1 || v === true;
+
+/**
+ * Where the observable of spec/observable.ts shows a slot of the system context (for the
+ * guards of an export, src/mbt/guards.ts): the kernel variables it lists, booleans as JSON
+ * booleans, channel indices as channel ids.
+ */
+export function systemInputField(layout: Layout): InputField {
+  const chan = (v: unknown) => ((v as number) < 0 ? null : layout.channels[v as number].id);
+  const at = (path: string, decode: ObservableField['decode']): ObservableField => ({ path, decode });
+  return (slot) => {
+    let m: RegExpExecArray | null;
+    if (slot === 'refCount') return at('dmaengineRefCount', same);
+    if (slot === 'key') return at('key', flag);
+    if (slot === 'dirty') return at('dirty', same);
+    if (/^cpuOnline\[\d+\]$/.test(slot)) return at(slot, flag);
+    if (/^ref\[\d+\]$/.test(slot)) return at(slot, same);
+    if ((m = /^table\[(\d+)\]\[(\d+)\]$/.exec(slot))) return at(`table.${CAPABILITIES[Number(m[1])]}[${m[2]}]`, chan);
+    if ((m = /^devices\[\d+\]\.(listed|private|freed)$/.exec(slot))) return at(slot, flag);
+    if (/^devices\[\d+\]\.privatecnt$/.test(slot)) return at(slot, same);
+    if (/^channels\[\d+\]\.(clientCount|tableCount)$/.test(slot)) return at(slot, same);
+    if (/^channels\[\d+\]\.resources$/.test(slot)) return at(slot, flag);
+    if (/^threads\[\d+\]\.cpu$/.test(slot)) return at(slot, same);
+    if (/^threads\[\d+\]\.chan$/.test(slot)) return at(slot, chan);
+    return undefined;
+  };
+}
 
 /** How to build the implementation side of a system-context machine. */
 export interface SystemAdapterParts {
