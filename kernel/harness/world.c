@@ -630,9 +630,9 @@ static const char *build_scenario(int sc)
 		wth[t].client = nclients;
 		clients[nclients++] = t;
 		if (kind == K_NET) {
-			/* The NET_RX softirq: its violations carry the client's name (spec/threads.md). */
+			/* The NET_RX softirq: its violations carry its own thread name, <client>-rx (spec/threads.md). */
 			snprintf(rx, sizeof rx, "%s-rx", name);
-			int r = new_thread(rx, name, rt_threads[t].cpu, K_RX);
+			int r = new_thread(rx, rx, rt_threads[t].cpu, K_RX);
 			wth[r].client = wth[t].client;
 		}
 	}

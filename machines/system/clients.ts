@@ -364,9 +364,17 @@ export function slaveRegion(c: ClientInfo, extra: ClientSteps<ClientGuard, Clien
   };
 }
 
+/**
+ * Bits of `uaf[t][c]`: who of client t used the freed channel — the client's own thread, or
+ * (net_dma) its NET_RX softirq, thread `<client>-rx`: a violation names the thread whose step
+ * made the use (spec/vocabulary.ts `rxThread`).
+ */
+export const UAF_BY_THREAD = 1;
+export const UAF_BY_RX = 2;
+
 /** Records a use of channel `c` by thread `t` if the memory behind it is freed. */
-export function recordUse(ctx: SystemContext, L: Layout, t: number, c: number): void {
-  if (c >= 0 && isFreed(ctx, L, c)) ctx.uaf[t][c] = 1;
+export function recordUse(ctx: SystemContext, L: Layout, t: number, c: number, by: number = UAF_BY_THREAD): void {
+  if (c >= 0 && isFreed(ctx, L, c)) ctx.uaf[t][c] |= by;
 }
 
 /** Guards and actions of the client regions (the hot path comes from the design). */
@@ -420,8 +428,8 @@ export function clientRules(L: Layout) {
           if (!(th.rcuSeen & (1 << d))) continue;
           // Reading chan->client_count of a freed device is already the use after free.
           for (const c of L.devices[d].channels)
-            if (ctx.devices[d].freed) ctx.uaf[t][c] = 1;
-            else if (ctx.channels[c].clientCount > 0) recordUse(ctx, L, t, c);
+            if (ctx.devices[d].freed) ctx.uaf[t][c] |= UAF_BY_RX;
+            else if (ctx.channels[c].clientCount > 0) recordUse(ctx, L, t, c, UAF_BY_RX);
         }
         th.rcuSeen = 0;
       },

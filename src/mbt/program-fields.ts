@@ -40,7 +40,7 @@ const MEANINGS: Readonly<Record<string, string>> = {
   'iohs[].sum': 'dma_channel_quiesce: the sum of the per-CPU counts read so far this round',
   'iohs[].next': 'dma_channel_quiesce: the next CPU to read this round',
   'iohs[].missed': '1 once a round was judged the last zero while a thread held a counted reference: a false zero',
-  'uaf[][]': '[thread][channel]: 1 once the thread used the channel after it was freed',
+  'uaf[][]': '[client][channel]: bit 1 once the client thread used the channel after it was freed, bit 2 once its NET_RX softirq did',
   'kref[]': 'kref designs: struct dma_device.ref, by device',
   'pref[][]': "percpu-ref: [device][cpu] counts of the device's own percpu_ref",
 };

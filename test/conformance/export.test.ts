@@ -1,7 +1,7 @@
 /**
- * `dmaspec paths`: the JSON Lines export (dmaspec-paths/2) of every catalogue machine is
+ * `dmaspec paths`: the JSON Lines export (dmaspec-paths/3) of every catalogue machine is
  * valid against the shipped JSON Schema and self-describing (every observable field and
- * every event is in the header); it replays on our implementation as another
+ * every event is in the header, and the header's guards reproduce every enabled list); it replays on our implementation as another
  * implementation's harness would replay it; a tampered expectation is caught at its step;
  * output is deterministic; bad arguments and bad --out files exit 2 naming what is wrong;
  * a reader that goes away (`| head`) ends the run quietly.
@@ -20,6 +20,7 @@ import { PACKAGE_VERSION, replayPathsLines, type HeaderLine, type PathLine, type
 import { leafPaths } from '../../src/mbt/fields.ts';
 import { ConformanceError } from '../../src/mbt/replay.ts';
 import { ASYNC_TX_ONLY, withDesign } from '../../machines/small-scenarios.ts';
+import { consumeFromHeader } from '../mbt/header-consumer.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'dmaspec-paths-'));
@@ -61,7 +62,7 @@ describe('dmaspec paths --format jsonl (the default)', () => {
     expect(r).toMatchObject({ status: 0, stderr: '', stdout: '' });
     const text = readFileSync(out, 'utf8');
     const { header, paths, trailer, lines } = parse(text);
-    expect(header).toMatchObject({ kind: 'header', format: 'dmaspec-paths/2', machine: 'system', model: 'system:rfc-wait', counts: 'trailer' });
+    expect(header).toMatchObject({ kind: 'header', format: 'dmaspec-paths/3', machine: 'system', model: 'system:rfc-wait', counts: 'trailer' });
     expect(header.generator).toEqual({
       package: 'dmaspec',
       version: PACKAGE_VERSION,
@@ -71,7 +72,7 @@ describe('dmaspec paths --format jsonl (the default)', () => {
       includeInternals: false,
     });
     expect(header.scenario.name).toBe('async-tx-only');
-    expect(header.implementation).toEqual({ scenario: header.scenario, reduced: null, steps: [] });
+    expect(header.implementation).toEqual({ scenario: header.scenario, reduced: null, steps: [], bounds: [] });
     expect(paths.length).toBeGreaterThan(100);
     expect(trailer).toEqual({ kind: 'trailer', paths: paths.length, steps: paths.reduce((n, p) => n + p.steps.length, 0) });
     // The enabled steps are exported apart from the observable, for every machine.
@@ -153,7 +154,7 @@ describe('dmaspec paths --format jsonl (the default)', () => {
 });
 
 describe('every catalogue machine exports a valid, self-describing file', () => {
-  const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'dmaspec-paths-2.schema.json'), 'utf8'));
+  const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'dmaspec-paths-3.schema.json'), 'utf8'));
   const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(schema);
   it('the schema refuses lines that break the format', async () => {
     const { header, paths } = parse((await cli(['--machine', 'channel'])).stdout);
@@ -200,6 +201,8 @@ describe('every catalogue machine exports a valid, self-describing file', () => 
           enabled = s.enabled;
         }
       }
+      // A consumer that knows only the format reproduces every enabled list from the header's guards.
+      expect(consumeFromHeader(lines)).toEqual({ paths: paths.length, states: 1 + trailer.steps });
     });
 });
 
@@ -208,7 +211,7 @@ describe('dmaspec paths --format table', () => {
     const r = await cli(['--machine', 'client-async_tx', '--format', 'table']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/client-async_tx .*client-async_tx\/rfc-wait/);
-    expect(r.stdout).toContain('12/12'); // worker states with the RFC's split find and get
+    expect(r.stdout).toContain('15/15'); // the worker states with the RFC's split find and get, and the key flips' own region
   });
 });
 

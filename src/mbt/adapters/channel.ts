@@ -35,7 +35,7 @@ export interface ChannelProjection {
 export const CHANNEL_FIELDS: readonly FieldDoc[] = [
   { path: 'refCount', type: 'integer', meaning: 'dmaengine_ref_count' },
   { path: 'clientCount', type: 'integer', meaning: 'chan->client_count of the one channel' },
-  { path: 'resources', type: 'boolean', meaning: 'device_alloc_chan_resources ran and device_free_chan_resources has not' },
+  { path: 'resources', type: 'boolean', meaning: 'device_alloc_chan_resources ran and device_free_chan_resources (the last dma_chan_put) has not since' },
   { path: 'tableCount', type: 'integer', meaning: 'chan->table_count (channel_table entries pointing at the channel)' },
   { path: 'private', type: 'boolean', meaning: 'DMA_PRIVATE set in the device cap_mask' },
   {

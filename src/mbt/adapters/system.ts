@@ -55,8 +55,13 @@ export const SYSTEM_FIELDS: readonly FieldDoc[] = [
   { path: 'devices[].freed', type: 'boolean', meaning: 'the device and its channels are freed' },
   { path: 'channels[].id', type: 'string', meaning: 'the channel, <device>.<index> (chan->chan_id), devices in scenario order' },
   { path: 'channels[].clientCount', type: 'integer', meaning: 'chan->client_count' },
-  { path: 'channels[].tableCount', type: 'integer', meaning: 'chan->table_count' },
-  { path: 'channels[].resources', type: 'boolean', meaning: 'device_alloc_chan_resources ran and device_free_chan_resources has not' },
+  { path: 'channels[].tableCount', type: 'integer', meaning: 'chan->table_count: channel_table entries (one row per capability memcpy, xor, pq; per CPU) pointing at the channel' },
+  {
+    path: 'channels[].resources',
+    type: 'boolean',
+    meaning:
+      'the channel holds resources: device_alloc_chan_resources ran, and neither device_free_chan_resources (the last dma_chan_put) nor the free of its device (the IOH thread\'s free step) has happened since',
+  },
   { path: 'threads[].name', type: 'string', meaning: 'a client thread, by its scenario name, in scenario order (IOH threads are not listed)' },
   { path: 'threads[].cpu', type: 'integer', meaning: 'smp_processor_id() of the thread' },
   { path: 'threads[].chan', type: 'string|null', meaning: 'the channel the thread uses now (found, re-got with dma_get_channel, or requested), or null' },
@@ -64,7 +69,7 @@ export const SYSTEM_FIELDS: readonly FieldDoc[] = [
     path: 'violations[]',
     type: 'string',
     meaning:
-      '<kind>:<thread>:<chan> seen so far, kind use-after-free or use-on-removed-hardware; each once, sorted (not a kernel variable: what a KASAN report or a machine check would show)',
+      '<kind>:<thread>:<chan> seen so far, kind use-after-free or use-on-removed-hardware, thread the one whose step made the use as events name it (net0, net0-rx, slave0); each once, sorted. A use is any access to the channel or its device after the free: use, re-get of a cached pointer, the dma_chan_put of a release, and <n>-rx.issue, which reads every channel of each device its walk saw (one entry per channel). Not a kernel variable: what a KASAN report or a machine check would show',
   },
 ];
 
