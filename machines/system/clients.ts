@@ -6,7 +6,7 @@
  */
 import { type ActionNames, type GuardNames, ruleSet } from '../kit.ts';
 import type { SystemContext } from './context.ts';
-import { dmaChanGet, dmaChanPut, dmaengineGet, dmaenginePut, isFreed, privateCandidate } from './dmaengine.ts';
+import { dmaChanGet, dmaChanPut, dmaengineGet, dmaengineGetAllocates, dmaenginePut, isFreed, privateCandidate } from './dmaengine.ts';
 import { listMutexFree, type LockGuard } from './locks.ts';
 import { rxThread } from '../../spec/vocabulary.ts';
 import type { plainHotPath, rfcHotPath, ThreadParams } from './hotpath.ts';
@@ -57,6 +57,8 @@ export function publicClientRegion(
   c: ClientInfo,
   extra: ClientSteps<ClientGuard, ClientAction> = {},
   hotPath: HotPathKind = 'plain',
+  /** The scenario's `allocFailures`: add the `getAllocFails` step. */
+  allocFailures = false,
 ): StateConfig<ClientGuard, ClientAction> {
   const n = c.name;
   const p = { t: c.index };
@@ -237,6 +239,17 @@ export function publicClientRegion(
                 actions: [{ type: 'dmaengineGet', params: p }],
                 description: 'dmaengine_get under dma_list_mutex: dmaengine_ref_count++, dma_chan_get on every public channel, rebalance on 0→1',
               },
+              ...(allocFailures
+                ? {
+                    [ev('getAllocFails')]: {
+                      guard: 'getCanFailAlloc',
+                      target: `#${n}.control.got`,
+                      actions: [{ type: 'dmaengineGetAllocFails', params: p }],
+                      description:
+                        'dmaengine_get whose first device_alloc_chan_resources fails: that dma_chan_get leaves client_count 0 and returns the error, which dmaengine_get only pr_debugs; the other channels are got',
+                    },
+                  }
+                : {}),
             },
           },
           got: {
@@ -405,12 +418,18 @@ export function clientRules(L: Layout) {
       slaveCanUse: (ctx, { t }) => roundsLeft(ctx, t),
       slaveCanRelease: (ctx, { t }) => listMutexFree(ctx) && spec(t).releases && (spec(t).busy || !roundsLeft(ctx, t)),
       // net_rx_action runs while net_dma is on; a walk that can see no device changes nothing, so it is left out.
+      /** Offered only when the get allocates something: a failure needs an alloc to fail. */
+      getCanFailAlloc: (ctx) => listMutexFree(ctx) && dmaengineGetAllocates(ctx, L),
       softirqCanRun: (ctx, { t }) => ctx.threads[t].got === 1 && ctx.devices.some((d) => d.listed === 1 && d.private === 0),
     },
     actions: {
       dmaengineGet: (ctx, { t }) => {
         ctx.threads[t].got = 1;
         dmaengineGet(ctx, L);
+      },
+      dmaengineGetAllocFails: (ctx, { t }) => {
+        ctx.threads[t].got = 1;
+        dmaengineGet(ctx, L, true);
       },
       dmaenginePut: (ctx, { t }) => {
         ctx.threads[t].got = 2;

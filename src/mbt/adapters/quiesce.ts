@@ -49,7 +49,12 @@ export const QUIESCE_FIELDS: readonly FieldDoc[] = [
   { path: 'ref[]', type: 'integer', meaning: 'per_cpu(dmaengine_chan_ref_count, cpu), by CPU number' },
   { path: 'key', type: 'boolean', meaning: 'static_key_enabled(&dmaengine_quiesce)' },
   { path: 'dirtySet', type: 'boolean', meaning: 'atomic_read(&dmaengine_dirty) != 0 (the loop only tests it; the count itself is not compared here)' },
-  { path: 'count', type: 'integer|null', meaning: "the loop's consecutive zero sums so far; null before key on (starting) and after dma_channel_quiesce returned (done); in ended it keeps the final count" },
+  {
+    path: 'count',
+    type: 'integer|null',
+    meaning:
+      "the loop's consecutive zero sums so far; null before key on (starting) and after dma_channel_quiesce returned (done); in ended it keeps the final count",
+  },
   { path: 'readingNext', type: 'integer|null', meaning: 'while summing: the next CPU whose count is read; otherwise null' },
   { path: 'readingSum', type: 'integer|null', meaning: 'while summing: the sum of the CPUs read so far; otherwise null' },
 ];

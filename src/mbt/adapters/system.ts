@@ -55,12 +55,16 @@ export const SYSTEM_FIELDS: readonly FieldDoc[] = [
   { path: 'devices[].freed', type: 'boolean', meaning: 'the device and its channels are freed' },
   { path: 'channels[].id', type: 'string', meaning: 'the channel, <device>.<index> (chan->chan_id), devices in scenario order' },
   { path: 'channels[].clientCount', type: 'integer', meaning: 'chan->client_count' },
-  { path: 'channels[].tableCount', type: 'integer', meaning: 'chan->table_count: channel_table entries (one row per capability memcpy, xor, pq; per CPU) pointing at the channel' },
+  {
+    path: 'channels[].tableCount',
+    type: 'integer',
+    meaning: 'chan->table_count: channel_table entries (one row per capability memcpy, xor, pq; per CPU) pointing at the channel',
+  },
   {
     path: 'channels[].resources',
     type: 'boolean',
     meaning:
-      'the channel holds resources: device_alloc_chan_resources ran, and neither device_free_chan_resources (the last dma_chan_put) nor the free of its device (the IOH thread\'s free step) has happened since',
+      "the channel holds resources: device_alloc_chan_resources ran, and neither device_free_chan_resources (the last dma_chan_put) nor the free of its device (the IOH thread's free step) has happened since",
   },
   { path: 'threads[].name', type: 'string', meaning: 'a client thread, by its scenario name, in scenario order (IOH threads are not listed)' },
   { path: 'threads[].cpu', type: 'integer', meaning: 'smp_processor_id() of the thread' },
