@@ -167,7 +167,7 @@ function encoderOf(cm: CompiledMachine, i: number, field: InputField, vars: Desi
     return {
       where: { source: 'program' as const, path: r.key },
       encode: (v: Value): JsonValue => r.leafPaths[v as number],
-      meaning: `the position of thread ${r.thread}'s program${r.key === r.thread ? '' : ` (its region ${r.key})`}: the state of the machine it is in`,
+      meaning: `the active state of region ${r.key}: where that thread program (or part of one) is, a state name of the machine's statechart (docs/machines)`,
     };
   }
   const slot = cm.layout.slots[i - R].path;

@@ -19,6 +19,7 @@ import { TARGETS } from '../../src/mbt/adapters/index.ts';
 import { PACKAGE_VERSION, replayPathsLines, type HeaderLine, type PathLine, type PathsLine, type TrailerLine } from '../../src/mbt/export.ts';
 import { leafPaths } from '../../src/mbt/fields.ts';
 import { ConformanceError } from '../../src/mbt/replay.ts';
+import { DEFAULT_SCENARIO, parseScenario } from '../../src/scenario.ts';
 import { ASYNC_TX_ONLY, withDesign } from '../../machines/small-scenarios.ts';
 import { consumeFromHeader } from '../mbt/header-consumer.ts';
 
@@ -81,6 +82,12 @@ describe('dmaspec paths --format jsonl (the default)', () => {
     expect(header.initial.observable).not.toHaveProperty('enabled');
     const { adapter } = TARGETS.system.build(header.scenario);
     expect(replayPathsLines(lines, adapter)).toEqual({ paths: trailer.paths, steps: trailer.steps });
+  });
+
+  it('--scenario takes a scenario name: default is the standard scenario', async () => {
+    const r = await cli(['--machine', 'channel', '--scenario', 'default']);
+    expect(r).toMatchObject({ status: 0, stderr: '' });
+    expect(parse(r.stdout).header.scenario).toEqual(parseScenario(DEFAULT_SCENARIO));
   });
 
   it('catches a wrong observable at its path and step', async () => {
@@ -161,10 +168,15 @@ describe('every catalogue machine exports a valid, self-describing file', () => 
     const { machine: _, ...noMachine } = header;
     const step = paths[0].steps[0];
     const { enabled: __, ...noEnabled } = step;
+    const { program: ___, ...noProgram } = step;
+    const { guards: ____, ...noGuards } = header;
     for (const bad of [
       noMachine,
       { ...header, format: 'dmaspec-paths/1' },
       { ...paths[0], steps: [noEnabled] },
+      { ...paths[0], steps: [noProgram] },
+      noGuards,
+      { ...header, events: header.events.map(({ guard: _g, ...e }) => e) },
       { ...paths[0], steps: [{ ...step, event: { type: 'get' } }] },
       { kind: 'trailer', paths: -1, steps: 0 },
     ])
@@ -211,7 +223,7 @@ describe('dmaspec paths --format table', () => {
     const r = await cli(['--machine', 'client-async_tx', '--format', 'table']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/client-async_tx .*client-async_tx\/rfc-wait/);
-    expect(r.stdout).toContain('15/15'); // the worker states with the RFC's split find and get, and the key flips' own region
+    expect(r.stdout).toContain('14/14'); // the worker states with the RFC's split find and get, and the key flips' own region
   });
 });
 
@@ -219,6 +231,7 @@ describe('dmaspec paths usage errors exit with status 2', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown machine', ['--machine', 'toaster'], /unknown machine "toaster" \(known: system, ioh, .*client-slave\)/],
     ['no machine', [], /--machine is required/],
+    ['unknown scenario name', ['--machine', 'system', '--scenario', 'defualt'], /not a scenario name \(did you mean default\?\)/],
     ['unreadable scenario', ['--machine', 'system', '--scenario', join(dir, 'missing.json')], /cannot read scenario file/],
     ['scenario not JSON', ['--machine', 'system', '--scenario', write('bad.json', '{ cpus: ')], /is not JSON/],
     ['scenario breaks a rule', ['--machine', 'system', '--scenario', write('rule.json', '{"cpus": 0}')], /scenario field cpus: must be an integer/],
