@@ -5,6 +5,9 @@ import { defineConfig } from 'vitest/config';
 export const EXTERNAL = 'test/external/**';
 
 export default defineConfig({
+  // A design file that imports 'dmaspec/design' gets the sources, as the CLI run from a clone
+  // does (the package's `dmaspec-source` export condition), not a build in dist/ that may be stale.
+  ssr: { resolve: { conditions: ['dmaspec-source'] } },
   test: {
     // `npm test`: everything that needs only Node.js and npm.
     include: ['test/**/*.test.ts'],

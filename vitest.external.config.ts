@@ -7,6 +7,7 @@ import base, { EXTERNAL } from './vitest.config.ts';
  * a tool is missing: it fails, naming the tool.
  */
 export default defineConfig({
+  ssr: base.ssr,
   test: {
     ...base.test,
     include: [`${EXTERNAL}/*.test.ts`],

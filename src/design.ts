@@ -26,6 +26,12 @@ export type {
 export type { NamedRef, TransitionConfig, Transitions } from '../machines/make.ts';
 export type { Design } from './designs/design.ts';
 export type { DesignClientStep, DesignHooks, DesignStrategy } from './core/design.ts';
+// The executable core a strategy drives (replay of counterexamples, simulate).
+export type { ClientState } from './core/client-state.ts';
+export type { DmaEngine } from './core/dmaengine.ts';
+export type { DmaChan, DmaDevice } from './core/objects.ts';
+export { at, type ThreadProgram } from './core/thread.ts';
+export { dropDmaengineRefs, waitThenFree } from './core/removal.ts';
 export { DesignError } from '../machines/system/design-error.ts';
 // Types a design so that a misspelled guard or action name in its program does not compile.
 export { defineDesign, type TypedDesign } from '../machines/system/design.ts';
@@ -48,8 +54,17 @@ export type { ClientSteps, HotPathKind, StateConfig } from '../machines/system/c
 export type { DropThenWaitText, EjectProgram, FreeWait, IohBuild, IohParams } from '../machines/system/ioh.ts';
 export type { ThreadParams } from '../machines/system/hotpath.ts';
 export type { ClientKind, ClientSpec, Capability } from './scenario.ts';
-// Property names a design claims.
-export { PROPERTY_NAMES, type PropertyName } from '../machines/system/properties.ts';
+// Property names a design claims, and properties of your own (a design's `properties`, a --property FILE).
+export {
+  type AnyProperty,
+  defineProperty,
+  type LivenessRecord,
+  PROPERTY_NAMES,
+  type PropertyName,
+  type SafetyRecord,
+  type SystemView,
+  type Trigger,
+} from '../machines/system/properties.ts';
 // Unregister's shared steps: the free, the wait for holders, the RFC quiesce.
 export { dropRefsThenWait, freeStep, waitState } from '../machines/system/ioh.ts';
 export { quiesceRules, quiesceState, unlockState } from '../machines/system/quiesce.ts';

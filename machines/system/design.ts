@@ -6,7 +6,7 @@
  */
 import type { ClientKind } from '../../src/scenario.ts';
 import type { ActionNames, ActionRule, GuardNames, GuardRule } from '../kit.ts';
-import type { PropertyName } from './properties.ts';
+import type { AnyProperty, PropertyName } from './properties.ts';
 import type { SystemContext } from './context.ts';
 import type { ClientAction, ClientGuard, HotPathKind } from './clients.ts';
 import type { CpuAction, CpuGuard } from './cpu.ts';
@@ -144,6 +144,13 @@ export interface DesignModel<G extends string = string, A extends string = strin
   rules(L: Layout): DesignRules;
   /** Properties the design claims to satisfy (under {@link assumptions}). */
   readonly claims: readonly PropertyName[];
+  /**
+   * The design's own properties (`defineProperty`, machines/system/properties.ts): checked
+   * beside the built-in ones in every search, exported to SPIN, shown in every verdict table,
+   * and claimed by the design (under {@link assumptions}): a design states a property of its
+   * own because it means to keep it. Names must differ from the built-in ones.
+   */
+  readonly properties?: readonly AnyProperty[];
   /** What the claims assume about clients. */
   readonly assumptions: readonly ClientAssumption[];
 }

@@ -40,6 +40,7 @@ export interface DesignChanges<B extends DesignRules, R extends DesignRules> {
   readonly timeouts?: DesignModel['timeouts'];
   readonly claims?: DesignModel['claims'];
   readonly assumptions?: DesignModel['assumptions'];
+  readonly properties?: DesignModel['properties'];
   ejecting?(b: IohBuild, base: (b: IohBuild) => EjectProgram<G<B, R>, A<B, R>>): EjectProgram<G<B, R>, A<B, R>>;
   clientSteps?(c: ClientInfo, base: (c: ClientInfo) => ClientSteps<G<B, R>, A<B, R>>): ClientSteps<G<B, R>, A<B, R>>;
   threads?(L: Layout, base: (L: Layout) => Readonly<Record<string, StateConfig<G<B, R>, A<B, R>>>>): Readonly<Record<string, StateConfig<G<B, R>, A<B, R>>>>;

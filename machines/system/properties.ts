@@ -84,6 +84,12 @@ export interface LivenessProperty<N extends string = PropertyName> extends Prope
 /** A named property. */
 export type Property = SafetyProperty | LivenessProperty;
 
+/**
+ * A property of any name: a built-in one, a design's own (machines/system/design.ts
+ * `properties`) or one of a `--property FILE` module, each made with {@link defineProperty}.
+ */
+export type AnyProperty = SafetyProperty<string> | LivenessProperty<string>;
+
 /** What a safety property's record says: its name, what it means, when it is put to the test, and the rule. */
 export interface SafetyRecord<N extends string> {
   readonly name: N;
@@ -346,6 +352,15 @@ export class UnknownPropertyError extends Error {
   constructor(readonly property: string) {
     super(`unknown property ${property} (known: ${PROPERTY_NAMES.join(', ')})`);
   }
+}
+
+/** The safety and liveness properties a search checks: the built-in ones, then `more` (a design's own, a property file's) in their order. */
+export function propertiesWith(more: readonly AnyProperty[]): { safety: SafetyProperty<string>[]; liveness: LivenessProperty<string>[] } {
+  const all: readonly AnyProperty[] = [...PROPERTIES, ...more];
+  return {
+    safety: all.filter((p): p is SafetyProperty<string> => p.kind === 'safety'),
+    liveness: all.filter((p): p is LivenessProperty<string> => p.kind === 'liveness'),
+  };
 }
 
 /** The property named `name`. @throws UnknownPropertyError */

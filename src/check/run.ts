@@ -7,13 +7,13 @@
  */
 import { buildSystem, type SystemContext } from '../../machines/system/index.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
-import { LIVENESS, PROPERTIES } from '../../machines/system/properties.ts';
+import { PROPERTIES, propertiesWith } from '../../machines/system/properties.ts';
 import type { Design } from '../designs/design.ts';
 import type { Scenario } from '../scenario.ts';
 import { checkModel, type CheckOptions, type ExplorationStats, type PropertyResult } from './engine/check.ts';
 import type { CompiledMachine } from './engine/compile.ts';
 import type { PropertySet } from './engine/properties.ts';
-import { SEARCH_SAFETY, systemRecipe } from './recipe.ts';
+import { ownProperties, searchSafety, systemRecipe } from './recipe.ts';
 import { replayTrace, type Implementation, type ReplayResult } from './replay.ts';
 import { systemLens } from './system-lens.ts';
 import type { Trace } from './engine/trace.ts';
@@ -119,7 +119,8 @@ export function checkDesign(scenario: Scenario, given: DesignModel | Design, opt
   const model = buildSystem(scenario, design);
   // Each property's reachability witness runs in the same exploration (src/check/witness.ts);
   // the list is the one a worker rebuilds from the recipe.
-  const props: PropertySet<SystemContext> = { safety: SEARCH_SAFETY, liveness: LIVENESS };
+  const own = ownProperties(whole);
+  const props: PropertySet<SystemContext> = { safety: searchSafety(own), liveness: propertiesWith(own).liveness };
   const lens = (cm: CompiledMachine<SystemContext>) => systemLens(model, cm);
   const r = checkModel(model, props, {
     symmetry: opts.symmetry,
@@ -135,9 +136,10 @@ export function checkDesign(scenario: Scenario, given: DesignModel | Design, opt
   const unmet = assumptions.filter((a) => a.status === 'not met').map((a) => a.text);
   const { results: verdicts, witnesses } = splitWitnesses(r.results);
   const results: DesignPropertyResult[] = verdicts.map((v) => {
-    const claimed = (design.claims as readonly string[]).includes(v.name);
+    // A design claims its own properties; those of property files are not claims.
+    const claimed = (design.claims as readonly string[]).includes(v.name) || (design.properties ?? []).some((p) => p.name === v.name);
     const w = witnesses.get(v.name);
-    const trigger = PROPERTIES.find((p) => p.name === v.name)?.witness.text;
+    const trigger = [...PROPERTIES, ...own].find((p) => p.name === v.name)?.witness.text;
     const p = { ...weighWitness(v, w), ...(trigger ? { trigger } : {}), ...(w?.trace ? { witness: w.trace } : {}) };
     if (!p.trace || !opts.implementation) return { ...p, claimed };
     let replay: ReplayOutcome;

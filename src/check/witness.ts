@@ -7,7 +7,7 @@
  * @module
  */
 import type { SystemContext, SystemModel } from '../../machines/system/index.ts';
-import { type Property, PROPERTIES } from '../../machines/system/properties.ts';
+import { type AnyProperty, PROPERTIES } from '../../machines/system/properties.ts';
 import type { PropertyResult } from './engine/check.ts';
 import type { SafetyProperty } from './engine/properties.ts';
 import type { Trace } from './engine/trace.ts';
@@ -23,7 +23,7 @@ export interface Witness {
 }
 
 /** The witness properties of `properties`: each "holds" while its trigger is not reached. */
-function witnessProperties(properties: readonly Property[]): SafetyProperty<SystemContext>[] {
+export function witnessProperties(properties: readonly AnyProperty[]): SafetyProperty<SystemContext>[] {
   return properties.map(({ name, witness }) => ({
     name: PREFIX + name,
     description: `witness of ${name}: ${witness.text}`,

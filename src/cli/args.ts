@@ -15,9 +15,11 @@ import { escapeText, quoted } from '../excerpt.ts';
 import { UsageError } from './usage-error.ts';
 
 /** The options a command takes: each a string or a flag. */
-type OptionsConfig = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+type OptionsConfig = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 /** The values parsed for `O`: a string or a boolean per option given. */
-export type OptionValues<O extends OptionsConfig> = { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string };
+export type OptionValues<O extends OptionsConfig> = {
+  [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : O[K]['multiple'] extends true ? string[] : string;
+};
 
 /**
  * `argv` with a negative number after a string option joined to it (`--threshold -1` as

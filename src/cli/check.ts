@@ -27,6 +27,7 @@ import { Limits } from '../check/engine/limits.ts';
 import { stopText } from '../check/engine/check.ts';
 import { UsageError } from './usage-error.ts';
 import { designArg, intOption, parseOptions, scenarioArg } from './args.ts';
+import { withPropertyFiles } from '../designs/load-properties.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT, EXIT_TABLE } from './exit-status.ts';
 
@@ -35,13 +36,17 @@ const DEFAULT_MB = `${Math.round(new Limits().maxMemory / 2 ** 20)} MB`;
 /** One line of `dmaspec --help`. */
 export const summary = 'check every interleaving of a scenario: a verdict per design and property, shortest counterexamples';
 
-const USAGE = `usage: dmaspec check [--design NAME|FILE] [--scenario NAME|FILE.json] [--threshold N]
-                     [--max-states N] [--max-seconds N] [--max-memory MB] [--workers N]
-                     [--json] [--no-symmetry] [--exit-zero]
+const USAGE = `usage: dmaspec check [--design NAME|FILE] [--property FILE]... [--scenario NAME|FILE.json]
+                     [--threshold N] [--max-states N] [--max-seconds N] [--max-memory MB]
+                     [--workers N] [--json] [--no-symmetry] [--exit-zero]
 
   --design NAME|FILE      a built-in design, or your design module (.ts, .mts, .js, .mjs; see
                           below); default: every built-in design:
                           ${Object.keys(DESIGNS).join(', ')}
+  --property FILE         a module of your own properties (defineProperty records of
+                          'dmaspec/design', as a design's own properties are written): each
+                          is checked under every design, with its trigger, shown after the
+                          built-in ones; never a design's claim. May be repeated
   --scenario NAME|FILE    a scenario JSON file, or a name: ${NAMED_SCENARIOS.join(', ')}
   --threshold N           consecutive zero sums dma_channel_quiesce needs (overrides the scenario)
   --max-states N          stop each search after N states (verdicts may be unknown; exit 3)
@@ -72,8 +77,9 @@ assumption a design states only in prose is listed as "stated, not checked".
 Your own design (--design FILE): a module that exports one DesignModel, as its default
 export or its only design-shaped export: name, title, summary, hotPath ('plain', 'rfc' or
 'tryget'), ejecting (the IOH's steps from unregister to the free), rules (its guards
-and actions), optional clientSteps, claims (property names) and assumptions ({ text,
-kinds?, flags }: flags such as { releases: true } or { releasesEarly: false } are checked
+and actions), optional clientSteps, claims (property names), optional properties (its
+own, made with defineProperty: checked and claimed) and assumptions ({ text, kinds?,
+flags }: flags such as { releases: true } or { releasesEarly: false } are checked
 against each scenario's clients; flags: {} is prose).
 Import the type and the helpers the built-in designs use (freeStep, dropRefsThenWait,
 clientRules, dmaChanPut, ...) from 'dmaspec/design' (in this repository: src/design.ts).
@@ -115,6 +121,7 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
     argv,
     {
       design: { type: 'string' },
+      property: { type: 'string', multiple: true },
       scenario: { type: 'string' },
       threshold: { type: 'string' },
       'max-states': { type: 'string' },
@@ -138,6 +145,8 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
   const d = values.design ?? scenarioDesign;
   if (d === undefined) designs = Object.values(DESIGNS);
   else designs = [await designArg(d, scenario)];
+  const propertyFiles = values.property ?? [];
+  if (propertyFiles.length) designs = await Promise.all(designs.map((x) => withPropertyFiles(x, propertyFiles, scenario)));
   return {
     designs,
     scenario,

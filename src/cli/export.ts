@@ -12,6 +12,7 @@ import { TreeTooLarge } from '../check/engine/rules/decision-tree.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import { NAMED_SCENARIOS } from '../check/scenarios.ts';
 import { designArg, intOption, parseOptions, scenarioArg } from './args.ts';
+import { withPropertyFiles } from '../designs/load-properties.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT, EXIT_TABLE } from './exit-status.ts';
 import { openOutFile } from './out-file.ts';
@@ -22,7 +23,7 @@ import { quoted } from '../excerpt.ts';
 export const summary = 'write a scenario under a design as a Promela model that SPIN checks to the same states and verdicts';
 
 const USAGE = `usage: dmaspec export --format promela [--scenario NAME|FILE.json] [--design NAME|FILE]
-                      [--out FILE] [--max-states N] [--max-seconds S]
+                      [--property FILE]... [--out FILE] [--max-states N] [--max-seconds S]
 
   --format promela  the only format: one process per thread, one d_step per step (an event,
                     payload variant included, from one state of its region), every context
@@ -32,6 +33,9 @@ const USAGE = `usage: dmaspec export --format promela [--scenario NAME|FILE.json
                     (default: the built-in default scenario)
   --design NAME|FILE  a built-in design (${Object.keys(DESIGNS).join(', ')}) or a design module;
                     default: the scenario's design
+  --property FILE   a module of your own properties (defineProperty records of
+                    'dmaspec/design'), asserted and claimed in the model beside the
+                    built-in ones and the design's own; may be repeated
   --out FILE        write the model to FILE (default: standard output)
   --max-states N    stop dmaspec's exploration, which finds each variable's range, after N
                     states (the model then holds for those; SPIN reports any state outside
@@ -68,6 +72,7 @@ async function parseExportArgs(argv: string[]): Promise<ExportArgs | 'help'> {
       format: { type: 'string' },
       scenario: { type: 'string' },
       design: { type: 'string' },
+      property: { type: 'string', multiple: true },
       out: { type: 'string' },
       'max-states': { type: 'string' },
       'max-seconds': { type: 'string' },
@@ -80,7 +85,7 @@ async function parseExportArgs(argv: string[]): Promise<ExportArgs | 'help'> {
     throw new UsageError(`--format promela is required (got ${values.format === undefined ? 'none' : quoted(values.format)})\n${USAGE}`);
   const { scenario, design: scenarioDesign } = values.scenario === undefined ? { scenario: DEFAULT_SCENARIO, design: undefined } : scenarioArg(values.scenario);
   const d = values.design ?? scenarioDesign ?? scenario.design;
-  const design = await designArg(d, scenario);
+  const design = await withPropertyFiles(await designArg(d, scenario), values.property ?? [], scenario);
   return {
     scenario,
     design,
@@ -104,7 +109,7 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
     args.maxSeconds === undefined && env.interrupt === undefined ? undefined : new Limits({ maxSeconds: args.maxSeconds, interrupt: env.interrupt });
   let r: ReturnType<typeof exportPromela>;
   try {
-    r = exportPromela(args.scenario, args.design.model, { maxStates: args.maxStates, limits });
+    r = exportPromela(args.scenario, args.design.model, { maxStates: args.maxStates, limits, properties: args.design.extraProperties?.list ?? [] });
   } catch (err) {
     out?.abort();
     if (!(err instanceof TreeTooLarge)) throw err;

@@ -8,6 +8,7 @@
  * @module
  */
 import type { DesignModel } from '../../machines/system/design.ts';
+import type { AnyProperty } from '../../machines/system/properties.ts';
 import type { DesignStrategy } from '../core/design.ts';
 
 /** A release-notification design: its model, and its implementation if it has one. */
@@ -20,4 +21,10 @@ export interface Design {
    * designs made in code.
    */
   readonly source?: string;
+  /**
+   * Properties checked beside the built-in ones and the design's own, not claimed by it: those
+   * of `--property FILE` modules (src/designs/load-properties.ts), with the files, which the
+   * parallel search's workers load again.
+   */
+  readonly extraProperties?: { readonly sources: readonly string[]; readonly list: readonly AnyProperty[] };
 }

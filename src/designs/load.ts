@@ -17,6 +17,7 @@ import { blameDesign } from './blame.ts';
 import type { Design } from './design.ts';
 import { DESIGN_NAMES, type Scenario } from '../scenario.ts';
 import { isDesignName } from './registry.ts';
+import { locateSyntaxError } from './syntax-location.ts';
 import { asDesign, validateDesign } from './validate.ts';
 
 /** The extensions a design module may have. */
@@ -53,16 +54,21 @@ function hookOnce(): void {
   hooked = true;
 }
 
-/** The first line of a load failure, with the file, line and column a syntax error has in its stack (V8 keeps them out of the message). */
-function loadFailure(err: unknown): string {
+/**
+ * The first line of a load failure of `file`, with the file, line and column of a syntax error:
+ * from its stack where V8 puts them there, else from parsing the design's files (Node 20 gives
+ * an ES module's syntax error no location at all).
+ */
+function loadFailure(err: unknown, file: string): string {
   const e = err as Error;
   const why = e?.message?.split('\n')[0] ?? String(err);
-  const at = e?.name === 'SyntaxError' ? /^(file:\/\/\S+?):(\d+)$/m.exec(e.stack ?? '') : null;
-  return at ? `${fileURLToPath(at[1]!)}:${at[2]}: ${why}` : why;
+  if (e?.name !== 'SyntaxError' || /^\/\S+:\d+:\d+: /.test(why)) return why;
+  const at = /^(file:\/\/\S+?):(\d+)$/m.exec(e.stack ?? '');
+  return at ? `${fileURLToPath(at[1]!)}:${at[2]}: ${why}` : (locateSyntaxError(file) ?? why);
 }
 
 /** The module `file`'s exports. @throws DesignError */
-async function importModule(file: string): Promise<Record<string, unknown>> {
+export async function importModule(file: string): Promise<Record<string, unknown>> {
   const path = resolve(file);
   const fail = (problem: string, fix = ''): never => {
     throw new DesignError(file, 'module', problem, fix);
@@ -74,7 +80,7 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
   try {
     return await import(`${pathToFileURL(path).href}?dmaspec-esm`);
   } catch (err) {
-    const why = loadFailure(err);
+    const why = loadFailure(err, path);
     // As esm-scope-hooks.mjs tells ES syntax: a module without it was loaded as CommonJS.
     const commonJs = !/^\s*(import\s*[\w{*'"]|export\s)/m.test(readFileSync(path, 'utf8'));
     const noPackage = /Cannot find package 'dmaspec(\/design)?'/.test(why);

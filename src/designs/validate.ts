@@ -26,7 +26,8 @@ import { DesignError, DesignErrors, didYouMean } from '../../machines/system/des
 import { buildSystem, designVariablesOf, systemConfig, systemRules, type SystemModel } from '../../machines/system/index.ts';
 import { layoutOf } from '../../machines/system/layout.ts';
 import { snapshotKey, snapshotView } from '../../machines/xstate.ts';
-import { PROPERTY_NAMES } from '../../machines/system/properties.ts';
+import { type AnyProperty, PROPERTY_NAMES } from '../../machines/system/properties.ts';
+import { checkPropertiesOn, checkPropertyList } from './validate-properties.ts';
 import { rxThread } from '../../spec/vocabulary.ts';
 import { CLIENT_KINDS, type Scenario } from '../scenario.ts';
 import type { Design } from './design.ts';
@@ -64,14 +65,31 @@ export function validateDesign(input: unknown, scenario: Scenario, options: Vali
     problems.note('strategy', 'is not a design strategy', 'export { model } alone, or a strategy with bind(kernel) (src/core/design.ts DesignStrategy)');
   if (Array.isArray(D.claims)) checkClaims(D, problems.note);
   if (Array.isArray(D.assumptions)) checkAssumptions(D, problems.note);
+  if (D.properties !== undefined) checkPropertyList(D.properties, problems.note, new Set());
   checkVariables(D.variables, problems.note);
   problems.throwIfAny();
   const m = buildChecked(scenario, D, problems);
   checkTimeouts(D, m, problems.note);
   problems.throwIfAny();
   // The dry run walks states: it stops at its first mistake.
-  dryRun(scenario, D, options.dryRunStates ?? 1000, problems.fail);
+  dryRun(scenario, D, options.dryRunStates ?? 1000, problems.fail, D.properties ?? []);
   return design;
+}
+
+/**
+ * Checks properties from elsewhere (a `--property FILE` module) against a valid design on
+ * `scenario`: their shape, names new beside the design's own, and their predicates on the
+ * states of the design's dry run.
+ * @throws DesignError for the mistake found, or DesignErrors for all of them.
+ */
+export function validateProperties(source: string, list: unknown, scenario: Scenario, D: DesignModel, options: ValidateOptions = {}): readonly AnyProperty[] {
+  const problems = new Problems(`${D.name} (--property ${source})`);
+  const taken = new Set((D.properties ?? []).map((p) => p.name));
+  if (!checkPropertyList(list, problems.note, taken)) problems.throwIfAny();
+  problems.throwIfAny();
+  const props = list as readonly AnyProperty[];
+  dryRun(scenario, D, options.dryRunStates ?? 1000, problems.fail, props);
+  return props;
 }
 
 /** Records a mistake and goes on. */
@@ -391,7 +409,7 @@ function watched(shape: SystemContext, fail: Fail): (r: DesignRules) => DesignRu
 }
 
 /** A bounded breadth-first walk of the system machine with the design's rules watched. */
-function dryRun(scenario: Scenario, D: DesignModel, limit: number, fail: Fail): void {
+function dryRun(scenario: Scenario, D: DesignModel, limit: number, fail: Fail, properties: readonly AnyProperty[]): void {
   const shape = buildSystem(scenario, D).config.context as SystemContext;
   const wrap = watched(shape, fail);
   const m = buildSystem(scenario, { ...D, rules: (l) => wrap(D.rules(l)) });
@@ -401,6 +419,7 @@ function dryRun(scenario: Scenario, D: DesignModel, limit: number, fail: Fail): 
   const queue: AnyMachineSnapshot[] = [initial];
   for (let i = 0; i < queue.length && seen.size < limit; i++) {
     const s = queue[i];
+    checkPropertiesOn(properties, snapshotView(s), m, fail);
     let events: StepEvent[];
     try {
       events = m.enabledEvents(snapshotView(s));

@@ -10,7 +10,7 @@
 import { compileMachine } from '../check/engine/compile.ts';
 import type { Limits } from '../check/engine/limits.ts';
 import type { PropertySet } from '../check/engine/properties.ts';
-import { LIVENESS, SAFETY } from '../../machines/system/properties.ts';
+import { type AnyProperty, propertiesWith, SAFETY } from '../../machines/system/properties.ts';
 import { buildSystem, type SystemContext } from '../../machines/system/index.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
 import type { Scenario } from '../scenario.ts';
@@ -20,7 +20,7 @@ import { evaluateTree } from '../check/engine/rules/decision-tree.ts';
 import { translate } from '../check/engine/rules/translate.ts';
 import { refuseUntranslatable } from './untranslatable.ts';
 
-/** Every check an exported model reports, by name: the safety properties, then {@link MODEL_CHECKS}. */
+/** Every check an exported model of a design without properties of its own reports, by name: the safety properties, then {@link MODEL_CHECKS}. */
 export const CHECKS: readonly string[] = [...SAFETY.map((p) => p.name), ...MODEL_CHECKS];
 
 /** What an export produced, with the figures SPIN's run is compared against. */
@@ -39,14 +39,20 @@ export interface PromelaExport {
   readonly violated: readonly string[];
   /** Safety properties the initial state violates (SPIN's assertions judge the states after steps). */
   readonly failsAtStart: readonly string[];
+  /** Every check the model reports, by name (as {@link CHECKS}, with the design's own and `properties`' safety properties). */
+  readonly checks: readonly string[];
 }
 
-/** Exports `scenario` under `design`. */
-export function exportPromela(scenario: Scenario, design: DesignModel, opts: { maxStates?: number; limits?: Limits } = {}): PromelaExport {
+/** Exports `scenario` under `design`, with the built-in properties, the design's own and `opts.properties` (a `--property` file's). */
+export function exportPromela(
+  scenario: Scenario,
+  design: DesignModel,
+  opts: { maxStates?: number; limits?: Limits; properties?: readonly AnyProperty[] } = {},
+): PromelaExport {
   const t0 = performance.now();
   const model = buildSystem(scenario, design);
   const cm = compileMachine(model);
-  const props: PropertySet<SystemContext> = { safety: SAFETY, liveness: LIVENESS };
+  const props: PropertySet<SystemContext> = propertiesWith([...(design.properties ?? []), ...(opts.properties ?? [])]);
   const ranges = rangesOf(cm, { ...opts, safety: props.safety });
   const t = translate(cm, props, ranges.inputs);
   const x = ranges.exploration;
@@ -71,6 +77,7 @@ export function exportPromela(scenario: Scenario, design: DesignModel, opts: { m
     text,
     violated,
     failsAtStart,
+    checks: [...props.safety.map((p) => p.name), ...MODEL_CHECKS],
     states: x.states,
     transitions: x.transitions,
     complete: x.complete,

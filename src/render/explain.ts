@@ -99,6 +99,25 @@ function newViolations(step: ExplainStep): { thread: string; chan: string }[] {
     .map((m) => ({ thread: m[1]!, chan: m[2]! }));
 }
 
+/**
+ * `, whose resources step N freed` / `, whose device step M freed`: the frees in force when
+ * step `i` uses `chan` (`before` is the state before it): the last step before `i` that freed
+ * its resources, if they are still freed, and the one that freed its device, if it is
+ * freed (a channel freed, reallocated and freed again names the second free).
+ */
+function freedBy(trace: ExplainTrace, i: number, before: Vars, chan: string): string {
+  const lastStep = (name: string, to: unknown) => {
+    for (let k = i - 1; k >= 0; k--) if (trace.steps[k]!.changes.some((c) => c.name === name && c.to === to)) return k;
+    return -1;
+  };
+  const device = chan.slice(0, chan.lastIndexOf('.'));
+  const res = before[`${chan}.resources`] === false ? lastStep(`${chan}.resources`, false) : -1;
+  const dev = before[`${device}.freed`] === true ? lastStep(`${device}.freed`, true) : -1;
+  if (res >= 0 && res === dev) return `, whose resources and device step ${res + 1} freed`;
+  const parts = [...(res >= 0 ? [`whose resources step ${res + 1} freed`] : []), ...(dev >= 0 ? [`whose device step ${dev + 1} freed`] : [])];
+  return parts.length ? `, ${parts.join(' and ')}` : ' after it was freed';
+}
+
 /** Holders of channel `chan` in a state: threads whose `<thread>.chan` is it. */
 function holders(v: Vars, chan: string): string[] {
   return Object.entries(v)
@@ -152,10 +171,7 @@ export function stepNotes(trace: ExplainTrace, i: number, states: readonly Vars[
           : `the quiesce of ${c.name.slice(0, -'.quiesced'.length)} ends`,
       );
     }
-  for (const v of newViolations(step)) {
-    const freedAt = trace.steps.findIndex((s, k) => k < i && s.changes.some((c) => c.name === `${v.chan}.resources` && c.to === false));
-    notes.push(`${v.thread} uses ${v.chan}${freedAt >= 0 ? `, whose resources step ${freedAt + 1} freed` : ' after it was freed'}: use after free`);
-  }
+  for (const v of newViolations(step)) notes.push(`${v.thread} uses ${v.chan}${freedBy(trace, i, before, v.chan)}: use after free`);
   if (i === trace.steps.length - 1 && trace.end === 'violation') notes.push(property ? `this state breaks ${property}` : 'this state breaks the property');
   return notes;
 }

@@ -65,4 +65,43 @@ describe('a design module loads in any project', () => {
     expect(r.status).toBe(EXIT.ok);
     expect(JSON.parse(r.out).designs[0].design).toBe('twin-js');
   });
+
+  it('local imports at any depth, in TypeScript and in JavaScript, in a CommonJS project', async () => {
+    const dir = project('commonjs');
+    for (const ext of ['ts', 'js']) {
+      // design -> claims-mid -> claims-leaf, each written as nodenext wants it (`./x.js` for x.ts).
+      writeFileSync(join(dir, `claims-leaf-${ext}.${ext}`), "export const LEAF = ['table-names-listed-channels'];\n");
+      writeFileSync(join(dir, `claims-mid-${ext}.${ext}`), `import { LEAF } from './claims-leaf-${ext}.js';\nexport const CLAIMS = LEAF;\n`);
+      const source = designSource(`deep-${ext}`, DESIGN_API, ext === 'ts').replace("'./claims-helper.js'", `'./claims-mid-${ext}.js'`);
+      writeFileSync(join(dir, `deep.${ext}`), source);
+      const r = await spawnCli(['check', '--design', join(dir, `deep.${ext}`), '--scenario', 'cooperative', '--json']);
+      expect(r.err, ext).toBe('');
+      expect(r.status, ext).toBe(EXIT.ok);
+      const claim = JSON.parse(r.out).designs[0].results.find((p: { name: string }) => p.name === 'table-names-listed-channels');
+      expect(claim, ext).toMatchObject({ verdict: 'holds', claimed: true });
+    }
+  });
+});
+
+describe('a syntax error is reported at its file, line and column, once, with exit status 2', () => {
+  const BROKEN = "export const CLAIMS = [\n  'table-names-listed-channels'\n  'deadlock-free'];\n";
+  it.each(['ts', 'js'])('in a .%s design, and in a local file the design imports', async (ext) => {
+    const dir = project('commonjs');
+    writeFileSync(join(dir, `broken-helper.${ext}`), BROKEN);
+    writeFileSync(join(dir, `broken.${ext}`), `${designSource('broken', DESIGN_API, ext === 'ts')}\nconst x = {\n  a: 1\n  b: 2 };\n`);
+    const importer = designSource('imports-broken', DESIGN_API, ext === 'ts').replace("'./claims-helper.js'", "'./broken-helper.js'");
+    writeFileSync(join(dir, `imports-broken.${ext}`), importer);
+    const own = await spawnCli(['check', '--design', join(dir, `broken.${ext}`)]);
+    const deep = await spawnCli(['check', '--design', join(dir, `imports-broken.${ext}`)]);
+    const lines = designSource('broken', DESIGN_API, ext === 'ts').split('\n').length;
+    for (const [r, file, line] of [
+      [own, `broken.${ext}`, lines + 3],
+      [deep, `broken-helper.${ext}`, 3],
+    ] as const) {
+      expect(r.status).toBe(EXIT.usage);
+      expect(r.out).toBe('');
+      const where = `${join(dir, file)}:${line}:`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      expect(r.err).toMatch(new RegExp(`^dmaspec check: design error: design .*: module: cannot load the module: ${where}\\d+: .+\n$`));
+    }
+  });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/cli/exit-status.ts';
+import { runInProcess } from '../cli/harness.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
 import { checkDesign } from '../../src/check/run.ts';
 import { loadDesignFile } from '../../src/designs/load.ts';
@@ -19,5 +21,24 @@ describe('the guide’s example design (examples/designs/free-before-ack.ts)', (
     // The trace shows the design's own variable moving.
     const notify = uaf.trace!.steps.find((s) => s.event.type === 'ioh0.notify')!;
     expect(notify.changes).toContainEqual(expect.objectContaining({ name: 'net0.told', from: 0, to: 1 }));
+  });
+});
+
+describe('the guide’s example with its strategy (examples/designs/free-before-ack-replayed.ts)', () => {
+  it('every counterexample is replayed on the implementation, and reproduced', async () => {
+    const r = await runInProcess(['check', '--design', 'examples/designs/free-before-ack-replayed.ts', '--scenario', 'cooperative', '--json']);
+    const results: { name: string; verdict: string; replay?: { reproduced?: boolean; unavailable?: string } }[] = JSON.parse(r.out).designs[0].results;
+    const violated = results.filter((p) => p.verdict === 'violated');
+    expect(violated.map((p) => p.name)).toContain('no-use-after-free');
+    for (const p of violated) expect(p.replay, p.name).toMatchObject({ reproduced: true });
+  });
+
+  it('simulate runs it on the implementation through an orderly eject', async () => {
+    const r = await runInProcess(['simulate', '--design', 'examples/designs/free-before-ack-replayed.ts', '--seed', '3']);
+    expect(r.err).toBe('');
+    expect(r.status).toBe(EXIT.ok);
+    expect(r.out).toMatch(/ioh0 +- +notify/);
+    expect(r.out).toMatch(/ioh0 +- +free +ioat0.freed false→true/);
+    expect(r.out).toMatch(/Run completed/);
   });
 });

@@ -94,6 +94,22 @@ describe('what a trace means', () => {
     expect(stepNote(uaf, 2, u, 'no-use-after-free')).toBe('a uses c, whose resources step 2 freed: use after free; this state breaks no-use-after-free');
   });
 
+  test('a use names the frees in force: the last free of the resources (not one undone since), and the free of the device', () => {
+    const use = { thread: 'a', cpu: 1, event: { type: 'a.use' }, changes: [{ name: 'violations', from: [], to: ['use-after-free:a:dev.0'] }] };
+    const free = (to: boolean) => ({ thread: 'q', cpu: null, event: { type: 'q.x' }, changes: [{ name: 'dev.0.resources', from: !to, to }] });
+    const again: ExplainTrace = {
+      end: 'violation',
+      initial: { ...initial, 'dev.0.resources': true, 'dev.freed': false, violations: [] },
+      steps: [free(false), free(true), free(false), use],
+    };
+    expect(stepNote(again, 3, statesOf(again))).toBe('a uses dev.0, whose resources step 3 freed: use after free; this state breaks the property');
+    const device: ExplainTrace = {
+      ...again,
+      steps: [free(false), free(true), { thread: 'q', cpu: null, event: { type: 'q.free' }, changes: [{ name: 'dev.freed', from: false, to: true }] }, use],
+    };
+    expect(stepNote(device, 3, statesOf(device))).toBe('a uses dev.0, whose device step 3 freed: use after free; this state breaks the property');
+  });
+
   test('rounds a thread repeats back to back fold into one row that keeps what each round read', () => {
     const round = (count: number) => [
       { thread: 'q', cpu: null, event: { type: 'q.clearDirty' }, changes: [] },

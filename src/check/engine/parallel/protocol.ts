@@ -13,7 +13,8 @@ import type { SymmetryMode } from '../symmetry.ts';
 /**
  * How a worker rebuilds the model and the safety properties of the search: a module URL,
  * the export to call with `args` (the model factory), and the export listing every safety
- * property a search may name. Models are functions, which cannot
+ * property a search may name (a list, or a function of the model the factory built, for
+ * models that bring properties of their own). Models are functions, which cannot
  * cross threads.
  */
 export interface ModelRecipe {

@@ -73,8 +73,11 @@ async function loadModel(recipe: ModelRecipe) {
   let m = models.get(key);
   if (!m) {
     const mod = await import(recipe.module);
-    const cm = compileMachine(await mod[recipe.export](...recipe.args));
-    const props = (await import(recipe.safetyModule))[recipe.safetyExport] as SafetyProperty[];
+    const model = await mod[recipe.export](...recipe.args);
+    const cm = compileMachine(model);
+    // The safety export: a list, or a function of the model (properties the model brings).
+    const listed = (await import(recipe.safetyModule))[recipe.safetyExport] as SafetyProperty[] | ((m: unknown) => SafetyProperty[]);
+    const props = typeof listed === 'function' ? listed(model) : listed;
     models.set(key, (m = { cm, props }));
   }
   return m;
