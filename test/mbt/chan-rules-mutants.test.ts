@@ -146,9 +146,10 @@ describe('mutants of dma_chan_get / dma_chan_put / balance_ref_count / private_c
     expect(err?.stepIndex).toBe(-1);
   });
 
+  // Timeouts are a safety net on a shared machine: the work is bounded (four path sets, ten mutants).
   it('the path sets conform on the real implementation', () => {
     for (const set of SETS) expect(replay(set)?.message).toBeUndefined();
-  });
+  }, 600_000);
 
   it('the coverage scenarios kill every mutant; one dmaengine_get user lets a skipped balance through', () => {
     const table: Record<string, Record<string, string>> = {};
