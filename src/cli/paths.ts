@@ -27,7 +27,7 @@ import { processEnv, type CommandEnv } from './env.ts';
 import { openOutFile } from './out-file.ts';
 import { OutputError } from './output-error.ts';
 import { UsageError } from './usage-error.ts';
-import { parseOptions, scenarioArg } from './args.ts';
+import { namedOrFileScenario, parseOptions } from './args.ts';
 import { NAMED_SCENARIOS } from '../check/scenarios.ts';
 
 /** States a machine may have by default (rfc-wait's standard scenario has 55,682). */
@@ -106,7 +106,7 @@ export function parsePathsArgs(argv: string[]): PathsOptions | 'help' {
   if (values.help) return 'help';
   if (values.machine === undefined) throw new UsageError(`--machine is required\n${USAGE}`);
   if (!Object.hasOwn(TARGETS, values.machine)) throw new UsageError(new UnknownMachineError(values.machine).message);
-  let scenario = values.scenario === undefined ? TARGETS[values.machine].entry.smallScenario : scenarioArg(values.scenario).scenario;
+  let scenario = values.scenario === undefined ? TARGETS[values.machine].entry.smallScenario : namedOrFileScenario(values.scenario);
   const designFile = values.design !== undefined && isDesignFile(values.design) ? values.design : undefined;
   if (designFile && values.machine !== 'system') throw new UsageError(`--design FILE builds --machine system only (got --machine ${values.machine})`);
   if (values.design !== undefined && !designFile)

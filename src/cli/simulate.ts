@@ -17,7 +17,7 @@ import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../scenario.ts
 import { UsageError } from './usage-error.ts';
 import { quoted } from '../excerpt.ts';
 import { didYouMean } from '../../machines/system/design-error.ts';
-import { intOption, parseOptions, scenarioArg } from './args.ts';
+import { intOption, namedOrFileScenario, parseOptions } from './args.ts';
 import { NAMED_SCENARIOS } from '../check/scenarios.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT_TABLE } from './exit-status.ts';
@@ -67,7 +67,7 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions | 'help' {
   );
   if (values.help) return 'help';
   let scenario = DEFAULT_SCENARIO;
-  if (values.scenario !== undefined) scenario = scenarioArg(values.scenario).scenario;
+  if (values.scenario !== undefined) scenario = namedOrFileScenario(values.scenario);
   const designFile = values.design !== undefined && isDesignFile(values.design) ? values.design : undefined;
   if (values.design !== undefined && !designFile) {
     if (!Object.hasOwn(STRATEGIES, values.design))
