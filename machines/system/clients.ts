@@ -52,6 +52,19 @@ export type ClientSteps<G extends string = string, A extends string = string> = 
   Partial<Record<'worker.idle' | 'holding', Readonly<Record<string, Transitions<G, A>>>>>
 >;
 
+/** `<client>.getAllocFails` (the scenario's `allocFailures`): `dmaengine_get` whose first alloc fails. */
+function getAllocFailsStep(type: string, n: string, p: { t: number }): On {
+  return {
+    [type]: {
+      guard: 'getCanFailAlloc',
+      target: `#${n}.control.got`,
+      actions: [{ type: 'dmaengineGetAllocFails', params: p }],
+      description:
+        'dmaengine_get whose first device_alloc_chan_resources fails: that dma_chan_get leaves client_count 0 and returns the error, which dmaengine_get only pr_debugs; the other channels are got',
+    },
+  };
+}
+
 /** The region of a `net_dma` or `async_tx` client: `<name>.control` ∥ `<name>.worker`. */
 export function publicClientRegion(
   c: ClientInfo,
@@ -239,17 +252,7 @@ export function publicClientRegion(
                 actions: [{ type: 'dmaengineGet', params: p }],
                 description: 'dmaengine_get under dma_list_mutex: dmaengine_ref_count++, dma_chan_get on every public channel, rebalance on 0→1',
               },
-              ...(allocFailures
-                ? {
-                    [ev('getAllocFails')]: {
-                      guard: 'getCanFailAlloc',
-                      target: `#${n}.control.got`,
-                      actions: [{ type: 'dmaengineGetAllocFails', params: p }],
-                      description:
-                        'dmaengine_get whose first device_alloc_chan_resources fails: that dma_chan_get leaves client_count 0 and returns the error, which dmaengine_get only pr_debugs; the other channels are got',
-                    },
-                  }
-                : {}),
+              ...(allocFailures ? getAllocFailsStep(ev('getAllocFails'), n, p) : {}),
             },
           },
           got: {

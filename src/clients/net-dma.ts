@@ -9,7 +9,7 @@
  */
 import type { DesignClientStep } from '../core/design.ts';
 import type { DmaEngine } from '../core/dmaengine.ts';
-import { at, offer, type Choice, type Offer, type Point, type ThreadProgram } from '../core/thread.ts';
+import { offer, type Choice, type Offer, type Point, type ThreadProgram } from '../core/thread.ts';
 import type { ClientState } from '../core/client-state.ts';
 import type { DmaChan } from '../core/objects.ts';
 

@@ -133,7 +133,7 @@ const ENCODING = {
   program:
     'an object: the value of every guard input whose source is program, by its name; region inputs are the state name, slots integers (0/1 flags, -1 none)',
   guard:
-    'a node index into guards.nodes; a node {input, cases} reads guards.inputs[input] and continues at the case whose values hold it; {value} ends: true enabled, false not, null never reached',
+    'a node index into guards.nodes; a node {input, cases} reads guards.inputs[input] and continues at node next of the case whose values hold it; {value} ends: true enabled, false not, null never reached',
   timer: 'events with timer true are enabled only when their guard holds and no event with timer false is enabled',
   event: 'a JSON object: "type" plus the payload fields of the header\'s events list',
 };

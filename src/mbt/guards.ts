@@ -51,7 +51,7 @@ export interface GuardInput {
 
 /** A node of the guard trees: a test of one input, or a result. */
 export type GuardNode =
-  | { readonly input: number; readonly cases: readonly { readonly values: readonly JsonValue[]; readonly then: number }[] }
+  | { readonly input: number; readonly cases: readonly { readonly values: readonly JsonValue[]; readonly next: number }[] }
   /** true: enabled; false: not; null: the rule fails on this combination, which no explored state has. */
   | { readonly value: boolean | null };
 
@@ -129,7 +129,7 @@ export function exportGuards(model: MachineModel, field: InputField, maxStates: 
         ? { value: t.value }
         : {
             input: used.indexOf(t.input),
-            cases: t.groups.map((g) => ({ values: g.values.map(encoders[used.indexOf(t.input)].encode), then: emit(g.child) })),
+            cases: t.groups.map((g) => ({ values: g.values.map(encoders[used.indexOf(t.input)].encode), next: emit(g.child) })),
           };
     nodes.push(node);
     index.set(t.id, nodes.length - 1);

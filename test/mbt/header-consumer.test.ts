@@ -39,7 +39,7 @@ const guardOf = (lines: string[], type: string) => {
   // The tree spelled out from its root, so two headers compare by meaning, not node numbering.
   const spell = (n: number): unknown => {
     const node = h.guards.nodes[n];
-    return 'value' in node ? node.value : { input: h.guards.inputs[node.input].name, cases: node.cases.map((c) => [c.values, spell(c.then)]) };
+    return 'value' in node ? node.value : { input: h.guards.inputs[node.input].name, cases: node.cases.map((c) => [c.values, spell(c.next)]) };
   };
   return spell(e.guard);
 };

@@ -7,7 +7,7 @@
  */
 
 type Json = string | number | boolean | null;
-type GuardNode = { input: number; cases: { values: Json[]; then: number }[] } | { value: boolean | null };
+type GuardNode = { input: number; cases: { values: Json[]; next: number }[] } | { value: boolean | null };
 interface Input {
   name: string;
   source: 'observable' | 'program';
@@ -50,7 +50,7 @@ function evaluate(h: Header, root: number, at: State, where: string): boolean | 
     const v = (input.source === 'observable' ? read(at.observable, input.path) : at.program[input.name]) as Json;
     const c = n.cases.find((x) => x.values.includes(v));
     if (!c) throw new HeaderConsumerError(`${where}: input ${input.name} = ${JSON.stringify(v)} is in none of its guard cases`);
-    n = h.guards.nodes[c.then];
+    n = h.guards.nodes[c.next];
   }
   return n.value;
 }
