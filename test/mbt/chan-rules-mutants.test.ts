@@ -161,7 +161,7 @@ describe('mutants of dma_chan_get / dma_chan_put / balance_ref_count / private_c
         apply();
         const err = replay(set);
         Object.assign(P, original);
-        table[mutant][set.name] = err ? `killed (${err.field})` : 'survived';
+        table[mutant][set.name] = err ? `killed at step ${err.stepIndex} ${err.path[err.stepIndex]?.type ?? '(initial)'}: ${err.field}` : 'survived';
         if (err && set.name.startsWith('system ') && set.scenario !== TARGETS.system.entry.smallScenario) killedByCoverage[mutant] = true;
       }
     }
