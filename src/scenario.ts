@@ -114,6 +114,12 @@ export interface Scenario {
   readonly quiesceThreshold: number;
   /** Adds the `cpu` thread: CPUs go offline and online (with rebalance). Default false. */
   readonly cpuHotplug?: boolean;
+  /**
+   * Adds `<client>.getAllocFails` to every net_dma/async_tx client: `dmaengine_get` whose
+   * first `device_alloc_chan_resources` fails (a public multi-channel device then has some
+   * channels in use and some not). Default false; a parsed scenario has it only when true.
+   */
+  readonly allocFailures?: boolean;
 }
 
 /** A scenario file or argument broke a rule; `field` is the JSON path of the culprit. */
@@ -195,7 +201,7 @@ function noExtra(o: Record<string, unknown>, field: string, known: readonly stri
  */
 export function parseScenario(json: unknown): Scenario {
   if (!isObj(json)) throw new ScenarioError('$', 'a scenario must be a JSON object');
-  noExtra(json, '$', ['name', 'cpus', 'iohs', 'clients', 'design', 'quiesceThreshold', 'cpuHotplug']);
+  noExtra(json, '$', ['name', 'cpus', 'iohs', 'clients', 'design', 'quiesceThreshold', 'cpuHotplug', 'allocFailures']);
   const d = DEFAULT_SCENARIO;
   const name = json.name === undefined ? 'custom' : str(json.name, 'name');
   const cpus = json.cpus === undefined ? d.cpus : int(json.cpus, 'cpus', 1, 8);
@@ -215,7 +221,8 @@ export function parseScenario(json: unknown): Scenario {
     names.add(n);
   }
   const cpuHotplug = json.cpuHotplug === undefined ? false : bool(json.cpuHotplug, 'cpuHotplug');
-  return { name, cpus, iohs, clients, design, quiesceThreshold, cpuHotplug };
+  const allocFailures = json.allocFailures === undefined ? false : bool(json.allocFailures, 'allocFailures');
+  return { name, cpus, iohs, clients, design, quiesceThreshold, cpuHotplug, ...(allocFailures ? { allocFailures } : {}) };
 }
 
 /**

@@ -1,4 +1,4 @@
-/* A tiny JSON reader for dmaspec-paths/2 lines: parses one line into a tree of nodes that
+/* A tiny JSON reader for dmaspec-paths/3 lines: parses one line into a tree of nodes that
  * point into the line's text. Enough for the format (objects, arrays, strings without
  * escapes beyond \" and \\, integers, true/false/null); not a general JSON library. */
 #ifndef DMASPEC_JSON_H

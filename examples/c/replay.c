@@ -1,4 +1,4 @@
-/* A minimal dmaspec-paths/2 replay driver in plain C (libc only).
+/* A minimal dmaspec-paths/3 replay driver in plain C (libc only).
  *
  *   replay FILE.jsonl      exit 0: every path conforms; 1: a divergence (printed); 2: bad file
  *
@@ -84,11 +84,11 @@ int main(int argc, char **argv)
 	size_t size = 0;
 	long paths = 0, steps = 0;
 	if (!in) {
-		fprintf(stderr, "usage: replay FILE.jsonl (a dmaspec-paths/2 file)\n");
+		fprintf(stderr, "usage: replay FILE.jsonl (a dmaspec-paths/3 file)\n");
 		return 2;
 	}
-	if (getline(&line, &size, in) < 0 || (header = json_parse(head = strdup(line))) < 0 || !json_is(json_get(header, "format"), "dmaspec-paths/2")) {
-		fprintf(stderr, "%s: the first line is not a dmaspec-paths/2 header\n", argv[1]);
+	if (getline(&line, &size, in) < 0 || (header = json_parse(head = strdup(line))) < 0 || !json_is(json_get(header, "format"), "dmaspec-paths/3")) {
+		fprintf(stderr, "%s: the first line is not a dmaspec-paths/3 header\n", argv[1]);
 		return 2;
 	}
 	for (size_t i = 0; i < sizeof IMPLS / sizeof *IMPLS; i++)

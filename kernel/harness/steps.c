@@ -47,6 +47,7 @@ static const char *const RET[] = { "return", NULL };
 static const struct rule RULES[] = {
 	/* clients: control context */
 	{ ALLB, ALLD, MS, PUB, "get", NULL, OP_GET, RET },
+	{ ALLB, ALLD, MS, PUB, "getAllocFails", NULL, OP_GET_ALLOC_FAILS, RET },
 	{ ALLB, ALLD, MS, PUB, "release", NULL, OP_PUT, RET },
 	/* clients: the worker's hot path, 3.x and mainline (one table read) */
 	{ B_3X | B_MAINLINE, ALLD, MS, PUB, "find", NULL, OP_FIND, RET },

@@ -263,6 +263,15 @@ static void op_dmaengine_get(void *a)
 		dmaengine_get();
 }
 
+/* getAllocFails: the same dmaengine_get with the fake driver's next device_alloc_chan_resources
+ * failing (the first alloc of the call, as the model's step says). */
+static void op_dmaengine_get_alloc_fails(void *a)
+{
+	fail_alloc = 1;
+	op_dmaengine_get(a);
+	fail_alloc = 0;
+}
+
 static void op_dmaengine_put(void *a)
 {
 	struct wthread *w = W(a);
@@ -528,7 +537,7 @@ void dmaspec_rfc_base_put_refs(struct dma_device *device)
 }
 
 const op_fn OPS[OP_END] = {
-	[OP_NOP] = op_nop, [OP_GET] = op_dmaengine_get, [OP_PUT] = op_dmaengine_put, [OP_FIND] = op_find,
+	[OP_NOP] = op_nop, [OP_GET] = op_dmaengine_get, [OP_GET_ALLOC_FAILS] = op_dmaengine_get_alloc_fails, [OP_PUT] = op_dmaengine_put, [OP_FIND] = op_find,
 	[OP_USE] = op_use, [OP_PUTCHAN] = op_put_channel, [OP_REGET] = op_reget, [OP_ISSUE_ALL] = op_issue_all,
 	[OP_REQUEST] = op_request, [OP_RELEASE] = op_release, [OP_EJECT] = op_eject, [OP_REMOVE] = op_remove,
 	[OP_HOTADD] = op_hot_add, [OP_PROBE] = op_probe, [OP_SURPRISE] = op_surprise, [OP_CPU_DOWN] = op_cpu_down,
@@ -630,9 +639,9 @@ static const char *build_scenario(int sc)
 		wth[t].client = nclients;
 		clients[nclients++] = t;
 		if (kind == K_NET) {
-			/* The NET_RX softirq: its violations carry the client's name (spec/threads.md). */
+			/* The NET_RX softirq: its violations carry its own thread name, <client>-rx (spec/threads.md). */
 			snprintf(rx, sizeof rx, "%s-rx", name);
-			int r = new_thread(rx, name, rt_threads[t].cpu, K_RX);
+			int r = new_thread(rx, rx, rt_threads[t].cpu, K_RX);
 			wth[r].client = wth[t].client;
 		}
 	}

@@ -34,10 +34,21 @@ export function buildClient(kind: ClientKind, scenario: Scenario, D: DesignModel
   // and `env.keyOff` stand for the quiescer's static_key_slow_inc/dec, so both outcomes of
   // every key test are reachable.
   const keyFlips = kind !== 'slave' && D.hotPath === 'rfc';
-  const region = kind === 'slave' ? slaveRegion(c) : publicClientRegion(c, {}, D.hotPath);
+  const region = kind === 'slave' ? slaveRegion(c) : publicClientRegion(c, {}, D.hotPath, L.scenario.allocFailures);
+  // The key flips are a region of their own beside the thread's regions (machines/kit.ts
+  // rule 3: a parallel state does not handle events itself), so the checker's engine and
+  // the guard export (src/mbt/guards.ts) compile this machine too.
+  const env = {
+    env: {
+      id: 'env',
+      initial: 'any',
+      description: 'the quiescer of an absent IOH: flips the key at any moment',
+      states: { any: { id: 'env.any', description: 'the key may go on or off', on: KEY_FLIPS } },
+    },
+  };
   const config: StateConfig = {
     ...region,
-    ...(keyFlips ? { on: KEY_FLIPS } : {}),
+    ...(keyFlips ? { states: { ...region.states, ...env } } : {}),
     context: initialContext(L, D.variables),
   };
   const base = systemRules(L, D);

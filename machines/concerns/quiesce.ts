@@ -15,7 +15,9 @@ import { layoutOf } from '../system/layout.ts';
 import { lockGuards } from '../system/locks.ts';
 import { quiesceRules, quiesceState } from '../system/quiesce.ts';
 
-const BOUND = 2;
+/** The bound on the per-CPU counts and on the references in flight that keeps the machine finite. */
+export const QUIESCE_BOUND = 2;
+const BOUND = QUIESCE_BOUND;
 
 /** The quiesce loop of the scenario's first IOH, for its first device. */
 export function buildQuiesce(scenario: Scenario): ConfiguredModel<SystemContext> {

@@ -6,7 +6,7 @@
  */
 import { type ActionNames, type GuardNames, ruleSet } from '../kit.ts';
 import type { SystemContext } from './context.ts';
-import { dmaChanGet, dmaChanPut, dmaengineGet, dmaenginePut, isFreed, privateCandidate } from './dmaengine.ts';
+import { dmaChanGet, dmaChanPut, dmaengineGet, dmaengineGetAllocates, dmaenginePut, isFreed, privateCandidate } from './dmaengine.ts';
 import { listMutexFree, type LockGuard } from './locks.ts';
 import { rxThread } from '../../spec/vocabulary.ts';
 import type { plainHotPath, rfcHotPath, ThreadParams } from './hotpath.ts';
@@ -52,11 +52,26 @@ export type ClientSteps<G extends string = string, A extends string = string> = 
   Partial<Record<'worker.idle' | 'holding', Readonly<Record<string, Transitions<G, A>>>>>
 >;
 
+/** `<client>.getAllocFails` (the scenario's `allocFailures`): `dmaengine_get` whose first alloc fails. */
+function getAllocFailsStep(type: string, n: string, p: { t: number }): On {
+  return {
+    [type]: {
+      guard: 'getCanFailAlloc',
+      target: `#${n}.control.got`,
+      actions: [{ type: 'dmaengineGetAllocFails', params: p }],
+      description:
+        'dmaengine_get whose first device_alloc_chan_resources fails: that dma_chan_get leaves client_count 0 and returns the error, which dmaengine_get only pr_debugs; the other channels are got',
+    },
+  };
+}
+
 /** The region of a `net_dma` or `async_tx` client: `<name>.control` ∥ `<name>.worker`. */
 export function publicClientRegion(
   c: ClientInfo,
   extra: ClientSteps<ClientGuard, ClientAction> = {},
   hotPath: HotPathKind = 'plain',
+  /** The scenario's `allocFailures`: add the `getAllocFails` step. */
+  allocFailures = false,
 ): StateConfig<ClientGuard, ClientAction> {
   const n = c.name;
   const p = { t: c.index };
@@ -237,6 +252,7 @@ export function publicClientRegion(
                 actions: [{ type: 'dmaengineGet', params: p }],
                 description: 'dmaengine_get under dma_list_mutex: dmaengine_ref_count++, dma_chan_get on every public channel, rebalance on 0→1',
               },
+              ...(allocFailures ? getAllocFailsStep(ev('getAllocFails'), n, p) : {}),
             },
           },
           got: {
@@ -364,9 +380,17 @@ export function slaveRegion(c: ClientInfo, extra: ClientSteps<ClientGuard, Clien
   };
 }
 
+/**
+ * Bits of `uaf[t][c]`: who of client t used the freed channel — the client's own thread, or
+ * (net_dma) its NET_RX softirq, thread `<client>-rx`: a violation names the thread whose step
+ * made the use (spec/vocabulary.ts `rxThread`).
+ */
+export const UAF_BY_THREAD = 1;
+export const UAF_BY_RX = 2;
+
 /** Records a use of channel `c` by thread `t` if the memory behind it is freed. */
-export function recordUse(ctx: SystemContext, L: Layout, t: number, c: number): void {
-  if (c >= 0 && isFreed(ctx, L, c)) ctx.uaf[t][c] = 1;
+export function recordUse(ctx: SystemContext, L: Layout, t: number, c: number, by: number = UAF_BY_THREAD): void {
+  if (c >= 0 && isFreed(ctx, L, c)) ctx.uaf[t][c] |= by;
 }
 
 /** Guards and actions of the client regions (the hot path comes from the design). */
@@ -397,12 +421,18 @@ export function clientRules(L: Layout) {
       slaveCanUse: (ctx, { t }) => roundsLeft(ctx, t),
       slaveCanRelease: (ctx, { t }) => listMutexFree(ctx) && spec(t).releases && (spec(t).busy || !roundsLeft(ctx, t)),
       // net_rx_action runs while net_dma is on; a walk that can see no device changes nothing, so it is left out.
+      /** Offered only when the get allocates something: a failure needs an alloc to fail. */
+      getCanFailAlloc: (ctx) => listMutexFree(ctx) && dmaengineGetAllocates(ctx, L),
       softirqCanRun: (ctx, { t }) => ctx.threads[t].got === 1 && ctx.devices.some((d) => d.listed === 1 && d.private === 0),
     },
     actions: {
       dmaengineGet: (ctx, { t }) => {
         ctx.threads[t].got = 1;
         dmaengineGet(ctx, L);
+      },
+      dmaengineGetAllocFails: (ctx, { t }) => {
+        ctx.threads[t].got = 1;
+        dmaengineGet(ctx, L, true);
       },
       dmaenginePut: (ctx, { t }) => {
         ctx.threads[t].got = 2;
@@ -420,8 +450,8 @@ export function clientRules(L: Layout) {
           if (!(th.rcuSeen & (1 << d))) continue;
           // Reading chan->client_count of a freed device is already the use after free.
           for (const c of L.devices[d].channels)
-            if (ctx.devices[d].freed) ctx.uaf[t][c] = 1;
-            else if (ctx.channels[c].clientCount > 0) recordUse(ctx, L, t, c);
+            if (ctx.devices[d].freed) ctx.uaf[t][c] |= UAF_BY_RX;
+            else if (ctx.channels[c].clientCount > 0) recordUse(ctx, L, t, c, UAF_BY_RX);
         }
         th.rcuSeen = 0;
       },

@@ -104,7 +104,7 @@ export interface SystemContext {
   /** Client threads in scenario order. */
   threads: ThreadCtx[];
   iohs: IohCtx[];
-  /** `[thread][channel]`: 1 once the thread used the channel after it was freed. */
+  /** `[thread][channel]`: bit 1 once the client thread used the channel after it was freed, bit 2 once its NET_RX softirq did (clients.ts UAF_BY_RX). */
   uaf: number[][];
   /**
    * The design's own variables, as it declares them (machines/system/design.ts

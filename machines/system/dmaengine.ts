@@ -89,11 +89,26 @@ function publicChannels(ctx: SystemContext, L: Layout): number[] {
   return out;
 }
 
-/** `dmaengine_get`: `dmaengine_ref_count++`, get every public channel, rebalance on 0→1. */
-export function dmaengineGet(ctx: SystemContext, L: Layout): void {
+/**
+ * `dmaengine_get`: `dmaengine_ref_count++`, get every public channel, rebalance on 0→1.
+ * `failFirstAlloc`: the first `device_alloc_chan_resources` of the call fails (the first
+ * public channel, in list order, at `client_count` 0); `dma_chan_get` returns the error,
+ * which dmaengine_get only `pr_debug`s: the channel stays at 0 and the walk goes on.
+ */
+export function dmaengineGet(ctx: SystemContext, L: Layout, failFirstAlloc = false): void {
   ctx.refCount++;
-  for (const c of publicChannels(ctx, L)) dmaChanGet(ctx, L, c);
+  let fail = failFirstAlloc;
+  for (const c of publicChannels(ctx, L)) {
+    const allocates = ctx.channels[c].clientCount === 0;
+    dmaChanGet(ctx, L, c, !(fail && allocates));
+    if (allocates) fail = false;
+  }
   if (ctx.refCount === 1) dmaChannelRebalance(ctx, L);
+}
+
+/** Whether a `dmaengine_get` now would call `device_alloc_chan_resources`: some listed public channel is at `client_count` 0. */
+export function dmaengineGetAllocates(ctx: SystemContext, L: Layout): boolean {
+  return publicChannels(ctx, L).some((c) => ctx.channels[c].clientCount === 0);
 }
 
 /** `dmaengine_put`: `dmaengine_ref_count--`, put every public channel; no rebalance. */

@@ -8,6 +8,8 @@ import type { Observable } from '../../spec/observable.ts';
 import type { ModelView } from '../model.ts';
 import type { SystemContext } from './context.ts';
 import type { Layout } from './layout.ts';
+import { UAF_BY_RX, UAF_BY_THREAD } from './clients.ts';
+import { rxThread } from '../../spec/vocabulary.ts';
 
 /** The observable state of a system machine view. */
 export function observe(view: ModelView<SystemContext>, model: { readonly layout: Layout }): Observable {
@@ -19,7 +21,9 @@ export function observe(view: ModelView<SystemContext>, model: { readonly layout
   const violations: string[] = [];
   L.clients.forEach((cl, t) =>
     L.channels.forEach((ch, c) => {
-      if (ctx.uaf[t][c]) violations.push(`use-after-free:${cl.name}:${ch.id}`);
+      // By the client's own thread, and by its NET_RX softirq (machines/system/clients.ts UAF_BY_RX).
+      if (ctx.uaf[t][c] & UAF_BY_THREAD) violations.push(`use-after-free:${cl.name}:${ch.id}`);
+      if (ctx.uaf[t][c] & UAF_BY_RX) violations.push(`use-after-free:${rxThread(cl.name)}:${ch.id}`);
     }),
   );
   violations.sort();

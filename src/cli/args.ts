@@ -3,7 +3,7 @@
  * into usage errors, scenario files, and integer options.
  * @module
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseScenario, ScenarioError, type Scenario } from '../scenario.ts';
 import { NAMED_SCENARIOS, namedScenario } from '../check/scenarios.ts';
@@ -108,6 +108,20 @@ export function intOption(value: string | undefined, name: string, min: number, 
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
     throw new UsageError(`--${name} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`} (got ${quoted(value)})`);
   return Number(value);
+}
+
+/**
+ * `--scenario NAME|FILE` of paths and simulate: a named scenario (src/check/scenarios.ts;
+ * `default` is the standard one), else a scenario file of any name.
+ * @throws UsageError, ScenarioError
+ */
+export function namedOrFileScenario(arg: string): Scenario {
+  const named = namedScenario(arg);
+  if (named) return named;
+  // A bare word that is no file was meant as a name: say which names there are.
+  if (!/[./]/.test(arg) && !existsSync(arg))
+    throw new UsageError(`--scenario ${quoted(arg)}: not a scenario name${didYouMean(arg, NAMED_SCENARIOS)} (${NAMED_SCENARIOS.join(', ')}) nor a file`);
+  return readScenarioFile(arg).scenario;
 }
 
 /**

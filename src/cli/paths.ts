@@ -1,7 +1,7 @@
 /**
  * `dmaspec paths`: generate test paths from a statechart — a shortest path to every
  * reachable state and walks that take every reachable transition — and write them as JSON
- * Lines (format `dmaspec-paths/2`, src/mbt/export.ts, docs/replaying-paths.md) for another
+ * Lines (format `dmaspec-paths/3`, src/mbt/export.ts, docs/replaying-paths.md) for another
  * implementation to replay, or replay them on ours and print the coverage table.
  *
  * Lines are written as they are generated: to an `--out` file opened before any work (so a
@@ -15,7 +15,7 @@ import type { Design } from '../designs/design.ts';
 import { isDesignFile, loadDesignFile } from '../designs/load.ts';
 import { UnknownDesignError } from '../designs/models.ts';
 import { TARGETS, TargetScenarioError, targetNamed, UnknownMachineError, type BuiltTarget } from '../mbt/adapters/index.ts';
-import { systemAdapter } from '../mbt/adapters/system.ts';
+import { systemAdapter, systemInputField } from '../mbt/adapters/system.ts';
 import { runConformance, type PathKind } from '../mbt/conformance.ts';
 import { coverageTable } from '../mbt/coverage-table.ts';
 import { StateLimitError } from '../../machines/xstate.ts';
@@ -27,27 +27,29 @@ import { processEnv, type CommandEnv } from './env.ts';
 import { openOutFile } from './out-file.ts';
 import { OutputError } from './output-error.ts';
 import { UsageError } from './usage-error.ts';
-import { parseOptions, readScenarioFile } from './args.ts';
+import { namedOrFileScenario, parseOptions } from './args.ts';
+import { NAMED_SCENARIOS } from '../check/scenarios.ts';
 
 /** States a machine may have by default (rfc-wait's standard scenario has 55,682). */
 const DEFAULT_LIMIT = 100_000;
 
 /** One line of `dmaspec --help`. */
-export const summary = 'generate test paths from a statechart as JSON Lines (dmaspec-paths/2), or replay them on the implementation with coverage';
+export const summary = 'generate test paths from a statechart as JSON Lines (dmaspec-paths/3), or replay them on the implementation with coverage';
 
-const USAGE = `usage: dmaspec paths --machine NAME [--scenario FILE.json] [--design NAME|FILE]
+const USAGE = `usage: dmaspec paths --machine NAME [--scenario NAME|FILE.json] [--design NAME|FILE]
                      [--format jsonl|table] [--paths states|transitions|both] [--out FILE] [--limit N]
                      [--include-internals]
 
   --machine NAME   ${Object.keys(TARGETS).join(' | ')}
-  --scenario FILE  scenario JSON (default: the machine's small scenario of the catalogue,
-                   src/catalogue.ts, on which every state node is reachable)
+  --scenario NAME|FILE  a scenario JSON file, or a name: ${NAMED_SCENARIOS.join(', ')} (default is
+                   the standard scenario; without --scenario: the machine's small scenario of the
+                   catalogue, src/catalogue.ts, on which every state node is reachable)
   --design NAME    override the scenario's design
   --design FILE    a design module (.ts/.mts/.js/.mjs): the paths of --machine system under it
                    (--format jsonl; replaying a design file on the implementation is not wired)
   --format jsonl   write the paths with the expected state after every step as JSON Lines:
                    a header line, one line per path, a trailer line with the counts (format
-                   dmaspec-paths/2: docs/replaying-paths.md, schema/dmaspec-paths-2.schema.json);
+                   dmaspec-paths/3: docs/replaying-paths.md, schema/dmaspec-paths-3.schema.json);
                    the default
   --format table   replay the paths on this implementation instead, comparing after every
                    step, and print the coverage table (exit 1 on a divergence)
@@ -104,7 +106,7 @@ export function parsePathsArgs(argv: string[]): PathsOptions | 'help' {
   if (values.help) return 'help';
   if (values.machine === undefined) throw new UsageError(`--machine is required\n${USAGE}`);
   if (!Object.hasOwn(TARGETS, values.machine)) throw new UsageError(new UnknownMachineError(values.machine).message);
-  let scenario = values.scenario === undefined ? TARGETS[values.machine].entry.smallScenario : readScenarioFile(values.scenario).scenario;
+  let scenario = values.scenario === undefined ? TARGETS[values.machine].entry.smallScenario : namedOrFileScenario(values.scenario);
   const designFile = values.design !== undefined && isDesignFile(values.design) ? values.design : undefined;
   if (designFile && values.machine !== 'system') throw new UsageError(`--design FILE builds --machine system only (got --machine ${values.machine})`);
   if (values.design !== undefined && !designFile)
@@ -180,7 +182,9 @@ function designTarget(scenario: Scenario, design: Design): BuiltTarget {
   return {
     model,
     adapter: systemAdapter({ model, layout: model.layout, implScenario: scenario, options: { design } }),
-    implementation: { scenario, reduced: null, steps: [] },
+    implementation: { scenario, reduced: null, steps: [], bounds: [] },
+    inputField: systemInputField(model.layout),
+    variables: design.model.variables,
   };
 }
 

@@ -17,7 +17,8 @@ import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../scenario.ts
 import { UsageError } from './usage-error.ts';
 import { quoted } from '../excerpt.ts';
 import { didYouMean } from '../../machines/system/design-error.ts';
-import { intOption, parseOptions, readScenarioFile } from './args.ts';
+import { intOption, namedOrFileScenario, parseOptions } from './args.ts';
+import { NAMED_SCENARIOS } from '../check/scenarios.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT_TABLE } from './exit-status.ts';
 import { clientBehaviours } from '../render/scenario-text.ts';
@@ -25,9 +26,10 @@ import { clientBehaviours } from '../render/scenario-text.ts';
 /** One line of `dmaspec --help`. */
 export const summary = 'run a scenario through an orderly eject under a seeded random schedule and print the event log';
 
-const USAGE = `usage: dmaspec simulate [--scenario FILE.json] [--seed N] [--steps N] [--design NAME|FILE]
+const USAGE = `usage: dmaspec simulate [--scenario NAME|FILE.json] [--seed N] [--steps N] [--design NAME|FILE]
 
-  --scenario FILE  scenario JSON (default: the built-in default scenario)
+  --scenario NAME|FILE  a scenario JSON file, or a name: ${NAMED_SCENARIOS.join(', ')}
+                   (default: the standard scenario, named default)
   --seed N         seed of the random schedule, an integer >= 0 (default 1)
   --steps N        stop after N steps (default 500)
   --design NAME    override the scenario's design: ${Object.keys(STRATEGIES).join(' | ')}
@@ -65,7 +67,7 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions | 'help' {
   );
   if (values.help) return 'help';
   let scenario = DEFAULT_SCENARIO;
-  if (values.scenario !== undefined) scenario = readScenarioFile(values.scenario).scenario;
+  if (values.scenario !== undefined) scenario = namedOrFileScenario(values.scenario);
   const designFile = values.design !== undefined && isDesignFile(values.design) ? values.design : undefined;
   if (values.design !== undefined && !designFile) {
     if (!Object.hasOwn(STRATEGIES, values.design))

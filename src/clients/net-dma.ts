@@ -9,11 +9,12 @@
  */
 import type { DesignClientStep } from '../core/design.ts';
 import type { DmaEngine } from '../core/dmaengine.ts';
-import { at, offer, type Choice, type Offer, type Point, type ThreadProgram } from '../core/thread.ts';
+import { offer, type Choice, type Offer, type Point, type ThreadProgram } from '../core/thread.ts';
 import type { ClientState } from '../core/client-state.ts';
+import type { DmaChan } from '../core/objects.ts';
 
 /** Step names of the net_dma/async_tx programs, in spec/threads.md order. */
-export const NET_DMA_STEPS = ['get', 'find', 'inc', 'test', 'use', 'put', 'migrate', 'release', 'reget', 'dirty'] as const;
+export const NET_DMA_STEPS = ['get', 'getAllocFails', 'find', 'inc', 'test', 'use', 'put', 'migrate', 'release', 'reget', 'dirty'] as const;
 
 function canFind(k: DmaEngine, c: ClientState): boolean {
   return c.got && !c.released && c.worker === 'idle' && c.roundsLeft && (k.design.mayStartRound?.(c) ?? true);
@@ -42,6 +43,16 @@ function done(c: ClientState, cachesPointer: boolean): boolean {
   return c.released || (!c.spec.releases && !c.spec.busy && !c.roundsLeft);
 }
 
+/** An `allocOk` for {@link DmaEngine.dmaengineGet}: the first channel it allocates (at client_count 0) fails, the rest succeed. */
+function firstAllocFails(): (chan: DmaChan) => boolean {
+  let failed = false;
+  return (chan) => {
+    if (failed || chan.clientCount > 0) return true;
+    failed = true;
+    return false;
+  };
+}
+
 /** `dmaengine_put` from the client's control context. */
 function release(k: DmaEngine, c: ClientState): void {
   k.dmaenginePut();
@@ -62,13 +73,15 @@ function* workerPoint(k: DmaEngine, c: ClientState, step: string): Generator<Poi
  * Steps: get, find, use, put, release, and for async_tx reget; migrate is the scheduler's;
  * a design may add steps at the worker's idle point ({@link DesignClientStep}).
  */
-export function* netDmaProgram(k: DmaEngine, c: ClientState, cachesPointer = false): ThreadProgram {
-  yield* at(
-    'get',
-    () => k.listMutexFree,
-    () => 'mutex_lock(&dma_list_mutex) in dmaengine_get',
-  );
-  k.dmaengineGet();
+export function* netDmaProgram(k: DmaEngine, c: ClientState, cachesPointer = false, allocFailures = false): ThreadProgram {
+  // With the scenario's allocFailures, also `getAllocFails`: dmaengine_get whose first
+  // device_alloc_chan_resources fails, offered only when the get would allocate.
+  const allocates = () => k.deviceList.some((d) => !d.private && d.channels.some((ch) => ch.clientCount === 0));
+  const get = yield {
+    offers: [offer('get', () => k.listMutexFree), ...(allocFailures ? [offer('getAllocFails', () => k.listMutexFree && allocates())] : [])],
+    waitingFor: () => 'mutex_lock(&dma_list_mutex) in dmaengine_get',
+  };
+  k.dmaengineGet(get.step === 'getAllocFails' ? firstAllocFails() : undefined);
   c.got = true;
   const designSteps: readonly DesignClientStep[] = k.design.clientSteps?.(c) ?? [];
   for (;;) {

@@ -10,6 +10,7 @@
 import type { DmaEngine } from '../core/dmaengine.ts';
 import { at, offer, type ThreadProgram } from '../core/thread.ts';
 import type { ClientState } from '../core/client-state.ts';
+import { rxThread } from '../../spec/vocabulary.ts';
 
 /** Step names of the softirq thread. */
 export const NET_RX_STEPS = ['walk', 'issue'] as const;
@@ -17,13 +18,13 @@ export const NET_RX_STEPS = ['walk', 'issue'] as const;
 /**
  * The softirq program of net_dma client `c`: runs while net_dma is on (between
  * `dmaengine_get` and `dmaengine_put`) and some public device is listed (a walk that sees
- * nothing changes nothing). Violations are recorded under the client's name.
+ * nothing changes nothing). Violations are recorded under the softirq's own thread name, `<client>-rx`.
  */
 export function* netRxProgram(k: DmaEngine, c: ClientState): ThreadProgram {
   for (;;) {
     yield { offers: [offer('walk', () => c.got && !c.released && k.deviceList.some((d) => !d.private))], final: true };
-    k.rcuWalkBegin(c.name);
+    k.rcuWalkBegin(rxThread(c.name));
     yield* at('issue');
-    k.rcuWalkEnd(c.name);
+    k.rcuWalkEnd(rxThread(c.name));
   }
 }

@@ -9,12 +9,12 @@ import { NET_DMA_STEPS, netDmaProgram } from './net-dma.ts';
 import { SLAVE_STEPS, slaveProgram } from './slave.ts';
 
 /** Starts the program of client `c` (not yet advanced to its first point). */
-export function clientProgram(k: DmaEngine, c: ClientState): ThreadProgram {
+export function clientProgram(k: DmaEngine, c: ClientState, allocFailures = false): ThreadProgram {
   switch (c.spec.kind) {
     case 'net_dma':
-      return netDmaProgram(k, c, false);
+      return netDmaProgram(k, c, false, allocFailures);
     case 'async_tx':
-      return netDmaProgram(k, c, true);
+      return netDmaProgram(k, c, true, allocFailures);
     case 'slave':
       return slaveProgram(k, c);
   }

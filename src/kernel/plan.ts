@@ -1,12 +1,13 @@
 /**
  * Which exports a build replays: every machine the harness drives, under the designs that
  * model the build's code, on the catalogue scenarios and the harness's own (a coverage set
- * from issue 22: chan-rules, a two-channel device, async_tx only, CPU hotplug).
+ * from issue 22: chan-rules, a two-channel device, async_tx only, CPU hotplug; from issue 29:
+ * alloc-fail).
  * @module
  */
 import { machineNamed } from '../catalogue.ts';
 import { ASYNC_TX_ONLY, NET_AND_SLAVE } from '../../machines/small-scenarios.ts';
-import { CHAN_RULES } from '../mbt/coverage-scenarios.ts';
+import { ALLOC_FAIL, CHAN_RULES } from '../mbt/coverage-scenarios.ts';
 import type { DesignName, Scenario } from '../scenario.ts';
 import type { BuildSpec } from './build.ts';
 
@@ -24,6 +25,8 @@ export interface ExportSpec {
 /** The harness's scenarios beyond the catalogue, by name (`--scenario NAME`). */
 export const HARNESS_SCENARIOS: Readonly<Record<string, Scenario>> = {
   'chan-rules': CHAN_RULES,
+  /** A public two-channel device whose dmaengine_get may fail its first alloc (net0.getAllocFails), and a slave. */
+  'alloc-fail': ALLOC_FAIL,
   /** Migrating net_dma and a slave on one device of TWO channels, 2 CPUs. */
   'two-channel': {
     ...NET_AND_SLAVE,
@@ -40,7 +43,7 @@ const CONCERNS = ['channel', 'ioh', 'client-net_dma', 'client-async_tx', 'client
 
 /** The system scenarios a build replays by default: the RFC's larger ones take minutes, so only on request. */
 const SYSTEM_SCENARIOS: Readonly<Record<BuildSpec['kind'], readonly string[]>> = {
-  plain: ['catalogue', 'chan-rules', 'two-channel', 'async-tx-only', 'cpu-hotplug'],
+  plain: ['catalogue', 'chan-rules', 'alloc-fail', 'two-channel', 'async-tx-only', 'cpu-hotplug'],
   rfc: ['catalogue', 'async-tx-only'],
   'kref-fixed': ['catalogue', 'two-channel', 'async-tx-only', 'cpu-hotplug'],
 };

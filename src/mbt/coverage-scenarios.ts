@@ -39,7 +39,30 @@ export const CHAN_RULES: Scenario = {
 };
 
 /**
+ * A public device of TWO channels with a net_dma client whose `dmaengine_get` may fail its
+ * first allocation (`allocFailures`: `net0.getAllocFails`), and a slave, one CPU, design
+ * baseline. After `net0.getAllocFails` ioat0.0 is free and ioat0.1 is in use: "a public
+ * multi-channel device with some channels in use", which `private_candidate` must refuse
+ * (3.6 dmaengine.c:474: all channels public or all private), so `slave0.request` returns
+ * NULL although a channel is free. Also the rules of the failing get itself: the failed
+ * channel stays at 0 and the walk goes on to the next channel.
+ */
+export const ALLOC_FAIL: Scenario = {
+  ...DEFAULT_SCENARIO,
+  name: 'alloc-fail',
+  cpus: 1,
+  design: 'baseline',
+  quiesceThreshold: 1,
+  allocFailures: true,
+  iohs: [{ name: 'ioh0', socketCpus: [], devices: [{ name: 'ioat0', channels: 2, capabilities: ['memcpy'] }] }],
+  clients: [
+    { ...net0, cpu: 0, migrates: false, rounds: 1 },
+    { ...slave0, cpu: 0 },
+  ],
+};
+
+/**
  * The documented set, each also in examples/scenarios/<name>.json: export with
  * `dmaspec paths --machine system --scenario examples/scenarios/chan-rules.json`.
  */
-export const COVERAGE_SCENARIOS: readonly Scenario[] = [CHAN_RULES];
+export const COVERAGE_SCENARIOS: readonly Scenario[] = [CHAN_RULES, ALLOC_FAIL];

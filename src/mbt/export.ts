@@ -31,9 +31,10 @@ import { edgesAlong, indexGraph } from './graph-index.ts';
 import { ConformanceError, type Adapter, type ReplayStats } from './replay.ts';
 import { snapshotView } from '../../machines/xstate.ts';
 import { vocabulary, type VocabularyEntry } from './vocabulary.ts';
+import { exportGuards, type GuardExport, type GuardInput, type GuardNode, type JsonValue } from './guards.ts';
 
 /** The format name every header carries. */
-export const PATHS_FORMAT = 'dmaspec-paths/2';
+export const PATHS_FORMAT = 'dmaspec-paths/3';
 
 /** This package's version (package.json), for the header. */
 // The package's own package.json, by name (package.json `exports`): the same from the sources and the build.
@@ -43,8 +44,10 @@ export const PACKAGE_VERSION: string = (createRequire(import.meta.url)('dmaspec/
 export interface ExpectedAt {
   /** The adapter's projection: the fields of the header's `observable` list. */
   readonly observable: Record<string, unknown>;
-  /** Labels of the machine's events enabled here, sorted (JavaScript string order, i.e. by UTF-16 code unit). */
+  /** Labels of the machine's events enabled here, sorted by UTF-16 code unit; labels are ASCII, so this is byte order (C's strcmp). */
   readonly enabled: readonly string[];
+  /** The values of the guards' program inputs here (header `guards.inputs` with source `program`), by name. */
+  readonly program: Readonly<Record<string, JsonValue>>;
   /** xstate internals, only with `includeInternals`: not part of the comparison. */
   readonly state?: unknown;
   readonly context?: unknown;
@@ -81,8 +84,10 @@ export interface HeaderLine {
   readonly scenario: Scenario;
   /** What the implementation under test is built from, and the set-up steps before the initial state. */
   readonly implementation: ImplementationSetup;
-  /** Every event a path may contain. */
-  readonly events: readonly VocabularyEntry[];
+  /** Every event a path may contain, with its guard. */
+  readonly events: readonly (VocabularyEntry & { readonly guard: number; readonly timer: boolean })[];
+  /** The guards' inputs and decision-tree nodes (src/mbt/guards.ts). */
+  readonly guards: { readonly inputs: readonly GuardInput[]; readonly nodes: readonly GuardNode[] };
   /** Every field of `observable`, with its encoding and kernel meaning. */
   readonly observable: readonly FieldDoc[];
   /** The encodings, in words. */
@@ -123,7 +128,13 @@ const ENCODING = {
   boolean: 'JSON true / false, in every machine',
   integer: 'JSON number without fraction (counts, CPU numbers)',
   null: 'JSON null: no value (no channel, not in the loop)',
-  enabled: 'event labels: the type, then " field=value" per payload field in field-name order; the list sorted by UTF-16 code unit',
+  enabled:
+    'event labels: the type, then " field=value" per payload field in field-name order (a string value written as is); labels are ASCII and the list is sorted by byte (C strcmp; the same as by UTF-16 code unit)',
+  program:
+    'an object: the value of every guard input whose source is program, by its name; region inputs are the state name, slots integers (0/1 flags, -1 none)',
+  guard:
+    'a node index into guards.nodes; a node {input, cases} reads guards.inputs[input] and continues at node next of the case whose values hold it; {value} ends: true enabled, false not, null never reached',
+  timer: 'events with timer true are enabled only when their guard holds and no event with timer false is enabled',
   event: 'a JSON object: "type" plus the payload fields of the header\'s events list',
 };
 
@@ -140,11 +151,12 @@ export function* exportLines(
 ): Generator<string, TrailerLine> {
   const { model, adapter, implementation } = built;
   const { graph, paths, generator } = generatePaths(model, options.paths, options.limit);
+  const guards = exportGuards(model, built.inputField, options.limit, built.variables);
   const fragments = new Map<number, string>();
   const expectedJson = (state: number) => {
     let f = fragments.get(state);
     if (f === undefined)
-      fragments.set(state, (f = JSON.stringify(expectedAt(model, adapter, graph.states[state].snapshot, options.includeInternals)).slice(1, -1)));
+      fragments.set(state, (f = JSON.stringify(expectedAt(model, adapter, guards, graph.states[state].snapshot, options.includeInternals)).slice(1, -1)));
     return f;
   };
   const header: HeaderLine = {
@@ -164,7 +176,8 @@ export function* exportLines(
     // As built: a release-<design> machine's scenario carries its design.
     scenario: model.scenario,
     implementation,
-    events: vocabulary(model),
+    events: vocabulary(model).map((entry, i) => ({ ...entry, guard: guards.roots[i], timer: guards.timers[i] })),
+    guards: { inputs: guards.inputs, nodes: guards.nodes },
     observable: target.fields,
     encoding: ENCODING,
     graph: { states: graph.states.length, transitions: graph.edges.length },
@@ -186,11 +199,12 @@ export function* exportLines(
 }
 
 /** The expected state of a snapshot: the adapter's projection, with the enabled events listed apart for every machine. */
-function expectedAt(model: MachineModel, adapter: Adapter, snapshot: AnyMachineSnapshot, internals: boolean): ExpectedAt {
+function expectedAt(model: MachineModel, adapter: Adapter, guards: GuardExport, snapshot: AnyMachineSnapshot, internals: boolean): ExpectedAt {
   // The system-context adapters project `enabled` too (the same labels): one place for it.
   const { enabled: _, ...observable } = adapter.expected(snapshot) as Record<string, unknown>;
   const enabled = model.enabledEvents(snapshotView(snapshot)).map(eventLabel).sort();
-  return internals ? { observable, enabled, state: snapshot.value, context: snapshot.context } : { observable, enabled };
+  const program = guards.programOf(snapshot, observable);
+  return internals ? { observable, enabled, program, state: snapshot.value, context: snapshot.context } : { observable, enabled, program };
 }
 
 /**

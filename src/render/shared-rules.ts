@@ -16,7 +16,7 @@ import { DEFAULT_SCENARIO } from '../scenario.ts';
 
 const HOT_PATHS: readonly HotPathKind[] = ['plain', 'rfc', 'tryget'];
 /** The standard scenario with CPU hotplug, so that the CPU thread's steps are there too. */
-const SCENARIO = { ...DEFAULT_SCENARIO, cpuHotplug: true };
+const SCENARIO = { ...DEFAULT_SCENARIO, cpuHotplug: true, allocFailures: true };
 
 /** An event type with its thread named by role (`<net_dma>.find`), so one client stands for all of its kind. */
 function roleOf(event: string, roles: ReadonlyMap<string, string>): string {

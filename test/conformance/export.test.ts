@@ -1,7 +1,7 @@
 /**
- * `dmaspec paths`: the JSON Lines export (dmaspec-paths/2) of every catalogue machine is
+ * `dmaspec paths`: the JSON Lines export (dmaspec-paths/3) of every catalogue machine is
  * valid against the shipped JSON Schema and self-describing (every observable field and
- * every event is in the header); it replays on our implementation as another
+ * every event is in the header, and the header's guards reproduce every enabled list); it replays on our implementation as another
  * implementation's harness would replay it; a tampered expectation is caught at its step;
  * output is deterministic; bad arguments and bad --out files exit 2 naming what is wrong;
  * a reader that goes away (`| head`) ends the run quietly.
@@ -19,7 +19,9 @@ import { TARGETS } from '../../src/mbt/adapters/index.ts';
 import { PACKAGE_VERSION, replayPathsLines, type HeaderLine, type PathLine, type PathsLine, type TrailerLine } from '../../src/mbt/export.ts';
 import { leafPaths } from '../../src/mbt/fields.ts';
 import { ConformanceError } from '../../src/mbt/replay.ts';
+import { DEFAULT_SCENARIO } from '../../src/scenario.ts';
 import { ASYNC_TX_ONLY, withDesign } from '../../machines/small-scenarios.ts';
+import { consumeFromHeader } from '../mbt/header-consumer.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'dmaspec-paths-'));
@@ -61,7 +63,7 @@ describe('dmaspec paths --format jsonl (the default)', () => {
     expect(r).toMatchObject({ status: 0, stderr: '', stdout: '' });
     const text = readFileSync(out, 'utf8');
     const { header, paths, trailer, lines } = parse(text);
-    expect(header).toMatchObject({ kind: 'header', format: 'dmaspec-paths/2', machine: 'system', model: 'system:rfc-wait', counts: 'trailer' });
+    expect(header).toMatchObject({ kind: 'header', format: 'dmaspec-paths/3', machine: 'system', model: 'system:rfc-wait', counts: 'trailer' });
     expect(header.generator).toEqual({
       package: 'dmaspec',
       version: PACKAGE_VERSION,
@@ -71,7 +73,7 @@ describe('dmaspec paths --format jsonl (the default)', () => {
       includeInternals: false,
     });
     expect(header.scenario.name).toBe('async-tx-only');
-    expect(header.implementation).toEqual({ scenario: header.scenario, reduced: null, steps: [] });
+    expect(header.implementation).toEqual({ scenario: header.scenario, reduced: null, steps: [], bounds: [] });
     expect(paths.length).toBeGreaterThan(100);
     expect(trailer).toEqual({ kind: 'trailer', paths: paths.length, steps: paths.reduce((n, p) => n + p.steps.length, 0) });
     // The enabled steps are exported apart from the observable, for every machine.
@@ -80,6 +82,12 @@ describe('dmaspec paths --format jsonl (the default)', () => {
     expect(header.initial.observable).not.toHaveProperty('enabled');
     const { adapter } = TARGETS.system.build(header.scenario);
     expect(replayPathsLines(lines, adapter)).toEqual({ paths: trailer.paths, steps: trailer.steps });
+  });
+
+  it('--scenario takes a scenario name: default is the standard scenario', async () => {
+    const r = await cli(['--machine', 'channel', '--scenario', 'default']);
+    expect(r).toMatchObject({ status: 0, stderr: '' });
+    expect(parse(r.stdout).header.scenario).toEqual(JSON.parse(JSON.stringify(DEFAULT_SCENARIO)));
   });
 
   it('catches a wrong observable at its path and step', async () => {
@@ -153,17 +161,22 @@ describe('dmaspec paths --format jsonl (the default)', () => {
 });
 
 describe('every catalogue machine exports a valid, self-describing file', () => {
-  const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'dmaspec-paths-2.schema.json'), 'utf8'));
+  const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'dmaspec-paths-3.schema.json'), 'utf8'));
   const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(schema);
   it('the schema refuses lines that break the format', async () => {
     const { header, paths } = parse((await cli(['--machine', 'channel'])).stdout);
     const { machine: _, ...noMachine } = header;
     const step = paths[0].steps[0];
     const { enabled: __, ...noEnabled } = step;
+    const { program: ___, ...noProgram } = step;
+    const { guards: ____, ...noGuards } = header;
     for (const bad of [
       noMachine,
       { ...header, format: 'dmaspec-paths/1' },
       { ...paths[0], steps: [noEnabled] },
+      { ...paths[0], steps: [noProgram] },
+      noGuards,
+      { ...header, events: header.events.map(({ guard: _g, ...e }) => e) },
       { ...paths[0], steps: [{ ...step, event: { type: 'get' } }] },
       { kind: 'trailer', paths: -1, steps: 0 },
     ])
@@ -200,6 +213,8 @@ describe('every catalogue machine exports a valid, self-describing file', () => 
           enabled = s.enabled;
         }
       }
+      // A consumer that knows only the format reproduces every enabled list from the header's guards.
+      expect(consumeFromHeader(lines)).toEqual({ paths: paths.length, states: 1 + trailer.steps });
     });
 });
 
@@ -208,7 +223,7 @@ describe('dmaspec paths --format table', () => {
     const r = await cli(['--machine', 'client-async_tx', '--format', 'table']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/client-async_tx .*client-async_tx\/rfc-wait/);
-    expect(r.stdout).toContain('12/12'); // worker states with the RFC's split find and get
+    expect(r.stdout).toContain('14/14'); // the worker states with the RFC's split find and get, and the key flips' own region
   });
 });
 
@@ -216,6 +231,7 @@ describe('dmaspec paths usage errors exit with status 2', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown machine', ['--machine', 'toaster'], /unknown machine "toaster" \(known: system, ioh, .*client-slave\)/],
     ['no machine', [], /--machine is required/],
+    ['unknown scenario name', ['--machine', 'system', '--scenario', 'defualt'], /not a scenario name \(did you mean default\?\)/],
     ['unreadable scenario', ['--machine', 'system', '--scenario', join(dir, 'missing.json')], /cannot read scenario file/],
     ['scenario not JSON', ['--machine', 'system', '--scenario', write('bad.json', '{ cpus: ')], /is not JSON/],
     ['scenario breaks a rule', ['--machine', 'system', '--scenario', write('rule.json', '{"cpus": 0}')], /scenario field cpus: must be an integer/],

@@ -207,7 +207,7 @@ describe('known flaws, scripted', () => {
     const run = replay(base, ['net0.get', 'net0-rx.walk', 'ioh0.eject', 'ioh0.unregister', 'ioh0.free', 'net0-rx.issue']);
     report('3.4 RCU walk after free', run.steps.length);
     expect(run.steps.length).toBe(6);
-    expect(run.final.violations).toEqual(['use-after-free:net0:ioat0.0', 'use-after-free:net0:ioat0.1']);
+    expect(run.final.violations).toEqual(['use-after-free:net0-rx:ioat0.0', 'use-after-free:net0-rx:ioat0.1']);
 
     const rfc = new System(scenario({ design: 'rfc-wait-unheld', clients: [client('net0', 'net_dma', 0)] }));
     const quiesce = ['ioh0.keyOn', ...quiesceRound('ioh0', 2), ...quiesceRound('ioh0', 2), 'ioh0.keyOff'];

@@ -54,6 +54,7 @@ describe('the tarball', () => {
     expect(files).toContain('dist/src/designs/esm-scope-hooks.mjs');
     expect(files).toContain('docs/writing-a-design.md');
     expect(files).toContain('schema/dmaspec-paths-2.schema.json');
+    expect(files).toContain('schema/dmaspec-paths-3.schema.json');
     const unwanted = files.filter((f) => /^(test|bench|scripts|src|machines|spec|bin)\//.test(f) || /stryker|vitest|biome|tsconfig|typedoc/.test(f));
     expect(unwanted).toEqual([]);
   });

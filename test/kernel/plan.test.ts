@@ -23,6 +23,7 @@ describe('the builds and their exports', () => {
       'client-slave/catalogue/baseline',
       'system/catalogue/baseline',
       'system/chan-rules/baseline',
+      'system/alloc-fail/baseline',
       'system/two-channel/baseline',
       'system/async-tx-only/baseline',
       'system/cpu-hotplug/baseline',

@@ -249,7 +249,7 @@ describe('dma_issue_pending_all (kernel review D11): an RCU reader that 3.4 unre
 
   it('baseline: the softirq walk saw the device; unregister and the free do not wait; it issues on freed memory', () => {
     const m = systemFor({ ...DEFAULT_SCENARIO, design: 'baseline' });
-    expect(observe(snapshotView(runWithXstate(m, events)), m).violations).toEqual(['use-after-free:net0:ioat0.0', 'use-after-free:net0:ioat0.1']);
+    expect(observe(snapshotView(runWithXstate(m, events)), m).violations).toEqual(['use-after-free:net0-rx:ioat0.0', 'use-after-free:net0-rx:ioat0.1']);
   });
 
   it('the RFC adds synchronize_rcu(): its free waits for the walk', () => {

@@ -1,27 +1,36 @@
 /**
  * Coverage beyond states and transitions: mutants of src/core's `dma_chan_get`,
- * `dma_chan_put` and `balance_ref_count` (each patched onto the DmaEngine prototype for one
- * replay), replayed against three path sets. The documented coverage set
+ * `dma_chan_put`, `balance_ref_count`, `private_candidate` and `dmaengine_get` (each patched
+ * onto the DmaEngine prototype for one replay), replayed against the path sets. The documented coverage set
  * (src/mbt/coverage-scenarios.ts) kills every mutant; the catalogue's small system
  * scenario, with one `dmaengine_get` user, lets the skipped `balance_ref_count` through,
  * which is why the set exists. Prints the mutant-kill table.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DmaEngine } from '../../src/core/dmaengine.ts';
-import type { DmaChan } from '../../src/core/objects.ts';
+import type { DmaChan, DmaDevice } from '../../src/core/objects.ts';
 import { TARGETS } from '../../src/mbt/adapters/index.ts';
 import { generatePaths, type GeneratedPaths } from '../../src/mbt/conformance.ts';
 import { COVERAGE_SCENARIOS } from '../../src/mbt/coverage-scenarios.ts';
 import { ConformanceError, replayOnGraph } from '../../src/mbt/replay.ts';
-import { parseScenario, type Scenario } from '../../src/scenario.ts';
+import { parseScenario, type Capability, type Scenario } from '../../src/scenario.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 type Get = (this: DmaEngine, chan: DmaChan, allocOk?: boolean) => boolean;
 type Put = (this: DmaEngine, chan: DmaChan) => void;
 type Balance = (this: DmaEngine, chan: DmaChan) => void;
+type Candidate = (this: DmaEngine, cap: Capability, device: DmaDevice) => DmaChan | null;
+type EngineGet = (this: DmaEngine, allocOk?: (chan: DmaChan) => boolean) => void;
 const P = DmaEngine.prototype;
-const original = { dmaChanGet: P.dmaChanGet, dmaChanPut: P.dmaChanPut, balanceRefCount: P.balanceRefCount, requestCandidate: P.requestCandidate };
+const original = {
+  dmaChanGet: P.dmaChanGet,
+  dmaChanPut: P.dmaChanPut,
+  balanceRefCount: P.balanceRefCount,
+  requestCandidate: P.requestCandidate,
+  privateCandidate: P.privateCandidate,
+  dmaengineGet: P.dmaengineGet,
+};
 afterEach(() => Object.assign(P, original));
 
 /**
@@ -72,6 +81,22 @@ const MUTANTS: Record<string, () => void> = {
       chan.resources = true;
     } satisfies Put;
   },
+  'private_candidate: a public multi-channel device with a channel in use is offered': () => {
+    // As if every device were private: 3.6 dmaengine.c:474's all-public-or-all-private test skipped.
+    P.privateCandidate = function (cap, device) {
+      return original.privateCandidate.call(this, cap, Object.assign(Object.create(device), { private: true }));
+    } satisfies Candidate;
+  },
+  'dmaengine_get: a failed alloc fails every later alloc of the call': () => {
+    P.dmaengineGet = function (allocOk = () => true) {
+      let failed = false;
+      return original.dmaengineGet.call(this, (chan) => {
+        const ok = !failed && allocOk(chan);
+        if (!ok && chan.clientCount === 0) failed = true;
+        return ok;
+      });
+    } satisfies EngineGet;
+  },
   'put: resources freed before 0': () => {
     P.dmaChanPut = function (chan) {
       original.dmaChanPut.call(this, chan);
@@ -106,7 +131,7 @@ function replay(set: PathSet): ConformanceError | undefined {
   }
 }
 
-describe('mutants of dma_chan_get / dma_chan_put / balance_ref_count', () => {
+describe('mutants of dma_chan_get / dma_chan_put / balance_ref_count / private_candidate / dmaengine_get', () => {
   it('the coverage scenarios ship as scenario files for dmaspec paths --scenario', () => {
     for (const s of COVERAGE_SCENARIOS) {
       const file = join(import.meta.dirname, '..', '..', 'examples', 'scenarios', `${s.name}.json`);
@@ -121,9 +146,10 @@ describe('mutants of dma_chan_get / dma_chan_put / balance_ref_count', () => {
     expect(err?.stepIndex).toBe(-1);
   });
 
+  // Timeouts are a safety net on a shared machine: the work is bounded (four path sets, ten mutants).
   it('the path sets conform on the real implementation', () => {
     for (const set of SETS) expect(replay(set)?.message).toBeUndefined();
-  });
+  }, 600_000);
 
   it('the coverage scenarios kill every mutant; one dmaengine_get user lets a skipped balance through', () => {
     const table: Record<string, Record<string, string>> = {};
@@ -135,7 +161,7 @@ describe('mutants of dma_chan_get / dma_chan_put / balance_ref_count', () => {
         apply();
         const err = replay(set);
         Object.assign(P, original);
-        table[mutant][set.name] = err ? `killed (${err.field})` : 'survived';
+        table[mutant][set.name] = err ? `killed at step ${err.stepIndex} ${err.path[err.stepIndex]?.type ?? '(initial)'}: ${err.field}` : 'survived';
         if (err && set.name.startsWith('system ') && set.scenario !== TARGETS.system.entry.smallScenario) killedByCoverage[mutant] = true;
       }
     }
@@ -143,5 +169,5 @@ describe('mutants of dma_chan_get / dma_chan_put / balance_ref_count', () => {
     console.table(table);
     expect(killedByCoverage).toEqual(Object.fromEntries(Object.keys(MUTANTS).map((m) => [m, true])));
     expect(table['get: balance_ref_count skipped']['system (catalogue)']).toBe('survived');
-  }, 120_000);
+  }, 600_000);
 });

@@ -92,10 +92,17 @@ describe('model-based paths (src/mbt) on a toy machine', () => {
   });
 
   it('exports paths whose expected states a replay reproduces', () => {
-    const built = { model, adapter: toyAdapter(), implementation: { scenario: model.scenario, reduced: null, steps: [] } };
+    // The toy's observable is {ref, cpu, zeros}: those slots are read from it, the rest are program inputs.
+    const shown = (slot: string) => /^(ref\[\d+\]|cpu|zeros)$/.test(slot);
+    const built = {
+      model,
+      adapter: toyAdapter(),
+      implementation: { scenario: model.scenario, reduced: null, steps: [], bounds: [] },
+      inputField: (slot: string) => (shown(slot) ? { path: slot, decode: (v: unknown) => v as number } : undefined),
+    };
     const target = { name: 'toy', description: 'the toy', fields: [] };
     const lines = [...exportLines(target, built, { paths: 'transitions', limit: 1000, includeInternals: false })].map((l) => JSON.parse(l));
-    expect(lines[0]).toMatchObject({ kind: 'header', format: 'dmaspec-paths/2', machine: 'toy' });
+    expect(lines[0]).toMatchObject({ kind: 'header', format: 'dmaspec-paths/3', machine: 'toy' });
     const paths = lines.slice(1, -1);
     expect(lines.at(-1)).toEqual({ kind: 'trailer', paths: paths.length, steps: paths.reduce((n, p) => n + p.steps.length, 0) });
     expect(paths.length).toBeGreaterThan(0);

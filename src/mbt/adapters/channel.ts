@@ -16,6 +16,7 @@ import { createDevice, type DmaChan } from '../../core/objects.ts';
 import { baselineStrategy } from '../../designs/baseline/strategy.ts';
 import type { Scenario } from '../../scenario.ts';
 import type { FieldDoc } from '../fields.ts';
+import type { InputField } from '../guards.ts';
 import type { Adapter } from '../replay.ts';
 import { snapshotView } from '../../../machines/xstate.ts';
 import { eventLabel } from '../../../spec/vocabulary.ts';
@@ -34,7 +35,7 @@ export interface ChannelProjection {
 export const CHANNEL_FIELDS: readonly FieldDoc[] = [
   { path: 'refCount', type: 'integer', meaning: 'dmaengine_ref_count' },
   { path: 'clientCount', type: 'integer', meaning: 'chan->client_count of the one channel' },
-  { path: 'resources', type: 'boolean', meaning: 'device_alloc_chan_resources ran and device_free_chan_resources has not' },
+  { path: 'resources', type: 'boolean', meaning: 'device_alloc_chan_resources ran and device_free_chan_resources (the last dma_chan_put) has not since' },
   { path: 'tableCount', type: 'integer', meaning: 'chan->table_count (channel_table entries pointing at the channel)' },
   { path: 'private', type: 'boolean', meaning: 'DMA_PRIVATE set in the device cap_mask' },
   {
@@ -43,6 +44,21 @@ export const CHANNEL_FIELDS: readonly FieldDoc[] = [
     meaning: 'derived, not a kernel variable: free (client_count 0), heldPrivate (client_count > 0 and DMA_PRIVATE), heldPublic (client_count > 0, public)',
   },
 ];
+
+const CHANNEL_SLOTS: Readonly<Record<string, string>> = {
+  refCount: 'refCount',
+  'channels[0].clientCount': 'clientCount',
+  'channels[0].tableCount': 'tableCount',
+  'channels[0].resources': 'resources',
+  'devices[0].private': 'private',
+};
+
+/** Where {@link ChannelProjection} shows a slot of the machine's context (booleans as JSON booleans). */
+export const channelInputField: InputField = (slot) => {
+  const path = CHANNEL_SLOTS[slot];
+  if (!path) return undefined;
+  return { path, decode: path === 'resources' || path === 'private' ? (v) => v === 1 || v === true : (v) => v };
+};
 
 /** The implementation side of the channel machine: the scenario's first device cut to one channel, no clients, 3.4 dmaengine (the hot path plays no part). */
 export function channelScenario(scenario: Scenario): Scenario {

@@ -19,10 +19,14 @@ import type { ClientKind, DesignName, Scenario } from '../../scenario.ts';
 import type { Adapter } from '../replay.ts';
 import type { StepEvent } from '../../../machines/kit.ts';
 import type { FieldDoc } from '../fields.ts';
-import { CHANNEL_FIELDS, channelAdapter, channelScenario } from './channel.ts';
-import { IOH_FIELDS, iohAdapter, iohScenario } from './ioh.ts';
-import { QUIESCE_FIELDS, quiesceAdapter, quiesceScenario } from './quiesce.ts';
-import { SYSTEM_FIELDS, systemAdapter } from './system.ts';
+import type { InputField } from '../guards.ts';
+import type { DesignVariables } from '../../../machines/system/design.ts';
+import { designModel } from '../../designs/models.ts';
+import { QUIESCE_BOUND } from '../../../machines/concerns/quiesce.ts';
+import { CHANNEL_FIELDS, channelAdapter, channelInputField, channelScenario } from './channel.ts';
+import { IOH_FIELDS, iohAdapter, iohInputField, iohScenario } from './ioh.ts';
+import { QUIESCE_FIELDS, quiesceAdapter, quiesceInputField, quiesceScenario } from './quiesce.ts';
+import { SYSTEM_FIELDS, systemAdapter, systemInputField } from './system.ts';
 import type { System } from '../../system/system.ts';
 
 /** A machine built from a scenario, with the adapter that conforms the implementation to it. */
@@ -54,6 +58,18 @@ export interface ImplementationSetup {
   readonly reduced: string | null;
   /** Steps run on the fresh implementation before the initial state is compared (same event vocabulary as the paths). */
   readonly steps: readonly StepEvent[];
+  /** The bounds the machine puts on its events to stay finite (also in the guards; here as data). */
+  readonly bounds: readonly Bound[];
+}
+
+/** A bound a machine puts on events to stay finite. */
+export interface Bound {
+  readonly name: string;
+  readonly value: number;
+  /** The event types it bounds. */
+  readonly events: readonly string[];
+  /** The condition, in words, with `value` standing for {@link value}. */
+  readonly meaning: string;
 }
 
 /** A target built from a scenario. */
@@ -61,6 +77,10 @@ export interface BuiltTarget {
   readonly model: ScenarioModel;
   readonly adapter: Adapter;
   readonly implementation: ImplementationSetup;
+  /** Which context slots the adapter's observable shows (the export's guard inputs). */
+  readonly inputField: InputField;
+  /** The design's variables, for the meanings of the guard inputs that are design variables. */
+  readonly variables?: DesignVariables;
 }
 
 /** The scenario cannot give this machine what it models (e.g. no client of the kind). */
@@ -100,7 +120,9 @@ function clientPart(kind: ClientKind, entry: MachineEntry): Part {
       return {
         model,
         adapter: systemAdapter({ model, layout: layoutOf(implScenario), implScenario, ...(flips ? { env } : {}) }),
-        implementation: { scenario: implScenario, reduced, steps: [] },
+        implementation: { scenario: implScenario, reduced, steps: [], bounds: [] },
+        inputField: systemInputField(layoutOf(implScenario)),
+        variables: designModel(scenario.design).variables,
       };
     },
   };
@@ -127,7 +149,9 @@ function releasePart(design: DesignName, entry: MachineEntry): Part {
       return {
         model,
         adapter: systemAdapter({ model, layout: layoutOf(layoutScenario), implScenario, setup }),
-        implementation: { scenario: implScenario, reduced, steps: setup },
+        implementation: { scenario: implScenario, reduced, steps: setup, bounds: [] },
+        inputField: systemInputField(layoutOf(layoutScenario)),
+        variables: designModel(design).variables,
       };
     },
   };
@@ -139,7 +163,13 @@ const PARTS: Record<string, (entry: MachineEntry) => Part> = {
       'every thread of the scenario under its design, on the whole implementation (System: src/core, src/ioh, src/clients); observable state and enabled steps compared',
     build(scenario) {
       const model = entry.build(scenario) as SystemModel;
-      return { model, adapter: systemAdapter({ model, layout: model.layout, implScenario: scenario }), implementation: { scenario, reduced: null, steps: [] } };
+      return {
+        model,
+        adapter: systemAdapter({ model, layout: model.layout, implScenario: scenario }),
+        implementation: { scenario, reduced: null, steps: [], bounds: [] },
+        inputField: systemInputField(model.layout),
+        variables: model.design.variables,
+      };
     },
   }),
   channel: (entry) => ({
@@ -155,7 +185,21 @@ const PARTS: Record<string, (entry: MachineEntry) => Part> = {
         `one device (${impl.iohs[0].devices[0].name}) cut to ONE channel, registered before the first step (dma_async_device_register, nobody holds it); ` +
         `no client threads: the events are the dmaengine API calls; env.dmaengineGet is offered while fewer than ${users} dmaengine_get users hold ` +
         '(one per net_dma or async_tx client of the scenario, at least one): the bound that keeps the machine finite';
-      return { model, adapter: channelAdapter(model, impl) as Adapter, implementation: { scenario: impl, reduced, steps: [] } };
+      const bounds: Bound[] = [
+        {
+          name: 'dmaengineGetUsers',
+          value: users,
+          events: ['env.dmaengineGet'],
+          meaning:
+            'env.dmaengineGet is offered only while refCount < value: the dmaengine_get users the environment may have at once (one per net_dma or async_tx client of the scenario, at least one)',
+        },
+      ];
+      return {
+        model,
+        adapter: channelAdapter(model, impl) as Adapter,
+        implementation: { scenario: impl, reduced, steps: [], bounds },
+        inputField: channelInputField,
+      };
     },
   }),
   ioh: (entry) => ({
@@ -166,7 +210,12 @@ const PARTS: Record<string, (entry: MachineEntry) => Part> = {
       const model = entry.build(scenario) as ScenarioModel<IohContext>;
       const impl = iohScenario(scenario);
       const reduced = `the first IOH (${impl.iohs[0].name}) alone, absent at first (hotAdd creates it), design baseline's unregister; no client threads`;
-      return { model, adapter: iohAdapter(model, impl) as Adapter, implementation: { scenario: { ...impl, design: 'baseline' }, reduced, steps: [] } };
+      return {
+        model,
+        adapter: iohAdapter(model, impl) as Adapter,
+        implementation: { scenario: { ...impl, design: 'baseline' }, reduced, steps: [], bounds: [] },
+        inputField: iohInputField,
+      };
     },
   }),
   quiesce: (entry) => ({
@@ -181,7 +230,26 @@ const PARTS: Record<string, (entry: MachineEntry) => Part> = {
         'env.* steps are dma_find_channel / dma_get_channel / dma_put_channel by any thread on the given CPU; ' +
         "the bound that keeps the machine finite: env.find and env.get are offered while the CPU's count is below 2 and the sum of all below 2, " +
         "env.put while the CPU's count is above -2 and the sum above 0";
-      return { model, adapter: quiesceAdapter(model, impl) as Adapter, implementation: { scenario: impl, reduced, steps: [] } };
+      const bounds: Bound[] = [
+        {
+          name: 'incBound',
+          value: QUIESCE_BOUND,
+          events: ['env.find', 'env.get'],
+          meaning: "offered on a CPU only while that CPU's ref < value and the sum of ref over all CPUs < value",
+        },
+        {
+          name: 'decBound',
+          value: QUIESCE_BOUND,
+          events: ['env.put'],
+          meaning: "offered on a CPU only while that CPU's ref > -value and the sum of ref over all CPUs > 0",
+        },
+      ];
+      return {
+        model,
+        adapter: quiesceAdapter(model, impl) as Adapter,
+        implementation: { scenario: impl, reduced, steps: [], bounds },
+        inputField: quiesceInputField,
+      };
     },
   }),
 };

@@ -20,6 +20,7 @@ import { Ioh } from '../../ioh/ioh.ts';
 import { iohProgram, probe } from '../../ioh/ioh-thread.ts';
 import type { Scenario } from '../../scenario.ts';
 import type { FieldDoc } from '../fields.ts';
+import type { InputField } from '../guards.ts';
 import type { Adapter } from '../replay.ts';
 
 /** What the IOH adapter compares. */
@@ -30,6 +31,9 @@ export interface IohProjection {
   readonly registered: number;
   readonly cpuOnline: readonly boolean[];
 }
+
+/** Where the IOH projection shows a slot of the machine's context: the CPUs' online bits. */
+export const iohInputField: InputField = (slot) => (/^cpuOnline\[\d+\]$/.test(slot) ? { path: slot, decode: (v) => v === 1 || v === true } : undefined);
 
 /** The fields of {@link IohProjection} for the export header. */
 export const IOH_FIELDS: readonly FieldDoc[] = [

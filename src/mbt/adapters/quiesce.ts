@@ -16,6 +16,7 @@ import type { Point } from '../../core/thread.ts';
 import { rfcWaitStrategy } from '../../designs/rfc-wait/strategy.ts';
 import type { Scenario } from '../../scenario.ts';
 import type { FieldDoc } from '../fields.ts';
+import type { InputField } from '../guards.ts';
 import type { Adapter } from '../replay.ts';
 import { snapshotView } from '../../../machines/xstate.ts';
 
@@ -48,10 +49,19 @@ export const QUIESCE_FIELDS: readonly FieldDoc[] = [
   { path: 'ref[]', type: 'integer', meaning: 'per_cpu(dmaengine_chan_ref_count, cpu), by CPU number' },
   { path: 'key', type: 'boolean', meaning: 'static_key_enabled(&dmaengine_quiesce)' },
   { path: 'dirtySet', type: 'boolean', meaning: 'atomic_read(&dmaengine_dirty) != 0 (the loop only tests it; the count itself is not compared here)' },
-  { path: 'count', type: 'integer|null', meaning: "the loop's consecutive zero sums so far; null before key on and once the loop has ended" },
+  {
+    path: 'count',
+    type: 'integer|null',
+    meaning:
+      "the loop's consecutive zero sums so far; null before key on (starting) and after dma_channel_quiesce returned (done); in ended it keeps the final count",
+  },
   { path: 'readingNext', type: 'integer|null', meaning: 'while summing: the next CPU whose count is read; otherwise null' },
   { path: 'readingSum', type: 'integer|null', meaning: 'while summing: the sum of the CPUs read so far; otherwise null' },
 ];
+
+/** Where {@link QuiesceProjection} shows a slot of the machine's context: the per-CPU counts and the key. */
+export const quiesceInputField: InputField = (slot) =>
+  /^ref\[\d+\]$/.test(slot) ? { path: slot, decode: (v) => v } : slot === 'key' ? { path: 'key', decode: (v) => v === 1 || v === true } : undefined;
 
 /** The implementation side of the quiesce machine: the first device of the first IOH, rfc-wait's hot path, no clients. */
 export function quiesceScenario(scenario: Scenario): Scenario {

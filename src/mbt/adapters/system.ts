@@ -20,6 +20,7 @@ import { eventLabel } from '../../../spec/vocabulary.ts';
 import { System, type SystemOptions } from '../../system/system.ts';
 import { CAPABILITIES, type Scenario } from '../../scenario.ts';
 import type { FieldDoc } from '../fields.ts';
+import type { InputField, ObservableField } from '../guards.ts';
 import type { Adapter } from '../replay.ts';
 import { snapshotView } from '../../../machines/xstate.ts';
 
@@ -54,8 +55,17 @@ export const SYSTEM_FIELDS: readonly FieldDoc[] = [
   { path: 'devices[].freed', type: 'boolean', meaning: 'the device and its channels are freed' },
   { path: 'channels[].id', type: 'string', meaning: 'the channel, <device>.<index> (chan->chan_id), devices in scenario order' },
   { path: 'channels[].clientCount', type: 'integer', meaning: 'chan->client_count' },
-  { path: 'channels[].tableCount', type: 'integer', meaning: 'chan->table_count' },
-  { path: 'channels[].resources', type: 'boolean', meaning: 'device_alloc_chan_resources ran and device_free_chan_resources has not' },
+  {
+    path: 'channels[].tableCount',
+    type: 'integer',
+    meaning: 'chan->table_count: channel_table entries (one row per capability memcpy, xor, pq; per CPU) pointing at the channel',
+  },
+  {
+    path: 'channels[].resources',
+    type: 'boolean',
+    meaning:
+      "the channel holds resources: device_alloc_chan_resources ran, and neither device_free_chan_resources (the last dma_chan_put) nor the free of its device (the IOH thread's free step) has happened since",
+  },
   { path: 'threads[].name', type: 'string', meaning: 'a client thread, by its scenario name, in scenario order (IOH threads are not listed)' },
   { path: 'threads[].cpu', type: 'integer', meaning: 'smp_processor_id() of the thread' },
   { path: 'threads[].chan', type: 'string|null', meaning: 'the channel the thread uses now (found, re-got with dma_get_channel, or requested), or null' },
@@ -63,9 +73,38 @@ export const SYSTEM_FIELDS: readonly FieldDoc[] = [
     path: 'violations[]',
     type: 'string',
     meaning:
-      '<kind>:<thread>:<chan> seen so far, kind use-after-free or use-on-removed-hardware; each once, sorted (not a kernel variable: what a KASAN report or a machine check would show)',
+      '<kind>:<thread>:<chan> seen so far, kind use-after-free or use-on-removed-hardware, thread the one whose step made the use as events name it (net0, net0-rx, slave0); each once, sorted. A use is any access to the channel or its device after the free: use, re-get of a cached pointer, the dma_chan_put of a release, and <n>-rx.issue, which reads every channel of each device its walk saw (one entry per channel). Not a kernel variable: what a KASAN report or a machine check would show',
   },
 ];
+
+const same = (v: unknown) => v as number;
+const flag = (v: unknown) => v === 1 || v === true;
+
+/**
+ * Where the observable of spec/observable.ts shows a slot of the system context (for the
+ * guards of an export, src/mbt/guards.ts): the kernel variables it lists, booleans as JSON
+ * booleans, channel indices as channel ids.
+ */
+export function systemInputField(layout: Layout): InputField {
+  const chan = (v: unknown) => ((v as number) < 0 ? null : layout.channels[v as number].id);
+  const at = (path: string, decode: ObservableField['decode']): ObservableField => ({ path, decode });
+  return (slot) => {
+    let m: RegExpExecArray | null;
+    if (slot === 'refCount') return at('dmaengineRefCount', same);
+    if (slot === 'key') return at('key', flag);
+    if (slot === 'dirty') return at('dirty', same);
+    if (/^cpuOnline\[\d+\]$/.test(slot)) return at(slot, flag);
+    if (/^ref\[\d+\]$/.test(slot)) return at(slot, same);
+    if ((m = /^table\[(\d+)\]\[(\d+)\]$/.exec(slot))) return at(`table.${CAPABILITIES[Number(m[1])]}[${m[2]}]`, chan);
+    if ((m = /^devices\[\d+\]\.(listed|private|freed)$/.exec(slot))) return at(slot, flag);
+    if (/^devices\[\d+\]\.privatecnt$/.test(slot)) return at(slot, same);
+    if (/^channels\[\d+\]\.(clientCount|tableCount)$/.test(slot)) return at(slot, same);
+    if (/^channels\[\d+\]\.resources$/.test(slot)) return at(slot, flag);
+    if (/^threads\[\d+\]\.cpu$/.test(slot)) return at(slot, same);
+    if (/^threads\[\d+\]\.chan$/.test(slot)) return at(slot, chan);
+    return undefined;
+  };
+}
 
 /** How to build the implementation side of a system-context machine. */
 export interface SystemAdapterParts {
