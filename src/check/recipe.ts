@@ -46,7 +46,7 @@ export async function systemForFile(scenario: Scenario, file: string): Promise<S
  * the machine does not read them, and which are claimed is the caller's business).
  */
 export async function systemWith(scenario: Scenario, design: { name: string } | { file: string }, propertyFiles: readonly string[]): Promise<SystemModel> {
-  const model = 'file' in design ? (await loadDesignFile(design.file, scenario)).model : designOf(design.name as never).model;
+  const model = 'file' in design ? (await loadDesignFile(design.file, scenario)).model : designOf(design.name).model;
   const extra = await loadPropertyFiles(propertyFiles, scenario, model);
   return buildSystem(scenario, { ...model, properties: [...(model.properties ?? []), ...extra] });
 }

@@ -27,18 +27,14 @@ const label = (p: unknown, i: number) => {
  * Checks the shape of each property of `list` and that its name is new (`taken`: names
  * already in use, the built-in ones included; each name found is added).
  */
-export function checkPropertyList(list: unknown, note: Note, taken: Set<string>): list is readonly AnyProperty[] {
+export function checkPropertyList(list: unknown, note: Note, taken: Set<string>): void {
   if (!Array.isArray(list)) {
     note('properties', 'must be a list', 'give properties as an array of defineProperty(…) records');
-    return false;
+    return;
   }
-  let ok = true;
   list.forEach((p, i) => {
     const where = label(p, i);
-    const bad = (problem: string, fix = MAKE_ONE) => {
-      note(where, problem, fix);
-      ok = false;
-    };
+    const bad = (problem: string, fix = MAKE_ONE) => note(where, problem, fix);
     if (p === null || typeof p !== 'object') return bad('is not a property');
     const q = p as Record<string, unknown>;
     if (q.kind !== 'safety' && q.kind !== 'liveness') return bad('has no kind (safety or liveness)');
@@ -56,7 +52,6 @@ export function checkPropertyList(list: unknown, note: Note, taken: Set<string>)
     for (const f of fns)
       if (typeof q[f] !== 'function') bad(`has no ${f} function${didYouMean(f, Object.keys(q))}`, `a ${q.kind} property has ${fns.join(' and ')}`);
   });
-  return ok;
 }
 
 /** The predicates of `p`, by name, as the search calls them. */

@@ -85,7 +85,7 @@ export function validateDesign(input: unknown, scenario: Scenario, options: Vali
 export function validateProperties(source: string, list: unknown, scenario: Scenario, D: DesignModel, options: ValidateOptions = {}): readonly AnyProperty[] {
   const problems = new Problems(`${D.name} (--property ${source})`);
   const taken = new Set((D.properties ?? []).map((p) => p.name));
-  if (!checkPropertyList(list, problems.note, taken)) problems.throwIfAny();
+  checkPropertyList(list, problems.note, taken);
   problems.throwIfAny();
   const props = list as readonly AnyProperty[];
   dryRun(scenario, D, options.dryRunStates ?? 1000, problems.fail, props);
