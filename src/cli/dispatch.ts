@@ -26,6 +26,7 @@ const COMMANDS: ReadonlyMap<string, () => Promise<Command>> = new Map<string, ()
   ['check', () => import('./check.ts')],
   ['paths', () => import('./paths.ts')],
   ['export', () => import('./export.ts')],
+  ['swarm', () => import('./swarm.ts')],
   ['kernel-replay', () => import('./kernel-replay.ts')],
   ['kernel-mutants', () => import('./kernel-mutants.ts')],
 ]);

@@ -7,6 +7,7 @@
  * checker's compiled form runs it, stay the reference.
  * @module
  */
+import type { StepEvent } from '../../machines/kit.ts';
 import { compileMachine } from '../check/engine/compile.ts';
 import type { Limits } from '../check/engine/limits.ts';
 import type { PropertySet } from '../check/engine/properties.ts';
@@ -34,6 +35,10 @@ export interface PromelaExport {
   /** Distinct decision-tree nodes. */
   readonly nodes: number;
   readonly steps: number;
+  /** The compiled machine's event index of each exported step, in `EN_<k>` order (a SPIN trail maps back through it). */
+  readonly stepEvents: readonly number[];
+  /** The event of each exported step, in the same order. */
+  readonly events: readonly StepEvent[];
   readonly seconds: number;
   /** dmaspec's violated safety properties in this search (`deadlock-free` included), as SPIN should report them. */
   readonly violated: readonly string[];
@@ -83,6 +88,8 @@ export function exportPromela(
     complete: x.complete,
     nodes: t.nodes,
     steps: t.steps.length,
+    stepEvents: t.steps.map((s) => s.eventIndex),
+    events: t.steps.map((s) => s.event),
     seconds: (performance.now() - t0) / 1000,
   };
 }

@@ -40,7 +40,7 @@ const PROTOTYPE_NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty
 describe('names that exist on Object.prototype are unknown names', () => {
   it.each(PROTOTYPE_NAMES)('dmaspec %s: an unknown command', async (name) => {
     expect(await refused([name])).toBe(
-      `dmaspec: unknown command "${name}"; the commands are simulate, check, paths, export, kernel-replay, kernel-mutants ('dmaspec --help' describes them)\n`,
+      `dmaspec: unknown command "${name}"; the commands are simulate, check, paths, export, swarm, kernel-replay, kernel-mutants ('dmaspec --help' describes them)\n`,
     );
   });
 
