@@ -19,7 +19,8 @@ import { DesignError } from '../../machines/system/design-error.ts';
 import { BEHAVIOURS, DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import { legend, behaviourTable, comparisonTable, designReport, runJson, scenarioHeader, timingsJson } from '../render/report.ts';
 import { describeScenario } from '../render/scenario-text.ts';
-import { checkDesign, type DesignCheckOptions, type DesignRun, type ImplementationFactory } from '../check/run.ts';
+import { checkDesign, type DesignCheckOptions, type DesignRun } from '../check/run.ts';
+import { implementationFactory } from './implementation.ts';
 import { NAMED_SCENARIOS, behaviourScenario } from '../check/scenarios.ts';
 import { SubsetError } from '../check/engine/compile.ts';
 import { LayoutError } from '../check/engine/layout.ts';
@@ -170,16 +171,6 @@ function mbOption(v: string | undefined): number | undefined {
   if (mb <= resident)
     throw new UsageError(`--max-memory ${mb} is below the resident size: dmaspec already holds ${resident} MB before any search; give more than ${resident}`);
   return mb * 2 ** 20;
-}
-
-/** The implementation (src/core) for replay, loaded lazily so that a broken core does not stop the checker. */
-async function implementationFactory(): Promise<ImplementationFactory | undefined> {
-  try {
-    const core = await import('../system/system.ts');
-    return (scenario, design) => core.createSystem(scenario, { design });
-  } catch {
-    return undefined;
-  }
 }
 
 /** One check of the run: a scenario under a design, and the label reports give it. */

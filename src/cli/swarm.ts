@@ -25,6 +25,10 @@ import { withPropertyFiles } from '../designs/load-properties.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT, EXIT_TABLE } from './exit-status.ts';
 import { UsageError } from './usage-error.ts';
+import { implementationFactory } from './implementation.ts';
+import type { ImplementationFactory, ReplayOutcome } from '../check/run.ts';
+import { type Implementation, replayTrace } from '../check/replay.ts';
+import type { Trace } from '../check/engine/trace.ts';
 import { answersFor, swarmReport } from '../render/swarm-report.ts';
 import type { SwarmResult } from '../promela/swarm-merge.ts';
 
@@ -176,6 +180,16 @@ function statusOf(r: SwarmResult, claims: readonly string[]): number {
   return EXIT.ok;
 }
 
+/** A swarm trace replayed on the implementation, as check replays its counterexamples. */
+function replayOn(trace: Trace, impl: ImplementationFactory | undefined, fresh: () => Implementation): ReplayOutcome {
+  if (!impl) return { unavailable: 'src/core could not be loaded' };
+  try {
+    return replayTrace(trace, fresh);
+  } catch (err) {
+    return { unavailable: (err as Error).message };
+  }
+}
+
 const readScript = (dir: string): string => readFileSync(join(dir, SCRIPT_FILE), 'utf8');
 
 /** Runs `dmaspec swarm`. */
@@ -210,7 +224,15 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
   const replayer = new TrailReplayer(scenario, design.model, design.extraProperties?.list ?? [], plan.stepEvents, plan.events);
   const result = await mergeSwarm(dir, plan, replayer);
   const claims = design.model.claims as readonly string[];
-  const report = swarmReport(dir, plan, result, claims);
+  const impl = await implementationFactory();
+  const replays = new Map<string, ReplayOutcome>();
+  for (const f of result.findings)
+    if (f.trace)
+      replays.set(
+        f.check,
+        replayOn(f.trace, impl, () => impl!(scenario, design)),
+      );
+  const report = swarmReport(dir, plan, result, claims, replays);
   env.out(a.json ? `${JSON.stringify(report.json, null, 1)}\n` : report.text);
   return statusOf(result, claims);
 }

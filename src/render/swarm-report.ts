@@ -6,7 +6,8 @@
  */
 import type { SwarmResult } from '../promela/swarm-merge.ts';
 import type { SwarmPlan } from '../promela/swarm-plan.ts';
-import { traceJson, traceTable } from './report.ts';
+import type { ReplayOutcome } from '../check/run.ts';
+import { replayText, traceJson, traceTable } from './report.ts';
 
 /** The report as text and JSON. */
 export interface SwarmReport {
@@ -18,7 +19,13 @@ export interface SwarmReport {
 export const answersFor = (check: string, claims: readonly string[]) => claims.includes(check) || check === 'deadlock-free';
 
 /** Renders a merged swarm of `dir`. */
-export function swarmReport(dir: string, plan: SwarmPlan, r: SwarmResult, claims: readonly string[]): SwarmReport {
+export function swarmReport(
+  dir: string,
+  plan: SwarmPlan,
+  r: SwarmResult,
+  claims: readonly string[],
+  replays: ReadonlyMap<string, ReplayOutcome> = new Map(),
+): SwarmReport {
   const lines = [`dmaspec swarm ${dir}: scenario ${plan.scenario}, design ${plan.design}; ${plan.runs.length} bitstate runs of pan`];
   if (!plan.exportComplete)
     lines.push(`  (the export's ranges come from ${plan.exportStates} states of a bounded search: a state outside them fails export-range)`);
@@ -47,6 +54,7 @@ export function swarmReport(dir: string, plan: SwarmPlan, r: SwarmResult, claims
       `${f.check}: VIOLATED${answersFor(f.check, claims) ? '' : ' (not claimed by the design)'}, found by runs ${f.runs.join(', ')}; ` +
         `run ${f.from}'s trail of ${f.trace.steps.length} steps, replayed on dmaspec's machine (a real run, not necessarily a shortest one):`,
       traceTable(f.trace, f.check),
+      replayText(replays.get(f.check)),
     );
   }
   const notFound = plan.checks.filter((c) => !found.has(c) && c !== 'export-error');
@@ -57,7 +65,11 @@ export function swarmReport(dir: string, plan: SwarmPlan, r: SwarmResult, claims
     scenario: plan.scenario,
     design: plan.design,
     runs: r.outcomes.map((o) => ({ id: o.run.id, args: o.run.args, ...('summary' in o ? { summary: o.summary } : { missing: o.missing }) })),
-    found: r.findings.map((f) => ({ check: f.check, runs: f.runs, ...(f.trace ? { from: f.from, trace: traceJson(f.trace) } : { problems: f.problems }) })),
+    found: r.findings.map((f) => ({
+      check: f.check,
+      runs: f.runs,
+      ...(f.trace ? { from: f.from, trace: traceJson(f.trace), replay: replays.get(f.check) ?? null } : { problems: f.problems }),
+    })),
     notFound,
   };
   return { text: lines.join('\n'), json };

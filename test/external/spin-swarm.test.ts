@@ -1,7 +1,7 @@
 /**
  * `dmaspec swarm` with the real SPIN: on scenarios whose exact search fits, a small swarm
  * finds every safety check the exact search finds violated, and no other; each one is
- * replayed on dmaspec's machine to a state dmaspec judges failed. The --print workflow (the
+ * replayed on dmaspec's machine to a state dmaspec judges failed, and on the implementation. The --print workflow (the
  * folder's script run elsewhere, then --merge) finds the same. Needs spin and gcc.
  */
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,7 @@ import { exportPromela } from '../../src/promela/export.ts';
 import { runInProcess } from '../cli/harness.ts';
 
 interface Report {
-  readonly found: readonly { check: string; trace?: { steps: unknown[] }; problems?: string[] }[];
+  readonly found: readonly { check: string; trace?: { steps: unknown[] }; problems?: string[]; replay?: { reproduced?: boolean } }[];
   readonly runs: readonly { summary?: { states: number } }[];
 }
 
@@ -52,6 +52,8 @@ describe('dmaspec swarm finds what the exact search finds', () => {
       const report = JSON.parse(r.out) as Report;
       for (const f of report.found) expect({ check: f.check, problems: f.problems ?? [] }).toEqual({ check: f.check, problems: [] });
       for (const f of report.found) expect(f.trace!.steps.length).toBeGreaterThan(0);
+      // and on the implementation (src/core), as check replays its counterexamples
+      for (const f of report.found) expect({ check: f.check, reproduced: f.replay?.reproduced }).toEqual({ check: f.check, reproduced: true });
       expect(report.found.map((f) => f.check).sort()).toEqual(exact(scenario, design));
       expect(report.runs.every((x) => (x.summary?.states ?? 0) > 0)).toBe(true);
       // Exit 1 exactly when something the design answers for was found.
