@@ -220,13 +220,16 @@ export async function main(argv: string[]): Promise<number> {
       }
     const traceMachine = await traceMachineBuilder();
     const blocks = await blockGenerators(checkJson);
-    const fill = (pages: SourcePage[]) => pages.map((p) => ({ ...p, markdown: fillBlocks(p.markdown, blocks, p.path) }));
+    const { linkCitations } = await import('../src/render/link-citations.ts');
+    // Blocks filled, then every kernel name and citation linked (src/render/link-citations.ts).
+    const fromRoot = (p: string) => relative(join(docsDir, '..'), join(docsDir, p));
+    const fill = (pages: SourcePage[]) => pages.map((p) => ({ ...p, markdown: linkCitations(fillBlocks(p.markdown, blocks, p.path), fromRoot(p.path)) }));
     const hand = { spec: fill(spec), guides: fill(guides), designs: fill(designs) };
     const readme = fill([{ path: relative(docsDir, join(ROOT, 'README.md')), markdown: readFileSync(join(ROOT, 'README.md'), 'utf8') }]);
     const site = await renderSite({ machines, checkJson, ...hand, extra, traceMachine });
-    // Hand-written pages with generated blocks are generated files too, as far as their blocks go.
-    const withBlocks = [...hand.spec, ...hand.guides, ...hand.designs, ...readme].filter((p) => p.markdown.includes('<!-- dmaspec:'));
-    const files = [...site, ...withBlocks.map((p) => ({ path: p.path, content: p.markdown }))];
+    // Hand-written pages are generated files too, as far as their blocks and links go.
+    const handPages = [...hand.spec, ...hand.guides, ...hand.designs, ...readme];
+    const files = [...site, ...handPages.map((p) => ({ path: p.path, content: p.markdown }))];
     const where = relative(process.cwd(), docsDir) || '.';
     if (values.check) {
       const stale = staleFiles(docsDir, files);

@@ -248,8 +248,8 @@ export function renderComparison(json: unknown, options: ComparisonOptions = {})
     '',
     'Regenerate with `npm run docs` (it runs `dmaspec check --json`). The properties are defined in',
     '[spec/properties.md](../spec/properties.md), the designs in [spec/release-designs.md](../spec/release-designs.md);',
-    'each step of a trace names the kernel function it follows, linked to Linux 3.6 `drivers/dma/dmaengine.c`',
-    `(the 3.4 logic) or to [the RFC](${RFC_URL}).`,
+    'each step of a trace names the kernel function it follows, linked to its line in Linux 3.6 (the 3.4 logic),',
+    `mainline 7.0 (the \`dma_device\` kref) or 5.10.7 (\`percpu_ref\`), or to [the RFC](${RFC_URL}); [spec/sources.md](../spec/sources.md) gives each source.`,
     '',
   );
   if (extra.length > 0) {
