@@ -55,6 +55,15 @@ interface Frame {
 
 const esc = (t: string) => t.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/**
+ * A rule as a design's reader needs it: the system machine's steps are shared by every
+ * design, and their texts say in parentheses what the RFC does differently; under a design
+ * that is not the RFC that remark is noise.
+ */
+export function designRule(rule: string, design?: string): string {
+  return design === undefined || design.startsWith('rfc') ? rule : rule.replace(/\s*\(RFC: [^)]*\)/g, '');
+}
+
 /** A rule's text as HTML with every known kernel name linked to its source line. */
 export function ruleHtml(rule: string): string {
   let out = '';
@@ -92,7 +101,7 @@ export function transitionEdges(chart: Chart): Map<string, string> {
 }
 
 /** The frames of a trace: the initial state, then the state after each step. */
-export function framesOf(trace: TraceJson, property: string, chart?: Chart): Frame[] {
+export function framesOf(trace: TraceJson, property: string, chart?: Chart, design?: string): Frame[] {
   const edges = chart ? transitionEdges(chart) : new Map<string, string>();
   const states = statesOf(trace);
   const activeIds = (a: Readonly<Record<string, string>> | undefined) => [...new Set(Object.values(a ?? {}).flatMap(withAncestors))].sort();
@@ -102,7 +111,7 @@ export function framesOf(trace: TraceJson, property: string, chart?: Chart): Fra
   trace.steps.forEach((s, i) => {
     frames.push({
       label: `${i + 1}. ${s.thread}${s.cpu === null ? '' : ` on CPU ${s.cpu}`}: ${eventText(s.event)}${trace.loopStart !== undefined && i >= trace.loopStart ? ' ↻ (in the cycle that repeats forever)' : ''}`,
-      rule: ruleHtml(s.rule ?? ''),
+      rule: ruleHtml(designRule(s.rule ?? '', design)),
       note: stepNote(trace, i, states, property),
       thread: s.thread,
       active: activeIds(s.active),
@@ -224,9 +233,15 @@ function show(k) {
   $('prev').disabled = at === 0;
   $('next').disabled = at === frames.length - 1;
   // Every region shows its active leaf; the side panel its first changed variable.
+  // (the acting region: the arrow just taken, else the leaf it reached).
   for (const region of document.querySelectorAll('.region')) {
     const leaves = Array.from(region.querySelectorAll('.node.state.active'));
-    reveal(region, leaves[leaves.length - 1]);
+    const taken = region.querySelector('.transition.taken');
+    const to = f.edge && taken ? f.edge.slice(f.edge.indexOf('->') + 2).replace(/~$/, '') : undefined;
+    const target = to ? leaves.find((l) => l.id.slice(2) === to || l.id.slice(2).startsWith(to + '.')) : undefined;
+    reveal(region, target || leaves[leaves.length - 1]);
+    if (taken && target) reveal(region, taken);
+    if (target) reveal(region, target);
   }
   reveal(document.querySelector('.side'), document.querySelector('.vars tr.changed'));
   const acting = document.querySelector('.region.acting');
@@ -257,7 +272,7 @@ export function renderViewer(v: ViewerInput): string {
   // Only states that are drawn: a region's own root is the drawing, not a box in it.
   const drawn = new Set(v.regions.flatMap((r) => [...r.svg.matchAll(/<g id="s(?:-|&#45;)([^"]+)"/g)].map((m) => m[1]!)));
   const arrows = new Set(v.regions.flatMap((r) => [...r.svg.matchAll(/<g id="(e(?:-|&#45;)[^"]+)"/g)].map((m) => decodeId(m[1]!))));
-  const frames = framesOf(v.trace, v.property, v.chart).map((f) => ({
+  const frames = framesOf(v.trace, v.property, v.chart, v.design).map((f) => ({
     ...f,
     active: f.active.filter((id) => drawn.has(id)),
     edge: f.edge && arrows.has(f.edge) ? f.edge : null,

@@ -80,3 +80,12 @@ describe('trace viewer page', () => {
     );
   });
 });
+
+describe('rule text per design', () => {
+  test("the RFC's remark in a shared step's text is left out under a design that is not the RFC", async () => {
+    const { designRule } = await import('../../src/render/viewer.ts');
+    const rule = 'dma_release_channel: dma_chan_put, privatecnt-- (RFC: wake the unregister wait queue)';
+    expect(designRule(rule, 'kref')).toBe('dma_release_channel: dma_chan_put, privatecnt--');
+    expect(designRule(rule, 'rfc-wait')).toBe(rule);
+  });
+});

@@ -140,10 +140,18 @@ const inView = () =>
       return r.left >= b.left - 1 && r.right <= b.right + 1 && r.top >= b.top - 1 && r.bottom <= b.bottom + 1;
     };
     const out: string[] = [];
+    const meets = (box: Box, el: Box) => {
+      const b = box.getBoundingClientRect();
+      const r = el.getBoundingClientRect();
+      return r.right > b.left && r.left < b.right && r.bottom > b.top && r.top < b.bottom;
+    };
+    // Every region shows one of its active states (a parallel one has several, not all fit);
+    // the arrow the step took is in view in its region.
     for (const region of Array.from(doc.querySelectorAll('.region'))) {
       const leaves = Array.from(region.querySelectorAll('.node.state.active'));
-      const leaf = leaves[leaves.length - 1];
-      if (leaf && !inside(region, leaf)) out.push(`active state of ${region.dataset.thread} outside its region`);
+      if (leaves.length > 0 && !leaves.some((l) => inside(region, l))) out.push(`no active state of ${region.dataset.thread} in view`);
+      const taken = Array.from(region.querySelectorAll('.transition.taken'))[0];
+      if (taken && !meets(region, taken)) out.push(`the arrow taken in ${region.dataset.thread} is out of view`);
     }
     const side = doc.querySelector('.side');
     const changed = doc.querySelector('.vars tr.changed');
