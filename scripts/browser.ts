@@ -80,6 +80,8 @@ export interface PageReport {
   readonly images: readonly { src: string; loaded: boolean }[];
   /** Same-site links (absolute URLs, hash included). */
   readonly links: readonly string[];
+  /** Links to other sites, checked for form only (scripts/link-crawl.ts `badExternal`). */
+  readonly external: readonly string[];
 }
 
 /** Opens `url`, waits for the images, and lists images and same-site links. */
@@ -94,11 +96,11 @@ export async function inspectPage(page: Page, url: string): Promise<PageReport> 
     const doc = (globalThis as unknown as { document: { images: ArrayLike<Img>; querySelectorAll(s: string): ArrayLike<{ href: string }> } }).document;
     const imgs = Array.from(doc.images);
     await Promise.all(imgs.map((img) => (img.complete ? null : new Promise((ok) => ((img.onload = ok), (img.onerror = ok))))));
-    const links = Array.from(doc.querySelectorAll('a[href]'))
-      .map((a) => a.href)
-      .filter((h) => h.startsWith(origin));
+    const all = Array.from(doc.querySelectorAll('a[href]')).map((a) => a.href);
+    const links = all.filter((h) => h.startsWith(origin));
+    const external = all.filter((h) => !h.startsWith(origin) && !h.startsWith('javascript:'));
     const here = (globalThis as unknown as { location: { href: string } }).location.href;
-    return { url: here, images: imgs.map((i) => ({ src: i.src, loaded: i.naturalWidth > 0 })), links: [...new Set(links)] };
+    return { url: here, images: imgs.map((i) => ({ src: i.src, loaded: i.naturalWidth > 0 })), links: [...new Set(links)], external: [...new Set(external)] };
   }, origin);
 }
 

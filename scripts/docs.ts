@@ -45,7 +45,7 @@ export const EXTRA_RUNS: readonly { scenario: string; design: string; why: strin
   },
 ];
 /** Pages of docs/ that are generated, so not listed as hand-written guides. */
-const GENERATED_TOP = new Set(['index.md', 'comparison.md']);
+const GENERATED_TOP = new Set(['index.md', 'comparison.md', 'conclusions.md']);
 
 /** The generators of the blocks hand-written pages hold (src/render/blocks.ts): `verdicts-<design>` from the checker's run. */
 async function blockGenerators(checkJson: unknown): Promise<ReadonlyMap<string, () => string>> {
@@ -58,6 +58,18 @@ async function blockGenerators(checkJson: unknown): Promise<ReadonlyMap<string, 
     ['violations-by-scenario', () => violationsByScenario(check)],
     ...DESIGN_NAMES.map((d) => [`verdicts-${d}`, () => designVerdicts(check, d)] as const),
   ]);
+}
+
+/** docs/conclusions.md from the checker's run, the design READMEs' titles and the hot-path store counts of `npm run bench:hotpath`. */
+async function conclusionsPage(checkJson: unknown, designs: readonly SourcePage[]): Promise<string> {
+  const { renderConclusions } = await import('../src/render/conclusions.ts');
+  const { parseComparison } = await import('../src/render/comparison.ts');
+  const { designCosts } = await import('../bench/hotpath/design-costs.ts');
+  const titles = Object.fromEntries(designs.map((p) => [p.path.split('/').at(-2)!, (/^# (.+)$/m.exec(p.markdown)?.[1] ?? '').replace(/`/g, '')] as const));
+  const costs = designCosts().map((c) =>
+    'error' in c ? c : { design: c.design, shared: c.cost.sharedWrites, local: c.cost.localWrites, fields: [...c.cost.sharedFields, ...c.cost.localFields] },
+  );
+  return renderConclusions({ check: parseComparison(checkJson), titles, costs });
 }
 
 /** Bad arguments or inputs; exit status 2. */
@@ -220,13 +232,17 @@ export async function main(argv: string[]): Promise<number> {
       }
     const traceMachine = await traceMachineBuilder();
     const blocks = await blockGenerators(checkJson);
-    const fill = (pages: SourcePage[]) => pages.map((p) => ({ ...p, markdown: fillBlocks(p.markdown, blocks, p.path) }));
+    const { linkCitations } = await import('../src/render/link-citations.ts');
+    // Blocks filled, then every kernel name and citation linked (src/render/link-citations.ts).
+    const fromRoot = (p: string) => relative(join(docsDir, '..'), join(docsDir, p));
+    const fill = (pages: SourcePage[]) => pages.map((p) => ({ ...p, markdown: linkCitations(fillBlocks(p.markdown, blocks, p.path), fromRoot(p.path)) }));
     const hand = { spec: fill(spec), guides: fill(guides), designs: fill(designs) };
     const readme = fill([{ path: relative(docsDir, join(ROOT, 'README.md')), markdown: readFileSync(join(ROOT, 'README.md'), 'utf8') }]);
     const site = await renderSite({ machines, checkJson, ...hand, extra, traceMachine });
-    // Hand-written pages with generated blocks are generated files too, as far as their blocks go.
-    const withBlocks = [...hand.spec, ...hand.guides, ...hand.designs, ...readme].filter((p) => p.markdown.includes('<!-- dmaspec:'));
-    const files = [...site, ...withBlocks.map((p) => ({ path: p.path, content: p.markdown }))];
+    site.push({ path: 'conclusions.md', content: await conclusionsPage(checkJson, designs) });
+    // Hand-written pages are generated files too, as far as their blocks and links go.
+    const handPages = [...hand.spec, ...hand.guides, ...hand.designs, ...readme];
+    const files = [...site, ...handPages.map((p) => ({ path: p.path, content: p.markdown }))];
     const where = relative(process.cwd(), docsDir) || '.';
     if (values.check) {
       const stale = staleFiles(docsDir, files);

@@ -1,8 +1,9 @@
 /**
  * `tsx scripts/screenshots.ts`: the screenshots under docs/screenshots/, taken in Debian's
- * Chromium at 1400 px — the trace viewer on the false-zero counterexample (its last step,
- * the false zero) and the design comparison page of the TypeDoc site. Regenerate after
- * `npm run docs` when the pages change; the layout browser tests keep each under 300 KB.
+ * Chromium at 1280 px (a laptop screen) — the trace viewer on the false-zero counterexample
+ * mid-trace, the kref viewer at its last step (the free under a holder), and the
+ * conclusions and comparison pages of the TypeDoc site. Regenerate after `npm run docs`
+ * when the pages change; the layout browser tests keep each under 300 KB.
  * @module
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -23,21 +24,23 @@ export async function takeScreenshots(): Promise<{ path: string; bytes: number }
   try {
     const page = await browser.newPage();
     const shots: string[] = [];
-    // The viewer at the false zero, tall enough to show the quiescer's region beside the clients'.
-    await page.setViewportSize({ width: 1400, height: 1080 });
-    const viewer = join(ROOT, 'docs', viewerFile('migrating', 'rfc-wait', 'no-false-zero'));
-    await page.goto(`${pathToFileURL(viewer).href}#14`);
-    shots.push(join(OUT, 'viewer-false-zero-1400.png'));
-    await page.screenshot({ path: shots[0]! });
+    const shoot = async (url: string, name: string, height: number) => {
+      await page.setViewportSize({ width: 1280, height });
+      await page.goto(url, { waitUntil: 'load' });
+      shots.push(join(OUT, name));
+      await page.screenshot({ path: shots.at(-1)! });
+    };
+    const viewer = (scenario: string, design: string, property: string) => pathToFileURL(join(ROOT, 'docs', viewerFile(scenario, design, property))).href;
+    // Mid-trace: the migrating client's increment has landed on the CPU already read.
+    await shoot(`${viewer('migrating', 'rfc-wait', 'no-false-zero')}#14`, 'viewer-false-zero-1280.png', 1000);
+    await shoot(`${viewer('default', 'kref', 'no-use-after-free')}#6`, 'viewer-kref-1280.png', 1000);
     const site = join(tmp, 'site');
     const build = buildSite(ROOT, ['--out', site]);
     if (build.status !== 0) throw new Error(`typedoc failed:\n${build.output}`);
     const server = await serveDir(site);
     try {
-      await page.setViewportSize({ width: 1400, height: 1000 });
-      await page.goto(`${server.url}documents/docs_comparison.html`, { waitUntil: 'load' });
-      shots.push(join(OUT, 'comparison-1400.png'));
-      await page.screenshot({ path: shots[1]! });
+      await shoot(`${server.url}documents/docs_conclusions.html`, 'conclusions-1280.png', 1000);
+      await shoot(`${server.url}documents/docs_comparison.html`, 'comparison-1280.png', 1000);
     } finally {
       await server.close();
     }

@@ -240,7 +240,7 @@ export function publicClientRegion(
       control: {
         id: `${n}.control`,
         initial: 'idle',
-        description: 'control context: net_dma switched on and off (module load, sysctl)',
+        description: `control context: the ${c.kind} client switched on and off (dmaengine_get / dmaengine_put)`,
         states: {
           idle: {
             id: `${n}.control.idle`,

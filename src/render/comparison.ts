@@ -142,7 +142,7 @@ function verdictCell(r: PropertyVerdictJson | undefined, complete: boolean, anch
   const claim = r.claimed ? ' (claimed)' : '';
   switch (r.verdict) {
     case 'violated':
-      return `**VIOLATED**${claim}${r.trace ? ` [trace](#${anchor})` : ''}`;
+      return `✗ **VIOLATED**${claim}${r.trace ? ` [trace](#${anchor})` : ''}`;
     case 'holds':
       return complete ? `holds${r.vacuous ? ' (vacuous)' : ''}${claim}` : `not refuted${claim}`;
     default:
@@ -200,7 +200,13 @@ export function extraAnchor(scenario: string, design: string, property: string):
 }
 
 /** The counterexamples of one run, each with its heading, diagram (collapsed), table and viewer link. */
-function counterexamples(c: CheckJson, options: ComparisonOptions, anchor: (design: string, property: string) => string, heading: string): string[] {
+function counterexamples(
+  c: CheckJson,
+  options: ComparisonOptions,
+  anchor: (design: string, property: string) => string,
+  heading: string,
+  printed: Map<string, string>,
+): string[] {
   const out: string[] = [];
   const violations = c.designs.flatMap((d) => d.results.filter((r) => r.verdict === 'violated' && r.trace).map((r) => ({ d, r })));
   for (const { d, r } of violations) {
@@ -211,6 +217,18 @@ function counterexamples(c: CheckJson, options: ComparisonOptions, anchor: (desi
       `${r.kind === 'deadlock' ? 'Deadlock freedom' : `The ${r.kind} property ${codeCell(r.name)}`} fails under ${codeCell(d.design)} on the scenario ${codeCell(c.scenario)}. ${endText(t, r.kind)}`,
       '',
     );
+    // Two properties refuted by one run, or by the same hang reached in another order, print its steps once.
+    const key = runKey(c.scenario, d.design, t);
+    const first = printed.get(key);
+    if (first) {
+      const viewer = options.viewerPath?.(c.scenario, d.design, r.name);
+      out.push(
+        `${t.end === 'deadlock' ? 'It ends in the same hang (the same final state, no step enabled) as' : 'The shortest counterexample is the same run as'} [${first}](#${first}): its steps are shown there${viewer ? `; [step through this property's own run](${viewer})` : ''}.`,
+        '',
+      );
+      continue;
+    }
+    printed.set(key, anchor(d.design, r.name));
     const falseZero = falseZeroStep(t);
     if (falseZero !== undefined)
       out.push(`Step ${falseZero + 1} is a **false zero**: the quiescer's per-CPU reads add up to 0 while the counts, read at one moment, do not.`, '');
@@ -222,6 +240,15 @@ function counterexamples(c: CheckJson, options: ComparisonOptions, anchor: (desi
     if (r.replay !== undefined) out.push(replayText(r.replay), '');
   }
   return out;
+}
+
+/** What makes two counterexamples one for the page: the same steps, or for a hang the same final state. */
+function runKey(scenario: string, design: string, t: TraceJson): string {
+  const body =
+    t.end === 'deadlock'
+      ? JSON.stringify([t.steps.length, t.steps.at(-1)?.active, statesOf(t).at(-1)])
+      : JSON.stringify(t.steps.map((s) => [s.event, s.thread, s.transition]));
+  return `${scenario}\n${design}\n${t.end}\n${body}`;
 }
 
 /** The first step of `t` whose judged quiesce read is a false zero, or undefined. */
@@ -248,8 +275,8 @@ export function renderComparison(json: unknown, options: ComparisonOptions = {})
     '',
     'Regenerate with `npm run docs` (it runs `dmaspec check --json`). The properties are defined in',
     '[spec/properties.md](../spec/properties.md), the designs in [spec/release-designs.md](../spec/release-designs.md);',
-    'each step of a trace names the kernel function it follows, linked to Linux 3.6 `drivers/dma/dmaengine.c`',
-    `(the 3.4 logic) or to [the RFC](${RFC_URL}).`,
+    'each step of a trace names the kernel function it follows, linked to its line in Linux 3.6 (the 3.4 logic),',
+    `mainline 7.0 (the \`dma_device\` kref) or 5.10.7 (\`percpu_ref\`), or to [the RFC](${RFC_URL}); [spec/sources.md](../spec/sources.md) gives each source.`,
     '',
   );
   if (extra.length > 0) {
@@ -293,12 +320,15 @@ export function renderComparison(json: unknown, options: ComparisonOptions = {})
   if (c.designs.some((d) => (d.brokenClaims?.length ?? 0) > 0 || d.assumptionsMet === false)) out.push('');
   if (c.behaviours && c.behaviours.length > 0) out.push(...behaviourTable(c.behaviours));
   const anyViolation = c.designs.some((d) => d.results.some((r) => r.verdict === 'violated' && r.trace));
+  // Each run's steps are printed once; a second property refuted by the same run points there.
+  const printed = new Map<string, string>();
   if (!anyViolation) out.push('No property is violated.', '');
-  else out.push('## Counterexamples', '', ...counterexamples(c, options, traceAnchor, '###'));
+  else out.push('## Counterexamples', '', ...counterexamples(c, options, traceAnchor, '### ✗', printed));
   for (const e of extra) {
     out.push(`## Scenario ${e.c.scenario}`, '');
     out.push(`${escapeCell(e.why)} The scenario \`${e.c.scenario}\`${e.c.scenarioText ? `: ${e.c.scenarioText}` : ''}.`, '');
-    out.push(...counterexamples(e.c, options, (d, p) => extraAnchor(e.c.scenario, d, p), '###'));
+    // Headings name the scenario: "On This Page" lists each counterexample once.
+    out.push(...counterexamples(e.c, options, (d, p) => extraAnchor(e.c.scenario, d, p), `### ✗ ${e.c.scenario} ×`, printed));
   }
   return out.join('\n').trimEnd() + '\n';
 }

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { endNote } from './liveness-note.ts';
 import type { TraceJson, TraceStepJson } from '../check/json.ts';
 
 /** One step, as the checker's JSON has it (newer fields optional: older JSON still reads). */
@@ -173,6 +174,8 @@ export function stepNotes(trace: ExplainTrace, i: number, states: readonly Vars[
     }
   for (const v of newViolations(step)) notes.push(`${v.thread} uses ${v.chan}${freedBy(trace, i, before, v.chan)}: use after free`);
   if (i === trace.steps.length - 1 && trace.end === 'violation') notes.push(property ? `this state breaks ${property}` : 'this state breaks the property');
+  const end = i === trace.steps.length - 1 ? endNote(trace, after) : undefined;
+  if (end) notes.push(end);
   return notes;
 }
 

@@ -43,7 +43,17 @@ export function renderIndex(input: IndexInput): string {
     'by `npm run docs:site`.',
     '',
   ];
-  if (input.comparison) out.push('## Designs compared', '', item(input.comparison), '');
+  if (input.comparison)
+    out.push(
+      '## What to use',
+      '',
+      '- [Conclusions: which hot-removal design to use](conclusions.md) — per design what it guarantees, under which assumptions, what its hot path costs, what mainline shipped, and the recommendation derived from the verdicts',
+      '',
+      '## Designs compared',
+      '',
+      item(input.comparison),
+      '',
+    );
   if (input.designs && input.designs.length > 0)
     out.push(input.comparison ? 'Each design in its own words:' : '## Designs', '', input.designs.map(item).join('\n'), '');
   out.push('## Statecharts', '');

@@ -13,6 +13,7 @@ import type { ScenarioModel } from '../../machines/make.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import { allStates, chartOf, regionsOf, subChart, type Chart } from './chart.ts';
 import { codeCell, escapeCell } from './escape.ts';
+import { linkKernelNamesMarkdown } from './kernel-source.ts';
 import { toMermaid } from './mermaid.ts';
 import { describeScenario } from './scenario-text.ts';
 import { drawChart, type DrawnChart } from './svg.ts';
@@ -96,10 +97,18 @@ export function specPageOf(name: string): string {
   return hit ? hit[1] : 'README.md';
 }
 
+/**
+ * A description as a table cell: kernel names linked, and a bare file name (`README.md`)
+ * set as code, which TypeDoc would otherwise turn into a link to the host `readme.md`.
+ */
+function descriptionCell(text: string): string {
+  return linkKernelNamesMarkdown(text, (t) => escapeCell(t).replace(/(?<![\w/`.-])([A-Za-z][\w-]*\.md)\b/g, '`$1`'));
+}
+
 /** The states table of a chart. */
 export function statesTable(chart: Chart): string {
   const rows = ['| state | kind | description |', '|---|---|---|'];
-  for (const s of allStates(chart)) rows.push(`| ${codeCell(s.id)} | ${s.type} | ${escapeCell(s.description ?? '')} |`);
+  for (const s of allStates(chart)) rows.push(`| ${codeCell(s.id)} | ${s.type} | ${descriptionCell(s.description ?? '')} |`);
   return rows.join('\n');
 }
 
@@ -115,7 +124,7 @@ export function transitionsTable(chart: Chart): string {
     if (t.guard !== undefined) on.push(codeCell(`[${t.guard}]`));
     if (t.actions.length > 0) on.push(codeCell(`/ ${t.actions.join(', ')}`));
     on.push(t.targets.length > 0 ? t.targets.map((x) => codeCell(`→ ${x}`)).join(' ') : '*(stays, no re-entry)*');
-    rows.push(`| ${codeCell(t.source)} | ${on.join('<br>')} | ${escapeCell(t.description ?? '')} |`);
+    rows.push(`| ${codeCell(t.source)} | ${on.join('<br>')} | ${descriptionCell(t.description ?? '')} |`);
   }
   return rows.join('\n');
 }
@@ -133,7 +142,7 @@ async function section(chart: Chart, svgPath: string, heading: string, prefix: s
   return [
     `## ${heading}`,
     '',
-    chart.root.description ? `${escapeCell(chart.root.description)}\n` : '',
+    chart.root.description ? `${descriptionCell(chart.root.description)}\n` : '',
     `![${heading}](./${svgPath})`,
     '',
     `[Open the full-size drawing](${svgPath})`,

@@ -55,6 +55,15 @@ interface Frame {
 
 const esc = (t: string) => t.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/**
+ * A rule as a design's reader needs it: the system machine's steps are shared by every
+ * design, and their texts say in parentheses what the RFC does differently; under a design
+ * that is not the RFC that remark is noise.
+ */
+export function designRule(rule: string, design?: string): string {
+  return design === undefined || design.startsWith('rfc') ? rule : rule.replace(/\s*\(RFC: [^)]*\)/g, '');
+}
+
 /** A rule's text as HTML with every known kernel name linked to its source line. */
 export function ruleHtml(rule: string): string {
   let out = '';
@@ -92,7 +101,7 @@ export function transitionEdges(chart: Chart): Map<string, string> {
 }
 
 /** The frames of a trace: the initial state, then the state after each step. */
-export function framesOf(trace: TraceJson, property: string, chart?: Chart): Frame[] {
+export function framesOf(trace: TraceJson, property: string, chart?: Chart, design?: string): Frame[] {
   const edges = chart ? transitionEdges(chart) : new Map<string, string>();
   const states = statesOf(trace);
   const activeIds = (a: Readonly<Record<string, string>> | undefined) => [...new Set(Object.values(a ?? {}).flatMap(withAncestors))].sort();
@@ -102,7 +111,7 @@ export function framesOf(trace: TraceJson, property: string, chart?: Chart): Fra
   trace.steps.forEach((s, i) => {
     frames.push({
       label: `${i + 1}. ${s.thread}${s.cpu === null ? '' : ` on CPU ${s.cpu}`}: ${eventText(s.event)}${trace.loopStart !== undefined && i >= trace.loopStart ? ' ↻ (in the cycle that repeats forever)' : ''}`,
-      rule: ruleHtml(s.rule ?? ''),
+      rule: ruleHtml(designRule(s.rule ?? '', design)),
       note: stepNote(trace, i, states, property),
       thread: s.thread,
       active: activeIds(s.active),
@@ -147,10 +156,12 @@ header h1 { font-size: 18px; margin: 4px 0; }
 .layout { display: grid; grid-template-columns: minmax(0, 1fr) minmax(240px, 340px); gap: 16px; }
 .regions { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); grid-auto-flow: dense; gap: 12px; min-width: 0; align-items: start; }
 .region.tall { grid-row: span 2; }
-.region { border: 2px solid #d0d7de; border-radius: 6px; padding: 4px; min-width: 0; box-sizing: border-box; overflow: auto; }
+.region { border: 2px solid #d0d7de; border-radius: 6px; padding: 4px; min-width: 0; box-sizing: border-box; overflow: auto; max-height: 80vh; }
 .region.acting { border-color: #0969da; box-shadow: 0 0 0 3px #0969da33; }
 .region h2 { font-size: 13px; margin: 0 0 4px; font-family: ui-monospace, monospace; }
-.region svg { display: block; margin: 0 auto; width: auto; max-width: 100%; height: auto; max-height: 85vh; }
+/* Never drawn smaller than 11 px text (the script sets min-width); a larger drawing scrolls in its region. */
+.region svg { display: block; margin: 0 auto; width: 100%; height: auto; }
+.vars-note { font-size: 12px; color: #57606a; }
 /* The active leaf is filled; the composite states around it get a thick frame. */
 .node.state.active path, .node.state.active polygon, .node.state.active ellipse { fill: #ffd33d; stroke: #9a6700; stroke-width: 3px; }
 .cluster.state.active > path, .cluster.state.active > polygon { stroke: #9a6700; stroke-width: 2px; }
@@ -172,7 +183,40 @@ ol.steps li.current { background: #fff1b8; }
 const SCRIPT = `
 const frames = JSON.parse(document.getElementById('trace-data').textContent);
 let at = 0;
+let showAll = false;
 const $ = (id) => document.getElementById(id);
+const MIN_TEXT_PX = 11.5;
+// Zoom: each drawing at least as wide as keeps its smallest text at MIN_TEXT_PX; wider
+// drawings scroll inside their region, which follows the active state (below).
+function zoom() {
+  for (const svg of document.querySelectorAll('.region svg')) {
+    const vb = svg.viewBox && svg.viewBox.baseVal;
+    const sizes = Array.from(svg.querySelectorAll('text')).map((t) => parseFloat(t.getAttribute('font-size') || '14'));
+    if (!vb || !vb.width || sizes.length === 0) continue;
+    svg.style.minWidth = Math.ceil((vb.width * MIN_TEXT_PX) / Math.min(...sizes)) + 'px';
+  }
+}
+// Variables that stay 0, false, null or empty through the whole trace: state the design never touches.
+const blank = (v) => v === 0 || v === false || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+const untouched = new Set(Object.keys(frames[0].vars).filter((k) => frames.every((f) => blank(f.vars[k]))));
+// Keep an element in view inside a scrolling box (a region, the side panel), without moving the page.
+function reveal(box, el) {
+  if (!box || !el) return;
+  const b = box.getBoundingClientRect(), r = el.getBoundingClientRect();
+  if (r.left < b.left || r.right > b.right) box.scrollLeft += (r.left + r.right) / 2 - (b.left + b.right) / 2;
+  if (r.top < b.top || r.bottom > b.bottom) box.scrollTop += (r.top + r.bottom) / 2 - (b.top + b.bottom) / 2;
+}
+const escHtml = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+function varRows(f) {
+  const rows = Object.entries(f.vars).filter(([k]) => !k.endsWith('@') && (showAll || !untouched.has(k)));
+  const refs = Object.entries(f.vars).filter(([k]) => /^ref\\[\\d+\\]$/.test(k));
+  const out = rows.map(([k, v]) => '<tr' + (f.changed.includes(k) ? ' class="changed"' : '') + '><td>' + escHtml(k) + '</td><td>' + escHtml(JSON.stringify(v)) + '</td></tr>');
+  if (refs.length > 1 && refs.some(([k]) => showAll || !untouched.has(k))) {
+    const changed = refs.some(([k]) => f.changed.includes(k));
+    out.push('<tr class="derived' + (changed ? ' changed' : '') + '"><td>Σ ref[]</td><td>' + refs.reduce((a, [, v]) => a + Number(v), 0) + '</td></tr>');
+  }
+  return out.join('');
+}
 function show(k) {
   at = Math.max(0, Math.min(frames.length - 1, k));
   const f = frames[at];
@@ -184,21 +228,42 @@ function show(k) {
   for (const el of document.querySelectorAll('.transition.taken')) el.classList.remove('taken');
   if (f.edge) { const el = document.getElementById(f.edge); if (el) el.classList.add('taken'); }
   for (const el of document.querySelectorAll('.region')) el.classList.toggle('acting', el.dataset.thread === f.thread);
-  const rows = Object.entries(f.vars).filter(([k]) => !k.endsWith('@'));
-  $('vars').innerHTML = rows.map(([k, v]) => '<tr' + (f.changed.includes(k) ? ' class="changed"' : '') + '><td>' + k.replace(/&/g, '&amp;').replace(/</g, '&lt;') + '</td><td>' + JSON.stringify(v).replace(/&/g, '&amp;').replace(/</g, '&lt;') + '</td></tr>').join('');
+  $('vars').innerHTML = varRows(f);
   for (const li of document.querySelectorAll('ol.steps li')) li.classList.toggle('current', Number(li.dataset.frame) === at);
   $('prev').disabled = at === 0;
   $('next').disabled = at === frames.length - 1;
+  // Every region shows its active leaf; the side panel its first changed variable.
+  // (the acting region: the arrow just taken, else the leaf it reached).
+  for (const region of document.querySelectorAll('.region')) {
+    const leaves = Array.from(region.querySelectorAll('.node.state.active'));
+    const taken = region.querySelector('.transition.taken');
+    const to = f.edge && taken ? f.edge.slice(f.edge.indexOf('->') + 2).replace(/~$/, '') : undefined;
+    const target = to ? leaves.find((l) => l.id.slice(2) === to || l.id.slice(2).startsWith(to + '.')) : undefined;
+    reveal(region, target || leaves[leaves.length - 1]);
+    if (taken && target) reveal(region, taken);
+    if (target) reveal(region, target);
+  }
+  reveal(document.querySelector('.side'), document.querySelector('.vars tr.changed'));
+  const acting = document.querySelector('.region.acting');
+  if (acting) { const r = acting.getBoundingClientRect(); if (r.bottom < 0 || r.top > innerHeight) acting.scrollIntoView({ block: 'nearest' }); }
   if (location.hash !== '#' + at) history.replaceState(null, '', '#' + at);
 }
 $('first').onclick = () => show(0);
 $('prev').onclick = () => show(at - 1);
 $('next').onclick = () => show(at + 1);
 $('last').onclick = () => show(frames.length - 1);
+$('show-all').onchange = (e) => { showAll = e.target.checked; show(at); };
+$('hidden-count').textContent = String(untouched.size);
 for (const li of document.querySelectorAll('ol.steps li')) li.onclick = () => show(Number(li.dataset.frame));
-document.addEventListener('keydown', (e) => { if (e.key === 'ArrowRight') show(at + 1); if (e.key === 'ArrowLeft') show(at - 1); });
-// The docs site moves this page next to its media; the page it came from is the way back.
-if (document.referrer) $('back').onclick = (e) => { e.preventDefault(); history.back(); };
+document.addEventListener('keydown', (e) => {
+  if (e.altKey || e.ctrlKey || e.metaKey) return;
+  const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: frames.length - 1 }[e.key];
+  if (to !== undefined) { e.preventDefault(); show(to); }
+});
+addEventListener('hashchange', () => show(Number(location.hash.slice(1)) || 0));
+// On the docs site TypeDoc copies this page to media/, beside documents/: the step table is there.
+if (/\\/media\\/[^/]*$/.test(location.pathname)) $('back').href = '../documents/docs_comparison.html' + $('back').hash;
+zoom();
 show(Number(location.hash.slice(1)) || 0);
 `;
 
@@ -207,7 +272,7 @@ export function renderViewer(v: ViewerInput): string {
   // Only states that are drawn: a region's own root is the drawing, not a box in it.
   const drawn = new Set(v.regions.flatMap((r) => [...r.svg.matchAll(/<g id="s(?:-|&#45;)([^"]+)"/g)].map((m) => m[1]!)));
   const arrows = new Set(v.regions.flatMap((r) => [...r.svg.matchAll(/<g id="(e(?:-|&#45;)[^"]+)"/g)].map((m) => decodeId(m[1]!))));
-  const frames = framesOf(v.trace, v.property, v.chart).map((f) => ({
+  const frames = framesOf(v.trace, v.property, v.chart, v.design).map((f) => ({
     ...f,
     active: f.active.filter((id) => drawn.has(id)),
     edge: f.edge && arrows.has(f.edge) ? f.edge : null,
@@ -248,6 +313,7 @@ ${regions}
 </div>
 <div class="side">
 <h2>Variables after this step</h2>
+<p class="vars-note"><label><input type="checkbox" id="show-all"> show also the <span id="hidden-count"></span> variables this trace never moves from 0, false or empty</label></p>
 <table class="vars"><tbody id="vars"></tbody></table>
 <h2>Steps</h2>
 <ol class="steps" start="0">

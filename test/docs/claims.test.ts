@@ -53,7 +53,7 @@ describe('prose claims about traces', () => {
 
   test('the comparison page names the false-zero step of the migrating scenario, and that step is one', () => {
     const md = readFileSync(join(ROOT, 'docs', 'comparison.md'), 'utf8');
-    const m = /## Scenario migrating[\s\S]*?### rfc-wait: no-false-zero[\s\S]*?Step (\d+) is a \*\*false zero\*\*/.exec(md);
+    const m = /## Scenario migrating[\s\S]*?### ✗ migrating × rfc-wait: no-false-zero[\s\S]*?Step (\d+) is a \*\*false zero\*\*/.exec(md);
     expect(m, 'the comparison page states the false zero').not.toBeNull();
     const s = behaviourScenario('migrating');
     const t = runJson(checkDesign(s, designModel('rfc-wait'))).results.find((r) => r.name === 'no-false-zero')!.trace!;

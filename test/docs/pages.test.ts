@@ -66,9 +66,9 @@ describe('comparison page', () => {
     expect(md).toContain('| property | kind | baseline | rfc-wait |');
     expect(md).toContain('| *states explored* | | 412 | 5231 |');
     expect(md).toContain(
-      '| no-use-after-free | safety | **VIOLATED** [trace](#baseline-no-use-after-free) | **VIOLATED** (claimed) [trace](#rfc-wait-no-use-after-free) |',
+      '| no-use-after-free | safety | ✗ **VIOLATED** [trace](#baseline-no-use-after-free) | ✗ **VIOLATED** (claimed) [trace](#rfc-wait-no-use-after-free) |',
     );
-    expect(md).toContain('| quiesce-terminates | liveness | n/a | **VIOLATED** [trace](#rfc-wait-quiesce-terminates) |');
+    expect(md).toContain('| quiesce-terminates | liveness | n/a | ✗ **VIOLATED** [trace](#rfc-wait-quiesce-terminates) |');
     expect(md).toContain('| deadlock | deadlock | holds | unknown |');
     const links = [...md.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
     expect(links).toHaveLength(5);

@@ -10,7 +10,6 @@ import { checkDesign } from '../../src/check/run.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
 import { designModel } from '../../src/designs/models.ts';
 import { chartOf, regionsOf, subChart } from '../../src/render/chart.ts';
-import { KERNEL_TREE } from '../../src/render/kernel-source.ts';
 import type { TraceJson } from '../../src/check/json.ts';
 import { drawChart } from '../../src/render/svg.ts';
 import { activeStateIds, framesOf, renderViewer, ruleHtml } from '../../src/render/viewer.ts';
@@ -77,7 +76,16 @@ describe('trace viewer page', () => {
 
   test('kernel names in a rule link to the pinned source; other text is escaped', () => {
     expect(ruleHtml('dmaengine_get: ref++ <now>')).toBe(
-      `<a href="${KERNEL_TREE}/drivers/dma/dmaengine.c#L565" title="dmaengine.c:565"><code>dmaengine_get</code></a>: ref++ &lt;now&gt;`,
+      `<a href="https://elixir.bootlin.com/linux/v3.6/source/drivers/dma/dmaengine.c#L565" title="v3.6 dmaengine.c:565"><code>dmaengine_get</code></a>: ref++ &lt;now&gt;`,
     );
+  });
+});
+
+describe('rule text per design', () => {
+  test("the RFC's remark in a shared step's text is left out under a design that is not the RFC", async () => {
+    const { designRule } = await import('../../src/render/viewer.ts');
+    const rule = 'dma_release_channel: dma_chan_put, privatecnt-- (RFC: wake the unregister wait queue)';
+    expect(designRule(rule, 'kref')).toBe('dma_release_channel: dma_chan_put, privatecnt--');
+    expect(designRule(rule, 'rfc-wait')).toBe(rule);
   });
 });

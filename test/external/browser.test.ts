@@ -8,13 +8,14 @@
  * pipeline machine → SVG → Markdown → TypeDoc → browser is tested whatever the real
  * catalogue holds), and the repository's own site from the committed docs/.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main as docsMain } from '../../scripts/docs.ts';
 import { brokenLinks, buildSite, CHROMIUM, inspectPage, launchChromium, serveDir, type PageReport } from '../../scripts/browser.ts';
+import { badExternal } from '../../scripts/link-crawl.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = join(ROOT, 'test', 'docs', 'fixtures');
@@ -57,7 +58,12 @@ async function inspectSite(site: string): Promise<{ reports: PageReport[]; broke
   try {
     const reports: PageReport[] = [];
     for (const p of documentPages(site)) reports.push(await inspectPage(page, server.url + p));
+    // The trace viewers TypeDoc copies to media/: their own links (the way back) too.
+    const viewers = [...new Set(reports.flatMap((r) => r.links).filter((l) => /\/media\/[^/]+\.html(#|$)/.test(l)))].map((l) => l.replace(/#.*/, ''));
+    for (const v of [...new Set(viewers)]) reports.push(await inspectPage(page, v));
     const broken = await brokenLinks([...new Set(reports.flatMap((r) => r.links))]);
+    // Other sites are not fetched (no network); a malformed one (http://threads.md) is broken.
+    for (const r of reports) for (const e of r.external) if (badExternal(e)) broken.push(`${r.url}: ${e} (${badExternal(e)})`);
     return { reports, broken };
   } finally {
     await server.close();
@@ -82,6 +88,9 @@ describe('docs site in headless Chromium', () => {
     // spec/release-designs.md links with the files the guide links.
     for (const dir of ['machines', 'src', 'examples', 'test/designs']) cpSync(join(ROOT, dir), join(tmp, dir), { recursive: true });
     cpSync(join(ROOT, 'docs', 'writing-a-design.md'), join(tmp, 'docs', 'writing-a-design.md'));
+    // The conclusions page links the hot-path benchmark's README.
+    mkdirSync(join(tmp, 'bench', 'hotpath'), { recursive: true });
+    cpSync(join(ROOT, 'bench', 'hotpath', 'README.md'), join(tmp, 'bench', 'hotpath', 'README.md'));
     // One small entry point and a tsconfig holding only it: TypeDoc then loads one module
     // instead of the whole project.
     const tsconfig = join(tmp, 'tsconfig.json');

@@ -4,7 +4,7 @@
  * exactly the states the checker's own trace says each region is in, and the page fits
  * 1280 and 1400 px wide screens. Needs /usr/bin/chromium (`npm run test:external`).
  */
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -101,5 +101,106 @@ describe('trace viewer in headless Chromium', () => {
     const shot = join(tmp, `viewer-${width}.png`);
     await page.screenshot({ path: shot });
     expect(statSync(shot).size).toBeLessThan(300 * 1024);
+  });
+});
+
+/** In the page: the smallest rendered text of the drawings (state names, arrow labels), in CSS px. */
+const smallestText = () =>
+  page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } }).document;
+    let min = Infinity;
+    let what = '';
+    for (const t of Array.from(doc.querySelectorAll('.region svg text')) as unknown as {
+      getScreenCTM(): { a: number } | null;
+      getAttribute(a: string): string | null;
+      textContent: string;
+    }[]) {
+      const ctm = t.getScreenCTM();
+      const px = ctm ? ctm.a * Number.parseFloat(t.getAttribute('font-size') ?? '14') : 0;
+      if (px < min) [min, what] = [px, t.textContent];
+    }
+    return { min, what };
+  });
+
+/** In the page: whether each region's last active state and the first changed variable are inside their scroll boxes and the window. */
+const inView = () =>
+  page.evaluate(() => {
+    type Box = { getBoundingClientRect(): { left: number; right: number; top: number; bottom: number } };
+    const doc = (
+      globalThis as unknown as {
+        document: {
+          querySelectorAll(s: string): ArrayLike<Box & { querySelectorAll(s: string): ArrayLike<Box>; dataset: { thread?: string } }>;
+          querySelector(s: string): Box | null;
+        };
+      }
+    ).document;
+    const inside = (box: Box, el: Box) => {
+      const b = box.getBoundingClientRect();
+      const r = el.getBoundingClientRect();
+      return r.left >= b.left - 1 && r.right <= b.right + 1 && r.top >= b.top - 1 && r.bottom <= b.bottom + 1;
+    };
+    const out: string[] = [];
+    const meets = (box: Box, el: Box) => {
+      const b = box.getBoundingClientRect();
+      const r = el.getBoundingClientRect();
+      return r.right > b.left && r.left < b.right && r.bottom > b.top && r.top < b.bottom;
+    };
+    // Every region shows one of its active states (a parallel one has several, not all fit);
+    // the arrow the step took is in view in its region.
+    for (const region of Array.from(doc.querySelectorAll('.region'))) {
+      const leaves = Array.from(region.querySelectorAll('.node.state.active'));
+      if (leaves.length > 0 && !leaves.some((l) => inside(region, l))) out.push(`no active state of ${region.dataset.thread} in view`);
+      const taken = Array.from(region.querySelectorAll('.transition.taken'))[0];
+      if (taken && !meets(region, taken)) out.push(`the arrow taken in ${region.dataset.thread} is out of view`);
+    }
+    const side = doc.querySelector('.side');
+    const changed = doc.querySelector('.vars tr.changed');
+    if (side && changed && !inside(side, changed)) out.push('changed variable outside the side panel');
+    return out;
+  });
+
+describe('the viewers are legible at 1280 px', () => {
+  const viewers = readdirSync(join(ROOT, 'docs', 'traces')).filter((f) => f.endsWith('.html'));
+
+  test('every drawing of every viewer draws its text at 11 px or more', async () => {
+    expect(viewers.length).toBeGreaterThan(0);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    for (const v of viewers) {
+      await page.goto(pathToFileURL(join(ROOT, 'docs', 'traces', v)).href);
+      const { min, what } = await smallestText();
+      expect(min, `${v}: "${what}" is drawn at ${min.toFixed(1)} px`).toBeGreaterThanOrEqual(11);
+    }
+  });
+
+  test('on every step the active states and the changed variables are in view; Home, End and the address move the step', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(pathToFileURL(PAGE).href);
+    const last = Number((await text('#step-label')).match(/\/ (\d+)\)/)![1]);
+    for (let k = 0; k <= last; k++) {
+      expect(await inView(), `step ${k}`).toEqual([]);
+      await page.keyboard.press('ArrowRight');
+    }
+    await page.keyboard.press('Home');
+    expect(await text('#step-label')).toContain(`(0 / ${last})`);
+    await page.keyboard.press('End');
+    expect(await text('#step-label')).toContain(`(${last} / ${last})`);
+    await page.evaluate(() => {
+      (globalThis as unknown as { location: { hash: string } }).location.hash = '#3';
+    });
+    await page.waitForFunction(() =>
+      (globalThis as unknown as { document: { getElementById(i: string): { textContent: string } } }).document
+        .getElementById('step-label')
+        .textContent.includes('(3 /'),
+    );
+    // The text-size check can fail: an unzoomed drawing squeezed into its column is smaller.
+    await page.evaluate(() => {
+      for (const svg of Array.from(
+        (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ style: { minWidth: string } }> } }).document.querySelectorAll(
+          '.region svg',
+        ),
+      ))
+        svg.style.minWidth = '0';
+    });
+    expect((await smallestText()).min).toBeLessThan(11);
   });
 });
