@@ -38,8 +38,9 @@ const USAGE = `usage: dmaspec export --format promela [--scenario NAME|FILE.json
                     built-in ones and the design's own; may be repeated
   --out FILE        write the model to FILE (default: standard output)
   --max-states N    stop dmaspec's exploration, which finds each variable's range, after N
-                    states (the model then holds for those; SPIN reports any state outside
-                    the ranges as the check export-range)
+                    states; the ranges are widened by seeded random runs to the end and by
+                    the values one step beyond (SPIN reports any state still outside them as
+                    the check export-range)
   --max-seconds S   the same, after S seconds
 
 Run the model with:

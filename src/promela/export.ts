@@ -16,7 +16,7 @@ import { buildSystem, type SystemContext } from '../../machines/system/index.ts'
 import type { DesignModel } from '../../machines/system/design.ts';
 import type { Scenario } from '../scenario.ts';
 import { emitPromela, MODEL_CHECKS } from './emit.ts';
-import { initialInputs, rangesOf } from './ranges.ts';
+import { initialInputs, rangesOf, widenRanges } from './ranges.ts';
 import { evaluateTree } from '../check/engine/rules/decision-tree.ts';
 import { translate } from '../check/engine/rules/translate.ts';
 import { refuseUntranslatable } from './untranslatable.ts';
@@ -52,24 +52,31 @@ export interface PromelaExport {
 export function exportPromela(
   scenario: Scenario,
   design: DesignModel,
-  opts: { maxStates?: number; limits?: Limits; properties?: readonly AnyProperty[] } = {},
+  opts: { maxStates?: number; limits?: Limits; properties?: readonly AnyProperty[]; rangeWalks?: number } = {},
 ): PromelaExport {
   const t0 = performance.now();
   const model = buildSystem(scenario, design);
   const cm = compileMachine(model);
   const props: PropertySet<SystemContext> = propertiesWith([...(design.properties ?? []), ...(opts.properties ?? [])]);
-  const ranges = rangesOf(cm, { ...opts, safety: props.safety });
-  const t = translate(cm, props, ranges.inputs);
+  const ranges = rangesOf(cm, { ...opts, walks: opts.rangeWalks, safety: props.safety });
   const x = ranges.exploration;
+  let inputs = ranges.inputs;
+  let t = translate(cm, props, inputs);
+  // An incomplete search: one step's more values (src/promela/ranges.ts widenRanges).
+  const wider = x.complete ? undefined : widenRanges(inputs, t);
+  if (wider) {
+    inputs = wider;
+    t = translate(cm, props, inputs);
+  }
   refuseUntranslatable(design.name, cm, t.steps, x);
   // SPIN asserts after every step; the initial state is judged here, by the same trees.
   const start = initialInputs(cm);
   const violated = [...x.violations.keys(), ...(x.deadlock >= 0 ? ['deadlock-free'] : [])];
   const failsAtStart = t.safety.filter((p) => !evaluateTree(p.tree, (i) => start[i])).map((p) => p.name);
-  const text = emitPromela(cm, ranges.inputs, t, {
+  const text = emitPromela(cm, inputs, t, {
     header: [
       `dmaspec export --format promela: scenario ${scenario.name}, design ${design.name}.`,
-      `dmaspec (no symmetry) found ${x.states} states and ${x.transitions} transitions${x.complete ? '' : ' before a limit stopped it (the ranges below are of those states)'}.`,
+      `dmaspec (no symmetry) found ${x.states} states and ${x.transitions} transitions${x.complete ? '' : ' before a limit stopped it (the ranges below are of those states, of seeded random runs, and one step beyond)'}.`,
       `dmaspec's safety verdicts${x.complete ? '' : ' so far'}: ${violated.length ? `violated ${violated.join(', ')}` : 'every property holds, deadlock freedom too'}.`,
       failsAtStart.length
         ? `The initial state already violates: ${failsAtStart.join(', ')}.`

@@ -46,8 +46,8 @@ export function swarmReport(
   for (const f of r.findings) {
     lines.push('');
     if (!f.trace) {
-      lines.push(`${f.check}: reported failed by runs ${f.runs.join(', ')}, NOT REPRODUCED on dmaspec's machine:`, ...f.problems.map((p) => `  ${p}`));
-      if (f.check === 'export-range') lines.push('  (export-range: a state outside the ranges of a bounded export; export with a larger --max-states)');
+      const head = f.check === 'export-range' ? 'the export is too narrow for this search' : "NOT REPRODUCED on dmaspec's machine";
+      lines.push(`${f.check}: reported failed by runs ${f.runs.join(', ')}; ${head}:`, ...f.problems.map((p) => `  ${p}`));
       continue;
     }
     lines.push(
