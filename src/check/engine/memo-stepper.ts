@@ -30,7 +30,7 @@ import { inputValue, ProbeError, probeOf, type Probe } from './rules/probe.ts';
 import { type StepResult, stepFunction } from './rules/translate.ts';
 
 /** What a step does from the states reaching one trie leaf. */
-class StepLeaf {
+export class StepLeaf {
   constructor(
     /** The step is enabled. */
     readonly on: boolean,
