@@ -11,7 +11,7 @@ import { compileMachine } from '../../src/check/engine/compile.ts';
 import { explore, type Exploration } from '../../src/check/engine/explore.ts';
 import { NULL_OF, type SlotBytes } from '../../src/check/engine/layout.ts';
 import { LimitReached, Limits } from '../../src/check/engine/limits.ts';
-import { type Field, hashSlots, Packer } from '../../src/check/engine/packing.ts';
+import { type Field, hashSlots, Packer, stepShares } from '../../src/check/engine/packing.ts';
 import { closePools } from '../../src/check/engine/parallel/pool.ts';
 import { StateStore } from '../../src/check/engine/store.ts';
 import type { SymmetryMode } from '../../src/check/engine/symmetry.ts';
@@ -100,13 +100,13 @@ describe('Packer', () => {
         const to = Int32Array.from(at, (i) => sample(FIELDS[i], N, r));
         next[6] = target;
         at.forEach((i, k) => (next[i] = to[k]));
-        expect(p.step(key, hashSlots(row, row.length, p.shares), row, 6, target, at, to, stepped)).toBe(true);
+        expect(p.step(key, hashSlots(row, row.length, p.shares), row, 6, { target, at, to, shares: stepShares(6, target, at, to) }, stepped)).toBe(true);
         expect(p.pack(next, whole)).toBe(-1);
         expect([...stepped]).toEqual([...whole]);
         expect(p.hash).toBe(hashSlots(next, next.length, p.shares));
       }
       // A write outside its field: no step.
-      expect(p.step(key, 0, row, 6, 2, Int32Array.of(1), Int32Array.of(3), stepped)).toBe(false);
+      expect(p.step(key, 0, row, 6, { target: 2, at: Int32Array.of(1), to: Int32Array.of(3), shares: 0 }, stepped)).toBe(false);
     });
 
   it('a widened field holds the new value and every old one, and the other fields keep their places', () => {

@@ -231,16 +231,17 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
           const t = taken[k];
           const e = evs[k];
           s.transitions++;
-          // A trie's step with no symmetry to apply: packed and hashed from the parent's key and the
-          // slots it writes; the successor's row is built only for a new state, or when that cannot be done.
-          let to = t instanceof StepLeaf && !canon.active ? store.addStep(row, cm.eventRegion[e], t.target, t.at, t.to) : NO_STEP;
+          // A trie's step the symmetry leaves as it is: packed from the parent's key (row built only if needed).
+          const leaf = t instanceof StepLeaf;
+          let to = leaf && !canon.active ? store.addStep(row, cm.eventRegion[e], t) : NO_STEP;
           let draft: C | undefined;
           let permuted = false;
           const built = to === NO_STEP;
           if (built) {
             draft = stepper.successor(e, t, out);
             permuted = canon.canon(out, draft);
-            to = store.add(out);
+            if (leaf && !permuted && canon.active) to = store.addStep(row, cm.eventRegion[e], t);
+            if (to === NO_STEP) to = store.add(out);
           }
           if (to >= 0) {
             parent.push(id);

@@ -97,6 +97,25 @@ export function hashSlots(slots: Slots, n: number, shares?: Int32Array): number 
   return h;
 }
 
+/**
+ * What a step writes (memo-stepper.ts `StepLeaf`): its region's new leaf (-1: unchanged),
+ * each slot it writes (each once) and the value, and the XOR of the {@link share}s of those
+ * new values ({@link stepShares}).
+ */
+export interface Step {
+  readonly target: number;
+  readonly at: Int32Array;
+  readonly to: Int32Array;
+  readonly shares: number;
+}
+
+/** The XOR of the shares of the values a step writes: its new leaf `target` in `region` (when >= 0), `to` in slots `at`. */
+export function stepShares(region: number, target: number, at: Int32Array, to: Int32Array): number {
+  let h = target >= 0 ? share(region, target) : 0;
+  for (let k = 0; k < at.length; k++) h ^= share(at[k], to[k]);
+  return h;
+}
+
 /** Where a field sits: word and shift. */
 export interface Place {
   readonly word: number;
@@ -136,14 +155,51 @@ function placeAll(fields: readonly Field[]): Place[] {
   return fields.map((f) => firstFree(occ, Math.min(32, f.bits)));
 }
 
+/** Whole-row codings a packing serves before its coder is generated. */
+export const GENERATE_AFTER = 4096;
+
+/** The straight-line source of the encoder (`s` slots to `o` key) and decoder (`k` key to `s` slots) of a packing. */
+function coderSource(fields: readonly Field[], places: readonly Place[], words: number, N: number): { enc: string; dec: string } {
+  const enc: string[] = [];
+  const dec: string[] = [];
+  for (let w = 0; w < words; w++) {
+    enc.push('w=0;');
+    dec.push(`w=k[${w}];`);
+    fields.forEach((f, i) => {
+      if (places[i].word !== w) return;
+      if (f.bits >= 32) {
+        enc.push(`w=s[${i}];`);
+        dec.push(`s[${i}]=w;`);
+        return;
+      }
+      const M = 2 ** f.bits - 1;
+      const hi = f.lo + room(f) - 1;
+      const sh = places[i].shift;
+      const inRange = `if(v<(${f.lo})||v>(${hi}))return ${i};`;
+      if (f.nul) {
+        enc.push(`v=s[${i}];if(v===${N})v=0;else{${inRange}v-=(${f.lo - 1});w|=v<<${sh};}`);
+        dec.push(`v=(w>>>${sh})&${M};s[${i}]=v===0?${N}:v+(${f.lo - 1});`);
+      } else if (f.bits === 0) {
+        enc.push(`if(s[${i}]!==(${f.lo}))return ${i};`);
+        dec.push(`s[${i}]=(${f.lo});`);
+      } else {
+        enc.push(`v=s[${i}];${inRange}w|=(v-(${f.lo}))<<${sh};`);
+        dec.push(`s[${i}]=((w>>>${sh})&${M})+(${f.lo});`);
+      }
+    });
+    enc.push(`o[${w}]=w;`);
+  }
+  return { enc: enc.join('\n'), dec: dec.join('\n') };
+}
+
 /** The packing of rows of one width: fields, their places, and the generated coder. */
 export class Packer {
   /** 32-bit words of a packed key. */
   readonly words: number;
-  /** Writes the packed key of `slots` into `out`; returns -1, or the first slot whose value does not fit. */
-  readonly pack: (slots: Slots, out: Int32Array) => number;
-  /** Writes the slots of the packed `key` into `slots`. */
-  readonly unpack: (key: Int32Array, slots: Slots) => void;
+  /** The generated whole-row coder, once this packing has been used {@link GENERATE_AFTER} times. */
+  private packFn: ((slots: Slots, out: Int32Array) => number) | undefined;
+  private unpackFn: ((key: Int32Array, slots: Slots) => void) | undefined;
+  private uses = 0;
   // Per slot, for the one-field accessors (not generated: they stay warm across widenings):
   // its word, shift, mask (-1: raw), least and greatest value, the code of `lo` (1 with null, else 0).
   private readonly wordOf: Int32Array;
@@ -169,37 +225,33 @@ export class Packer {
     this.hiOf = Int32Array.from(fields, (f) => Math.min(2147483647, f.lo + room(f) - 1));
     this.nulOf = Uint8Array.from(fields, (f) => (f.nul ? 1 : 0));
     this.shares = N === -128 ? sharesOf(fields.length) : undefined;
-    const enc: string[] = [];
-    const dec: string[] = [];
-    for (let w = 0; w < words; w++) {
-      enc.push('w=0;');
-      dec.push(`w=k[${w}];`);
-      fields.forEach((f, i) => {
-        if (places[i].word !== w) return;
-        if (f.bits >= 32) {
-          enc.push(`w=s[${i}];`);
-          dec.push(`s[${i}]=w;`);
-          return;
-        }
-        const M = 2 ** f.bits - 1;
-        const hi = f.lo + room(f) - 1;
-        const sh = places[i].shift;
-        const inRange = `if(v<(${f.lo})||v>(${hi}))return ${i};`;
-        if (f.nul) {
-          enc.push(`v=s[${i}];if(v===${N})v=0;else{${inRange}v-=(${f.lo - 1});w|=v<<${sh};}`);
-          dec.push(`v=(w>>>${sh})&${M};s[${i}]=v===0?${N}:v+(${f.lo - 1});`);
-        } else if (f.bits === 0) {
-          enc.push(`if(s[${i}]!==(${f.lo}))return ${i};`);
-          dec.push(`s[${i}]=(${f.lo});`);
-        } else {
-          enc.push(`v=s[${i}];${inRange}w|=(v-(${f.lo}))<<${sh};`);
-          dec.push(`s[${i}]=((w>>>${sh})&${M})+(${f.lo});`);
-        }
-      });
-      enc.push(`o[${w}]=w;`);
-    }
-    this.pack = new Function(`return function pack(s,o){let v,w;\n${enc.join('\n')}\nreturn -1;}`)();
-    this.unpack = new Function(`return function unpack(k,s){let v,w;\n${dec.join('\n')}\n}`)();
+  }
+
+  /** Writes the packed key of `slots` into `out`; returns -1, or the first slot whose value does not fit. */
+  pack(slots: Slots, out: Int32Array): number {
+    if (this.packFn || this.used()) return this.packFn!(slots, out);
+    out.fill(0);
+    for (let i = 0; i < this.fields.length; i++) if (!this.set(out, i, slots[i])) return i;
+    return -1;
+  }
+
+  /** Writes the slots of the packed `key` into `slots`. */
+  unpack(key: Int32Array, slots: Slots): void {
+    if (this.unpackFn || this.used()) this.unpackFn!(key, slots);
+    else for (let i = 0; i < this.fields.length; i++) slots[i] = this.get(key, i);
+  }
+
+  /**
+   * Counts a use; true once the coder is generated. A search widens its packing most often
+   * in its first levels, so a packing gets straight-line code (which the JIT must then warm
+   * up) only once it has lasted; until then the one-field accessors, warm already, serve.
+   */
+  private used(): boolean {
+    if (++this.uses < GENERATE_AFTER) return false;
+    const { enc, dec } = coderSource(this.fields, this.places, this.words, this.N);
+    this.packFn = new Function(`return function pack(s,o){let v,w;\n${enc}\nreturn -1;}`)();
+    this.unpackFn = new Function(`return function unpack(k,s){let v,w;\n${dec}\n}`)();
+    return true;
   }
 
   /**
@@ -233,23 +285,25 @@ export class Packer {
   readonly shares: Int32Array | undefined;
 
   /**
-   * Packs into `out` the successor of the state packed in `key` (hash `h`, slots `parent`) that differs from
-   * it in region slot `region`, now `target` (when `target` >= 0), and in slots `at`, now
-   * `to`; its hash into {@link hash}. False when a value does not fit (`out` is then junk).
+   * Packs into `out` the successor of the state packed in `key` (hash `h`, slots `parent`)
+   * that differs from it by `step`: region slot `region` now `step.target` (when that is
+   * >= 0), slots `step.at` now `step.to`; its hash into {@link hash}. False when a value
+   * does not fit (`out` is then junk).
    */
-  step(key: Int32Array, h: number, parent: Slots, region: number, target: number, at: Int32Array, to: Int32Array, out: Int32Array): boolean {
+  step(key: Int32Array, h: number, parent: Slots, region: number, step: Step, out: Int32Array): boolean {
     for (let i = 0; i < key.length; i++) out[i] = key[i];
     const z = this.shares;
+    const { target, at, to } = step;
+    // The new values' shares are the step's own; the old ones are the parent's.
+    h ^= step.shares;
     if (target >= 0) {
-      h ^= z ? z[(region << 8) | (parent[region] & 255)] ^ z[(region << 8) | (target & 255)] : share(region, parent[region]) ^ share(region, target);
+      h ^= z ? z[(region << 8) | (parent[region] & 255)] : share(region, parent[region]);
       if (!this.set(out, region, target)) return false;
     }
     for (let k = 0; k < at.length; k++) {
       const i = at[k];
-      const v = to[k];
-      // Each slot is written once (a step's writes are a map).
-      h ^= z ? z[(i << 8) | (parent[i] & 255)] ^ z[(i << 8) | (v & 255)] : share(i, parent[i]) ^ share(i, v);
-      if (!this.set(out, i, v)) return false;
+      h ^= z ? z[(i << 8) | (parent[i] & 255)] : share(i, parent[i]);
+      if (!this.set(out, i, to[k])) return false;
     }
     this.hash = h;
     return true;

@@ -12,7 +12,7 @@
  */
 import type { SlotBytes, Slots } from './layout.ts';
 import type { Limits } from './limits.ts';
-import { hashSlots, Packer } from './packing.ts';
+import { hashSlots, Packer, type Step } from './packing.ts';
 import { NULL_OF } from './layout.ts';
 
 const VIEW: Record<SlotBytes, { new (b: ArrayBuffer): Slots }> = { 1: Int8Array, 2: Int16Array, 4: Int32Array };
@@ -332,15 +332,14 @@ export class StateStore {
 
   /**
    * Like {@link add}, for the successor of the state {@link get} read last (into `parent`)
-   * that differs from it only in slots `at` (now `to`) and, when `target` >= 0, region slot
-   * `region` (now `target`): packed and hashed from that state's key and hash, without its
+   * by `step` (region `region`): packed and hashed from that state's key and hash, without its
    * row. {@link NO_STEP} when that cannot be done (a value outside its packed field, or a
    * packing widened since): the caller then builds the row and calls {@link add}.
    * @throws LimitReached
    */
-  addStep(parent: Row, region: number, target: number, at: Int32Array, to: Int32Array): number {
+  addStep(parent: Row, region: number, step: Step): number {
     const p = this.packer;
-    if (this.parentPacker !== p || !p.step(this.parentKey, this.parentHash, parent.slots, region, target, at, to, this.key)) return NO_STEP;
+    if (this.parentPacker !== p || !p.step(this.parentKey, this.parentHash, parent.slots, region, step, this.key)) return NO_STEP;
     return this.insertKey(this.key, p.hash);
   }
 

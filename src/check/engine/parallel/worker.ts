@@ -230,7 +230,7 @@ class Part {
         const permuted = canon.canon(out, draft);
         // As store.ts StateStore.addStep: a trie's step, not permuted, packed and hashed from the parent's key.
         let h: number;
-        if (t instanceof StepLeaf && !permuted && packer.step(parentKey, ph, row.slots, cm.eventRegion[evs[k]], t.target, t.at, t.to, key)) h = packer.hash;
+        if (t instanceof StepLeaf && !permuted && packer.step(parentKey, ph, row.slots, cm.eventRegion[evs[k]], t, key)) h = packer.hash;
         else {
           const bad = packer.pack(out.slots, key);
           // The coordinator widens the packing and takes the level again.
