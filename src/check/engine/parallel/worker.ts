@@ -8,7 +8,7 @@
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { compileMachine, type CompiledMachine } from '../compile.ts';
 import { IntColumn, SharedColumn } from '../growable.ts';
-import { type Coder, NULL_OF, type SlotBytes } from '../layout.ts';
+import type { Coder, SlotBytes } from '../layout.ts';
 import { LimitReached, Limits } from '../limits.ts';
 import type { SafetyProperty } from '../properties.ts';
 import { type MemoProperties, MemoStepper, StepLeaf, type Taken } from '../memo-stepper.ts';
@@ -383,8 +383,7 @@ async function handle(c: Command): Promise<Reply> {
       part = loaded = undefined;
       const { cm, props } = await loadModel(c.recipe);
       if (fingerprintOf(cm) !== c.fingerprint) throw new Error('the rebuilt model differs from the one searched');
-      const bytes = c.bytes as SlotBytes;
-      const coder = cm.layout.coder(bytes);
+      const coder = cm.layout.coder(c.bytes as SlotBytes);
       const safety = c.safety.map((name) => {
         const p = props.find((x) => x.name === name);
         if (!p) throw new Error(`safety property ${name} is not in ${c.recipe.safetyModule}`);
@@ -393,8 +392,6 @@ async function handle(c: Command): Promise<Reply> {
       const limits = new Limits({ maxSeconds: c.maxSeconds, statedSeconds: c.statedSeconds, maxMemory: c.maxMemory, interrupt: c.interrupt });
       const { symmetry, keepEdges } = c;
       loaded = (packer) => new Part(cm, coder, symmetry, keepEdges, safety, limits, packer);
-      // Built once here, so the first level does not wait for it.
-      part = loaded(Packer.raw(cm.width, NULL_OF[bytes]));
       return { t: 'ok', n: cm.width };
     }
     case 'start':
