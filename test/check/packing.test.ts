@@ -11,7 +11,7 @@ import { compileMachine } from '../../src/check/engine/compile.ts';
 import { explore, type Exploration } from '../../src/check/engine/explore.ts';
 import { NULL_OF, type SlotBytes } from '../../src/check/engine/layout.ts';
 import { LimitReached, Limits } from '../../src/check/engine/limits.ts';
-import { type Field, hashSlots, Packer, stepShares } from '../../src/check/engine/packing.ts';
+import { type Field, GENERATE_AFTER, hashSlots, Packer, stepShares } from '../../src/check/engine/packing.ts';
 import { closePools } from '../../src/check/engine/parallel/pool.ts';
 import { StateStore } from '../../src/check/engine/store.ts';
 import type { SymmetryMode } from '../../src/check/engine/symmetry.ts';
@@ -53,7 +53,7 @@ function sample(f: Field, N: number, r: (n: number) => number): number {
 
 describe('Packer', () => {
   for (const bytes of [1, 2, 4] as SlotBytes[])
-    it(`packs and unpacks every value of every field kind (${bytes}-byte slots), and refuses values outside`, () => {
+    it(`packs and unpacks every value of every field kind (${bytes}-byte slots), and refuses values outside, before and after its coder is generated`, () => {
       const N = NULL_OF[bytes];
       const p = new Packer(FIELDS, N);
       expect(p.words).toBe(2);
@@ -61,23 +61,32 @@ describe('Packer', () => {
       const row = new Int32Array(FIELDS.length);
       const back = new Int32Array(FIELDS.length);
       const key = new Int32Array(p.words);
-      for (let n = 0; n < 2000; n++) {
+      const refuses = () => {
+        const bad: [number, number][] = [
+          [0, 1],
+          [1, N],
+          [1, 3],
+          [1, -2],
+          [4, 4],
+          [6, 1],
+          [6, 34],
+        ];
+        for (const [slot, v] of bad) {
+          FIELDS.forEach((f, i) => (row[i] = sample(f, N, r)));
+          row[slot] = v;
+          expect(p.pack(row, key)).toBe(slot);
+        }
+      };
+      refuses();
+      // Past GENERATE_AFTER uses: the accessors first, then the generated coder.
+      for (let n = 0; n < GENERATE_AFTER; n++) {
         FIELDS.forEach((f, i) => (row[i] = sample(f, N, r)));
         expect(p.pack(row, key)).toBe(-1);
         p.unpack(key, back);
         expect([...back]).toEqual([...row]);
         FIELDS.forEach((_, i) => expect(p.get(key, i)).toBe(row[i]));
       }
-      row[0] = 1;
-      expect(p.pack(row, key)).toBe(0);
-      row[0] = 0;
-      row[1] = N;
-      expect(p.pack(row, key)).toBe(1);
-      row[1] = 3;
-      expect(p.pack(row, key)).toBe(1);
-      row[1] = 2;
-      row[6] = 1;
-      expect(p.pack(row, key)).toBe(6);
+      refuses();
     });
 
   for (const bytes of [1, 4] as SlotBytes[])
