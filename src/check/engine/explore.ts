@@ -15,12 +15,13 @@ import type { CompiledMachine } from './compile.ts';
 import { RowView } from './compile.ts';
 import { SharedColumn } from './growable.ts';
 import type { SafetyProperty } from './properties.ts';
-import { MemoStepper, type Taken } from './memo-stepper.ts';
-import { WidthOverflow, type Coder, type SlotBytes } from './layout.ts';
+import { MemoStepper, StepLeaf, type Taken } from './memo-stepper.ts';
+import { NULL_OF, WidthOverflow, type Coder, type SlotBytes } from './layout.ts';
+import { Packer, PackOverflow } from './packing.ts';
 import { LimitReached, type Limits, type Stop, stateLimit } from './limits.ts';
-import { type ParallelOptions, ParallelSearch } from './parallel/search.ts';
+import { type LevelControl, type ParallelOptions, ParallelSearch } from './parallel/search.ts';
 import type { SearchState } from './search-state.ts';
-import { StateStore, type Row } from './store.ts';
+import { newRow, NO_STEP, StateStore, type Row } from './store.ts';
 import { Canonicalizer, type SymmetryMode } from './symmetry.ts';
 
 /** Exploration settings. */
@@ -38,6 +39,12 @@ export interface ExploreOptions<C extends object = any> {
   /** Called about every `progressEvery` states. */
   onProgress?(p: { states: number; queue: number; transitions: number; seconds: number }): void;
   readonly progressEvery?: number;
+  /**
+   * How the visited set stores rows: `learned` (the default) packs each slot in the bits its
+   * values need, learning them as the search goes (packing.ts); `raw` stores every slot in a
+   * word of its own, the reference the packed store is tested against.
+   */
+  readonly packing?: 'learned' | 'raw';
   /** Explore on worker threads once a BFS level is large enough (src/check/engine/parallel/). */
   readonly parallel?: ParallelOptions;
 }
@@ -76,6 +83,8 @@ export interface Exploration<C extends object = any> {
   readonly seconds: number;
   /** Worker threads that explored the later levels (1: this thread alone). */
   readonly workers: number;
+  /** The stored rows' packing: 32-bit words per row, and how often it widened (in all, and after a worker met a value outside it). */
+  readonly packing: { readonly words: number; readonly widenings: number; readonly inWorkers: number };
   /** Why the workers could not take the search over, when they were asked to and could not rebuild the model. */
   readonly parallelError?: Error;
 }
@@ -92,21 +101,24 @@ export function explore<C extends object>(cm: CompiledMachine<C>, opts: ExploreO
   throw new Error('unreachable');
 }
 
-function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOptions<C>, bytes: SlotBytes): Exploration<C> {
-  const t0 = performance.now();
-  const model = cm.model;
+/** A new search's state, with the store's packing learned from the initial state, and the initial state in the coding of `coder`. */
+function searchState<C extends object>(cm: CompiledMachine<C>, opts: ExploreOptions<C>, coder: Coder<C>): { s: SearchState<C>; initial: Row } {
+  const { limits } = opts;
   const R = cm.regions.length;
-  const coder = cm.layout.coder(bytes);
-  const limits = opts.limits;
-  const keepEdges = !!opts.keepEdges;
+  const N = NULL_OF[coder.bytes];
+  // The initial state in this width: leaves as they are, context re-encoded.
+  const initial = newRow(cm.width, coder.bytes);
+  for (let r = 0; r < R; r++) initial.slots[r] = cm.initialRow[r];
+  coder.encode(cm.layout.decode(cm.initialRow, R), initial.slots, R);
+  const packer = opts.packing === 'raw' ? Packer.raw(cm.width, N) : Packer.initial(cm, initial.slots, N);
   const s: SearchState<C> = {
     cm,
     coder,
     symmetry: opts.symmetry,
-    store: new StateStore(cm.width, bytes, undefined, limits),
+    store: new StateStore(cm.width, coder.bytes, undefined, limits, packer),
     parent: new SharedColumn(limits),
     parentEvent: new SharedColumn(limits),
-    keepEdges,
+    keepEdges: !!opts.keepEdges,
     eStart: new SharedColumn(limits),
     eTarget: new SharedColumn(limits),
     eEvent: new SharedColumn(limits),
@@ -118,6 +130,29 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     levelStart: 0,
     complete: true,
   };
+  return { s, initial };
+}
+
+/** Runs `widen`; false (the search `s` stopped) when the memory budget refused it. */
+function widened(s: SearchState, widen: () => void): boolean {
+  try {
+    widen();
+    return true;
+  } catch (e) {
+    if (!(e instanceof LimitReached)) throw e;
+    s.complete = false;
+    s.stoppedBy = e.stop;
+    return false;
+  }
+}
+
+function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOptions<C>, bytes: SlotBytes): Exploration<C> {
+  const t0 = performance.now();
+  const model = cm.model;
+  const coder = cm.layout.coder(bytes);
+  const limits = opts.limits;
+  const keepEdges = !!opts.keepEdges;
+  const { s, initial } = searchState(cm, opts, coder);
   const { store, parent, parentEvent, eStart, eTarget, eEvent, pending, violations } = s;
   const stepper = new MemoStepper(cm, coder);
   const canon = new Canonicalizer(cm, opts.symmetry, coder, stepper.cpuClasses());
@@ -139,10 +174,6 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     }
   };
 
-  // The initial state in this width: leaves as they are, context re-encoded.
-  const initial = store.newRow();
-  for (let r = 0; r < R; r++) initial.slots[r] = cm.initialRow[r];
-  coder.encode(cm.layout.decode(cm.initialRow, R), initial.slots, R);
   const init = store.newRow();
   init.words.set(initial.words);
   canon.canon(init);
@@ -160,9 +191,9 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
   const par = opts.parallel && opts.parallel.workers > 1 ? new ParallelSearch(s, opts.parallel, limits) : undefined;
   if (par && par.startAt === 0) par.load();
   let workers = 1;
-  /** The sequential loop; true when it stopped at a level for the workers to take. */
+  /** The sequential loop from level start `from`; true when it stopped at a level for the workers to take. */
   const sequential = (from: number, handOver: boolean): boolean => {
-    let levelEnd = 1;
+    let levelEnd = from === 0 ? 1 : from;
     let id = from;
     try {
       for (; id < store.size; id++) {
@@ -197,18 +228,32 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
         const n = stepper.enabled(evs, taken);
         if (n === 0 && s.deadlock < 0 && !model.isFinal(stepper.view)) s.deadlock = id;
         for (let k = 0; k < n; k++) {
-          const draft = stepper.successor(evs[k], taken[k], out);
-          const permuted = canon.canon(out, draft);
+          const t = taken[k];
+          const e = evs[k];
           s.transitions++;
-          let to = store.add(out);
+          // A trie's step the symmetry leaves as it is: packed from the parent's key (row built only if needed).
+          const leaf = t instanceof StepLeaf;
+          let to = leaf && !canon.active ? store.addStep(row, cm.eventRegion[e], t) : NO_STEP;
+          let draft: C | undefined;
+          let permuted = false;
+          const built = to === NO_STEP;
+          if (built) {
+            draft = stepper.successor(e, t, out);
+            permuted = canon.canon(out, draft);
+            if (leaf && !permuted && canon.active) to = store.addStep(row, cm.eventRegion[e], t);
+            if (to === NO_STEP) to = store.add(out);
+          }
           if (to >= 0) {
             parent.push(id);
-            parentEvent.push(evs[k]);
-            if (pending.length) checkSafety(out, to, permuted || !draft ? undefined : draftView);
+            parentEvent.push(e);
+            if (pending.length) {
+              if (!built) draft = stepper.successor(e, t, out);
+              checkSafety(out, to, permuted || !draft ? undefined : draftView);
+            }
           } else to = -to - 1;
           if (keepEdges) {
             eTarget.push(to);
-            eEvent.push(evs[k]);
+            eEvent.push(e);
           }
         }
         if (opts.onProgress && id % every === 0) progress(id);
@@ -222,17 +267,28 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     }
     return false;
   };
+  const ctl: LevelControl = {
+    maxStates,
+    limits,
+    stopWhenAllViolated: !!opts.stopWhenAllViolated && opts.safety.length > 0 && !keepEdges,
+    onLevel: opts.onProgress ? () => progress(s.levelStart) : undefined,
+  };
   let parallelError: Error | undefined;
-  if (sequential(0, !!par)) {
-    parallelError = par!.run({
-      maxStates,
-      limits,
-      stopWhenAllViolated: !!opts.stopWhenAllViolated && opts.safety.length > 0 && !keepEdges,
-      onLevel: opts.onProgress ? () => progress(s.levelStart) : undefined,
-    });
+  let inWorkers = 0;
+  for (let from = 0; sequential(from, !!par && !parallelError); from = s.levelStart) {
+    try {
+      parallelError = par!.run(ctl);
+    } catch (e) {
+      // A worker met a value outside the packing: widen it here and go on from the level the workers dropped.
+      if (!(e instanceof PackOverflow)) throw e;
+      inWorkers++;
+      if (widened(s, () => store.widen(e.slot, e.value))) continue;
+      break;
+    }
     // Workers that could not rebuild the model leave the search to this thread: slower, the same result.
-    if (parallelError) sequential(s.levelStart, false);
-    else workers = par!.opts.workers;
+    if (parallelError) continue;
+    workers = par!.opts.workers;
+    break;
   }
   // Edges feed the liveness search, which only a complete search gets: a stopped one keeps
   // no contiguous copy (at tens of millions of states it would pass the memory budget).
@@ -258,6 +314,7 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     edges,
     seconds: (performance.now() - t0) / 1000,
     workers,
+    packing: { words: store.words, widenings: store.widenings, inWorkers },
     ...(parallelError ? { parallelError } : {}),
   };
 }

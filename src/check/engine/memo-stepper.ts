@@ -21,6 +21,7 @@ import { type CompiledMachine, type CompiledTransition, RowView } from './compil
 import { NULL_OF, type Coder, type Slots, WidthOverflow } from './layout.ts';
 import type { SafetyProperty } from './properties.ts';
 import { ReadTrie } from './read-trie.ts';
+import { stepShares } from './packing.ts';
 import type { Row } from './store.ts';
 import { Stepper } from './stepper.ts';
 import { timerRule } from '../../../machines/model.ts';
@@ -30,7 +31,7 @@ import { inputValue, ProbeError, probeOf, type Probe } from './rules/probe.ts';
 import { type StepResult, stepFunction } from './rules/translate.ts';
 
 /** What a step does from the states reaching one trie leaf. */
-class StepLeaf {
+export class StepLeaf {
   constructor(
     /** The step is enabled. */
     readonly on: boolean,
@@ -41,6 +42,8 @@ class StepLeaf {
     /** Row index and new (encoded) value of every slot the step writes. */
     readonly at: Int32Array,
     readonly to: Int32Array,
+    /** The XOR of the hash shares of the values it writes (packing.ts `stepShares`), its region's leaf included. */
+    readonly shares = 0,
   ) {}
 }
 
@@ -90,7 +93,7 @@ export class MemoStepper<C extends object> {
         return new ReadTrie(
           cm.width,
           this.N,
-          (read) => this.stepLeaf(() => fn(this.reader(read))),
+          (read) => this.stepLeaf(() => fn(this.reader(read)), cm.eventRegion[e]),
           `step ${ev.type} from ${cm.regions[cm.eventRegion[e]].leafIds[leaf]}`,
         );
       }),
@@ -103,7 +106,7 @@ export class MemoStepper<C extends object> {
   }
 
   /** A step function's result as a trie leaf, its writes encoded in the row's width. */
-  private stepLeaf(run: () => StepResult): StepLeaf {
+  private stepLeaf(run: () => StepResult, region: number): StepLeaf {
     let r: StepResult;
     try {
       r = run();
@@ -132,7 +135,7 @@ export class MemoStepper<C extends object> {
         to[k] = v;
       }
     }
-    return new StepLeaf(true, false, r.target, at, to);
+    return new StepLeaf(true, false, r.target, at, to, stepShares(region, r.target, at, to));
   }
 
   /** Makes `row` the current state (nothing is decoded). */

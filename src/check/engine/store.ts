@@ -1,17 +1,19 @@
 /**
- * The visited set: state rows stored in fixed-size chunks (a state's id is its index), found
- * again through an open-addressing hash table of ids with a full compare. A row's slots have the
- * exploration's width (8, 16 or 32 bits, see layout.ts) and fill whole 32-bit words, which
- * is what is hashed, compared and stored: a 61-slot system state is 16 words.
+ * The visited set: state rows packed to the bits each slot's values need (packing.ts) and
+ * stored in fixed-size chunks (a state's id is its index), found again through an
+ * open-addressing hash table of ids with a full compare of the packed keys. A 61-slot
+ * standard-scenario row of 16 words is stored in 6 or 7.
  *
  * The chunks are shared memory ({@link RowChunks}), so the parallel search's workers read and
- * write the same rows by id (src/check/engine/parallel/); the hash table ({@link IdTable}) is one
+ * write the same packed rows by id (src/check/engine/parallel/); the hash table ({@link IdTable}) is one
  * thread's, and keeps each entry's hash beside its id, so a probe that meets another state
  * rejects it without touching that state's row (a cache miss).
  * @module
  */
 import type { SlotBytes, Slots } from './layout.ts';
 import type { Limits } from './limits.ts';
+import { hashSlots, Packer, type Step } from './packing.ts';
+import { NULL_OF } from './layout.ts';
 
 const VIEW: Record<SlotBytes, { new (b: ArrayBuffer): Slots }> = { 1: Int8Array, 2: Int16Array, 4: Int32Array };
 
@@ -41,26 +43,6 @@ export function sameRow(a: Row, b: Row): boolean {
   const n = a.words.length;
   for (let i = 0; i < n; i++) if (a.words[i] !== b.words[i]) return false;
   return true;
-}
-
-/** Hash of a row's `n` words: four independent lanes (the CPU overlaps them), then mixed. */
-export function hashWords(k: Int32Array, n: number): number {
-  let a = 0x811c9dc5 | 0;
-  let b = 0x1b873593;
-  let c = 0x27d4eb2d;
-  let d = 0x165667b1;
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    a = Math.imul(a ^ k[i], 0x01000193);
-    b = Math.imul(b ^ k[i + 1], 0x01000193);
-    c = Math.imul(c ^ k[i + 2], 0x01000193);
-    d = Math.imul(d ^ k[i + 3], 0x01000193);
-  }
-  for (; i < n; i++) a = Math.imul(a ^ k[i], 0x01000193);
-  let h = a ^ Math.imul(b, 0x85ebca6b) ^ Math.imul(c, 0xc2b2ae35) ^ Math.imul(d, 0x27d4eb2f);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return h ^ (h >>> 16);
 }
 
 /** Rows per chunk: a chunk is allocated whole, so growing never copies rows. */
@@ -265,30 +247,52 @@ export class IdTable {
   }
 }
 
+/** {@link StateStore.addStep}'s answer when it cannot pack the successor from its parent (never an id nor `-(id + 1)`). */
+export const NO_STEP = 2 ** 31;
+
 /**
- * A set of equal-width rows, each given the next id on insertion. Rows live in fixed-size
- * chunks ({@link RowChunks}), so the store grows by one chunk at a time and never needs one
- * giant allocation; only the hash table of ids is rebuilt, at twice the size, when it is
- * half full. With `limits`, every allocation is first checked against the memory budget (a
- * {@link LimitReached} instead of a failed allocation).
+ * A set of equal-width rows, each given the next id on insertion, stored packed ({@link Packer}).
+ * Rows live in fixed-size chunks ({@link RowChunks}), so the store grows by one chunk at a
+ * time and never needs one giant allocation; only the hash table of ids is rebuilt, at twice
+ * the size, when it is half full. A row whose value does not fit its packed field widens the
+ * packing: every stored row is packed again into new chunks and a new table (ids unchanged).
+ * With `limits`, every allocation is first checked against the memory budget (a
+ * {@link LimitReached} instead of a failed allocation, the store as it was).
  */
 export class StateStore {
   /** Number of stored states. */
   size = 0;
-  /** 32-bit words per stored row. */
-  readonly words: number;
-  readonly rows: RowChunks;
-  private readonly ids: IdTable;
+  /** The packing of stored rows (replaced when a value does not fit). */
+  packer: Packer;
+  /** Packed rows by id (replaced when the packing widens). */
+  rows: RowChunks;
+  private ids: IdTable;
+  /** A packed key, the scratch of {@link add} and {@link get}. */
+  private key: Int32Array;
+  /** The key {@link get} read last, and the packing it is in. */
+  private parentKey: Int32Array;
+  private parentPacker: Packer | undefined;
+  private parentHash = 0;
+  /** Times the packing widened (each packed every stored row again). */
+  widenings = 0;
 
   constructor(
     readonly width: number,
     readonly bytes: SlotBytes,
     capacity = 1 << 16,
-    limits?: Limits,
+    private readonly limits?: Limits,
+    packer: Packer = Packer.raw(width, NULL_OF[bytes]),
   ) {
-    this.words = wordsOf(width, bytes);
-    this.rows = new RowChunks(this.words, limits);
+    this.packer = packer;
+    this.rows = new RowChunks(packer.words, limits);
     this.ids = new IdTable(capacity, limits);
+    this.key = new Int32Array(packer.words);
+    this.parentKey = new Int32Array(packer.words);
+  }
+
+  /** 32-bit words per stored (packed) row. */
+  get words(): number {
+    return this.packer.words;
   }
 
   /** A zeroed row of this store's shape. */
@@ -301,10 +305,20 @@ export class StateStore {
     return this.rows.memoryBytes + this.ids.memoryBytes;
   }
 
+  /** Packs `row` into the scratch key, widening the packing until it fits. @throws LimitReached */
+  private packed(row: Row): Int32Array {
+    for (let bad = this.packer.pack(row.slots, this.key); bad >= 0; bad = this.packer.pack(row.slots, this.key)) this.widen(bad, row.slots[bad]);
+    return this.key;
+  }
+
   /** Adds `row` if absent. Returns its new id, or `-(id + 1)` of the equal stored row. @throws LimitReached */
   add(row: Row): number {
-    const key = row.words;
-    const h = hashWords(key, this.words);
+    const key = this.packed(row);
+    return this.insertKey(key, hashSlots(row.slots, this.width, this.packer.shares));
+  }
+
+  /** Adds the packed `key` (hash `h`) if absent, as {@link add}. @throws LimitReached */
+  private insertKey(key: Int32Array, h: number): number {
     const f = this.ids.find(this.rows, key, h);
     if (f >= 0) return -(f + 1);
     const id = this.size;
@@ -316,8 +330,57 @@ export class StateStore {
     return id;
   }
 
-  /** Copies the row of state `id` into `out`. */
+  /**
+   * Like {@link add}, for the successor of the state {@link get} read last (into `parent`)
+   * by `step` (region `region`): packed and hashed from that state's key and hash, without its
+   * row. {@link NO_STEP} when that cannot be done (a value outside its packed field, or a
+   * packing widened since): the caller then builds the row and calls {@link add}.
+   * @throws LimitReached
+   */
+  addStep(parent: Row, region: number, step: Step): number {
+    const p = this.packer;
+    if (this.parentPacker !== p || !p.step(this.parentKey, this.parentHash, parent.slots, region, step, this.key)) return NO_STEP;
+    return this.insertKey(this.key, p.hash);
+  }
+
+  /** Copies the row of state `id` into `out` (and keeps its key and hash for {@link addStep}). */
   get(id: number, out: Row): void {
-    this.rows.get(id, out.words);
+    this.rows.get(id, this.parentKey);
+    this.parentHash = this.rows.hashOf(id);
+    this.parentPacker = this.packer;
+    this.packer.unpack(this.parentKey, out.slots);
+  }
+
+  /**
+   * Grows `slot`'s field to hold `value` and moves that field in every stored row (hashes
+   * do not change: the table stays). Rows are rewritten where they are, or, when the packing
+   * needs another word, into new chunks: the store is left as it was if the memory budget
+   * refuses them.
+   * @throws LimitReached
+   */
+  widen(slot: number, value: number): void {
+    const from = this.packer;
+    const to = from.widen(slot, value);
+    let rows = this.rows;
+    if (to.words !== from.words) {
+      rows = new RowChunks(to.words, this.limits);
+      if (this.size > 0) {
+        this.limits?.reserve(rows.stride * 4 * this.size, 'the state store, packed again');
+        rows.ensure(this.size);
+      }
+    }
+    const old = new Int32Array(from.words);
+    const key = new Int32Array(to.words);
+    for (let id = 0; id < this.size; id++) {
+      this.rows.get(id, old);
+      // The wider packing holds every value the narrower one did.
+      if (!from.repack(old, to, slot, key)) throw new Error(`widening slot ${slot} lost a value`);
+      rows.write(id, key, this.rows.hashOf(id));
+    }
+    this.packer = to;
+    this.rows = rows;
+    this.key = key;
+    this.parentKey = new Int32Array(to.words);
+    this.widenings++;
   }
 }

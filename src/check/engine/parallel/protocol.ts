@@ -9,6 +9,7 @@
 import type { SlotBytes } from '../layout.ts';
 import type { Stop } from '../limits.ts';
 import type { SymmetryMode } from '../symmetry.ts';
+import type { Field, Place } from '../packing.ts';
 
 /**
  * How a worker rebuilds the model and the safety properties of the search: a module URL,
@@ -57,6 +58,8 @@ export type Command =
       /** States stored so far (ids below it): each worker indexes those it owns. */
       readonly size: number;
       readonly chunks: NewChunks;
+      /** The store's packing (packing.ts `Packer`): fields, their places, the null marker. */
+      readonly packing: { readonly fields: readonly Field[]; readonly places: readonly Place[]; readonly N: number };
     }
   | {
       readonly t: 'expand';
@@ -88,7 +91,14 @@ export type Reply =
       readonly table?: Int32Array;
     }
   | { readonly t: 'stop'; readonly stop: Stop }
-  | { readonly t: 'error'; readonly name: string; readonly message: string; readonly stack?: string };
+  | {
+      readonly t: 'error';
+      readonly name: string;
+      readonly message: string;
+      readonly stack?: string;
+      /** A packing.ts `PackOverflow`'s slot and value. */
+      readonly overflow?: readonly [number, number];
+    };
 
 /** What must agree between the coordinator's compiled machine and a worker's. */
 export const fingerprintOf = (cm: { width: number; events: readonly { type: string }[]; initialRow: Int32Array }): string =>

@@ -37,6 +37,7 @@
  * @module
  */
 import { LayoutError, WidthOverflow } from '../layout.ts';
+import { PackOverflow } from '../packing.ts';
 import { LimitReached, type Limits, type Stop, stateLimit } from '../limits.ts';
 import type { SearchState } from '../search-state.ts';
 import type { SharedColumn } from '../growable.ts';
@@ -115,6 +116,7 @@ function check(replies: Reply[]): Extract<Reply, { t: 'ok' }>[] {
 function rebuild(r: Extract<Reply, { t: 'error' }>): Error {
   if (r.name === 'WidthOverflow') return new WidthOverflow(r.message);
   if (r.name === 'LayoutError') return new LayoutError(r.message);
+  if (r.overflow) return new PackOverflow(r.overflow[0], r.overflow[1]);
   return new WorkerError(r.name, r.message, r.stack);
 }
 
@@ -166,18 +168,23 @@ export class ParallelSearch {
   }
 
   /**
-   * Explores the levels from `s.levelStart` on the workers, advancing `s`; or, when a worker
+   * Explores the levels from `s.levelStart` on the workers, advancing `s` (a value outside
+   * the store's packing throws packing.ts `PackOverflow` with the level dropped); or, when a worker
    * could not rebuild the model (a design module that loads only in the calling thread, say),
    * returns that worker's error and leaves `s` as it was for the calling thread to go on.
    */
   run(ctl: LevelControl): Error | undefined {
     this.load();
     const p = this.p!;
-    const failed = p.collect().find((r) => r.t === 'error');
+    // The load's replies, once: a search run again (after its packing widened, see explore.ts) has them.
+    this.loadReplies ??= p.collect();
+    const failed = this.loadReplies.find((r) => r.t === 'error');
     if (failed) return rebuild(failed);
     exploreLevels(this.s, p, ctl);
     return undefined;
   }
+
+  private loadReplies: Reply[] | undefined;
 }
 
 /** Explores the levels from `s.levelStart` on the workers of `p` (which have loaded the model), advancing `s`. */
@@ -192,7 +199,8 @@ function exploreLevels(s: SearchState, p: Pool, ctl: LevelControl): void {
   const news = (replies: Extract<Reply, { t: 'ok' }>[]) => replies.map((r) => r.table);
   try {
     const initial = feed.next();
-    tables = news(check(p.round(() => ({ t: 'start', size: store.size, chunks: initial }))));
+    const { fields, places, N: nul } = store.packer;
+    tables = news(check(p.round(() => ({ t: 'start', size: store.size, chunks: initial, packing: { fields, places, N: nul } }))));
     while (s.levelStart < store.size) {
       if (store.size >= ctl.maxStates) {
         s.complete = false;

@@ -11,8 +11,9 @@ import { IntColumn, SharedColumn } from '../growable.ts';
 import type { Coder, SlotBytes } from '../layout.ts';
 import { LimitReached, Limits } from '../limits.ts';
 import type { SafetyProperty } from '../properties.ts';
-import { type MemoProperties, MemoStepper, type Taken } from '../memo-stepper.ts';
-import { hashWords, IdTable, newRow, probeIds, type Row, RowChunks, wordsOf } from '../store.ts';
+import { type MemoProperties, MemoStepper, StepLeaf, type Taken } from '../memo-stepper.ts';
+import { hashSlots, PackOverflow, Packer } from '../packing.ts';
+import { IdTable, newRow, probeIds, type Row, RowChunks } from '../store.ts';
 import { Canonicalizer } from '../symmetry.ts';
 import { type Command, HEAD, type ModelRecipe, type NewChunks, fingerprintOf, ownerOf, type Reply } from './protocol.ts';
 
@@ -103,7 +104,9 @@ class Part {
   private readonly checks: MemoProperties<any>;
   private readonly row: Row;
   private readonly out: Row;
+  /** Scratch packed keys: a successor's, and the expanded state's. */
   private readonly key: Int32Array;
+  private readonly parentKey: Int32Array;
   private readonly evs: Int32Array;
   private readonly taken: Taken[];
   // This level's slice [lo, hi), the first edge of each of its states, each edge's target (-1: not stored yet) and event
@@ -138,8 +141,10 @@ class Part {
     readonly keepEdges: boolean,
     readonly props: readonly SafetyProperty[],
     readonly limits: Limits,
+    /** The coordinator's packing of stored rows (store.ts, packing.ts). */
+    readonly packer: Packer,
   ) {
-    this.W = wordsOf(cm.width, coder.bytes);
+    this.W = packer.words;
     this.rows = new RowChunks(this.W);
     this.table = new IdTable(1 << 14, limits, true);
     this.stepper = new MemoStepper(cm, coder);
@@ -148,6 +153,7 @@ class Part {
     this.row = newRow(cm.width, coder.bytes);
     this.out = newRow(cm.width, coder.bytes);
     this.key = new Int32Array(this.W);
+    this.parentKey = new Int32Array(this.W);
     this.evs = new Int32Array(cm.events.length);
     this.taken = new Array(cm.events.length);
     this.starts = new IntColumn(1 << 12, limits);
@@ -196,7 +202,7 @@ class Part {
 
   /** Phase 1: expands ids [lo, hi); returns the edge count and the first deadlock. */
   expand(lo: number, hi: number): Reply {
-    const { stepper, canon, evs, taken, out, row, W, starts, targets, events, batches, cm, rows, tables } = this;
+    const { stepper, canon, evs, taken, out, row, W, starts, targets, events, batches, cm, rows, tables, packer, key, parentKey } = this;
     this.lo = lo;
     this.hi = hi;
     starts.length = targets.length = events.length = 0;
@@ -210,17 +216,29 @@ class Part {
         if (stop) return { t: 'stop', stop };
       }
       starts.push(slot);
-      this.rows.get(g, row.words);
+      rows.get(g, parentKey);
+      const ph = rows.hashOf(g);
+      packer.unpack(parentKey, row.slots);
       stepper.load(row);
       const n = stepper.enabled(evs, taken);
       if (n === 0 && deadlock < 0 && !cm.model.isFinal(stepper.view)) deadlock = g;
       targets.reserve(n);
       events.reserve(n);
       for (let k = 0; k < n; k++) {
-        canon.canon(out, stepper.successor(evs[k], taken[k], out));
-        const h = hashWords(out.words, W);
+        const t = taken[k];
+        const draft = stepper.successor(evs[k], t, out);
+        const permuted = canon.canon(out, draft);
+        // As store.ts StateStore.addStep: a trie's step, not permuted, packed and hashed from the parent's key.
+        let h: number;
+        if (t instanceof StepLeaf && !permuted && packer.step(parentKey, ph, row.slots, cm.eventRegion[evs[k]], t, key)) h = packer.hash;
+        else {
+          const bad = packer.pack(out.slots, key);
+          // The coordinator widens the packing and takes the level again.
+          if (bad >= 0) throw new PackOverflow(bad, out.slots[bad]);
+          h = hashSlots(out.slots, cm.width, packer.shares);
+        }
         const o = ownerOf(h, N);
-        const id = probeIds(tables[o], rows, out.words, h);
+        const id = probeIds(tables[o], rows, key, h);
         targets.data[slot] = id < 0 ? -1 : id;
         events.data[slot] = evs[k];
         if (id < 0) {
@@ -232,7 +250,7 @@ class Part {
           d[at + 1] = g;
           d[at + 2] = evs[k];
           d[at + 3] = h;
-          for (let i = 0; i < W; i++) d[at + HEAD + i] = out.words[i];
+          for (let i = 0; i < W; i++) d[at + HEAD + i] = key[i];
           b.length = at + HEAD + W;
         }
         slot++;
@@ -341,7 +359,7 @@ class Part {
       this.parentEvent.set(id, this.pendEvent.data[pi]);
       pendId.set(pi, id);
       if (pending.length) {
-        this.row.words.set(key);
+        this.packer.unpack(key, this.row.slots);
         for (let j = 0; j < pending.length; j++) if ((first[j] < 0 || id < first[j]) && !checks.holds(pending[j], this.row.slots)) first[j] = id;
       }
     }
@@ -356,11 +374,13 @@ class Part {
 }
 
 let part: Part | undefined;
+/** The loaded model and search settings: each 'start' makes a new {@link Part} of them. */
+let loaded: ((packer: Packer) => Part) | undefined;
 
 async function handle(c: Command): Promise<Reply> {
   switch (c.t) {
     case 'load': {
-      part = undefined;
+      part = loaded = undefined;
       const { cm, props } = await loadModel(c.recipe);
       if (fingerprintOf(cm) !== c.fingerprint) throw new Error('the rebuilt model differs from the one searched');
       const coder = cm.layout.coder(c.bytes as SlotBytes);
@@ -370,13 +390,15 @@ async function handle(c: Command): Promise<Reply> {
         return p;
       });
       const limits = new Limits({ maxSeconds: c.maxSeconds, statedSeconds: c.statedSeconds, maxMemory: c.maxMemory, interrupt: c.interrupt });
-      part = new Part(cm, coder, c.symmetry, c.keepEdges, safety, limits);
+      const { symmetry, keepEdges } = c;
+      loaded = (packer) => new Part(cm, coder, symmetry, keepEdges, safety, limits, packer);
       return { t: 'ok', n: cm.width };
     }
     case 'start':
-      part!.attach(c.chunks);
-      part!.index(c.size);
-      return { t: 'ok', n: 0, table: part!.newTable() };
+      part = loaded!(new Packer(c.packing.fields, c.packing.N, c.packing.places));
+      part.attach(c.chunks);
+      part.index(c.size);
+      return { t: 'ok', n: 0, table: part.newTable() };
     case 'expand':
       part!.hear(c.tables);
       return part!.expand(c.lo, c.hi);
@@ -404,7 +426,13 @@ for (;;) {
     if (e instanceof LimitReached) r = { t: 'stop', stop: e.stop };
     else {
       const err = e as Error;
-      r = { t: 'error', name: err?.name ?? 'Error', message: err?.message ?? String(e), stack: err?.stack };
+      r = {
+        t: 'error',
+        name: err?.name ?? 'Error',
+        message: err?.message ?? String(e),
+        stack: err?.stack,
+        ...(e instanceof PackOverflow ? { overflow: [e.slot, e.value] as const } : {}),
+      };
     }
   }
   reply(r);
