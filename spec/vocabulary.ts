@@ -10,6 +10,16 @@
 export const rxThread = (client: string): string => `${client}-rx`;
 
 /**
+ * Whether a client kind's find and re-get run with preemption disabled: the call site's
+ * property, not the function's (spec/threads.md, "What is one step"). async_tx submits from
+ * `raid_run_ops`, between `get_cpu()` and `put_cpu()` (3.6 `drivers/md/raid5.c:1376`), so
+ * no preemption, migration or `stop_machine` (a static key flip, `_cpu_down`) lands between
+ * its key test and its per-CPU increment. net_dma's `tcp_recvmsg` site (3.6
+ * `net/ipv4/tcp.c:1844-1845`) is preemptible; slave clients count nothing.
+ */
+export const findsPreemptOff = (kind: string): boolean => kind === 'async_tx';
+
+/**
  * An event of spec/threads.md: `<thread>.<step>` with its payload (`cpu`, `allocOk`, …).
  * Structural, so that the spec names no machine or implementation type.
  */

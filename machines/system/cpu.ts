@@ -81,7 +81,8 @@ export function cpuRules(L: Layout) {
     guards: {
       canOffline: (ctx, _p, e) => {
         const cpu = e.cpu as number;
-        return ctx.cpuOnline[cpu] === 1 && ctx.cpuOnline.some((x, i) => x === 1 && i !== cpu) && ctx.threads.every((t) => t.cpu !== cpu);
+        // _cpu_down's take_cpu_down runs under __stop_machine: not while a thread has preemption off.
+        return ctx.cpuOnline[cpu] === 1 && ctx.cpuOnline.some((x, i) => x === 1 && i !== cpu) && ctx.threads.every((t) => t.cpu !== cpu && t.preemptOff === 0);
       },
       isOffline: (ctx, _p, e) => ctx.cpuOnline[e.cpu as number] === 0,
       listMutexFree,

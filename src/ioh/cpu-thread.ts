@@ -27,7 +27,10 @@ export function* cpuHotplugProgram(k: DmaEngine, clients: readonly ClientState[]
         {
           step: 'offline',
           variants: () =>
-            k.cpuOnline.filter(Boolean).length < 2 ? [] : cpus.filter((cpu) => k.cpuOnline[cpu] && !clients.some((c) => c.cpu === cpu)).map((cpu) => ({ cpu })),
+            // _cpu_down's take_cpu_down runs under __stop_machine: not while a thread has preemption off.
+            k.cpuOnline.filter(Boolean).length < 2 || clients.some((c) => c.preemptOff)
+              ? []
+              : cpus.filter((cpu) => k.cpuOnline[cpu] && !clients.some((c) => c.cpu === cpu)).map((cpu) => ({ cpu })),
         },
         { step: 'online', variants: () => cpus.filter((cpu) => !k.cpuOnline[cpu]).map((cpu) => ({ cpu })) },
       ],

@@ -89,6 +89,7 @@ export class System {
     this.iohs = scenario.iohs.map((spec) => new Ioh(spec));
     for (const h of this.iohs) probe(k, h);
     this.clients = scenario.clients.map((spec) => new ClientState(spec));
+    k.preemptOffAnywhere = () => this.clients.some((c) => c.preemptOff);
     for (const c of this.clients) this.addThread(c.name, clientProgram(k, c, scenario.allocFailures === true), clientSteps(c), { client: c });
     for (const h of this.iohs) this.addThread(h.name, iohProgram(k, h, options.hotAdd ?? false, this.clients), IOH_STEPS, { ioh: h });
     if (options.cpuHotplug ?? scenario.cpuHotplug) this.addThread('cpu', cpuHotplugProgram(k, this.clients), CPU_STEPS, {});
