@@ -185,7 +185,7 @@ export function systemConfig(L: Layout, D: DesignModel, options: SystemOptions =
     const b = iohBuild(L, h);
     states[b.info.name] = iohRegion(b, D.ejecting(b));
   });
-  if (options.cpuHotplug) states.cpu = cpuRegion();
+  if (options.cpuHotplug) states.cpu = cpuRegion(D.cpuNotifier === true);
   for (const [name, region] of Object.entries(D.threads?.(L) ?? {})) {
     if (Object.hasOwn(states, name) || reservedThread(L, name))
       throw new DesignError(D.name, `thread ${name}`, 'is the name of a thread the system already has', 'give the design thread its own name, e.g. wq0');

@@ -37,15 +37,18 @@ export function* cpuHotplugProgram(k: DmaEngine, clients: readonly ClientState[]
       final: true,
     };
     const cpu = choice.payload.cpu as number;
+    // Only a design on the RFC base has dmaengine's CPU notifier; 3.6 and mainline have none.
+    const notifier = k.design.cpuNotifier === true;
     if (choice.step === 'offline') {
       k.setCpuState(cpu, false);
+      if (!notifier) continue;
       yield* at('postDead', mutexFree, waiting);
       k.dmaChannelRebalance();
     } else {
       k.setCpuState(cpu, true);
       k.hotplugLocked = true; // cpu_hotplug_begin() until cpu_hotplug_done()
-      yield* at('notify', mutexFree, waiting);
-      k.dmaChannelRebalance();
+      yield* notifier ? at('notify', mutexFree, waiting) : at('notify');
+      if (notifier) k.dmaChannelRebalance();
       k.hotplugLocked = false;
     }
   }
