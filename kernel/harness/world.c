@@ -638,8 +638,10 @@ static const char *build_scenario(int sc)
 		wth[t].cap = cap_of(json_get(c, "capability"));
 		wth[t].client = nclients;
 		clients[nclients++] = t;
-		if (kind == K_NET) {
-			/* The NET_RX softirq: its violations carry its own thread name, <client>-rx (spec/threads.md). */
+		if (kind == K_NET || kind == K_ATX) {
+			/* Its dma_issue_pending_all caller (net_dma: the NET_RX softirq; async_tx: raid5d's
+			 * async_tx_issue_pending_all, 3.6 async_tx.h:88): violations carry its own thread
+			 * name, <client>-rx (spec/threads.md). */
 			snprintf(rx, sizeof rx, "%s-rx", name);
 			int r = new_thread(rx, rx, rt_threads[t].cpu, K_RX);
 			wth[r].client = wth[t].client;

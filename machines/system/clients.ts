@@ -8,7 +8,7 @@ import { type ActionNames, type GuardNames, ruleSet } from '../kit.ts';
 import type { SystemContext } from './context.ts';
 import { dmaChanGet, dmaChanPut, dmaengineGet, dmaengineGetAllocates, dmaenginePut, isFreed, privateCandidate } from './dmaengine.ts';
 import { listMutexFree, type LockGuard } from './locks.ts';
-import { findsPreemptOff, rxThread } from '../../spec/vocabulary.ts';
+import { findsPreemptOff, hasWalker, rxThread } from '../../spec/vocabulary.ts';
 import type { plainHotPath, rfcHotPath, ThreadParams } from './hotpath.ts';
 
 /**
@@ -79,6 +79,12 @@ function preemption(c: ClientInfo, split: boolean) {
     on: noPreempt ? [{ type: 'preemptEnable' as const, params: p }] : [],
   };
 }
+
+/** Who a client's `dma_issue_pending_all` caller (thread `<client>-rx`) is. */
+const WALKER_TEXT = {
+  net_dma: 'NET_RX softirq: net_rx_action calls dma_issue_pending_all (3.4 net/core/dev.c, CONFIG_NET_DMA)',
+  async_tx: 'raid5d: async_tx_issue_pending_all is dma_issue_pending_all (3.6 include/linux/async_tx.h:88, drivers/md/raid5.c:4687)',
+} as const;
 
 /** The region of a `net_dma` or `async_tx` client: `<name>.control` ∥ `<name>.worker`. */
 export function publicClientRegion(
@@ -214,45 +220,44 @@ export function publicClientRegion(
   // The NET_RX softirq is its own thread for fairness (`<client>-rx`, spec/threads.md) but
   // lives in the client's region, so that renaming identical clients renames it too.
   const rx = (step: string) => `${rxThread(n)}.${step}`;
-  const softirq: Record<string, State> =
-    c.kind === 'net_dma'
-      ? {
-          softirq: {
-            id: `${n}.softirq`,
-            initial: 'idle',
-            description: 'NET_RX softirq: net_rx_action calls dma_issue_pending_all (3.4 net/core/dev.c, CONFIG_NET_DMA)',
-            states: {
-              idle: {
-                id: `${n}.softirq.idle`,
-                description: 'no RCU read-side section open',
-                on: {
-                  [rx('walk')]: {
-                    guard: { type: 'softirqCanRun', params: p },
-                    target: `#${n}.softirq.walking`,
-                    actions: [{ type: 'rcuWalk', params: p }],
-                    description: 'dma_issue_pending_all: rcu_read_lock; list_for_each_entry_rcu over dma_device_list (public devices)',
-                  },
+  const softirq: Record<string, State> = hasWalker(c)
+    ? {
+        softirq: {
+          id: `${n}.softirq`,
+          initial: 'idle',
+          description: WALKER_TEXT[c.kind === 'net_dma' ? 'net_dma' : 'async_tx'],
+          states: {
+            idle: {
+              id: `${n}.softirq.idle`,
+              description: 'no RCU read-side section open',
+              on: {
+                [rx('walk')]: {
+                  guard: { type: 'softirqCanRun', params: p },
+                  target: `#${n}.softirq.walking`,
+                  actions: [{ type: 'rcuWalk', params: p }],
+                  description: 'dma_issue_pending_all: rcu_read_lock; list_for_each_entry_rcu over dma_device_list (public devices)',
                 },
               },
-              walking: {
-                id: `${n}.softirq.walking`,
-                description: 'inside rcu_read_lock: the walk holds pointers to the devices it saw on the list',
-                on: {
-                  [rx('issue')]: {
-                    target: `#${n}.softirq.idle`,
-                    actions: [{ type: 'issuePending', params: p }],
-                    description: 'device_issue_pending on each channel with client_count of the devices seen; rcu_read_unlock',
-                  },
+            },
+            walking: {
+              id: `${n}.softirq.walking`,
+              description: 'inside rcu_read_lock: the walk holds pointers to the devices it saw on the list',
+              on: {
+                [rx('issue')]: {
+                  target: `#${n}.softirq.idle`,
+                  actions: [{ type: 'issuePending', params: p }],
+                  description: 'device_issue_pending on each channel with client_count of the devices seen; rcu_read_unlock',
                 },
               },
             },
           },
-        }
-      : {};
+        },
+      }
+    : {};
   return {
     id: n,
     type: 'parallel',
-    description: `${c.kind} client ${n}: a control context (dmaengine_get/put) and a worker context (find → use → put)${c.kind === 'net_dma' ? ', and its NET_RX softirq' : ''}`,
+    description: `${c.kind} client ${n}: a control context (dmaengine_get/put) and a worker context (find → use → put), and its dma_issue_pending_all caller (${c.kind === 'net_dma' ? 'NET_RX softirq' : 'raid5d'})`,
     states: {
       control: {
         id: `${n}.control`,

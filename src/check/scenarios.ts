@@ -52,11 +52,23 @@ export function behaviourScenario(behaviour: Behaviour): Scenario {
   return { ...DEFAULT_SCENARIO, name: behaviour, clients: picked, quiesceThreshold };
 }
 
-/** Scenario names `--scenario` accepts besides files: `default` and each behaviour. */
-export const NAMED_SCENARIOS: readonly string[] = ['default', ...BEHAVIOURS];
+/**
+ * The mainline shape: async_tx clients only (net_dma left the kernel in 3.18), with the
+ * `dma_issue_pending_all` caller of its user (`raid5d`, thread `atx0-rx`): the RCU reader
+ * under which a design's free must wait a grace period.
+ */
+export const ASYNC_TX_MAINLINE: Scenario = {
+  ...DEFAULT_SCENARIO,
+  name: 'async-tx-mainline',
+  clients: [client('atx0', 'async_tx', 1, { walker: true })],
+};
+
+/** Scenario names `--scenario` accepts besides files: `default`, each behaviour, `async-tx-mainline`. */
+export const NAMED_SCENARIOS: readonly string[] = ['default', ...BEHAVIOURS, 'async-tx-mainline'];
 
 /** The named scenario, or undefined. */
 export function namedScenario(name: string): Scenario | undefined {
   if (name === 'default') return DEFAULT_SCENARIO;
+  if (name === 'async-tx-mainline') return ASYNC_TX_MAINLINE;
   return (BEHAVIOURS as readonly string[]).includes(name) ? behaviourScenario(name as Behaviour) : undefined;
 }
