@@ -257,7 +257,7 @@ export function publicClientRegion(
   return {
     id: n,
     type: 'parallel',
-    description: `${c.kind} client ${n}: a control context (dmaengine_get/put) and a worker context (find → use → put), and its dma_issue_pending_all caller (${c.kind === 'net_dma' ? 'NET_RX softirq' : 'raid5d'})`,
+    description: `${c.kind} client ${n}: a control context (dmaengine_get/put) and a worker context (find → use → put)${hasWalker(c) ? `, and its dma_issue_pending_all caller (${c.kind === 'net_dma' ? 'NET_RX softirq' : 'raid5d'})` : ''}`,
     states: {
       control: {
         id: `${n}.control`,
