@@ -6,8 +6,33 @@
  * @module
  */
 
-/** The thread name of a net_dma client's NET_RX softirq context (`net0` → `net0-rx`). */
+/**
+ * The thread name of a client's `dma_issue_pending_all` caller (`net0` → `net0-rx`): net_dma's
+ * NET_RX softirq (`net_rx_action`), async_tx's `raid5d` (`async_tx_issue_pending_all`).
+ */
 export const rxThread = (client: string): string => `${client}-rx`;
+
+/**
+ * Whether a client comes with a `dma_issue_pending_all` caller, an RCU reader of
+ * `dma_device_list` (thread {@link rxThread}): net_dma always has its `net_rx_action` (3.6
+ * `net/core/dev.c`, `CONFIG_NET_DMA`); an async_tx client has its user's when the scenario
+ * says `walker` (`async_tx_issue_pending_all` is `dma_issue_pending_all`, 3.6
+ * `include/linux/async_tx.h:88`, called by `raid5d`, 3.6 `drivers/md/raid5.c:4687`, and in
+ * mainline). The standard scenario leaves it out for its cost (spec/threads.md says why).
+ * Slave clients issue on their own channel only.
+ */
+export const hasWalker = (c: { readonly kind: string; readonly walker?: boolean }): boolean =>
+  c.kind === 'net_dma' || (c.kind === 'async_tx' && c.walker === true);
+
+/**
+ * Whether a client kind's find and re-get run with preemption disabled: the call site's
+ * property, not the function's (spec/threads.md, "What is one step"). async_tx submits from
+ * `raid_run_ops`, between `get_cpu()` and `put_cpu()` (3.6 `drivers/md/raid5.c:1376`), so
+ * no preemption, migration or `stop_machine` (a static key flip, `_cpu_down`) lands between
+ * its key test and its per-CPU increment. net_dma's `tcp_recvmsg` site (3.6
+ * `net/ipv4/tcp.c:1844-1845`) is preemptible; slave clients count nothing.
+ */
+export const findsPreemptOff = (kind: string): boolean => kind === 'async_tx';
 
 /**
  * An event of spec/threads.md: `<thread>.<step>` with its payload (`cpu`, `allocOk`, …).

@@ -100,6 +100,12 @@ export interface ClientSpec {
    * its `dmaengine_get`.
    */
   readonly releasesEarly?: boolean;
+  /**
+   * async_tx only: its user's `dma_issue_pending_all` caller (`raid5d`'s
+   * `async_tx_issue_pending_all`) is a thread, `<client>-rx` (spec/vocabulary.ts `hasWalker`).
+   * Default false; a parsed scenario has it only when true. net_dma always has its NET_RX one.
+   */
+  readonly walker?: boolean;
 }
 
 /** Everything the model, the core and the checker are built from. */
@@ -254,7 +260,7 @@ function parseIoh(raw: unknown, f: string, cpus: number): IohSpec {
 
 function parseClient(raw: unknown, f: string, cpus: number): ClientSpec {
   if (!isObj(raw)) throw new ScenarioError(f, 'must be an object');
-  noExtra(raw, f, ['name', 'kind', 'cpu', 'capability', 'releases', 'busy', 'migrates', 'rounds', 'releasesEarly', 'behaviour']);
+  noExtra(raw, f, ['name', 'kind', 'cpu', 'capability', 'releases', 'busy', 'migrates', 'rounds', 'releasesEarly', 'walker', 'behaviour']);
   const kind = oneOf(raw.kind, `${f}.kind`, CLIENT_KINDS);
   const behaviour =
     raw.behaviour === undefined ? [] : arr(raw.behaviour, `${f}.behaviour`, 0, BEHAVIOURS.length).map((b, k) => oneOf(b, `${f}.behaviour[${k}]`, BEHAVIOURS));
@@ -272,5 +278,14 @@ function parseClient(raw: unknown, f: string, cpus: number): ClientSpec {
     migrates: flag('migrates', behaviour.includes('migrating'), false),
     rounds: raw.rounds === undefined ? 1 : int(raw.rounds, `${f}.rounds`, 1, 8),
     releasesEarly: flag('releasesEarly', behaviour.includes('releases-early'), false),
+    ...(walkerOf(raw.walker, f, kind) ? { walker: true } : {}),
   };
+}
+
+/** A client's `walker` field: async_tx only (net_dma always has its NET_RX walker, a slave none). */
+function walkerOf(v: unknown, f: string, kind: ClientSpec['kind']): boolean {
+  if (v === undefined) return false;
+  const on = bool(v, `${f}.walker`);
+  if (on && kind !== 'async_tx') throw new ScenarioError(`${f}.walker`, 'is for async_tx clients (net_dma always has its NET_RX walker; a slave has none)');
+  return on;
 }

@@ -638,8 +638,11 @@ static const char *build_scenario(int sc)
 		wth[t].cap = cap_of(json_get(c, "capability"));
 		wth[t].client = nclients;
 		clients[nclients++] = t;
-		if (kind == K_NET) {
-			/* The NET_RX softirq: its violations carry its own thread name, <client>-rx (spec/threads.md). */
+		int walker = json_get(c, "walker"); /* async_tx: only with the scenario's "walker": true */
+		if (kind == K_NET || (kind == K_ATX && walker >= 0 && json_node(walker)->num)) {
+			/* Its dma_issue_pending_all caller (net_dma: the NET_RX softirq; async_tx: raid5d's
+			 * async_tx_issue_pending_all, 3.6 async_tx.h:88, spec/vocabulary.ts hasWalker):
+			 * violations carry its own thread name, <client>-rx (spec/threads.md). */
 			snprintf(rx, sizeof rx, "%s-rx", name);
 			int r = new_thread(rx, rx, rt_threads[t].cpu, K_RX);
 			wth[r].client = wth[t].client;

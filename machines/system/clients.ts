@@ -8,7 +8,7 @@ import { type ActionNames, type GuardNames, ruleSet } from '../kit.ts';
 import type { SystemContext } from './context.ts';
 import { dmaChanGet, dmaChanPut, dmaengineGet, dmaengineGetAllocates, dmaenginePut, isFreed, privateCandidate } from './dmaengine.ts';
 import { listMutexFree, type LockGuard } from './locks.ts';
-import { rxThread } from '../../spec/vocabulary.ts';
+import { findsPreemptOff, hasWalker, rxThread } from '../../spec/vocabulary.ts';
 import type { plainHotPath, rfcHotPath, ThreadParams } from './hotpath.ts';
 
 /**
@@ -65,6 +65,27 @@ function getAllocFailsStep(type: string, n: string, p: { t: number }): On {
   };
 }
 
+/**
+ * A split find/get at a call site under get_cpu() (async_tx, spec/vocabulary.ts
+ * findsPreemptOff): preemption is off from its first statement (`off`) to its last (`on`),
+ * so the thread cannot migrate in between and no stop_machine lands (preemptOff, locks.ts).
+ */
+function preemption(c: ClientInfo, split: boolean) {
+  const noPreempt = split && findsPreemptOff(c.kind);
+  const p = { t: c.index };
+  return {
+    noPreempt,
+    off: noPreempt ? [{ type: 'preemptDisable' as const, params: p }] : [],
+    on: noPreempt ? [{ type: 'preemptEnable' as const, params: p }] : [],
+  };
+}
+
+/** Who a client's `dma_issue_pending_all` caller (thread `<client>-rx`) is. */
+const WALKER_TEXT = {
+  net_dma: 'NET_RX softirq: net_rx_action calls dma_issue_pending_all (3.4 net/core/dev.c, CONFIG_NET_DMA)',
+  async_tx: 'raid5d: async_tx_issue_pending_all is dma_issue_pending_all (3.6 include/linux/async_tx.h:88, drivers/md/raid5.c:4687)',
+} as const;
+
 /** The region of a `net_dma` or `async_tx` client: `<name>.control` ∥ `<name>.worker`. */
 export function publicClientRegion(
   c: ClientInfo,
@@ -78,6 +99,7 @@ export function publicClientRegion(
   const ev = (step: string) => `${n}.${step}`;
   const rfc = hotPath === 'rfc';
   const split = hotPath !== 'plain';
+  const { noPreempt, off, on } = preemption(c, split);
   const migrateTo = (id: string): On =>
     c.migrates
       ? {
@@ -89,13 +111,14 @@ export function publicClientRegion(
           },
         }
       : {};
+  const migrateInside = (id: string): On => (noPreempt ? {} : migrateTo(id)); // none while preemption is off
   const reget: On =
     c.kind === 'async_tx'
       ? {
           [ev('reget')]: {
             guard: { type: 'canReget', params: p },
             target: `#${n}.worker.${split ? 'regetting' : 'found'}`,
-            actions: [{ type: 'getChannel', params: p }],
+            actions: [...off, { type: 'getChannel', params: p }],
             description: rfc
               ? 'RFC dma_get_channel(cached): if (static_key_false(&dmaengine_quiesce)), the test alone; async_tx re-takes the pointer kept in its descriptors (once)'
               : 'dma_get_channel(cached): async_tx re-takes the pointer kept in its descriptors (once)',
@@ -110,7 +133,7 @@ export function publicClientRegion(
   ): TransitionConfig<ClientGuard, ClientAction> => ({
     ...(guard ? { guard: { type: guard, params: p } } : {}),
     target: `#${n}.worker.${target}`,
-    actions: [{ type: action, params: p }],
+    actions: [{ type: action, params: p }, ...(target === 'found' ? on : [])], // into found: the find/get ends
     description,
   });
   // The RFC's find and get are several statements with no preempt_disable between them
@@ -125,7 +148,7 @@ export function publicClientRegion(
             description: 'inside the read-side section: the tryget saw the ref live (or not); nothing counted yet',
             on: {
               [ev('inc')]: inc('found', undefined, 'percpu_ref_tryget_live: this_cpu_inc if the ref was seen live; rcu_read_unlock'),
-              ...migrateTo(`${n}.worker.fetched`),
+              ...migrateInside(`${n}.worker.fetched`),
             },
           },
           ...(c.kind === 'async_tx'
@@ -135,7 +158,7 @@ export function publicClientRegion(
                   description: 'inside the read-side section of the re-get’s tryget; nothing counted yet',
                   on: {
                     [ev('inc')]: inc('found', undefined, 'percpu_ref_tryget_live: this_cpu_inc if the ref was seen live; rcu_read_unlock'),
-                    ...migrateTo(`${n}.worker.regetting`),
+                    ...migrateInside(`${n}.worker.regetting`),
                   },
                 },
               }
@@ -147,7 +170,7 @@ export function publicClientRegion(
         fetched: {
           id: `${n}.worker.fetched`,
           description: 'RFC dma_find_channel read channel_table; nothing counted yet',
-          on: { [ev('inc')]: inc('counted'), ...migrateTo(`${n}.worker.fetched`) },
+          on: { [ev('inc')]: inc('counted'), ...migrateInside(`${n}.worker.fetched`) },
         },
         counted: {
           id: `${n}.worker.counted`,
@@ -155,10 +178,10 @@ export function publicClientRegion(
           on: {
             [ev('test')]: {
               target: `#${n}.worker.found`,
-              actions: [{ type: 'keyTest', params: p }],
+              actions: [{ type: 'keyTest', params: p }, ...on],
               description: 'RFC dma_find_channel: if (static_key_false(&dmaengine_quiesce)) chan = NULL; return chan',
             },
-            ...migrateTo(`${n}.worker.counted`),
+            ...migrateInside(`${n}.worker.counted`),
           },
         },
         ...(c.kind === 'async_tx'
@@ -179,7 +202,7 @@ export function publicClientRegion(
                     'RFC dma_get_channel: the key was off: this_cpu_inc(dmaengine_chan_ref_count); return chan',
                     'regetInc',
                   ),
-                  ...migrateTo(`${n}.worker.regetting`),
+                  ...migrateInside(`${n}.worker.regetting`),
                 },
               },
               dirtied: {
@@ -187,7 +210,7 @@ export function publicClientRegion(
                 description: 'RFC dma_get_channel bumped dirty; the count is not raised yet',
                 on: {
                   [ev('inc')]: inc('found', undefined, 'RFC dma_get_channel: this_cpu_inc(dmaengine_chan_ref_count); return chan', 'regetInc'),
-                  ...migrateTo(`${n}.worker.dirtied`),
+                  ...migrateInside(`${n}.worker.dirtied`),
                 },
               },
             }
@@ -197,45 +220,44 @@ export function publicClientRegion(
   // The NET_RX softirq is its own thread for fairness (`<client>-rx`, spec/threads.md) but
   // lives in the client's region, so that renaming identical clients renames it too.
   const rx = (step: string) => `${rxThread(n)}.${step}`;
-  const softirq: Record<string, State> =
-    c.kind === 'net_dma'
-      ? {
-          softirq: {
-            id: `${n}.softirq`,
-            initial: 'idle',
-            description: 'NET_RX softirq: net_rx_action calls dma_issue_pending_all (3.4 net/core/dev.c, CONFIG_NET_DMA)',
-            states: {
-              idle: {
-                id: `${n}.softirq.idle`,
-                description: 'no RCU read-side section open',
-                on: {
-                  [rx('walk')]: {
-                    guard: { type: 'softirqCanRun', params: p },
-                    target: `#${n}.softirq.walking`,
-                    actions: [{ type: 'rcuWalk', params: p }],
-                    description: 'dma_issue_pending_all: rcu_read_lock; list_for_each_entry_rcu over dma_device_list (public devices)',
-                  },
+  const softirq: Record<string, State> = hasWalker(c)
+    ? {
+        softirq: {
+          id: `${n}.softirq`,
+          initial: 'idle',
+          description: WALKER_TEXT[c.kind === 'net_dma' ? 'net_dma' : 'async_tx'],
+          states: {
+            idle: {
+              id: `${n}.softirq.idle`,
+              description: 'no RCU read-side section open',
+              on: {
+                [rx('walk')]: {
+                  guard: { type: 'softirqCanRun', params: p },
+                  target: `#${n}.softirq.walking`,
+                  actions: [{ type: 'rcuWalk', params: p }],
+                  description: 'dma_issue_pending_all: rcu_read_lock; list_for_each_entry_rcu over dma_device_list (public devices)',
                 },
               },
-              walking: {
-                id: `${n}.softirq.walking`,
-                description: 'inside rcu_read_lock: the walk holds pointers to the devices it saw on the list',
-                on: {
-                  [rx('issue')]: {
-                    target: `#${n}.softirq.idle`,
-                    actions: [{ type: 'issuePending', params: p }],
-                    description: 'device_issue_pending on each channel with client_count of the devices seen; rcu_read_unlock',
-                  },
+            },
+            walking: {
+              id: `${n}.softirq.walking`,
+              description: 'inside rcu_read_lock: the walk holds pointers to the devices it saw on the list',
+              on: {
+                [rx('issue')]: {
+                  target: `#${n}.softirq.idle`,
+                  actions: [{ type: 'issuePending', params: p }],
+                  description: 'device_issue_pending on each channel with client_count of the devices seen; rcu_read_unlock',
                 },
               },
             },
           },
-        }
-      : {};
+        },
+      }
+    : {};
   return {
     id: n,
     type: 'parallel',
-    description: `${c.kind} client ${n}: a control context (dmaengine_get/put) and a worker context (find → use → put)${c.kind === 'net_dma' ? ', and its NET_RX softirq' : ''}`,
+    description: `${c.kind} client ${n}: a control context (dmaengine_get/put) and a worker context (find → use → put)${hasWalker(c) ? `, and its dma_issue_pending_all caller (${c.kind === 'net_dma' ? 'NET_RX softirq' : 'raid5d'})` : ''}`,
     states: {
       control: {
         id: `${n}.control`,
@@ -285,7 +307,7 @@ export function publicClientRegion(
               [ev('find')]: {
                 guard: { type: 'canFind', params: p },
                 target: `#${n}.worker.${split ? 'fetched' : 'found'}`,
-                actions: [{ type: 'findChannel', params: p }],
+                actions: [...off, { type: 'findChannel', params: p }],
                 description: 'dma_find_channel(cap): this_cpu_read(channel_table[cap]->chan)',
               },
               ...reget,
@@ -457,6 +479,13 @@ export function clientRules(L: Layout) {
       },
       migrate: (ctx, { t }, e) => {
         ctx.threads[t].cpu = e.cpu as number;
+      },
+      // get_cpu() / put_cpu() around a find or re-get (spec/vocabulary.ts findsPreemptOff).
+      preemptDisable: (ctx, { t }) => {
+        ctx.threads[t].preemptOff = 1;
+      },
+      preemptEnable: (ctx, { t }) => {
+        ctx.threads[t].preemptOff = 0;
       },
       requestChannel: (ctx, { t }, e) => {
         const c = privateCandidate(ctx, L, spec(t).cap);

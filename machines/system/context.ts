@@ -61,6 +61,13 @@ export interface ThreadCtx {
    * on `dma_device_list` and not yet finished (between `rcu_read_lock` and `rcu_read_unlock`).
    */
   rcuSeen: number;
+  /**
+   * 1 while the thread runs with preemption disabled inside a find or re-get whose call site
+   * holds `get_cpu()` (async_tx: 3.6 `drivers/md/raid5.c:1376` `raid_run_ops` … `put_cpu()`;
+   * spec/vocabulary.ts `findsPreemptOff`): no migration, no `stop_machine` (static key flip,
+   * `_cpu_down`) lands while it is 1.
+   */
+  preemptOff: number;
 }
 
 /** Per IOH thread: which device it removes and the RFC quiesce loop variables. */
@@ -157,7 +164,19 @@ export function initialContext(L: Layout, vars: DesignVariables = {}): SystemCon
     table: CAPABILITIES.map(() => Array.from({ length: L.cpus }, () => -1)),
     devices: L.devices.map(() => ({ listed: 1, private: 0, privatecnt: 0, freed: 0, quiesced: 0 })),
     channels: L.channels.map(() => ({ clientCount: 0, tableCount: 0, resources: 0 })),
-    threads: L.clients.map((c) => ({ cpu: c.cpu, chan: -1, cached: -1, got: 0, inFlight: 0, rounds: 0, regot: 0, held: 0, keySeen: 0, rcuSeen: 0 })),
+    threads: L.clients.map((c) => ({
+      cpu: c.cpu,
+      chan: -1,
+      cached: -1,
+      got: 0,
+      inFlight: 0,
+      rounds: 0,
+      regot: 0,
+      held: 0,
+      keySeen: 0,
+      rcuSeen: 0,
+      preemptOff: 0,
+    })),
     iohs: L.iohs.map(() => ({ cur: -1, count: 0, sum: 0, next: 0, missed: 0 })),
     uaf: L.clients.map(() => L.channels.map(() => 0)),
     design: { global: initial(vars.global), threads: L.clients.map(() => initial(vars.perThread)), devices: L.devices.map(() => initial(vars.perDevice)) },

@@ -22,14 +22,21 @@ export type CpuGuard = GuardNames<ReturnType<typeof cpuRules>>;
 /** The actions the `cpu` region references. */
 export type CpuAction = ActionNames<ReturnType<typeof cpuRules>>;
 
-/** The `cpu` region: running, `onlining` (hotplug lock held), `offlined` (POST_DEAD pending). */
-export function cpuRegion(): StateConfig<CpuGuard, CpuAction> {
-  const notifier = (target: string, description: string): TransitionConfig<CpuGuard, CpuAction> => ({
-    guard: 'listMutexFree',
-    target: `#cpu.${target}`,
-    actions: ['cpuRebalance'],
-    description,
-  });
+/**
+ * The `cpu` region: running, `onlining` (hotplug lock held), `offlined` (POST_DEAD pending).
+ * `notifier`: the design has the RFC base's `hotcpu_rebalance` (DesignModel `cpuNotifier`).
+ * Without it (3.6, mainline) `_cpu_down` is one step and `notify` is only the end of
+ * `_cpu_up`'s other CPU_ONLINE notifiers: `cpu_hotplug_done()`, no dmaengine code.
+ */
+export function cpuRegion(notifier = false): StateConfig<CpuGuard, CpuAction> {
+  const notify = (target: string, description: string): TransitionConfig<CpuGuard, CpuAction> =>
+    notifier
+      ? { guard: 'listMutexFree', target: `#cpu.${target}`, actions: ['cpuRebalance'], description }
+      : {
+          target: `#cpu.${target}`,
+          actions: ['cpuHotplugDone'],
+          description: '_cpu_up: the CPU_ONLINE notifiers (none of dmaengine: 3.6 and mainline register no CPU notifier); cpu_hotplug_done()',
+        };
   return {
     id: 'cpu',
     initial: 'running',
@@ -41,7 +48,7 @@ export function cpuRegion(): StateConfig<CpuGuard, CpuAction> {
         on: {
           'cpu.offline': {
             guard: 'canOffline',
-            target: '#cpu.offlined',
+            target: notifier ? '#cpu.offlined' : '#cpu.running',
             actions: ['cpuOffline'],
             description:
               '_cpu_down: cpu_hotplug_begin … cpu_hotplug_done; the CPU goes offline (no thread runs on it: tasks were migrated first); its ref count keeps its value',
@@ -58,19 +65,23 @@ export function cpuRegion(): StateConfig<CpuGuard, CpuAction> {
         id: 'cpu.onlining',
         description: '_cpu_up holds cpu_hotplug.lock: get_online_cpus() blocks until cpu_hotplug_done',
         on: {
-          'cpu.notify': notifier(
+          'cpu.notify': notify(
             'running',
             'CPU_ONLINE notifier hotcpu_rebalance: mutex_lock(&dma_list_mutex); dma_channel_rebalance; mutex_unlock; then cpu_hotplug_done()',
           ),
         },
       },
-      offlined: {
-        id: 'cpu.offlined',
-        description: 'cpu_hotplug_done ran; the CPU_POST_DEAD notifier is next',
-        on: {
-          'cpu.postDead': notifier('running', 'CPU_POST_DEAD notifier hotcpu_rebalance: mutex_lock(&dma_list_mutex); dma_channel_rebalance; mutex_unlock'),
-        },
-      },
+      ...(notifier
+        ? {
+            offlined: {
+              id: 'cpu.offlined',
+              description: 'cpu_hotplug_done ran; the CPU_POST_DEAD notifier is next',
+              on: {
+                'cpu.postDead': notify('running', 'CPU_POST_DEAD notifier hotcpu_rebalance: mutex_lock(&dma_list_mutex); dma_channel_rebalance; mutex_unlock'),
+              },
+            },
+          }
+        : {}),
     },
   };
 }
@@ -81,7 +92,8 @@ export function cpuRules(L: Layout) {
     guards: {
       canOffline: (ctx, _p, e) => {
         const cpu = e.cpu as number;
-        return ctx.cpuOnline[cpu] === 1 && ctx.cpuOnline.some((x, i) => x === 1 && i !== cpu) && ctx.threads.every((t) => t.cpu !== cpu);
+        // _cpu_down's take_cpu_down runs under __stop_machine: not while a thread has preemption off.
+        return ctx.cpuOnline[cpu] === 1 && ctx.cpuOnline.some((x, i) => x === 1 && i !== cpu) && ctx.threads.every((t) => t.cpu !== cpu && t.preemptOff === 0);
       },
       isOffline: (ctx, _p, e) => ctx.cpuOnline[e.cpu as number] === 0,
       listMutexFree,
@@ -96,6 +108,9 @@ export function cpuRules(L: Layout) {
       },
       cpuRebalance: (ctx) => {
         dmaChannelRebalance(ctx, L);
+        ctx.hotplug = 0;
+      },
+      cpuHotplugDone: (ctx) => {
         ctx.hotplug = 0;
       },
     },

@@ -117,6 +117,13 @@ export interface DesignModel<G extends string = string, A extends string = strin
    * design's `findChannel`/`getChannel` inside a read-side section, then its `refInc`).
    */
   readonly hotPath: HotPathKind;
+  /**
+   * The dmaengine CPU notifier `hotcpu_rebalance` (`CPU_ONLINE`, `CPU_POST_DEAD`:
+   * `dma_channel_rebalance` under `dma_list_mutex`). Only the RFC series' base has one (3/7
+   * hunk `@@ -1011,7 +1103,7 @@`); 3.4/3.6 `dmaengine.c` and mainline register none, so a
+   * CPU going on- or offline leaves `channel_table` as it is. Default false.
+   */
+  readonly cpuNotifier?: boolean;
   /** The design's own context variables (none if omitted). */
   readonly variables?: DesignVariables;
   /** The IOH's program for one device between `unregister` and its free. */

@@ -11,7 +11,7 @@
 import type { Scenario } from '../../src/scenario.ts';
 import type { ActionRule, GuardRule, Rules } from '../kit.ts';
 import { makeModel, threadPayloads, type ConfiguredModel, type StateConfig } from '../make.ts';
-import { rxThread } from '../../spec/vocabulary.ts';
+import { hasWalker, rxThread } from '../../spec/vocabulary.ts';
 import { clientRules, publicClientRegion, slaveRegion, type HotPathKind } from './clients.ts';
 import { cpuRegion, cpuRules } from './cpu.ts';
 import { initialContext, type SystemContext } from './context.ts';
@@ -185,7 +185,7 @@ export function systemConfig(L: Layout, D: DesignModel, options: SystemOptions =
     const b = iohBuild(L, h);
     states[b.info.name] = iohRegion(b, D.ejecting(b));
   });
-  if (options.cpuHotplug) states.cpu = cpuRegion();
+  if (options.cpuHotplug) states.cpu = cpuRegion(D.cpuNotifier === true);
   for (const [name, region] of Object.entries(D.threads?.(L) ?? {})) {
     if (Object.hasOwn(states, name) || reservedThread(L, name))
       throw new DesignError(D.name, `thread ${name}`, 'is the name of a thread the system already has', 'give the design thread its own name, e.g. wq0');
@@ -220,7 +220,7 @@ export function buildSystem(scenario: Scenario, D: DesignModel, given: SystemOpt
       ...L.clients.map((c) => c.name),
       ...L.iohs.map((h) => h.name),
       ...(options.cpuHotplug ? ['cpu'] : []),
-      ...L.clients.filter((c) => c.kind === 'net_dma').map((c) => rxThread(c.name)),
+      ...L.clients.filter((c) => hasWalker(c)).map((c) => rxThread(c.name)),
       ...Object.keys(D.threads?.(L) ?? {}),
     ],
     payloads: threadPayloads(L.cpus),

@@ -18,10 +18,20 @@ export const listMutexFree = (ctx: SystemContext): boolean => ctx.listMutex < 0;
  */
 export const hotplugFree = (ctx: SystemContext): boolean => ctx.hotplug === 0;
 
+/**
+ * A `static_key_slow_inc/dec` can flip the key: `get_online_cpus()` would not block and
+ * no thread has preemption off. On x86 with `HAVE_JUMP_LABEL` the flip is
+ * `text_poke_smp` → `stop_machine`, which runs only once every CPU has left its
+ * preempt-disabled section (async_tx's `get_cpu()` call site: spec/vocabulary.ts
+ * `findsPreemptOff`).
+ */
+export const keyFlipCanRun = (ctx: SystemContext): boolean => ctx.hotplug === 0 && ctx.threads.every((th) => th.preemptOff === 0);
+
 /** The lock guards, by rule name (`satisfies`: the names stay literal for the configs' types). */
 export const lockGuards = {
   listMutexFree,
   hotplugFree,
+  keyFlipCanRun,
 } satisfies Readonly<Record<string, GuardRule<SystemContext>>>;
 
 /** The lock guards' names. */

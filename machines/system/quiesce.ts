@@ -34,7 +34,7 @@ export function quiesceState(b: IohBuild, then: string): StateConfig<QuiesceGuar
         description: 'unregister rebalanced the table; the quiesce has not begun',
         on: {
           [b.ev('keyOn')]: {
-            guard: 'hotplugFree',
+            guard: 'keyFlipCanRun',
             target: `#${q('roundStart')}`,
             actions: [{ type: 'keyOn', params: p }],
             description:
@@ -101,7 +101,7 @@ export function quiesceState(b: IohBuild, then: string): StateConfig<QuiesceGuar
         description: 'the loop saw quiesceThreshold consecutive zero sums',
         on: {
           [b.ev('keyOff')]: {
-            guard: 'hotplugFree',
+            guard: 'keyFlipCanRun',
             target: `#${then}`,
             actions: [{ type: 'keyOff', params: p }],
             description: 'static_key_slow_dec(&dmaengine_quiesce) (get_online_cpus() again): dma_find_channel returns channels again',

@@ -53,6 +53,17 @@ export function behaviourScenario(behaviour: Behaviour): Scenario {
 }
 
 /**
+ * The mainline shape: async_tx clients only (net_dma left the kernel in 3.18), with the
+ * `dma_issue_pending_all` caller of its user (`raid5d`, thread `atx0-rx`): the RCU reader
+ * under which a design's free must wait a grace period.
+ */
+export const ASYNC_TX_MAINLINE: Scenario = {
+  ...DEFAULT_SCENARIO,
+  name: 'async-tx-mainline',
+  clients: [client('atx0', 'async_tx', 1, { walker: true })],
+};
+
+/**
  * The RFC's own quiesce threshold: `dma_channel_quiesce` waits for ten consecutive zero sums
  * (the seed 3/7: `} while (quiesce_count < 10);` in `dma_channel_quiesce`); the standard
  * scenario uses 2 so that every design's exact search stays small.
@@ -76,12 +87,13 @@ const KERNEL_SCENARIOS: Readonly<Record<string, () => Scenario>> = {
   }),
 };
 
-/** Scenario names `--scenario` accepts besides files: `default`, each behaviour, and the kernel's parameters. */
-export const NAMED_SCENARIOS: readonly string[] = ['default', ...BEHAVIOURS, ...Object.keys(KERNEL_SCENARIOS)];
+/** Scenario names `--scenario` accepts besides files: `default`, each behaviour, `async-tx-mainline`, and the kernel's parameters. */
+export const NAMED_SCENARIOS: readonly string[] = ['default', ...BEHAVIOURS, 'async-tx-mainline', ...Object.keys(KERNEL_SCENARIOS)];
 
 /** The named scenario, or undefined. */
 export function namedScenario(name: string): Scenario | undefined {
   if (name === 'default') return DEFAULT_SCENARIO;
+  if (name === 'async-tx-mainline') return ASYNC_TX_MAINLINE;
   if (Object.hasOwn(KERNEL_SCENARIOS, name)) return KERNEL_SCENARIOS[name]!();
   return (BEHAVIOURS as readonly string[]).includes(name) ? behaviourScenario(name as Behaviour) : undefined;
 }

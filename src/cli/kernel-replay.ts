@@ -36,8 +36,8 @@ const USAGE = `usage: dmaspec kernel-replay --tree DIR [--machine NAME] [--scena
   --machine NAME    only this machine: ${MACHINES.slice(0, 4).join(', ')},
                     ${MACHINES.slice(4).join(', ')}
   --scenario NAME   only this scenario: catalogue (each machine's small scenario),
-                    ${Object.keys(HARNESS_SCENARIOS).join(', ')};
-                    or a scenario FILE.json
+                    ${Object.keys(HARNESS_SCENARIOS).slice(0, 4).join(', ')},
+                    ${Object.keys(HARNESS_SCENARIOS).slice(4).join(', ')}; or a scenario FILE.json
   --design NAME     only this design; a 3.x tree replays baseline, and with the RFC rfc-wait
                     and rfc-wait-unheld; a mainline tree kref, and with the fix kref-fixed
   --version V       the tree's version for the report (default: its Makefile, or its

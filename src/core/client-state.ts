@@ -5,9 +5,13 @@
  */
 import type { ClientSpec } from '../scenario.ts';
 import type { DmaChan } from './objects.ts';
+import { findsPreemptOff } from '../../spec/vocabulary.ts';
 
 /** Where a client's worker is in its find → use → put round. */
 export type WorkerPosition = 'idle' | 'fetched' | 'counted' | 'regetting' | 'dirtied' | 'found' | 'used';
+
+/** The worker positions between the first and the last statement of a split find or re-get. */
+const INSIDE_FIND: ReadonlySet<WorkerPosition> = new Set(['fetched', 'counted', 'regetting', 'dirtied']);
 
 /** One client thread's state. Programs mutate it; the system observes it. */
 export class ClientState {
@@ -35,9 +39,18 @@ export class ClientState {
     return this.spec.name;
   }
 
-  /** The scheduler may move the thread: it migrates and its worker holds a round open. */
+  /**
+   * Preemption is off: the worker is inside a find or re-get whose call site holds
+   * `get_cpu()` (async_tx, spec/vocabulary.ts `findsPreemptOff`), between its first
+   * statement and its last. No migration or `stop_machine` lands then.
+   */
+  get preemptOff(): boolean {
+    return findsPreemptOff(this.spec.kind) && INSIDE_FIND.has(this.worker);
+  }
+
+  /** The scheduler may move the thread: it migrates, its worker holds a round open, preemption is on. */
   get migratable(): boolean {
-    return this.spec.migrates && this.worker !== 'idle';
+    return this.spec.migrates && this.worker !== 'idle' && !this.preemptOff;
   }
 
   /** Rounds (slave: uses) left before the client may release; always some when busy. */

@@ -39,6 +39,11 @@ export interface DesignClientStep {
 
 /** One design bound to one kernel; may keep per-kernel state in its closure. */
 export interface DesignHooks {
+  /**
+   * The design has the RFC base's CPU notifier `hotcpu_rebalance` (machines/system/design.ts
+   * `cpuNotifier`); 3.6 and mainline have none. Default false.
+   */
+  readonly cpuNotifier?: boolean;
   /** `dma_find_channel(cap)` on `cpu` (the hot path of net_dma and async_tx). */
   findChannel(cap: Capability, cpu: number): DmaChan | null;
   /** `dma_get_channel(chan)` by client thread `thread` on `cpu`: re-take a cached channel pointer. */

@@ -53,6 +53,11 @@ export class DmaEngine implements RebalanceState {
   listMutexOwner: string | null = null;
   /** `cpu_hotplug.lock` held by a CPU-hotplug writer (`cpu_hotplug_begin` … `cpu_hotplug_done`). */
   hotplugLocked = false;
+  /**
+   * Some thread runs with preemption off (ClientState `preemptOff`): `stop_machine` (a
+   * static key flip, `_cpu_down`) cannot run now. The System that owns the clients sets it.
+   */
+  preemptOffAnywhere: () => boolean = () => false;
   /** `dma_issue_pending_all` walks inside `rcu_read_lock`: walker → the devices it saw listed. */
   readonly rcuWalks = new Map<string, readonly DmaDevice[]>();
   /** Observed misbehaviours `<kind>:<thread>:<chan>`, each once. */

@@ -87,9 +87,13 @@ export function rfcPutChannel(k: DmaEngine, cpu: number): void {
  */
 export function* dmaChannelQuiesce(k: DmaEngine): Generator<Point, void, Choice> {
   // static_key_slow_inc/dec patch code: jump_label_update → arch_jump_label_transform →
-  // get_online_cpus(), which blocks while a CPU hotplug holds cpu_hotplug.lock.
-  const hotplugFree = () => !k.hotplugLocked;
-  const waitingHotplug = () => 'get_online_cpus() in static_key_slow_inc/dec: a CPU hotplug holds cpu_hotplug.lock';
+  // get_online_cpus(), which blocks while a CPU hotplug holds cpu_hotplug.lock; then
+  // text_poke_smp → stop_machine, which waits for every preempt-disabled section to end.
+  const hotplugFree = () => !k.hotplugLocked && !k.preemptOffAnywhere();
+  const waitingHotplug = () =>
+    k.hotplugLocked
+      ? 'get_online_cpus() in static_key_slow_inc/dec: a CPU hotplug holds cpu_hotplug.lock'
+      : 'stop_machine in static_key_slow_inc/dec: a thread runs with preemption off (get_cpu)';
   yield* at('keyOn', hotplugFree, waitingHotplug);
   k.key = true;
   // The quiescer's locals, kept on the kernel so that logs can show them (not observable).

@@ -28,7 +28,7 @@ import { layoutOf } from '../../machines/system/layout.ts';
 import { snapshotKey, snapshotView } from '../../machines/xstate.ts';
 import { type AnyProperty, PROPERTY_NAMES } from '../../machines/system/properties.ts';
 import { checkPropertiesOn, checkPropertyList } from './validate-properties.ts';
-import { rxThread } from '../../spec/vocabulary.ts';
+import { hasWalker, rxThread } from '../../spec/vocabulary.ts';
 import { CLIENT_KINDS, type Scenario } from '../scenario.ts';
 import type { Design } from './design.ts';
 
@@ -237,7 +237,7 @@ const threadNames = (L: ReturnType<typeof layoutOf>): string[] => [
   ...L.clients.map((c) => c.name),
   ...L.iohs.map((h) => h.name),
   'cpu',
-  ...L.clients.filter((c) => c.kind === 'net_dma').map((c) => rxThread(c.name)),
+  ...L.clients.filter((c) => hasWalker(c)).map((c) => rxThread(c.name)),
 ];
 
 /** Targets resolve to a state id of the transition's own region, and each event is `<thread>.<step>` of a known thread. */

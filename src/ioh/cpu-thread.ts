@@ -27,22 +27,28 @@ export function* cpuHotplugProgram(k: DmaEngine, clients: readonly ClientState[]
         {
           step: 'offline',
           variants: () =>
-            k.cpuOnline.filter(Boolean).length < 2 ? [] : cpus.filter((cpu) => k.cpuOnline[cpu] && !clients.some((c) => c.cpu === cpu)).map((cpu) => ({ cpu })),
+            // _cpu_down's take_cpu_down runs under __stop_machine: not while a thread has preemption off.
+            k.cpuOnline.filter(Boolean).length < 2 || clients.some((c) => c.preemptOff)
+              ? []
+              : cpus.filter((cpu) => k.cpuOnline[cpu] && !clients.some((c) => c.cpu === cpu)).map((cpu) => ({ cpu })),
         },
         { step: 'online', variants: () => cpus.filter((cpu) => !k.cpuOnline[cpu]).map((cpu) => ({ cpu })) },
       ],
       final: true,
     };
     const cpu = choice.payload.cpu as number;
+    // Only a design on the RFC base has dmaengine's CPU notifier; 3.6 and mainline have none.
+    const notifier = k.design.cpuNotifier === true;
     if (choice.step === 'offline') {
       k.setCpuState(cpu, false);
+      if (!notifier) continue;
       yield* at('postDead', mutexFree, waiting);
       k.dmaChannelRebalance();
     } else {
       k.setCpuState(cpu, true);
       k.hotplugLocked = true; // cpu_hotplug_begin() until cpu_hotplug_done()
-      yield* at('notify', mutexFree, waiting);
-      k.dmaChannelRebalance();
+      yield* notifier ? at('notify', mutexFree, waiting) : at('notify');
+      if (notifier) k.dmaChannelRebalance();
       k.hotplugLocked = false;
     }
   }

@@ -5,6 +5,7 @@
  * divergences (kernel/expected-divergences.json) can say which are expected and why.
  * @module
  */
+import { hasWalker } from '../../spec/vocabulary.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario } from '../scenario.ts';
@@ -57,11 +58,12 @@ export interface ExpectedDivergence extends DivergenceKey {
   readonly reason: string;
 }
 
-/** The thread kind of a model thread name in `scenario`: net_dma, async_tx, slave, net_dma-rx, ioh, cpu, env. */
+/** The thread kind of a model thread name in `scenario`: net_dma, async_tx, slave, net_dma-rx, async_tx-rx, ioh, cpu, env. */
 export function threadKind(scenario: Scenario, thread: string): string {
   const client = scenario.clients.find((c) => c.name === thread);
   if (client) return client.kind;
-  if (thread.endsWith('-rx') && scenario.clients.some((c) => `${c.name}-rx` === thread)) return 'net_dma-rx';
+  const walker = scenario.clients.find((c) => hasWalker(c) && `${c.name}-rx` === thread); // its dma_issue_pending_all caller
+  if (walker) return `${walker.kind}-rx`;
   if (scenario.iohs.some((h) => h.name === thread)) return 'ioh';
   return thread;
 }

@@ -5,6 +5,7 @@
  * alloc-fail).
  * @module
  */
+import { ASYNC_TX_MAINLINE } from '../check/scenarios.ts';
 import { machineNamed } from '../catalogue.ts';
 import { ASYNC_TX_ONLY, NET_AND_SLAVE } from '../../machines/small-scenarios.ts';
 import { ALLOC_FAIL, CHAN_RULES } from '../mbt/coverage-scenarios.ts';
@@ -34,6 +35,8 @@ export const HARNESS_SCENARIOS: Readonly<Record<string, Scenario>> = {
     iohs: [{ name: 'ioh0', socketCpus: [], devices: [{ name: 'ioat0', channels: 2, capabilities: ['memcpy'] }] }],
   },
   'async-tx-only': ASYNC_TX_ONLY,
+  /** The mainline shape: async_tx with raid5d's dma_issue_pending_all walker (atx0-rx). On request only. */
+  'async-tx-mainline': ASYNC_TX_MAINLINE,
   /** net_dma and a slave on one channel, 2 CPUs going offline and online (the `cpu` thread). */
   'cpu-hotplug': { ...NET_AND_SLAVE, name: 'cpu-hotplug', cpuHotplug: true, clients: NET_AND_SLAVE.clients.map((c) => ({ ...c, migrates: false })) },
 };

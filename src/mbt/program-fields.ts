@@ -35,6 +35,8 @@ const MEANINGS: Readonly<Record<string, string>> = {
   'threads[].held': 'RFC: 1 from the end of a find or get that returned a channel to its put',
   'threads[].keySeen': 'RFC dma_get_channel: 1 if its static_key_false test saw the key on',
   'threads[].rcuSeen': "net_dma softirq: bit d set while dma_issue_pending_all's RCU walk has seen device d listed and not finished",
+  'threads[].preemptOff':
+    '1 while the thread is inside a find or re-get its call site runs under get_cpu() (async_tx): no migration or stop_machine lands then',
   'iohs[].cur': 'IOH thread: global index of the device it is removing, -1 outside an eject',
   'iohs[].count': "dma_channel_quiesce's count: consecutive zero sums",
   'iohs[].sum': 'dma_channel_quiesce: the sum of the per-CPU counts read so far this round',

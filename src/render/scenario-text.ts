@@ -17,6 +17,7 @@ const FLAG_TEXT: { readonly [K in BehaviourFlag]: (on: boolean) => string | null
   busy: (on) => (on ? 'busy' : null),
   migrates: (on) => (on ? 'migrating' : null),
   releasesEarly: (on) => (on ? 'releases early' : null),
+  walker: (on) => (on ? 'with raid5d (dma_issue_pending_all)' : null),
 };
 
 /** A client's behaviours in words (`never releases`, `busy`, `migrating`, `releases early`, `3 rounds`). */

@@ -13,7 +13,7 @@
 import type { StepEvent } from '../../machines/kit.ts';
 import type { Observable } from '../../spec/observable.ts';
 import { ClientState } from '../core/client-state.ts';
-import { eventText, rxThread, splitEvent } from '../../spec/vocabulary.ts';
+import { eventText, hasWalker, rxThread, splitEvent } from '../../spec/vocabulary.ts';
 import { NET_RX_STEPS, netRxProgram } from '../clients/net-rx.ts';
 import { clientProgram, clientSteps } from '../clients/programs.ts';
 import type { Design } from '../designs/design.ts';
@@ -89,10 +89,11 @@ export class System {
     this.iohs = scenario.iohs.map((spec) => new Ioh(spec));
     for (const h of this.iohs) probe(k, h);
     this.clients = scenario.clients.map((spec) => new ClientState(spec));
+    k.preemptOffAnywhere = () => this.clients.some((c) => c.preemptOff);
     for (const c of this.clients) this.addThread(c.name, clientProgram(k, c, scenario.allocFailures === true), clientSteps(c), { client: c });
     for (const h of this.iohs) this.addThread(h.name, iohProgram(k, h, options.hotAdd ?? false, this.clients), IOH_STEPS, { ioh: h });
     if (options.cpuHotplug ?? scenario.cpuHotplug) this.addThread('cpu', cpuHotplugProgram(k, this.clients), CPU_STEPS, {});
-    for (const c of this.clients) if (c.spec.kind === 'net_dma') this.addThread(rxThread(c.name), netRxProgram(k, c), NET_RX_STEPS, {});
+    for (const c of this.clients) if (hasWalker(c.spec)) this.addThread(rxThread(c.name), netRxProgram(k, c), NET_RX_STEPS, {});
   }
 
   private addThread(name: string, program: ThreadProgram, order: readonly string[], x: { client?: ClientState; ioh?: Ioh }): void {

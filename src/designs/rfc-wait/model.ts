@@ -43,6 +43,7 @@ export function rfcWaitDesign(base: RfcBase): DesignModel {
         ? 'Assumption rfc-base-unheld: the references of dmaengine_get users are not on the channels at the wait (modelled as putRefs after the unlock).'
         : 'Assumption rfc-base-kept: the references balance_ref_count took for dmaengine_get users stay on the public channels; nothing drops them.'),
     hotPath: 'rfc',
+    cpuNotifier: true, // the RFC base's hotcpu_rebalance (3/7 hunk @@ -1011,7 +1103,7 @@)
     ejecting: (b) => ({
       afterUnregister: 'quiesce',
       unregister: {

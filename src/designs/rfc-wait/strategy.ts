@@ -24,6 +24,7 @@ export function rfcWaitStrategyFor(base: RfcBase): DesignStrategy {
       : 'RFC 2012: per-CPU hot-path counts, quiesce under dma_list_mutex, wait for holders, synchronize_rcu, free',
     bind(k) {
       return {
+        cpuNotifier: true, // the RFC base's hotcpu_rebalance (3/7 hunk @@ -1011,7 +1103,7 @@)
         findChannel: (cap, cpu) => rfcFindChannelAtOnce(k, cap, cpu),
         getChannel: (chan, cpu) => rfcGetChannelAtOnce(k, chan, cpu),
         findChannelSteps: (client, point) => rfcFindChannel(k, client, point),
