@@ -170,7 +170,8 @@ export class DmaEngine implements RebalanceState {
   dmaenginePut(): void {
     if (this.dmaengineRefCount === 0) throw new DmaRuleError('dmaengine-put-without-get', 'dmaengine_ref_count is 0');
     this.dmaengineRefCount--;
-    for (const device of this.deviceList) {
+    // list_for_each_entry_safe: a put that releases the device (mainline) unlists it mid-walk.
+    for (const device of [...this.deviceList]) {
       if (device.private) continue;
       for (const chan of this.channelsOf(device)) if (chan.clientCount) this.dmaChanPut(chan);
     }
