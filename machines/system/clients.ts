@@ -65,6 +65,13 @@ function getAllocFailsStep(type: string, n: string, p: { t: number }): On {
   };
 }
 
+/** The non-RFC re-get step's text: 3.x and mainline have no dma_get_channel (issue 31); async_tx reuses depend_tx->chan. */
+const REGET: Readonly<Record<HotPathKind, string>> = {
+  plain: 'async_tx reuses the channel pointer kept in its descriptors (depend_tx->chan; no dmaengine call in 3.x or mainline), once',
+  tryget: 'dma_get_channel(cached), the design’s re-get: async_tx re-takes the pointer kept in its descriptors (once)',
+  rfc: 'RFC dma_get_channel(cached)',
+};
+
 /** The region of a `net_dma` or `async_tx` client: `<name>.control` ∥ `<name>.worker`. */
 export function publicClientRegion(
   c: ClientInfo,
@@ -98,10 +105,7 @@ export function publicClientRegion(
             actions: [{ type: 'getChannel', params: p }],
             description: rfc
               ? 'RFC dma_get_channel(cached): if (static_key_false(&dmaengine_quiesce)), the test alone; async_tx re-takes the pointer kept in its descriptors (once)'
-              : split
-                ? 'dma_get_channel(cached), the design’s re-get: async_tx re-takes the pointer kept in its descriptors (once)'
-                : // 3.x and mainline have no dma_get_channel (issue 31): async_tx reuses depend_tx->chan.
-                  'async_tx reuses the channel pointer kept in its descriptors (depend_tx->chan; no dmaengine call in 3.x or mainline), once',
+              : REGET[hotPath],
           },
         }
       : {};
