@@ -10,7 +10,7 @@
  * calls the driver's `device_release`, which frees the device and its channels.
  *
  * - `kref` (7.0 as shipped, ../shared/kernel/linux-7.0): `dma_chan_put` calls `dma_device_put` on
- *   EVERY put (7.0 dmaengine.c:527), then `module_put(dma_chan_to_owner(chan))` (:528), which
+ *   EVERY put (7.0 dmaengine.c:518), then `module_put(dma_chan_to_owner(chan))` (:519), which
  *   reads `chan->device` after a possible free; `dma_release_channel` reads
  *   `chan->device->privatecnt` after it.
  * - `kref-5-10` (5.10.7 as shipped, ../shared/kernel/linux-5.10.7): the same, and
