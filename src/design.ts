@@ -44,6 +44,7 @@ export { rfcWaitUnheld } from './designs/rfc-wait-unheld/model.ts';
 export { notifier } from './designs/notifier/model.ts';
 export { failFast } from './designs/fail-fast/model.ts';
 export { kref } from './designs/kref/model.ts';
+export { kref510 } from './designs/kref-5-10/model.ts';
 export { krefFixed } from './designs/kref-fixed/model.ts';
 export { percpuRef } from './designs/percpu-ref/model.ts';
 export { percpuRefNoGp } from './designs/percpu-ref-nogp/model.ts';

@@ -25,6 +25,7 @@ export const DESIGN_NAMES = [
   'notifier',
   'fail-fast',
   'kref',
+  'kref-5-10',
   'kref-fixed',
   'percpu-ref',
   'percpu-ref-nogp',

@@ -573,7 +573,7 @@ static unsigned design_of(int node)
 {
 	static const struct { const char *name; unsigned d; } D[] = {
 		{ "baseline", D_BASELINE }, { "rfc-wait", D_RFC_WAIT }, { "rfc-wait-unheld", D_RFC_UNHELD },
-		{ "kref", D_KREF }, { "kref-fixed", D_KREF_FIXED },
+		{ "kref", D_KREF }, { "kref-5-10", D_KREF }, { "kref-fixed", D_KREF_FIXED },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(D); i++)
 		if (json_is(node, D[i].name))

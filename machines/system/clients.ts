@@ -86,6 +86,13 @@ const WALKER_TEXT = {
   async_tx: 'raid5d: async_tx_issue_pending_all is dma_issue_pending_all (3.6 include/linux/async_tx.h:88, drivers/md/raid5.c:4687)',
 } as const;
 
+/** The non-RFC re-get step's text: 3.x and mainline have no dma_get_channel (issue 31); async_tx reuses depend_tx->chan. */
+const REGET: Readonly<Record<HotPathKind, string>> = {
+  plain: 'async_tx reuses the channel pointer kept in its descriptors (depend_tx->chan; no dmaengine call in 3.x or mainline), once',
+  tryget: 'dma_get_channel(cached), the design’s re-get: async_tx re-takes the pointer kept in its descriptors (once)',
+  rfc: 'RFC dma_get_channel(cached)',
+};
+
 /** The region of a `net_dma` or `async_tx` client: `<name>.control` ∥ `<name>.worker`. */
 export function publicClientRegion(
   c: ClientInfo,
@@ -121,7 +128,7 @@ export function publicClientRegion(
             actions: [...off, { type: 'getChannel', params: p }],
             description: rfc
               ? 'RFC dma_get_channel(cached): if (static_key_false(&dmaengine_quiesce)), the test alone; async_tx re-takes the pointer kept in its descriptors (once)'
-              : 'dma_get_channel(cached): async_tx re-takes the pointer kept in its descriptors (once)',
+              : REGET[hotPath],
           },
         }
       : {};

@@ -39,7 +39,8 @@ const USAGE = `usage: dmaspec kernel-replay --tree DIR [--machine NAME] [--scena
                     ${Object.keys(HARNESS_SCENARIOS).slice(0, 4).join(', ')},
                     ${Object.keys(HARNESS_SCENARIOS).slice(4).join(', ')}; or a scenario FILE.json
   --design NAME     only this design; a 3.x tree replays baseline, and with the RFC rfc-wait
-                    and rfc-wait-unheld; a mainline tree kref, and with the fix kref-fixed
+                    and rfc-wait-unheld; a mainline tree kref (kref-5-10 where dma_chan_get
+                    increments twice, as 5.10.7), and with the fix kref-fixed
   --version V       the tree's version for the report (default: its Makefile, or its
                     folder's name linux-V)
   --rfc-patch FILE  the RFC v2 3/7 patch (a mail page holding it is fine) for the 3.x RFC

@@ -76,7 +76,7 @@ function* workerPoint(k: DmaEngine, c: ClientState, step: string): Generator<Poi
 export function* netDmaProgram(k: DmaEngine, c: ClientState, cachesPointer = false, allocFailures = false): ThreadProgram {
   // With the scenario's allocFailures, also `getAllocFails`: dmaengine_get whose first
   // device_alloc_chan_resources fails, offered only when the get would allocate.
-  const allocates = () => k.deviceList.some((d) => !d.private && d.channels.some((ch) => ch.clientCount === 0));
+  const allocates = () => k.deviceList.some((d) => !d.private && k.channelsOf(d).some((ch) => ch.clientCount === 0));
   const get = yield {
     offers: [offer('get', () => k.listMutexFree), ...(allocFailures ? [offer('getAllocFails', () => k.listMutexFree && allocates())] : [])],
     waitingFor: () => 'mutex_lock(&dma_list_mutex) in dmaengine_get',

@@ -65,6 +65,19 @@ export interface DesignHooks {
    * deferred-free design, when unregister returns). `clients` are the client threads.
    */
   removeDevice(device: DmaDevice, clients: readonly ClientState[]): ThreadProgram;
+  /**
+   * Mainline's first part of `dma_async_device_unregister` (the per-channel unregisters),
+   * in place of 3.4's `list_del_rcu` + `dma_channel_rebalance`: the device stays listed
+   * (issue 31 M2), and the IOH may unregister a device an earlier put already released
+   * (M6). Default: {@link DmaEngine.dmaAsyncDeviceUnregister}.
+   */
+  unregisterDevice?(device: DmaDevice): void;
+  /**
+   * `device->channels` as the kernel's list walks (`dmaengine_get`/`_put`,
+   * `private_candidate`, `dma_channel_rebalance`) see it, when the design takes channels off
+   * it (5.10.7's channel unregister, issue 31). Default: every channel of the device.
+   */
+  listedChannels?(device: DmaDevice): readonly DmaChan[];
   /** `device_prep_dma_*` on `chan`: false means prep returns NULL (a dying device). Default true. */
   prep?(chan: DmaChan): boolean;
   /** Whether `client` may start a new find/reget round now (the notifier holds an asked client back). Default true. */

@@ -111,6 +111,11 @@ export class DmaEngine implements RebalanceState {
 
   // --- channel references -------------------------------------------------------------
 
+  /** `device->channels` as the kernel's list walks see it: the design's (mainline 5.10.7 takes channels off at unregister), or all. */
+  channelsOf(device: DmaDevice): readonly DmaChan[] {
+    return this.design.listedChannels?.(device) ?? device.channels;
+  }
+
   /** `balance_ref_count`: raise a public channel's `client_count` to `dmaengine_ref_count`. */
   balanceRefCount(chan: DmaChan): void {
     while (chan.clientCount < this.dmaengineRefCount) chan.clientCount++;
@@ -156,7 +161,7 @@ export class DmaEngine implements RebalanceState {
     this.dmaengineRefCount++;
     for (const device of [...this.deviceList]) {
       if (device.private) continue;
-      for (const chan of device.channels) this.dmaChanGet(chan, allocOk(chan));
+      for (const chan of this.channelsOf(device)) this.dmaChanGet(chan, allocOk(chan));
     }
     if (this.dmaengineRefCount === 1) this.dmaChannelRebalance();
   }
@@ -170,9 +175,10 @@ export class DmaEngine implements RebalanceState {
   dmaenginePut(): void {
     if (this.dmaengineRefCount === 0) throw new DmaRuleError('dmaengine-put-without-get', 'dmaengine_ref_count is 0');
     this.dmaengineRefCount--;
-    for (const device of this.deviceList) {
+    // list_for_each_entry_safe: a put that releases the device (mainline) unlists it mid-walk.
+    for (const device of [...this.deviceList]) {
       if (device.private) continue;
-      for (const chan of device.channels) if (chan.clientCount) this.dmaChanPut(chan);
+      for (const chan of this.channelsOf(device)) if (chan.clientCount) this.dmaChanPut(chan);
     }
   }
 
@@ -185,8 +191,9 @@ export class DmaEngine implements RebalanceState {
    */
   privateCandidate(cap: Capability, device: DmaDevice): DmaChan | null {
     if (!hasCap(device, cap)) return null;
-    if (device.channels.length > 1 && !device.private && device.channels.some((c) => c.clientCount > 0)) return null;
-    return device.channels.find((c) => c.clientCount === 0) ?? null;
+    const channels = this.channelsOf(device);
+    if (device.channels.length > 1 && !device.private && channels.some((c) => c.clientCount > 0)) return null;
+    return channels.find((c) => c.clientCount === 0) ?? null;
   }
 
   /** The channel `dma_request_channel(cap)` would try first, without taking it (or null). */

@@ -15,7 +15,11 @@ export interface RebalanceState {
   readonly deviceList: readonly DmaDevice[];
   readonly dmaengineRefCount: number;
   readonly table: Record<Capability, (DmaChan | null)[]>;
+  /** `device->channels` as the list walks see it (a design may have taken channels off it). Default: all. */
+  channelsOf?(device: DmaDevice): readonly DmaChan[];
 }
+
+const channelsOf = (s: RebalanceState, device: DmaDevice) => s.channelsOf?.(device) ?? device.channels;
 
 /**
  * `nth_chan(cap, n)`: the n-th channel with clients among listed public devices with `cap`;
@@ -27,7 +31,7 @@ export function nthChan(s: RebalanceState, cap: Capability, n: number): DmaChan 
   let min: DmaChan | null = null;
   outer: for (const device of s.deviceList) {
     if (!hasCap(device, cap) || device.private) continue;
-    for (const chan of device.channels) {
+    for (const chan of channelsOf(s, device)) {
       if (!chan.clientCount) continue;
       if (!min || chan.tableCount < min.tableCount) min = chan;
       if (n-- === 0) {
@@ -51,7 +55,7 @@ export function dmaChannelRebalance(s: RebalanceState): void {
   for (const cap of CAPABILITIES) s.table[cap].fill(null);
   for (const device of s.deviceList) {
     if (device.private) continue;
-    for (const chan of device.channels) chan.tableCount = 0;
+    for (const chan of channelsOf(s, device)) chan.tableCount = 0;
   }
   if (!s.dmaengineRefCount) return;
   let n = 0;

@@ -13,6 +13,8 @@ import { failFast } from './fail-fast/model.ts';
 import { failFastStrategy } from './fail-fast/strategy.ts';
 import { kref } from './kref/model.ts';
 import { krefStrategy } from './kref/strategy.ts';
+import { kref510 } from './kref-5-10/model.ts';
+import { kref510Strategy } from './kref-5-10/strategy.ts';
 import { krefFixed } from './kref-fixed/model.ts';
 import { krefFixedStrategy } from './kref-fixed/strategy.ts';
 import { DESIGN_NAMES, type DesignName, type Scenario, UnknownDesignError } from '../scenario.ts';
@@ -35,6 +37,7 @@ export const DESIGNS: Readonly<Record<DesignName, Design>> = {
   notifier: { model: notifier, strategy: notifierStrategy },
   'fail-fast': { model: failFast, strategy: failFastStrategy },
   kref: { model: kref, strategy: krefStrategy },
+  'kref-5-10': { model: kref510, strategy: kref510Strategy },
   'kref-fixed': { model: krefFixed, strategy: krefFixedStrategy },
   'percpu-ref': { model: percpuRef, strategy: percpuRefStrategy },
   'percpu-ref-nogp': { model: percpuRefNoGp, strategy: percpuRefNoGpStrategy },

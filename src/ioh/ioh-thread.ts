@@ -44,12 +44,14 @@ export function* iohProgram(k: DmaEngine, h: Ioh, hotAdd: boolean, clients: read
     h.state = 'ejecting';
     for (const device of h.devices) {
       h.current = device;
+      const own = k.design.unregisterDevice;
       yield* at(
         'unregister',
-        () => device.listed && k.listMutexFree,
+        () => (own !== undefined || device.listed) && k.listMutexFree,
         () => `mutex_lock(&dma_list_mutex) in dma_async_device_unregister (held by ${k.listMutexOwner})`,
       );
-      k.dmaAsyncDeviceUnregister(device);
+      if (own) own(device);
+      else k.dmaAsyncDeviceUnregister(device);
       yield* k.design.removeDevice(device, clients);
     }
     h.current = null;

@@ -49,9 +49,14 @@ const patchFile = (name: string) => join(KERNEL_DIR, 'patches', name);
 
 /**
  * The builds of a tree: 3.x alone (baseline) and with the RFC (rfc-wait, rfc-wait-unheld) when
- * the seed patch is given; mainline alone (kref) and with the kref-fixed patch (kref-fixed).
+ * the seed patch is given; mainline alone (kref, or kref-5-10 for a `dma_chan_get` that
+ * increments twice) and, without the double increment, with the kref-fixed patch (kref-fixed).
  */
 export function buildsFor(tree: KernelTree, rfcPatch: string | undefined): BuildSpec[] {
+  // 5.10.7's dma_chan_get (issue 31 M1) is modelled by kref-5-10; Garg's fix is written
+  // against the 7.0-era function, so kref-fixed replays only on a tree without it.
+  if (tree.family === 'mainline' && tree.doubleIncrement)
+    return [{ kind: 'plain', family: 'mainline', defines: ['DMASPEC_MAINLINE'], patches: [], designs: ['kref-5-10'] }];
   if (tree.family === 'mainline')
     return [
       { kind: 'plain', family: 'mainline', defines: ['DMASPEC_MAINLINE'], patches: [], designs: ['kref'] },

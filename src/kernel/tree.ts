@@ -25,6 +25,13 @@ export interface KernelTree {
   readonly dmaengineH: string;
   /** drivers/dma/dmaengine.h, mainline's private header, when the tree has it. */
   readonly privateH?: string;
+  /**
+   * Mainline only: the tree's `dma_chan_get` runs `balance_ref_count` and then
+   * `out: chan->client_count++` (5.10.7 dmaengine.c:473-477), counting a public channel's
+   * first get twice (issue 31 M1); 7.0 increments first (:476-479). Decides which kref
+   * design models the file ({@link mainlineDoubleIncrement}).
+   */
+  readonly doubleIncrement?: boolean;
 }
 
 /** A tree that lacks a file the harness needs, or whose dmaengine it does not know. */
@@ -54,6 +61,18 @@ export function familyOf(source: string): KernelFamily | undefined {
 }
 
 /**
+ * Whether a mainline dmaengine.c's `dma_chan_get` increments after `balance_ref_count` at an
+ * `out:` label (5.10.7 :473-477) rather than before it (7.0 :476-479): read off the
+ * function's body, so a user's tree of any version gets the design that models its code.
+ */
+export function mainlineDoubleIncrement(source: string): boolean {
+  const start = source.search(/^static int dma_chan_get\(struct dma_chan \*chan\)$/m);
+  if (start < 0) return false;
+  const body = source.slice(start, source.indexOf('\n}\n', start));
+  return /balance_ref_count\(chan\);\s*out:\s*chan->client_count\+\+;/.test(body);
+}
+
+/**
  * Reads tree `dir`. `version` overrides the detected version.
  * @throws TreeError naming the missing file, or saying the dmaengine is neither 3.x nor mainline
  */
@@ -67,7 +86,8 @@ export function readTree(dir: string, version?: string): KernelTree {
   };
   const dmaengineC = need(DMAENGINE_C);
   const dmaengineH = need(DMAENGINE_H);
-  const family = familyOf(readFileSync(dmaengineC, 'utf8'));
+  const source = readFileSync(dmaengineC, 'utf8');
+  const family = familyOf(source);
   if (!family)
     throw new TreeError(
       `--tree ${dir}: ${DMAENGINE_C} is neither a 3.x dmaengine (dmaengine_ref_count, idr, no kref) nor a mainline one with the dma_device kref (kref_init(&device->ref), 5.6 and later)`,
@@ -81,6 +101,7 @@ export function readTree(dir: string, version?: string): KernelTree {
     dmaengineC,
     dmaengineH,
     ...(existsSync(privateH) ? { privateH } : {}),
+    ...(family === 'mainline' ? { doubleIncrement: mainlineDoubleIncrement(source) } : {}),
   };
 }
 

@@ -96,7 +96,8 @@ describe('alternative designs on the core', () => {
       const sys = new System(scenario({ design, clients: [client('net0', 'net_dma', 0)] }));
       const run = runSchedule(sys, roundRobinScheduler());
       expect(run.outcome).toBe('completed');
-      expect(run.final.devices[0]).toMatchObject({ listed: false, freed: false });
+      // Mainline keeps the unregistered device listed, DMA_PRIVATE, until its release (issue 31 M2).
+      expect(run.final.devices[0]).toMatchObject({ listed: true, private: true, freed: false });
       expect(run.final.channels.map((c) => c.clientCount)).toEqual([1, 1]);
       expect(run.final.violations).toEqual([]);
     });
@@ -117,7 +118,7 @@ describe('alternative designs on the core', () => {
       replay(sys, cycle.slice(6));
       const o = sys.observe();
       expect(sys.iohs[0].state).toBe('online'); // nothing was unregistered
-      expect(o.devices[0]).toMatchObject({ listed: true, freed: true });
+      expect(o.devices[0]).toMatchObject({ listed: false, freed: true }); // dma_device_release: list_del_rcu (M2)
       // ioat0.0's put released the device, then module_put read it; the loop then put ioat0.1 in freed memory.
       expect(o.violations).toEqual(['use-after-free:atx0:ioat0.0', 'use-after-free:atx0:ioat0.1']);
     });
@@ -140,6 +141,53 @@ describe('alternative designs on the core', () => {
       expect(b.observe().devices[0].freed).toBe(false); // atx0's references stay: the leak
       expect(b.observe().violations).toEqual([]);
     });
+  });
+
+  describe('kref-5-10: 5.10.7’s double increment in dma_chan_get (issue 31 M1)', () => {
+    const apart = ['net0.get', 'net0.find', 'net0.use', 'net0.put', 'net0.release', 'atx0.get', 'atx0.find', 'atx0.use', 'atx0.put', 'atx0.release'];
+    const twoUsers = (design: 'kref' | 'kref-5-10') => new System(scenario({ design, clients: [client('net0', 'net_dma', 0), client('atx0', 'async_tx', 1)] }));
+
+    it('a public channel’s first get counts twice, and the extra count outlives its user', () => {
+      const sys = twoUsers('kref-5-10');
+      replay(sys, ['net0.get']);
+      expect(sys.observe().channels.map((c) => c.clientCount)).toEqual([2, 2]); // 5.10.7 dmaengine.c:473-477
+      replay(sys, apart.slice(1, 5));
+      expect(sys.observe().channels.map((c) => [c.clientCount, c.resources])).toEqual([
+        [1, true],
+        [1, true],
+      ]);
+    });
+
+    it('two dmaengine_get users that never overlap free the device at the second put (5.10.7), not on 7.0', () => {
+      const a = twoUsers('kref-5-10');
+      replay(a, apart);
+      expect(a.iohs[0].state).toBe('online');
+      expect(a.observe().devices[0].freed).toBe(true);
+      expect(a.observe().violations).toEqual(['use-after-free:atx0:ioat0.0', 'use-after-free:atx0:ioat0.1']);
+      const b = twoUsers('kref');
+      replay(b, apart);
+      expect(b.observe().devices[0].freed).toBe(false);
+      expect(b.observe().violations).toEqual([]);
+    });
+  });
+
+  it('mainline (issue 31 M2, M4): the unregistered device stays listed; a late request gets channel 1 on 7.0, NULL on 5.10.7', () => {
+    const late = [
+      { type: 'slave0.request', allocOk: true },
+      'slave0.use',
+      'ioh0.eject',
+      'ioh0.unregister',
+      'ioh0.putRef',
+      { type: 'slave1.request', allocOk: true },
+    ];
+    const twoSlaves = (design: 'kref' | 'kref-5-10') => new System(scenario({ design, clients: [client('slave0', 'slave', 0), client('slave1', 'slave', 1)] }));
+    const seven = twoSlaves('kref');
+    replay(seven, late);
+    expect(seven.observe().devices[0]).toMatchObject({ listed: true, private: true, privatecnt: 2, freed: false });
+    expect(seven.observe().threads.map((t) => t.chan)).toEqual(['ioat0.0', 'ioat0.1']);
+    const five = twoSlaves('kref-5-10');
+    replay(five, late);
+    expect(five.observe().threads.map((t) => t.chan)).toEqual(['ioat0.0', null]);
   });
 
   it('fail-fast: prep returns NULL on a dying device and the slave may give up early', () => {

@@ -46,7 +46,7 @@ const MUST_KILL: Readonly<Record<string, { mutant: string; export: string }>> = 
     mutant: 'dma_channel_quiesce drop RFC v2 3/7 @@ -393,6 +436,37 @@ +8 "static_key_slow_inc(&dmaengine_quiesce);"',
     export: 'quiesce/catalogue/rfc-wait',
   },
-  '5.10.7': { mutant: 'dma_chan_get drop dmaengine.c:477 "chan->client_count++;"', export: 'client-slave/catalogue/kref' },
+  '5.10.7': { mutant: 'dma_chan_get drop dmaengine.c:477 "chan->client_count++;"', export: 'client-net_dma/catalogue/kref-5-10' }, // since issue 31 M1 the public paths pass
   '7.0': { mutant: 'dma_chan_put drop dmaengine.c:502 "chan->client_count--;"', export: 'client-net_dma/catalogue/kref' },
 };
 

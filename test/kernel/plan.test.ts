@@ -7,7 +7,14 @@ import { buildName, buildsFor } from '../../src/kernel/build.ts';
 import { defaultPlan } from '../../src/kernel/plan.ts';
 import type { KernelTree } from '../../src/kernel/tree.ts';
 
-const tree = (family: KernelTree['family'], version: string): KernelTree => ({ root: '/t', version, family, dmaengineC: '/t/c', dmaengineH: '/t/h' });
+const tree = (family: KernelTree['family'], version: string, doubleIncrement?: boolean): KernelTree => ({
+  root: '/t',
+  version,
+  family,
+  dmaengineC: '/t/c',
+  dmaengineH: '/t/h',
+  ...(doubleIncrement === undefined ? {} : { doubleIncrement }),
+});
 const plan = (t: KernelTree, seed?: string) =>
   buildsFor(t, seed).map((b) => ({ build: buildName(t, b), exports: defaultPlan(b).map((e) => `${e.machine}/${e.scenarioName}/${e.design}`) }));
 
@@ -39,10 +46,17 @@ describe('the builds and their exports', () => {
   });
 
   it('mainline: kref as shipped and kref-fixed, no 3.4-only machines', () => {
-    const [shipped, fixed] = plan(tree('mainline', '7.0'), '/seed.txt');
+    const [shipped, fixed] = plan(tree('mainline', '7.0', false), '/seed.txt');
     expect([shipped.build, fixed.build]).toEqual(['7.0', '7.0+kref-fixed']);
     expect(shipped.exports.every((e) => e.endsWith('/kref'))).toBe(true);
     expect(fixed.exports.every((e) => e.endsWith('/kref-fixed'))).toBe(true);
     expect(shipped.exports.some((e) => e.startsWith('channel/') || e.startsWith('ioh/') || e.startsWith('quiesce/'))).toBe(false);
+  });
+
+  it('mainline whose dma_chan_get counts twice (5.10.7, issue 31 M1): kref-5-10 alone, no kref-fixed build', () => {
+    const builds = plan(tree('mainline', '5.10.7', true), '/seed.txt');
+    expect(builds.map((b) => b.build)).toEqual(['5.10.7']);
+    expect(builds[0].exports.every((e) => e.endsWith('/kref-5-10'))).toBe(true);
+    expect(builds[0].exports).toContain('system/two-channel/kref-5-10');
   });
 });

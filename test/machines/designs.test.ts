@@ -11,6 +11,7 @@ import { runWithXstate, snapshotView } from '../../machines/xstate.ts';
 import { propertyNamed, type SafetyProperty } from '../../machines/system/properties.ts';
 import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../../src/scenario.ts';
 import { designModel } from '../../src/designs/models.ts';
+import type { ChannelCtx } from '../../machines/system/context.ts';
 
 import { checkDesign } from '../../src/check/run.ts';
 import { checkModel } from '../../src/check/engine/check.ts';
@@ -139,7 +140,7 @@ describe('kref with two dmaengine_get users and no removal (8ad342a86359 as ship
     expect(runWithXstate(m, TWO_USERS_CYCLE.slice(0, netDone)).context.kref[0]).toBe(1);
     const s = runWithXstate(m, TWO_USERS_CYCLE);
     expect(s.context.kref[0]).toBe(0);
-    expect(s.context.devices[0]).toMatchObject({ listed: 1, freed: 1 });
+    expect(s.context.devices[0]).toMatchObject({ listed: 0, freed: 1 }); // dma_device_release: list_del_rcu (issue 31 M2)
     expect(s.matches({ ioh0: 'online' })).toBe(true);
     expect(violations(m, TWO_USERS_CYCLE)).toEqual(['use-after-free:atx0:ioat0.0', 'use-after-free:atx0:ioat0.1']);
   });
@@ -149,6 +150,91 @@ describe('kref with two dmaengine_get users and no removal (8ad342a86359 as ship
     expect(s.context.kref[0]).toBe(1);
     expect(s.context.devices[0]).toMatchObject({ listed: 1, freed: 0 });
     expect(violations(m, TWO_USERS_CYCLE)).toEqual([]);
+  });
+});
+
+/** Two dmaengine_get users that never overlap: net0 does its rounds and puts, then atx0 gets, does its round and puts. */
+const TWO_USERS_APART = steps(
+  'net0.get',
+  ...Array(DEFAULT_SCENARIO.clients[0].rounds).fill(['net0.find', 'net0.use', 'net0.put']).flat(),
+  'net0.release',
+  'atx0.get',
+  'atx0.find',
+  'atx0.use',
+  'atx0.put',
+  'atx0.release',
+);
+
+describe('kref-5-10: 5.10.7’s dma_chan_get counts a public channel’s first get twice (issue 31 M1)', () => {
+  it('balance_ref_count then out: client_count++ (5.10.7 dmaengine.c:473-477): one dmaengine_get leaves client_count 2', () => {
+    expect(runWithXstate(sys('kref-5-10'), steps('net0.get')).context.channels.map((c: ChannelCtx) => c.clientCount)).toEqual([2, 2]);
+    expect(runWithXstate(sys('kref'), steps('net0.get')).context.channels.map((c: ChannelCtx) => c.clientCount)).toEqual([1, 1]); // 7.0 :476-479
+  });
+  it('the phantom count is never dropped: resources stay allocated after the only user’s dmaengine_put', () => {
+    const netDone = TWO_USERS_APART.findIndex((e) => e.type === 'net0.release') + 1;
+    const s = runWithXstate(sys('kref-5-10'), TWO_USERS_APART.slice(0, netDone));
+    expect(s.context.channels.map((c: ChannelCtx) => [c.clientCount, c.resources])).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
+    expect(s.context.kref[0]).toBe(1);
+  });
+  it('two users that never overlap free the device at the second dmaengine_put, with no removal; 7.0 does not', () => {
+    const m = sys('kref-5-10');
+    const s = runWithXstate(m, TWO_USERS_APART);
+    expect(s.context.kref[0]).toBe(0);
+    expect(s.context.devices[0].freed).toBe(1);
+    expect(s.matches({ ioh0: 'online' })).toBe(true);
+    expect(violations(m, TWO_USERS_APART)).toEqual(['use-after-free:atx0:ioat0.0', 'use-after-free:atx0:ioat0.1']);
+    const seven = sys('kref');
+    expect(runWithXstate(seven, TWO_USERS_APART).context.devices[0].freed).toBe(0);
+    expect(violations(seven, TWO_USERS_APART)).toEqual([]);
+  });
+});
+
+describe('mainline unregister and dma_device_release (issue 31 M2, M3, M5, M4)', () => {
+  const TWO_SLAVES: Scenario = {
+    ...DEFAULT_SCENARIO,
+    clients: [DEFAULT_SCENARIO.clients[2], { ...DEFAULT_SCENARIO.clients[2], name: 'slave1', cpu: 1 }],
+  };
+  const TEARDOWN = [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.putRef')];
+
+  it('M5: unregister stops before the mutex section with the device public; putRef is the section, one step', () => {
+    const m = sys('kref', NEVER_RELEASING_SLAVE);
+    const window = runWithXstate(m, [...steps('net0.get', 'ioh0.eject', 'ioh0.unregister')]);
+    expect(window.context.devices[0]).toMatchObject({ listed: 1, private: 0 });
+    expect(window.context.kref[0]).toBe(3);
+    const after = runWithXstate(m, [...steps('net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.putRef')]);
+    // DMA_PRIVATE, rebalance (the table empties) and the registration reference dropped together.
+    expect(after.context.devices[0]).toMatchObject({ listed: 1, private: 1, freed: 0 });
+    expect(after.context.table[0]).toEqual([-1, -1]);
+    expect(after.context.kref[0]).toBe(2);
+  });
+
+  it('M2/M3: the device stays listed until its release, which unlists it and rebalances', () => {
+    const m = sys('kref');
+    const held = runWithXstate(m, TEARDOWN);
+    expect(held.context.devices[0]).toMatchObject({ listed: 1, private: 1, freed: 0 });
+    const released = runWithXstate(m, [...TEARDOWN, ev('slave0.release')]);
+    expect(released.context.devices[0]).toMatchObject({ listed: 0, freed: 1 });
+    // 5.10.7: the release after two users apart empties the table their dmaengine_put left.
+    const apart = runWithXstate(sys('kref-5-10'), TWO_USERS_APART);
+    expect(apart.context.devices[0]).toMatchObject({ listed: 0, freed: 1 });
+    expect(apart.context.table[0]).toEqual([-1, -1]);
+    expect(runWithXstate(sys('kref'), TWO_USERS_APART).context.table[0]).not.toEqual([-1, -1]); // 7.0: nothing released, stale entries stay
+  });
+
+  it('M4: with channel 0 held across unregister, a request gets channel 1 on 7.0 (kref) and NULL on 5.10.7 (kref-5-10)', () => {
+    const late = [...TEARDOWN, ev('slave1.request', { allocOk: true })];
+    const seven = runWithXstate(sys('kref', TWO_SLAVES), late);
+    expect(seven.context.threads.map((t: { chan: number }) => t.chan)).toEqual([0, 1]);
+    expect(seven.context.devices[0]).toMatchObject({ listed: 1, private: 1, privatecnt: 2 });
+    const five = runWithXstate(sys('kref-5-10', TWO_SLAVES), late);
+    expect(five.context.threads.map((t: { chan: number }) => t.chan)).toEqual([0, -1]);
+    // 7.0: nothing is freed under the late slave; the last release frees the device and reads it after (Garg-2).
+    const whole = [...late, ...steps('slave1.use', 'slave0.release', 'slave1.release')];
+    expect(violations(sys('kref', TWO_SLAVES), whole)).toEqual(['use-after-free:slave1:ioat0.1']);
+    expect(violations(sys('kref-fixed', TWO_SLAVES), whole)).toEqual([]);
   });
 });
 

@@ -10,4 +10,4 @@ import type { DesignModel } from '../../../machines/system/design.ts';
 import { krefDesign } from '../kref/model.ts';
 
 /** Mainline's kref design with the device-reference balance and the read-before-put order fixed. */
-export const krefFixed: DesignModel = krefDesign({ name: 'kref-fixed', fixed: true });
+export const krefFixed: DesignModel = krefDesign({ name: 'kref-fixed', fixed: true, doubleIncrement: false, unregisterListDel: false });

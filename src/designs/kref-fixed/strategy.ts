@@ -7,4 +7,4 @@ import type { DesignStrategy } from '../../core/design.ts';
 import { krefStrategyOf } from '../kref/strategy.ts';
 
 /** Mainline kref, fixed. */
-export const krefFixedStrategy: DesignStrategy = krefStrategyOf({ name: 'kref-fixed', fixed: true });
+export const krefFixedStrategy: DesignStrategy = krefStrategyOf({ name: 'kref-fixed', fixed: true, doubleIncrement: false, unregisterListDel: false });

@@ -21,12 +21,25 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
     name: v.name,
     description: v.fixed
       ? 'mainline kref, fixed: the device reference is dropped at a channel’s last dma_chan_put; device_release frees at 0'
-      : 'mainline kref as shipped: every dma_chan_put drops a device reference; device_release frees at 0',
+      : v.doubleIncrement
+        ? 'mainline kref as 5.10.7 ships it: a public channel’s first dma_chan_get counts twice; every dma_chan_put drops a device reference; device_release frees at 0'
+        : 'mainline kref as 7.0 ships it: every dma_chan_put drops a device reference; device_release frees at 0',
     bind(k): DesignHooks {
       /** `device->ref`, by device instance (a hot-added device is a new instance: `kref_init`). */
       const refs = new Map<DmaDevice, number>();
+      /** Devices whose channels the channel unregister took off device->channels (5.10.7). */
+      const unlinked = new Set<DmaDevice>();
       const kref = (d: DmaDevice) => refs.get(d) ?? 1;
       const useAfterFree = (chan: DmaChan) => k.violations.add(violationText({ kind: 'use-after-free', thread: k.current, chan: chan.id }));
+      /** `dma_device_release`: list_del_rcu (M2), dma_channel_rebalance (M3), device_release frees it all. */
+      const dmaDeviceRelease = (d: DmaDevice) => {
+        const i = k.deviceList.indexOf(d);
+        if (i >= 0) k.deviceList.splice(i, 1);
+        d.listed = false;
+        k.dmaChannelRebalance();
+        for (const chan of d.channels) chan.resources = false;
+        d.freed = true;
+      };
       /** `dma_device_put`; returns whether it released. At 0: refcount_t's underflow WARN, no second release. */
       const dmaDevicePut = (d: DmaDevice): boolean => {
         const n = kref(d);
@@ -36,22 +49,36 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
         }
         refs.set(d, n - 1);
         if (n > 1) return false;
-        for (const chan of d.channels) chan.resources = false; // device_release: the driver frees it all
-        d.freed = true;
+        dmaDeviceRelease(d);
         return true;
       };
       return {
         findChannel: (cap, cpu) => k.table[cap][cpu],
         getChannel: (chan) => chan,
         putChannel: () => {},
+        // The per-channel unregisters: the device stays listed (M2); 5.10.7 takes the channels
+        // off device->channels (:1113); what else they free is not observed (A5).
+        unregisterDevice: (device) => {
+          if (v.unregisterListDel) unlinked.add(device);
+        },
+        listedChannels: (device) => (unlinked.has(device) ? [] : device.channels),
         *removeDevice(device) {
-          yield* at('putRef'); // dma_device_put of the registration reference
+          // The dma_list_mutex section, one step (M5): DMA_PRIVATE, rebalance, dma_device_put.
+          yield* at(
+            'putRef',
+            () => k.listMutexFree,
+            () => `mutex_lock(&dma_list_mutex) in dma_async_device_unregister (held by ${k.listMutexOwner})`,
+          );
+          device.private = true;
+          k.dmaChannelRebalance();
           dmaDevicePut(device);
         },
         afterFirstChanGet(chan) {
           if (chan.device.freed)
             useAfterFree(chan); // kref_get_unless_zero reads the freed device
           else refs.set(chan.device, kref(chan.device) + 1);
+          // 5.10.7 dmaengine.c:473-477: balance_ref_count, then `out: chan->client_count++`.
+          if (v.doubleIncrement && !chan.device.private) chan.clientCount++;
         },
         afterChanPut(chan) {
           if (chan.device.freed) return void useAfterFree(chan); // the put read a freed channel
@@ -64,5 +91,5 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
   };
 }
 
-/** Mainline's kref design as 5.6 shipped it. */
-export const krefStrategy: DesignStrategy = krefStrategyOf({ name: 'kref', fixed: false });
+/** Mainline's kref design as 7.0 ships it. */
+export const krefStrategy: DesignStrategy = krefStrategyOf({ name: 'kref', fixed: false, doubleIncrement: false, unregisterListDel: false });
