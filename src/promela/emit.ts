@@ -209,9 +209,11 @@ export function emitPromela(cm: CompiledMachine, ranges: readonly InputRange[], 
     ),
   );
   lines.push('');
-  lines.push('/* After every step: each safety property, and deadlock freedom, on the new state. */', 'inline check() {');
-  for (const p of t.safety) lines.push(`  if :: !(SAFE_${identifier(p.name)}) -> report(P_${identifier(p.name)}) :: else fi;`);
-  lines.push(`  if :: !(FINAL || ${t.steps.map((_, k) => `EN_${k}`).join(' || ') || '0'}) -> report(P_deadlock_free) :: else fi`, '}', '');
+  // A macro, not an inline: SPIN keeps an inline's text, expanded, in a bounded buffer
+  // ("inline text too long"), and a property's tree over four CPUs' counters passes it.
+  lines.push('/* After every step: each safety property, and deadlock freedom, on the new state. */', '#define CHECK \\');
+  for (const p of t.safety) lines.push(`  if :: !(SAFE_${identifier(p.name)}) -> report(P_${identifier(p.name)}) :: else fi; \\`);
+  lines.push(`  if :: !(FINAL || ${t.steps.map((_, k) => `EN_${k}`).join(' || ') || '0'}) -> report(P_deadlock_free) :: else fi`, '');
 
   // Whose progress each step is, for the liveness claims (src/promela/liveness.ts).
   const live: LivenessSource = {
@@ -228,7 +230,7 @@ export function emitPromela(cm: CompiledMachine, ranges: readonly InputRange[], 
     t.steps.forEach((s, k) => {
       if (cm.regions[s.region].thread !== th) return;
       procs.push(`  :: d_step { ${s.timer ? 'timeout && ' : ''}EN_${k} ->`);
-      procs.push(`${block([...body(s.tree, s.region), 'check()', steppedStatement(live, k)], '       ')} }`);
+      procs.push(`${block([...body(s.tree, s.region), 'CHECK', steppedStatement(live, k)], '       ')} }`);
     });
     procs.push('  od', '}', '');
   }
