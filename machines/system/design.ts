@@ -124,6 +124,11 @@ export interface DesignModel<G extends string = string, A extends string = strin
    * CPU going on- or offline leaves `channel_table` as it is. Default false.
    */
   readonly cpuNotifier?: boolean;
+  /**
+   * The design has mainline's `struct dma_device.ref` (the context's `kref`): the observable
+   * shows it as `devices[].kref` (spec/observable.ts). Default false: the field is absent.
+   */
+  readonly deviceKref?: boolean;
   /** The design's own context variables (none if omitted). */
   readonly variables?: DesignVariables;
   /** The IOH's program for one device between `unregister` and its free. */

@@ -209,6 +209,7 @@ export function krefDesign(v: KrefVariant): DesignModel {
           'and privatecnt before that put. The references of dmaengine_get users stay on an unregistered device (dmaengine_put skips it): a leak. ') +
       'The hot path is 3.4’s plain table read.',
     hotPath: 'plain',
+    deviceKref: true,
     ...(v.unregisterListDel ? { variables: { perDevice: { unlinked } } } : {}),
     ejecting: (b) => ({
       // M5: the kernel's own preemption point is between the per-channel unregisters (each
