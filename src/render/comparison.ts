@@ -234,7 +234,7 @@ function counterexamples(
       out.push(`Step ${falseZero + 1} is a **false zero**: the quiescer's per-CPU reads add up to 0 while the counts, read at one moment, do not.`, '');
     const viewer = options.viewerPath?.(c.scenario, d.design, r.name);
     if (viewer) out.push(`[Step through this trace on the statecharts](${viewer}) (the regions light up their states; the shared variables beside them).`, '');
-    out.push(traceTable(t, r.name), '');
+    out.push(traceTable(t, r.name, d.design), '');
     out.push('<details>', '<summary>Sequence diagram (Mermaid source; GitHub draws it)</summary>', '');
     out.push('```mermaid', traceToMermaid(t, r.name).trimEnd(), '```', '', '</details>', '');
     if (r.replay !== undefined) out.push(replayText(r.replay), '');
