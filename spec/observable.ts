@@ -21,6 +21,13 @@ export interface ObservedDevice {
   readonly privatecnt: number;
   /** The device and its channels' memory are freed (after unregister). */
   readonly freed: boolean;
+  /**
+   * `kref_read(&device->ref)`, mainline's device kref (8ad342a86359), under the designs that
+   * have one (kref, kref-5-10, kref-fixed). Absent under the others: 3.x's `struct
+   * dma_device` has no such field, so there is nothing to show or compare (not 0, not null).
+   * After the release it keeps the 0 the last put left (what a read of the freed memory sees).
+   */
+  readonly kref?: number;
 }
 
 /** One channel as both sides show it. */

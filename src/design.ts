@@ -34,7 +34,7 @@ export { at, type ThreadProgram } from './core/thread.ts';
 export { dropDmaengineRefs, waitThenFree } from './core/removal.ts';
 export { DesignError } from '../machines/system/design-error.ts';
 // Types a design so that a misspelled guard or action name in its program does not compile.
-export { defineDesign, type TypedDesign } from '../machines/system/design.ts';
+export { defineDesign, NO_EARLY_RELEASE, type TypedDesign } from '../machines/system/design.ts';
 // A design made from another (a built-in one, say), its rule names still typed.
 export { extendDesign, type DesignChanges, type ExtendedRules } from '../machines/system/extend-design.ts';
 // The built-in designs, to extend or to read (src/designs/<name>/model.ts).

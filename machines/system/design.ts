@@ -42,6 +42,21 @@ export interface ClientAssumption {
   readonly flags: Readonly<Partial<Record<'releases' | 'busy' | 'migrates' | 'releasesEarly', boolean>>>;
 }
 
+/**
+ * The assumption a design that claims `no-use-after-free` states: clients keep the API's
+ * contract. The `releasesEarly` misuse (scenario `releases-early`) is a client's
+ * `dmaengine_put` (or `dma_release_channel`) with a round still in flight, or a re-get of
+ * a cached channel pointer after its own put: the client then uses a channel it holds no
+ * reference to, which no removal design can make safe (the same use is a bug with no hot
+ * removal at all). Stating it makes that scenario "assumption not met" for the design, so
+ * a use after free there is reported, not counted as a refuted claim
+ * (docs/writing-a-design.md). A design without the flag is judged under the misuse too.
+ */
+export const NO_EARLY_RELEASE: ClientAssumption = {
+  text: 'Clients keep the API contract: no dmaengine_put or dma_release_channel with a round in flight, and no re-get of a cached channel pointer after the client’s own put (scenario flag releasesEarly false).',
+  flags: { releasesEarly: false },
+};
+
 /** Named guards and actions. */
 export interface RuleSet {
   readonly guards?: Readonly<Record<string, GuardRule<SystemContext>>>;
@@ -124,6 +139,11 @@ export interface DesignModel<G extends string = string, A extends string = strin
    * CPU going on- or offline leaves `channel_table` as it is. Default false.
    */
   readonly cpuNotifier?: boolean;
+  /**
+   * The design has mainline's `struct dma_device.ref` (the context's `kref`): the observable
+   * shows it as `devices[].kref` (spec/observable.ts). Default false: the field is absent.
+   */
+  readonly deviceKref?: boolean;
   /** The design's own context variables (none if omitted). */
   readonly variables?: DesignVariables;
   /** The IOH's program for one device between `unregister` and its free. */

@@ -12,7 +12,7 @@ import { UAF_BY_RX, UAF_BY_THREAD } from './clients.ts';
 import { rxThread } from '../../spec/vocabulary.ts';
 
 /** The observable state of a system machine view. */
-export function observe(view: ModelView<SystemContext>, model: { readonly layout: Layout }): Observable {
+export function observe(view: ModelView<SystemContext>, model: { readonly layout: Layout; readonly design?: { readonly deviceKref?: boolean } }): Observable {
   const L = model.layout;
   const ctx = view.context;
   const chanId = (c: number) => (c < 0 ? null : L.channels[c].id);
@@ -40,6 +40,7 @@ export function observe(view: ModelView<SystemContext>, model: { readonly layout
       private: ctx.devices[i].private === 1,
       privatecnt: ctx.devices[i].privatecnt,
       freed: ctx.devices[i].freed === 1,
+      ...(model.design?.deviceKref ? { kref: ctx.kref[i] } : {}),
     })),
     channels: L.channels.map((ch, i) => ({
       id: ch.id,

@@ -111,6 +111,8 @@ export interface BehaviourRunJson {
   readonly vacuous: readonly string[];
   /** Claimed properties among them. */
   readonly brokenClaims: readonly string[];
+  /** False when the behaviour breaks one of the design's assumptions (its violations then refute no claim). */
+  readonly assumptionsMet?: boolean;
 }
 
 /** The designs under one client behaviour. */

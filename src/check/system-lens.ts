@@ -28,6 +28,7 @@ export function flattenObservable(o: Observable): Record<string, unknown> {
     out[`${d.name}.private`] = d.private;
     out[`${d.name}.privatecnt`] = d.privatecnt;
     out[`${d.name}.freed`] = d.freed;
+    if (d.kref !== undefined) out[`${d.name}.kref`] = d.kref;
   }
   for (const c of o.channels) {
     out[`${c.id}.clientCount`] = c.clientCount;

@@ -296,6 +296,7 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
           unknown: r.results.filter((p) => p.verdict === 'unknown').map((p) => p.name),
           vacuous: r.results.filter((p) => p.vacuous).map((p) => p.name),
           brokenClaims: r.brokenClaims,
+          assumptionsMet: r.assumptionsMet,
         })),
       })),
       warnings,

@@ -181,7 +181,7 @@ function designTarget(scenario: Scenario, design: Design): BuiltTarget {
   const model = buildSystem(scenario, design.model);
   return {
     model,
-    adapter: systemAdapter({ model, layout: model.layout, implScenario: scenario, options: { design } }),
+    adapter: systemAdapter({ model, layout: model.layout, design: model.design, implScenario: scenario, options: { design } }),
     implementation: { scenario, reduced: null, steps: [], bounds: [] },
     inputField: systemInputField(model.layout),
     variables: design.model.variables,

@@ -44,6 +44,11 @@ export interface DesignHooks {
    * `cpuNotifier`); 3.6 and mainline have none. Default false.
    */
   readonly cpuNotifier?: boolean;
+  /**
+   * `kref_read(&device->ref)` of a design with mainline's device kref: the observable's
+   * `devices[].kref` (spec/observable.ts). Absent under designs without one.
+   */
+  deviceKref?(device: DmaDevice): number;
   /** `dma_find_channel(cap)` on `cpu` (the hot path of net_dma and async_tx). */
   findChannel(cap: Capability, cpu: number): DmaChan | null;
   /** `dma_get_channel(chan)` by client thread `thread` on `cpu`: re-take a cached channel pointer. */

@@ -116,7 +116,9 @@ function behaviourTable(rows: readonly BehaviourRowJson[]): string[] {
     '## By client behaviour',
     '',
     'The same check with every client of the scenario given one behaviour. A cell lists the',
-    'properties violated; a **bold** one is claimed by the design.',
+    'properties violated; a **bold** one is claimed by the design. *(assumption not met)*: the',
+    "behaviour breaks one of the design's stated assumptions (releases-early: a client misuse), so",
+    'what it violates there refutes no claim; the verdicts are shown all the same.',
     '',
   ];
   for (let from = 0; from < designs.length; from += TABLE_DESIGNS) {
@@ -127,7 +129,8 @@ function behaviourTable(rows: readonly BehaviourRowJson[]): string[] {
         const d = r.designs.find((x) => x.design === name);
         if (!d) return 'n/a';
         const names = d.violated.map((v) => (d.brokenClaims.includes(v) ? `**${escapeCell(v)}**` : escapeCell(v)));
-        return names.length === 0 ? (d.complete ? 'all hold' : 'none refuted (limit)') : names.join(', ');
+        const cell = names.length === 0 ? (d.complete ? 'all hold' : 'none refuted (limit)') : names.join(', ');
+        return d.assumptionsMet === false ? `${cell} *(assumption not met)*` : cell;
       });
       out.push(`| ${escapeCell(r.behaviour)} | ${cells.join(' | ')} |`);
     }
@@ -234,7 +237,7 @@ function counterexamples(
       out.push(`Step ${falseZero + 1} is a **false zero**: the quiescer's per-CPU reads add up to 0 while the counts, read at one moment, do not.`, '');
     const viewer = options.viewerPath?.(c.scenario, d.design, r.name);
     if (viewer) out.push(`[Step through this trace on the statecharts](${viewer}) (the regions light up their states; the shared variables beside them).`, '');
-    out.push(traceTable(t, r.name), '');
+    out.push(traceTable(t, r.name, d.design), '');
     out.push('<details>', '<summary>Sequence diagram (Mermaid source; GitHub draws it)</summary>', '');
     out.push('```mermaid', traceToMermaid(t, r.name).trimEnd(), '```', '', '</details>', '');
     if (r.replay !== undefined) out.push(replayText(r.replay), '');

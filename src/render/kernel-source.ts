@@ -5,7 +5,17 @@
  * test/docs/kernel-links.test.ts); the RFC's own functions link to the RFC v2 3/7 post.
  * @module
  */
-import { elixirIdent, elixirLine, KERNEL_IDENTS, KERNEL_SYMBOLS, KERNEL_TREES, type KernelTreeName, RFC_NAMES, RFC_URL } from './kernel-symbols.ts';
+import {
+  elixirIdent,
+  elixirLine,
+  KERNEL_IDENTS,
+  KERNEL_SYMBOLS,
+  KERNEL_TREES,
+  type KernelTreeName,
+  MAINLINE_TREES,
+  RFC_NAMES,
+  RFC_URL,
+} from './kernel-symbols.ts';
 
 export { RFC_URL } from './kernel-symbols.ts';
 
@@ -17,12 +27,13 @@ export interface KernelLink {
 
 /**
  * Where a kernel name is defined: the `prefer`red tree's line when it has the name, else
- * the first tree listed; an identifier page for helpers defined elsewhere; the RFC post
+ * (for a mainline tree) the other mainline tree's, else the first tree listed; an identifier page for helpers defined elsewhere; the RFC post
  * for the RFC's names; undefined for a name that is not a kernel name here.
  */
 export function kernelSource(name: string, prefer?: KernelTreeName): KernelLink | undefined {
   const all = KERNEL_SYMBOLS.filter((s) => s.name === name);
-  const s = all.find((x) => x.tree === prefer) ?? all[0];
+  const order = prefer === undefined ? [] : MAINLINE_TREES.includes(prefer) ? [prefer, ...MAINLINE_TREES.filter((t) => t !== prefer)] : [prefer];
+  const s = order.map((t) => all.find((x) => x.tree === t)).find((x) => x !== undefined) ?? all[0];
   if (s) {
     const file = s.file.slice(s.file.lastIndexOf('/') + 1);
     return { url: elixirLine(s.tree, s.file, s.line), label: `${KERNEL_TREES[s.tree].tag} ${file}:${s.line}` };
@@ -41,14 +52,15 @@ export function kernelNamesIn(text: string): string[] {
 }
 
 /**
- * `text` as Markdown with each known kernel name a link to its source; the rest goes
+ * `text` as Markdown with each known kernel name a link to its source (in the `prefer`red
+ * tree: a design's, src/render/kernel-symbols.ts `designKernelTree`); the rest goes
  * through `escapeText` (a table cell's escaping, say).
  */
-export function linkKernelNamesMarkdown(text: string, escapeText: (t: string) => string = (t) => t): string {
+export function linkKernelNamesMarkdown(text: string, escapeText: (t: string) => string = (t) => t, prefer?: KernelTreeName): string {
   let out = '';
   let at = 0;
   for (const m of text.matchAll(/\b[a-z_][a-z0-9_]*\b/g)) {
-    const s = kernelSource(m[0]);
+    const s = kernelSource(m[0], prefer);
     if (!s) continue;
     out += `${escapeText(text.slice(at, m.index))}[${escapeText(m[0])}](${s.url} "${s.label}")`;
     at = m.index + m[0].length;

@@ -142,8 +142,61 @@ export const KERNEL_SYMBOLS: readonly KernelSymbol[] = [
     ['dma_async_device_register', 1171, 'function'],
     ['dma_async_device_unregister', 1299, 'function'],
     ['dma_channel_rebalance', 363, 'function'],
+    ['dma_list_mutex', 60, 'variable'],
+    ['dma_device_list', 62, 'variable'],
+    ['dmaengine_ref_count', 63, 'variable'],
+    ['dma_chan_to_owner', 404, 'function'],
+    ['dma_issue_pending_all', 556, 'function'],
+    ['private_candidate', 621, 'function'],
+    ['__dma_request_channel', 757, 'function'],
   ]),
-  ...rows('linux-7.0', H, [['device_release', 956, 'member']]),
+  ...rows('linux-7.0', H, [
+    ['dma_chan', 338, 'struct'],
+    ['client_count', 354, 'member'],
+    ['table_count', 355, 'member'],
+    ['dma_device', 868, 'struct'],
+    ['device_alloc_chan_resources', 899, 'member'],
+    ['device_free_chan_resources', 901, 'member'],
+    ['device_issue_pending', 955, 'member'],
+    ['device_release', 956, 'member'],
+  ]),
+  // 5.10.7, for the design that models it (kref-5-10): the same functions at its lines.
+  ...rows('linux-5.10.7', C36, [
+    ['dma_list_mutex', 58, 'variable'],
+    ['dma_device_list', 60, 'variable'],
+    ['dmaengine_ref_count', 61, 'variable'],
+    ['min_chan', 320, 'function'],
+    ['dma_channel_rebalance', 361, 'function'],
+    ['dma_chan_to_owner', 402, 'function'],
+    ['balance_ref_count', 413, 'function'],
+    ['dma_device_release', 423, 'function'],
+    ['dma_device_put', 434, 'function'],
+    ['kref_put', 437, 'call'],
+    ['dma_chan_get', 446, 'function'],
+    ['kref_get_unless_zero', 460, 'call'],
+    ['dma_chan_put', 493, 'function'],
+    ['dma_find_channel', 544, 'function'],
+    ['dma_issue_pending_all', 553, 'function'],
+    ['private_candidate', 618, 'function'],
+    ['__dma_request_channel', 755, 'function'],
+    ['dma_release_channel', 903, 'function'],
+    ['dmaengine_get', 932, 'function'],
+    ['dmaengine_put', 971, 'function'],
+    ['__dma_async_device_channel_unregister', 1106, 'function'],
+    ['dma_async_device_register', 1140, 'function'],
+    ['kref_init', 1235, 'call'],
+    ['dma_async_device_unregister', 1311, 'function'],
+  ]),
+  ...rows('linux-5.10.7', H, [
+    ['dma_chan', 329, 'struct'],
+    ['client_count', 345, 'member'],
+    ['table_count', 346, 'member'],
+    ['dma_device', 844, 'struct'],
+    ['device_alloc_chan_resources', 876, 'member'],
+    ['device_free_chan_resources', 877, 'member'],
+    ['device_issue_pending', 932, 'member'],
+    ['device_release', 933, 'member'],
+  ]),
   ...rows('linux-5.10.7', PC, [
     ['percpu_ref_init', 62, 'function'],
     ['percpu_ref_switch_to_atomic_rcu', 165, 'function'],
@@ -200,6 +253,21 @@ export const KERNEL_IDENTS: Readonly<Record<string, KernelTreeName>> = {
   atomic_inc: 'linux-3.6',
   refcount_dec_and_test: 'linux-7.0',
 };
+
+/** The mainline trees: a name a page about one of them lacks links to the other before 3.6. */
+export const MAINLINE_TREES: readonly KernelTreeName[] = ['linux-7.0', 'linux-5.10.7'];
+
+/**
+ * The tree a design models, where it is not 3.6 (the base every other design starts from):
+ * the kref designs are mainline's code (src/designs/kref/model.ts; src/kernel/build.ts
+ * replays each on that file), so their steps and pages link mainline's lines.
+ */
+const DESIGN_TREES: Readonly<Record<string, KernelTreeName>> = { kref: 'linux-7.0', 'kref-fixed': 'linux-7.0', 'kref-5-10': 'linux-5.10.7' };
+
+/** The tree whose lines a design's steps link (undefined: the default, 3.6). */
+export function designKernelTree(design: string | undefined): KernelTreeName | undefined {
+  return design === undefined ? undefined : DESIGN_TREES[design];
+}
 
 /** Names the RFC adds (not in any release): they link to the RFC v2 3/7 post. */
 export const RFC_NAMES: readonly string[] = [

@@ -14,6 +14,7 @@ import { DEFAULT_SCENARIO, type Scenario } from '../scenario.ts';
 import { allStates, chartOf, regionsOf, subChart, type Chart } from './chart.ts';
 import { codeCell, escapeCell } from './escape.ts';
 import { linkKernelNamesMarkdown } from './kernel-source.ts';
+import { designKernelTree, type KernelTreeName } from './kernel-symbols.ts';
 import { toMermaid } from './mermaid.ts';
 import { describeScenario } from './scenario-text.ts';
 import { drawChart, type DrawnChart } from './svg.ts';
@@ -101,14 +102,14 @@ export function specPageOf(name: string): string {
  * A description as a table cell: kernel names linked, and a bare file name (`README.md`)
  * set as code, which TypeDoc would otherwise turn into a link to the host `readme.md`.
  */
-function descriptionCell(text: string): string {
-  return linkKernelNamesMarkdown(text, (t) => escapeCell(t).replace(/(?<![\w/`.-])([A-Za-z][\w-]*\.md)\b/g, '`$1`'));
+function descriptionCell(text: string, prefer?: KernelTreeName): string {
+  return linkKernelNamesMarkdown(text, (t) => escapeCell(t).replace(/(?<![\w/`.-])([A-Za-z][\w-]*\.md)\b/g, '`$1`'), prefer);
 }
 
-/** The states table of a chart. */
-export function statesTable(chart: Chart): string {
+/** The states table of a chart; kernel names link into `prefer` (the design's tree). */
+export function statesTable(chart: Chart, prefer?: KernelTreeName): string {
   const rows = ['| state | kind | description |', '|---|---|---|'];
-  for (const s of allStates(chart)) rows.push(`| ${codeCell(s.id)} | ${s.type} | ${descriptionCell(s.description ?? '')} |`);
+  for (const s of allStates(chart)) rows.push(`| ${codeCell(s.id)} | ${s.type} | ${descriptionCell(s.description ?? '', prefer)} |`);
   return rows.join('\n');
 }
 
@@ -117,14 +118,14 @@ export function statesTable(chart: Chart): string {
  * Event, guard, actions and target share one cell, a line each, as on the drawing's
  * arrows, so that the description keeps room on a narrow page.
  */
-export function transitionsTable(chart: Chart): string {
+export function transitionsTable(chart: Chart, prefer?: KernelTreeName): string {
   const rows = ['| from | on [guard] / actions → to | description |', '|---|---|---|'];
   for (const t of chart.transitions) {
     const on = [t.eventless ? '*always*' : codeCell(t.event)];
     if (t.guard !== undefined) on.push(codeCell(`[${t.guard}]`));
     if (t.actions.length > 0) on.push(codeCell(`/ ${t.actions.join(', ')}`));
     on.push(t.targets.length > 0 ? t.targets.map((x) => codeCell(`→ ${x}`)).join(' ') : '*(stays, no re-entry)*');
-    rows.push(`| ${codeCell(t.source)} | ${on.join('<br>')} | ${descriptionCell(t.description ?? '')} |`);
+    rows.push(`| ${codeCell(t.source)} | ${on.join('<br>')} | ${descriptionCell(t.description ?? '', prefer)} |`);
   }
   return rows.join('\n');
 }
@@ -134,7 +135,15 @@ export function transitionsTable(chart: Chart): string {
  * table headings unique on a page of several regions (`net0: States`), so that their
  * anchors are stable on GitHub and in TypeDoc alike.
  */
-async function section(chart: Chart, svgPath: string, heading: string, prefix: string, files: DocFile[], drawn?: DrawnChart): Promise<string> {
+async function section(
+  chart: Chart,
+  svgPath: string,
+  heading: string,
+  prefix: string,
+  files: DocFile[],
+  prefer: KernelTreeName | undefined,
+  drawn?: DrawnChart,
+): Promise<string> {
   drawn ??= await drawChart(chart);
   files.push({ path: `machines/${svgPath}`, content: drawn.svg });
   // A link to the drawing itself: a page shrinks a wide drawing, the SVG alone does not.
@@ -142,7 +151,7 @@ async function section(chart: Chart, svgPath: string, heading: string, prefix: s
   return [
     `## ${heading}`,
     '',
-    chart.root.description ? `${descriptionCell(chart.root.description)}\n` : '',
+    chart.root.description ? `${descriptionCell(chart.root.description, prefer)}\n` : '',
     `![${heading}](./${svgPath})`,
     '',
     `[Open the full-size drawing](${svgPath})`,
@@ -158,11 +167,11 @@ async function section(chart: Chart, svgPath: string, heading: string, prefix: s
     '',
     `### ${prefix}States`,
     '',
-    statesTable(chart),
+    statesTable(chart, prefer),
     '',
     `### ${prefix}Transitions`,
     '',
-    chart.transitions.length > 0 ? transitionsTable(chart) : 'None.',
+    chart.transitions.length > 0 ? transitionsTable(chart, prefer) : 'None.',
     '',
   ]
     .filter((line, i, all) => !(line === '' && all[i - 1] === ''))
@@ -213,6 +222,7 @@ export const MIN_READABLE_SCALE = 0.8;
 /** Renders one catalogue entry: `machines/<name>.md` and its SVG files. */
 export async function renderMachinePage(entry: DocMachineEntry): Promise<DocFile[]> {
   const { scenario, model, chart } = chooseScenario(entry);
+  const prefer = designKernelTree(model.scenario.design); // the design the machine was built for (release-kref: kref)
   const shared = contextLines((model.machine.config as { context?: unknown }).context);
   const files: DocFile[] = [];
   const name = fileSafe(entry.name);
@@ -249,9 +259,9 @@ export async function renderMachinePage(entry: DocMachineEntry): Promise<DocFile
     );
     parts.push(`![${entry.title}: overview](./${name}.svg)`, '', `[Open the full-size drawing](${name}.svg)`, '');
     parts.push(regions.map((r) => `- [${r.key}](#${anchorOf(`Region ${r.key}`)})`).join('\n'), '');
-    for (const r of regions) parts.push(await section(subChart(chart, r.id), `${name}.${fileSafe(r.key)}.svg`, `Region ${r.key}`, `${r.key}: `, files));
+    for (const r of regions) parts.push(await section(subChart(chart, r.id), `${name}.${fileSafe(r.key)}.svg`, `Region ${r.key}`, `${r.key}: `, files, prefer));
   } else {
-    parts.push(await section(chart, `${name}.svg`, 'Statechart', '', files, await drawChart(chart, { shared })));
+    parts.push(await section(chart, `${name}.svg`, 'Statechart', '', files, prefer, await drawChart(chart, { shared })));
   }
   files.unshift({ path: `machines/${name}.md`, content: parts.join('\n').trimEnd() + '\n' });
   return files;

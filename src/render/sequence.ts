@@ -10,6 +10,7 @@ import type { TraceChangeJson, TraceJson, TraceStepJson } from '../check/json.ts
 import { codeCell, escapeCell, escapeMermaidText } from './escape.ts';
 import { foldRounds, roundsText, statesOf, stepNote, type Vars } from './explain.ts';
 import { linkKernelNamesMarkdown } from './kernel-source.ts';
+import { designKernelTree, type KernelTreeName } from './kernel-symbols.ts';
 
 /**
  * `ref[1]: 0 → 1`. The checker names a region's active state `<region>@` with the state's
@@ -65,8 +66,8 @@ export function traceToMermaid(trace: TraceJson, property?: string): string {
 }
 
 /** A step's event and its kernel rule (linked to the source), for a table cell. */
-function stepCell(s: TraceStepJson): string {
-  const rule = s.rule ? `<br>${linkKernelNamesMarkdown(s.rule, escapeCell)}` : '';
+function stepCell(s: TraceStepJson, prefer: KernelTreeName | undefined): string {
+  const rule = s.rule ? `<br>${linkKernelNamesMarkdown(s.rule, escapeCell, prefer)}` : '';
   return `${codeCell(eventText(s.event))}${rule}`;
 }
 
@@ -85,7 +86,8 @@ const changesCell = (changes: readonly TraceChangeJson[]) => changes.map((c) => 
  * read saw, why the last step breaks `property`). Rounds a thread repeats back to back are
  * one row (explain.ts `foldRounds`).
  */
-export function traceTable(trace: TraceJson, property?: string): string {
+export function traceTable(trace: TraceJson, property?: string, design?: string): string {
+  const prefer = designKernelTree(design);
   const states = statesOf(trace);
   const rows = ['| # | thread | CPU | step | changes |', '|---:|---|---:|---|---|'];
   for (const row of foldRounds(trace)) {
@@ -95,7 +97,7 @@ export function traceTable(trace: TraceJson, property?: string): string {
       const mark = trace.loopStart === i ? ' ↻' : '';
       const why = stepNote(trace, i, states, property);
       rows.push(
-        `| ${i + 1}${mark} | ${escapeCell(s.thread)} | ${s.cpu ?? ''} | ${stepCell(s)} | ${why ? `**⇒ ${escapeCell(why)}**<br>` : ''}${changesCell(s.changes)} |`,
+        `| ${i + 1}${mark} | ${escapeCell(s.thread)} | ${s.cpu ?? ''} | ${stepCell(s, prefer)} | ${why ? `**⇒ ${escapeCell(why)}**<br>` : ''}${changesCell(s.changes)} |`,
       );
       continue;
     }

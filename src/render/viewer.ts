@@ -15,6 +15,7 @@ import type { Chart } from './chart.ts';
 import { svgEdgeId, svgStateId } from './dot.ts';
 import { statesOf, stepNote } from './explain.ts';
 import { kernelSource } from './kernel-source.ts';
+import { designKernelTree, type KernelTreeName } from './kernel-symbols.ts';
 import { eventText } from '../../spec/vocabulary.ts';
 import type { TraceJson } from '../check/json.ts';
 
@@ -64,12 +65,12 @@ export function designRule(rule: string, design?: string): string {
   return design === undefined || design.startsWith('rfc') ? rule : rule.replace(/\s*\(RFC: [^)]*\)/g, '');
 }
 
-/** A rule's text as HTML with every known kernel name linked to its source line. */
-export function ruleHtml(rule: string): string {
+/** A rule's text as HTML with every known kernel name linked to its source line (in `prefer`, a design's tree). */
+export function ruleHtml(rule: string, prefer?: KernelTreeName): string {
   let out = '';
   let at = 0;
   for (const m of rule.matchAll(/\b[a-z_][a-z0-9_]*\b/g)) {
-    const s = kernelSource(m[0]);
+    const s = kernelSource(m[0], prefer);
     if (!s) continue;
     out += `${esc(rule.slice(at, m.index))}<a href="${esc(s.url)}" title="${esc(s.label)}"><code>${esc(m[0])}</code></a>`;
     at = m.index + m[0].length;
@@ -111,7 +112,7 @@ export function framesOf(trace: TraceJson, property: string, chart?: Chart, desi
   trace.steps.forEach((s, i) => {
     frames.push({
       label: `${i + 1}. ${s.thread}${s.cpu === null ? '' : ` on CPU ${s.cpu}`}: ${eventText(s.event)}${trace.loopStart !== undefined && i >= trace.loopStart ? ' ↻ (in the cycle that repeats forever)' : ''}`,
-      rule: ruleHtml(designRule(s.rule ?? '', design)),
+      rule: ruleHtml(designRule(s.rule ?? '', design), designKernelTree(design)),
       note: stepNote(trace, i, states, property),
       thread: s.thread,
       active: activeIds(s.active),

@@ -19,7 +19,14 @@ export function observe(k: DmaEngine, iohs: readonly Ioh[], clients: readonly Cl
     key: k.key,
     dirty: k.dirty,
     table: Object.fromEntries(CAPABILITIES.map((cap) => [cap, k.table[cap].map((c) => c?.id ?? null)])) as Record<Capability, (string | null)[]>,
-    devices: devices.map((d) => ({ name: d.name, listed: d.listed, private: d.private, privatecnt: d.privatecnt, freed: d.freed })),
+    devices: devices.map((d) => ({
+      name: d.name,
+      listed: d.listed,
+      private: d.private,
+      privatecnt: d.privatecnt,
+      freed: d.freed,
+      ...(k.design.deviceKref ? { kref: k.design.deviceKref(d) } : {}),
+    })),
     channels: devices.flatMap((d) => d.channels.map((c) => ({ id: c.id, clientCount: c.clientCount, tableCount: c.tableCount, resources: c.resources }))),
     threads: clients.map((c) => ({ name: c.name, cpu: c.cpu, chan: c.chan?.id ?? null })),
     violations: [...k.violations].sort(),
@@ -45,7 +52,7 @@ export function diffObservables(a: Observable, b: Observable): string[] {
   for (const cap of CAPABILITIES) b.table[cap].forEach((c, i) => cmp(`table.${cap}[${i}]`, a.table[cap][i], c));
   b.devices.forEach((d, i) => {
     const o = a.devices[i];
-    for (const f of ['listed', 'private', 'privatecnt', 'freed'] as const) cmp(`${d.name}.${f}`, o[f], d[f]);
+    for (const f of ['listed', 'private', 'privatecnt', 'freed', 'kref'] as const) cmp(`${d.name}.${f}`, o[f], d[f]);
   });
   b.channels.forEach((c, i) => {
     const o = a.channels[i];

@@ -189,10 +189,17 @@ const DESIGN_RUN_KEYS = {
   brokenClaims: 1,
   results: 1,
 } satisfies Record<keyof DesignRunJson, 1>;
-const BEHAVIOUR_RUN_KEYS = { design: 1, complete: 1, states: 1, searches: 1, violated: 1, unknown: 1, vacuous: 1, brokenClaims: 1 } satisfies Record<
-  keyof BehaviourRunJson,
-  1
->;
+const BEHAVIOUR_RUN_KEYS = {
+  design: 1,
+  complete: 1,
+  states: 1,
+  searches: 1,
+  violated: 1,
+  unknown: 1,
+  vacuous: 1,
+  brokenClaims: 1,
+  assumptionsMet: 1,
+} satisfies Record<keyof BehaviourRunJson, 1>;
 const VERDICT_KEYS = { name: 1, kind: 1, verdict: 1, claimed: 1, vacuous: 1, witnessSteps: 1, unknownBecause: 1, trace: 1, replay: 1 } satisfies Record<
   keyof PropertyVerdictJson,
   1

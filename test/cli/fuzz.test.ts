@@ -172,10 +172,18 @@ describe('dmaspec on generated scenario files', () => {
         { name: 'b', kind: 'net_dma', cpu: 1, releasesEarly: true },
       ],
     };
-    // notifier refutes a claim within check's 200 states here (the releasesEarly misuse), so
-    // exit 1 shows the run got past symmetry and found the client apart from its twin.
+    // notifier's use after free within check's 200 states here (the releasesEarly misuse)
+    // shows the run got past symmetry and found the client apart from its twin. The misuse
+    // breaks notifier's stated assumption (NO_EARLY_RELEASE): reported, no refuted claim, so
+    // the search runs on into the 200-state limit (exit 3, not 1).
     const statuses = await runAll(doc, 'notifier');
-    expect(statuses[0]).toBe(1);
+    expect(statuses[0]).toBe(3);
+    const file = join(dir, 'twins.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const r = await runInProcess(['check', '--scenario', file, '--design', 'notifier', '--max-states', '200', '--json']);
+    const run = JSON.parse(r.out).designs[0];
+    expect(run.assumptionsMet).toBe(false);
+    expect(run.results.find((p: { name: string }) => p.name === 'no-use-after-free').verdict).toBe('violated');
   });
 });
 

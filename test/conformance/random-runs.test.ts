@@ -30,7 +30,7 @@ const BUSY: Scenario = {
 
 const adapterFor = (s: Scenario) => {
   const model = systemFor(s);
-  return { model, adapter: systemAdapter({ model, layout: model.layout, implScenario: s }) };
+  return { model, adapter: systemAdapter({ model, layout: model.layout, design: model.design, implScenario: s }) };
 };
 
 describe('fc.commands: the system machine as the model of the implementation', () => {

@@ -110,13 +110,17 @@ describe('alternative designs on the core', () => {
 
     it('as shipped: the second dmaengine_put drops the kref to 0 and frees the listed device; the put reads it after (8ad342a86359)', () => {
       const sys = twoUsers('kref');
-      replay(sys, cycle.slice(0, 6));
+      expect(sys.observe().devices[0].kref).toBe(1); // kref_init at register
+      replay(sys, cycle.slice(0, 2));
+      expect(sys.observe().devices[0].kref).toBe(3); // net0's 0→1 gets took one per channel
+      replay(sys, cycle.slice(2, 6));
       // net0's dmaengine_put dropped one device reference per channel: kref 3 → 1, the
       // registration reference alone, while atx0 still holds both channels.
       expect(sys.observe().channels.map((c) => c.clientCount)).toEqual([1, 1]);
-      expect(sys.observe().devices[0]).toMatchObject({ listed: true, freed: false });
+      expect(sys.observe().devices[0]).toMatchObject({ listed: true, freed: false, kref: 1 });
       replay(sys, cycle.slice(6));
       const o = sys.observe();
+      expect(o.devices[0].kref).toBe(0); // the observable shows what the design is about
       expect(sys.iohs[0].state).toBe('online'); // nothing was unregistered
       expect(o.devices[0]).toMatchObject({ listed: false, freed: true }); // dma_device_release: list_del_rcu (M2)
       // ioat0.0's put released the device, then module_put read it; the loop then put ioat0.1 in freed memory.
@@ -131,8 +135,15 @@ describe('alternative designs on the core', () => {
       expect(sys.observe().violations).toEqual(['use-after-free:atx0:ioat0.1']);
     });
 
+    it('designs without a device kref show no devices[].kref (3.x has no device->ref)', () => {
+      const sys = new System(scenario({ design: 'baseline', clients: [client('net0', 'net_dma', 0)] }));
+      replay(sys, ['net0.get']);
+      expect(sys.observe().devices.every((d) => !('kref' in d))).toBe(true);
+    });
+
     it('fixed (Garg, Fixes: 8ad342a86359): the same schedules free nothing under anyone', () => {
       const a = twoUsers('kref-fixed');
+      expect(a.observe().devices[0].kref).toBe(1);
       replay(a, cycle);
       expect(a.observe().devices[0]).toMatchObject({ listed: true, freed: false });
       expect(a.observe().violations).toEqual([]);

@@ -9,8 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { sharedFolder } from '../../src/kernel/tree.ts';
-import { kernelSource } from '../../src/render/kernel-source.ts';
-import { KERNEL_SYMBOLS, KERNEL_TREES, type KernelSymbol, type KernelTreeName, KREF_COMMIT_URL } from '../../src/render/kernel-symbols.ts';
+import { kernelSource, linkKernelNamesMarkdown } from '../../src/render/kernel-source.ts';
+import { designKernelTree, KERNEL_SYMBOLS, KERNEL_TREES, type KernelSymbol, type KernelTreeName, KREF_COMMIT_URL } from '../../src/render/kernel-symbols.ts';
 import { citationAnchor, linkCitations } from '../../src/render/link-citations.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -173,5 +173,41 @@ describe('the link pass over hand-written pages', () => {
     if (!seeds || !seed) throw new Error('../shared/seeds/002_*.txt is missing');
     const patch = readFileSync(join(seeds, seed), 'utf8');
     for (const m of sources.matchAll(/`(@@ -\d+,\d+ \+\d+,\d+ @@)`/g)) expect(patch, m[1]).toContain(m[1]);
+  });
+});
+
+describe('kernel links by design version (issue 31: mainline designs link mainline lines)', () => {
+  const rule =
+    'dma_async_device_unregister, its first part: __dma_async_device_channel_unregister of each channel, each under dma_list_mutex; the device stays listed and public';
+  const labels = (prefer: KernelTreeName | undefined) => [...linkKernelNamesMarkdown(rule, (t) => t, prefer).matchAll(/"([^"]+)"\)/g)].map((m) => m[1]);
+
+  test('a design names its tree: the kref designs mainline, the others none (3.6)', () => {
+    expect(designKernelTree('kref')).toBe('linux-7.0');
+    expect(designKernelTree('kref-fixed')).toBe('linux-7.0');
+    expect(designKernelTree('kref-5-10')).toBe('linux-5.10.7');
+    expect(designKernelTree('notifier')).toBeUndefined();
+    expect(designKernelTree(undefined)).toBeUndefined();
+  });
+
+  test("ioh0.unregister's rule links 7.0's, 5.10.7's or 3.6's unregister by the design", () => {
+    expect(labels(designKernelTree('kref'))).toEqual(['v7.0 dmaengine.c:1299', 'v7.0 dmaengine.c:1137', 'v7.0 dmaengine.c:60']);
+    expect(labels(designKernelTree('kref-5-10'))).toEqual(['v5.10.7 dmaengine.c:1311', 'v5.10.7 dmaengine.c:1106', 'v5.10.7 dmaengine.c:58']);
+    // 3.6 has no __dma_async_device_channel_unregister: the default falls to the first tree that has it.
+    expect(labels(designKernelTree('baseline'))).toEqual(['v3.6 dmaengine.c:834', 'v7.0 dmaengine.c:1137', 'v3.6 dmaengine.c:66']);
+  });
+
+  test('a mainline page falls back to the other mainline tree before 3.6', () => {
+    expect(kernelSource('nth_chan', 'linux-7.0')?.label).toBe('v3.6 dmaengine.c:380'); // no mainline row: 3.6
+    expect(kernelSource('percpu_ref_get', 'linux-7.0')?.label).toBe('v5.10.7 percpu-refcount.h:220');
+  });
+
+  test('the rendered kref pages and traces link mainline’s unregister, never 3.6’s', () => {
+    const unregister36 = 'v3.6/source/drivers/dma/dmaengine.c#L834';
+    for (const page of ['docs/machines/release-kref.md', 'docs/machines/release-kref-5-10.md', 'docs/traces/default-kref-no-use-after-free.html']) {
+      const text = readFileSync(join(ROOT, page), 'utf8');
+      expect(text, page).toContain(page.includes('5-10') ? 'v5.10.7/source/drivers/dma/dmaengine.c#L1311' : 'v7.0/source/drivers/dma/dmaengine.c#L1299');
+      expect(text, page).not.toContain(unregister36);
+    }
+    expect(readFileSync(join(ROOT, 'docs/machines/release-notifier.md'), 'utf8')).toContain(unregister36);
   });
 });

@@ -151,6 +151,24 @@ describe('kref with two dmaengine_get users and no removal (8ad342a86359 as ship
     expect(s.context.devices[0]).toMatchObject({ listed: 1, freed: 0 });
     expect(violations(m, TWO_USERS_CYCLE)).toEqual([]);
   });
+  it('the observable shows the device kref under the kref designs only (devices[].kref), as the context holds it', () => {
+    const krefOf = (design: DesignName, events: StepEvent[]) => {
+      const m = sys(design);
+      return observe(snapshotView(runWithXstate(m, events)), m).devices.map((d) => d.kref);
+    };
+    const netDone = TWO_USERS_CYCLE.findIndex((e) => e.type === 'net0.release') + 1;
+    const shipped = [0, 2, netDone, TWO_USERS_CYCLE.length].map((n) => krefOf('kref', TWO_USERS_CYCLE.slice(0, n))[0]);
+    expect(shipped).toEqual([1, 3, 1, 0]);
+    expect(krefOf('kref-fixed', TWO_USERS_CYCLE)).toEqual([1]);
+    for (const design of ['baseline', 'notifier', 'rfc-wait'] as const) {
+      const m = sys(design);
+      const devices = observe(snapshotView(runWithXstate(m, TWO_USERS_CYCLE.slice(0, 2))), m).devices;
+      expect(
+        devices.every((d) => !('kref' in d)),
+        design,
+      ).toBe(true); // 3.x has no device->ref: absent, not 0
+    }
+  });
 });
 
 /** Two dmaengine_get users that never overlap: net0 does its rounds and puts, then atx0 gets, does its round and puts. */

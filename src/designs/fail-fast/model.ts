@@ -5,7 +5,7 @@
  * clients, and frees. Nothing protects a find → use window that straddles the free.
  * @module
  */
-import { defineDesign } from '../../../machines/system/design.ts';
+import { defineDesign, NO_EARLY_RELEASE } from '../../../machines/system/design.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
 import { recordUse } from '../../../machines/system/clients.ts';
 import { dropRefsThenWait } from '../../../machines/system/ioh.ts';
@@ -80,5 +80,6 @@ export const failFast = defineDesign({
   assumptions: [
     { text: 'Every client releases its channel when prep returns NULL.', kinds: ['slave'], flags: { releases: true } },
     { text: 'No client is between dma_find_channel and its prep when the device is freed (nothing waits for such a window).', flags: {} },
+    NO_EARLY_RELEASE,
   ],
 });

@@ -24,7 +24,7 @@
 import type { ActionRule, GuardRule } from '../../../machines/kit.ts';
 import { clientRules } from '../../../machines/system/clients.ts';
 import { dmaChannelRebalance } from '../../../machines/system/dmaengine.ts';
-import { type DesignModel, defineDesign } from '../../../machines/system/design.ts';
+import { type DesignModel, defineDesign, NO_EARLY_RELEASE } from '../../../machines/system/design.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
 import type { Layout } from '../../../machines/system/layout.ts';
 
@@ -209,6 +209,7 @@ export function krefDesign(v: KrefVariant): DesignModel {
           'and privatecnt before that put. The references of dmaengine_get users stay on an unregistered device (dmaengine_put skips it): a leak. ') +
       'The hot path is 3.4’s plain table read.',
     hotPath: 'plain',
+    deviceKref: true,
     ...(v.unregisterListDel ? { variables: { perDevice: { unlinked } } } : {}),
     ejecting: (b) => ({
       // M5: the kernel's own preemption point is between the per-channel unregisters (each
@@ -287,9 +288,9 @@ export function krefDesign(v: KrefVariant): DesignModel {
         text: 'The driver implements device_release and frees the device there (8ad342a86359: without it unbinding in use is unsafe); gone hardware is the driver’s problem (not modelled).',
         flags: {},
       },
-      // An async_tx client that releases early uses its cached pointer without a reference:
-      // mid-round after its dmaengine_put, or re-got after it (the releasesEarly misuse).
-      { text: 'A cached channel pointer is only used while its client still holds a reference.', kinds: ['async_tx'], flags: { releasesEarly: false } },
+      // A client that releases early uses a channel without a reference: mid-round after its
+      // dmaengine_put, or an async_tx cached pointer re-got after it (the releasesEarly misuse).
+      NO_EARLY_RELEASE,
     ],
   });
 }

@@ -53,6 +53,7 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
         return true;
       };
       return {
+        deviceKref: kref,
         findChannel: (cap, cpu) => k.table[cap][cpu],
         getChannel: (chan) => chan,
         putChannel: () => {},

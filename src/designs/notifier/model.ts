@@ -5,7 +5,7 @@
  * an async_tx client forgets a cached pointer into the device.
  * @module
  */
-import { defineDesign } from '../../../machines/system/design.ts';
+import { defineDesign, NO_EARLY_RELEASE } from '../../../machines/system/design.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
 import { clientRules } from '../../../machines/system/clients.ts';
 import { dmaChanPut } from '../../../machines/system/dmaengine.ts';
@@ -143,5 +143,6 @@ export const notifier = defineDesign({
       flags: {},
     },
     { text: 'Removals are not concurrent: one IOH ejects at a time (the acknowledgement flags are per client, not per device).', flags: {} },
+    NO_EARLY_RELEASE,
   ],
 });

@@ -15,7 +15,7 @@
  * `percpu-ref-nogp` ({@link percpuRefDesign} with `gracePeriod: false`) skips that wait.
  * @module
  */
-import { type DesignModel, defineDesign } from '../../../machines/system/design.ts';
+import { type DesignModel, defineDesign, NO_EARLY_RELEASE } from '../../../machines/system/design.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
 import { dropRefsThenWait } from '../../../machines/system/ioh.ts';
 import type { Layout } from '../../../machines/system/layout.ts';
@@ -171,6 +171,7 @@ export function percpuRefDesign({ gracePeriod }: PercpuRefOptions): DesignModel 
         kinds: ['async_tx'],
         flags: {},
       },
+      NO_EARLY_RELEASE,
     ],
   });
 }

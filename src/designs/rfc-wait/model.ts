@@ -16,7 +16,7 @@
  */
 import { dropRefsThenWait, waitState } from '../../../machines/system/ioh.ts';
 import { quiesceRules, quiesceState, unlockState } from '../../../machines/system/quiesce.ts';
-import { type DesignModel, defineDesign } from '../../../machines/system/design.ts';
+import { type DesignModel, defineDesign, NO_EARLY_RELEASE } from '../../../machines/system/design.ts';
 
 /** How the unseen RFC base accounts `dmaengine_get` users on public channels at unregister's wait. */
 export type RfcBase = 'kept' | 'unheld';
@@ -91,6 +91,7 @@ export function rfcWaitDesign(base: RfcBase): DesignModel {
       unheld
         ? { text: 'rfc-base-unheld: the unseen base (RFC v2 1/7) keeps no dmaengine_get reference on public channels at the wait.', flags: {} }
         : { text: 'rfc-base-kept: the RFC base keeps 3.4’s balance_ref_count references for dmaengine_get users.', flags: {} },
+      NO_EARLY_RELEASE,
     ],
   });
 }

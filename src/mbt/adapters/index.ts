@@ -119,7 +119,7 @@ function clientPart(kind: ClientKind, entry: MachineEntry): Part {
         (flips ? '; env.keyOn/env.keyOff set the quiesce key directly (kernel.key)' : '');
       return {
         model,
-        adapter: systemAdapter({ model, layout: layoutOf(implScenario), implScenario, ...(flips ? { env } : {}) }),
+        adapter: systemAdapter({ model, layout: layoutOf(implScenario), design: designModel(scenario.design), implScenario, ...(flips ? { env } : {}) }),
         implementation: { scenario: implScenario, reduced, steps: [], bounds: [] },
         inputField: systemInputField(layoutOf(implScenario)),
         variables: designModel(scenario.design).variables,
@@ -148,7 +148,7 @@ function releasePart(design: DesignName, entry: MachineEntry): Part {
         'the holder is busy (it may release at any step) and takes its private channel in the set-up step';
       return {
         model,
-        adapter: systemAdapter({ model, layout: layoutOf(layoutScenario), implScenario, setup }),
+        adapter: systemAdapter({ model, layout: layoutOf(layoutScenario), design: designModel(design), implScenario, setup }),
         implementation: { scenario: implScenario, reduced, steps: setup, bounds: [] },
         inputField: systemInputField(layoutOf(layoutScenario)),
         variables: designModel(design).variables,
@@ -165,7 +165,7 @@ const PARTS: Record<string, (entry: MachineEntry) => Part> = {
       const model = entry.build(scenario) as SystemModel;
       return {
         model,
-        adapter: systemAdapter({ model, layout: model.layout, implScenario: scenario }),
+        adapter: systemAdapter({ model, layout: model.layout, design: model.design, implScenario: scenario }),
         implementation: { scenario, reduced: null, steps: [], bounds: [] },
         inputField: systemInputField(model.layout),
         variables: model.design.variables,

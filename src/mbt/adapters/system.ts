@@ -53,6 +53,12 @@ export const SYSTEM_FIELDS: readonly FieldDoc[] = [
   { path: 'devices[].private', type: 'boolean', meaning: 'DMA_PRIVATE set in the device cap_mask' },
   { path: 'devices[].privatecnt', type: 'integer', meaning: 'device->privatecnt' },
   { path: 'devices[].freed', type: 'boolean', meaning: 'the device and its channels are freed' },
+  {
+    path: 'devices[].kref',
+    type: 'integer',
+    meaning:
+      'kref_read(&device->ref), mainline’s device kref (8ad342a86359): only under the designs that have one (the header scenario’s design kref, kref-5-10 or kref-fixed), absent from every device otherwise; after the release it keeps the 0 the last put left',
+  },
   { path: 'channels[].id', type: 'string', meaning: 'the channel, <device>.<index> (chan->chan_id), devices in scenario order' },
   { path: 'channels[].clientCount', type: 'integer', meaning: 'chan->client_count' },
   {
@@ -98,6 +104,7 @@ export function systemInputField(layout: Layout): InputField {
     if ((m = /^table\[(\d+)\]\[(\d+)\]$/.exec(slot))) return at(`table.${CAPABILITIES[Number(m[1])]}[${m[2]}]`, chan);
     if ((m = /^devices\[\d+\]\.(listed|private|freed)$/.exec(slot))) return at(slot, flag);
     if (/^devices\[\d+\]\.privatecnt$/.test(slot)) return at(slot, same);
+    if ((m = /^kref\[(\d+)\]$/.exec(slot))) return at(`devices[${m[1]}].kref`, same);
     if (/^channels\[\d+\]\.(clientCount|tableCount)$/.test(slot)) return at(slot, same);
     if (/^channels\[\d+\]\.resources$/.test(slot)) return at(slot, flag);
     if (/^threads\[\d+\]\.cpu$/.test(slot)) return at(slot, same);
@@ -111,6 +118,8 @@ export interface SystemAdapterParts {
   readonly model: MachineModel;
   /** The layout the machine's context is indexed by (for the observable mapping). */
   readonly layout: Layout;
+  /** The machine's design, for the fields only some designs have (`devices[].kref`). */
+  readonly design: { readonly deviceKref?: boolean };
   /** The scenario the implementation is built from (same threads, devices and CPUs). */
   readonly implScenario: Scenario;
   readonly options?: SystemOptions;
@@ -157,7 +166,7 @@ export function systemAdapter(parts: SystemAdapterParts): Adapter<SystemProjecti
     },
     expected: (snapshot: AnyMachineSnapshot) => {
       const view = snapshotView(snapshot);
-      return { ...observeMachine(view as never, { layout }), enabled: keys(model.enabledEvents(view)) };
+      return { ...observeMachine(view as never, { layout, design: parts.design }), enabled: keys(model.enabledEvents(view)) };
     },
   };
 }
