@@ -6,7 +6,7 @@
  * IOH threads), so two observables can be compared with deep equality or JSON.
  * @module
  */
-import type { Capability } from '../src/scenario.ts';
+import type { TableRow } from '../src/table-rows.ts';
 
 /** `<device>.<index>`, e.g. `ioat0.0`. */
 export type ChannelId = string;
@@ -60,8 +60,8 @@ export interface Observable {
   readonly key: boolean;
   /** RFC `dmaengine_dirty`. */
   readonly dirty: number;
-  /** `channel_table[cap][cpu]` for every capability (memcpy, xor, pq). */
-  readonly table: Readonly<Record<Capability, readonly (ChannelId | null)[]>>;
+  /** `channel_table[cap][cpu]` for every capability (memcpy, xor, pq) and `DMA_ASYNC_TX` (asyncTx; src/table-rows.ts). */
+  readonly table: Readonly<Record<TableRow, readonly (ChannelId | null)[]>>;
   readonly devices: readonly ObservedDevice[];
   readonly channels: readonly ObservedChannel[];
   /** Client threads only (IOH threads hold no channel). */

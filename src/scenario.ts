@@ -127,6 +127,13 @@ export interface Scenario {
    * channels in use and some not). Default false; a parsed scenario has it only when true.
    */
   readonly allocFailures?: boolean;
+  /**
+   * `CONFIG_ASYNC_TX_ENABLE_CHANNEL_SWITCH` (src/table-rows.ts): true, async_tx finds
+   * in its capability's row (`dma_find_channel(type)`); false, the default (x86 ioat: only the
+   * IOP/FSL/MV_XOR/PPC440SPe drivers select it), in the `DMA_ASYNC_TX` row, which only a
+   * device with memcpy, xor and pq fills. A parsed scenario has it only when true.
+   */
+  readonly asyncTxChannelSwitch?: boolean;
 }
 
 /** A scenario file or argument broke a rule; `field` is the JSON path of the culprit. */
@@ -141,8 +148,9 @@ export class ScenarioError extends Error {
 }
 
 /**
- * The default (standard) scenario: 2 CPUs; one IOH with one I/OAT device of 2 memcpy
- * channels; a net_dma client that migrates and runs 3 find → use → put rounds, an async_tx
+ * The default (standard) scenario: 2 CPUs; one IOH with one I/OAT device of 2 channels that
+ * can memcpy, xor and pq (so `device_has_all_tx_types` puts it in the `DMA_ASYNC_TX` row the
+ * async_tx client reads on x86 ioat kernels: src/table-rows.ts); a net_dma client that migrates and runs 3 find → use → put rounds, an async_tx
  * client that caches its channel pointer, and a slave client; design `rfc-wait`; quiesce
  * threshold 2.
  *
@@ -156,7 +164,7 @@ export class ScenarioError extends Error {
 export const DEFAULT_SCENARIO: Scenario = Object.freeze({
   name: 'default',
   cpus: 2,
-  iohs: [{ name: 'ioh0', socketCpus: [], devices: [{ name: 'ioat0', channels: 2, capabilities: ['memcpy'] }] }],
+  iohs: [{ name: 'ioh0', socketCpus: [], devices: [{ name: 'ioat0', channels: 2, capabilities: ['memcpy', 'xor', 'pq'] }] }],
   clients: [
     { name: 'net0', kind: 'net_dma', cpu: 0, capability: 'memcpy', releases: true, busy: false, migrates: true, rounds: 3 },
     { name: 'atx0', kind: 'async_tx', cpu: 1, capability: 'memcpy', releases: true, busy: false, migrates: false, rounds: 1 },
@@ -208,7 +216,7 @@ function noExtra(o: Record<string, unknown>, field: string, known: readonly stri
  */
 export function parseScenario(json: unknown): Scenario {
   if (!isObj(json)) throw new ScenarioError('$', 'a scenario must be a JSON object');
-  noExtra(json, '$', ['name', 'cpus', 'iohs', 'clients', 'design', 'quiesceThreshold', 'cpuHotplug', 'allocFailures']);
+  noExtra(json, '$', ['name', 'cpus', 'iohs', 'clients', 'design', 'quiesceThreshold', 'cpuHotplug', 'allocFailures', 'asyncTxChannelSwitch']);
   const d = DEFAULT_SCENARIO;
   const name = json.name === undefined ? 'custom' : str(json.name, 'name');
   const cpus = json.cpus === undefined ? d.cpus : int(json.cpus, 'cpus', 1, 8);
@@ -229,7 +237,18 @@ export function parseScenario(json: unknown): Scenario {
   }
   const cpuHotplug = json.cpuHotplug === undefined ? false : bool(json.cpuHotplug, 'cpuHotplug');
   const allocFailures = json.allocFailures === undefined ? false : bool(json.allocFailures, 'allocFailures');
-  return { name, cpus, iohs, clients, design, quiesceThreshold, cpuHotplug, ...(allocFailures ? { allocFailures } : {}) };
+  const channelSwitch = json.asyncTxChannelSwitch === undefined ? false : bool(json.asyncTxChannelSwitch, 'asyncTxChannelSwitch');
+  return {
+    name,
+    cpus,
+    iohs,
+    clients,
+    design,
+    quiesceThreshold,
+    cpuHotplug,
+    ...(allocFailures ? { allocFailures } : {}),
+    ...(channelSwitch ? { asyncTxChannelSwitch: true } : {}),
+  };
 }
 
 /**

@@ -57,6 +57,12 @@ describe('parseScenario', () => {
     expect(() => parseScenario({ quiesceThreshold: 0.5 })).toThrow(/quiesceThreshold: must be an integer from 1 to 100 \(got 0\.5\)/);
   });
 
+  it('asyncTxChannelSwitch: a boolean, kept only when true (default: x86 ioat, no switch)', () => {
+    expect(parseScenario({ asyncTxChannelSwitch: true }).asyncTxChannelSwitch).toBe(true);
+    expect('asyncTxChannelSwitch' in parseScenario({ asyncTxChannelSwitch: false })).toBe(false);
+    expect(fieldOf({ asyncTxChannelSwitch: 'yes' })).toBe('asyncTxChannelSwitch');
+  });
+
   it('cpuHotplug adds the cpu thread to both the machine and the implementation', () => {
     const s = parseScenario({ cpus: 3, cpuHotplug: true, clients: [{ name: 'n', kind: 'net_dma' }] });
     expect(systemFor(s).threads).toContain('cpu');

@@ -149,6 +149,11 @@ static struct dma_async_tx_descriptor *fake_prep_pq(struct dma_chan *chan, dma_a
 	(void)d, (void)s, (void)n, (void)scf, (void)len, (void)flags;
 	return fake_prep(chan);
 }
+static struct dma_async_tx_descriptor *fake_prep_interrupt(struct dma_chan *chan, unsigned long flags)
+{
+	(void)flags;
+	return fake_prep(chan);
+}
 static enum dma_status fake_tx_status(struct dma_chan *chan, dma_cookie_t c, struct dma_tx_state *st)
 {
 	(void)chan, (void)c, (void)st;
@@ -184,6 +189,11 @@ static void fake_create(int d)
 	dma_cap_zero(dd->cap_mask);
 	for (int k = 0; k < w->ncaps; k++)
 		dma_cap_set(w->caps[k], dd->cap_mask);
+	/* The ioat driver sets DMA_INTERRUPT on the devices it registers (with a prep for it:
+	 * 3.6 dmaengine.c:710, 5.10.7 :1198, 7.0 :1203 check it), so device_has_all_tx_types
+	 * decides on memcpy/xor/pq alone (src/table-rows.ts). */
+	dma_cap_set(DMA_INTERRUPT, dd->cap_mask);
+	dd->device_prep_dma_interrupt = fake_prep_interrupt;
 	dd->dev = pdev;
 	dd->device_alloc_chan_resources = fake_alloc_chan_resources;
 	dd->device_free_chan_resources = fake_free_chan_resources;

@@ -27,12 +27,14 @@ export const channelState = (ctx: SystemContext): ChannelState =>
 
 /**
  * The scenario of the projection: the first device of the first IOH cut to one channel (the
- * machine is about one channel), and one slave, the private requester, instead of the
- * clients.
+ * machine is about one channel) and to memcpy (the machine is about `client_count`; the xor,
+ * pq and DMA_ASYNC_TX rows of a fuller device only multiply `table_count`'s values, and the
+ * guard export's decision trees past their bound), and one slave, the private requester,
+ * instead of the clients.
  */
 export function oneChannel(scenario: Scenario): Scenario {
   const ioh = scenario.iohs[0];
-  const cut = { ...ioh, devices: [{ ...ioh.devices[0], channels: 1 }] };
+  const cut = { ...ioh, devices: [{ ...ioh.devices[0], channels: 1, capabilities: ['memcpy' as const] }] };
   return { ...scenario, iohs: [cut], clients: [releaseHolder(cut)] };
 }
 

@@ -3,7 +3,7 @@
  * integers (booleans are 0/1, "none" is -1), sized by the scenario.
  * @module
  */
-import { CAPABILITIES } from '../../src/scenario.ts';
+import { TABLE_ROWS } from '../../src/table-rows.ts';
 import type { DesignVariable, DesignVariables } from './design.ts';
 import type { Layout } from './layout.ts';
 
@@ -104,7 +104,7 @@ export interface SystemContext {
   key: number;
   /** RFC `dmaengine_dirty`. */
   dirty: number;
-  /** `channel_table[cap][cpu]`: global channel index or -1, for every capability. */
+  /** `channel_table[row][cpu]`: global channel index or -1, for every row of src/table-rows.ts `TABLE_ROWS`. */
   table: number[][];
   devices: DeviceCtx[];
   channels: ChannelCtx[];
@@ -161,7 +161,7 @@ export function initialContext(L: Layout, vars: DesignVariables = {}): SystemCon
     ref: Array.from({ length: L.cpus }, () => 0),
     key: 0,
     dirty: 0,
-    table: CAPABILITIES.map(() => Array.from({ length: L.cpus }, () => -1)),
+    table: TABLE_ROWS.map(() => Array.from({ length: L.cpus }, () => -1)),
     devices: L.devices.map(() => ({ listed: 1, private: 0, privatecnt: 0, freed: 0, quiesced: 0 })),
     channels: L.channels.map(() => ({ clientCount: 0, tableCount: 0, resources: 0 })),
     threads: L.clients.map((c) => ({

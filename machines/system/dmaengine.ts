@@ -4,7 +4,7 @@
  * `dma_list_mutex` for its whole body, so these are atomic). Names follow the kernel.
  * @module
  */
-import { CAPABILITIES } from '../../src/scenario.ts';
+import { EMPTY_ROWS_BEFORE_ASYNC_TX, TABLE_ROWS, ASYNC_TX_ROW } from '../../src/table-rows.ts';
 import type { SystemContext } from './context.ts';
 import type { Layout } from './layout.ts';
 
@@ -64,7 +64,8 @@ export function nthChan(ctx: SystemContext, L: Layout, cap: number, n: number): 
 /**
  * `dma_channel_rebalance`: clear the table and the public channels' `table_count`; if any
  * `dmaengine_get` user exists, give each (capability, online CPU) a channel by `nth_chan`
- * (n counts on across capabilities; with one possible CPU, n is -1: the least used).
+ * (n counts on across capabilities, also the empty rows before `DMA_ASYNC_TX`:
+ * src/table-rows.ts; with one possible CPU, n is -1: the least used).
  */
 export function dmaChannelRebalance(ctx: SystemContext, L: Layout): void {
   for (const row of ctx.table) row.fill(-1);
@@ -75,11 +76,13 @@ export function dmaChannelRebalance(ctx: SystemContext, L: Layout): void {
   }
   if (!ctx.refCount) return;
   let n = 0;
-  for (let cap = 0; cap < CAPABILITIES.length; cap++)
+  for (let cap = 0; cap < TABLE_ROWS.length; cap++) {
+    if (cap === ASYNC_TX_ROW) n += EMPTY_ROWS_BEFORE_ASYNC_TX * ctx.cpuOnline.filter((on) => on === 1).length;
     for (let cpu = 0; cpu < L.cpus; cpu++) {
       if (!ctx.cpuOnline[cpu]) continue;
       ctx.table[cap][cpu] = nthChan(ctx, L, cap, L.cpus > 1 ? n++ : -1);
     }
+  }
 }
 
 /** Channels of listed public devices, the set `dmaengine_get`/`dmaengine_put` walk. */

@@ -39,7 +39,7 @@ export function plainHotPath(L: Layout) {
   return threadRules({
     guards: {},
     actions: {
-      findChannel: (ctx, { t }) => found(ctx, L, t, ctx.table[L.clients[t].cap][ctx.threads[t].cpu]),
+      findChannel: (ctx, { t }) => found(ctx, L, t, ctx.table[L.clients[t].row][ctx.threads[t].cpu]),
       getChannel: (ctx, { t }) => {
         found(ctx, L, t, ctx.threads[t].cached);
         ctx.threads[t].regot = 1;
@@ -75,7 +75,7 @@ export function rfcHotPath(L: Layout) {
     actions: {
       findChannel: (ctx, { t }) => {
         const th = ctx.threads[t];
-        th.chan = ctx.table[L.clients[t].cap][th.cpu];
+        th.chan = ctx.table[L.clients[t].row][th.cpu];
         th.inFlight = 1; // the round is open from the table read on: the quiesce must cover it
       },
       refInc: (ctx, { t }) => void inc(ctx, t),

@@ -5,6 +5,7 @@
  * @module
  */
 import { CAPABILITIES, type Capability, type ClientSpec, type Scenario } from '../../src/scenario.ts';
+import { ASYNC_TX_ROW, hasAllTxTypes, TABLE_ROWS, tableRowOf } from '../../src/table-rows.ts';
 
 /** One DMA device (`struct dma_device`) of the scenario. */
 export interface DeviceInfo {
@@ -13,7 +14,10 @@ export interface DeviceInfo {
   readonly ioh: number;
   /** Global indices of its channels, in channel order. */
   readonly channels: readonly number[];
-  /** Indices into {@link CAPABILITIES} of its capability mask. */
+  /**
+   * Indices into {@link TABLE_ROWS} of the rows its `cap_mask` puts it in: its capabilities,
+   * and `DMA_ASYNC_TX` when it has every async_tx type (src/table-rows.ts).
+   */
   readonly caps: readonly number[];
 }
 
@@ -36,6 +40,8 @@ export interface ClientInfo extends ClientSpec {
   readonly index: number;
   /** Index of its capability in {@link CAPABILITIES}. */
   readonly cap: number;
+  /** Index into {@link TABLE_ROWS} of the row its finds read (src/table-rows.ts `tableRowOf`). */
+  readonly row: number;
 }
 
 /** Everything rules need to know about the scenario besides the context. */
@@ -65,11 +71,12 @@ export function layoutOf(scenario: Scenario): Layout {
         chans.push(channels.length);
         channels.push({ id: `${d.name}.${k}`, device: di });
       }
-      devices.push({ name: d.name, ioh: hi, channels: chans, caps: d.capabilities.map(capIndex) });
+      const caps = d.capabilities.map(capIndex);
+      devices.push({ name: d.name, ioh: hi, channels: chans, caps: hasAllTxTypes(d.capabilities) ? [...caps, ASYNC_TX_ROW] : caps });
       mine.push(di);
     }
     iohs.push({ name: h.name, devices: mine, socketCpus: h.socketCpus });
   });
-  const clients = scenario.clients.map((c, index) => ({ ...c, index, cap: capIndex(c.capability) }));
+  const clients = scenario.clients.map((c, index) => ({ ...c, index, cap: capIndex(c.capability), row: TABLE_ROWS.indexOf(tableRowOf(scenario, c)) }));
   return { scenario, cpus: scenario.cpus, devices, channels, clients, iohs };
 }

@@ -3,7 +3,7 @@
  * onto too; conformance compares the two after every step.
  * @module
  */
-import { CAPABILITIES, type Capability } from '../../src/scenario.ts';
+import { TABLE_ROWS, type TableRow } from '../../src/table-rows.ts';
 import type { Observable } from '../../spec/observable.ts';
 import type { ModelView } from '../model.ts';
 import type { SystemContext } from './context.ts';
@@ -16,8 +16,8 @@ export function observe(view: ModelView<SystemContext>, model: { readonly layout
   const L = model.layout;
   const ctx = view.context;
   const chanId = (c: number) => (c < 0 ? null : L.channels[c].id);
-  const table = {} as Record<Capability, (string | null)[]>;
-  CAPABILITIES.forEach((cap, i) => (table[cap] = ctx.table[i].map(chanId)));
+  const table = {} as Record<TableRow, (string | null)[]>;
+  TABLE_ROWS.forEach((cap, i) => (table[cap] = ctx.table[i].map(chanId)));
   const violations: string[] = [];
   L.clients.forEach((cl, t) =>
     L.channels.forEach((ch, c) => {

@@ -117,6 +117,10 @@ function planFor(o: Options, designs: readonly DesignName[], plan: readonly Expo
   if (o.scenario === undefined) return wanted.map((e) => ({ ...e, every: o.every }));
   const machines = o.machine ? [o.machine] : ['system'];
   const fromFile = o.scenario.endsWith('.json') ? readScenarioFile(o.scenario).scenario : undefined;
+  if (fromFile?.asyncTxChannelSwitch)
+    throw new UsageError(
+      `--scenario ${o.scenario}: asyncTxChannelSwitch (CONFIG_ASYNC_TX_ENABLE_CHANNEL_SWITCH) is not the harness's configuration (x86 ioat, kernel/README.md): drop it to replay`,
+    );
   const out: ExportSpec[] = [];
   for (const machine of machines)
     for (const design of designs.filter((d) => !o.design || d === o.design)) {

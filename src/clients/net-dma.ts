@@ -104,7 +104,7 @@ export function* netDmaProgram(k: DmaEngine, c: ClientState, cachesPointer = fal
     }
     const point = (step: string) => workerPoint(k, c, step);
     if (choice.step === 'find') {
-      c.chan = k.design.findChannelSteps ? yield* k.design.findChannelSteps(c, point) : k.design.findChannel(c.spec.capability, c.cpu);
+      c.chan = k.design.findChannelSteps ? yield* k.design.findChannelSteps(c, point) : k.design.findChannel(c.row, c.cpu);
       if (cachesPointer && c.chan) c.cached = c.chan;
     } else {
       c.regot = true;

@@ -4,6 +4,7 @@
  * @module
  */
 import type { ClientSpec } from '../scenario.ts';
+import type { TableRow } from '../table-rows.ts';
 import type { DmaChan } from './objects.ts';
 import { findsPreemptOff } from '../../spec/vocabulary.ts';
 
@@ -31,7 +32,14 @@ export class ClientState {
   /** async_tx: `dma_get_channel` on the cached pointer done (once per client). */
   regot = false;
 
-  constructor(readonly spec: ClientSpec) {
+  /**
+   * @param row the `channel_table` row its finds read (src/table-rows.ts
+   *   `tableRowOf`): async_tx's is `DMA_ASYNC_TX` without the channel-switch config.
+   */
+  constructor(
+    readonly spec: ClientSpec,
+    readonly row: TableRow = spec.capability,
+  ) {
     this.cpu = spec.cpu;
   }
 

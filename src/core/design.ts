@@ -20,7 +20,7 @@
  * @module
  */
 import type { ClientState } from './client-state.ts';
-import type { Capability } from '../scenario.ts';
+import type { TableRow } from '../table-rows.ts';
 import type { DmaEngine } from './dmaengine.ts';
 import type { DmaChan, DmaDevice } from './objects.ts';
 import type { WorkerPoint } from './hotplug.ts';
@@ -49,8 +49,8 @@ export interface DesignHooks {
    * `devices[].kref` (spec/observable.ts). Absent under designs without one.
    */
   deviceKref?(device: DmaDevice): number;
-  /** `dma_find_channel(cap)` on `cpu` (the hot path of net_dma and async_tx). */
-  findChannel(cap: Capability, cpu: number): DmaChan | null;
+  /** `dma_find_channel(cap)` on `cpu` (the hot path of net_dma and async_tx): `cap` is the row (src/table-rows.ts). */
+  findChannel(cap: TableRow, cpu: number): DmaChan | null;
   /** `dma_get_channel(chan)` by client thread `thread` on `cpu`: re-take a cached channel pointer. */
   getChannel(chan: DmaChan, cpu: number, thread: string): DmaChan | null;
   /**

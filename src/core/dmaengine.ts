@@ -8,7 +8,8 @@
  * use of removed hardware) are recorded in {@link DmaEngine.violations}, never thrown.
  * @module
  */
-import { CAPABILITIES, type Capability } from '../scenario.ts';
+import type { Capability } from '../scenario.ts';
+import { TABLE_ROWS, type TableRow } from '../table-rows.ts';
 import type { DesignHooks, DesignStrategy } from './design.ts';
 import { DmaRuleError } from './errors.ts';
 import { hasCap, type DmaChan, type DmaDevice } from './objects.ts';
@@ -32,8 +33,8 @@ export class DmaEngine implements RebalanceState {
   readonly deviceList: DmaDevice[] = [];
   /** `dmaengine_ref_count`. */
   dmaengineRefCount = 0;
-  /** `channel_table[cap]`, one slot per possible CPU. */
-  readonly table: Record<Capability, (DmaChan | null)[]>;
+  /** `channel_table[cap]`, one slot per possible CPU, for every row of src/table-rows.ts. */
+  readonly table: Record<TableRow, (DmaChan | null)[]>;
   /** RFC per-CPU `dmaengine_chan_ref_count` (may go negative on one CPU). */
   readonly ref: number[];
   /** RFC static key `dmaengine_quiesce`. */
@@ -79,7 +80,7 @@ export class DmaEngine implements RebalanceState {
     this.cpuOnline = new Array<boolean>(options.cpus).fill(true);
     this.ref = new Array<number>(options.cpus).fill(0);
     this.quiesceThreshold = options.quiesceThreshold ?? 10;
-    this.table = Object.fromEntries(CAPABILITIES.map((c) => [c, new Array<DmaChan | null>(options.cpus).fill(null)])) as Record<Capability, (DmaChan | null)[]>;
+    this.table = Object.fromEntries(TABLE_ROWS.map((c) => [c, new Array<DmaChan | null>(options.cpus).fill(null)])) as Record<TableRow, (DmaChan | null)[]>;
     this.design = options.strategy.bind(this);
   }
 
@@ -246,7 +247,7 @@ export class DmaEngine implements RebalanceState {
   }
 
   /** `nth_chan(cap, n)` (see {@link nthChan}); raises the chosen channel's `table_count`. */
-  nthChan(cap: Capability, n: number): DmaChan | null {
+  nthChan(cap: TableRow, n: number): DmaChan | null {
     return nthChan(this, cap, n);
   }
 

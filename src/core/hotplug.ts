@@ -7,7 +7,7 @@
  * @module
  */
 import type { ClientState } from './client-state.ts';
-import type { Capability } from '../scenario.ts';
+import type { TableRow } from '../table-rows.ts';
 import type { DmaEngine } from './dmaengine.ts';
 import type { DmaChan } from './objects.ts';
 import { at, type Point, type Choice } from './thread.ts';
@@ -17,7 +17,7 @@ import { at, type Point, type Choice } from './thread.ts';
  * without preemption between them): for callers outside a thread program, such as the
  * quiesce machine's environment and unit tests.
  */
-export function rfcFindChannelAtOnce(k: DmaEngine, cap: Capability, cpu: number): DmaChan | null {
+export function rfcFindChannelAtOnce(k: DmaEngine, cap: TableRow, cpu: number): DmaChan | null {
   const chan = k.table[cap][cpu];
   k.ref[cpu]++;
   return k.key ? null : chan;
@@ -44,7 +44,7 @@ export type WorkerPoint = (step: string) => Generator<Point, void, Choice>;
  * Pair with a put even after NULL. `client.chan` follows the local `chan`.
  */
 export function* rfcFindChannel(k: DmaEngine, client: ClientState, point: WorkerPoint): Generator<Point, DmaChan | null, Choice> {
-  client.chan = k.table[client.spec.capability][client.cpu];
+  client.chan = k.table[client.row][client.cpu];
   client.worker = 'fetched';
   yield* point('inc');
   k.ref[client.cpu]++;

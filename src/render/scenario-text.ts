@@ -43,6 +43,7 @@ export function describeScenario(s: Scenario, options: { readonly design?: boole
     `${s.cpus} CPU${s.cpus === 1 ? '' : 's'}`,
     iohs.join('; '),
     clients.length > 0 ? `clients ${clients.join(', ')}` : 'no clients',
+    ...(s.asyncTxChannelSwitch ? ['async_tx finds by type (CONFIG_ASYNC_TX_ENABLE_CHANNEL_SWITCH)'] : []),
     ...(options.design === false ? [] : [`design ${s.design}`]),
     `quiesce threshold ${s.quiesceThreshold}`,
   ].join('; ');

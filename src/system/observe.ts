@@ -6,7 +6,7 @@
 import type { Observable } from '../../spec/observable.ts';
 import type { ClientState } from '../core/client-state.ts';
 import type { Ioh } from '../ioh/ioh.ts';
-import { CAPABILITIES, type Capability } from '../scenario.ts';
+import { TABLE_ROWS, type TableRow } from '../table-rows.ts';
 import type { DmaEngine } from '../core/dmaengine.ts';
 
 /** The observable state of kernel `k` with its IOHs and client threads (fields in contract order). */
@@ -18,7 +18,7 @@ export function observe(k: DmaEngine, iohs: readonly Ioh[], clients: readonly Cl
     ref: [...k.ref],
     key: k.key,
     dirty: k.dirty,
-    table: Object.fromEntries(CAPABILITIES.map((cap) => [cap, k.table[cap].map((c) => c?.id ?? null)])) as Record<Capability, (string | null)[]>,
+    table: Object.fromEntries(TABLE_ROWS.map((cap) => [cap, k.table[cap].map((c) => c?.id ?? null)])) as Record<TableRow, (string | null)[]>,
     devices: devices.map((d) => ({
       name: d.name,
       listed: d.listed,
@@ -49,7 +49,7 @@ export function diffObservables(a: Observable, b: Observable): string[] {
   b.ref.forEach((r, i) => cmp(`ref[${i}]`, a.ref[i], r));
   cmp('key', a.key, b.key);
   cmp('dirty', a.dirty, b.dirty);
-  for (const cap of CAPABILITIES) b.table[cap].forEach((c, i) => cmp(`table.${cap}[${i}]`, a.table[cap][i], c));
+  for (const cap of TABLE_ROWS) b.table[cap].forEach((c, i) => cmp(`table.${cap}[${i}]`, a.table[cap][i], c));
   b.devices.forEach((d, i) => {
     const o = a.devices[i];
     for (const f of ['listed', 'private', 'privatecnt', 'freed', 'kref'] as const) cmp(`${d.name}.${f}`, o[f], d[f]);

@@ -13,6 +13,7 @@
 import type { StepEvent } from '../../machines/kit.ts';
 import type { Observable } from '../../spec/observable.ts';
 import { ClientState } from '../core/client-state.ts';
+import { tableRowOf } from '../table-rows.ts';
 import { eventText, hasWalker, rxThread, splitEvent } from '../../spec/vocabulary.ts';
 import { NET_RX_STEPS, netRxProgram } from '../clients/net-rx.ts';
 import { clientProgram, clientSteps } from '../clients/programs.ts';
@@ -88,7 +89,7 @@ export class System {
     // Boot: every IOH online, its devices registered (public), all CPUs online.
     this.iohs = scenario.iohs.map((spec) => new Ioh(spec));
     for (const h of this.iohs) probe(k, h);
-    this.clients = scenario.clients.map((spec) => new ClientState(spec));
+    this.clients = scenario.clients.map((spec) => new ClientState(spec, tableRowOf(scenario, spec)));
     k.preemptOffAnywhere = () => this.clients.some((c) => c.preemptOff);
     for (const c of this.clients) this.addThread(c.name, clientProgram(k, c, scenario.allocFailures === true), clientSteps(c), { client: c });
     for (const h of this.iohs) this.addThread(h.name, iohProgram(k, h, options.hotAdd ?? false, this.clients), IOH_STEPS, { ioh: h });

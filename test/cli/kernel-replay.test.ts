@@ -32,6 +32,18 @@ describe('dmaspec kernel-replay', () => {
     expect([bad.status, bad.err]).toEqual([2, expect.stringContaining('--machine must be one of')]);
   });
 
+  it('exits 2 on a scenario with asyncTxChannelSwitch: the harness is built without CONFIG_ASYNC_TX_ENABLE_CHANNEL_SWITCH', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dmaspec-tree-'));
+    mkdirSync(join(root, 'drivers/dma'), { recursive: true });
+    mkdirSync(join(root, 'include/linux'), { recursive: true });
+    writeFileSync(join(root, 'drivers/dma/dmaengine.c'), 'static long dmaengine_ref_count;\nidr_pre_get(&dma_idr, GFP_KERNEL);\n');
+    writeFileSync(join(root, 'include/linux/dmaengine.h'), '');
+    const file = join(root, 'switch.json');
+    writeFileSync(file, JSON.stringify({ design: 'baseline', asyncTxChannelSwitch: true }));
+    const r = await runInProcess(['kernel-replay', '--tree', root, '--design', 'baseline', '--scenario', file]);
+    expect([r.status, r.err]).toEqual([2, expect.stringContaining('asyncTxChannelSwitch (CONFIG_ASYNC_TX_ENABLE_CHANNEL_SWITCH) is not the harness')]);
+  });
+
   it('exits 2 when gcc is not there', async () => {
     const root = mkdtempSync(join(tmpdir(), 'dmaspec-tree-'));
     mkdirSync(join(root, 'drivers/dma'), { recursive: true });

@@ -11,7 +11,11 @@ export interface Dev {
   caps?: Capability[];
 }
 
-/** A scenario with one IOH `ioh0` carrying `devices`, and `clients`. */
+/**
+ * A scenario with one IOH `ioh0` carrying `devices`, and `clients`. The default device has 2
+ * memcpy channels; with an async_tx client it can also xor and pq (the standard scenario's),
+ * so that async_tx finds it in the `DMA_ASYNC_TX` row (src/table-rows.ts).
+ */
 export function scenario(o: {
   cpus?: number;
   devices?: Dev[];
@@ -27,7 +31,7 @@ export function scenario(o: {
       {
         name: 'ioh0',
         socketCpus: [],
-        devices: (o.devices ?? [{ name: 'ioat0', channels: 2 }]).map((d) => ({ name: d.name, channels: d.channels, capabilities: d.caps ?? ['memcpy'] })),
+        devices: (o.devices ?? [defaultDevice(o.clients ?? [])]).map((d) => ({ name: d.name, channels: d.channels, capabilities: d.caps ?? ['memcpy'] })),
       },
     ],
     clients: o.clients ?? [],
@@ -36,6 +40,9 @@ export function scenario(o: {
     ...(o.cpuHotplug === undefined ? {} : { cpuHotplug: o.cpuHotplug }),
   };
 }
+
+const defaultDevice = (clients: readonly ClientSpec[]): Dev =>
+  clients.some((c) => c.kind === 'async_tx') ? { name: 'ioat0', channels: 2, caps: ['memcpy', 'xor', 'pq'] } : { name: 'ioat0', channels: 2 };
 
 /** A client with cooperative defaults (releases, 1 round, no migration, not busy). */
 export function client(name: string, kind: ClientSpec['kind'], cpu: number, o: Partial<ClientSpec> = {}): ClientSpec {

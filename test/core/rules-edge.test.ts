@@ -170,7 +170,7 @@ describe('rebalance, edge cases', () => {
       { name: 'y', channels: 2, caps: ['memcpy', 'xor'] },
     ]);
     k.dmaengineGet();
-    expect(sys.observe().table).toEqual({ memcpy: ['y.0', 'y.1'], xor: ['y.1', 'x.0'], pq: [null, null] });
+    expect(sys.observe().table).toEqual({ memcpy: ['y.0', 'y.1'], xor: ['y.1', 'x.0'], pq: [null, null], asyncTx: [null, null] });
   });
 
   it('on one CPU picks the least used channel, not the n-th', () => {
@@ -184,7 +184,7 @@ describe('rebalance, edge cases', () => {
       1,
     );
     k.dmaengineGet();
-    expect(sys.observe().table).toEqual({ memcpy: ['y.0'], xor: ['x.0'], pq: [null] });
+    expect(sys.observe().table).toEqual({ memcpy: ['y.0'], xor: ['x.0'], pq: [null], asyncTx: [null] });
   });
 });
 

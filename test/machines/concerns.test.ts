@@ -94,6 +94,7 @@ describe('channel client_count', () => {
     expect(chan([request(true), get, release, get])).toMatchObject({ refCount: 2, clientCount: 2 });
   });
   it('rebalance gives the channel one table entry per CPU only while public and in use', () => {
+    // The projection's device is memcpy-only (machines/concerns/channel.ts oneChannel): one row.
     expect(chan([get, rebalance]).tableCount).toBe(2);
     expect(chan([request(true), get, rebalance]).tableCount).toBe(0);
   });

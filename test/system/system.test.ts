@@ -29,7 +29,7 @@ describe('System: the conformance interface', () => {
       ref: [0, 0],
       key: false,
       dirty: 0,
-      table: { memcpy: [null, null], xor: [null, null], pq: [null, null] },
+      table: { memcpy: [null, null], xor: [null, null], pq: [null, null], asyncTx: [null, null] },
       devices: [{ name: 'ioat0', listed: true, private: false, privatecnt: 0, freed: false }],
       channels: [
         { id: 'ioat0.0', clientCount: 0, tableCount: 0, resources: false },

@@ -32,6 +32,9 @@
 #define CONFIG_ASYNC_MEMCPY_MODULE 1
 #define CONFIG_ASYNC_XOR_MODULE 1
 #define CONFIG_ASYNC_PQ_MODULE 1
+/* selected by INTEL_IOATDMA (drivers/dma/Kconfig): device_has_all_tx_types skips the _VAL tests */
+#define CONFIG_ASYNC_TX_DISABLE_XOR_VAL_DMA 1
+#define CONFIG_ASYNC_TX_DISABLE_PQ_VAL_DMA 1
 #define CONFIG_SMP 1
 #define CONFIG_HOTPLUG_CPU 1
 #define KBUILD_MODNAME "dmaengine"

@@ -132,7 +132,7 @@ export function percpuRefDesign({ gracePeriod }: PercpuRefOptions): DesignModel 
       // The tryget hot path replaces the plain find/get/put (refInc is its own).
       overrides: {
         actions: {
-          findChannel: (ctx, { t }: { t: number }) => tryRead(ctx, L, t, ctx.table[L.clients[t].cap][ctx.threads[t].cpu]),
+          findChannel: (ctx, { t }: { t: number }) => tryRead(ctx, L, t, ctx.table[L.clients[t].row][ctx.threads[t].cpu]),
           getChannel: (ctx, { t }: { t: number }) => {
             const c = ctx.threads[t].cached;
             // tryget on a freed device touches freed memory (the percpu_ref lives in it).

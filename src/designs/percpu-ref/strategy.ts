@@ -63,7 +63,7 @@ export function percpuRefStrategyOf({ gracePeriod }: PercpuRefOptions): DesignSt
         },
         findChannelSteps: (client, point) => {
           client.worker = 'fetched';
-          return trygetSteps(client, k.table[client.spec.capability][client.cpu], point);
+          return trygetSteps(client, k.table[client.row][client.cpu], point);
         },
         getChannelSteps: (client, chan, point) => {
           if (chan.device.freed) k.violations.add(violationText({ kind: 'use-after-free', thread: client.name, chan: chan.id }));

@@ -18,7 +18,8 @@ import type { Layout } from '../../../machines/system/layout.ts';
 import type { Observable } from '../../../spec/observable.ts';
 import { eventLabel } from '../../../spec/vocabulary.ts';
 import { System, type SystemOptions } from '../../system/system.ts';
-import { CAPABILITIES, type Scenario } from '../../scenario.ts';
+import type { Scenario } from '../../scenario.ts';
+import { TABLE_ROWS } from '../../table-rows.ts';
 import type { FieldDoc } from '../fields.ts';
 import type { InputField, ObservableField } from '../guards.ts';
 import type { Adapter } from '../replay.ts';
@@ -41,11 +42,11 @@ export const SYSTEM_FIELDS: readonly FieldDoc[] = [
   },
   { path: 'key', type: 'boolean', meaning: 'RFC static_key_enabled(&dmaengine_quiesce)' },
   { path: 'dirty', type: 'integer', meaning: 'RFC atomic_read(&dmaengine_dirty)' },
-  ...CAPABILITIES.map(
+  ...TABLE_ROWS.map(
     (cap): FieldDoc => ({
       path: `table.${cap}[]`,
       type: 'string|null',
-      meaning: `channel_table[DMA_${cap.toUpperCase()}] per CPU number: the channel id <device>.<index> of ->chan, or null`,
+      meaning: `channel_table[DMA_${cap === 'asyncTx' ? 'ASYNC_TX' : cap.toUpperCase()}] per CPU number: the channel id <device>.<index> of ->chan, or null`,
     }),
   ),
   { path: 'devices[].name', type: 'string', meaning: 'the device, by its scenario name, in scenario order' },
@@ -101,7 +102,7 @@ export function systemInputField(layout: Layout): InputField {
     if (slot === 'dirty') return at('dirty', same);
     if (/^cpuOnline\[\d+\]$/.test(slot)) return at(slot, flag);
     if (/^ref\[\d+\]$/.test(slot)) return at(slot, same);
-    if ((m = /^table\[(\d+)\]\[(\d+)\]$/.exec(slot))) return at(`table.${CAPABILITIES[Number(m[1])]}[${m[2]}]`, chan);
+    if ((m = /^table\[(\d+)\]\[(\d+)\]$/.exec(slot))) return at(`table.${TABLE_ROWS[Number(m[1])]}[${m[2]}]`, chan);
     if ((m = /^devices\[\d+\]\.(listed|private|freed)$/.exec(slot))) return at(slot, flag);
     if (/^devices\[\d+\]\.privatecnt$/.test(slot)) return at(slot, same);
     if ((m = /^kref\[(\d+)\]$/.exec(slot))) return at(`devices[${m[1]}].kref`, same);
