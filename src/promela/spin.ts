@@ -85,10 +85,10 @@ export function runSpin(model: string, opts: SpinOptions): SpinResult {
   }
 }
 
-/** {@link run} without blocking: several models compile and search side by side. */
-function runAsync(cmd: string, args: string[], cwd: string): Promise<string> {
+/** {@link run} without blocking: several models compile and search side by side (also the swarm's runs). */
+export function runAsync(cmd: string, args: readonly string[], cwd: string): Promise<string> {
   return new Promise((resolve, reject) =>
-    execFile(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    execFile(cmd, [...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       if (!err) return resolve(stdout);
       const status = typeof err.code === 'number' ? `exited ${err.code}` : err.message;
       reject(new SpinError(`${cmd} ${args.join(' ')} ${status}: ${(stderr || stdout).trim().slice(0, 2000)}`));

@@ -5,12 +5,11 @@
  * run-* folders copied back before {@link readRuns}.
  * @module
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type PanSummary, parsePanOutput } from './swarm-pan.ts';
 import { planScript, SWARM_FORMAT, type SwarmPlan, type SwarmRun } from './swarm-plan.ts';
-import { SpinError } from './spin.ts';
+import { runAsync } from './spin.ts';
 
 /** The plan file, the model and the script's names in a swarm folder. */
 export const PLAN_FILE = 'swarm.json';
@@ -20,17 +19,6 @@ export const SCRIPT_FILE = 'run.sh';
 /** A swarm folder is missing or is not one. */
 export class SwarmFolderError extends Error {
   override readonly name = 'SwarmFolderError';
-}
-
-/** Runs `cmd`; `ok` says whether a non-zero exit still printed what is wanted. */
-function exec(cmd: string, args: readonly string[], cwd: string, ok: (out: string) => boolean = () => false): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(cmd, [...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      if (!err || (typeof err.code === 'number' && ok(stdout + stderr))) return resolve(stdout + stderr);
-      const status = typeof err.code === 'number' ? `exited ${err.code}` : err.message;
-      reject(new SpinError(`${cmd} ${args.join(' ')} ${status}: ${(stderr || stdout).trim().slice(0, 2000)}`));
-    }),
-  );
 }
 
 /** Writes the model, the plan and the script into `dir` (created if needed). */
@@ -52,7 +40,7 @@ export function readPlan(dir: string): SwarmPlan {
 
 /** Builds pan in `dir` with the plan's commands. */
 export async function buildPan(dir: string, plan: SwarmPlan): Promise<void> {
-  for (const [cmd, ...args] of plan.compile) await exec(cmd!, args, dir);
+  for (const [cmd, ...args] of plan.compile) await runAsync(cmd!, args, dir);
 }
 
 /** Runs the plan's runs in `dir`, `jobs` at a time; `onDone` after each. */
@@ -63,7 +51,7 @@ export async function runSwarm(dir: string, plan: SwarmPlan, jobs: number, onDon
       const cwd = join(dir, r.dir);
       mkdirSync(cwd, { recursive: true });
       // A run that fails (out of memory, killed) leaves its message: the merge reports it as not finished.
-      const out = await exec('../pan', r.args, cwd).catch((err: Error) => `dmaspec swarm: ${err.message}\n`);
+      const out = await runAsync('../pan', r.args, cwd).catch((err: Error) => `dmaspec swarm: ${err.message}\n`);
       writeFileSync(join(cwd, 'pan.out'), out);
       onDone(r);
     }
@@ -89,7 +77,7 @@ export function readRuns(dir: string, plan: SwarmPlan): RunOutcome[] {
 
 /** pan's state tables (`pan -d`): which `d_step` line each transition id runs. */
 export function panTables(dir: string): Promise<string> {
-  return exec('./pan', ['-d'], dir);
+  return runAsync('./pan', ['-d'], dir);
 }
 
 /** A trail file of a run. */
