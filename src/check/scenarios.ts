@@ -64,6 +64,18 @@ export const ASYNC_TX_MAINLINE: Scenario = {
 };
 
 /**
+ * An async_tx client that never calls `dmaengine_put` (issue 25): it keeps its cached channel
+ * and re-takes it after its round, so a design that frees without its consent (a timeout) is
+ * caught using the freed channel. `never-releases`' net_dma worker and slave end their rounds
+ * before the timer fires, so that scenario cannot show it.
+ */
+export const ASYNC_TX_NEVER_RELEASES: Scenario = {
+  ...DEFAULT_SCENARIO,
+  name: 'async-tx-never-releases',
+  clients: [client('atx0', 'async_tx', 0, { releases: false })],
+};
+
+/**
  * The RFC's own quiesce threshold: `dma_channel_quiesce` waits for ten consecutive zero sums
  * (the seed 3/7: `} while (quiesce_count < 10);` in `dma_channel_quiesce`); the standard
  * scenario uses 2 so that every design's exact search stays small.
@@ -87,13 +99,18 @@ const KERNEL_SCENARIOS: Readonly<Record<string, () => Scenario>> = {
   }),
 };
 
-/** Scenario names `--scenario` accepts besides files: `default`, each behaviour, `async-tx-mainline`, and the kernel's parameters. */
-export const NAMED_SCENARIOS: readonly string[] = ['default', ...BEHAVIOURS, 'async-tx-mainline', ...Object.keys(KERNEL_SCENARIOS)];
+const EXTRA_SCENARIOS: Readonly<Record<string, Scenario>> = {
+  [ASYNC_TX_MAINLINE.name]: ASYNC_TX_MAINLINE,
+  [ASYNC_TX_NEVER_RELEASES.name]: ASYNC_TX_NEVER_RELEASES,
+};
+
+/** Scenario names `--scenario` accepts besides files: `default`, each behaviour, the async_tx-only ones, and the kernel's parameters. */
+export const NAMED_SCENARIOS: readonly string[] = ['default', ...BEHAVIOURS, ...Object.keys(EXTRA_SCENARIOS), ...Object.keys(KERNEL_SCENARIOS)];
 
 /** The named scenario, or undefined. */
 export function namedScenario(name: string): Scenario | undefined {
   if (name === 'default') return DEFAULT_SCENARIO;
-  if (name === 'async-tx-mainline') return ASYNC_TX_MAINLINE;
+  if (Object.hasOwn(EXTRA_SCENARIOS, name)) return EXTRA_SCENARIOS[name]!;
   if (Object.hasOwn(KERNEL_SCENARIOS, name)) return KERNEL_SCENARIOS[name]!();
   return (BEHAVIOURS as readonly string[]).includes(name) ? behaviourScenario(name as Behaviour) : undefined;
 }

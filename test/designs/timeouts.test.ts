@@ -3,7 +3,7 @@ import type { DesignModel } from '../../machines/system/design.ts';
 import { buildSystem } from '../../machines/system/index.ts';
 import { timerRule } from '../../machines/model.ts';
 import { snapshotView } from '../../machines/xstate.ts';
-import { behaviourScenario } from '../../src/check/scenarios.ts';
+import { behaviourScenario, namedScenario } from '../../src/check/scenarios.ts';
 import { checkDesign } from '../../src/check/run.ts';
 import { DESIGNS } from '../../src/designs/registry.ts';
 import { DesignError, validateDesign } from '../../src/designs/validate.ts';
@@ -47,6 +47,21 @@ describe('bounded timeouts', () => {
     expect(deadlock(plain).verdict).toBe('violated');
     const timed = deadlock(deafAckTimeout(true));
     expect(timed.verdict).toBe('holds');
+  });
+
+  it('async-tx-never-releases shows a timeout freeing under a holder that never-releases cannot show', () => {
+    // The guide's timeout check: acks only from clients that release, so a holder that never
+    // does is freed by the timer alone.
+    const d: DesignModel = { ...ackTimeout(true), name: 'ack-if-releasing', clientSteps: (c) => (c.releases ? notifier.clientSteps!(c) : {}) };
+    const uaf = (name: string) => checkDesign(namedScenario(name)!, d).results.find((p) => p.name === 'no-use-after-free')!;
+    // never-releases' clients end their rounds before the timer may fire: nothing is used after it.
+    expect(uaf('never-releases').verdict).toBe('holds');
+    const v = uaf('async-tx-never-releases');
+    expect(v.verdict).toBe('violated');
+    const steps = v.trace!.steps;
+    const fired = steps.findIndex((s) => s.event.type === 'ioh0.timeout');
+    expect(fired, 'the timer freed the device').toBeGreaterThan(-1);
+    expect(steps.slice(fired + 1).some((s) => s.thread === 'atx0'), 'atx0 uses its cached channel after the timeout').toBe(true);
   });
 
   it('a timeout that names no step is a design error', () => {
