@@ -61,7 +61,10 @@ describe('bounded timeouts', () => {
     const steps = v.trace!.steps;
     const fired = steps.findIndex((s) => s.event.type === 'ioh0.timeout');
     expect(fired, 'the timer freed the device').toBeGreaterThan(-1);
-    expect(steps.slice(fired + 1).some((s) => s.thread === 'atx0'), 'atx0 uses its cached channel after the timeout').toBe(true);
+    expect(
+      steps.slice(fired + 1).some((s) => s.thread === 'atx0'),
+      'atx0 uses its cached channel after the timeout',
+    ).toBe(true);
   });
 
   it('a timeout that names no step is a design error', () => {
