@@ -44,6 +44,16 @@ export interface TraceJson {
   /** Active state id of every region in the initial state. */
   readonly initialActive?: Readonly<Record<string, string>>;
   readonly steps: readonly TraceStepJson[];
+  /** A hang or lasso only: the steps closed in the last state, each with its guard and the fields that guard read. */
+  readonly blocked?: readonly BlockedStepJson[];
+}
+
+/** A step closed at the end of a hang or lasso (src/check/engine/blocked.ts). */
+export interface BlockedStepJson {
+  readonly thread: string;
+  readonly event: string;
+  readonly guard: string;
+  readonly reads: Readonly<Record<string, unknown>>;
 }
 
 /** A counterexample replayed on the implementation (src/core), or why it could not be. */

@@ -85,6 +85,21 @@ export function systemLens(model: SystemModel, cm: CompiledMachine<SystemContext
       cm.regions.forEach((r, i) => (out[`${r.key}@`] = r.leafPaths[row[i]]));
       return out;
     },
+    fieldName(path) {
+      // Context arrays by index are named as the trace names their owners.
+      const L = model.layout;
+      const names: Record<string, readonly { readonly name?: string; readonly id?: string }[]> = {
+        'design.threads': L.clients,
+        'design.devices': L.devices,
+        threads: L.clients,
+        channels: L.channels,
+        devices: L.devices,
+        iohs: L.iohs,
+      };
+      const m = /^((?:design\.)?[a-z]+)\[(\d+)\](.*)$/.exec(path);
+      const owner = m ? names[m[1]!]?.[Number(m[2])] : undefined;
+      return owner ? `${owner.id ?? owner.name}${m![3]}` : path;
+    },
     threadCpu(view, thread) {
       const i = model.layout.clients.findIndex((c) => c.name === thread);
       return i < 0 ? null : view.context.threads[i].cpu;

@@ -47,6 +47,15 @@ function parseTrace(v: unknown, path: string): TraceJson {
   });
   need(['violation', 'deadlock', 'cycle', 'final'].includes(t.end as string), t.end, `${path}.end`, 'must be violation, deadlock, cycle or final');
   need(t.loopStart === undefined || Number.isInteger(t.loopStart), t.loopStart, `${path}.loopStart`, 'must be an integer');
+  if (t.blocked !== undefined)
+    need<unknown[]>(Array.isArray(t.blocked), t.blocked, `${path}.blocked`, 'must be a list').forEach((b, i) =>
+      need(
+        isObj(b) && typeof b.thread === 'string' && typeof b.event === 'string' && typeof b.guard === 'string' && isObj(b.reads),
+        b,
+        `${path}.blocked[${i}]`,
+        'must be a closed step: thread, event, guard and reads',
+      ),
+    );
   return v as TraceJson;
 }
 

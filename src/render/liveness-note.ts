@@ -32,6 +32,21 @@ function heldChannels(v: Vars): string[] {
     });
 }
 
+/**
+ * The closed steps whose guards read another thread's or a shared object's fields, with those
+ * fields' values (`ioh0.free: deviceIdleMore reads ioat0.0.clientCount = 1`): what the waiter
+ * waits on. A guard reading only its own thread's state is left out (the thread's state says it).
+ */
+function waitsOn(trace: TraceJson): string[] {
+  return (trace.blocked ?? []).flatMap((b) => {
+    const own = `${b.thread.replace(/-rx$/, '')}.`;
+    const shared = Object.entries(b.reads).filter(([k]) => !k.startsWith(own));
+    if (shared.length === 0) return [];
+    const fields = shared.map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ');
+    return [`${b.event}${b.guard ? ` (${b.guard})` : ''} reads ${fields}`];
+  });
+}
+
 /** The note for the last step of `trace` (`after`: the variables after it), or undefined for a trace that ends in a violated state. */
 export function endNote(trace: TraceJson, after: Vars): string | undefined {
   const last = trace.steps.at(-1);
@@ -39,7 +54,10 @@ export function endNote(trace: TraceJson, after: Vars): string | undefined {
   const states = threadStates(last.active);
   const where = (ts: string[]) => [...states].filter(([t]) => ts.includes(t)).map(([t, s]) => `${t} ${s.join(', ')}`);
   const held = heldChannels(after);
-  const counts = held.length > 0 ? ` Channels still counted: ${held.join('; ')}.` : '';
+  const waits = waitsOn(trace);
+  const counts =
+    (held.length > 0 ? ` Channels still counted: ${held.join('; ')}.` : '') +
+    (waits.length > 0 ? ` Closed steps and the shared fields their guards read: ${waits.join('; ')}.` : '');
   if (trace.end === 'deadlock') {
     return `HANG: no thread has an enabled step, so nothing can change this state: ${where([...states.keys()]).join('; ')}.${counts}`;
   }

@@ -204,6 +204,7 @@ export function traceJson(t: Trace): TraceJson {
     initial: t.initial,
     initialActive: t.initialActive,
     steps: t.steps,
+    ...(t.blocked ? { blocked: t.blocked } : {}),
   };
 }
 

@@ -12,6 +12,7 @@
 import type { StepEvent } from '../../../machines/kit.ts';
 import type { ModelView } from '../../../machines/model.ts';
 import { eventThread } from '../../../spec/vocabulary.ts';
+import { type BlockedStep, blockedSteps } from './blocked.ts';
 import type { CompiledMachine, CompiledTransition } from './compile.ts';
 import { RowView } from './compile.ts';
 import type { Exploration } from './explore.ts';
@@ -32,6 +33,8 @@ export interface TraceLens<C = any> {
   threadCpu(view: ModelView<C>, thread: string): number | null;
   /** The state as spec/observable.ts (for replay on the implementation), if the model has one. */
   observe?(view: ModelView<C>): unknown;
+  /** The readable name of a context path (`threads[1].inFlight` → `atx0.inFlight`), if the model has names. */
+  fieldName?(path: string): string;
 }
 
 /** One variable a step changed. */
@@ -73,6 +76,8 @@ export interface Trace {
   readonly initialActive: Readonly<Record<string, string>>;
   /** The lens's observable of the initial state and after each step (for replay), if it has one. */
   readonly observed?: readonly unknown[];
+  /** For a hang or a lasso: the closed steps of the last state, with what their guards read. */
+  readonly blocked?: readonly BlockedStep[];
 }
 
 /** The default lens: context leaves by path, and each region's active leaf by region key. */
@@ -215,11 +220,19 @@ export function describeRun<C extends object>(
     vars = next;
     cur = rows[i];
   });
+  const last = viewOf(cur);
+  const blocked =
+    end === 'deadlock' || end === 'cycle'
+      ? blockedSteps(cm, cur.slots, last.context).map((b) =>
+          lens.fieldName ? { ...b, reads: Object.fromEntries(Object.entries(b.reads).map(([k, v]) => [lens.fieldName!(k), v])) } : b,
+        )
+      : undefined;
   return {
     steps,
     end,
     initial,
     initialActive: activeOf(start),
+    ...(blocked ? { blocked } : {}),
     ...(loopStart === undefined ? {} : { loopStart }),
     ...(observed ? { observed } : {}),
   };
