@@ -181,6 +181,13 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
   };
 }
 
+/** How each search of the run explores: symmetry, state bound and store. */
+const searchOptions = (args: CheckArgs): Pick<DesignCheckOptions, 'symmetry' | 'maxStates' | 'lossy'> => ({
+  symmetry: args.symmetry,
+  maxStates: args.maxStates,
+  ...(args.lossy ? { lossy: args.lossy } : {}),
+});
+
 /** The lossy store `--hash-compact` / `--bitstate LOG2 [--bitstate-k K]` ask for, if any. @throws UsageError */
 function lossyOption(hashCompact: boolean, bitstate: string | undefined, k: string | undefined): LossyMode | undefined {
   if (hashCompact && bitstate !== undefined) throw new UsageError('--hash-compact and --bitstate: give one lossy store, not both');
@@ -268,12 +275,10 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
   const limits = new Limits({ maxSeconds: args.maxSeconds, maxMemory: args.maxMemory, interrupt: env.interrupt, workers: args.workers });
   const progress = env.progress;
   const opts: DesignCheckOptions = {
-    symmetry: args.symmetry,
-    maxStates: args.maxStates,
+    ...searchOptions(args),
     limits,
     implementation,
     onProgress: (p) => progress.update(p),
-    ...(args.lossy ? { lossy: args.lossy } : {}),
   };
   const jobs: Job[] = args.designs.map((d) => ({ label: `${args.scenario.name} × ${d.model.name}`, scenario: args.scenario, design: d }));
   if (args.behaviours)
