@@ -274,12 +274,7 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
   const implementation = await implementationFactory();
   const limits = new Limits({ maxSeconds: args.maxSeconds, maxMemory: args.maxMemory, interrupt: env.interrupt, workers: args.workers });
   const progress = env.progress;
-  const opts: DesignCheckOptions = {
-    ...searchOptions(args),
-    limits,
-    implementation,
-    onProgress: (p) => progress.update(p),
-  };
+  const opts: DesignCheckOptions = { ...searchOptions(args), limits, implementation, onProgress: (p) => progress.update(p) };
   const jobs: Job[] = args.designs.map((d) => ({ label: `${args.scenario.name} × ${d.model.name}`, scenario: args.scenario, design: d }));
   if (args.behaviours)
     for (const b of BEHAVIOURS) {
