@@ -77,8 +77,18 @@ export interface PropertyVerdictJson {
   /** Steps of the shortest path to the trigger, when it was reached. */
   readonly witnessSteps?: number;
   readonly unknownBecause?: string;
+  /** A `holds` from a lossy search (`--hash-compact`, `--bitstate`): no violation found, up to this omission estimate. */
+  readonly omission?: OmissionJson;
   readonly trace?: TraceJson;
   readonly replay?: ReplayJson;
+}
+
+/** What a lossy search may have skipped (src/check/engine/lossy-store.ts `Omission`). */
+export interface OmissionJson {
+  readonly mode: 'hash-compact' | 'bitstate';
+  readonly expectedOmissions: number;
+  readonly probability: number;
+  readonly tableBytes: number;
 }
 
 /** One search of a run (safety BFS or liveness). */

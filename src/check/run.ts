@@ -103,7 +103,7 @@ export function unmetAssumptions(design: DesignModel, scenario: Scenario): strin
 }
 
 /** Options of {@link checkDesign}. */
-export interface DesignCheckOptions extends Pick<CheckOptions, 'symmetry' | 'maxStates' | 'limits' | 'workers' | 'handOver' | 'onProgress'> {
+export interface DesignCheckOptions extends Pick<CheckOptions, 'symmetry' | 'maxStates' | 'limits' | 'workers' | 'handOver' | 'onProgress' | 'lossy'> {
   /** Replay counterexamples on this implementation (omit: no replay). */
   readonly implementation?: ImplementationFactory;
 }
@@ -130,6 +130,7 @@ export function checkDesign(scenario: Scenario, given: DesignModel | Design, opt
     handOver: opts.handOver,
     recipe: systemRecipe(scenario, whole),
     lens,
+    lossy: opts.lossy,
     onProgress: opts.onProgress,
   });
   const assumptions = assumptionResults(design, scenario);

@@ -31,6 +31,7 @@ import { designArg, intOption, parseOptions, scenarioArg } from './args.ts';
 import { withPropertyFiles } from '../designs/load-properties.ts';
 import { processEnv, type CommandEnv } from './env.ts';
 import { EXIT, EXIT_TABLE } from './exit-status.ts';
+import type { LossyMode } from '../check/engine/lossy-store.ts';
 
 const DEFAULT_MB = `${Math.round(new Limits().maxMemory / 2 ** 20)} MB`;
 
@@ -40,6 +41,7 @@ export const summary = 'check every interleaving of a scenario: a verdict per de
 const USAGE = `usage: dmaspec check [--design NAME|FILE] [--property FILE]... [--scenario NAME|FILE.json]
                      [--threshold N] [--max-states N] [--max-seconds N] [--max-memory MB]
                      [--workers N] [--json] [--no-symmetry] [--exit-zero]
+                     [--hash-compact | --bitstate LOG2 [--bitstate-k K]]
 
   --design NAME|FILE      a built-in design, or your design module (.ts, .mts, .js, .mjs; see
                           below); default: every built-in design:
@@ -59,6 +61,15 @@ const USAGE = `usage: dmaspec check [--design NAME|FILE] [--property FILE]... [-
                           BFS levels are explored on N worker threads, with the same states,
                           verdicts and traces as on one (a --design FILE is loaded again in
                           each); the liveness cycle search after it runs on one thread
+  --hash-compact          a lossy store for spaces an exact one cannot hold: a 63-bit
+                          fingerprint per state (about 11 bytes of table, 8 of parent),
+                          as SPIN's -DHC; may skip a state whose fingerprint another has
+  --bitstate LOG2         supertrace: a bit array of 2^LOG2 bits (10..35), K bits per state
+  --bitstate-k K          bits set per state under --bitstate (1..8, default 3)
+                          Either lossy store: one thread, safety and deadlock only (liveness
+                          verdicts unknown: it needs every edge, exit 3); a violation found
+                          is real (its trace is rebuilt and replayed); a "holds" means none
+                          found, printed with the omission estimate
   --json                  JSON on stdout; timings in their own "timings" field
   --no-symmetry           explore without symmetry reduction (state counts without it)
   --exit-zero             exit 0 once the check has run, whatever the verdicts and limits (a
@@ -111,6 +122,8 @@ export interface CheckArgs {
   readonly symmetry: boolean;
   /** Report only: the verdicts do not set the exit status. */
   readonly exitZero: boolean;
+  /** `--hash-compact` / `--bitstate`: a lossy store for the safety search. */
+  readonly lossy?: LossyMode;
 }
 
 /** Whether `d` is one of the built-in designs (a bug in it is dmaspec's, exit status 4). */
@@ -132,11 +145,15 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
       json: { type: 'boolean' },
       'no-symmetry': { type: 'boolean' },
       'exit-zero': { type: 'boolean' },
+      'hash-compact': { type: 'boolean' },
+      bitstate: { type: 'string' },
+      'bitstate-k': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     USAGE,
   );
   if (values.help) return 'help';
+  const lossy = lossyOption(!!values['hash-compact'], values.bitstate, values['bitstate-k']);
   let scenario = DEFAULT_SCENARIO;
   let scenarioDesign: string | undefined;
   if (values.scenario !== undefined) ({ scenario, design: scenarioDesign } = scenarioArg(values.scenario));
@@ -160,7 +177,24 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
     json: !!values.json,
     symmetry: !values['no-symmetry'],
     exitZero: !!values['exit-zero'],
+    ...(lossy ? { lossy } : {}),
   };
+}
+
+/** How each search of the run explores: symmetry, state bound and store. */
+const searchOptions = (args: CheckArgs): Pick<DesignCheckOptions, 'symmetry' | 'maxStates' | 'lossy'> => ({
+  symmetry: args.symmetry,
+  maxStates: args.maxStates,
+  ...(args.lossy ? { lossy: args.lossy } : {}),
+});
+
+/** The lossy store `--hash-compact` / `--bitstate LOG2 [--bitstate-k K]` ask for, if any. @throws UsageError */
+function lossyOption(hashCompact: boolean, bitstate: string | undefined, k: string | undefined): LossyMode | undefined {
+  if (hashCompact && bitstate !== undefined) throw new UsageError('--hash-compact and --bitstate: give one lossy store, not both');
+  if (k !== undefined && bitstate === undefined) throw new UsageError('--bitstate-k: only with --bitstate LOG2');
+  if (hashCompact) return { mode: 'hash-compact' };
+  if (bitstate === undefined) return undefined;
+  return { mode: 'bitstate', log2Bits: intOption(bitstate, 'bitstate', 10, 35)!, hashes: intOption(k, 'bitstate-k', 1, 8) ?? 3 };
 }
 
 /** `--max-memory MB` in bytes; a budget below what the process already holds is refused up front. */
@@ -240,7 +274,7 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
   const implementation = await implementationFactory();
   const limits = new Limits({ maxSeconds: args.maxSeconds, maxMemory: args.maxMemory, interrupt: env.interrupt, workers: args.workers });
   const progress = env.progress;
-  const opts: DesignCheckOptions = { symmetry: args.symmetry, maxStates: args.maxStates, limits, implementation, onProgress: (p) => progress.update(p) };
+  const opts: DesignCheckOptions = { ...searchOptions(args), limits, implementation, onProgress: (p) => progress.update(p) };
   const jobs: Job[] = args.designs.map((d) => ({ label: `${args.scenario.name} × ${d.model.name}`, scenario: args.scenario, design: d }));
   if (args.behaviours)
     for (const b of BEHAVIOURS) {

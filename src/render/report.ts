@@ -6,7 +6,7 @@
  */
 import Table from 'cli-table3';
 import { eventText } from '../../spec/vocabulary.ts';
-import type { DesignRunJson, TimingsJson, TraceJson } from '../check/json.ts';
+import type { DesignRunJson, OmissionJson, TimingsJson, TraceJson } from '../check/json.ts';
 import type { ReplayOutcome, DesignRun } from '../check/run.ts';
 import { describeScenario } from './scenario-text.ts';
 import type { Change, Trace } from '../check/engine/trace.ts';
@@ -22,9 +22,18 @@ const table = (head: string[], compact = false) => new Table({ head, style: PLAI
 export function verdictCell(run: DesignRun, name: string): string {
   const p = run.results.find((r) => r.name === name);
   if (!p) return '';
-  const v = p.verdict === 'violated' ? 'VIOLATED' : p.vacuous ? 'holds (vacuous)' : p.verdict;
+  const v = p.verdict === 'violated' ? 'VIOLATED' : p.omission ? `holds (${omissionText(p.omission)})` : p.vacuous ? 'holds (vacuous)' : p.verdict;
   if (!p.claimed) return v;
   return p.verdict === 'violated' && run.assumptionsMet ? `${v} !` : `${v} *`;
+}
+
+/**
+ * A lossy search's "holds", qualified: `hash-compact, P(skip) ≤ 1.2e-8`, or for bitstate the
+ * expected number of new states it took for seen ones (each loses whatever only it leads to).
+ */
+export function omissionText(o: OmissionJson): string {
+  const n = (x: number) => (x === 0 ? '0' : x < 0.01 || x >= 1e6 ? x.toExponential(1) : String(Number(x.toPrecision(2))));
+  return o.mode === 'hash-compact' ? `hash-compact, P(skip) ≤ ${n(o.probability)}` : `bitstate, ~${n(o.expectedOmissions)} new states taken for seen`;
 }
 
 /** Width of a trace table's event column (a folded row lists its round's events). */
@@ -190,6 +199,7 @@ export function runJson(run: DesignRun): DesignRunJson {
       ...(p.vacuous === undefined ? {} : { vacuous: p.vacuous }),
       ...(p.witness ? { witnessSteps: p.witness.steps.length } : {}),
       ...(p.unknownBecause ? { unknownBecause: p.unknownBecause } : {}),
+      ...(p.omission ? { omission: p.omission } : {}),
       ...(p.trace ? { trace: traceJson(p.trace) } : {}),
       ...(p.replay ? { replay: p.replay } : {}),
     })),

@@ -200,10 +200,18 @@ const BEHAVIOUR_RUN_KEYS = {
   brokenClaims: 1,
   assumptionsMet: 1,
 } satisfies Record<keyof BehaviourRunJson, 1>;
-const VERDICT_KEYS = { name: 1, kind: 1, verdict: 1, claimed: 1, vacuous: 1, witnessSteps: 1, unknownBecause: 1, trace: 1, replay: 1 } satisfies Record<
-  keyof PropertyVerdictJson,
-  1
->;
+const VERDICT_KEYS = {
+  name: 1,
+  kind: 1,
+  verdict: 1,
+  claimed: 1,
+  vacuous: 1,
+  witnessSteps: 1,
+  unknownBecause: 1,
+  omission: 1,
+  trace: 1,
+  replay: 1,
+} satisfies Record<keyof PropertyVerdictJson, 1>;
 
 describe('dmaspec check', () => {
   afterEach(() => vi.restoreAllMocks());

@@ -22,6 +22,7 @@ import type { Limits, Stop } from './limits.ts';
 import { checkLiveness } from './liveness.ts';
 import type { LivenessProperty, PropertySet } from './properties.ts';
 import type { SymmetryMode } from './symmetry.ts';
+import type { LossyMode, Omission } from './lossy-store.ts';
 import { contextLens, traceTo, type Trace, type TraceLens } from './trace.ts';
 
 /**
@@ -38,6 +39,8 @@ export interface PropertyResult {
   readonly trace?: Trace;
   /** Why the verdict is unknown: the search that stopped and the limit that stopped it. */
   readonly unknownBecause?: string;
+  /** A `holds` from a lossy search: no violation was found, up to this omission estimate. */
+  readonly omission?: Omission;
 }
 
 /** Settings of a check run. */
@@ -60,6 +63,11 @@ export interface CheckOptions {
   readonly recipe?: ModelRecipe;
   /** When the workers take over (tests: from the first level, waiting for them). */
   readonly handOver?: Pick<ParallelOptions, 'minLevel' | 'waitForWorkers'>;
+  /**
+   * A lossy visited set (lossy-store.ts) for the safety search: one thread, and no liveness
+   * search (liveness needs every edge); each "holds" carries the omission estimate.
+   */
+  readonly lossy?: LossyMode;
   /** How traces show states (default: context paths), or a maker of it from the compiled machine. */
   readonly lens?: TraceLens | ((cm: CompiledMachine<any>) => TraceLens);
   onProgress?(p: { phase: string; states: number; queue: number; transitions: number; seconds: number }): void;
@@ -78,6 +86,8 @@ export interface ExplorationStats {
   readonly workers: number;
   /** The limit that stopped this search, when one did. */
   readonly stoppedBy?: Stop;
+  /** With a lossy store: what the search may have skipped. */
+  readonly omission?: Omission;
 }
 
 /** The two searches of a check run. */
@@ -105,10 +115,11 @@ const stats = (search: Search, x: Exploration, symmetry: SymmetryMode): Explorat
   seconds: x.seconds,
   workers: x.workers,
   ...(x.stoppedBy ? { stoppedBy: x.stoppedBy } : {}),
+  ...(x.omission ? { omission: x.omission } : {}),
 });
 
-/** Why a search's verdicts are unknown, when it stopped early. */
-const open = (x: Exploration, search: Search) => (x.complete ? {} : { unknownBecause: stopText(search, x) });
+/** Why a search's verdicts are unknown, when it stopped early; a lossy search's omission estimate otherwise. */
+const open = (x: Exploration, search: Search) => (x.complete ? (x.omission ? { omission: x.omission } : {}) : { unknownBecause: stopText(search, x) });
 
 /** The verdict of each safety property and of deadlock freedom, from the safety search. */
 function safetyVerdicts<C extends object>(main: Exploration<C>, safety: PropertySet<C>['safety'], lens: TraceLens<C>): PropertyResult[] {
@@ -152,12 +163,18 @@ export function checkModel<C extends object>(model: MachineModel<C>, props: Prop
   const workers = opts.workers ?? limits?.workers ?? 1;
   const parallel: ParallelOptions | undefined = workers > 1 && opts.recipe ? { workers, recipe: opts.recipe, ...opts.handOver } : undefined;
 
-  const keepEdges = needLiveness && !threadSym;
-  const main = explore(cm, { parallel, symmetry: mainMode, safety: props.safety, maxStates, limits, keepEdges, onProgress: progress('safety') });
+  const { lossy } = opts;
+  const keepEdges = needLiveness && !threadSym && !lossy;
+  const main = explore(cm, { parallel, symmetry: mainMode, safety: props.safety, maxStates, limits, keepEdges, lossy, onProgress: progress('safety') });
   const explorations = [stats('safety', main, mainMode)];
   const results = safetyVerdicts(main, props.safety, lens);
   let complete = main.complete;
   if (!needLiveness) return { model: model.name, results, explorations, complete };
+  if (lossy) {
+    const unknownBecause = `a ${lossy.mode} search keeps no edges, and liveness needs every edge: check liveness with an exact search`;
+    for (const p of props.liveness) results.push({ name: p.name, kind: 'liveness', verdict: 'unknown', unknownBecause });
+    return { model: model.name, results, explorations, complete: false };
+  }
 
   let lx = main;
   let search: Search = 'safety';

@@ -22,6 +22,7 @@ import { LimitReached, type Limits, type Stop, stateLimit } from './limits.ts';
 import { type LevelControl, type ParallelOptions, ParallelSearch } from './parallel/search.ts';
 import type { SearchState } from './search-state.ts';
 import { newRow, NO_STEP, StateStore, type Row } from './store.ts';
+import { LossyStore, type LossyMode, type Omission } from './lossy-store.ts';
 import { Canonicalizer, type SymmetryMode } from './symmetry.ts';
 
 /** Exploration settings. */
@@ -47,6 +48,11 @@ export interface ExploreOptions<C extends object = any> {
   readonly packing?: 'learned' | 'raw';
   /** Explore on worker threads once a BFS level is large enough (src/check/engine/parallel/). */
   readonly parallel?: ParallelOptions;
+  /**
+   * A lossy visited set instead of the exact one (lossy-store.ts): one thread, no edges; the
+   * result then carries its {@link Exploration.omission} estimate.
+   */
+  readonly lossy?: LossyMode;
 }
 
 /** Outgoing edges of every state, as compressed rows: edges of `s` are `start[s] .. start[s+1]`. */
@@ -61,8 +67,8 @@ export interface Exploration<C extends object = any> {
   readonly cm: CompiledMachine<C>;
   /** The slot coding of the stored rows (the narrowest the scenario's values fit). */
   readonly coder: Coder<C>;
-  /** The stored rows by id (only `get` and `newRow` are meant for readers). */
-  readonly store: StateStore;
+  /** The stored rows by id (only `get` and `newRow` are meant for readers; a lossy store keeps only the frontier's). */
+  readonly store: StateStore | LossyStore;
   /** The machine's initial state in this coding (not canonicalized). */
   readonly initial: Row;
   readonly canon: Canonicalizer<C>;
@@ -87,6 +93,8 @@ export interface Exploration<C extends object = any> {
   readonly packing: { readonly words: number; readonly widenings: number; readonly inWorkers: number };
   /** Why the workers could not take the search over, when they were asked to and could not rebuild the model. */
   readonly parallelError?: Error;
+  /** With a lossy store: what the search may have skipped. */
+  readonly omission?: Omission;
 }
 
 /** Explores `cm` breadth-first. See {@link ExploreOptions}. */
@@ -115,7 +123,7 @@ function searchState<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     cm,
     coder,
     symmetry: opts.symmetry,
-    store: new StateStore(cm.width, coder.bytes, undefined, limits, packer),
+    store: opts.lossy ? new LossyStore(cm.width, coder.bytes, opts.lossy, limits) : new StateStore(cm.width, coder.bytes, undefined, limits, packer),
     parent: new SharedColumn(limits),
     parentEvent: new SharedColumn(limits),
     keepEdges: !!opts.keepEdges,
@@ -188,7 +196,8 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
   const draftView = new RowView(cm, out.slots, stepper.classic.draft);
   const evs = new Int32Array(cm.events.length);
   const taken: Taken[] = new Array(cm.events.length);
-  const par = opts.parallel && opts.parallel.workers > 1 ? new ParallelSearch(s, opts.parallel, limits) : undefined;
+  // A lossy store is one thread's (lossy-store.ts); the workers share an exact one.
+  const par = opts.parallel && opts.parallel.workers > 1 && !opts.lossy ? new ParallelSearch(s, opts.parallel, limits) : undefined;
   if (par && par.startAt === 0) par.load();
   let workers = 1;
   /** The sequential loop from level start `from`; true when it stopped at a level for the workers to take. */
@@ -282,7 +291,7 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
       // A worker met a value outside the packing: widen it here and go on from the level the workers dropped.
       if (!(e instanceof PackOverflow)) throw e;
       inWorkers++;
-      if (widened(s, () => store.widen(e.slot, e.value))) continue;
+      if (widened(s, () => (store as StateStore).widen(e.slot, e.value))) continue;
       break;
     }
     // Workers that could not rebuild the model leave the search to this thread: slower, the same result.
@@ -316,5 +325,6 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     workers,
     packing: { words: store.words, widenings: store.widenings, inWorkers },
     ...(parallelError ? { parallelError } : {}),
+    ...(store instanceof LossyStore ? { omission: store.omission() } : {}),
   };
 }

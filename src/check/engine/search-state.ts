@@ -8,6 +8,7 @@ import type { SharedColumn } from './growable.ts';
 import type { Coder } from './layout.ts';
 import type { Stop } from './limits.ts';
 import type { SafetyProperty } from './properties.ts';
+import type { LossyStore } from './lossy-store.ts';
 import type { StateStore } from './store.ts';
 import type { SymmetryMode } from './symmetry.ts';
 
@@ -20,7 +21,8 @@ export interface SearchState<C extends object = any> {
   readonly cm: CompiledMachine<C>;
   readonly coder: Coder<C>;
   readonly symmetry: SymmetryMode;
-  readonly store: StateStore;
+  /** The visited set: exact, or lossy (one thread only: the parallel search refuses it). */
+  readonly store: StateStore | LossyStore;
   readonly parent: SharedColumn;
   readonly parentEvent: SharedColumn;
   readonly keepEdges: boolean;

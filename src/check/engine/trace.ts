@@ -18,6 +18,7 @@ import { RowView } from './compile.ts';
 import type { Exploration } from './explore.ts';
 import type { Coder } from './layout.ts';
 import { Stepper } from './stepper.ts';
+import { LossyStore } from './lossy-store.ts';
 import { copyRow, sameRow, type Row } from './store.ts';
 
 /** A stored path has no concrete counterpart: the declared symmetry changes behaviour. */
@@ -123,10 +124,47 @@ export class Concretizer<C extends object> {
     this.out = x.store.newRow();
   }
 
+  /** The stored (canonical) row of the last state {@link storedRow} rebuilt, by id. */
+  private rebuilt: { id: number; row: Row } | undefined;
+
+  /**
+   * Writes stored state `id`'s row into `out`. A lossy store keeps no rows behind its frontier,
+   * so there the row is rebuilt: each stored row is the canonical form of its parent's
+   * successor by its parent event (explore.ts), replayed from the initial state.
+   */
+  private storedRow(id: number, out: Row): void {
+    const { x } = this;
+    if (!(x.store instanceof LossyStore)) {
+      x.store.get(id, out);
+      return;
+    }
+    const path = storedPath(x, id);
+    let at = path.indexOf(this.rebuilt?.id ?? -1);
+    const row = at >= 0 ? copyRow(this.rebuilt!.row) : copyRow(x.initial);
+    if (at < 0) {
+      x.canon.canon(row);
+      at = 0;
+    }
+    const next = x.store.newRow();
+    for (let i = at + 1; i < path.length; i++) {
+      const e = x.parentEvent[path[i]];
+      this.stepper.load(row.slots);
+      const n = this.stepper.enabled(this.evs, this.taken);
+      let k = 0;
+      while (k < n && this.evs[k] !== e) k++;
+      if (k === n) throw new Error(`${x.cm.model.name}: stored state ${path[i]}'s event is not enabled in its parent (lossy store rebuild)`);
+      this.stepper.successor(e, this.taken[k], next.slots);
+      x.canon.canon(next);
+      row.words.set(next.words);
+    }
+    this.rebuilt = { id, row: copyRow(row) };
+    out.words.set(row.words);
+  }
+
   /** The concrete state after one step from `from` towards stored state `to`: [event, row]. */
   step(from: Row, to: number, preferred: number): [number, Row] {
     const { stepper, evs, taken, want, out, x } = this;
-    x.store.get(to, want);
+    this.storedRow(to, want);
     stepper.load(from.slots);
     const n = stepper.enabled(evs, taken);
     // Prefer the stored event, then one of the same thread (CPU renaming keeps threads, and

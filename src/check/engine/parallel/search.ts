@@ -41,7 +41,7 @@ import { PackOverflow } from '../packing.ts';
 import { LimitReached, type Limits, type Stop, stateLimit } from '../limits.ts';
 import type { SearchState } from '../search-state.ts';
 import type { SharedColumn } from '../growable.ts';
-import type { RowChunks } from '../store.ts';
+import { type RowChunks, StateStore } from '../store.ts';
 import { type Pool, pool, WorkerError } from './pool.ts';
 import { fingerprintOf, type ModelRecipe, type NewChunks, type Reply } from './protocol.ts';
 
@@ -76,12 +76,19 @@ export interface LevelControl {
   onLevel?(): void;
 }
 
+/** The search's store, which the workers share: an exact one (explore.ts never hands a lossy one over). */
+function exactStore(s: SearchState): StateStore {
+  if (!(s.store instanceof StateStore)) throw new Error('the parallel search needs an exact store');
+  return s.store;
+}
+
 /** Which chunks of each column the workers hold. */
 class ChunkFeed {
   private readonly sent = { rows: 0, parent: 0, parentEvent: 0, eStart: 0, eTarget: 0, eEvent: 0 };
   constructor(private readonly s: SearchState) {}
   next(): NewChunks {
-    const { store, parent, parentEvent, eStart, eTarget, eEvent } = this.s;
+    const { parent, parentEvent, eStart, eTarget, eEvent } = this.s;
+    const store = exactStore(this.s);
     const take = (k: keyof ChunkFeed['sent'], c: RowChunks | SharedColumn) => {
       const out = c.chunks.slice(this.sent[k]);
       this.sent[k] = c.chunks.length;
@@ -190,7 +197,8 @@ export class ParallelSearch {
 /** Explores the levels from `s.levelStart` on the workers of `p` (which have loaded the model), advancing `s`. */
 function exploreLevels(s: SearchState, p: Pool, ctl: LevelControl): void {
   const N = p.size;
-  const { store, parent, parentEvent, eStart, eTarget, eEvent, keepEdges, limits } = { ...s, limits: ctl.limits };
+  const { parent, parentEvent, eStart, eTarget, eEvent, keepEdges, limits } = { ...s, limits: ctl.limits };
+  const store = exactStore(s);
   const feed = new ChunkFeed(s);
   let isNew = new Uint8Array(new SharedArrayBuffer(1 << 16));
   let newIndex = new Int32Array(new SharedArrayBuffer(4 << 16));
