@@ -96,7 +96,9 @@ export const CI_EVERY: Readonly<Record<string, number>> = {
   'client-net_dma/catalogue/rfc-wait': 2,
   'system/catalogue/rfc-wait': 5,
   'system/catalogue/rfc-wait-unheld': 8,
-  'system/catalogue/kref': 3,
+  // system/catalogue/kref whole: since __dma_request_channel tries every device (issue 23)
+  // the slave can hold ioat1.0, and the only paths killing 7.0 dma_device_release without
+  // its dma_channel_rebalance (:430) fell outside a 1-in-3 sample (2 s more on 2 cores).
   'system/two-channel/kref': 3,
   'system/cpu-hotplug/kref': 8,
   'system/catalogue/kref-5-10': 3,
