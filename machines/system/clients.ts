@@ -6,7 +6,17 @@
  */
 import { type ActionNames, type GuardNames, ruleSet } from '../kit.ts';
 import type { SystemContext } from './context.ts';
-import { dmaChanGet, dmaChanPut, dmaengineGet, dmaengineGetAllocates, dmaenginePut, isFreed, privateCandidate } from './dmaengine.ts';
+import {
+  deviceCandidate,
+  dmaChanGet,
+  dmaChanPut,
+  dmaengineGet,
+  dmaengineGetAllocates,
+  dmaenginePut,
+  isFreed,
+  privateCandidate,
+  requestOutcome,
+} from './dmaengine.ts';
 import { listMutexFree, type LockGuard } from './locks.ts';
 import { findsPreemptOff, hasWalker, rxThread } from '../../spec/vocabulary.ts';
 import type { plainHotPath, rfcHotPath, ThreadParams } from './hotpath.ts';
@@ -373,13 +383,15 @@ export function slaveRegion(c: ClientInfo, extra: ClientSteps<ClientGuard, Clien
               guard: { type: 'requestGets', params: p },
               target: `#${n}.holding`,
               actions: [{ type: 'requestChannel', params: p }],
-              description: '__dma_request_channel: private_candidate found a channel; DMA_PRIVATE set, privatecnt++, dma_chan_get succeeds',
+              description:
+                '__dma_request_channel: private_candidate found a channel; DMA_PRIVATE set, privatecnt++, dma_chan_get succeeds (allocOk=false: the first candidate’s alloc failed, its device undone, and a later device’s candidate is taken)',
             },
             {
               guard: { type: 'requestFails', params: p },
               target: `#${n}.noChannel`,
               actions: [{ type: 'requestChannel', params: p }],
-              description: '__dma_request_channel returns NULL: no candidate, or device_alloc_chan_resources failed (privatecnt--, DMA_PRIVATE cleared at 0)',
+              description:
+                '__dma_request_channel returns NULL: no candidate, or (allocOk=false: the call’s first device_alloc_chan_resources fails) the first candidate’s alloc failed (privatecnt--, DMA_PRIVATE cleared at 0) and no later device has one',
             },
           ],
         },
@@ -445,8 +457,12 @@ export function clientRules(L: Layout) {
         return ctx.cpuOnline[cpu] === 1 && cpu !== ctx.threads[t].cpu;
       },
       // __dma_request_channel and dma_release_channel run under dma_list_mutex.
-      requestGets: (ctx, { t }, e) => listMutexFree(ctx) && e.allocOk === true && privateCandidate(ctx, L, spec(t).cap) >= 0,
-      requestFails: (ctx, { t }, e) => listMutexFree(ctx) && privateCandidate(ctx, L, spec(t).cap) >= 0 !== (e.allocOk === true),
+      // allocOk=false is offered only when there is a candidate (an alloc to fail); it fails the
+      // call's first alloc, and the walk goes on to the next device (requestOutcome).
+      requestGets: (ctx, { t }, e) =>
+        listMutexFree(ctx) && privateCandidate(ctx, L, spec(t).cap) >= 0 && requestOutcome(ctx, L, spec(t).cap, e.allocOk !== true) >= 0,
+      requestFails: (ctx, { t }, e) =>
+        listMutexFree(ctx) && (privateCandidate(ctx, L, spec(t).cap) < 0 ? e.allocOk === true : requestOutcome(ctx, L, spec(t).cap, e.allocOk !== true) < 0),
       slaveCanUse: (ctx, { t }) => roundsLeft(ctx, t),
       slaveCanRelease: (ctx, { t }) => listMutexFree(ctx) && spec(t).releases && (spec(t).busy || !roundsLeft(ctx, t)),
       // net_rx_action runs while net_dma is on; a walk that can see no device changes nothing, so it is left out.
@@ -494,14 +510,26 @@ export function clientRules(L: Layout) {
       preemptEnable: (ctx, { t }) => {
         ctx.threads[t].preemptOff = 0;
       },
+      // __dma_request_channel (3.6 dmaengine.c:504-541): for each listed device in order, its
+      // private_candidate; on one, DMA_PRIVATE, privatecnt++, dma_chan_get; success ends the
+      // walk, an error undoes privatecnt/DMA_PRIVATE and goes on to the next device. The
+      // -ENODEV branch (list_del_rcu) is not reached: assumption no-module-going, spec/threads.md.
       requestChannel: (ctx, { t }, e) => {
-        const c = privateCandidate(ctx, L, spec(t).cap);
-        if (c < 0) return;
-        const dev = ctx.devices[L.channels[c].device];
-        dev.private = 1;
-        dev.privatecnt++;
-        if (dmaChanGet(ctx, L, c, e.allocOk === true)) ctx.threads[t].chan = c;
-        else if (--dev.privatecnt === 0) dev.private = 0;
+        let fail = e.allocOk !== true;
+        for (let d = 0; d < L.devices.length; d++) {
+          const c = deviceCandidate(ctx, L, d, spec(t).cap);
+          if (c < 0) continue;
+          const dev = ctx.devices[d];
+          dev.private = 1;
+          dev.privatecnt++;
+          const ok = dmaChanGet(ctx, L, c, !fail);
+          fail = false;
+          if (ok) {
+            ctx.threads[t].chan = c;
+            return;
+          }
+          if (--dev.privatecnt === 0) dev.private = 0;
+        }
       },
       slaveUse: (ctx, { t }) => {
         recordUse(ctx, L, t, ctx.threads[t].chan);

@@ -121,19 +121,41 @@ export function dmaenginePut(ctx: SystemContext, L: Layout): void {
 }
 
 /**
- * `private_candidate` over the device list as `__dma_request_channel` walks it: the first
- * free channel with `cap` of the first listed device that offers one. A public device with
- * more than one channel and any channel in use is refused (all public or all private).
+ * `private_candidate` (3.6 `dmaengine.c:462-497`) on device `d`: the first free channel with
+ * `cap`, or -1. A public device with more than one channel and any channel in use is refused
+ * (all public or all private). An unlisted device is not on `dma_device_list`: -1.
  */
-export function privateCandidate(ctx: SystemContext, L: Layout, cap: number): number {
-  for (let d = 0; d < L.devices.length; d++) {
-    const info = L.devices[d];
-    if (!ctx.devices[d].listed || !hasCap(L, d, cap)) continue;
-    if (info.channels.length > 1 && !ctx.devices[d].private && info.channels.some((c) => ctx.channels[c].clientCount)) continue;
-    const free = info.channels.find((c) => !ctx.channels[c].clientCount);
-    if (free !== undefined) return free;
+export function deviceCandidate(ctx: SystemContext, L: Layout, d: number, cap: number): number {
+  const info = L.devices[d];
+  if (!ctx.devices[d].listed || !hasCap(L, d, cap)) return -1;
+  if (info.channels.length > 1 && !ctx.devices[d].private && info.channels.some((c) => ctx.channels[c].clientCount)) return -1;
+  return info.channels.find((c) => !ctx.channels[c].clientCount) ?? -1;
+}
+
+/**
+ * `private_candidate` over the device list as `__dma_request_channel` walks it, from device
+ * `from` on: the first free channel with `cap` of the first listed device that offers one.
+ */
+export function privateCandidate(ctx: SystemContext, L: Layout, cap: number, from = 0): number {
+  for (let d = from; d < L.devices.length; d++) {
+    const c = deviceCandidate(ctx, L, d, cap);
+    if (c >= 0) return c;
   }
   return -1;
+}
+
+/**
+ * The channel `__dma_request_channel` (3.6 `dmaengine.c:504-541`; mainline's loop over
+ * `find_candidate`, 5.10.7 :655-697, :755-786) ends with, or -1, without running it. Every
+ * device's candidate is tried in list order; a failed `dma_chan_get` goes on to the next
+ * device. `failFirstAlloc` (`allocOk=false`): the call's first `device_alloc_chan_resources`
+ * fails; a candidate is always at `client_count` 0, so that is the first candidate's, and the
+ * next device's candidate, if any, is taken.
+ */
+export function requestOutcome(ctx: SystemContext, L: Layout, cap: number, failFirstAlloc: boolean): number {
+  const first = privateCandidate(ctx, L, cap);
+  if (first < 0 || !failFirstAlloc) return first;
+  return privateCandidate(ctx, L, cap, L.channels[first].device + 1);
 }
 
 /** Whether using channel `c` touches freed memory (its resources or its device are freed). */

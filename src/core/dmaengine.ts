@@ -207,17 +207,23 @@ export class DmaEngine implements RebalanceState {
   }
 
   /**
-   * `__dma_request_channel(cap)`: on the first listed device with a candidate, set
-   * `DMA_PRIVATE`, `privatecnt++`, `dma_chan_get`. A failed alloc (`allocOk` false) undoes
-   * the device's private marking and tries the next device, as the kernel's loop does.
+   * `__dma_request_channel(cap)` (3.6 `dmaengine.c:504-541`; mainline: its loop over
+   * `find_candidate`): for each listed device with a candidate, set `DMA_PRIVATE`,
+   * `privatecnt++`, `dma_chan_get`; success returns the channel, a failure undoes the
+   * device's private marking and goes on to the next device. `allocOk` false fails the
+   * call's first `device_alloc_chan_resources` only (the first candidate's: a candidate is
+   * always at `client_count` 0), as the kernel harness does (kernel/README.md).
    */
   dmaRequestChannel(cap: Capability, allocOk = true): DmaChan | null {
+    let fail = !allocOk;
     for (const device of [...this.deviceList]) {
       const chan = this.privateCandidate(cap, device);
       if (!chan) continue;
       device.private = true;
       device.privatecnt++;
-      if (this.dmaChanGet(chan, allocOk)) return chan;
+      const ok = this.dmaChanGet(chan, !fail);
+      fail = false;
+      if (ok) return chan;
       if (--device.privatecnt === 0) device.private = false;
     }
     return null;

@@ -8,7 +8,7 @@
 import { ASYNC_TX_MAINLINE } from '../check/scenarios.ts';
 import { machineNamed } from '../catalogue.ts';
 import { ASYNC_TX_ONLY, NET_AND_SLAVE } from '../../machines/small-scenarios.ts';
-import { ALLOC_FAIL, CHAN_RULES } from '../mbt/coverage-scenarios.ts';
+import { ALLOC_FAIL, CHAN_RULES, THREE_GETTERS } from '../mbt/coverage-scenarios.ts';
 import type { DesignName, Scenario } from '../scenario.ts';
 import type { BuildSpec } from './build.ts';
 
@@ -28,6 +28,8 @@ export const HARNESS_SCENARIOS: Readonly<Record<string, Scenario>> = {
   'chan-rules': CHAN_RULES,
   /** A public two-channel device whose dmaengine_get may fail its first alloc (net0.getAllocFails), and a slave. */
   'alloc-fail': ALLOC_FAIL,
+  /** Three dmaengine_get users (async_tx clients) on one channel: a held get that skips client_count++ (issue 29). */
+  'three-getters': THREE_GETTERS,
   /** Migrating net_dma and a slave on one device of TWO channels, 2 CPUs. */
   'two-channel': {
     ...NET_AND_SLAVE,
@@ -46,7 +48,10 @@ const CONCERNS = ['channel', 'ioh', 'client-net_dma', 'client-async_tx', 'client
 
 /** The system scenarios a build replays by default: the RFC's larger ones take minutes, so only on request. */
 const SYSTEM_SCENARIOS: Readonly<Record<BuildSpec['kind'], readonly string[]>> = {
-  plain: ['catalogue', 'chan-rules', 'alloc-fail', 'two-channel', 'async-tx-only', 'cpu-hotplug'],
+  // three-getters and chan-rules are not replayed under shipped kref: there the clients' puts
+  // free the device and unregister then walks it, a use after free by the IOH thread the
+  // model cannot record (its violations are the clients'): a divergence, not a coverage set.
+  plain: ['catalogue', 'chan-rules', 'alloc-fail', 'three-getters', 'two-channel', 'async-tx-only', 'cpu-hotplug'],
   rfc: ['catalogue', 'async-tx-only'],
   'kref-fixed': ['catalogue', 'two-channel', 'async-tx-only', 'cpu-hotplug'],
 };
@@ -85,12 +90,15 @@ export function defaultPlan(spec: BuildSpec): ExportSpec[] {
 export const CI_EVERY: Readonly<Record<string, number>> = {
   'system/catalogue/baseline': 3,
   'system/chan-rules/baseline': 10,
+  'system/three-getters/baseline': 2,
   'system/two-channel/baseline': 4,
   'system/cpu-hotplug/baseline': 8,
   'client-net_dma/catalogue/rfc-wait': 2,
   'system/catalogue/rfc-wait': 5,
   'system/catalogue/rfc-wait-unheld': 8,
-  'system/catalogue/kref': 3,
+  // system/catalogue/kref whole: since __dma_request_channel tries every device (issue 23)
+  // the slave can hold ioat1.0, and the only paths killing 7.0 dma_device_release without
+  // its dma_channel_rebalance (:430) fell outside a 1-in-3 sample (2 s more on 2 cores).
   'system/two-channel/kref': 3,
   'system/cpu-hotplug/kref': 8,
   'system/catalogue/kref-5-10': 3,

@@ -9,7 +9,7 @@
  */
 import { DEFAULT_SCENARIO, type ClientSpec, type Scenario } from '../scenario.ts';
 
-const [net0, , slave0] = DEFAULT_SCENARIO.clients as readonly ClientSpec[];
+const [net0, atx0, slave0] = DEFAULT_SCENARIO.clients as readonly ClientSpec[];
 
 /**
  * Two net_dma clients (two `dmaengine_get` users) and a slave on one single-channel device,
@@ -62,7 +62,28 @@ export const ALLOC_FAIL: Scenario = {
 };
 
 /**
+ * Three `dmaengine_get` users on one single-channel memcpy device, one CPU, design baseline:
+ * three async_tx clients (the cheapest users: on a memcpy-only device the `DMA_ASYNC_TX` row
+ * is empty, assumption ioat-all-tx-types of spec/threads.md, so each gets, finds NULL and
+ * puts). It kills a `dma_chan_get` that skips `client_count++` on a channel already held
+ * (3.6 dmaengine.c:217-223) while keeping the 3.6 order after it: the count stays 1, so the
+ * `client_count == 1` branch (:227) runs again and `balance_ref_count` raises the count to
+ * `dmaengine_ref_count`. With two users that is 2, the right count, so {@link CHAN_RULES}
+ * lets it through (issue 29); the third user's get finds the count at 2, skips the
+ * increment and the balance, and leaves 2 where the kernel has 3.
+ */
+export const THREE_GETTERS: Scenario = {
+  ...DEFAULT_SCENARIO,
+  name: 'three-getters',
+  cpus: 1,
+  design: 'baseline',
+  quiesceThreshold: 1,
+  iohs: [{ name: 'ioh0', socketCpus: [], devices: [{ name: 'ioat0', channels: 1, capabilities: ['memcpy'] }] }],
+  clients: [0, 1, 2].map((i) => ({ ...atx0, name: `atx${i}`, cpu: 0, migrates: false, rounds: 1 })),
+};
+
+/**
  * The documented set, each also in examples/scenarios/<name>.json: export with
  * `dmaspec paths --machine system --scenario examples/scenarios/chan-rules.json`.
  */
-export const COVERAGE_SCENARIOS: readonly Scenario[] = [CHAN_RULES, ALLOC_FAIL];
+export const COVERAGE_SCENARIOS: readonly Scenario[] = [CHAN_RULES, ALLOC_FAIL, THREE_GETTERS];

@@ -163,6 +163,25 @@ describe('dma_request_channel / dma_release_channel', () => {
     expect(JSON.stringify(sys.observe())).toBe(before);
   });
 
+  it('a failed first alloc goes on to the next device and takes its candidate (3.6 dmaengine.c:512-533)', () => {
+    const { k, chan, device } = boot({
+      devices: [
+        { name: 'ioat0', channels: 2 },
+        { name: 'ioat1', channels: 1 },
+      ],
+    });
+    expect(k.dmaRequestChannel('memcpy', false)?.id).toBe('ioat1.0');
+    expect([device('ioat0').private, device('ioat0').privatecnt, chan('ioat0.0').clientCount, chan('ioat0.0').resources]).toEqual([false, 0, 0, false]);
+    expect([device('ioat1').private, device('ioat1').privatecnt, chan('ioat1.0').clientCount]).toEqual([true, 1, 1]);
+  });
+
+  it('allocOk=false fails only the first alloc: one device on, the second candidate is not tried on the same device', () => {
+    const { k, chan } = boot();
+    // private_candidate gives one channel per device; ioat0.1 is never tried after ioat0.0 failed.
+    expect(k.dmaRequestChannel('memcpy', false)).toBeNull();
+    expect([chan('ioat0.0').clientCount, chan('ioat0.1').clientCount]).toEqual([0, 0]);
+  });
+
   it('a failed alloc on an already private device keeps it private', () => {
     const { k, device } = boot();
     k.dmaRequestChannel('memcpy');

@@ -31,6 +31,7 @@ describe('the builds and their exports', () => {
       'system/catalogue/baseline',
       'system/chan-rules/baseline',
       'system/alloc-fail/baseline',
+      'system/three-getters/baseline',
       'system/two-channel/baseline',
       'system/async-tx-only/baseline',
       'system/cpu-hotplug/baseline',
@@ -51,6 +52,9 @@ describe('the builds and their exports', () => {
     expect(shipped.exports.every((e) => e.endsWith('/kref'))).toBe(true);
     expect(fixed.exports.every((e) => e.endsWith('/kref-fixed'))).toBe(true);
     expect(shipped.exports.some((e) => e.startsWith('channel/') || e.startsWith('ioh/') || e.startsWith('quiesce/'))).toBe(false);
+    // Not yet under kref: the shipped puts free the device and unregister's walk of it is a use
+    // after free by the IOH thread that the model's client-only violations cannot name.
+    expect(shipped.exports.filter((e) => e.includes('/three-getters/') || e.includes('/chan-rules/'))).toEqual([]);
   });
 
   it('mainline whose dma_chan_get counts twice (5.10.7, issue 31 M1): kref-5-10 alone, no kref-fixed build', () => {

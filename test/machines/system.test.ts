@@ -7,7 +7,7 @@ import { createMachine, initialTransition } from 'xstate';
 import { observe } from '../../machines/system/index.ts';
 import { systemFor } from '../../src/designs/registry.ts';
 import { ASYNC_TX_ONLY, NET_AND_SLAVE, ONE_DEVICE, TWO_DEVICES, withDesign } from '../../machines/small-scenarios.ts';
-import { ruleRefs, snapshotView } from '../../machines/xstate.ts';
+import { ruleRefs, runWithXstate, snapshotView } from '../../machines/xstate.ts';
 import { DEFAULT_SCENARIO, DESIGN_NAMES } from '../../src/scenario.ts';
 import { UnknownDesignError } from '../../src/designs/models.ts';
 import { reachable } from './bfs.ts';
@@ -60,6 +60,32 @@ describe('system machine', () => {
       // The copy still builds a machine xstate accepts.
       expect(() => createMachine(copy)).not.toThrow();
     });
+
+  // 3.6 __dma_request_channel (dmaengine.c:512-533): an error on one device's candidate
+  // undoes its DMA_PRIVATE and goes on to the next device; allocOk=false fails the first alloc.
+  it('request with allocOk=false: the first device’s alloc fails and the next device’s channel is taken', () => {
+    const m = systemFor(withDesign(TWO_DEVICES, 'baseline'));
+    const o = observe(snapshotView(runWithXstate(m, [{ type: 'slave0.request', allocOk: false }])), m);
+    expect(o.devices.map((d) => [d.name, d.private, d.privatecnt])).toEqual([
+      ['ioat0', false, 0],
+      ['ioat1', true, 1],
+    ]);
+    expect(o.channels.map((c) => [c.id, c.clientCount])).toEqual([
+      ['ioat0.0', 0],
+      ['ioat1.0', 1],
+    ]);
+    expect(o.threads.find((t) => t.name === 'slave0')?.chan).toBe('ioat1.0');
+  });
+
+  it('request with allocOk=false and no later device: NULL, nothing changed', () => {
+    const m = systemFor(withDesign(ONE_DEVICE, 'baseline'));
+    const [s0] = initialTransition(m.machine);
+    const before = observe(snapshotView(s0), m);
+    const o = observe(snapshotView(runWithXstate(m, [{ type: 'slave0.request', allocOk: false }])), m);
+    expect(o.devices).toEqual(before.devices);
+    expect(o.channels).toEqual(before.channels);
+    expect(o.threads.find((t) => t.name === 'slave0')?.chan).toBeNull();
+  });
 
   it('starts with every device listed and public, nothing held, and maps onto the observable', () => {
     const m = systemFor(DEFAULT_SCENARIO);

@@ -43,6 +43,15 @@ const MUTANTS: Record<string, () => void> = {
       return chan.clientCount > 0 ? true : original.dmaChanGet.call(this, chan, allocOk);
     } satisfies Get;
   },
+  // The same rule as 3.6 orders it (dmaengine.c:217-235): the held channel's count stays, and
+  // at 1 the `client_count == 1` branch runs again: a second alloc and balance_ref_count,
+  // which with two users restores the right count. Only a third user sees it.
+  'get: no client_count++ when already held, then the 0→1 branch (3.6 order)': () => {
+    P.dmaChanGet = function (chan, allocOk) {
+      if (chan.clientCount > 0) chan.clientCount--;
+      return original.dmaChanGet.call(this, chan, allocOk);
+    } satisfies Get;
+  },
   'get: no device_alloc_chan_resources on 0→1': () => {
     P.dmaChanGet = function (chan, allocOk) {
       const first = chan.clientCount === 0;
@@ -146,7 +155,7 @@ describe('mutants of dma_chan_get / dma_chan_put / balance_ref_count / private_c
     expect(err?.stepIndex).toBe(-1);
   });
 
-  // Timeouts are a safety net on a shared machine: the work is bounded (four path sets, ten mutants).
+  // Timeouts are a safety net on a shared machine: the work is bounded (five path sets, eleven mutants).
   it('the path sets conform on the real implementation', () => {
     for (const set of SETS) expect(replay(set)?.message).toBeUndefined();
   }, 600_000);
@@ -169,5 +178,12 @@ describe('mutants of dma_chan_get / dma_chan_put / balance_ref_count / private_c
     console.table(table);
     expect(killedByCoverage).toEqual(Object.fromEntries(Object.keys(MUTANTS).map((m) => [m, true])));
     expect(table['get: balance_ref_count skipped']['system (catalogue)']).toBe('survived');
+    // Issue 29: two users hide the held get without client_count++ (balance_ref_count raises
+    // the count to 2 again); three getters catch it at the third user's get.
+    const heldNoInc = table['get: no client_count++ when already held, then the 0→1 branch (3.6 order)'];
+    expect(heldNoInc['system chan-rules']).toBe('survived');
+    expect(heldNoInc['channel (catalogue)']).toBe('survived');
+    // Step 2: the third user's get (the shortest path gets three times first).
+    expect(heldNoInc['system three-getters']).toMatch(/^killed at step 2 atx\d\.get: \$\.channels\[0\]\.clientCount$/);
   }, 600_000);
 });
