@@ -100,6 +100,8 @@ export function publicClientRegion(
   hotPath: HotPathKind = 'plain',
   /** The scenario's `allocFailures`: add the `getAllocFails` step. */
   allocFailures = false,
+  /** The design's `putRebalances` (the RFC base): `dmaengine_put` rebalances on the last put. */
+  putRebalances = false,
 ): StateConfig<ClientGuard, ClientAction> {
   const n = c.name;
   const p = { t: c.index };
@@ -291,8 +293,10 @@ export function publicClientRegion(
               [ev('release')]: {
                 guard: { type: 'canRelease', params: p },
                 target: `#${n}.control.released`,
-                actions: [{ type: 'dmaenginePut', params: p }],
-                description: 'dmaengine_put under dma_list_mutex: dmaengine_ref_count--, dma_chan_put on every public channel; no rebalance',
+                actions: [{ type: putRebalances ? 'dmaenginePutRebalance' : 'dmaenginePut', params: p }],
+                description: putRebalances
+                  ? 'RFC base dmaengine_put under dma_list_mutex: dma_chan_put on every public channel; if (--dmaengine_client_count == 0) dma_channel_rebalance() (3/7 hunk @@ -559,7 +640,7 @@): the last put clears channel_table'
+                  : 'dmaengine_put under dma_list_mutex: dmaengine_ref_count--, dma_chan_put on every public channel; no rebalance',
               },
             },
           },
@@ -466,6 +470,10 @@ export function clientRules(L: Layout) {
       dmaenginePut: (ctx, { t }) => {
         ctx.threads[t].got = 2;
         dmaenginePut(ctx, L);
+      },
+      dmaenginePutRebalance: (ctx, { t }) => {
+        ctx.threads[t].got = 2;
+        dmaenginePut(ctx, L, true);
       },
       useChannel: (ctx, { t }) => recordUse(ctx, L, t, ctx.threads[t].chan),
       rcuWalk: (ctx, { t }) => {

@@ -140,6 +140,13 @@ export interface DesignModel<G extends string = string, A extends string = strin
    */
   readonly cpuNotifier?: boolean;
   /**
+   * `dmaengine_put` rebalances when the last `dmaengine_get` user goes, clearing
+   * `channel_table`: the RFC series' base does (3/7 hunk `@@ -559,7 +640,7 @@` has
+   * `if (--dmaengine_client_count == 0) dma_channel_rebalance()` as context); 3.4/3.6 and
+   * mainline do not, so their table keeps entries with no user left. Default false.
+   */
+  readonly putRebalances?: boolean;
+  /**
    * The design has mainline's `struct dma_device.ref` (the context's `kref`): the observable
    * shows it as `devices[].kref` (spec/observable.ts). Default false: the field is absent.
    */

@@ -178,7 +178,7 @@ const reservedThread = (L: Layout, name: string): boolean =>
 export function systemConfig(L: Layout, D: DesignModel, options: SystemOptions = {}): StateConfig {
   const states: Record<string, StateConfig> = {};
   for (const c of L.clients) {
-    const region = c.kind === 'slave' ? slaveRegion(c) : publicClientRegion(c, {}, D.hotPath, L.scenario.allocFailures);
+    const region = c.kind === 'slave' ? slaveRegion(c) : publicClientRegion(c, {}, D.hotPath, L.scenario.allocFailures, D.putRebalances === true);
     states[c.name] = addClientSteps(region, c, D, D.clientSteps?.(c) ?? {});
   }
   L.iohs.forEach((_, h) => {

@@ -44,6 +44,7 @@ export function rfcWaitDesign(base: RfcBase): DesignModel {
         : 'Assumption rfc-base-kept: the references balance_ref_count took for dmaengine_get users stay on the public channels; nothing drops them.'),
     hotPath: 'rfc',
     cpuNotifier: true, // the RFC base's hotcpu_rebalance (3/7 hunk @@ -1011,7 +1103,7 @@)
+    putRebalances: true, // the RFC base's dmaengine_put (3/7 hunk @@ -559,7 +640,7 @@)
     ejecting: (b) => ({
       afterUnregister: 'quiesce',
       unregister: {
