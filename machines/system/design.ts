@@ -40,6 +40,16 @@ export interface ClientAssumption {
    * `{ releasesEarly: false }` (no client misuse). Empty: prose only, reported as stated, not checked.
    */
   readonly flags: Readonly<Partial<Record<'releases' | 'busy' | 'migrates' | 'releasesEarly', boolean>>>;
+  /**
+   * For a prose assumption (no flags): the steps a run must take to break it, as step names
+   * of the clients it is about (`kinds`), e.g. `['reget']`. A claimed property whose shortest
+   * counterexample takes one of them is reported "violated, assumption not checked", not as
+   * a broken claim: the checker cannot tell whether that run breaks the assumption (it
+   * first searches again without those steps: a violation found then is a broken claim).
+   * `[]` or omitted: the assumption is listed as stated, not checked, and not weighed
+   * against runs (`[]`: no run can break it, e.g. a reading of unseen code the model builds in).
+   */
+  readonly steps?: readonly string[];
 }
 
 /**

@@ -24,7 +24,8 @@ export function verdictCell(run: DesignRun, name: string): string {
   if (!p) return '';
   const v = p.verdict === 'violated' ? 'VIOLATED' : p.vacuous ? 'holds (vacuous)' : p.verdict;
   if (!p.claimed) return v;
-  return p.verdict === 'violated' && run.assumptionsMet ? `${v} !` : `${v} *`;
+  if (p.verdict !== 'violated' || !run.assumptionsMet) return `${v} *`;
+  return p.assumptionsNotChecked ? `${v} ?` : `${v} !`;
 }
 
 /** Width of a trace table's event column (a folded row lists its round's events). */
@@ -63,7 +64,9 @@ export function behaviourTable(rows: readonly { behaviour: string; runs: readonl
     t.push([
       row.behaviour,
       ...row.runs.map((r) => {
-        const bad = r.results.filter((p) => p.verdict === 'violated').map((p) => (p.claimed && r.assumptionsMet ? `${p.name} !` : p.name));
+        const bad = r.results
+          .filter((p) => p.verdict === 'violated')
+          .map((p) => (p.claimed && r.assumptionsMet ? `${p.name} ${p.assumptionsNotChecked ? '?' : '!'}` : p.name));
         const unknown = r.results.some((p) => p.verdict === 'unknown');
         const cell = bad.length ? bad.join('\n') : unknown ? 'unknown (limit)' : 'all hold';
         return r.assumptionsMet ? cell : `${cell}\n(assumption not met)`;
@@ -151,7 +154,14 @@ export function designReport(run: DesignRun): string {
   if (prose.length) out.push(`assumptions stated, not checked (no client flag expresses them: judge them yourself):\n  ${prose.join('\n  ')}`);
   for (const p of run.results) {
     if (!p.trace) continue;
-    out.push('', `${p.name} (${p.kind}${p.claimed ? ', claimed' : ''}): VIOLATED`, traceTable(p.trace, p.name), replayText(p.replay));
+    out.push('', `${p.name} (${p.kind}${p.claimed ? ', claimed' : ''}): VIOLATED`);
+    if (p.claimed && run.assumptionsMet && p.assumptionsNotChecked)
+      out.push(
+        `assumption not checked: the run takes a step this prose assumption is about (and no run without those steps violates the property), so it may break it:\n  ${p.assumptionsNotChecked.join('\n  ')}`,
+      );
+    if (p.avoiding)
+      out.push(`the shortest run that takes none of ${p.avoiding.join(', ')} (the steps a prose assumption is about), so it meets that assumption:`);
+    out.push(traceTable(p.trace, p.name), replayText(p.replay));
   }
   return out.join('\n');
 }
@@ -166,6 +176,7 @@ export function legend(exitZero = false): string {
   const status = exitZero ? 'exit status 1 without --exit-zero, which npm start passes' : 'exit status 1';
   return (
     `* claimed by the design; ! claimed, and violated in a scenario that meets the design's assumptions (${status})\n` +
+    "? claimed, and violated only by runs that take a step one of the design's prose (unchecked) assumptions is about: assumption not checked, no broken claim\n" +
     "holds (vacuous): the property's trigger (machines/system/properties.ts) is never reached here, so nothing put it to the test; unknown: a limit stopped the search first"
   );
 }
@@ -182,6 +193,7 @@ export function runJson(run: DesignRun): DesignRunJson {
     unmetAssumptions: run.unmetAssumptions,
     assumptions: run.assumptions,
     brokenClaims: run.brokenClaims,
+    uncheckedClaims: run.uncheckedClaims,
     results: run.results.map((p) => ({
       name: p.name,
       kind: p.kind,
@@ -190,6 +202,8 @@ export function runJson(run: DesignRun): DesignRunJson {
       ...(p.vacuous === undefined ? {} : { vacuous: p.vacuous }),
       ...(p.witness ? { witnessSteps: p.witness.steps.length } : {}),
       ...(p.unknownBecause ? { unknownBecause: p.unknownBecause } : {}),
+      ...(p.assumptionsNotChecked ? { assumptionsNotChecked: p.assumptionsNotChecked } : {}),
+      ...(p.avoiding ? { avoiding: p.avoiding } : {}),
       ...(p.trace ? { trace: traceJson(p.trace) } : {}),
       ...(p.replay ? { replay: p.replay } : {}),
     })),

@@ -88,10 +88,11 @@ export function rfcWaitDesign(base: RfcBase): DesignModel {
         text: 'A client re-takes a cached channel pointer with dma_get_channel only while the channel is still registered.',
         kinds: ['async_tx'],
         flags: {},
+        steps: ['reget'],
       },
       unheld
-        ? { text: 'rfc-base-unheld: the unseen base (RFC v2 1/7) keeps no dmaengine_get reference on public channels at the wait.', flags: {} }
-        : { text: 'rfc-base-kept: the RFC base keeps 3.4’s balance_ref_count references for dmaengine_get users.', flags: {} },
+        ? { text: 'rfc-base-unheld: the unseen base (RFC v2 1/7) keeps no dmaengine_get reference on public channels at the wait.', flags: {}, steps: [] }
+        : { text: 'rfc-base-kept: the RFC base keeps 3.4’s balance_ref_count references for dmaengine_get users.', flags: {}, steps: [] },
       NO_EARLY_RELEASE,
     ],
   });
