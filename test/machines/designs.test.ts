@@ -11,7 +11,7 @@ import { runWithXstate, snapshotView } from '../../machines/xstate.ts';
 import { propertyNamed, type SafetyProperty } from '../../machines/system/properties.ts';
 import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../../src/scenario.ts';
 import { designModel } from '../../src/designs/models.ts';
-import type { ChannelCtx } from '../../machines/system/context.ts';
+import type { ChannelCtx, SystemContext } from '../../machines/system/context.ts';
 
 import { checkDesign } from '../../src/check/run.ts';
 import { checkModel } from '../../src/check/engine/check.ts';
@@ -454,7 +454,7 @@ describe('dmaengine_put on the last user (putRebalances)', () => {
   const NET_ONLY: Scenario = { ...DEFAULT_SCENARIO, clients: DEFAULT_SCENARIO.clients.filter((c) => c.kind === 'net_dma').map((c) => ({ ...c, rounds: 1 })) };
   const events = steps('net0.get', 'net0.find', 'net0.inc', 'net0.test', 'net0.use', 'net0.put', 'net0.release');
   const plain = steps('net0.get', 'net0.find', 'net0.use', 'net0.put', 'net0.release');
-  const tableAfter = (m: SystemModel, e: StepEvent[]) => runWithXstate(m, e).context;
+  const tableAfter = (m: SystemModel, e: StepEvent[]): SystemContext => runWithXstate(m, e).context as SystemContext;
 
   for (const d of ['rfc-wait', 'rfc-wait-unheld'] as const)
     it(`${d}: the last put empties channel_table and the table counts`, () => {
@@ -487,4 +487,6 @@ describe('dmaengine_put on the last user (putRebalances)', () => {
 });
 
 /** net0's rounds of the standard scenario under the RFC hot path. */
-const NET0_ROUNDS = Array.from({ length: DEFAULT_SCENARIO.clients[0].rounds }, () => steps('net0.find', 'net0.inc', 'net0.test', 'net0.use', 'net0.put')).flat();
+const NET0_ROUNDS = Array.from({ length: DEFAULT_SCENARIO.clients[0].rounds }, () =>
+  steps('net0.find', 'net0.inc', 'net0.test', 'net0.use', 'net0.put'),
+).flat();
