@@ -54,3 +54,14 @@ export function deviceInRow(capabilities: readonly Capability[], row: TableRow):
 export function tableRowOf(scenario: Pick<Scenario, 'asyncTxChannelSwitch'>, client: Pick<ClientSpec, 'kind' | 'capability'>): TableRow {
   return client.kind === 'async_tx' && !scenario.asyncTxChannelSwitch ? 'asyncTx' : client.capability;
 }
+
+/**
+ * Whether the client's find is `net_dma_find_channel` (3.x `tcp_recvmsg`'s lookup): a
+ * net_dma client on `DMA_MEMCPY`. The RFC's version (3/7 hunk `@@ -316,10 +354,15 @@`) reads
+ * `chan->device->copy_align` (`is_dma_copy_aligned`) and, when it returns NULL, undoes its
+ * own `this_cpu_inc` (`this_cpu_dec`): its caller then does not `dma_put_channel` (the
+ * header's rule 2). Other finds are plain `dma_find_channel`.
+ */
+export function netDmaFinds(client: Pick<ClientSpec, 'kind' | 'capability'>): boolean {
+  return client.kind === 'net_dma' && client.capability === 'memcpy';
+}

@@ -34,7 +34,7 @@ export function buildClient(kind: ClientKind, scenario: Scenario, D: DesignModel
   // and `env.keyOff` stand for the quiescer's static_key_slow_inc/dec, so both outcomes of
   // every key test are reachable.
   const keyFlips = kind !== 'slave' && D.hotPath === 'rfc';
-  const region = kind === 'slave' ? slaveRegion(c) : publicClientRegion(c, {}, D.hotPath, L.scenario.allocFailures);
+  const region = kind === 'slave' ? slaveRegion(c) : publicClientRegion(c, {}, D.hotPath, L.scenario.allocFailures, D.putRebalances === true);
   // The key flips are a region of their own beside the thread's regions (machines/kit.ts
   // rule 3: a parallel state does not handle events itself), so the checker's engine and
   // the guard export (src/mbt/guards.ts) compile this machine too.

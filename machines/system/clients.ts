@@ -90,6 +90,18 @@ function preemption(c: ClientInfo, split: boolean) {
   };
 }
 
+/** `<client>.release`: `dmaengine_put`, 3.6's, or the RFC base's that rebalances on the last put. */
+function releaseStep(n: string, p: { t: number }, putRebalances: boolean): TransitionConfig<ClientGuard, ClientAction> {
+  return {
+    guard: { type: 'canRelease', params: p },
+    target: `#${n}.control.released`,
+    actions: [{ type: putRebalances ? 'dmaenginePutRebalance' : 'dmaenginePut', params: p }],
+    description: putRebalances
+      ? 'RFC base dmaengine_put under dma_list_mutex: dma_chan_put on every public channel; if (--dmaengine_client_count == 0) dma_channel_rebalance() (3/7 hunk @@ -559,7 +640,7 @@): the last put clears channel_table'
+      : 'dmaengine_put under dma_list_mutex: dmaengine_ref_count--, dma_chan_put on every public channel; no rebalance',
+  };
+}
+
 /** Who a client's `dma_issue_pending_all` caller (thread `<client>-rx`) is. */
 const WALKER_TEXT = {
   net_dma: 'NET_RX softirq: net_rx_action calls dma_issue_pending_all (3.4 net/core/dev.c, CONFIG_NET_DMA)',
@@ -110,6 +122,8 @@ export function publicClientRegion(
   hotPath: HotPathKind = 'plain',
   /** The scenario's `allocFailures`: add the `getAllocFails` step. */
   allocFailures = false,
+  /** The design's `putRebalances` (the RFC base): `dmaengine_put` rebalances on the last put. */
+  putRebalances = false,
 ): StateConfig<ClientGuard, ClientAction> {
   const n = c.name;
   const p = { t: c.index };
@@ -298,12 +312,7 @@ export function publicClientRegion(
             id: `${n}.control.got`,
             description: 'registered interest: dmaengine_get done, dmaengine_put not yet',
             on: {
-              [ev('release')]: {
-                guard: { type: 'canRelease', params: p },
-                target: `#${n}.control.released`,
-                actions: [{ type: 'dmaenginePut', params: p }],
-                description: 'dmaengine_put under dma_list_mutex: dmaengine_ref_count--, dma_chan_put on every public channel; no rebalance',
-              },
+              [ev('release')]: releaseStep(n, p, putRebalances),
             },
           },
           released: { id: `${n}.control.released`, description: 'after dmaengine_put' },
@@ -482,6 +491,10 @@ export function clientRules(L: Layout) {
       dmaenginePut: (ctx, { t }) => {
         ctx.threads[t].got = 2;
         dmaenginePut(ctx, L);
+      },
+      dmaenginePutRebalance: (ctx, { t }) => {
+        ctx.threads[t].got = 2;
+        dmaenginePut(ctx, L, true);
       },
       useChannel: (ctx, { t }) => recordUse(ctx, L, t, ctx.threads[t].chan),
       rcuWalk: (ctx, { t }) => {

@@ -40,6 +40,16 @@ export interface ClientAssumption {
    * `{ releasesEarly: false }` (no client misuse). Empty: prose only, reported as stated, not checked.
    */
   readonly flags: Readonly<Partial<Record<'releases' | 'busy' | 'migrates' | 'releasesEarly', boolean>>>;
+  /**
+   * For a prose assumption (no flags): the steps a run must take to break it, as step names
+   * of the clients it is about (`kinds`), e.g. `['reget']`. A claimed property whose shortest
+   * counterexample takes one of them is reported "violated, assumption not checked", not as
+   * a broken claim: the checker cannot tell whether that run breaks the assumption (it
+   * first searches again without those steps: a violation found then is a broken claim).
+   * `[]` or omitted: the assumption is listed as stated, not checked, and not weighed
+   * against runs (`[]`: no run can break it, e.g. a reading of unseen code the model builds in).
+   */
+  readonly steps?: readonly string[];
 }
 
 /**
@@ -139,6 +149,13 @@ export interface DesignModel<G extends string = string, A extends string = strin
    * CPU going on- or offline leaves `channel_table` as it is. Default false.
    */
   readonly cpuNotifier?: boolean;
+  /**
+   * `dmaengine_put` rebalances when the last `dmaengine_get` user goes, clearing
+   * `channel_table`: the RFC series' base does (3/7 hunk `@@ -559,7 +640,7 @@` has
+   * `if (--dmaengine_client_count == 0) dma_channel_rebalance()` as context); 3.4/3.6 and
+   * mainline do not, so their table keeps entries with no user left. Default false.
+   */
+  readonly putRebalances?: boolean;
   /**
    * The design has mainline's `struct dma_device.ref` (the context's `kref`): the observable
    * shows it as `devices[].kref` (spec/observable.ts). Default false: the field is absent.

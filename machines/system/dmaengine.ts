@@ -114,10 +114,16 @@ export function dmaengineGetAllocates(ctx: SystemContext, L: Layout): boolean {
   return publicChannels(ctx, L).some((c) => ctx.channels[c].clientCount === 0);
 }
 
-/** `dmaengine_put`: `dmaengine_ref_count--`, put every public channel; no rebalance. */
-export function dmaenginePut(ctx: SystemContext, L: Layout): void {
+/**
+ * `dmaengine_put`: `dmaengine_ref_count--`, put every public channel. 3.4/3.6 and mainline
+ * do not rebalance, so the table keeps its entries; the RFC's base (`rebalance`) does on the
+ * last put (3/7 hunk `@@ -559,7 +640,7 @@`, context `if (--dmaengine_client_count == 0)
+ * dma_channel_rebalance()`), which with no user left clears the table and `table_count`.
+ */
+export function dmaenginePut(ctx: SystemContext, L: Layout, rebalance = false): void {
   ctx.refCount--;
   for (const c of publicChannels(ctx, L)) dmaChanPut(ctx, c);
+  if (rebalance && ctx.refCount === 0) dmaChannelRebalance(ctx, L);
 }
 
 /**

@@ -5,7 +5,9 @@
  * "The RFC hot path is not atomic"). A design picks one with `DesignModel.hotPath`.
  * @module
  */
+import { netDmaFinds } from '../../src/table-rows.ts';
 import { ruleSet } from '../kit.ts';
+import { UAF_BY_THREAD } from './clients.ts';
 import type { SystemContext } from './context.ts';
 import type { Layout } from './layout.ts';
 
@@ -58,6 +60,10 @@ export function plainHotPath(L: Layout) {
  * - `dma_get_channel(chan)`: `static_key_false` (getChannel: the test), `atomic_inc(&dmaengine_dirty)`
  *   if it saw the key on (markDirty), `this_cpu_inc` (regetInc).
  * - `dma_put_channel` (dmaengine.h): one `this_cpu_dec` on the CPU the thread runs on now.
+ * - net_dma's find is `net_dma_find_channel` (hunk `@@ -316,10 +354,15 @@`, src/table-rows.ts
+ *   `netDmaFinds`): in the same step as the key test it reads `chan->device->copy_align`
+ *   (`is_dma_copy_aligned`: a use of a freed device is recorded there) or, for NULL, does
+ *   `this_cpu_dec` itself; its caller then skips `dma_put_channel` (dmaengine.h rule 2).
  */
 export function rfcHotPath(L: Layout) {
   /** `this_cpu_inc(dmaengine_chan_ref_count)` on the CPU the thread runs on now. */
@@ -80,8 +86,15 @@ export function rfcHotPath(L: Layout) {
       },
       refInc: (ctx, { t }) => void inc(ctx, t),
       keyTest: (ctx, { t }) => {
-        found(ctx, L, t, ctx.key ? -1 : ctx.threads[t].chan);
-        ctx.threads[t].held = ctx.threads[t].chan >= 0 ? 1 : 0;
+        const th = ctx.threads[t];
+        found(ctx, L, t, ctx.key ? -1 : th.chan);
+        th.held = th.chan >= 0 ? 1 : 0;
+        if (!netDmaFinds(L.clients[t])) return;
+        // net_dma_find_channel: is_dma_copy_aligned(chan->device, 1, 1, 1) reads the channel
+        // and its device (freed with the device); NULL: this_cpu_dec(dmaengine_chan_ref_count).
+        if (th.chan >= 0) {
+          if (ctx.devices[L.channels[th.chan].device].freed) ctx.uaf[t][th.chan] |= UAF_BY_THREAD;
+        } else ctx.ref[th.cpu]--;
       },
       // The re-get's inc ends dma_get_channel: the thread now holds a counted reference.
       regetInc: (ctx, { t }) => void (inc(ctx, t).held = 1),
@@ -96,7 +109,9 @@ export function rfcHotPath(L: Layout) {
         ctx.dirty++;
       },
       putChannel: (ctx, { t }) => {
-        ctx.ref[ctx.threads[t].cpu]--;
+        const th = ctx.threads[t];
+        // net_dma calls dma_put_channel only after a non-NULL net_dma_find_channel (rule 2).
+        if (th.chan >= 0 || !netDmaFinds(L.clients[t])) ctx.ref[th.cpu]--;
         roundDone(ctx, L, t);
       },
     },

@@ -36,6 +36,13 @@ export interface SystemModel extends ConfiguredModel<SystemContext> {
 export interface SystemOptions {
   /** Add the `cpu` thread (`cpu.offline {cpu}`, `cpu.online {cpu}`). Default: the scenario's `cpuHotplug`. */
   readonly cpuHotplug?: boolean;
+  /**
+   * Event types left out of the machine (every transition on them): the checker's search for
+   * a counterexample that takes none of the steps a prose assumption is about
+   * (src/check/run.ts). Removing transitions only removes runs, so such a run is one of the
+   * whole machine's too.
+   */
+  readonly withoutEvents?: readonly string[];
 }
 
 /** The shared rules of the system machine for layout `L` and hot path `hotPath` (no design's). */
@@ -170,6 +177,12 @@ function addClientSteps(region: StateConfig, c: ClientInfo, D: DesignModel, step
   return region;
 }
 
+/** Removes every transition on the event types `drop` from the state tree `n`. */
+function dropEvents(n: StateConfig, drop: ReadonlySet<string>): void {
+  if (n.on) n.on = Object.fromEntries(Object.entries(n.on).filter(([ev]) => !drop.has(ev)));
+  for (const k of Object.values((n.states ?? {}) as Record<string, StateConfig>)) dropEvents(k, drop);
+}
+
 /** Whether `name` is a thread of the scenario or the system (a design thread may not take it). */
 const reservedThread = (L: Layout, name: string): boolean =>
   name === 'cpu' || L.clients.some((c) => c.name === name || rxThread(c.name) === name) || L.iohs.some((h) => h.name === name);
@@ -178,7 +191,7 @@ const reservedThread = (L: Layout, name: string): boolean =>
 export function systemConfig(L: Layout, D: DesignModel, options: SystemOptions = {}): StateConfig {
   const states: Record<string, StateConfig> = {};
   for (const c of L.clients) {
-    const region = c.kind === 'slave' ? slaveRegion(c) : publicClientRegion(c, {}, D.hotPath, L.scenario.allocFailures);
+    const region = c.kind === 'slave' ? slaveRegion(c) : publicClientRegion(c, {}, D.hotPath, L.scenario.allocFailures, D.putRebalances === true);
     states[c.name] = addClientSteps(region, c, D, D.clientSteps?.(c) ?? {});
   }
   L.iohs.forEach((_, h) => {
@@ -210,6 +223,7 @@ export function buildSystem(scenario: Scenario, D: DesignModel, given: SystemOpt
   const L = layoutOf(scenario);
   const rules = systemRules(L, D);
   const config = systemConfig(L, D, options);
+  if (given.withoutEvents?.length) dropEvents(config, new Set(given.withoutEvents));
   const timers = boundTimers(config, D);
   const model = makeModel<SystemContext>({
     name: `system:${D.name}`,

@@ -79,6 +79,10 @@ export interface PropertyVerdictJson {
   readonly unknownBecause?: string;
   /** A `holds` from a lossy search (`--hash-compact`, `--bitstate`): no violation found, up to this omission estimate. */
   readonly omission?: OmissionJson;
+  /** Claimed and violated, but the counterexample takes a step these prose assumptions are about (src/check/run.ts). */
+  readonly assumptionsNotChecked?: readonly string[];
+  /** The trace is the shortest run that takes none of these events (a prose assumption's steps): it meets that assumption. */
+  readonly avoiding?: readonly string[];
   readonly trace?: TraceJson;
   readonly replay?: ReplayJson;
 }
@@ -113,8 +117,10 @@ export interface DesignRunJson {
   readonly unmetAssumptions: readonly string[];
   /** Every assumption with what the checker can say of it here (src/check/run.ts AssumptionStatus). */
   readonly assumptions: readonly { readonly text: string; readonly status: 'met' | 'not met' | 'stated, not checked' }[];
-  /** Claimed properties the check found violated. */
+  /** Claimed properties the check found violated (under the design's assumptions). */
   readonly brokenClaims: readonly string[];
+  /** Claimed properties violated only by a run that takes a step a prose assumption is about. */
+  readonly uncheckedClaims?: readonly string[];
   readonly results: readonly PropertyVerdictJson[];
 }
 
@@ -131,6 +137,8 @@ export interface BehaviourRunJson {
   readonly vacuous: readonly string[];
   /** Claimed properties among them. */
   readonly brokenClaims: readonly string[];
+  /** Claimed properties among them violated only by a run a prose assumption may rule out. */
+  readonly uncheckedClaims?: readonly string[];
   /** False when the behaviour breaks one of the design's assumptions (its violations then refute no claim). */
   readonly assumptionsMet?: boolean;
 }

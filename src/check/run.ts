@@ -7,7 +7,7 @@
  */
 import { buildSystem, type SystemContext } from '../../machines/system/index.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
-import { PROPERTIES, propertiesWith } from '../../machines/system/properties.ts';
+import { type AnyProperty, PROPERTIES, propertiesWith } from '../../machines/system/properties.ts';
 import type { Design } from '../designs/design.ts';
 import type { Scenario } from '../scenario.ts';
 import { checkModel, type CheckOptions, type ExplorationStats, type PropertyResult } from './engine/check.ts';
@@ -36,6 +36,17 @@ export interface DesignPropertyResult extends PropertyResult {
   readonly trigger?: string;
   /** The shortest trace to the trigger, when it was reached. */
   readonly witness?: Trace;
+  /**
+   * A claimed property violated by a counterexample that takes a step one of the design's
+   * prose (unchecked) assumptions is about: those assumptions' texts. The violation is
+   * then no broken claim: the checker cannot say whether the run breaks them.
+   */
+  readonly assumptionsNotChecked?: readonly string[];
+  /**
+   * The counterexample is the shortest run that takes none of these events (the steps of a
+   * prose assumption the shortest run of all took): it meets that assumption.
+   */
+  readonly avoiding?: readonly string[];
 }
 
 /** What the checker can say of an assumption on this scenario. */
@@ -62,8 +73,13 @@ export interface DesignRun {
   readonly unmetAssumptions: readonly string[];
   /** Every assumption of the design with what the checker can say of it. */
   readonly assumptions: readonly AssumptionResult[];
-  /** Claimed properties violated in a scenario that meets the assumptions. */
+  /**
+   * Claimed properties violated in a scenario that meets the assumptions, by a run that
+   * takes no step a prose assumption is about ({@link proseAssumptionsTouched}).
+   */
   readonly brokenClaims: readonly string[];
+  /** Claimed properties violated only by runs the checker cannot weigh against a prose assumption. */
+  readonly uncheckedClaims: readonly string[];
   readonly complete: boolean;
   /** Each search: the safety BFS, and the liveness search when the model needs its own. */
   readonly searches: readonly ExplorationStats[];
@@ -93,6 +109,73 @@ export function assumptionResults(design: DesignModel, scenario: Scenario): Assu
     );
     return { text: a.text, status: broken ? 'not met' : 'met' };
   });
+}
+
+/**
+ * The prose assumptions of `design` that the run `trace` may break: those whose `steps`
+ * (of a client of its `kinds`) the run takes. One that names no steps is not weighed.
+ */
+export function proseAssumptionsTouched(design: DesignModel, scenario: Scenario, trace: Trace): string[] {
+  const kindOf = new Map(scenario.clients.map((c) => [c.name, c.kind]));
+  return design.assumptions
+    .filter((a) => Object.keys(a.flags).length === 0)
+    .filter(
+      (a) =>
+        (a.steps ?? []).length > 0 &&
+        trace.steps.some((s) => {
+          const kind = kindOf.get(s.thread);
+          const step = s.event.type.slice(s.thread.length + 1);
+          return kind !== undefined && (!a.kinds || a.kinds.includes(kind)) && a.steps!.includes(step);
+        }),
+    )
+    .map((a) => a.text);
+}
+
+/** The event types of the scenario's clients that the prose assumptions `texts` are about (their `steps`). */
+function assumedEvents(design: DesignModel, scenario: Scenario, texts: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const a of design.assumptions) {
+    if (!texts.includes(a.text)) continue;
+    for (const c of scenario.clients) if (!a.kinds || a.kinds.includes(c.kind)) for (const s of a.steps ?? []) out.push(`${c.name}.${s}`);
+  }
+  return out;
+}
+
+/** The verdict on property `name` of the machine without the transitions on `events` (one thread, no recipe). */
+function researchWithout(
+  scenario: Scenario,
+  design: DesignModel,
+  own: readonly AnyProperty[],
+  name: string,
+  events: readonly string[],
+  opts: DesignCheckOptions,
+): PropertyResult | undefined {
+  const model = buildSystem(scenario, design, { withoutEvents: events });
+  const all = propertiesWith(own);
+  const props: PropertySet<SystemContext> = { safety: all.safety.filter((p) => p.name === name), liveness: all.liveness.filter((p) => p.name === name) };
+  if (props.safety.length + props.liveness.length === 0) return undefined;
+  const r = checkModel(model, props, { symmetry: opts.symmetry, maxStates: opts.maxStates, limits: opts.limits, lens: (cm) => systemLens(model, cm) });
+  return r.results.find((x) => x.name === name);
+}
+
+/**
+ * A claimed verdict weighed against the design's prose assumptions: when its counterexample
+ * takes a step one of them is about, the property is searched again without those steps. A
+ * violation found then is the verdict (its run meets them: `avoiding` names the steps left
+ * out); otherwise `touched` lists the assumptions the checker cannot weigh.
+ */
+function weighProse(
+  scenario: Scenario,
+  design: DesignModel,
+  own: readonly AnyProperty[],
+  v: PropertyResult,
+  opts: DesignCheckOptions,
+): { v: PropertyResult; touched: string[]; avoiding: string[] } {
+  const touched = v.verdict === 'violated' && v.trace ? proseAssumptionsTouched(design, scenario, v.trace) : [];
+  if (!touched.length) return { v, touched, avoiding: [] };
+  const events = assumedEvents(design, scenario, touched);
+  const again = researchWithout(scenario, design, own, v.name, events, opts);
+  return again?.verdict === 'violated' && again.trace ? { v: again, touched: [], avoiding: events } : { v, touched, avoiding: [] };
 }
 
 /** Assumption texts of `design` that the scenario's clients do not meet. */
@@ -136,12 +219,19 @@ export function checkDesign(scenario: Scenario, given: DesignModel | Design, opt
   const assumptions = assumptionResults(design, scenario);
   const unmet = assumptions.filter((a) => a.status === 'not met').map((a) => a.text);
   const { results: verdicts, witnesses } = splitWitnesses(r.results);
-  const results: DesignPropertyResult[] = verdicts.map((v) => {
+  const results: DesignPropertyResult[] = verdicts.map((found) => {
     // A design claims its own properties; those of property files are not claims.
-    const claimed = (design.claims as readonly string[]).includes(v.name) || (design.properties ?? []).some((p) => p.name === v.name);
-    const w = witnesses.get(v.name);
-    const trigger = [...PROPERTIES, ...own].find((p) => p.name === v.name)?.witness.text;
-    const p = { ...weighWitness(v, w), ...(trigger ? { trigger } : {}), ...(w?.trace ? { witness: w.trace } : {}) };
+    const claimed = (design.claims as readonly string[]).includes(found.name) || (design.properties ?? []).some((p) => p.name === found.name);
+    const w = witnesses.get(found.name);
+    const trigger = [...PROPERTIES, ...own].find((p) => p.name === found.name)?.witness.text;
+    const { v, touched, avoiding } = claimed ? weighProse(scenario, design, own, found, opts) : { v: found, touched: [], avoiding: [] };
+    const p = {
+      ...weighWitness(v, w),
+      ...(avoiding.length ? { avoiding } : {}),
+      ...(trigger ? { trigger } : {}),
+      ...(w?.trace ? { witness: w.trace } : {}),
+      ...(touched.length ? { assumptionsNotChecked: touched } : {}),
+    };
     if (!p.trace || !opts.implementation) return { ...p, claimed };
     let replay: ReplayOutcome;
     try {
@@ -160,7 +250,8 @@ export function checkDesign(scenario: Scenario, given: DesignModel | Design, opt
     assumptionsMet: unmet.length === 0,
     unmetAssumptions: unmet,
     assumptions,
-    brokenClaims: unmet.length ? [] : results.filter((p) => p.claimed && p.verdict === 'violated').map((p) => p.name),
+    brokenClaims: unmet.length ? [] : results.filter((p) => p.claimed && p.verdict === 'violated' && !p.assumptionsNotChecked).map((p) => p.name),
+    uncheckedClaims: unmet.length ? [] : results.filter((p) => p.claimed && p.verdict === 'violated' && p.assumptionsNotChecked).map((p) => p.name),
     complete: r.complete,
     searches: r.explorations,
     states: main.states,

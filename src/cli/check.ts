@@ -264,6 +264,19 @@ function vacuousWarnings(runs: readonly DesignRun[]): string[] {
   );
 }
 
+/** The line above the behaviour table. */
+const BEHAVIOURS_HEAD = 'every design against every client behaviour (violated properties; ! = a broken claim; ? = claimed, assumption not checked):';
+
+/** A line per design that breaks claims, and per design that violates claims only by runs its prose assumptions may rule out. */
+function claimLines(runs: readonly DesignRun[]): string[] {
+  const out: string[] = [];
+  for (const r of runs.filter((x) => x.brokenClaims.length))
+    out.push('', `${r.design} breaks its claims: ${r.brokenClaims.join(', ')} (npm run dmaspec -- check --design ${r.design} shows the counterexamples)`);
+  for (const r of runs.filter((x) => x.uncheckedClaims.length))
+    out.push('', `${r.design} violates ${r.uncheckedClaims.join(', ')} only by runs its prose assumptions may rule out (assumption not checked)`);
+  return out;
+}
+
 /** Runs `dmaspec check`; returns the exit status. */
 export async function run(argv: string[], env: CommandEnv = processEnv()): Promise<number> {
   const args = await parseCheckArgs(argv);
@@ -330,6 +343,7 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
           unknown: r.results.filter((p) => p.verdict === 'unknown').map((p) => p.name),
           vacuous: r.results.filter((p) => p.vacuous).map((p) => p.name),
           brokenClaims: r.brokenClaims,
+          uncheckedClaims: r.uncheckedClaims,
           assumptionsMet: r.assumptionsMet,
         })),
       })),
@@ -349,12 +363,10 @@ export async function run(argv: string[], env: CommandEnv = processEnv()): Promi
   if (runs.length) out.push(comparisonTable(runs), legend(args.exitZero));
   if (args.designs.length === 1 && runs.length === 1) out.push('', designReport(runs[0]));
   else {
-    const broken = runs.filter((r) => r.brokenClaims.length);
-    for (const r of broken)
-      out.push('', `${r.design} breaks its claims: ${r.brokenClaims.join(', ')} (npm run dmaspec -- check --design ${r.design} shows the counterexamples)`);
+    out.push(...claimLines(runs));
   }
   if (warnings.length) out.push('', ...warnings);
-  if (behaviours.length) out.push('', 'every design against every client behaviour (violated properties; ! = a broken claim):', behaviourTable(behaviours));
+  if (behaviours.length) out.push('', BEHAVIOURS_HEAD, behaviourTable(behaviours));
   if (partial) out.push(...outlineText(o));
   env.out(out.join('\n') + '\n');
   return exitStatus;

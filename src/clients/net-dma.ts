@@ -12,6 +12,7 @@ import type { DmaEngine } from '../core/dmaengine.ts';
 import { offer, type Choice, type Offer, type Point, type ThreadProgram } from '../core/thread.ts';
 import type { ClientState } from '../core/client-state.ts';
 import type { DmaChan } from '../core/objects.ts';
+import { netDmaFinds } from '../table-rows.ts';
 
 /** Step names of the net_dma/async_tx programs, in spec/threads.md order. */
 export const NET_DMA_STEPS = ['get', 'getAllocFails', 'find', 'inc', 'test', 'use', 'put', 'migrate', 'release', 'reget', 'dirty'] as const;
@@ -115,7 +116,9 @@ export function* netDmaProgram(k: DmaEngine, c: ClientState, cachesPointer = fal
     if (c.chan) k.useChannel(c.name, c.chan); // NULL: the copy is done by the CPU
     c.worker = 'used';
     yield* workerPoint(k, c, 'put');
-    k.design.putChannel(c.chan, c.cpu);
+    // tcp_recvmsg puts only a channel net_dma_find_channel returned (RFC dmaengine.h rule 2);
+    // async_tx pairs every find or re-get with a put, NULL too (rule 1).
+    if (c.chan || !netDmaFinds(c.spec)) k.design.putChannel(c.chan, c.cpu);
     c.chan = null;
     c.roundsDone++;
     c.worker = 'idle';

@@ -45,6 +45,11 @@ export interface DesignHooks {
    */
   readonly cpuNotifier?: boolean;
   /**
+   * `dmaengine_put` rebalances on the last put (machines/system/design.ts `putRebalances`):
+   * the RFC base does (3/7 hunk `@@ -559,7 +640,7 @@`); 3.6 and mainline do not. Default false.
+   */
+  readonly putRebalances?: boolean;
+  /**
    * `kref_read(&device->ref)` of a design with mainline's device kref: the observable's
    * `devices[].kref` (spec/observable.ts). Absent under designs without one.
    */

@@ -169,8 +169,9 @@ export class DmaEngine implements RebalanceState {
 
   /**
    * `dmaengine_put`: one client fewer; a put on every channel of every listed public device
-   * (skipping channels at 0, whose alloc failed: the kernel's silent return). No rebalance,
-   * so the table may keep entries whose channels have no clients left.
+   * (skipping channels at 0, whose alloc failed: the kernel's silent return). 3.6 and
+   * mainline do not rebalance, so the table may keep entries whose channels have no clients
+   * left; the RFC base ({@link DesignHooks.putRebalances}) rebalances on the last put.
    * @throws DmaRuleError `dmaengine-put-without-get`
    */
   dmaenginePut(): void {
@@ -181,6 +182,8 @@ export class DmaEngine implements RebalanceState {
       if (device.private) continue;
       for (const chan of this.channelsOf(device)) if (chan.clientCount) this.dmaChanPut(chan);
     }
+    // RFC base: if (--dmaengine_client_count == 0) dma_channel_rebalance() (3/7 hunk @@ -559,7 +640,7 @@).
+    if (this.design.putRebalances && this.dmaengineRefCount === 0) this.dmaChannelRebalance();
   }
 
   // --- private (slave) channels --------------------------------------------------------

@@ -7,7 +7,8 @@
  * @module
  */
 import type { ClientState } from './client-state.ts';
-import type { TableRow } from '../table-rows.ts';
+import { netDmaFinds, type TableRow } from '../table-rows.ts';
+import { violationText } from '../../spec/vocabulary.ts';
 import type { DmaEngine } from './dmaengine.ts';
 import type { DmaChan } from './objects.ts';
 import { at, type Point, type Choice } from './thread.ts';
@@ -42,6 +43,11 @@ export type WorkerPoint = (step: string) => Generator<Point, void, Choice>;
  * the caller's `find` step), `this_cpu_inc(dmaengine_chan_ref_count)` (`inc`, on the CPU the
  * thread runs on then), `if (static_key_false(&dmaengine_quiesce)) chan = NULL` (`test`).
  * Pair with a put even after NULL. `client.chan` follows the local `chan`.
+ *
+ * net_dma's caller is `net_dma_find_channel` (hunk `@@ -316,10 +354,15 @@`, src/table-rows.ts
+ * `netDmaFinds`), whose rest runs in the same `test` step: `is_dma_copy_aligned(chan->device,
+ * …)` reads the channel's device (a freed one is a use after free here, before any use), and
+ * for NULL it does `this_cpu_dec` itself, so its caller must not put (dmaengine.h rule 2).
  */
 export function* rfcFindChannel(k: DmaEngine, client: ClientState, point: WorkerPoint): Generator<Point, DmaChan | null, Choice> {
   client.chan = k.table[client.row][client.cpu];
@@ -51,6 +57,10 @@ export function* rfcFindChannel(k: DmaEngine, client: ClientState, point: Worker
   client.worker = 'counted';
   yield* point('test');
   if (k.key) client.chan = null;
+  if (netDmaFinds(client.spec)) {
+    if (!client.chan) k.ref[client.cpu]--;
+    else if (client.chan.device.freed) k.violations.add(violationText({ kind: 'use-after-free', thread: client.name, chan: client.chan.id }));
+  }
   return client.chan;
 }
 

@@ -164,6 +164,8 @@ function checkAssumptions(D: DesignModel, fail: Note): void {
         fail(`${where} flag ${k}`, `is not a client flag${didYouMean(k, ASSUMPTION_FLAGS)}`, `use one of ${ASSUMPTION_FLAGS.join(', ')}`);
       if (typeof v !== 'boolean') fail(`${where} flag ${k}`, 'must be true or false', `write ${k}: true or ${k}: false`);
     }
+    if (a.steps !== undefined && (!Array.isArray(a.steps) || a.steps.some((s) => typeof s !== 'string')))
+      fail(`${where} steps`, 'must be a list of step names', "write steps: ['reget'], or steps: [] for a premise no run can break");
     for (const k of Array.isArray(a.kinds) ? a.kinds : [])
       if (!(CLIENT_KINDS as readonly string[]).includes(k))
         fail(`${where} kind ${k}`, `is not a client kind${didYouMean(k, CLIENT_KINDS)}`, `use ${CLIENT_KINDS.join(', ')}`);

@@ -12,7 +12,8 @@ import { codeCell, escapeCell } from './escape.ts';
 import { quiesceRead, statesOf } from './explain.ts';
 import { RFC_URL } from './kernel-source.ts';
 import { traceTable, traceToMermaid } from './sequence.ts';
-import type { BehaviourRowJson, CheckJson, PropertyVerdictJson, ReplayJson, TraceJson } from '../check/json.ts';
+import type { BehaviourRowJson, CheckJson, DesignRunJson, PropertyVerdictJson, ReplayJson, TraceJson } from '../check/json.ts';
+import { READINGS, type Reading } from './readings.ts';
 
 /** The checker's JSON lacks a field this page needs; `path` is the JSON path. */
 export class ComparisonFormatError extends Error {
@@ -137,7 +138,13 @@ function behaviourTable(rows: readonly BehaviourRowJson[]): string[] {
       const cells = ds.map((name) => {
         const d = r.designs.find((x) => x.design === name);
         if (!d) return 'n/a';
-        const names = d.violated.map((v) => (d.brokenClaims.includes(v) ? `**${escapeCell(v)}**` : escapeCell(v)));
+        const names = d.violated.map((v) =>
+          d.brokenClaims.includes(v)
+            ? `**${escapeCell(v)}**`
+            : (d.uncheckedClaims ?? []).includes(v)
+              ? `${escapeCell(v)} *(assumption not checked)*`
+              : escapeCell(v),
+        );
         const cell = names.length === 0 ? (d.complete ? 'all hold' : 'none refuted (limit)') : names.join(', ');
         return d.assumptionsMet === false ? `${cell} *(assumption not met)*` : cell;
       });
@@ -151,7 +158,7 @@ function behaviourTable(rows: readonly BehaviourRowJson[]): string[] {
 /** A table cell for a verdict: VIOLATED stands out, a claim is marked. */
 function verdictCell(r: PropertyVerdictJson | undefined, complete: boolean, anchor: string): string {
   if (!r) return 'n/a';
-  const claim = r.claimed ? ' (claimed)' : '';
+  const claim = r.claimed ? (r.verdict === 'violated' && r.assumptionsNotChecked ? ' (claimed; assumption not checked)' : ' (claimed)') : '';
   switch (r.verdict) {
     case 'violated':
       return `✗ **VIOLATED**${claim}${r.trace ? ` [trace](#${anchor})` : ''}`;
@@ -204,6 +211,51 @@ export interface ComparisonOptions {
   readonly viewerPath?: (scenario: string, design: string, property: string) => string | undefined;
   /** Path (relative to the page) of a design's README, or undefined. */
   readonly designDoc?: (design: string) => string | undefined;
+  /** Readings of unseen code that pairs of designs take (default src/render/readings.ts READINGS). */
+  readonly readings?: readonly Reading[];
+}
+
+/** The properties whose verdicts differ between the two designs of `r` (both must be in `c`). */
+export function readingDependent(c: CheckJson, r: Reading): string[] {
+  const a = c.designs.find((d) => d.design === r.favoured);
+  const b = c.designs.find((d) => d.design === r.other);
+  if (!a || !b) return [];
+  const verdict = (d: DesignRunJson, p: string) => d.results.find((x) => x.name === p)?.verdict;
+  return b.results.map((x) => x.name).filter((p) => verdict(a, p) !== verdict(b, p));
+}
+
+/** A bullet per design that breaks claims, violates claims only by runs a prose assumption may rule out, or whose assumptions the scenario breaks. */
+function claimNotes(c: CheckJson): string[] {
+  const out: string[] = [];
+  for (const d of c.designs) {
+    if (d.brokenClaims && d.brokenClaims.length > 0) out.push(`- ${codeCell(d.design)} claims and violates: ${d.brokenClaims.map(codeCell).join(', ')}.`);
+    for (const r of d.results.filter((x) => x.verdict === 'violated' && x.claimed && x.assumptionsNotChecked))
+      out.push(
+        `- ${codeCell(d.design)} violates its claim ${codeCell(r.name)} only by runs that may break its prose assumption (not checked, no broken claim): ${(r.assumptionsNotChecked ?? []).map(escapeCell).join('; ')}`,
+      );
+    if (d.assumptionsMet === false)
+      out.push(`- ${codeCell(d.design)}: the scenario breaks the design's assumptions (${(d.unmetAssumptions ?? []).map(escapeCell).join('; ')}).`);
+  }
+  if (out.length) out.push('');
+  return out;
+}
+
+/** A paragraph per reading both of whose designs the check has: which one the evidence favours, and what depends on it. */
+function readingNotes(c: CheckJson, readings: readonly Reading[]): string[] {
+  const out: string[] = [];
+  for (const r of readings) {
+    if (!c.designs.some((d) => d.design === r.favoured) || !c.designs.some((d) => d.design === r.other)) continue;
+    const dep = readingDependent(c, r);
+    out.push(
+      `**The reading \`${r.name}\`** ([${r.doc.replace(/^.*\//, '')}](${r.doc})): ${codeCell(r.favoured)} and ${codeCell(r.other)} are one design read two ways. ` +
+        `The evidence favours ${codeCell(r.favoured)}: ${r.why}. ` +
+        (dep.length
+          ? `The verdicts that depend on the reading (they differ between the two columns) are ${dep.map(codeCell).join(', ')}; † marks them in the ${codeCell(r.other)} column, whose reading the evidence does not favour.`
+          : 'No verdict depends on it here: the two columns agree.'),
+      '',
+    );
+  }
+  return out;
 }
 
 /** The anchor of a counterexample of an extra scenario. */
@@ -229,6 +281,16 @@ function counterexamples(
       `${r.kind === 'deadlock' ? 'Deadlock freedom' : `The ${r.kind} property ${codeCell(r.name)}`} fails under ${codeCell(d.design)} on the scenario ${codeCell(c.scenario)}. ${endText(t, r.kind)}`,
       '',
     );
+    if (r.avoiding)
+      out.push(
+        `It is the shortest run that takes none of ${r.avoiding.map(codeCell).join(', ')}: the shortest run of all took such a step, which one of the design's prose assumptions is about; this one meets that assumption.`,
+        '',
+      );
+    if (r.claimed && r.assumptionsNotChecked)
+      out.push(
+        `Assumption not checked: the run takes a step that the design's prose assumption is about (${r.assumptionsNotChecked.map(escapeCell).join('; ')}), and the checker found no violating run without such steps: it is no broken claim.`,
+        '',
+      );
     // Two properties refuted by one run, or by the same hang reached in another order, print its steps once.
     const key = runKey(c.scenario, d.design, t);
     const first = printed.get(key);
@@ -278,6 +340,7 @@ export function renderComparison(json: unknown, options: ComparisonOptions = {})
   const c = parseComparison(json);
   const extra = (options.extra ?? []).map((e) => ({ why: e.why, c: parseComparison(e.json) }));
   const props = propertyOrder(c);
+  const readings = options.readings ?? READINGS;
   const out: string[] = ['# Design comparison', ''];
   out.push(
     `Every release-notification design checked exhaustively on the scenario \`${c.scenario}\`${c.scenarioText ? ` (${c.scenarioText})` : ''},`,
@@ -313,23 +376,20 @@ export function renderComparison(json: unknown, options: ComparisonOptions = {})
     out.push(`|---|---|${ds.map(() => '---').join('|')}|`);
     out.push(`| *states explored* | | ${ds.map((d) => `${d.states ?? ''}${d.complete ? '' : ' (limit)'}`).join(' | ')} |`);
     for (const p of props) {
-      const cells = ds.map((d) =>
-        verdictCell(
-          d.results.find((x) => x.name === p),
-          d.complete,
-          traceAnchor(d.design, p),
-        ),
+      const cells = ds.map(
+        (d) =>
+          verdictCell(
+            d.results.find((x) => x.name === p),
+            d.complete,
+            traceAnchor(d.design, p),
+          ) + (readings.some((r) => r.other === d.design && readingDependent(c, r).includes(p)) ? ' †' : ''),
       );
       out.push(`| ${escapeCell(p)} | ${kindOf(p)} | ${cells.join(' | ')} |`);
     }
     out.push('');
   }
-  for (const d of c.designs) {
-    if (d.brokenClaims && d.brokenClaims.length > 0) out.push(`- ${codeCell(d.design)} claims and violates: ${d.brokenClaims.map(codeCell).join(', ')}.`);
-    if (d.assumptionsMet === false)
-      out.push(`- ${codeCell(d.design)}: the scenario breaks the design's assumptions (${(d.unmetAssumptions ?? []).map(escapeCell).join('; ')}).`);
-  }
-  if (c.designs.some((d) => (d.brokenClaims?.length ?? 0) > 0 || d.assumptionsMet === false)) out.push('');
+  out.push(...claimNotes(c));
+  out.push(...readingNotes(c, readings));
   if (c.behaviours && c.behaviours.length > 0) out.push(...behaviourTable(c.behaviours));
   const anyViolation = c.designs.some((d) => d.results.some((r) => r.verdict === 'violated' && r.trace));
   // Each run's steps are printed once; a second property refuted by the same run points there.

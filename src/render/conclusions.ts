@@ -39,12 +39,16 @@ export const UPSTREAM: Readonly<Record<string, string>> = {
 /** The properties a hot-removal design must guarantee to answer the question at all. */
 export const REQUIRED = ['no-use-after-free', 'removal-completes'] as const;
 
-/** Every claim the design makes that the checker refutes, with the scenarios (the standard one, client behaviours) that refute it. */
-export function refutedClaims(check: CheckJson, design: string): string[] {
+/**
+ * Every claim the design makes that the checker refutes (`brokenClaims`), or violates only by
+ * runs one of its prose assumptions may rule out (`uncheckedClaims`), with the scenarios (the
+ * standard one, client behaviours) where it does.
+ */
+export function refutedClaims(check: CheckJson, design: string, which: 'brokenClaims' | 'uncheckedClaims' = 'brokenClaims'): string[] {
   const where = new Map<string, string[]>();
   const add = (claim: string, scenario: string) => where.set(claim, [...(where.get(claim) ?? []), scenario]);
-  for (const c of check.designs.find((d) => d.design === design)?.brokenClaims ?? []) add(c, check.scenario);
-  for (const b of check.behaviours ?? []) for (const c of b.designs.find((d) => d.design === design)?.brokenClaims ?? []) add(c, b.behaviour);
+  for (const c of check.designs.find((d) => d.design === design)?.[which] ?? []) add(c, check.scenario);
+  for (const b of check.behaviours ?? []) for (const c of b.designs.find((d) => d.design === design)?.[which] ?? []) add(c, b.behaviour);
   return [...where].map(([claim, s]) => `${claim} (${s.join(', ')})`);
 }
 
@@ -53,6 +57,9 @@ export function disqualifiers(check: CheckJson, run: DesignRunJson): string[] {
   const why: string[] = [];
   const refuted = refutedClaims(check, run.design);
   if (refuted.length > 0) why.push(`claims refuted: ${refuted.join(', ')}`);
+  // A claim violated by runs that may break an unchecked assumption is not vouched for either.
+  const unchecked = refutedClaims(check, run.design, 'uncheckedClaims');
+  if (unchecked.length > 0) why.push(`claims violated, assumption not checked: ${unchecked.join(', ')}`);
   const missing = REQUIRED.filter((p) => !run.results.some((r) => r.name === p && r.claimed));
   if (missing.length > 0) why.push(`does not claim ${missing.join(', ')}`);
   if (!run.complete) why.push('the search did not finish');
@@ -89,6 +96,7 @@ function closest(input: ConclusionsInput): string {
 function designSection(input: ConclusionsInput, run: DesignRunJson): string[] {
   const claims = run.results.filter((r) => r.claimed);
   const refuted = refutedClaims(input.check, run.design);
+  const unchecked = refutedClaims(input.check, run.design, 'uncheckedClaims');
   const why = disqualifiers(input.check, run);
   const title = input.titles[run.design] ?? run.design;
   return [
@@ -98,11 +106,16 @@ function designSection(input: ConclusionsInput, run: DesignRunJson): string[] {
     '',
     `- **Guarantees** (claims that hold in every scenario checked): ${
       claims
-        .filter((c) => !refuted.some((r) => r.startsWith(`${c.name} (`)))
+        .filter((c) => ![...refuted, ...unchecked].some((r) => r.startsWith(`${c.name} (`)))
         .map((c) => `\`${c.name}\``)
         .join(', ') || 'none'
     }.`,
     `- **Refuted claims**: ${refuted.length > 0 ? refuted.map((r) => `✗ \`${r}\``).join(', ') : 'none'}.`,
+    ...(unchecked.length > 0
+      ? [
+          `- **Violated, assumption not checked** (no violating run avoids the steps a prose assumption is about): ${unchecked.map((r) => `? \`${r}\``).join(', ')}.`,
+        ]
+      : []),
     `- **Assumptions**: ${(run.assumptions ?? []).map((a) => `${escapeCell(a.text)} (${a.status})`).join('; ') || 'none'}.`,
     `- **Hot path** (stores per \`dma_find_channel\` → put pair, from the statechart): ${costText(input.costs.find((c) => c.design === run.design))}.`,
     `- **Upstream**: ${UPSTREAM[run.design] ?? 'not posted upstream; a design this project studies'}.`,

@@ -24,7 +24,8 @@ export function verdictCell(run: DesignRun, name: string): string {
   if (!p) return '';
   const v = p.verdict === 'violated' ? 'VIOLATED' : p.omission ? `holds (${omissionText(p.omission)})` : p.vacuous ? 'holds (vacuous)' : p.verdict;
   if (!p.claimed) return v;
-  return p.verdict === 'violated' && run.assumptionsMet ? `${v} !` : `${v} *`;
+  if (p.verdict !== 'violated' || !run.assumptionsMet) return `${v} *`;
+  return p.assumptionsNotChecked ? `${v} ?` : `${v} !`;
 }
 
 /**
@@ -72,7 +73,9 @@ export function behaviourTable(rows: readonly { behaviour: string; runs: readonl
     t.push([
       row.behaviour,
       ...row.runs.map((r) => {
-        const bad = r.results.filter((p) => p.verdict === 'violated').map((p) => (p.claimed && r.assumptionsMet ? `${p.name} !` : p.name));
+        const bad = r.results
+          .filter((p) => p.verdict === 'violated')
+          .map((p) => (p.claimed && r.assumptionsMet ? `${p.name} ${p.assumptionsNotChecked ? '?' : '!'}` : p.name));
         const unknown = r.results.some((p) => p.verdict === 'unknown');
         const cell = bad.length ? bad.join('\n') : unknown ? 'unknown (limit)' : 'all hold';
         return r.assumptionsMet ? cell : `${cell}\n(assumption not met)`;
@@ -160,7 +163,14 @@ export function designReport(run: DesignRun): string {
   if (prose.length) out.push(`assumptions stated, not checked (no client flag expresses them: judge them yourself):\n  ${prose.join('\n  ')}`);
   for (const p of run.results) {
     if (!p.trace) continue;
-    out.push('', `${p.name} (${p.kind}${p.claimed ? ', claimed' : ''}): VIOLATED`, traceTable(p.trace, p.name), replayText(p.replay));
+    out.push('', `${p.name} (${p.kind}${p.claimed ? ', claimed' : ''}): VIOLATED`);
+    if (p.claimed && run.assumptionsMet && p.assumptionsNotChecked)
+      out.push(
+        `assumption not checked: the run takes a step this prose assumption is about (and no run without those steps violates the property), so it may break it:\n  ${p.assumptionsNotChecked.join('\n  ')}`,
+      );
+    if (p.avoiding)
+      out.push(`the shortest run that takes none of ${p.avoiding.join(', ')} (the steps a prose assumption is about), so it meets that assumption:`);
+    out.push(traceTable(p.trace, p.name), replayText(p.replay));
   }
   return out.join('\n');
 }
@@ -175,6 +185,7 @@ export function legend(exitZero = false): string {
   const status = exitZero ? 'exit status 1 without --exit-zero, which npm start passes' : 'exit status 1';
   return (
     `* claimed by the design; ! claimed, and violated in a scenario that meets the design's assumptions (${status})\n` +
+    "? claimed, and violated only by runs that take a step one of the design's prose (unchecked) assumptions is about: assumption not checked, no broken claim\n" +
     "holds (vacuous): the property's trigger (machines/system/properties.ts) is never reached here, so nothing put it to the test; unknown: a limit stopped the search first"
   );
 }
@@ -191,6 +202,7 @@ export function runJson(run: DesignRun): DesignRunJson {
     unmetAssumptions: run.unmetAssumptions,
     assumptions: run.assumptions,
     brokenClaims: run.brokenClaims,
+    uncheckedClaims: run.uncheckedClaims,
     results: run.results.map((p) => ({
       name: p.name,
       kind: p.kind,
@@ -200,6 +212,8 @@ export function runJson(run: DesignRun): DesignRunJson {
       ...(p.witness ? { witnessSteps: p.witness.steps.length } : {}),
       ...(p.unknownBecause ? { unknownBecause: p.unknownBecause } : {}),
       ...(p.omission ? { omission: p.omission } : {}),
+      ...(p.assumptionsNotChecked ? { assumptionsNotChecked: p.assumptionsNotChecked } : {}),
+      ...(p.avoiding ? { avoiding: p.avoiding } : {}),
       ...(p.trace ? { trace: traceJson(p.trace) } : {}),
       ...(p.replay ? { replay: p.replay } : {}),
     })),

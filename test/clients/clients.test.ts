@@ -86,14 +86,57 @@ describe('net_dma client', () => {
     expect(sys.observe().ref).toEqual([1, 0, -1]);
   });
 
-  it('rfc-wait: find under the key returns NULL (CPU copy, no use recorded) and still needs its put', () => {
+  it('rfc-wait: net_dma_find_channel under the key returns NULL and undoes its own count; the put then does nothing (rule 2)', () => {
+    // 3/7 hunk @@ -316,10 +354,15 @@: NULL from dma_find_channel → this_cpu_dec, return NULL.
     const sys = new System(scenario({ clients: [client('net0', 'net_dma', 0)] }));
-    replay(sys, ['net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.keyOn', ...rfcFind('net0')]);
-    expect(sys.observe().threads[0].chan).toBeNull();
+    replay(sys, ['net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.keyOn', 'net0.find', 'net0.inc']);
     expect(sys.observe().ref).toEqual([1, 0]);
-    replay(sys, ['net0.use', 'net0.put']);
+    sys.step({ type: 'net0.test' });
+    expect(sys.observe().threads[0].chan).toBeNull();
     expect(sys.observe().ref).toEqual([0, 0]);
+    replay(sys, ['net0.use', 'net0.put']);
+    expect(sys.observe().ref).toEqual([0, 0]); // no dma_put_channel after a NULL net_dma_find_channel
     expect(sys.observe().violations).toEqual([]);
+  });
+
+  it('rfc-wait: the self-decrement is on the CPU the finder runs on at its key test', () => {
+    const sys = new System(scenario({ clients: [client('net0', 'net_dma', 0, { migrates: true })] }));
+    replay(sys, ['net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.keyOn', 'net0.find', 'net0.inc', { type: 'net0.migrate', cpu: 1 }, 'net0.test']);
+    expect(sys.observe().ref).toEqual([1, -1]);
+  });
+
+  it('rfc-wait: a net_dma find on an empty table (no key) is NULL too, and also self-decrements', () => {
+    const sys = new System(scenario({ devices: [], clients: [client('net0', 'net_dma', 0)] }));
+    replay(sys, ['net0.get', ...rfcRound('net0')]);
+    expect(sys.observe().ref).toEqual([0, 0]);
+  });
+
+  it('rfc-wait: a net_dma client on another capability finds with plain dma_find_channel and puts after NULL (rule 1)', () => {
+    const dev = { name: 'ioat0', channels: 2, caps: ['xor' as const] };
+    const sys = new System(scenario({ devices: [dev], clients: [client('net0', 'net_dma', 0, { capability: 'memcpy' })] }));
+    replay(sys, ['net0.get', ...rfcFind('net0')]); // no memcpy device: NULL, net_dma_find_channel's dec
+    expect(sys.observe().ref).toEqual([0, 0]);
+    const xor = new System(scenario({ devices: [dev], clients: [client('net0', 'net_dma', 0, { capability: 'xor' })] }));
+    replay(xor, ['net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.keyOn', ...rfcFind('net0')]);
+    expect(xor.observe().threads[0].chan).toBeNull();
+    expect(xor.observe().ref).toEqual([1, 0]);
+    replay(xor, ['net0.use', 'net0.put']);
+    expect(xor.observe().ref).toEqual([0, 0]);
+  });
+
+  it('rfc-wait: the last dmaengine_put rebalances (the RFC base, 3/7 hunk @@ -559,7 +640,7 @@), emptying channel_table', () => {
+    const sys = new System(scenario({ clients: [client('net0', 'net_dma', 0)] }));
+    replay(sys, ['net0.get', ...rfcRound('net0')]);
+    expect(sys.observe().table.memcpy).toEqual(['ioat0.0', 'ioat0.1']);
+    sys.step({ type: 'net0.release' });
+    expect(sys.observe().table.memcpy).toEqual([null, null]);
+    expect(sys.observe().channels.map((c) => c.tableCount)).toEqual([0, 0]);
+  });
+
+  it('baseline (3.6 dmaengine_put, no rebalance): the table keeps its entries after the last put', () => {
+    const sys = one(client('net0', 'net_dma', 0), 'baseline');
+    replay(sys, ['net0.get', 'net0.find', 'net0.use', 'net0.put', 'net0.release']);
+    expect(sys.observe().table.memcpy).toEqual(['ioat0.0', 'ioat0.1']);
   });
 
   it('baseline: find takes no per-CPU reference', () => {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { main as docsMain } from '../../scripts/docs.ts';
 import { chartOf } from '../../src/render/chart.ts';
-import { ComparisonFormatError, parseComparison, renderComparison } from '../../src/render/comparison.ts';
+import { ComparisonFormatError, parseComparison, readingDependent, renderComparison } from '../../src/render/comparison.ts';
+import { READINGS } from '../../src/render/readings.ts';
 import { renderMachinePage, transitionsTable } from '../../src/render/machine-page.ts';
 import { changeText, traceToMermaid } from '../../src/render/sequence.ts';
 import { MACHINES } from './fixtures/catalogue.ts';
@@ -244,5 +245,42 @@ describe('Mermaid self-loops', () => {
     expect(text).toContain(`${id} : waits<br/>⟲ tick`);
     expect(text).toMatch(new RegExp(`\\n\\s*${id} --> ${id}\\n`));
     expect(text).toMatch(new RegExp(`${id} --> \\S+ : go`));
+  });
+});
+
+describe('comparison page: readings and unchecked assumptions (issue 23)', () => {
+  const reading = { name: 'test-reading', favoured: 'baseline', other: 'rfc-wait', why: 'the test says so', doc: '../spec/rfc-base.md' };
+
+  test('the verdicts that differ between the two designs of a reading are named and marked † in the other design’s column', () => {
+    const c = parseComparison(checkJson());
+    // no-use-after-free is violated under both; the other three differ (n/a, holds vs violated, holds vs unknown)
+    expect(readingDependent(c, reading)).toEqual(['no-ref-survives-quiesce', 'removal-completes', 'quiesce-terminates', 'deadlock']);
+    const md = renderComparison(checkJson(), { readings: [reading] });
+    expect(md).toContain('**The reading `test-reading`**');
+    expect(md).toContain('The evidence favours `baseline`: the test says so.');
+    expect(md).toContain('| removal-completes | liveness | holds | ✗ **VIOLATED** (claimed) [trace](#rfc-wait-removal-completes) † |');
+    expect(md).toContain(
+      '| no-use-after-free | safety | ✗ **VIOLATED** [trace](#baseline-no-use-after-free) | ✗ **VIOLATED** (claimed) [trace](#rfc-wait-no-use-after-free) |',
+    );
+    // without both designs, or with no readings, nothing is said
+    expect(renderComparison(checkJson(), { readings: [] })).not.toContain('†');
+    expect(renderComparison(checkJson(), { readings: [{ ...reading, favoured: 'notifier' }] })).not.toContain('The reading');
+  });
+
+  test('the built-in reading rfc-base favours rfc-wait-unheld', () => {
+    expect(READINGS.map((r) => [r.name, r.favoured, r.other])).toEqual([['rfc-base', 'rfc-wait-unheld', 'rfc-wait']]);
+  });
+
+  test('a claim violated only through a prose assumption is labelled in its cell, listed apart, and explained at its counterexample', () => {
+    const json = checkJson();
+    const rfc = json.designs.find((d: { design: string }) => d.design === 'rfc-wait');
+    const uaf = rfc.results.find((r: { name: string }) => r.name === 'no-use-after-free');
+    uaf.assumptionsNotChecked = ['No client keeps a channel pointer past its put.'];
+    const md = renderComparison(json, { readings: [] });
+    expect(md).toContain('✗ **VIOLATED** (claimed; assumption not checked) [trace](#rfc-wait-no-use-after-free)');
+    expect(md).toContain(
+      '- `rfc-wait` violates its claim `no-use-after-free` only by runs that may break its prose assumption (not checked, no broken claim): No client keeps a channel pointer past its put.',
+    );
+    expect(md).toContain('Assumption not checked: the run takes a step');
   });
 });

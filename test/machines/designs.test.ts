@@ -11,7 +11,7 @@ import { runWithXstate, snapshotView } from '../../machines/xstate.ts';
 import { propertyNamed, type SafetyProperty } from '../../machines/system/properties.ts';
 import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../../src/scenario.ts';
 import { designModel } from '../../src/designs/models.ts';
-import type { ChannelCtx } from '../../machines/system/context.ts';
+import type { ChannelCtx, SystemContext } from '../../machines/system/context.ts';
 
 import { checkDesign } from '../../src/check/run.ts';
 import { checkModel } from '../../src/check/engine/check.ts';
@@ -444,3 +444,49 @@ describe('percpu-ref and its grace period', () => {
     expect(m.enabledEvents(after).map((e) => e.type)).toContain('ioh0.gracePeriod');
   });
 });
+
+/**
+ * The RFC base's dmaengine_put: 3/7 hunk @@ -559,7 +640,7 @@ shows it as
+ * `if (--dmaengine_client_count == 0) dma_channel_rebalance()`; 3.6 and mainline do not
+ * rebalance there (kernel/patches/rfc-base.patch, hunk 1).
+ */
+describe('dmaengine_put on the last user (putRebalances)', () => {
+  const NET_ONLY: Scenario = { ...DEFAULT_SCENARIO, clients: DEFAULT_SCENARIO.clients.filter((c) => c.kind === 'net_dma').map((c) => ({ ...c, rounds: 1 })) };
+  const events = steps('net0.get', 'net0.find', 'net0.inc', 'net0.test', 'net0.use', 'net0.put', 'net0.release');
+  const plain = steps('net0.get', 'net0.find', 'net0.use', 'net0.put', 'net0.release');
+  const tableAfter = (m: SystemModel, e: StepEvent[]): SystemContext => runWithXstate(m, e).context as SystemContext;
+
+  for (const d of ['rfc-wait', 'rfc-wait-unheld'] as const)
+    it(`${d}: the last put empties channel_table and the table counts`, () => {
+      expect(designModel(d).putRebalances).toBe(true);
+      const ctx = tableAfter(sys(d, NET_ONLY), events);
+      expect(ctx.refCount).toBe(0);
+      expect(ctx.table.every((row) => row.every((c) => c === -1))).toBe(true);
+      expect(ctx.channels.map((c: ChannelCtx) => c.tableCount)).toEqual([0, 0]);
+      // before the put the table was filled
+      const before = tableAfter(sys(d, NET_ONLY), events.slice(0, -1));
+      expect(before.table.some((row) => row.some((c) => c >= 0))).toBe(true);
+    });
+
+  it('rfc-wait: a put that leaves a user keeps the table (only the last one rebalances)', () => {
+    const m = sys('rfc-wait');
+    const ctx = tableAfter(m, [...steps('net0.get', 'atx0.get'), ...NET0_ROUNDS, ev('net0.release')]);
+    expect(ctx.refCount).toBe(1);
+    expect(ctx.table.some((row) => row.some((c) => c >= 0))).toBe(true);
+  });
+
+  for (const d of ['baseline', 'kref', 'kref-fixed', 'percpu-ref'] as const)
+    it(`${d} (3.6/mainline dmaengine_put): the table keeps its entries after the last put`, () => {
+      expect(designModel(d).putRebalances ?? false).toBe(false);
+      const m = sys(d, NET_ONLY);
+      const e = m.design.hotPath === 'plain' ? plain : steps('net0.get', 'net0.find', 'net0.inc', 'net0.use', 'net0.put', 'net0.release');
+      const ctx = tableAfter(m, e);
+      expect(ctx.refCount).toBe(0);
+      expect(ctx.table.some((row) => row.some((c) => c >= 0))).toBe(true);
+    });
+});
+
+/** net0's rounds of the standard scenario under the RFC hot path. */
+const NET0_ROUNDS = Array.from({ length: DEFAULT_SCENARIO.clients[0].rounds }, () =>
+  steps('net0.find', 'net0.inc', 'net0.test', 'net0.use', 'net0.put'),
+).flat();

@@ -10,6 +10,8 @@ import { systemFor } from '../../src/designs/registry.ts';
 import { runWithXstate, snapshotView } from '../../machines/xstate.ts';
 import { propertyNamed, type LivenessProperty, type SafetyProperty } from '../../machines/system/properties.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
+import { replay } from '../../src/system/scheduler.ts';
+import { System } from '../../src/system/system.ts';
 
 const ev = (type: string, payload: Record<string, number | boolean> = {}): StepEvent => ({ type, ...payload });
 const steps = (...types: string[]) => types.map((t) => ev(t));
@@ -92,15 +94,16 @@ describe('removal hangs (rfc-wait): a holder nobody tells to let go blocks unreg
 describe('false-zero quiesce sum (rfc-wait): a migrating reader-dodger cancels a holder', () => {
   const scenario: Scenario = { ...DEFAULT_SCENARIO, design: 'rfc-wait-unheld', quiesceThreshold: 1, clients: DEFAULT_SCENARIO.clients.slice(0, 2) };
   // atx0 holds a per-CPU reference taken on CPU 1; the reader reads CPU 0 = 0; net0 incs on
-  // CPU 0, migrates, decs on CPU 1; the reader reads CPU 1 = 0: sum 0 while atx0 holds.
+  // CPU 0, migrates inside net_dma_find_channel, whose key test gives NULL and whose own
+  // this_cpu_dec (3/7 hunk @@ -316,10 +354,15 @@) lands on CPU 1; the reader reads CPU 1 = 0:
+  // sum 0 while atx0 holds.
   const prefix = [
     ...steps('net0.get', 'atx0.get'),
     ...find('atx0'),
     ...UNREGISTER,
-    ...steps('ioh0.keyOn', 'ioh0.clearDirty', 'ioh0.tick', 'ioh0.read'),
-    ...find('net0'),
+    ...steps('ioh0.keyOn', 'ioh0.clearDirty', 'ioh0.tick', 'ioh0.read', 'net0.find', 'net0.inc'),
     ev('net0.migrate', { cpu: 1 }),
-    ...steps('net0.use', 'net0.put', 'ioh0.read'),
+    ...steps('net0.test', 'ioh0.read'),
   ];
 
   it('ends the quiesce while atx0 is in flight: no-ref-survives-quiesce fails', () => {
@@ -147,6 +150,26 @@ describe('preempted finder (rfc-wait, kernel review D1): dma_find_channel reads 
     const s = runWithXstate(m, events);
     expect(s.context.ref).toEqual([1, 0]);
     expect(observe(snapshotView(s), m).violations).toEqual(['use-after-free:net0:ioat0.0']);
+  });
+
+  it('the use after free is already at the test step: net_dma_find_channel reads chan->device->copy_align', () => {
+    // 3/7 hunk @@ -316,10 +354,15 @@: is_dma_copy_aligned(chan->device, 1, 1, 1), in the same
+    // step as the key test (kernel/harness/steps.c: test runs to the find's return).
+    const m = systemFor(scenario);
+    const upToTest = events.slice(0, events.findIndex((e) => e.type === 'net0.test') + 1);
+    const beforeTest = upToTest.slice(0, -1);
+    expect(observe(snapshotView(runWithXstate(m, beforeTest)), m).violations).toEqual([]);
+    expect(observe(snapshotView(runWithXstate(m, upToTest)), m).violations).toEqual(['use-after-free:net0:ioat0.0']);
+    expect(holds(m, upToTest, 'no-use-after-free')).toBe(false);
+  });
+
+  it('the implementation records it at the test step too', () => {
+    const sys = new System(scenario);
+    const upToTest = events.slice(0, events.findIndex((e) => e.type === 'net0.test') + 1);
+    replay(sys, upToTest.slice(0, -1));
+    expect(sys.observe().violations).toEqual([]);
+    sys.step({ type: 'net0.test' });
+    expect(sys.observe().violations).toEqual(['use-after-free:net0:ioat0.0']);
   });
 
   it('an atomic inc-then-read (the model before the split) would have seen the count: the sum is non-zero', () => {
@@ -220,8 +243,9 @@ describe('dma_list_mutex (rfc-wait, kernel review D3): the quiesce runs with the
   it('the hot path does not take it: a finder runs during the quiesce', () => {
     const m = systemFor(DEFAULT_SCENARIO);
     const s = runWithXstate(m, [...steps('net0.get'), ...UNREGISTER, ...steps('ioh0.keyOn'), ...find('net0')]);
-    expect(s.context.ref).toEqual([1, 0]);
     expect(s.context.threads[0].chan).toBe(-1); // the key is on: NULL
+    // net_dma_find_channel undid its own this_cpu_inc for the NULL (3/7 hunk @@ -316,10 +354,15 @@)
+    expect(s.context.ref).toEqual([0, 0]);
   });
 });
 

@@ -79,7 +79,11 @@ export const failFast = defineDesign({
   ],
   assumptions: [
     { text: 'Every client releases its channel when prep returns NULL.', kinds: ['slave'], flags: { releases: true } },
-    { text: 'No client is between dma_find_channel and its prep when the device is freed (nothing waits for such a window).', flags: {} },
+    {
+      text: 'No client is between dma_find_channel and its prep when the device is freed (nothing waits for such a window).',
+      flags: {},
+      steps: ['find', 'reget'], // a run with no find or re-get has no such window
+    },
     NO_EARLY_RELEASE,
   ],
 });

@@ -287,6 +287,7 @@ export function krefDesign(v: KrefVariant): DesignModel {
       {
         text: 'The driver implements device_release and frees the device there (8ad342a86359: without it unbinding in use is unsafe); gone hardware is the driver’s problem (not modelled).',
         flags: {},
+        steps: [], // the model frees the device in device_release: no run breaks it
       },
       // A client that releases early uses a channel without a reference: mid-round after its
       // dmaengine_put, or an async_tx cached pointer re-got after it (the releasesEarly misuse).

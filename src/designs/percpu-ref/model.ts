@@ -170,6 +170,7 @@ export function percpuRefDesign({ gracePeriod }: PercpuRefOptions): DesignModel 
         text: 'No client keeps a channel pointer past its put (a cached pointer re-taken after the free touches freed memory).',
         kinds: ['async_tx'],
         flags: {},
+        steps: ['reget'], // every re-get re-takes a pointer kept past the round's put
       },
       NO_EARLY_RELEASE,
     ],

@@ -44,6 +44,7 @@ export function rfcWaitDesign(base: RfcBase): DesignModel {
         : 'Assumption rfc-base-kept: the references balance_ref_count took for dmaengine_get users stay on the public channels; nothing drops them.'),
     hotPath: 'rfc',
     cpuNotifier: true, // the RFC base's hotcpu_rebalance (3/7 hunk @@ -1011,7 +1103,7 @@)
+    putRebalances: true, // the RFC base's dmaengine_put (3/7 hunk @@ -559,7 +640,7 @@)
     ejecting: (b) => ({
       afterUnregister: 'quiesce',
       unregister: {
@@ -87,10 +88,11 @@ export function rfcWaitDesign(base: RfcBase): DesignModel {
         text: 'A client re-takes a cached channel pointer with dma_get_channel only while the channel is still registered.',
         kinds: ['async_tx'],
         flags: {},
+        steps: ['reget'],
       },
       unheld
-        ? { text: 'rfc-base-unheld: the unseen base (RFC v2 1/7) keeps no dmaengine_get reference on public channels at the wait.', flags: {} }
-        : { text: 'rfc-base-kept: the RFC base keeps 3.4’s balance_ref_count references for dmaengine_get users.', flags: {} },
+        ? { text: 'rfc-base-unheld: the unseen base (RFC v2 1/7) keeps no dmaengine_get reference on public channels at the wait.', flags: {}, steps: [] }
+        : { text: 'rfc-base-kept: the RFC base keeps 3.4’s balance_ref_count references for dmaengine_get users.', flags: {}, steps: [] },
       NO_EARLY_RELEASE,
     ],
   });

@@ -25,6 +25,7 @@ export function rfcWaitStrategyFor(base: RfcBase): DesignStrategy {
     bind(k) {
       return {
         cpuNotifier: true, // the RFC base's hotcpu_rebalance (3/7 hunk @@ -1011,7 +1103,7 @@)
+        putRebalances: true, // the RFC base's dmaengine_put (3/7 hunk @@ -559,7 +640,7 @@)
         findChannel: (cap, cpu) => rfcFindChannelAtOnce(k, cap, cpu),
         getChannel: (chan, cpu) => rfcGetChannelAtOnce(k, chan, cpu),
         findChannelSteps: (client, point) => rfcFindChannel(k, client, point),
