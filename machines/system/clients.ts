@@ -242,18 +242,18 @@ export function publicClientRegion(
                   guard: { type: 'softirqCanRun', params: p },
                   target: `#${n}.softirq.walking`,
                   actions: [{ type: 'rcuWalk', params: p }],
-                  description: 'dma_issue_pending_all: rcu_read_lock; list_for_each_entry_rcu over dma_device_list (public devices)',
+                  description: 'dma_issue_pending_all: rcu_read_lock; list_for_each_entry_rcu fetches the first device on dma_device_list, private or not',
                 },
               },
             },
             walking: {
               id: `${n}.softirq.walking`,
-              description: 'inside rcu_read_lock: the walk holds pointers to the devices it saw on the list',
+              description: 'inside rcu_read_lock: the walk holds the first device it fetched and will follow the list from it (rcuSeen)',
               on: {
                 [rx('issue')]: {
                   target: `#${n}.softirq.idle`,
                   actions: [{ type: 'issuePending', params: p }],
-                  description: 'device_issue_pending on each channel with client_count of the devices seen; rcu_read_unlock',
+                  description: 'follows global_node.next: private devices skipped, device_issue_pending on channels with client_count; rcu_read_unlock',
                 },
               },
             },
@@ -452,7 +452,7 @@ export function clientRules(L: Layout) {
       // net_rx_action runs while net_dma is on; a walk that can see no device changes nothing, so it is left out.
       /** Offered only when the get allocates something: a failure needs an alloc to fail. */
       getCanFailAlloc: (ctx) => listMutexFree(ctx) && dmaengineGetAllocates(ctx, L),
-      softirqCanRun: (ctx, { t }) => ctx.threads[t].got === 1 && ctx.devices.some((d) => d.listed === 1 && d.private === 0),
+      softirqCanRun: (ctx, { t }) => ctx.threads[t].got === 1 && ctx.devices.some((d) => d.listed === 1),
     },
     actions: {
       dmaengineGet: (ctx, { t }) => {
@@ -468,19 +468,25 @@ export function clientRules(L: Layout) {
         dmaenginePut(ctx, L);
       },
       useChannel: (ctx, { t }) => recordUse(ctx, L, t, ctx.threads[t].chan),
+      // The chain the walk will follow: every listed device, DMA_PRIVATE ones too (3.6
+      // dmaengine.c:360-362 reads cap_mask and global_node.next of each); list_del_rcu
+      // prunes it as the kernel's pointers do (listDelRcu, dmaengine.ts).
       rcuWalk: (ctx, { t }) => {
         let seen = 0;
-        for (let d = 0; d < L.devices.length; d++) if (ctx.devices[d].listed && !ctx.devices[d].private) seen |= 1 << d;
+        for (let d = 0; d < L.devices.length; d++) if (ctx.devices[d].listed) seen |= 1 << d;
         ctx.threads[t].rcuSeen = seen;
       },
       issuePending: (ctx, { t }) => {
         const th = ctx.threads[t];
         for (let d = 0; d < L.devices.length; d++) {
           if (!(th.rcuSeen & (1 << d))) continue;
-          // Reading chan->client_count of a freed device is already the use after free.
-          for (const c of L.devices[d].channels)
-            if (ctx.devices[d].freed) ctx.uaf[t][c] |= UAF_BY_RX;
-            else if (ctx.channels[c].clientCount > 0) recordUse(ctx, L, t, c, UAF_BY_RX);
+          // Reading the cap_mask of a freed device, private or not, is already the use after free.
+          if (ctx.devices[d].freed) {
+            for (const c of L.devices[d].channels) ctx.uaf[t][c] |= UAF_BY_RX;
+            continue;
+          }
+          if (ctx.devices[d].private) continue; // dma_has_cap(DMA_PRIVATE, device->cap_mask): skipped
+          for (const c of L.devices[d].channels) if (ctx.channels[c].clientCount > 0) recordUse(ctx, L, t, c, UAF_BY_RX);
         }
         th.rcuSeen = 0;
       },

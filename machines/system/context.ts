@@ -57,8 +57,10 @@ export interface ThreadCtx {
   /** RFC `dma_get_channel`: 1 if its `static_key_false` test saw the key on (read before `atomic_inc(&dmaengine_dirty)`). */
   keySeen: number;
   /**
-   * net_dma softirq: bit d set while `dma_issue_pending_all`'s RCU walk has seen device d
-   * on `dma_device_list` and not yet finished (between `rcu_read_lock` and `rcu_read_unlock`).
+   * `<client>-rx`: bit d set while `dma_issue_pending_all`'s RCU walk (between
+   * `rcu_read_lock` and `rcu_read_unlock`) will still read device d: every device listed when
+   * it began, private ones too, less those a `list_del_rcu` took out of its path
+   * (machines/system/dmaengine.ts `listDelRcu`). Non-zero exactly while the walk is open.
    */
   rcuSeen: number;
   /**

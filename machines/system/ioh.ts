@@ -7,7 +7,7 @@
 import { type ActionNames, type GuardNames, ruleSet } from '../kit.ts';
 import type { NamedRef, StateConfig, TransitionConfig } from '../make.ts';
 import type { SystemContext } from './context.ts';
-import { dmaChannelRebalance, dmaChanPut } from './dmaengine.ts';
+import { dmaChannelRebalance, dmaChanPut, listDelRcu } from './dmaengine.ts';
 import type { IohInfo, Layout } from './layout.ts';
 import type { LockGuard } from './locks.ts';
 
@@ -185,9 +185,11 @@ export function iohRegion<G extends string, A extends string>(b: IohBuild, progr
 export function iohRules(L: Layout) {
   const devs = (h: number) => L.iohs[h].devices;
   const more = (ctx: SystemContext, h: number) => devs(h).indexOf(ctx.iohs[h].cur) < devs(h).length - 1;
-  // synchronize_rcu(): after list_del_rcu no new dma_issue_pending_all walk can see the
-  // device, so waiting for the walks that saw it is exactly the grace period.
-  const rcuQuiet = (ctx: SystemContext, h: number) => ctx.threads.every((th) => !(th.rcuSeen & (1 << ctx.iohs[h].cur)));
+  // synchronize_rcu() waits for every reader inside rcu_read_lock, also one that began after
+  // list_del_rcu and cannot see the device. The free step is one step, so the readers that
+  // began before it are the ones open now: it is taken when no dma_issue_pending_all walk is
+  // open (assumption grace-period-atomic, spec/threads.md).
+  const rcuQuiet = (ctx: SystemContext, _h: number) => ctx.threads.every((th) => th.rcuSeen === 0);
   const idle = (ctx: SystemContext, h: number) => L.devices[ctx.iohs[h].cur].channels.every((c) => ctx.channels[c].clientCount === 0) && rcuQuiet(ctx, h);
   return ruleSet<SystemContext, IohParams>()({
     guards: {
@@ -202,12 +204,12 @@ export function iohRules(L: Layout) {
         ctx.iohs[h].cur = devs(h)[0];
       },
       unregisterDevice: (ctx, { h }) => {
-        ctx.devices[ctx.iohs[h].cur].listed = 0;
+        listDelRcu(ctx, ctx.iohs[h].cur);
         dmaChannelRebalance(ctx, L);
       },
       /** The RFC's unregister: the same, but `dma_channel_rebalance(true)` goes on to quiesce with the mutex held. */
       unregisterHoldingMutex: (ctx, { h }) => {
-        ctx.devices[ctx.iohs[h].cur].listed = 0;
+        listDelRcu(ctx, ctx.iohs[h].cur);
         dmaChannelRebalance(ctx, L);
         ctx.listMutex = h;
       },

@@ -59,8 +59,12 @@ export class DmaEngine implements RebalanceState {
    * static key flip, `_cpu_down`) cannot run now. The System that owns the clients sets it.
    */
   preemptOffAnywhere: () => boolean = () => false;
-  /** `dma_issue_pending_all` walks inside `rcu_read_lock`: walker → the devices it saw listed. */
-  readonly rcuWalks = new Map<string, readonly DmaDevice[]>();
+  /**
+   * `dma_issue_pending_all` walks inside `rcu_read_lock`: walker → the devices it will still
+   * read, in list order (every device listed when it began, private ones too, less those a
+   * {@link listDelRcu} took out of its path).
+   */
+  readonly rcuWalks = new Map<string, DmaDevice[]>();
   /** Observed misbehaviours `<kind>:<thread>:<chan>`, each once. */
   readonly violations = new Set<string>();
   /**
@@ -281,6 +285,8 @@ export class DmaEngine implements RebalanceState {
     if (this.dmaengineRefCount && !device.private) for (const chan of device.channels) this.dmaChanGet(chan);
     this.known.add(device);
     device.listed = true;
+    // list_add_tail_rcu: an open walk whose path ends on a listed device reaches it too.
+    for (const path of this.rcuWalks.values()) if (path.length && this.deviceList.includes(path[path.length - 1])) path.push(device);
     this.deviceList.push(device);
     if (device.private) device.privatecnt++;
     this.dmaChannelRebalance();
@@ -295,9 +301,25 @@ export class DmaEngine implements RebalanceState {
   dmaAsyncDeviceUnregister(device: DmaDevice): void {
     if (!this.known.has(device)) throw new DmaRuleError('unregister-unknown-device', `${device.name} was never registered`);
     if (!device.listed) throw new DmaRuleError('unregister-twice', `${device.name} is already unregistered`);
-    this.deviceList.splice(this.deviceList.indexOf(device), 1);
+    this.listDelRcu(device);
     device.listed = false;
     this.dmaChannelRebalance();
+  }
+
+  /**
+   * `list_del_rcu(&device->global_node)` (3.6 dmaengine.c:839; mainline's
+   * `dma_device_release`, 5.10.7 :427): off `dma_device_list`. An open walk whose path
+   * reaches the device from a predecessor still on the list no longer reaches it (the
+   * predecessor's `next` is rewritten); one that holds it, or reaches it from a device
+   * already deleted (whose `next` is stale), still reads it.
+   */
+  listDelRcu(device: DmaDevice): void {
+    const i = this.deviceList.indexOf(device);
+    if (i >= 0) this.deviceList.splice(i, 1);
+    for (const path of this.rcuWalks.values()) {
+      const j = path.indexOf(device);
+      if (j > 0 && this.deviceList.includes(path[j - 1])) path.splice(j, 1);
+    }
   }
 
   /**
@@ -355,22 +377,21 @@ export class DmaEngine implements RebalanceState {
   }
 
   /**
-   * `dma_issue_pending_all`, first half: `rcu_read_lock()` and `list_for_each_entry_rcu`
-   * over `dma_device_list`: the walk now holds pointers to the public devices listed.
+   * `dma_issue_pending_all`, first half: `rcu_read_lock()` and the first device fetched
+   * (3.6 dmaengine.c:359-360): the walk will follow `dma_device_list` from it, private
+   * devices too (it reads their `cap_mask` and `global_node.next`, :361-362).
    * @throws DmaRuleError `rcu-walk-open` if `caller` is already walking
    */
   rcuWalkBegin(caller: string): void {
     if (this.rcuWalks.has(caller)) throw new DmaRuleError('rcu-walk-open', `${caller} is already inside dma_issue_pending_all`);
-    this.rcuWalks.set(
-      caller,
-      this.deviceList.filter((d) => !d.private),
-    );
+    this.rcuWalks.set(caller, [...this.deviceList]);
   }
 
   /**
-   * `dma_issue_pending_all`, second half: `device_issue_pending` on each channel with
-   * clients of the devices the walk saw, then `rcu_read_unlock()`. Reading a freed device's
-   * `chan->client_count` is recorded as a use after free of each of its channels.
+   * `dma_issue_pending_all`, second half: the walk follows the list; a private device is
+   * skipped, `device_issue_pending` on each other channel with clients, then
+   * `rcu_read_unlock()`. Reading a freed device (its `cap_mask`, private or not) is
+   * recorded as a use after free of each of its channels.
    * @returns the channels kicked.
    * @throws DmaRuleError `rcu-walk-closed` if `caller` is not walking
    */
@@ -385,6 +406,7 @@ export class DmaEngine implements RebalanceState {
           this.violations.add(violationText({ kind: 'use-after-free', thread: caller, chan: chan.id }));
           continue;
         }
+        if (device.private) break; // dma_has_cap(DMA_PRIVATE, device->cap_mask): skipped
         if (!chan.clientCount) continue;
         if (!chan.resources) this.violations.add(violationText({ kind: 'use-after-free', thread: caller, chan: chan.id }));
         if (device.hardwareGone) this.violations.add(violationText({ kind: 'use-on-removed-hardware', thread: caller, chan: chan.id }));
@@ -393,9 +415,11 @@ export class DmaEngine implements RebalanceState {
     return kicked;
   }
 
-  /** Whether some `dma_issue_pending_all` walk still holds `device` (what `synchronize_rcu()` waits for). */
-  rcuReadersOf(device: DmaDevice): boolean {
-    for (const seen of this.rcuWalks.values()) if (seen.includes(device)) return true;
-    return false;
+  /**
+   * The `dma_issue_pending_all` walks open now: what a `synchronize_rcu()` taken in one
+   * step waits for (every reader that began before it, whether it can see the device or not).
+   */
+  rcuReaders(): string[] {
+    return [...this.rcuWalks.keys()];
   }
 }
