@@ -64,6 +64,11 @@ export interface ThreadCtx {
    */
   rcuSeen: number;
   /**
+   * `<client>-rx`: the channel whose `client_count` the walk read non-zero and whose
+   * `device_issue_pending` it has not called yet (`issue`), -1 for none.
+   */
+  rcuChan: number;
+  /**
    * 1 while the thread runs with preemption disabled inside a find or re-get whose call site
    * holds `get_cpu()` (async_tx: 3.6 `drivers/md/raid5.c:1376` `raid_run_ops` … `put_cpu()`;
    * spec/vocabulary.ts `findsPreemptOff`): no migration, no `stop_machine` (static key flip,
@@ -177,6 +182,7 @@ export function initialContext(L: Layout, vars: DesignVariables = {}): SystemCon
       held: 0,
       keySeen: 0,
       rcuSeen: 0,
+      rcuChan: -1,
       preemptOff: 0,
     })),
     iohs: L.iohs.map(() => ({ cur: -1, count: 0, sum: 0, next: 0, missed: 0 })),

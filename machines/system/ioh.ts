@@ -185,11 +185,11 @@ export function iohRegion<G extends string, A extends string>(b: IohBuild, progr
 export function iohRules(L: Layout) {
   const devs = (h: number) => L.iohs[h].devices;
   const more = (ctx: SystemContext, h: number) => devs(h).indexOf(ctx.iohs[h].cur) < devs(h).length - 1;
-  // synchronize_rcu() waits for every reader inside rcu_read_lock, also one that began after
-  // list_del_rcu and cannot see the device. The free step is one step, so the readers that
-  // began before it are the ones open now: it is taken when no dma_issue_pending_all walk is
-  // open (assumption grace-period-atomic, spec/threads.md).
-  const rcuQuiet = (ctx: SystemContext, _h: number) => ctx.threads.every((th) => th.rcuSeen === 0);
+  // synchronize_rcu() waits for every reader inside rcu_read_lock when it begins; the free
+  // step waits only for the walks whose path still reaches the device (assumption
+  // grace-period-reachers, spec/threads.md): the others can no longer read it, and waiting
+  // for every open walk in one step would let walks that begin later starve the free.
+  const rcuQuiet = (ctx: SystemContext, h: number) => ctx.threads.every((th) => !(th.rcuSeen & (1 << ctx.iohs[h].cur)));
   const idle = (ctx: SystemContext, h: number) => L.devices[ctx.iohs[h].cur].channels.every((c) => ctx.channels[c].clientCount === 0) && rcuQuiet(ctx, h);
   return ruleSet<SystemContext, IohParams>()({
     guards: {
