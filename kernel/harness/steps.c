@@ -19,8 +19,11 @@ static const char *const RET[] = { "return", NULL };
 /* RFC dma_get_channel: the key test | atomic_inc(&dmaengine_dirty) | this_cpu_inc, return. */
 #define GET_TEST "after:static_key_false@dma_get_channel"
 #define GET_DIRTY "after:atomic_inc@dma_get_channel"
-/* dma_issue_pending_all: rcu_read_lock and the first device fetched | the issues, rcu_read_unlock. */
+/* dma_issue_pending_all: rcu_read_lock and the first device fetched | reading on to the next
+ * channel with client_count, stopped before its device_issue_pending (the fake driver's point),
+ * or to rcu_read_unlock | that issue, and reading on again. */
 #define WALK "after:rcu_dereference@dma_issue_pending_all"
+#define ISSUE "before:device_issue_pending@fake_issue_pending"
 /* 3.x dma_async_device_unregister: list_del_rcu, rebalance, mutex_unlock | the per-channel loop (and the driver's free). */
 #define UNREG_3X "after:mutex_unlock@dma_async_device_unregister"
 /* RFC dma_channel_quiesce, one point per statement the model steps on. */
@@ -66,7 +69,8 @@ static const struct rule RULES[] = {
 	{ ALLB, ALLD, MS, PUB, "put", NULL, OP_PUTCHAN, RET },
 	/* NET_RX softirq */
 	{ ALLB, ALLD, MS, K_RX, "walk", NULL, OP_ISSUE_ALL, L(WALK) },
-	{ ALLB, ALLD, MS, K_RX, "issue", L(WALK), OP_NOP, RET },
+	{ ALLB, ALLD, MS, K_RX, "check", L(WALK), OP_NOP, L(ISSUE) },
+	{ ALLB, ALLD, MS, K_RX, "issue", L(ISSUE), OP_NOP, L(ISSUE) },
 	/* slave */
 	{ ALLB, ALLD, MS, K_SLAVE, "request", NULL, OP_REQUEST, RET },
 	{ ALLB, ALLD, MS, K_SLAVE, "release", NULL, OP_RELEASE, RET },

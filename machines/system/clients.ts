@@ -248,43 +248,6 @@ export function publicClientRegion(
           : {}),
       }
     : {};
-  // The NET_RX softirq is its own thread for fairness (`<client>-rx`, spec/threads.md) but
-  // lives in the client's region, so that renaming identical clients renames it too.
-  const rx = (step: string) => `${rxThread(n)}.${step}`;
-  const softirq: Record<string, State> = hasWalker(c)
-    ? {
-        softirq: {
-          id: `${n}.softirq`,
-          initial: 'idle',
-          description: WALKER_TEXT[c.kind === 'net_dma' ? 'net_dma' : 'async_tx'],
-          states: {
-            idle: {
-              id: `${n}.softirq.idle`,
-              description: 'no RCU read-side section open',
-              on: {
-                [rx('walk')]: {
-                  guard: { type: 'softirqCanRun', params: p },
-                  target: `#${n}.softirq.walking`,
-                  actions: [{ type: 'rcuWalk', params: p }],
-                  description: 'dma_issue_pending_all: rcu_read_lock; list_for_each_entry_rcu over dma_device_list (public devices)',
-                },
-              },
-            },
-            walking: {
-              id: `${n}.softirq.walking`,
-              description: 'inside rcu_read_lock: the walk holds pointers to the devices it saw on the list',
-              on: {
-                [rx('issue')]: {
-                  target: `#${n}.softirq.idle`,
-                  actions: [{ type: 'issuePending', params: p }],
-                  description: 'device_issue_pending on each channel with client_count of the devices seen; rcu_read_unlock',
-                },
-              },
-            },
-          },
-        },
-      }
-    : {};
   return {
     id: n,
     type: 'parallel',
@@ -368,9 +331,69 @@ export function publicClientRegion(
           },
         },
       },
-      ...softirq,
+      ...walkerRegion(c),
     },
   };
+}
+
+/**
+ * The `<client>-rx` region of a client with a `dma_issue_pending_all` caller
+ * (spec/vocabulary.ts hasWalker), or nothing.
+ */
+function walkerRegion(c: ClientInfo): Record<string, State> {
+  const n = c.name;
+  const p = { t: c.index };
+  // The NET_RX softirq is its own thread for fairness (`<client>-rx`, spec/threads.md) but
+  // lives in the client's region, so that renaming identical clients renames it too.
+  const rx = (step: string) => `${rxThread(n)}.${step}`;
+  // dma_issue_pending_all's loop (3.6 dmaengine.c:360-366): a step reads on to the next
+  // channel with client_count (then stops before its device_issue_pending) or to the end.
+  const walkOn = (action: 'check' | 'issuePending', what: string): Transitions<ClientGuard, ClientAction> => [
+    {
+      guard: { type: 'walkFindsChannel', params: p },
+      target: `#${n}.softirq.issuing`,
+      actions: [{ type: action === 'check' ? 'rcuCheck' : 'issuePending', params: p }],
+      description: `${what}: the walk reads on to the next channel with client_count (assumption walker-per-channel)`,
+    },
+    {
+      target: `#${n}.softirq.idle`,
+      actions: [{ type: action === 'check' ? 'rcuCheck' : 'issuePending', params: p }],
+      description: `${what}: no further channel with client_count on the walk's path; rcu_read_unlock`,
+    },
+  ];
+  return hasWalker(c)
+    ? {
+        softirq: {
+          id: `${n}.softirq`,
+          initial: 'idle',
+          description: WALKER_TEXT[c.kind === 'net_dma' ? 'net_dma' : 'async_tx'],
+          states: {
+            idle: {
+              id: `${n}.softirq.idle`,
+              description: 'no RCU read-side section open',
+              on: {
+                [rx('walk')]: {
+                  guard: { type: 'softirqCanRun', params: p },
+                  target: `#${n}.softirq.walking`,
+                  actions: [{ type: 'rcuWalk', params: p }],
+                  description: 'dma_issue_pending_all: rcu_read_lock; list_for_each_entry_rcu fetches the first device on dma_device_list, private or not',
+                },
+              },
+            },
+            walking: {
+              id: `${n}.softirq.walking`,
+              description: 'inside rcu_read_lock: the walk holds the first device it fetched and will follow the list from it (rcuSeen)',
+              on: { [rx('check')]: walkOn('check', 'a DMA_PRIVATE device skipped after its cap_mask is read') },
+            },
+            issuing: {
+              id: `${n}.softirq.issuing`,
+              description: 'inside rcu_read_lock: chan->client_count was read non-zero (rcuChan); device_issue_pending not called yet',
+              on: { [rx('issue')]: walkOn('issuePending', 'device->device_issue_pending(chan), then') },
+            },
+          },
+        },
+      }
+    : {};
 }
 
 /** The region of a `slave` client: request → use → release. */
@@ -477,7 +500,8 @@ export function clientRules(L: Layout) {
       // net_rx_action runs while net_dma is on; a walk that can see no device changes nothing, so it is left out.
       /** Offered only when the get allocates something: a failure needs an alloc to fail. */
       getCanFailAlloc: (ctx) => listMutexFree(ctx) && dmaengineGetAllocates(ctx, L),
-      softirqCanRun: (ctx, { t }) => ctx.threads[t].got === 1 && ctx.devices.some((d) => d.listed === 1 && d.private === 0),
+      softirqCanRun: (ctx, { t }) => ctx.threads[t].got === 1 && ctx.devices.some((d) => d.listed === 1),
+      walkFindsChannel: (ctx, { t }) => walkAhead(ctx, L, t).chan >= 0,
     },
     actions: {
       dmaengineGet: (ctx, { t }) => {
@@ -497,22 +521,20 @@ export function clientRules(L: Layout) {
         dmaenginePut(ctx, L, true);
       },
       useChannel: (ctx, { t }) => recordUse(ctx, L, t, ctx.threads[t].chan),
+      // The chain the walk will follow: every listed device, DMA_PRIVATE ones too (3.6
+      // dmaengine.c:360-362 reads cap_mask and global_node.next of each); list_del_rcu
+      // prunes it as the kernel's pointers do (listDelRcu, dmaengine.ts).
       rcuWalk: (ctx, { t }) => {
         let seen = 0;
-        for (let d = 0; d < L.devices.length; d++) if (ctx.devices[d].listed && !ctx.devices[d].private) seen |= 1 << d;
+        for (let d = 0; d < L.devices.length; d++) if (ctx.devices[d].listed) seen |= 1 << d;
         ctx.threads[t].rcuSeen = seen;
       },
-      issuePending: (ctx, { t }) => {
-        const th = ctx.threads[t];
-        for (let d = 0; d < L.devices.length; d++) {
-          if (!(th.rcuSeen & (1 << d))) continue;
-          // Reading chan->client_count of a freed device is already the use after free.
-          for (const c of L.devices[d].channels)
-            if (ctx.devices[d].freed) ctx.uaf[t][c] |= UAF_BY_RX;
-            else if (ctx.channels[c].clientCount > 0) recordUse(ctx, L, t, c, UAF_BY_RX);
-        }
-        th.rcuSeen = 0;
-      },
+      rcuCheck: (ctx, { t }) => walkStep(ctx, L, t),
+      // ioat's issue_pending on a channel whose resources a put freed meanwhile touches no
+      // freed memory (assumption issue-after-free-benign, spec/threads.md): only a freed
+      // channel struct (its device freed) is a use after free.
+      // device_issue_pending(rcuChan) then reading on (walkStep counts the call's read of a freed channel).
+      issuePending: (ctx, { t }) => walkStep(ctx, L, t),
       migrate: (ctx, { t }, e) => {
         ctx.threads[t].cpu = e.cpu as number;
       },
@@ -559,4 +581,50 @@ export function clientRules(L: Layout) {
       },
     },
   });
+}
+
+/**
+ * Where `dma_issue_pending_all` goes from its position (3.6 dmaengine.c:360-366): from the
+ * channel after `rcuChan`, or at the head of its path, device by device along `rcuSeen`,
+ * reading each new device's `cap_mask` (skipping a private one) and its channels'
+ * `client_count`, to the next channel with clients (`chan`, -1 at the end of the list).
+ * Fields of a freed device are read from freed memory (their stale values); `freedRead` are
+ * the channels whose struct the step read so (a channel's `client_count` or
+ * `device_node.next`), or every channel of a freed device the step read none of (its
+ * `cap_mask`, `global_node.next`): the kernel harness names a use after free so. Channels a
+ * design took off `device->channels` (kref-5-10's `unlinked`, 5.10.7 dmaengine.c:1113) are
+ * not walked.
+ */
+function walkAhead(ctx: SystemContext, L: Layout, t: number): { chan: number; seen: number; freedRead: number[] } {
+  let seen = ctx.threads[t].rcuSeen;
+  let from = ctx.threads[t].rcuChan;
+  const freedRead: number[] = [];
+  while (seen) {
+    const d = 31 - Math.clz32(seen & -seen);
+    const chans = L.devices[d].channels;
+    const freed = ctx.devices[d].freed === 1;
+    const before = freedRead.length;
+    let i = 0;
+    if (from >= 0) {
+      i = chans.indexOf(from) + 1;
+      if (freed) freedRead.push(from); // device_issue_pending(chan), chan->device_node.next
+    }
+    if ((from < 0 && ctx.devices[d].private) || ctx.design.devices[d]?.unlinked === 1) i = chans.length;
+    from = -1;
+    for (; i < chans.length; i++) {
+      if (freed) freedRead.push(chans[i]);
+      if (ctx.channels[chans[i]].clientCount > 0) return { chan: chans[i], seen, freedRead };
+    }
+    if (freed && freedRead.length === before) freedRead.push(...chans);
+    seen &= seen - 1; // past d: its global_node.next is read
+  }
+  return { chan: -1, seen: 0, freedRead };
+}
+
+/** The walk reads on ({@link walkAhead}): each freed channel read is a use after free. */
+function walkStep(ctx: SystemContext, L: Layout, t: number): void {
+  const r = walkAhead(ctx, L, t);
+  for (const c of r.freedRead) ctx.uaf[t][c] |= UAF_BY_RX;
+  ctx.threads[t].rcuSeen = r.seen;
+  ctx.threads[t].rcuChan = r.chan;
 }

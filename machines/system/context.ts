@@ -57,10 +57,17 @@ export interface ThreadCtx {
   /** RFC `dma_get_channel`: 1 if its `static_key_false` test saw the key on (read before `atomic_inc(&dmaengine_dirty)`). */
   keySeen: number;
   /**
-   * net_dma softirq: bit d set while `dma_issue_pending_all`'s RCU walk has seen device d
-   * on `dma_device_list` and not yet finished (between `rcu_read_lock` and `rcu_read_unlock`).
+   * `<client>-rx`: bit d set while `dma_issue_pending_all`'s RCU walk (between
+   * `rcu_read_lock` and `rcu_read_unlock`) will still read device d: every device listed when
+   * it began, private ones too, less those a `list_del_rcu` took out of its path
+   * (machines/system/dmaengine.ts `listDelRcu`). Non-zero exactly while the walk is open.
    */
   rcuSeen: number;
+  /**
+   * `<client>-rx`: the channel whose `client_count` the walk read non-zero and whose
+   * `device_issue_pending` it has not called yet (`issue`), -1 for none.
+   */
+  rcuChan: number;
   /**
    * 1 while the thread runs with preemption disabled inside a find or re-get whose call site
    * holds `get_cpu()` (async_tx: 3.6 `drivers/md/raid5.c:1376` `raid_run_ops` … `put_cpu()`;
@@ -175,6 +182,7 @@ export function initialContext(L: Layout, vars: DesignVariables = {}): SystemCon
       held: 0,
       keySeen: 0,
       rcuSeen: 0,
+      rcuChan: -1,
       preemptOff: 0,
     })),
     iohs: L.iohs.map(() => ({ cur: -1, count: 0, sum: 0, next: 0, missed: 0 })),

@@ -164,6 +164,26 @@ export function requestOutcome(ctx: SystemContext, L: Layout, cap: number, failF
   return privateCandidate(ctx, L, cap, L.channels[first].device + 1);
 }
 
+/**
+ * `list_del_rcu(&device->global_node)` of device `d` (3.6 dmaengine.c:839, mainline's
+ * `dma_device_release`, 5.10.7 :427, 7.0 :429), as the open `dma_issue_pending_all` walks
+ * see it. A walk reads the list as it goes (3.6 :360): `rcuSeen` is the chain it will
+ * still follow. `list_del_rcu` rewrites the predecessor's `next` and leaves the device's
+ * own: a walk drops `d` when the chain's predecessor of `d` is still on the list (its `next`
+ * now skips `d`), and keeps it when `d` is the device the walk holds or comes after a
+ * device already deleted (a stale `next` still leads to it). `onList` says whether a
+ * device is still on `dma_device_list` (kref's callers hide devices in `listed` meanwhile).
+ */
+export function listDelRcu(ctx: SystemContext, d: number, onList = (p: number) => ctx.devices[p].listed === 1): void {
+  const bit = 1 << d;
+  for (const th of ctx.threads) {
+    if (!(th.rcuSeen & bit)) continue;
+    const before = th.rcuSeen & (bit - 1);
+    if (before && onList(31 - Math.clz32(before))) th.rcuSeen &= ~bit;
+  }
+  ctx.devices[d].listed = 0;
+}
+
 /** Whether using channel `c` touches freed memory (its resources or its device are freed). */
 export function isFreed(ctx: SystemContext, L: Layout, c: number): boolean {
   return !ctx.channels[c].resources || ctx.devices[L.channels[c].device].freed === 1;

@@ -7,7 +7,7 @@
 import { type ActionNames, type GuardNames, ruleSet } from '../kit.ts';
 import type { NamedRef, StateConfig, TransitionConfig } from '../make.ts';
 import type { SystemContext } from './context.ts';
-import { dmaChannelRebalance, dmaChanPut } from './dmaengine.ts';
+import { dmaChannelRebalance, dmaChanPut, listDelRcu } from './dmaengine.ts';
 import type { IohInfo, Layout } from './layout.ts';
 import type { LockGuard } from './locks.ts';
 
@@ -185,8 +185,10 @@ export function iohRegion<G extends string, A extends string>(b: IohBuild, progr
 export function iohRules(L: Layout) {
   const devs = (h: number) => L.iohs[h].devices;
   const more = (ctx: SystemContext, h: number) => devs(h).indexOf(ctx.iohs[h].cur) < devs(h).length - 1;
-  // synchronize_rcu(): after list_del_rcu no new dma_issue_pending_all walk can see the
-  // device, so waiting for the walks that saw it is exactly the grace period.
+  // synchronize_rcu() waits for every reader inside rcu_read_lock when it begins; the free
+  // step waits only for the walks whose path still reaches the device (assumption
+  // grace-period-reachers, spec/threads.md): the others can no longer read it, and waiting
+  // for every open walk in one step would let walks that begin later starve the free.
   const rcuQuiet = (ctx: SystemContext, h: number) => ctx.threads.every((th) => !(th.rcuSeen & (1 << ctx.iohs[h].cur)));
   const idle = (ctx: SystemContext, h: number) => L.devices[ctx.iohs[h].cur].channels.every((c) => ctx.channels[c].clientCount === 0) && rcuQuiet(ctx, h);
   return ruleSet<SystemContext, IohParams>()({
@@ -202,12 +204,12 @@ export function iohRules(L: Layout) {
         ctx.iohs[h].cur = devs(h)[0];
       },
       unregisterDevice: (ctx, { h }) => {
-        ctx.devices[ctx.iohs[h].cur].listed = 0;
+        listDelRcu(ctx, ctx.iohs[h].cur);
         dmaChannelRebalance(ctx, L);
       },
       /** The RFC's unregister: the same, but `dma_channel_rebalance(true)` goes on to quiesce with the mutex held. */
       unregisterHoldingMutex: (ctx, { h }) => {
-        ctx.devices[ctx.iohs[h].cur].listed = 0;
+        listDelRcu(ctx, ctx.iohs[h].cur);
         dmaChannelRebalance(ctx, L);
         ctx.listMutex = h;
       },

@@ -1,10 +1,12 @@
 /**
  * The NET_RX softirq of a net_dma client (thread `<client>-rx`, spec/threads.md): with
  * `CONFIG_NET_DMA`, `net_rx_action` calls `dma_issue_pending_all` (3.4 net/core/dev.c), an
- * RCU reader of `dma_device_list`. Two steps: `walk` (`rcu_read_lock` and the list walk) and
- * `issue` (`device_issue_pending` on the channels with clients, `rcu_read_unlock`). Between
- * them the walk holds pointers to the devices it saw: 3.4's unregister does not wait for it
- * (no `synchronize_rcu`), the RFC's does.
+ * RCU reader of `dma_device_list`. Steps: `walk` (`rcu_read_lock`, the first device fetched),
+ * `check` (reads on to the first channel with clients, or to the end and `rcu_read_unlock`),
+ * then per such channel `issue` (its `device_issue_pending`, then reads on to the next):
+ * a put can land between a `client_count` read and its issue (assumption
+ * walker-per-channel, spec/threads.md). 3.4's unregister does not wait for the walk (no
+ * `synchronize_rcu`), the RFC's does.
  * @module
  */
 import type { DmaEngine } from '../core/dmaengine.ts';
@@ -13,18 +15,20 @@ import type { ClientState } from '../core/client-state.ts';
 import { rxThread } from '../../spec/vocabulary.ts';
 
 /** Step names of the softirq thread. */
-export const NET_RX_STEPS = ['walk', 'issue'] as const;
+export const NET_RX_STEPS = ['walk', 'check', 'issue'] as const;
 
 /**
  * The softirq program of net_dma client `c`: runs while net_dma is on (between
- * `dmaengine_get` and `dmaengine_put`) and some public device is listed (a walk that sees
- * nothing changes nothing). Violations are recorded under the softirq's own thread name, `<client>-rx`.
+ * `dmaengine_get` and `dmaengine_put`) and some device is listed, private or not (a walk of
+ * an empty list changes nothing). Violations are recorded under the softirq's own thread name, `<client>-rx`.
  */
 export function* netRxProgram(k: DmaEngine, c: ClientState): ThreadProgram {
   for (;;) {
-    yield { offers: [offer('walk', () => c.got && !c.released && k.deviceList.some((d) => !d.private))], final: true };
-    k.rcuWalkBegin(rxThread(c.name));
-    yield* at('issue');
-    k.rcuWalkEnd(rxThread(c.name));
+    yield { offers: [offer('walk', () => c.got && !c.released && k.deviceList.length > 0)], final: true };
+    const rx = rxThread(c.name);
+    k.rcuWalkBegin(rx);
+    yield* at('check');
+    // Each channel with clients: the walk stops before its device_issue_pending.
+    for (let chan = k.rcuWalkCheck(rx); chan; chan = k.rcuWalkIssue(rx)) yield* at('issue');
   }
 }

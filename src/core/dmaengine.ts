@@ -59,8 +59,14 @@ export class DmaEngine implements RebalanceState {
    * static key flip, `_cpu_down`) cannot run now. The System that owns the clients sets it.
    */
   preemptOffAnywhere: () => boolean = () => false;
-  /** `dma_issue_pending_all` walks inside `rcu_read_lock`: walker → the devices it saw listed. */
-  readonly rcuWalks = new Map<string, readonly DmaDevice[]>();
+  /**
+   * `dma_issue_pending_all` walks inside `rcu_read_lock`: walker → the devices it will still
+   * read, in list order (every device listed when it began, private ones too, less those a
+   * {@link listDelRcu} took out of its path).
+   */
+  readonly rcuWalks = new Map<string, DmaDevice[]>();
+  /** Per open walk: the channel whose `client_count` it read non-zero, before its `device_issue_pending`. */
+  private readonly rcuPending = new Map<string, DmaChan>();
   /** Observed misbehaviours `<kind>:<thread>:<chan>`, each once. */
   readonly violations = new Set<string>();
   /**
@@ -290,6 +296,8 @@ export class DmaEngine implements RebalanceState {
     if (this.dmaengineRefCount && !device.private) for (const chan of device.channels) this.dmaChanGet(chan);
     this.known.add(device);
     device.listed = true;
+    // list_add_tail_rcu: an open walk whose path ends on a listed device reaches it too.
+    for (const path of this.rcuWalks.values()) if (path.length && this.deviceList.includes(path[path.length - 1])) path.push(device);
     this.deviceList.push(device);
     if (device.private) device.privatecnt++;
     this.dmaChannelRebalance();
@@ -304,9 +312,25 @@ export class DmaEngine implements RebalanceState {
   dmaAsyncDeviceUnregister(device: DmaDevice): void {
     if (!this.known.has(device)) throw new DmaRuleError('unregister-unknown-device', `${device.name} was never registered`);
     if (!device.listed) throw new DmaRuleError('unregister-twice', `${device.name} is already unregistered`);
-    this.deviceList.splice(this.deviceList.indexOf(device), 1);
+    this.listDelRcu(device);
     device.listed = false;
     this.dmaChannelRebalance();
+  }
+
+  /**
+   * `list_del_rcu(&device->global_node)` (3.6 dmaengine.c:839; mainline's
+   * `dma_device_release`, 5.10.7 :427): off `dma_device_list`. An open walk whose path
+   * reaches the device from a predecessor still on the list no longer reaches it (the
+   * predecessor's `next` is rewritten); one that holds it, or reaches it from a device
+   * already deleted (whose `next` is stale), still reads it.
+   */
+  listDelRcu(device: DmaDevice): void {
+    const i = this.deviceList.indexOf(device);
+    if (i >= 0) this.deviceList.splice(i, 1);
+    for (const path of this.rcuWalks.values()) {
+      const j = path.indexOf(device);
+      if (j > 0 && this.deviceList.includes(path[j - 1])) path.splice(j, 1);
+    }
   }
 
   /**
@@ -355,56 +379,102 @@ export class DmaEngine implements RebalanceState {
   }
 
   /**
-   * `dma_issue_pending_all` as one call: {@link rcuWalkBegin} then {@link rcuWalkEnd}.
+   * `dma_issue_pending_all` as one call: {@link rcuWalkBegin}, then {@link rcuWalkCheck} and
+   * {@link rcuWalkIssue} until the walk ends.
    * @returns the channels kicked.
    */
   dmaIssuePendingAll(caller: string): DmaChan[] {
     this.rcuWalkBegin(caller);
-    return this.rcuWalkEnd(caller);
+    const kicked: DmaChan[] = [];
+    for (let c = this.rcuWalkCheck(caller); c; c = this.rcuWalkIssue(caller)) kicked.push(c);
+    return kicked;
   }
 
   /**
-   * `dma_issue_pending_all`, first half: `rcu_read_lock()` and `list_for_each_entry_rcu`
-   * over `dma_device_list`: the walk now holds pointers to the public devices listed.
+   * `dma_issue_pending_all`, its start: `rcu_read_lock()` and the first device fetched
+   * (3.6 dmaengine.c:359-360): the walk will follow `dma_device_list` from it, private
+   * devices too (it reads their `cap_mask` and `global_node.next`, :361-362).
    * @throws DmaRuleError `rcu-walk-open` if `caller` is already walking
    */
   rcuWalkBegin(caller: string): void {
     if (this.rcuWalks.has(caller)) throw new DmaRuleError('rcu-walk-open', `${caller} is already inside dma_issue_pending_all`);
-    this.rcuWalks.set(
-      caller,
-      this.deviceList.filter((d) => !d.private),
-    );
+    this.rcuWalks.set(caller, [...this.deviceList]);
   }
 
   /**
-   * `dma_issue_pending_all`, second half: `device_issue_pending` on each channel with
-   * clients of the devices the walk saw, then `rcu_read_unlock()`. Reading a freed device's
-   * `chan->client_count` is recorded as a use after free of each of its channels.
-   * @returns the channels kicked.
-   * @throws DmaRuleError `rcu-walk-closed` if `caller` is not walking
+   * The walk reads on (3.6 dmaengine.c:360-366) to the next channel with `client_count`,
+   * device by device: a private device is skipped after its `cap_mask` is read; a freed
+   * device read is a use after free of each of its channels. Returns that channel (the walk
+   * stops before its `device_issue_pending`), or null at the end (`rcu_read_unlock()`).
+   * @throws DmaRuleError `rcu-walk-closed` if `caller` is not walking, `rcu-walk-pending` if it holds a channel to issue
    */
-  rcuWalkEnd(caller: string): DmaChan[] {
-    const seen = this.rcuWalks.get(caller);
-    if (!seen) throw new DmaRuleError('rcu-walk-closed', `${caller} is not inside dma_issue_pending_all`);
-    this.rcuWalks.delete(caller);
-    const kicked: DmaChan[] = [];
-    for (const device of seen)
-      for (const chan of device.channels) {
-        if (device.freed) {
-          this.violations.add(violationText({ kind: 'use-after-free', thread: caller, chan: chan.id }));
-          continue;
-        }
-        if (!chan.clientCount) continue;
-        if (!chan.resources) this.violations.add(violationText({ kind: 'use-after-free', thread: caller, chan: chan.id }));
-        if (device.hardwareGone) this.violations.add(violationText({ kind: 'use-on-removed-hardware', thread: caller, chan: chan.id }));
-        kicked.push(chan);
-      }
-    return kicked;
+  rcuWalkCheck(caller: string): DmaChan | null {
+    const path = this.openWalk(caller);
+    if (this.rcuPending.has(caller)) throw new DmaRuleError('rcu-walk-pending', `${caller} has a device_issue_pending to call first`);
+    return this.walkOn(caller, path, null);
   }
 
-  /** Whether some `dma_issue_pending_all` walk still holds `device` (what `synchronize_rcu()` waits for). */
-  rcuReadersOf(device: DmaDevice): boolean {
-    for (const seen of this.rcuWalks.values()) if (seen.includes(device)) return true;
-    return false;
+  /**
+   * `device->device_issue_pending(chan)` on the channel the walk stopped at, then
+   * {@link rcuWalkCheck}'s reading on. A freed device is a use after free of each of its
+   * channels; a channel whose resources a put freed meanwhile is not (ioat's issue_pending
+   * then touches nothing freed: assumption issue-after-free-benign, spec/threads.md).
+   * @throws DmaRuleError `rcu-walk-closed` if `caller` is not walking, `rcu-walk-pending` if it holds no channel
+   */
+  rcuWalkIssue(caller: string): DmaChan | null {
+    const path = this.openWalk(caller);
+    const chan = this.rcuPending.get(caller);
+    if (!chan) throw new DmaRuleError('rcu-walk-pending', `${caller} has no channel to issue on`);
+    this.rcuPending.delete(caller);
+    if (!chan.device.freed && chan.device.hardwareGone) this.violations.add(violationText({ kind: 'use-on-removed-hardware', thread: caller, chan: chan.id }));
+    return this.walkOn(caller, path, chan);
+  }
+
+  private openWalk(caller: string): DmaDevice[] {
+    const path = this.rcuWalks.get(caller);
+    if (!path) throw new DmaRuleError('rcu-walk-closed', `${caller} is not inside dma_issue_pending_all`);
+    return path;
+  }
+
+  /**
+   * Reads on from `from` (or the head of `path`) to the next channel with clients; null: the
+   * walk ends. A freed channel struct read (`client_count`, `device_node.next`, the issue) is
+   * a use after free of that channel; a freed device of which no channel was read (its
+   * `cap_mask`, `global_node.next`) is one of each of its channels.
+   */
+  private walkOn(caller: string, path: DmaDevice[], from: DmaChan | null): DmaChan | null {
+    const uaf = (c: DmaChan) => this.violations.add(violationText({ kind: 'use-after-free', thread: caller, chan: c.id }));
+    while (path.length) {
+      const device = path[0];
+      const chans = this.channelsOf(device);
+      let read = 0;
+      let i = 0;
+      if (from) {
+        i = chans.indexOf(from) + 1;
+        if (device.freed) uaf(from), read++;
+      }
+      if (!from && device.private) i = chans.length;
+      from = null;
+      for (; i < chans.length; i++) {
+        if (device.freed) uaf(chans[i]), read++;
+        if (chans[i].clientCount) {
+          this.rcuPending.set(caller, chans[i]);
+          return chans[i];
+        }
+      }
+      if (device.freed && !read) for (const c of device.channels) uaf(c);
+      path.shift(); // past it: its global_node.next is read
+    }
+    this.rcuWalks.delete(caller);
+    return null;
+  }
+
+  /**
+   * The open `dma_issue_pending_all` walks whose path still reaches `device`: what the
+   * `free` step's `synchronize_rcu()` waits for (assumption grace-period-reachers,
+   * spec/threads.md).
+   */
+  rcuReadersOf(device: DmaDevice): string[] {
+    return [...this.rcuWalks].filter(([, path]) => path.includes(device)).map(([w]) => w);
   }
 }

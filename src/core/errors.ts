@@ -41,8 +41,10 @@ export type DmaRule =
   | 'mutex-not-held'
   /** `dma_issue_pending_all` entered by a walker already inside it. */
   | 'rcu-walk-open'
-  /** The end of a `dma_issue_pending_all` walk that was never begun. */
-  | 'rcu-walk-closed';
+  /** A step of a `dma_issue_pending_all` walk that was never begun. */
+  | 'rcu-walk-closed'
+  /** A walk's check while it holds a channel to issue on, or its issue while it holds none. */
+  | 'rcu-walk-pending';
 
 /** A broken rule of the dmaengine API or of the step vocabulary; state is unchanged. */
 export class DmaRuleError extends Error {

@@ -24,18 +24,18 @@ export function heldChannels(device: DmaDevice): string[] {
 /**
  * Unregister's wait for the device's holders (the RFC's `wait_event(dmaengine_wait_queue,
  * chan->client_count == 0)`), then its `synchronize_rcu()` (hunk @@ -788,6 +877,9 @@): the
- * `free` step, enabled once no channel has clients and no `dma_issue_pending_all` walk still
- * holds the device. `holders: false` waits for the grace period alone.
+ * `free` step, enabled once no channel has clients and no open `dma_issue_pending_all` walk
+ * can still read the device (spec/threads.md, grace-period-reachers). `holders: false` waits for the grace period alone.
  */
 export function* waitThenFree(k: DmaEngine, device: DmaDevice, holders = true): ThreadProgram {
   const held = () => (holders ? heldChannels(device) : []);
   yield* at(
     'free',
-    () => held().length === 0 && !k.rcuReadersOf(device),
+    () => held().length === 0 && k.rcuReadersOf(device).length === 0,
     () =>
       held().length > 0
         ? `dmaengine_wait_queue: ${held().join(', ')} never drops to 0`
-        : `synchronize_rcu: a dma_issue_pending_all walk still holds ${device.name}`,
+        : `synchronize_rcu: ${k.rcuReadersOf(device).join(', ')} inside dma_issue_pending_all can still read ${device.name}`,
   );
   k.freeDevice(device);
 }

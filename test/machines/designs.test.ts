@@ -353,7 +353,7 @@ describe('kref as a checker verdict on the default scenario (net_dma and async_t
     // period; a dma_issue_pending_all walk that saw the device touches it after the free.
     const r = verdict('kref-fixed');
     expect(r.verdict).toBe('violated');
-    expect(r.trace!.steps.at(-1)!.event.type).toBe('net0-rx.issue');
+    expect(r.trace!.steps.at(-1)!.event.type).toBe('net0-rx.check'); // reads the freed device's cap_mask
     // Without a NET_RX softirq (net_dma is the only walker modelled) the fix holds.
     const noWalker = { ...DEFAULT_SCENARIO, clients: DEFAULT_SCENARIO.clients.filter((c) => c.kind !== 'net_dma') };
     expect(checkDesign(noWalker, designModel('kref-fixed')).results.find((p) => p.name === 'no-use-after-free')!.verdict).toBe('holds');

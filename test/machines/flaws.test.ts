@@ -274,7 +274,8 @@ describe('ABBA deadlock (rfc-wait, kernel review D4): dma_list_mutex vs cpu_hotp
 });
 
 describe('dma_issue_pending_all (kernel review D11): an RCU reader that 3.4 unregister does not wait for', () => {
-  const events = [...steps('net0.get', 'net0-rx.walk'), ...UNREGISTER, ...steps('ioh0.free', 'net0-rx.issue')];
+  // The walk reads each freed channel's client_count (stale, non-zero) and stops before its issue.
+  const events = [...steps('net0.get', 'net0-rx.walk'), ...UNREGISTER, ...steps('ioh0.free', 'net0-rx.check', 'net0-rx.issue', 'net0-rx.issue')];
 
   it('baseline: the softirq walk saw the device; unregister and the free do not wait; it issues on freed memory', () => {
     const m = systemFor({ ...DEFAULT_SCENARIO, design: 'baseline' });
@@ -286,7 +287,7 @@ describe('dma_issue_pending_all (kernel review D11): an RCU reader that 3.4 unre
     const before = [...steps('net0.get', 'net0-rx.walk'), ...UNREGISTER, ...QUIESCE_2, ...NET0_DONE, ev('ioh0.putRefs')];
     const v = snapshotView(runWithXstate(m, before));
     expect(m.enabledEvents(v).some((e) => e.type === 'ioh0.free')).toBe(false);
-    const s = runWithXstate(m, [...before, ...steps('net0-rx.issue', 'ioh0.free')]);
+    const s = runWithXstate(m, [...before, ...steps('net0-rx.check', 'ioh0.free')]);
     expect(observe(snapshotView(s), m).violations).toEqual([]);
   });
 });

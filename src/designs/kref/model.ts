@@ -23,7 +23,7 @@
  */
 import type { ActionRule, GuardRule } from '../../../machines/kit.ts';
 import { clientRules } from '../../../machines/system/clients.ts';
-import { dmaChannelRebalance } from '../../../machines/system/dmaengine.ts';
+import { dmaChannelRebalance, listDelRcu } from '../../../machines/system/dmaengine.ts';
 import { type DesignModel, defineDesign, NO_EARLY_RELEASE } from '../../../machines/system/design.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
 import type { Layout } from '../../../machines/system/layout.ts';
@@ -65,7 +65,8 @@ const unlinked = {
  * `device_release`, which frees the device and its channels.
  */
 function dmaDeviceRelease(ctx: SystemContext, L: Layout, d: number): void {
-  ctx.devices[d].listed = 0;
+  // On the list is "not released" here: walkingUnlinked hides listed devices meanwhile.
+  listDelRcu(ctx, d, (p) => ctx.devices[p].freed === 0);
   dmaChannelRebalance(ctx, L);
   for (const c of L.devices[d].channels) ctx.channels[c].resources = 0;
   ctx.devices[d].freed = 1;

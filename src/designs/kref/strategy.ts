@@ -33,8 +33,7 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
       const useAfterFree = (chan: DmaChan) => k.violations.add(violationText({ kind: 'use-after-free', thread: k.current, chan: chan.id }));
       /** `dma_device_release`: list_del_rcu (M2), dma_channel_rebalance (M3), device_release frees it all. */
       const dmaDeviceRelease = (d: DmaDevice) => {
-        const i = k.deviceList.indexOf(d);
-        if (i >= 0) k.deviceList.splice(i, 1);
+        k.listDelRcu(d);
         d.listed = false;
         k.dmaChannelRebalance();
         for (const chan of d.channels) chan.resources = false;
