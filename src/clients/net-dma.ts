@@ -112,7 +112,7 @@ export function* netDmaProgram(k: DmaEngine, c: ClientState, cachesPointer = fal
     }
     c.worker = 'found';
     yield* workerPoint(k, c, 'use');
-    if (c.chan) k.useChannel(c.name, c.chan); // NULL: the copy is done by the CPU
+    if (c.chan) k.useChannel(c.name, c.chan, !cachesPointer); // NULL: the copy is done by the CPU; net_dma's writes chan->local
     c.worker = 'used';
     yield* workerPoint(k, c, 'put');
     k.design.putChannel(c.chan, c.cpu);
