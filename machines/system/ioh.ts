@@ -106,13 +106,19 @@ export function freeStep(b: IohBuild, wait: FreeWait, description: string): Free
  * IOH goes to `next` (the driver's free). The states are `<ioh>.<key>` and `<ioh>.<next>`.
  */
 export function channelLoop(b: IohBuild, key: string, next: string, description: string): StateConfig<IohGuard, IohAction> {
-  const step = 'dma_async_device_unregister channel loop (3.6 dmaengine.c:843-852): WARN_ONCE(chan->client_count); dma_list_mutex around chan->dev->chan = NULL; device_unregister(&chan->dev->device); free_percpu(chan->local)';
+  const step =
+    'dma_async_device_unregister channel loop (3.6 dmaengine.c:843-852): WARN_ONCE(chan->client_count); dma_list_mutex around chan->dev->chan = NULL; device_unregister(&chan->dev->device); free_percpu(chan->local)';
   return {
     id: b.id(key),
     description,
     on: {
       [b.ev('chanUnregister')]: [
-        { guard: { type: 'chanLoopLast', params: b.p }, target: `#${b.id(next)}`, actions: [{ type: 'chanUnregister', params: b.p }], description: `${step}; the last channel: the loop ends` },
+        {
+          guard: { type: 'chanLoopLast', params: b.p },
+          target: `#${b.id(next)}`,
+          actions: [{ type: 'chanUnregister', params: b.p }],
+          description: `${step}; the last channel: the loop ends`,
+        },
         { guard: { type: 'chanLoopMore', params: b.p }, actions: [{ type: 'chanUnregister', params: b.p }], description: `${step}; more channels follow` },
       ],
     },

@@ -356,7 +356,8 @@ export class DmaEngine implements RebalanceState {
    */
   useChannel(thread: string, chan: DmaChan, writesLocal = false): boolean {
     if (this.design.prep && !this.design.prep(chan)) return false;
-    if (!chan.resources || chan.device.freed || (writesLocal && !chan.local)) this.violations.add(violationText({ kind: 'use-after-free', thread, chan: chan.id }));
+    if (!chan.resources || chan.device.freed || (writesLocal && !chan.local))
+      this.violations.add(violationText({ kind: 'use-after-free', thread, chan: chan.id }));
     if (chan.device.hardwareGone) this.violations.add(violationText({ kind: 'use-on-removed-hardware', thread, chan: chan.id }));
     return true;
   }

@@ -56,7 +56,8 @@ export function createDevice(spec: DeviceSpec): DmaDevice {
     freed: false,
     hardwareGone: false,
   };
-  for (let i = 0; i < spec.channels; i++) channels.push({ id: `${spec.name}.${i}`, device, index: i, clientCount: 0, tableCount: 0, resources: false, local: false });
+  for (let i = 0; i < spec.channels; i++)
+    channels.push({ id: `${spec.name}.${i}`, device, index: i, clientCount: 0, tableCount: 0, resources: false, local: false });
   return device;
 }
 

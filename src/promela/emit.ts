@@ -160,8 +160,7 @@ export function emitPromela(cm: CompiledMachine, ranges: readonly InputRange[], 
         return { i, t, reads: inputsOf(t) };
       });
     const live = valueTrees.filter((v) => !(v.t.kind === 'leaf' && v.t.value === 'keep'));
-    // The region's target is assigned after the values: a value it reads (a guard choosing
-    // between two targets on a variable the step writes) goes through a temporary too.
+    // The target is assigned after the values: one its guards read goes through a temporary too.
     const pc = mapTree(tree, (r): Out => (r.kind === 'on' && r.target >= 0 ? r.target : 'keep'), outTable);
     const pcReads = inputsOf(pc);
     const viaTemp = live.filter((v) => pcReads.has(v.i) || live.some((u) => u !== v && u.reads.has(v.i)));

@@ -145,7 +145,14 @@ describe('known flaws, scripted', () => {
     // async_tx's async_memcpy and a slave's prep/submit/issue_pending keep no per-CPU
     // statistics (3.6 async_tx.c, dmaengine.h): only the driver's free makes their use a use after free.
     const sys = new System(scenario({ design: 'baseline', clients: [client('slave0', 'slave', 0)] }));
-    const run = replay(sys, [{ type: 'slave0.request', allocOk: true }, 'ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'slave0.use']);
+    const run = replay(sys, [
+      { type: 'slave0.request', allocOk: true },
+      'ioh0.eject',
+      'ioh0.unregister',
+      'ioh0.chanUnregister',
+      'ioh0.chanUnregister',
+      'slave0.use',
+    ]);
     expect(run.final.violations).toEqual([]);
     const after = replay(sys, ['ioh0.free', 'slave0.release']);
     expect(after.final.violations).toEqual(['use-after-free:slave0:ioat0.0']);
@@ -228,7 +235,16 @@ describe('known flaws, scripted', () => {
     // D11: dma_issue_pending_all walks dma_device_list under rcu_read_lock; 3.4's unregister
     // has no synchronize_rcu, the RFC's has.
     const base = new System(scenario({ design: 'baseline', clients: [client('net0', 'net_dma', 0)] }));
-    const run = replay(base, ['net0.get', 'net0-rx.walk', 'ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free', 'net0-rx.issue']);
+    const run = replay(base, [
+      'net0.get',
+      'net0-rx.walk',
+      'ioh0.eject',
+      'ioh0.unregister',
+      'ioh0.chanUnregister',
+      'ioh0.chanUnregister',
+      'ioh0.free',
+      'net0-rx.issue',
+    ]);
     report('3.4 RCU walk after free', run.steps.length);
     expect(run.steps.length).toBe(8);
     expect(run.final.violations).toEqual(['use-after-free:net0-rx:ioat0.0', 'use-after-free:net0-rx:ioat0.1']);

@@ -42,7 +42,9 @@ describe('use after free on the real kernel', () => {
         if (!line.startsWith('{"kind":"path"')) return [];
         const path = JSON.parse(line) as { id: number; steps: Step[] };
         const i = path.steps.findIndex((s) => s.event.type === 'net0.use' && s.observable.violations.includes(VIOLATION));
-        return i >= 0 && (i === 0 || !path.steps[i - 1].observable.violations.includes(VIOLATION)) && path.steps[i].observable.devices[0].freed === c.deviceFreed
+        return i >= 0 &&
+          (i === 0 || !path.steps[i - 1].observable.violations.includes(VIOLATION)) &&
+          path.steps[i].observable.devices[0].freed === c.deviceFreed
           ? [{ path, i }]
           : [];
       })[0];

@@ -85,7 +85,19 @@ describe('IOH lifecycle', () => {
 
   it('a pointer cached to the old instance still sees it freed after the same name is re-added', () => {
     const sys = new System(scenario({ design: 'baseline', clients: [client('atx0', 'async_tx', 0, { releases: false })] }), { hotAdd: true });
-    replay(sys, ['atx0.get', 'atx0.find', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free', 'ioh0.hotAdd', 'ioh0.probe']);
+    replay(sys, [
+      'atx0.get',
+      'atx0.find',
+      'atx0.use',
+      'atx0.put',
+      'ioh0.eject',
+      'ioh0.unregister',
+      'ioh0.chanUnregister',
+      'ioh0.chanUnregister',
+      'ioh0.free',
+      'ioh0.hotAdd',
+      'ioh0.probe',
+    ]);
     expect(sys.observe().channels[0]).toMatchObject({ id: 'ioat0.0', resources: true });
     replay(sys, ['atx0.reget', 'atx0.use']);
     expect(sys.observe().violations).toEqual(['use-after-free:atx0:ioat0.0']);

@@ -34,6 +34,8 @@ describe('Promela step bodies', () => {
   });
 
   it('the check finds a stale read', () => {
-    expect(staleReads('d_step { EN_1 ->\n       a = 1;\n       pc = (a == 1 -> 2 : 3);\n       CHECK }')).toEqual(['a read after written by "pc = (a == 1 -> 2 : 3)"']);
+    expect(staleReads('d_step { EN_1 ->\n       a = 1;\n       pc = (a == 1 -> 2 : 3);\n       CHECK }')).toEqual([
+      'a read after written by "pc = (a == 1 -> 2 : 3)"',
+    ]);
   });
 });

@@ -13,7 +13,7 @@ export const baseline = defineDesign({
   title: 'Linux 3.4: unregister warns and frees',
   summary:
     'dma_async_device_unregister removes the device from dma_device_list and rebalances the channel table; ' +
-    'its channel loop frees each channel\'s per-CPU chan->local (which net_dma\'s copies write) and, if a channel still has clients, only WARN_ONCEs; ' +
+    "its channel loop frees each channel's per-CPU chan->local (which net_dma's copies write) and, if a channel still has clients, only WARN_ONCEs; " +
     'then the driver frees the device and its channels. ' +
     'dma_find_channel is a plain per-CPU table read: nothing tells unregister that a find → put round is in flight.',
   hotPath: 'plain',
