@@ -24,8 +24,11 @@ static const char *const RET[] = { "return", NULL };
  * or to rcu_read_unlock | that issue, and reading on again. */
 #define WALK "after:rcu_dereference@dma_issue_pending_all"
 #define ISSUE "before:device_issue_pending@fake_issue_pending"
-/* 3.x dma_async_device_unregister: list_del_rcu, rebalance, mutex_unlock | the per-channel loop (and the driver's free). */
+/* 3.x dma_async_device_unregister: list_del_rcu, rebalance, mutex_unlock | baseline: one
+ * iteration of the channel loop to its free_percpu(chan->local) (3.6 dmaengine.c:843-852), per
+ * channel | the loop's end, the return, the driver's free. */
 #define UNREG_3X "after:mutex_unlock@dma_async_device_unregister"
+#define CHAN_3X "after:free_percpu@dma_async_device_unregister"
 /* RFC dma_channel_quiesce, one point per statement the model steps on. */
 #define Q_KEYON "before:static_key_slow_inc@dma_channel_quiesce"
 #define Q_ROUND "before:atomic_set@dma_channel_quiesce"
@@ -80,7 +83,8 @@ static const struct rule RULES[] = {
 	/* IOH: orderly eject */
 	{ ALLB, ALLD, MS, K_IOH, "eject", NULL, OP_EJECT, RET },
 	{ B_3X, D_BASELINE, MS, K_IOH, "unregister", NULL, OP_REMOVE, L(UNREG_3X) },
-	{ B_3X, D_BASELINE, MS, K_IOH, "free", L(UNREG_3X), OP_NOP, RET },
+	{ B_3X, D_BASELINE, MS, K_IOH, "chanUnregister", L(UNREG_3X, CHAN_3X), OP_NOP, L(CHAN_3X) },
+	{ B_3X, D_BASELINE, MS, K_IOH, "free", L(CHAN_3X), OP_NOP, RET },
 	{ B_RFC, RFCD, MS, K_IOH, "unregister", NULL, OP_REMOVE, L(Q_KEYON) },
 	{ B_RFC, RFCD, MS, K_IOH, "keyOn", L(Q_KEYON), OP_NOP, L(Q_ROUND) },
 	{ B_RFC, ALLD, M_QUIESCE, K_IOH, "keyOn", NULL, OP_QUIESCE, L(Q_ROUND) },

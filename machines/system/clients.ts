@@ -461,9 +461,21 @@ export function slaveRegion(c: ClientInfo, extra: ClientSteps<ClientGuard, Clien
 export const UAF_BY_THREAD = 1;
 export const UAF_BY_RX = 2;
 
-/** Records a use of channel `c` by thread `t` if the memory behind it is freed. */
+/**
+ * Whether client `t`'s own use writes `chan->local`: net_dma's copies are 3.x's
+ * `dma_async_memcpy_*` (via `iovlock.c:182, 251`), which end in
+ * `__this_cpu_add(chan->local->bytes_transferred, len)` (3.6 `dmaengine.c:895-896, 941-942,
+ * 990-991`). async_tx's `async_memcpy` and a slave's prep/submit/issue do not touch it.
+ */
+export const writesChanLocal = (L: Layout, t: number): boolean => L.clients[t].kind === 'net_dma';
+
+/**
+ * Records a use of channel `c` by thread `t` if the memory behind it is freed: its resources,
+ * its device, or (a net_dma copy by the client's own thread) its `chan->local`.
+ */
 export function recordUse(ctx: SystemContext, L: Layout, t: number, c: number, by: number = UAF_BY_THREAD): void {
-  if (c >= 0 && isFreed(ctx, L, c)) ctx.uaf[t][c] |= by;
+  if (c < 0) return;
+  if (isFreed(ctx, L, c) || (by === UAF_BY_THREAD && writesChanLocal(L, t) && ctx.channels[c].local === 0)) ctx.uaf[t][c] |= by;
 }
 
 /** Guards and actions of the client regions (the hot path comes from the design). */

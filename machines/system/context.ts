@@ -31,6 +31,12 @@ export interface ChannelCtx {
   tableCount: number;
   /** 1 between `device_alloc_chan_resources` and `device_free_chan_resources`. */
   resources: number;
+  /**
+   * 1 while `chan->local` (the per-CPU `dma_chan_percpu` statistics) is allocated: from
+   * `dma_async_device_register` (3.6 `dmaengine.c:747`) to the `free_percpu` of unregister's
+   * channel loop (3.6 `:851`), which under baseline comes before the driver frees the device.
+   */
+  local: number;
 }
 
 /** Per client thread; every kind has the same shape so identical clients swap cleanly. */
@@ -170,7 +176,7 @@ export function initialContext(L: Layout, vars: DesignVariables = {}): SystemCon
     dirty: 0,
     table: TABLE_ROWS.map(() => Array.from({ length: L.cpus }, () => -1)),
     devices: L.devices.map(() => ({ listed: 1, private: 0, privatecnt: 0, freed: 0, quiesced: 0 })),
-    channels: L.channels.map(() => ({ clientCount: 0, tableCount: 0, resources: 0 })),
+    channels: L.channels.map(() => ({ clientCount: 0, tableCount: 0, resources: 0, local: 1 })),
     threads: L.clients.map((c) => ({
       cpu: c.cpu,
       chan: -1,

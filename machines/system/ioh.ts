@@ -9,7 +9,7 @@ import type { NamedRef, StateConfig, TransitionConfig } from '../make.ts';
 import type { SystemContext } from './context.ts';
 import { dmaChannelRebalance, dmaChanPut, listDelRcu } from './dmaengine.ts';
 import type { IohInfo, Layout } from './layout.ts';
-import type { LockGuard } from './locks.ts';
+import { type LockGuard, listMutexFree } from './locks.ts';
 
 /** The guards an IOH region references whatever the design: {@link iohRules}' and `dma_list_mutex`'s. */
 export type IohGuard = GuardNames<ReturnType<typeof iohRules>> | LockGuard;
@@ -94,6 +94,35 @@ export function freeStep(b: IohBuild, wait: FreeWait, description: string): Free
       description: `${description}; it was the IOH's last device: the IOH is removed`,
     },
   ];
+}
+
+/**
+ * 3.6 `dma_async_device_unregister`'s channel loop (`dmaengine.c:843-852`), one step per
+ * channel (`chanUnregister`) in `device->channels` order: `WARN_ONCE(chan->client_count)`;
+ * `mutex_lock(&dma_list_mutex)`, `chan->dev->chan = NULL`, `mutex_unlock`;
+ * `device_unregister(&chan->dev->device)`; `free_percpu(chan->local)`. Each iteration takes
+ * and drops the mutex, so another thread may run between two; nothing the model's clients
+ * read changes before the `free_percpu`, so the step ends there. After the last channel the
+ * IOH goes to `next` (the driver's free). The states are `<ioh>.<key>` and `<ioh>.<next>`.
+ */
+export function channelLoop(b: IohBuild, key: string, next: string, description: string): StateConfig<IohGuard, IohAction> {
+  const step =
+    'dma_async_device_unregister channel loop (3.6 dmaengine.c:843-852): WARN_ONCE(chan->client_count); dma_list_mutex around chan->dev->chan = NULL; device_unregister(&chan->dev->device); free_percpu(chan->local)';
+  return {
+    id: b.id(key),
+    description,
+    on: {
+      [b.ev('chanUnregister')]: [
+        {
+          guard: { type: 'chanLoopLast', params: b.p },
+          target: `#${b.id(next)}`,
+          actions: [{ type: 'chanUnregister', params: b.p }],
+          description: `${step}; the last channel: the loop ends`,
+        },
+        { guard: { type: 'chanLoopMore', params: b.p }, actions: [{ type: 'chanUnregister', params: b.p }], description: `${step}; more channels follow` },
+      ],
+    },
+  };
 }
 
 /** What a design says about each part of {@link dropRefsThenWait}. */
@@ -190,6 +219,8 @@ export function iohRules(L: Layout) {
   // grace-period-reachers, spec/threads.md): the others can no longer read it, and waiting
   // for every open walk in one step would let walks that begin later starve the free.
   const rcuQuiet = (ctx: SystemContext, h: number) => ctx.threads.every((th) => !(th.rcuSeen & (1 << ctx.iohs[h].cur)));
+  // Channels of the current device whose chan->local the channel loop has not freed yet.
+  const localLeft = (ctx: SystemContext, h: number) => L.devices[ctx.iohs[h].cur].channels.filter((c) => ctx.channels[c].local === 1).length;
   const idle = (ctx: SystemContext, h: number) => L.devices[ctx.iohs[h].cur].channels.every((c) => ctx.channels[c].clientCount === 0) && rcuQuiet(ctx, h);
   return ruleSet<SystemContext, IohParams>()({
     guards: {
@@ -198,6 +229,9 @@ export function iohRules(L: Layout) {
       rcuQuietMore: (ctx, { h }) => rcuQuiet(ctx, h) && more(ctx, h),
       deviceIdle: (ctx, { h }) => idle(ctx, h),
       deviceIdleMore: (ctx, { h }) => idle(ctx, h) && more(ctx, h),
+      // Each iteration of the channel loop takes dma_list_mutex (3.6 dmaengine.c:846).
+      chanLoopLast: (ctx, { h }) => listMutexFree(ctx) && localLeft(ctx, h) === 1,
+      chanLoopMore: (ctx, { h }) => listMutexFree(ctx) && localLeft(ctx, h) > 1,
     },
     actions: {
       eject: (ctx, { h }) => {
@@ -228,9 +262,18 @@ export function iohRules(L: Layout) {
         if (ctx.devices[d].private) return;
         for (const c of L.devices[d].channels) while (ctx.channels[c].clientCount > 0) dmaChanPut(ctx, c);
       },
+      /** One iteration of unregister's channel loop: `free_percpu(chan->local)` of the next channel (3.6 `dmaengine.c:851`). */
+      chanUnregister: (ctx, { h }) => {
+        const c = L.devices[ctx.iohs[h].cur].channels.find((x) => ctx.channels[x].local === 1);
+        if (c !== undefined) ctx.channels[c].local = 0;
+      },
       freeDevice: (ctx, { h }) => {
         const d = ctx.iohs[h].cur;
-        for (const c of L.devices[d].channels) ctx.channels[c].resources = 0;
+        // A design without its own channel loop step frees chan->local here with the rest.
+        for (const c of L.devices[d].channels) {
+          ctx.channels[c].resources = 0;
+          ctx.channels[c].local = 0;
+        }
         ctx.devices[d].freed = 1;
         const i = devs(h).indexOf(d);
         ctx.iohs[h].cur = i < devs(h).length - 1 ? devs(h)[i + 1] : -1;

@@ -80,6 +80,8 @@ export function systemLens(model: SystemModel, cm: CompiledMachine<SystemContext
         if (c.kind === 'async_tx') out[`${c.name}.cached`] = view.context.threads[t].cached < 0 ? null : L.channels[view.context.threads[t].cached].id;
       });
       L.devices.forEach((d, i) => (out[`${d.name}.quiesced`] = view.context.devices[i].quiesced === 1));
+      // chan->local, which unregister's channel loop frees before the driver's free (net_dma writes it).
+      L.channels.forEach((c, i) => (out[`${c.id}.local`] = view.context.channels[i].local === 1));
       Object.assign(out, designVariables(model, view.context));
       const row = (view as RowView<SystemContext>).row;
       cm.regions.forEach((r, i) => (out[`${r.key}@`] = r.leafPaths[row[i]]));

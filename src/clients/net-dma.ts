@@ -113,7 +113,7 @@ export function* netDmaProgram(k: DmaEngine, c: ClientState, cachesPointer = fal
     }
     c.worker = 'found';
     yield* workerPoint(k, c, 'use');
-    if (c.chan) k.useChannel(c.name, c.chan); // NULL: the copy is done by the CPU
+    if (c.chan) k.useChannel(c.name, c.chan, !cachesPointer); // NULL: the copy is done by the CPU; net_dma's writes chan->local
     c.worker = 'used';
     yield* workerPoint(k, c, 'put');
     // tcp_recvmsg puts only a channel net_dma_find_channel returned (RFC dmaengine.h rule 2);

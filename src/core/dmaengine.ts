@@ -300,6 +300,7 @@ export class DmaEngine implements RebalanceState {
     for (const path of this.rcuWalks.values()) if (path.length && this.deviceList.includes(path[path.length - 1])) path.push(device);
     this.deviceList.push(device);
     if (device.private) device.privatecnt++;
+    for (const chan of device.channels) chan.local = true; // alloc_percpu (3.6 dmaengine.c:747)
     this.dmaChannelRebalance();
   }
 
@@ -334,13 +335,26 @@ export class DmaEngine implements RebalanceState {
   }
 
   /**
-   * The end of unregister: `device_unregister` of each channel and the driver freeing its
-   * memory. Channel resources still allocated are freed with it; 3.4 only `WARN_ONCE`s
-   * when clients still hold a channel.
+   * One iteration of 3.6 `dma_async_device_unregister`'s channel loop (`dmaengine.c:843-852`):
+   * `WARN_ONCE` if clients still hold `chan`, `chan->dev->chan = NULL` under
+   * `dma_list_mutex`, `device_unregister(&chan->dev->device)`, `free_percpu(chan->local)`.
+   * @throws DmaRuleError `chan-unregister-twice` if its `chan->local` is already freed
+   */
+  unregisterChannel(chan: DmaChan): void {
+    if (!chan.local) throw new DmaRuleError('chan-unregister-twice', `${chan.id}'s chan->local is already freed`);
+    if (chan.clientCount) this.warnings.push(`WARN dma_async_device_unregister called while ${chan.clientCount} clients hold a reference (${chan.id})`);
+    chan.local = false;
+  }
+
+  /**
+   * The end of unregister: the channel loop for each channel it has not run on yet
+   * ({@link unregisterChannel}; a design without a step of its own for it runs it here) and
+   * the driver freeing the memory. Channel resources still allocated are freed with it; 3.4
+   * only `WARN_ONCE`s when clients still hold a channel.
    */
   freeDevice(device: DmaDevice): void {
     for (const chan of device.channels) {
-      if (chan.clientCount) this.warnings.push(`WARN dma_async_device_unregister called while ${chan.clientCount} clients hold a reference (${chan.id})`);
+      if (chan.local) this.unregisterChannel(chan);
       chan.resources = false;
     }
     device.freed = true;
@@ -368,12 +382,15 @@ export class DmaEngine implements RebalanceState {
 
   /**
    * prep + submit + `dma_async_issue_pending` on `chan` by `thread`. Touching freed memory
-   * or removed hardware is recorded, not thrown.
+   * or removed hardware is recorded, not thrown. `writesLocal`: the use is 3.x's
+   * `dma_async_memcpy_*` (net_dma), which also writes `this_cpu_ptr(chan->local)` (3.6
+   * `dmaengine.c:895-896`), so a freed `chan->local` is a use after free too.
    * @returns false when the design's prep returned NULL (nothing submitted).
    */
-  useChannel(thread: string, chan: DmaChan): boolean {
+  useChannel(thread: string, chan: DmaChan, writesLocal = false): boolean {
     if (this.design.prep && !this.design.prep(chan)) return false;
-    if (!chan.resources || chan.device.freed) this.violations.add(violationText({ kind: 'use-after-free', thread, chan: chan.id }));
+    if (!chan.resources || chan.device.freed || (writesLocal && !chan.local))
+      this.violations.add(violationText({ kind: 'use-after-free', thread, chan: chan.id }));
     if (chan.device.hardwareGone) this.violations.add(violationText({ kind: 'use-on-removed-hardware', thread, chan: chan.id }));
     return true;
   }

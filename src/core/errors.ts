@@ -17,6 +17,8 @@ export type DmaRule =
   | 'unregister-unknown-device'
   /** `dma_async_device_unregister` of a device already taken off `dma_device_list`. */
   | 'unregister-twice'
+  /** Unregister's channel loop on a channel whose `chan->local` it already freed (`free_percpu` twice). */
+  | 'chan-unregister-twice'
   /** `dma_async_device_register` of a device already on `dma_device_list`. */
   | 'register-twice'
   /** `dma_async_device_register` of a device whose memory is freed (register a new instance). */

@@ -19,6 +19,11 @@ export interface DmaChan {
   tableCount: number;
   /** `device_alloc_chan_resources` ran and `device_free_chan_resources` has not. */
   resources: boolean;
+  /**
+   * `chan->local` is allocated: from `dma_async_device_register`'s `alloc_percpu` (3.6
+   * `dmaengine.c:747`) to unregister's `free_percpu` (`:851`).
+   */
+  local: boolean;
 }
 
 /** `struct dma_device`. */
@@ -51,7 +56,8 @@ export function createDevice(spec: DeviceSpec): DmaDevice {
     freed: false,
     hardwareGone: false,
   };
-  for (let i = 0; i < spec.channels; i++) channels.push({ id: `${spec.name}.${i}`, device, index: i, clientCount: 0, tableCount: 0, resources: false });
+  for (let i = 0; i < spec.channels; i++)
+    channels.push({ id: `${spec.name}.${i}`, device, index: i, clientCount: 0, tableCount: 0, resources: false, local: false });
   return device;
 }
 

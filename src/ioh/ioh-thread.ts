@@ -22,6 +22,7 @@ export const IOH_STEPS = [
   'keyOff',
   'unlock',
   'putRefs',
+  'chanUnregister',
   'free',
   'hotAdd',
   'probe',

@@ -25,6 +25,8 @@ const MEANINGS: Readonly<Record<string, string>> = {
   'channels[].clientCount': 'chan->client_count (channels in scenario order)',
   'channels[].tableCount': 'chan->table_count',
   'channels[].resources': '1 while the channel has resources (device_alloc_chan_resources ran, the channel has not been given back or freed)',
+  'channels[].local':
+    "1 while chan->local, the channel's per-CPU statistics, is allocated: from dma_async_device_register's alloc_percpu (3.6 dmaengine.c:747) to the free_percpu of unregister's channel loop (3.6 :851; the IOH thread's chanUnregister step under baseline, its free step under the other 3.x designs); net_dma's copy writes it (dma_async_memcpy_*, 3.6 :895-896)",
   'threads[].cpu': 'the CPU the client thread runs on (threads: the clients in scenario order)',
   'threads[].chan': 'the channel the client thread uses now (found, re-got or requested): global channel index or -1',
   'threads[].cached': 'async_tx: the channel pointer kept in its descriptors: global channel index or -1',

@@ -160,13 +160,15 @@ export function emitPromela(cm: CompiledMachine, ranges: readonly InputRange[], 
         return { i, t, reads: inputsOf(t) };
       });
     const live = valueTrees.filter((v) => !(v.t.kind === 'leaf' && v.t.value === 'keep'));
-    const viaTemp = live.filter((v) => live.some((u) => u !== v && u.reads.has(v.i)));
+    // The target is assigned after the values: one its guards read goes through a temporary too.
+    const pc = mapTree(tree, (r): Out => (r.kind === 'on' && r.target >= 0 ? r.target : 'keep'), outTable);
+    const pcReads = inputsOf(pc);
+    const viaTemp = live.filter((v) => pcReads.has(v.i) || live.some((u) => u !== v && u.reads.has(v.i)));
     for (const v of viaTemp) {
       temps.add(v.i);
       stmts.push(`T_${vars[v.i].name} = ${valueExpr(v.t, v.i, new Map())}`);
     }
     for (const v of live) if (!viaTemp.includes(v)) stmts.push(`${vars[v.i].name} = ${valueExpr(v.t, v.i, new Map())}`);
-    const pc = mapTree(tree, (r): Out => (r.kind === 'on' && r.target >= 0 ? r.target : 'keep'), outTable);
     if (!(pc.kind === 'leaf' && pc.value === 'keep')) stmts.push(`${vars[region].name} = ${valueExpr(pc, region, new Map())}`);
     for (const v of viaTemp) stmts.push(`${vars[v.i].name} = T_${vars[v.i].name}; CLEAR(T_${vars[v.i].name})`);
     return stmts.length ? stmts : ['skip'];

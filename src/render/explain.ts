@@ -114,8 +114,14 @@ function freedBy(trace: ExplainTrace, i: number, before: Vars, chan: string): st
   const device = chan.slice(0, chan.lastIndexOf('.'));
   const res = before[`${chan}.resources`] === false ? lastStep(`${chan}.resources`, false) : -1;
   const dev = before[`${device}.freed`] === true ? lastStep(`${device}.freed`, true) : -1;
+  // chan->local freed by unregister's channel loop before the device (a net_dma copy writes it).
+  const local = dev < 0 && before[`${chan}.local`] === false ? lastStep(`${chan}.local`, false) : -1;
   if (res >= 0 && res === dev) return `, whose resources and device step ${res + 1} freed`;
-  const parts = [...(res >= 0 ? [`whose resources step ${res + 1} freed`] : []), ...(dev >= 0 ? [`whose device step ${dev + 1} freed`] : [])];
+  const parts = [
+    ...(res >= 0 ? [`whose resources step ${res + 1} freed`] : []),
+    ...(dev >= 0 ? [`whose device step ${dev + 1} freed`] : []),
+    ...(local >= 0 ? [`whose per-CPU chan->local step ${local + 1} freed`] : []),
+  ];
   return parts.length ? `, ${parts.join(' and ')}` : ' after it was freed';
 }
 

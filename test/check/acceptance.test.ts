@@ -139,6 +139,19 @@ describe('known flaws', () => {
     expect(last.changes.find((c) => c.name === 'violations')?.to).toEqual(expect.arrayContaining([expect.stringMatching(/^use-after-free:/)]));
   });
 
+  it("baseline: the shortest use after free is net_dma's copy after unregister's channel loop freed chan->local (3.6 dmaengine.c:851, :941)", () => {
+    // Before the driver frees anything: the first loop iteration's free_percpu(chan->local)
+    // is enough, as net_dma's dma_async_memcpy_* writes this_cpu_ptr(chan->local).
+    const r = result(checkDesign(DEFAULT_SCENARIO, designModel('baseline')), 'no-use-after-free');
+    expect(r.verdict).toBe('violated');
+    expect(types(r.trace!.steps)).toEqual(['net0.get', 'net0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'net0.use']);
+    const loop = r.trace!.steps[4]!;
+    expect(loop.changes.map((c) => [c.name, c.from, c.to])).toContainEqual(['ioat0.0.local', true, false]);
+    const last = r.trace!.steps.at(-1)!;
+    expect(last.changes.find((c) => c.name === 'violations')?.to).toEqual(['use-after-free:net0:ioat0.0']);
+    expect(r.trace!.steps.flatMap((s) => s.changes).some((c) => c.name === 'ioat0.freed')).toBe(false);
+  });
+
   it('rfc-wait with CPU hotplug: the quiesce under dma_list_mutex and cpu_up deadlock (ABBA)', () => {
     const s: Scenario = { ...DEFAULT_SCENARIO, name: 'cpu-hotplug', clients: [], cpuHotplug: true };
     const r = result(checkDesign(s, designModel('rfc-wait')), 'deadlock-free');

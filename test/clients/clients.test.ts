@@ -254,7 +254,16 @@ describe('slave client', () => {
 
   it('baseline: releasing a channel of a freed device writes freed memory (recorded), counts change as usual', () => {
     const sys = one(client('slave0', 'slave', 0), 'baseline');
-    replay(sys, [{ type: 'slave0.request', allocOk: true }, 'ioh0.eject', 'ioh0.unregister', 'ioh0.free', 'slave0.use', 'slave0.release']);
+    replay(sys, [
+      { type: 'slave0.request', allocOk: true },
+      'ioh0.eject',
+      'ioh0.unregister',
+      'ioh0.chanUnregister',
+      'ioh0.chanUnregister',
+      'ioh0.free',
+      'slave0.use',
+      'slave0.release',
+    ]);
     const o = sys.observe();
     expect(o.violations).toEqual(['use-after-free:slave0:ioat0.0']);
     expect(o.channels[0].clientCount).toBe(0);
@@ -263,7 +272,15 @@ describe('slave client', () => {
 
   it('baseline: a release after free alone is already recorded', () => {
     const sys = one(client('slave0', 'slave', 0, { busy: true }), 'baseline');
-    replay(sys, [{ type: 'slave0.request', allocOk: true }, 'ioh0.eject', 'ioh0.unregister', 'ioh0.free', 'slave0.release']);
+    replay(sys, [
+      { type: 'slave0.request', allocOk: true },
+      'ioh0.eject',
+      'ioh0.unregister',
+      'ioh0.chanUnregister',
+      'ioh0.chanUnregister',
+      'ioh0.free',
+      'slave0.release',
+    ]);
     expect(sys.observe().violations).toEqual(['use-after-free:slave0:ioat0.0']);
   });
 });

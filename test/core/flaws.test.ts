@@ -115,12 +115,47 @@ describe('known flaws, scripted', () => {
 
   it('(4) baseline: unregister frees channels under a holder, who then uses freed memory', () => {
     const sys = new System(scenario({ design: 'baseline', clients: [client('net0', 'net_dma', 0)] }));
-    const script = ['net0.get', 'net0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.free', 'net0.use'];
+    const script = ['net0.get', 'net0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free', 'net0.use'];
     const run = replay(sys, script);
     report('3.4 baseline free under a holder', run.steps.length);
-    expect(run.steps.length).toBe(6);
+    expect(run.steps.length).toBe(8);
+    // The WARN_ONCE is the channel loop's (3.6 dmaengine.c:844), at ioat0.0's iteration.
     expect(run.steps[4].warnings[0]).toMatch(/WARN dma_async_device_unregister called while 1 clients hold a reference \(ioat0\.0\)/);
     expect(run.final.violations).toEqual(['use-after-free:net0:ioat0.0']);
+  });
+
+  it("(4') baseline: unregister's channel loop frees chan->local, which net_dma's copy writes, before the driver frees anything", () => {
+    // 3.6 dma_async_device_unregister: free_percpu(chan->local) (dmaengine.c:851) in its
+    // channel loop; net_dma's dma_async_memcpy_buf_to_pg writes this_cpu_ptr(chan->local) (:941-942).
+    const sys = new System(scenario({ design: 'baseline', clients: [client('net0', 'net_dma', 0)] }));
+    const run = replay(sys, ['net0.get', 'net0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'net0.use']);
+    report('3.4 baseline chan->local freed under a net_dma copy', run.steps.length);
+    expect(run.steps.length).toBe(6);
+    expect(run.final.devices[0]).toMatchObject({ listed: false, freed: false });
+    expect(run.final.channels[0].resources).toBe(true);
+    expect(run.final.violations).toEqual(['use-after-free:net0:ioat0.0']);
+    // Only ioat0.0's iteration ran: ioat0.1's chan->local is still there.
+    const k = sys.kernel;
+    expect(k.deviceList).toEqual([]);
+    const ioat0 = sys.iohs[0].devices[0];
+    expect(ioat0.channels.map((c) => c.local)).toEqual([false, true]);
+  });
+
+  it("(4'') baseline: async_tx's and a slave's use between the channel loop and the free touch no chan->local", () => {
+    // async_tx's async_memcpy and a slave's prep/submit/issue_pending keep no per-CPU
+    // statistics (3.6 async_tx.c, dmaengine.h): only the driver's free makes their use a use after free.
+    const sys = new System(scenario({ design: 'baseline', clients: [client('slave0', 'slave', 0)] }));
+    const run = replay(sys, [
+      { type: 'slave0.request', allocOk: true },
+      'ioh0.eject',
+      'ioh0.unregister',
+      'ioh0.chanUnregister',
+      'ioh0.chanUnregister',
+      'slave0.use',
+    ]);
+    expect(run.final.violations).toEqual([]);
+    const after = replay(sys, ['ioh0.free', 'slave0.release']);
+    expect(after.final.violations).toEqual(['use-after-free:slave0:ioat0.0']);
   });
 
   for (const design of ['baseline', 'rfc-wait'] as const) {
@@ -201,9 +236,20 @@ describe('known flaws, scripted', () => {
     // has no synchronize_rcu, the RFC's has.
     const base = new System(scenario({ design: 'baseline', clients: [client('net0', 'net_dma', 0)] }));
     // The walk reads each freed channel's client_count (stale, non-zero) and stops before its issue.
-    const run = replay(base, ['net0.get', 'net0-rx.walk', 'ioh0.eject', 'ioh0.unregister', 'ioh0.free', 'net0-rx.check', 'net0-rx.issue', 'net0-rx.issue']);
+    const run = replay(base, [
+      'net0.get',
+      'net0-rx.walk',
+      'ioh0.eject',
+      'ioh0.unregister',
+      'ioh0.chanUnregister',
+      'ioh0.chanUnregister',
+      'ioh0.free',
+      'net0-rx.check',
+      'net0-rx.issue',
+      'net0-rx.issue',
+    ]);
     report('3.4 RCU walk after free', run.steps.length);
-    expect(run.steps.length).toBe(8);
+    expect(run.steps.length).toBe(10);
     expect(run.final.violations).toEqual(['use-after-free:net0-rx:ioat0.0', 'use-after-free:net0-rx:ioat0.1']);
 
     const rfc = new System(scenario({ design: 'rfc-wait-unheld', clients: [client('net0', 'net_dma', 0)] }));

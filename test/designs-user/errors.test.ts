@@ -21,9 +21,9 @@ describe('design errors exit 2, naming the design and the rule', () => {
   it.each([
     [
       'unknown-guard.ts',
-      /^dmaspec check: design error: design unknown-guard: step ioh0\.free in ioh0\.unlisted: guard noHolderz is not defined; define it in rules\(\)\.guards, or fix the name\n$/,
+      /^dmaspec check: design error: design unknown-guard: step ioh0\.free in ioh0\.unregistered: guard noHolderz is not defined; define it in rules\(\)\.guards, or fix the name\n$/,
     ],
-    ['bad-target.ts', /^dmaspec check: design error: design bad-target: step ioh0\.free in ioh0\.unlisted: target #nowhere is no state; .*\n$/],
+    ['bad-target.ts', /^dmaspec check: design error: design bad-target: step ioh0\.free in ioh0\.unregistered: target #nowhere is no state; .*\n$/],
     ['throwing-action.ts', /^dmaspec check: design error: design throwing-action: action tellDriver: throws the driver is gone on ioh0\.free; .*\n$/],
     [
       'no-design.ts',

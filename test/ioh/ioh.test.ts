@@ -21,13 +21,13 @@ describe('IOH lifecycle', () => {
     expect(ofThread(sys, 'ioh0')).toEqual([{ type: 'ioh0.eject' }]);
     sys.step({ type: 'ioh0.eject' });
     expect([h.state, h.current?.name]).toEqual(['ejecting', 'ioat0']);
-    replay(sys, ['ioh0.unregister', 'ioh0.free']);
+    replay(sys, ['ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.free']); // ioat0: one channel, one loop iteration
     expect(h.current?.name).toBe('ioat1');
     expect(sys.observe().devices.map((d) => [d.listed, d.freed])).toEqual([
       [false, true],
       [true, false],
     ]);
-    replay(sys, ['ioh0.unregister', 'ioh0.free']);
+    replay(sys, ['ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free']);
     expect(h.state).toBe('removed');
     expect(sys.isFinished('ioh0')).toBe(true);
     expect(sys.enabledSteps()).toEqual([]);
@@ -64,7 +64,7 @@ describe('IOH lifecycle', () => {
       hotAdd: true,
     });
     const old = sys.iohs[0].devices[0];
-    replay(sys, ['net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.free']);
+    replay(sys, ['net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free']);
     expect(sys.iohs[0].state).toBe('removed');
     expect(sys.isFinished('ioh0')).toBe(true); // a removed IOH is a proper end, re-add optional
     expect(ofThread(sys, 'ioh0')).toEqual([{ type: 'ioh0.hotAdd' }]);
@@ -85,7 +85,19 @@ describe('IOH lifecycle', () => {
 
   it('a pointer cached to the old instance still sees it freed after the same name is re-added', () => {
     const sys = new System(scenario({ design: 'baseline', clients: [client('atx0', 'async_tx', 0, { releases: false })] }), { hotAdd: true });
-    replay(sys, ['atx0.get', 'atx0.find', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.free', 'ioh0.hotAdd', 'ioh0.probe']);
+    replay(sys, [
+      'atx0.get',
+      'atx0.find',
+      'atx0.use',
+      'atx0.put',
+      'ioh0.eject',
+      'ioh0.unregister',
+      'ioh0.chanUnregister',
+      'ioh0.chanUnregister',
+      'ioh0.free',
+      'ioh0.hotAdd',
+      'ioh0.probe',
+    ]);
     expect(sys.observe().channels[0]).toMatchObject({ id: 'ioat0.0', resources: true });
     replay(sys, ['atx0.reget', 'atx0.use']);
     expect(sys.observe().violations).toEqual(['use-after-free:atx0:ioat0.0']);
@@ -99,7 +111,7 @@ describe('IOH lifecycle', () => {
     replay(sys, ['net0.find', 'net0.use']);
     expect(sys.observe().violations).toEqual(['use-on-removed-hardware:net0:ioat0.0']);
     // The orderly path continues as the driver's remove.
-    replay(sys, ['ioh0.eject', 'ioh0.unregister', 'ioh0.free']);
+    replay(sys, ['ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free']);
     expect(sys.iohs[0].state).toBe('removed');
   });
 
@@ -107,7 +119,7 @@ describe('IOH lifecycle', () => {
     const off = new System(scenario({ design: 'baseline' }));
     expect(ofThread(off, 'ioh0')).toEqual([{ type: 'ioh0.eject' }]);
     const on = new System(scenario({ design: 'baseline' }), { surpriseRemoval: true });
-    replay(on, ['ioh0.eject', 'ioh0.unregister', 'ioh0.free']);
+    replay(on, ['ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free']);
     expect(on.enabledSteps()).toEqual([]);
   });
 });

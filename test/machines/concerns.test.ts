@@ -143,7 +143,14 @@ describe('static-key quiesce', () => {
 describe('release notification per design', () => {
   it('baseline frees under the holder; its later release touches freed memory', () => {
     const m = build('release-baseline');
-    const s = runWithXstate(m, [ev('ioh0.eject'), ev('ioh0.unregister'), ev('ioh0.free'), ev('holder.release')]);
+    const s = runWithXstate(m, [
+      ev('ioh0.eject'),
+      ev('ioh0.unregister'),
+      ev('ioh0.chanUnregister'),
+      ev('ioh0.chanUnregister'),
+      ev('ioh0.free'),
+      ev('holder.release'),
+    ]);
     expect(s.matches('removed')).toBe(true);
     expect(s.context.uaf[0]).toEqual([1, 0]);
   });

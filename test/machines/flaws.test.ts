@@ -29,6 +29,8 @@ const NET0_DONE = [...Array.from({ length: DEFAULT_SCENARIO.clients[0].rounds },
 /** One quiesce round of IOH ioh0 on 2 CPUs. */
 const ROUND = steps('ioh0.clearDirty', 'ioh0.tick', 'ioh0.read', 'ioh0.read');
 const UNREGISTER = steps('ioh0.eject', 'ioh0.unregister');
+/** baseline: 3.6 unregister's channel loop, one step per channel of ioat0 (dmaengine.c:843-852). */
+const CHAN_LOOP = steps('ioh0.chanUnregister', 'ioh0.chanUnregister');
 /** The whole RFC quiesce at threshold 2 with nothing in flight, up to the mutex unlock. */
 const QUIESCE_2 = [...steps('ioh0.keyOn'), ...ROUND, ...ROUND, ...steps('ioh0.keyOff', 'ioh0.unlock')];
 const unheld = (s: Scenario): Scenario => ({ ...s, design: 'rfc-wait-unheld' });
@@ -85,7 +87,7 @@ describe('removal hangs (rfc-wait): a holder nobody tells to let go blocks unreg
 
   it('baseline does not hang on the same slave: it frees the device under it', () => {
     const m = systemFor({ ...slaveNeverReleases, design: 'baseline' });
-    const s = runWithXstate(m, [ev('slave0.request', { allocOk: true }), ...UNREGISTER, ev('ioh0.free'), ev('slave0.use')]);
+    const s = runWithXstate(m, [ev('slave0.request', { allocOk: true }), ...UNREGISTER, ...CHAN_LOOP, ev('ioh0.free'), ev('slave0.use')]);
     expect(s.matches({ ioh0: 'removed' })).toBe(true);
     expect(observe(snapshotView(s), m).violations).toEqual(['use-after-free:slave0:ioat0.0']);
   });
@@ -268,18 +270,25 @@ describe('ABBA deadlock (rfc-wait, kernel review D4): dma_list_mutex vs cpu_hotp
     const m = systemFor({ ...scenario, design: 'baseline' });
     // 3.6 has no CPU notifier: _cpu_down is one step, cpu.notify is only cpu_hotplug_done.
     const plain = events.filter((e) => e.type !== 'cpu.postDead');
-    const v = snapshotView(runWithXstate(m, [...plain, ev('cpu.notify'), ev('ioh0.free')]));
+    const v = snapshotView(runWithXstate(m, [...plain, ev('cpu.notify'), ...CHAN_LOOP, ev('ioh0.free')]));
     expect(v.active('ioh0.removed')).toBe(true);
   });
 });
 
 describe('dma_issue_pending_all (kernel review D11): an RCU reader that 3.4 unregister does not wait for', () => {
   // The walk reads each freed channel's client_count (stale, non-zero) and stops before its issue.
-  const events = [...steps('net0.get', 'net0-rx.walk'), ...UNREGISTER, ...steps('ioh0.free', 'net0-rx.check', 'net0-rx.issue', 'net0-rx.issue')];
+  const events = [...steps('net0.get', 'net0-rx.walk'), ...UNREGISTER, ...CHAN_LOOP, ...steps('ioh0.free', 'net0-rx.check', 'net0-rx.issue', 'net0-rx.issue')];
 
   it('baseline: the softirq walk saw the device; unregister and the free do not wait; it issues on freed memory', () => {
     const m = systemFor({ ...DEFAULT_SCENARIO, design: 'baseline' });
     expect(observe(snapshotView(runWithXstate(m, events)), m).violations).toEqual(['use-after-free:net0-rx:ioat0.0', 'use-after-free:net0-rx:ioat0.1']);
+  });
+
+  it("baseline: the walk does not read chan->local: issuing after the channel loop, before the driver's free, is no use after free", () => {
+    const m = systemFor({ ...DEFAULT_SCENARIO, design: 'baseline' });
+    const s = runWithXstate(m, [...steps('net0.get', 'net0-rx.walk'), ...UNREGISTER, ...CHAN_LOOP, ev('net0-rx.issue')]);
+    expect(s.context.channels.map((c: { local: number }) => c.local)).toEqual([0, 0]);
+    expect(observe(snapshotView(s), m).violations).toEqual([]);
   });
 
   it('the RFC adds synchronize_rcu(): its free waits for the walk', () => {
@@ -293,13 +302,34 @@ describe('dma_issue_pending_all (kernel review D11): an RCU reader that 3.4 unre
 });
 
 describe('3.4 baseline: unregister frees channels under their users', () => {
-  const events = [...steps('net0.get', 'net0.find'), ...UNREGISTER, ...steps('ioh0.free', 'net0.use')];
+  const events = [...steps('net0.get', 'net0.find'), ...UNREGISTER, ...CHAN_LOOP, ...steps('ioh0.free', 'net0.use')];
 
   it('net_dma uses a freed channel', () => {
     const m = systemFor({ ...DEFAULT_SCENARIO, design: 'baseline' });
     expect(holds(m, events.slice(0, -1), 'no-use-after-free')).toBe(true);
     expect(holds(m, events, 'no-use-after-free')).toBe(false);
     expect(observe(snapshotView(runWithXstate(m, events)), m).violations).toEqual(['use-after-free:net0:ioat0.0']);
+  });
+
+  it("net_dma's copy writes chan->local, which unregister's channel loop frees before the device (3.6 dmaengine.c:851, :941-942)", () => {
+    const m = systemFor({ ...DEFAULT_SCENARIO, design: 'baseline' });
+    const early = [...steps('net0.get', 'net0.find'), ...UNREGISTER, ...steps('ioh0.chanUnregister', 'net0.use')];
+    expect(holds(m, early.slice(0, -1), 'no-use-after-free')).toBe(true);
+    const s = runWithXstate(m, early);
+    expect(s.context.devices[0].freed).toBe(0);
+    expect(s.context.channels.map((c: { local: number; resources: number }) => [c.local, c.resources])).toEqual([
+      [0, 1],
+      [1, 1],
+    ]);
+    expect(holds(m, early, 'no-use-after-free')).toBe(false);
+    expect(observe(snapshotView(s), m).violations).toEqual(['use-after-free:net0:ioat0.0']);
+  });
+
+  it("each iteration of the channel loop takes dma_list_mutex; the driver's free waits for the whole loop", () => {
+    const m = systemFor({ ...DEFAULT_SCENARIO, design: 'baseline' });
+    const v = snapshotView(runWithXstate(m, [...UNREGISTER, ev('ioh0.chanUnregister')]));
+    const ioh = m.enabledEvents(v).filter((e) => e.type.startsWith('ioh0.'));
+    expect(ioh).toEqual([ev('ioh0.chanUnregister')]);
   });
 
   it('rfc-wait does not free right after unregister: the sequence is impossible', () => {

@@ -47,7 +47,7 @@ describe('observe and diffObservables', () => {
       'ioat0.0.resources false→true',
       'slave0.chan null→ioat0.0',
     ]);
-    for (const t of ['ioh0.eject', 'ioh0.unregister']) sys.step({ type: t });
+    for (const t of ['ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.chanUnregister']) sys.step({ type: t });
     const b = sys.observe();
     sys.step({ type: 'ioh0.free' });
     expect(diffObservables(b, sys.observe())).toEqual(['ioat0.freed false→true', 'ioat0.0.resources true→false']);

@@ -130,6 +130,8 @@ describe('System: the conformance interface', () => {
     expect(sys.deadlock()).toBeNull();
     sys.step({ type: 'ioh0.eject' });
     sys.step({ type: 'ioh0.unregister' });
+    sys.step({ type: 'ioh0.chanUnregister' });
+    sys.step({ type: 'ioh0.chanUnregister' });
     sys.step({ type: 'ioh0.free' });
     expect(sys.enabledSteps()).toEqual([]);
     expect(sys.allFinished()).toBe(true);
@@ -147,8 +149,8 @@ describe('System: the conformance interface', () => {
       sys.step({ type: 'ioh0.unregister' });
       return sys.enabledSteps().map((e) => e.type);
     };
-    // baseline frees at once; rfc-wait (the scenario's name) would quiesce first.
-    expect(afterUnregister(new System(scenario({ design: 'rfc-wait' }), { design: DESIGNS.baseline }))).toEqual(['ioh0.free']);
+    // baseline runs unregister's channel loop, then frees; rfc-wait (the scenario's name) would quiesce first.
+    expect(afterUnregister(new System(scenario({ design: 'rfc-wait' }), { design: DESIGNS.baseline }))).toEqual(['ioh0.chanUnregister']);
     expect(afterUnregister(new System(scenario({ design: 'rfc-wait' })))).not.toContain('ioh0.free');
   });
 });

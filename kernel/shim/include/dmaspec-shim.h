@@ -539,7 +539,13 @@ static inline int register_hotcpu_notifier(struct notifier_block *nb) { (void)nb
 #define __this_cpu_add(pcp, n) ((void)(*this_cpu_ptr(&(pcp)) += (n)))
 #define __this_cpu_inc(pcp) __this_cpu_add(pcp, 1)
 #define alloc_percpu(type) ((type __percpu *)rt_alloc_percpu(sizeof(type)))
-#define free_percpu(p) rt_free_percpu((p), __func__, __FILE__, __LINE__)
+/* A point before and after: 3.6 unregister's channel loop ends its model step (chanUnregister) after it. */
+#define free_percpu(p)                                                          \
+	do {                                                                    \
+		rt_point(RT_BEFORE, "free_percpu", __func__, __FILE__, __LINE__); \
+		rt_free_percpu((p), __func__, __FILE__, __LINE__);              \
+		rt_point(RT_AFTER, "free_percpu", __func__, __FILE__, __LINE__);  \
+	} while (0)
 
 /* ---- static keys (jump_label.h): x86 patches text under get_online_cpus() ---- */
 struct static_key {

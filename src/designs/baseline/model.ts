@@ -4,7 +4,7 @@
  * and the driver frees them anyway.
  * @module
  */
-import { freeStep } from '../../../machines/system/ioh.ts';
+import { channelLoop, freeStep } from '../../../machines/system/ioh.ts';
 import { defineDesign } from '../../../machines/system/design.ts';
 
 /** The 3.4 baseline design. */
@@ -13,15 +13,19 @@ export const baseline = defineDesign({
   title: 'Linux 3.4: unregister warns and frees',
   summary:
     'dma_async_device_unregister removes the device from dma_device_list and rebalances the channel table; ' +
-    'if a channel still has clients it only WARN_ONCEs, and the driver frees the device and its channels. ' +
+    "its channel loop frees each channel's per-CPU chan->local (which net_dma's copies write) and, if a channel still has clients, only WARN_ONCEs; " +
+    'then the driver frees the device and its channels. ' +
     'dma_find_channel is a plain per-CPU table read: nothing tells unregister that a find → put round is in flight.',
   hotPath: 'plain',
   ejecting: (b) => ({
     afterUnregister: 'unlisted',
     states: {
-      unlisted: {
-        id: b.id('unlisted'),
-        description: 'off dma_device_list; the driver is about to free the device',
+      // 3.6 dma_async_device_unregister goes on after its mutex_unlock (dmaengine.c:841) with
+      // the channel loop, whose free_percpu(chan->local) (:851) comes before the driver's free.
+      unlisted: channelLoop(b, 'unlisted', 'unregistered', "off dma_device_list; unregister's channel loop frees each channel's chan->local"),
+      unregistered: {
+        id: b.id('unregistered'),
+        description: 'dma_async_device_unregister has returned; the driver is about to free the device',
         on: {
           [b.ev('free')]: freeStep(
             b,

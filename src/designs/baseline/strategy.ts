@@ -18,6 +18,16 @@ export const baselineStrategy: DesignStrategy = {
       getChannel: (chan) => chan,
       putChannel: () => {},
       *removeDevice(device) {
+        // 3.6 dma_async_device_unregister's channel loop (dmaengine.c:843-852), a step per
+        // channel (each takes dma_list_mutex), then the driver's free.
+        for (const chan of device.channels) {
+          yield* at(
+            'chanUnregister',
+            () => k.listMutexFree,
+            () => `mutex_lock(&dma_list_mutex) in dma_async_device_unregister (held by ${k.listMutexOwner})`,
+          );
+          k.unregisterChannel(chan);
+        }
         yield* at('free');
         k.freeDevice(device);
       },

@@ -99,6 +99,8 @@ export function iohAdapter(model: MachineModel<IohContext>, scenario: Scenario):
         case 'unregister':
           if (point?.offers.some((o) => o.step === 'eject')) resume('eject');
           resume('unregister');
+          // baseline's unregister channel loop (3.6 dmaengine.c:843-852), a step per channel, then the free.
+          while (point?.offers.some((o) => o.step === 'chanUnregister')) resume('chanUnregister');
           return resume('free');
         case 'surpriseRemove':
           return ioh!.surpriseRemove();
