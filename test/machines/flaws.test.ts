@@ -286,7 +286,12 @@ describe('dma_issue_pending_all (kernel review D11): an RCU reader that 3.4 unre
 
   it("baseline: the walk does not read chan->local: issuing after the channel loop, before the driver's free, is no use after free", () => {
     const m = systemFor({ ...DEFAULT_SCENARIO, design: 'baseline' });
-    const s = runWithXstate(m, [...steps('net0.get', 'net0-rx.walk'), ...UNREGISTER, ...CHAN_LOOP, ...steps('net0-rx.check', 'net0-rx.issue', 'net0-rx.issue')]);
+    const s = runWithXstate(m, [
+      ...steps('net0.get', 'net0-rx.walk'),
+      ...UNREGISTER,
+      ...CHAN_LOOP,
+      ...steps('net0-rx.check', 'net0-rx.issue', 'net0-rx.issue'),
+    ]);
     expect(s.context.channels.map((c: { local: number }) => c.local)).toEqual([0, 0]);
     expect(observe(snapshotView(s), m).violations).toEqual([]);
   });
