@@ -47,7 +47,7 @@ const netAndSlave = (design: Scenario['design']): Scenario => ({ ...DEFAULT_SCEN
 describe('the walk reads private devices too (3.6 dmaengine.c:360-362)', () => {
   // slave0's request makes ioat0 DMA_PRIVATE; the walk fetches it all the same.
   const privateWalk = [ev('slave0.request', { allocOk: true }), ...steps('net0.get', 'net0-rx.walk')];
-  const freeUnder = [...privateWalk, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.free', 'net0-rx.check')];
+  const freeUnder = [...privateWalk, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free', 'net0-rx.check')];
 
   it('a walk starts when only a private device is listed', () => {
     expect(enabled(netAndSlave('baseline'), privateWalk.slice(0, 2), 'net0-rx.walk')).toBe(true);
@@ -95,17 +95,28 @@ describe('list_del_rcu and an open walk: the walk follows the pointers the kerne
   };
 
   it('the second device deleted while the first is listed: the first one’s next skips it, no use after free', () => {
-    const events = steps('net0.get', 'net0-rx.walk', 'ioh1.eject', 'ioh1.unregister', 'ioh1.free', 'net0-rx.check', 'net0-rx.issue');
+    const events = steps('net0.get', 'net0-rx.walk', 'ioh1.eject', 'ioh1.unregister', 'ioh1.chanUnregister', 'ioh1.free', 'net0-rx.check', 'net0-rx.issue');
     expect(violations(twoIohs, events)).toEqual([]);
   });
 
   it('the held device deleted first: its stale next still leads to the second, which is read after its free too', () => {
-    const events = steps('net0.get', 'net0-rx.walk', 'ioh0.eject', 'ioh0.unregister', 'ioh0.free', 'ioh0.unregister', 'ioh0.free', ...DRAIN2);
+    const events = steps(
+      'net0.get',
+      'net0-rx.walk',
+      'ioh0.eject',
+      'ioh0.unregister',
+      'ioh0.chanUnregister',
+      'ioh0.free',
+      'ioh0.unregister',
+      'ioh0.chanUnregister',
+      'ioh0.free',
+      ...DRAIN2,
+    );
     expect(violations(oneIoh, events)).toEqual(['use-after-free:net0-rx:ioat0.0', 'use-after-free:net0-rx:ioat1.0']);
   });
 
   it('the held device alone deleted and freed: only it is read after the free', () => {
-    const events = steps('net0.get', 'net0-rx.walk', 'ioh0.eject', 'ioh0.unregister', 'ioh0.free', ...DRAIN2);
+    const events = steps('net0.get', 'net0-rx.walk', 'ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.free', ...DRAIN2);
     expect(violations(twoIohs, events)).toEqual(['use-after-free:net0-rx:ioat0.0']);
   });
 });
@@ -161,7 +172,7 @@ describe('check, then issue: a put between them (walker-per-channel, issue-after
   });
 
   it('the device freed between the check and the issue: the issue reads the freed channel struct', () => {
-    const after = [...between, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.free', 'net0-rx.issue')];
+    const after = [...between, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free', 'net0-rx.issue')];
     expect(violations(s, after)).toEqual(['use-after-free:net0-rx:ioat0.0', 'use-after-free:net0-rx:ioat0.1']);
   });
 });
