@@ -167,6 +167,12 @@ describe('mutants of dma_chan_get / dma_chan_put / balance_ref_count / private_c
       table[mutant] = {};
       killedByCoverage[mutant] = false;
       for (const set of SETS) {
+        // The catalogue's system set is the largest and kills no mutant the coverage sets
+        // miss; it is replayed only for the mutant that shows why those sets exist.
+        if (set.name === 'system (catalogue)' && mutant !== 'get: balance_ref_count skipped') {
+          table[mutant][set.name] = 'not replayed';
+          continue;
+        }
         apply();
         const err = replay(set);
         Object.assign(P, original);
