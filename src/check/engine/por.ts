@@ -1,0 +1,332 @@
+/**
+ * Partial-order reduction for safety (invariants and deadlock) with independence learned
+ * from the read tries (read-trie.ts): every path a step's trie learns says which slots the
+ * step read (its guard's and its actions' reads) and which it wrote (memo-stepper.ts
+ * `StepLeaf.at`, and its region's leaf); every path a property's trie learns says which slots
+ * the property read. From them, per slot, the threads that read it, the threads that write
+ * it, and whether a property reads it.
+ *
+ * The variant: Godefroid's persistent sets restricted to one thread (P. Godefroid,
+ * "Partial-Order Methods for the Verification of Concurrent Systems", LNCS 1032, 1996, ch. 4;
+ * the ample-set conditions of Clarke, Grumberg, Peled, "Model Checking", ch. 10). In a state,
+ * the ample set is every enabled step of one thread T, taken only when
+ * - C0: T has an enabled step, and fewer than the state has (otherwise nothing is gained);
+ * - C1 (persistence): every slot any of T's steps from its current leaves reads (enabled or
+ *   not: a disabled step's guard reads are what another thread could enable it through) is
+ *   written by no other thread, and every slot T's enabled steps write (its region's leaf
+ *   included) is read and written by no other thread. Then no step of another thread, in
+ *   this state or any it reaches without T, can enable, disable or be changed by T's steps:
+ *   other threads' steps are independent of the ample set, which stays enabled;
+ * - C2 (invisibility): no safety property reads a slot T's enabled steps write, so no
+ *   property changes value along T's steps. Deadlock needs no visibility: persistent sets
+ *   keep every reachable deadlock state (Godefroid, thm. 4.3);
+ * - C3 (cycle proviso, for breadth-first search; D. Bošnački, G. Holzmann, "Improving SPIN's
+ *   partial-order reduction for breadth-first search", SPIN 2005): a state whose ample
+ *   successors include a state already expanded (a BFS id not above its own) is expanded
+ *   fully. Every cycle has such an edge (ids cannot increase all around it), so every cycle
+ *   of the reduced graph has a fully expanded state and no step is ignored forever.
+ * Timer steps (machines/model.ts `timerRule`) are enabled by the absence of every other step,
+ * so a state with a timer step enabled is expanded fully.
+ *
+ * Learned, not given: the readers and writers of a slot are those the search has met so far
+ * (assumption POR-A1, spec/threads.md). Each ample choice records the facts it relied on
+ * (which thread relied on a slot having no other writer, or no other accessor and no property
+ * reader); a path learned later that contradicts one marks the search invalid, and the
+ * explorer restarts it with everything learned kept ({@link Reduction.invalid}). A finished
+ * search has no choice contradicted by anything it met; what it did not meet (a step of
+ * another thread reading the slot only in states the reduction skipped) is POR-A1's gap.
+ * test/check/por.test.ts closes it on the test scenarios: every relied fact holds against
+ * the accessors of the complete unreduced search.
+ *
+ * Limits: safety only (the liveness search runs unreduced); no symmetry (a canonical
+ * state's learned accessors are not its permutations'); one thread (no workers); exact store.
+ * Counterexamples are real paths, shortest in the reduced graph but not necessarily shortest.
+ * @module
+ */
+import type { CompiledMachine } from './compile.ts';
+import { type MemoProperties, type MemoStepper, StepLeaf, type Taken } from './memo-stepper.ts';
+
+/** What the reduction did in one search. */
+export interface PorStats {
+  /** States expanded through an ample set smaller than their enabled steps. */
+  readonly reduced: number;
+  /** States whose ample set closed back to an expanded state, expanded fully (C3). */
+  readonly proviso: number;
+  /** Searches restarted because a learned path contradicted an earlier choice. */
+  readonly restarts: number;
+  /** True when the reduction stopped choosing: a step or property only the decoded state answers (its reads are unknown). */
+  readonly opaque: boolean;
+}
+
+/** Thrown inside the explorer's loop when a learned path contradicted an ample choice: the search starts again. */
+export class PorRestart extends Error {
+  override readonly name = 'PorRestart';
+}
+
+/** The learned independence and the ample-set choice of one exploration (one per explorer; kept across restarts). */
+export class Reduction {
+  /** A learned path contradicted a relied fact: the search must restart. */
+  invalid = false;
+  /** A step or property the tries cannot follow: its reads are unknown, so no more reduction. */
+  opaque = false;
+  reduced = 0;
+  proviso = 0;
+  restarts = 0;
+  private relies = false;
+  /** Steps, as (event, leaf of its region) pairs `pairBase[e] + leaf`: their region, leaf and thread. */
+  private readonly pairBase: Int32Array;
+  private readonly pairRegion: Int32Array;
+  private readonly pairLeaf: Int32Array;
+  private readonly pairThread: Int32Array;
+  /** Per slot, the steps learned to read / write it (and the same as a membership table, slot-major). */
+  private readonly readPairs: number[][];
+  private readonly writePairs: number[][];
+  private readonly readBy: Uint8Array;
+  private readonly writeBy: Uint8Array;
+  /** Per slot: a safety property reads it. */
+  private readonly propRead: Uint8Array;
+  /** Per region, `reach[r][a * L + b]`: leaf b is reachable from leaf a by the region's own transitions (guards ignored). */
+  private readonly reach: Uint8Array[];
+  private readonly leafCount: Int32Array;
+  private readonly leafOff: Int32Array;
+  private readonly leaves: number;
+  /** Per region, its thread (the model's threads, then one index for events of none). */
+  private readonly regionThread: Int32Array;
+  /**
+   * Per slot and region leaf (`x * leaves + leafOff[r] + leaf`): an ample choice relied on no
+   * step reachable from that leaf writing the slot (`reliedRead`: the ample thread reads it),
+   * or touching it (`reliedWrite`: the ample thread writes it); `reliedProp`: on no property reading it.
+   */
+  private readonly reliedRead: Uint8Array;
+  private readonly reliedWrite: Uint8Array;
+  private readonly reliedProp: Uint8Array;
+  private readonly thread: Int32Array;
+  private readonly eventsOf: Int32Array[];
+  private readonly timer: Uint8Array;
+  private readonly count: Int32Array;
+  private readonly reads: number[] = [];
+  private readonly writes: number[] = [];
+  private readonly order: number[] = [];
+  private row: ArrayLike<number> = [];
+
+  constructor(
+    private readonly cm: CompiledMachine,
+    private readonly stepper: MemoStepper<any>,
+    props: MemoProperties<any>,
+  ) {
+    const W = cm.width;
+    const R = cm.regions.length;
+    const T = cm.model.threads.length;
+    const E = cm.events.length;
+    this.leafCount = Int32Array.from(cm.regions, (r) => r.leafIds.length);
+    this.leafOff = new Int32Array(R);
+    let off = 0;
+    for (let r = 0; r < R; r++) {
+      this.leafOff[r] = off;
+      off += this.leafCount[r];
+    }
+    this.leaves = off;
+    this.regionThread = new Int32Array(R).fill(T);
+    this.thread = new Int32Array(E);
+    this.timer = new Uint8Array(E);
+    this.pairBase = new Int32Array(E);
+    const timers = cm.model.timers;
+    const lists: number[][] = Array.from({ length: T + 1 }, () => []);
+    let P = 0;
+    for (let e = 0; e < E; e++) {
+      const t = cm.eventThread[e] >= 0 ? cm.eventThread[e] : T;
+      this.thread[e] = t;
+      if (timers?.has(cm.events[e].type)) this.timer[e] = 1;
+      const r = cm.eventRegion[e];
+      this.pairBase[e] = P;
+      if (r < 0) continue;
+      lists[t].push(e);
+      this.regionThread[r] = t;
+      P += this.leafCount[r];
+    }
+    this.pairRegion = new Int32Array(P);
+    this.pairLeaf = new Int32Array(P);
+    this.pairThread = new Int32Array(P);
+    for (let e = 0; e < E; e++) {
+      const r = cm.eventRegion[e];
+      if (r < 0) continue;
+      for (let l = 0; l < this.leafCount[r]; l++) {
+        const p = this.pairBase[e] + l;
+        this.pairRegion[p] = r;
+        this.pairLeaf[p] = l;
+        this.pairThread[p] = this.thread[e];
+      }
+    }
+    this.eventsOf = lists.map((l) => Int32Array.from(l));
+    this.count = new Int32Array(T + 1);
+    this.readPairs = Array.from({ length: W }, () => []);
+    this.writePairs = Array.from({ length: W }, () => []);
+    this.readBy = new Uint8Array(W * P);
+    this.writeBy = new Uint8Array(W * P);
+    this.propRead = new Uint8Array(W);
+    this.reliedRead = new Uint8Array(W * off);
+    this.reliedWrite = new Uint8Array(W * off);
+    this.reliedProp = new Uint8Array(W);
+    this.reach = cm.regions.map((_, r) => this.regionReach(r));
+    stepper.observeLearning((e, from, reads, leaf) => this.learnStep(e, from, reads, leaf));
+    props.observeLearning((reads, value) => this.learnProperty(reads, value));
+  }
+
+  /** The leaves of region `r` each leaf reaches by the region's transitions, whatever their guards. */
+  private regionReach(r: number): Uint8Array {
+    const { cm } = this;
+    const L = this.leafCount[r];
+    const next: number[][] = Array.from({ length: L }, () => []);
+    for (let e = 0; e < cm.events.length; e++) {
+      if (cm.eventRegion[e] !== r) continue;
+      for (let l = 0; l < L; l++) for (const t of cm.candidates[e][l]) if (t.target >= 0) next[l].push(t.target);
+    }
+    const reach = new Uint8Array(L * L);
+    for (let a = 0; a < L; a++) {
+      const todo = [a];
+      reach[a * L + a] = 1;
+      while (todo.length) for (const b of next[todo.pop()!]) if (!reach[a * L + b]) todo.push(b), (reach[a * L + b] = 1);
+    }
+    return reach;
+  }
+
+  /** The stats of the search so far. */
+  stats(): PorStats {
+    return { reduced: this.reduced, proviso: this.proviso, restarts: this.restarts, opaque: this.opaque };
+  }
+
+  /** A search restarts: the learned accessors and relied facts stay, the counts start again. */
+  restart(): void {
+    this.invalid = false;
+    this.restarts++;
+    this.reduced = 0;
+    this.proviso = 0;
+  }
+
+  private learnStep(e: number, from: number, reads: readonly number[], leaf: StepLeaf): void {
+    if (leaf.fallback) return this.goOpaque();
+    const p = this.pairBase[e] + from;
+    const P = this.pairRegion.length;
+    for (const x of reads)
+      if (!this.readBy[x * P + p]) {
+        this.readBy[x * P + p] = 1;
+        this.readPairs[x].push(p);
+        if (this.relied(this.reliedWrite, x, p)) this.invalid = true;
+      }
+    const wrote = (x: number) => {
+      if (this.writeBy[x * P + p]) return;
+      this.writeBy[x * P + p] = 1;
+      this.writePairs[x].push(p);
+      if (this.relied(this.reliedRead, x, p) || this.relied(this.reliedWrite, x, p)) this.invalid = true;
+    };
+    for (const x of leaf.at) wrote(x);
+    if (leaf.target >= 0) wrote(this.cm.eventRegion[e]);
+  }
+
+  /** An ample choice relied (in `table`) on slot `x` from a leaf of step `p`'s region that reaches `p`'s leaf. */
+  private relied(table: Uint8Array, x: number, p: number): boolean {
+    const r = this.pairRegion[p];
+    const L = this.leafCount[r];
+    const base = x * this.leaves + this.leafOff[r];
+    const reach = this.reach[r];
+    const to = this.pairLeaf[p];
+    for (let a = 0; a < L; a++) if (table[base + a] && reach[a * L + to]) return true;
+    return false;
+  }
+
+  private learnProperty(reads: readonly number[], value: boolean | undefined): void {
+    if (value === undefined) return this.goOpaque();
+    for (const x of reads)
+      if (!this.propRead[x]) {
+        this.propRead[x] = 1;
+        if (this.reliedProp[x]) this.invalid = true;
+      }
+  }
+
+  private goOpaque(): void {
+    if (this.opaque) return;
+    this.opaque = true;
+    if (this.relies) this.invalid = true;
+  }
+
+  /**
+   * Reorders the `n` enabled steps (`events`, `taken`) of the state `row` (the stepper's
+   * loaded one) so that an ample set comes first, and returns its size (`n`: no reduction).
+   */
+  ample(row: ArrayLike<number>, events: Int32Array, taken: Taken[], n: number): number {
+    if (this.opaque || n < 2) return n;
+    this.row = row;
+    const { count, thread, order } = this;
+    count.fill(0);
+    for (let k = 0; k < n; k++) {
+      const e = events[k];
+      // A timer step, or a state only the classic stepper answers: expand fully.
+      if (this.timer[e] || !(taken[k] instanceof StepLeaf)) return n;
+      count[thread[e]]++;
+    }
+    order.length = 0;
+    const last = count.length - 1;
+    for (let t = 0; t < last; t++) if (count[t] > 0 && count[t] < n) order.push(t);
+    // The fewest steps first: the smallest ample set.
+    order.sort((a, b) => count[a] - count[b] || a - b);
+    for (const t of order) {
+      if (!this.persistent(t)) continue;
+      this.rely(t);
+      let m = 0;
+      for (let k = 0; k < n; k++)
+        if (thread[events[k]] === t) {
+          const e = events[k];
+          const x = taken[k];
+          for (let j = k; j > m; j--) {
+            events[j] = events[j - 1];
+            taken[j] = taken[j - 1];
+          }
+          events[m] = e;
+          taken[m++] = x;
+        }
+      this.reduced++;
+      return m;
+    }
+    return n;
+  }
+
+  /** Some step of another thread than `t`, among `pairs`, is reachable from the current leaf of its region. */
+  private reachable(pairs: readonly number[], t: number): boolean {
+    const { row } = this;
+    for (const p of pairs) {
+      if (this.pairThread[p] === t) continue;
+      const r = this.pairRegion[p];
+      const L = this.leafCount[r];
+      if (this.reach[r][row[r] * L + this.pairLeaf[p]]) return true;
+    }
+    return false;
+  }
+
+  /** C1 and C2 for thread `t` in the loaded state; its reads and writes are left in `reads` / `writes`. */
+  private persistent(t: number): boolean {
+    const { reads, writes } = this;
+    reads.length = 0;
+    writes.length = 0;
+    for (const e of this.eventsOf[t]) {
+      const leaf = this.stepper.stepWithReads(e, reads);
+      if (leaf === null || !leaf.on) continue;
+      for (const x of leaf.at) writes.push(x);
+      if (leaf.target >= 0) writes.push(this.cm.eventRegion[e]);
+    }
+    for (const x of reads) if (this.reachable(this.writePairs[x], t)) return false;
+    for (const x of writes) if (this.propRead[x] || this.reachable(this.writePairs[x], t) || this.reachable(this.readPairs[x], t)) return false;
+    return true;
+  }
+
+  /** Records what the choice of thread `t` relied on, per other thread's region at its current leaf. */
+  private rely(t: number): void {
+    this.relies = true;
+    const { row, leaves, leafOff, regionThread } = this;
+    const R = regionThread.length;
+    for (const x of this.reads) for (let r = 0; r < R; r++) if (regionThread[r] !== t) this.reliedRead[x * leaves + leafOff[r] + row[r]] = 1;
+    for (const x of this.writes) {
+      this.reliedProp[x] = 1;
+      for (let r = 0; r < R; r++) if (regionThread[r] !== t) this.reliedWrite[x * leaves + leafOff[r] + row[r]] = 1;
+    }
+  }
+}
