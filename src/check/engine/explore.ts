@@ -218,6 +218,7 @@ function search<C extends object>(
     for (let i = 0; i < pending.length; i++) {
       if (!props.holds(pendingAt[i], row.slots, view)) {
         violations.set(pending[i].name, id);
+        por?.retire(pendingAt[i]);
         pending.splice(i, 1);
         pendingAt.splice(i--, 1);
       }

@@ -277,9 +277,11 @@ export class MemoProperties<C extends object> {
     this.view = new RowView(stepper.cm, stepper.cm.initialRow, stepper.coder.decode(stepper.cm.initialRow, stepper.cm.regions.length));
   }
 
-  /** Calls `onRead(reads, value)` for every path a property trie learns from now on (`value` undefined: the decoded state was asked). */
-  observeLearning(onRead: (reads: readonly number[], value: boolean | undefined) => void): void {
-    for (const t of this.tries) t.onLearn = onRead;
+  /** Calls `onRead(k, reads, value)` for every path property `k`'s trie learns from now on (`value` undefined: the decoded state was asked). */
+  observeLearning(onRead: (k: number, reads: readonly number[], value: boolean | undefined) => void): void {
+    this.tries.forEach((t, k) => {
+      t.onLearn = (reads, value) => onRead(k, reads, value);
+    });
   }
 
   /** Whether property `k` holds on `row`. `view`, when given, is `row` already decoded. */

@@ -83,8 +83,10 @@ export class Reduction {
   private readonly writePairs: number[][];
   private readonly readBy: Uint8Array;
   private readonly writeBy: Uint8Array;
-  /** Per slot: a safety property reads it. */
+  /** Per slot and property (`x * K + k`): property k reads it; per slot, how many properties not yet violated read it; per property, not yet violated. */
   private readonly propRead: Uint8Array;
+  private readonly propCount: Int32Array;
+  private readonly pending: Uint8Array;
   /** Per region, `reach[r][a * L + b]`: leaf b is reachable from leaf a by the region's own transitions (guards ignored). */
   private readonly reach: Uint8Array[];
   private readonly leafCount: Int32Array;
@@ -104,9 +106,13 @@ export class Reduction {
   private readonly eventsOf: Int32Array[];
   private readonly timer: Uint8Array;
   private readonly count: Int32Array;
-  private readonly reads: number[] = [];
-  private readonly writes: number[] = [];
-  private readonly order: number[] = [];
+  /** Per thread, in the loaded state: the slots its steps from its current leaves read, and those its enabled steps write. */
+  private readonly reads: number[][];
+  private readonly writes: number[][];
+  /** Per thread: its footprint is computed for the loaded state (1), and it is in the set being closed (2). */
+  private readonly mark: Uint8Array;
+  private readonly set: number[] = [];
+  private readonly best: number[] = [];
   private row: ArrayLike<number> = [];
 
   constructor(
@@ -159,17 +165,22 @@ export class Reduction {
     }
     this.eventsOf = lists.map((l) => Int32Array.from(l));
     this.count = new Int32Array(T + 1);
+    this.reads = Array.from({ length: T + 1 }, () => []);
+    this.writes = Array.from({ length: T + 1 }, () => []);
+    this.mark = new Uint8Array(T + 1);
     this.readPairs = Array.from({ length: W }, () => []);
     this.writePairs = Array.from({ length: W }, () => []);
     this.readBy = new Uint8Array(W * P);
     this.writeBy = new Uint8Array(W * P);
-    this.propRead = new Uint8Array(W);
+    this.pending = new Uint8Array(props.props.length).fill(1);
+    this.propRead = new Uint8Array(W * this.pending.length);
+    this.propCount = new Int32Array(W);
     this.reliedRead = new Uint8Array(W * off);
     this.reliedWrite = new Uint8Array(W * off);
     this.reliedProp = new Uint8Array(W);
     this.reach = cm.regions.map((_, r) => this.regionReach(r));
     stepper.observeLearning((e, from, reads, leaf) => this.learnStep(e, from, reads, leaf));
-    props.observeLearning((reads, value) => this.learnProperty(reads, value));
+    props.observeLearning((k, reads, value) => this.learnProperty(k, reads, value));
   }
 
   /** The leaves of region `r` each leaf reaches by the region's transitions, whatever their guards. */
@@ -195,16 +206,34 @@ export class Reduction {
     return { reduced: this.reduced, proviso: this.proviso, restarts: this.restarts, opaque: this.opaque };
   }
 
-  /** A search restarts: the learned accessors and relied facts stay, the counts start again. */
+  /** A search restarts: the learned accessors and relied facts stay, the counts start again, every property is pending again. */
   restart(): void {
     this.invalid = false;
     this.restarts++;
     this.reduced = 0;
     this.proviso = 0;
+    this.pending.fill(1);
+    const K = this.pending.length;
+    this.propCount.fill(0);
+    for (let x = 0; x < this.propCount.length; x++) for (let k = 0; k < K; k++) this.propCount[x] += this.propRead[x * K + k];
+  }
+
+  /**
+   * Property `k` was found violated: the search no longer checks it, so its reads no longer
+   * make a step visible (later ample sets need not keep its violations: one is found).
+   */
+  retire(k: number): void {
+    if (!this.pending[k]) return;
+    this.pending[k] = 0;
+    const K = this.pending.length;
+    for (let x = 0; x < this.propCount.length; x++) this.propCount[x] -= this.propRead[x * K + k];
   }
 
   private learnStep(e: number, from: number, reads: readonly number[], leaf: StepLeaf): void {
-    if (leaf.fallback) return this.goOpaque();
+    if (leaf.fallback) {
+      this.goOpaque();
+      return;
+    }
     const p = this.pairBase[e] + from;
     const P = this.pairRegion.length;
     for (const x of reads)
@@ -234,11 +263,17 @@ export class Reduction {
     return false;
   }
 
-  private learnProperty(reads: readonly number[], value: boolean | undefined): void {
-    if (value === undefined) return this.goOpaque();
+  private learnProperty(k: number, reads: readonly number[], value: boolean | undefined): void {
+    if (value === undefined) {
+      this.goOpaque();
+      return;
+    }
+    const K = this.pending.length;
     for (const x of reads)
-      if (!this.propRead[x]) {
-        this.propRead[x] = 1;
+      if (!this.propRead[x * K + k]) {
+        this.propRead[x * K + k] = 1;
+        if (!this.pending[k]) continue;
+        this.propCount[x]++;
         if (this.reliedProp[x]) this.invalid = true;
       }
   }
@@ -256,55 +291,80 @@ export class Reduction {
   ample(row: ArrayLike<number>, events: Int32Array, taken: Taken[], n: number): number {
     if (this.opaque || n < 2) return n;
     this.row = row;
-    const { count, thread, order } = this;
+    const { count, thread, mark, set, best } = this;
     count.fill(0);
+    mark.fill(0);
     for (let k = 0; k < n; k++) {
       const e = events[k];
       // A timer step, or a state only the classic stepper answers: expand fully.
       if (this.timer[e] || !(taken[k] instanceof StepLeaf)) return n;
       count[thread[e]]++;
     }
-    order.length = 0;
+    // Each thread with enabled steps seeds a set closed under "another thread's future steps
+    // touch its footprint"; the closed set with the fewest enabled steps, all invisible, is the ample set.
+    let bestCount = n;
     const last = count.length - 1;
-    for (let t = 0; t < last; t++) if (count[t] > 0 && count[t] < n) order.push(t);
-    // The fewest steps first: the smallest ample set.
-    order.sort((a, b) => count[a] - count[b] || a - b);
-    for (const t of order) {
-      if (!this.persistent(t)) continue;
-      this.rely(t);
-      let m = 0;
-      for (let k = 0; k < n; k++)
-        if (thread[events[k]] === t) {
-          const e = events[k];
-          const x = taken[k];
-          for (let j = k; j > m; j--) {
-            events[j] = events[j - 1];
-            taken[j] = taken[j - 1];
-          }
-          events[m] = e;
-          taken[m++] = x;
+    for (let t = 0; t < last; t++) {
+      if (count[t] === 0 || count[t] >= bestCount) continue;
+      const m = this.close(t, bestCount);
+      if (m < bestCount) {
+        bestCount = m;
+        best.length = 0;
+        best.push(...set);
+      }
+    }
+    if (bestCount === n) return n;
+    for (const t of best) mark[t] = 2;
+    this.rely(best);
+    let m = 0;
+    for (let k = 0; k < n; k++)
+      if (mark[thread[events[k]]] === 2) {
+        const e = events[k];
+        const x = taken[k];
+        for (let j = k; j > m; j--) {
+          events[j] = events[j - 1];
+          taken[j] = taken[j - 1];
         }
-      this.reduced++;
-      return m;
-    }
-    return n;
+        events[m] = e;
+        taken[m++] = x;
+      }
+    this.reduced++;
+    return m;
   }
 
-  /** Some step of another thread than `t`, among `pairs`, is reachable from the current leaf of its region. */
-  private reachable(pairs: readonly number[], t: number): boolean {
-    const { row } = this;
-    for (const p of pairs) {
-      if (this.pairThread[p] === t) continue;
-      const r = this.pairRegion[p];
-      const L = this.leafCount[r];
-      if (this.reach[r][row[r] * L + this.pairLeaf[p]]) return true;
+  /**
+   * The set of threads closed from `seed` (left in `set`): a thread whose steps reachable from
+   * its current leaves write what a member's current steps read, or touch what a member's
+   * enabled steps write, joins. Returns its enabled steps' count, or `bound` when it reaches
+   * `bound`, holds a visible step, or takes the events of no thread.
+   */
+  private close(seed: number, bound: number): number {
+    const { set, count } = this;
+    const last = count.length - 1;
+    set.length = 0;
+    set.push(seed);
+    let m = count[seed];
+    for (let i = 0; i < set.length; i++) {
+      const a = set[i];
+      this.footprint(a);
+      for (const x of this.writes[a]) if (this.propCount[x]) return bound;
+      for (let b = 0; b <= last; b++) {
+        if (set.includes(b) || !this.touches(b, a)) continue;
+        if (b === last) return bound;
+        m += count[b];
+        if (m >= bound) return bound;
+        set.push(b);
+      }
     }
-    return false;
+    return m;
   }
 
-  /** C1 and C2 for thread `t` in the loaded state; its reads and writes are left in `reads` / `writes`. */
-  private persistent(t: number): boolean {
-    const { reads, writes } = this;
+  /** Computes thread `t`'s footprint in the loaded state, once per state. */
+  private footprint(t: number): void {
+    if (this.mark[t]) return;
+    this.mark[t] = 1;
+    const reads = this.reads[t];
+    const writes = this.writes[t];
     reads.length = 0;
     writes.length = 0;
     for (const e of this.eventsOf[t]) {
@@ -313,20 +373,38 @@ export class Reduction {
       for (const x of leaf.at) writes.push(x);
       if (leaf.target >= 0) writes.push(this.cm.eventRegion[e]);
     }
-    for (const x of reads) if (this.reachable(this.writePairs[x], t)) return false;
-    for (const x of writes) if (this.propRead[x] || this.reachable(this.writePairs[x], t) || this.reachable(this.readPairs[x], t)) return false;
-    return true;
   }
 
-  /** Records what the choice of thread `t` relied on, per other thread's region at its current leaf. */
-  private rely(t: number): void {
+  /** Some step of thread `b` reachable from its regions' current leaves writes what `a`'s current steps read, or touches what they write. */
+  private touches(b: number, a: number): boolean {
+    for (const x of this.reads[a]) if (this.reachable(this.writePairs[x], b)) return true;
+    for (const x of this.writes[a]) if (this.reachable(this.writePairs[x], b) || this.reachable(this.readPairs[x], b)) return true;
+    return false;
+  }
+
+  /** Some step of thread `b` among `pairs` is reachable from the current leaf of its region. */
+  private reachable(pairs: readonly number[], b: number): boolean {
+    const { row } = this;
+    for (const p of pairs) {
+      if (this.pairThread[p] !== b) continue;
+      const r = this.pairRegion[p];
+      const L = this.leafCount[r];
+      if (this.reach[r][row[r] * L + this.pairLeaf[p]]) return true;
+    }
+    return false;
+  }
+
+  /** Records what the ample set of the threads `ts` relied on, per region of the other threads at its current leaf. */
+  private rely(ts: readonly number[]): void {
     this.relies = true;
-    const { row, leaves, leafOff, regionThread } = this;
+    const { row, leaves, leafOff, regionThread, mark } = this;
     const R = regionThread.length;
-    for (const x of this.reads) for (let r = 0; r < R; r++) if (regionThread[r] !== t) this.reliedRead[x * leaves + leafOff[r] + row[r]] = 1;
-    for (const x of this.writes) {
-      this.reliedProp[x] = 1;
-      for (let r = 0; r < R; r++) if (regionThread[r] !== t) this.reliedWrite[x * leaves + leafOff[r] + row[r]] = 1;
+    for (const t of ts) {
+      for (const x of this.reads[t]) for (let r = 0; r < R; r++) if (mark[regionThread[r]] !== 2) this.reliedRead[x * leaves + leafOff[r] + row[r]] = 1;
+      for (const x of this.writes[t]) {
+        this.reliedProp[x] = 1;
+        for (let r = 0; r < R; r++) if (mark[regionThread[r]] !== 2) this.reliedWrite[x * leaves + leafOff[r] + row[r]] = 1;
+      }
     }
   }
 }

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileMachine } from '../../../src/check/engine/compile.ts';
-import { explore, PorUnsupported } from '../../../src/check/engine/explore.ts';
+import { type Exploration, explore, PorUnsupported } from '../../../src/check/engine/explore.ts';
 import { counterZeroBelow, countersModel, neverBad, tickerModel } from './fixtures/counters.ts';
 
-const eventsTo = (x: ReturnType<typeof explore>, id: number) => {
+const eventsTo = (x: Exploration<any>, id: number) => {
   const out: string[] = [];
   for (let s = id; s > 0; s = x.parent[s]) out.unshift(x.cm.events[x.parentEvent[s]].type);
   return out;
