@@ -110,6 +110,8 @@ export interface Exploration<C extends object = any> {
   readonly omission?: Omission;
   /** With partial-order reduction: what it did. */
   readonly por?: PorStats;
+  /** With partial-order reduction: what it learned and relied on (for audits: test/check/por-scenarios.test.ts). */
+  readonly reduction?: Reduction;
 }
 
 /** Explores `cm` breadth-first. See {@link ExploreOptions}. */
@@ -380,6 +382,6 @@ function search<C extends object>(
     packing: { words: store.words, widenings: store.widenings, inWorkers },
     ...(parallelError ? { parallelError } : {}),
     ...(store instanceof LossyStore ? { omission: store.omission() } : {}),
-    ...(por ? { por: por.stats() } : {}),
+    ...(por ? { por: por.stats(), reduction: por } : {}),
   };
 }

@@ -45,6 +45,7 @@
  */
 import type { CompiledMachine } from './compile.ts';
 import { type MemoProperties, type MemoStepper, StepLeaf, type Taken } from './memo-stepper.ts';
+import type { Row } from './store.ts';
 
 /** What the reduction did in one search. */
 export interface PorStats {
@@ -118,7 +119,7 @@ export class Reduction {
   constructor(
     private readonly cm: CompiledMachine,
     private readonly stepper: MemoStepper<any>,
-    props: MemoProperties<any>,
+    private readonly props: MemoProperties<any>,
   ) {
     const W = cm.width;
     const R = cm.regions.length;
@@ -199,6 +200,19 @@ export class Reduction {
       while (todo.length) for (const b of next[todo.pop()!]) if (!reach[a * L + b]) todo.push(b), (reach[a * L + b] = 1);
     }
     return reach;
+  }
+
+  /**
+   * Evaluates every step and every property in state `row` (in the search's coding), learning
+   * their paths as the search would. Fed every state of a complete unreduced search, it checks
+   * POR-A1: returns false once something learned contradicts a choice the search relied on.
+   */
+  audit(row: Row): boolean {
+    const E = this.cm.events.length;
+    this.stepper.load(row);
+    this.stepper.enabled(new Int32Array(E), new Array<Taken>(E));
+    for (let k = 0; k < this.props.props.length; k++) this.props.holds(k, row.slots);
+    return !this.invalid;
   }
 
   /** The stats of the search so far. */
