@@ -17,6 +17,9 @@ import { checkDesign } from '../../src/check/run.ts';
 import { DESIGNS } from '../../src/designs/registry.ts';
 import { implementationFactory } from '../../src/cli/implementation.ts';
 import type { Scenario } from '../../src/scenario.ts';
+import { parseCheckArgs } from '../../src/cli/check.ts';
+import { UsageError } from '../../src/cli/usage-error.ts';
+import { PorUnsupported } from '../../src/check/engine/explore.ts';
 
 const verdicts = (x: Exploration<any>) => ({ violated: [...x.violations.keys()].sort(), deadlock: x.deadlock >= 0, complete: x.complete });
 
@@ -63,5 +66,15 @@ describe('partial-order reduction on the small scenarios under every design', ()
           }
       }
     expect(traces).toBeGreaterThan(0);
+  });
+
+  it('command line: --por is off by default, needs --no-symmetry and the exact store; checkDesign refuses it with symmetry', async () => {
+    const args = async (a: string[]) => parseCheckArgs(['--design', 'baseline', '--scenario', 'cooperative', ...a]);
+    expect(await args([])).toMatchObject({ por: false });
+    expect(await args(['--por', '--no-symmetry'])).toMatchObject({ por: true, symmetry: false });
+    await expect(args(['--por'])).rejects.toThrow(/--no-symmetry/);
+    for (const bad of [['--por'], ['--por', '--no-symmetry', '--hash-compact'], ['--por', '--no-symmetry', '--bitstate', '20']])
+      await expect(args(bad)).rejects.toThrow(UsageError);
+    expect(() => checkDesign(ONE_DEVICE, DESIGNS.baseline, { por: true })).toThrow(PorUnsupported);
   });
 });

@@ -1,46 +1,48 @@
 /**
  * Partial-order reduction for safety (invariants and deadlock) with independence learned
- * from the read tries (read-trie.ts): every path a step's trie learns says which slots the
- * step read (its guard's and its actions' reads) and which it wrote (memo-stepper.ts
- * `StepLeaf.at`, and its region's leaf); every path a property's trie learns says which slots
- * the property read. From them, per slot, the threads that read it, the threads that write
- * it, and whether a property reads it.
+ * from the read tries (read-trie.ts): every path the trie of a step (an event from one leaf
+ * of its region) learns says which slots the step read (its guard's and its actions' reads)
+ * and which it wrote (memo-stepper.ts `StepLeaf.at`, and its region's leaf); every path a
+ * property's trie learns says which slots the property read.
  *
- * The variant: Godefroid's persistent sets restricted to one thread (P. Godefroid,
- * "Partial-Order Methods for the Verification of Concurrent Systems", LNCS 1032, 1996, ch. 4;
- * the ample-set conditions of Clarke, Grumberg, Peled, "Model Checking", ch. 10). In a state,
- * the ample set is every enabled step of one thread T, taken only when
- * - C0: T has an enabled step, and fewer than the state has (otherwise nothing is gained);
- * - C1 (persistence): every slot any of T's steps from its current leaves reads (enabled or
- *   not: a disabled step's guard reads are what another thread could enable it through) is
- *   written by no other thread, and every slot T's enabled steps write (its region's leaf
- *   included) is read and written by no other thread. Then no step of another thread, in
- *   this state or any it reaches without T, can enable, disable or be changed by T's steps:
- *   other threads' steps are independent of the ample set, which stays enabled;
- * - C2 (invisibility): no safety property reads a slot T's enabled steps write, so no
- *   property changes value along T's steps. Deadlock needs no visibility: persistent sets
- *   keep every reachable deadlock state (Godefroid, thm. 4.3);
- * - C3 (cycle proviso, for breadth-first search; D. Bošnački, G. Holzmann, "Improving SPIN's
- *   partial-order reduction for breadth-first search", SPIN 2005): a state whose ample
- *   successors include a state already expanded (a BFS id not above its own) is expanded
- *   fully. Every cycle has such an edge (ids cannot increase all around it), so every cycle
- *   of the reduced graph has a fully expanded state and no step is ignored forever.
- * Timer steps (machines/model.ts `timerRule`) are enabled by the absence of every other step,
- * so a state with a timer step enabled is expanded fully.
+ * The variant: persistent sets (P. Godefroid, "Partial-Order Methods for the Verification of
+ * Concurrent Systems", LNCS 1032, 1996, ch. 4; the ample-set conditions C0-C3 of Clarke,
+ * Grumberg, Peled, "Model Checking", ch. 10) made of whole threads, in the conservative form
+ * the brief of issue 30 asks for: a thread's steps are a unit. In a state, a seed thread with
+ * enabled steps is closed into a set S: a thread joins when one of its steps reachable from
+ * its regions' current leaves by their own transitions (guards ignored: an over-approximation
+ * of what it can do next, whatever the others do) writes a slot a member's current steps read,
+ * or reads or writes a slot a member's enabled steps write. The ample set is S's enabled
+ * steps, taken only when
+ * - C0: it is not empty, and smaller than the state's enabled steps (else nothing is gained);
+ * - C1 (persistence): by the closure, no step outside S, in this state or any it reaches
+ *   without S, enables, disables or is changed by S's current steps (a disabled member's guard
+ *   reads are in its footprint, so no outsider enables it either): S's steps stay enabled and
+ *   commute with every outside step;
+ * - C2 (invisibility): no safety property still being checked reads a slot S's enabled steps
+ *   write. A property found violated no longer counts: its verdict needs one violation only.
+ *   Deadlock needs no visibility: persistent sets keep every reachable deadlock state;
+ * - C3 (cycle proviso for breadth-first search, as in D. Bošnački, G. Holzmann, "Improving
+ *   SPIN's partial-order reduction for breadth-first search", SPIN 2005, in its conservative
+ *   form): a state one of whose ample successors was already stored with a BFS id not above its
+ *   own is expanded fully. Every cycle has such an edge (ids cannot increase all around it), so
+ *   every cycle of the reduced graph has a fully expanded state and no step is ignored forever.
+ * The smallest such set over the seeds is taken. Timer steps (machines/model.ts `timerRule`)
+ * are enabled by the absence of every other step, so a state with one enabled is expanded fully.
  *
- * Learned, not given: the readers and writers of a slot are those the search has met so far
- * (assumption POR-A1, spec/threads.md). Each ample choice records the facts it relied on
- * (which thread relied on a slot having no other writer, or no other accessor and no property
- * reader); a path learned later that contradicts one marks the search invalid, and the
- * explorer restarts it with everything learned kept ({@link Reduction.invalid}). A finished
- * search has no choice contradicted by anything it met; what it did not meet (a step of
- * another thread reading the slot only in states the reduction skipped) is POR-A1's gap.
- * test/check/por.test.ts closes it on the test scenarios: every relied fact holds against
- * the accessors of the complete unreduced search.
+ * Learned, not given: the readers and writers of a slot are the steps the search has met so
+ * far (assumption POR-A1, spec/threads.md). Each ample choice records what it relied on (per
+ * slot and per other thread's region, the leaf it was at); a path learned later that
+ * contradicts one (a step reachable from that leaf touching the slot, a property reading a
+ * written slot) marks the search invalid, and the explorer restarts it with everything learned
+ * kept. A finished search has no choice contradicted by anything it met; what it did not meet
+ * is POR-A1's gap. test/check/por-scenarios.test.ts closes it on the small scenarios:
+ * {@link Reduction.audit} feeds every state of the full search and no relied fact breaks.
  *
- * Limits: safety only (the liveness search runs unreduced); no symmetry (a canonical
- * state's learned accessors are not its permutations'); one thread (no workers); exact store.
- * Counterexamples are real paths, shortest in the reduced graph but not necessarily shortest.
+ * Limits: safety only (the liveness search runs unreduced); no symmetry (a canonical state's
+ * learned accessors are not its permutations'); one thread (no workers); exact store only.
+ * Counterexamples are real runs, shortest in the reduced graph but not necessarily shortest.
+ * Cost: a reduced search checks each state's footprints, about twice the CPU per state.
  * @module
  */
 import type { CompiledMachine } from './compile.ts';
