@@ -81,9 +81,10 @@ export class Reduction {
   private readonly pairRegion: Int32Array;
   private readonly pairLeaf: Int32Array;
   private readonly pairThread: Int32Array;
-  /** Per slot, the steps learned to read / write it (and the same as a membership table, slot-major). */
+  /** Per slot and thread (`x * threads + t`), thread t's steps learned to read / write it (and per slot and step, a membership table). */
   private readonly readPairs: number[][];
   private readonly writePairs: number[][];
+  private readonly threads: number;
   private readonly readBy: Uint8Array;
   private readonly writeBy: Uint8Array;
   /** Per slot and property (`x * K + k`): property k reads it; per slot, how many properties not yet violated read it; per property, not yet violated. */
@@ -115,6 +116,8 @@ export class Reduction {
   /** Per thread: its footprint is computed for the loaded state (1), and it is in the set being closed (2). */
   private readonly mark: Uint8Array;
   private readonly set: number[] = [];
+  /** Per state, `touches(b, a)` at `a * threads + b`: -1 not yet asked, else 0 / 1. */
+  private readonly touched: Int8Array;
   private readonly best: number[] = [];
   private row: ArrayLike<number> = [];
 
@@ -171,8 +174,10 @@ export class Reduction {
     this.reads = Array.from({ length: T + 1 }, () => []);
     this.writes = Array.from({ length: T + 1 }, () => []);
     this.mark = new Uint8Array(T + 1);
-    this.readPairs = Array.from({ length: W }, () => []);
-    this.writePairs = Array.from({ length: W }, () => []);
+    this.threads = T + 1;
+    this.touched = new Int8Array((T + 1) * (T + 1));
+    this.readPairs = Array.from({ length: W * (T + 1) }, () => []);
+    this.writePairs = Array.from({ length: W * (T + 1) }, () => []);
     this.readBy = new Uint8Array(W * P);
     this.writeBy = new Uint8Array(W * P);
     this.pending = new Uint8Array(props.props.length).fill(1);
@@ -255,13 +260,13 @@ export class Reduction {
     for (const x of reads)
       if (!this.readBy[x * P + p]) {
         this.readBy[x * P + p] = 1;
-        this.readPairs[x].push(p);
+        this.readPairs[x * this.threads + this.pairThread[p]].push(p);
         if (this.relied(this.reliedWrite, x, p)) this.invalid = true;
       }
     const wrote = (x: number) => {
       if (this.writeBy[x * P + p]) return;
       this.writeBy[x * P + p] = 1;
-      this.writePairs[x].push(p);
+      this.writePairs[x * this.threads + this.pairThread[p]].push(p);
       if (this.relied(this.reliedRead, x, p) || this.relied(this.reliedWrite, x, p)) this.invalid = true;
     };
     for (const x of leaf.at) wrote(x);
@@ -310,6 +315,7 @@ export class Reduction {
     const { count, thread, mark, set, best } = this;
     count.fill(0);
     mark.fill(0);
+    this.touched.fill(-1);
     for (let k = 0; k < n; k++) {
       const e = events[k];
       // A timer step, or a state only the classic stepper answers: expand fully.
@@ -393,16 +399,25 @@ export class Reduction {
 
   /** Some step of thread `b` reachable from its regions' current leaves writes what `a`'s current steps read, or touches what they write. */
   private touches(b: number, a: number): boolean {
-    for (const x of this.reads[a]) if (this.reachable(this.writePairs[x], b)) return true;
-    for (const x of this.writes[a]) if (this.reachable(this.writePairs[x], b) || this.reachable(this.readPairs[x], b)) return true;
+    const T = this.threads;
+    const memo = this.touched[a * T + b];
+    if (memo >= 0) return memo === 1;
+    const t = this.touchesNow(b, a);
+    this.touched[a * T + b] = t ? 1 : 0;
+    return t;
+  }
+
+  private touchesNow(b: number, a: number): boolean {
+    const T = this.threads;
+    for (const x of this.reads[a]) if (this.reachable(this.writePairs[x * T + b])) return true;
+    for (const x of this.writes[a]) if (this.reachable(this.writePairs[x * T + b]) || this.reachable(this.readPairs[x * T + b])) return true;
     return false;
   }
 
-  /** Some step of thread `b` among `pairs` is reachable from the current leaf of its region. */
-  private reachable(pairs: readonly number[], b: number): boolean {
+  /** One of the steps `pairs` (of one thread) is reachable from the current leaf of its region. */
+  private reachable(pairs: readonly number[]): boolean {
     const { row } = this;
     for (const p of pairs) {
-      if (this.pairThread[p] !== b) continue;
       const r = this.pairRegion[p];
       const L = this.leafCount[r];
       if (this.reach[r][row[r] * L + this.pairLeaf[p]]) return true;
