@@ -44,11 +44,19 @@ export const EXCEPTIONS: readonly Exception[] = [
   },
   {
     file: 'src/check/engine/explore.ts',
-    name: 'exploreWith',
+    name: 'search',
     kind: 'algorithm',
-    max: 175,
+    max: 195,
     reason:
-      'the breadth-first loop and its per-successor paragraph, the hottest code of the checker, kept in one frame; a split must show no loss in npm run bench',
+      'the breadth-first loop and its per-successor paragraph, the hottest code of the checker, kept in one frame; a split must show no loss in npm run bench (exploreWith, which restarts it for por.ts, is short)',
+  },
+  {
+    file: 'src/check/engine/explore.ts',
+    name: 'sequential',
+    kind: 'algorithm',
+    max: 90,
+    reason:
+      "the breadth-first loop itself, inside search: a state's expansion with the ample set and cycle proviso of por.ts in one frame, the hottest code of the checker",
   },
   { file: 'src/promela/emit.ts', name: 'emitPromela', kind: 'printer', max: 165, reason: 'prints the whole Promela model, section by section in file order' },
   { file: 'src/render/dot.ts', name: 'toDot', kind: 'printer', max: 160, reason: 'prints a statechart as DOT: clusters, nodes and edges in one pass' },

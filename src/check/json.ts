@@ -101,6 +101,14 @@ export interface SearchJson {
   readonly states: number;
   readonly complete: boolean;
   readonly stoppedBy?: { readonly reason: string; readonly message: string };
+  /** With `--por`: what partial-order reduction did; its counterexamples are shortest in the reduced graph only. */
+  readonly por?: {
+    readonly reduced: number;
+    readonly proviso: number;
+    readonly restarts: number;
+    readonly opaque: boolean;
+    readonly shortest: 'in the reduced graph only';
+  };
 }
 
 /** One design checked on one scenario. */

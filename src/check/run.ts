@@ -154,7 +154,13 @@ function researchWithout(
   const all = propertiesWith(own);
   const props: PropertySet<SystemContext> = { safety: all.safety.filter((p) => p.name === name), liveness: all.liveness.filter((p) => p.name === name) };
   if (props.safety.length + props.liveness.length === 0) return undefined;
-  const r = checkModel(model, props, { symmetry: opts.symmetry, maxStates: opts.maxStates, limits: opts.limits, lens: (cm) => systemLens(model, cm) });
+  const r = checkModel(model, props, {
+    symmetry: opts.symmetry,
+    maxStates: opts.maxStates,
+    limits: opts.limits,
+    por: opts.por,
+    lens: (cm) => systemLens(model, cm),
+  });
   return r.results.find((x) => x.name === name);
 }
 
@@ -186,7 +192,7 @@ export function unmetAssumptions(design: DesignModel, scenario: Scenario): strin
 }
 
 /** Options of {@link checkDesign}. */
-export interface DesignCheckOptions extends Pick<CheckOptions, 'symmetry' | 'maxStates' | 'limits' | 'workers' | 'handOver' | 'onProgress' | 'lossy'> {
+export interface DesignCheckOptions extends Pick<CheckOptions, 'symmetry' | 'maxStates' | 'limits' | 'workers' | 'handOver' | 'onProgress' | 'lossy' | 'por'> {
   /** Replay counterexamples on this implementation (omit: no replay). */
   readonly implementation?: ImplementationFactory;
 }
@@ -214,6 +220,7 @@ export function checkDesign(scenario: Scenario, given: DesignModel | Design, opt
     recipe: systemRecipe(scenario, whole),
     lens,
     lossy: opts.lossy,
+    por: opts.por,
     onProgress: opts.onProgress,
   });
   const assumptions = assumptionResults(design, scenario);

@@ -41,7 +41,7 @@ export const summary = 'check every interleaving of a scenario: a verdict per de
 const USAGE = `usage: dmaspec check [--design NAME|FILE] [--property FILE]... [--scenario NAME|FILE.json]
                      [--threshold N] [--max-states N] [--max-seconds N] [--max-memory MB]
                      [--workers N] [--json] [--no-symmetry] [--exit-zero]
-                     [--hash-compact | --bitstate LOG2 [--bitstate-k K]]
+                     [--hash-compact | --bitstate LOG2 [--bitstate-k K]] [--por]
 
   --design NAME|FILE      a built-in design, or your design module (.ts, .mts, .js, .mjs; see
                           below); default: every built-in design:
@@ -72,6 +72,14 @@ const USAGE = `usage: dmaspec check [--design NAME|FILE] [--property FILE]... [-
                           found, printed with the omission estimate
   --json                  JSON on stdout; timings in their own "timings" field
   --no-symmetry           explore without symmetry reduction (state counts without it)
+  --por                   partial-order reduction of the safety search (off by default;
+                          src/check/engine/por.ts): each state expands only the steps of a set
+                          of threads no other thread's later steps can touch, learned from
+                          what each step reads and writes (assumption POR-A1, spec/threads.md).
+                          Safety and deadlock only: liveness runs its own unreduced search.
+                          Needs --no-symmetry and the exact store; the reduced search runs on
+                          one thread. Violations are real runs, replayed, but shortest in the
+                          reduced graph only (not necessarily shortest)
   --exit-zero             exit 0 once the check has run, whatever the verdicts and limits (a
                           report, as npm start prints it); usage errors still exit 2
 
@@ -122,6 +130,8 @@ export interface CheckArgs {
   readonly symmetry: boolean;
   /** Report only: the verdicts do not set the exit status. */
   readonly exitZero: boolean;
+  /** `--por`: partial-order reduction of the safety search. */
+  readonly por: boolean;
   /** `--hash-compact` / `--bitstate`: a lossy store for the safety search. */
   readonly lossy?: LossyMode;
 }
@@ -144,6 +154,7 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
       workers: { type: 'string' },
       json: { type: 'boolean' },
       'no-symmetry': { type: 'boolean' },
+      por: { type: 'boolean' },
       'exit-zero': { type: 'boolean' },
       'hash-compact': { type: 'boolean' },
       bitstate: { type: 'string' },
@@ -154,6 +165,12 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
   );
   if (values.help) return 'help';
   const lossy = lossyOption(!!values['hash-compact'], values.bitstate, values['bitstate-k']);
+  const por = !!values.por;
+  if (por && !values['no-symmetry'])
+    throw new UsageError(
+      '--por: partial-order reduction does not compose with symmetry reduction yet: add --no-symmetry (por.ts learns accessors of concrete slots)',
+    );
+  if (por && lossy) throw new UsageError(`--por: partial-order reduction needs the exact store, not --${lossy.mode}`);
   let scenario = DEFAULT_SCENARIO;
   let scenarioDesign: string | undefined;
   if (values.scenario !== undefined) ({ scenario, design: scenarioDesign } = scenarioArg(values.scenario));
@@ -176,15 +193,17 @@ export async function parseCheckArgs(argv: string[]): Promise<CheckArgs | 'help'
     workers: intOption(values.workers, 'workers', 1, 256) ?? availableParallelism(),
     json: !!values.json,
     symmetry: !values['no-symmetry'],
+    por,
     exitZero: !!values['exit-zero'],
     ...(lossy ? { lossy } : {}),
   };
 }
 
 /** How each search of the run explores: symmetry, state bound and store. */
-const searchOptions = (args: CheckArgs): Pick<DesignCheckOptions, 'symmetry' | 'maxStates' | 'lossy'> => ({
+const searchOptions = (args: CheckArgs): Pick<DesignCheckOptions, 'symmetry' | 'maxStates' | 'lossy' | 'por'> => ({
   symmetry: args.symmetry,
   maxStates: args.maxStates,
+  ...(args.por ? { por: true } : {}),
   ...(args.lossy ? { lossy: args.lossy } : {}),
 });
 

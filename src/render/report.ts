@@ -10,6 +10,7 @@ import type { DesignRunJson, OmissionJson, TimingsJson, TraceJson } from '../che
 import type { ReplayOutcome, DesignRun } from '../check/run.ts';
 import { describeScenario } from './scenario-text.ts';
 import type { Change, Trace } from '../check/engine/trace.ts';
+import type { PorStats } from '../check/engine/por.ts';
 import { foldRounds, roundsText, statesOf, stepNote } from './explain.ts';
 import type { Scenario } from '../scenario.ts';
 
@@ -159,6 +160,8 @@ export function replayText(r: ReplayOutcome | undefined): string {
 export function designReport(run: DesignRun): string {
   const out: string[] = [`design ${run.design}: ${run.title}`];
   if (!run.assumptionsMet) out.push(`the scenario does not meet the design's assumptions:\n  ${run.unmetAssumptions.join('\n  ')}`);
+  const por = run.searches.find((x) => x.por)?.por;
+  if (por) out.push(porText(por));
   const prose = run.assumptions.filter((a) => a.status === 'stated, not checked').map((a) => a.text);
   if (prose.length) out.push(`assumptions stated, not checked (no client flag expresses them: judge them yourself):\n  ${prose.join('\n  ')}`);
   for (const p of run.results) {
@@ -173,6 +176,15 @@ export function designReport(run: DesignRun): string {
     out.push(traceTable(p.trace, p.name), replayText(p.replay));
   }
   return out.join('\n');
+}
+
+/** What partial-order reduction did to the safety search, and what its counterexamples are. */
+export function porText(p: PorStats): string {
+  return (
+    `partial-order reduction (--por, src/check/engine/por.ts): the safety search expanded ${p.reduced} states through an ample set ` +
+    `(${p.proviso} of them fully after all, by the cycle proviso; ${p.restarts} restarts on learned dependencies${p.opaque ? '; stopped reducing: a step or property the tries cannot follow' : ''}); ` +
+    'its counterexamples are real runs, shortest in the reduced graph but not necessarily shortest; liveness ran its own unreduced search'
+  );
 }
 
 /** The header line naming the scenario. */
@@ -197,7 +209,13 @@ export function runJson(run: DesignRun): DesignRunJson {
     complete: run.complete,
     states: run.states,
     transitions: run.transitions,
-    searches: run.searches.map((x) => ({ search: x.search, states: x.states, complete: x.complete, ...(x.stoppedBy ? { stoppedBy: x.stoppedBy } : {}) })),
+    searches: run.searches.map((x) => ({
+      search: x.search,
+      states: x.states,
+      complete: x.complete,
+      ...(x.stoppedBy ? { stoppedBy: x.stoppedBy } : {}),
+      ...(x.por ? { por: { ...x.por, shortest: 'in the reduced graph only' as const } } : {}),
+    })),
     assumptionsMet: run.assumptionsMet,
     unmetAssumptions: run.unmetAssumptions,
     assumptions: run.assumptions,

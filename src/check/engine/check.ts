@@ -8,14 +8,14 @@
  * the recipe that rebuilds them come from the caller (dmaspec's own: src/check/run.ts); the
  * engine imports nothing of the project but the statechart kit (machines/kit.ts, model.ts,
  * xstate.ts) and the event vocabulary (spec/vocabulary.ts), which `npm run lint` enforces.
- * Its known limits are in the header of the module that has them: explore.ts (memory,
- * no partial-order reduction), liveness.ts (weak fairness, one thread), symmetry.ts,
+ * Its known limits are in the header of the module that has them: explore.ts (memory),
+ * por.ts (partial-order reduction: safety only, no symmetry, one thread), liveness.ts (weak fairness, one thread), symmetry.ts,
  * memo-stepper.ts, parallel/search.ts.
  * @module
  */
 import type { MachineModel } from '../../../machines/model.ts';
 import { compileMachine, type CompiledMachine } from './compile.ts';
-import { explore, type Exploration } from './explore.ts';
+import { explore, type Exploration, PorUnsupported } from './explore.ts';
 import type { ModelRecipe } from './parallel/protocol.ts';
 import type { ParallelOptions } from './parallel/search.ts';
 import type { Limits, Stop } from './limits.ts';
@@ -24,6 +24,7 @@ import type { LivenessProperty, PropertySet } from './properties.ts';
 import type { SymmetryMode } from './symmetry.ts';
 import type { LossyMode, Omission } from './lossy-store.ts';
 import { contextLens, traceTo, type Trace, type TraceLens } from './trace.ts';
+import type { PorStats } from './por.ts';
 
 /**
  * holds; violated (with a trace); unknown when a limit stopped the search first; n/a
@@ -68,6 +69,12 @@ export interface CheckOptions {
    * search (liveness needs every edge); each "holds" carries the omission estimate.
    */
   readonly lossy?: LossyMode;
+  /**
+   * Partial-order reduction of the safety search (por.ts): needs `symmetry: false` and no
+   * lossy store; the safety search then runs on this thread, and liveness gets its own
+   * unreduced search. Its counterexamples are shortest in the reduced graph only.
+   */
+  readonly por?: boolean;
   /** How traces show states (default: context paths), or a maker of it from the compiled machine. */
   readonly lens?: TraceLens | ((cm: CompiledMachine<any>) => TraceLens);
   onProgress?(p: { phase: string; states: number; queue: number; transitions: number; seconds: number }): void;
@@ -88,6 +95,8 @@ export interface ExplorationStats {
   readonly stoppedBy?: Stop;
   /** With a lossy store: what the search may have skipped. */
   readonly omission?: Omission;
+  /** With partial-order reduction: what it did (its counterexamples are shortest in the reduced graph only). */
+  readonly por?: PorStats;
 }
 
 /** The two searches of a check run. */
@@ -116,6 +125,7 @@ const stats = (search: Search, x: Exploration, symmetry: SymmetryMode): Explorat
   workers: x.workers,
   ...(x.stoppedBy ? { stoppedBy: x.stoppedBy } : {}),
   ...(x.omission ? { omission: x.omission } : {}),
+  ...(x.por ? { por: x.por } : {}),
 });
 
 /** Why a search's verdicts are unknown, when it stopped early; a lossy search's omission estimate otherwise. */
@@ -154,6 +164,8 @@ export function checkModel<C extends object>(model: MachineModel<C>, props: Prop
   const cm: CompiledMachine<C> = compileMachine(model);
   const lens = (typeof opts.lens === 'function' ? opts.lens(cm) : (opts.lens ?? contextLens(cm))) as TraceLens<C>;
   const useSym = opts.symmetry !== false;
+  const por = !!opts.por;
+  if (por && useSym) throw new PorUnsupported('partial-order reduction does not compose with symmetry reduction: check with symmetry off');
   const threadSym = useSym && (model.symmetry?.threadGroups.some((g) => g.length > 1) ?? false);
   const needLiveness = props.liveness.length > 0;
   const mainMode: SymmetryMode = !useSym ? 'none' : threadSym || !needLiveness ? 'full' : 'cpus';
@@ -164,8 +176,9 @@ export function checkModel<C extends object>(model: MachineModel<C>, props: Prop
   const parallel: ParallelOptions | undefined = workers > 1 && opts.recipe ? { workers, recipe: opts.recipe, ...opts.handOver } : undefined;
 
   const { lossy } = opts;
-  const keepEdges = needLiveness && !threadSym && !lossy;
-  const main = explore(cm, { parallel, symmetry: mainMode, safety: props.safety, maxStates, limits, keepEdges, lossy, onProgress: progress('safety') });
+  // A reduced safety search keeps no edges: liveness gets its own, unreduced.
+  const keepEdges = needLiveness && !threadSym && !lossy && !por;
+  const main = explore(cm, { parallel, symmetry: mainMode, safety: props.safety, maxStates, limits, keepEdges, lossy, por, onProgress: progress('safety') });
   const explorations = [stats('safety', main, mainMode)];
   const results = safetyVerdicts(main, props.safety, lens);
   let complete = main.complete;
@@ -178,10 +191,11 @@ export function checkModel<C extends object>(model: MachineModel<C>, props: Prop
 
   let lx = main;
   let search: Search = 'safety';
-  if (threadSym) {
-    lx = explore(cm, { symmetry: 'cpus', safety: [], maxStates, limits, keepEdges: true, onProgress: progress('liveness'), parallel });
+  if (threadSym || por) {
+    const mode: SymmetryMode = threadSym ? 'cpus' : 'none';
+    lx = explore(cm, { symmetry: mode, safety: [], maxStates, limits, keepEdges: true, onProgress: progress('liveness'), parallel });
     search = 'liveness';
-    explorations.push(stats('liveness', lx, 'cpus'));
+    explorations.push(stats('liveness', lx, mode));
     complete &&= lx.complete;
   }
   for (const p of props.liveness) {

@@ -7,15 +7,16 @@
  *
  * Known limits: every state is kept in memory (no spill to disk; `--max-memory` stops the
  * search short of the budget instead); ids are Int32, so a search holds fewer than 2^31
- * states; no partial-order reduction, so independent steps of different threads are
- * explored in every order (symmetry is the only reduction).
+ * states; partial-order reduction (por.ts, opt-in `por`) is for safety only, without
+ * symmetry, on one thread: otherwise independent steps of different threads are explored
+ * in every order (symmetry is then the only reduction).
  * @module
  */
 import type { CompiledMachine } from './compile.ts';
 import { RowView } from './compile.ts';
 import { SharedColumn } from './growable.ts';
 import type { SafetyProperty } from './properties.ts';
-import { MemoStepper, StepLeaf, type Taken } from './memo-stepper.ts';
+import { type MemoProperties, MemoStepper, StepLeaf, type Taken } from './memo-stepper.ts';
 import { NULL_OF, WidthOverflow, type Coder, type SlotBytes } from './layout.ts';
 import { Packer, PackOverflow } from './packing.ts';
 import { LimitReached, type Limits, type Stop, stateLimit } from './limits.ts';
@@ -24,6 +25,7 @@ import type { SearchState } from './search-state.ts';
 import { newRow, NO_STEP, StateStore, type Row } from './store.ts';
 import { LossyStore, type LossyMode, type Omission } from './lossy-store.ts';
 import { Canonicalizer, type SymmetryMode } from './symmetry.ts';
+import { PorRestart, Reduction, type PorStats } from './por.ts';
 
 /** Exploration settings. */
 export interface ExploreOptions<C extends object = any> {
@@ -53,6 +55,17 @@ export interface ExploreOptions<C extends object = any> {
    * result then carries its {@link Exploration.omission} estimate.
    */
   readonly lossy?: LossyMode;
+  /**
+   * Partial-order reduction for the safety properties and deadlock (por.ts): needs symmetry
+   * `none`, no edges and the exact store, and runs on this thread only (workers are not used).
+   * @throws PorUnsupported otherwise.
+   */
+  readonly por?: boolean;
+}
+
+/** Partial-order reduction asked for with something it does not compose with. */
+export class PorUnsupported extends Error {
+  override readonly name = 'PorUnsupported';
 }
 
 /** Outgoing edges of every state, as compressed rows: edges of `s` are `start[s] .. start[s+1]`. */
@@ -95,10 +108,19 @@ export interface Exploration<C extends object = any> {
   readonly parallelError?: Error;
   /** With a lossy store: what the search may have skipped. */
   readonly omission?: Omission;
+  /** With partial-order reduction: what it did. */
+  readonly por?: PorStats;
+  /** With partial-order reduction: what it learned and relied on (for audits: test/check/por-scenarios.test.ts). */
+  readonly reduction?: Reduction;
 }
 
 /** Explores `cm` breadth-first. See {@link ExploreOptions}. */
 export function explore<C extends object>(cm: CompiledMachine<C>, opts: ExploreOptions<C>): Exploration<C> {
+  if (opts.por) {
+    if (opts.symmetry !== 'none') throw new PorUnsupported('partial-order reduction does not compose with symmetry reduction: explore with symmetry none');
+    if (opts.keepEdges) throw new PorUnsupported('partial-order reduction is for safety only: a search that keeps edges (liveness) runs unreduced');
+    if (opts.lossy) throw new PorUnsupported(`partial-order reduction needs the exact store, not ${opts.lossy.mode}`);
+  }
   for (const bytes of [1, 2, 4] as SlotBytes[]) {
     try {
       return exploreWith(cm, opts, bytes);
@@ -156,15 +178,37 @@ function widened(s: SearchState, widen: () => void): boolean {
 
 function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOptions<C>, bytes: SlotBytes): Exploration<C> {
   const t0 = performance.now();
-  const model = cm.model;
   const coder = cm.layout.coder(bytes);
+  const stepper = new MemoStepper(cm, coder);
+  const props = stepper.properties(opts.safety);
+  // The reduction learns from the tries: made once, it keeps what it learned across restarts.
+  const por = opts.por ? new Reduction(cm, stepper, props) : undefined;
+  for (;;) {
+    try {
+      return search(cm, opts, coder, stepper, props, por, t0);
+    } catch (e) {
+      if (!(e instanceof PorRestart)) throw e;
+      por!.restart();
+    }
+  }
+}
+
+/** One breadth-first search with `stepper` (and the reduction `por`, which may throw {@link PorRestart}). */
+function search<C extends object>(
+  cm: CompiledMachine<C>,
+  opts: ExploreOptions<C>,
+  coder: Coder<C>,
+  stepper: MemoStepper<C>,
+  props: MemoProperties<C>,
+  por: Reduction | undefined,
+  t0: number,
+): Exploration<C> {
+  const model = cm.model;
   const limits = opts.limits;
   const keepEdges = !!opts.keepEdges;
   const { s, initial } = searchState(cm, opts, coder);
   const { store, parent, parentEvent, eStart, eTarget, eEvent, pending, violations } = s;
-  const stepper = new MemoStepper(cm, coder);
   const canon = new Canonicalizer(cm, opts.symmetry, coder, stepper.cpuClasses());
-  const props = stepper.properties(opts.safety);
   // Per pending property, its index in `opts.safety` (and in `props`).
   const pendingAt = opts.safety.map((_, k) => k);
   const maxStates = opts.maxStates ?? Infinity;
@@ -176,6 +220,7 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     for (let i = 0; i < pending.length; i++) {
       if (!props.holds(pendingAt[i], row.slots, view)) {
         violations.set(pending[i].name, id);
+        por?.retire(pendingAt[i]);
         pending.splice(i, 1);
         pendingAt.splice(i--, 1);
       }
@@ -197,7 +242,7 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
   const evs = new Int32Array(cm.events.length);
   const taken: Taken[] = new Array(cm.events.length);
   // A lossy store is one thread's (lossy-store.ts); the workers share an exact one.
-  const par = opts.parallel && opts.parallel.workers > 1 && !opts.lossy ? new ParallelSearch(s, opts.parallel, limits) : undefined;
+  const par = opts.parallel && opts.parallel.workers > 1 && !opts.lossy && !por ? new ParallelSearch(s, opts.parallel, limits) : undefined;
   if (par && par.startAt === 0) par.load();
   let workers = 1;
   /** The sequential loop from level start `from`; true when it stopped at a level for the workers to take. */
@@ -236,7 +281,14 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
         stepper.load(row);
         const n = stepper.enabled(evs, taken);
         if (n === 0 && s.deadlock < 0 && !model.isFinal(stepper.view)) s.deadlock = id;
+        // With the reduction: the ample set first (`m` steps), the rest only if C3 asks (por.ts).
+        const m = por ? por.ample(row.slots, evs, taken, n) : n;
+        let closes = false;
         for (let k = 0; k < n; k++) {
+          if (k === m) {
+            if (!closes) break;
+            por!.proviso++;
+          }
           const t = taken[k];
           const e = evs[k];
           s.transitions++;
@@ -259,12 +311,16 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
               if (!built) draft = stepper.successor(e, t, out);
               checkSafety(out, to, permuted || !draft ? undefined : draftView);
             }
-          } else to = -to - 1;
+          } else {
+            to = -to - 1;
+            if (to <= id) closes = true;
+          }
           if (keepEdges) {
             eTarget.push(to);
             eEvent.push(e);
           }
         }
+        if (por?.invalid) throw new PorRestart('a learned path contradicted an ample choice');
         if (opts.onProgress && id % every === 0) progress(id);
       }
     } catch (e) {
@@ -326,5 +382,6 @@ function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOpti
     packing: { words: store.words, widenings: store.widenings, inWorkers },
     ...(parallelError ? { parallelError } : {}),
     ...(store instanceof LossyStore ? { omission: store.omission() } : {}),
+    ...(por ? { por: por.stats(), reduction: por } : {}),
   };
 }

@@ -204,6 +204,29 @@ export class MemoStepper<C extends object> {
     return undefined;
   }
 
+  /**
+   * Calls `onStep(e, from, reads, leaf)` for every path the trie of event `e` from its
+   * region's leaf `from` learns from now on (por.ts learns independence from them).
+   */
+  observeLearning(onStep: (e: number, from: number, reads: readonly number[], leaf: StepLeaf) => void): void {
+    this.steps.forEach((leaves, e) => {
+      leaves.forEach((trie, from) => {
+        if (trie) trie.onLearn = (reads, leaf) => onStep(e, from, reads, leaf);
+      });
+    });
+  }
+
+  /**
+   * What event `e` does from the loaded state (null: no transition leaves its region's leaf),
+   * with the slots its trie path reads pushed onto `reads`: its guard's and actions' reads.
+   */
+  stepWithReads(e: number, reads: number[]): StepLeaf | null {
+    const r = this.cm.eventRegion[e];
+    if (r < 0) return null;
+    const trie = this.steps[e][this.row[r]];
+    return trie === null ? null : trie.getWithReads(this.row, reads);
+  }
+
   /** A checker of `props` on rows through tries, with the classic decode-and-check where they cannot. */
   properties(props: readonly SafetyProperty<C>[]): MemoProperties<C> {
     return new MemoProperties(this, props);
@@ -252,6 +275,13 @@ export class MemoProperties<C extends object> {
     const model = stepper.cm.model;
     this.tries = props.map((p) => stepper.memo((v) => p.holds(v, model), `property ${p.name}`));
     this.view = new RowView(stepper.cm, stepper.cm.initialRow, stepper.coder.decode(stepper.cm.initialRow, stepper.cm.regions.length));
+  }
+
+  /** Calls `onRead(k, reads, value)` for every path property `k`'s trie learns from now on (`value` undefined: the decoded state was asked). */
+  observeLearning(onRead: (k: number, reads: readonly number[], value: boolean | undefined) => void): void {
+    this.tries.forEach((t, k) => {
+      t.onLearn = (reads, value) => onRead(k, reads, value);
+    });
   }
 
   /** Whether property `k` holds on `row`. `view`, when given, is `row` already decoded. */

@@ -59,6 +59,11 @@ export class ReadTrie<L> {
   private readonly path: number[] = [];
   /** Distinct results stored (leaves). */
   leaves = 0;
+  /**
+   * Called once per new path with the slots it read (in order) and its result: the
+   * partial-order reduction (por.ts) learns which slots each step and property reads.
+   */
+  onLearn?: (reads: readonly number[], value: L) => void;
 
   constructor(
     width: number,
@@ -82,6 +87,23 @@ export class ReadTrie<L> {
     return this.learn(row);
   }
 
+  /** `fn`'s result on `row`, with the slots its path reads pushed onto `reads` (a second walk: only the reduction asks). */
+  getWithReads(row: Slots, reads: number[]): L {
+    const N = this.N;
+    const base = reads.length;
+    let n = this.root;
+    while (n !== undefined) {
+      if (n.input < 0) return n.value as L;
+      reads.push(n.input);
+      n = n.child(row[n.input], N);
+    }
+    // A new path: the learned one repeats the partial walk's slots.
+    const value = this.learn(row);
+    reads.length = base;
+    for (let k = 0; k < this.path.length; k += 2) reads.push(this.path[k]);
+    return value;
+  }
+
   /** Runs `fn` on `row`, recording its reads, and stores the path to its result. */
   private learn(row: Slots): L {
     const { seen, path } = this;
@@ -101,6 +123,11 @@ export class ReadTrie<L> {
       for (let k = 0; k < path.length; k += 2) seen[path[k]] = 0;
     }
     this.insert(value);
+    if (this.onLearn) {
+      const reads: number[] = [];
+      for (let k = 0; k < path.length; k += 2) reads.push(path[k]);
+      this.onLearn(reads, value);
+    }
     return value;
   }
 
