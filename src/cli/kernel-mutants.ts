@@ -47,7 +47,8 @@ const USAGE = `usage: dmaspec kernel-mutants --tree DIR [--tree DIR]... [--funct
                     (${MUTATED_FUNCTIONS.mainline.length}). Any other function of the file is
                     mutated on the plain build.
   --sample N        replay at most N mutants of each build: every k-th of the list (the CI
-                    gate's sample is --sample ${CI_MUTANT_SAMPLE}, 3.6's ${ciMutantSample('3.6')}); entries of the lists are
+                    gate's sample is --sample ${ciMutantSample('3.6')} on 3.6, ${ciMutantSample('7.0')} on mainline,
+                    ${CI_MUTANT_SAMPLE} on the RFC build); entries of the lists are
                     still checked against every mutant generated
   --every N         replay every Nth path of each export (default: the CI sample)
   --jobs N          mutants built and replayed at once (default 2)

@@ -152,7 +152,7 @@ describe('dmaspec on generated scenario files', () => {
         const [check] = await runAll(doc, design);
         expect(check, JSON.stringify(doc)).not.toBe(2);
       }),
-      { numRuns: 120 },
+      { numRuns: 80 },
     );
   });
 
@@ -161,7 +161,7 @@ describe('dmaspec on generated scenario files', () => {
       fc.asyncProperty(brokenScenario, fc.constantFrom(...DESIGN_NAMES), async (doc, design) => {
         await runAll(doc, design);
       }),
-      { numRuns: 120 },
+      { numRuns: 80 },
     );
   });
 

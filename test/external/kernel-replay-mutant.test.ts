@@ -39,7 +39,7 @@ describe('a model with a broken rule', () => {
       scenarioName: 'chan-rules',
       scenario: HARNESS_SCENARIOS['chan-rules'],
       design: 'baseline',
-      every: 5,
+      every: 20,
     });
     expect(r.failures.length).toBeGreaterThan(0);
     const first = r.failures[0];

@@ -18,9 +18,11 @@ const TWINS: Scenario = {
   name: 'twins',
   quiesceThreshold: 1,
   iohs: [{ name: 'ioh0', socketCpus: [], devices: [{ name: 'ioat0', channels: 1, capabilities: ['memcpy'] }] }],
+  // One round each: every step kind and every interleaving of the twins is there, in a
+  // space xstate explores within CI's budget (three rounds: about 90 CPU-s for this file, with a sample of the states).
   clients: [
-    { ...net0, migrates: false },
-    { ...net0, name: 'net1', cpu: 1, migrates: false },
+    { ...net0, migrates: false, rounds: 1 },
+    { ...net0, name: 'net1', cpu: 1, migrates: false, rounds: 1 },
   ],
 };
 
@@ -54,20 +56,22 @@ describe('system symmetry (twins: two identical net_dma clients, 2 CPUs, rfc-wai
   /** Every step commutes with the image: enabled alike, and the successor's image is the image's successor. */
   const commutes = (snap: AnyMachineSnapshot, cpus: boolean, twins: boolean, where: string) => {
     const img = image(snap, cpus, twins);
+    // expect() only on a difference: it costs more than the steps (every comparison still made).
     for (const e of m.allEvents) {
       const f = imageEvent(e, cpus, twins);
-      expect(img.can(f), `${where} / ${e.type}`).toBe(snap.can(e));
-      if (!snap.can(e)) continue;
+      const can = snap.can(e);
+      if (img.can(f) !== can) expect(img.can(f), `${where} / ${e.type}`).toBe(can);
+      if (!can) continue;
       const [next] = transition(m.machine, snap, e);
       const [imgNext] = transition(m.machine, img, f);
-      expect(snapshotKey(imgNext), `${where} / ${e.type}`).toBe(snapshotKey(image(next, cpus, twins)));
+      const want = snapshotKey(image(next, cpus, twins));
+      if (snapshotKey(imgNext) !== want) expect(snapshotKey(imgNext), `${where} / ${e.type}`).toBe(want);
     }
   };
 
   it('CPU swaps allowed by cpuClasses commute with every step, and some are allowed', () => {
     let allowed = 0;
-    // Every other state keeps the test quick on a loaded machine; the allowed ones are many.
-    for (const r of states.filter((_, i) => i % 2 === 0)) {
+    for (const r of states) {
       const cls = sym.cpuClasses(r.snapshot.context as SystemContext);
       if (cls[0] !== cls[1]) continue;
       allowed++;
@@ -97,7 +101,7 @@ describe('system symmetry (twins: two identical net_dma clients, 2 CPUs, rfc-wai
   });
 
   it('swapping the twins commutes with every step', () => {
-    for (const r of states.filter((_, i) => i % 8 === 0)) commutes(r.snapshot, false, true, r.path.map((e) => e.type).join(' '));
+    for (const r of states.filter((_, i) => i % 2 === 0)) commutes(r.snapshot, false, true, r.path.map((e) => e.type).join(' '));
   });
 
   it('an unlabelled CPU swap would not commute where the classes tell CPUs apart (the quiesce reads CPU 0 first)', () => {
