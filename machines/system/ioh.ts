@@ -180,10 +180,15 @@ export type WaitLoopSyncStates = Record<'waiting' | 'unlinking' | 'syncing', Sta
  * `client_count` is 0 nothing raises one again (dmaengine_get and __dma_request_channel
  * walk the list, the quiesce has emptied the table, a cached pointer is re-taken only while
  * registered), so passing the wait earlier changes nothing the loop's `mutex_lock` sees.
- * States: `<ioh>.waiting` (the wait, or the loop's first channel), `<ioh>.unlinking` (the
- * loop's next channels), `<ioh>.syncing` (synchronize_rcu and the free).
+ * States: `<ioh>.<entry>` (default `waiting`: the wait, or the loop's first channel),
+ * `<ioh>.unlinking` (the loop's next channels), `<ioh>.syncing` (synchronize_rcu and the free).
  */
-export function waitLoopSync(b: IohBuild, holders: boolean, text: Pick<DropThenWaitText, 'waiting' | 'free'>): WaitLoopSyncStates {
+export function waitLoopSync(
+  b: IohBuild,
+  holders: boolean,
+  text: Pick<DropThenWaitText, 'waiting' | 'free'>,
+  entry = 'waiting',
+): Record<string, StateConfig<IohGuard, IohAction>> & Omit<WaitLoopSyncStates, 'waiting'> {
   const [last, more, step]: [IohGuard, IohGuard, string] = holders
     ? [
         'holdersGoneLast',
@@ -192,8 +197,8 @@ export function waitLoopSync(b: IohBuild, holders: boolean, text: Pick<DropThenW
       ]
     : ['chanLoopLast', 'chanLoopMore', CHAN_LOOP_STEP];
   return {
-    waiting: {
-      id: b.id('waiting'),
+    [entry]: {
+      id: b.id(entry),
       description: text.waiting,
       on: { [b.ev('chanUnregister')]: chanUnregisterStep(b, 'syncing', 'unlinking', last, more, step) },
     },
@@ -232,7 +237,7 @@ export function dropRefsThenWait(
         },
       },
     },
-    ...(options.loop ? waitLoopSync(b, true, text) : { waiting: waitState(b, text) }),
+    ...(options.loop ? (waitLoopSync(b, true, text) as WaitLoopSyncStates) : { waiting: waitState(b, text) }),
   };
 }
 
