@@ -48,7 +48,7 @@ export function* waitThenFree(k: DmaEngine, device: DmaDevice, holders = true): 
  * `dma_list_mutex`; then `free`: `synchronize_rcu()` (hunk @@ -788,6 +877,9 @@) and the
  * driver's free.
  */
-export function* waitLoopSync(k: DmaEngine, device: DmaDevice, holders = true): ThreadProgram {
+export function* waitLoopThenFree(k: DmaEngine, device: DmaDevice, holders = true): ThreadProgram {
   const held = () => (holders ? heldChannels(device) : []);
   for (const [i, chan] of device.channels.entries()) {
     const waiting = () => (i === 0 ? held() : []);

@@ -11,7 +11,7 @@
  */
 import type { DesignStrategy } from '../../core/design.ts';
 import { dmaChannelQuiesce, rfcFindChannel, rfcFindChannelAtOnce, rfcGetChannel, rfcGetChannelAtOnce, rfcPutChannel } from '../../core/hotplug.ts';
-import { dropDmaengineRefs, waitLoopSync } from '../../core/removal.ts';
+import { dropDmaengineRefs, waitLoopThenFree } from '../../core/removal.ts';
 import { at } from '../../core/thread.ts';
 import type { RfcBase } from './model.ts';
 
@@ -46,7 +46,7 @@ export function rfcWaitStrategyFor(base: RfcBase): DesignStrategy {
             yield* at('putRefs', () => k.listMutexFree);
             dropDmaengineRefs(k, device);
           }
-          yield* waitLoopSync(k, device);
+          yield* waitLoopThenFree(k, device);
         },
       };
     },
