@@ -140,7 +140,12 @@ describe('preempted finder (rfc-wait, kernel review D1): dma_find_channel reads 
   // so every sum is zero), then incs, tests the key (off again) and uses the freed channel.
   // No migration and no cached pointer are needed.
   const scenario: Scenario = { ...DEFAULT_SCENARIO, design: 'rfc-wait-unheld', clients: [{ ...DEFAULT_SCENARIO.clients[0], migrates: false, rounds: 1 }] };
-  const events = [...steps('net0.get', 'net0.find'), ...UNREGISTER, ...QUIESCE_2, ...steps('ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free', 'net0.inc', 'net0.test', 'net0.use')];
+  const events = [
+    ...steps('net0.get', 'net0.find'),
+    ...UNREGISTER,
+    ...QUIESCE_2,
+    ...steps('ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free', 'net0.inc', 'net0.test', 'net0.use'),
+  ];
 
   it('the quiesce ends with the finder between its table read and its put: no-ref-survives-quiesce fails', () => {
     const m = systemFor(scenario);
