@@ -31,7 +31,7 @@ export type { ClientState } from './core/client-state.ts';
 export type { DmaEngine } from './core/dmaengine.ts';
 export type { DmaChan, DmaDevice } from './core/objects.ts';
 export { at, type ThreadProgram } from './core/thread.ts';
-export { dropDmaengineRefs, waitThenFree } from './core/removal.ts';
+export { dropDmaengineRefs, waitLoopThenFree, waitThenFree } from './core/removal.ts';
 export { DesignError } from '../machines/system/design-error.ts';
 // Types a design so that a misspelled guard or action name in its program does not compile.
 export { defineDesign, NO_EARLY_RELEASE, type TypedDesign } from '../machines/system/design.ts';
@@ -67,7 +67,7 @@ export {
   type Trigger,
 } from '../machines/system/properties.ts';
 // Unregister's shared steps: the free, the wait for holders, the RFC quiesce.
-export { dropRefsThenWait, freeStep, waitState } from '../machines/system/ioh.ts';
+export { channelLoop, dropRefsThenWait, freeStep, waitLoopSync, waitState } from '../machines/system/ioh.ts';
 export { quiesceRules, quiesceState, unlockState } from '../machines/system/quiesce.ts';
 // The clients' rules (a design may refine a guard over them) and their use of a channel.
 export { clientRules, recordUse } from '../machines/system/clients.ts';

@@ -37,7 +37,9 @@ static const char *const RET[] = { "return", NULL };
 #define Q_ENDED "before:static_key_slow_dec@dma_channel_quiesce"
 #define Q_DONE "after:static_key_slow_dec@dma_channel_quiesce"
 /* RFC unregister after the mutex: rfc-base-unheld's putRefs (the harness's, labelled), then
- * the base's module-exit check with 3/7's wait_event, synchronize_rcu, the driver's free. */
+ * the base's module-exit check with 3/7's wait_event and the channel loop's first iteration
+ * to its free_percpu (CHAN_3X), one step per further channel, then synchronize_rcu and the
+ * driver's free. */
 #define RFC_PUTREFS "before:mutex_lock@dmaspec_rfc_base_put_refs"
 #define RFC_FREE "before:try_module_get@dma_async_device_unregister"
 /* Mainline dma_async_device_unregister: the per-channel unregisters, each under dma_list_mutex
@@ -95,7 +97,8 @@ static const struct rule RULES[] = {
 	{ B_RFC, D_RFC_WAIT, MS, K_IOH, "unlock", L(Q_DONE), OP_NOP, L(RFC_FREE) },
 	{ B_RFC, D_RFC_UNHELD, MS, K_IOH, "unlock", L(Q_DONE), OP_NOP, L(RFC_PUTREFS) },
 	{ B_RFC, D_RFC_UNHELD, MS, K_IOH, "putRefs", L(RFC_PUTREFS), OP_NOP, L(RFC_FREE) },
-	{ B_RFC, RFCD, MS, K_IOH, "free", L(RFC_FREE), OP_NOP, RET },
+	{ B_RFC, RFCD, MS, K_IOH, "chanUnregister", L(RFC_FREE, CHAN_3X), OP_NOP, L(CHAN_3X) },
+	{ B_RFC, RFCD, MS, K_IOH, "free", L(CHAN_3X), OP_NOP, RET },
 	{ B_MAINLINE, KREFD, MS, K_IOH, "unregister", NULL, OP_REMOVE, L(ML_SECTION) },
 	{ B_MAINLINE, KREFD, MS, K_IOH, "putRef", L(ML_SECTION), OP_NOP, RET },
 	/* the quiesce machine's hot path on a CPU, whole */

@@ -28,6 +28,7 @@ import type { plainHotPath, rfcHotPath, ThreadParams } from './hotpath.ts';
  */
 export type HotPathKind = 'plain' | 'rfc' | 'tryget';
 import type { ClientInfo, Layout } from './layout.ts';
+import type { DesignModel } from './design.ts';
 
 import type { StateConfig, TransitionConfig, Transitions } from '../make.ts';
 
@@ -478,8 +479,14 @@ export function recordUse(ctx: SystemContext, L: Layout, t: number, c: number, b
   if (isFreed(ctx, L, c) || (by === UAF_BY_THREAD && writesChanLocal(L, t) && ctx.channels[c].local === 0)) ctx.uaf[t][c] |= by;
 }
 
-/** Guards and actions of the client regions (the hot path comes from the design). */
-export function clientRules(L: Layout) {
+/** A design's {@link DesignModel.listedChannels}: which channels of a device are still on `device->channels`. */
+export type ListedChannels = NonNullable<DesignModel['listedChannels']>;
+
+/**
+ * Guards and actions of the client regions (the hot path comes from the design); `listed`
+ * is the design's {@link DesignModel.listedChannels}, if it has one.
+ */
+export function clientRules(L: Layout, listed?: ListedChannels) {
   const spec = (t: number) => L.clients[t];
   const roundsLeft = (ctx: SystemContext, t: number) => spec(t).busy || ctx.threads[t].rounds < spec(t).rounds;
   return ruleSet<SystemContext, ThreadParams>()({
@@ -513,7 +520,7 @@ export function clientRules(L: Layout) {
       /** Offered only when the get allocates something: a failure needs an alloc to fail. */
       getCanFailAlloc: (ctx) => listMutexFree(ctx) && dmaengineGetAllocates(ctx, L),
       softirqCanRun: (ctx, { t }) => ctx.threads[t].got === 1 && ctx.devices.some((d) => d.listed === 1),
-      walkFindsChannel: (ctx, { t }) => walkAhead(ctx, L, t).chan >= 0,
+      walkFindsChannel: (ctx, { t }) => walkAhead(ctx, L, t, listed).chan >= 0,
     },
     actions: {
       dmaengineGet: (ctx, { t }) => {
@@ -541,12 +548,12 @@ export function clientRules(L: Layout) {
         for (let d = 0; d < L.devices.length; d++) if (ctx.devices[d].listed) seen |= 1 << d;
         ctx.threads[t].rcuSeen = seen;
       },
-      rcuCheck: (ctx, { t }) => walkStep(ctx, L, t),
+      rcuCheck: (ctx, { t }) => walkStep(ctx, L, t, listed),
       // ioat's issue_pending on a channel whose resources a put freed meanwhile touches no
       // freed memory (assumption issue-after-free-benign, spec/threads.md): only a freed
       // channel struct (its device freed) is a use after free.
       // device_issue_pending(rcuChan) then reading on (walkStep counts the call's read of a freed channel).
-      issuePending: (ctx, { t }) => walkStep(ctx, L, t),
+      issuePending: (ctx, { t }) => walkStep(ctx, L, t, listed),
       migrate: (ctx, { t }, e) => {
         ctx.threads[t].cpu = e.cpu as number;
       },
@@ -604,10 +611,10 @@ export function clientRules(L: Layout) {
  * the channels whose struct the step read so (a channel's `client_count` or
  * `device_node.next`), or every channel of a freed device the step read none of (its
  * `cap_mask`, `global_node.next`): the kernel harness names a use after free so. Channels a
- * design took off `device->channels` (kref-5-10's `unlinked`, 5.10.7 dmaengine.c:1113) are
- * not walked.
+ * design took off `device->channels` (its `listedChannels` hook: kref-5-10's, 5.10.7
+ * dmaengine.c:1113) are not walked.
  */
-function walkAhead(ctx: SystemContext, L: Layout, t: number): { chan: number; seen: number; freedRead: number[] } {
+function walkAhead(ctx: SystemContext, L: Layout, t: number, listed?: ListedChannels): { chan: number; seen: number; freedRead: number[] } {
   let seen = ctx.threads[t].rcuSeen;
   let from = ctx.threads[t].rcuChan;
   const freedRead: number[] = [];
@@ -621,9 +628,11 @@ function walkAhead(ctx: SystemContext, L: Layout, t: number): { chan: number; se
       i = chans.indexOf(from) + 1;
       if (freed) freedRead.push(from); // device_issue_pending(chan), chan->device_node.next
     }
-    if ((from < 0 && ctx.devices[d].private) || ctx.design.devices[d]?.unlinked === 1) i = chans.length;
+    if (from < 0 && ctx.devices[d].private) i = chans.length;
     from = -1;
+    const onList = listed?.(ctx, L, d);
     for (; i < chans.length; i++) {
+      if (onList && !onList.includes(chans[i])) continue; // list_del'd: the walk's next skips it
       if (freed) freedRead.push(chans[i]);
       if (ctx.channels[chans[i]].clientCount > 0) return { chan: chans[i], seen, freedRead };
     }
@@ -634,8 +643,8 @@ function walkAhead(ctx: SystemContext, L: Layout, t: number): { chan: number; se
 }
 
 /** The walk reads on ({@link walkAhead}): each freed channel read is a use after free. */
-function walkStep(ctx: SystemContext, L: Layout, t: number): void {
-  const r = walkAhead(ctx, L, t);
+function walkStep(ctx: SystemContext, L: Layout, t: number, listed?: ListedChannels): void {
+  const r = walkAhead(ctx, L, t, listed);
   for (const c of r.freedRead) ctx.uaf[t][c] |= UAF_BY_RX;
   ctx.threads[t].rcuSeen = r.seen;
   ctx.threads[t].rcuChan = r.chan;

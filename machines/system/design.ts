@@ -163,6 +163,14 @@ export interface DesignModel<G extends string = string, A extends string = strin
   readonly deviceKref?: boolean;
   /** The design's own context variables (none if omitted). */
   readonly variables?: DesignVariables;
+  /**
+   * The channels of device `d` still on its `device->channels` list, in list order (default:
+   * all of them, as no 3.x unregister unlinks one): `dma_issue_pending_all`'s walk (3.6
+   * dmaengine.c:360-366, 7.0 :591-598) follows only these. A design whose unregister takes
+   * channels off the list (5.10.7's `list_del(&chan->device_node)`, :1113) says which. The
+   * implementation's counterpart is `DesignHooks.listedChannels` (src/core/design.ts).
+   */
+  listedChannels?(ctx: SystemContext, L: Layout, d: number): readonly number[];
   /** The IOH's program for one device between `unregister` and its free. */
   ejecting(b: IohBuild): EjectProgram<SharedGuard | G, SharedAction | A>;
   /**

@@ -45,9 +45,12 @@ export interface SystemOptions {
   readonly withoutEvents?: readonly string[];
 }
 
-/** The shared rules of the system machine for layout `L` and hot path `hotPath` (no design's). */
-export function sharedRules(L: Layout, hotPath: HotPathKind): Rules<SystemContext> {
-  const c = clientRules(L);
+/**
+ * The shared rules of the system machine for layout `L` and hot path `hotPath` (no design's
+ * rules; `listed` is the design's `listedChannels` hook, which the shared walk follows).
+ */
+export function sharedRules(L: Layout, hotPath: HotPathKind, listed?: DesignModel['listedChannels']): Rules<SystemContext> {
+  const c = clientRules(L, listed);
   const h = iohRules(L);
   const u = cpuRules(L);
   // A `tryget` design overrides the plain find/get/put actions with its own.
@@ -64,7 +67,7 @@ export function sharedRules(L: Layout, hotPath: HotPathKind): Rules<SystemContex
  * @throws DesignError for a new rule named like a shared one, or an override of none.
  */
 export function systemRules(L: Layout, D: DesignModel): Rules<SystemContext> {
-  const shared = sharedRules(L, D.hotPath);
+  const shared = sharedRules(L, D.hotPath, D.listedChannels);
   const d = D.rules(L);
   const merged = (kind: 'guard' | 'action', base: Readonly<Record<string, unknown>>, added: object = {}, over: object = {}) => {
     const plural = `${kind}s`;

@@ -96,6 +96,37 @@ export function freeStep(b: IohBuild, wait: FreeWait, description: string): Free
   ];
 }
 
+const CHAN_LOOP_STEP =
+  'dma_async_device_unregister channel loop (3.6 dmaengine.c:843-852): WARN_ONCE(chan->client_count); dma_list_mutex around chan->dev->chan = NULL; device_unregister(&chan->dev->device); free_percpu(chan->local)';
+
+/**
+ * The `chanUnregister` transitions of one iteration of the channel loop, guarded by
+ * `last`/`more` (the iteration ends the loop, or more channels follow).
+ */
+function chanUnregisterStep(
+  b: IohBuild,
+  next: string,
+  self: string | null,
+  last: IohGuard,
+  more: IohGuard,
+  step: string,
+): TransitionConfig<IohGuard, IohAction>[] {
+  return [
+    {
+      guard: { type: last, params: b.p },
+      target: `#${b.id(next)}`,
+      actions: [{ type: 'chanUnregister', params: b.p }],
+      description: `${step}; the last channel: the loop ends`,
+    },
+    {
+      guard: { type: more, params: b.p },
+      ...(self === null ? {} : { target: `#${b.id(self)}` }),
+      actions: [{ type: 'chanUnregister', params: b.p }],
+      description: `${step}; more channels follow`,
+    },
+  ];
+}
+
 /**
  * 3.6 `dma_async_device_unregister`'s channel loop (`dmaengine.c:843-852`), one step per
  * channel (`chanUnregister`) in `device->channels` order: `WARN_ONCE(chan->client_count)`;
@@ -106,23 +137,7 @@ export function freeStep(b: IohBuild, wait: FreeWait, description: string): Free
  * IOH goes to `next` (the driver's free). The states are `<ioh>.<key>` and `<ioh>.<next>`.
  */
 export function channelLoop(b: IohBuild, key: string, next: string, description: string): StateConfig<IohGuard, IohAction> {
-  const step =
-    'dma_async_device_unregister channel loop (3.6 dmaengine.c:843-852): WARN_ONCE(chan->client_count); dma_list_mutex around chan->dev->chan = NULL; device_unregister(&chan->dev->device); free_percpu(chan->local)';
-  return {
-    id: b.id(key),
-    description,
-    on: {
-      [b.ev('chanUnregister')]: [
-        {
-          guard: { type: 'chanLoopLast', params: b.p },
-          target: `#${b.id(next)}`,
-          actions: [{ type: 'chanUnregister', params: b.p }],
-          description: `${step}; the last channel: the loop ends`,
-        },
-        { guard: { type: 'chanLoopMore', params: b.p }, actions: [{ type: 'chanUnregister', params: b.p }], description: `${step}; more channels follow` },
-      ],
-    },
-  };
+  return { id: b.id(key), description, on: { [b.ev('chanUnregister')]: chanUnregisterStep(b, next, null, 'chanLoopLast', 'chanLoopMore', CHAN_LOOP_STEP) } };
 }
 
 /** What a design says about each part of {@link dropRefsThenWait}. */
@@ -140,6 +155,9 @@ export interface DropThenWaitText {
 /**
  * The state that waits on the wait queue until no channel of the device has clients, then
  * frees it (`free`): the RFC's `wait_event(dmaengine_wait_queue, chan->client_count == 0)`.
+ * Unregister's channel loop runs inside that `free` (assumption local-freed-at-free,
+ * spec/threads.md): for a design of your own that does not step it. The built-in designs on
+ * 3.6's unregister use {@link waitLoopSync}.
  */
 export function waitState(b: IohBuild, text: Pick<DropThenWaitText, 'waiting' | 'free'>): StateConfig<IohGuard, IohAction> {
   return {
@@ -149,13 +167,63 @@ export function waitState(b: IohBuild, text: Pick<DropThenWaitText, 'waiting' | 
   };
 }
 
+/** The states of {@link waitLoopSync}, by local key. */
+export type WaitLoopSyncStates = Record<'waiting' | 'unlinking' | 'syncing', StateConfig<IohGuard, IohAction>>;
+
+/**
+ * 3.6's unregister after a design's own wait (the RFC's, hunks @@ -767,14 +848,22 @@ and
+ * @@ -788,6 +877,9 @@): `wait_event(dmaengine_wait_queue, chan->client_count == 0)` per
+ * channel (`holders`; without it, the loop starts at once), then the channel loop
+ * (`chanUnregister` per channel, each taking `dma_list_mutex`, 3.6 `dmaengine.c:843-852`),
+ * then `synchronize_rcu()` and the driver's free (`free`, waiting `rcu`). The wait's end is
+ * the first iteration's step: once the device is off `dma_device_list` and every
+ * `client_count` is 0 nothing raises one again (dmaengine_get and __dma_request_channel
+ * walk the list, the quiesce has emptied the table, a cached pointer is re-taken only while
+ * registered), so passing the wait earlier changes nothing the loop's `mutex_lock` sees.
+ * States: `<ioh>.<entry>` (default `waiting`: the wait, or the loop's first channel),
+ * `<ioh>.unlinking` (the loop's next channels), `<ioh>.syncing` (synchronize_rcu and the free).
+ */
+export function waitLoopSync(
+  b: IohBuild,
+  holders: boolean,
+  text: Pick<DropThenWaitText, 'waiting' | 'free'>,
+  entry = 'waiting',
+): Record<string, StateConfig<IohGuard, IohAction>> & Omit<WaitLoopSyncStates, 'waiting'> {
+  const [last, more, step]: [IohGuard, IohGuard, string] = holders
+    ? [
+        'holdersGoneLast',
+        'holdersGoneMore',
+        `wait_event(dmaengine_wait_queue, chan->client_count == 0) for every channel, then the first iteration of the ${CHAN_LOOP_STEP}`,
+      ]
+    : ['chanLoopLast', 'chanLoopMore', CHAN_LOOP_STEP];
+  return {
+    [entry]: {
+      id: b.id(entry),
+      description: text.waiting,
+      on: { [b.ev('chanUnregister')]: chanUnregisterStep(b, 'syncing', 'unlinking', last, more, step) },
+    },
+    unlinking: channelLoop(b, 'unlinking', 'syncing', "unregister's channel loop: the next channels' chan->local"),
+    syncing: {
+      id: b.id('syncing'),
+      description: "the channel loop has freed every chan->local: synchronize_rcu(), then the driver's free",
+      on: { [b.ev('free')]: freeStep(b, 'rcu', text.free) },
+    },
+  };
+}
+
 /**
  * The removal tail several designs share (fail-fast, percpu-ref, and rfc-wait under the
  * `rfc-base-unheld` assumption): drop the references `balance_ref_count` took for
  * `dmaengine_get` users (`putRefs`, a step of these designs, not of the RFC's patch), then
- * wait until no channel has clients and free the device (`free`).
+ * wait until no channel has clients and free the device (`free`). With `loop`, 3.6's channel
+ * loop and synchronize_rcu are steps of their own after the wait ({@link waitLoopSync});
+ * without, the loop runs inside `free` (assumption local-freed-at-free).
  */
-export function dropRefsThenWait(b: IohBuild, text: DropThenWaitText): Record<'dropping' | 'waiting', StateConfig<IohGuard, IohAction>> {
+export function dropRefsThenWait(
+  b: IohBuild,
+  text: DropThenWaitText,
+  options: { readonly loop?: boolean } = {},
+): Record<'dropping' | 'waiting', StateConfig<IohGuard, IohAction>> & Partial<WaitLoopSyncStates> {
   return {
     dropping: {
       id: b.id('dropping'),
@@ -169,7 +237,7 @@ export function dropRefsThenWait(b: IohBuild, text: DropThenWaitText): Record<'d
         },
       },
     },
-    waiting: waitState(b, text),
+    ...(options.loop ? (waitLoopSync(b, true, text) as WaitLoopSyncStates) : { waiting: waitState(b, text) }),
   };
 }
 
@@ -221,7 +289,8 @@ export function iohRules(L: Layout) {
   const rcuQuiet = (ctx: SystemContext, h: number) => ctx.threads.every((th) => !(th.rcuSeen & (1 << ctx.iohs[h].cur)));
   // Channels of the current device whose chan->local the channel loop has not freed yet.
   const localLeft = (ctx: SystemContext, h: number) => L.devices[ctx.iohs[h].cur].channels.filter((c) => ctx.channels[c].local === 1).length;
-  const idle = (ctx: SystemContext, h: number) => L.devices[ctx.iohs[h].cur].channels.every((c) => ctx.channels[c].clientCount === 0) && rcuQuiet(ctx, h);
+  const noHolders = (ctx: SystemContext, h: number) => L.devices[ctx.iohs[h].cur].channels.every((c) => ctx.channels[c].clientCount === 0);
+  const idle = (ctx: SystemContext, h: number) => noHolders(ctx, h) && rcuQuiet(ctx, h);
   return ruleSet<SystemContext, IohParams>()({
     guards: {
       moreDevices: (ctx, { h }) => more(ctx, h),
@@ -232,6 +301,9 @@ export function iohRules(L: Layout) {
       // Each iteration of the channel loop takes dma_list_mutex (3.6 dmaengine.c:846).
       chanLoopLast: (ctx, { h }) => listMutexFree(ctx) && localLeft(ctx, h) === 1,
       chanLoopMore: (ctx, { h }) => listMutexFree(ctx) && localLeft(ctx, h) > 1,
+      // The RFC's wait_event(chan->client_count == 0) passed, then the loop's first mutex_lock.
+      holdersGoneLast: (ctx, { h }) => noHolders(ctx, h) && listMutexFree(ctx) && localLeft(ctx, h) === 1,
+      holdersGoneMore: (ctx, { h }) => noHolders(ctx, h) && listMutexFree(ctx) && localLeft(ctx, h) > 1,
     },
     actions: {
       eject: (ctx, { h }) => {

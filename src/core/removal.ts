@@ -39,3 +39,28 @@ export function* waitThenFree(k: DmaEngine, device: DmaDevice, holders = true): 
   );
   k.freeDevice(device);
 }
+
+/**
+ * 3.6's unregister after a design's own wait, as the model steps it (machines/system/ioh.ts
+ * `waitLoopSync`): with `holders`, the RFC's `wait_event(dmaengine_wait_queue,
+ * chan->client_count == 0)` per channel, whose end is the first `chanUnregister`; the channel
+ * loop (3.6 `dmaengine.c:843-852`), a `chanUnregister` per channel, each taking
+ * `dma_list_mutex`; then `free`: `synchronize_rcu()` (hunk @@ -788,6 +877,9 @@) and the
+ * driver's free.
+ */
+export function* waitLoopThenFree(k: DmaEngine, device: DmaDevice, holders = true): ThreadProgram {
+  const held = () => (holders ? heldChannels(device) : []);
+  for (const [i, chan] of device.channels.entries()) {
+    const waiting = () => (i === 0 ? held() : []);
+    yield* at(
+      'chanUnregister',
+      () => waiting().length === 0 && k.listMutexFree,
+      () =>
+        waiting().length > 0
+          ? `dmaengine_wait_queue: ${waiting().join(', ')} never drops to 0`
+          : `mutex_lock(&dma_list_mutex) in dma_async_device_unregister (held by ${k.listMutexOwner})`,
+    );
+    k.unregisterChannel(chan);
+  }
+  yield* waitThenFree(k, device, false);
+}

@@ -24,9 +24,10 @@ describe('closed steps at the end of a hang', () => {
 
   it('lists each closed step with its guard and what the guard read, at the values the trace ends with', () => {
     expect(t.end).toBe('deadlock');
-    const free = t.blocked!.find((b) => b.event === 'ioh0.free')!;
+    // The RFC's wait_event: the channel loop's first step waits for client_count == 0.
+    const free = t.blocked!.find((b) => b.event === 'ioh0.chanUnregister')!;
     expect(free.thread).toBe('ioh0');
-    expect(free.guard).toBe('deviceIdleMore');
+    expect(free.guard).toBe('holdersGoneLast'); // the first of the pair holdersGoneLast/More (same reads)
     const vars = finalVars(t);
     const shared = Object.keys(free.reads).filter((k) => !k.startsWith('ioh0.'));
     expect(shared.length).toBeGreaterThan(0);
@@ -37,7 +38,7 @@ describe('closed steps at the end of a hang', () => {
   it('the hang note says what the waiter waits on', () => {
     const note = endNote(t, finalVars(t))!;
     expect(note).toMatch(/^HANG/);
-    expect(note).toMatch(/ioh0\.free \(deviceIdleMore\) reads ioat0\.\d\.clientCount = [1-9]/);
+    expect(note).toMatch(/ioh0\.chanUnregister \(holdersGoneLast\) reads ioat0\.\d\.clientCount = [1-9]/);
     // A guard reading only its own thread's fields is left to the thread's state.
     expect(note).not.toMatch(/net0\.find \(canFind\)/);
   });

@@ -66,6 +66,8 @@ describe('known flaws, scripted', () => {
         'ioh0.keyOff',
         'ioh0.unlock',
         'ioh0.putRefs',
+        'ioh0.chanUnregister',
+        'ioh0.chanUnregister',
         'ioh0.free',
       ];
       const run = replay(sys, script);
@@ -78,7 +80,7 @@ describe('known flaws, scripted', () => {
       sys.step({ type: 'net0.use' });
       const length = script.length + 1;
       report(`false-zero quiesce sum, threshold ${threshold}`, length);
-      expect(length).toBe(8 + 10 + 16 * (threshold - 1) + 5);
+      expect(length).toBe(8 + 10 + 16 * (threshold - 1) + 7); // + 2: the channel loop, a step per channel
       expect(sys.observe().violations).toEqual(['use-after-free:net0:ioat0.1']);
     });
   }
@@ -99,12 +101,14 @@ describe('known flaws, scripted', () => {
       'atx0.inc',
       'ioh0.unlock',
       'ioh0.putRefs',
+      'ioh0.chanUnregister',
+      'ioh0.chanUnregister',
       'ioh0.free', // does not look at the per-CPU count
       'atx0.use',
     ];
     const run = replay(sys, script);
     report('use after quiesce (async_tx reget)', run.steps.length);
-    expect(run.steps.length).toBe(24);
+    expect(run.steps.length).toBe(26); // 24 before the channel loop was stepped
     const regot = run.steps.find((s) => s.event.type === 'atx0.reget')!;
     expect(regot.changes).toEqual(['atx0.chan null→ioat0.1']);
     const inc = run.steps.find((s) => s.event.type === 'atx0.inc' && s.index > regot.index)!;
@@ -187,6 +191,8 @@ describe('known flaws, scripted', () => {
       'ioh0.keyOff',
       'ioh0.unlock',
       'ioh0.putRefs',
+      'ioh0.chanUnregister',
+      'ioh0.chanUnregister',
       'ioh0.free', // every sum was 0: nothing was counted
       'net0.inc',
       'net0.test', // key off: the stale pointer is returned
@@ -194,7 +200,7 @@ describe('known flaws, scripted', () => {
     ];
     const run = replay(sys, script);
     report('preempted finder (read before inc)', run.steps.length);
-    expect(run.steps.length).toBe(20);
+    expect(run.steps.length).toBe(22); // 20 before the channel loop was stepped
     expect(run.steps[1].changes).toEqual(['net0.chan null→ioat0.0']);
     expect(run.steps.find((s) => s.event.type === 'ioh0.free')!.changes).toContain('ioat0.freed false→true');
     expect(run.final.violations).toEqual(['use-after-free:net0:ioat0.0']);
@@ -254,7 +260,17 @@ describe('known flaws, scripted', () => {
 
     const rfc = new System(scenario({ design: 'rfc-wait-unheld', clients: [client('net0', 'net_dma', 0)] }));
     const quiesce = ['ioh0.keyOn', ...quiesceRound('ioh0', 2), ...quiesceRound('ioh0', 2), 'ioh0.keyOff'];
-    replay(rfc, ['net0.get', 'net0-rx.walk', 'ioh0.eject', 'ioh0.unregister', ...quiesce, 'ioh0.unlock', 'ioh0.putRefs']);
+    replay(rfc, [
+      'net0.get',
+      'net0-rx.walk',
+      'ioh0.eject',
+      'ioh0.unregister',
+      ...quiesce,
+      'ioh0.unlock',
+      'ioh0.putRefs',
+      'ioh0.chanUnregister',
+      'ioh0.chanUnregister',
+    ]);
     const ioh = () => rfc.enabledSteps().filter((e) => e.type.startsWith('ioh0.'));
     expect(ioh()).toEqual([]); // synchronize_rcu: the walk still holds the device
     rfc.step({ type: 'net0-rx.check' }); // putRefs left no client: the walk ends
@@ -298,7 +314,17 @@ describe('percpu_ref_tryget_live and the grace period (kernel review D18), on th
 
   it('percpu-ref-nogp: the sum reads zero before the tryget that saw the ref live counts; the device is freed under it', () => {
     const sys = new System(scenario({ design: 'percpu-ref-nogp', clients }));
-    replay(sys, [...before, 'ioh0.gracePeriod', 'ioh0.drained', 'net0.inc', 'ioh0.putRefs', 'ioh0.free', 'net0.use']);
+    replay(sys, [
+      ...before,
+      'ioh0.gracePeriod',
+      'ioh0.drained',
+      'net0.inc',
+      'ioh0.putRefs',
+      'ioh0.chanUnregister',
+      'ioh0.chanUnregister',
+      'ioh0.free',
+      'net0.use',
+    ]);
     expect(sys.observe().ref).toEqual([1, 0]);
     expect(sys.observe().violations).toEqual(['use-after-free:net0:ioat0.0']);
   });
@@ -309,7 +335,7 @@ describe('percpu_ref_tryget_live and the grace period (kernel review D18), on th
     expect(sys.enabledSteps().map((e) => e.type)).not.toContain('ioh0.gracePeriod');
     replay(sys, ['net0.inc', 'ioh0.gracePeriod']);
     expect(sys.enabledSteps().map((e) => e.type)).not.toContain('ioh0.drained');
-    replay(sys, ['net0.use', 'net0.put', 'ioh0.drained', 'ioh0.putRefs', 'ioh0.free']);
+    replay(sys, ['net0.use', 'net0.put', 'ioh0.drained', 'ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free']);
     expect(sys.observe().violations).toEqual([]);
   });
 });

@@ -42,8 +42,10 @@ describe('the builds and their exports', () => {
     expect(rfc.exports.filter((e) => e.startsWith('system/'))).toEqual([
       'system/catalogue/rfc-wait',
       'system/async-tx-only/rfc-wait',
+      'system/two-iohs/rfc-wait',
       'system/catalogue/rfc-wait-unheld',
       'system/async-tx-only/rfc-wait-unheld',
+      'system/two-iohs/rfc-wait-unheld',
     ]);
   });
 

@@ -37,7 +37,20 @@ describe('notifier', () => {
   });
   it('a never-releasing slave is asked, acks by releasing, and removal completes', () => {
     const m = sys('notifier', NEVER_RELEASING_SLAVE);
-    const events = [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.notify', 'slave0.ack', 'atx0.get', 'ioh0.putRefs', 'ioh0.free')];
+    const events = [
+      ...SLAVE_HOLDS,
+      ...steps(
+        'ioh0.eject',
+        'ioh0.unregister',
+        'ioh0.notify',
+        'slave0.ack',
+        'atx0.get',
+        'ioh0.putRefs',
+        'ioh0.chanUnregister',
+        'ioh0.chanUnregister',
+        'ioh0.free',
+      ),
+    ];
     const s = runWithXstate(m, events);
     expect(s.matches({ ioh0: 'removed', slave0: 'released' })).toBe(true);
     expect(violations(m, events)).toEqual([]);
@@ -47,7 +60,7 @@ describe('notifier', () => {
     const asked = [...NET_IN_FLIGHT, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.notify')];
     expect(runWithXstate(m, asked).can(ev('ioh0.putRefs'))).toBe(false);
     expect(runWithXstate(m, asked).can(ev('net0.ack'))).toBe(false); // not between rounds yet
-    const done = [...asked, ...steps('net0.use', 'net0.put', 'net0.ack', 'ioh0.putRefs', 'ioh0.free')];
+    const done = [...asked, ...steps('net0.use', 'net0.put', 'net0.ack', 'ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free')];
     expect(runWithXstate(m, done).matches({ ioh0: 'removed' })).toBe(true);
     expect(violations(m, done)).toEqual([]);
   });
@@ -72,12 +85,17 @@ describe('fail-fast', () => {
     const m = sys('fail-fast');
     const events = [ev('slave0.request', { allocOk: true }), ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.markDying', 'slave0.use', 'slave0.release')];
     expect(runWithXstate(m, events).context.uaf[2]).toEqual([0, 0]); // the prep on the dying device touched nothing
-    expect(runWithXstate(m, [...events, ...steps('ioh0.putRefs', 'ioh0.free')]).matches({ ioh0: 'removed' })).toBe(true);
+    expect(
+      runWithXstate(m, [...events, ...steps('ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free')]).matches({ ioh0: 'removed' }),
+    ).toBe(true);
   });
   it('its no-use-after-free claim is wrong: a find before the free and a use after it', () => {
     expect(designModel('fail-fast').claims).toContain('no-use-after-free');
     const m = sys('fail-fast');
-    const events = [...NET_IN_FLIGHT, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.markDying', 'ioh0.putRefs', 'ioh0.free', 'net0.use')];
+    const events = [
+      ...NET_IN_FLIGHT,
+      ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.markDying', 'ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free', 'net0.use'),
+    ];
     expect(holds(m, events, 'no-use-after-free')).toBe(false);
     expect(violations(m, events)).toEqual(['use-after-free:net0:ioat0.0']);
   });
@@ -86,6 +104,7 @@ describe('fail-fast', () => {
     const events = [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.markDying', 'ioh0.putRefs')];
     const s = runWithXstate(m, events);
     expect(s.matches({ ioh0: 'waiting' })).toBe(true);
+    expect(s.can(ev('ioh0.chanUnregister'))).toBe(false); // the wait: the channel loop does not begin
     expect(s.can(ev('ioh0.free'))).toBe(false);
     expect(s.can(ev('slave0.release'))).toBe(false);
     expect(designModel('fail-fast').assumptions.some((a) => a.flags.releases === true)).toBe(true);
@@ -307,6 +326,8 @@ describe('percpu-ref', () => {
       'ioh0.gracePeriod',
       'ioh0.drained',
       'ioh0.putRefs',
+      'ioh0.chanUnregister',
+      'ioh0.chanUnregister',
       'ioh0.free',
       'atx0.reget',
       'atx0.inc',

@@ -129,7 +129,8 @@ describe('synchronize_rcu: the free waits for the walks that can still read the 
     ...Array.from({ length: 2 }, () => steps('ioh0.clearDirty', 'ioh0.tick', 'ioh0.read', 'ioh0.read')).flat(),
     ...steps('ioh0.keyOff', 'ioh0.unlock'),
   ];
-  const unregister = [...steps('ioh0.eject', 'ioh0.unregister'), ...quiesce, ev('ioh0.putRefs')];
+  // putRefs, then the channel loop (a chanUnregister per channel of ioat0): free is synchronize_rcu and the driver's free.
+  const unregister = [...steps('ioh0.eject', 'ioh0.unregister'), ...quiesce, ...steps('ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister')];
 
   it('with the only device off the list no walk begins, and the free is taken', () => {
     const toFree = [ev('net0.get'), ...unregister];

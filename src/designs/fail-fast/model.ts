@@ -38,12 +38,16 @@ export const failFast = defineDesign({
           },
         },
       },
-      ...dropRefsThenWait(b, {
-        dropping: 'dying: the dmaengine_get references are still on the public channels',
-        putRefs: 'dma_chan_put the public channels of the device to 0',
-        waiting: 'wait until every client_count is 0 (slaves release on NULL)',
-        free: 'every channel has client_count 0: free the device and its channels',
-      }),
+      ...dropRefsThenWait(
+        b,
+        {
+          dropping: 'dying: the dmaengine_get references are still on the public channels',
+          putRefs: 'dma_chan_put the public channels of the device to 0',
+          waiting: 'wait until every client_count is 0 (slaves release on NULL)',
+          free: 'the channel loop is done and no dma_issue_pending_all walk still sees the device (synchronize_rcu()): free the device and its channels',
+        },
+        { loop: true },
+      ),
     },
   }),
   rules: (L) => {

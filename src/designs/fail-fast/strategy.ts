@@ -10,7 +10,7 @@
 import type { DesignStrategy } from '../../core/design.ts';
 import type { DmaChan, DmaDevice } from '../../core/objects.ts';
 import { at } from '../../core/thread.ts';
-import { dropDmaengineRefs, waitThenFree } from '../../core/removal.ts';
+import { dropDmaengineRefs, waitLoopThenFree } from '../../core/removal.ts';
 
 /** Mark dying, prep returns NULL, clients give up on NULL. */
 export const failFastStrategy: DesignStrategy = {
@@ -29,7 +29,7 @@ export const failFastStrategy: DesignStrategy = {
         dying.add(device);
         yield* at('putRefs', () => k.listMutexFree);
         dropDmaengineRefs(k, device);
-        yield* waitThenFree(k, device);
+        yield* waitLoopThenFree(k, device); // 3.6's channel loop after the wait, then synchronize_rcu and the free
       },
       prep: (chan) => !prepFails(chan),
       releaseEarly: (client) => prepFails(client.chan),

@@ -211,7 +211,13 @@ export function krefDesign(v: KrefVariant): DesignModel {
       'The hot path is 3.4’s plain table read.',
     hotPath: 'plain',
     deviceKref: true,
-    ...(v.unregisterListDel ? { variables: { perDevice: { unlinked } } } : {}),
+    ...(v.unregisterListDel
+      ? {
+          variables: { perDevice: { unlinked } },
+          // 5.10.7's channel unregister list_dels each channel (:1113): the walk skips them.
+          listedChannels: (ctx: SystemContext, L: Layout, d: number) => (ctx.design.devices[d].unlinked ? [] : L.devices[d].channels),
+        }
+      : {}),
     ejecting: (b) => ({
       // M5: the kernel's own preemption point is between the per-channel unregisters (each
       // takes and drops dma_list_mutex) and the mutex_lock of the section.

@@ -9,7 +9,7 @@ import { defineDesign, NO_EARLY_RELEASE } from '../../../machines/system/design.
 import type { SystemContext } from '../../../machines/system/context.ts';
 import { clientRules } from '../../../machines/system/clients.ts';
 import { dmaChanPut } from '../../../machines/system/dmaengine.ts';
-import { freeStep } from '../../../machines/system/ioh.ts';
+import { type FreeTransition, waitLoopSync } from '../../../machines/system/ioh.ts';
 import type { Layout } from '../../../machines/system/layout.ts';
 
 /** Whether thread `t` holds something of device `d`: a channel, a cached pointer, or dmaengine_get references. */
@@ -60,16 +60,19 @@ export const notifier = defineDesign({
           },
         },
       },
-      unlisted: {
-        id: b.id('unlisted'),
-        description: 'nobody holds the device any more',
-        on: {
-          [b.ev('free')]: freeStep(b, 'rcu', 'synchronize_rcu(), then free the device and its channels').map((t) => ({
-            ...t,
-            actions: [...t.actions, { type: 'forgetTold' as const, params: b.p }],
-          })),
-        },
-      },
+      // 3.6's channel loop (a chanUnregister per channel, each under dma_list_mutex), then
+      // synchronize_rcu() and the free (machines/system/ioh.ts waitLoopSync).
+      ...(() => {
+        const { syncing, ...loop } = waitLoopSync(
+          b,
+          false,
+          { waiting: "nobody holds the device any more: unregister's channel loop", free: 'synchronize_rcu(), then free the device and its channels' },
+          'unlisted',
+        );
+        const on = syncing.on as Record<string, readonly FreeTransition[]>;
+        const free = on[b.ev('free')].map((t) => ({ ...t, actions: [...t.actions, { type: 'forgetTold' as const, params: b.p }] }));
+        return { ...loop, syncing: { ...syncing, on: { [b.ev('free')]: free } } };
+      })(),
     },
   }),
   clientSteps: (c) => {

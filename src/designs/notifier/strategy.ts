@@ -12,7 +12,7 @@ import type { ClientState } from '../../core/client-state.ts';
 import type { DesignStrategy } from '../../core/design.ts';
 import type { DmaChan, DmaDevice } from '../../core/objects.ts';
 import { at } from '../../core/thread.ts';
-import { dropDmaengineRefs, waitThenFree } from '../../core/removal.ts';
+import { dropDmaengineRefs, waitLoopThenFree } from '../../core/removal.ts';
 
 /** Where a client is with the release request: not asked, asked, acknowledged. */
 type Told = 'no' | 'asked' | 'acked';
@@ -49,7 +49,7 @@ export const notifierStrategy: DesignStrategy = {
               .join(', ')}`,
         );
         dropDmaengineRefs(k, device);
-        yield* waitThenFree(k, device, false); // synchronize_rcu, as the RFC base's unregister
+        yield* waitLoopThenFree(k, device, false); // 3.6's channel loop, then synchronize_rcu as the RFC base's unregister
         told.clear();
       },
       // An asked client answers before it starts another round, so even a busy one acks.

@@ -14,7 +14,7 @@ import type { ClientState } from '../../core/client-state.ts';
 import type { WorkerPoint } from '../../core/hotplug.ts';
 import { at, type Choice, type Point } from '../../core/thread.ts';
 import type { PercpuRefOptions } from './model.ts';
-import { dropDmaengineRefs, waitThenFree } from '../../core/removal.ts';
+import { dropDmaengineRefs, waitLoopThenFree } from '../../core/removal.ts';
 import { violationText } from '../../../spec/vocabulary.ts';
 
 /** Kill, grace period (or not: `percpu-ref-nogp`), atomic-mode wait for zero. */
@@ -93,7 +93,7 @@ export function percpuRefStrategyOf({ gracePeriod }: PercpuRefOptions): DesignSt
           );
           yield* at('putRefs', () => k.listMutexFree);
           dropDmaengineRefs(k, device);
-          yield* waitThenFree(k, device);
+          yield* waitLoopThenFree(k, device); // 3.6's channel loop after the wait, then synchronize_rcu and the free
         },
       };
     },

@@ -3,7 +3,8 @@
  * holds `dma_list_mutex` from `list_del_rcu` through `dma_channel_rebalance(true)`, which
  * quiesces the hot path (static key + per-CPU counts summed one CPU at a time), then
  * unlocks and waits until every channel's `client_count` is 0, with a TODO where clients
- * should have been told to let go, and `synchronize_rcu()` before it returns.
+ * should have been told to let go; then 3.6's channel loop (a `chanUnregister` step per
+ * channel, each under `dma_list_mutex`) and the added `synchronize_rcu()` before it returns.
  *
  * What 3/7 does not show is how its base (RFC v2 1/7, not found) accounts the
  * `dmaengine_get` users on public channels at that wait. {@link rfcWaitDesign} takes that
@@ -14,7 +15,7 @@
  *   modelled by dropping them (`putRefs`) right after the mutex is released.
  * @module
  */
-import { dropRefsThenWait, waitState } from '../../../machines/system/ioh.ts';
+import { dropRefsThenWait, waitLoopSync } from '../../../machines/system/ioh.ts';
 import { quiesceRules, quiesceState, unlockState } from '../../../machines/system/quiesce.ts';
 import { type DesignModel, defineDesign, NO_EARLY_RELEASE } from '../../../machines/system/design.ts';
 
@@ -24,7 +25,7 @@ export type RfcBase = 'kept' | 'unheld';
 const WAITING =
   'RFC unregister: wait_event(dmaengine_wait_queue, chan->client_count == 0) per channel ("TODO: notify clients"); blocked while a holder remains';
 const FREE =
-  'every channel has client_count 0 and no dma_issue_pending_all walk still sees the device (synchronize_rcu): unregister returns, the device and its channels are freed';
+  'the channel loop is done and no dma_issue_pending_all walk still sees the device (synchronize_rcu(), hunk @@ -788,6 +877,9 @@): unregister returns, the driver frees the device and its channels';
 
 /** The RFC's quiesce-then-wait design under the base accounting `base`. */
 export function rfcWaitDesign(base: RfcBase): DesignModel {
@@ -56,13 +57,17 @@ export function rfcWaitDesign(base: RfcBase): DesignModel {
         quiesce: quiesceState(b, b.id('unlocking')),
         unlocking: unlockState(b, b.id(unheld ? 'dropping' : 'waiting')),
         ...(unheld
-          ? dropRefsThenWait(b, {
-              dropping: 'assumption rfc-base-unheld: the references balance_ref_count took for dmaengine_get users are still on the channels',
-              putRefs: "assumed, not in RFC 3/7: dma_chan_put the device's public channels down to 0 (device_free_chan_resources at 0)",
-              waiting: WAITING,
-              free: FREE,
-            })
-          : { waiting: waitState(b, { waiting: WAITING, free: FREE }) }),
+          ? dropRefsThenWait(
+              b,
+              {
+                dropping: 'assumption rfc-base-unheld: the references balance_ref_count took for dmaengine_get users are still on the channels',
+                putRefs: "assumed, not in RFC 3/7: dma_chan_put the device's public channels down to 0 (device_free_chan_resources at 0)",
+                waiting: WAITING,
+                free: FREE,
+              },
+              { loop: true },
+            )
+          : waitLoopSync(b, true, { waiting: WAITING, free: FREE })),
       },
     }),
     rules: (L) => quiesceRules(L),

@@ -2,7 +2,8 @@
  * Design `rfc-wait`: the 2012 `CONFIG_DMA_ENGINE_HOTPLUG` RFC (seed patch v2 3/7). The hot
  * path counts per CPU, one statement per step (src/core/hotplug.ts); unregister holds
  * `dma_list_mutex` through the quiesce, unlocks, waits on `dmaengine_wait_queue` until no
- * channel of the device has clients, `synchronize_rcu()`s, and the device is freed. Nobody
+ * channel of the device has clients, runs 3.6's channel loop (a step per channel),
+ * `synchronize_rcu()`s, and the device is freed. Nobody
  * tells a holder to let go (the RFC's TODO), so a holder that never releases blocks removal
  * forever. {@link rfcWaitStrategyFor} takes the `rfc-base` assumption of the model
  * (src/designs/rfc-wait/model.ts).
@@ -10,7 +11,7 @@
  */
 import type { DesignStrategy } from '../../core/design.ts';
 import { dmaChannelQuiesce, rfcFindChannel, rfcFindChannelAtOnce, rfcGetChannel, rfcGetChannelAtOnce, rfcPutChannel } from '../../core/hotplug.ts';
-import { dropDmaengineRefs, waitThenFree } from '../../core/removal.ts';
+import { dropDmaengineRefs, waitLoopThenFree } from '../../core/removal.ts';
 import { at } from '../../core/thread.ts';
 import type { RfcBase } from './model.ts';
 
@@ -45,7 +46,7 @@ export function rfcWaitStrategyFor(base: RfcBase): DesignStrategy {
             yield* at('putRefs', () => k.listMutexFree);
             dropDmaengineRefs(k, device);
           }
-          yield* waitThenFree(k, device);
+          yield* waitLoopThenFree(k, device);
         },
       };
     },
