@@ -26,6 +26,12 @@ export function observe(view: ModelView<SystemContext>, model: { readonly layout
       if (ctx.uaf[t][c] & UAF_BY_RX) violations.push(`use-after-free:${rxThread(cl.name)}:${ch.id}`);
     }),
   );
+  // By an IOH thread's unregister of a device already freed (iohs[h].uaf, machines/system/ioh.ts iohReadsFreed).
+  L.iohs.forEach((h, i) =>
+    L.channels.forEach((ch, c) => {
+      if (ctx.iohs[i].uaf & (1 << c)) violations.push(`use-after-free:${h.name}:${ch.id}`);
+    }),
+  );
   violations.sort();
   return {
     dmaengineRefCount: ctx.refCount,

@@ -141,13 +141,13 @@ const ejecting = (v: SystemView, name: string) => !v.active(`${name}.online`) &&
 export const noUseAfterFree = defineProperty({
   name: 'no-use-after-free',
   description:
-    'No thread ever used (prep/submit/issue_pending, or dma_chan_put) a channel whose resources were freed by device_free_chan_resources or whose device was freed after unregister.',
+    'No thread ever used (prep/submit/issue_pending, or dma_chan_put) a channel whose resources were freed by device_free_chan_resources or whose device was freed after unregister, and no IOH thread unregistered a device already freed (its dma_async_device_unregister walks and writes the freed device and channels).',
   trigger: {
     text: 'a device is freed while a client still has something of the dmaengine: its dmaengine_get, a channel, a cached pointer or an RCU walk',
     reached: (v) =>
       v.context.devices.some((d) => d.freed === 1) && v.context.threads.some((th) => th.got === 1 || th.chan >= 0 || th.cached >= 0 || th.rcuSeen !== 0),
   },
-  holds: (v) => v.context.uaf.every((row) => row.every((x) => x === 0)),
+  holds: (v) => v.context.uaf.every((row) => row.every((x) => x === 0)) && v.context.iohs.every((q) => q.uaf === 0),
   observed: {
     exact: true,
     violation: (o) => o.violations.find((v) => parseViolation(v).kind === 'use-after-free') ?? null,
