@@ -29,7 +29,7 @@
  * @module
  */
 import type { Observable } from '../../spec/observable.ts';
-import { parseViolation } from '../../spec/vocabulary.ts';
+import { hasWalker, parseViolation } from '../../spec/vocabulary.ts';
 import type { Scenario } from '../../src/scenario.ts';
 import type { ModelView } from '../model.ts';
 import type { SystemContext } from './context.ts';
@@ -279,6 +279,22 @@ export const tableNamesListedChannels = defineProperty({
   },
 });
 
+/** Safety: no thread follows a poisoned list pointer (the kernel oopses). */
+export const noOops = defineProperty({
+  name: 'no-oops',
+  description:
+    "No thread dereferences a pointer the kernel poisoned: a dma_issue_pending_all walk stopped at a channel (between its client_count read and its device_issue_pending) whose channel unregister then list_del'ed it (5.10.7 dmaengine.c:1113 writes LIST_POISON1 into device_node.next, under dma_list_mutex only) follows that next and reads client_count through it: an oops (:563). The kernel panics in the NET_RX softirq.",
+  trigger: {
+    text: 'a dma_issue_pending_all walk is stopped at a channel (before its device_issue_pending) of a device its IOH is removing',
+    reached: (v, m) => v.context.threads.some((th) => th.rcuChan >= 0 && v.context.iohs.some((q) => q.cur === m.layout.channels[th.rcuChan].device)),
+  },
+  holds: (v, m) => m.layout.clients.every((c) => !hasWalker(c) || !v.active(`${c.name}.softirq.oopsed`)),
+  observed: {
+    exact: true,
+    violation: (o) => o.violations.find((v) => parseViolation(v).kind === 'oops') ?? null,
+  },
+});
+
 /** Liveness: an eject ends with the IOH removed. */
 export const removalCompletes = defineProperty({
   name: 'removal-completes',
@@ -328,6 +344,7 @@ export const PROPERTIES = [
   noFalseZero,
   refSumNonnegativeWhenQuiescent,
   tableNamesListedChannels,
+  noOops,
   removalCompletes,
   quiesceTerminates,
   waitingClientAnswered,

@@ -1,15 +1,20 @@
 /**
- * The IOH thread's use after free when it unregisters a device the clients' puts already
- * released (issue 31 A4/M6; kref and kref-5-10 as shipped: 7.0 `dma_async_device_unregister`
- * :1305-1316, 5.10.7 :1317-1328), with its shortest trace from the checker, and the design
- * that does not have it.
+ * Two violations of mainline's teardown the model records since issue 31 A4/M6 and issue 23:
+ * the IOH thread's use after free when it unregisters a device the clients' puts already
+ * released (kref and kref-5-10 as shipped: 7.0 `dma_async_device_unregister` :1305-1316,
+ * 5.10.7 :1317-1328), and 5.10.7's oops when a `dma_issue_pending_all` walk reads on from a
+ * channel its channel unregister `list_del`'ed (5.10.7 dmaengine.c:1113, :563). Each with its
+ * shortest trace from the checker, and the designs that do not have it.
  */
 import { describe, expect, it } from 'vitest';
 import type { StepEvent } from '../../machines/kit.ts';
 import { observe, type SystemModel } from '../../machines/system/index.ts';
-import type { SystemView } from '../../machines/system/properties.ts';
+import { noOops, type SystemView } from '../../machines/system/properties.ts';
 import { runWithXstate, snapshotView } from '../../machines/xstate.ts';
+import { ONE_DEVICE } from '../../machines/small-scenarios.ts';
 import { checkModel } from '../../src/check/engine/check.ts';
+import { checkDesign } from '../../src/check/run.ts';
+import { designModel } from '../../src/designs/models.ts';
 import { systemFor } from '../../src/designs/registry.ts';
 import { THREE_GETTERS } from '../../src/mbt/coverage-scenarios.ts';
 import type { DesignName, Scenario } from '../../src/scenario.ts';
@@ -62,5 +67,38 @@ describe('the IOH thread unregisters a device the clients’ puts already freed 
     expect(runWithXstate(m, after).context.iohs[0].uaf).toBe(1);
     expect(violations(m, after)).toEqual(['use-after-free:atx1:ioat0.0', 'use-after-free:ioh0:ioat0.0']);
     expect(runWithXstate(m, after).matches({ ioh0: 'removed' })).toBe(true);
+  });
+});
+
+describe('5.10.7: a dma_issue_pending_all walk reads on from a channel its unregister list_del’ed (issue 23)', () => {
+  const verdict = (design: DesignName) => checkDesign(ONE_DEVICE, designModel(design)).results.find((p) => p.name === 'no-oops')!;
+
+  it('kref-5-10: no-oops is violated; shortest trace: the walk stops at ioat0.0, unregister list_dels it, the issue oopses', () => {
+    const r = verdict('kref-5-10');
+    expect(r.verdict).toBe('violated');
+    expect(r.trace!.steps.map((s) => s.event.type)).toEqual(['net0.get', 'net0-rx.walk', 'net0-rx.check', 'ioh0.eject', 'ioh0.unregister', 'net0-rx.issue']);
+    const m = sys('kref-5-10', ONE_DEVICE);
+    const events = r.trace!.steps.map((s) => s.event as StepEvent);
+    expect(violations(m, events)).toEqual(['oops:net0-rx:ioat0.0']);
+    const s = runWithXstate(m, events);
+    expect(s.matches({ net0: { softirq: 'oopsed' } })).toBe(true);
+    // The walker is dead: it takes no step again; the other threads go on.
+    expect(s.can({ type: 'net0-rx.walk' })).toBe(false);
+    expect(s.can({ type: 'ioh0.putRef' })).toBe(true);
+    expect(noOops.holds(snapshotView(s), m)).toBe(false);
+  });
+
+  it.each(['kref', 'kref-fixed', 'baseline'] as const)(
+    '%s keeps the channel on device->channels (7.0 :1137-1153; 3.6 never list_dels it): no oops',
+    (design) => {
+      expect(verdict(design).verdict).toBe('holds');
+    },
+  );
+
+  it('7.0 (kref): the same schedule issues on the channel and reads on to the end of the list', () => {
+    const m = sys('kref', ONE_DEVICE);
+    const events = steps('net0.get', 'net0-rx.walk', 'net0-rx.check', 'ioh0.eject', 'ioh0.unregister', 'net0-rx.issue');
+    expect(runWithXstate(m, events).matches({ net0: { softirq: 'idle' } })).toBe(true);
+    expect(violations(m, events)).toEqual([]);
   });
 });

@@ -212,7 +212,7 @@ export function krefDesign(v: KrefVariant): DesignModel {
       'The hot path is 3.4’s plain table read.',
     hotPath: 'plain',
     deviceKref: true,
-    ...(v.unregisterListDel ? { variables: { perDevice: { unlinked } } } : {}),
+    ...(v.unregisterListDel ? { variables: { perDevice: { unlinked } }, unregisterListDel: true } : {}),
     ejecting: (b) => ({
       // M5: the kernel's own preemption point is between the per-channel unregisters (each
       // takes and drops dma_list_mutex) and the mutex_lock of the section.
