@@ -67,9 +67,10 @@ export interface Observable {
   /** Client threads only (IOH threads hold no channel). */
   readonly threads: readonly ObservedThread[];
   /**
-   * Each `<kind>:<thread>:<chan>` observed so far, kind `use-after-free` or
-   * `use-on-removed-hardware`; each at most once, sorted (a set, so that the state space
-   * stays finite when a busy client repeats a bad use).
+   * Each `<kind>:<thread>:<chan>` observed so far, kind `use-after-free`,
+   * `use-on-removed-hardware` or `oops` (spec/vocabulary.ts VIOLATION_KINDS); each at most
+   * once, sorted (a set, so that the state space stays finite when a busy client repeats a
+   * bad use).
    */
   readonly violations: readonly string[];
 }

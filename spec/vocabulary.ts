@@ -78,12 +78,16 @@ export function eventLabel(event: SpecEvent): string {
   return [event.type, ...fields].join(' ');
 }
 
-/** What a KASAN report (freed memory) or a machine check (removed hardware) would show. */
-export const VIOLATION_KINDS = ['use-after-free', 'use-on-removed-hardware'] as const;
+/**
+ * What a KASAN report (freed memory), a machine check (removed hardware) or an oops (a
+ * dereference of a poisoned or invalid pointer: `oops:<thread>:<chan>`, the channel whose
+ * `list_del`-poisoned `device_node.next` the thread followed) would show.
+ */
+export const VIOLATION_KINDS = ['use-after-free', 'use-on-removed-hardware', 'oops'] as const;
 /** A kind of recorded violation. */
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];
 
-/** A recorded violation: thread `thread` used channel `chan` (`ioat0.0`) when it must not. */
+/** A recorded violation: thread `thread` used channel `chan` (`ioat0.0`) when it must not (an oops: oopsed walking from it). */
 export interface Violation {
   readonly kind: ViolationKind;
   readonly thread: string;

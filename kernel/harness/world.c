@@ -170,6 +170,8 @@ static enum dma_status fake_tx_status(struct dma_chan *chan, dma_cookie_t c, str
 static void fake_issue_pending(struct dma_chan *chan)
 {
 	struct fchan *fc = container_of(chan, struct fchan, common);
+	if (rt_current() >= 0)
+		wth[rt_current()].issued = chan; /* a walk reads on from it: its device_node.next */
 	rt_point(RT_BEFORE, "device_issue_pending", __func__, __FILE__, __LINE__);
 	if (fc->resources)
 		fc->ring->issued++;
@@ -776,6 +778,19 @@ static void attribute_faults(void)
 			}
 	}
 	rt_take_warnings(step_warnings, sizeof step_warnings);
+}
+
+/* The violation an oops of the stepping thread is: oops:<thread>:<chan>, the channel of its last
+ * device_issue_pending, from which a dma_issue_pending_all walk read on through a poisoned
+ * device_node.next (5.10.7 dmaengine.c:1113, :563); "?" when it issued on none. */
+void world_oops_violation(char *out, size_t size)
+{
+	if (last_thread < 0) {
+		snprintf(out, size, "oops:?:?");
+		return;
+	}
+	int c = wth[last_thread].issued ? chan_index(wth[last_thread].issued) : -1;
+	snprintf(out, size, "oops:%s:%s", rt_threads[last_thread].vname, c < 0 ? "?" : chans[c].id);
 }
 
 static void step_name(int event, char *thread, size_t tsize, char *step, size_t ssize)

@@ -22,6 +22,8 @@ int world_step(int event, struct world_div *d);
 void world_render(char *out, size_t size);
 /* After a step (and its observation): faults become violations, freed memory is re-protected. */
 void world_settle(void);
+/* The violation an oops in the last step is, as the model names it: oops:<thread>:<chan>. */
+void world_oops_violation(char *out, size_t size);
 /* The points the last step passed, as a JSON array of strings, and its faults and warnings. */
 void world_report(char *out, size_t size);
 

@@ -125,6 +125,8 @@ export function publicClientRegion(
   allocFailures = false,
   /** The design's `putRebalances` (the RFC base): `dmaengine_put` rebalances on the last put. */
   putRebalances = false,
+  /** The design's `unregisterListDel` (5.10.7): the walker can oops on a list_del'ed channel. */
+  walkerOopses = false,
 ): StateConfig<ClientGuard, ClientAction> {
   const n = c.name;
   const p = { t: c.index };
@@ -332,16 +334,17 @@ export function publicClientRegion(
           },
         },
       },
-      ...walkerRegion(c),
+      ...walkerRegion(c, walkerOopses),
     },
   };
 }
 
 /**
  * The `<client>-rx` region of a client with a `dma_issue_pending_all` caller
- * (spec/vocabulary.ts hasWalker), or nothing.
+ * (spec/vocabulary.ts hasWalker), or nothing; with `oopses` (the design's
+ * `unregisterListDel`) its state `oopsed`.
  */
-function walkerRegion(c: ClientInfo): Record<string, State> {
+function walkerRegion(c: ClientInfo, oopses: boolean): Record<string, State> {
   const n = c.name;
   const p = { t: c.index };
   // The NET_RX softirq is its own thread for fairness (`<client>-rx`, spec/threads.md) but
@@ -350,6 +353,17 @@ function walkerRegion(c: ClientInfo): Record<string, State> {
   // dma_issue_pending_all's loop (3.6 dmaengine.c:360-366): a step reads on to the next
   // channel with client_count (then stops before its device_issue_pending) or to the end.
   const walkOn = (action: 'check' | 'issuePending', what: string): Transitions<ClientGuard, ClientAction> => [
+    // Only an issue reads on from a channel, whose device_node.next a list_del may have poisoned.
+    ...(oopses && action === 'issuePending'
+      ? [
+          {
+            guard: { type: 'walkOopses' as const, params: p },
+            target: `#${n}.softirq.oopsed`,
+            actions: [{ type: 'issuePending' as const, params: p }],
+            description: `${what}: chan->device_node.next is LIST_POISON1 (the channel unregister list_del'ed it, 5.10.7 dmaengine.c:1113); the walk reads client_count through it and oopses (:563)`,
+          },
+        ]
+      : []),
     {
       guard: { type: 'walkFindsChannel', params: p },
       target: `#${n}.softirq.issuing`,
@@ -391,6 +405,15 @@ function walkerRegion(c: ClientInfo): Record<string, State> {
               description: 'inside rcu_read_lock: chan->client_count was read non-zero (rcuChan); device_issue_pending not called yet',
               on: { [rx('issue')]: walkOn('issuePending', 'device->device_issue_pending(chan), then') },
             },
+            ...(oopses
+              ? {
+                  oopsed: {
+                    id: `${n}.softirq.oopsed`,
+                    description:
+                      'the walk oopsed on a poisoned device_node.next (rcuChan: the channel it came from): the thread takes no further step (assumption oops-ends-thread, spec/threads.md)',
+                  },
+                }
+              : {}),
           },
         },
       }
@@ -520,7 +543,11 @@ export function clientRules(L: Layout, listed?: ListedChannels) {
       /** Offered only when the get allocates something: a failure needs an alloc to fail. */
       getCanFailAlloc: (ctx) => listMutexFree(ctx) && dmaengineGetAllocates(ctx, L),
       softirqCanRun: (ctx, { t }) => ctx.threads[t].got === 1 && ctx.devices.some((d) => d.listed === 1),
-      walkFindsChannel: (ctx, { t }) => walkAhead(ctx, L, t, listed).chan >= 0,
+      walkFindsChannel: (ctx, { t }) => {
+        const r = walkAhead(ctx, L, t, listed);
+        return r.chan >= 0 && !r.oops;
+      },
+      walkOopses: (ctx, { t }) => walkAhead(ctx, L, t, listed).oops,
     },
     actions: {
       dmaengineGet: (ctx, { t }) => {
@@ -612,9 +639,15 @@ export function clientRules(L: Layout, listed?: ListedChannels) {
  * `device_node.next`), or every channel of a freed device the step read none of (its
  * `cap_mask`, `global_node.next`): the kernel harness names a use after free so. Channels a
  * design took off `device->channels` (its `listedChannels` hook: kref-5-10's, 5.10.7
- * dmaengine.c:1113) are not walked.
+ * dmaengine.c:1113) are not walked; a walk that stopped at one of them before the `list_del`
+ * follows its poisoned `next` and oopses (`oops`, `chan` the channel it came from).
  */
-function walkAhead(ctx: SystemContext, L: Layout, t: number, listed?: ListedChannels): { chan: number; seen: number; freedRead: number[] } {
+function walkAhead(
+  ctx: SystemContext,
+  L: Layout,
+  t: number,
+  listed?: ListedChannels,
+): { chan: number; seen: number; freedRead: number[]; oops: boolean } {
   let seen = ctx.threads[t].rcuSeen;
   let from = ctx.threads[t].rcuChan;
   const freedRead: number[] = [];
@@ -622,27 +655,33 @@ function walkAhead(ctx: SystemContext, L: Layout, t: number, listed?: ListedChan
     const d = 31 - Math.clz32(seen & -seen);
     const chans = L.devices[d].channels;
     const freed = ctx.devices[d].freed === 1;
+    const onList = listed?.(ctx, L, d);
     const before = freedRead.length;
     let i = 0;
     if (from >= 0) {
       i = chans.indexOf(from) + 1;
       if (freed) freedRead.push(from); // device_issue_pending(chan), chan->device_node.next
+      // The walk's channel was list_del'ed meanwhile: its next is LIST_POISON1 (5.10.7 :1113),
+      // and the loop's client_count read through it oopses (:563).
+      if (onList && !onList.includes(from)) return { chan: from, seen: 0, freedRead, oops: true };
     }
     if (from < 0 && ctx.devices[d].private) i = chans.length;
     from = -1;
-    const onList = listed?.(ctx, L, d);
     for (; i < chans.length; i++) {
       if (onList && !onList.includes(chans[i])) continue; // list_del'd: the walk's next skips it
       if (freed) freedRead.push(chans[i]);
-      if (ctx.channels[chans[i]].clientCount > 0) return { chan: chans[i], seen, freedRead };
+      if (ctx.channels[chans[i]].clientCount > 0) return { chan: chans[i], seen, freedRead, oops: false };
     }
     if (freed && freedRead.length === before) freedRead.push(...chans);
     seen &= seen - 1; // past d: its global_node.next is read
   }
-  return { chan: -1, seen: 0, freedRead };
+  return { chan: -1, seen: 0, freedRead, oops: false };
 }
 
-/** The walk reads on ({@link walkAhead}): each freed channel read is a use after free. */
+/**
+ * The walk reads on ({@link walkAhead}): each freed channel read is a use after free. After
+ * an oops the walk is over (rcuSeen 0) and rcuChan keeps the channel it oopsed from.
+ */
 function walkStep(ctx: SystemContext, L: Layout, t: number, listed?: ListedChannels): void {
   const r = walkAhead(ctx, L, t, listed);
   for (const c of r.freedRead) ctx.uaf[t][c] |= UAF_BY_RX;

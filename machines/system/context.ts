@@ -95,6 +95,13 @@ export interface IohCtx {
   next: number;
   /** 1 once a round was judged the last zero while a thread held a counted reference to the device: a false zero. */
   missed: number;
+  /**
+   * Bit c set once the IOH thread's unregister read channel c, or its device, after the
+   * device was freed (kref designs: the clients' puts released it before the eject; 7.0
+   * `dma_async_device_unregister` :1305-1316 walks and writes it): a use after free by the
+   * IOH thread. Not permuted with client rows: IOHs have no symmetry.
+   */
+  uaf: number;
 }
 
 /** The whole context of the system machine. */
@@ -124,7 +131,7 @@ export interface SystemContext {
   /** Client threads in scenario order. */
   threads: ThreadCtx[];
   iohs: IohCtx[];
-  /** `[thread][channel]`: bit 1 once the client thread used the channel after it was freed, bit 2 once its NET_RX softirq did (clients.ts UAF_BY_RX). */
+  /** `[thread][channel]`: bit 1 once the client thread used the channel after it was freed, bit 2 once its NET_RX softirq did (clients.ts UAF_BY_RX). The IOH threads' are `iohs[h].uaf`. */
   uaf: number[][];
   /**
    * The design's own variables, as it declares them (machines/system/design.ts
@@ -191,7 +198,7 @@ export function initialContext(L: Layout, vars: DesignVariables = {}): SystemCon
       rcuChan: -1,
       preemptOff: 0,
     })),
-    iohs: L.iohs.map(() => ({ cur: -1, count: 0, sum: 0, next: 0, missed: 0 })),
+    iohs: L.iohs.map(() => ({ cur: -1, count: 0, sum: 0, next: 0, missed: 0, uaf: 0 })),
     uaf: L.clients.map(() => L.channels.map(() => 0)),
     design: { global: initial(vars.global), threads: L.clients.map(() => initial(vars.perThread)), devices: L.devices.map(() => initial(vars.perDevice)) },
     // design-specific (see SystemContext)

@@ -157,6 +157,14 @@ export interface DesignModel<G extends string = string, A extends string = strin
    */
   readonly putRebalances?: boolean;
   /**
+   * The channel unregister takes each channel off `device->channels` with `list_del` (5.10.7
+   * `dmaengine.c:1113`) while a `dma_issue_pending_all` walk may be stopped at it: the walk
+   * reading on follows the poisoned `next` and oopses (:563). The walker then has its
+   * `oopsed` state (machines/system/clients.ts). 3.x and 7.0 never `list_del` a channel
+   * there. Default false.
+   */
+  readonly unregisterListDel?: boolean;
+  /**
    * The design has mainline's `struct dma_device.ref` (the context's `kref`): the observable
    * shows it as `devices[].kref` (spec/observable.ts). Default false: the field is absent.
    */

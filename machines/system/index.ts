@@ -194,7 +194,10 @@ const reservedThread = (L: Layout, name: string): boolean =>
 export function systemConfig(L: Layout, D: DesignModel, options: SystemOptions = {}): StateConfig {
   const states: Record<string, StateConfig> = {};
   for (const c of L.clients) {
-    const region = c.kind === 'slave' ? slaveRegion(c) : publicClientRegion(c, {}, D.hotPath, L.scenario.allocFailures, D.putRebalances === true);
+    const region =
+      c.kind === 'slave'
+        ? slaveRegion(c)
+        : publicClientRegion(c, {}, D.hotPath, L.scenario.allocFailures, D.putRebalances === true, D.unregisterListDel === true);
     states[c.name] = addClientSteps(region, c, D, D.clientSteps?.(c) ?? {});
   }
   L.iohs.forEach((_, h) => {

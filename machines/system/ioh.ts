@@ -278,6 +278,18 @@ export function iohRegion<G extends string, A extends string>(b: IohBuild, progr
   };
 }
 
+/**
+ * The IOH thread's unregister reads device `d`, already freed: a use after free by IOH `h`
+ * of every channel of `d` (`iohs[h].uaf`). The kernel harness names it so: a read of a
+ * freed channel struct names that channel, a read of the freed device alone each of its
+ * channels (kernel/harness/world.c `attribute_faults`). Only the kref designs as shipped
+ * reach it: the clients' puts release the device before its eject.
+ */
+export function iohReadsFreed(ctx: SystemContext, L: Layout, h: number, d: number): void {
+  if (!ctx.devices[d].freed) return;
+  for (const c of L.devices[d].channels) ctx.iohs[h].uaf |= 1 << c;
+}
+
 /** Guards and actions every IOH region uses, whatever the design. */
 export function iohRules(L: Layout) {
   const devs = (h: number) => L.iohs[h].devices;

@@ -9,7 +9,7 @@ import type { ModelView } from '../model.ts';
 import type { SystemContext } from './context.ts';
 import type { Layout } from './layout.ts';
 import { UAF_BY_RX, UAF_BY_THREAD } from './clients.ts';
-import { rxThread } from '../../spec/vocabulary.ts';
+import { hasWalker, rxThread } from '../../spec/vocabulary.ts';
 
 /** The observable state of a system machine view. */
 export function observe(view: ModelView<SystemContext>, model: { readonly layout: Layout; readonly design?: { readonly deviceKref?: boolean } }): Observable {
@@ -24,6 +24,16 @@ export function observe(view: ModelView<SystemContext>, model: { readonly layout
       // By the client's own thread, and by its NET_RX softirq (machines/system/clients.ts UAF_BY_RX).
       if (ctx.uaf[t][c] & UAF_BY_THREAD) violations.push(`use-after-free:${cl.name}:${ch.id}`);
       if (ctx.uaf[t][c] & UAF_BY_RX) violations.push(`use-after-free:${rxThread(cl.name)}:${ch.id}`);
+    }),
+  );
+  // A walker that oopsed (machines/system/clients.ts walkAhead): on the channel whose poisoned next it followed.
+  L.clients.forEach((cl, t) => {
+    if (hasWalker(cl) && view.active(`${cl.name}.softirq.oopsed`)) violations.push(`oops:${rxThread(cl.name)}:${chanId(ctx.threads[t].rcuChan)}`);
+  });
+  // By an IOH thread's unregister of a device already freed (iohs[h].uaf, machines/system/ioh.ts iohReadsFreed).
+  L.iohs.forEach((h, i) =>
+    L.channels.forEach((ch, c) => {
+      if (ctx.iohs[i].uaf & (1 << c)) violations.push(`use-after-free:${h.name}:${ch.id}`);
     }),
   );
   violations.sort();

@@ -29,7 +29,7 @@
  * @module
  */
 import type { Observable } from '../../spec/observable.ts';
-import { parseViolation } from '../../spec/vocabulary.ts';
+import { hasWalker, parseViolation } from '../../spec/vocabulary.ts';
 import type { Scenario } from '../../src/scenario.ts';
 import type { ModelView } from '../model.ts';
 import type { SystemContext } from './context.ts';
@@ -141,13 +141,13 @@ const ejecting = (v: SystemView, name: string) => !v.active(`${name}.online`) &&
 export const noUseAfterFree = defineProperty({
   name: 'no-use-after-free',
   description:
-    'No thread ever used (prep/submit/issue_pending, or dma_chan_put) a channel whose resources were freed by device_free_chan_resources or whose device was freed after unregister.',
+    'No thread ever used (prep/submit/issue_pending, or dma_chan_put) a channel whose resources were freed by device_free_chan_resources or whose device was freed after unregister, and no IOH thread unregistered a device already freed (its dma_async_device_unregister walks and writes the freed device and channels).',
   trigger: {
     text: 'a device is freed while a client still has something of the dmaengine: its dmaengine_get, a channel, a cached pointer or an RCU walk',
     reached: (v) =>
       v.context.devices.some((d) => d.freed === 1) && v.context.threads.some((th) => th.got === 1 || th.chan >= 0 || th.cached >= 0 || th.rcuSeen !== 0),
   },
-  holds: (v) => v.context.uaf.every((row) => row.every((x) => x === 0)),
+  holds: (v) => v.context.uaf.every((row) => row.every((x) => x === 0)) && v.context.iohs.every((q) => q.uaf === 0),
   observed: {
     exact: true,
     violation: (o) => o.violations.find((v) => parseViolation(v).kind === 'use-after-free') ?? null,
@@ -279,6 +279,22 @@ export const tableNamesListedChannels = defineProperty({
   },
 });
 
+/** Safety: no thread follows a poisoned list pointer (the kernel oopses). */
+export const noOops = defineProperty({
+  name: 'no-oops',
+  description:
+    "No thread dereferences a pointer the kernel poisoned: a dma_issue_pending_all walk stopped at a channel (between its client_count read and its device_issue_pending) whose channel unregister then list_del'ed it (5.10.7 dmaengine.c:1113 writes LIST_POISON1 into device_node.next, under dma_list_mutex only) follows that next and reads client_count through it: an oops (:563). The kernel panics in the NET_RX softirq.",
+  trigger: {
+    text: 'a dma_issue_pending_all walk is stopped at a channel (before its device_issue_pending) of a device its IOH is removing',
+    reached: (v, m) => v.context.threads.some((th) => th.rcuChan >= 0 && v.context.iohs.some((q) => q.cur === m.layout.channels[th.rcuChan].device)),
+  },
+  holds: (v, m) => m.layout.clients.every((c) => !hasWalker(c) || !v.active(`${c.name}.softirq.oopsed`)),
+  observed: {
+    exact: true,
+    violation: (o) => o.violations.find((v) => parseViolation(v).kind === 'oops') ?? null,
+  },
+});
+
 /** Liveness: an eject ends with the IOH removed. */
 export const removalCompletes = defineProperty({
   name: 'removal-completes',
@@ -328,6 +344,7 @@ export const PROPERTIES = [
   noFalseZero,
   refSumNonnegativeWhenQuiescent,
   tableNamesListedChannels,
+  noOops,
   removalCompletes,
   quiesceTerminates,
   waitingClientAnswered,

@@ -214,6 +214,7 @@ function jsonReport(
         paths: r.paths,
         steps: r.steps,
         passed: r.passed,
+        oopses: r.oopses,
         failed: r.failures.length,
         uncompared: r.uncompared,
         failures: r.failures.slice(0, first),

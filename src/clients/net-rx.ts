@@ -30,5 +30,6 @@ export function* netRxProgram(k: DmaEngine, c: ClientState): ThreadProgram {
     yield* at('check');
     // Each channel with clients: the walk stops before its device_issue_pending.
     for (let chan = k.rcuWalkCheck(rx); chan; chan = k.rcuWalkIssue(rx)) yield* at('issue');
+    if (k.oopsed.has(rx)) return; // an oops ends the thread (assumption oops-ends-thread, spec/threads.md)
   }
 }

@@ -69,6 +69,8 @@ export class DmaEngine implements RebalanceState {
   private readonly rcuPending = new Map<string, DmaChan>();
   /** Observed misbehaviours `<kind>:<thread>:<chan>`, each once. */
   readonly violations = new Set<string>();
+  /** Walkers that oopsed on a poisoned `device_node.next` ({@link walkOn}): they take no further step. */
+  readonly oopsed = new Set<string>();
   /**
    * The thread whose step runs now (the kernel's `current`), set by the System before it
    * resumes a thread: who a design charges a violation found inside a core call to.
@@ -469,6 +471,9 @@ export class DmaEngine implements RebalanceState {
       if (from) {
         i = chans.indexOf(from) + 1;
         if (device.freed) uaf(from), read++;
+        // The channel is off device->channels since the walk stopped at it (5.10.7's channel
+        // unregister, :1113): its next is LIST_POISON1 and the read through it oopses (:563).
+        if (i === 0) return this.oops(caller, from);
       }
       if (!from && device.private) i = chans.length;
       from = null;
@@ -482,6 +487,14 @@ export class DmaEngine implements RebalanceState {
       if (device.freed && !read) for (const c of device.channels) uaf(c);
       path.shift(); // past it: its global_node.next is read
     }
+    this.rcuWalks.delete(caller);
+    return null;
+  }
+
+  /** `caller`'s walk oopsed reading on from `from`: the walk is over and the thread is dead. */
+  private oops(caller: string, from: DmaChan): null {
+    this.violations.add(violationText({ kind: 'oops', thread: caller, chan: from.id }));
+    this.oopsed.add(caller);
     this.rcuWalks.delete(caller);
     return null;
   }

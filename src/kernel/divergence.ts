@@ -38,6 +38,8 @@ export interface PathResult {
   readonly uncompared?: readonly string[];
   readonly observed?: unknown;
   readonly pc?: string;
+  /** A passed path that ended at step `step` in the oops the model predicts there (`violation`, `oops:<thread>:<chan>`): its later steps are not replayed. */
+  readonly oops?: { readonly step: number; readonly violation: string };
 }
 
 /** What identifies a class of divergences. */

@@ -63,6 +63,7 @@ export function exportReport(r: ExportResult, expected: readonly ExpectedDiverge
   const lines = [
     `${r.build}  ${s.machine}  ${s.scenarioName}  ${s.design}: ${r.paths} paths${sampled}, ${r.steps} steps: ${r.passed} passed, ${r.failures.length} failed`,
   ];
+  if (r.oopses) lines.push(`  ${r.oopses} of the passed paths end at the oops the model predicts (the kernel oopses there too; later steps not replayed)`);
   if (r.uncompared.length) lines.push(`  not compared (the kernel has no such variable the harness can show): ${r.uncompared.join(', ')}`);
   if (!r.failures.length) return lines.join('\n');
   const classes = new Map<string, Failure[]>();

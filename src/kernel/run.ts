@@ -32,6 +32,8 @@ export interface ExportResult {
   readonly paths: number;
   readonly steps: number;
   readonly passed: number;
+  /** Passed paths that ended at the oops the model predicts (their later steps not replayed: the kernel is dead). */
+  readonly oopses: number;
   readonly failures: readonly Failure[];
   /** Observable fields the harness cannot show (not compared). */
   readonly uncompared: readonly string[];
@@ -178,6 +180,7 @@ function collect(
     paths: summary.paths,
     steps: summary.steps,
     passed: results.length - failed.length,
+    oopses: results.filter((r) => r.ok && r.oops).length,
     failures,
     uncompared: [...new Set(results.flatMap((r) => r.uncompared ?? []))].sort(),
   };

@@ -45,6 +45,8 @@ const MEANINGS: Readonly<Record<string, string>> = {
   'iohs[].sum': 'dma_channel_quiesce: the sum of the per-CPU counts read so far this round',
   'iohs[].next': 'dma_channel_quiesce: the next CPU to read this round',
   'iohs[].missed': '1 once a round was judged the last zero while a thread held a counted reference: a false zero',
+  'iohs[].uaf':
+    'IOH thread: bit c set once its unregister read channel c or its device after the device was freed (a use after free; kref designs as shipped, 7.0 dma_async_device_unregister :1305-1316)',
   'uaf[][]': '[client][channel]: bit 1 once the client thread used the channel after it was freed, bit 2 once its NET_RX softirq did',
   'kref[]': 'kref designs: struct dma_device.ref, by device',
   'pref[][]': "percpu-ref: [device][cpu] counts of the device's own percpu_ref",

@@ -88,16 +88,16 @@ export function readText(r: QuiesceRead): string {
   return `${head}; ${verdict}${falseZero}`;
 }
 
-/** Channels a `violations` entry names as used after free: `use-after-free:<thread>:<chan>`. */
-function newViolations(step: ExplainStep): { thread: string; chan: string }[] {
+/** The `violations` entries a step adds that a note explains: `use-after-free:<thread>:<chan>` and `oops:<thread>:<chan>`. */
+function newViolations(step: ExplainStep): { kind: 'use-after-free' | 'oops'; thread: string; chan: string }[] {
   const c = step.changes.find((x) => x.name === 'violations');
   if (!c || !Array.isArray(c.to)) return [];
   const before = new Set(Array.isArray(c.from) ? (c.from as unknown[]) : []);
   return (c.to as unknown[])
     .filter((v): v is string => typeof v === 'string' && !before.has(v))
-    .map((v) => /^use-after-free:([^:]+):(.+)$/.exec(v))
+    .map((v) => /^(use-after-free|oops):([^:]+):(.+)$/.exec(v))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ thread: m[1]!, chan: m[2]! }));
+    .map((m) => ({ kind: m[1] as 'use-after-free' | 'oops', thread: m[2]!, chan: m[3]! }));
 }
 
 /**
@@ -178,7 +178,12 @@ export function stepNotes(trace: ExplainTrace, i: number, states: readonly Vars[
           : `the quiesce of ${c.name.slice(0, -'.quiesced'.length)} ends`,
       );
     }
-  for (const v of newViolations(step)) notes.push(`${v.thread} uses ${v.chan}${freedBy(trace, i, before, v.chan)}: use after free`);
+  for (const v of newViolations(step))
+    notes.push(
+      v.kind === 'oops'
+        ? `${v.thread} reads on from ${v.chan}, whose device_node.next its channel unregister's list_del poisoned: an oops`
+        : `${v.thread} uses ${v.chan}${freedBy(trace, i, before, v.chan)}: use after free`,
+    );
   if (i === trace.steps.length - 1 && trace.end === 'violation') notes.push(property ? `this state breaks ${property}` : 'this state breaks the property');
   const end = i === trace.steps.length - 1 ? endNote(trace, after) : undefined;
   if (end) notes.push(end);

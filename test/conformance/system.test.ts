@@ -15,6 +15,7 @@ import { ASYNC_TX_ONLY, NET_AND_SLAVE, TWO_DEVICES, withDesign } from '../../mac
 import { designModel } from '../../src/designs/models.ts';
 import { STRATEGIES } from '../../src/designs/strategies.ts';
 import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../../src/scenario.ts';
+import { THREE_GETTERS } from '../../src/mbt/coverage-scenarios.ts';
 import { coverageReport } from './report.ts';
 
 const report = coverageReport('System machine replayed on the implementation');
@@ -49,4 +50,8 @@ describe('system machine conforms (paths replayed on System)', () => {
     }
   for (const design of ['baseline', 'rfc-wait'] as const)
     it(`${SHARED_DEVICE.name} under ${design}`, () => report.add(runConformance(TARGETS.system, withDesign(SHARED_DEVICE, design))));
+  // Three dmaengine_get users: under shipped kref their puts free the device before its eject,
+  // and the IOH's unregister then reads it (the IOH thread's use after free, issue 31 A4).
+  for (const design of ['kref', 'kref-5-10'] as const)
+    it(`${THREE_GETTERS.name} under ${design}`, () => report.add(runConformance(TARGETS.system, withDesign(THREE_GETTERS, design))));
 });

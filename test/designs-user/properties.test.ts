@@ -34,7 +34,7 @@ describe('--property FILE', () => {
     const r = await runInProcess(['check', '--design', EXAMPLE, '--property', PROPS, '--scenario', 'cooperative', '--json']);
     const rs = resultsOf(r.out);
     // The built-in safety properties, then the file's; the built-in liveness ones, then the file's.
-    expect(rs.map((x) => x.name).slice(6, 9)).toEqual(['table-names-listed-channels', 'callbacks-before-free', 'deadlock-free']);
+    expect(rs.map((x) => x.name).slice(6, 10)).toEqual(['table-names-listed-channels', 'no-oops', 'callbacks-before-free', 'deadlock-free']);
     expect(rs.at(-1)!.name).toBe('asked-client-answers');
     const cb = named(rs, 'callbacks-before-free');
     expect(cb).toMatchObject({ verdict: 'violated', claimed: false });

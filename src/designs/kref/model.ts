@@ -23,6 +23,7 @@
  */
 import type { ActionRule, GuardRule } from '../../../machines/kit.ts';
 import { clientRules } from '../../../machines/system/clients.ts';
+import { iohReadsFreed } from '../../../machines/system/ioh.ts';
 import { dmaChannelRebalance, listDelRcu } from '../../../machines/system/dmaengine.ts';
 import { type DesignModel, defineDesign, NO_EARLY_RELEASE } from '../../../machines/system/design.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
@@ -214,8 +215,10 @@ export function krefDesign(v: KrefVariant): DesignModel {
     ...(v.unregisterListDel
       ? {
           variables: { perDevice: { unlinked } },
-          // 5.10.7's channel unregister list_dels each channel (:1113): the walk skips them.
+          // 5.10.7's channel unregister list_dels each channel (:1113): the walk skips them, and
+          // a walk stopped at one follows its poisoned next (the walker's oops).
           listedChannels: (ctx: SystemContext, L: Layout, d: number) => (ctx.design.devices[d].unlinked ? [] : L.devices[d].channels),
+          unregisterListDel: true,
         }
       : {}),
     ejecting: (b) => ({
@@ -276,11 +279,16 @@ export function krefDesign(v: KrefVariant): DesignModel {
         actions: {
           // The channel unregisters free chan->local and chan->dev, which the model does not
           // observe (assumption A5 of README.md); 5.10.7 also takes each channel off device->channels.
+          // A device the clients' puts already released is freed memory here (A4): the loop
+          // reads device->channels and each channel (7.0 :1305, 5.10.7 :1317).
           channelUnregisters: (ctx, { h }: { h: number }) => {
+            iohReadsFreed(ctx, L, h, ctx.iohs[h].cur);
             if (v.unregisterListDel) ctx.design.devices[ctx.iohs[h].cur].unlinked = 1;
           },
           unregisterSection: (ctx, { h }: { h: number }) => {
             const d = ctx.iohs[h].cur;
+            // dma_cap_set(DMA_PRIVATE, device->cap_mask) writes a device released before (7.0 :1313, 5.10.7 :1325).
+            iohReadsFreed(ctx, L, h, d);
             unregisterSection(ctx, L, v, d);
             const devs = L.iohs[h].devices;
             const i = devs.indexOf(d);

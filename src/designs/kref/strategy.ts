@@ -10,10 +10,20 @@
  * @module
  */
 import type { DesignHooks, DesignStrategy } from '../../core/design.ts';
+import type { DmaEngine } from '../../core/dmaengine.ts';
 import type { DmaChan, DmaDevice } from '../../core/objects.ts';
 import { at } from '../../core/thread.ts';
 import type { KrefVariant } from './model.ts';
 import { violationText } from '../../../spec/vocabulary.ts';
+
+/** `dma_device_release`: list_del_rcu (M2), dma_channel_rebalance (M3), device_release frees it all. */
+function dmaDeviceRelease(k: DmaEngine, d: DmaDevice): void {
+  k.listDelRcu(d);
+  d.listed = false;
+  k.dmaChannelRebalance();
+  for (const chan of d.channels) chan.resources = false;
+  d.freed = true;
+}
 
 /** The strategy of kref variant `v`. */
 export function krefStrategyOf(v: KrefVariant): DesignStrategy {
@@ -31,14 +41,6 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
       const unlinked = new Set<DmaDevice>();
       const kref = (d: DmaDevice) => refs.get(d) ?? 1;
       const useAfterFree = (chan: DmaChan) => k.violations.add(violationText({ kind: 'use-after-free', thread: k.current, chan: chan.id }));
-      /** `dma_device_release`: list_del_rcu (M2), dma_channel_rebalance (M3), device_release frees it all. */
-      const dmaDeviceRelease = (d: DmaDevice) => {
-        k.listDelRcu(d);
-        d.listed = false;
-        k.dmaChannelRebalance();
-        for (const chan of d.channels) chan.resources = false;
-        d.freed = true;
-      };
       /** `dma_device_put`; returns whether it released. At 0: refcount_t's underflow WARN, no second release. */
       const dmaDevicePut = (d: DmaDevice): boolean => {
         const n = kref(d);
@@ -48,7 +50,7 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
         }
         refs.set(d, n - 1);
         if (n > 1) return false;
-        dmaDeviceRelease(d);
+        dmaDeviceRelease(k, d);
         return true;
       };
       return {
@@ -58,7 +60,10 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
         putChannel: () => {},
         // The per-channel unregisters: the device stays listed (M2); 5.10.7 takes the channels
         // off device->channels (:1113); what else they free is not observed (A5).
+        // A device the clients' puts already released is freed memory (A4): the loop reads
+        // device->channels and each channel (7.0 :1305, 5.10.7 :1317), a use after free by the IOH.
         unregisterDevice: (device) => {
+          if (device.freed) for (const chan of device.channels) useAfterFree(chan);
           if (v.unregisterListDel) unlinked.add(device);
         },
         listedChannels: (device) => (unlinked.has(device) ? [] : device.channels),
@@ -69,6 +74,8 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
             () => k.listMutexFree,
             () => `mutex_lock(&dma_list_mutex) in dma_async_device_unregister (held by ${k.listMutexOwner})`,
           );
+          // dma_cap_set(DMA_PRIVATE, device->cap_mask) writes a device released before (7.0 :1313, 5.10.7 :1325).
+          if (device.freed) for (const chan of device.channels) useAfterFree(chan);
           device.private = true;
           k.dmaChannelRebalance();
           dmaDevicePut(device);

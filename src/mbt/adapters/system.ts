@@ -80,7 +80,7 @@ export const SYSTEM_FIELDS: readonly FieldDoc[] = [
     path: 'violations[]',
     type: 'string',
     meaning:
-      '<kind>:<thread>:<chan> seen so far, kind use-after-free or use-on-removed-hardware, thread the one whose step made the use as events name it (net0, net0-rx, slave0); each once, sorted. A use is any access to the channel or its device after the free: use, re-get of a cached pointer, the dma_chan_put of a release, and <n>-rx.issue, which reads every channel of each device its walk saw (one entry per channel). Not a kernel variable: what a KASAN report or a machine check would show',
+      '<kind>:<thread>:<chan> seen so far, kind use-after-free, use-on-removed-hardware or oops, thread the one whose step made the use as events name it (net0, net0-rx, slave0, ioh0); each once, sorted. A use is any access to the channel or its device after the free: use, re-get of a cached pointer, the dma_chan_put of a release, <n>-rx.issue, which reads every channel of each device its walk saw (one entry per channel), and an IOH unregistering a device already freed (kref as shipped: every channel of it). oops:<n>-rx:<chan>: the walk followed chan’s list_del-poisoned device_node.next (5.10.7 dmaengine.c:1113, :563); the walker takes no step after it. Not a kernel variable: what a KASAN report, a machine check or an oops would show',
   },
 ];
 
