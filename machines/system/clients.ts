@@ -642,12 +642,7 @@ export function clientRules(L: Layout, listed?: ListedChannels) {
  * dmaengine.c:1113) are not walked; a walk that stopped at one of them before the `list_del`
  * follows its poisoned `next` and oopses (`oops`, `chan` the channel it came from).
  */
-function walkAhead(
-  ctx: SystemContext,
-  L: Layout,
-  t: number,
-  listed?: ListedChannels,
-): { chan: number; seen: number; freedRead: number[]; oops: boolean } {
+function walkAhead(ctx: SystemContext, L: Layout, t: number, listed?: ListedChannels): { chan: number; seen: number; freedRead: number[]; oops: boolean } {
   let seen = ctx.threads[t].rcuSeen;
   let from = ctx.threads[t].rcuChan;
   const freedRead: number[] = [];
