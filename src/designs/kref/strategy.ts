@@ -15,6 +15,16 @@ import { at } from '../../core/thread.ts';
 import type { KrefVariant } from './model.ts';
 import { violationText } from '../../../spec/vocabulary.ts';
 
+/**
+ * 5.10.7 dmaengine.c:473-477: `balance_ref_count`, then `out: chan->client_count++`. Its
+ * `balance_ref_count` starts from 0 and takes a module reference per count (:418), so the
+ * module count stays one per `client_count`.
+ */
+function secondIncrement(chan: DmaChan): void {
+  chan.clientCount++;
+  chan.device.owner.refs++;
+}
+
 /** The strategy of kref variant `v`. */
 export function krefStrategyOf(v: KrefVariant): DesignStrategy {
   return {
@@ -77,8 +87,7 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
           if (chan.device.freed)
             useAfterFree(chan); // kref_get_unless_zero reads the freed device
           else refs.set(chan.device, kref(chan.device) + 1);
-          // 5.10.7 dmaengine.c:473-477: balance_ref_count, then `out: chan->client_count++`.
-          if (v.doubleIncrement && !chan.device.private) chan.clientCount++;
+          if (v.doubleIncrement && !chan.device.private) secondIncrement(chan);
         },
         afterChanPut(chan) {
           if (chan.device.freed) return void useAfterFree(chan); // the put read a freed channel
