@@ -72,7 +72,16 @@ describe('the builds and their exports', () => {
 
 describe('the uniprocessor scenario (3.6 dma_channel_rebalance :453-456, private_candidate :467)', () => {
   const m = systemFor({ ...HARNESS_SCENARIOS.uniprocessor, design: 'baseline' });
-  const at = (...types: string[]) => observe(snapshotView(runWithXstate(m, types.map((type) => ({ type })))), m);
+  const at = (...types: string[]) =>
+    observe(
+      snapshotView(
+        runWithXstate(
+          m,
+          types.map((type) => ({ type })),
+        ),
+      ),
+      m,
+    );
 
   it('one CPU: each row takes the least-used channel, which neither the n-th nor the first channel gives', () => {
     const { table } = at('net0.get');
