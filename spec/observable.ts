@@ -28,6 +28,14 @@ export interface ObservedDevice {
    * After the release it keeps the 0 the last put left (what a read of the freed memory sees).
    */
   readonly kref?: number;
+  /**
+   * `module_refcount(owner)` of the device's driver module (`dma_chan_to_owner`): the kernel
+   * takes one module reference per `client_count` (3.6 `dma_chan_get` dmaengine.c:218/220,
+   * `balance_ref_count` :201, `dma_chan_put` :252; 5.10.7 :418/453/457/516, 7.0
+   * :420/455/460/519), so it is the sum of its channels' `clientCount` in every design: derived,
+   * no state of its own. Kept after the free (the module outlives the device); 0 at the start.
+   */
+  readonly module: number;
 }
 
 /** One channel as both sides show it. */
@@ -45,6 +53,13 @@ export interface ObservedThread {
   readonly cpu: number;
   /** The channel the thread is using now (found, re-got or requested), or null. */
   readonly chan: ChannelId | null;
+  /**
+   * The channel whose `device->device_issue_pending` the client's `dma_issue_pending_all`
+   * caller (`<name>-rx`) is stopped before: the walk read its `client_count` non-zero (3.6
+   * dmaengine.c:364) and its next `issue` step calls it (:365). Null when the client has no
+   * walker or its walk is not at a channel. Derived (the walk's position), no state of its own.
+   */
+  readonly issuing: ChannelId | null;
 }
 
 /** The whole observable state of spec/threads.md: what conformance compares after every step. */

@@ -28,6 +28,7 @@ struct wthread {
 	struct dma_chan *cached; /* async_tx: the pointer kept in its descriptors */
 	struct dma_chan *opchan; /* the channel of its last call (names a fault on its device) */
 	struct dma_chan *issued; /* the channel of its last device_issue_pending (names an oops of a walk) */
+	struct dma_chan *issuing; /* stopped before the fake driver's device_issue_pending of it (threads[].issuing) */
 	int alloc_ok, cpu_arg, in_find;
 };
 

@@ -34,15 +34,17 @@ struct fdev {
 	int index;
 };
 
-static struct module fake_module = { .name = "fake_ioatdma" };
-static struct device_driver fake_driver = { .name = "fake_ioatdma", .owner = &fake_module };
-
 struct wdev {
 	char name[32];
 	int hub, nchan, first_chan;
 	int caps[8], ncaps;
 	struct fdev *inst;
 	int freed;
+	/* Its driver and module (dma_chan_to_owner): one per scenario device, so that the module
+	 * count the kernel keeps (one reference per client_count) is observed per device
+	 * (devices[].module); they outlive every instance, as the PCI device's driver does. */
+	struct module mod;
+	struct device_driver drv;
 };
 struct wchan {
 	char id[48];
@@ -170,9 +172,14 @@ static enum dma_status fake_tx_status(struct dma_chan *chan, dma_cookie_t c, str
 static void fake_issue_pending(struct dma_chan *chan)
 {
 	struct fchan *fc = container_of(chan, struct fchan, common);
-	if (rt_current() >= 0)
-		wth[rt_current()].issued = chan; /* a walk reads on from it: its device_node.next */
+	int t = rt_current();
+	if (t >= 0) {
+		wth[t].issued = chan;  /* a walk reads on from it: its device_node.next (names an oops) */
+		wth[t].issuing = chan; /* which channel dma_issue_pending_all flushes next: threads[].issuing */
+	}
 	rt_point(RT_BEFORE, "device_issue_pending", __func__, __FILE__, __LINE__);
+	if (t >= 0)
+		wth[t].issuing = NULL;
 	if (fc->resources)
 		fc->ring->issued++;
 }
@@ -190,7 +197,9 @@ static void fake_create(int d)
 	struct fdev *f = kzalloc(sizeof *f, GFP_KERNEL);
 	struct device *pdev = kzalloc(sizeof *pdev, GFP_KERNEL); /* the PCI device: outlives the DMA device */
 	rt_tag(f, RT_TAG_DEVICE, d);
-	pdev->driver = &fake_driver;
+	w->mod.name = w->drv.name = w->name;
+	w->drv.owner = &w->mod;
+	pdev->driver = &w->drv;
 	dev_set_name(pdev, "%s", w->name);
 	f->index = d;
 	struct dma_device *dd = &f->common;
@@ -921,7 +930,7 @@ static void render_system(struct out *o)
 		    devs[d].freed ? "true" : "false");
 		if (dd && kx_kref(dd) >= 0)
 			put(o, ",\"kref\":%d", kx_kref(dd));
-		put(o, "}");
+		put(o, ",\"module\":%d}", devs[d].mod.refs);
 	}
 	put(o, "],\"channels\":[");
 	for (int c = 0; c < nchan; c++) {
@@ -934,6 +943,13 @@ static void render_system(struct out *o)
 		int t = clients[i];
 		put(o, "%s{\"name\":\"%s\",\"cpu\":%d,\"chan\":", i ? "," : "", rt_threads[t].name, rt_threads[t].cpu);
 		put_chan(o, wth[t].chan);
+		/* its dma_issue_pending_all caller (<client>-rx), stopped before a device_issue_pending */
+		struct dma_chan *issuing = NULL;
+		for (int r = 0; r < RT_MAX_THREADS; r++)
+			if (wth[r].kind == K_RX && wth[r].client == wth[t].client && wth[r].issuing)
+				issuing = wth[r].issuing;
+		put(o, ",\"issuing\":");
+		put_chan(o, issuing);
 		put(o, "}");
 	}
 	put(o, "],\"violations\":[");

@@ -51,6 +51,8 @@ export function observe(view: ModelView<SystemContext>, model: { readonly layout
       privatecnt: ctx.devices[i].privatecnt,
       freed: ctx.devices[i].freed === 1,
       ...(model.design?.deviceKref ? { kref: ctx.kref[i] } : {}),
+      // One module reference per client_count (spec/observable.ts): derived, no new state.
+      module: d.channels.reduce((n, c) => n + ctx.channels[c].clientCount, 0),
     })),
     channels: L.channels.map((ch, i) => ({
       id: ch.id,
@@ -58,7 +60,8 @@ export function observe(view: ModelView<SystemContext>, model: { readonly layout
       tableCount: ctx.channels[i].tableCount,
       resources: ctx.channels[i].resources === 1,
     })),
-    threads: L.clients.map((cl, t) => ({ name: cl.name, cpu: ctx.threads[t].cpu, chan: chanId(ctx.threads[t].chan) })),
+    // rcuChan: where the client's dma_issue_pending_all walk stopped (clients.ts walkAhead), -1 elsewhere.
+    threads: L.clients.map((cl, t) => ({ name: cl.name, cpu: ctx.threads[t].cpu, chan: chanId(ctx.threads[t].chan), issuing: chanId(ctx.threads[t].rcuChan) })),
     violations,
   };
 }

@@ -125,9 +125,12 @@ export class DmaEngine implements RebalanceState {
     return this.design.listedChannels?.(device) ?? device.channels;
   }
 
-  /** `balance_ref_count`: raise a public channel's `client_count` to `dmaengine_ref_count`. */
+  /** `balance_ref_count`: raise a public channel's `client_count` to `dmaengine_ref_count`, a `__module_get` each (3.6 dmaengine.c:200-203). */
   balanceRefCount(chan: DmaChan): void {
-    while (chan.clientCount < this.dmaengineRefCount) chan.clientCount++;
+    while (chan.clientCount < this.dmaengineRefCount) {
+      chan.device.owner.refs++;
+      chan.clientCount++;
+    }
   }
 
   /**
@@ -137,10 +140,14 @@ export class DmaEngine implements RebalanceState {
    * @returns whether the reference was taken.
    */
   dmaChanGet(chan: DmaChan, allocOk = true): boolean {
+    // `__module_get` on a held channel, else `try_module_get`, which never fails here (no
+    // rmmod: assumption no-module-going); 3.6 dmaengine.c:217-223.
+    chan.device.owner.refs++;
     chan.clientCount++;
     if (chan.clientCount === 1) {
       if (!allocOk) {
         chan.clientCount = 0;
+        chan.device.owner.refs--; // module_put(owner), :233
         return false;
       }
       chan.resources = true;
@@ -158,6 +165,7 @@ export class DmaEngine implements RebalanceState {
   dmaChanPut(chan: DmaChan): void {
     if (!chan.clientCount) throw new DmaRuleError('chan-put-without-get', `${chan.id} has client_count 0`);
     chan.clientCount--;
+    chan.device.owner.refs--; // module_put(dma_chan_to_owner(chan)), 3.6 :252
     if (chan.clientCount === 0) chan.resources = false;
     this.design.afterChanPut?.(chan);
   }
@@ -447,6 +455,11 @@ export class DmaEngine implements RebalanceState {
     this.rcuPending.delete(caller);
     if (!chan.device.freed && chan.device.hardwareGone) this.violations.add(violationText({ kind: 'use-on-removed-hardware', thread: caller, chan: chan.id }));
     return this.walkOn(caller, path, chan);
+  }
+
+  /** The channel whose `device_issue_pending` `caller`'s walk is stopped before, or null (spec/observable.ts `issuing`). */
+  issuePendingOf(caller: string): DmaChan | null {
+    return this.rcuPending.get(caller) ?? null;
   }
 
   private openWalk(caller: string): DmaDevice[] {

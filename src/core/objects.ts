@@ -26,6 +26,15 @@ export interface DmaChan {
   local: boolean;
 }
 
+/**
+ * The driver's `struct module` (`device->dev->driver->owner`): only its reference count. It
+ * outlives every device instance it drives (a hot-added device has the same owner).
+ */
+export interface DriverModule {
+  /** `module_refcount`: the references dmaengine holds, one per `client_count` (the module never goes away: removal is an ACPI eject). */
+  refs: number;
+}
+
 /** `struct dma_device`. */
 export interface DmaDevice {
   readonly name: string;
@@ -41,10 +50,12 @@ export interface DmaDevice {
   freed: boolean;
   /** The hardware is gone (surprise removal): MMIO to it no longer reaches a device. */
   hardwareGone: boolean;
+  /** `dma_chan_to_owner`: the driver module, shared by every instance of this scenario device. */
+  readonly owner: DriverModule;
 }
 
-/** A fresh, unregistered device instance built from its scenario description. */
-export function createDevice(spec: DeviceSpec): DmaDevice {
+/** A fresh, unregistered device instance built from its scenario description, driven by `owner` (a new module by default). */
+export function createDevice(spec: DeviceSpec, owner: DriverModule = { refs: 0 }): DmaDevice {
   const channels: DmaChan[] = [];
   const device: DmaDevice = {
     name: spec.name,
@@ -55,6 +66,7 @@ export function createDevice(spec: DeviceSpec): DmaDevice {
     privatecnt: 0,
     freed: false,
     hardwareGone: false,
+    owner,
   };
   for (let i = 0; i < spec.channels; i++)
     channels.push({ id: `${spec.name}.${i}`, device, index: i, clientCount: 0, tableCount: 0, resources: false, local: false });

@@ -6,7 +6,7 @@
  * ejecting; the orderly path then continues as the driver's remove.
  * @module
  */
-import { createDevice, type DmaDevice } from '../core/objects.ts';
+import { createDevice, type DmaDevice, type DriverModule } from '../core/objects.ts';
 import type { IohSpec } from '../scenario.ts';
 
 /** Where an IOH is in its hot-plug lifecycle. */
@@ -19,11 +19,18 @@ export class Ioh {
   devices: DmaDevice[];
   /** The device orderly removal is working on (ejecting), or null. */
   current: DmaDevice | null = null;
+  /** Each device's driver module, in scenario order: it outlives the instances (hot-add keeps it). */
+  private readonly modules: readonly DriverModule[];
 
   /** Creates the IOH `present` with fresh, unregistered devices (call `probe` to register). */
   constructor(readonly spec: IohSpec) {
     this.state = 'present';
-    this.devices = spec.devices.map(createDevice);
+    this.modules = spec.devices.map(() => ({ refs: 0 }));
+    this.devices = this.instances();
+  }
+
+  private instances(): DmaDevice[] {
+    return this.spec.devices.map((d, i) => createDevice(d, this.modules[i]));
   }
 
   get name(): string {
@@ -42,7 +49,7 @@ export class Ioh {
 
   /** Hot-add after removal: the hub is present again with new device instances. */
   hotAdd(): void {
-    this.devices = this.spec.devices.map(createDevice);
+    this.devices = this.instances();
     this.current = null;
     this.state = 'present';
   }

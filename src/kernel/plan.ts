@@ -7,7 +7,7 @@
  */
 import { ASYNC_TX_MAINLINE } from '../check/scenarios.ts';
 import { machineNamed } from '../catalogue.ts';
-import { ASYNC_TX_ONLY, NET_AND_SLAVE } from '../../machines/small-scenarios.ts';
+import { ASYNC_TX_ONLY, NET_AND_SLAVE, TWO_DEVICES } from '../../machines/small-scenarios.ts';
 import { ALLOC_FAIL, CHAN_RULES, THREE_GETTERS } from '../mbt/coverage-scenarios.ts';
 import type { DesignName, Scenario } from '../scenario.ts';
 import type { BuildSpec } from './build.ts';
@@ -50,6 +50,29 @@ export const HARNESS_SCENARIOS: Readonly<Record<string, Scenario>> = {
     clients: [{ ...NET_AND_SLAVE.clients[0], migrates: false, rounds: 1 }],
     iohs: ['ioh0', 'ioh1'].map((name, i) => ({ name, socketCpus: [], devices: [{ name: `ioat${i}`, channels: 1, capabilities: ['memcpy' as const] }] })),
   },
+  /**
+   * The catalogue's one-CPU system scenario (net_dma with its walker, a slave, both on
+   * memcpy) on two single-channel xor+pq devices. On one CPU dma_channel_rebalance takes
+   * nth_chan(cap, -1), the least-used channel (3.6 dmaengine.c:453-456): xor → ioat0.0, pq →
+   * ioat1.0, where the n-th (n++ per row) gives pq ioat0.0 and the first (n = 0) gives xor and
+   * pq ioat0.0. The catalogue's devices (memcpy, then memcpy+xor) give one table in all three
+   * ways. And the slave's memcpy request meets only devices without the capability
+   * (private_candidate's __dma_device_satisfies_mask, :467): NULL, where a mutant takes one.
+   */
+  uniprocessor: {
+    ...TWO_DEVICES,
+    name: 'uniprocessor',
+    iohs: [
+      {
+        name: 'ioh0',
+        socketCpus: [],
+        devices: [
+          { name: 'ioat0', channels: 1, capabilities: ['xor', 'pq'] },
+          { name: 'ioat1', channels: 1, capabilities: ['xor', 'pq'] },
+        ],
+      },
+    ],
+  },
   /** net_dma and a slave on one channel, 2 CPUs going offline and online (the `cpu` thread). */
   'cpu-hotplug': { ...NET_AND_SLAVE, name: 'cpu-hotplug', cpuHotplug: true, clients: NET_AND_SLAVE.clients.map((c) => ({ ...c, migrates: false })) },
 };
@@ -59,7 +82,7 @@ const CONCERNS = ['channel', 'ioh', 'client-net_dma', 'client-async_tx', 'client
 
 /** The system scenarios a build replays by default: the RFC's larger ones take minutes, so only on request. */
 const SYSTEM_SCENARIOS: Readonly<Record<BuildSpec['kind'], readonly string[]>> = {
-  plain: ['catalogue', 'chan-rules', 'alloc-fail', 'three-getters', 'two-channel', 'async-tx-only', 'cpu-hotplug', 'two-iohs'],
+  plain: ['catalogue', 'chan-rules', 'alloc-fail', 'three-getters', 'two-channel', 'async-tx-only', 'cpu-hotplug', 'two-iohs', 'uniprocessor'],
   // two-iohs: one IOH's channel loop waits for dma_list_mutex while the other quiesces under it.
   rfc: ['catalogue', 'async-tx-only', 'two-iohs'],
   // Mainline (kref, kref-5-10, kref-fixed). Under shipped kref three-getters and chan-rules
@@ -105,6 +128,8 @@ export const CI_EVERY: Readonly<Record<string, number>> = {
   'system/three-getters/baseline': 2,
   'system/two-channel/baseline': 4,
   'system/cpu-hotplug/baseline': 8,
+  // 1,338 paths; nearly every one takes net0.get (the table) or the slave's request: half is plenty.
+  'system/uniprocessor/baseline': 2,
   'client-net_dma/catalogue/rfc-wait': 2,
   'system/catalogue/rfc-wait': 5,
   'system/catalogue/rfc-wait-unheld': 8,

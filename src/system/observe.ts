@@ -8,6 +8,7 @@ import type { ClientState } from '../core/client-state.ts';
 import type { Ioh } from '../ioh/ioh.ts';
 import { TABLE_ROWS, type TableRow } from '../table-rows.ts';
 import type { DmaEngine } from '../core/dmaengine.ts';
+import { rxThread } from '../../spec/vocabulary.ts';
 
 /** The observable state of kernel `k` with its IOHs and client threads (fields in contract order). */
 export function observe(k: DmaEngine, iohs: readonly Ioh[], clients: readonly ClientState[]): Observable {
@@ -26,9 +27,10 @@ export function observe(k: DmaEngine, iohs: readonly Ioh[], clients: readonly Cl
       privatecnt: d.privatecnt,
       freed: d.freed,
       ...(k.design.deviceKref ? { kref: k.design.deviceKref(d) } : {}),
+      module: d.owner.refs,
     })),
     channels: devices.flatMap((d) => d.channels.map((c) => ({ id: c.id, clientCount: c.clientCount, tableCount: c.tableCount, resources: c.resources }))),
-    threads: clients.map((c) => ({ name: c.name, cpu: c.cpu, chan: c.chan?.id ?? null })),
+    threads: clients.map((c) => ({ name: c.name, cpu: c.cpu, chan: c.chan?.id ?? null, issuing: k.issuePendingOf(rxThread(c.name))?.id ?? null })),
     violations: [...k.violations].sort(),
   };
 }
@@ -52,7 +54,7 @@ export function diffObservables(a: Observable, b: Observable): string[] {
   for (const cap of TABLE_ROWS) b.table[cap].forEach((c, i) => cmp(`table.${cap}[${i}]`, a.table[cap][i], c));
   b.devices.forEach((d, i) => {
     const o = a.devices[i];
-    for (const f of ['listed', 'private', 'privatecnt', 'freed', 'kref'] as const) cmp(`${d.name}.${f}`, o[f], d[f]);
+    for (const f of ['listed', 'private', 'privatecnt', 'freed', 'kref', 'module'] as const) cmp(`${d.name}.${f}`, o[f], d[f]);
   });
   b.channels.forEach((c, i) => {
     const o = a.channels[i];
@@ -61,6 +63,7 @@ export function diffObservables(a: Observable, b: Observable): string[] {
   b.threads.forEach((t, i) => {
     cmp(`${t.name}.cpu`, a.threads[i].cpu, t.cpu);
     cmp(`${t.name}.chan`, a.threads[i].chan, t.chan);
+    cmp(`${t.name}.issuing`, a.threads[i].issuing, t.issuing);
   });
   for (const v of b.violations) if (!a.violations.includes(v)) out.push(`+violation ${v}`);
   return out;

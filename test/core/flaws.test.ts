@@ -75,7 +75,7 @@ describe('known flaws, scripted', () => {
       const o = sys.observe();
       expect(o.devices[0].freed).toBe(true);
       // net0 still holds the channel and its reference is still counted: the sum is 1.
-      expect(o.threads[0]).toEqual({ name: 'net0', cpu: 1, chan: 'ioat0.1' });
+      expect(o.threads[0]).toEqual({ name: 'net0', cpu: 1, chan: 'ioat0.1', issuing: null });
       expect(o.ref[0] + o.ref[1]).toBe(1);
       sys.step({ type: 'net0.use' });
       const length = script.length + 1;

@@ -75,7 +75,8 @@ describe('IOH lifecycle', () => {
     sys.step({ type: 'ioh0.hotAdd' });
     expect(sys.iohs[0].state).toBe('present');
     expect(sys.iohs[0].devices[0]).not.toBe(old);
-    expect(sys.observe().devices[0]).toEqual({ name: 'ioat0', listed: false, private: false, privatecnt: 0, freed: false });
+    // The module outlives the freed instance: net0's two references on it were never put.
+    expect(sys.observe().devices[0]).toEqual({ name: 'ioat0', listed: false, private: false, privatecnt: 0, freed: false, module: 2 });
     sys.step({ type: 'ioh0.probe' });
     const o = sys.observe();
     expect(sys.iohs[0].state).toBe('online');
@@ -84,6 +85,7 @@ describe('IOH lifecycle', () => {
       [1, true],
     ]);
     expect(o.table.memcpy).toEqual(['ioat0.0', 'ioat0.1']);
+    expect(o.devices[0].module).toBe(4); // the two leaked references and the new instance's two
     expect(ofThread(sys, 'ioh0')).toEqual([{ type: 'ioh0.eject' }]);
   });
 

@@ -4,7 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildName, buildsFor } from '../../src/kernel/build.ts';
-import { defaultPlan } from '../../src/kernel/plan.ts';
+import { defaultPlan, HARNESS_SCENARIOS } from '../../src/kernel/plan.ts';
+import { observe } from '../../machines/system/index.ts';
+import { systemFor } from '../../src/designs/registry.ts';
+import { runWithXstate, snapshotView } from '../../machines/xstate.ts';
 import type { KernelTree } from '../../src/kernel/tree.ts';
 
 const tree = (family: KernelTree['family'], version: string, doubleIncrement?: boolean): KernelTree => ({
@@ -36,6 +39,7 @@ describe('the builds and their exports', () => {
       'system/async-tx-only/baseline',
       'system/cpu-hotplug/baseline',
       'system/two-iohs/baseline',
+      'system/uniprocessor/baseline',
     ]);
     expect(rfc.build).toBe('3.6+rfc');
     expect(rfc.exports).toContain('quiesce/catalogue/rfc-wait');
@@ -68,5 +72,33 @@ describe('the builds and their exports', () => {
     expect(builds.map((b) => b.build)).toEqual(['5.10.7']);
     expect(builds[0].exports.every((e) => e.endsWith('/kref-5-10'))).toBe(true);
     expect(builds[0].exports).toContain('system/two-channel/kref-5-10');
+  });
+});
+
+describe('the uniprocessor scenario (3.6 dma_channel_rebalance :453-456, private_candidate :467)', () => {
+  const m = systemFor({ ...HARNESS_SCENARIOS.uniprocessor, design: 'baseline' });
+  const at = (...types: string[]) =>
+    observe(
+      snapshotView(
+        runWithXstate(
+          m,
+          types.map((type) => ({ type })),
+        ),
+      ),
+      m,
+    );
+
+  it('one CPU: each row takes the least-used channel, which neither the n-th nor the first channel gives', () => {
+    const { table } = at('net0.get');
+    // nth_chan(cap, -1): xor → ioat0.0, then pq → ioat1.0 (ioat0.0 already has one entry).
+    // With n++ per row pq would be the 2nd candidate's fallback ioat0.0; with n = 0 both ioat0.0.
+    expect([table.xor[0], table.pq[0]]).toEqual(['ioat0.0', 'ioat1.0']);
+    expect(table.memcpy[0]).toBeNull();
+  });
+
+  it('the memcpy slave meets only devices without memcpy: no channel, nothing made private', () => {
+    const o = observe(snapshotView(runWithXstate(m, [{ type: 'slave0.request', allocOk: true }])), m);
+    expect(o.threads.find((t) => t.name === 'slave0')?.chan).toBeNull();
+    expect(o.devices.map((d) => d.private)).toEqual([false, false]);
   });
 });

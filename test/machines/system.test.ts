@@ -91,15 +91,34 @@ describe('system machine', () => {
     const m = systemFor(DEFAULT_SCENARIO);
     const [s0] = initialTransition(m.machine);
     const o = observe(snapshotView(s0), m);
-    expect(o.devices).toEqual([{ name: 'ioat0', listed: true, private: false, privatecnt: 0, freed: false }]);
+    expect(o.devices).toEqual([{ name: 'ioat0', listed: true, private: false, privatecnt: 0, freed: false, module: 0 }]);
     expect(o.channels.map((c) => c.id)).toEqual(['ioat0.0', 'ioat0.1']);
     expect(o.table.memcpy).toEqual([null, null]);
     expect(o.threads).toEqual([
-      { name: 'net0', cpu: 0, chan: null },
-      { name: 'atx0', cpu: 1, chan: null },
-      { name: 'slave0', cpu: 0, chan: null },
+      { name: 'net0', cpu: 0, chan: null, issuing: null },
+      { name: 'atx0', cpu: 1, chan: null, issuing: null },
+      { name: 'slave0', cpu: 0, chan: null, issuing: null },
     ]);
     expect(o.violations).toEqual([]);
+  });
+
+  it('derives devices[].module (one reference per client_count) and threads[].issuing (the walk’s stop) from the context', () => {
+    const m = systemFor(DEFAULT_SCENARIO);
+    const at = (types: string[]) =>
+      observe(
+        snapshotView(
+          runWithXstate(
+            m,
+            types.map((type) => ({ type })),
+          ),
+        ),
+        m,
+      );
+    expect(at(['net0.get', 'atx0.get']).devices[0].module).toBe(4);
+    expect(at(['net0.get', 'net0-rx.walk']).threads[0].issuing).toBeNull();
+    expect(at(['net0.get', 'net0-rx.walk', 'net0-rx.check']).threads.map((t) => t.issuing)).toEqual(['ioat0.0', null, null]);
+    expect(at(['net0.get', 'net0-rx.walk', 'net0-rx.check', 'net0-rx.issue']).threads[0].issuing).toBe('ioat0.1');
+    expect(at(['net0.get', 'net0-rx.walk', 'net0-rx.check', 'net0-rx.issue', 'net0-rx.issue']).threads[0].issuing).toBeNull();
   });
 
   it('builds every design of the Scenario type', () => {

@@ -17,6 +17,7 @@ describe('observe and diffObservables', () => {
       'ref[0] 0→1',
       'table.memcpy[0] null→ioat0.0',
       'table.memcpy[1] null→ioat0.1',
+      'ioat0.module 0→2',
       'ioat0.0.clientCount 0→1',
       'ioat0.0.tableCount 0→1',
       'ioat0.0.resources false→true',
@@ -43,6 +44,7 @@ describe('observe and diffObservables', () => {
     expect(diffObservables(a, sys.observe())).toEqual([
       'ioat0.private false→true',
       'ioat0.privatecnt 0→1',
+      'ioat0.module 0→1',
       'ioat0.0.clientCount 0→1',
       'ioat0.0.resources false→true',
       'slave0.chan null→ioat0.0',

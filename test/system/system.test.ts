@@ -30,15 +30,15 @@ describe('System: the conformance interface', () => {
       key: false,
       dirty: 0,
       table: { memcpy: [null, null], xor: [null, null], pq: [null, null], asyncTx: [null, null] },
-      devices: [{ name: 'ioat0', listed: true, private: false, privatecnt: 0, freed: false }],
+      devices: [{ name: 'ioat0', listed: true, private: false, privatecnt: 0, freed: false, module: 0 }],
       channels: [
         { id: 'ioat0.0', clientCount: 0, tableCount: 0, resources: false },
         { id: 'ioat0.1', clientCount: 0, tableCount: 0, resources: false },
       ],
       threads: [
-        { name: 'net0', cpu: 0, chan: null },
-        { name: 'atx0', cpu: 1, chan: null },
-        { name: 'slave0', cpu: 0, chan: null },
+        { name: 'net0', cpu: 0, chan: null, issuing: null },
+        { name: 'atx0', cpu: 1, chan: null, issuing: null },
+        { name: 'slave0', cpu: 0, chan: null, issuing: null },
       ],
       violations: [],
     });
@@ -85,7 +85,41 @@ describe('System: the conformance interface', () => {
     sys.step({ type: 'net0.put' });
     const o = sys.observe();
     expect(o.ref).toEqual([1, -1]); // inc on CPU 0, dec on CPU 1
-    expect(o.threads[0]).toEqual({ name: 'net0', cpu: 1, chan: null });
+    expect(o.threads[0]).toEqual({ name: 'net0', cpu: 1, chan: null, issuing: null });
+  });
+
+  it('keeps one module reference per client_count (devices[].module), also after 5.10.7’s second increment', () => {
+    const modules = (design: DesignName, steps: string[]) => {
+      const sys = new System({ ...DEFAULT_SCENARIO, design });
+      for (const type of steps) sys.step({ type });
+      const o = sys.observe();
+      return [o.devices[0].module, o.channels.reduce((n, c) => n + c.clientCount, 0)];
+    };
+    // Two dmaengine_get users on two channels: 2 each; kref-5-10 counts 3 each (issue 31 M1)
+    // and its balance_ref_count took a module reference for every one of them.
+    expect(modules('baseline', ['net0.get', 'atx0.get'])).toEqual([4, 4]);
+    expect(modules('kref-5-10', ['net0.get', 'atx0.get'])).toEqual([6, 6]);
+    // A failed alloc gives its module reference back (3.6 dmaengine.c:233); a slave's request takes one.
+    const sys = new System({ ...DEFAULT_SCENARIO, design: 'baseline' });
+    sys.step({ type: 'slave0.request', allocOk: false });
+    expect(sys.observe().devices[0].module).toBe(0);
+    const held = new System({ ...DEFAULT_SCENARIO, design: 'baseline' });
+    held.step({ type: 'slave0.request', allocOk: true });
+    expect(held.observe().devices[0].module).toBe(1);
+  });
+
+  it('shows the channel whose device_issue_pending the walk stops before (threads[].issuing)', () => {
+    const sys = new System(DEFAULT_SCENARIO);
+    const issuing = () => sys.observe().threads.map((t) => t.issuing);
+    sys.step({ type: 'net0.get' });
+    sys.step({ type: 'net0-rx.walk' });
+    expect(issuing()).toEqual([null, null, null]);
+    sys.step({ type: 'net0-rx.check' });
+    expect(issuing()).toEqual(['ioat0.0', null, null]);
+    sys.step({ type: 'net0-rx.issue' });
+    expect(issuing()).toEqual(['ioat0.1', null, null]);
+    sys.step({ type: 'net0-rx.issue' });
+    expect(issuing()).toEqual([null, null, null]);
   });
 
   it('refuses bad steps with a typed error and leaves the state unchanged', () => {

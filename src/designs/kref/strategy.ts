@@ -25,6 +25,16 @@ function dmaDeviceRelease(k: DmaEngine, d: DmaDevice): void {
   d.freed = true;
 }
 
+/**
+ * 5.10.7 dmaengine.c:473-477: `balance_ref_count`, then `out: chan->client_count++`. Its
+ * `balance_ref_count` starts from 0 and takes a module reference per count (:418), so the
+ * module count stays one per `client_count`.
+ */
+function secondIncrement(chan: DmaChan): void {
+  chan.clientCount++;
+  chan.device.owner.refs++;
+}
+
 /** The strategy of kref variant `v`. */
 export function krefStrategyOf(v: KrefVariant): DesignStrategy {
   return {
@@ -84,8 +94,7 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
           if (chan.device.freed)
             useAfterFree(chan); // kref_get_unless_zero reads the freed device
           else refs.set(chan.device, kref(chan.device) + 1);
-          // 5.10.7 dmaengine.c:473-477: balance_ref_count, then `out: chan->client_count++`.
-          if (v.doubleIncrement && !chan.device.private) chan.clientCount++;
+          if (v.doubleIncrement && !chan.device.private) secondIncrement(chan);
         },
         afterChanPut(chan) {
           if (chan.device.freed) return void useAfterFree(chan); // the put read a freed channel

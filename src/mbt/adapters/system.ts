@@ -60,6 +60,12 @@ export const SYSTEM_FIELDS: readonly FieldDoc[] = [
     meaning:
       'kref_read(&device->ref), mainline’s device kref (8ad342a86359): only under the designs that have one (the header scenario’s design kref, kref-5-10 or kref-fixed), absent from every device otherwise; after the release it keeps the 0 the last put left',
   },
+  {
+    path: 'devices[].module',
+    type: 'integer',
+    meaning:
+      'module_refcount(dma_chan_to_owner(chan)) of the device’s driver module: one reference per client_count (dma_chan_get, balance_ref_count, dma_chan_put), so derived: the sum of channels[].clientCount of the device’s channels. Each device has a driver module of its own; it outlives the device (kept after the free)',
+  },
   { path: 'channels[].id', type: 'string', meaning: 'the channel, <device>.<index> (chan->chan_id), devices in scenario order' },
   { path: 'channels[].clientCount', type: 'integer', meaning: 'chan->client_count' },
   {
@@ -76,6 +82,12 @@ export const SYSTEM_FIELDS: readonly FieldDoc[] = [
   { path: 'threads[].name', type: 'string', meaning: 'a client thread, by its scenario name, in scenario order (IOH threads are not listed)' },
   { path: 'threads[].cpu', type: 'integer', meaning: 'smp_processor_id() of the thread' },
   { path: 'threads[].chan', type: 'string|null', meaning: 'the channel the thread uses now (found, re-got with dma_get_channel, or requested), or null' },
+  {
+    path: 'threads[].issuing',
+    type: 'string|null',
+    meaning:
+      'the channel whose device->device_issue_pending the client’s dma_issue_pending_all caller (<name>-rx) is stopped before: its walk read client_count non-zero and the next <name>-rx.issue calls it; null when the client has no walker or its walk is not at a channel. Derived from the walk’s position',
+  },
   {
     path: 'violations[]',
     type: 'string',
