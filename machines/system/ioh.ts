@@ -31,6 +31,8 @@ export interface IohBuild {
   id(local: string): string;
   /** Event type `<ioh>.<step>`. */
   ev(step: string): string;
+  /** Some device of the IOH has more than one channel: its unregister's channel loop has a second iteration. */
+  readonly multiChannel: boolean;
 }
 
 /**
@@ -54,7 +56,8 @@ export interface EjectProgram<G extends string = string, A extends string = stri
 /** Builder handle for IOH `h`. */
 export function iohBuild(L: Layout, h: number): IohBuild {
   const info = L.iohs[h];
-  return { h, info, p: { h }, id: (local) => `${info.name}.${local}`, ev: (step) => `${info.name}.${step}` };
+  const multiChannel = info.devices.some((d) => L.devices[d].channels.length > 1);
+  return { h, info, p: { h }, id: (local) => `${info.name}.${local}`, ev: (step) => `${info.name}.${step}`, multiChannel };
 }
 
 /**
@@ -167,8 +170,8 @@ export function waitState(b: IohBuild, text: Pick<DropThenWaitText, 'waiting' | 
   };
 }
 
-/** The states of {@link waitLoopSync}, by local key. */
-export type WaitLoopSyncStates = Record<'waiting' | 'unlinking' | 'syncing', StateConfig<IohGuard, IohAction>>;
+/** The states of {@link waitLoopSync}, by local key (`unlinking` only on an IOH with a multi-channel device). */
+export type WaitLoopSyncStates = Record<'waiting' | 'syncing', StateConfig<IohGuard, IohAction>> & { unlinking?: StateConfig<IohGuard, IohAction> };
 
 /**
  * 3.6's unregister after a design's own wait (the RFC's, hunks @@ -767,14 +848,22 @@ and
@@ -181,7 +184,8 @@ export type WaitLoopSyncStates = Record<'waiting' | 'unlinking' | 'syncing', Sta
  * walk the list, the quiesce has emptied the table, a cached pointer is re-taken only while
  * registered), so passing the wait earlier changes nothing the loop's `mutex_lock` sees.
  * States: `<ioh>.<entry>` (default `waiting`: the wait, or the loop's first channel),
- * `<ioh>.unlinking` (the loop's next channels), `<ioh>.syncing` (synchronize_rcu and the free).
+ * `<ioh>.unlinking` (the loop's next channels; only where a device of the IOH has two or more,
+ * so that every state is reachable), `<ioh>.syncing` (synchronize_rcu and the free).
  */
 export function waitLoopSync(
   b: IohBuild,
@@ -196,13 +200,14 @@ export function waitLoopSync(
         `wait_event(dmaengine_wait_queue, chan->client_count == 0) for every channel, then the first iteration of the ${CHAN_LOOP_STEP}`,
       ]
     : ['chanLoopLast', 'chanLoopMore', CHAN_LOOP_STEP];
+  const steps = chanUnregisterStep(b, 'syncing', 'unlinking', last, more, step);
   return {
     [entry]: {
       id: b.id(entry),
       description: text.waiting,
-      on: { [b.ev('chanUnregister')]: chanUnregisterStep(b, 'syncing', 'unlinking', last, more, step) },
+      on: { [b.ev('chanUnregister')]: b.multiChannel ? steps : steps.slice(0, 1) },
     },
-    unlinking: channelLoop(b, 'unlinking', 'syncing', "unregister's channel loop: the next channels' chan->local"),
+    ...(b.multiChannel ? { unlinking: channelLoop(b, 'unlinking', 'syncing', "unregister's channel loop: the next channels' chan->local") } : {}),
     syncing: {
       id: b.id('syncing'),
       description: "the channel loop has freed every chan->local: synchronize_rcu(), then the driver's free",

@@ -19,6 +19,7 @@ export function observe(view: ModelView<SystemContext>, model: { readonly layout
   const table = {} as Record<TableRow, (string | null)[]>;
   TABLE_ROWS.forEach((cap, i) => (table[cap] = ctx.table[i].map(chanId)));
   const violations: string[] = [];
+  const oopsed = (cl: (typeof L.clients)[number]) => hasWalker(cl) && view.active(`${cl.name}.softirq.oopsed`);
   L.clients.forEach((cl, t) =>
     L.channels.forEach((ch, c) => {
       // By the client's own thread, and by its NET_RX softirq (machines/system/clients.ts UAF_BY_RX).
@@ -28,7 +29,7 @@ export function observe(view: ModelView<SystemContext>, model: { readonly layout
   );
   // A walker that oopsed (machines/system/clients.ts walkAhead): on the channel whose poisoned next it followed.
   L.clients.forEach((cl, t) => {
-    if (hasWalker(cl) && view.active(`${cl.name}.softirq.oopsed`)) violations.push(`oops:${rxThread(cl.name)}:${chanId(ctx.threads[t].rcuChan)}`);
+    if (oopsed(cl)) violations.push(`oops:${rxThread(cl.name)}:${chanId(ctx.threads[t].rcuChan)}`);
   });
   // By an IOH thread's unregister of a device already freed (iohs[h].uaf, machines/system/ioh.ts iohReadsFreed).
   L.iohs.forEach((h, i) =>
@@ -60,8 +61,14 @@ export function observe(view: ModelView<SystemContext>, model: { readonly layout
       tableCount: ctx.channels[i].tableCount,
       resources: ctx.channels[i].resources === 1,
     })),
-    // rcuChan: where the client's dma_issue_pending_all walk stopped (clients.ts walkAhead), -1 elsewhere.
-    threads: L.clients.map((cl, t) => ({ name: cl.name, cpu: ctx.threads[t].cpu, chan: chanId(ctx.threads[t].chan), issuing: chanId(ctx.threads[t].rcuChan) })),
+    // rcuChan: where the client's dma_issue_pending_all walk stopped (clients.ts walkAhead), -1
+    // elsewhere; a walk that oopsed keeps there the channel it came from, but issues nothing.
+    threads: L.clients.map((cl, t) => ({
+      name: cl.name,
+      cpu: ctx.threads[t].cpu,
+      chan: chanId(ctx.threads[t].chan),
+      issuing: oopsed(cl) ? null : chanId(ctx.threads[t].rcuChan),
+    })),
     violations,
   };
 }

@@ -37,7 +37,8 @@ const USAGE = `usage: dmaspec kernel-replay --tree DIR [--machine NAME] [--scena
                     ${MACHINES.slice(4).join(', ')}
   --scenario NAME   only this scenario: catalogue (each machine's small scenario),
                     ${Object.keys(HARNESS_SCENARIOS).slice(0, 4).join(', ')},
-                    ${Object.keys(HARNESS_SCENARIOS).slice(4).join(', ')}; or a scenario FILE.json
+                    ${Object.keys(HARNESS_SCENARIOS).slice(4, 8).join(', ')},
+                    ${Object.keys(HARNESS_SCENARIOS).slice(8).join(', ')}; or a scenario FILE.json
   --design NAME     only this design; a 3.x tree replays baseline, and with the RFC rfc-wait
                     and rfc-wait-unheld; a mainline tree kref (kref-5-10 where dma_chan_get
                     increments twice, as 5.10.7), and with the fix kref-fixed
