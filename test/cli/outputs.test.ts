@@ -98,14 +98,16 @@ describe('--out is written whole or not at all', () => {
     const states = join(dir, 'states.jsonl');
     const transitions = join(dir, 'transitions.jsonl');
     const shared = join(dir, 'shared.jsonl');
+    // The system machine on a small scenario: two different outputs are all the test needs.
+    const SMALL = ['--machine', 'system', '--scenario', 'cooperative', '--design', 'baseline'];
     const alone = await Promise.all([
-      runInProcess(['paths', '--machine', 'system', '--paths', 'states', '--out', states]),
-      runInProcess(['paths', '--machine', 'system', '--paths', 'transitions', '--out', transitions]),
+      runInProcess(['paths', ...SMALL, '--paths', 'states', '--out', states]),
+      runInProcess(['paths', ...SMALL, '--paths', 'transitions', '--out', transitions]),
     ]);
     expect(alone.map((r) => r.status)).toEqual([0, 0]);
     const [a, b] = [
-      writingPaths(['--machine', 'system', '--paths', 'states'], shared),
-      writingPaths(['--machine', 'system', '--paths', 'transitions'], shared),
+      writingPaths([...SMALL, '--paths', 'states'], shared),
+      writingPaths([...SMALL, '--paths', 'transitions'], shared),
     ];
     const [ra, rb] = await Promise.all([a.closed, b.closed]);
     expect([ra.status, rb.status], ra.err + rb.err).toEqual([0, 0]);
