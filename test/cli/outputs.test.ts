@@ -105,10 +105,7 @@ describe('--out is written whole or not at all', () => {
       runInProcess(['paths', ...SMALL, '--paths', 'transitions', '--out', transitions]),
     ]);
     expect(alone.map((r) => r.status)).toEqual([0, 0]);
-    const [a, b] = [
-      writingPaths([...SMALL, '--paths', 'states'], shared),
-      writingPaths([...SMALL, '--paths', 'transitions'], shared),
-    ];
+    const [a, b] = [writingPaths([...SMALL, '--paths', 'states'], shared), writingPaths([...SMALL, '--paths', 'transitions'], shared)];
     const [ra, rb] = await Promise.all([a.closed, b.closed]);
     expect([ra.status, rb.status], ra.err + rb.err).toEqual([0, 0]);
     const got = readFileSync(shared, 'utf8');
