@@ -509,7 +509,7 @@ export type ListedChannels = NonNullable<DesignModel['listedChannels']>;
  * Guards and actions of the client regions (the hot path comes from the design); `listed`
  * is the design's {@link DesignModel.listedChannels}, if it has one.
  */
-export function clientRules(L: Layout, listed?: ListedChannels) {
+export function clientRules(L: Layout, listed?: ListedChannels, poisoned = false) {
   const spec = (t: number) => L.clients[t];
   const roundsLeft = (ctx: SystemContext, t: number) => spec(t).busy || ctx.threads[t].rounds < spec(t).rounds;
   return ruleSet<SystemContext, ThreadParams>()({
@@ -544,10 +544,10 @@ export function clientRules(L: Layout, listed?: ListedChannels) {
       getCanFailAlloc: (ctx) => listMutexFree(ctx) && dmaengineGetAllocates(ctx, L),
       softirqCanRun: (ctx, { t }) => ctx.threads[t].got === 1 && ctx.devices.some((d) => d.listed === 1),
       walkFindsChannel: (ctx, { t }) => {
-        const r = walkAhead(ctx, L, t, listed);
+        const r = walkAhead(ctx, L, t, listed, poisoned);
         return r.chan >= 0 && !r.oops;
       },
-      walkOopses: (ctx, { t }) => walkAhead(ctx, L, t, listed).oops,
+      walkOopses: (ctx, { t }) => walkAhead(ctx, L, t, listed, poisoned).oops,
     },
     actions: {
       dmaengineGet: (ctx, { t }) => {
@@ -575,12 +575,12 @@ export function clientRules(L: Layout, listed?: ListedChannels) {
         for (let d = 0; d < L.devices.length; d++) if (ctx.devices[d].listed) seen |= 1 << d;
         ctx.threads[t].rcuSeen = seen;
       },
-      rcuCheck: (ctx, { t }) => walkStep(ctx, L, t, listed),
+      rcuCheck: (ctx, { t }) => walkStep(ctx, L, t, listed, poisoned),
       // ioat's issue_pending on a channel whose resources a put freed meanwhile touches no
       // freed memory (assumption issue-after-free-benign, spec/threads.md): only a freed
       // channel struct (its device freed) is a use after free.
       // device_issue_pending(rcuChan) then reading on (walkStep counts the call's read of a freed channel).
-      issuePending: (ctx, { t }) => walkStep(ctx, L, t, listed),
+      issuePending: (ctx, { t }) => walkStep(ctx, L, t, listed, poisoned),
       migrate: (ctx, { t }, e) => {
         ctx.threads[t].cpu = e.cpu as number;
       },
@@ -639,10 +639,17 @@ export function clientRules(L: Layout, listed?: ListedChannels) {
  * `device_node.next`), or every channel of a freed device the step read none of (its
  * `cap_mask`, `global_node.next`): the kernel harness names a use after free so. Channels a
  * design took off `device->channels` (its `listedChannels` hook: kref-5-10's, 5.10.7
- * dmaengine.c:1113) are not walked; a walk that stopped at one of them before the `list_del`
- * follows its poisoned `next` and oopses (`oops`, `chan` the channel it came from).
+ * dmaengine.c:1113) are not walked. A walk that stopped at one of them before it left the list
+ * follows its `next`: poisoned under `poisoned` (the design's `unregisterListDel`, `list_del`),
+ * where it oopses (`oops`, `chan` the channel it came from); still valid otherwise.
  */
-function walkAhead(ctx: SystemContext, L: Layout, t: number, listed?: ListedChannels): { chan: number; seen: number; freedRead: number[]; oops: boolean } {
+function walkAhead(
+  ctx: SystemContext,
+  L: Layout,
+  t: number,
+  listed: ListedChannels | undefined,
+  poisoned: boolean,
+): { chan: number; seen: number; freedRead: number[]; oops: boolean } {
   let seen = ctx.threads[t].rcuSeen;
   let from = ctx.threads[t].rcuChan;
   const freedRead: number[] = [];
@@ -658,7 +665,7 @@ function walkAhead(ctx: SystemContext, L: Layout, t: number, listed?: ListedChan
       if (freed) freedRead.push(from); // device_issue_pending(chan), chan->device_node.next
       // The walk's channel was list_del'ed meanwhile: its next is LIST_POISON1 (5.10.7 :1113),
       // and the loop's client_count read through it oopses (:563).
-      if (onList && !onList.includes(from)) return { chan: from, seen: 0, freedRead, oops: true };
+      if (poisoned && onList && !onList.includes(from)) return { chan: from, seen: 0, freedRead, oops: true };
     }
     if (from < 0 && ctx.devices[d].private) i = chans.length;
     from = -1;
@@ -677,8 +684,8 @@ function walkAhead(ctx: SystemContext, L: Layout, t: number, listed?: ListedChan
  * The walk reads on ({@link walkAhead}): each freed channel read is a use after free. After
  * an oops the walk is over (rcuSeen 0) and rcuChan keeps the channel it oopsed from.
  */
-function walkStep(ctx: SystemContext, L: Layout, t: number, listed?: ListedChannels): void {
-  const r = walkAhead(ctx, L, t, listed);
+function walkStep(ctx: SystemContext, L: Layout, t: number, listed: ListedChannels | undefined, poisoned: boolean): void {
+  const r = walkAhead(ctx, L, t, listed, poisoned);
   for (const c of r.freedRead) ctx.uaf[t][c] |= UAF_BY_RX;
   ctx.threads[t].rcuSeen = r.seen;
   ctx.threads[t].rcuChan = r.chan;

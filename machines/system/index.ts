@@ -47,10 +47,11 @@ export interface SystemOptions {
 
 /**
  * The shared rules of the system machine for layout `L` and hot path `hotPath` (no design's
- * rules; `listed` is the design's `listedChannels` hook, which the shared walk follows).
+ * rules; `listed` is the design's `listedChannels` hook, which the shared walk follows, and
+ * `poisoned` its `unregisterListDel`: a walk resumed from an unlisted channel then oopses).
  */
-export function sharedRules(L: Layout, hotPath: HotPathKind, listed?: DesignModel['listedChannels']): Rules<SystemContext> {
-  const c = clientRules(L, listed);
+export function sharedRules(L: Layout, hotPath: HotPathKind, listed?: DesignModel['listedChannels'], poisoned = false): Rules<SystemContext> {
+  const c = clientRules(L, listed, poisoned);
   const h = iohRules(L);
   const u = cpuRules(L);
   // A `tryget` design overrides the plain find/get/put actions with its own.
@@ -67,7 +68,7 @@ export function sharedRules(L: Layout, hotPath: HotPathKind, listed?: DesignMode
  * @throws DesignError for a new rule named like a shared one, or an override of none.
  */
 export function systemRules(L: Layout, D: DesignModel): Rules<SystemContext> {
-  const shared = sharedRules(L, D.hotPath, D.listedChannels);
+  const shared = sharedRules(L, D.hotPath, D.listedChannels, D.unregisterListDel === true);
   const d = D.rules(L);
   const merged = (kind: 'guard' | 'action', base: Readonly<Record<string, unknown>>, added: object = {}, over: object = {}) => {
     const plural = `${kind}s`;
