@@ -2,11 +2,11 @@
  * The one bridge between xstate and the rest of dmaspec: what a snapshot looks like to
  * properties and enabled-event functions ({@link snapshotView}), its canonical key, how a
  * transition's rule references read (kit rule 1: by name), and the reference explorer built
- * on xstate's own pure `initialTransition` / `transition`. Everything that reads xstate
+ * on xstate's own pure `initialTransition` and machine transition ({@link xstateStep}). Everything that reads xstate
  * internals (`_nodes`, `transitions`) does it here, so an xstate upgrade touches one file.
  * @module
  */
-import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateNode, type StateValue } from 'xstate';
+import { createActor, initialTransition, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, type StateValue } from 'xstate';
 import type { StepEvent } from './kit.ts';
 import type { MachineModel, ModelView } from './model.ts';
 
@@ -31,6 +31,30 @@ export function snapshotView<C = any>(snapshot: AnyMachineSnapshot): ModelView<C
       return ids.has(stateId);
     },
   };
+}
+
+const STEPPERS = new WeakMap<AnyStateMachine, (snapshot: AnyMachineSnapshot, event: StepEvent) => AnyMachineSnapshot>();
+
+/**
+ * xstate's pure `transition(machine, snapshot, event)`, the next snapshot, with one inert
+ * actor scope per machine: xstate's own builds a scope per call, and with it an actor whose
+ * constructor computes the machine's initial snapshot (measured: 40 % of the CPU of a kernel
+ * replay's export). The scope is only read: the kit's machines (machines/kit.ts) spawn and
+ * invoke nothing and change state by `assign` alone, whose results xstate computes purely
+ * (the executable actions the scope collects are dropped here, as `transition`'s callers
+ * here dropped them). test/machines/xstate-step.test.ts compares it with `transition` on every
+ * edge of small machines.
+ */
+export function xstateStep(machine: AnyStateMachine): (snapshot: AnyMachineSnapshot, event: StepEvent) => AnyMachineSnapshot {
+  let step = STEPPERS.get(machine);
+  if (!step) {
+    const self = createActor(machine);
+    const noop = () => {};
+    const scope = { self, defer: noop, id: '', logger: noop, sessionId: '', stopChild: noop, system: self.system, emit: noop, actionExecutor: noop };
+    step = (snapshot, event) => machine.transition(snapshot, event as never, scope as never) as AnyMachineSnapshot;
+    STEPPERS.set(machine, step);
+  }
+  return step;
 }
 
 /** Canonical key of a snapshot: its state value and context (both plain JSON here). */
@@ -146,6 +170,7 @@ export function exploreWithXstate(model: MachineModel, options: XstateExploreOpt
       ? (s: AnyMachineSnapshot) => model.allEvents.filter((e) => s.can(e as never))
       : (s: AnyMachineSnapshot) => model.enabledEvents(snapshotView(s));
   const [initial] = initialTransition(model.machine);
+  const step = xstateStep(model.machine);
   const states: LazyState[] = [new LazyState(model, snapshotKey(initial), initial, -1, null, 0)];
   const index = new Map<string, number>([[states[0].key, 0]]);
   const edges: GraphEdge[] = [];
@@ -153,7 +178,7 @@ export function exploreWithXstate(model: MachineModel, options: XstateExploreOpt
     const { snapshot, depth } = states[i];
     if (!options.keepSnapshots) states[i].release();
     for (const event of enabled(snapshot)) {
-      const [next] = transition(model.machine, snapshot, event as never);
+      const next = step(snapshot, event);
       const key = snapshotKey(next);
       let to = index.get(key);
       if (to === undefined) {
@@ -212,9 +237,10 @@ export class EventNotEnabledError extends Error {
 /** Runs `events` from the initial state with xstate. @throws EventNotEnabledError at the first event xstate does not accept */
 export function runWithXstate(model: MachineModel, events: readonly StepEvent[]): AnyMachineSnapshot {
   let [s] = initialTransition(model.machine);
+  const step = xstateStep(model.machine);
   events.forEach((e, i) => {
     if (!s.can(e as never)) throw new EventNotEnabledError(i, e);
-    [s] = transition(model.machine, s, e as never);
+    s = step(s, e);
   });
   return s;
 }

@@ -3,9 +3,9 @@
  * reachable at all.
  * @module
  */
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { initialTransition, type AnyMachineSnapshot } from 'xstate';
 import type { MachineModel } from '../../machines/model.ts';
-import { activeIds, type StateGraph } from '../../machines/xstate.ts';
+import { activeIds, type StateGraph, xstateStep } from '../../machines/xstate.ts';
 import { edgesAlong, indexGraph } from './graph-index.ts';
 import type { EventPath } from './paths.ts';
 import { firedTransition } from './transitions.ts';
@@ -40,7 +40,7 @@ export function exercised(model: MachineModel, paths: readonly EventPath[]): See
       const t = firedTransition(model, snapshot, event);
       if (t === undefined) throw new Error(`${model.name}: ${event.type} is not enabled along a generated path`);
       seen.transitions.add(t);
-      [snapshot] = transition(model.machine, snapshot, event as never) as [AnyMachineSnapshot, unknown];
+      snapshot = xstateStep(model.machine)(snapshot, event);
       addActive(snapshot, seen.states);
       seen.steps++;
     }

@@ -122,6 +122,12 @@ export interface ExportOptions {
   readonly paths: PathKind;
   readonly limit: number;
   readonly includeInternals: boolean;
+  /**
+   * Emit only the paths whose id this accepts (a replay that samples every Nth path): the
+   * others are neither serialised nor yielded, and the trailer still counts every path. A
+   * file written with it is not a whole export (its ids have gaps); for in-process replays.
+   */
+  readonly keep?: (id: number) => boolean;
 }
 
 const ENCODING = {
@@ -189,8 +195,9 @@ export function* exportLines(
   let steps = 0;
   for (let id = 0; id < paths.length; id++) {
     const path = paths[id];
-    const parts = edgesAlong(index, path).map((e, i) => `{"event":${JSON.stringify(path[i])},${expectedJson(graph.edges[e].to)}}`);
     steps += path.length;
+    if (options.keep && !options.keep(id)) continue;
+    const parts = edgesAlong(index, path).map((e, i) => `{"event":${JSON.stringify(path[i])},${expectedJson(graph.edges[e].to)}}`);
     yield `{"kind":"path","id":${id},"steps":[${parts.join(',')}]}\n`;
   }
   const trailer: TrailerLine = { kind: 'trailer', paths: paths.length, steps };

@@ -7,12 +7,12 @@
  * @module
  */
 import fc from 'fast-check';
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { initialTransition, type AnyMachineSnapshot } from 'xstate';
 import type { StepEvent } from '../../machines/kit.ts';
 import type { MachineModel } from '../../machines/model.ts';
 import { firstDifference } from './diff.ts';
 import { ConformanceError, type Adapter } from './replay.ts';
-import { snapshotView } from '../../machines/xstate.ts';
+import { snapshotView, xstateStep } from '../../machines/xstate.ts';
 
 /** The model side of a run: the machine's current snapshot and the events so far. */
 export interface MachineState {
@@ -37,7 +37,7 @@ export class TakeEnabled implements fc.Command<MachineState, Adapter> {
     const event = enabled[this.n % enabled.length];
     this.taken = event;
     m.trace.push(event);
-    [m.snapshot] = transition(this.model.machine, m.snapshot, event as never) as [AnyMachineSnapshot, unknown];
+    m.snapshot = xstateStep(this.model.machine)(m.snapshot, event);
     try {
       real.step(event);
     } catch (err) {

@@ -2,11 +2,11 @@
  * Replays machine paths on an implementation, comparing after every step.
  * @module
  */
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { initialTransition, type AnyMachineSnapshot } from 'xstate';
 import type { MachineModel } from '../../machines/model.ts';
 import type { StepEvent } from '../../machines/kit.ts';
 import { firstDifference } from './diff.ts';
-import type { StateGraph } from '../../machines/xstate.ts';
+import { type StateGraph, xstateStep } from '../../machines/xstate.ts';
 import { edgesAlong, indexGraph } from './graph-index.ts';
 import type { EventPath } from './paths.ts';
 
@@ -57,7 +57,7 @@ export function replayPath(model: MachineModel, adapter: Adapter, path: EventPat
   };
   check(-1);
   path.forEach((event, i) => {
-    [snapshot] = transition(model.machine, snapshot, event as never) as [AnyMachineSnapshot, unknown];
+    snapshot = xstateStep(model.machine)(snapshot, event);
     adapter.step(event);
     check(i);
   });

@@ -91,16 +91,18 @@ describe('model-based paths (src/mbt) on a toy machine', () => {
     expect(err.message).toContain('expected');
   });
 
+  // The toy's observable is {ref, cpu, zeros}: those slots are read from it, the rest are program inputs.
+  const shown = (slot: string) => /^(ref\[\d+\]|cpu|zeros)$/.test(slot);
+  const toyBuilt = () => ({
+    model,
+    adapter: toyAdapter(),
+    implementation: { scenario: model.scenario, reduced: null, steps: [], bounds: [] },
+    inputField: (slot: string) => (shown(slot) ? { path: slot, decode: (v: unknown) => v as number } : undefined),
+  });
+  const target = { name: 'toy', description: 'the toy', fields: [] };
+
   it('exports paths whose expected states a replay reproduces', () => {
-    // The toy's observable is {ref, cpu, zeros}: those slots are read from it, the rest are program inputs.
-    const shown = (slot: string) => /^(ref\[\d+\]|cpu|zeros)$/.test(slot);
-    const built = {
-      model,
-      adapter: toyAdapter(),
-      implementation: { scenario: model.scenario, reduced: null, steps: [], bounds: [] },
-      inputField: (slot: string) => (shown(slot) ? { path: slot, decode: (v: unknown) => v as number } : undefined),
-    };
-    const target = { name: 'toy', description: 'the toy', fields: [] };
+    const built = toyBuilt();
     const lines = [...exportLines(target, built, { paths: 'transitions', limit: 1000, includeInternals: false })].map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ kind: 'header', format: 'dmaspec-paths/3', machine: 'toy' });
     const paths = lines.slice(1, -1);
@@ -113,6 +115,16 @@ describe('model-based paths (src/mbt) on a toy machine', () => {
         expect({ ref: impl.ref, cpu: impl.cpu, zeros: impl.zeros }).toEqual(s.observable);
       }
     }
+  });
+
+  it('exports only the paths `keep` accepts, the same lines as the whole export, the trailer counting every path', () => {
+    const built = toyBuilt();
+    const options = { paths: 'transitions', limit: 1000, includeInternals: false } as const;
+    const whole = [...exportLines(target, built, options)];
+    const odd = [...exportLines(target, built, { ...options, keep: (id: number) => id % 2 === 1 })];
+    expect(whole.length).toBeGreaterThan(4);
+    const isOdd = (l: string) => Number(/^\{"kind":"path","id":(\d+)/.exec(l)?.[1] ?? -1) % 2 === 1;
+    expect(odd).toEqual([whole[0], ...whole.slice(1, -1).filter(isOdd), whole.at(-1)]);
   });
 
   it('edge-cover walks take every edge in fewer steps than one path per edge', () => {
