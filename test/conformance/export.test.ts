@@ -305,7 +305,7 @@ describe('dmaspec paths | head', () => {
     expect(first).toMatch(/^\{"kind":"header"/);
     expect(stderr).toBe('');
     expect(status).toBe(0);
-  }, 60_000);
+  });
 });
 
 function catching(f: () => unknown): unknown {

@@ -50,5 +50,5 @@ describe('a model with a broken rule', () => {
     expect([first.expected, first.actual]).toEqual([1, 2]);
     // Every failing path fails at a dmaengine_get on client_count: the planted rule, nothing else.
     expect(new Set(r.failures.map((f) => `${f.key.step} ${f.key.what}`))).toEqual(new Set(['net_dma.get devices[].module']));
-  }, 300_000);
+  });
 });

@@ -30,7 +30,7 @@ export function exportAndSpin(scenario: Scenario, design: string): { exported: E
 /** One test per design: SPIN's states, transitions and failed checks equal dmaspec's. */
 export function spinAgreesOn(scenario: Scenario): void {
   for (const { model: design } of Object.values(DESIGNS))
-    it(`${scenario.name} under ${design.name}: same states, transitions and safety verdicts`, { timeout: 120_000 }, () => {
+    it(`${scenario.name} under ${design.name}: same states, transitions and safety verdicts`, () => {
       const { exported, spin } = exportAndSpin(scenario, design.name);
       expect(exported.complete).toBe(true);
       // pan counts the initial state as a transition too.

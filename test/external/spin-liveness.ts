@@ -84,7 +84,7 @@ export function spinLivenessAgrees(cases: Cases): (scenario: Scenario, design: D
     return p;
   };
   for (const { scenario, design } of all)
-    it(`${key(scenario, design)}: same liveness verdicts`, { timeout: 300_000 }, async () => {
+    it(`${key(scenario, design)}: same liveness verdicts`, async () => {
       const { dmaspec, complete, spin } = await verdicts(scenario, design);
       expect(complete).toBe(true);
       expect(Object.keys(dmaspec).sort()).toEqual([...NAMES].sort());

@@ -66,7 +66,7 @@ describe('npm run lint: imports (scripts/lint/imports.ts, .dependency-cruiser.cj
     const r = runScript('imports.ts', root);
     expect(r.status).toBe(1);
     expect(r.out).toContain('engine-imports-the-project: src/check/engine/explore.ts → src/scenario.ts');
-  }, 60_000);
+  });
 
   it('fails on a circle between top-level parts, naming the imports that close it', async () => {
     const root = tree({
@@ -79,7 +79,7 @@ describe('npm run lint: imports (scripts/lint/imports.ts, .dependency-cruiser.cj
     const r = runScript('imports.ts', root);
     expect(r.status).toBe(1);
     expect(r.out).toContain('circle between src/check, src/render, src/scenario.ts');
-  }, 60_000);
+  });
 
   it('machines/ and spec/ are parts too: a property file in spec/ that reads the machines closes a circle', () => {
     const modules = new Map([
@@ -125,5 +125,5 @@ describe('npm run lint: function lengths (scripts/lint/function-budget.ts)', () 
     // The repository's exceptions name functions this tree lacks: only those are reported once it is split.
     const split = runScript('function-budget.ts', tree({ 'src/a.ts': fn('half', 40) + fn('other', 40), 'machines/m.ts': '', 'spec/s.ts': '' }));
     expect(split.out).not.toContain('spans');
-  }, 60_000);
+  });
 });
