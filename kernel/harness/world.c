@@ -495,7 +495,8 @@ static void op_probe(void *a)
  * device_register :764). The driver's probe fails: no later device is registered. What the
  * error path (:804-823) leaves allocated of what the call allocated, or an id it leaves in
  * dma_idr, is a leak: leak:<hub>:<device>. A call that returns 0 is registration:
- * register-succeeded:<hub>:<device> (the model's step says it fails). */
+ * register-succeeded:<hub>:<device> (the model's step says it fails); one that returns with
+ * dma_list_mutex held, lock-held:<hub>:dma_list_mutex. */
 static void add_violation(const char *v);
 static void op_probe_fails(void *a)
 {
@@ -512,6 +513,12 @@ static void op_probe_fails(void *a)
 		add_violation(v);
 	} else if (rt_live_since(mark) || kx_idr_used() != ids) {
 		snprintf(v, sizeof v, "leak:%s:%s", h->name, devs[d].name);
+		add_violation(v);
+	}
+	/* A call that returns with dma_list_mutex held (lockdep's "lock held when returning"): the
+	 * model's paths need not take the mutex after every failure point to show it. */
+	if (kx_list_mutex()->locked) {
+		snprintf(v, sizeof v, "lock-held:%s:dma_list_mutex", h->name);
 		add_violation(v);
 	}
 	h->state = HUB_PRESENT;
