@@ -134,6 +134,26 @@ export interface Scenario {
    * device with memcpy, xor and pq fills. A parsed scenario has it only when true.
    */
   readonly asyncTxChannelSwitch?: boolean;
+  /**
+   * Every IOH is hot-added after boot: it starts `present`, its devices allocated by the
+   * driver but not registered, and the IOH thread's first step `<ioh>.probe` registers them
+   * (`dma_async_device_register`), so that clients may have called `dmaengine_get` before
+   * and the register takes references for them (3.6 `dmaengine.c:781-795`). IOHs probe in
+   * scenario order (assumption probe-in-order, spec/threads.md). Default false; a parsed
+   * scenario has it only when true.
+   */
+  readonly hotAdd?: boolean;
+  /**
+   * With `hotAdd` and one IOH: adds `<ioh>.probeFails {alloc}` beside `probe`, the IOH's
+   * first device's `dma_async_device_register` with its `alloc`-th allocation failing (1:
+   * the kmalloc of `idr_ref`, 2: `get_dma_id`'s `idr_pre_get`, then per channel 3k+3:
+   * `alloc_percpu` of `chan->local`, 3k+4: the kzalloc of `chan->dev`, 3k+5:
+   * `device_register`; 3.6 `dmaengine.c:733-771`). The register returns the error with
+   * nothing listed and everything it allocated freed (its `err_out`, :804-823); the driver's
+   * probe fails and the IOH stays unregistered. Default false; a parsed scenario has it only
+   * when true.
+   */
+  readonly registerFailures?: boolean;
 }
 
 /** A scenario file or argument broke a rule; `field` is the JSON path of the culprit. */
@@ -216,7 +236,19 @@ function noExtra(o: Record<string, unknown>, field: string, known: readonly stri
  */
 export function parseScenario(json: unknown): Scenario {
   if (!isObj(json)) throw new ScenarioError('$', 'a scenario must be a JSON object');
-  noExtra(json, '$', ['name', 'cpus', 'iohs', 'clients', 'design', 'quiesceThreshold', 'cpuHotplug', 'allocFailures', 'asyncTxChannelSwitch']);
+  noExtra(json, '$', [
+    'name',
+    'cpus',
+    'iohs',
+    'clients',
+    'design',
+    'quiesceThreshold',
+    'cpuHotplug',
+    'allocFailures',
+    'asyncTxChannelSwitch',
+    'hotAdd',
+    'registerFailures',
+  ]);
   const d = DEFAULT_SCENARIO;
   const name = json.name === undefined ? 'custom' : str(json.name, 'name');
   const cpus = json.cpus === undefined ? d.cpus : int(json.cpus, 'cpus', 1, 8);
@@ -238,6 +270,10 @@ export function parseScenario(json: unknown): Scenario {
   const cpuHotplug = json.cpuHotplug === undefined ? false : bool(json.cpuHotplug, 'cpuHotplug');
   const allocFailures = json.allocFailures === undefined ? false : bool(json.allocFailures, 'allocFailures');
   const channelSwitch = json.asyncTxChannelSwitch === undefined ? false : bool(json.asyncTxChannelSwitch, 'asyncTxChannelSwitch');
+  const hotAdd = json.hotAdd === undefined ? false : bool(json.hotAdd, 'hotAdd');
+  const registerFailures = json.registerFailures === undefined ? false : bool(json.registerFailures, 'registerFailures');
+  if (registerFailures && !(hotAdd && iohs.length === 1))
+    throw new ScenarioError('registerFailures', 'a registration failure is a step of a hot-added IOH: it needs hotAdd true and exactly one IOH');
   return {
     name,
     cpus,
@@ -248,6 +284,8 @@ export function parseScenario(json: unknown): Scenario {
     cpuHotplug,
     ...(allocFailures ? { allocFailures } : {}),
     ...(channelSwitch ? { asyncTxChannelSwitch: true } : {}),
+    ...(hotAdd ? { hotAdd: true } : {}),
+    ...(registerFailures ? { registerFailures: true } : {}),
   };
 }
 

@@ -72,3 +72,15 @@ int kx_kref(struct dma_device *device) { return (int)kref_read(&device->ref); }
 #else
 int kx_kref(struct dma_device *device) { (void)device; return -1; }
 #endif
+
+int kx_idr_used(void)
+{
+#ifndef DMASPEC_MAINLINE
+	int n = 0;
+	for (int i = 0; i < 256; i++)
+		n += test_bit(i, dma_idr.bits);
+	return n;
+#else
+	return -1;
+#endif
+}

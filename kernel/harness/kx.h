@@ -33,6 +33,9 @@ void kx_put_channel(struct dma_chan *chan);
 int kx_has_hotcpu(void);
 void kx_hotcpu(unsigned long action, int cpu);
 
+/* 3.x: how many ids dma_idr holds (-1 when the build has none: mainline's dma_ida). */
+int kx_idr_used(void);
+
 /* Mainline: the dma_device kref count (-1 when the build has none). */
 int kx_kref(struct dma_device *device);
 

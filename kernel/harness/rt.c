@@ -248,9 +248,22 @@ static void *map(size_t n)
 	return p;
 }
 
+int rt_fail_countdown;
+int rt_should_fail(void) { return rt_fail_countdown > 0 && --rt_fail_countdown == 0; }
+int rt_alloc_mark(void) { return nobjs; }
+int rt_live_since(int mark)
+{
+	int n = 0;
+	for (int i = mark; i < nobjs; i++)
+		n += !objs[i].freed;
+	return n;
+}
+
 void *rt_alloc(size_t size, int zero)
 {
 	(void)zero; /* fresh mappings are zero: kmalloc's garbage would only hide nothing here */
+	if (rt_should_fail())
+		return NULL;
 	struct obj *o = new_obj();
 	o->size = size;
 	o->span = page_round(size);
@@ -260,6 +273,8 @@ void *rt_alloc(size_t size, int zero)
 
 void *rt_alloc_percpu(size_t size)
 {
+	if (rt_should_fail())
+		return NULL;
 	struct obj *o = new_obj();
 	o->percpu = 1;
 	o->size = size;

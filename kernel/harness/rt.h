@@ -50,6 +50,14 @@ void rt_free_percpu(const void *p, const char *func, const char *file, int line)
 void *rt_pcpu_ptr(const void *p, int cpu);
 /* Whether p points into an object not yet freed (NULL: no). */
 int rt_live(const void *p);
+/* Allocation failure injection: while rt_fail_countdown > 0, each allocation point of the shim
+ * (kmalloc, alloc_percpu, idr_pre_get, device_register) counts it down and the one that takes
+ * it to 0 fails (the registration failure of the scenario's registerFailures). */
+extern int rt_fail_countdown;
+int rt_should_fail(void);
+/* Objects allocated so far (a mark), and how many of those from `mark` on are still live. */
+int rt_alloc_mark(void);
+int rt_live_since(int mark);
 
 /* Tags: what a fault on an object is reported as. */
 enum rt_tag_kind { RT_TAG_NONE, RT_TAG_CHAN, RT_TAG_DEVICE };

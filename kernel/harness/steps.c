@@ -82,7 +82,9 @@ static const struct rule RULES[] = {
 	/* the client machines' quiescer (RFC): the static key alone */
 	{ B_RFC, ALLD, MS, K_ENV, "keyOn", NULL, OP_KEY_ON, RET },
 	{ B_RFC, ALLD, MS, K_ENV, "keyOff", NULL, OP_KEY_OFF, RET },
-	/* IOH: orderly eject */
+	/* IOH: a hot-added hub's probe (the scenario's hotAdd), then orderly eject */
+	{ B_3X | B_RFC, D_BASELINE | RFCD, MS, K_IOH, "probe", NULL, OP_PROBE, RET },
+	{ B_3X | B_RFC, D_BASELINE | RFCD, MS, K_IOH, "probeFails", NULL, OP_PROBE_FAILS, RET },
 	{ ALLB, ALLD, MS, K_IOH, "eject", NULL, OP_EJECT, RET },
 	{ B_3X, D_BASELINE, MS, K_IOH, "unregister", NULL, OP_REMOVE, L(UNREG_3X) },
 	{ B_3X, D_BASELINE, MS, K_IOH, "chanUnregister", L(UNREG_3X, CHAN_3X), OP_NOP, L(CHAN_3X) },

@@ -16,7 +16,7 @@ enum op {
 	OP_NOP, OP_GET, OP_PUT, OP_FIND, OP_USE, OP_PUTCHAN, OP_REGET, OP_ISSUE_ALL, OP_REQUEST, OP_RELEASE,
 	OP_EJECT, OP_REMOVE, OP_HOTADD, OP_PROBE, OP_SURPRISE, OP_CPU_DOWN, OP_CPU_POSTDEAD, OP_CPU_UP,
 	OP_CPU_NOTIFY, OP_ENV_GET, OP_ENV_PUT, OP_ENV_REQUEST, OP_ENV_RELEASE, OP_ENV_REBALANCE, OP_KEY_ON,
-	OP_KEY_OFF, OP_QUIESCE, OP_Q_FIND, OP_Q_GET, OP_Q_PUT, OP_GET_ALLOC_FAILS, OP_END
+	OP_KEY_OFF, OP_QUIESCE, OP_Q_FIND, OP_Q_GET, OP_Q_PUT, OP_GET_ALLOC_FAILS, OP_PROBE_FAILS, OP_END
 };
 typedef void (*op_fn)(void *);
 extern const op_fn OPS[OP_END];
@@ -30,6 +30,7 @@ struct wthread {
 	struct dma_chan *issued; /* the channel of its last device_issue_pending (names an oops of a walk) */
 	struct dma_chan *issuing; /* stopped before the fake driver's device_issue_pending of it (threads[].issuing) */
 	int alloc_ok, cpu_arg, in_find;
+	int fail_alloc; /* probeFails: the n-th allocation of dma_async_device_register fails */
 };
 
 struct rule {

@@ -489,6 +489,41 @@ static void op_probe(void *a)
 	h->state = HUB_ONLINE;
 }
 
+/* probeFails {alloc}: dma_async_device_register of the hub's first device with its alloc-th
+ * allocation failing (in the order 3.6 dmaengine.c makes them: kmalloc of idr_ref :733,
+ * get_dma_id's idr_pre_get :671, then per channel alloc_percpu :747, kzalloc of chan->dev :750,
+ * device_register :764). The driver's probe fails: no later device is registered. What the
+ * error path (:804-823) leaves allocated of what the call allocated, or an id it leaves in
+ * dma_idr, is a leak: leak:<hub>:<device>. A call that returns 0 is registration:
+ * register-succeeded:<hub>:<device> (the model's step says it fails); one that returns with
+ * dma_list_mutex held, lock-held:<hub>:dma_list_mutex. */
+static void add_violation(const char *v);
+static void op_probe_fails(void *a)
+{
+	struct wthread *w = W(a);
+	struct whub *h = &hubs[w->hub];
+	int d = h->first_dev, mark = rt_alloc_mark(), ids = kx_idr_used();
+	char v[96];
+	rt_fail_countdown = w->fail_alloc;
+	int rc = dma_async_device_register(&devs[d].inst->common);
+	rt_fail_countdown = 0;
+	if (rc == 0) {
+		tag_registered(d);
+		snprintf(v, sizeof v, "register-succeeded:%s:%s", h->name, devs[d].name);
+		add_violation(v);
+	} else if (rt_live_since(mark) || kx_idr_used() != ids) {
+		snprintf(v, sizeof v, "leak:%s:%s", h->name, devs[d].name);
+		add_violation(v);
+	}
+	/* A call that returns with dma_list_mutex held (lockdep's "lock held when returning"): the
+	 * model's paths need not take the mutex after every failure point to show it. */
+	if (kx_list_mutex()->locked) {
+		snprintf(v, sizeof v, "lock-held:%s:dma_list_mutex", h->name);
+		add_violation(v);
+	}
+	h->state = HUB_PRESENT;
+}
+
 static void op_surprise(void *a)
 {
 	struct whub *h = &hubs[W(a)->hub];
@@ -572,7 +607,7 @@ const op_fn OPS[OP_END] = {
 	[OP_ENV_GET] = op_dmaengine_get, [OP_ENV_PUT] = op_dmaengine_put, [OP_ENV_REQUEST] = op_env_request,
 	[OP_ENV_RELEASE] = op_release, [OP_ENV_REBALANCE] = op_rebalance, [OP_KEY_ON] = op_key_on,
 	[OP_KEY_OFF] = op_key_off, [OP_QUIESCE] = op_quiesce, [OP_Q_FIND] = op_q_find, [OP_Q_GET] = op_q_get,
-	[OP_Q_PUT] = op_q_put,
+	[OP_Q_PUT] = op_q_put, [OP_PROBE_FAILS] = op_probe_fails,
 };
 
 /* ---- building the world from the header ---- */
@@ -720,18 +755,21 @@ const char *world_build(int header)
 	const char *err = build_scenario(sc);
 	if (err)
 		return err;
-	/* The scenario starts with every IOH online (spec/threads.md); the ioh machine's starts absent. */
+	/* The scenario starts with every IOH online (spec/threads.md); the ioh machine's starts absent.
+	 * Under the scenario's hotAdd every IOH starts present: its devices allocated by the driver,
+	 * registered by the IOH thread's probe step (op_probe). */
+	int ha = json_get(sc, "hotAdd"), hot_add = machine == M_SYSTEM && ha >= 0 && json_node(ha)->num;
 	if (machine != M_IOH)
 		for (int d = 0; d < ndev; d++) {
 			fake_create(d);
-			if (machine == M_QUIESCE)
-				continue; /* dma_channel_quiesce alone: nothing registered */
+			if (machine == M_QUIESCE || hot_add)
+				continue; /* dma_channel_quiesce alone, or a hot-added IOH: nothing registered yet */
 			if (dma_async_device_register(&devs[d].inst->common))
 				return "dma_async_device_register failed";
 			tag_registered(d);
 		}
 	for (int h = 0; h < nhub; h++)
-		hubs[h].state = machine == M_IOH ? HUB_ABSENT : HUB_ONLINE;
+		hubs[h].state = machine == M_IOH ? HUB_ABSENT : hot_add ? HUB_PRESENT : HUB_ONLINE;
 	return NULL;
 }
 
@@ -827,9 +865,11 @@ int world_step(int event, struct world_div *d)
 	}
 	struct wthread *w = &wth[t];
 	struct rt_thread *r = &rt_threads[t];
-	int cpu = json_get(event, "cpu"), alloc = json_get(event, "allocOk");
+	int cpu = json_get(event, "cpu"), alloc = json_get(event, "allocOk"), fails = json_get(event, "alloc");
 	if (alloc >= 0)
 		w->alloc_ok = (int)json_node(alloc)->num;
+	if (fails >= 0)
+		w->fail_alloc = (int)json_node(fails)->num;
 	if (cpu >= 0 && !strcmp(step, "migrate")) {
 		r->cpu = (int)json_node(cpu)->num; /* the scheduler moves it, maybe mid-call */
 		attribute_faults();

@@ -169,10 +169,11 @@ const initial = (vars: Readonly<Record<string, DesignVariable>> = {}): Record<st
 
 /**
  * The start of every scenario: all CPUs online, every IOH online with its devices
- * registered, public and unused, no client has started; design variables at their declared
+ * registered (under `hotAdd`: present, none registered), public and unused, no client has started; design variables at their declared
  * initial values.
  */
 export function initialContext(L: Layout, vars: DesignVariables = {}): SystemContext {
+  const registered = L.scenario.hotAdd ? 0 : 1;
   return {
     refCount: 0,
     listMutex: -1,
@@ -182,8 +183,9 @@ export function initialContext(L: Layout, vars: DesignVariables = {}): SystemCon
     key: 0,
     dirty: 0,
     table: TABLE_ROWS.map(() => Array.from({ length: L.cpus }, () => -1)),
-    devices: L.devices.map(() => ({ listed: 1, private: 0, privatecnt: 0, freed: 0, quiesced: 0 })),
-    channels: L.channels.map(() => ({ clientCount: 0, tableCount: 0, resources: 0, local: 1 })),
+    // Under the scenario's hotAdd the devices are registered by the IOH's probe step, not at boot.
+    devices: L.devices.map(() => ({ listed: registered, private: 0, privatecnt: 0, freed: 0, quiesced: 0 })),
+    channels: L.channels.map(() => ({ clientCount: 0, tableCount: 0, resources: 0, local: registered })),
     threads: L.clients.map((c) => ({
       cpu: c.cpu,
       chan: -1,

@@ -19,7 +19,7 @@ import type { ClientSteps, DesignModel, DesignVariables } from './design.ts';
 import { DesignError, didYouMean } from './design-error.ts';
 import { plainHotPath, rfcHotPath } from './hotpath.ts';
 import { lockGuards } from './locks.ts';
-import { iohBuild, iohRegion, iohRules } from './ioh.ts';
+import { iohBuild, iohRegion, iohRules, probeRules } from './ioh.ts';
 import { layoutOf, type ClientInfo, type Layout } from './layout.ts';
 import { systemSymmetry } from './symmetry.ts';
 
@@ -53,12 +53,13 @@ export interface SystemOptions {
 export function sharedRules(L: Layout, hotPath: HotPathKind, listed?: DesignModel['listedChannels'], poisoned = false): Rules<SystemContext> {
   const c = clientRules(L, listed, poisoned);
   const h = iohRules(L);
+  const p = probeRules(L);
   const u = cpuRules(L);
   // A `tryget` design overrides the plain find/get/put actions with its own.
   const hot = hotPath === 'rfc' ? rfcHotPath(L) : plainHotPath(L);
   return {
-    guards: { ...lockGuards, ...c.guards, ...hot.guards, ...h.guards, ...u.guards } as Rules<SystemContext>['guards'],
-    actions: { ...c.actions, ...hot.actions, ...h.actions, ...u.actions } as Rules<SystemContext>['actions'],
+    guards: { ...lockGuards, ...c.guards, ...hot.guards, ...h.guards, ...p.guards, ...u.guards } as Rules<SystemContext>['guards'],
+    actions: { ...c.actions, ...hot.actions, ...h.actions, ...p.actions, ...u.actions } as Rules<SystemContext>['actions'],
   };
 }
 
@@ -201,9 +202,18 @@ export function systemConfig(L: Layout, D: DesignModel, options: SystemOptions =
         : publicClientRegion(c, {}, D.hotPath, L.scenario.allocFailures, D.putRebalances === true, D.unregisterListDel === true);
     states[c.name] = addClientSteps(region, c, D, D.clientSteps?.(c) ?? {});
   }
+  // The probe step is 3.6's dma_async_device_register with 3.6's dma_chan_get; mainline's also
+  // does kref_init and each dma_chan_get a kref_get (7.0 dmaengine.c:1224, :463), not modelled.
+  if (L.scenario.hotAdd && D.deviceKref)
+    throw new DesignError(
+      D.name,
+      'scenario hotAdd',
+      "the IOH's probe step is 3.6's dma_async_device_register, without the dma_device kref this design counts",
+      'replay hotAdd scenarios under a 3.x design (baseline, rfc-wait, ...)',
+    );
   L.iohs.forEach((_, h) => {
     const b = iohBuild(L, h);
-    states[b.info.name] = iohRegion(b, D.ejecting(b));
+    states[b.info.name] = iohRegion(b, D.ejecting(b), L.scenario.hotAdd === true, L.scenario.registerFailures === true);
   });
   if (options.cpuHotplug) states.cpu = cpuRegion(D.cpuNotifier === true);
   for (const [name, region] of Object.entries(D.threads?.(L) ?? {})) {
@@ -219,6 +229,12 @@ export function systemConfig(L: Layout, D: DesignModel, options: SystemOptions =
     context: initialContext(L, designVariablesOf(D)),
     states,
   };
+}
+
+/** `probeFails {alloc}`: every allocation of the IOHs' first devices' register (2 + 3 per channel). */
+function registerFailurePayloads(L: Layout): { alloc: number }[] {
+  const most = Math.max(...L.iohs.map((h) => 2 + 3 * L.devices[h.devices[0]].channels.length));
+  return Array.from({ length: most }, (_, i) => ({ alloc: i + 1 }));
 }
 
 /**
@@ -244,8 +260,9 @@ export function buildSystem(scenario: Scenario, D: DesignModel, given: SystemOpt
       ...L.clients.filter((c) => hasWalker(c)).map((c) => rxThread(c.name)),
       ...Object.keys(D.threads?.(L) ?? {}),
     ],
-    payloads: threadPayloads(L.cpus),
-    isFinal: (view) => L.iohs.every((h) => view.active(`${h.name}.removed`)) && view.context.threads.every((t) => t.inFlight === 0),
+    payloads: { ...threadPayloads(L.cpus), ...(scenario.registerFailures ? { probeFails: registerFailurePayloads(L) } : {}) },
+    isFinal: (view) =>
+      L.iohs.every((h) => view.active(`${h.name}.removed`) || view.active(`${h.name}.probeFailed`)) && view.context.threads.every((t) => t.inFlight === 0),
     symmetry: systemSymmetry(L),
     timers,
   });

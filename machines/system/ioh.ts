@@ -7,14 +7,14 @@
 import { type ActionNames, type GuardNames, ruleSet } from '../kit.ts';
 import type { NamedRef, StateConfig, TransitionConfig } from '../make.ts';
 import type { SystemContext } from './context.ts';
-import { dmaChannelRebalance, dmaChanPut, listDelRcu } from './dmaengine.ts';
+import { dmaChanGet, dmaChannelRebalance, dmaChanPut, listDelRcu } from './dmaengine.ts';
 import type { IohInfo, Layout } from './layout.ts';
 import { type LockGuard, listMutexFree } from './locks.ts';
 
 /** The guards an IOH region references whatever the design: {@link iohRules}' and `dma_list_mutex`'s. */
-export type IohGuard = GuardNames<ReturnType<typeof iohRules>> | LockGuard;
+export type IohGuard = GuardNames<ReturnType<typeof iohRules>> | GuardNames<ReturnType<typeof probeRules>> | LockGuard;
 /** The actions an IOH region references whatever the design. */
-export type IohAction = ActionNames<ReturnType<typeof iohRules>>;
+export type IohAction = ActionNames<ReturnType<typeof iohRules>> | ActionNames<ReturnType<typeof probeRules>>;
 
 /** Params of every IOH rule: the IOH's index in `iohs`. */
 export interface IohParams {
@@ -246,13 +246,57 @@ export function dropRefsThenWait(
   };
 }
 
-/** The region of IOH `b`: online → listed (→ the design's program → listed for the next device) → removed. */
-export function iohRegion<G extends string, A extends string>(b: IohBuild, program: EjectProgram<G, A>): StateConfig<IohGuard | G, IohAction | A> {
+const PROBE_STEP =
+  "dma_async_device_register of each device of the IOH, in order (3.6 dmaengine.c:688-802): alloc_percpu(chan->local) and the channel's sysfs device per channel; under dma_list_mutex, if dmaengine_ref_count and the device is public, dma_chan_get of each channel (references for the dmaengine_get users, :781-795); list_add_tail_rcu; dma_channel_rebalance";
+
+const PROBE_FAILS_STEP =
+  "dma_async_device_register of the IOH's first device with its alloc-th allocation failing (3.6 dmaengine.c:733-771: 1 the kmalloc of idr_ref, 2 get_dma_id's idr_pre_get, then per channel k 3k+3 alloc_percpu, 3k+4 the kzalloc of chan->dev, 3k+5 device_register): it returns the error before dma_list_mutex's section, its err_out (:804-823) frees what it allocated and releases the id; nothing is listed, no reference taken, no client sees a change. The driver's probe fails: no later device is registered";
+
+/**
+ * The region of IOH `b`: online → listed (→ the design's program → listed for the next
+ * device) → removed. Under the scenario's `hotAdd` it starts `present` and its first step is
+ * `probe` (the driver's `dma_async_device_register` of each device).
+ */
+export function iohRegion<G extends string, A extends string>(
+  b: IohBuild,
+  program: EjectProgram<G, A>,
+  hotAdd = false,
+  registerFailures = false,
+): StateConfig<IohGuard | G, IohAction | A> {
+  const probe: TransitionConfig<IohGuard, IohAction> = {
+    guard: { type: 'probeReady', params: b.p },
+    target: `#${b.id('online')}`,
+    actions: [{ type: 'probeDevices', params: b.p }],
+    description: PROBE_STEP,
+  };
+  const fails: TransitionConfig<IohGuard, IohAction> = {
+    guard: { type: 'probeFailsAt', params: b.p },
+    target: `#${b.id('probeFailed')}`,
+    description: PROBE_FAILS_STEP,
+  };
+  const present: Record<string, StateConfig<IohGuard | G, IohAction | A>> = hotAdd
+    ? {
+        present: {
+          id: b.id('present'),
+          description: 'hot-added after boot: the driver has allocated its devices, none is registered yet',
+          on: { [b.ev('probe')]: probe, ...(registerFailures ? { [b.ev('probeFails')]: fails } : {}) },
+        },
+        ...(registerFailures
+          ? {
+              probeFailed: {
+                id: b.id('probeFailed'),
+                description: "dma_async_device_register failed: the driver's probe failed, no device of the IOH is registered",
+              },
+            }
+          : {}),
+      }
+    : {};
   return {
     id: b.info.name,
-    initial: 'online',
+    initial: hotAdd ? 'present' : 'online',
     description: `IOH ${b.info.name}: hot-plug and orderly removal of its DMA devices`,
     states: {
+      ...present,
       online: {
         id: b.id('online'),
         description: 'the IOH is present and its devices are registered (dma_async_device_register at probe)',
@@ -293,6 +337,45 @@ export function iohRegion<G extends string, A extends string>(b: IohBuild, progr
 export function iohReadsFreed(ctx: SystemContext, L: Layout, h: number, d: number): void {
   if (!ctx.devices[d].freed) return;
   for (const c of L.devices[d].channels) ctx.iohs[h].uaf |= 1 << c;
+}
+
+/** The rules of a hot-added IOH's `probe` and `probeFails` (the scenario's `hotAdd`, `registerFailures`). */
+export function probeRules(L: Layout) {
+  const devs = (h: number) => L.iohs[h].devices;
+  return ruleSet<SystemContext, IohParams>()({
+    guards: {
+      // probeFails {alloc}: an allocation the first device's register makes (2 + 3 per channel).
+      probeFailsAt: (ctx, { h }, e) => listMutexFree(ctx) && (e.alloc as number) <= 2 + 3 * L.devices[devs(h)[0]].channels.length,
+      // dma_async_device_register takes dma_list_mutex (3.6 dmaengine.c:779). IOHs probe in
+      // scenario order (assumption probe-in-order): every earlier IOH's devices were
+      // registered (listed, or since unregistered: being removed or freed), so that
+      // dma_device_list keeps the devices in layout order, which nth_chan, the request's walk
+      // and rcuSeen follow.
+      probeReady: (ctx, { h }) =>
+        listMutexFree(ctx) && L.iohs.slice(0, h).every((o, i) => ctx.iohs[i].cur >= 0 || o.devices.every((d) => ctx.devices[d].listed || ctx.devices[d].freed)),
+    },
+    actions: {
+      /**
+       * 3.6 `dma_async_device_register` (`dmaengine.c:688-802`) of each device of IOH `h`:
+       * `chan->local` allocated (:747); under `dma_list_mutex`, a public device's channels
+       * each `dma_chan_get` when `dmaengine_ref_count` is non-zero (:781-795: its resources
+       * allocated, `balance_ref_count` raises `client_count` to the count; the `-ENODEV`
+       * branch needs a module going away: assumption no-module-going); `list_add_tail_rcu`
+       * (:796): an open `dma_issue_pending_all` walk whose chain ends on a listed device
+       * reads on into it; the scenario's devices are public, so no `privatecnt++` (:797-798);
+       * `dma_channel_rebalance` (:799).
+       */
+      probeDevices: (ctx, { h }) => {
+        for (const d of devs(h)) {
+          for (const c of L.devices[d].channels) ctx.channels[c].local = 1;
+          if (ctx.refCount && !ctx.devices[d].private) for (const c of L.devices[d].channels) dmaChanGet(ctx, L, c);
+          for (const th of ctx.threads) if (th.rcuSeen && ctx.devices[31 - Math.clz32(th.rcuSeen)].listed) th.rcuSeen |= 1 << d;
+          ctx.devices[d].listed = 1;
+          dmaChannelRebalance(ctx, L);
+        }
+      },
+    },
+  });
 }
 
 /** Guards and actions every IOH region uses, whatever the design. */

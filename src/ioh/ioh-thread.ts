@@ -37,9 +37,26 @@ export function probe(k: DmaEngine, h: Ioh): void {
 
 /**
  * The IOH program, starting online. With `hotAdd`, a removed IOH may come back. `clients`
- * are the client threads (a design's removal may ask them things).
+ * are the client threads (a design's removal may ask them things). With `probeFirst` (the
+ * scenario's `hotAdd`) it starts present: its first step registers its devices, once the
+ * list mutex is free and `earlierProbed` says every earlier IOH has probed (assumption
+ * probe-in-order, spec/threads.md).
  */
-export function* iohProgram(k: DmaEngine, h: Ioh, hotAdd: boolean, clients: readonly ClientState[] = []): ThreadProgram {
+export function* iohProgram(
+  k: DmaEngine,
+  h: Ioh,
+  hotAdd: boolean,
+  clients: readonly ClientState[] = [],
+  probeFirst?: { readonly earlierProbed: () => boolean },
+): ThreadProgram {
+  if (probeFirst) {
+    yield* at(
+      'probe',
+      () => k.listMutexFree && probeFirst.earlierProbed(),
+      () => `mutex_lock(&dma_list_mutex) in dma_async_device_register, or an earlier IOH's probe`,
+    );
+    probe(k, h);
+  }
   for (;;) {
     yield* at('eject');
     h.state = 'ejecting';

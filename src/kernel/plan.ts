@@ -73,6 +73,36 @@ export const HARNESS_SCENARIOS: Readonly<Record<string, Scenario>> = {
       },
     ],
   },
+  /**
+   * The IOH hot-added after boot (`hotAdd`): net_dma (with its NET_RX walker) and a slave on
+   * one device of two channels, one CPU. net0's dmaengine_get may come before the probe, so
+   * dma_async_device_register takes a reference on each public channel for it (3.6
+   * dmaengine.c:781-795) and rebalances (:799); or after it, as at boot.
+   */
+  'hot-add': {
+    ...NET_AND_SLAVE,
+    name: 'hot-add',
+    cpus: 1,
+    hotAdd: true,
+    clients: NET_AND_SLAVE.clients.map((c) => ({ ...c, cpu: 0, migrates: false, rounds: 1 })),
+    iohs: [{ name: 'ioh0', socketCpus: [], devices: [{ name: 'ioat0', channels: 2, capabilities: ['memcpy'] }] }],
+  },
+  /**
+   * The hot-added IOH's register failing (`registerFailures`): `ioh0.probeFails {alloc}` fails
+   * the alloc-th allocation of dma_async_device_register on a device of two channels (each
+   * error path of 3.6 dmaengine.c:733-771 and its err_out, :804-823), beside a good `probe`;
+   * net_dma alone, one CPU. The harness names what the error path leaves allocated (or an id
+   * left in dma_idr) leak:ioh0:ioat0, which the model never expects.
+   */
+  'register-fail': {
+    ...NET_AND_SLAVE,
+    name: 'register-fail',
+    cpus: 1,
+    hotAdd: true,
+    registerFailures: true,
+    clients: [{ ...NET_AND_SLAVE.clients[0], cpu: 0, migrates: false, rounds: 1 }],
+    iohs: [{ name: 'ioh0', socketCpus: [], devices: [{ name: 'ioat0', channels: 2, capabilities: ['memcpy'] }] }],
+  },
   /** net_dma and a slave on one channel, 2 CPUs going offline and online (the `cpu` thread). */
   'cpu-hotplug': { ...NET_AND_SLAVE, name: 'cpu-hotplug', cpuHotplug: true, clients: NET_AND_SLAVE.clients.map((c) => ({ ...c, migrates: false })) },
 };
@@ -82,7 +112,19 @@ const CONCERNS = ['channel', 'ioh', 'client-net_dma', 'client-async_tx', 'client
 
 /** The system scenarios a build replays by default: the RFC's larger ones take minutes, so only on request. */
 const SYSTEM_SCENARIOS: Readonly<Record<BuildSpec['kind'], readonly string[]>> = {
-  plain: ['catalogue', 'chan-rules', 'alloc-fail', 'three-getters', 'two-channel', 'async-tx-only', 'cpu-hotplug', 'two-iohs', 'uniprocessor'],
+  plain: [
+    'catalogue',
+    'chan-rules',
+    'alloc-fail',
+    'three-getters',
+    'two-channel',
+    'async-tx-only',
+    'cpu-hotplug',
+    'two-iohs',
+    'uniprocessor',
+    'hot-add',
+    'register-fail',
+  ],
   // two-iohs: one IOH's channel loop waits for dma_list_mutex while the other quiesces under it.
   rfc: ['catalogue', 'async-tx-only', 'two-iohs'],
   // Mainline (kref, kref-5-10, kref-fixed). Under shipped kref three-getters and chan-rules
@@ -130,6 +172,10 @@ export const CI_EVERY: Readonly<Record<string, number>> = {
   'system/cpu-hotplug/baseline': 8,
   // 1,338 paths; nearly every one takes net0.get (the table) or the slave's request: half is plenty.
   'system/uniprocessor/baseline': 2,
+  // The hot-added IOH (787 paths) and its register failing (412; every 3rd still takes each of
+  // the 8 allocation failures): about 5 s more on 2 cores.
+  'system/hot-add/baseline': 4,
+  'system/register-fail/baseline': 3,
   'client-net_dma/catalogue/rfc-wait': 2,
   'system/catalogue/rfc-wait': 5,
   'system/catalogue/rfc-wait-unheld': 8,

@@ -44,6 +44,7 @@ export function describeScenario(s: Scenario, options: { readonly design?: boole
     iohs.join('; '),
     clients.length > 0 ? `clients ${clients.join(', ')}` : 'no clients',
     ...(s.asyncTxChannelSwitch ? ['async_tx finds by type (CONFIG_ASYNC_TX_ENABLE_CHANNEL_SWITCH)'] : []),
+    ...(s.hotAdd ? ['IOHs hot-added (probed after boot)'] : []),
     ...(options.design === false ? [] : [`design ${s.design}`]),
     `quiesce threshold ${s.quiesceThreshold}`,
   ].join('; ');

@@ -17,6 +17,8 @@ import { DEFAULT_SCENARIO } from '../scenario.ts';
 const HOT_PATHS: readonly HotPathKind[] = ['plain', 'rfc', 'tryget'];
 /** The standard scenario with CPU hotplug, so that the CPU thread's steps are there too. */
 const SCENARIO = { ...DEFAULT_SCENARIO, cpuHotplug: true, allocFailures: true };
+/** And with the IOH hot-added, its register failing or not (`probe`, `probeFails`): not under the kref designs, which refuse hotAdd. */
+const HOT_ADDED = { ...SCENARIO, hotAdd: true, registerFailures: true };
 
 /** An event type with its thread named by role (`<net_dma>.find`), so one client stands for all of its kind. */
 function roleOf(event: string, roles: ReadonlyMap<string, string>): string {
@@ -52,7 +54,7 @@ export function sharedRulesTable(): string {
       }
   }
   for (const design of Object.values(DESIGN_MODELS)) {
-    const m = buildSystem(SCENARIO, design);
+    const m = buildSystem(design.deviceKref ? SCENARIO : HOT_ADDED, design);
     for (const { event, t } of configTransitions(m.config)) {
       const refs = [...(t.guard === undefined ? [] : [t.guard]), ...(t.actions === undefined ? [] : Array.isArray(t.actions) ? t.actions : [t.actions])];
       for (const ref of refs) {

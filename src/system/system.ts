@@ -86,13 +86,17 @@ export class System {
     });
     const k = this.kernel;
     this.surpriseRemoval = options.surpriseRemoval ?? false;
-    // Boot: every IOH online, its devices registered (public), all CPUs online.
+    // Boot: every IOH online, its devices registered (public), all CPUs online; under the
+    // scenario's hotAdd every IOH present, its devices registered by its thread's probe step.
     this.iohs = scenario.iohs.map((spec) => new Ioh(spec));
-    for (const h of this.iohs) probe(k, h);
+    if (!scenario.hotAdd) for (const h of this.iohs) probe(k, h);
     this.clients = scenario.clients.map((spec) => new ClientState(spec, tableRowOf(scenario, spec)));
     k.preemptOffAnywhere = () => this.clients.some((c) => c.preemptOff);
     for (const c of this.clients) this.addThread(c.name, clientProgram(k, c, scenario.allocFailures === true), clientSteps(c), { client: c });
-    for (const h of this.iohs) this.addThread(h.name, iohProgram(k, h, options.hotAdd ?? false, this.clients), IOH_STEPS, { ioh: h });
+    this.iohs.forEach((h, i) => {
+      const probeFirst = scenario.hotAdd ? { earlierProbed: () => this.iohs.slice(0, i).every((o) => o.state !== 'present') } : undefined;
+      this.addThread(h.name, iohProgram(k, h, options.hotAdd ?? false, this.clients, probeFirst), IOH_STEPS, { ioh: h });
+    });
     if (options.cpuHotplug ?? scenario.cpuHotplug) this.addThread('cpu', cpuHotplugProgram(k, this.clients), CPU_STEPS, {});
     for (const c of this.clients) if (hasWalker(c.spec)) this.addThread(rxThread(c.name), netRxProgram(k, c), NET_RX_STEPS, {});
   }

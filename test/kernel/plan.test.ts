@@ -9,6 +9,7 @@ import { observe } from '../../machines/system/index.ts';
 import { systemFor } from '../../src/designs/registry.ts';
 import { runWithXstate, snapshotView } from '../../machines/xstate.ts';
 import type { KernelTree } from '../../src/kernel/tree.ts';
+import type { StepEvent } from '../../machines/kit.ts';
 
 const tree = (family: KernelTree['family'], version: string, doubleIncrement?: boolean): KernelTree => ({
   root: '/t',
@@ -40,6 +41,8 @@ describe('the builds and their exports', () => {
       'system/cpu-hotplug/baseline',
       'system/two-iohs/baseline',
       'system/uniprocessor/baseline',
+      'system/hot-add/baseline',
+      'system/register-fail/baseline',
     ]);
     expect(rfc.build).toBe('3.6+rfc');
     expect(rfc.exports).toContain('quiesce/catalogue/rfc-wait');
@@ -100,5 +103,62 @@ describe('the uniprocessor scenario (3.6 dma_channel_rebalance :453-456, private
     const o = observe(snapshotView(runWithXstate(m, [{ type: 'slave0.request', allocOk: true }])), m);
     expect(o.threads.find((t) => t.name === 'slave0')?.chan).toBeNull();
     expect(o.devices.map((d) => d.private)).toEqual([false, false]);
+  });
+});
+
+describe('the hot-add scenario: dma_async_device_register after a dmaengine_get (3.6 dmaengine.c:781-799)', () => {
+  const m = systemFor({ ...HARNESS_SCENARIOS['hot-add'], design: 'baseline' });
+  const at = (events: StepEvent[]) => observe(snapshotView(runWithXstate(m, events)), m);
+
+  it('before the probe nothing is listed: net0 gets no channel, the slave none', () => {
+    const o = at([{ type: 'net0.get' }, { type: 'slave0.request', allocOk: true }]);
+    expect(o.devices[0].listed).toBe(false);
+    expect(o.dmaengineRefCount).toBe(1);
+    expect(o.table.memcpy[0]).toBeNull();
+    expect(o.threads.map((t) => t.chan)).toEqual([null, null]);
+  });
+
+  it("the probe takes a reference on each public channel for net0's dmaengine_get, then rebalances", () => {
+    const o = at([{ type: 'net0.get' }, { type: 'ioh0.probe' }]);
+    expect(o.devices[0]).toMatchObject({ listed: true, module: 2 });
+    expect(o.channels.map((c) => [c.clientCount, c.resources])).toEqual([
+      [1, true],
+      [1, true],
+    ]);
+    expect(o.table.memcpy[0]).toBe('ioat0.0');
+  });
+
+  it('a probe with no dmaengine_get user takes no reference and leaves the table empty', () => {
+    const o = at([{ type: 'ioh0.probe' }]);
+    expect(o.devices[0]).toMatchObject({ listed: true, module: 0 });
+    expect(o.table.memcpy[0]).toBeNull();
+  });
+
+  it('is refused under a design that counts dma_device references (mainline register not modelled)', () => {
+    expect(() => systemFor({ ...HARNESS_SCENARIOS['hot-add'], design: 'kref' })).toThrow(/hotAdd/);
+  });
+});
+
+describe('the register-fail scenario: probeFails {alloc} (3.6 dmaengine.c:733-771, err_out :804-823)', () => {
+  const m = systemFor({ ...HARNESS_SCENARIOS['register-fail'], design: 'baseline' });
+  const view = (events: StepEvent[]) => snapshotView(runWithXstate(m, events));
+  const failures = (events: StepEvent[]) =>
+    m
+      .enabledEvents(view(events))
+      .filter((e) => e.type === 'ioh0.probeFails')
+      .map((e) => e.alloc);
+
+  it('offers one failure per allocation of a two-channel register (2 + 3 per channel)', () => {
+    expect(failures([])).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(failures([{ type: 'ioh0.probe' }])).toEqual([]);
+  });
+
+  it('a failed register lists nothing and takes no reference; the IOH is done', () => {
+    const events: StepEvent[] = [{ type: 'net0.get' }, { type: 'ioh0.probeFails', alloc: 5 }];
+    const o = observe(view(events), m);
+    expect(o.devices[0]).toMatchObject({ listed: false, module: 0, freed: false });
+    expect(o.channels.every((c) => c.clientCount === 0 && !c.resources)).toBe(true);
+    expect(o.violations).toEqual([]);
+    expect(m.enabledEvents(view(events)).filter((e) => e.type.startsWith('ioh0.'))).toEqual([]);
   });
 });

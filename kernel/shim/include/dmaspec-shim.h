@@ -714,7 +714,8 @@ struct idr {
 	unsigned long bits[4];
 };
 #define DEFINE_IDR(n) struct idr n = { { 0 } }
-static inline int idr_pre_get(struct idr *idp, gfp_t gfp) { (void)idp, (void)gfp; return 1; }
+/* idr_pre_get preallocates: 0 (no memory) when the harness injects a failure (rt_should_fail). */
+static inline int idr_pre_get(struct idr *idp, gfp_t gfp) { (void)idp, (void)gfp; return !rt_should_fail(); }
 static inline int idr_get_new(struct idr *idp, void *ptr, int *id)
 {
 	(void)ptr;
@@ -837,9 +838,13 @@ static inline void put_device(struct device *dev)
 }
 static inline void device_initialize(struct device *dev) { dev->refs = 1; }
 static inline int device_add(struct device *dev) { (void)dev; return 0; }
+/* device_register: -ENOMEM when the harness injects a failure (rt_should_fail), after
+ * device_initialize as device_add's failures are. */
 static inline int device_register(struct device *dev)
 {
 	device_initialize(dev);
+	if (rt_should_fail())
+		return -ENOMEM;
 	return device_add(dev);
 }
 static inline void device_del(struct device *dev) { (void)dev; }
