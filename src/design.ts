@@ -67,7 +67,7 @@ export {
   type Trigger,
 } from '../machines/system/properties.ts';
 // Unregister's shared steps: the free, the wait for holders, the RFC quiesce.
-export { channelLoop, dropRefsThenWait, freeStep, waitLoopSync, waitState } from '../machines/system/ioh.ts';
+export { channelLoop, dropRefsThenWait, freeStep, rcuSyncThenFree, waitLoopSync, waitState } from '../machines/system/ioh.ts';
 export { quiesceRules, quiesceState, unlockState } from '../machines/system/quiesce.ts';
 // The clients' rules (a design may refine a guard over them) and their use of a channel.
 export { clientRules, recordUse } from '../machines/system/clients.ts';

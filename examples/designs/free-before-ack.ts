@@ -7,7 +7,7 @@
  * flags no-use-after-free with the interleaving.
  * @module
  */
-import { defineDesign, dmaChanPut, freeStep, type Layout, type SystemContext } from 'dmaspec/design';
+import { defineDesign, dmaChanPut, type Layout, rcuSyncThenFree, type SystemContext } from 'dmaspec/design';
 
 /** Whether thread `t` holds something of device `d`: a channel, a cached pointer, or dmaengine_get references. */
 function holds(ctx: SystemContext, L: Layout, t: number, d: number): boolean {
@@ -49,11 +49,11 @@ export const freeBeforeAck = defineDesign({
           },
         },
       },
-      unlisted: {
-        id: b.id('unlisted'),
-        description: 'the bug: nobody waited for the acks',
-        on: { [b.ev('free')]: freeStep(b, 'rcu', 'synchronize_rcu(), then free the device and its channels') },
-      },
+      // The bug: nobody waited for the acks. synchronize_rcu() begins, then frees.
+      ...rcuSyncThenFree(b, 'unlisted', {
+        syncing: 'the bug: nobody waited for the acks',
+        free: 'synchronize_rcu() returns: free the device and its channels',
+      }),
     },
   }),
   // Each client answers the request from its own context: a slave by releasing its channel

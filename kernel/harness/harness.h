@@ -31,6 +31,10 @@ struct rt_thread {
 	const char *at_file;
 	int at_line;
 	int rcu_depth;
+	unsigned rcu_gen; /* read-side sections begun (outermost rcu_read_lock) */
+	/* While this thread is inside synchronize_rcu: per thread, the rcu_gen of the section
+	 * its grace period waits for (0: none). */
+	unsigned gp_wait[RT_MAX_THREADS];
 	uint64_t last_read; /* the last this_cpu_read value (dma_find_channel's local chan) */
 	char why[200];      /* why it blocked or bugged */
 	const char *why_file;

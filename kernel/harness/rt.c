@@ -188,13 +188,27 @@ int rt_take_warnings(char *out, int size)
 	return n;
 }
 
-void rt_rcu_enter(void) { rt_threads[cur].rcu_depth++; }
+void rt_rcu_enter(void)
+{
+	if (rt_threads[cur].rcu_depth++ == 0)
+		rt_threads[cur].rcu_gen++;
+}
 void rt_rcu_exit(void) { rt_threads[cur].rcu_depth--; }
-int rt_rcu_readers_besides_me(void)
+
+/* A grace period waits for the sections open when it begins, and ends once each has ended: a
+ * thread that left and entered again is in a new section (rcu_gen moved on). */
+void rt_rcu_gp_begin(void)
 {
 	for (int t = 0; t < rt_nthreads; t++)
-		if (t != cur && rt_threads[t].rcu_depth > 0)
+		rt_threads[cur].gp_wait[t] = t != cur && rt_threads[t].rcu_depth > 0 ? rt_threads[t].rcu_gen : 0;
+}
+int rt_rcu_gp_waiting(void)
+{
+	for (int t = 0; t < rt_nthreads; t++) {
+		unsigned g = rt_threads[cur].gp_wait[t];
+		if (g && rt_threads[t].rcu_depth > 0 && rt_threads[t].rcu_gen == g)
 			return 1;
+	}
 	return 0;
 }
 

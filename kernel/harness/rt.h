@@ -30,8 +30,11 @@ int rt_cpu(void);
 /* RCU read-side nesting of the running thread. */
 void rt_rcu_enter(void);
 void rt_rcu_exit(void);
-/* Whether a thread other than the running one is inside an RCU read-side section. */
-int rt_rcu_readers_besides_me(void);
+/* synchronize_rcu's grace period: rt_rcu_gp_begin records the read-side sections other threads
+ * are inside now; rt_rcu_gp_waiting says whether one of them has not ended yet (a section
+ * begun after rt_rcu_gp_begin is not waited for). */
+void rt_rcu_gp_begin(void);
+int rt_rcu_gp_waiting(void);
 /* The last value this_cpu_read returned in the running thread (dma_find_channel's local chan). */
 void rt_note_read(uint64_t value, const char *func);
 

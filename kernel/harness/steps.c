@@ -38,10 +38,13 @@ static const char *const RET[] = { "return", NULL };
 #define Q_DONE "after:static_key_slow_dec@dma_channel_quiesce"
 /* RFC unregister after the mutex: rfc-base-unheld's putRefs (the harness's, labelled), then
  * the base's module-exit check with 3/7's wait_event and the channel loop's first iteration
- * to its free_percpu (CHAN_3X), one step per further channel, then synchronize_rcu and the
- * driver's free. */
+ * to its free_percpu (CHAN_3X), one step per further channel, then synchronize_rcu's start
+ * (RFC_GP) and, after its grace period, the driver's free. */
 #define RFC_PUTREFS "before:mutex_lock@dmaspec_rfc_base_put_refs"
 #define RFC_FREE "before:try_module_get@dma_async_device_unregister"
+/* 3/7's synchronize_rcu() (hunk @@ -788,6 +877,9 @@): its grace period begun, the readers then
+ * inside recorded (the shim's synchronize_rcu) | it returns once they have left, the driver's free. */
+#define RFC_GP "after:rcu_gp_begin@dma_async_device_unregister"
 /* Mainline dma_async_device_unregister: the per-channel unregisters, each under dma_list_mutex
  * (5.10.7 dmaengine.c:1317-1318, 7.0 :1305-1306) | the dma_list_mutex section: DMA_PRIVATE,
  * rebalance, dma_device_put, mutex_unlock (5.10.7 :1320-1329, 7.0 :1308-1317), one step as the
@@ -100,7 +103,8 @@ static const struct rule RULES[] = {
 	{ B_RFC, D_RFC_UNHELD, MS, K_IOH, "unlock", L(Q_DONE), OP_NOP, L(RFC_PUTREFS) },
 	{ B_RFC, D_RFC_UNHELD, MS, K_IOH, "putRefs", L(RFC_PUTREFS), OP_NOP, L(RFC_FREE) },
 	{ B_RFC, RFCD, MS, K_IOH, "chanUnregister", L(RFC_FREE, CHAN_3X), OP_NOP, L(CHAN_3X) },
-	{ B_RFC, RFCD, MS, K_IOH, "free", L(CHAN_3X), OP_NOP, RET },
+	{ B_RFC, RFCD, MS, K_IOH, "synchronizeRcu", L(CHAN_3X), OP_NOP, L(RFC_GP) },
+	{ B_RFC, RFCD, MS, K_IOH, "free", L(RFC_GP), OP_NOP, RET },
 	{ B_MAINLINE, KREFD, MS, K_IOH, "unregister", NULL, OP_REMOVE, L(ML_SECTION) },
 	{ B_MAINLINE, KREFD, MS, K_IOH, "putRef", L(ML_SECTION), OP_NOP, RET },
 	/* the quiesce machine's hot path on a CPU, whole */

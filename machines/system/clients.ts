@@ -682,11 +682,14 @@ function walkAhead(
 
 /**
  * The walk reads on ({@link walkAhead}): each freed channel read is a use after free. After
- * an oops the walk is over (rcuSeen 0) and rcuChan keeps the channel it oopsed from.
+ * an oops the walk is over (rcuSeen 0) and rcuChan keeps the channel it oopsed from. At the
+ * walk's end, `rcu_read_unlock()` (3.6 dmaengine.c:367): no grace period waits for it any more
+ * (`gpWait` 0; after an oops too, assumption oops-ends-thread).
  */
 function walkStep(ctx: SystemContext, L: Layout, t: number, listed: ListedChannels | undefined, poisoned: boolean): void {
   const r = walkAhead(ctx, L, t, listed, poisoned);
   for (const c of r.freedRead) ctx.uaf[t][c] |= UAF_BY_RX;
   ctx.threads[t].rcuSeen = r.seen;
   ctx.threads[t].rcuChan = r.chan;
+  if (r.seen === 0) ctx.threads[t].gpWait = 0;
 }

@@ -75,6 +75,13 @@ export interface ThreadCtx {
    */
   rcuChan: number;
   /**
+   * `<client>-rx`: bit h set while IOH h's `synchronize_rcu()` waits for this thread: the walk
+   * was inside `rcu_read_lock` when that grace period began (`synchronizeRcu`,
+   * machines/system/ioh.ts); cleared at the walk's `rcu_read_unlock` (3.6 dmaengine.c:367).
+   * A walk that begins later is not waited for.
+   */
+  gpWait: number;
+  /**
    * 1 while the thread runs with preemption disabled inside a find or re-get whose call site
    * holds `get_cpu()` (async_tx: 3.6 `drivers/md/raid5.c:1376` `raid_run_ops` … `put_cpu()`;
    * spec/vocabulary.ts `findsPreemptOff`): no migration, no `stop_machine` (static key flip,
@@ -198,6 +205,7 @@ export function initialContext(L: Layout, vars: DesignVariables = {}): SystemCon
       keySeen: 0,
       rcuSeen: 0,
       rcuChan: -1,
+      gpWait: 0,
       preemptOff: 0,
     })),
     iohs: L.iohs.map(() => ({ cur: -1, count: 0, sum: 0, next: 0, missed: 0, uaf: 0 })),

@@ -19,7 +19,7 @@ import type { ClientSteps, DesignModel, DesignVariables } from './design.ts';
 import { DesignError, didYouMean } from './design-error.ts';
 import { plainHotPath, rfcHotPath } from './hotpath.ts';
 import { lockGuards } from './locks.ts';
-import { iohBuild, iohRegion, iohRules, probeRules } from './ioh.ts';
+import { graceWithoutSync, iohBuild, iohRegion, iohRules, probeRules } from './ioh.ts';
 import { layoutOf, type ClientInfo, type Layout } from './layout.ts';
 import { systemSymmetry } from './symmetry.ts';
 
@@ -213,7 +213,16 @@ export function systemConfig(L: Layout, D: DesignModel, options: SystemOptions =
     );
   L.iohs.forEach((_, h) => {
     const b = iohBuild(L, h);
-    states[b.info.name] = iohRegion(b, D.ejecting(b), L.scenario.hotAdd === true, L.scenario.registerFailures === true);
+    const program = D.ejecting(b);
+    const waits = graceWithoutSync(program);
+    if (waits !== null)
+      throw new DesignError(
+        D.name,
+        `ejecting state ${waits}`,
+        'its free waits for a grace period (freeStep rcu or holders) that no synchronizeRcu step begins',
+        "begin it with rcuSyncThenFree(b, key, text) (synchronize_rcu's start, then the free)",
+      );
+    states[b.info.name] = iohRegion(b, program, L.scenario.hotAdd === true, L.scenario.registerFailures === true);
   });
   if (options.cpuHotplug) states.cpu = cpuRegion(D.cpuNotifier === true);
   for (const [name, region] of Object.entries(D.threads?.(L) ?? {})) {

@@ -63,16 +63,19 @@ export function iohBuild(L: Layout, h: number): IohBuild {
 /**
  * What the `free` step waits for: `nothing` (3.4: `WARN_ONCE`, then the driver frees),
  * `rcu` (the RFC's `synchronize_rcu()` before unregister returns, hunk @@ -788,6 +877,9 @@:
- * no `dma_issue_pending_all` walk still sees the device), or `holders` (the wait on the wait
- * queue until every channel's `client_count` is 0, then `synchronize_rcu()`).
+ * the grace period an earlier `synchronizeRcu` step began is over, {@link rcuSyncThenFree}),
+ * or `holders` (that, and every channel's `client_count` is 0).
  */
 export type FreeWait = 'nothing' | 'rcu' | 'holders';
 
 const FREE_GUARDS: Readonly<Record<FreeWait, readonly [more: IohGuard, last: IohGuard | null]>> = {
   nothing: ['moreDevices', null],
-  rcu: ['rcuQuietMore', 'rcuQuiet'],
+  rcu: ['graceOverMore', 'graceOver'],
   holders: ['deviceIdleMore', 'deviceIdle'],
 };
+
+/** The guards of a `free` that waits for a grace period: a design using one needs a `synchronizeRcu` step before it. */
+const GRACE_GUARDS: ReadonlySet<string | null> = new Set([...FREE_GUARDS.rcu, ...FREE_GUARDS.holders]);
 
 /** A transition of the `free` step: its actions are a list (a design may add its own). */
 export type FreeTransition = TransitionConfig<IohGuard, IohAction> & { readonly actions: readonly NamedRef<IohAction>[] };
@@ -97,6 +100,65 @@ export function freeStep(b: IohBuild, wait: FreeWait, description: string): Free
       description: `${description}; it was the IOH's last device: the IOH is removed`,
     },
   ];
+}
+
+const SYNC_STEP =
+  'synchronize_rcu() begins (hunk @@ -788,6 +877,9 @@, after the channel loop): its grace period waits for every dma_issue_pending_all walk inside rcu_read_lock now, and for none that begins later';
+
+/**
+ * `synchronize_rcu()` and the driver's free as the kernel runs them, in two steps. From
+ * `<ioh>.<key>`, `synchronizeRcu` begins the grace period: every walk inside
+ * `rcu_read_lock` then is recorded (`threads[].gpWait` bit h; a walk clears it at its
+ * `rcu_read_unlock`, machines/system/clients.ts). In `<ioh>.rcuWaiting` the `free` step
+ * (unregister returns, the driver frees) waits until every recorded walk has left
+ * (`free` waiting `rcu`). RCU's guarantee: a grace period ends only after every read-side
+ * section that began before it has ended, and waits for none that begins after it began.
+ * With `holders`, `synchronizeRcu` is also the end of the RFC's
+ * `wait_event(dmaengine_wait_queue, chan->client_count == 0)` (and of the channel loop,
+ * freed at `free`: assumption local-freed-at-free): no channel of the device has clients.
+ */
+export function rcuSyncThenFree(
+  b: IohBuild,
+  key: string,
+  text: { readonly syncing: string; readonly free: string },
+  holders = false,
+): Record<string, StateConfig<IohGuard, IohAction>> & { rcuWaiting: StateConfig<IohGuard, IohAction> } {
+  return {
+    [key]: {
+      id: b.id(key),
+      description: text.syncing,
+      on: {
+        [b.ev('synchronizeRcu')]: {
+          ...(holders ? { guard: { type: 'holdersGone' as const, params: b.p } } : {}),
+          target: `#${b.id('rcuWaiting')}`,
+          actions: [{ type: 'synchronizeRcu', params: b.p }],
+          description: holders ? `wait_event(dmaengine_wait_queue, chan->client_count == 0) for every channel; the channel loop; ${SYNC_STEP}` : SYNC_STEP,
+        },
+      },
+    },
+    rcuWaiting: {
+      id: b.id('rcuWaiting'),
+      description: 'inside synchronize_rcu(): waiting for the walks that were inside rcu_read_lock when it began',
+      on: { [b.ev('free')]: freeStep(b, 'rcu', text.free) },
+    },
+  };
+}
+
+/**
+ * The local key of a state of `program` whose `free` waits for a grace period (freeStep `rcu`
+ * or `holders`) although no step of the program begins one (`synchronizeRcu`), or null. Such a
+ * free would wait for nothing: {@link rcuSyncThenFree} gives both steps.
+ */
+export function graceWithoutSync(program: EjectProgram<string, string>): string | null {
+  const typeOf = (x: unknown) => (typeof x === 'string' ? x : (x as { type?: string } | undefined)?.type);
+  const own = (st: StateConfig<string, string>): TransitionConfig<string, string>[] =>
+    Object.values(st.on ?? {}).flatMap((t) => (Array.isArray(t) ? t : [t]) as TransitionConfig<string, string>[]);
+  const all = (st: StateConfig<string, string>): TransitionConfig<string, string>[] => [...own(st), ...Object.values(st.states ?? {}).flatMap(all)];
+  const acts = (t: TransitionConfig<string, string>) => (Array.isArray(t.actions) ? t.actions : t.actions ? [t.actions] : []).map(typeOf);
+  const states = Object.entries(program.states);
+  if (states.some(([, st]) => all(st).some((t) => acts(t).includes('synchronizeRcu')))) return null;
+  const waits = states.find(([, st]) => all(st).some((t) => GRACE_GUARDS.has(typeOf(t.guard) ?? '')));
+  return waits ? waits[0] : null;
 }
 
 const CHAN_LOOP_STEP =
@@ -156,36 +218,37 @@ export interface DropThenWaitText {
 }
 
 /**
- * The state that waits on the wait queue until no channel of the device has clients, then
- * frees it (`free`): the RFC's `wait_event(dmaengine_wait_queue, chan->client_count == 0)`.
+ * The state that waits on the wait queue until no channel of the device has clients
+ * (`<ioh>.waiting`, the RFC's `wait_event(dmaengine_wait_queue, chan->client_count == 0)`),
+ * then `synchronize_rcu()` and the free ({@link rcuSyncThenFree}, with `holders`).
  * Unregister's channel loop runs inside that `free` (assumption local-freed-at-free,
  * spec/threads.md): for a design of your own that does not step it. The built-in designs on
  * 3.6's unregister use {@link waitLoopSync}.
  */
-export function waitState(b: IohBuild, text: Pick<DropThenWaitText, 'waiting' | 'free'>): StateConfig<IohGuard, IohAction> {
-  return {
-    id: b.id('waiting'),
-    description: text.waiting,
-    on: { [b.ev('free')]: freeStep(b, 'holders', text.free) },
-  };
+export function waitState(b: IohBuild, text: Pick<DropThenWaitText, 'waiting' | 'free'>): Record<'waiting' | 'rcuWaiting', StateConfig<IohGuard, IohAction>> {
+  return rcuSyncThenFree(b, 'waiting', { syncing: text.waiting, free: text.free }, true) as Record<'waiting' | 'rcuWaiting', StateConfig<IohGuard, IohAction>>;
 }
 
 /** The states of {@link waitLoopSync}, by local key (`unlinking` only on an IOH with a multi-channel device). */
-export type WaitLoopSyncStates = Record<'waiting' | 'syncing', StateConfig<IohGuard, IohAction>> & { unlinking?: StateConfig<IohGuard, IohAction> };
+export type WaitLoopSyncStates = Record<'waiting' | 'syncing' | 'rcuWaiting', StateConfig<IohGuard, IohAction>> & {
+  unlinking?: StateConfig<IohGuard, IohAction>;
+};
 
 /**
  * 3.6's unregister after a design's own wait (the RFC's, hunks @@ -767,14 +848,22 @@ and
  * @@ -788,6 +877,9 @@): `wait_event(dmaengine_wait_queue, chan->client_count == 0)` per
  * channel (`holders`; without it, the loop starts at once), then the channel loop
  * (`chanUnregister` per channel, each taking `dma_list_mutex`, 3.6 `dmaengine.c:843-852`),
- * then `synchronize_rcu()` and the driver's free (`free`, waiting `rcu`). The wait's end is
+ * then `synchronize_rcu()`'s start (`synchronizeRcu`) and, once its grace period is over, the
+ * driver's free (`free`, waiting `rcu`: {@link rcuSyncThenFree}). The wait's end is
  * the first iteration's step: once the device is off `dma_device_list` and every
  * `client_count` is 0 nothing raises one again (dmaengine_get and __dma_request_channel
  * walk the list, the quiesce has emptied the table, a cached pointer is re-taken only while
  * registered), so passing the wait earlier changes nothing the loop's `mutex_lock` sees.
  * States: `<ioh>.<entry>` (default `waiting`: the wait, or the loop's first channel),
  * `<ioh>.unlinking` (the loop's next channels; only where a device of the IOH has two or more,
- * so that every state is reachable), `<ioh>.syncing` (synchronize_rcu and the free).
+ * so that every state is reachable), `<ioh>.syncing` (synchronize_rcu begins),
+ * `<ioh>.rcuWaiting` (its grace period; then the free).
  */
 export function waitLoopSync(
   b: IohBuild,
@@ -208,11 +271,10 @@ export function waitLoopSync(
       on: { [b.ev('chanUnregister')]: b.multiChannel ? steps : steps.slice(0, 1) },
     },
     ...(b.multiChannel ? { unlinking: channelLoop(b, 'unlinking', 'syncing', "unregister's channel loop: the next channels' chan->local") } : {}),
-    syncing: {
-      id: b.id('syncing'),
-      description: "the channel loop has freed every chan->local: synchronize_rcu(), then the driver's free",
-      on: { [b.ev('free')]: freeStep(b, 'rcu', text.free) },
-    },
+    ...(rcuSyncThenFree(b, 'syncing', {
+      syncing: "the channel loop has freed every chan->local: synchronize_rcu() is next, then the driver's free",
+      free: text.free,
+    }) as Pick<WaitLoopSyncStates, 'syncing' | 'rcuWaiting'>),
   };
 }
 
@@ -220,15 +282,15 @@ export function waitLoopSync(
  * The removal tail several designs share (fail-fast, percpu-ref, and rfc-wait under the
  * `rfc-base-unheld` assumption): drop the references `balance_ref_count` took for
  * `dmaengine_get` users (`putRefs`, a step of these designs, not of the RFC's patch), then
- * wait until no channel has clients and free the device (`free`). With `loop`, 3.6's channel
- * loop and synchronize_rcu are steps of their own after the wait ({@link waitLoopSync});
- * without, the loop runs inside `free` (assumption local-freed-at-free).
+ * wait until no channel has clients, synchronize_rcu (`synchronizeRcu`) and free the device
+ * (`free`). With `loop`, 3.6's channel loop is steps of its own after the wait
+ * ({@link waitLoopSync}); without, the loop runs inside `free` (assumption local-freed-at-free).
  */
 export function dropRefsThenWait(
   b: IohBuild,
   text: DropThenWaitText,
   options: { readonly loop?: boolean } = {},
-): Record<'dropping' | 'waiting', StateConfig<IohGuard, IohAction>> & Partial<WaitLoopSyncStates> {
+): Record<'dropping' | 'waiting' | 'rcuWaiting', StateConfig<IohGuard, IohAction>> & Partial<WaitLoopSyncStates> {
   return {
     dropping: {
       id: b.id('dropping'),
@@ -242,7 +304,7 @@ export function dropRefsThenWait(
         },
       },
     },
-    ...(options.loop ? (waitLoopSync(b, true, text) as WaitLoopSyncStates) : { waiting: waitState(b, text) }),
+    ...(options.loop ? (waitLoopSync(b, true, text) as WaitLoopSyncStates) : waitState(b, text)),
   };
 }
 
@@ -378,24 +440,33 @@ export function probeRules(L: Layout) {
   });
 }
 
+/**
+ * IOH `h`'s `synchronize_rcu()` begins (3/7 hunk @@ -788,6 +877,9 @@): the walks inside
+ * `rcu_read_lock` now (`rcuSeen` non-zero exactly while a walk is open) are the readers its
+ * grace period waits for (`gpWait` bit h; the walk clears it at its `rcu_read_unlock`).
+ */
+function synchronizeRcuBegin(ctx: SystemContext, h: number): void {
+  for (const th of ctx.threads) if (th.rcuSeen !== 0) th.gpWait |= 1 << h;
+}
+
+/** IOH `h`'s grace period is over: no walk it recorded at its start is still inside `rcu_read_lock`. */
+const graceOver = (ctx: SystemContext, h: number) => ctx.threads.every((th) => !(th.gpWait & (1 << h)));
+
 /** Guards and actions every IOH region uses, whatever the design. */
 export function iohRules(L: Layout) {
   const devs = (h: number) => L.iohs[h].devices;
   const more = (ctx: SystemContext, h: number) => devs(h).indexOf(ctx.iohs[h].cur) < devs(h).length - 1;
-  // synchronize_rcu() waits for every reader inside rcu_read_lock when it begins; the free
-  // step waits only for the walks whose path still reaches the device (assumption
-  // grace-period-reachers, spec/threads.md): the others can no longer read it, and waiting
-  // for every open walk in one step would let walks that begin later starve the free.
-  const rcuQuiet = (ctx: SystemContext, h: number) => ctx.threads.every((th) => !(th.rcuSeen & (1 << ctx.iohs[h].cur)));
   // Channels of the current device whose chan->local the channel loop has not freed yet.
   const localLeft = (ctx: SystemContext, h: number) => L.devices[ctx.iohs[h].cur].channels.filter((c) => ctx.channels[c].local === 1).length;
   const noHolders = (ctx: SystemContext, h: number) => L.devices[ctx.iohs[h].cur].channels.every((c) => ctx.channels[c].clientCount === 0);
-  const idle = (ctx: SystemContext, h: number) => noHolders(ctx, h) && rcuQuiet(ctx, h);
+  const idle = (ctx: SystemContext, h: number) => noHolders(ctx, h) && graceOver(ctx, h);
   return ruleSet<SystemContext, IohParams>()({
     guards: {
       moreDevices: (ctx, { h }) => more(ctx, h),
-      rcuQuiet: (ctx, { h }) => rcuQuiet(ctx, h),
-      rcuQuietMore: (ctx, { h }) => rcuQuiet(ctx, h) && more(ctx, h),
+      graceOver: (ctx, { h }) => graceOver(ctx, h),
+      graceOverMore: (ctx, { h }) => graceOver(ctx, h) && more(ctx, h),
+      // The RFC's wait_event(chan->client_count == 0) passed (rcuSyncThenFree with holders).
+      holdersGone: (ctx, { h }) => noHolders(ctx, h),
       deviceIdle: (ctx, { h }) => idle(ctx, h),
       deviceIdleMore: (ctx, { h }) => idle(ctx, h) && more(ctx, h),
       // Each iteration of the channel loop takes dma_list_mutex (3.6 dmaengine.c:846).
@@ -439,6 +510,7 @@ export function iohRules(L: Layout) {
         const c = L.devices[ctx.iohs[h].cur].channels.find((x) => ctx.channels[x].local === 1);
         if (c !== undefined) ctx.channels[c].local = 0;
       },
+      synchronizeRcu: (ctx, { h }) => synchronizeRcuBegin(ctx, h),
       freeDevice: (ctx, { h }) => {
         const d = ctx.iohs[h].cur;
         // A design without its own channel loop step frees chan->local here with the rest.

@@ -16,6 +16,11 @@ import { hasCap, type DmaChan, type DmaDevice } from './objects.ts';
 import { dmaChannelRebalance, nthChan, type RebalanceState } from './rebalance.ts';
 import { violationText } from '../../spec/vocabulary.ts';
 
+/** One `synchronize_rcu()` in progress: the walks it still waits for, by thread name. */
+export interface GracePeriod {
+  readonly readers: Set<string>;
+}
+
 /** What a kernel is built from. */
 export interface EngineOptions {
   /** Possible CPUs 0..cpus-1, all online at boot. */
@@ -67,6 +72,8 @@ export class DmaEngine implements RebalanceState {
   readonly rcuWalks = new Map<string, DmaDevice[]>();
   /** Per open walk: the channel whose `client_count` it read non-zero, before its `device_issue_pending`. */
   private readonly rcuPending = new Map<string, DmaChan>();
+  /** The grace periods of `synchronize_rcu()` calls in progress. */
+  private readonly gracePeriods = new Set<GracePeriod>();
   /** Observed misbehaviours `<kind>:<thread>:<chan>`, each once. */
   readonly violations = new Set<string>();
   /** Walkers that oopsed on a poisoned `device_node.next` ({@link walkOn}): they take no further step. */
@@ -500,7 +507,7 @@ export class DmaEngine implements RebalanceState {
       if (device.freed && !read) for (const c of device.channels) uaf(c);
       path.shift(); // past it: its global_node.next is read
     }
-    this.rcuWalks.delete(caller);
+    this.rcuReadUnlock(caller); // rcu_read_unlock (3.6 dmaengine.c:367)
     return null;
   }
 
@@ -508,16 +515,35 @@ export class DmaEngine implements RebalanceState {
   private oops(caller: string, from: DmaChan): null {
     this.violations.add(violationText({ kind: 'oops', thread: caller, chan: from.id }));
     this.oopsed.add(caller);
-    this.rcuWalks.delete(caller);
+    this.rcuReadUnlock(caller); // the walk is over (assumption oops-ends-thread)
     return null;
   }
 
   /**
-   * The open `dma_issue_pending_all` walks whose path still reaches `device`: what the
-   * `free` step's `synchronize_rcu()` waits for (assumption grace-period-reachers,
-   * spec/threads.md).
+   * `synchronize_rcu()` begins: its grace period waits for the `dma_issue_pending_all` walks
+   * open now, and for none that begins later. Each walk leaves it at its `rcu_read_unlock`
+   * (or its oops). Pass the result to {@link graceReaders} and, once that is empty, to
+   * {@link synchronizeRcuEnd}.
    */
-  rcuReadersOf(device: DmaDevice): string[] {
-    return [...this.rcuWalks].filter(([, path]) => path.includes(device)).map(([w]) => w);
+  synchronizeRcuBegin(): GracePeriod {
+    const gp: GracePeriod = { readers: new Set(this.rcuWalks.keys()) };
+    this.gracePeriods.add(gp);
+    return gp;
+  }
+
+  /** The walks grace period `gp` still waits for (inside `rcu_read_lock` since before it began). */
+  graceReaders(gp: GracePeriod): string[] {
+    return [...gp.readers];
+  }
+
+  /** `synchronize_rcu()` returns: `gp` is over. */
+  synchronizeRcuEnd(gp: GracePeriod): void {
+    this.gracePeriods.delete(gp);
+  }
+
+  /** `caller`'s walk leaves `rcu_read_lock`: no grace period waits for it any more. */
+  private rcuReadUnlock(caller: string): void {
+    this.rcuWalks.delete(caller);
+    for (const gp of this.gracePeriods) gp.readers.delete(caller);
   }
 }

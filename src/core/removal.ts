@@ -23,20 +23,26 @@ export function heldChannels(device: DmaDevice): string[] {
 
 /**
  * Unregister's wait for the device's holders (the RFC's `wait_event(dmaengine_wait_queue,
- * chan->client_count == 0)`), then its `synchronize_rcu()` (hunk @@ -788,6 +877,9 @@): the
- * `free` step, enabled once no channel has clients and no open `dma_issue_pending_all` walk
- * can still read the device (spec/threads.md, grace-period-reachers). `holders: false` waits for the grace period alone.
+ * chan->client_count == 0)`), then its `synchronize_rcu()` (hunk @@ -788,6 +877,9 @@), as the
+ * model steps it (machines/system/ioh.ts `rcuSyncThenFree`): `synchronizeRcu`, enabled once
+ * no channel has clients, begins the grace period (the walks open now are its readers); `free`,
+ * enabled once each of them has left `rcu_read_lock`, frees. A walk that begins after the
+ * grace period began is not waited for. `holders: false` waits for the grace period alone.
  */
 export function* waitThenFree(k: DmaEngine, device: DmaDevice, holders = true): ThreadProgram {
   const held = () => (holders ? heldChannels(device) : []);
   yield* at(
-    'free',
-    () => held().length === 0 && k.rcuReadersOf(device).length === 0,
-    () =>
-      held().length > 0
-        ? `dmaengine_wait_queue: ${held().join(', ')} never drops to 0`
-        : `synchronize_rcu: ${k.rcuReadersOf(device).join(', ')} inside dma_issue_pending_all can still read ${device.name}`,
+    'synchronizeRcu',
+    () => held().length === 0,
+    () => `dmaengine_wait_queue: ${held().join(', ')} never drops to 0`,
   );
+  const gp = k.synchronizeRcuBegin();
+  yield* at(
+    'free',
+    () => k.graceReaders(gp).length === 0,
+    () => `synchronize_rcu: ${k.graceReaders(gp).join(', ')} inside dma_issue_pending_all since before its grace period began`,
+  );
+  k.synchronizeRcuEnd(gp);
   k.freeDevice(device);
 }
 
@@ -45,8 +51,8 @@ export function* waitThenFree(k: DmaEngine, device: DmaDevice, holders = true): 
  * `waitLoopSync`): with `holders`, the RFC's `wait_event(dmaengine_wait_queue,
  * chan->client_count == 0)` per channel, whose end is the first `chanUnregister`; the channel
  * loop (3.6 `dmaengine.c:843-852`), a `chanUnregister` per channel, each taking
- * `dma_list_mutex`; then `free`: `synchronize_rcu()` (hunk @@ -788,6 +877,9 @@) and the
- * driver's free.
+ * `dma_list_mutex`; then `synchronizeRcu` and `free`: `synchronize_rcu()` (hunk
+ * @@ -788,6 +877,9 @@) and, after its grace period, the driver's free ({@link waitThenFree}).
  */
 export function* waitLoopThenFree(k: DmaEngine, device: DmaDevice, holders = true): ThreadProgram {
   const held = () => (holders ? heldChannels(device) : []);

@@ -23,6 +23,7 @@ export const IOH_STEPS = [
   'unlock',
   'putRefs',
   'chanUnregister',
+  'synchronizeRcu',
   'free',
   'hotAdd',
   'probe',

@@ -38,6 +38,7 @@ const MEANINGS: Readonly<Record<string, string>> = {
   'threads[].keySeen': 'RFC dma_get_channel: 1 if its static_key_false test saw the key on',
   'threads[].rcuSeen': "<client>-rx: bit d set while dma_issue_pending_all's RCU walk will still read device d",
   'threads[].rcuChan': '<client>-rx: the channel whose client_count the walk read non-zero, before its device_issue_pending',
+  'threads[].gpWait': "<client>-rx: bit h set while IOH h's synchronize_rcu waits for this walk (inside rcu_read_lock when it began)",
   'threads[].preemptOff':
     '1 while the thread is inside a find or re-get its call site runs under get_cpu() (async_tx): no migration or stop_machine lands then',
   'iohs[].cur': 'IOH thread: global index of the device it is removing, -1 outside an eject',

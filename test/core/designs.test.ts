@@ -15,7 +15,14 @@ describe('alternative designs on the core', () => {
     replay(sys, [{ type: 'slave0.request', allocOk: true }, 'slave0.use', 'ioh0.eject', 'ioh0.unregister', 'ioh0.notify']);
     expect(types(sys)).toEqual(['slave0.ack']); // putRefs waits for the ack
     const run = runSchedule(sys, roundRobinScheduler());
-    expect(run.steps.map((s) => s.event.type)).toEqual(['slave0.ack', 'ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free']);
+    expect(run.steps.map((s) => s.event.type)).toEqual([
+      'slave0.ack',
+      'ioh0.putRefs',
+      'ioh0.chanUnregister',
+      'ioh0.chanUnregister',
+      'ioh0.synchronizeRcu',
+      'ioh0.free',
+    ]);
     expect(run.outcome).toBe('completed');
     expect(run.final.devices[0]).toMatchObject({ freed: true, private: false, privatecnt: 0 });
     expect(run.final.violations).toEqual([]);
@@ -39,7 +46,7 @@ describe('alternative designs on the core', () => {
     replay(sys, ['busy0.find', 'busy0.inc', { type: 'busy0.migrate', cpu: 1 }, 'busy0.use', 'busy0.put']);
     expect(sys.observe().ref).toEqual([0, 1]);
     expect(types(sys)).not.toContain('ioh0.drained');
-    replay(sys, ['net0.use', 'net0.put', 'ioh0.drained', 'ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free']);
+    replay(sys, ['net0.use', 'net0.put', 'ioh0.drained', 'ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.synchronizeRcu', 'ioh0.free']);
     expect(sys.observe().devices[0].freed).toBe(true);
     expect(sys.observe().violations).toEqual([]);
   });
@@ -63,6 +70,7 @@ describe('alternative designs on the core', () => {
       'ioh0.drained',
       'ioh0.putRefs',
       'ioh0.chanUnregister', // ioat0 has one channel: one loop iteration
+      'ioh0.synchronizeRcu',
       'ioh0.free',
       'ioh0.unregister',
       'ioh0.kill',
@@ -76,7 +84,17 @@ describe('alternative designs on the core', () => {
   it('percpu-ref: a re-get of a pointer cached past its put touches the freed reference (the stated assumption)', () => {
     const sys = new System(scenario({ design: 'percpu-ref', clients: [client('atx0', 'async_tx', 1, { releases: false })] }));
     const script = ['atx0.get', 'atx0.find', 'atx0.inc', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod'];
-    replay(sys, [...script, 'ioh0.drained', 'ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free', 'atx0.reget', 'atx0.inc']);
+    replay(sys, [
+      ...script,
+      'ioh0.drained',
+      'ioh0.putRefs',
+      'ioh0.chanUnregister',
+      'ioh0.chanUnregister',
+      'ioh0.synchronizeRcu',
+      'ioh0.free',
+      'atx0.reget',
+      'atx0.inc',
+    ]);
     const o = sys.observe();
     expect(o.threads[0].chan).toBeNull(); // the tryget failed: nothing to use
     expect(o.ref).toEqual([0, 0]);
@@ -232,10 +250,11 @@ describe('alternative designs on the core', () => {
       'ioh0.putRefs',
       'ioh0.chanUnregister',
       'ioh0.chanUnregister',
+      'ioh0.synchronizeRcu',
       'ioh0.free',
       'net0.use',
     ]);
-    expect(run.steps).toHaveLength(10); // 8 before the channel loop was stepped (one step per channel)
+    expect(run.steps).toHaveLength(11); // 8 before the channel loop was stepped (one step per channel), 10 before synchronize_rcu's start was
     expect(run.final.violations).toEqual(['use-after-free:net0:ioat0.0']);
   });
 });

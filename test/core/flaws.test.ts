@@ -68,6 +68,7 @@ describe('known flaws, scripted', () => {
         'ioh0.putRefs',
         'ioh0.chanUnregister',
         'ioh0.chanUnregister',
+        'ioh0.synchronizeRcu',
         'ioh0.free',
       ];
       const run = replay(sys, script);
@@ -80,7 +81,7 @@ describe('known flaws, scripted', () => {
       sys.step({ type: 'net0.use' });
       const length = script.length + 1;
       report(`false-zero quiesce sum, threshold ${threshold}`, length);
-      expect(length).toBe(8 + 10 + 16 * (threshold - 1) + 7); // + 2: the channel loop, a step per channel
+      expect(length).toBe(8 + 10 + 16 * (threshold - 1) + 8); // + 2: the channel loop, a step per channel; + 1: synchronize_rcu's start
       expect(sys.observe().violations).toEqual(['use-after-free:net0:ioat0.1']);
     });
   }
@@ -103,12 +104,13 @@ describe('known flaws, scripted', () => {
       'ioh0.putRefs',
       'ioh0.chanUnregister',
       'ioh0.chanUnregister',
+      'ioh0.synchronizeRcu',
       'ioh0.free', // does not look at the per-CPU count
       'atx0.use',
     ];
     const run = replay(sys, script);
     report('use after quiesce (async_tx reget)', run.steps.length);
-    expect(run.steps.length).toBe(26); // 24 before the channel loop was stepped
+    expect(run.steps.length).toBe(27); // 24 before the channel loop was stepped, 26 before synchronize_rcu's start was
     const regot = run.steps.find((s) => s.event.type === 'atx0.reget')!;
     expect(regot.changes).toEqual(['atx0.chan null→ioat0.1']);
     const inc = run.steps.find((s) => s.event.type === 'atx0.inc' && s.index > regot.index)!;
@@ -193,6 +195,7 @@ describe('known flaws, scripted', () => {
       'ioh0.putRefs',
       'ioh0.chanUnregister',
       'ioh0.chanUnregister',
+      'ioh0.synchronizeRcu',
       'ioh0.free', // every sum was 0: nothing was counted
       'net0.inc',
       'net0.test', // key off: the stale pointer is returned
@@ -200,7 +203,7 @@ describe('known flaws, scripted', () => {
     ];
     const run = replay(sys, script);
     report('preempted finder (read before inc)', run.steps.length);
-    expect(run.steps.length).toBe(22); // 20 before the channel loop was stepped
+    expect(run.steps.length).toBe(23); // 20 before the channel loop was stepped, 22 before synchronize_rcu's start was
     expect(run.steps[1].changes).toEqual(['net0.chan null→ioat0.0']);
     expect(run.steps.find((s) => s.event.type === 'ioh0.free')!.changes).toContain('ioat0.freed false→true');
     expect(run.final.violations).toEqual(['use-after-free:net0:ioat0.0']);
@@ -270,10 +273,11 @@ describe('known flaws, scripted', () => {
       'ioh0.putRefs',
       'ioh0.chanUnregister',
       'ioh0.chanUnregister',
+      'ioh0.synchronizeRcu',
     ]);
     const ioh = () => rfc.enabledSteps().filter((e) => e.type.startsWith('ioh0.'));
-    expect(ioh()).toEqual([]); // synchronize_rcu: the walk still holds the device
-    rfc.step({ type: 'net0-rx.check' }); // putRefs left no client: the walk ends
+    expect(ioh()).toEqual([]); // synchronize_rcu: the walk was inside rcu_read_lock when it began
+    rfc.step({ type: 'net0-rx.check' }); // putRefs left no client: the walk ends (rcu_read_unlock)
     expect(ioh()).toEqual([{ type: 'ioh0.free' }]);
     rfc.step({ type: 'ioh0.free' });
     expect(rfc.observe().devices[0].freed).toBe(true);
@@ -322,6 +326,7 @@ describe('percpu_ref_tryget_live and the grace period (kernel review D18), on th
       'ioh0.putRefs',
       'ioh0.chanUnregister',
       'ioh0.chanUnregister',
+      'ioh0.synchronizeRcu',
       'ioh0.free',
       'net0.use',
     ]);
@@ -335,7 +340,7 @@ describe('percpu_ref_tryget_live and the grace period (kernel review D18), on th
     expect(sys.enabledSteps().map((e) => e.type)).not.toContain('ioh0.gracePeriod');
     replay(sys, ['net0.inc', 'ioh0.gracePeriod']);
     expect(sys.enabledSteps().map((e) => e.type)).not.toContain('ioh0.drained');
-    replay(sys, ['net0.use', 'net0.put', 'ioh0.drained', 'ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free']);
+    replay(sys, ['net0.use', 'net0.put', 'ioh0.drained', 'ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.synchronizeRcu', 'ioh0.free']);
     expect(sys.observe().violations).toEqual([]);
   });
 });

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ActionRule } from '../../machines/kit.ts';
 import type { SystemContext } from '../../machines/system/context.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
+import { buildSystem } from '../../machines/system/index.ts';
+import type { StateConfig } from '../../machines/make.ts';
 import { DESIGN_NAMES } from '../../src/scenario.ts';
 import { DESIGNS } from '../../src/designs/registry.ts';
 import { DesignError, DesignErrors, validateDesign } from '../../src/designs/validate.ts';
@@ -199,5 +201,28 @@ describe('validateDesign', () => {
       expect.stringMatching(/^target #ioh0\.nowhere is no state/),
       expect.stringMatching(/^target #ioh0\.elsewhere is no state/),
     ]);
+  });
+});
+
+describe('a free that waits for a grace period needs synchronize_rcu to begin it', () => {
+  // The guide's example, its rcuSyncThenFree replaced by a lone freeStep('rcu'): nothing records
+  // the readers, so the free would wait for none (spec/threads.md, the grace period).
+  const lone: DesignModel = {
+    ...base,
+    ejecting: (b) => {
+      const p = base.ejecting(b);
+      const { rcuWaiting, unlisted, ...rest } = p.states as Record<string, StateConfig<string, string>>;
+      expect(unlisted).toBeDefined();
+      return { ...p, states: { ...rest, unlisted: { ...rcuWaiting, id: b.id('unlisted') } } };
+    },
+  };
+
+  it('is refused with the state at fault and the helper to use', () => {
+    expect(() => buildSystem(S, lone)).toThrow(DesignError);
+    expect(() => buildSystem(S, lone)).toThrow(
+      'design error: design free-before-ack: ejecting state unlisted: its free waits for a grace period (freeStep rcu or holders) that no synchronizeRcu step begins; ' +
+        "begin it with rcuSyncThenFree(b, key, text) (synchronize_rcu's start, then the free)",
+    );
+    expect(() => buildSystem(S, base)).not.toThrow();
   });
 });

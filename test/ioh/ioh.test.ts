@@ -33,7 +33,7 @@ describe('IOH lifecycle', () => {
     expect(sys.enabledSteps()).toEqual([]);
   });
 
-  it('rfc-wait orders the removal steps: unregister, keyOn, quiesce, keyOff, unlock, (putRefs under rfc-wait-unheld), chanUnregister per channel, free', () => {
+  it('rfc-wait orders the removal steps: unregister, keyOn, quiesce, keyOff, unlock, (putRefs under rfc-wait-unheld), chanUnregister per channel, synchronizeRcu, free', () => {
     const removal = ['net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.keyOn', ...quiesceRound('ioh0', 2), 'ioh0.keyOff'];
     // rfc-wait (base kept, D5): no putRefs; a never-releasing dmaengine_get user hangs the wait.
     const kept = new System(scenario({ threshold: 1, clients: [client('net0', 'net_dma', 0, { releases: false })] }));
@@ -55,10 +55,12 @@ describe('IOH lifecycle', () => {
       [0, false],
       [0, false],
     ]);
-    // 3.6's channel loop, a step per channel, then synchronize_rcu and the free.
+    // 3.6's channel loop, a step per channel, then synchronize_rcu's start and, after its grace period, the free.
     expect(ofThread(sys, 'ioh0')).toEqual([{ type: 'ioh0.chanUnregister' }]);
     sys.step({ type: 'ioh0.chanUnregister' });
     sys.step({ type: 'ioh0.chanUnregister' });
+    expect(ofThread(sys, 'ioh0')).toEqual([{ type: 'ioh0.synchronizeRcu' }]);
+    sys.step({ type: 'ioh0.synchronizeRcu' });
     sys.step({ type: 'ioh0.free' });
     expect(sys.iohs[0].state).toBe('removed');
   });

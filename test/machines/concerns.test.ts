@@ -164,7 +164,14 @@ describe('release notification per design', () => {
     // The wait: 3.6's channel loop (and after it the free) begins only once the holder released.
     expect(can(m, events, ev('ioh0.chanUnregister'))).toBe(false);
     expect(can(m, events, ev('ioh0.free'))).toBe(false);
-    const s = runWithXstate(m, [...events, ev('holder.release'), ev('ioh0.chanUnregister'), ev('ioh0.chanUnregister'), ev('ioh0.free')]);
+    const s = runWithXstate(m, [
+      ...events,
+      ev('holder.release'),
+      ev('ioh0.chanUnregister'),
+      ev('ioh0.chanUnregister'),
+      ev('ioh0.synchronizeRcu'),
+      ev('ioh0.free'),
+    ]);
     expect(s.matches('removed')).toBe(true);
     expect(s.context.uaf[0]).toEqual([0, 0]);
   });

@@ -48,6 +48,7 @@ describe('notifier', () => {
         'ioh0.putRefs',
         'ioh0.chanUnregister',
         'ioh0.chanUnregister',
+        'ioh0.synchronizeRcu',
         'ioh0.free',
       ),
     ];
@@ -60,7 +61,10 @@ describe('notifier', () => {
     const asked = [...NET_IN_FLIGHT, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.notify')];
     expect(runWithXstate(m, asked).can(ev('ioh0.putRefs'))).toBe(false);
     expect(runWithXstate(m, asked).can(ev('net0.ack'))).toBe(false); // not between rounds yet
-    const done = [...asked, ...steps('net0.use', 'net0.put', 'net0.ack', 'ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free')];
+    const done = [
+      ...asked,
+      ...steps('net0.use', 'net0.put', 'net0.ack', 'ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.synchronizeRcu', 'ioh0.free'),
+    ];
     expect(runWithXstate(m, done).matches({ ioh0: 'removed' })).toBe(true);
     expect(violations(m, done)).toEqual([]);
   });
@@ -86,7 +90,9 @@ describe('fail-fast', () => {
     const events = [ev('slave0.request', { allocOk: true }), ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.markDying', 'slave0.use', 'slave0.release')];
     expect(runWithXstate(m, events).context.uaf[2]).toEqual([0, 0]); // the prep on the dying device touched nothing
     expect(
-      runWithXstate(m, [...events, ...steps('ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free')]).matches({ ioh0: 'removed' }),
+      runWithXstate(m, [...events, ...steps('ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.synchronizeRcu', 'ioh0.free')]).matches({
+        ioh0: 'removed',
+      }),
     ).toBe(true);
   });
   it('its no-use-after-free claim is wrong: a find before the free and a use after it', () => {
@@ -94,7 +100,17 @@ describe('fail-fast', () => {
     const m = sys('fail-fast');
     const events = [
       ...NET_IN_FLIGHT,
-      ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.markDying', 'ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free', 'net0.use'),
+      ...steps(
+        'ioh0.eject',
+        'ioh0.unregister',
+        'ioh0.markDying',
+        'ioh0.putRefs',
+        'ioh0.chanUnregister',
+        'ioh0.chanUnregister',
+        'ioh0.synchronizeRcu',
+        'ioh0.free',
+        'net0.use',
+      ),
     ];
     expect(holds(m, events, 'no-use-after-free')).toBe(false);
     expect(violations(m, events)).toEqual(['use-after-free:net0:ioat0.0']);
@@ -328,6 +344,7 @@ describe('percpu-ref', () => {
       'ioh0.putRefs',
       'ioh0.chanUnregister',
       'ioh0.chanUnregister',
+      'ioh0.synchronizeRcu',
       'ioh0.free',
       'atx0.reget',
       'atx0.inc',

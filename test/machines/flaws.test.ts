@@ -31,6 +31,8 @@ const ROUND = steps('ioh0.clearDirty', 'ioh0.tick', 'ioh0.read', 'ioh0.read');
 const UNREGISTER = steps('ioh0.eject', 'ioh0.unregister');
 /** baseline: 3.6 unregister's channel loop, one step per channel of ioat0 (dmaengine.c:843-852). */
 const CHAN_LOOP = steps('ioh0.chanUnregister', 'ioh0.chanUnregister');
+/** The RFC's synchronize_rcu() (hunk @@ -788,6 +877,9 @@): its start, then the driver's free after its grace period. */
+const SYNC_FREE = steps('ioh0.synchronizeRcu', 'ioh0.free');
 /** The whole RFC quiesce at threshold 2 with nothing in flight, up to the mutex unlock. */
 const QUIESCE_2 = [...steps('ioh0.keyOn'), ...ROUND, ...ROUND, ...steps('ioh0.keyOff', 'ioh0.unlock')];
 const unheld = (s: Scenario): Scenario => ({ ...s, design: 'rfc-wait-unheld' });
@@ -65,7 +67,7 @@ describe('removal hangs (rfc-wait): a holder nobody tells to let go blocks unreg
 
   it('a cooperative slave answers the wait and removal completes (rfc-base-unheld)', () => {
     const m = systemFor(unheld(DEFAULT_SCENARIO));
-    const v = snapshotView(runWithXstate(m, [...prefix, ev('slave0.release'), ...CHAN_LOOP, ev('ioh0.free')]));
+    const v = snapshotView(runWithXstate(m, [...prefix, ev('slave0.release'), ...CHAN_LOOP, ...SYNC_FREE]));
     expect(v.active('ioh0.removed')).toBe(true);
     expect(liveness('removal-completes').goal(v, m)).toBe(true);
     expect(m.isFinal(v)).toBe(true);
@@ -82,7 +84,7 @@ describe('removal hangs (rfc-wait): a holder nobody tells to let go blocks unreg
     // The wait: the channel loop (after it, the free) never begins.
     expect(m.enabledEvents(v).some((e) => e.type === 'ioh0.chanUnregister' || e.type === 'ioh0.free')).toBe(false);
     // The same run frees when every dmaengine_get user had put before unregister.
-    const before = [...steps('net0.get'), ...NET0_DONE, ...UNREGISTER, ...QUIESCE_2, ...CHAN_LOOP, ev('ioh0.free')];
+    const before = [...steps('net0.get'), ...NET0_DONE, ...UNREGISTER, ...QUIESCE_2, ...CHAN_LOOP, ...SYNC_FREE];
     expect(snapshotView(runWithXstate(m, before)).active('ioh0.removed')).toBe(true);
   });
 
@@ -120,7 +122,10 @@ describe('false-zero quiesce sum (rfc-wait): a migrating reader-dodger cancels a
 
   it('then the channel is freed under atx0: no-use-after-free fails', () => {
     const m = systemFor(scenario);
-    const events = [...prefix, ...steps('ioh0.keyOff', 'ioh0.unlock', 'ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free', 'atx0.use')];
+    const events = [
+      ...prefix,
+      ...steps('ioh0.keyOff', 'ioh0.unlock', 'ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.synchronizeRcu', 'ioh0.free', 'atx0.use'),
+    ];
     expect(holds(m, events, 'no-use-after-free')).toBe(false);
     expect(observe(snapshotView(runWithXstate(m, events)), m).violations).toEqual(['use-after-free:atx0:ioat0.1']);
   });
@@ -144,7 +149,7 @@ describe('preempted finder (rfc-wait, kernel review D1): dma_find_channel reads 
     ...steps('net0.get', 'net0.find'),
     ...UNREGISTER,
     ...QUIESCE_2,
-    ...steps('ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.free', 'net0.inc', 'net0.test', 'net0.use'),
+    ...steps('ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.synchronizeRcu', 'ioh0.free', 'net0.inc', 'net0.test', 'net0.use'),
   ];
 
   it('the quiesce ends with the finder between its table read and its put: no-ref-survives-quiesce fails', () => {
@@ -230,7 +235,7 @@ describe('use after quiesce (rfc-wait): async_tx re-gets its cached pointer afte
     const s = runWithXstate(m, events);
     expect(s.context.dirty).toBe(0);
     expect(holds(m, events, 'no-ref-survives-quiesce')).toBe(false);
-    const used = [...events, ...CHAN_LOOP, ...steps('ioh0.free', 'atx0.use')];
+    const used = [...events, ...CHAN_LOOP, ...SYNC_FREE, ev('atx0.use')];
     expect(holds(m, used, 'no-use-after-free')).toBe(false);
     expect(observe(snapshotView(runWithXstate(m, used)), m).violations).toEqual(['use-after-free:atx0:ioat0.1']);
   });
@@ -304,7 +309,15 @@ describe('dma_issue_pending_all (kernel review D11): an RCU reader that 3.4 unre
 
   it('the RFC adds synchronize_rcu(): its free waits for the walk', () => {
     const m = systemFor(unheld(DEFAULT_SCENARIO));
-    const before = [...steps('net0.get', 'net0-rx.walk'), ...UNREGISTER, ...QUIESCE_2, ...NET0_DONE, ev('ioh0.putRefs'), ...CHAN_LOOP];
+    const before = [
+      ...steps('net0.get', 'net0-rx.walk'),
+      ...UNREGISTER,
+      ...QUIESCE_2,
+      ...NET0_DONE,
+      ev('ioh0.putRefs'),
+      ...CHAN_LOOP,
+      ev('ioh0.synchronizeRcu'),
+    ];
     const v = snapshotView(runWithXstate(m, before));
     expect(m.enabledEvents(v).some((e) => e.type === 'ioh0.free')).toBe(false);
     const s = runWithXstate(m, [...before, ...steps('net0-rx.check', 'ioh0.free')]);

@@ -47,9 +47,11 @@ describe('the RFC steps 3.6 unregister’s channel loop after its wait', () => {
     expect(enabledAfter(twoIohs, ioh1Holds)).not.toContain('ioh0.chanUnregister');
     const ioh1Unlocked = [...ioh1Holds, ...quiesced('ioh1').slice(2), ev('ioh1.unlock')];
     expect(enabledAfter(twoIohs, ioh1Unlocked)).toContain('ioh0.chanUnregister');
-    // Not the free: the loop (one channel) comes first.
-    expect(enabledAfter(twoIohs, ioh1Unlocked)).not.toContain('ioh0.free');
-    expect(enabledAfter(twoIohs, [...ioh1Unlocked, ev('ioh0.chanUnregister')])).toContain('ioh0.free');
+    // Not synchronize_rcu: the loop (one channel) comes first; then its start, then the free.
+    expect(enabledAfter(twoIohs, ioh1Unlocked)).not.toContain('ioh0.synchronizeRcu');
+    expect(enabledAfter(twoIohs, [...ioh1Unlocked, ev('ioh0.chanUnregister')])).toContain('ioh0.synchronizeRcu');
+    expect(enabledAfter(twoIohs, [...ioh1Unlocked, ev('ioh0.chanUnregister')])).not.toContain('ioh0.free');
+    expect(enabledAfter(twoIohs, [...ioh1Unlocked, ...steps('ioh0.chanUnregister', 'ioh0.synchronizeRcu')])).toContain('ioh0.free');
   });
 
   it('the loop begins only when no channel has clients: a slave holding ioat0.0 blocks it (wait_event)', () => {
@@ -58,8 +60,9 @@ describe('the RFC steps 3.6 unregister’s channel loop after its wait', () => {
     expect(enabledAfter(s, requested)).not.toContain('ioh0.chanUnregister');
     const released = [...requested, ...steps('slave0.use', 'slave0.release')];
     expect(enabledAfter(s, released)).toContain('ioh0.chanUnregister');
-    // Two channels: a second iteration, then the free.
+    // Two channels: a second iteration, then synchronize_rcu's start and the free.
     expect(enabledAfter(s, [...released, ev('ioh0.chanUnregister')])).toEqual(['ioh0.chanUnregister']);
-    expect(enabledAfter(s, [...released, ...steps('ioh0.chanUnregister', 'ioh0.chanUnregister')])).toEqual(['ioh0.free']);
+    expect(enabledAfter(s, [...released, ...steps('ioh0.chanUnregister', 'ioh0.chanUnregister')])).toEqual(['ioh0.synchronizeRcu']);
+    expect(enabledAfter(s, [...released, ...steps('ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.synchronizeRcu')])).toEqual(['ioh0.free']);
   });
 });

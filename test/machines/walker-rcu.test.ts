@@ -2,7 +2,8 @@
  * The `dma_issue_pending_all` walker as the kernel runs it (issue 23): the walk reads every
  * device on `dma_device_list`, private ones too (3.6 dmaengine.c:360-362), follows the list's
  * pointers as `list_del_rcu` leaves them (listDelRcu), and the RFC's `synchronize_rcu`
- * waits for every reader, also one that cannot see the device. Each case runs on the machine
+ * waits for every reader inside `rcu_read_lock` when it begins, also one that cannot see the
+ * device, and for none that begins later. Each case runs on the machine
  * (xstate) and on the implementation (System) with the same events and the same outcome.
  */
 import { describe, expect, it } from 'vitest';
@@ -121,7 +122,7 @@ describe('list_del_rcu and an open walk: the walk follows the pointers the kerne
   });
 });
 
-describe('synchronize_rcu: the free waits for the walks that can still read the device (grace-period-reachers)', () => {
+describe('synchronize_rcu: a grace period waits for the walks inside rcu_read_lock at its start, and for no later one', () => {
   const s: Scenario = { ...DEFAULT_SCENARIO, design: 'rfc-wait-unheld', clients: [net0] };
   const two: Scenario = { ...s, iohs: [...s.iohs, { name: 'ioh1', socketCpus: [], devices: [{ name: 'ioat1', channels: 1, capabilities: ['memcpy'] }] }] };
   const quiesce = [
@@ -129,29 +130,48 @@ describe('synchronize_rcu: the free waits for the walks that can still read the 
     ...Array.from({ length: 2 }, () => steps('ioh0.clearDirty', 'ioh0.tick', 'ioh0.read', 'ioh0.read')).flat(),
     ...steps('ioh0.keyOff', 'ioh0.unlock'),
   ];
-  // putRefs, then the channel loop (a chanUnregister per channel of ioat0): free is synchronize_rcu and the driver's free.
+  // putRefs, then the channel loop (a chanUnregister per channel of ioat0); synchronizeRcu is
+  // synchronize_rcu's start (hunk @@ -788,6 +877,9 @@), free the driver's free after it returns.
   const unregister = [...steps('ioh0.eject', 'ioh0.unregister'), ...quiesce, ...steps('ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister')];
+  const walkToEnd = steps('net0-rx.check', 'net0-rx.issue');
 
-  it('with the only device off the list no walk begins, and the free is taken', () => {
-    const toFree = [ev('net0.get'), ...unregister];
-    expect(enabled(s, toFree, 'ioh0.free')).toBe(true);
-    expect(enabled(s, toFree, 'net0-rx.walk')).toBe(false);
+  it('synchronize_rcu begins after the channel loop, and the free waits for it', () => {
+    const loopDone = [ev('net0.get'), ...unregister];
+    expect(enabled(s, loopDone, 'ioh0.synchronizeRcu')).toBe(true);
+    expect(enabled(s, loopDone, 'ioh0.free')).toBe(false);
+    expect(enabled(s, [...loopDone, ev('ioh0.synchronizeRcu')], 'ioh0.free')).toBe(true);
+    // with the only device off the list no walk begins
+    expect(enabled(s, loopDone, 'net0-rx.walk')).toBe(false);
   });
 
-  it('a walk that began after list_del_rcu cannot read ioat0: the free is taken under it, and the walk reads nothing freed', () => {
-    const lateWalk = [ev('net0.get'), ...unregister, ev('net0-rx.walk')];
+  it('a walk that begins after synchronize_rcu began does not delay the free, and reads nothing freed', () => {
+    const lateWalk = [ev('net0.get'), ...unregister, ev('ioh0.synchronizeRcu'), ev('net0-rx.walk')];
     expect(enabled(two, lateWalk, 'ioh0.free')).toBe(true);
-    expect(violations(two, [...lateWalk, ...steps('ioh0.free', 'net0-rx.check', 'net0-rx.issue')])).toEqual([]);
+    expect(violations(two, [...lateWalk, ev('ioh0.free'), ...walkToEnd])).toEqual([]);
   });
 
-  it('a walk at ioat0 holds the free back until it has read past it, not until it ends', () => {
-    const earlyWalk = [...steps('net0.get', 'net0-rx.walk'), ...unregister];
+  it('a walk inside rcu_read_lock when synchronize_rcu begins delays the free until its rcu_read_unlock, also one that cannot read ioat0', () => {
+    // began after list_del_rcu: its path is ioat1 alone, yet the grace period waits for it
+    const unreaching = [ev('net0.get'), ...unregister, ev('net0-rx.walk'), ev('ioh0.synchronizeRcu')];
+    expect(enabled(two, unreaching, 'ioh0.free')).toBe(false);
+    expect(enabled(two, [...unreaching, ev('net0-rx.check')], 'ioh0.free')).toBe(false); // stopped before ioat1.0's issue
+    expect(enabled(two, [...unreaching, ...walkToEnd], 'ioh0.free')).toBe(true);
+    expect(violations(two, [...unreaching, ...walkToEnd, ev('ioh0.free')])).toEqual([]);
+  });
+
+  it('a walk at ioat0 holds the free back until it has left rcu_read_lock, not only read past ioat0', () => {
+    const earlyWalk = [...steps('net0.get', 'net0-rx.walk'), ...unregister, ev('ioh0.synchronizeRcu')];
     expect(enabled(two, earlyWalk, 'ioh0.free')).toBe(false);
-    // check: ioat0's channels have no client left (putRefs); it stops before ioat1.0's issue.
+    // check: ioat0's channels have no client left (putRefs); it stops before ioat1.0's issue, still inside.
     const past = [...earlyWalk, ev('net0-rx.check')];
     expect(enabled(two, past, 'net0-rx.issue')).toBe(true);
-    expect(enabled(two, past, 'ioh0.free')).toBe(true);
-    expect(violations(two, [...past, ...steps('ioh0.free', 'net0-rx.issue')])).toEqual([]);
+    expect(enabled(two, past, 'ioh0.free')).toBe(false);
+    expect(enabled(two, [...past, ev('net0-rx.issue')], 'ioh0.free')).toBe(true);
+  });
+
+  it('the recorded walk ends and the thread walks again: the new walk is not waited for', () => {
+    const again = [...steps('net0.get', 'net0-rx.walk'), ...unregister, ev('ioh0.synchronizeRcu'), ...walkToEnd, ev('net0-rx.walk')];
+    expect(enabled(two, again, 'ioh0.free')).toBe(true);
   });
 });
 

@@ -410,11 +410,16 @@ static inline void list_del_rcu(struct list_head *e)
 		rt_rcu_exit();                                                    \
 		rt_point(RT_AFTER, "rcu_read_unlock", __func__, __FILE__, __LINE__);  \
 	} while (0)
+/* synchronize_rcu: the grace period begins (the readers inside now are recorded), a point where
+ * the caller may stop while readers run on, then it returns once every recorded reader has left
+ * its section; readers that began after the start are not waited for. */
 #define synchronize_rcu()                                                                                          \
 	do {                                                                                                       \
 		rt_point(RT_BEFORE, "synchronize_rcu", __func__, __FILE__, __LINE__);                              \
-		if (rt_rcu_readers_besides_me())                                                                   \
-			rt_block("synchronize_rcu: a dma_issue_pending_all walk is inside rcu_read_lock", __func__, __FILE__, __LINE__); \
+		rt_rcu_gp_begin();                                                                                 \
+		rt_point(RT_AFTER, "rcu_gp_begin", __func__, __FILE__, __LINE__);                                  \
+		if (rt_rcu_gp_waiting())                                                                           \
+			rt_block("synchronize_rcu: a reader inside rcu_read_lock since before the grace period began", __func__, __FILE__, __LINE__); \
 		rt_point(RT_AFTER, "synchronize_rcu", __func__, __FILE__, __LINE__);                               \
 	} while (0)
 #define rcu_dereference(p) READ_ONCE(p)

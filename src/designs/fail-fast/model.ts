@@ -44,7 +44,7 @@ export const failFast = defineDesign({
           dropping: 'dying: the dmaengine_get references are still on the public channels',
           putRefs: 'dma_chan_put the public channels of the device to 0',
           waiting: 'wait until every client_count is 0 (slaves release on NULL)',
-          free: 'the channel loop is done and no dma_issue_pending_all walk still sees the device (synchronize_rcu()): free the device and its channels',
+          free: 'synchronize_rcu() returns: every walk inside rcu_read_lock at its start has left; free the device and its channels',
         },
         { loop: true },
       ),

@@ -61,17 +61,17 @@ export const notifier = defineDesign({
         },
       },
       // 3.6's channel loop (a chanUnregister per channel, each under dma_list_mutex), then
-      // synchronize_rcu() and the free (machines/system/ioh.ts waitLoopSync).
+      // synchronize_rcu() and, after its grace period, the free (machines/system/ioh.ts waitLoopSync).
       ...(() => {
-        const { syncing, ...loop } = waitLoopSync(
+        const { rcuWaiting, ...loop } = waitLoopSync(
           b,
           false,
-          { waiting: "nobody holds the device any more: unregister's channel loop", free: 'synchronize_rcu(), then free the device and its channels' },
+          { waiting: "nobody holds the device any more: unregister's channel loop", free: 'the grace period is over: free the device and its channels' },
           'unlisted',
         );
-        const on = syncing.on as Record<string, readonly FreeTransition[]>;
+        const on = rcuWaiting.on as Record<string, readonly FreeTransition[]>;
         const free = on[b.ev('free')].map((t) => ({ ...t, actions: [...t.actions, { type: 'forgetTold' as const, params: b.p }] }));
-        return { ...loop, syncing: { ...syncing, on: { [b.ev('free')]: free } } };
+        return { ...loop, rcuWaiting: { ...rcuWaiting, on: { [b.ev('free')]: free } } };
       })(),
     },
   }),

@@ -112,7 +112,7 @@ export function percpuRefDesign({ gracePeriod }: PercpuRefOptions): DesignModel 
             dropping: 'drained: the dmaengine_get references are still on the public channels',
             putRefs: 'dma_chan_put the public channels of the device to 0',
             waiting: 'wait until every client_count is 0 (private holders release on their own)',
-            free: 'the channel loop is done and no dma_issue_pending_all walk still sees the device (synchronize_rcu()): free the device and its channels',
+            free: 'synchronize_rcu() returns: every walk inside rcu_read_lock at its start has left; free the device and its channels',
           },
           { loop: true },
         ),

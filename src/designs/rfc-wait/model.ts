@@ -25,7 +25,7 @@ export type RfcBase = 'kept' | 'unheld';
 const WAITING =
   'RFC unregister: wait_event(dmaengine_wait_queue, chan->client_count == 0) per channel ("TODO: notify clients"); blocked while a holder remains';
 const FREE =
-  'the channel loop is done and no dma_issue_pending_all walk still sees the device (synchronize_rcu(), hunk @@ -788,6 +877,9 @@): unregister returns, the driver frees the device and its channels';
+  'synchronize_rcu() returns (hunk @@ -788,6 +877,9 @@): every dma_issue_pending_all walk inside rcu_read_lock at its start has left; unregister returns, the driver frees the device and its channels';
 
 /** The RFC's quiesce-then-wait design under the base accounting `base`. */
 export function rfcWaitDesign(base: RfcBase): DesignModel {
