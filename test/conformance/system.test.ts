@@ -15,7 +15,7 @@ import { ASYNC_TX_ONLY, NET_AND_SLAVE, TWO_DEVICES, withDesign } from '../../mac
 import { designModel } from '../../src/designs/models.ts';
 import { STRATEGIES } from '../../src/designs/strategies.ts';
 import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../../src/scenario.ts';
-import { THREE_GETTERS } from '../../src/mbt/coverage-scenarios.ts';
+import { ALLOC_FAIL, THREE_GETTERS } from '../../src/mbt/coverage-scenarios.ts';
 import { coverageReport } from './report.ts';
 
 const report = coverageReport('System machine replayed on the implementation');
@@ -54,4 +54,8 @@ describe('system machine conforms (paths replayed on System)', () => {
   // and the IOH's unregister then reads it (the IOH thread's use after free, issue 31 A4).
   for (const design of ['kref', 'kref-5-10'] as const)
     it(`${THREE_GETTERS.name} under ${design}`, () => report.add(runConformance(TARGETS.system, withDesign(THREE_GETTERS, design))));
+  // A two-channel device whose dmaengine_get may fail an alloc: mainline's channel loop is a
+  // step per channel, and a request between two reads the lowered device->chancnt (issue 31).
+  for (const design of ['kref', 'kref-5-10', 'kref-fixed'] as const)
+    it(`${ALLOC_FAIL.name} under ${design}`, () => report.add(runConformance(TARGETS.system, withDesign(ALLOC_FAIL, design))));
 });

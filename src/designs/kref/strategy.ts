@@ -47,8 +47,9 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
     bind(k): DesignHooks {
       /** `device->ref`, by device instance (a hot-added device is a new instance: `kref_init`). */
       const refs = new Map<DmaDevice, number>();
-      /** Devices whose channels the channel unregister took off device->channels (5.10.7). */
-      const unlinked = new Set<DmaDevice>();
+      /** How many of each device's channels __dma_async_device_channel_unregister has run on, in list order. */
+      const unregistered = new Map<DmaDevice, number>();
+      const done = (d: DmaDevice) => unregistered.get(d) ?? 0;
       const kref = (d: DmaDevice) => refs.get(d) ?? 1;
       const useAfterFree = (chan: DmaChan) => k.violations.add(violationText({ kind: 'use-after-free', thread: k.current, chan: chan.id }));
       /** `dma_device_put`; returns whether it released. At 0: refcount_t's underflow WARN, no second release. */
@@ -63,21 +64,37 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
         dmaDeviceRelease(k, d);
         return true;
       };
+      /**
+       * One `__dma_async_device_channel_unregister` (7.0 :1137-1153, 5.10.7 :1106-1122), in
+       * device->channels order: `device->chancnt--` (7.0 :1147, 5.10.7 :1114), and on 5.10.7
+       * `list_del(&chan->device_node)` (:1113); the device stays listed (M2); what it frees is
+       * not observed (A5). On a device the clients' puts already released it reads freed memory
+       * (A4): device->channels, the channel, chancnt (7.0 :1305, 5.10.7 :1317), a use after free by the IOH.
+       */
+      const channelUnregister = (device: DmaDevice) => {
+        if (device.freed) for (const chan of device.channels) useAfterFree(chan);
+        unregistered.set(device, done(device) + 1);
+      };
       return {
         deviceKref: kref,
         findChannel: (cap, cpu) => k.table[cap][cpu],
         getChannel: (chan) => chan,
         putChannel: () => {},
-        // The per-channel unregisters: the device stays listed (M2); 5.10.7 takes the channels
-        // off device->channels (:1113); what else they free is not observed (A5).
-        // A device the clients' puts already released is freed memory (A4): the loop reads
-        // device->channels and each channel (7.0 :1305, 5.10.7 :1317), a use after free by the IOH.
-        unregisterDevice: (device) => {
-          if (device.freed) for (const chan of device.channels) useAfterFree(chan);
-          if (v.unregisterListDel) unlinked.add(device);
-        },
-        listedChannels: (device) => (unlinked.has(device) ? [] : device.channels),
+        // The channel loop's first iteration (the rest are removeDevice's chanUnregister steps).
+        unregisterDevice: (device) => channelUnregister(device),
+        // 5.10.7 takes each channel off device->channels in its own iteration (:1113); 7.0 keeps them.
+        listedChannels: (device) => (v.unregisterListDel ? device.channels.slice(done(device)) : device.channels),
+        chancnt: (device) => device.channels.length - done(device),
         *removeDevice(device) {
+          // The channel loop's further iterations, each taking dma_list_mutex (7.0 :1146, 5.10.7 :1112).
+          while (done(device) < device.channels.length) {
+            yield* at(
+              'chanUnregister',
+              () => k.listMutexFree,
+              () => `mutex_lock(&dma_list_mutex) in __dma_async_device_channel_unregister (held by ${k.listMutexOwner})`,
+            );
+            channelUnregister(device);
+          }
           // The dma_list_mutex section, one step (M5): DMA_PRIVATE, rebalance, dma_device_put.
           yield* at(
             'putRef',
