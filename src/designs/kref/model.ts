@@ -280,11 +280,13 @@ export function krefDesign(v: KrefVariant): DesignModel {
           // One __dma_async_device_channel_unregister: device->chancnt-- and (5.10.7) the
           // list_del, both read through `unregistered` (lists.ts). What it frees is not observed
           // (assumption A5 of README.md). A device the clients' puts already released is freed
-          // memory here (A4): the loop reads device->channels, the channel and device->chancnt
-          // (7.0 :1305, :1147; 5.10.7 :1317, :1114).
+          // memory here (A4): the iteration reads its channel's struct (chan->local, client_count,
+          // device_node) and device->chancnt (7.0 :1140-1147, 5.10.7 :1110-1114); the kernel
+          // harness names the channel read, as the model does (world.c attribute_faults).
           channelUnregister: (ctx, { h }: { h: number }) => {
-            iohReadsFreed(ctx, L, h, cur(ctx, h));
-            ctx.design.devices[cur(ctx, h)].unregistered++;
+            const d = cur(ctx, h);
+            if (ctx.devices[d].freed) ctx.iohs[h].uaf |= 1 << L.devices[d].channels[unregisteredOf(ctx, d)];
+            ctx.design.devices[d].unregistered++;
           },
           unregisterSection: (ctx, { h }: { h: number }) => {
             const d = cur(ctx, h);

@@ -69,10 +69,11 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
        * device->channels order: `device->chancnt--` (7.0 :1147, 5.10.7 :1114), and on 5.10.7
        * `list_del(&chan->device_node)` (:1113); the device stays listed (M2); what it frees is
        * not observed (A5). On a device the clients' puts already released it reads freed memory
-       * (A4): device->channels, the channel, chancnt (7.0 :1305, 5.10.7 :1317), a use after free by the IOH.
+       * (A4): the channel's struct and chancnt (7.0 :1140-1147, 5.10.7 :1110-1114), a use after
+       * free of that channel by the IOH.
        */
       const channelUnregister = (device: DmaDevice) => {
-        if (device.freed) for (const chan of device.channels) useAfterFree(chan);
+        if (device.freed) useAfterFree(device.channels[done(device)]);
         unregistered.set(device, done(device) + 1);
       };
       return {
