@@ -281,11 +281,15 @@ export function krefDesign(v: KrefVariant): DesignModel {
           // list_del, both read through `unregistered` (lists.ts). What it frees is not observed
           // (assumption A5 of README.md). A device the clients' puts already released is freed
           // memory here (A4): the iteration reads its channel's struct (chan->local, client_count,
-          // device_node) and device->chancnt (7.0 :1140-1147, 5.10.7 :1110-1114); the kernel
-          // harness names the channel read, as the model does (world.c attribute_faults).
+          // device_node) and device->chancnt (7.0 :1140-1147, 5.10.7 :1110-1114), and 5.10.7's
+          // list_del writes its list neighbour, the next channel (its prev is the list head: the
+          // earlier ones are gone); the kernel harness names the channels touched, as the model
+          // does (world.c attribute_faults).
           channelUnregister: (ctx, { h }: { h: number }) => {
             const d = cur(ctx, h);
-            if (ctx.devices[d].freed) ctx.iohs[h].uaf |= 1 << L.devices[d].channels[unregisteredOf(ctx, d)];
+            const i = unregisteredOf(ctx, d);
+            const chans = L.devices[d].channels;
+            if (ctx.devices[d].freed) for (const c of chans.slice(i, v.unregisterListDel ? i + 2 : i + 1)) ctx.iohs[h].uaf |= 1 << c;
             ctx.design.devices[d].unregistered++;
           },
           unregisterSection: (ctx, { h }: { h: number }) => {

@@ -39,7 +39,7 @@ function secondIncrement(chan: DmaChan): void {
  * `dma_async_device_unregister`'s channel loop on engine `k`: how many of each device's
  * channels `__dma_async_device_channel_unregister` has run on, in `device->channels` order.
  */
-function channelLoop(k: DmaEngine, useAfterFree: (chan: DmaChan) => void) {
+function channelLoop(k: DmaEngine, listDel: boolean, useAfterFree: (chan: DmaChan) => void) {
   const unregistered = new Map<DmaDevice, number>();
   const done = (d: DmaDevice) => unregistered.get(d) ?? 0;
   /**
@@ -47,11 +47,13 @@ function channelLoop(k: DmaEngine, useAfterFree: (chan: DmaChan) => void) {
    * `device->chancnt--` (7.0 :1147, 5.10.7 :1114), and on 5.10.7 `list_del(&chan->device_node)`
    * (:1113); the device stays listed (M2); what it frees is not observed (A5). On a device the
    * clients' puts already released it reads freed memory (A4): the channel's struct and
-   * chancnt (7.0 :1140-1147, 5.10.7 :1110-1114), a use after free of that channel by the IOH.
+   * chancnt (7.0 :1140-1147, 5.10.7 :1110-1114), a use after free of that channel by the IOH;
+   * 5.10.7's `list_del` also writes the next channel's `device_node.prev` (:1113).
    */
   const unregisterNext = (device: DmaDevice) => {
-    if (device.freed) useAfterFree(device.channels[done(device)]);
-    unregistered.set(device, done(device) + 1);
+    const i = done(device);
+    if (device.freed) for (const chan of device.channels.slice(i, listDel ? i + 2 : i + 1)) useAfterFree(chan);
+    unregistered.set(device, i + 1);
   };
   /** The loop's further iterations (the first is the `unregister` step), each taking dma_list_mutex (7.0 :1146, 5.10.7 :1112). */
   function* rest(device: DmaDevice): ThreadProgram {
@@ -93,7 +95,7 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
         dmaDeviceRelease(k, d);
         return true;
       };
-      const loop = channelLoop(k, useAfterFree);
+      const loop = channelLoop(k, v.unregisterListDel, useAfterFree);
       return {
         deviceKref: kref,
         findChannel: (cap, cpu) => k.table[cap][cpu],
