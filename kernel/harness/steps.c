@@ -45,11 +45,13 @@ static const char *const RET[] = { "return", NULL };
 /* 3/7's synchronize_rcu() (hunk @@ -788,6 +877,9 @@): its grace period begun, the readers then
  * inside recorded (the shim's synchronize_rcu) | it returns once they have left, the driver's free. */
 #define RFC_GP "after:rcu_gp_begin@dma_async_device_unregister"
-/* Mainline dma_async_device_unregister: the per-channel unregisters, each under dma_list_mutex
- * (5.10.7 dmaengine.c:1317-1318, 7.0 :1305-1306) | the dma_list_mutex section: DMA_PRIVATE,
- * rebalance, dma_device_put, mutex_unlock (5.10.7 :1320-1329, 7.0 :1308-1317), one step as the
- * kernel holds the mutex through it (issue 31 M5). */
-#define ML_SECTION "before:mutex_lock@dma_async_device_unregister"
+/* Mainline dma_async_device_unregister: the channel loop, one step per channel, each
+ * __dma_async_device_channel_unregister to its free_percpu(chan->local) (its dma_list_mutex
+ * section with device->chancnt--, 5.10.7's list_del; 5.10.7 dmaengine.c:1317-1318 → :1106-1122,
+ * 7.0 :1305-1306 → :1137-1153) | the dma_list_mutex section: DMA_PRIVATE, rebalance,
+ * dma_device_put, mutex_unlock (5.10.7 :1320-1329, 7.0 :1308-1317), one step as the kernel
+ * holds the mutex through it (issue 31 M5). */
+#define ML_CHAN "after:free_percpu@__dma_async_device_channel_unregister"
 
 #define ALLB (B_3X | B_RFC | B_MAINLINE)
 #define ALLD (D_BASELINE | D_RFC_WAIT | D_RFC_UNHELD | D_KREF | D_KREF_FIXED | D_OTHER)
@@ -105,8 +107,9 @@ static const struct rule RULES[] = {
 	{ B_RFC, RFCD, MS, K_IOH, "chanUnregister", L(RFC_FREE, CHAN_3X), OP_NOP, L(CHAN_3X) },
 	{ B_RFC, RFCD, MS, K_IOH, "synchronizeRcu", L(CHAN_3X), OP_NOP, L(RFC_GP) },
 	{ B_RFC, RFCD, MS, K_IOH, "free", L(RFC_GP), OP_NOP, RET },
-	{ B_MAINLINE, KREFD, MS, K_IOH, "unregister", NULL, OP_REMOVE, L(ML_SECTION) },
-	{ B_MAINLINE, KREFD, MS, K_IOH, "putRef", L(ML_SECTION), OP_NOP, RET },
+	{ B_MAINLINE, KREFD, MS, K_IOH, "unregister", NULL, OP_REMOVE, L(ML_CHAN) },
+	{ B_MAINLINE, KREFD, MS, K_IOH, "chanUnregister", L(ML_CHAN), OP_NOP, L(ML_CHAN) },
+	{ B_MAINLINE, KREFD, MS, K_IOH, "putRef", L(ML_CHAN), OP_NOP, RET },
 	/* the quiesce machine's hot path on a CPU, whole */
 	{ B_RFC, ALLD, M_QUIESCE, K_ENV, "find", NULL, OP_Q_FIND, RET },
 	{ B_RFC, ALLD, M_QUIESCE, K_ENV, "get", NULL, OP_Q_GET, RET },

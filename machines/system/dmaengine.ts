@@ -127,14 +127,15 @@ export function dmaenginePut(ctx: SystemContext, L: Layout, rebalance = false): 
 }
 
 /**
- * `private_candidate` (3.6 `dmaengine.c:462-497`) on device `d`: the first free channel with
- * `cap`, or -1. A public device with more than one channel and any channel in use is refused
- * (all public or all private). An unlisted device is not on `dma_device_list`: -1.
+ * `private_candidate` (3.6 `dmaengine.c:462-497`; 7.0 :621-656, 5.10.7 :618-653) on device
+ * `d`: the first free channel with `cap`, or -1. A public device whose `chancnt` is more than
+ * one and with any channel in use is refused (all public or all private, 3.6 :474, 7.0 :634,
+ * 5.10.7 :631). An unlisted device is not on `dma_device_list`: -1.
  */
 export function deviceCandidate(ctx: SystemContext, L: Layout, d: number, cap: number): number {
   const info = L.devices[d];
   if (!ctx.devices[d].listed || !hasCap(L, d, cap)) return -1;
-  if (info.channels.length > 1 && !ctx.devices[d].private && info.channels.some((c) => ctx.channels[c].clientCount)) return -1;
+  if ((info.chancnt ?? info.channels.length) > 1 && !ctx.devices[d].private && info.channels.some((c) => ctx.channels[c].clientCount)) return -1;
   return info.channels.find((c) => !ctx.channels[c].clientCount) ?? -1;
 }
 

@@ -19,6 +19,12 @@ export interface DeviceInfo {
    * and `DMA_ASYNC_TX` when it has every async_tx type (src/table-rows.ts).
    */
   readonly caps: readonly number[];
+  /**
+   * `device->chancnt` when it is not the number of `channels`: mainline's channel unregister
+   * decrements it (7.0 dmaengine.c:1147, 5.10.7 :1114) while 7.0 keeps the channel listed;
+   * only a design's view of the kernel's lists sets it (src/designs/kref/lists.ts).
+   */
+  readonly chancnt?: number;
 }
 
 /** One channel (`struct dma_chan`). */

@@ -88,6 +88,12 @@ export interface DesignHooks {
    * it (5.10.7's channel unregister, issue 31). Default: every channel of the device.
    */
   listedChannels?(device: DmaDevice): readonly DmaChan[];
+  /**
+   * `device->chancnt`, which `private_candidate`'s mixed public/private check reads, when the
+   * design's unregister lowers it (mainline's channel unregister, 7.0 dmaengine.c:1147,
+   * 5.10.7 :1114). Default: the device's number of channels.
+   */
+  chancnt?(device: DmaDevice): number;
   /** `device_prep_dma_*` on `chan`: false means prep returns NULL (a dying device). Default true. */
   prep?(chan: DmaChan): boolean;
   /** Whether `client` may start a new find/reget round now (the notifier holds an asked client back). Default true. */

@@ -203,7 +203,12 @@ export class DmaEngine implements RebalanceState {
     // list_for_each_entry_safe: a put that releases the device (mainline) unlists it mid-walk.
     for (const device of [...this.deviceList]) {
       if (device.private) continue;
-      for (const chan of this.channelsOf(device)) if (chan.clientCount) this.dmaChanPut(chan);
+      for (const chan of this.channelsOf(device)) {
+        if (chan.clientCount) this.dmaChanPut(chan);
+        // list_for_each_entry then reads chan->device_node.next (7.0 :1013, 5.10.7 :983): freed memory once a
+        // put of this walk released the device (mainline's kref); so is a later channel's client_count.
+        if (device.freed) this.violations.add(violationText({ kind: 'use-after-free', thread: this.current, chan: chan.id }));
+      }
     }
     // RFC base: if (--dmaengine_client_count == 0) dma_channel_rebalance() (3/7 hunk @@ -559,7 +640,7 @@).
     if (this.design.putRebalances && this.dmaengineRefCount === 0) this.dmaChannelRebalance();
@@ -212,14 +217,14 @@ export class DmaEngine implements RebalanceState {
   // --- private (slave) channels --------------------------------------------------------
 
   /**
-   * `private_candidate`: a free channel of `device` for `cap`, or null. A public device with
-   * more than one channel is refused outright if any channel has clients (all channels of a
-   * device are either private or public); busy channels are skipped.
+   * `private_candidate`: a free channel of `device` for `cap`, or null. A public device whose
+   * `chancnt` is more than one is refused outright if any channel has clients (all channels
+   * of a device are either private or public); busy channels are skipped.
    */
   privateCandidate(cap: Capability, device: DmaDevice): DmaChan | null {
     if (!hasCap(device, cap)) return null;
     const channels = this.channelsOf(device);
-    if (device.channels.length > 1 && !device.private && channels.some((c) => c.clientCount > 0)) return null;
+    if ((this.design.chancnt?.(device) ?? device.channels.length) > 1 && !device.private && channels.some((c) => c.clientCount > 0)) return null;
     return channels.find((c) => c.clientCount === 0) ?? null;
   }
 

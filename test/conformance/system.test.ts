@@ -15,7 +15,7 @@ import { ASYNC_TX_ONLY, NET_AND_SLAVE, TWO_DEVICES, withDesign } from '../../mac
 import { designModel } from '../../src/designs/models.ts';
 import { STRATEGIES } from '../../src/designs/strategies.ts';
 import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../../src/scenario.ts';
-import { THREE_GETTERS } from '../../src/mbt/coverage-scenarios.ts';
+import { ALLOC_FAIL, THREE_GETTERS } from '../../src/mbt/coverage-scenarios.ts';
 import { HARNESS_SCENARIOS } from '../../src/kernel/plan.ts';
 import { coverageReport } from './report.ts';
 
@@ -60,4 +60,8 @@ describe('system machine conforms (paths replayed on System)', () => {
   // Baseline only in CI (about 10 s; rfc-wait, 1,363 paths, passes too: 9 s more).
   for (const design of ['baseline'] as const)
     it(`hot-add under ${design}`, () => report.add(runConformance(TARGETS.system, withDesign(HARNESS_SCENARIOS['hot-add'], design))));
+  // A two-channel device whose dmaengine_get may fail an alloc: mainline's channel loop is a
+  // step per channel, and a request between two reads the lowered device->chancnt (issue 31).
+  for (const design of ['kref', 'kref-5-10', 'kref-fixed'] as const)
+    it(`${ALLOC_FAIL.name} under ${design}`, () => report.add(runConformance(TARGETS.system, withDesign(ALLOC_FAIL, design))));
 });

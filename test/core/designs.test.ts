@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { replay, roundRobinScheduler, runSchedule } from '../../src/system/scheduler.ts';
 import { System } from '../../src/system/system.ts';
 import { client, scenario } from './fixtures.ts';
+import { ALLOC_FAIL } from '../../src/mbt/coverage-scenarios.ts';
 
 const types = (sys: System) => sys.enabledSteps().map((e) => e.type);
 
@@ -109,7 +110,7 @@ describe('alternative designs on the core', () => {
   ] as const)
     it(`${design}: unregister returns at once; a holding slave keeps the memory alive until its release`, () => {
       const sys = new System(scenario({ design, clients: [client('slave0', 'slave', 0, { rounds: 2 })] }));
-      replay(sys, [{ type: 'slave0.request', allocOk: true }, 'ioh0.eject', 'ioh0.unregister', 'ioh0.putRef']);
+      replay(sys, [{ type: 'slave0.request', allocOk: true }, 'ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.putRef']);
       expect(sys.iohs[0].state).toBe('removed');
       expect(sys.observe().devices[0].freed).toBe(false);
       replay(sys, ['slave0.use', 'slave0.use', 'slave0.release']);
@@ -155,7 +156,7 @@ describe('alternative designs on the core', () => {
 
     it('as shipped: one user’s dmaengine_put leaves only the registration reference, so unregister frees under the other user in flight', () => {
       const sys = twoUsers('kref');
-      replay(sys, [...cycle.slice(0, 6), 'atx0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.putRef']);
+      replay(sys, [...cycle.slice(0, 6), 'atx0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.putRef']);
       expect(sys.observe().devices[0].freed).toBe(true);
       replay(sys, ['atx0.use']); // CPU 1's table slot: ioat0.1
       expect(sys.observe().violations).toEqual(['use-after-free:atx0:ioat0.1']);
@@ -174,7 +175,17 @@ describe('alternative designs on the core', () => {
       expect(a.observe().devices[0]).toMatchObject({ listed: true, freed: false });
       expect(a.observe().violations).toEqual([]);
       const b = twoUsers('kref-fixed');
-      replay(b, [...cycle.slice(0, 6), 'atx0.find', 'ioh0.eject', 'ioh0.unregister', 'ioh0.putRef', 'atx0.use', 'atx0.put', 'atx0.release']);
+      replay(b, [
+        ...cycle.slice(0, 6),
+        'atx0.find',
+        'ioh0.eject',
+        'ioh0.unregister',
+        'ioh0.chanUnregister',
+        'ioh0.putRef',
+        'atx0.use',
+        'atx0.put',
+        'atx0.release',
+      ]);
       expect(b.observe().devices[0].freed).toBe(false); // atx0's references stay: the leak
       expect(b.observe().violations).toEqual([]);
     });
@@ -214,6 +225,7 @@ describe('alternative designs on the core', () => {
       'slave0.use',
       'ioh0.eject',
       'ioh0.unregister',
+      'ioh0.chanUnregister',
       'ioh0.putRef',
       { type: 'slave1.request', allocOk: true },
     ];
@@ -225,6 +237,20 @@ describe('alternative designs on the core', () => {
     const five = twoSlaves('kref-5-10');
     replay(five, late);
     expect(five.observe().threads.map((t) => t.chan)).toEqual(['ioat0.0', null]);
+  });
+
+  it('mainline device->chancnt (issue 31): a request between the channel unregisters gets the alloc-failed channel on 7.0, not on 5.10.7', () => {
+    const chanAfter = (design: 'kref' | 'kref-5-10', script: Parameters<typeof replay>[1]) => {
+      const sys = new System({ ...ALLOC_FAIL, design });
+      replay(sys, [...script, { type: 'slave0.request', allocOk: true }]);
+      return sys.observe().threads[1].chan;
+    };
+    // ioat0.0's alloc failed, ioat0.1 in use: chancnt 2 refuses the mixed public device (7.0 :634).
+    expect(chanAfter('kref', ['net0.getAllocFails'])).toBe(null);
+    // One channel unregistered: chancnt 1 (7.0 :1147) skips the check; 5.10.7 list_del'ed ioat0.0 (:1113).
+    expect(chanAfter('kref', ['net0.getAllocFails', 'ioh0.eject', 'ioh0.unregister'])).toBe('ioat0.0');
+    expect(chanAfter('kref-5-10', ['net0.getAllocFails', 'ioh0.eject', 'ioh0.unregister'])).toBe(null);
+    expect(chanAfter('kref', ['net0.getAllocFails', 'ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister'])).toBe('ioat0.0');
   });
 
   it('fail-fast: prep returns NULL on a dying device and the slave may give up early', () => {

@@ -68,6 +68,9 @@ describe('the builds and their exports', () => {
       'system/chan-rules/kref',
       'system/three-getters/kref',
     ]);
+    // A request between the channel unregisters reads the lowered device->chancnt (7.0 :634): alloc-fail, under both 7.0 builds.
+    expect(shipped.exports).toContain('system/alloc-fail/kref');
+    expect(fixed.exports).toContain('system/alloc-fail/kref-fixed');
   });
 
   it('mainline whose dma_chan_get counts twice (5.10.7, issue 31 M1): kref-5-10 alone, no kref-fixed build', () => {
@@ -75,6 +78,7 @@ describe('the builds and their exports', () => {
     expect(builds.map((b) => b.build)).toEqual(['5.10.7']);
     expect(builds[0].exports.every((e) => e.endsWith('/kref-5-10'))).toBe(true);
     expect(builds[0].exports).toContain('system/two-channel/kref-5-10');
+    expect(builds[0].exports).toContain('system/alloc-fail/kref-5-10');
   });
 });
 

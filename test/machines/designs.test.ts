@@ -17,6 +17,7 @@ import { checkDesign } from '../../src/check/run.ts';
 import { checkModel } from '../../src/check/engine/check.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
 import { noUseAfterFree, type SystemView } from '../../machines/system/properties.ts';
+import { ALLOC_FAIL } from '../../src/mbt/coverage-scenarios.ts';
 
 const ev = (type: string, payload: Record<string, number | boolean> = {}): StepEvent => ({ type, ...payload });
 const steps = (...types: string[]) => types.map((t) => ev(t));
@@ -28,6 +29,8 @@ const NEVER_RELEASING_SLAVE: Scenario = {
   ...DEFAULT_SCENARIO,
   clients: DEFAULT_SCENARIO.clients.map((c) => (c.kind === 'slave' ? { ...c, releases: false } : c)),
 };
+/** src/mbt/coverage-scenarios.ts ALLOC_FAIL: net0 (its dmaengine_get may fail the first alloc) and slave0 on one two-channel device. */
+const ALLOC_FAIL_SCENARIO: Scenario = ALLOC_FAIL;
 const SLAVE_HOLDS = [ev('slave0.request', { allocOk: true }), ev('slave0.use')];
 const NET_IN_FLIGHT = steps('net0.get', 'net0.find');
 
@@ -135,7 +138,7 @@ for (const [design, releaseViolations] of [
   describe(design, () => {
     it('unregister returns at once and the memory outlives it while a user holds the channel', () => {
       const m = sys(design);
-      const events = [...NET_IN_FLIGHT, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.putRef', 'net0.use', 'net0.put')];
+      const events = [...NET_IN_FLIGHT, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.putRef', 'net0.use', 'net0.put')];
       const s = runWithXstate(m, events);
       expect(s.matches({ ioh0: 'removed' })).toBe(true);
       expect(s.context.devices[0].freed).toBe(0);
@@ -143,12 +146,12 @@ for (const [design, releaseViolations] of [
     });
     it('frees the device at the last dma_chan_put of a slave that held it across unregister', () => {
       const m = sys(design, NEVER_RELEASING_SLAVE);
-      const s = runWithXstate(m, [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.putRef')]);
+      const s = runWithXstate(m, [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.putRef')]);
       expect(s.matches({ ioh0: 'removed' })).toBe(true); // removal completes even with a never-releasing slave
       expect(s.context.devices[0].freed).toBe(0);
       expect(s.context.kref[0]).toBe(1); // the slave's channel reference
       const c = sys(design);
-      const t = runWithXstate(c, [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.putRef', 'slave0.release')]);
+      const t = runWithXstate(c, [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.putRef', 'slave0.release')]);
       expect(t.context.devices[0].freed).toBe(1);
       expect(observe(snapshotView(t), c).violations).toEqual(releaseViolations);
     });
@@ -250,18 +253,52 @@ describe('mainline unregister and dma_device_release (issue 31 M2, M3, M5, M4)',
     ...DEFAULT_SCENARIO,
     clients: [DEFAULT_SCENARIO.clients[2], { ...DEFAULT_SCENARIO.clients[2], name: 'slave1', cpu: 1 }],
   };
-  const TEARDOWN = [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.putRef')];
+  const TEARDOWN = [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.putRef')];
 
-  it('M5: unregister stops before the mutex section with the device public; putRef is the section, one step', () => {
+  it('M5: the channel loop is a step per channel, the device public; putRef is the mutex section, one step', () => {
     const m = sys('kref', NEVER_RELEASING_SLAVE);
-    const window = runWithXstate(m, [...steps('net0.get', 'ioh0.eject', 'ioh0.unregister')]);
-    expect(window.context.devices[0]).toMatchObject({ listed: 1, private: 0 });
-    expect(window.context.kref[0]).toBe(3);
-    const after = runWithXstate(m, [...steps('net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.putRef')]);
-    // DMA_PRIVATE, rebalance (the table empties) and the registration reference dropped together.
+    // The loop's first iteration (7.0 :1305-1306 → :1137-1153): chancnt 2 → 1, the device listed and public.
+    const first = runWithXstate(m, steps('net0.get', 'ioh0.eject', 'ioh0.unregister'));
+    expect(first.context.devices[0]).toMatchObject({ listed: 1, private: 0 });
+    expect(first.context.design.devices[0].unregistered).toBe(1);
+    expect(first.context.kref[0]).toBe(3);
+    expect(first.can(ev('ioh0.putRef'))).toBe(false); // a channel left: no section yet
+    expect(first.can(ev('ioh0.chanUnregister'))).toBe(true);
+    const loopDone = runWithXstate(m, steps('net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister'));
+    expect(loopDone.context.design.devices[0].unregistered).toBe(2);
+    expect(loopDone.context.devices[0]).toMatchObject({ listed: 1, private: 0 });
+    expect(loopDone.can(ev('ioh0.chanUnregister'))).toBe(false);
+    const after = runWithXstate(m, steps('net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.putRef'));
+    // DMA_PRIVATE, rebalance (the table empties) and the registration reference dropped together,
+    // and dma_list_mutex is not held across steps: no other thread runs inside the section.
     expect(after.context.devices[0]).toMatchObject({ listed: 1, private: 1, freed: 0 });
     expect(after.context.table[0]).toEqual([-1, -1]);
     expect(after.context.kref[0]).toBe(2);
+    expect(after.context.listMutex).toBe(-1);
+    expect(after.matches({ ioh0: 'removed' })).toBe(true);
+  });
+
+  it('chancnt: on 7.0 a request between the channel unregisters gets the channel whose alloc failed; 5.10.7 list_del’ed it', () => {
+    // net0's dmaengine_get fails ioat0.0's alloc: ioat0.0 free, ioat0.1 in use. While chancnt is 2
+    // private_candidate's mixed check refuses the public device (7.0 :634, 5.10.7 :631).
+    const FAILED = [ev('net0.getAllocFails')];
+    const request = ev('slave0.request', { allocOk: true });
+    const chanOf = (design: DesignName, events: StepEvent[]) => runWithXstate(sys(design, ALLOC_FAIL_SCENARIO), [...events, request]).context.threads[1].chan;
+    for (const design of ['kref', 'kref-5-10'] as const) expect(chanOf(design, FAILED), design).toBe(-1);
+    // After the first channel's unregister chancnt is 1 (7.0 :1147): the check is skipped and
+    // the first free channel on device->channels is ioat0.0. 5.10.7 took ioat0.0 off the list
+    // (:1113): only ioat0.1, in use, is left.
+    const firstDone = [...FAILED, ...steps('ioh0.eject', 'ioh0.unregister')];
+    expect(chanOf('kref', firstDone)).toBe(0);
+    expect(chanOf('kref-5-10', firstDone)).toBe(-1);
+    // Between the loop and the section (chancnt 0, the device still public): the same.
+    const loopDone = [...firstDone, ev('ioh0.chanUnregister')];
+    expect(chanOf('kref', loopDone)).toBe(0);
+    expect(chanOf('kref-5-10', loopDone)).toBe(-1);
+    // 7.0: the slave holds ioat0.0 of the departing device and its dma_chan_get took a device reference.
+    const s = runWithXstate(sys('kref', ALLOC_FAIL_SCENARIO), [...loopDone, request]);
+    expect(s.context.devices[0]).toMatchObject({ listed: 1, private: 1, privatecnt: 1 });
+    expect(s.context.kref[0]).toBe(3);
   });
 
   it('M2/M3: the device stays listed until its release, which unlists it and rebalances', () => {

@@ -17,7 +17,7 @@ import { checkDesign } from '../../src/check/run.ts';
 import { designModel } from '../../src/designs/models.ts';
 import { systemFor } from '../../src/designs/registry.ts';
 import { THREE_GETTERS } from '../../src/mbt/coverage-scenarios.ts';
-import type { DesignName, Scenario } from '../../src/scenario.ts';
+import { DEFAULT_SCENARIO, type DesignName, type Scenario } from '../../src/scenario.ts';
 
 const sys = (design: DesignName, s: Scenario): SystemModel => systemFor({ ...s, design });
 const steps = (...types: string[]): StepEvent[] => types.map((type) => ({ type }));
@@ -94,6 +94,18 @@ describe('5.10.7: a dma_issue_pending_all walk reads on from a channel its unreg
       expect(verdict(design).verdict).toBe('holds');
     },
   );
+
+  it('kref-5-10, two channels: a channel leaves the list in its own iteration, so a walk at ioat0.1 oopses only after the second', () => {
+    const m = sys('kref-5-10', DEFAULT_SCENARIO);
+    // The walk issues on ioat0.0 and stops at ioat0.1; the first iteration list_dels ioat0.0 only.
+    const atSecond = steps('net0.get', 'net0-rx.walk', 'net0-rx.check', 'net0-rx.issue', 'ioh0.eject', 'ioh0.unregister');
+    expect(runWithXstate(m, atSecond).context.threads[0].rcuChan).toBe(1);
+    const readsOn = [...atSecond, ...steps('net0-rx.issue')];
+    expect(runWithXstate(m, readsOn).matches({ net0: { softirq: 'idle' } })).toBe(true); // ioat0.1's next is the list head
+    expect(violations(m, readsOn)).toEqual([]);
+    const afterSecond = [...atSecond, ...steps('ioh0.chanUnregister', 'net0-rx.issue')];
+    expect(violations(m, afterSecond)).toEqual(['oops:net0-rx:ioat0.1']);
+  });
 
   it('7.0 (kref): the same schedule issues on the channel and reads on to the end of the list', () => {
     const m = sys('kref', ONE_DEVICE);

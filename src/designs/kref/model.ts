@@ -22,12 +22,13 @@
  * @module
  */
 import type { ActionRule, GuardRule } from '../../../machines/kit.ts';
-import { clientRules } from '../../../machines/system/clients.ts';
 import { iohReadsFreed } from '../../../machines/system/ioh.ts';
+import { listMutexFree } from '../../../machines/system/locks.ts';
 import { dmaChannelRebalance, listDelRcu } from '../../../machines/system/dmaengine.ts';
 import { type DesignModel, defineDesign, NO_EARLY_RELEASE } from '../../../machines/system/design.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
 import type { Layout } from '../../../machines/system/layout.ts';
+import { type KernelLists, kernelLists, listedChannelsOf, unregistered, unregisteredOf } from './lists.ts';
 
 /** Which of the kref designs. */
 export interface KrefVariant {
@@ -50,14 +51,6 @@ export interface KrefVariant {
   readonly unregisterListDel: boolean;
 }
 
-/** Design variable `unlinked`: the device's channels are off `device->channels` (5.10.7's channel unregister). */
-const unlinked = {
-  initial: 0,
-  min: 0,
-  max: 1,
-  description: '1 once the per-channel unregister took the device’s channels off device->channels (5.10.7 dmaengine.c:1113)',
-};
-
 /**
  * `dma_device_release` (5.10.7 dmaengine.c:423-431, 7.0 :425-433), under `dma_list_mutex`
  * as every `dma_device_put` is: `list_del_rcu(&device->global_node)` (issue 31 M2: the
@@ -65,10 +58,9 @@ const unlinked = {
  * its channels and of other devices' channels `dmaengine_put` left), then the driver's
  * `device_release`, which frees the device and its channels.
  */
-function dmaDeviceRelease(ctx: SystemContext, L: Layout, d: number): void {
-  // On the list is "not released" here: walkingUnlinked hides listed devices meanwhile.
+function dmaDeviceRelease(ctx: SystemContext, L: Layout, lists: KernelLists, d: number): void {
   listDelRcu(ctx, d, (p) => ctx.devices[p].freed === 0);
-  dmaChannelRebalance(ctx, L);
+  dmaChannelRebalance(ctx, lists.view(ctx));
   for (const c of L.devices[d].channels) ctx.channels[c].resources = 0;
   ctx.devices[d].freed = 1;
 }
@@ -78,10 +70,10 @@ function dmaDeviceRelease(ctx: SystemContext, L: Layout, d: number): void {
  * released the device. A put on a count already at 0 is refcount_t's underflow WARN: no
  * second release (the memory is already gone).
  */
-function dmaDevicePut(ctx: SystemContext, L: Layout, d: number): boolean {
+function dmaDevicePut(ctx: SystemContext, L: Layout, lists: KernelLists, d: number): boolean {
   if (ctx.kref[d] === 0) return false;
   if (--ctx.kref[d] > 0) return false;
-  dmaDeviceRelease(ctx, L, d);
+  dmaDeviceRelease(ctx, L, lists, d);
   return true;
 }
 
@@ -91,54 +83,66 @@ function dmaDevicePut(ctx: SystemContext, L: Layout, d: number): boolean {
  * `dma_cap_set(DMA_PRIVATE)` with the device still listed (M2), `dma_channel_rebalance()`,
  * `dma_device_put` of the registration reference (the release if it was the last).
  */
-function unregisterSection(ctx: SystemContext, L: Layout, v: KrefVariant, d: number): void {
-  walkingUnlinked(ctx, L, v, () => {
-    ctx.devices[d].private = 1;
-    dmaChannelRebalance(ctx, L);
-    dmaDevicePut(ctx, L, d);
-  });
+function unregisterSection(ctx: SystemContext, L: Layout, lists: KernelLists, d: number): void {
+  ctx.devices[d].private = 1;
+  dmaChannelRebalance(ctx, lists.view(ctx));
+  dmaDevicePut(ctx, L, lists, d);
 }
 
 /**
  * The device-reference part of one `dma_chan_put` of channel `c` by thread `t`, whose
  * `client_count` is `left` after it. On a freed device the put itself reads freed memory.
  */
-function chanPutRef(ctx: SystemContext, L: Layout, v: KrefVariant, t: number, c: number, left: number): void {
+function chanPutRef(ctx: SystemContext, L: Layout, v: KrefVariant, lists: KernelLists, t: number, c: number, left: number): void {
   const d = L.channels[c].device;
   if (ctx.devices[d].freed) {
     ctx.uaf[t][c] = 1; // chan->client_count, chan->device of a freed channel
     return;
   }
   if (v.fixed) {
-    if (left === 0) dmaDevicePut(ctx, L, d); // Garg-1: pairs the single slow-path get; owner was read before (Garg-2)
+    if (left === 0) dmaDevicePut(ctx, L, lists, d); // Garg-1: pairs the single slow-path get; owner was read before (Garg-2)
     return;
   }
   // As shipped: every put drops a device reference, then module_put(dma_chan_to_owner(chan))
   // reads chan->device (and dma_release_channel privatecnt): freed if this put released it.
-  if (dmaDevicePut(ctx, L, d)) ctx.uaf[t][c] = 1;
+  if (dmaDevicePut(ctx, L, lists, d)) ctx.uaf[t][c] = 1;
 }
 
 /**
- * Wraps a client action that runs `dma_chan_get`s or `dma_chan_put`s (through the shared
- * 3.4 rules of machines/system/dmaengine.ts) with their device references: each channel's
- * 0→1 get takes one (`kref_get_unless_zero`; on a freed device it touches freed memory),
- * each put is replayed in list order, one `dma_chan_put` per unit of `client_count` lost.
- * The shared rules do one put per channel per call, so list order is the kernel's order.
+ * Wraps a client action that runs `dma_chan_get`s or `dma_chan_put`s (the shared 3.4 rules
+ * of machines/system/dmaengine.ts, walking the kernel's lists now: lists.ts) with their
+ * device references: each channel's 0→1 get takes one (`kref_get_unless_zero`; on a freed
+ * device it touches freed memory), each put is replayed in list order, one `dma_chan_put`
+ * per unit of `client_count` lost. The shared rules do one put per channel per call, so list
+ * order is the kernel's order.
  */
-function withDeviceRefs(L: Layout, v: KrefVariant, body: ActionRule<SystemContext>): ActionRule<SystemContext> {
+function withDeviceRefs(L: Layout, v: KrefVariant, lists: KernelLists, name: ClientActionName): ActionRule<SystemContext> {
   return (ctx, p: { t: number }, e) => {
     const before = ctx.channels.map((ch) => ch.clientCount);
-    // A device whose channels are off device->channels (5.10.7) is walked with none: the
-    // shared rules skip it as they skip an unlisted one, for the length of the call.
-    walkingUnlinked(ctx, L, v, () => {
-      body(ctx, p, e);
-      devicePuts(ctx, L, v, p.t, before);
-    });
+    // dmaengine_put's walk: the channels of the listed public devices (7.0 :1010-1014, 5.10.7 :980-984).
+    const view = lists.view(ctx);
+    const walked = name === 'dmaenginePut' ? view.devices.flatMap((dev, d) => (ctx.devices[d].listed && !ctx.devices[d].private ? dev.channels : [])) : [];
+    lists.rules(ctx).actions[name](ctx, p, e);
+    devicePuts(ctx, L, v, lists, p.t, before, new Set(walked));
   };
 }
 
-/** The device references the channel gets and puts of one call took or dropped (`before`: each channel's `client_count` before it). */
-function devicePuts(ctx: SystemContext, L: Layout, v: KrefVariant, t: number, before: readonly number[]): void {
+/** The shared client actions the kref designs run with their device references. */
+type ClientActionName = 'dmaengineGet' | 'dmaengineGetAllocFails' | 'dmaenginePut' | 'requestChannel' | 'releaseChannel';
+
+/**
+ * The device references the channel gets and puts of one call took or dropped (`before`:
+ * each channel's `client_count` before it; `walked`: the channels a `dmaengine_put` walks).
+ */
+function devicePuts(
+  ctx: SystemContext,
+  L: Layout,
+  v: KrefVariant,
+  lists: KernelLists,
+  t: number,
+  before: readonly number[],
+  walked: ReadonlySet<number>,
+): void {
   for (let c = 0; c < L.channels.length; c++) {
     const after = ctx.channels[c].clientCount;
     const d = L.channels[c].device;
@@ -148,43 +152,23 @@ function devicePuts(ctx: SystemContext, L: Layout, v: KrefVariant, t: number, be
       // 5.10.7 :476-477: `out: chan->client_count++` after balance_ref_count on a public device.
       if (v.doubleIncrement && !ctx.devices[d].private) ctx.channels[c].clientCount++;
     }
-    for (let n = before[c]; n > after; n--) chanPutRef(ctx, L, v, t, c, n - 1);
+    for (let n = before[c]; n > after; n--) chanPutRef(ctx, L, v, lists, t, c, n - 1);
+    // dmaengine_put's list_for_each_entry reads the channel's client_count, then, after its
+    // put, its device_node.next (7.0 :1013, 5.10.7 :983): freed memory once a put of the walk
+    // released the device, this channel's own included (kref-fixed reads nothing else after it).
+    if (walked.has(c) && ctx.devices[d].freed) ctx.uaf[t][c] = 1;
   }
-}
-
-/**
- * Runs `fn` (a call under dma_list_mutex) with every listed device whose channels are off
- * device->channels (5.10.7) walked as having none: the shared rules skip it as they skip
- * an unlisted one. A device the call released stays unlisted.
- */
-function walkingUnlinked(ctx: SystemContext, L: Layout, v: KrefVariant, fn: () => void): void {
-  const hidden = unlinkedListed(ctx, L, v);
-  for (const d of hidden) ctx.devices[d].listed = 0;
-  fn();
-  for (const d of hidden) if (!ctx.devices[d].freed) ctx.devices[d].listed = 1;
 }
 
 const SECTION =
   'dma_async_device_unregister under dma_list_mutex: DMA_PRIVATE, dma_channel_rebalance, dma_device_put of the registration reference ' +
-  '(dma_device_release if it was the last: list_del_rcu, rebalance, device_release), mutex_unlock';
+  '(dma_device_release if it was the last: list_del_rcu, rebalance, device_release), mutex_unlock (7.0 :1308-1317, 5.10.7 :1320-1329)';
 
-/** The devices whose channels are off device->channels (5.10.7's channel unregister) and still listed. */
-const unlinkedListed = (ctx: SystemContext, L: Layout, v: KrefVariant): number[] =>
-  v.unregisterListDel ? L.devices.map((_, d) => d).filter((d) => ctx.devices[d].listed && ctx.design.devices[d].unlinked) : [];
-
-/**
- * A shared guard that walks device->channels (`private_candidate`, `dmaengine_get`'s
- * allocs), asked of a view in which a device with its channels off the list is unlisted:
- * the walk finds nothing there, as the kernel's does.
- */
-function walkingGuard(L: Layout, v: KrefVariant, guard: GuardRule<SystemContext>): GuardRule<SystemContext> {
-  return (ctx, p, e) => {
-    const hidden = unlinkedListed(ctx, L, v);
-    if (!hidden.length) return guard(ctx, p, e);
-    const devices = ctx.devices.map((dev, d) => (hidden.includes(d) ? { ...dev, listed: 0 } : dev));
-    return guard({ ...ctx, devices }, p, e);
-  };
-}
+/** One iteration of the channel loop, as the step descriptions cite it. */
+const CHANNEL_UNREGISTER =
+  '__dma_async_device_channel_unregister of the next channel in device->channels (7.0 :1305-1306 → :1137-1153; 5.10.7 :1317-1318 → :1106-1122): ' +
+  'mutex_lock(&dma_list_mutex); [5.10.7: list_del(&chan->device_node), :1113]; device->chancnt-- (7.0 :1147, 5.10.7 :1114); chan->dev->chan = NULL; ' +
+  'mutex_unlock; ida_free, device_unregister(&chan->dev->device), free_percpu(chan->local) (not observed: assumption A5)';
 
 /** The model of kref variant `v`. */
 export function krefDesign(v: KrefVariant): DesignModel {
@@ -212,40 +196,48 @@ export function krefDesign(v: KrefVariant): DesignModel {
       'The hot path is 3.4’s plain table read.',
     hotPath: 'plain',
     deviceKref: true,
+    variables: { perDevice: { unregistered } },
     ...(v.unregisterListDel
       ? {
-          variables: { perDevice: { unlinked } },
-          // 5.10.7's channel unregister list_dels each channel (:1113): the walk skips them, and
-          // a walk stopped at one follows its poisoned next (the walker's oops).
-          listedChannels: (ctx: SystemContext, L: Layout, d: number) => (ctx.design.devices[d].unlinked ? [] : L.devices[d].channels),
+          // 5.10.7's channel unregister list_dels each channel (:1113): the walk skips it from
+          // its iteration on, and a walk stopped at it follows its poisoned next (the walker's oops).
+          listedChannels: (ctx: SystemContext, L: Layout, d: number) => listedChannelsOf(ctx, L, true, d),
           unregisterListDel: true,
         }
       : {}),
     ejecting: (b) => ({
-      // M5: the kernel's own preemption point is between the per-channel unregisters (each
-      // takes and drops dma_list_mutex) and the mutex_lock of the section.
-      afterUnregister: 'channelsUnregistered',
+      // M5: the kernel's preemption points are between the per-channel unregisters (each takes
+      // and drops dma_list_mutex) and before the mutex_lock of the section.
+      afterUnregister: 'unregistering',
       unregister: {
-        action: 'channelUnregisters',
-        description:
-          'dma_async_device_unregister, its first part: __dma_async_device_channel_unregister of each channel, each under dma_list_mutex ' +
-          '(5.10.7 :1317-1318, :1106-1122; 7.0 :1305-1306, :1137-1153); the device stays listed and public',
+        action: 'channelUnregister',
+        description: `dma_async_device_unregister (7.0 :1299, 5.10.7 :1311), the channel loop's first iteration: ${CHANNEL_UNREGISTER}; the device stays listed and public`,
       },
       states: {
-        channelsUnregistered: {
-          id: b.id('channelsUnregistered'),
+        unregistering: {
+          id: b.id('unregistering'),
           description:
-            'the channels are unregistered, the device still listed and public; unregister is about to take dma_list_mutex (5.10.7 :1320, 7.0 :1308)',
+            'dma_async_device_unregister between two steps of its own: the channel loop has channels left, or it is done and unregister is about to take dma_list_mutex for its section (7.0 :1308, 5.10.7 :1320); the device still listed and public',
           on: {
+            // Only an IOH with a multi-channel device has a second iteration (every step reachable).
+            ...(b.multiChannel
+              ? {
+                  [b.ev('chanUnregister')]: {
+                    guard: { type: 'channelsLeft', params: b.p },
+                    actions: [{ type: 'channelUnregister', params: b.p }],
+                    description: `the channel loop's next iteration: ${CHANNEL_UNREGISTER}`,
+                  },
+                }
+              : {}),
             [b.ev('putRef')]: [
               {
-                guard: { type: 'listMutexFreeMore', params: b.p },
+                guard: { type: 'channelsDoneMore', params: b.p },
                 target: `#${b.id('listed')}`,
                 actions: [{ type: 'unregisterSection', params: b.p }],
                 description: `${SECTION}; the next device is current`,
               },
               {
-                guard: 'listMutexFree',
+                guard: { type: 'channelsDoneLast', params: b.p },
                 target: `#${b.id('removed')}`,
                 actions: [{ type: 'unregisterSection', params: b.p }],
                 description: `${SECTION}; the IOH is removed`,
@@ -256,40 +248,55 @@ export function krefDesign(v: KrefVariant): DesignModel {
       },
     }),
     rules: (L) => {
-      const shared = clientRules(L);
-      const base = shared.actions;
-      const wrap = (name: 'dmaengineGet' | 'dmaenginePut' | 'requestChannel' | 'releaseChannel') => withDeviceRefs(L, v, base[name]);
-      const walking = (name: 'requestGets' | 'requestFails' | 'getCanFailAlloc') => walkingGuard(L, v, shared.guards[name]);
+      const lists = kernelLists(L, v.unregisterListDel);
+      const wrap = (name: ClientActionName) => withDeviceRefs(L, v, lists, name);
+      // The request path's guards walk device->channels and read device->chancnt (private_candidate).
+      const walking =
+        (name: 'requestGets' | 'requestFails' | 'getCanFailAlloc'): GuardRule<SystemContext> =>
+        (ctx, p, e) =>
+          lists.rules(ctx).guards[name](ctx, p as { t: number }, e);
+      const cur = (ctx: SystemContext, h: number) => ctx.iohs[h].cur;
+      const left = (ctx: SystemContext, h: number) => L.devices[cur(ctx, h)].channels.length - unregisteredOf(ctx, cur(ctx, h));
+      const more = (ctx: SystemContext, h: number) => L.iohs[h].devices.indexOf(cur(ctx, h)) < L.iohs[h].devices.length - 1;
       return {
-        // The shared get/put paths, each followed by the device reference it takes or drops.
+        // The shared get/put paths over the kernel's lists, each followed by the device reference it takes or drops.
         overrides: {
-          ...(v.unregisterListDel
-            ? { guards: { requestGets: walking('requestGets'), requestFails: walking('requestFails'), getCanFailAlloc: walking('getCanFailAlloc') } }
-            : {}),
+          guards: { requestGets: walking('requestGets'), requestFails: walking('requestFails'), getCanFailAlloc: walking('getCanFailAlloc') },
           actions: {
             dmaengineGet: wrap('dmaengineGet'),
+            dmaengineGetAllocFails: wrap('dmaengineGetAllocFails'),
             dmaenginePut: wrap('dmaenginePut'),
             requestChannel: wrap('requestChannel'),
             releaseChannel: wrap('releaseChannel'),
           },
         },
         guards: {
-          listMutexFreeMore: (ctx, { h }: { h: number }) => ctx.listMutex < 0 && L.iohs[h].devices.indexOf(ctx.iohs[h].cur) < L.iohs[h].devices.length - 1,
+          // Each iteration of the channel loop takes dma_list_mutex (7.0 :1146, 5.10.7 :1112); so does the section (7.0 :1308, 5.10.7 :1320).
+          channelsLeft: (ctx, { h }: { h: number }) => listMutexFree(ctx) && left(ctx, h) > 0,
+          channelsDoneMore: (ctx, { h }: { h: number }) => listMutexFree(ctx) && left(ctx, h) === 0 && more(ctx, h),
+          channelsDoneLast: (ctx, { h }: { h: number }) => listMutexFree(ctx) && left(ctx, h) === 0 && !more(ctx, h),
         },
         actions: {
-          // The channel unregisters free chan->local and chan->dev, which the model does not
-          // observe (assumption A5 of README.md); 5.10.7 also takes each channel off device->channels.
-          // A device the clients' puts already released is freed memory here (A4): the loop
-          // reads device->channels and each channel (7.0 :1305, 5.10.7 :1317).
-          channelUnregisters: (ctx, { h }: { h: number }) => {
-            iohReadsFreed(ctx, L, h, ctx.iohs[h].cur);
-            if (v.unregisterListDel) ctx.design.devices[ctx.iohs[h].cur].unlinked = 1;
+          // One __dma_async_device_channel_unregister: device->chancnt-- and (5.10.7) the
+          // list_del, both read through `unregistered` (lists.ts). What it frees is not observed
+          // (assumption A5 of README.md). A device the clients' puts already released is freed
+          // memory here (A4): the iteration reads its channel's struct (chan->local, client_count,
+          // device_node) and device->chancnt (7.0 :1140-1147, 5.10.7 :1110-1114), and 5.10.7's
+          // list_del writes its list neighbour, the next channel (its prev is the list head: the
+          // earlier ones are gone); the kernel harness names the channels touched, as the model
+          // does (world.c attribute_faults).
+          channelUnregister: (ctx, { h }: { h: number }) => {
+            const d = cur(ctx, h);
+            const i = unregisteredOf(ctx, d);
+            const chans = L.devices[d].channels;
+            if (ctx.devices[d].freed) for (const c of chans.slice(i, v.unregisterListDel ? i + 2 : i + 1)) ctx.iohs[h].uaf |= 1 << c;
+            ctx.design.devices[d].unregistered++;
           },
           unregisterSection: (ctx, { h }: { h: number }) => {
-            const d = ctx.iohs[h].cur;
+            const d = cur(ctx, h);
             // dma_cap_set(DMA_PRIVATE, device->cap_mask) writes a device released before (7.0 :1313, 5.10.7 :1325).
             iohReadsFreed(ctx, L, h, d);
-            unregisterSection(ctx, L, v, d);
+            unregisterSection(ctx, L, lists, d);
             const devs = L.iohs[h].devices;
             const i = devs.indexOf(d);
             ctx.iohs[h].cur = i < devs.length - 1 ? devs[i + 1] : -1;

@@ -12,7 +12,7 @@
 import type { DesignHooks, DesignStrategy } from '../../core/design.ts';
 import type { DmaEngine } from '../../core/dmaengine.ts';
 import type { DmaChan, DmaDevice } from '../../core/objects.ts';
-import { at } from '../../core/thread.ts';
+import { at, type ThreadProgram } from '../../core/thread.ts';
 import type { KrefVariant } from './model.ts';
 import { violationText } from '../../../spec/vocabulary.ts';
 
@@ -35,6 +35,40 @@ function secondIncrement(chan: DmaChan): void {
   chan.device.owner.refs++;
 }
 
+/**
+ * `dma_async_device_unregister`'s channel loop on engine `k`: how many of each device's
+ * channels `__dma_async_device_channel_unregister` has run on, in `device->channels` order.
+ */
+function channelLoop(k: DmaEngine, listDel: boolean, useAfterFree: (chan: DmaChan) => void) {
+  const unregistered = new Map<DmaDevice, number>();
+  const done = (d: DmaDevice) => unregistered.get(d) ?? 0;
+  /**
+   * One `__dma_async_device_channel_unregister` (7.0 :1137-1153, 5.10.7 :1106-1122):
+   * `device->chancnt--` (7.0 :1147, 5.10.7 :1114), and on 5.10.7 `list_del(&chan->device_node)`
+   * (:1113); the device stays listed (M2); what it frees is not observed (A5). On a device the
+   * clients' puts already released it reads freed memory (A4): the channel's struct and
+   * chancnt (7.0 :1140-1147, 5.10.7 :1110-1114), a use after free of that channel by the IOH;
+   * 5.10.7's `list_del` also writes the next channel's `device_node.prev` (:1113).
+   */
+  const unregisterNext = (device: DmaDevice) => {
+    const i = done(device);
+    if (device.freed) for (const chan of device.channels.slice(i, listDel ? i + 2 : i + 1)) useAfterFree(chan);
+    unregistered.set(device, i + 1);
+  };
+  /** The loop's further iterations (the first is the `unregister` step), each taking dma_list_mutex (7.0 :1146, 5.10.7 :1112). */
+  function* rest(device: DmaDevice): ThreadProgram {
+    while (done(device) < device.channels.length) {
+      yield* at(
+        'chanUnregister',
+        () => k.listMutexFree,
+        () => `mutex_lock(&dma_list_mutex) in __dma_async_device_channel_unregister (held by ${k.listMutexOwner})`,
+      );
+      unregisterNext(device);
+    }
+  }
+  return { done, unregisterNext, rest };
+}
+
 /** The strategy of kref variant `v`. */
 export function krefStrategyOf(v: KrefVariant): DesignStrategy {
   return {
@@ -47,8 +81,6 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
     bind(k): DesignHooks {
       /** `device->ref`, by device instance (a hot-added device is a new instance: `kref_init`). */
       const refs = new Map<DmaDevice, number>();
-      /** Devices whose channels the channel unregister took off device->channels (5.10.7). */
-      const unlinked = new Set<DmaDevice>();
       const kref = (d: DmaDevice) => refs.get(d) ?? 1;
       const useAfterFree = (chan: DmaChan) => k.violations.add(violationText({ kind: 'use-after-free', thread: k.current, chan: chan.id }));
       /** `dma_device_put`; returns whether it released. At 0: refcount_t's underflow WARN, no second release. */
@@ -63,21 +95,19 @@ export function krefStrategyOf(v: KrefVariant): DesignStrategy {
         dmaDeviceRelease(k, d);
         return true;
       };
+      const loop = channelLoop(k, v.unregisterListDel, useAfterFree);
       return {
         deviceKref: kref,
         findChannel: (cap, cpu) => k.table[cap][cpu],
         getChannel: (chan) => chan,
         putChannel: () => {},
-        // The per-channel unregisters: the device stays listed (M2); 5.10.7 takes the channels
-        // off device->channels (:1113); what else they free is not observed (A5).
-        // A device the clients' puts already released is freed memory (A4): the loop reads
-        // device->channels and each channel (7.0 :1305, 5.10.7 :1317), a use after free by the IOH.
-        unregisterDevice: (device) => {
-          if (device.freed) for (const chan of device.channels) useAfterFree(chan);
-          if (v.unregisterListDel) unlinked.add(device);
-        },
-        listedChannels: (device) => (unlinked.has(device) ? [] : device.channels),
+        // The channel loop's first iteration (the rest are removeDevice's chanUnregister steps).
+        unregisterDevice: loop.unregisterNext,
+        // 5.10.7 takes each channel off device->channels in its own iteration (:1113); 7.0 keeps them.
+        listedChannels: (device) => (v.unregisterListDel ? device.channels.slice(loop.done(device)) : device.channels),
+        chancnt: (device) => device.channels.length - loop.done(device),
         *removeDevice(device) {
+          yield* loop.rest(device);
           // The dma_list_mutex section, one step (M5): DMA_PRIVATE, rebalance, dma_device_put.
           yield* at(
             'putRef',
