@@ -19,14 +19,10 @@ import {
 } from './dmaengine.ts';
 import { listMutexFree, type LockGuard } from './locks.ts';
 import { findsPreemptOff, hasWalker, rxThread } from '../../spec/vocabulary.ts';
-import type { plainHotPath, rfcHotPath, ThreadParams } from './hotpath.ts';
+import type { HotPath, ThreadParams, WorkerKit } from './hotpath.ts';
+import { HOT_PATHS, type HotPathAction, type HotPathGuard, type HotPathKind } from './hotpaths/index.ts';
 
-/**
- * The worker's hot path shape: 3.4's one-step find (`plain`), the RFC's split find and get
- * (`rfc`), or a find/get whose counting is a second step after a read-side section's test
- * (`tryget`, percpu_ref_tryget_live).
- */
-export type HotPathKind = 'plain' | 'rfc' | 'tryget';
+export type { HotPathKind } from './hotpaths/index.ts';
 import type { ClientInfo, Layout } from './layout.ts';
 import type { DesignModel } from './design.ts';
 
@@ -39,16 +35,9 @@ export type { StateConfig } from '../make.ts';
  * `dma_list_mutex` lock and both hot paths' (the design picks one; `tryget` designs define
  * `refInc` themselves).
  */
-export type ClientGuard =
-  | GuardNames<ReturnType<typeof clientRules>>
-  | LockGuard
-  | GuardNames<ReturnType<typeof plainHotPath>>
-  | GuardNames<ReturnType<typeof rfcHotPath>>;
+export type ClientGuard = GuardNames<ReturnType<typeof clientRules>> | LockGuard | HotPathGuard;
 /** The actions the client regions reference. */
-export type ClientAction =
-  | ActionNames<ReturnType<typeof clientRules>>
-  | ActionNames<ReturnType<typeof plainHotPath>>
-  | ActionNames<ReturnType<typeof rfcHotPath>>;
+export type ClientAction = ActionNames<ReturnType<typeof clientRules>> | HotPathAction;
 
 /** A state node of a client region. */
 type State = StateConfig<ClientGuard, ClientAction>;
@@ -109,13 +98,6 @@ const WALKER_TEXT = {
   async_tx: 'raid5d: async_tx_issue_pending_all is dma_issue_pending_all (3.6 include/linux/async_tx.h:88, drivers/md/raid5.c:4687)',
 } as const;
 
-/** The non-RFC re-get step's text: 3.x and mainline have no dma_get_channel (issue 31); async_tx reuses depend_tx->chan. */
-const REGET: Readonly<Record<HotPathKind, string>> = {
-  plain: 'async_tx reuses the channel pointer kept in its descriptors (depend_tx->chan; no dmaengine call in 3.x or mainline), once',
-  tryget: 'dma_get_channel(cached), the design’s re-get: async_tx re-takes the pointer kept in its descriptors (once)',
-  rfc: 'RFC dma_get_channel(cached)',
-};
-
 /** The region of a `net_dma` or `async_tx` client: `<name>.control` ∥ `<name>.worker`. */
 export function publicClientRegion(
   c: ClientInfo,
@@ -129,15 +111,66 @@ export function publicClientRegion(
   walkerOopses = false,
 ): StateConfig<ClientGuard, ClientAction> {
   const n = c.name;
+  return {
+    id: n,
+    type: 'parallel',
+    description: `${c.kind} client ${n}: a control context (dmaengine_get/put) and a worker context (find → use → put)${hasWalker(c) ? `, and its dma_issue_pending_all caller (${c.kind === 'net_dma' ? 'NET_RX softirq' : 'raid5d'})` : ''}`,
+    states: {
+      control: controlRegion(c, allocFailures, putRebalances),
+      worker: workerRegion(c, HOT_PATHS[hotPath], extra),
+      ...walkerRegion(c, walkerOopses),
+    },
+  };
+}
+
+/** `<client>.control`: `dmaengine_get` … `dmaengine_put`. */
+function controlRegion(c: ClientInfo, allocFailures: boolean, putRebalances: boolean): State {
+  const n = c.name;
   const p = { t: c.index };
   const ev = (step: string) => `${n}.${step}`;
-  const rfc = hotPath === 'rfc';
-  const split = hotPath !== 'plain';
+  return {
+    id: `${n}.control`,
+    initial: 'idle',
+    description: `control context: the ${c.kind} client switched on and off (dmaengine_get / dmaengine_put)`,
+    states: {
+      idle: {
+        id: `${n}.control.idle`,
+        description: 'before dmaengine_get',
+        on: {
+          [ev('get')]: {
+            guard: 'listMutexFree',
+            target: `#${n}.control.got`,
+            actions: [{ type: 'dmaengineGet', params: p }],
+            description: 'dmaengine_get under dma_list_mutex: dmaengine_ref_count++, dma_chan_get on every public channel, rebalance on 0→1',
+          },
+          ...(allocFailures ? getAllocFailsStep(ev('getAllocFails'), n, p) : {}),
+        },
+      },
+      got: {
+        id: `${n}.control.got`,
+        description: 'registered interest: dmaengine_get done, dmaengine_put not yet',
+        on: {
+          [ev('release')]: releaseStep(n, p, putRebalances),
+        },
+      },
+      released: { id: `${n}.control.released`, description: 'after dmaengine_put' },
+    },
+  };
+}
+
+/**
+ * The {@link WorkerKit} of client `c` under a hot path whose find is `split` or not, with
+ * the migration step any worker state takes (`migrateTo`) and the `preemptDisable` that
+ * opens a find or re-get under `get_cpu()` (`off`).
+ */
+function workerKit(c: ClientInfo, split: boolean): { kit: WorkerKit; migrateTo: (id: string) => On; off: WorkerKit['on'] } {
+  const n = c.name;
+  const p = { t: c.index };
   const { noPreempt, off, on } = preemption(c, split);
   const migrateTo = (id: string): On =>
     c.migrates
       ? {
-          [ev('migrate')]: {
+          [`${n}.migrate`]: {
             guard: { type: 'canMigrate', params: p },
             target: `#${id}`,
             actions: [{ type: 'migrate', params: p }],
@@ -145,196 +178,88 @@ export function publicClientRegion(
           },
         }
       : {};
-  const migrateInside = (id: string): On => (noPreempt ? {} : migrateTo(id)); // none while preemption is off
+  const kit: WorkerKit = {
+    c,
+    p,
+    ev: (step) => `${n}.${step}`,
+    id: (state) => `${n}.worker.${state}`,
+    inc: (target, guard, description = 'RFC this_cpu_inc(dmaengine_chan_ref_count) on the CPU the thread runs on now', action = 'refInc') => ({
+      ...(guard ? { guard: { type: guard, params: p } } : {}),
+      target: `#${n}.worker.${target}`,
+      actions: [{ type: action, params: p }, ...(target === 'found' ? on : [])], // into found: the find/get ends
+      description,
+    }),
+    on,
+    migrateInside: (id) => (noPreempt ? {} : migrateTo(id)), // none while preemption is off
+  };
+  return { kit, migrateTo, off };
+}
+
+/**
+ * `<client>.worker`: find (or async_tx's re-get) → use → put rounds; the hot path record
+ * `hp` gives the states a find or re-get passes between `idle` and `found`.
+ */
+function workerRegion(c: ClientInfo, hp: HotPath, extra: ClientSteps<ClientGuard, ClientAction>): State {
+  const { kit, migrateTo, off } = workerKit(c, hp.split);
+  const { p, ev, id } = kit;
   const reget: On =
     c.kind === 'async_tx'
       ? {
           [ev('reget')]: {
             guard: { type: 'canReget', params: p },
-            target: `#${n}.worker.${split ? 'regetting' : 'found'}`,
+            target: `#${id(hp.split ? 'regetting' : 'found')}`,
             actions: [...off, { type: 'getChannel', params: p }],
-            description: rfc
-              ? 'RFC dma_get_channel(cached): if (static_key_false(&dmaengine_quiesce)), the test alone; async_tx re-takes the pointer kept in its descriptors (once)'
-              : REGET[hotPath],
+            description: hp.reget,
           },
         }
       : {};
-  const inc = (
-    target: string,
-    guard?: ClientGuard,
-    description = 'RFC this_cpu_inc(dmaengine_chan_ref_count) on the CPU the thread runs on now',
-    action: ClientAction = 'refInc',
-  ): TransitionConfig<ClientGuard, ClientAction> => ({
-    ...(guard ? { guard: { type: guard, params: p } } : {}),
-    target: `#${n}.worker.${target}`,
-    actions: [{ type: action, params: p }, ...(target === 'found' ? on : [])], // into found: the find/get ends
-    description,
-  });
-  // The RFC's find and get are several statements with no preempt_disable between them
-  // (seed 3/7, hunk @@ -305,10 +313,40 @@): each is a state of its own, where the
-  // thread can be preempted and, if it migrates, moved.
-  // percpu_ref_tryget_live: the mode test inside rcu_read_lock, then this_cpu_inc.
-  const trygetStates: Record<string, State> =
-    hotPath === 'tryget'
-      ? {
-          fetched: {
-            id: `${n}.worker.fetched`,
-            description: 'inside the read-side section: the tryget saw the ref live (or not); nothing counted yet',
-            on: {
-              [ev('inc')]: inc('found', undefined, 'percpu_ref_tryget_live: this_cpu_inc if the ref was seen live; rcu_read_unlock'),
-              ...migrateInside(`${n}.worker.fetched`),
-            },
-          },
-          ...(c.kind === 'async_tx'
-            ? {
-                regetting: {
-                  id: `${n}.worker.regetting`,
-                  description: 'inside the read-side section of the re-get’s tryget; nothing counted yet',
-                  on: {
-                    [ev('inc')]: inc('found', undefined, 'percpu_ref_tryget_live: this_cpu_inc if the ref was seen live; rcu_read_unlock'),
-                    ...migrateInside(`${n}.worker.regetting`),
-                  },
-                },
-              }
-            : {}),
-        }
-      : {};
-  const rfcFindStates: Record<string, State> = rfc
-    ? {
-        fetched: {
-          id: `${n}.worker.fetched`,
-          description: 'RFC dma_find_channel read channel_table; nothing counted yet',
-          on: { [ev('inc')]: inc('counted'), ...migrateInside(`${n}.worker.fetched`) },
-        },
-        counted: {
-          id: `${n}.worker.counted`,
-          description: "RFC dma_find_channel: this CPU's count is raised; the key is not tested yet",
-          on: {
-            [ev('test')]: {
-              target: `#${n}.worker.found`,
-              actions: [{ type: 'keyTest', params: p }, ...on],
-              description: 'RFC dma_find_channel: if (static_key_false(&dmaengine_quiesce)) chan = NULL; return chan',
-            },
-            ...migrateInside(`${n}.worker.counted`),
-          },
-        },
-        ...(c.kind === 'async_tx'
-          ? {
-              regetting: {
-                id: `${n}.worker.regetting`,
-                description: 'RFC dma_get_channel tested the key; dirty and the count are not touched yet',
-                on: {
-                  [ev('dirty')]: {
-                    guard: { type: 'keyWasOn', params: p },
-                    target: `#${n}.worker.dirtied`,
-                    actions: [{ type: 'markDirty', params: p }],
-                    description: 'RFC dma_get_channel: the key was on: atomic_inc(&dmaengine_dirty)',
-                  },
-                  [ev('inc')]: inc(
-                    'found',
-                    'keyWasOff',
-                    'RFC dma_get_channel: the key was off: this_cpu_inc(dmaengine_chan_ref_count); return chan',
-                    'regetInc',
-                  ),
-                  ...migrateInside(`${n}.worker.regetting`),
-                },
-              },
-              dirtied: {
-                id: `${n}.worker.dirtied`,
-                description: 'RFC dma_get_channel bumped dirty; the count is not raised yet',
-                on: {
-                  [ev('inc')]: inc('found', undefined, 'RFC dma_get_channel: this_cpu_inc(dmaengine_chan_ref_count); return chan', 'regetInc'),
-                  ...migrateInside(`${n}.worker.dirtied`),
-                },
-              },
-            }
-          : {}),
-      }
-    : {};
   return {
-    id: n,
-    type: 'parallel',
-    description: `${c.kind} client ${n}: a control context (dmaengine_get/put) and a worker context (find → use → put)${hasWalker(c) ? `, and its dma_issue_pending_all caller (${c.kind === 'net_dma' ? 'NET_RX softirq' : 'raid5d'})` : ''}`,
+    id: `${c.name}.worker`,
+    initial: 'idle',
+    description:
+      c.kind === 'async_tx'
+        ? 'worker context: find → use → put rounds (async_tx submitting a descriptor: __async_tx_find_channel)'
+        : 'worker context: find → use → put rounds (tcp_recvmsg copying with net_dma)',
     states: {
-      control: {
-        id: `${n}.control`,
-        initial: 'idle',
-        description: `control context: the ${c.kind} client switched on and off (dmaengine_get / dmaengine_put)`,
-        states: {
-          idle: {
-            id: `${n}.control.idle`,
-            description: 'before dmaengine_get',
-            on: {
-              [ev('get')]: {
-                guard: 'listMutexFree',
-                target: `#${n}.control.got`,
-                actions: [{ type: 'dmaengineGet', params: p }],
-                description: 'dmaengine_get under dma_list_mutex: dmaengine_ref_count++, dma_chan_get on every public channel, rebalance on 0→1',
-              },
-              ...(allocFailures ? getAllocFailsStep(ev('getAllocFails'), n, p) : {}),
-            },
+      idle: {
+        id: id('idle'),
+        description: 'between rounds: no per-CPU reference held',
+        on: {
+          [ev('find')]: {
+            guard: { type: 'canFind', params: p },
+            target: `#${id(hp.split ? 'fetched' : 'found')}`,
+            actions: [...off, { type: 'findChannel', params: p }],
+            description: 'dma_find_channel(cap): this_cpu_read(channel_table[cap]->chan)',
           },
-          got: {
-            id: `${n}.control.got`,
-            description: 'registered interest: dmaengine_get done, dmaengine_put not yet',
-            on: {
-              [ev('release')]: releaseStep(n, p, putRebalances),
-            },
-          },
-          released: { id: `${n}.control.released`, description: 'after dmaengine_put' },
+          ...reget,
+          ...extra['worker.idle'],
         },
       },
-      worker: {
-        id: `${n}.worker`,
-        initial: 'idle',
-        description:
-          c.kind === 'async_tx'
-            ? 'worker context: find → use → put rounds (async_tx submitting a descriptor: __async_tx_find_channel)'
-            : 'worker context: find → use → put rounds (tcp_recvmsg copying with net_dma)',
-        states: {
-          idle: {
-            id: `${n}.worker.idle`,
-            description: 'between rounds: no per-CPU reference held',
-            on: {
-              [ev('find')]: {
-                guard: { type: 'canFind', params: p },
-                target: `#${n}.worker.${split ? 'fetched' : 'found'}`,
-                actions: [...off, { type: 'findChannel', params: p }],
-                description: 'dma_find_channel(cap): this_cpu_read(channel_table[cap]->chan)',
-              },
-              ...reget,
-              ...extra['worker.idle'],
-            },
+      ...hp.states(kit),
+      found: {
+        id: id('found'),
+        description: 'dma_find_channel/dma_get_channel returned; the channel (or NULL) is about to be used',
+        on: {
+          [ev('use')]: {
+            target: `#${id('used')}`,
+            actions: [{ type: 'useChannel', params: p }],
+            description: 'prep + submit + dma_async_issue_pending on the channel (NULL: CPU copy)',
           },
-          ...rfcFindStates,
-          ...trygetStates,
-          found: {
-            id: `${n}.worker.found`,
-            description: 'dma_find_channel/dma_get_channel returned; the channel (or NULL) is about to be used',
-            on: {
-              [ev('use')]: {
-                target: `#${n}.worker.used`,
-                actions: [{ type: 'useChannel', params: p }],
-                description: 'prep + submit + dma_async_issue_pending on the channel (NULL: CPU copy)',
-              },
-              ...migrateTo(`${n}.worker.found`),
-            },
-          },
-          used: {
-            id: `${n}.worker.used`,
-            description: 'the operation was issued; the reference is still held',
-            on: {
-              [ev('put')]: {
-                target: `#${n}.worker.idle`,
-                actions: [{ type: 'putChannel', params: p }],
-                description: 'RFC dma_put_channel: this_cpu_dec on the CPU the thread runs on now (3.4: nothing)',
-              },
-              ...migrateTo(`${n}.worker.used`),
-            },
-          },
+          ...migrateTo(id('found')),
         },
       },
-      ...walkerRegion(c, walkerOopses),
+      used: {
+        id: id('used'),
+        description: 'the operation was issued; the reference is still held',
+        on: {
+          [ev('put')]: {
+            target: `#${id('idle')}`,
+            actions: [{ type: 'putChannel', params: p }],
+            description: 'RFC dma_put_channel: this_cpu_dec on the CPU the thread runs on now (3.4: nothing)',
+          },
+          ...migrateTo(id('used')),
+        },
+      },
     },
   };
 }

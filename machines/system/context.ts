@@ -161,6 +161,51 @@ export interface SystemContext {
   pref: number[][];
 }
 
+/**
+ * A context leaf by its path with the indices left out (`threads[].held`, `uaf[][]`), as
+ * the checker's slot paths read with `[n]` made `[]`.
+ */
+export type ContextPath =
+  | `${Exclude<keyof SystemContext, 'devices' | 'channels' | 'threads' | 'iohs' | 'uaf' | 'design' | 'table' | 'pref'>}`
+  | 'uaf[][]'
+  | `devices[].${keyof DeviceCtx}`
+  | `channels[].${keyof ChannelCtx}`
+  | `threads[].${keyof ThreadCtx}`
+  | `iohs[].${keyof IohCtx}`;
+
+/** A ghost variable: where it is, and what it records. */
+export interface GhostVariable {
+  readonly path: ContextPath;
+  /** What history it keeps, and which properties read it. */
+  readonly records: string;
+}
+
+/**
+ * Ghost state: history variables no kernel variable stands for, kept only for the properties
+ * (and the observable's `violations`). No guard reads one, and no step's effect on the rest
+ * of the context depends on one (test/machines/ghost.test.ts perturbs each in every explored
+ * state of every built-in design), so a ghost can never change behaviour; it only tells
+ * states apart. The walker's oops is no variable: it is the state `<client>.softirq.oopsed`
+ * (its `rcuChan`, which the walk reads, is kernel state).
+ */
+export const GHOST_STATE: readonly GhostVariable[] = [
+  { path: 'uaf[][]', records: 'which client thread (bit 1) or its dma_issue_pending_all walker (bit 2) used a channel after it was freed: no-use-after-free' },
+  { path: 'iohs[].uaf', records: "the channels an IOH thread's unregister read after their device was freed: no-use-after-free" },
+  { path: 'iohs[].missed', records: 'a quiesce judged its last round zero while a counted holder of the device was left (a false zero): no-false-zero' },
+  {
+    path: 'threads[].held',
+    records: 'the thread holds a counted reference (its RFC find or get passed the per-CPU inc and the key test): read only where missed is set',
+  },
+  {
+    path: 'devices[].quiesced',
+    records:
+      "the device's hot-path protection ended (RFC quiesce threshold, percpu-ref's atomic-mode wait): no-ref-survives-quiesce; the symmetry reduction also waits for it",
+  },
+];
+
+/** Whether the checker's slot path `slot` (`threads[1].held`) is a {@link GHOST_STATE} variable. */
+export const isGhostSlot = (slot: string): boolean => GHOST_STATE.some((g) => g.path === slot.replace(/\[\d+\]/g, '[]'));
+
 /** A design's variables: scalars, one set per client thread, one set per device. */
 export interface DesignCtx {
   global: Record<string, number>;

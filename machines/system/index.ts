@@ -17,7 +17,7 @@ import { cpuRegion, cpuRules } from './cpu.ts';
 import { initialContext, type SystemContext } from './context.ts';
 import type { ClientSteps, DesignModel, DesignVariables } from './design.ts';
 import { DesignError, didYouMean } from './design-error.ts';
-import { plainHotPath, rfcHotPath } from './hotpath.ts';
+import { HOT_PATHS } from './hotpaths/index.ts';
 import { lockGuards } from './locks.ts';
 import { graceWithoutSync, iohBuild, iohRegion, iohRules, probeRules } from './ioh.ts';
 import { layoutOf, type ClientInfo, type Layout } from './layout.ts';
@@ -56,7 +56,7 @@ export function sharedRules(L: Layout, hotPath: HotPathKind, listed?: DesignMode
   const p = probeRules(L);
   const u = cpuRules(L);
   // A `tryget` design overrides the plain find/get/put actions with its own.
-  const hot = hotPath === 'rfc' ? rfcHotPath(L) : plainHotPath(L);
+  const hot = HOT_PATHS[hotPath].rules(L);
   return {
     guards: { ...lockGuards, ...c.guards, ...hot.guards, ...h.guards, ...p.guards, ...u.guards } as Rules<SystemContext>['guards'],
     actions: { ...c.actions, ...hot.actions, ...h.actions, ...p.actions, ...u.actions } as Rules<SystemContext>['actions'],

@@ -24,6 +24,7 @@ import type { SystemContext } from '../../machines/system/context.ts';
 import { mapDesignRules, type DesignModel, type DesignRules, type DesignVariables } from '../../machines/system/design.ts';
 import { DesignError, DesignErrors, didYouMean } from '../../machines/system/design-error.ts';
 import { buildSystem, designVariablesOf, systemConfig, systemRules, type SystemModel } from '../../machines/system/index.ts';
+import { HOT_PATH_KINDS } from '../../machines/system/hotpaths/index.ts';
 import { layoutOf } from '../../machines/system/layout.ts';
 import { snapshotKey, snapshotView } from '../../machines/xstate.ts';
 import { type AnyProperty, PROPERTY_NAMES } from '../../machines/system/properties.ts';
@@ -36,7 +37,6 @@ export { DesignError, DesignErrors };
 
 /** Client flags an assumption may name (scenario JSON client fields). */
 const ASSUMPTION_FLAGS = ['releases', 'busy', 'migrates', 'releasesEarly'] as const;
-const HOT_PATHS = ['plain', 'rfc', 'tryget'] as const;
 
 /** Options of {@link validateDesign}. */
 export interface ValidateOptions {
@@ -131,8 +131,12 @@ function checkFields(D: DesignModel, note: Note): void {
   if (name === '(unnamed)') note('name', 'is missing', 'give the design a name (lower case, digits and dashes)');
   else if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) note('name', `${JSON.stringify(name)} is not lower case, digits and dashes`, 'rename it, e.g. my-notifier');
   for (const k of ['title', 'summary'] as const) if (typeof D[k] !== 'string') note(k, 'must be a string', `add a ${k}`);
-  if (!(HOT_PATHS as readonly string[]).includes(D.hotPath))
-    note('hotPath', `${JSON.stringify(D.hotPath)} is not a hot path kind${didYouMean(String(D.hotPath), HOT_PATHS)}`, `use one of ${HOT_PATHS.join(', ')}`);
+  if (!(HOT_PATH_KINDS as readonly string[]).includes(D.hotPath))
+    note(
+      'hotPath',
+      `${JSON.stringify(D.hotPath)} is not a hot path kind${didYouMean(String(D.hotPath), HOT_PATH_KINDS)}`,
+      `use one of ${HOT_PATH_KINDS.join(', ')}`,
+    );
   for (const k of ['ejecting', 'rules'] as const) if (typeof D[k] !== 'function') note(k, 'must be a function', `add ${k}(…) (machines/system/design.ts)`);
   if (D.threads !== undefined && typeof D.threads !== 'function')
     note('threads', 'must be a function of the layout', 'write threads: (L) => ({ wq0: { id: "wq0", initial, states } })');

@@ -14,6 +14,7 @@ import type { PropertySet } from '../check/engine/properties.ts';
 import { type AnyProperty, propertiesWith, SAFETY } from '../../machines/system/properties.ts';
 import { buildSystem, type SystemContext } from '../../machines/system/index.ts';
 import type { DesignModel } from '../../machines/system/design.ts';
+import { GHOST_STATE } from '../../machines/system/context.ts';
 import type { Scenario } from '../scenario.ts';
 import { emitPromela, MODEL_CHECKS } from './emit.ts';
 import { initialInputs, rangesOf, widenRanges } from './ranges.ts';
@@ -77,6 +78,7 @@ export function exportPromela(
     header: [
       `dmaspec export --format promela: scenario ${scenario.name}, design ${design.name}.`,
       `dmaspec (no symmetry) found ${x.states} states and ${x.transitions} transitions${x.complete ? '' : ' before a limit stopped it (the ranges below are of those states, of seeded random runs, and one step beyond)'}.`,
+      `Ghost variables (history the properties read; no guard or step depends on them, machines/system/context.ts GHOST_STATE): ${GHOST_STATE.map((g) => g.path).join(', ')}.`,
       `dmaspec's safety verdicts${x.complete ? '' : ' so far'}: ${violated.length ? `violated ${violated.join(', ')}` : 'every property holds, deadlock freedom too'}.`,
       failsAtStart.length
         ? `The initial state already violates: ${failsAtStart.join(', ')}.`

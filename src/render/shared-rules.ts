@@ -7,14 +7,13 @@
  * @module
  */
 import { configTransitions } from '../../machines/make.ts';
-import type { HotPathKind } from '../../machines/system/clients.ts';
+import { HOT_PATH_KINDS as HOT_PATHS, type HotPathKind } from '../../machines/system/hotpaths/index.ts';
 import { buildSystem, sharedRules } from '../../machines/system/index.ts';
 import { layoutOf } from '../../machines/system/layout.ts';
 import { rxThread } from '../../spec/vocabulary.ts';
 import { DESIGN_MODELS } from '../designs/models.ts';
 import { DEFAULT_SCENARIO } from '../scenario.ts';
 
-const HOT_PATHS: readonly HotPathKind[] = ['plain', 'rfc', 'tryget'];
 /** The standard scenario with CPU hotplug, so that the CPU thread's steps are there too. */
 const SCENARIO = { ...DEFAULT_SCENARIO, cpuHotplug: true, allocFailures: true };
 /** And with the IOH hot-added, its register failing or not (`probe`, `probeFails`): not under the kref designs, which refuse hotAdd. */

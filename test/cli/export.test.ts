@@ -16,6 +16,9 @@ describe('dmaspec export', () => {
     expect(r.out).toMatch(/^\/\* dmaspec export --format promela: scenario default, design baseline\. \*\//);
     expect(r.out).toContain('dmaspec (no symmetry) found 122064 states and 476857 transitions.');
     expect(r.out).toContain("dmaspec's safety verdicts: violated no-use-after-free.");
+    expect(r.out).toMatch(
+      /^\/\* Ghost variables \(history the properties read.*\): uaf\[\]\[\], iohs\[\]\.uaf, iohs\[\]\.missed, threads\[\]\.held, devices\[\]\.quiesced\. \*\/$/m,
+    );
     for (const thread of ['net0', 'atx0', 'slave0', 'ioh0']) expect(r.out).toContain(`active proctype t_${thread}()`);
     expect(r.out.match(/:: d_step \{/g)?.length).toBeGreaterThan(20);
     expect(r.err).toMatch(/default under baseline: \d+ steps, \d+ tree nodes; dmaspec found 122064 states/);
