@@ -65,7 +65,7 @@ interface CodeLink {
   readonly name: string;
   readonly file: string;
 }
-const LINK = /\[`([^`]+)`\]\(\.\.\/((?:machines\/system|src\/core)\/[\w-]+\.ts)\)/g;
+const LINK = /\[`([^`]+)`\]\(\.\.\/((?:machines\/system|src\/core)\/[\w/-]+\.ts)\)/g;
 const codeLinks = (page: string, text: string): CodeLink[] => [...text.matchAll(LINK)].map((m) => ({ page, name: m[1]!, file: m[2]! }));
 const root = new URL('../../', import.meta.url);
 const source = (file: string) => readFileSync(new URL(file, root), 'utf8');
