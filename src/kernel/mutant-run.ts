@@ -90,7 +90,7 @@ export function targetMutants(built: Built, source: string, target: MutationTarg
 }
 
 /** How many mutants of the RFC build the CI gate replays (test/external/kernel-mutants.test.ts). */
-export const CI_MUTANT_SAMPLE = 24;
+export const CI_MUTANT_SAMPLE = 16;
 
 /**
  * The CI gate's sample of build `build`. A listed survivor replays every path of the build's
@@ -99,7 +99,7 @@ export const CI_MUTANT_SAMPLE = 24;
  * mutants are listed survivors. Those builds take a smaller sample to keep the external
  * tests within CI's budget; the gate adds to each sample the one mutant it must kill.
  */
-export const ciMutantSample = (build: string): number => ({ '3.6': 8, '5.10.7': 8, '7.0': 8 })[build] ?? CI_MUTANT_SAMPLE;
+export const ciMutantSample = (build: string): number => ({ '3.6': 6, '5.10.7': 8, '7.0': 8 })[build] ?? CI_MUTANT_SAMPLE;
 
 /**
  * A fixed sample of at most `n` mutants: every k-th from the first (k = ⌈length / n⌉), so the
