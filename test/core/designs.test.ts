@@ -7,6 +7,7 @@ import { replay, roundRobinScheduler, runSchedule } from '../../src/system/sched
 import { System } from '../../src/system/system.ts';
 import { client, scenario } from './fixtures.ts';
 import { ALLOC_FAIL } from '../../src/mbt/coverage-scenarios.ts';
+import { channelLoopThenFree } from './fixtures.ts';
 
 const types = (sys: System) => sys.enabledSteps().map((e) => e.type);
 
@@ -16,14 +17,7 @@ describe('alternative designs on the core', () => {
     replay(sys, [{ type: 'slave0.request', allocOk: true }, 'slave0.use', 'ioh0.eject', 'ioh0.unregister', 'ioh0.notify']);
     expect(types(sys)).toEqual(['slave0.ack']); // putRefs waits for the ack
     const run = runSchedule(sys, roundRobinScheduler());
-    expect(run.steps.map((s) => s.event.type)).toEqual([
-      'slave0.ack',
-      'ioh0.putRefs',
-      'ioh0.chanUnregister',
-      'ioh0.chanUnregister',
-      'ioh0.synchronizeRcu',
-      'ioh0.free',
-    ]);
+    expect(run.steps.map((s) => s.event.type)).toEqual(['slave0.ack', 'ioh0.putRefs', ...channelLoopThenFree('ioh0', 2)]);
     expect(run.outcome).toBe('completed');
     expect(run.final.devices[0]).toMatchObject({ freed: true, private: false, privatecnt: 0 });
     expect(run.final.violations).toEqual([]);
@@ -85,17 +79,7 @@ describe('alternative designs on the core', () => {
   it('percpu-ref: a re-get of a pointer cached past its put touches the freed reference (the stated assumption)', () => {
     const sys = new System(scenario({ design: 'percpu-ref', clients: [client('atx0', 'async_tx', 1, { releases: false })] }));
     const script = ['atx0.get', 'atx0.find', 'atx0.inc', 'atx0.use', 'atx0.put', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod'];
-    replay(sys, [
-      ...script,
-      'ioh0.drained',
-      'ioh0.putRefs',
-      'ioh0.chanUnregister',
-      'ioh0.chanUnregister',
-      'ioh0.synchronizeRcu',
-      'ioh0.free',
-      'atx0.reget',
-      'atx0.inc',
-    ]);
+    replay(sys, [...script, 'ioh0.drained', 'ioh0.putRefs', ...channelLoopThenFree('ioh0', 2), 'atx0.reget', 'atx0.inc']);
     const o = sys.observe();
     expect(o.threads[0].chan).toBeNull(); // the tryget failed: nothing to use
     expect(o.ref).toEqual([0, 0]);
@@ -274,10 +258,7 @@ describe('alternative designs on the core', () => {
       'ioh0.unregister',
       'ioh0.markDying',
       'ioh0.putRefs',
-      'ioh0.chanUnregister',
-      'ioh0.chanUnregister',
-      'ioh0.synchronizeRcu',
-      'ioh0.free',
+      ...channelLoopThenFree('ioh0', 2),
       'net0.use',
     ]);
     expect(run.steps).toHaveLength(11); // 8 before the channel loop was stepped (one step per channel), 10 before synchronize_rcu's start was

@@ -74,3 +74,12 @@ export function rfcRound(t: string): string[] {
 export function rfcReget(t: string, keyOn = false): string[] {
   return [`${t}.reget`, ...(keyOn ? [`${t}.dirty`] : []), `${t}.inc`];
 }
+
+/**
+ * The end of a 3.x removal after its wait: 3.6's channel loop, a `chanUnregister` per channel
+ * (dmaengine.c:843-852), then the RFC's `synchronize_rcu` begun and the driver's `free` after
+ * its grace period (hunk @@ -788,6 +877,9 @@).
+ */
+export function channelLoopThenFree(ioh: string, channels: number): string[] {
+  return [...Array.from({ length: channels }, () => `${ioh}.chanUnregister`), `${ioh}.synchronizeRcu`, `${ioh}.free`];
+}

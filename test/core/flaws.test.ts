@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { replay, runSchedule, scriptedScheduler } from '../../src/system/scheduler.ts';
 import { System } from '../../src/system/system.ts';
 import { client, quiesceRound, rfcFind, rfcRound, scenario } from './fixtures.ts';
+import { channelLoopThenFree } from './fixtures.ts';
 
 function report(name: string, length: number) {
   console.log(`[flaw] ${name}: schedule of ${length} steps`);
@@ -66,10 +67,7 @@ describe('known flaws, scripted', () => {
         'ioh0.keyOff',
         'ioh0.unlock',
         'ioh0.putRefs',
-        'ioh0.chanUnregister',
-        'ioh0.chanUnregister',
-        'ioh0.synchronizeRcu',
-        'ioh0.free',
+        ...channelLoopThenFree('ioh0', 2),
       ];
       const run = replay(sys, script);
       expect(run.outcome).toBe('stopped');
@@ -102,10 +100,7 @@ describe('known flaws, scripted', () => {
       'atx0.inc',
       'ioh0.unlock',
       'ioh0.putRefs',
-      'ioh0.chanUnregister',
-      'ioh0.chanUnregister',
-      'ioh0.synchronizeRcu',
-      'ioh0.free', // does not look at the per-CPU count
+      ...channelLoopThenFree('ioh0', 2), // does not look at the per-CPU count
       'atx0.use',
     ];
     const run = replay(sys, script);
@@ -193,10 +188,7 @@ describe('known flaws, scripted', () => {
       'ioh0.keyOff',
       'ioh0.unlock',
       'ioh0.putRefs',
-      'ioh0.chanUnregister',
-      'ioh0.chanUnregister',
-      'ioh0.synchronizeRcu',
-      'ioh0.free', // every sum was 0: nothing was counted
+      ...channelLoopThenFree('ioh0', 2), // every sum was 0: nothing was counted
       'net0.inc',
       'net0.test', // key off: the stale pointer is returned
       'net0.use',
@@ -318,18 +310,7 @@ describe('percpu_ref_tryget_live and the grace period (kernel review D18), on th
 
   it('percpu-ref-nogp: the sum reads zero before the tryget that saw the ref live counts; the device is freed under it', () => {
     const sys = new System(scenario({ design: 'percpu-ref-nogp', clients }));
-    replay(sys, [
-      ...before,
-      'ioh0.gracePeriod',
-      'ioh0.drained',
-      'net0.inc',
-      'ioh0.putRefs',
-      'ioh0.chanUnregister',
-      'ioh0.chanUnregister',
-      'ioh0.synchronizeRcu',
-      'ioh0.free',
-      'net0.use',
-    ]);
+    replay(sys, [...before, 'ioh0.gracePeriod', 'ioh0.drained', 'net0.inc', 'ioh0.putRefs', ...channelLoopThenFree('ioh0', 2), 'net0.use']);
     expect(sys.observe().ref).toEqual([1, 0]);
     expect(sys.observe().violations).toEqual(['use-after-free:net0:ioat0.0']);
   });

@@ -18,6 +18,7 @@ import { checkModel } from '../../src/check/engine/check.ts';
 import { behaviourScenario } from '../../src/check/scenarios.ts';
 import { noUseAfterFree, type SystemView } from '../../machines/system/properties.ts';
 import { ALLOC_FAIL } from '../../src/mbt/coverage-scenarios.ts';
+import { channelLoopThenFree } from '../core/fixtures.ts';
 
 const ev = (type: string, payload: Record<string, number | boolean> = {}): StepEvent => ({ type, ...payload });
 const steps = (...types: string[]) => types.map((t) => ev(t));
@@ -42,18 +43,7 @@ describe('notifier', () => {
     const m = sys('notifier', NEVER_RELEASING_SLAVE);
     const events = [
       ...SLAVE_HOLDS,
-      ...steps(
-        'ioh0.eject',
-        'ioh0.unregister',
-        'ioh0.notify',
-        'slave0.ack',
-        'atx0.get',
-        'ioh0.putRefs',
-        'ioh0.chanUnregister',
-        'ioh0.chanUnregister',
-        'ioh0.synchronizeRcu',
-        'ioh0.free',
-      ),
+      ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.notify', 'slave0.ack', 'atx0.get', 'ioh0.putRefs', ...channelLoopThenFree('ioh0', 2)),
     ];
     const s = runWithXstate(m, events);
     expect(s.matches({ ioh0: 'removed', slave0: 'released' })).toBe(true);
@@ -103,17 +93,7 @@ describe('fail-fast', () => {
     const m = sys('fail-fast');
     const events = [
       ...NET_IN_FLIGHT,
-      ...steps(
-        'ioh0.eject',
-        'ioh0.unregister',
-        'ioh0.markDying',
-        'ioh0.putRefs',
-        'ioh0.chanUnregister',
-        'ioh0.chanUnregister',
-        'ioh0.synchronizeRcu',
-        'ioh0.free',
-        'net0.use',
-      ),
+      ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.markDying', 'ioh0.putRefs', ...channelLoopThenFree('ioh0', 2), 'net0.use'),
     ];
     expect(holds(m, events, 'no-use-after-free')).toBe(false);
     expect(violations(m, events)).toEqual(['use-after-free:net0:ioat0.0']);
@@ -379,10 +359,7 @@ describe('percpu-ref', () => {
       'ioh0.gracePeriod',
       'ioh0.drained',
       'ioh0.putRefs',
-      'ioh0.chanUnregister',
-      'ioh0.chanUnregister',
-      'ioh0.synchronizeRcu',
-      'ioh0.free',
+      ...channelLoopThenFree('ioh0', 2),
       'atx0.reget',
       'atx0.inc',
     );

@@ -12,6 +12,7 @@ import { propertyNamed, type LivenessProperty, type SafetyProperty } from '../..
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario.ts';
 import { replay } from '../../src/system/scheduler.ts';
 import { System } from '../../src/system/system.ts';
+import { channelLoopThenFree } from '../core/fixtures.ts';
 
 const ev = (type: string, payload: Record<string, number | boolean> = {}): StepEvent => ({ type, ...payload });
 const steps = (...types: string[]) => types.map((t) => ev(t));
@@ -122,10 +123,7 @@ describe('false-zero quiesce sum (rfc-wait): a migrating reader-dodger cancels a
 
   it('then the channel is freed under atx0: no-use-after-free fails', () => {
     const m = systemFor(scenario);
-    const events = [
-      ...prefix,
-      ...steps('ioh0.keyOff', 'ioh0.unlock', 'ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.synchronizeRcu', 'ioh0.free', 'atx0.use'),
-    ];
+    const events = [...prefix, ...steps('ioh0.keyOff', 'ioh0.unlock', 'ioh0.putRefs', ...channelLoopThenFree('ioh0', 2), 'atx0.use')];
     expect(holds(m, events, 'no-use-after-free')).toBe(false);
     expect(observe(snapshotView(runWithXstate(m, events)), m).violations).toEqual(['use-after-free:atx0:ioat0.1']);
   });
@@ -149,7 +147,7 @@ describe('preempted finder (rfc-wait, kernel review D1): dma_find_channel reads 
     ...steps('net0.get', 'net0.find'),
     ...UNREGISTER,
     ...QUIESCE_2,
-    ...steps('ioh0.putRefs', 'ioh0.chanUnregister', 'ioh0.chanUnregister', 'ioh0.synchronizeRcu', 'ioh0.free', 'net0.inc', 'net0.test', 'net0.use'),
+    ...steps('ioh0.putRefs', ...channelLoopThenFree('ioh0', 2), 'net0.inc', 'net0.test', 'net0.use'),
   ];
 
   it('the quiesce ends with the finder between its table read and its put: no-ref-survives-quiesce fails', () => {
