@@ -16,7 +16,7 @@ import { keyOf, type PathResult } from './divergence.ts';
 import { mutantBuilder } from './mutant-build.ts';
 import { applyMutant, definedFunctions, type Mutant, mutantsOf } from './mutants.ts';
 import { exportName, type ExportSpec } from './plan.ts';
-import { sampledLines } from './run.ts';
+import { type ExportResult, sampledLines } from './run.ts';
 import type { KernelTree } from './tree.ts';
 
 /** The refcount and removal functions mutated by default (issue 22), per build. */
@@ -89,7 +89,7 @@ export function targetMutants(built: Built, source: string, target: MutationTarg
   return mutantsOf(source, target.functions, { ...(built.origins ? { origins: built.origins, mutable: fromTreeOrRfc } : {}), file: 'dmaengine.c' });
 }
 
-/** How many mutants of the RFC build the CI gate replays (test/external/kernel-mutants.test.ts). */
+/** How many mutants of the RFC build the CI gate replays (test/external/kernel-gates.test.ts). */
 export const CI_MUTANT_SAMPLE = 16;
 
 /**
@@ -165,16 +165,27 @@ async function harnessResults(
   return { code, stderr };
 }
 
-/** The lines of `file` whose path id is in `keep` (and the header). */
-async function filterLines(from: string, to: string, keep: ReadonlySet<number>): Promise<void> {
+/** The lines of `file` whose path id `keep` accepts (and the header). */
+async function filterLines(from: string, to: string, keep: (id: number) => boolean): Promise<void> {
   const fd = openSync(to, 'w');
   let header = true;
   for await (const line of createInterface({ input: createReadStream(from) })) {
     const id = header ? undefined : Number(/^\{"kind":"path","id":(\d+)/.exec(line)?.[1]);
-    if (header || keep.has(id!)) writeSync(fd, `${line}\n`);
+    if (header || keep(id!)) writeSync(fd, `${line}\n`);
     header = false;
   }
   closeSync(fd);
+}
+
+/**
+ * The baseline of one export from a replay that already ran it on the unmutated build
+ * (`replayExport` with `copyTo: sent`): the lines sent, less the paths that failed, in `file`.
+ * The same paths prepareBaseline keeps, without exporting and replaying them a second time.
+ */
+export async function baselineFromReplay(result: ExportResult, sent: string, file: string): Promise<BaselineExport> {
+  const failed = new Set(result.failures.map((f) => f.path));
+  await filterLines(sent, file, (id) => !failed.has(id));
+  return { spec: result.spec, file, exported: result.exported, replayed: result.paths, passing: result.paths - failed.size };
 }
 
 /**
@@ -198,7 +209,7 @@ export async function prepareBaseline(built: Built, plan: readonly ExportSpec[],
     });
     if (code !== 0) throw new Error(`the ${built.name} harness failed on ${exportName(spec)} (exit ${code}): ${stderr.trim()}`);
     const file = join(dir, `${i}.jsonl`);
-    await filterLines(all, file, passing);
+    await filterLines(all, file, (id) => passing.has(id));
     rmSync(all);
     out.push({ spec, file, exported: lines.exported, replayed, passing: passing.size });
   }

@@ -3,7 +3,7 @@
  * kernel/equivalent-mutants.json (mutants no path can kill because they do not change what
  * the kernel does, each with why) and kernel/surviving-mutants.json (mutants the exports CI
  * replays do not kill today: coverage gaps, each with the scenario or event that would kill
- * it, issue 29). The gate (test/external/kernel-mutants.test.ts) fails on a survivor neither
+ * it, issue 29). The gate (test/external/kernel-gates.test.ts) fails on a survivor neither
  * lists, on an entry the run contradicts (a listed mutant that is killed now), and on an
  * entry that names no mutant.
  * @module

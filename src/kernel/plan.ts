@@ -163,7 +163,7 @@ export function defaultPlan(spec: BuildSpec): ExportSpec[] {
 /**
  * The paths CI replays of each large export (every Nth, by `<machine>/<scenario>/<design>`;
  * the rest whole), so that the whole gate stays within a few minutes on 2 cores
- * (test/external/kernel-replay.test.ts); the mutant runner replays the same sample.
+ * (test/external/kernel-gates.test.ts); the mutant runner replays the same sample.
  */
 export const CI_EVERY: Readonly<Record<string, number>> = {
   'system/catalogue/baseline': 3,

@@ -8,6 +8,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type BuiltTarget, targetNamed } from '../mbt/adapters/index.ts';
 import { exportLines } from '../mbt/export.ts';
@@ -108,13 +109,23 @@ function harnessProcess(built: Built) {
 /**
  * Replays `spec` on each of `builts` (the export is generated once and streamed to all).
  * `model`: the machine to export instead of the catalogue's (a design object, a test's
- * deliberately broken rule). Deterministic: the same paths, in the same order.
+ * deliberately broken rule). `copyTo`: a file that receives the lines sent, so that a later
+ * run (the mutants' baseline, src/kernel/mutant-run.ts) reads them instead of exporting again.
+ * Deterministic: the same paths, in the same order.
  * @throws Error when a harness cannot read the export or dies
  */
-export async function replayExport(builts: readonly Built[], spec: ExportSpec, model?: BuiltTarget): Promise<ExportResult[]> {
+export async function replayExport(builts: readonly Built[], spec: ExportSpec, model?: BuiltTarget, copyTo?: string): Promise<ExportResult[]> {
   const procs = builts.map(harnessProcess);
   const lines = sampledLines(spec, model);
-  for (const line of lines) for (const p of procs) await p.write(line);
+  const copy = copyTo === undefined ? undefined : openSync(copyTo, 'w');
+  try {
+    for (const line of lines) {
+      if (copy !== undefined) writeSync(copy, line); // each line ends with its newline
+      for (const p of procs) await p.write(line);
+    }
+  } finally {
+    if (copy !== undefined) closeSync(copy);
+  }
   const out: ExportResult[] = [];
   for (const [i, p] of procs.entries()) {
     const { results, summary } = await p.finish();

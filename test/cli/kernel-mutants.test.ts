@@ -1,7 +1,7 @@
 /**
  * `dmaspec kernel-mutants` without a compiler run: its help, and exit 2 with one line naming
  * what is wrong (an option, the tree, a function the file does not define, gcc). The mutant
- * runs need gcc: test/external/kernel-mutants.test.ts.
+ * runs need gcc: test/external/kernel-gates.test.ts.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,14 +1,16 @@
 /**
- * The kernel replay CI runs (test/external/kernel-replay.test.ts): every build of the oracle
+ * The kernel replay CI runs (test/external/kernel-gates.test.ts): every build of the oracle
  * trees in ../shared/kernel, each export of the builds' default plans, the large ones in a
  * deterministic sample (every Nth path, src/kernel/plan.ts CI_EVERY), so that the whole run
- * stays within a few minutes on 2 cores. Exports shared by two trees (5.10.7 and 7.0 replay
- * the same kref paths) are generated once and streamed to both harnesses.
+ * stays within a few minutes on 2 cores. Exports shared by two trees are generated once and
+ * streamed to both harnesses. The same run is the mutants gate's baseline: each build's
+ * passing paths are kept in a folder, so no export is generated or replayed twice.
  */
 import { join } from 'node:path';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { buildHarness, buildsFor, type Built } from '../../src/kernel/build.ts';
 import { ciPlan, exportName, type ExportSpec } from '../../src/kernel/plan.ts';
+import { type BaselineExport, baselineFromReplay } from '../../src/kernel/mutant-run.ts';
 import { replayExport, type ExportResult } from '../../src/kernel/run.ts';
 import { defaultRfcPatch, readTree, sharedFolder } from '../../src/kernel/tree.ts';
 
@@ -27,22 +29,39 @@ export function oracleTrees(): { trees: string[]; seed?: string } | string {
   };
 }
 
-/** Builds every build of `trees` and replays the CI plan; the results in plan order. */
-export async function runCiPlan(trees: readonly string[], seed: string | undefined): Promise<ExportResult[]> {
+/** The CI plan's results in plan order, and per build (by name) the mutants' baseline: its exports' passing paths, in its plan's order. */
+export interface CiRun {
+  readonly results: readonly ExportResult[];
+  readonly baselines: ReadonlyMap<string, readonly BaselineExport[]>;
+}
+
+/** Builds every build of `trees`, replays the CI plan and keeps each build's passing paths under `dir`. */
+export async function runCiPlan(trees: readonly string[], seed: string | undefined, dir: string): Promise<CiRun> {
   const groups = new Map<string, { spec: ExportSpec; builts: Built[] }>();
-  for (const dir of trees) {
-    const tree = readTree(dir);
+  const plans = new Map<string, string[]>();
+  for (const treeDir of trees) {
+    const tree = readTree(treeDir);
     for (const b of buildsFor(tree, seed)) {
       const built = buildHarness(tree, b);
+      plans.set(built.name, []);
       for (const e of ciPlan(b)) {
         const key = exportName(e);
         const g = groups.get(key) ?? { spec: e, builts: [] };
         g.builts.push(built);
         groups.set(key, g);
+        plans.get(built.name)!.push(key);
       }
     }
   }
-  const out: ExportResult[] = [];
-  for (const { spec, builts } of groups.values()) out.push(...(await replayExport(builts, spec)));
-  return out;
+  const results: ExportResult[] = [];
+  const kept = new Map<string, BaselineExport>();
+  for (const [i, { spec, builts }] of [...groups.values()].entries()) {
+    const sent = join(dir, `${i}.sent.jsonl`);
+    const rs = await replayExport(builts, spec, undefined, sent);
+    for (const r of rs) kept.set(`${r.build} ${exportName(spec)}`, await baselineFromReplay(r, sent, join(dir, `${i}.${r.build}.jsonl`)));
+    rmSync(sent);
+    results.push(...rs);
+  }
+  const baselines = new Map([...plans].map(([build, keys]) => [build, keys.map((k) => kept.get(`${build} ${k}`)!)] as const));
+  return { results, baselines };
 }

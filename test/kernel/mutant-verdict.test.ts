@@ -1,7 +1,7 @@
 /**
  * Kernel mutant verdicts and the gate (src/kernel/mutant-verdict.ts): an outcome read with the
  * two reviewed lists, and what the gate objects to. The replays themselves need gcc
- * (test/external/kernel-mutants.test.ts); here the outcomes are given.
+ * (test/external/kernel-gates.test.ts); here the outcomes are given.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
