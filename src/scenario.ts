@@ -153,8 +153,10 @@ export interface ClientSpec {
    * (`route_free`, 7.0 `dmaengine.c:511-516`, 5.10.7 :508-513). Harness only: the route is
    * freed inside the release step the model already has and the model keeps no route, so
    * nothing it describes changes; the kernel harness (mainline builds; 3.x has no routers)
-   * reports a route its release leaves allocated as `route-leak:<chan>` and a `route_free`
-   * with no live route as `route-free-twice:<chan>`, which the model never expects. Default
+   * reports a route its release leaves allocated as `route-leak:<chan>`, a `route_free` with
+   * no live route as `route-free-twice:<chan>`, and (on a device with `deviceSynchronize`) one
+   * before the synchronize that ends the channel's submitted transfers as
+   * `route-freed-in-flight:<chan>`, none of which the model expects. Default
    * false; a parsed scenario has it only when true.
    */
   readonly routed?: boolean;

@@ -467,7 +467,8 @@ static bool slave_filter(struct dma_chan *chan, void *param)
  * (drivers/dma/of-dma.c) the route is allocated and chan->router, chan->route_data set on the
  * channel the request got; dma_chan_put frees it (7.0 dmaengine.c:511-516, 5.10.7 :508-513).
  * A route the release leaves live is route-leak:<chan>, a route_free of no live route
- * route-free-twice:<chan> ("?" when route_data is NULL): the model expects neither. */
+ * route-free-twice:<chan> ("?" when route_data is NULL), one freed with a transfer maybe in
+ * flight route-freed-in-flight:<chan>: the model expects none. */
 static int routed[RT_MAX_THREADS], route_live[MAXCHAN], route_token[MAXCHAN];
 static void fake_route_free(struct device *dev, void *data)
 {
@@ -476,6 +477,13 @@ static void fake_route_free(struct device *dev, void *data)
 	char v[96];
 	if (c < 0 || !route_live[c]) {
 		snprintf(v, sizeof v, "route-free-twice:%s", c < 0 ? "?" : chans[c].id);
+		add_violation(v);
+	}
+	/* dma_chan_put frees the route after the channel's transfers are done (dmaengine_synchronize,
+	 * 7.0 :507, then the free; the route, :511): one freed while a submitted descriptor may still
+	 * run through it would misroute its requests. Known only with the device's synchronize. */
+	if (c >= 0 && chans[c].inst->unsynced && devs[chans[c].dev].sync) {
+		snprintf(v, sizeof v, "route-freed-in-flight:%s", chans[c].id);
 		add_violation(v);
 	}
 	if (c >= 0)
