@@ -67,6 +67,36 @@ export interface DeviceSpec {
   readonly name: string;
   readonly channels: number;
   readonly capabilities: readonly Capability[];
+  /**
+   * The driver's `device_alloc_chan_resources` returns 0 on success (it preallocates no
+   * descriptors, as many drivers do) instead of the descriptor count. Harness only: 0 is
+   * success, `dma_chan_get` tests only for an error (3.6 `dmaengine.c:230` `desc_cnt < 0`,
+   * 5.10.7 :469 and 7.0 :472 `ret < 0`) and the model counts no descriptors, so nothing the
+   * model describes changes; the kernel harness's fake driver returns 0. Default false; a
+   * parsed scenario has it only when true.
+   */
+  readonly allocReturnsZero?: boolean;
+  /**
+   * The driver has `device_synchronize` (mainline; 3.x has no such operation), and a channel
+   * freed by `device_free_chan_resources` after a submit with no `device_synchronize` in
+   * between is what the kernel-doc forbids (7.0 `dmaengine.h:1153`: synchronize "before it is
+   * safe to free any memory that is accessed by previously submitted descriptors"). Harness
+   * only: `dma_chan_put` synchronizes right before the free (7.0 `dmaengine.c:507`, 5.10.7
+   * :504), inside the step the model already has, so nothing the model describes changes; the
+   * kernel harness's fake driver reports a free without it as `unsynchronized-free:<chan>`,
+   * which the model never expects. Default false; a parsed scenario has it only when true.
+   */
+  readonly deviceSynchronize?: boolean;
+  /**
+   * The driver registers the device with `DMA_PRIVATE` already in its `cap_mask` (a
+   * slave-only controller): `dma_async_device_register` counts it once more in `privatecnt`
+   * ("Always private", 3.6 `dmaengine.c:797-798`, 7.0 :1263-1264), so a slave's
+   * `dma_release_channel` never brings it to 0 and never clears `DMA_PRIVATE` (3.6 :556-557);
+   * `dmaengine_get`, the channel table and `dma_issue_pending_all` skip it from the start.
+   * The model's device starts private, with `privatecnt` 1 once registered. Default false;
+   * a parsed scenario has it only when true.
+   */
+  readonly private?: boolean;
 }
 
 /** An I/O hub carrying DMA devices, optionally tied to a CPU socket. */
@@ -107,6 +137,29 @@ export interface ClientSpec {
    * Default false; a parsed scenario has it only when true. net_dma always has its NET_RX one.
    */
   readonly walker?: boolean;
+  /**
+   * slave only: its `dma_request_channel` passes a filter function (`dma_filter_fn`) that
+   * accepts exactly these channels (ids `<device>.<index>`) and rejects every other:
+   * `private_candidate` skips a rejected channel as it skips a busy one (3.6
+   * `dmaengine.c:487-491`, 7.0 :646-650), so the request takes the first free accepted
+   * channel of the first device that has one, or NULL. Absent: no filter (`fn` NULL), the
+   * first free channel. A parsed scenario has it only when given.
+   */
+  readonly filter?: readonly string[];
+  /**
+   * slave only: its channel comes through a DMA request router (mainline `of_dma_router_xlate`,
+   * drivers/dma/of-dma.c: the router's `route_allocate`, then `chan->router` and
+   * `chan->route_data` set on the channel it got), which `dma_chan_put` frees
+   * (`route_free`, 7.0 `dmaengine.c:511-516`, 5.10.7 :508-513). Harness only: the route is
+   * freed inside the release step the model already has and the model keeps no route, so
+   * nothing it describes changes; the kernel harness (mainline builds; 3.x has no routers)
+   * reports a route its release leaves allocated as `route-leak:<chan>`, a `route_free` with
+   * no live route as `route-free-twice:<chan>`, and (on a device with `deviceSynchronize`) one
+   * before the synchronize that ends the channel's submitted transfers as
+   * `route-freed-in-flight:<chan>`, none of which the model expects. Default
+   * false; a parsed scenario has it only when true.
+   */
+  readonly routed?: boolean;
 }
 
 /** Everything the model, the core and the checker are built from. */
@@ -267,6 +320,12 @@ export function parseScenario(json: unknown): Scenario {
     if (names.has(n)) throw new ScenarioError(f, `name ${n} is used twice`);
     names.add(n);
   }
+  const channelIds = new Set(iohs.flatMap((h) => h.devices.flatMap((dv) => Array.from({ length: dv.channels }, (_, k) => `${dv.name}.${k}`))));
+  clients.forEach((c, i) =>
+    c.filter?.forEach((id, k) => {
+      if (!channelIds.has(id)) throw new ScenarioError(`clients[${i}].filter[${k}]`, `names no channel of the scenario's devices (got ${id})`);
+    }),
+  );
   const cpuHotplug = json.cpuHotplug === undefined ? false : bool(json.cpuHotplug, 'cpuHotplug');
   const allocFailures = json.allocFailures === undefined ? false : bool(json.allocFailures, 'allocFailures');
   const channelSwitch = json.asyncTxChannelSwitch === undefined ? false : bool(json.asyncTxChannelSwitch, 'asyncTxChannelSwitch');
@@ -306,11 +365,21 @@ function parseIoh(raw: unknown, f: string, cpus: number): IohSpec {
   const devices = arr(raw.devices, `${f}.devices`, 1, 4).map((dv, j): DeviceSpec => {
     const g = `${f}.devices[${j}]`;
     if (!isObj(dv)) throw new ScenarioError(g, 'must be an object');
-    noExtra(dv, g, ['name', 'channels', 'capabilities']);
+    noExtra(dv, g, ['name', 'channels', 'capabilities', 'allocReturnsZero', 'deviceSynchronize', 'private']);
     const caps = arr(dv.capabilities ?? ['memcpy'], `${g}.capabilities`, 1, CAPABILITIES.length).map((c, k) =>
       oneOf(c, `${g}.capabilities[${k}]`, CAPABILITIES),
     );
-    return { name: str(dv.name, `${g}.name`), channels: int(dv.channels, `${g}.channels`, 1, 8), capabilities: caps };
+    const zero = dv.allocReturnsZero === undefined ? false : bool(dv.allocReturnsZero, `${g}.allocReturnsZero`);
+    const sync = dv.deviceSynchronize === undefined ? false : bool(dv.deviceSynchronize, `${g}.deviceSynchronize`);
+    const priv = dv.private === undefined ? false : bool(dv.private, `${g}.private`);
+    return {
+      name: str(dv.name, `${g}.name`),
+      channels: int(dv.channels, `${g}.channels`, 1, 8),
+      capabilities: caps,
+      ...(zero ? { allocReturnsZero: true } : {}),
+      ...(sync ? { deviceSynchronize: true } : {}),
+      ...(priv ? { private: true } : {}),
+    };
   });
   const socketCpus = arr(raw.socketCpus ?? [], `${f}.socketCpus`, 0, cpus).map((c, k) => int(c, `${f}.socketCpus[${k}]`, 0, cpus - 1));
   return { name: str(raw.name, `${f}.name`), devices, socketCpus };
@@ -318,7 +387,7 @@ function parseIoh(raw: unknown, f: string, cpus: number): IohSpec {
 
 function parseClient(raw: unknown, f: string, cpus: number): ClientSpec {
   if (!isObj(raw)) throw new ScenarioError(f, 'must be an object');
-  noExtra(raw, f, ['name', 'kind', 'cpu', 'capability', 'releases', 'busy', 'migrates', 'rounds', 'releasesEarly', 'walker', 'behaviour']);
+  noExtra(raw, f, ['name', 'kind', 'cpu', 'capability', 'releases', 'busy', 'migrates', 'rounds', 'releasesEarly', 'walker', 'filter', 'routed', 'behaviour']);
   const kind = oneOf(raw.kind, `${f}.kind`, CLIENT_KINDS);
   const behaviour =
     raw.behaviour === undefined ? [] : arr(raw.behaviour, `${f}.behaviour`, 0, BEHAVIOURS.length).map((b, k) => oneOf(b, `${f}.behaviour[${k}]`, BEHAVIOURS));
@@ -337,7 +406,26 @@ function parseClient(raw: unknown, f: string, cpus: number): ClientSpec {
     rounds: raw.rounds === undefined ? 1 : int(raw.rounds, `${f}.rounds`, 1, 8),
     releasesEarly: flag('releasesEarly', behaviour.includes('releases-early'), false),
     ...(walkerOf(raw.walker, f, kind) ? { walker: true } : {}),
+    ...(raw.filter === undefined ? {} : { filter: filterOf(raw.filter, f, kind) }),
+    ...(routedOf(raw.routed, f, kind) ? { routed: true } : {}),
   };
+}
+
+/** A slave's `routed`. */
+function routedOf(v: unknown, f: string, kind: ClientSpec['kind']): boolean {
+  if (v === undefined) return false;
+  const on = bool(v, `${f}.routed`);
+  if (on && kind !== 'slave') throw new ScenarioError(`${f}.routed`, 'is for slave clients (a DMA router routes a slave request)');
+  return on;
+}
+
+/** A slave's `filter`: the channel ids its filter function accepts (checked against the IOHs in parseScenario). */
+function filterOf(v: unknown, f: string, kind: ClientSpec['kind']): readonly string[] {
+  if (kind !== 'slave') throw new ScenarioError(`${f}.filter`, 'is for slave clients (only dma_request_channel takes a filter function)');
+  return arr(v, `${f}.filter`, 0, 32).map((id, k) => {
+    if (typeof id !== 'string' || !/^[A-Za-z_][A-Za-z0-9_-]{0,31}\.[0-9]$/.test(id)) throw broken(id, `${f}.filter[${k}]`, 'a channel id <device>.<index>');
+    return id;
+  });
 }
 
 /** A client's `walker` field: async_tx only (net_dma always has its NET_RX walker, a slave none). */

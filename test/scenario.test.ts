@@ -63,6 +63,30 @@ describe('parseScenario', () => {
     expect(fieldOf({ asyncTxChannelSwitch: 'yes' })).toBe('asyncTxChannelSwitch');
   });
 
+  it('driver options of a device (allocReturnsZero, deviceSynchronize, private): booleans, kept only when true', () => {
+    const dev = (o: object) => parseScenario({ iohs: [{ name: 'h', devices: [{ name: 'd', channels: 1, ...o }] }] }).iohs[0].devices[0];
+    expect(dev({ allocReturnsZero: true, deviceSynchronize: true, private: true })).toEqual({
+      name: 'd',
+      channels: 1,
+      capabilities: ['memcpy'],
+      allocReturnsZero: true,
+      deviceSynchronize: true,
+      private: true,
+    });
+    expect(dev({ allocReturnsZero: false, deviceSynchronize: false, private: false })).toEqual({ name: 'd', channels: 1, capabilities: ['memcpy'] });
+    for (const k of ['allocReturnsZero', 'deviceSynchronize', 'private'])
+      expect(fieldOf({ iohs: [{ name: 'h', devices: [{ name: 'd', channels: 1, [k]: 1 }] }] })).toBe(`iohs[0].devices[0].${k}`);
+  });
+
+  it("a slave's filter: the channel ids it accepts, each a channel of the scenario; slaves only", () => {
+    const iohs = [{ name: 'h', devices: [{ name: 'd', channels: 2 }] }];
+    expect(parseScenario({ iohs, clients: [{ name: 's', kind: 'slave', filter: ['d.1'] }] }).clients[0].filter).toEqual(['d.1']);
+    expect('filter' in parseScenario({ iohs, clients: [{ name: 's', kind: 'slave' }] }).clients[0]).toBe(false);
+    expect(fieldOf({ iohs, clients: [{ name: 'n', kind: 'net_dma', filter: ['d.0'] }] })).toBe('clients[0].filter');
+    expect(fieldOf({ iohs, clients: [{ name: 's', kind: 'slave', filter: ['d.2'] }] })).toBe('clients[0].filter[0]');
+    expect(fieldOf({ iohs, clients: [{ name: 's', kind: 'slave', filter: [3] }] })).toBe('clients[0].filter[0]');
+  });
+
   it('cpuHotplug adds the cpu thread to both the machine and the implementation', () => {
     const s = parseScenario({ cpus: 3, cpuHotplug: true, clients: [{ name: 'n', kind: 'net_dma' }] });
     expect(systemFor(s).threads).toContain('cpu');

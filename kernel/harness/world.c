@@ -28,6 +28,7 @@ struct fchan {
 	int index; /* the world's channel index */
 	struct fring *ring; /* kept after free_chan_resources (like a stale driver pointer): a later prep touches freed memory */
 	int resources;
+	int unsynced; /* a descriptor submitted since the last device_synchronize (the device's deviceSynchronize) */
 };
 struct fdev {
 	struct dma_device common;
@@ -45,6 +46,10 @@ struct wdev {
 	 * (devices[].module); they outlive every instance, as the PCI device's driver does. */
 	struct module mod;
 	struct device_driver drv;
+	/* Driver quirks the scenario's device asks for (src/scenario.ts DeviceSpec): alloc_chan_resources
+	 * returns 0 (allocReturnsZero); the driver has device_synchronize (deviceSynchronize). */
+	int alloc_zero, sync;
+	int priv; /* registered with DMA_PRIVATE set (the scenario device's `private`) */
 };
 struct wchan {
 	char id[48];
@@ -111,19 +116,37 @@ static int fake_alloc_chan_resources(struct dma_chan *chan)
 	fc->ring = kzalloc(sizeof *fc->ring, GFP_KERNEL);
 	rt_tag(fc->ring, RT_TAG_CHAN, fc->index);
 	fc->resources = 1;
-	return 1;
+	fc->unsynced = 0;
+	/* The descriptors it allocated; a driver that preallocates none returns 0, also success. */
+	return devs[chans[fc->index].dev].alloc_zero ? 0 : 1;
 }
 
+static void add_violation(const char *v);
 static void fake_free_chan_resources(struct dma_chan *chan)
 {
 	struct fchan *fc = container_of(chan, struct fchan, common);
+	/* A driver with device_synchronize: freeing what a submitted descriptor may still use,
+	 * with no synchronize since (7.0 dmaengine.h:1153), is the client's or dmaengine's bug. */
+#ifdef DMASPEC_MAINLINE /* 3.x has no device_synchronize: the option changes nothing there */
+	if (fc->unsynced && devs[chans[fc->index].dev].sync) {
+		char v[96];
+		snprintf(v, sizeof v, "unsynchronized-free:%s", chans[fc->index].id);
+		add_violation(v);
+	}
+#endif
 	kfree(fc->ring);
 	fc->resources = 0;
 }
 
+#ifdef DMASPEC_MAINLINE
+/* device_synchronize (the device's deviceSynchronize): dmaengine_synchronize's driver call. */
+static void fake_synchronize(struct dma_chan *chan) { container_of(chan, struct fchan, common)->unsynced = 0; }
+#endif
+
 static dma_cookie_t fake_tx_submit(struct dma_async_tx_descriptor *tx)
 {
 	struct fring *r = container_of(tx, struct fring, desc);
+	container_of(tx->chan, struct fchan, common)->unsynced = 1;
 	return (dma_cookie_t)++r->submitted;
 }
 
@@ -210,6 +233,8 @@ static void fake_create(int d)
 	 * 3.6 dmaengine.c:710, 5.10.7 :1198, 7.0 :1203 check it), so device_has_all_tx_types
 	 * decides on memcpy/xor/pq alone (src/table-rows.ts). */
 	dma_cap_set(DMA_INTERRUPT, dd->cap_mask);
+	if (w->priv)
+		dma_cap_set(DMA_PRIVATE, dd->cap_mask); /* a slave-only controller (the scenario device's `private`) */
 	dd->device_prep_dma_interrupt = fake_prep_interrupt;
 	dd->dev = pdev;
 	dd->device_alloc_chan_resources = fake_alloc_chan_resources;
@@ -221,6 +246,8 @@ static void fake_create(int d)
 	dd->device_issue_pending = fake_issue_pending;
 #ifdef DMASPEC_MAINLINE
 	dd->device_release = fake_device_release;
+	if (w->sync)
+		dd->device_synchronize = fake_synchronize;
 #endif
 	INIT_LIST_HEAD(&dd->channels);
 	for (int i = 0; i < w->nchan; i++) {
@@ -416,15 +443,87 @@ static void op_issue_all(void *a)
 	dma_issue_pending_all(); /* net_rx_action (3.x net/core/dev.c), async_tx_issue_pending_all */
 }
 
+/* A slave's filter function (its scenario `filter`): accepts the channels of its mask only.
+ * Without one the request passes fn = NULL, as before. */
+static unsigned filter_mask[RT_MAX_THREADS];
+static int filtered[RT_MAX_THREADS];
+static bool slave_filter(struct dma_chan *chan, void *param)
+{
+	int c = chan_index(chan);
+	/* private_candidate offers a filter only channels nobody holds (the busy test first, 3.6
+	 * dmaengine.c:482-486, 7.0 :641-645): a filter may write the channel it accepts (storing
+	 * its parameter in chan->private is a common one), so one offered a busy channel could
+	 * clobber its holder's. */
+	if (chan->client_count && c >= 0) {
+		char v[96];
+		snprintf(v, sizeof v, "filter-offered-busy:%s", chans[c].id);
+		add_violation(v);
+	}
+	return c >= 0 && (filter_mask[(int)(uintptr_t)param] >> c & 1);
+}
+
+#ifdef DMASPEC_MAINLINE
+/* A DMA request router (the slave's scenario `routed`; 3.x has none): as of_dma_router_xlate
+ * (drivers/dma/of-dma.c) the route is allocated and chan->router, chan->route_data set on the
+ * channel the request got; dma_chan_put frees it (7.0 dmaengine.c:511-516, 5.10.7 :508-513).
+ * A route the release leaves live is route-leak:<chan>, a route_free of no live route
+ * route-free-twice:<chan> ("?" when route_data is NULL), one freed with a transfer maybe in
+ * flight route-freed-in-flight:<chan>: the model expects none. */
+static int routed[RT_MAX_THREADS], route_live[MAXCHAN], route_token[MAXCHAN];
+static void fake_route_free(struct device *dev, void *data)
+{
+	(void)dev;
+	int c = data ? (int)((int *)data - route_token) : -1;
+	char v[96];
+	if (c < 0 || !route_live[c]) {
+		snprintf(v, sizeof v, "route-free-twice:%s", c < 0 ? "?" : chans[c].id);
+		add_violation(v);
+	}
+	/* dma_chan_put frees the route after the channel's transfers are done (dmaengine_synchronize,
+	 * 7.0 :507, then the free; the route, :511): one freed while a submitted descriptor may still
+	 * run through it would misroute its requests. Known only with the device's synchronize. */
+	if (c >= 0 && chans[c].inst->unsynced && devs[chans[c].dev].sync) {
+		snprintf(v, sizeof v, "route-freed-in-flight:%s", chans[c].id);
+		add_violation(v);
+	}
+	if (c >= 0)
+		route_live[c] = 0;
+}
+static struct dma_router fake_router = { .route_free = fake_route_free };
+static void route(struct wthread *w, int t)
+{
+	int c = w->chan ? chan_index(w->chan) : -1;
+	if (!routed[t] || c < 0)
+		return;
+	w->chan->router = &fake_router;
+	w->chan->route_data = &route_token[c];
+	route_live[c] = 1;
+}
+static void route_check(struct wthread *w, int t)
+{
+	int c = w->opchan ? chan_index(w->opchan) : -1;
+	if (routed[t] && c >= 0 && route_live[c]) {
+		char v[96];
+		snprintf(v, sizeof v, "route-leak:%s", chans[c].id);
+		add_violation(v);
+	}
+}
+#else
+static void route(struct wthread *w, int t) { (void)w, (void)t; }
+static void route_check(struct wthread *w, int t) { (void)w, (void)t; }
+#endif
+
 static void op_request(void *a)
 {
 	struct wthread *w = W(a);
+	int t = (int)(w - wth);
 	dma_cap_mask_t mask;
 	dma_cap_zero(mask);
 	dma_cap_set(w->cap, mask);
 	fail_alloc = !w->alloc_ok;
-	w->chan = dma_request_channel(mask, NULL, NULL);
+	w->chan = filtered[t] ? dma_request_channel(mask, slave_filter, (void *)(uintptr_t)t) : dma_request_channel(mask, NULL, NULL);
 	fail_alloc = 0;
+	route(w, t);
 	w->opchan = w->chan;
 }
 
@@ -444,6 +543,7 @@ static void op_release(void *a)
 	w->opchan = w->chan;
 	dma_release_channel(w->chan);
 	w->chan = NULL;
+	route_check(w, (int)(w - wth));
 }
 
 static void op_eject(void *a)
@@ -674,6 +774,11 @@ static const char *build_scenario(int sc)
 			w->first_chan = nchan;
 			if (nchan + w->nchan > MAXCHAN)
 				return "too many channels for the harness";
+			int zero = json_get(d, "allocReturnsZero"), sync = json_get(d, "deviceSynchronize");
+			w->alloc_zero = zero >= 0 && json_node(zero)->num;
+			w->sync = sync >= 0 && json_node(sync)->num;
+			int priv = json_get(d, "private");
+			w->priv = priv >= 0 && json_node(priv)->num;
 			for (int c = json_node(json_get(d, "capabilities"))->first; c >= 0; c = json_node(c)->next) {
 				int cap = cap_of(c);
 				if (cap < 0) {
@@ -700,6 +805,18 @@ static const char *build_scenario(int sc)
 		wth[t].cap = cap_of(json_get(c, "capability"));
 		wth[t].client = nclients;
 		clients[nclients++] = t;
+		int filter = json_get(c, "filter"); /* slave: the channel ids its filter function accepts */
+		if (filter >= 0) {
+			filtered[t] = 1;
+			for (int id = json_node(filter)->first; id >= 0; id = json_node(id)->next)
+				for (int k = 0; k < nchan; k++)
+					if (json_is(id, chans[k].id))
+						filter_mask[t] |= 1u << k;
+		}
+#ifdef DMASPEC_MAINLINE
+		int rd = json_get(c, "routed");
+		routed[t] = rd >= 0 && json_node(rd)->num;
+#endif
 		int walker = json_get(c, "walker"); /* async_tx: only with the scenario's "walker": true */
 		if (kind == K_NET || (kind == K_ATX && walker >= 0 && json_node(walker)->num)) {
 			/* Its dma_issue_pending_all caller (net_dma: the NET_RX softirq; async_tx: raid5d's

@@ -30,11 +30,13 @@ export const channelState = (ctx: SystemContext): ChannelState =>
  * machine is about one channel) and to memcpy (the machine is about `client_count`; the xor,
  * pq and DMA_ASYNC_TX rows of a fuller device only multiply `table_count`'s values, and the
  * guard export's decision trees past their bound), and one slave, the private requester,
- * instead of the clients.
+ * instead of the clients. The device starts public whatever the scenario's `private` says:
+ * this machine's own rules take the channel from public to private and back.
  */
 export function oneChannel(scenario: Scenario): Scenario {
   const ioh = scenario.iohs[0];
-  const cut = { ...ioh, devices: [{ ...ioh.devices[0], channels: 1, capabilities: ['memcpy' as const] }] };
+  const { private: _, ...first } = ioh.devices[0];
+  const cut = { ...ioh, devices: [{ ...first, channels: 1, capabilities: ['memcpy' as const] }] };
   return { ...scenario, iohs: [cut], clients: [releaseHolder(cut)] };
 }
 

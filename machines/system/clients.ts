@@ -458,10 +458,16 @@ export function clientRules(L: Layout, listed?: ListedChannels, poisoned = false
       // __dma_request_channel and dma_release_channel run under dma_list_mutex.
       // allocOk=false is offered only when there is a candidate (an alloc to fail); it fails the
       // call's first alloc, and the walk goes on to the next device (requestOutcome).
+      // A slave's filter (its scenario `filter`) rejects channels as private_candidate's fn does.
       requestGets: (ctx, { t }, e) =>
-        listMutexFree(ctx) && privateCandidate(ctx, L, spec(t).cap) >= 0 && requestOutcome(ctx, L, spec(t).cap, e.allocOk !== true) >= 0,
+        listMutexFree(ctx) &&
+        privateCandidate(ctx, L, spec(t).cap, 0, spec(t).filter) >= 0 &&
+        requestOutcome(ctx, L, spec(t).cap, e.allocOk !== true, spec(t).filter) >= 0,
       requestFails: (ctx, { t }, e) =>
-        listMutexFree(ctx) && (privateCandidate(ctx, L, spec(t).cap) < 0 ? e.allocOk === true : requestOutcome(ctx, L, spec(t).cap, e.allocOk !== true) < 0),
+        listMutexFree(ctx) &&
+        (privateCandidate(ctx, L, spec(t).cap, 0, spec(t).filter) < 0
+          ? e.allocOk === true
+          : requestOutcome(ctx, L, spec(t).cap, e.allocOk !== true, spec(t).filter) < 0),
       slaveCanUse: (ctx, { t }) => roundsLeft(ctx, t),
       slaveCanRelease: (ctx, { t }) => listMutexFree(ctx) && spec(t).releases && (spec(t).busy || !roundsLeft(ctx, t)),
       // net_rx_action runs while net_dma is on; a walk that can see no device changes nothing, so it is left out.
@@ -523,7 +529,7 @@ export function clientRules(L: Layout, listed?: ListedChannels, poisoned = false
       requestChannel: (ctx, { t }, e) => {
         let fail = e.allocOk !== true;
         for (let d = 0; d < L.devices.length; d++) {
-          const c = deviceCandidate(ctx, L, d, spec(t).cap);
+          const c = deviceCandidate(ctx, L, d, spec(t).cap, spec(t).filter);
           if (c < 0) continue;
           const dev = ctx.devices[d];
           dev.private = 1;

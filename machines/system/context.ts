@@ -219,9 +219,13 @@ export interface DesignCtx {
 const initial = (vars: Readonly<Record<string, DesignVariable>> = {}): Record<string, number> =>
   Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v.initial]));
 
+/** The scenario's devices in the layout's order. */
+const deviceSpecs = (L: Layout) => L.scenario.iohs.flatMap((h) => h.devices);
+
 /**
  * The start of every scenario: all CPUs online, every IOH online with its devices
- * registered (under `hotAdd`: present, none registered), public and unused, no client has started; design variables at their declared
+ * registered (under `hotAdd`: present, none registered), public (unless the scenario's device
+ * is `private`) and unused, no client has started; design variables at their declared
  * initial values.
  */
 export function initialContext(L: Layout, vars: DesignVariables = {}): SystemContext {
@@ -236,7 +240,11 @@ export function initialContext(L: Layout, vars: DesignVariables = {}): SystemCon
     dirty: 0,
     table: TABLE_ROWS.map(() => Array.from({ length: L.cpus }, () => -1)),
     // Under the scenario's hotAdd the devices are registered by the IOH's probe step, not at boot.
-    devices: L.devices.map(() => ({ listed: registered, private: 0, privatecnt: 0, freed: 0, quiesced: 0 })),
+    // A device the driver marks DMA_PRIVATE is private from the start; its register counts it (3.6 dmaengine.c:797-798).
+    devices: L.devices.map((_, d) => {
+      const priv = deviceSpecs(L)[d].private === true ? 1 : 0;
+      return { listed: registered, private: priv, privatecnt: priv * registered, freed: 0, quiesced: 0 };
+    }),
     channels: L.channels.map(() => ({ clientCount: 0, tableCount: 0, resources: 0, local: registered })),
     threads: L.clients.map((c) => ({
       cpu: c.cpu,

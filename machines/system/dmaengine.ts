@@ -130,22 +130,24 @@ export function dmaenginePut(ctx: SystemContext, L: Layout, rebalance = false): 
  * `private_candidate` (3.6 `dmaengine.c:462-497`; 7.0 :621-656, 5.10.7 :618-653) on device
  * `d`: the first free channel with `cap`, or -1. A public device whose `chancnt` is more than
  * one and with any channel in use is refused (all public or all private, 3.6 :474, 7.0 :634,
- * 5.10.7 :631). An unlisted device is not on `dma_device_list`: -1.
+ * 5.10.7 :631). An unlisted device is not on `dma_device_list`: -1. `filter`: the channel ids
+ * the requester's filter function accepts (the slave's scenario `filter`); a rejected channel
+ * is skipped as a busy one is (3.6 :487-491, 7.0 :646-650); undefined: no filter (`fn` NULL).
  */
-export function deviceCandidate(ctx: SystemContext, L: Layout, d: number, cap: number): number {
+export function deviceCandidate(ctx: SystemContext, L: Layout, d: number, cap: number, filter?: readonly string[]): number {
   const info = L.devices[d];
   if (!ctx.devices[d].listed || !hasCap(L, d, cap)) return -1;
   if ((info.chancnt ?? info.channels.length) > 1 && !ctx.devices[d].private && info.channels.some((c) => ctx.channels[c].clientCount)) return -1;
-  return info.channels.find((c) => !ctx.channels[c].clientCount) ?? -1;
+  return info.channels.find((c) => !ctx.channels[c].clientCount && (filter === undefined || filter.includes(L.channels[c].id))) ?? -1;
 }
 
 /**
  * `private_candidate` over the device list as `__dma_request_channel` walks it, from device
  * `from` on: the first free channel with `cap` of the first listed device that offers one.
  */
-export function privateCandidate(ctx: SystemContext, L: Layout, cap: number, from = 0): number {
+export function privateCandidate(ctx: SystemContext, L: Layout, cap: number, from = 0, filter?: readonly string[]): number {
   for (let d = from; d < L.devices.length; d++) {
-    const c = deviceCandidate(ctx, L, d, cap);
+    const c = deviceCandidate(ctx, L, d, cap, filter);
     if (c >= 0) return c;
   }
   return -1;
@@ -159,10 +161,10 @@ export function privateCandidate(ctx: SystemContext, L: Layout, cap: number, fro
  * fails; a candidate is always at `client_count` 0, so that is the first candidate's, and the
  * next device's candidate, if any, is taken.
  */
-export function requestOutcome(ctx: SystemContext, L: Layout, cap: number, failFirstAlloc: boolean): number {
-  const first = privateCandidate(ctx, L, cap);
+export function requestOutcome(ctx: SystemContext, L: Layout, cap: number, failFirstAlloc: boolean, filter?: readonly string[]): number {
+  const first = privateCandidate(ctx, L, cap, 0, filter);
   if (first < 0 || !failFirstAlloc) return first;
-  return privateCandidate(ctx, L, cap, L.channels[first].device + 1);
+  return privateCandidate(ctx, L, cap, L.channels[first].device + 1, filter);
 }
 
 /**

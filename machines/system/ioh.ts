@@ -424,8 +424,8 @@ export function probeRules(L: Layout) {
        * allocated, `balance_ref_count` raises `client_count` to the count; the `-ENODEV`
        * branch needs a module going away: assumption no-module-going); `list_add_tail_rcu`
        * (:796): an open `dma_issue_pending_all` walk whose chain ends on a listed device
-       * reads on into it; the scenario's devices are public, so no `privatecnt++` (:797-798);
-       * `dma_channel_rebalance` (:799).
+       * reads on into it; a device the driver marked DMA_PRIVATE (the scenario device's
+       * `private`) counted in `privatecnt` (:797-798); `dma_channel_rebalance` (:799).
        */
       probeDevices: (ctx, { h }) => {
         for (const d of devs(h)) {
@@ -433,6 +433,7 @@ export function probeRules(L: Layout) {
           if (ctx.refCount && !ctx.devices[d].private) for (const c of L.devices[d].channels) dmaChanGet(ctx, L, c);
           for (const th of ctx.threads) if (th.rcuSeen && ctx.devices[31 - Math.clz32(th.rcuSeen)].listed) th.rcuSeen |= 1 << d;
           ctx.devices[d].listed = 1;
+          if (ctx.devices[d].private) ctx.devices[d].privatecnt++;
           dmaChannelRebalance(ctx, L);
         }
       },

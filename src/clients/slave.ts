@@ -26,11 +26,11 @@ export function* slaveProgram(k: DmaEngine, c: ClientState): ThreadProgram {
     offers: [
       {
         step: 'request',
-        variants: () => (!k.listMutexFree ? [] : k.requestCandidate(cap) ? [{ allocOk: true }, { allocOk: false }] : [{ allocOk: true }]),
+        variants: () => (!k.listMutexFree ? [] : k.requestCandidate(cap, c.spec.filter) ? [{ allocOk: true }, { allocOk: false }] : [{ allocOk: true }]),
       },
     ],
   };
-  const chan = k.dmaRequestChannel(cap, request.payload.allocOk !== false);
+  const chan = k.dmaRequestChannel(cap, request.payload.allocOk !== false, c.spec.filter);
   if (!chan) return; // no channel: the client gives up
   c.chan = chan;
   // A busy slave may release at any time; otherwise after its uses (or when the design lets it give up early).

@@ -219,19 +219,21 @@ export class DmaEngine implements RebalanceState {
   /**
    * `private_candidate`: a free channel of `device` for `cap`, or null. A public device whose
    * `chancnt` is more than one is refused outright if any channel has clients (all channels
-   * of a device are either private or public); busy channels are skipped.
+   * of a device are either private or public); busy channels are skipped, and so are those
+   * the requester's filter function rejects (`filter`: the ids it accepts; 3.6
+   * `dmaengine.c:487-491`; undefined: no filter).
    */
-  privateCandidate(cap: Capability, device: DmaDevice): DmaChan | null {
+  privateCandidate(cap: Capability, device: DmaDevice, filter?: readonly string[]): DmaChan | null {
     if (!hasCap(device, cap)) return null;
     const channels = this.channelsOf(device);
     if ((this.design.chancnt?.(device) ?? device.channels.length) > 1 && !device.private && channels.some((c) => c.clientCount > 0)) return null;
-    return channels.find((c) => c.clientCount === 0) ?? null;
+    return channels.find((c) => c.clientCount === 0 && (filter === undefined || filter.includes(c.id))) ?? null;
   }
 
-  /** The channel `dma_request_channel(cap)` would try first, without taking it (or null). */
-  requestCandidate(cap: Capability): DmaChan | null {
+  /** The channel `dma_request_channel(cap, filter)` would try first, without taking it (or null). */
+  requestCandidate(cap: Capability, filter?: readonly string[]): DmaChan | null {
     for (const device of this.deviceList) {
-      const chan = this.privateCandidate(cap, device);
+      const chan = this.privateCandidate(cap, device, filter);
       if (chan) return chan;
     }
     return null;
@@ -243,12 +245,13 @@ export class DmaEngine implements RebalanceState {
    * `privatecnt++`, `dma_chan_get`; success returns the channel, a failure undoes the
    * device's private marking and goes on to the next device. `allocOk` false fails the
    * call's first `device_alloc_chan_resources` only (the first candidate's: a candidate is
-   * always at `client_count` 0), as the kernel harness does (kernel/README.md).
+   * always at `client_count` 0), as the kernel harness does (kernel/README.md). `filter`: the
+   * channel ids the caller's filter function accepts (undefined: `fn` NULL).
    */
-  dmaRequestChannel(cap: Capability, allocOk = true): DmaChan | null {
+  dmaRequestChannel(cap: Capability, allocOk = true, filter?: readonly string[]): DmaChan | null {
     let fail = !allocOk;
     for (const device of [...this.deviceList]) {
-      const chan = this.privateCandidate(cap, device);
+      const chan = this.privateCandidate(cap, device, filter);
       if (!chan) continue;
       device.private = true;
       device.privatecnt++;

@@ -62,7 +62,7 @@ export function createDevice(spec: DeviceSpec, owner: DriverModule = { refs: 0 }
     capabilities: [...spec.capabilities],
     channels,
     listed: false,
-    private: false,
+    private: spec.private === true, // DMA_PRIVATE set by the driver: its register counts it (3.6 dmaengine.c:797)
     privatecnt: 0,
     freed: false,
     hardwareGone: false,

@@ -18,11 +18,13 @@ const FLAG_TEXT: { readonly [K in BehaviourFlag]: (on: boolean) => string | null
   migrates: (on) => (on ? 'migrating' : null),
   releasesEarly: (on) => (on ? 'releases early' : null),
   walker: (on) => (on ? 'with raid5d (dma_issue_pending_all)' : null),
+  routed: (on) => (on ? 'through a DMA router' : null),
 };
 
 /** A client's behaviours in words (`never releases`, `busy`, `migrating`, `releases early`, `3 rounds`). */
 export function clientBehaviours(c: ClientSpec): string[] {
   const out = (Object.keys(FLAG_TEXT) as BehaviourFlag[]).map((f) => FLAG_TEXT[f](c[f] ?? false)).filter((x) => x !== null);
+  if (c.filter) out.push(`filter accepts ${c.filter.length ? c.filter.join(', ') : 'nothing'}`);
   if (!c.busy && c.rounds !== 1) out.push(`${c.rounds} rounds`);
   return out;
 }
@@ -34,7 +36,9 @@ export function clientBehaviours(c: ClientSpec): string[] {
  */
 export function describeScenario(s: Scenario, options: { readonly design?: boolean } = {}): string {
   const iohs = s.iohs.map((h) => {
-    const devs = h.devices.map((d) => `${d.name} (${d.channels} ${d.capabilities.join('/')} channel${d.channels === 1 ? '' : 's'})`);
+    const devs = h.devices.map(
+      (d) => `${d.name} (${d.channels} ${d.capabilities.join('/')} channel${d.channels === 1 ? '' : 's'}${d.private ? ', DMA_PRIVATE' : ''})`,
+    );
     const socket = h.socketCpus.length > 0 ? ` on the socket of CPU ${h.socketCpus.join(', ')}` : '';
     return `${h.name}${socket}: ${devs.join(', ')}`;
   });

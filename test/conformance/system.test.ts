@@ -60,6 +60,10 @@ describe('system machine conforms (paths replayed on System)', () => {
   // Baseline only in CI (about 10 s; rfc-wait, 1,363 paths, passes too: 9 s more).
   for (const design of ['baseline'] as const)
     it(`hot-add under ${design}`, () => report.add(runConformance(TARGETS.system, withDesign(HARNESS_SCENARIOS['hot-add'], design))));
+  // A DMA_PRIVATE device beside a public one and a slave whose filter rejects a free channel
+  // (the scenario device's private, the slave's filter: 3.6 dmaengine.c:797-798, :487-491).
+  for (const design of ['baseline'] as const)
+    it(`slave-only under ${design}`, () => report.add(runConformance(TARGETS.system, withDesign(HARNESS_SCENARIOS['slave-only'], design))));
   // A two-channel device whose dmaengine_get may fail an alloc: mainline's channel loop is a
   // step per channel, and a request between two reads the lowered device->chancnt (issue 31).
   for (const design of ['kref', 'kref-5-10', 'kref-fixed'] as const)

@@ -43,6 +43,7 @@ describe('the builds and their exports', () => {
       'system/uniprocessor/baseline',
       'system/hot-add/baseline',
       'system/register-fail/baseline',
+      'system/slave-only/baseline',
     ]);
     expect(rfc.build).toBe('3.6+rfc');
     expect(rfc.exports).toContain('quiesce/catalogue/rfc-wait');
@@ -164,5 +165,49 @@ describe('the register-fail scenario: probeFails {alloc} (3.6 dmaengine.c:733-77
     expect(o.channels.every((c) => c.clientCount === 0 && !c.resources)).toBe(true);
     expect(o.violations).toEqual([]);
     expect(m.enabledEvents(view(events)).filter((e) => e.type.startsWith('ioh0.'))).toEqual([]);
+  });
+});
+
+describe('the slave-only scenario: a DMA_PRIVATE device (3.6 dmaengine.c:797-798) and a slave filter (:487-491)', () => {
+  const m = systemFor({ ...HARNESS_SCENARIOS['slave-only'], design: 'baseline' });
+  const at = (events: StepEvent[]) => observe(snapshotView(runWithXstate(m, events)), m);
+  const slaveChan = (events: StepEvent[]) => at(events).threads.find((t) => t.name === 'slave0')?.chan;
+  const request: StepEvent = { type: 'slave0.request', allocOk: true };
+
+  it('the private device starts private, counted once by its register; the public one not', () => {
+    expect(at([]).devices.map((d) => [d.private, d.privatecnt])).toEqual([
+      [true, 1],
+      [false, 0],
+    ]);
+  });
+
+  it('dmaengine_get and the table skip the private device', () => {
+    const o = at([{ type: 'net0.get' }]);
+    expect(o.channels.map((c) => c.clientCount)).toEqual([0, 0, 1]);
+    expect(o.table.memcpy[0]).toBe('ioat1.0');
+  });
+
+  it('the filter rejects the free ioat0.0: the request takes ioat0.1; without the filter, ioat0.0', () => {
+    expect(slaveChan([request])).toBe('ioat0.1');
+    const scenario = HARNESS_SCENARIOS['slave-only'];
+    const unfiltered = systemFor({ ...scenario, design: 'baseline', clients: scenario.clients.map(({ filter: _, ...c }) => c) });
+    expect(observe(snapshotView(runWithXstate(unfiltered, [request])), unfiltered).threads.find((t) => t.name === 'slave0')?.chan).toBe('ioat0.0');
+  });
+
+  it('a filter that accepts no channel of a device goes on to the next device, and to NULL after the last', () => {
+    const scenario = HARNESS_SCENARIOS['slave-only'];
+    const only = (filter: string[]) => {
+      const s = systemFor({ ...scenario, design: 'baseline', clients: scenario.clients.map((c) => (c.kind === 'slave' ? { ...c, filter } : c)) });
+      return observe(snapshotView(runWithXstate(s, [request])), s).threads.find((t) => t.name === 'slave0')?.chan;
+    };
+    expect(only(['ioat1.0'])).toBe('ioat1.0');
+    expect(only([])).toBeNull();
+  });
+
+  it("the slave's release leaves the device private (privatecnt 2 -> 1, DMA_PRIVATE kept, :556-557)", () => {
+    expect(at([request]).devices[0]).toMatchObject({ private: true, privatecnt: 2 });
+    const o = at([request, { type: 'slave0.use' }, { type: 'slave0.release' }]);
+    expect(o.devices[0]).toMatchObject({ private: true, privatecnt: 1 });
+    expect(o.channels[1]).toMatchObject({ clientCount: 0, resources: false });
   });
 });

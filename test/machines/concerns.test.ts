@@ -98,6 +98,14 @@ describe('channel client_count', () => {
     expect(chan([get, rebalance]).tableCount).toBe(2);
     expect(chan([request(true), get, rebalance]).tableCount).toBe(0);
   });
+  it("starts public even when the scenario's first device is DMA_PRIVATE (its own rules make it private)", () => {
+    const s = DEFAULT_SCENARIO;
+    const priv: Scenario = { ...s, iohs: [{ ...s.iohs[0], devices: [{ ...s.iohs[0].devices[0], private: true }] }] };
+    const pm = machineNamed('channel')!.build(priv);
+    expect(runWithXstate(pm, []).context.devices[0]).toMatchObject({ private: 0, privatecnt: 0 });
+    const c = runWithXstate(pm, [get]).context;
+    expect([c.devices[0].private, c.channels[0].clientCount]).toEqual([0, 1]);
+  });
   it('its states are a view of the system context: channelState of every reachable context', () => {
     const states = reachable(m);
     expect(states.length).toBeGreaterThan(10);
