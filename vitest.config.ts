@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { HeavyFirstSequencer } from './vitest.heavy-first.ts';
 
 /** Tests under test/external need tools outside npm (Chromium, gcc, SPIN): `npm run test:external` (vitest.external.config.ts). */
 export const EXTERNAL = 'test/external/**';
@@ -21,5 +22,7 @@ export default defineConfig({
     // At least two files at once: vitest's default (cores - 1) runs one at a time on 2 cores,
     // where much of the suite waits on spawned commands (measured: 279 s against 190 s).
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // The longest files first, so that none runs alone at the end (vitest.heavy-first.ts).
+    sequence: { sequencer: HeavyFirstSequencer },
   },
 });
