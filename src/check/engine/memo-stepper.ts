@@ -72,6 +72,13 @@ export class MemoStepper<C extends object> {
   private readonly isTimer?: (e: number) => boolean;
   private row: Slots;
   private words: Int32Array;
+  /**
+   * The step tries again, by region and leaf, for {@link enabled}: those of region `r`'s leaf
+   * `l` are `byLeaf[c]` (event `byLeafEvent[c]`) for `c` from `leafStart[leafBase[r] + l]`
+   * to the next entry's start, in event order. Undefined when events are not grouped by
+   * region in region order (then event order is not region order, and enabled walks every event).
+   */
+  private readonly byLeaf?: { readonly tries: ReadTrie<StepLeaf>[]; readonly event: Int32Array; readonly leafBase: Int32Array; readonly leafStart: Int32Array };
   /** States the tries sent to the classic stepper (none, for every built-in design). */
   classicStates = 0;
   /** The loaded state is the classic stepper's (a trie sent it there). */
@@ -104,6 +111,34 @@ export class MemoStepper<C extends object> {
         );
       }),
     );
+    this.byLeaf = this.groupByLeaf();
+  }
+
+  private groupByLeaf(): MemoStepper<C>['byLeaf'] {
+    const { cm, steps } = this;
+    const regions = cm.eventRegion.filter((r) => r >= 0);
+    if (regions.some((r, k) => k > 0 && r < regions[k - 1])) return undefined;
+    const leafBase = new Int32Array(cm.regions.length + 1);
+    cm.regions.forEach((g, r) => {
+      leafBase[r + 1] = leafBase[r] + g.leafIds.length;
+    });
+    const leafStart = new Int32Array(leafBase[cm.regions.length] + 1);
+    const tries: ReadTrie<StepLeaf>[] = [];
+    const event: number[] = [];
+    cm.regions.forEach((g, r) => {
+      g.leafIds.forEach((_, l) => {
+        leafStart[leafBase[r] + l] = tries.length;
+        cm.eventRegion.forEach((er, e) => {
+          const trie = er === r ? steps[e][l] : null;
+          if (trie) {
+            tries.push(trie);
+            event.push(e);
+          }
+        });
+      });
+    });
+    leafStart[leafBase[cm.regions.length]] = tries.length;
+    return { tries, event: Int32Array.from(event), leafBase, leafStart };
   }
 
   /** Raw slot reads as the probe's values (region leaves, then null, booleans and integers). */
@@ -169,6 +204,7 @@ export class MemoStepper<C extends object> {
    * their indices into `events` and what each takes into `taken`. Returns how many.
    */
   enabled(events: Int32Array, taken: Taken[]): number {
+    if (this.byLeaf) return this.enabledByLeaf(events, taken, this.byLeaf);
     const { cm, row, steps } = this;
     const eventRegion = cm.eventRegion;
     let n = 0;
@@ -185,6 +221,32 @@ export class MemoStepper<C extends object> {
         this.classicStates++;
         this.loadClassic();
         return this.classic.enabled(events, taken as CompiledTransition[]);
+      }
+    }
+    return this.isTimer ? timerRule(n, this.isTimer, events, taken) : n;
+  }
+
+  /**
+   * {@link enabled} through the tries grouped by region and leaf: most events have no
+   * transition from their region's current leaf, and this visits only those that have.
+   */
+  private enabledByLeaf(events: Int32Array, taken: Taken[], g: NonNullable<MemoStepper<C>['byLeaf']>): number {
+    const { row } = this;
+    const { tries, event, leafBase, leafStart } = g;
+    const R = this.R;
+    let n = 0;
+    for (let r = 0; r < R; r++) {
+      const j = leafBase[r] + row[r];
+      for (let c = leafStart[j], end = leafStart[j + 1]; c < end; c++) {
+        const leaf = tries[c].get(row);
+        if (leaf.on) {
+          events[n] = event[c];
+          taken[n++] = leaf;
+        } else if (leaf.fallback) {
+          this.classicStates++;
+          this.loadClassic();
+          return this.classic.enabled(events, taken as CompiledTransition[]);
+        }
       }
     }
     return this.isTimer ? timerRule(n, this.isTimer, events, taken) : n;
