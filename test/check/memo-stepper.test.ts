@@ -123,6 +123,43 @@ function boxedModel(): MachineModel<Boxed> {
   };
 }
 
+/** Two threads whose events interleave in `allEvents` (a, b, a): event order is not region order. */
+function interleavedModel(): MachineModel<{ n: number }> {
+  const rules: Rules<{ n: number }> = {
+    guards: { low: (c) => c.n < 2 },
+    actions: {
+      inc: (d) => {
+        d.n++;
+      },
+    },
+  };
+  const machine = setup({ types: {} as { context: { n: number }; events: StepEvent }, ...implementations(rules) } as any).createMachine({
+    id: 'mixed',
+    type: 'parallel',
+    context: { n: 0 },
+    states: {
+      a: {
+        id: 'a',
+        initial: 'x',
+        states: { x: { id: 'a.x', on: { 'a.go': { target: 'y', guard: 'low', actions: 'inc' } } }, y: { id: 'a.y', on: { 'a.back': 'x' } } },
+      },
+      b: { id: 'b', initial: 'x', states: { x: { id: 'b.x', on: { 'b.go': { target: 'y', actions: 'inc' } } }, y: { id: 'b.y' } } },
+    },
+  } as any);
+  const allEvents: StepEvent[] = [{ type: 'a.go' }, { type: 'b.go' }, { type: 'a.back' }];
+  return { name: 'mixed', machine, rules, threads: ['a', 'b'], allEvents, enabledEvents: () => allEvents, isFinal: () => true };
+}
+
+describe('event order', () => {
+  it('events not grouped by region are enabled in event order, as the classic stepper enables them', () => {
+    const cm = compileMachine(interleavedModel());
+    expect([...cm.eventRegion]).toEqual([0, 1, 0]);
+    const r = compareOnEveryState(cm, []);
+    expect(r.compared).toBeGreaterThan(4);
+    expect(r.classicStates).toBe(0);
+  });
+});
+
 describe('where the tries cannot follow', () => {
   it('a rule that replaces an object is stepped by the classic stepper, to the same states', () => {
     const cm = compileMachine(boxedModel());

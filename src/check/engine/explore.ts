@@ -16,7 +16,7 @@ import type { CompiledMachine } from './compile.ts';
 import { RowView } from './compile.ts';
 import { SharedColumn } from './growable.ts';
 import type { SafetyProperty } from './properties.ts';
-import { type MemoProperties, MemoStepper, StepLeaf, type Taken } from './memo-stepper.ts';
+import { MemoProperties, MemoStepper, StepLeaf, type Taken } from './memo-stepper.ts';
 import { NULL_OF, WidthOverflow, type Coder, type SlotBytes } from './layout.ts';
 import { Packer, PackOverflow } from './packing.ts';
 import { LimitReached, type Limits, type Stop, stateLimit } from './limits.ts';
@@ -26,6 +26,15 @@ import { newRow, NO_STEP, StateStore, type Row } from './store.ts';
 import { LossyStore, type LossyMode, type Omission } from './lossy-store.ts';
 import { Canonicalizer, type SymmetryMode } from './symmetry.ts';
 import { PorRestart, Reduction, type PorStats } from './por.ts';
+
+/**
+ * The mask ({@link MemoProperties.affectedBy}) of the pending properties `ks`. Each was checked
+ * on every state stored while it was pending (and held, or it would not be), so a successor
+ * needs only those its step may change; none left, and its row is not even built. Not under
+ * the reduction (por.ts), which learns from the property tries' walks. `checkSafety` in
+ * {@link search} asks the pending properties its `affected` mask has a bit for.
+ */
+const maskOf = (ks: readonly number[]): number => ks.reduce((m, k) => m | MemoProperties.bit(k), 0);
 
 /** Exploration settings. */
 export interface ExploreOptions<C extends object = any> {
@@ -216,13 +225,15 @@ function search<C extends object>(
   const progress = (id: number) =>
     opts.onProgress?.({ states: store.size, queue: store.size - id, transitions: s.transitions, seconds: (performance.now() - t0) / 1000 });
 
-  const checkSafety = (row: Row, id: number, view?: RowView<C>) => {
+  let pendingMask = maskOf(pendingAt);
+  const checkSafety = (row: Row, id: number, view?: RowView<C>, affected = -1) => {
     for (let i = 0; i < pending.length; i++) {
-      if (!props.holds(pendingAt[i], row.slots, view)) {
+      if ((affected & MemoProperties.bit(pendingAt[i])) !== 0 && !props.holds(pendingAt[i], row.slots, view)) {
         violations.set(pending[i].name, id);
         por?.retire(pendingAt[i]);
         pending.splice(i, 1);
         pendingAt.splice(i--, 1);
+        pendingMask = maskOf(pendingAt);
       }
     }
   };
@@ -307,9 +318,11 @@ function search<C extends object>(
           if (to >= 0) {
             parent.push(id);
             parentEvent.push(e);
-            if (pending.length) {
+            // The pending properties a trie's step may change: the others held at the parent (see maskOf).
+            const affected = pending.length && leaf && !permuted && !por ? props.affectedBy(t, cm.eventRegion[e]) & pendingMask : pendingMask;
+            if (affected !== 0) {
               if (!built) draft = stepper.successor(e, t, out);
-              checkSafety(out, to, permuted || !draft ? undefined : draftView);
+              checkSafety(out, to, permuted || !draft ? undefined : draftView, affected);
             }
           } else {
             to = -to - 1;

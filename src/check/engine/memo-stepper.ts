@@ -45,7 +45,13 @@ export class StepLeaf {
     /** The XOR of the hash shares of the values it writes (packing.ts `stepShares`), its region's leaf included. */
     readonly shares = 0,
   ) {}
+  /** {@link MemoProperties.affectedBy}'s answer for this step, valid while its generation is `affectsGen`. */
+  affects = 0;
+  affectsGen = -1;
 }
+
+/** Generations of {@link MemoProperties}' read sets, unique across instances (a step leaf caches one). */
+let generations = 0;
 
 const NONE = new Int32Array(0);
 const OFF = new StepLeaf(false, false, -1, NONE, NONE);
@@ -66,6 +72,13 @@ export class MemoStepper<C extends object> {
   private readonly isTimer?: (e: number) => boolean;
   private row: Slots;
   private words: Int32Array;
+  /**
+   * The step tries again, by region and leaf, for {@link enabled}: those of region `r`'s leaf
+   * `l` are `byLeaf[c]` (event `byLeafEvent[c]`) for `c` from `leafStart[leafBase[r] + l]`
+   * to the next entry's start, in event order. Undefined when events are not grouped by
+   * region in region order (then event order is not region order, and enabled walks every event).
+   */
+  private readonly byLeaf?: { readonly tries: ReadTrie<StepLeaf>[]; readonly event: Int32Array; readonly leafBase: Int32Array; readonly leafStart: Int32Array };
   /** States the tries sent to the classic stepper (none, for every built-in design). */
   classicStates = 0;
   /** The loaded state is the classic stepper's (a trie sent it there). */
@@ -98,6 +111,34 @@ export class MemoStepper<C extends object> {
         );
       }),
     );
+    this.byLeaf = this.groupByLeaf();
+  }
+
+  private groupByLeaf(): MemoStepper<C>['byLeaf'] {
+    const { cm, steps } = this;
+    const regions = cm.eventRegion.filter((r) => r >= 0);
+    if (regions.some((r, k) => k > 0 && r < regions[k - 1])) return undefined;
+    const leafBase = new Int32Array(cm.regions.length + 1);
+    cm.regions.forEach((g, r) => {
+      leafBase[r + 1] = leafBase[r] + g.leafIds.length;
+    });
+    const leafStart = new Int32Array(leafBase[cm.regions.length] + 1);
+    const tries: ReadTrie<StepLeaf>[] = [];
+    const event: number[] = [];
+    cm.regions.forEach((g, r) => {
+      g.leafIds.forEach((_, l) => {
+        leafStart[leafBase[r] + l] = tries.length;
+        cm.eventRegion.forEach((er, e) => {
+          const trie = er === r ? steps[e][l] : null;
+          if (trie) {
+            tries.push(trie);
+            event.push(e);
+          }
+        });
+      });
+    });
+    leafStart[leafBase[cm.regions.length]] = tries.length;
+    return { tries, event: Int32Array.from(event), leafBase, leafStart };
   }
 
   /** Raw slot reads as the probe's values (region leaves, then null, booleans and integers). */
@@ -163,6 +204,7 @@ export class MemoStepper<C extends object> {
    * their indices into `events` and what each takes into `taken`. Returns how many.
    */
   enabled(events: Int32Array, taken: Taken[]): number {
+    if (this.byLeaf) return this.enabledByLeaf(events, taken, this.byLeaf);
     const { cm, row, steps } = this;
     const eventRegion = cm.eventRegion;
     let n = 0;
@@ -179,6 +221,32 @@ export class MemoStepper<C extends object> {
         this.classicStates++;
         this.loadClassic();
         return this.classic.enabled(events, taken as CompiledTransition[]);
+      }
+    }
+    return this.isTimer ? timerRule(n, this.isTimer, events, taken) : n;
+  }
+
+  /**
+   * {@link enabled} through the tries grouped by region and leaf: most events have no
+   * transition from their region's current leaf, and this visits only those that have.
+   */
+  private enabledByLeaf(events: Int32Array, taken: Taken[], g: NonNullable<MemoStepper<C>['byLeaf']>): number {
+    const { row } = this;
+    const { tries, event, leafBase, leafStart } = g;
+    const R = this.R;
+    let n = 0;
+    for (let r = 0; r < R; r++) {
+      const j = leafBase[r] + row[r];
+      for (let c = leafStart[j], end = leafStart[j + 1]; c < end; c++) {
+        const leaf = tries[c].get(row);
+        if (leaf.on) {
+          events[n] = event[c];
+          taken[n++] = leaf;
+        } else if (leaf.fallback) {
+          this.classicStates++;
+          this.loadClassic();
+          return this.classic.enabled(events, taken as CompiledTransition[]);
+        }
       }
     }
     return this.isTimer ? timerRule(n, this.isTimer, events, taken) : n;
@@ -263,10 +331,19 @@ export class MemoStepper<C extends object> {
   }
 }
 
+/** Properties past this index are never skipped ({@link MemoProperties.affectedBy} answers in a 31-bit mask). */
+const MASK_PROPS = 31;
+
 /** Safety properties checked on rows through tries; where a trie cannot, on the decoded state. */
 export class MemoProperties<C extends object> {
   private readonly tries: ReadTrie<boolean | undefined>[];
   private readonly view: RowView<C>;
+  /** Per property, the slots any path its trie learned reads (1), and whether all its leaves are answers (none asks the decoded state). */
+  private readonly reads: Uint8Array[];
+  private readonly definite: boolean[];
+  /** Bumped (to a value no other instance uses) whenever `reads` or `definite` change. */
+  private gen = ++generations;
+  private onRead?: (k: number, reads: readonly number[], value: boolean | undefined) => void;
 
   constructor(
     private readonly stepper: MemoStepper<C>,
@@ -275,13 +352,52 @@ export class MemoProperties<C extends object> {
     const model = stepper.cm.model;
     this.tries = props.map((p) => stepper.memo((v) => p.holds(v, model), `property ${p.name}`));
     this.view = new RowView(stepper.cm, stepper.cm.initialRow, stepper.coder.decode(stepper.cm.initialRow, stepper.cm.regions.length));
+    this.reads = props.map(() => new Uint8Array(stepper.cm.width));
+    this.definite = props.map(() => true);
+    this.tries.forEach((t, k) => {
+      t.onLearn = (reads, value) => this.learned(k, reads, value);
+    });
+  }
+
+  private learned(k: number, reads: readonly number[], value: boolean | undefined): void {
+    const r = this.reads[k];
+    for (const i of reads) r[i] = 1;
+    if (value === undefined) this.definite[k] = false;
+    this.gen = ++generations;
+    this.onRead?.(k, reads, value);
   }
 
   /** Calls `onRead(k, reads, value)` for every path property `k`'s trie learns from now on (`value` undefined: the decoded state was asked). */
   observeLearning(onRead: (k: number, reads: readonly number[], value: boolean | undefined) => void): void {
-    this.tries.forEach((t, k) => {
-      t.onLearn = (reads, value) => onRead(k, reads, value);
-    });
+    this.onRead = onRead;
+  }
+
+  /**
+   * The properties (bit `k` for property `k`; every bit past {@link MASK_PROPS}) whose value
+   * `step` (from a leaf of region `region`) may change. A property's trie answers a row by
+   * the slots along one path; a step that writes none of the slots any learned path reads
+   * leaves its successor on its parent's path, with its parent's answer: so a property the
+   * parent satisfied, the successor does too, and the search need not ask (explore.ts). A
+   * property whose trie once asked the decoded state depends on more than its paths: always
+   * affected.
+   */
+  affectedBy(step: StepLeaf, region: number): number {
+    if (step.affectsGen === this.gen) return step.affects;
+    let m = 0;
+    for (let k = 0; k < this.tries.length; k++) {
+      const r = this.reads[k];
+      let hit = k >= MASK_PROPS || !this.definite[k] || (step.target >= 0 && r[region] === 1);
+      for (let j = 0; !hit && j < step.at.length; j++) hit = r[step.at[j]] === 1;
+      if (hit) m |= MemoProperties.bit(k);
+    }
+    step.affects = m;
+    step.affectsGen = this.gen;
+    return m;
+  }
+
+  /** Property `k`'s bit in an {@link affectedBy} mask (those past {@link MASK_PROPS} share the last). */
+  static bit(k: number): number {
+    return 1 << Math.min(k, MASK_PROPS);
   }
 
   /** Whether property `k` holds on `row`. `view`, when given, is `row` already decoded. */
