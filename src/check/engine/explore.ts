@@ -258,6 +258,12 @@ function search<C extends object>(
   let workers = 1;
   /** The sequential loop from level start `from`; true when it stopped at a level for the workers to take. */
   const sequential = (from: number, handOver: boolean): boolean => {
+    // The workers retire properties from `pending` as they find violations; when this thread
+    // goes on after them (a widened packing, workers that failed), its indices must follow.
+    if (pendingAt.length !== pending.length) {
+      pendingAt.splice(0, pendingAt.length, ...pending.map((p) => opts.safety.indexOf(p)));
+      pendingMask = maskOf(pendingAt);
+    }
     let levelEnd = from === 0 ? 1 : from;
     let id = from;
     try {
