@@ -335,6 +335,8 @@ static void free_obj(const void *p, int percpu, const char *func, const char *fi
 {
 	if (!p)
 		return;
+	if (cur >= 0 && rt_point_hook)
+		rt_point_hook(cur); /* the lock-discipline check, while what the object held is there */
 	int cpu;
 	struct obj *o = find((uintptr_t)p, &cpu);
 	if (!o || o->base != (uintptr_t)p || o->percpu != percpu || cpu) {

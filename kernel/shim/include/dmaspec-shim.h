@@ -862,7 +862,14 @@ static inline int device_register(struct device *dev)
 		return -ENOMEM;
 	return device_add(dev);
 }
-static inline void device_del(struct device *dev) { dev->registered = 0; }
+/* The harness's lock-discipline check runs before a sysfs device goes (and before any free,
+ * rt.c): what it guarded is compared while still there. */
+static inline void device_del(struct device *dev)
+{
+	if (rt_point_hook && rt_current() >= 0)
+		rt_point_hook(rt_current());
+	dev->registered = 0;
+}
 static inline void device_unregister(struct device *dev)
 {
 	device_del(dev);
