@@ -84,3 +84,14 @@ int kx_idr_used(void)
 	return -1;
 #endif
 }
+
+int kx_id_held(int id)
+{
+	if (id < 0 || id >= 256)
+		return 0;
+#ifndef DMASPEC_MAINLINE
+	return test_bit(id, dma_idr.bits);
+#else
+	return test_bit(id, dma_ida.bits);
+#endif
+}

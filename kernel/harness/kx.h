@@ -36,6 +36,9 @@ void kx_hotcpu(unsigned long action, int cpu);
 /* 3.x: how many ids dma_idr holds (-1 when the build has none: mainline's dma_ida). */
 int kx_idr_used(void);
 
+/* Whether dma_idr (3.x) or dma_ida (mainline) holds id. */
+int kx_id_held(int id);
+
 /* Mainline: the dma_device kref count (-1 when the build has none). */
 int kx_kref(struct dma_device *device);
 

@@ -119,10 +119,13 @@ void rt_run_as(int t, void (*fn)(void *), void *arg)
 
 static const char *const WHEN[] = { "before", "after" };
 
+void (*rt_point_hook)(int thread);
 void rt_point(enum rt_when when, const char *prim, const char *func, const char *file, int line)
 {
 	if (cur < 0)
 		return;
+	if (rt_point_hook)
+		rt_point_hook(cur);
 	struct rt_thread *t = &rt_threads[cur];
 	if (t->ntrace < RT_TRACE)
 		t->trace[t->ntrace++] = (struct rt_mark){ prim, func, file, when, line };
@@ -275,13 +278,17 @@ int rt_live_since(int mark)
 
 void *rt_alloc(size_t size, int zero)
 {
-	(void)zero; /* fresh mappings are zero: kmalloc's garbage would only hide nothing here */
 	if (rt_should_fail())
 		return NULL;
 	struct obj *o = new_obj();
 	o->size = size;
 	o->span = page_round(size);
 	o->base = (uintptr_t)map(o->span);
+	/* kmalloc does not zero: its memory holds what was there, poisoned here with SLUB's
+	 * POISON_INUSE (include/linux/poison.h), so code that counts on a store it left out (3.6
+	 * dmaengine.c:742 atomic_set(idr_ref, 0)) runs on garbage, as it would in a kernel. */
+	if (!zero)
+		memset((void *)o->base, 0x5a, size);
 	return (void *)o->base;
 }
 
@@ -328,6 +335,8 @@ static void free_obj(const void *p, int percpu, const char *func, const char *fi
 {
 	if (!p)
 		return;
+	if (cur >= 0 && rt_point_hook)
+		rt_point_hook(cur); /* the lock-discipline check, while what the object held is there */
 	int cpu;
 	struct obj *o = find((uintptr_t)p, &cpu);
 	if (!o || o->base != (uintptr_t)p || o->percpu != percpu || cpu) {

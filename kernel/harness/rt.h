@@ -62,6 +62,10 @@ int rt_should_fail(void);
 int rt_alloc_mark(void);
 int rt_live_since(int mark);
 
+/* Called at every point of a thread's kernel code, before the point may suspend it (the
+ * harness's lock-discipline check, world.c). */
+extern void (*rt_point_hook)(int thread);
+
 /* Tags: what a fault on an object is reported as. */
 enum rt_tag_kind { RT_TAG_NONE, RT_TAG_CHAN, RT_TAG_DEVICE };
 void rt_tag(const void *p, enum rt_tag_kind kind, int index);

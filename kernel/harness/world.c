@@ -41,6 +41,8 @@ struct wdev {
 	int caps[8], ncaps;
 	struct fdev *inst;
 	int freed;
+	int registered, dev_id; /* dma_async_device_register returned 0 for inst, and the id it took */
+	int unregistered;       /* dma_async_device_unregister of inst returned */
 	/* Its driver and module (dma_chan_to_owner): one per scenario device, so that the module
 	 * count the kernel keeps (one reference per client_count) is observed per device
 	 * (devices[].module); they outlive every instance, as the PCI device's driver does. */
@@ -57,6 +59,7 @@ struct wchan {
 	struct fchan *inst;
 	struct fchan *past[8]; /* earlier instances (hot-add again) */
 	int npast;
+	const void *reg_local, *reg_dev; /* what the registration set chan->local and chan->dev to */
 };
 struct whub {
 	char name[32];
@@ -263,12 +266,107 @@ static void fake_create(int d)
 	}
 	w->inst = f;
 	w->freed = 0;
+	w->registered = 0;
+	w->unregistered = 0;
+}
+
+static void add_violation(const char *v);
+
+/* ---- accounting: what a registration leaves, and what is left of a device the driver frees ---- */
+
+/* After dma_async_device_register returned 0: dma_idr (3.x; mainline dma_ida) holds the
+ * device's id, and each channel has chan->local and a sysfs device (chan->dev, added by
+ * device_register: 3.6 dmaengine.c:764, 5.10.7 :1073, 7.0 :1103) that names the channel
+ * (chan_dev->chan: what each sysfs show reads through dev_to_dma_chan, 3.6 :77) and carries
+ * the device's id (chan_dev->dev_id: the id 3.6's chan_dev_release gives back, :157). NULL
+ * when so, else what is not. */
+static const char *registration_wrong(int d)
+{
+	struct wdev *w = &devs[d];
+	struct dma_device *dd = &w->inst->common;
+	if (!kx_id_held(dd->dev_id))
+		return "the device's dev_id is not held in dma_idr/dma_ida";
+	for (int i = 0; i < w->nchan; i++) {
+		struct dma_chan *c = &chans[w->first_chan + i].inst->common;
+		if (!rt_live(c->local))
+			return "chan->local is not allocated";
+		if (!rt_live(c->dev) || !c->dev->device.registered)
+			return "chan->dev is not a registered device";
+		if (c->dev->chan != c)
+			return "chan->dev->chan is not the channel";
+		if (c->dev->dev_id != dd->dev_id)
+			return "chan->dev->dev_id is not the device's id";
+	}
+	return NULL;
+}
+
+/* Once the driver has freed its device and dma_async_device_unregister has returned (3.x:
+ * the driver's free after unregister; mainline: the later of the two, as the device_release
+ * of the last dma_device_put runs inside the unregister, after it, or, with the shipped
+ * kref's early put, before it), dmaengine must hold nothing of the device: its id
+ * back in dma_idr/dma_ida (3.6 chan_dev_release :157 at the last channel's release, 7.0
+ * dma_async_device_unregister :1315) unless a live device took it again, mainline's
+ * chan_ida empty (:1150; read from the device's struct, freed or not: nothing of the call
+ * runs after the check), and each channel's
+ * chan->local freed (3.6 :851, 7.0 :1152) and its sysfs device unregistered and released
+ * (3.6 :850 with chan_dev_release's kfree :162, 7.0 :1151), by the pointers the registration
+ * set (no freed memory is read). NULL when so, else what is left. */
+static const char *device_remains(int d)
+{
+	struct wdev *w = &devs[d];
+	int reused = 0;
+	for (int e = 0; e < ndev; e++)
+		reused |= e != d && devs[e].registered && !devs[e].freed && devs[e].dev_id == w->dev_id;
+	if (!reused && kx_id_held(w->dev_id))
+		return "its dev_id is still in dma_idr/dma_ida";
+#ifdef DMASPEC_MAINLINE
+	int ids = 0, observing = rt_observing;
+	/* A freed device's struct is read as world_render reads it; volatile: the fault handler
+	 * reads the flag, which the compiler does not see. */
+	*(volatile int *)&rt_observing = 1;
+	for (size_t k = 0; k < ARRAY_SIZE(w->inst->common.chan_ida.bits); k++)
+		ids |= ((volatile unsigned long *)w->inst->common.chan_ida.bits)[k] != 0;
+	*(volatile int *)&rt_observing = observing;
+	if (ids)
+		return "a channel id is still in its chan_ida";
+#endif
+	for (int i = 0; i < w->nchan; i++) {
+		struct wchan *c = &chans[w->first_chan + i];
+		if (rt_live(c->reg_local))
+			return "a channel's chan->local is still allocated";
+		if (rt_live(c->reg_dev))
+			return "a channel's sysfs device chan->dev is still allocated";
+	}
+	return NULL;
+}
+
+/* Checks device d once (device_remains): leak:<hub>:<device> when something is left. */
+static void account_free(int d)
+{
+	struct wdev *w = &devs[d];
+	if (!w->registered)
+		return;
+	w->registered = 0;
+	const char *left = device_remains(d);
+	if (left) {
+		char v[96];
+		snprintf(v, sizeof v, "leak:%s:%s", hubs[w->hub].name, w->name);
+		add_violation(v);
+		rt_warn(left, __func__, __FILE__, __LINE__);
+	}
 }
 
 /* What dma_async_device_register allocated for each channel belongs to that channel. */
 static void tag_registered(int d)
 {
 	struct wdev *w = &devs[d];
+	w->registered = 1;
+	w->dev_id = w->inst->common.dev_id;
+	for (int i = 0; i < w->nchan; i++) {
+		struct dma_chan *c = &chans[w->first_chan + i].inst->common;
+		chans[w->first_chan + i].reg_local = c->local;
+		chans[w->first_chan + i].reg_dev = c->dev;
+	}
 	for (int i = 0; i < w->nchan; i++) {
 		struct dma_chan *c = &chans[w->first_chan + i].inst->common;
 		rt_tag(c->local, RT_TAG_CHAN, w->first_chan + i);
@@ -284,6 +382,8 @@ static void tag_registered(int d)
 static void fake_free(int d)
 {
 	struct wdev *w = &devs[d];
+	if (w->unregistered)
+		account_free(d);
 	for (int i = 0; i < w->nchan; i++) {
 		struct fchan *fc = chans[w->first_chan + i].inst;
 		if (fc->resources) {
@@ -562,9 +662,12 @@ static void op_remove(void *a)
 		h->cur = h->first_dev; /* after a surprise removal the driver's remove unregisters without an eject */
 	int d = h->cur;
 	dma_async_device_unregister(&devs[d].inst->common);
+	devs[d].unregistered = 1;
 #ifndef DMASPEC_MAINLINE
 	fake_free(d);
 #endif
+	if (devs[d].freed)
+		account_free(d); /* mainline: released inside the unregister, or before it (the shipped kref) */
 	h->cur = d + 1 < h->first_dev + h->ndev ? d + 1 : -1;
 	if (h->cur < 0)
 		h->state = HUB_REMOVED;
@@ -583,8 +686,17 @@ static void op_probe(void *a)
 {
 	struct whub *h = &hubs[W(a)->hub];
 	for (int d = h->first_dev; d < h->first_dev + h->ndev; d++) {
-		dma_async_device_register(&devs[d].inst->common);
-		tag_registered(d);
+		const char *wrong = dma_async_device_register(&devs[d].inst->common) ? "it failed" : NULL;
+		if (!wrong) {
+			tag_registered(d);
+			wrong = registration_wrong(d);
+		}
+		if (wrong) {
+			char v[96];
+			snprintf(v, sizeof v, "registration:%s:%s", h->name, devs[d].name);
+			add_violation(v);
+			rt_warn(wrong, __func__, __FILE__, __LINE__);
+		}
 	}
 	h->state = HUB_ONLINE;
 }
@@ -597,7 +709,6 @@ static void op_probe(void *a)
  * dma_idr, is a leak: leak:<hub>:<device>. A call that returns 0 is registration:
  * register-succeeded:<hub>:<device> (the model's step says it fails); one that returns with
  * dma_list_mutex held, lock-held:<hub>:dma_list_mutex. */
-static void add_violation(const char *v);
 static void op_probe_fails(void *a)
 {
 	struct wthread *w = W(a);
@@ -709,6 +820,108 @@ const op_fn OPS[OP_END] = {
 	[OP_KEY_OFF] = op_key_off, [OP_QUIESCE] = op_quiesce, [OP_Q_FIND] = op_q_find, [OP_Q_GET] = op_q_get,
 	[OP_Q_PUT] = op_q_put, [OP_PROBE_FAILS] = op_probe_fails,
 };
+
+/* ---- lock discipline: what dma_list_mutex protects changes only while it is held ----
+ * 3.6's LOCKING comment (dmaengine.c:32-35) and its "Must be called under dma_list_mutex"
+ * (dev_to_dma_chan :77, balance_ref_count :194, dma_chan_get :210, dma_chan_put :245,
+ * dma_channel_rebalance :422; 7.0 the same, with dma_device_put's lockdep_assert_held :438)
+ * say which state the mutex guards: dma_device_list, dmaengine_ref_count, channel_table, each listed device's
+ * DMA_PRIVATE, privatecnt, chancnt and channels on its list, each channel's client_count and table_count while its device
+ * is listed or its sysfs device registered (show_in_use reads client_count under the mutex,
+ * 3.6 :133), chan_dev->chan of a registered sysfs device (dev_to_dma_chan, :77), and 3.x's
+ * dma_idr (get_dma_id :673, chan_dev_release :157; mainline's ida locks itself). A lockdep
+ * of the harness: whenever dma_list_mutex is free (at every point of kernel code and at each
+ * step's end), that state must be what it was when the mutex was last released; a change
+ * is the violation unlocked:<thread>:dma_list_mutex of the thread that ran. A write while
+ * another thread holds the mutex is not seen. Entries that appear or go (a device listed, a
+ * sysfs device added) are compared only while present on both sides. */
+#define LK_ABSENT LONG_MIN
+#define LK_ROWS 7
+#define LK_N (1 + LK_ROWS * 64 + MAXDEV * 5 + MAXCHAN * 3 + 4)
+static long lk_base[LK_N];
+static int lk_have; /* 0: the next check takes the base */
+static const int LK_CAPS[LK_ROWS] = { DMA_MEMCPY, DMA_XOR, DMA_PQ, DMA_XOR_VAL, DMA_PQ_VAL, DMA_MEMSET, DMA_ASYNC_TX };
+
+/* Which scenario devices are on dma_device_list, read without touching freed memory. */
+static void lk_listed(int *on)
+{
+	memset(on, 0, MAXDEV * sizeof *on);
+	struct list_head *head = kx_device_list(), *p = head->next;
+	for (int guard = 0; p != head && guard < 64; guard++) {
+		if (!rt_live(p))
+			return;
+		struct dma_device *dd = list_entry(p, struct dma_device, global_node);
+		for (int d = 0; d < ndev; d++)
+			if (devs[d].inst && &devs[d].inst->common == dd)
+				on[d] = 1;
+		p = p->next;
+	}
+}
+
+static void lk_snap(long *s)
+{
+	int n = 0, on[MAXDEV];
+	s[n++] = kx_ref_count();
+	for (int r = 0; r < LK_ROWS; r++)
+		for (int c = 0; c < 64; c++)
+			s[n++] = c < rt_nr_cpus ? (long)(uintptr_t)kx_table(LK_CAPS[r], c) : 0;
+	lk_listed(on);
+	for (int d = 0; d < MAXDEV; d++) {
+		int live = d < ndev && devs[d].inst && rt_live(devs[d].inst);
+		struct dma_device *dd = live ? &devs[d].inst->common : NULL;
+		s[n++] = on[d];
+		s[n++] = on[d] && dd ? dma_has_cap(DMA_PRIVATE, dd->cap_mask) : LK_ABSENT;
+		s[n++] = on[d] && dd ? dd->privatecnt : LK_ABSENT;
+		s[n++] = on[d] && dd ? (long)dd->chancnt : LK_ABSENT;
+		long onlist = 0; /* channels on device->channels (mainline list_dels them under the mutex, 5.10.7 :1113) */
+		if (on[d] && dd)
+			for (struct list_head *p = dd->channels.next; p != &dd->channels && rt_live(p) && onlist < 64; p = p->next)
+				onlist++;
+		s[n++] = on[d] && dd ? onlist : LK_ABSENT;
+	}
+	for (int c = 0; c < MAXCHAN; c++) {
+		struct fchan *fc = c < nchan ? chans[c].inst : NULL;
+		struct dma_chan *ch = fc && rt_live(fc) ? &fc->common : NULL;
+		int sysfs = ch && rt_live(ch->dev) && ch->dev->device.registered;
+		int tracked = ch && (sysfs || on[chans[c].dev]);
+		s[n++] = tracked ? ch->client_count : LK_ABSENT;
+		s[n++] = tracked ? ch->table_count : LK_ABSENT;
+		s[n++] = sysfs ? (long)(uintptr_t)ch->dev->chan : LK_ABSENT;
+	}
+	for (int i = 0; i < 4; i++)
+		s[n++] = LK_ABSENT;
+#ifndef DMASPEC_MAINLINE
+	n -= 4;
+	for (int i = 0; i < 4; i++)
+		s[n++] = 0;
+	for (int id = 0; id < 256; id++)
+		if (kx_id_held(id))
+			s[n - 4 + id / 64] |= 1L << (id % 64);
+#endif
+}
+
+static void lk_check(int thread)
+{
+	static long now[LK_N];
+	if (kx_list_mutex()->locked) {
+		lk_have = 0;
+		return;
+	}
+	lk_snap(now);
+	if (lk_have)
+		for (int i = 0; i < LK_N; i++)
+			if (now[i] != lk_base[i] && now[i] != LK_ABSENT && lk_base[i] != LK_ABSENT) {
+				char v[96];
+				snprintf(v, sizeof v, "unlocked:%s:dma_list_mutex", thread >= 0 ? rt_threads[thread].vname : "?");
+				add_violation(v);
+				char what[96];
+				snprintf(what, sizeof what, "state dma_list_mutex guards (entry %d of the harness's snapshot) changed while it was free", i);
+				rt_warn(what, __func__, __FILE__, __LINE__);
+				break;
+			}
+	memcpy(lk_base, now, sizeof now);
+	lk_have = 1;
+}
 
 /* ---- building the world from the header ---- */
 
@@ -867,6 +1080,8 @@ const char *world_build(int header)
 	unheld = design == D_RFC_UNHELD;
 	dmaspec_quiesce_threshold = (int)json_node(json_get(sc, "quiesceThreshold"))->num;
 	rt_init((int)json_node(json_get(sc, "cpus"))->num);
+	rt_point_hook = lk_check;
+	lk_have = 0;
 	if (kx_init())
 		return "dma_channel_table_init or dma_bus_init failed";
 	const char *err = build_scenario(sc);
@@ -884,6 +1099,11 @@ const char *world_build(int header)
 			if (dma_async_device_register(&devs[d].inst->common))
 				return "dma_async_device_register failed";
 			tag_registered(d);
+			const char *wrong = registration_wrong(d);
+			if (wrong) {
+				snprintf(msg, sizeof msg, "dma_async_device_register of %s: %s", devs[d].name, wrong);
+				return msg;
+			}
 		}
 	for (int h = 0; h < nhub; h++)
 		hubs[h].state = machine == M_IOH ? HUB_ABSENT : hot_add ? HUB_PRESENT : HUB_ONLINE;
@@ -1014,6 +1234,7 @@ int world_step(int event, struct world_div *d)
 	}
 	if (st == RT_SUSPENDED && w->in_find)
 		w->chan = (struct dma_chan *)(uintptr_t)r->last_read; /* dma_find_channel's local chan */
+	lk_check(t);
 	attribute_faults();
 	return 0;
 }

@@ -53,6 +53,17 @@ async function harnessObjects(built: Built): Promise<string[]> {
   return objects;
 }
 
+/**
+ * The build's flags with a read of an uninitialized variable made an error: a mutant that
+ * drops or moves a variable's only store before its use (3.6 dma_channel_rebalance without
+ * `n = 0;`, :450) is undefined behaviour whose result is whatever the stack holds, so it is
+ * rejected as invalid (stillborn), not replayed. `-w` would silence these too, so it goes;
+ * the unmutated file (the reference) must compile under the same flags.
+ */
+function mutantFlags(flags: readonly string[]): string[] {
+  return [...flags.filter((f) => f !== '-w'), '-Werror=uninitialized', '-Werror=maybe-uninitialized'];
+}
+
 /** The kernel unit compiled from `source`, written as `<dir>/src/drivers/dma/dmaengine.c`; the object or gcc's error. */
 async function compileKernel(built: Built, dir: string, source: string): Promise<{ object: string } | { error: string }> {
   const file = join(dir, 'src/drivers/dma/dmaengine.c');
@@ -63,7 +74,7 @@ async function compileKernel(built: Built, dir: string, source: string): Promise
   if (existsSync(privateH)) copyFileSync(privateH, join(dirname(file), 'dmaengine.h'));
   const object = join(dir, 'kernel.o');
   try {
-    await run('gcc', [...built.flags, `-fmacro-prefix-map=${dir}=${MAPPED}`, `-DDMASPEC_KERNEL_C="${file}"`, '-c', '-o', object, KERNEL_UNIT], {
+    await run('gcc', [...mutantFlags(built.flags), `-fmacro-prefix-map=${dir}=${MAPPED}`, `-DDMASPEC_KERNEL_C="${file}"`, '-c', '-o', object, KERNEL_UNIT], {
       maxBuffer: 1 << 24,
     });
   } catch (err) {
