@@ -185,6 +185,18 @@ function widened(s: SearchState, widen: () => void): boolean {
   }
 }
 
+/**
+ * Re-derives `pendingAt` (each pending property's index in `safety`) from `pending`; true when
+ * it changed. The workers retire properties from `pending` as they find violations; when the
+ * sequential loop goes on after them (a packing widened after a worker's PackOverflow, or
+ * workers that failed), stale indices would ask a state the wrong property's trie.
+ */
+function realignPending<C extends object>(pendingAt: number[], pending: readonly SafetyProperty<C>[], safety: readonly SafetyProperty<C>[]): boolean {
+  if (pendingAt.length === pending.length) return false;
+  pendingAt.splice(0, pendingAt.length, ...pending.map((p) => safety.indexOf(p)));
+  return true;
+}
+
 function exploreWith<C extends object>(cm: CompiledMachine<C>, opts: ExploreOptions<C>, bytes: SlotBytes): Exploration<C> {
   const t0 = performance.now();
   const coder = cm.layout.coder(bytes);
@@ -258,12 +270,8 @@ function search<C extends object>(
   let workers = 1;
   /** The sequential loop from level start `from`; true when it stopped at a level for the workers to take. */
   const sequential = (from: number, handOver: boolean): boolean => {
-    // The workers retire properties from `pending` as they find violations; when this thread
-    // goes on after them (a widened packing, workers that failed), its indices must follow.
-    if (pendingAt.length !== pending.length) {
-      pendingAt.splice(0, pendingAt.length, ...pending.map((p) => opts.safety.indexOf(p)));
-      pendingMask = maskOf(pendingAt);
-    }
+    // Workers may have retired properties from `pending` (realignPending).
+    if (realignPending(pendingAt, pending, opts.safety)) pendingMask = maskOf(pendingAt);
     let levelEnd = from === 0 ? 1 : from;
     let id = from;
     try {
