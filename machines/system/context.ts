@@ -146,13 +146,9 @@ export interface SystemContext {
    */
   design: DesignCtx;
 
-  // --- Design-specific state (src/designs/kref*, src/designs/percpu-ref) --------------
-  // Constant under the other designs (kref stays 1, pref stays 0), so they add no states.
-  /**
-   * Per device: `struct dma_device.ref`, the kref of mainline 8ad342a86359
-   * (`kref_init` = 1 at `dma_async_device_register`). Read and written by kref designs only.
-   */
-  kref: number[];
+  // --- Design-specific state (src/designs/percpu-ref) ---------------------------------
+  // Constant under the other designs (pref stays 0), so it adds no states. mainline's
+  // `struct dma_device.ref` is the kref designs' design variable `kref` (src/designs/kref/lists.ts).
   /**
    * `[device][cpu]`: the per-CPU counts of the device's own `percpu_ref`
    * (lib/percpu-refcount.c: one ref per object). Read and written by percpu-ref only; its
@@ -257,7 +253,6 @@ export function initialContext(L: Layout, vars: DesignVariables = {}): SystemCon
     uaf: L.clients.map(() => L.channels.map(() => 0)),
     design: { global: initial(vars.global), threads: L.clients.map(() => initial(vars.perThread)), devices: L.devices.map(() => initial(vars.perDevice)) },
     // design-specific (see SystemContext)
-    kref: L.devices.map(() => 1),
     pref: L.devices.map(() => Array.from({ length: L.cpus }, () => 0)),
   };
 }

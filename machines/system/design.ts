@@ -165,10 +165,12 @@ export interface DesignModel<G extends string = string, A extends string = strin
    */
   readonly unregisterListDel?: boolean;
   /**
-   * The design has mainline's `struct dma_device.ref` (the context's `kref`): the observable
-   * shows it as `devices[].kref` (spec/observable.ts). Default false: the field is absent.
+   * The design has mainline's `struct dma_device.ref`, kept in the per-device design variable
+   * of this name (`variables.perDevice`): the observable shows it as `devices[].kref`
+   * (spec/observable.ts), as the implementation's `DesignHooks.deviceKref` (src/core/design.ts)
+   * does. Default: none, the field is absent.
    */
-  readonly deviceKref?: boolean;
+  readonly deviceKref?: string;
   /** The design's own context variables (none if omitted). */
   readonly variables?: DesignVariables;
   /**

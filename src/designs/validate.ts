@@ -67,6 +67,7 @@ export function validateDesign(input: unknown, scenario: Scenario, options: Vali
   if (Array.isArray(D.assumptions)) checkAssumptions(D, problems.note);
   if (D.properties !== undefined) checkPropertyList(D.properties, problems.note, new Set());
   checkVariables(D.variables, problems.note);
+  checkDeviceKref(D, problems.note);
   problems.throwIfAny();
   const m = buildChecked(scenario, D, problems);
   checkTimeouts(D, m, problems.note);
@@ -174,6 +175,18 @@ function checkAssumptions(D: DesignModel, fail: Note): void {
       if (!(CLIENT_KINDS as readonly string[]).includes(k))
         fail(`${where} kind ${k}`, `is not a client kind${didYouMean(k, CLIENT_KINDS)}`, `use ${CLIENT_KINDS.join(', ')}`);
   });
+}
+
+/** `deviceKref` names one of the design's per-device variables (the observable reads it there). */
+function checkDeviceKref(D: DesignModel, fail: Note): void {
+  if (D.deviceKref === undefined) return;
+  const perDevice = Object.keys(D.variables?.perDevice ?? {});
+  if (typeof D.deviceKref !== 'string' || !perDevice.includes(D.deviceKref))
+    fail(
+      'deviceKref',
+      `${JSON.stringify(D.deviceKref)} is no per-device variable of the design${didYouMean(String(D.deviceKref), perDevice)}`,
+      "name the variables.perDevice entry that holds struct dma_device.ref, e.g. deviceKref: 'kref'",
+    );
 }
 
 function checkVariables(vars: DesignVariables | undefined, fail: Note): void {

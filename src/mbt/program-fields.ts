@@ -49,7 +49,6 @@ const MEANINGS: Readonly<Record<string, string>> = {
   'iohs[].uaf':
     'IOH thread: bit c set once its unregister read channel c or its device after the device was freed (a use after free; kref designs as shipped, 7.0 dma_async_device_unregister :1305-1316)',
   'uaf[][]': '[client][channel]: bit 1 once the client thread used the channel after it was freed, bit 2 once its NET_RX softirq did',
-  'kref[]': 'kref designs: struct dma_device.ref, by device',
   'pref[][]': "percpu-ref: [device][cpu] counts of the device's own percpu_ref",
 };
 
