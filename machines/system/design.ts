@@ -112,13 +112,16 @@ export interface DesignVariable {
 /**
  * The variables a design adds, under `ctx.design`: `global` as `ctx.design.global.<name>`,
  * `perThread` as `ctx.design.threads[t].<name>` (one per client thread, swapped with it
- * by symmetry), `perDevice` as `ctx.design.devices[d].<name>`. A rule that writes any other
- * new field is a validation error: the checker's packed layout would drop it.
+ * by symmetry), `perDevice` as `ctx.design.devices[d].<name>`, `perDeviceCpu` as
+ * `ctx.design.deviceCpus[d][cpu].<name>` (a per-CPU variable of each device, permuted with
+ * the CPUs by symmetry: machines/system/symmetry.ts). A rule that writes any other new field
+ * is a validation error: the checker's packed layout would drop it.
  */
 export interface DesignVariables {
   readonly global?: Readonly<Record<string, DesignVariable>>;
   readonly perThread?: Readonly<Record<string, DesignVariable>>;
   readonly perDevice?: Readonly<Record<string, DesignVariable>>;
+  readonly perDeviceCpu?: Readonly<Record<string, DesignVariable>>;
 }
 
 /**

@@ -52,7 +52,7 @@ export function systemSymmetry(L: Layout): Symmetry<SystemContext> {
     permuteCpus(draft, perm) {
       move(draft.cpuOnline, perm);
       move(draft.ref, perm);
-      for (const row of draft.pref) move(row, perm);
+      for (const row of draft.design.deviceCpus) move(row, perm);
       for (const row of draft.table) move(row, perm);
       for (const th of draft.threads) th.cpu = perm[th.cpu];
     },

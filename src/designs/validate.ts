@@ -190,7 +190,7 @@ function checkDeviceKref(D: DesignModel, fail: Note): void {
 }
 
 function checkVariables(vars: DesignVariables | undefined, fail: Note): void {
-  for (const section of ['global', 'perThread', 'perDevice'] as const)
+  for (const section of ['global', 'perThread', 'perDevice', 'perDeviceCpu'] as const)
     for (const [k, v] of Object.entries(vars?.[section] ?? {})) {
       const where = `variable ${section}.${k}`;
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) fail(where, 'is not an identifier', 'rename it (letters, digits, _)');
@@ -339,7 +339,11 @@ function outOfRange(ctx: SystemContext, vars: DesignVariables): string | null {
   return (
     check(vars.global, ctx.design.global, 'global.') ??
     ctx.design.threads.reduce<string | null>((r, t, i) => r ?? check(vars.perThread, t, `threads[${i}].`), null) ??
-    ctx.design.devices.reduce<string | null>((r, d, i) => r ?? check(vars.perDevice, d, `devices[${i}].`), null)
+    ctx.design.devices.reduce<string | null>((r, d, i) => r ?? check(vars.perDevice, d, `devices[${i}].`), null) ??
+    ctx.design.deviceCpus.reduce<string | null>(
+      (r, d, i) => r ?? d.reduce<string | null>((q, c, cpu) => q ?? check(vars.perDeviceCpu, c, `deviceCpus[${i}][${cpu}].`), null),
+      null,
+    )
   );
 }
 

@@ -4,7 +4,7 @@
  * the design's claim is wrong — still breaks the property, asserted as such.
  */
 import { describe, expect, it } from 'vitest';
-import type { StepEvent } from '../../machines/kit.ts';
+import { cloneContext, type StepEvent } from '../../machines/kit.ts';
 import { observe, type SystemModel } from '../../machines/system/index.ts';
 import { systemFor } from '../../src/designs/registry.ts';
 import { runWithXstate, snapshotView } from '../../machines/xstate.ts';
@@ -439,13 +439,23 @@ describe('percpu-ref: one percpu_ref per device (lib/percpu-refcount.c)', () => 
     const m = sys('percpu-ref', OTHER_DEVICE_BUSY);
     const s = runWithXstate(m, steps('busy0.get', 'busy0.find', 'busy0.inc'));
     expect(s.context.table[0]).toEqual([0, 1]); // nth_chan: CPU 0 → ioat0.0, CPU 1 → ioat1.0
-    expect(s.context.pref).toEqual([
+    expect(s.context.design.deviceCpus.map((cpus: { pref: number }[]) => cpus.map((c) => c.pref))).toEqual([
       [0, 0],
       [0, 1],
     ]);
     expect(s.context.ref).toEqual([0, 1]); // the observable per-CPU count: the sum over devices
     const killed = runWithXstate(m, steps('busy0.get', 'busy0.find', 'busy0.inc', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod'));
     expect(m.enabledEvents(snapshotView(killed)).map((e) => e.type)).toContain('ioh0.drained'); // ioat0's own count is 0
+  });
+  it('its per-CPU counts are a per-device-per-CPU design variable that the CPU symmetry permutes with ref[] (machines/system/symmetry.ts)', () => {
+    const m = sys('percpu-ref', OTHER_DEVICE_BUSY);
+    const ctx = cloneContext(runWithXstate(m, steps('busy0.get', 'busy0.find', 'busy0.inc')).context as SystemContext);
+    m.symmetry!.permuteCpus(ctx, [1, 0]);
+    expect(ctx.design.deviceCpus.map((cpus) => cpus.map((c) => c.pref))).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
+    expect(ctx.ref).toEqual([1, 0]);
   });
   it('another device’s busy client no longer starves a removal: removal-completes holds', () => {
     const r = checkDesign(OTHER_DEVICE_BUSY, designModel('percpu-ref')).results.find((p) => p.name === 'removal-completes')!;
