@@ -30,6 +30,7 @@
  */
 import type { Observable } from '../../spec/observable.ts';
 import { hasWalker, parseViolation } from '../../spec/vocabulary.ts';
+import { MissingEntryError } from '../../src/lookup.ts';
 import type { Scenario } from '../../src/scenario.ts';
 import type { ModelView } from '../model.ts';
 import type { SystemContext } from './context.ts';
@@ -143,8 +144,12 @@ export function defineProperty<const N extends string>(record: SafetyRecord<N> |
   return { kind: 'liveness', name, description, ...section, fairness: WEAK_FAIRNESS, witness: trigger, trigger: trigger.reached, goal: record.goal };
 }
 
-/** The observed device of channel `chan` (`ioat0.1` belongs to `ioat0`). */
-const deviceOf = (o: Observable, chan: string) => o.devices.find((d) => chan.startsWith(`${d.name}.`))!;
+/** The observed device of channel `chan` (`ioat0.1` belongs to `ioat0`); an id of no device is an observable built wrong. */
+function deviceOf(o: Observable, chan: string): Observable['devices'][number] {
+  const dev = o.devices.find((d) => chan.startsWith(`${d.name}.`));
+  if (!dev) throw new MissingEntryError(`observable: channel ${chan} belongs to no device (${o.devices.map((d) => d.name).join(', ')})`);
+  return dev;
+}
 
 /** Channels of device `d`. */
 const chansOf = (m: SystemModel, d: number) => m.layout.devices[d].channels;
@@ -198,7 +203,7 @@ export const clientCountMatchesHolders = defineProperty({
   ],
   trigger: {
     text: 'a channel of a listed device has clients (client_count > 0)',
-    reached: (v, m) => m.layout.channels.some((ch, c) => v.context.devices[ch.device]!.listed === 1 && v.context.channels[c]!.clientCount > 0),
+    reached: (v, m) => m.layout.channels.some((ch, c) => v.context.devices[ch.device].listed === 1 && v.context.channels[c].clientCount > 0),
   },
   holds: (v, m) => {
     const ctx = v.context;
@@ -239,7 +244,7 @@ export const resourcesIffHeld = defineProperty({
   ],
   trigger: {
     text: 'a channel of a device not yet freed has its resources allocated (device_alloc_chan_resources ran)',
-    reached: (v, m) => m.layout.channels.some((ch, c) => v.context.devices[ch.device]!.freed === 0 && v.context.channels[c]!.resources === 1),
+    reached: (v, m) => m.layout.channels.some((ch, c) => v.context.devices[ch.device].freed === 0 && v.context.channels[c].resources === 1),
   },
   holds: (v, m) =>
     m.layout.channels.every(

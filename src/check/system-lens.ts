@@ -101,8 +101,9 @@ export function systemLens(model: SystemModel, cm: CompiledMachine<SystemContext
         iohs: L.iohs,
       };
       const m = /^((?:design\.)?[a-z]+)\[(\d+)\](.*)$/.exec(path);
-      const owner = m ? names[m[1]!]?.[Number(m[2])] : undefined;
-      return owner ? `${owner.id ?? owner.name}${m![3]}` : path;
+      if (!m) return path;
+      const owner = names[m[1]]?.[Number(m[2])];
+      return owner ? `${owner.id ?? owner.name}${m[3]}` : path;
     },
     threadCpu(view, thread) {
       const i = model.layout.clients.findIndex((c) => c.name === thread);
