@@ -7,6 +7,7 @@
 import type { Rules, StepEvent } from './kit.ts';
 import type { ModelView } from './model.ts';
 import { guardRef, type RuleRef } from './xstate.ts';
+import { listOf } from '../src/lookup.ts';
 
 interface Candidate {
   readonly stateId: string;
@@ -33,8 +34,7 @@ export function transitionIndex(config: unknown): Map<string, Candidate[]> {
     for (const [type, t] of Object.entries(on)) {
       const list = Array.isArray(t) ? t : [t];
       const guards = list.map((x, i) => guardRef((x as Record<string, unknown>).guard, `guard of ${id} on ${type}[${i}]`));
-      if (!index.has(type)) index.set(type, []);
-      index.get(type)!.push({ stateId: id, guards });
+      listOf(index, type).push({ stateId: id, guards });
     }
     for (const [k, child] of Object.entries((node.states ?? {}) as Record<string, Record<string, unknown>>)) walk(child, `${path}.${k}`);
   };

@@ -51,12 +51,14 @@ const GENERATED_TOP = new Set(['index.md', 'comparison.md', 'conclusions.md']);
 async function blockGenerators(checkJson: unknown): Promise<ReadonlyMap<string, () => string>> {
   const { sharedRulesTable } = await import('../src/render/shared-rules.ts');
   const { ghostStateTable } = await import('../src/render/ghost-state.ts');
+  const { propertySections } = await import('../src/render/property-sections.ts');
   const { designVerdicts, violationsByScenario } = await import('../src/render/design-verdicts.ts');
   const { parseComparison } = await import('../src/render/comparison.ts');
   const check = parseComparison(checkJson);
   return new Map([
     ['shared-rules', sharedRulesTable],
     ['ghost-state', ghostStateTable],
+    ['properties', () => propertySections()],
     ['violations-by-scenario', () => violationsByScenario(check)],
     ...DESIGN_NAMES.map((d) => [`verdicts-${d}`, () => designVerdicts(check, d)] as const),
   ]);

@@ -63,7 +63,8 @@ function heldContext(L: ReturnType<typeof layoutOf>, D: DesignModel): SystemCont
   const c = L.devices[0].channels[0];
   Object.assign(ctx.devices[0], { private: 1, privatecnt: 1 });
   Object.assign(ctx.channels[c], { clientCount: 1, resources: 1 });
-  ctx.kref[0]++; // the holder's 0→1 dma_chan_get took a device reference (kref designs read it)
+  // The holder's 0→1 dma_chan_get took a device reference, under a design that counts them.
+  if (D.deviceKref) ctx.design.devices[0][D.deviceKref]++;
   ctx.threads[0].chan = c;
   return ctx;
 }

@@ -145,20 +145,6 @@ export interface SystemContext {
    * `variables`): empty objects under a design that declares none.
    */
   design: DesignCtx;
-
-  // --- Design-specific state (src/designs/kref*, src/designs/percpu-ref) --------------
-  // Constant under the other designs (kref stays 1, pref stays 0), so they add no states.
-  /**
-   * Per device: `struct dma_device.ref`, the kref of mainline 8ad342a86359
-   * (`kref_init` = 1 at `dma_async_device_register`). Read and written by kref designs only.
-   */
-  kref: number[];
-  /**
-   * `[device][cpu]`: the per-CPU counts of the device's own `percpu_ref`
-   * (lib/percpu-refcount.c: one ref per object). Read and written by percpu-ref only; its
-   * observable `ref[cpu]` is the sum over devices.
-   */
-  pref: number[][];
 }
 
 /**
@@ -166,7 +152,7 @@ export interface SystemContext {
  * the checker's slot paths read with `[n]` made `[]`.
  */
 export type ContextPath =
-  | `${Exclude<keyof SystemContext, 'devices' | 'channels' | 'threads' | 'iohs' | 'uaf' | 'design' | 'table' | 'pref'>}`
+  | `${Exclude<keyof SystemContext, 'devices' | 'channels' | 'threads' | 'iohs' | 'uaf' | 'design' | 'table'>}`
   | 'uaf[][]'
   | `devices[].${keyof DeviceCtx}`
   | `channels[].${keyof ChannelCtx}`
@@ -206,13 +192,15 @@ export const GHOST_STATE: readonly GhostVariable[] = [
 /** Whether the checker's slot path `slot` (`threads[1].held`) is a {@link GHOST_STATE} variable. */
 export const isGhostSlot = (slot: string): boolean => GHOST_STATE.some((g) => g.path === slot.replace(/\[\d+\]/g, '[]'));
 
-/** A design's variables: scalars, one set per client thread, one set per device. */
+/** A design's variables: scalars, one set per client thread, one set per device, one per device and CPU. */
 export interface DesignCtx {
   global: Record<string, number>;
   /** Per client thread, in scenario order. */
   threads: Record<string, number>[];
   /** Per device, in layout order. */
   devices: Record<string, number>[];
+  /** `[device][cpu]`: per device in layout order, per CPU by number. */
+  deviceCpus: Record<string, number>[][];
 }
 
 /** The initial values of declared design variables. */
@@ -263,9 +251,11 @@ export function initialContext(L: Layout, vars: DesignVariables = {}): SystemCon
     })),
     iohs: L.iohs.map(() => ({ cur: -1, count: 0, sum: 0, next: 0, missed: 0, uaf: 0 })),
     uaf: L.clients.map(() => L.channels.map(() => 0)),
-    design: { global: initial(vars.global), threads: L.clients.map(() => initial(vars.perThread)), devices: L.devices.map(() => initial(vars.perDevice)) },
-    // design-specific (see SystemContext)
-    kref: L.devices.map(() => 1),
-    pref: L.devices.map(() => Array.from({ length: L.cpus }, () => 0)),
+    design: {
+      global: initial(vars.global),
+      threads: L.clients.map(() => initial(vars.perThread)),
+      devices: L.devices.map(() => initial(vars.perDevice)),
+      deviceCpus: L.devices.map(() => Array.from({ length: L.cpus }, () => initial(vars.perDeviceCpu))),
+    },
   };
 }

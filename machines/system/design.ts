@@ -112,13 +112,16 @@ export interface DesignVariable {
 /**
  * The variables a design adds, under `ctx.design`: `global` as `ctx.design.global.<name>`,
  * `perThread` as `ctx.design.threads[t].<name>` (one per client thread, swapped with it
- * by symmetry), `perDevice` as `ctx.design.devices[d].<name>`. A rule that writes any other
- * new field is a validation error: the checker's packed layout would drop it.
+ * by symmetry), `perDevice` as `ctx.design.devices[d].<name>`, `perDeviceCpu` as
+ * `ctx.design.deviceCpus[d][cpu].<name>` (a per-CPU variable of each device, permuted with
+ * the CPUs by symmetry: machines/system/symmetry.ts). A rule that writes any other new field
+ * is a validation error: the checker's packed layout would drop it.
  */
 export interface DesignVariables {
   readonly global?: Readonly<Record<string, DesignVariable>>;
   readonly perThread?: Readonly<Record<string, DesignVariable>>;
   readonly perDevice?: Readonly<Record<string, DesignVariable>>;
+  readonly perDeviceCpu?: Readonly<Record<string, DesignVariable>>;
 }
 
 /**
@@ -165,10 +168,12 @@ export interface DesignModel<G extends string = string, A extends string = strin
    */
   readonly unregisterListDel?: boolean;
   /**
-   * The design has mainline's `struct dma_device.ref` (the context's `kref`): the observable
-   * shows it as `devices[].kref` (spec/observable.ts). Default false: the field is absent.
+   * The design has mainline's `struct dma_device.ref`, kept in the per-device design variable
+   * of this name (`variables.perDevice`): the observable shows it as `devices[].kref`
+   * (spec/observable.ts), as the implementation's `DesignHooks.deviceKref` (src/core/design.ts)
+   * does. Default: none, the field is absent.
    */
-  readonly deviceKref?: boolean;
+  readonly deviceKref?: string;
   /** The design's own context variables (none if omitted). */
   readonly variables?: DesignVariables;
   /**

@@ -12,7 +12,7 @@ import { UAF_BY_RX, UAF_BY_THREAD } from './clients.ts';
 import { hasWalker, rxThread } from '../../spec/vocabulary.ts';
 
 /** The observable state of a system machine view. */
-export function observe(view: ModelView<SystemContext>, model: { readonly layout: Layout; readonly design?: { readonly deviceKref?: boolean } }): Observable {
+export function observe(view: ModelView<SystemContext>, model: { readonly layout: Layout; readonly design?: { readonly deviceKref?: string } }): Observable {
   const L = model.layout;
   const ctx = view.context;
   const chanId = (c: number) => (c < 0 ? null : L.channels[c].id);
@@ -51,7 +51,7 @@ export function observe(view: ModelView<SystemContext>, model: { readonly layout
       private: ctx.devices[i].private === 1,
       privatecnt: ctx.devices[i].privatecnt,
       freed: ctx.devices[i].freed === 1,
-      ...(model.design?.deviceKref ? { kref: ctx.kref[i] } : {}),
+      ...(model.design?.deviceKref ? { kref: ctx.design.devices[i][model.design.deviceKref] } : {}),
       // One module reference per client_count (spec/observable.ts): derived, no new state.
       module: d.channels.reduce((n, c) => n + ctx.channels[c].clientCount, 0),
     })),

@@ -1,12 +1,12 @@
 /**
  * The named properties of dmaspec, one record each: safety invariants checked on every
  * reachable state of a system machine, and liveness properties "whenever `trigger`,
- * eventually `goal`" under weak fairness of threads. Each has a section in
- * spec/properties.md (a test compares the two); designs claim subsets of them
+ * eventually `goal`" under weak fairness of threads. Designs claim subsets of them
  * (src/designs/<name>/model.ts) and the checker tells which claims hold.
  *
  * A property is one {@link defineProperty} call here and one entry of {@link PROPERTIES};
- * everything else derives from that list: the names designs claim ({@link PropertyName},
+ * everything else derives from that list: its section of spec/properties.md (the record's
+ * `section`, written by `npm run docs`), the names designs claim ({@link PropertyName},
  * {@link PROPERTY_NAMES}), the safety and liveness lists the checker and the Promela export
  * take, each property's trigger (its reachability witness, src/check/witness.ts), and the
  * observed forms that judge runs of the implementation (src/mbt/invariants.ts).
@@ -30,6 +30,7 @@
  */
 import type { Observable } from '../../spec/observable.ts';
 import { hasWalker, parseViolation } from '../../spec/vocabulary.ts';
+import { MissingEntryError } from '../../src/lookup.ts';
 import type { Scenario } from '../../src/scenario.ts';
 import type { ModelView } from '../model.ts';
 import type { SystemContext } from './context.ts';
@@ -64,6 +65,8 @@ interface PropertyBase<N extends string> {
   readonly fairness: string;
   /** The trigger: the state that puts the property to the test, looked for as its reachability witness. */
   readonly witness: Trigger;
+  /** Its section of spec/properties.md, line by line (see {@link SafetyRecord.section}). */
+  readonly section?: readonly string[];
 }
 
 /** Holds in every reachable state. */
@@ -94,6 +97,14 @@ export type AnyProperty = SafetyProperty<string> | LivenessProperty<string>;
 export interface SafetyRecord<N extends string> {
   readonly name: N;
   readonly description: string;
+  /**
+   * The body of the property's section in spec/properties.md, line by line, after its
+   * `*Safety.*`: what it means in kernel terms, its machine form, which designs break it.
+   * Markdown, kernel names in backticks (`npm run docs` writes the section and links them).
+   * Every built-in property has one (test/spec/properties.test.ts); a design's own or a
+   * `--property FILE` one may leave it out.
+   */
+  readonly section?: readonly string[];
   readonly trigger: Trigger;
   holds(view: SystemView, model: SystemModel): boolean;
   readonly observed?: ObservedForm;
@@ -103,6 +114,8 @@ export interface SafetyRecord<N extends string> {
 export interface LivenessRecord<N extends string> {
   readonly name: N;
   readonly description: string;
+  /** As {@link SafetyRecord.section}, after `*Liveness.*`. */
+  readonly section?: readonly string[];
   readonly trigger: Trigger;
   goal(view: SystemView, model: SystemModel): boolean;
 }
@@ -116,21 +129,27 @@ export function defineProperty<const N extends string>(record: SafetyRecord<N>):
 export function defineProperty<const N extends string>(record: LivenessRecord<N>): LivenessProperty<N>;
 export function defineProperty<const N extends string>(record: SafetyRecord<N> | LivenessRecord<N>): SafetyProperty<N> | LivenessProperty<N> {
   const { name, description, trigger } = record;
+  const section = record.section ? { section: record.section } : {};
   if ('holds' in record)
     return {
       kind: 'safety',
       name,
       description,
+      ...section,
       fairness: NO_FAIRNESS,
       witness: trigger,
       holds: record.holds,
       ...(record.observed ? { observed: record.observed } : {}),
     };
-  return { kind: 'liveness', name, description, fairness: WEAK_FAIRNESS, witness: trigger, trigger: trigger.reached, goal: record.goal };
+  return { kind: 'liveness', name, description, ...section, fairness: WEAK_FAIRNESS, witness: trigger, trigger: trigger.reached, goal: record.goal };
 }
 
-/** The observed device of channel `chan` (`ioat0.1` belongs to `ioat0`). */
-const deviceOf = (o: Observable, chan: string) => o.devices.find((d) => chan.startsWith(`${d.name}.`))!;
+/** The observed device of channel `chan` (`ioat0.1` belongs to `ioat0`); an id of no device is an observable built wrong. */
+function deviceOf(o: Observable, chan: string): Observable['devices'][number] {
+  const dev = o.devices.find((d) => chan.startsWith(`${d.name}.`));
+  if (!dev) throw new MissingEntryError(`observable: channel ${chan} belongs to no device (${o.devices.map((d) => d.name).join(', ')})`);
+  return dev;
+}
 
 /** Channels of device `d`. */
 const chansOf = (m: SystemModel, d: number) => m.layout.devices[d].channels;
@@ -142,6 +161,23 @@ export const noUseAfterFree = defineProperty({
   name: 'no-use-after-free',
   description:
     'No thread ever used (prep/submit/issue_pending, or dma_chan_put) a channel whose resources were freed by device_free_chan_resources or whose device was freed after unregister, and no IOH thread unregistered a device already freed (its dma_async_device_unregister walks and writes the freed device and channels).',
+  section: [
+    'No thread ever used a channel (prep/submit/`dma_async_issue_pending`, or',
+    '`dma_chan_put` in `dma_release_channel`) whose resources were freed by',
+    '`device_free_chan_resources` or whose device was freed after unregister, and no IOH thread',
+    'unregistered a device already freed (mainline `dma_async_device_unregister` walks the',
+    "device's channel list and writes its `cap_mask`, 7.0 `dmaengine.c:1305-1316`). Machine: every",
+    '`uaf[thread][chan]` and every `iohs[h].uaf` is 0 (observable `violations` has no',
+    "`use-after-free:…`; the IOH's name `use-after-free:ioh0:<chan>`, each channel of the device).",
+    'Violated by `baseline` (a free under a user, or under a `dma_issue_pending_all` walk), by',
+    '`rfc-wait-unheld` after any reference the quiesce missed (a finder preempted after its table',
+    'read, a false-zero sum, a re-get once the loop has ended), by `kref` as shipped (a put per',
+    '`dma_chan_put`), and in every design by `dmaengine_put` during an in-flight round (the',
+    "`releasesEarly` misuse). Under `kref` and `kref-5-10` the clients' puts can free a device",
+    "before its eject; the IOH's unregister then reads it (the step `unregister`, or `putRef`",
+    'when the last put lands between the two). `rfc-wait` frees nothing while a `dmaengine_get` user is loaded',
+    '([rfc-base.md](rfc-base.md)), so there its missed references do not reach a free.',
+  ],
   trigger: {
     text: 'a device is freed while a client still has something of the dmaengine: its dmaengine_get, a channel, a cached pointer or an RCU walk',
     reached: (v) =>
@@ -159,9 +195,15 @@ export const clientCountMatchesHolders = defineProperty({
   name: 'client-count-matches-holders',
   description:
     'For every channel of a device on dma_device_list: on a private device, client_count equals the number of slave clients holding it; on a public device no slave holds it and client_count is 0 or dmaengine_ref_count (balance_ref_count keeps public channels at the number of dmaengine_get users).',
+  section: [
+    'For every channel of a listed device: on a private device `client_count` equals',
+    'the number of slaves holding it; on a public device no slave holds it and `client_count` is',
+    '0 or `dmaengine_ref_count` (`balance_ref_count`). Holds in both designs on every small',
+    'scenario.',
+  ],
   trigger: {
     text: 'a channel of a listed device has clients (client_count > 0)',
-    reached: (v, m) => m.layout.channels.some((ch, c) => v.context.devices[ch.device]!.listed === 1 && v.context.channels[c]!.clientCount > 0),
+    reached: (v, m) => m.layout.channels.some((ch, c) => v.context.devices[ch.device].listed === 1 && v.context.channels[c].clientCount > 0),
   },
   holds: (v, m) => {
     const ctx = v.context;
@@ -195,9 +237,14 @@ export const resourcesIffHeld = defineProperty({
   name: 'resources-iff-held',
   description:
     'For every channel of a device not yet freed: device_alloc_chan_resources has run and device_free_chan_resources has not exactly when client_count > 0 (dma_chan_get allocates on 0→1, dma_chan_put frees on →0).',
+  section: [
+    'For every channel of a device not yet freed: resources are allocated exactly when',
+    '`client_count > 0` (`dma_chan_get` allocates on 0→1, `dma_chan_put` frees on →0, a failed',
+    'alloc undoes the count).',
+  ],
   trigger: {
     text: 'a channel of a device not yet freed has its resources allocated (device_alloc_chan_resources ran)',
-    reached: (v, m) => m.layout.channels.some((ch, c) => v.context.devices[ch.device]!.freed === 0 && v.context.channels[c]!.resources === 1),
+    reached: (v, m) => m.layout.channels.some((ch, c) => v.context.devices[ch.device].freed === 0 && v.context.channels[c].resources === 1),
   },
   holds: (v, m) =>
     m.layout.channels.every(
@@ -217,6 +264,18 @@ export const noRefSurvivesQuiesce = defineProperty({
   name: 'no-ref-survives-quiesce',
   description:
     "Once a device's quiesce has finished (dma_channel_quiesce counted quiesceThreshold consecutive zero sums), no client is between a find/get and its put with one of the device's channels: the quiesce promised exactly that. A false-zero sum or a dma_get_channel of a cached pointer after key-off breaks it.",
+  section: [
+    "Once a device's quiesce has finished (`devices[d].quiesced`), no client is between",
+    "a find/get and its put holding one of the device's channels. That is exactly what the",
+    'quiesce promised. A round counts from its table read (`find`), so a finder preempted',
+    'before its inc is covered. Violated by `rfc-wait`: the finder preempted between its table',
+    "read and its inc for the whole quiesce (the checker's shortest trace, no migration needed),",
+    'the false-zero sum (test `false-zero quiesce sum`), and `dma_get_channel` of a cached',
+    'pointer whose key test ran before key-on, or which runs once the loop has ended: before',
+    'key-off its `dirty` mark comes too late, after key-off it marks nothing (test `use after',
+    'quiesce`).',
+    'Trivially true for designs that never quiesce.',
+  ],
   trigger: {
     text: "a device's quiesce has finished (its hot-path protection ended: quiesced)",
     reached: (v) => v.context.devices.some((d) => d.quiesced === 1),
@@ -229,6 +288,16 @@ export const noFalseZero = defineProperty({
   name: 'no-false-zero',
   description:
     'When dma_channel_quiesce judges the round that ends it zero, no thread holds a channel of the device with a reference it counted before (its find or get has passed the per-CPU inc and the key test): a sum that had seen that count would not have been zero. A reference that moves between CPUs between two per-CPU reads breaks it: the false zero. Machine: `iohs[h].missed`, set at that read.',
+  section: [
+    'When `dma_channel_quiesce` ends (`<ioh>.quiesce.ended`: it judged',
+    '`quiesceThreshold` rounds zero in a row), no thread holds a channel of the device with a',
+    'reference it counted before: its find or get has passed the per-CPU inc and the key test',
+    '(`<client>.worker.found` or `.used`). A sum that had seen that count would not have read',
+    "zero, so such a holder means a false zero: the RFC's central flaw. Violated by `rfc-wait`",
+    'through a reference that migrates between two per-CPU reads (test `false-zero quiesce sum`);',
+    'not by a finder that was not counted yet (that one breaks `no-ref-survives-quiesce`).',
+    'Trivially true for designs that never quiesce.',
+  ],
   trigger: {
     text: 'dma_channel_quiesce judged its last round zero (an IOH in <ioh>.quiesce.ended)',
     reached: (v, m) => m.layout.iohs.some((h) => v.active(`${h.name}.quiesce.ended`)),
@@ -241,6 +310,11 @@ export const refSumNonnegativeWhenQuiescent = defineProperty({
   name: 'ref-sum-nonnegative-when-quiescent',
   description:
     'The sum over CPUs of dmaengine_chan_ref_count is never negative (each dec follows its inc, even on another CPU), and is 0 whenever no client is between a find/get and its put. A single CPU may be negative.',
+  section: [
+    'The sum over CPUs of `dmaengine_chan_ref_count` is never negative (each dec',
+    'follows its inc, even on another CPU), and is 0 whenever no client has a round in flight.',
+    "A single CPU's count may be negative.",
+  ],
   trigger: {
     text: 'a per-CPU reference count, dmaengine_chan_ref_count, is not 0',
     reached: (v) => v.context.ref.some((x) => x !== 0),
@@ -264,6 +338,11 @@ export const tableNamesListedChannels = defineProperty({
   name: 'table-names-listed-channels',
   description:
     'Every channel_table entry is NULL or a channel of a device on dma_device_list: unregister rebalances before the device leaves, so dma_find_channel cannot return a channel that is going away.',
+  section: [
+    'Every `channel_table` entry is NULL or a channel of a listed device: unregister',
+    'rebalances, so `dma_find_channel` never returns a channel of an unlisted device. (Stale',
+    'entries after `dmaengine_put` do exist, but they name listed channels.)',
+  ],
   trigger: {
     text: 'a device has left dma_device_list (unregister ran its list_del)',
     reached: (v) => v.context.devices.some((d) => d.listed === 0),
@@ -284,6 +363,18 @@ export const noOops = defineProperty({
   name: 'no-oops',
   description:
     "No thread dereferences a pointer the kernel poisoned: a dma_issue_pending_all walk stopped at a channel (between its client_count read and its device_issue_pending) whose channel unregister then list_del'ed it (5.10.7 dmaengine.c:1113 writes LIST_POISON1 into device_node.next, under dma_list_mutex only) follows that next and reads client_count through it: an oops (:563). The kernel panics in the NET_RX softirq.",
+  section: [
+    "No thread follows a pointer the kernel poisoned. 5.10.7's",
+    '`__dma_async_device_channel_unregister` takes each channel off `device->channels` with',
+    '`list_del` (5.10.7 `dmaengine.c:1113`: `LIST_POISON1` in `device_node.next`) under',
+    '`dma_list_mutex` only, while `dma_issue_pending_all` walks that list under `rcu_read_lock`',
+    "(`:559-565`). A walk stopped between a channel's `client_count` read and its",
+    '`device_issue_pending`, resumed after the unregister, follows the poisoned `next` and reads',
+    '`client_count` through it: an oops at `:563` (in the NET_RX softirq, a panic). Machine: no',
+    'walker is in `<client>.softirq.oopsed` (observable `violations` has no `oops:<thread>:<chan>`,',
+    'the channel it came from). Violated by `kref-5-10`; 7.0 keeps the channel on the list',
+    '(7.0 `:1137-1153`), so `kref` does not have it.',
+  ],
   trigger: {
     text: 'a dma_issue_pending_all walk is stopped at a channel (before its device_issue_pending) of a device its IOH is removing',
     reached: (v, m) => v.context.threads.some((th) => th.rcuChan >= 0 && v.context.iohs.some((q) => q.cur === m.layout.channels[th.rcuChan].device)),
@@ -300,6 +391,13 @@ export const removalCompletes = defineProperty({
   name: 'removal-completes',
   description:
     'Whenever an IOH is being ejected, eventually no IOH is between eject and removed: every device was unregistered and freed. The RFC wait hangs here when a holder is never told to release.',
+  section: [
+    'Whenever an IOH is between its eject and its removal, eventually none is.',
+    'Violated by `rfc-wait` whenever a holder is not told to let go: a slave that never',
+    'releases, and under `rfc-base-kept` any `dmaengine_get` user loaded at unregister;',
+    'unregister waits on `dmaengine_wait_queue` forever (test `removal hangs`: a deadlock in',
+    '`ioh0.waiting`).',
+  ],
   trigger: {
     text: 'an IOH is being ejected',
     reached: (v, m) => m.layout.iohs.some((h) => ejecting(v, h.name)),
@@ -312,6 +410,11 @@ export const quiesceTerminates = defineProperty({
   name: 'quiesce-terminates',
   description:
     'Whenever an IOH runs dma_channel_quiesce, eventually none does: the loop reaches quiesceThreshold consecutive zero sums (a busy client that keeps dirtying or holding can starve it).',
+  section: [
+    'Whenever an IOH runs `dma_channel_quiesce` (state `<ioh>.quiesce`), eventually',
+    'none does. A busy client that keeps holding or dirtying can starve the loop; with',
+    'cooperative clients it ends.',
+  ],
   trigger: {
     text: 'an IOH runs dma_channel_quiesce (<ioh>.quiesce)',
     reached: (v, m) => m.layout.iohs.some((h) => v.active(`${h.name}.quiesce`)),
@@ -324,6 +427,12 @@ export const waitingClientAnswered = defineProperty({
   name: 'waiting-client-answered',
   description:
     "Whenever unregister waits for a device's holders (state `<ioh>.waiting`, dma_device_wait_queue) while a channel still has clients, eventually the wait is answered: the holders let go and unregister leaves the wait.",
+  section: [
+    "Whenever unregister waits for a device's holders (state `<ioh>.waiting` with a",
+    'channel still held), eventually the wait is answered and unregister leaves it. Designs name',
+    'their wait state `<ioh>.waiting` so that this property applies to them. Violated by',
+    '`rfc-wait` with a never-releasing slave (nobody asks it).',
+  ],
   trigger: {
     text: "unregister waits for a device's holders while a channel has clients",
     reached: (v, m) =>
@@ -335,7 +444,7 @@ export const waitingClientAnswered = defineProperty({
   goal: (v, m) => m.layout.iohs.every((h) => !v.active(`${h.name}.waiting`)),
 });
 
-/** Every property, safety first, in the order of spec/properties.md. */
+/** Every property, safety first, in the order of spec/properties.md (its sections are written from this list). */
 export const PROPERTIES = [
   noUseAfterFree,
   clientCountMatchesHolders,

@@ -12,6 +12,7 @@
 import type { Symmetry } from '../model.ts';
 import type { SystemContext } from './context.ts';
 import type { Layout } from './layout.ts';
+import { listOf } from '../../src/lookup.ts';
 
 /**
  * Thread names in groups of clients identical but for name and start CPU. The key is every
@@ -28,8 +29,7 @@ export function threadGroups(L: Layout): string[][] {
         .filter(([, v]) => v !== undefined && v !== false)
         .sort(([a], [b]) => (a < b ? -1 : 1)),
     );
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key)!.push(name);
+    listOf(groups, key).push(name);
   }
   return [...groups.values()].filter((g) => g.length > 1);
 }
@@ -52,7 +52,7 @@ export function systemSymmetry(L: Layout): Symmetry<SystemContext> {
     permuteCpus(draft, perm) {
       move(draft.cpuOnline, perm);
       move(draft.ref, perm);
-      for (const row of draft.pref) move(row, perm);
+      for (const row of draft.design.deviceCpus) move(row, perm);
       for (const row of draft.table) move(row, perm);
       for (const th of draft.threads) th.cpu = perm[th.cpu];
     },

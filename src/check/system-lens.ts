@@ -46,6 +46,8 @@ export function flattenObservable(o: Observable): Record<string, unknown> {
 /**
  * The design's own variables under stable names: `<thread>.<var>` per client thread,
  * `<device>.<var>` per device, `design.<var>` for a scalar; a 0..1 variable as a boolean.
+ * Per-device-per-CPU variables are not listed: percpu-ref's counts show in the observable's
+ * `ref[cpu]`, their sum over devices (a follow-up may list them, at the cost of longer traces).
  */
 export function designVariables(model: SystemModel, ctx: SystemContext): Record<string, number | boolean> {
   const out: Record<string, number | boolean> = {};
@@ -99,8 +101,9 @@ export function systemLens(model: SystemModel, cm: CompiledMachine<SystemContext
         iohs: L.iohs,
       };
       const m = /^((?:design\.)?[a-z]+)\[(\d+)\](.*)$/.exec(path);
-      const owner = m ? names[m[1]!]?.[Number(m[2])] : undefined;
-      return owner ? `${owner.id ?? owner.name}${m![3]}` : path;
+      if (!m) return path;
+      const owner = names[m[1]]?.[Number(m[2])];
+      return owner ? `${owner.id ?? owner.name}${m[3]}` : path;
     },
     threadCpu(view, thread) {
       const i = model.layout.clients.findIndex((c) => c.name === thread);

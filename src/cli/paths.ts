@@ -183,7 +183,7 @@ function designTarget(scenario: Scenario, design: Design): BuiltTarget {
     model,
     adapter: systemAdapter({ model, layout: model.layout, design: model.design, implScenario: scenario, options: { design } }),
     implementation: { scenario, reduced: null, steps: [], bounds: [] },
-    inputField: systemInputField(model.layout),
+    inputField: systemInputField(model.layout, model.design),
     variables: design.model.variables,
   };
 }

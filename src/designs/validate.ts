@@ -67,6 +67,7 @@ export function validateDesign(input: unknown, scenario: Scenario, options: Vali
   if (Array.isArray(D.assumptions)) checkAssumptions(D, problems.note);
   if (D.properties !== undefined) checkPropertyList(D.properties, problems.note, new Set());
   checkVariables(D.variables, problems.note);
+  checkDeviceKref(D, problems.note);
   problems.throwIfAny();
   const m = buildChecked(scenario, D, problems);
   checkTimeouts(D, m, problems.note);
@@ -176,8 +177,20 @@ function checkAssumptions(D: DesignModel, fail: Note): void {
   });
 }
 
+/** `deviceKref` names one of the design's per-device variables (the observable reads it there). */
+function checkDeviceKref(D: DesignModel, fail: Note): void {
+  if (D.deviceKref === undefined) return;
+  const perDevice = Object.keys(D.variables?.perDevice ?? {});
+  if (typeof D.deviceKref !== 'string' || !perDevice.includes(D.deviceKref))
+    fail(
+      'deviceKref',
+      `${JSON.stringify(D.deviceKref)} is no per-device variable of the design${didYouMean(String(D.deviceKref), perDevice)}`,
+      "name the variables.perDevice entry that holds struct dma_device.ref, e.g. deviceKref: 'kref'",
+    );
+}
+
 function checkVariables(vars: DesignVariables | undefined, fail: Note): void {
-  for (const section of ['global', 'perThread', 'perDevice'] as const)
+  for (const section of ['global', 'perThread', 'perDevice', 'perDeviceCpu'] as const)
     for (const [k, v] of Object.entries(vars?.[section] ?? {})) {
       const where = `variable ${section}.${k}`;
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) fail(where, 'is not an identifier', 'rename it (letters, digits, _)');
@@ -326,7 +339,11 @@ function outOfRange(ctx: SystemContext, vars: DesignVariables): string | null {
   return (
     check(vars.global, ctx.design.global, 'global.') ??
     ctx.design.threads.reduce<string | null>((r, t, i) => r ?? check(vars.perThread, t, `threads[${i}].`), null) ??
-    ctx.design.devices.reduce<string | null>((r, d, i) => r ?? check(vars.perDevice, d, `devices[${i}].`), null)
+    ctx.design.devices.reduce<string | null>((r, d, i) => r ?? check(vars.perDevice, d, `devices[${i}].`), null) ??
+    ctx.design.deviceCpus.reduce<string | null>(
+      (r, d, i) => r ?? d.reduce<string | null>((q, c, cpu) => q ?? check(vars.perDeviceCpu, c, `deviceCpus[${i}][${cpu}].`), null),
+      null,
+    )
   );
 }
 

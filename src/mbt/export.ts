@@ -241,6 +241,7 @@ export function replayPathsLines(lines: Iterable<string>, adapter: Adapter): Rep
     }
     if (line.kind !== 'path') throw new Error(`unexpected line kind ${JSON.stringify(line.kind)}`);
     const events = line.steps.map((s) => s.event);
+    const { machine } = header;
     const check = (want: ExpectedAt, i: number) => {
       const got = JSON.parse(JSON.stringify(adapter.observe())) as Record<string, unknown>;
       const { enabled, ...observable } = got;
@@ -248,7 +249,7 @@ export function replayPathsLines(lines: Iterable<string>, adapter: Adapter): Rep
         enabled === undefined ? want.observable : { ...want.observable, enabled: want.enabled },
         enabled === undefined ? observable : { ...observable, enabled },
       );
-      if (d) throw new ConformanceError(header!.machine, events, i, d.path, d.expected, d.actual);
+      if (d) throw new ConformanceError(machine, events, i, d.path, d.expected, d.actual);
     };
     adapter.reset();
     check(header.initial, -1);
@@ -256,7 +257,7 @@ export function replayPathsLines(lines: Iterable<string>, adapter: Adapter): Rep
       try {
         adapter.step(s.event);
       } catch (err) {
-        throw new ConformanceError(header!.machine, events, i, 'step', 'accepted', err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+        throw new ConformanceError(machine, events, i, 'step', 'accepted', err instanceof Error ? `${err.name}: ${err.message}` : String(err));
       }
       check(s, i);
     });

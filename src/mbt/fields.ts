@@ -26,7 +26,9 @@ export function leafPaths(value: unknown, out = new Map<string, Set<string>>(), 
   else if (value !== null && typeof value === 'object') for (const [k, x] of Object.entries(value)) leafPaths(x, out, at ? `${at}.${k}` : k);
   else {
     const t = value === null ? 'null' : Number.isInteger(value) ? 'integer' : typeof value;
-    (out.get(at) ?? out.set(at, new Set()).get(at)!).add(t);
+    let types = out.get(at);
+    if (types === undefined) out.set(at, (types = new Set()));
+    types.add(t);
   }
   return out;
 }

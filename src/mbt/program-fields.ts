@@ -49,17 +49,23 @@ const MEANINGS: Readonly<Record<string, string>> = {
   'iohs[].uaf':
     'IOH thread: bit c set once its unregister read channel c or its device after the device was freed (a use after free; kref designs as shipped, 7.0 dma_async_device_unregister :1305-1316)',
   'uaf[][]': '[client][channel]: bit 1 once the client thread used the channel after it was freed, bit 2 once its NET_RX softirq did',
-  'kref[]': 'kref designs: struct dma_device.ref, by device',
-  'pref[][]': "percpu-ref: [device][cpu] counts of the device's own percpu_ref",
+};
+
+/** The sections of `ctx.design` by their slot path (indices as `[]`): where each is declared, and what it is per. */
+const DESIGN_SECTIONS: Readonly<Record<string, { readonly key: keyof DesignVariables; readonly scope: string }>> = {
+  global: { key: 'global', scope: 'global' },
+  'threads[]': { key: 'perThread', scope: 'per client thread' },
+  'devices[]': { key: 'perDevice', scope: 'per device' },
+  'deviceCpus[][]': { key: 'perDeviceCpu', scope: 'per device and CPU' },
 };
 
 /** What slot `path` means, for the header; design variables from `vars`. */
 export function programMeaning(path: string, vars: DesignVariables = {}): string {
   const general = path.replace(/\[\d+\]/g, '[]');
   if (MEANINGS[general]) return MEANINGS[general];
-  const m = /^design\.(global|threads\[\]|devices\[\])\.(\w+)$/.exec(general);
-  const scope = m && (m[1] === 'global' ? vars.global : m[1] === 'threads[]' ? vars.perThread : vars.perDevice);
-  const v = m && scope?.[m[2]];
-  if (v) return `design variable ${m[2]} (${m[1] === 'global' ? 'global' : m[1] === 'threads[]' ? 'per client thread' : 'per device'}): ${v.description}`;
+  const m = /^design\.(global|threads\[\]|devices\[\]|deviceCpus\[\]\[\])\.(\w+)$/.exec(general);
+  const section = m ? DESIGN_SECTIONS[m[1]] : undefined;
+  const v = m && section && vars[section.key]?.[m[2]];
+  if (v) return `design variable ${m[2]} (${section.scope}): ${v.description}`;
   throw new Error(`context slot ${path} has no documented meaning (src/mbt/program-fields.ts)`);
 }

@@ -8,6 +8,7 @@
 import type { StepEvent } from '../../machines/kit.ts';
 import type { MachineModel } from '../../machines/model.ts';
 import { eventLabel, eventThread } from '../../spec/vocabulary.ts';
+import { listOf } from '../lookup.ts';
 
 /** One event of the vocabulary. */
 export interface VocabularyEntry {
@@ -30,7 +31,7 @@ interface ConfigNode {
 /** Transition descriptions by event type, in document order, without repeats. */
 function descriptions(node: ConfigNode, out = new Map<string, string[]>()): Map<string, string[]> {
   for (const [type, t] of Object.entries(node.on ?? {})) {
-    const list = out.get(type) ?? out.set(type, []).get(type)!;
+    const list = listOf(out, type);
     for (const x of [t].flat() as { description?: string }[]) if (x.description && !list.includes(x.description)) list.push(x.description);
   }
   for (const child of Object.values(node.states ?? {})) descriptions(child, out);

@@ -272,9 +272,8 @@ function counterexamples(
   printed: Map<string, string>,
 ): string[] {
   const out: string[] = [];
-  const violations = c.designs.flatMap((d) => d.results.filter((r) => r.verdict === 'violated' && r.trace).map((r) => ({ d, r })));
-  for (const { d, r } of violations) {
-    const t = r.trace!;
+  const violations = c.designs.flatMap((d) => d.results.flatMap((r) => (r.verdict === 'violated' && r.trace ? [{ d, r, t: r.trace }] : [])));
+  for (const { d, r, t } of violations) {
     out.push(`<a id="${anchor(d.design, r.name)}"></a>`, '');
     out.push(`${heading} ${d.design}: ${r.name}`, '');
     out.push(

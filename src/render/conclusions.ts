@@ -145,7 +145,7 @@ export function renderConclusions(input: ConclusionsInput): string {
     '',
     '## Hot-path cost',
     '',
-    "Counted from each design's statechart by `npm run bench:hotpath` (its static table; the measured timings of the same command vary with the machine, see [bench/hotpath/README.md](../bench/hotpath/README.md)): the stores one find/put pair makes, into lines other CPUs write (shared) or into the running CPU's own slot (CPU-local). The count sees a per-CPU array only when it is one-dimensional: a per-device per-CPU count (`pref[d][cpu]`) shows as shared.",
+    "Counted from each design's statechart by `npm run bench:hotpath` (its static table; the measured timings of the same command vary with the machine, see [bench/hotpath/README.md](../bench/hotpath/README.md)): the stores one find/put pair makes, into lines other CPUs write (shared) or into the running CPU's own slot (CPU-local). The count sees a per-CPU array only when it is one-dimensional: a per-device per-CPU count (percpu-ref's design variable `pref`, `design.deviceCpus[d][cpu]`) shows as shared.",
     '',
     '| design | shared writes | CPU-local writes | fields |',
     '|---|---|---|---|',

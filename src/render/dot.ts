@@ -10,6 +10,7 @@ import type { AnyStateMachine } from 'xstate';
 import { allStates, asChart, type Chart, type ChartState, type ChartTransition } from './chart.ts';
 import { escapeDotHtml, quoteDot } from './escape.ts';
 import { LABEL_WIDTH, wrapText } from './wrap.ts';
+import { entryOf } from '../lookup.ts';
 
 /** How a chart is drawn. */
 export interface DotOptions {
@@ -92,7 +93,7 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
   // step of the initial pseudo-state, so such loops go on an "in any state" box instead.
   const loopsOn = new Set(
     chart.transitions
-      .filter((t) => (t.targets.length === 0 || t.targets.every((x) => x === t.source)) && isComposite(byId.get(t.source)!))
+      .filter((t) => (t.targets.length === 0 || t.targets.every((x) => x === t.source)) && isComposite(entryOf(byId, t.source, 'state')))
       .map((t) => t.source),
   );
   const anyState = (id: string) => `${id}#any`;
@@ -122,9 +123,9 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
   // Initial-dot edges.
   for (const s of states) {
     if (s.type !== 'compound' || s.initial === undefined) continue;
-    const target = byId.get(s.initial)!;
+    const target = entryOf(byId, s.initial, 'initial state');
     const attrs = ['arrowsize=0.6'];
-    if (isComposite(target)) attrs.push(`lhead=${quoteDot(clusterOf.get(target.id)!)}`);
+    if (isComposite(target)) attrs.push(`lhead=${quoteDot(entryOf(clusterOf, target.id, 'cluster of state'))}`);
     addEdge(anchor(s), s, endpoint(target.id), target, attrs);
   }
 
@@ -152,13 +153,13 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
     }
   });
   for (const e of order) {
-    const src = byId.get(e.from)!;
+    const src = entryOf(byId, e.from, 'state');
     const dst = byId.get(e.to) ?? src;
     const attrs = [`label=<${htmlLines(e.lines)}>`];
     if (e.eventless) attrs.push('style=dashed');
     const self = e.from === e.to;
-    if (!self && isComposite(src) && !isAncestor(e.from, e.to)) attrs.push(`ltail=${quoteDot(clusterOf.get(src.id)!)}`);
-    if (!self && isComposite(dst) && !isAncestor(e.to, e.from)) attrs.push(`lhead=${quoteDot(clusterOf.get(dst.id)!)}`);
+    if (!self && isComposite(src) && !isAncestor(e.from, e.to)) attrs.push(`ltail=${quoteDot(entryOf(clusterOf, src.id, 'cluster of state'))}`);
+    if (!self && isComposite(dst) && !isAncestor(e.to, e.from)) attrs.push(`lhead=${quoteDot(entryOf(clusterOf, dst.id, 'cluster of state'))}`);
     if (e.tooltip.length > 0) attrs.push(`tooltip=${quoteDot(e.tooltip.join('; '))}`);
     attrs.push(`id=${quoteDot(svgEdgeId(e.from, e.to, e.eventless))}`, 'class="transition"');
     const onAny = self && loopsOn.has(e.from);
@@ -196,7 +197,7 @@ export function toDot(machineOrChart: AnyStateMachine | Chart, options: DotOptio
       const style = inParallel ? 'dashed,rounded' : s.type === 'parallel' ? 'bold,rounded' : 'rounded';
       // margin: dot sizes a frame by its nodes, and an edge label beside them would
       // otherwise cross the border.
-      out.push(`${pad}subgraph ${quoteDot(clusterOf.get(s.id)!)} {`);
+      out.push(`${pad}subgraph ${quoteDot(entryOf(clusterOf, s.id, 'cluster of state'))} {`);
       out.push(`${pad}  label=${stateLabel(s, s.type === 'parallel' ? ' ‖' : '')}; style=${quoteDot(style)}; color="#8c959f"; labeljust=l; margin=20;`);
       out.push(`${pad}  id=${quoteDot(svgStateId(s.id))}; class="state";`);
     }

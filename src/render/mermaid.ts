@@ -14,6 +14,7 @@ import type { AnyStateMachine } from 'xstate';
 import { allStates, asChart, transitionLabel, type Chart, type ChartState } from './chart.ts';
 import { escapeMermaid, escapeMermaidName } from './escape.ts';
 import { LABEL_WIDTH, wrapText } from './wrap.ts';
+import { entryOf } from '../lookup.ts';
 
 /** How a chart is written. */
 export interface MermaidOptions {
@@ -73,7 +74,7 @@ export function toMermaid(machineOrChart: AnyStateMachine | Chart, options: Merm
   };
   const clipTo = (id: string, scope: string) => {
     let at = id;
-    while (parentOf.get(at) && parentOf.get(at)!.id !== scope) at = parentOf.get(at)!.id;
+    for (let p = parentOf.get(at); p && p.id !== scope; p = parentOf.get(at)) at = p.id;
     return at;
   };
   const keyOf = new Map(states.map((s) => [s.id, s.key]));
@@ -114,7 +115,7 @@ export function toMermaid(machineOrChart: AnyStateMachine | Chart, options: Merm
     }
   const out = ['stateDiagram-v2', `  direction ${options.direction ?? 'LR'}`];
   const writeState = (s: ChartState, pad: string) => {
-    const id = ids.get(s.id)!;
+    const id = entryOf(ids, s.id, 'mermaid id of state');
     const name = s.type === 'parallel' ? `${s.key} ‖` : s.key;
     const composite = s.type === 'compound' || s.type === 'parallel';
     if (!composite) {

@@ -43,7 +43,10 @@ describe('lossy stores', async () => {
 
   it('bitstate with a small array skips states, and every violation it reports is real and replays', () => {
     const exact = checkDesign(S, DESIGNS['rfc-wait']);
-    const bs = checkDesign(S, DESIGNS['rfc-wait'], { lossy: { mode: 'bitstate', log2Bits: 12, hashes: 2 }, implementation });
+    // Which states a bitstate search keeps depends on the packed rows' hashes, so on the context's
+    // slots: 2^12 bits stopped finding the violation when kref and pref left the shared context
+    // (measured: 3011 -> 3002 states, no-ref-survives-quiesce no longer reached); 2^13 finds it (5966 states).
+    const bs = checkDesign(S, DESIGNS['rfc-wait'], { lossy: { mode: 'bitstate', log2Bits: 13, hashes: 2 }, implementation });
     expect(bs.states).toBeLessThan(exact.states);
     const holds = bs.results.filter((p) => p.verdict === 'holds');
     expect(holds.length).toBeGreaterThan(0);

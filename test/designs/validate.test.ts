@@ -124,6 +124,23 @@ describe('validateDesign', () => {
     expect(errorOf(d).message).toMatch(/variable perThread\.told: initial 3 is outside 0\.\.2/);
   });
 
+  it('a deviceKref that names no per-device variable (the observable would read undefined)', () => {
+    const told = { initial: 1, min: 0, max: 9, description: 'the device kref' };
+    expect(errorOf({ ...base, deviceKref: 'ref', variables: { perDevice: { kref: told } } }).message).toMatch(
+      /deviceKref: "ref" is no per-device variable of the design \(did you mean kref\?\)/,
+    );
+    expect(errorOf({ ...base, deviceKref: 'kref', variables: { perThread: { kref: told } } }).message).toMatch(/deviceKref: "kref" is no per-device variable/);
+  });
+
+  it('a per-device-per-CPU variable leaving its declared range, named by device and CPU', () => {
+    const ack = withAction('ackRelease', (ctx, p: { t: number }) => {
+      ctx.design.threads[p.t].told = 2;
+      ctx.design.deviceCpus[0][1].pending++;
+    });
+    const d: DesignModel = { ...ack, variables: { ...base.variables, perDeviceCpu: { pending: { initial: 0, min: 0, max: 0, description: 'acks' } } } };
+    expect(errorOf(d).message).toMatch(/variable deviceCpus\[0\]\[1\]\.pending: is 1, outside its range 0\.\.0 after \w+\.ack/);
+  });
+
   // Mistakes that were accepted silently and gave a believable verdict (issue 25).
   /** The example design with one guard replaced. */
   const withGuard = (name: string, g: (ctx: SystemContext, p: { t: number }) => boolean): DesignModel => ({

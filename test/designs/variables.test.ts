@@ -13,10 +13,21 @@ describe('design variables', () => {
     expect(notifier.design.threads).toEqual(L.clients.map(() => ({ told: 0 })));
     expect(notifier.design.devices).toEqual(L.devices.map(() => ({})));
     expect(initialContext(L, DESIGNS['fail-fast'].model.variables).design.devices).toEqual(L.devices.map(() => ({ dying: 0 })));
+    // The kref designs' device kref, per device; percpu-ref's counts, per device and CPU.
+    expect(initialContext(L, DESIGNS.kref.model.variables).design.devices).toEqual(L.devices.map(() => ({ unregistered: 0, kref: 1 })));
+    const percpu = initialContext(L, DESIGNS['percpu-ref'].model.variables).design.deviceCpus;
+    expect(percpu).toEqual(L.devices.map(() => Array.from({ length: L.cpus }, () => ({ pref: 0 }))));
     const shared = initialContext(L);
-    expect(shared.design).toEqual({ global: {}, threads: L.clients.map(() => ({})), devices: L.devices.map(() => ({})) });
+    expect(shared.design).toEqual({
+      global: {},
+      threads: L.clients.map(() => ({})),
+      devices: L.devices.map(() => ({})),
+      deviceCpus: L.devices.map(() => Array.from({ length: L.cpus }, () => ({}))),
+    });
     expect(Object.keys(shared.threads[0])).not.toContain('told');
     expect(Object.keys(shared.devices[0])).not.toContain('dying');
+    expect(Object.keys(shared)).not.toContain('kref');
+    expect(Object.keys(shared)).not.toContain('pref');
   });
 
   it('traces show them under stable names: <thread>.<var>, <device>.<var>', () => {

@@ -4,7 +4,7 @@
  * the design's claim is wrong — still breaks the property, asserted as such.
  */
 import { describe, expect, it } from 'vitest';
-import type { StepEvent } from '../../machines/kit.ts';
+import { cloneContext, type StepEvent } from '../../machines/kit.ts';
 import { observe, type SystemModel } from '../../machines/system/index.ts';
 import { systemFor } from '../../src/designs/registry.ts';
 import { runWithXstate, snapshotView } from '../../machines/xstate.ts';
@@ -129,7 +129,7 @@ for (const [design, releaseViolations] of [
       const s = runWithXstate(m, [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.putRef')]);
       expect(s.matches({ ioh0: 'removed' })).toBe(true); // removal completes even with a never-releasing slave
       expect(s.context.devices[0].freed).toBe(0);
-      expect(s.context.kref[0]).toBe(1); // the slave's channel reference
+      expect(s.context.design.devices[0].kref).toBe(1); // the slave's channel reference
       const c = sys(design);
       const t = runWithXstate(c, [...SLAVE_HOLDS, ...steps('ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister', 'ioh0.putRef', 'slave0.release')]);
       expect(t.context.devices[0].freed).toBe(1);
@@ -153,11 +153,11 @@ describe('kref with two dmaengine_get users and no removal (8ad342a86359 as ship
   it('as shipped: the kref counts every put: 1 + 2 channels, −2 per dmaengine_put, and the second frees the listed device', () => {
     const m = sys('kref');
     const afterGets = runWithXstate(m, TWO_USERS_CYCLE.slice(0, 2));
-    expect(afterGets.context.kref[0]).toBe(3); // only the 0→1 gets took a device reference
+    expect(afterGets.context.design.devices[0].kref).toBe(3); // only the 0→1 gets took a device reference
     const netDone = TWO_USERS_CYCLE.indexOf(TWO_USERS_CYCLE.find((e) => e.type === 'net0.release')!) + 1;
-    expect(runWithXstate(m, TWO_USERS_CYCLE.slice(0, netDone)).context.kref[0]).toBe(1);
+    expect(runWithXstate(m, TWO_USERS_CYCLE.slice(0, netDone)).context.design.devices[0].kref).toBe(1);
     const s = runWithXstate(m, TWO_USERS_CYCLE);
-    expect(s.context.kref[0]).toBe(0);
+    expect(s.context.design.devices[0].kref).toBe(0);
     expect(s.context.devices[0]).toMatchObject({ listed: 0, freed: 1 }); // dma_device_release: list_del_rcu (issue 31 M2)
     expect(s.matches({ ioh0: 'online' })).toBe(true);
     expect(violations(m, TWO_USERS_CYCLE)).toEqual(['use-after-free:atx0:ioat0.0', 'use-after-free:atx0:ioat0.1']);
@@ -165,7 +165,7 @@ describe('kref with two dmaengine_get users and no removal (8ad342a86359 as ship
   it('fixed: the kref is 1 + the channels in use, and both dmaengine_puts leave the device alive', () => {
     const m = sys('kref-fixed');
     const s = runWithXstate(m, TWO_USERS_CYCLE);
-    expect(s.context.kref[0]).toBe(1);
+    expect(s.context.design.devices[0].kref).toBe(1);
     expect(s.context.devices[0]).toMatchObject({ listed: 1, freed: 0 });
     expect(violations(m, TWO_USERS_CYCLE)).toEqual([]);
   });
@@ -213,12 +213,12 @@ describe('kref-5-10: 5.10.7’s dma_chan_get counts a public channel’s first g
       [1, 1],
       [1, 1],
     ]);
-    expect(s.context.kref[0]).toBe(1);
+    expect(s.context.design.devices[0].kref).toBe(1);
   });
   it('two users that never overlap free the device at the second dmaengine_put, with no removal; 7.0 does not', () => {
     const m = sys('kref-5-10');
     const s = runWithXstate(m, TWO_USERS_APART);
-    expect(s.context.kref[0]).toBe(0);
+    expect(s.context.design.devices[0].kref).toBe(0);
     expect(s.context.devices[0].freed).toBe(1);
     expect(s.matches({ ioh0: 'online' })).toBe(true);
     expect(violations(m, TWO_USERS_APART)).toEqual(['use-after-free:atx0:ioat0.0', 'use-after-free:atx0:ioat0.1']);
@@ -241,7 +241,7 @@ describe('mainline unregister and dma_device_release (issue 31 M2, M3, M5, M4)',
     const first = runWithXstate(m, steps('net0.get', 'ioh0.eject', 'ioh0.unregister'));
     expect(first.context.devices[0]).toMatchObject({ listed: 1, private: 0 });
     expect(first.context.design.devices[0].unregistered).toBe(1);
-    expect(first.context.kref[0]).toBe(3);
+    expect(first.context.design.devices[0].kref).toBe(3);
     expect(first.can(ev('ioh0.putRef'))).toBe(false); // a channel left: no section yet
     expect(first.can(ev('ioh0.chanUnregister'))).toBe(true);
     const loopDone = runWithXstate(m, steps('net0.get', 'ioh0.eject', 'ioh0.unregister', 'ioh0.chanUnregister'));
@@ -253,7 +253,7 @@ describe('mainline unregister and dma_device_release (issue 31 M2, M3, M5, M4)',
     // and dma_list_mutex is not held across steps: no other thread runs inside the section.
     expect(after.context.devices[0]).toMatchObject({ listed: 1, private: 1, freed: 0 });
     expect(after.context.table[0]).toEqual([-1, -1]);
-    expect(after.context.kref[0]).toBe(2);
+    expect(after.context.design.devices[0].kref).toBe(2);
     expect(after.context.listMutex).toBe(-1);
     expect(after.matches({ ioh0: 'removed' })).toBe(true);
   });
@@ -278,7 +278,7 @@ describe('mainline unregister and dma_device_release (issue 31 M2, M3, M5, M4)',
     // 7.0: the slave holds ioat0.0 of the departing device and its dma_chan_get took a device reference.
     const s = runWithXstate(sys('kref', ALLOC_FAIL_SCENARIO), [...loopDone, request]);
     expect(s.context.devices[0]).toMatchObject({ listed: 1, private: 1, privatecnt: 1 });
-    expect(s.context.kref[0]).toBe(3);
+    expect(s.context.design.devices[0].kref).toBe(3);
   });
 
   it('M2/M3: the device stays listed until its release, which unlists it and rebalances', () => {
@@ -394,7 +394,7 @@ describe('kref as a checker verdict on the default scenario (net_dma and async_t
     expect(last.changes).toEqual(
       expect.arrayContaining([
         { name: 'devices[0].freed', from: 0, to: 1 },
-        { name: 'kref[0]', from: 1, to: 0 },
+        { name: 'design.devices[0].kref', from: 1, to: 0 },
       ]),
     );
     expect(last.changes).toEqual(expect.arrayContaining([{ name: 'uaf[1][0]', from: 0, to: 1 }]));
@@ -439,13 +439,23 @@ describe('percpu-ref: one percpu_ref per device (lib/percpu-refcount.c)', () => 
     const m = sys('percpu-ref', OTHER_DEVICE_BUSY);
     const s = runWithXstate(m, steps('busy0.get', 'busy0.find', 'busy0.inc'));
     expect(s.context.table[0]).toEqual([0, 1]); // nth_chan: CPU 0 → ioat0.0, CPU 1 → ioat1.0
-    expect(s.context.pref).toEqual([
+    expect(s.context.design.deviceCpus.map((cpus: { pref: number }[]) => cpus.map((c) => c.pref))).toEqual([
       [0, 0],
       [0, 1],
     ]);
     expect(s.context.ref).toEqual([0, 1]); // the observable per-CPU count: the sum over devices
     const killed = runWithXstate(m, steps('busy0.get', 'busy0.find', 'busy0.inc', 'ioh0.eject', 'ioh0.unregister', 'ioh0.kill', 'ioh0.gracePeriod'));
     expect(m.enabledEvents(snapshotView(killed)).map((e) => e.type)).toContain('ioh0.drained'); // ioat0's own count is 0
+  });
+  it('its per-CPU counts are a per-device-per-CPU design variable that the CPU symmetry permutes with ref[] (machines/system/symmetry.ts)', () => {
+    const m = sys('percpu-ref', OTHER_DEVICE_BUSY);
+    const ctx = cloneContext(runWithXstate(m, steps('busy0.get', 'busy0.find', 'busy0.inc')).context as SystemContext);
+    m.symmetry!.permuteCpus(ctx, [1, 0]);
+    expect(ctx.design.deviceCpus.map((cpus) => cpus.map((c) => c.pref))).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
+    expect(ctx.ref).toEqual([1, 0]);
   });
   it('another device’s busy client no longer starves a removal: removal-completes holds', () => {
     const r = checkDesign(OTHER_DEVICE_BUSY, designModel('percpu-ref')).results.find((p) => p.name === 'removal-completes')!;

@@ -25,6 +25,19 @@ export const unregistered = {
     'the channels of the device __dma_async_device_channel_unregister has run on, in device->channels order (7.0 dmaengine.c:1137-1153, 5.10.7 :1106-1122); device->chancnt is the device’s channels minus these',
 };
 
+/**
+ * Design variable `kref` (`deviceRef` here), per device: `struct dma_device.ref` of mainline 8ad342a86359
+ * (`kref_init` = 1 at `dma_async_device_register`, 7.0 dmaengine.c:1224). One reference for
+ * the registration and one per channel between its 0→1 `dma_chan_get` and the put that
+ * drops it, so at most one more than the scenario's channel limit (src/scenario.ts).
+ */
+export const deviceRef = {
+  initial: 1,
+  min: 0,
+  max: 9,
+  description: 'kref_read(&device->ref): the registration reference and one per channel whose 0→1 dma_chan_get took one (kref_get_unless_zero)',
+};
+
 /** How many of device `d`'s channels the channel unregister has run on. */
 export const unregisteredOf = (ctx: SystemContext, d: number): number => ctx.design.devices[d].unregistered;
 

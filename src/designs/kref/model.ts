@@ -3,7 +3,7 @@
  * commit 8ad342a86359 ("dmaengine: Add reference counting to dma_device struct", Logan
  * Gunthorpe, 2019-12, in 5.6), as one builder with three variants.
  *
- * All: `kref_init` = 1 at register (`ctx.kref[d]`); `dma_chan_get` takes
+ * All: `kref_init` = 1 at register (design variable `kref`, lists.ts); `dma_chan_get` takes
  * `kref_get_unless_zero(&device->ref)` only on a channel's 0→1 (its slow path;
  * `balance_ref_count` raises `client_count` without a device reference); unregister drops
  * the registration reference (`dma_device_put`) and returns; at 0, `dma_device_release`
@@ -28,7 +28,7 @@ import { dmaChannelRebalance, listDelRcu } from '../../../machines/system/dmaeng
 import { type DesignModel, defineDesign, NO_EARLY_RELEASE } from '../../../machines/system/design.ts';
 import type { SystemContext } from '../../../machines/system/context.ts';
 import type { Layout } from '../../../machines/system/layout.ts';
-import { type KernelLists, kernelLists, listedChannelsOf, unregistered, unregisteredOf } from './lists.ts';
+import { deviceRef, type KernelLists, kernelLists, listedChannelsOf, unregistered, unregisteredOf } from './lists.ts';
 
 /** Which of the kref designs. */
 export interface KrefVariant {
@@ -71,8 +71,9 @@ function dmaDeviceRelease(ctx: SystemContext, L: Layout, lists: KernelLists, d: 
  * second release (the memory is already gone).
  */
 function dmaDevicePut(ctx: SystemContext, L: Layout, lists: KernelLists, d: number): boolean {
-  if (ctx.kref[d] === 0) return false;
-  if (--ctx.kref[d] > 0) return false;
+  const dev = ctx.design.devices[d];
+  if (dev.kref === 0) return false;
+  if (--dev.kref > 0) return false;
   dmaDeviceRelease(ctx, L, lists, d);
   return true;
 }
@@ -148,7 +149,7 @@ function devicePuts(
     const d = L.channels[c].device;
     if (before[c] === 0 && after > 0) {
       if (ctx.devices[d].freed) ctx.uaf[t][c] = 1;
-      else ctx.kref[d]++;
+      else ctx.design.devices[d].kref++;
       // 5.10.7 :476-477: `out: chan->client_count++` after balance_ref_count on a public device.
       if (v.doubleIncrement && !ctx.devices[d].private) ctx.channels[c].clientCount++;
     }
@@ -195,8 +196,8 @@ export function krefDesign(v: KrefVariant): DesignModel {
           'and privatecnt before that put. The references of dmaengine_get users stay on an unregistered device (dmaengine_put skips it): a leak. ') +
       'The hot path is 3.4’s plain table read.',
     hotPath: 'plain',
-    deviceKref: true,
-    variables: { perDevice: { unregistered } },
+    deviceKref: 'kref',
+    variables: { perDevice: { unregistered, kref: deviceRef } },
     ...(v.unregisterListDel
       ? {
           // 5.10.7's channel unregister list_dels each channel (:1113): the walk skips it from

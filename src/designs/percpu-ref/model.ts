@@ -35,13 +35,13 @@ function tryRead(ctx: SystemContext, L: Layout, t: number, chan: number): void {
 
 /**
  * The tryget's second step: `this_cpu_inc` of the channel's device's own percpu_ref
- * (`pref[d][cpu]`) if the first step saw it live, else NULL; `rcu_read_unlock`. `ref[cpu]`,
+ * (design variable `pref` of device d, CPU cpu) if the first step saw it live, else NULL; `rcu_read_unlock`. `ref[cpu]`,
  * the observable per-CPU count, is the sum over devices.
  */
 function tryInc(ctx: SystemContext, L: Layout, t: number): void {
   const th = ctx.threads[t];
   if (th.keySeen) {
-    ctx.pref[L.channels[th.chan].device][th.cpu]++;
+    prefOf(ctx, L.channels[th.chan].device)[th.cpu].pref++;
     ctx.ref[th.cpu]++;
     if (L.clients[t].kind === 'async_tx') th.cached = th.chan;
   }
@@ -49,6 +49,22 @@ function tryInc(ctx: SystemContext, L: Layout, t: number): void {
 }
 
 const live = (ctx: SystemContext, L: Layout, c: number) => c >= 0 && !isDying(ctx, L.channels[c].device);
+
+/**
+ * Design variable `pref`, per device and CPU: the device's own `percpu_ref` count on that CPU
+ * (lib/percpu-refcount.c: one ref per object, `this_cpu_inc`/`this_cpu_dec` of its per-CPU
+ * counter). A thread holds at most one reference and may put it on another CPU than it took
+ * it on (migration), so a CPU's count lies within ± the scenario's client limit (8, src/scenario.ts).
+ */
+const pref = {
+  initial: 0,
+  min: -8,
+  max: 8,
+  description: "the per-CPU count of the device's own percpu_ref (this_cpu_inc at a tryget, this_cpu_dec at the put, on the CPU the thread runs on)",
+};
+
+/** Device `d`'s per-CPU `percpu_ref` counts, by CPU. */
+const prefOf = (ctx: SystemContext, d: number) => ctx.design.deviceCpus[d];
 
 /** What varies between `percpu-ref` and its variant. */
 export interface PercpuRefOptions {
@@ -66,7 +82,7 @@ export function percpuRefDesign({ gracePeriod }: PercpuRefOptions): DesignModel 
       'dma_put_channel is percpu_ref_put on the CPU the thread runs on. Unregister kills the reference, waits an RCU grace period, switches to atomic mode ' +
       '(an exact sum) and waits until it is zero; then it drops the dmaengine_get references, waits for private holders, and frees.',
     hotPath: 'tryget',
-    variables: { perDevice: { dying } },
+    variables: { perDevice: { dying }, perDeviceCpu: { pref } },
     ejecting: (b) => ({
       afterUnregister: 'killing',
       states: {
@@ -121,7 +137,7 @@ export function percpuRefDesign({ gracePeriod }: PercpuRefOptions): DesignModel 
     rules: (L) => ({
       guards: {
         // The device's own percpu_ref in atomic mode: other devices' users do not count.
-        refSumZero: (ctx, { h }: { h: number }) => ctx.pref[ctx.iohs[h].cur].reduce((a, x) => a + x, 0) === 0,
+        refSumZero: (ctx, { h }: { h: number }) => prefOf(ctx, ctx.iohs[h].cur).reduce((a, x) => a + x.pref, 0) === 0,
         // synchronize_rcu for the killed ref: no reader between its mode test and its inc.
         noLiveReader: (ctx, { h }: { h: number }) =>
           ctx.threads.every((th) => th.keySeen === 0 || th.chan < 0 || L.channels[th.chan].device !== ctx.iohs[h].cur),
@@ -147,7 +163,7 @@ export function percpuRefDesign({ gracePeriod }: PercpuRefOptions): DesignModel 
           putChannel: (ctx, { t }: { t: number }) => {
             const th = ctx.threads[t];
             if (th.chan >= 0) {
-              ctx.pref[L.channels[th.chan].device][th.cpu]--; // percpu_ref_put on the device it got
+              prefOf(ctx, L.channels[th.chan].device)[th.cpu].pref--; // percpu_ref_put on the device it got
               ctx.ref[th.cpu]--;
             }
             th.chan = -1;

@@ -121,7 +121,7 @@ function clientPart(kind: ClientKind, entry: MachineEntry): Part {
         model,
         adapter: systemAdapter({ model, layout: layoutOf(implScenario), design: designModel(scenario.design), implScenario, ...(flips ? { env } : {}) }),
         implementation: { scenario: implScenario, reduced, steps: [], bounds: [] },
-        inputField: systemInputField(layoutOf(implScenario)),
+        inputField: systemInputField(layoutOf(implScenario), designModel(scenario.design)),
         variables: designModel(scenario.design).variables,
       };
     },
@@ -150,7 +150,7 @@ function releasePart(design: DesignName, entry: MachineEntry): Part {
         model,
         adapter: systemAdapter({ model, layout: layoutOf(layoutScenario), design: designModel(design), implScenario, setup }),
         implementation: { scenario: implScenario, reduced, steps: setup, bounds: [] },
-        inputField: systemInputField(layoutOf(layoutScenario)),
+        inputField: systemInputField(layoutOf(layoutScenario), designModel(design)),
         variables: designModel(design).variables,
       };
     },
@@ -167,7 +167,7 @@ const PARTS: Record<string, (entry: MachineEntry) => Part> = {
         model,
         adapter: systemAdapter({ model, layout: model.layout, design: model.design, implScenario: scenario }),
         implementation: { scenario, reduced: null, steps: [], bounds: [] },
-        inputField: systemInputField(model.layout),
+        inputField: systemInputField(model.layout, model.design),
         variables: model.design.variables,
       };
     },

@@ -104,7 +104,7 @@ const flag = (v: unknown) => v === 1 || v === true;
  * guards of an export, src/mbt/guards.ts): the kernel variables it lists, booleans as JSON
  * booleans, channel indices as channel ids.
  */
-export function systemInputField(layout: Layout): InputField {
+export function systemInputField(layout: Layout, design: { readonly deviceKref?: string } = {}): InputField {
   const chan = (v: unknown) => ((v as number) < 0 ? null : layout.channels[v as number].id);
   const at = (path: string, decode: ObservableField['decode']): ObservableField => ({ path, decode });
   return (slot) => {
@@ -117,7 +117,8 @@ export function systemInputField(layout: Layout): InputField {
     if ((m = /^table\[(\d+)\]\[(\d+)\]$/.exec(slot))) return at(`table.${TABLE_ROWS[Number(m[1])]}[${m[2]}]`, chan);
     if ((m = /^devices\[\d+\]\.(listed|private|freed)$/.exec(slot))) return at(slot, flag);
     if (/^devices\[\d+\]\.privatecnt$/.test(slot)) return at(slot, same);
-    if ((m = /^kref\[(\d+)\]$/.exec(slot))) return at(`devices[${m[1]}].kref`, same);
+    // The design variable that is mainline's device kref (DesignModel.deviceKref).
+    if ((m = /^design\.devices\[(\d+)\]\.(\w+)$/.exec(slot)) && m[2] === design.deviceKref) return at(`devices[${m[1]}].kref`, same);
     if (/^channels\[\d+\]\.(clientCount|tableCount)$/.test(slot)) return at(slot, same);
     if (/^channels\[\d+\]\.resources$/.test(slot)) return at(slot, flag);
     if (/^threads\[\d+\]\.cpu$/.test(slot)) return at(slot, same);
@@ -132,7 +133,7 @@ export interface SystemAdapterParts {
   /** The layout the machine's context is indexed by (for the observable mapping). */
   readonly layout: Layout;
   /** The machine's design, for the fields only some designs have (`devices[].kref`). */
-  readonly design: { readonly deviceKref?: boolean };
+  readonly design: { readonly deviceKref?: string };
   /** The scenario the implementation is built from (same threads, devices and CPUs). */
   readonly implScenario: Scenario;
   readonly options?: SystemOptions;
