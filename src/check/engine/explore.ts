@@ -191,7 +191,7 @@ function widened(s: SearchState, widen: () => void): boolean {
  * sequential loop goes on after them (a packing widened after a worker's PackOverflow, or
  * workers that failed), stale indices would ask a state the wrong property's trie.
  */
-function realignPending<C extends object>(pendingAt: number[], pending: readonly SafetyProperty<C>[], safety: readonly SafetyProperty<C>[]): boolean {
+export function realignPending<C extends object>(pendingAt: number[], pending: readonly SafetyProperty<C>[], safety: readonly SafetyProperty<C>[]): boolean {
   if (pendingAt.length === pending.length) return false;
   pendingAt.splice(0, pendingAt.length, ...pending.map((p) => safety.indexOf(p)));
   return true;
