@@ -16,7 +16,7 @@ import { keyOf, type PathResult } from './divergence.ts';
 import { mutantBuilder } from './mutant-build.ts';
 import { applyMutant, definedFunctions, type Mutant, mutantsOf } from './mutants.ts';
 import { exportName, type ExportSpec } from './plan.ts';
-import { type ExportResult, sampledLines } from './run.ts';
+import { type ExportResult, replayExport } from './run.ts';
 import type { KernelTree } from './tree.ts';
 
 /** The refcount and removal functions mutated by default (issue 22), per build. */
@@ -196,22 +196,10 @@ export async function baselineFromReplay(result: ExportResult, sent: string, fil
 export async function prepareBaseline(built: Built, plan: readonly ExportSpec[], dir: string): Promise<BaselineExport[]> {
   const out: BaselineExport[] = [];
   for (const [i, spec] of plan.entries()) {
-    const all = join(dir, `${i}.all.jsonl`);
-    const lines = sampledLines(spec);
-    const fd = openSync(all, 'w');
-    for (const line of lines) writeSync(fd, line); // each line ends with its newline
-    closeSync(fd);
-    const passing = new Set<number>();
-    let replayed = 0;
-    const { code, stderr } = await harnessResults(built.binary, [], all, (r) => {
-      replayed++;
-      if (r.ok) passing.add(r.path);
-    });
-    if (code !== 0) throw new Error(`the ${built.name} harness failed on ${exportName(spec)} (exit ${code}): ${stderr.trim()}`);
-    const file = join(dir, `${i}.jsonl`);
-    await filterLines(all, file, (id) => passing.has(id));
-    rmSync(all);
-    out.push({ spec, file, exported: lines.exported, replayed, passing: passing.size });
+    const sent = join(dir, `${i}.all.jsonl`);
+    const [result] = await replayExport([built], spec, undefined, sent);
+    out.push(await baselineFromReplay(result, sent, join(dir, `${i}.jsonl`)));
+    rmSync(sent);
   }
   return out;
 }
